@@ -1,0 +1,17 @@
+# Every dependency comes from a Debian package installed by deploy/install-deps.sh.
+# Nothing is downloaded at configure or build time.
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(cereal REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+if(DSPT_BUILD_TESTS)
+  find_package(Catch2 2.13 REQUIRED)
+endif()

@@ -1,0 +1,59 @@
+#include "common/date.hpp"
+
+#include <cstdio>
+
+namespace dspt {
+
+namespace {
+
+// Reads `count` decimal digits at text[pos]; -1 when any is not a digit.
+int read_digits(std::string_view text, std::size_t pos, std::size_t count) {
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') {
+            return -1;
+        }
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+}  // namespace
+
+std::optional<Date> Date::parse(std::string_view text) noexcept {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+        return std::nullopt;
+    }
+    const int y = read_digits(text, 0, 4);
+    const int m = read_digits(text, 5, 2);
+    const int d = read_digits(text, 8, 2);
+    if (y < 0 || m < 0 || d < 0) {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                          std::chrono::month{static_cast<unsigned>(m)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) {
+        return std::nullopt;
+    }
+    return Date(std::chrono::sys_days{ymd});
+}
+
+Date Date::today() noexcept {
+    return Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+}
+
+int Date::year() const noexcept {
+    return static_cast<int>(std::chrono::year_month_day{days_}.year());
+}
+
+std::string Date::to_string() const {
+    const std::chrono::year_month_day ymd{days_};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+}  // namespace dspt

@@ -1,0 +1,41 @@
+#pragma once
+// A calendar date (no time, no zone) as written in answers, plan due dates and
+// certificate expiries: "YYYY-MM-DD". Dates are compared by value; an invalid
+// date such as 2025-02-30 cannot be constructed through parse().
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dspt {
+
+class Date {
+public:
+    // 1970-01-01.
+    constexpr Date() = default;
+
+    // Parses exactly "YYYY-MM-DD" (four-digit year, two-digit month and day) and
+    // checks the day exists in that month. Returns nullopt otherwise.
+    static std::optional<Date> parse(std::string_view text) noexcept;
+
+    // Today in UTC.
+    static Date today() noexcept;
+
+    static Date from_days(std::chrono::sys_days days) noexcept { return Date(days); }
+
+    std::chrono::sys_days days() const noexcept { return days_; }
+    int year() const noexcept;
+
+    // "YYYY-MM-DD".
+    std::string to_string() const;
+
+    friend auto operator<=>(const Date&, const Date&) = default;
+
+private:
+    explicit constexpr Date(std::chrono::sys_days days) : days_(days) {}
+
+    std::chrono::sys_days days_{};
+};
+
+}  // namespace dspt
