@@ -3,7 +3,7 @@
 add_library(dspt_warnings INTERFACE)
 target_compile_options(dspt_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wformat=2)
+  -Woverloaded-virtual -Wformat=2)
 if(DSPT_WERROR)
   target_compile_options(dspt_warnings INTERFACE -Werror)
 endif()

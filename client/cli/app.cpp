@@ -1,0 +1,80 @@
+#include "client/cli/app.hpp"
+
+#include <iostream>
+#include <string>
+
+#include "client/cli/command.hpp"
+#include "client/cli/exit_codes.hpp"
+#include "common/error.hpp"
+#include "common/standards/bundled.hpp"
+#include "protocol/version.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+std::string version_text() {
+    std::string years;
+    for (const auto& year : standards::bundled_years()) {
+        years += (years.empty() ? "" : ", ") + year;
+    }
+    return std::string("dspt ") + DSPT_VERSION + " (protocol " +
+           std::to_string(protocol::kProtocolVersion) + "; standards " + years + ")";
+}
+
+// CLI11 reports an unknown subcommand as "arguments were not expected"; say
+// plainly that the command is unknown instead.
+bool reject_unknown_command(const CLI::App& app, int argc, char** argv) {
+    if (argc < 2) {
+        return false;
+    }
+    const std::string first = argv[1];
+    if (first.empty() || first[0] == '-') {
+        return false;
+    }
+    for (const auto* sub : app.get_subcommands({})) {
+        if (sub->check_name(first)) {
+            return false;
+        }
+    }
+    std::cerr << "dspt: unknown command '" << first
+              << "'. Run 'dspt --help' to see the commands.\n";
+    return true;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"dspt: the offline client for the Data Security and Protection Toolkit", "dspt"};
+    app.set_version_flag("--version", version_text());
+    app.require_subcommand(1);
+
+    CommandContext context;
+    context.out = &std::cout;
+    add_standards_commands(app, context);
+
+    if (reject_unknown_command(app, argc, argv)) {
+        return static_cast<int>(ExitCode::usage);
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    }
+
+    try {
+        if (context.action) {
+            context.action();
+        }
+        return static_cast<int>(ExitCode::ok);
+    } catch (const Error& e) {
+        std::cerr << "dspt: " << e.what() << "\n";
+        return static_cast<int>(exit_code_for(e.code()));
+    } catch (const std::exception& e) {
+        std::cerr << "dspt: internal error: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::failure);
+    }
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,151 @@
+// `dspt standards`: the standards packs this build knows, their items, and the
+// import of an official item list from CSV.
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "client/cli/command.hpp"
+#include "common/files.hpp"
+#include "common/standards/bundled.hpp"
+#include "common/standards/csv_import.hpp"
+#include "common/standards/loader.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr std::size_t kMaxCsvBytes = 8 * 1024 * 1024;
+
+std::size_t count_inferred(const standards::Pack& pack) {
+    std::size_t n = 0;
+    for (const auto& item : pack.items) {
+        n += item.source == standards::Source::inferred ? 1 : 0;
+    }
+    return n;
+}
+
+void list_packs(std::ostream& out, bool json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& year : standards::bundled_years()) {
+        const auto& pack = standards::bundled_pack(year);
+        rows.push_back({{"year", pack.year},
+                        {"version", pack.version},
+                        {"items", pack.items.size()},
+                        {"approaching", pack.count_mandatory_approaching()},
+                        {"met", pack.count_mandatory_met()},
+                        {"inferred", count_inferred(pack)}});
+    }
+    if (json) {
+        out << rows.dump(2) << "\n";
+        return;
+    }
+    out << "year     version  items  mandatory AS  mandatory SM  inferred\n";
+    for (const auto& row : rows) {
+        char line[128];
+        std::snprintf(line, sizeof line, "%-8s %-8s %5zu  %12zu  %12zu  %8zu\n",
+                      row["year"].get<std::string>().c_str(),
+                      row["version"].get<std::string>().c_str(), row["items"].get<std::size_t>(),
+                      row["approaching"].get<std::size_t>(), row["met"].get<std::size_t>(),
+                      row["inferred"].get<std::size_t>());
+        out << line;
+    }
+}
+
+void list_items(std::ostream& out, const std::string& year, int standard, bool json) {
+    const auto& pack =
+        year.empty() ? standards::newest_bundled_pack() : standards::bundled_pack(year);
+    if (json) {
+        auto doc = nlohmann::json::parse(standards::pack_to_json(pack));
+        if (standard != 0) {
+            auto& items = doc["items"];
+            items.erase(std::remove_if(items.begin(), items.end(),
+                                       [&](const auto& i) { return i["standard"] != standard; }),
+                        items.end());
+        }
+        out << doc.dump(2) << "\n";
+        return;
+    }
+    out << "Standards pack " << pack.year << " (" << pack.version << ")\n";
+    for (const auto& item : pack.items) {
+        if (standard != 0 && item.standard != standard) {
+            continue;
+        }
+        const char* level = item.mandatory_approaching ? "AS+SM" : item.mandatory_met ? "SM" : "opt";
+        char line[256];
+        std::snprintf(line, sizeof line, "%-7s %-8s %-5s %s%s\n", item.id.c_str(),
+                      std::string(standards::to_string(item.type)).c_str(), level,
+                      item.title.c_str(),
+                      item.source == standards::Source::inferred ? " (inferred)" : "");
+        out << line;
+    }
+}
+
+void import_csv(std::ostream& out, const std::string& file, const std::string& year,
+                const std::string& output) {
+    const auto text = read_file(file, kMaxCsvBytes);
+    const auto pack = standards::import_pack_csv(text, year, file);
+    const auto json = standards::pack_to_json(pack);
+    if (output.empty()) {
+        out << json;
+        return;
+    }
+    write_file_atomic(output, json);
+    out << "Imported " << pack.items.size() << " items for " << pack.year << " ("
+        << pack.count_mandatory_approaching() << " mandatory for Approaching Standards, "
+        << pack.count_mandatory_met() << " for Standards Met) into " << output << "\n";
+}
+
+}  // namespace
+
+void add_standards_commands(CLI::App& app, CommandContext& context) {
+    auto* group = app.add_subcommand("standards", "The standards packs: years, items, import");
+    group->require_subcommand(1);
+
+    auto* list = group->add_subcommand("list", "List the bundled standards years");
+    auto list_json = std::make_shared<bool>(false);
+    list->add_flag("--json", *list_json, "Machine-readable output");
+    list->callback([&context, list_json] {
+        context.action = [&context, list_json] { list_packs(*context.out, *list_json); };
+    });
+
+    auto* items = group->add_subcommand("items", "List the items of a standards year");
+    struct ItemsOptions {
+        std::string year;
+        int standard = 0;
+        bool json = false;
+    };
+    auto items_opts = std::make_shared<ItemsOptions>();
+    items->add_option("--year", items_opts->year, "Standards year, e.g. 2025-26 (default newest)");
+    items->add_option("--standard", items_opts->standard, "Only this standard (1-10)")
+        ->check(CLI::Range(1, 10));
+    items->add_flag("--json", items_opts->json, "Machine-readable output");
+    items->callback([&context, items_opts] {
+        context.action = [&context, items_opts] {
+            list_items(*context.out, items_opts->year, items_opts->standard, items_opts->json);
+        };
+    });
+
+    auto* import = group->add_subcommand(
+        "import", "Check an official item list (CSV) and write it as a standards pack (JSON)");
+    struct ImportOptions {
+        std::string file;
+        std::string year;
+        std::string out;
+    };
+    auto import_opts = std::make_shared<ImportOptions>();
+    import->add_option("FILE", import_opts->file, "The item list, CSV with a header row")
+        ->required();
+    import->add_option("--year", import_opts->year, "The standards year it is for, e.g. 2025-26")
+        ->required();
+    import->add_option("--out", import_opts->out, "Write the pack here (default: stdout)");
+    import->callback([&context, import_opts] {
+        context.action = [&context, import_opts] {
+            import_csv(*context.out, import_opts->file, import_opts->year, import_opts->out);
+        };
+    });
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,27 @@
+#include <catch2/catch.hpp>
+
+#include "common/date.hpp"
+
+using dspt::Date;
+
+TEST_CASE("dates parse only as real YYYY-MM-DD days", "[unit][common]") {
+    CHECK(Date::parse("2025-06-30")->to_string() == "2025-06-30");
+    CHECK(Date::parse("2024-02-29").has_value());  // leap year
+    CHECK_FALSE(Date::parse("2025-02-29").has_value());
+    CHECK_FALSE(Date::parse("2025-13-01").has_value());
+    CHECK_FALSE(Date::parse("2025-00-10").has_value());
+    CHECK_FALSE(Date::parse("2025-04-31").has_value());
+    CHECK_FALSE(Date::parse("25-06-30").has_value());
+    CHECK_FALSE(Date::parse("2025/06/30").has_value());
+    CHECK_FALSE(Date::parse("2025-6-30").has_value());
+    CHECK_FALSE(Date::parse("2025-06-30 ").has_value());
+    CHECK_FALSE(Date::parse("").has_value());
+}
+
+TEST_CASE("dates compare in calendar order", "[unit][common]") {
+    CHECK(*Date::parse("2025-06-30") < *Date::parse("2025-07-01"));
+    CHECK(*Date::parse("2025-12-31") < *Date::parse("2026-01-01"));
+    CHECK(*Date::parse("2026-01-01") == *Date::parse("2026-01-01"));
+    CHECK(Date::parse("2026-01-01")->year() == 2026);
+    CHECK(Date::today() > *Date::parse("2020-01-01"));
+}
