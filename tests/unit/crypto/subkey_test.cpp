@@ -1,0 +1,48 @@
+#include "common/crypto/subkey.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "common/crypto/constant_time.hpp"
+#include "common/error.hpp"
+
+using dspt::ErrorCode;
+using namespace dspt::crypto;
+
+namespace {
+
+template <typename Fn>
+void require_error(ErrorCode expected, Fn&& fn) {
+    try {
+        fn();
+        FAIL("no exception thrown");
+    } catch (const dspt::Error& e) {
+        REQUIRE(e.code() == expected);
+    }
+}
+
+bool same_key(const SecretKey& a, const SecretKey& b) {
+    return constant_time_equal(a.view(), b.view());
+}
+
+}  // namespace
+
+TEST_CASE("derive_subkey is deterministic and separates ids, contexts and masters",
+          "[unit][crypto]") {
+    const SecretKey master = SecretKey::generate();
+    const SecretKey a = derive_subkey(master, 1, "evidence");
+    REQUIRE(a.view().size() == SecretKey::kSize);
+    REQUIRE(same_key(a, derive_subkey(master, 1, "evidence")));
+    REQUIRE_FALSE(same_key(a, master));
+    REQUIRE_FALSE(same_key(a, derive_subkey(master, 2, "evidence")));
+    REQUIRE_FALSE(same_key(a, derive_subkey(master, 1, "verifier")));
+    REQUIRE_FALSE(same_key(a, derive_subkey(SecretKey::generate(), 1, "evidence")));
+}
+
+TEST_CASE("derive_subkey checks its context and master", "[unit][crypto]") {
+    const SecretKey master = SecretKey::generate();
+    require_error(ErrorCode::invalid_argument, [&] { (void)derive_subkey(master, 1, "short"); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { (void)derive_subkey(master, 1, "too long!"); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { (void)derive_subkey(SecretKey{}, 1, "evidence"); });
+}
