@@ -1,3 +1,5 @@
 #include "client/cli/app.hpp"
 
-int main(int argc, char** argv) { return dspt::client::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+    return dspt::client::run_cli(argc, argv);
+}

@@ -11,7 +11,7 @@
 namespace dspt {
 
 class Date {
-public:
+  public:
     // 1970-01-01.
     constexpr Date() = default;
 
@@ -32,7 +32,7 @@ public:
 
     friend auto operator<=>(const Date&, const Date&) = default;
 
-private:
+  private:
     explicit constexpr Date(std::chrono::sys_days days) : days_(days) {}
 
     std::chrono::sys_days days_{};

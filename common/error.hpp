@@ -28,11 +28,11 @@ enum class ErrorCode : std::uint16_t {
     failed_precondition,   // the request is well formed but the state forbids it
 
     // Storage.
-    io,                 // the operating system refused a read or write
-    database,           // SQLite reported an error (its message is kept)
-    database_busy,      // the database stayed locked past the busy timeout
-    schema_too_new,     // a file written by a newer version of dsptsync
-    corrupt,            // stored data fails its own checks
+    io,              // the operating system refused a read or write
+    database,        // SQLite reported an error (its message is kept)
+    database_busy,   // the database stayed locked past the busy timeout
+    schema_too_new,  // a file written by a newer version of dsptsync
+    corrupt,         // stored data fails its own checks
 
     // Cryptography.
     wrong_passphrase,       // the passphrase does not open the data key
@@ -43,14 +43,14 @@ enum class ErrorCode : std::uint16_t {
     malformed_pack,  // a standards pack or item list that breaks the format
 
     // Wire protocol and network.
-    protocol,           // a message with a bad magic, unknown version, trailing or missing bytes
-    limit_exceeded,     // a body or field over its size limit
-    unauthenticated,    // no valid device signature
-    forbidden,          // an authenticated device acting outside its role
-    conflict,           // a concurrent edit that the caller must resolve
-    timeout,            // a deadline passed
-    network,            // the connection failed
-    unavailable,        // the service is shutting down or overloaded
+    protocol,         // a message with a bad magic, unknown version, trailing or missing bytes
+    limit_exceeded,   // a body or field over its size limit
+    unauthenticated,  // no valid device signature
+    forbidden,        // an authenticated device acting outside its role
+    conflict,         // a concurrent edit that the caller must resolve
+    timeout,          // a deadline passed
+    network,          // the connection failed
+    unavailable,      // the service is shutting down or overloaded
 
     internal,  // a bug: an invariant of dsptsync itself broke
 };
@@ -61,13 +61,13 @@ std::string_view to_string(ErrorCode code) noexcept;
 // The exception thrown inside a layer. what() is the message alone; the code is
 // available separately so presentation layers can choose an exit code or status.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, std::string message)
         : std::runtime_error(std::move(message)), code_(code) {}
 
     ErrorCode code() const noexcept { return code_; }
 
-private:
+  private:
     ErrorCode code_;
 };
 
@@ -77,7 +77,7 @@ private:
 // A value or an Error, returned across a layer's edge.
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
@@ -101,7 +101,7 @@ public:
     // The error; only valid when !ok().
     const Error& error() const { return std::get<1>(state_); }
 
-private:
+  private:
     void throw_if_error() const {
         if (!ok()) {
             throw std::get<1>(state_);
@@ -114,7 +114,7 @@ private:
 // Result<void>: success or an Error.
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : error_(std::move(error)), failed_(true) {}
 
@@ -129,7 +129,7 @@ public:
     }
     const Error& error() const { return error_; }
 
-private:
+  private:
     Error error_{ErrorCode::internal, ""};
     bool failed_ = false;
 };

@@ -1,11 +1,10 @@
 #include "common/files.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <unistd.h>
 
 #include "common/error.hpp"
 
@@ -44,11 +43,10 @@ std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) 
     return content;
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                       unsigned mode) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
     const auto temp = path.string() + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                          static_cast<mode_t>(mode));
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
     if (fd < 0) {
         fail_io("cannot create", temp);
     }

@@ -49,8 +49,25 @@ int run_cli(int argc, char** argv) {
     app.set_version_flag("--version", version_text());
     app.require_subcommand(1);
 
+    app.fallthrough();  // global options may also follow the command
+
     CommandContext context;
     context.out = &std::cout;
+    context.err = &std::cerr;
+    app.add_option("--home", context.global.home,
+                   "The store's directory (default: $DSPT_HOME, else ~/.local/share/dspt)");
+    app.add_option("--passphrase-file", context.global.passphrase_file,
+                   "Read the passphrase from FILE (default: $DSPT_PASSPHRASE, else a prompt)");
+
+    add_init_command(app, context);
+    add_item_commands(app, context);
+    add_answer_command(app, context);
+    add_evidence_commands(app, context);
+    add_plan_commands(app, context);
+    add_status_command(app, context);
+    add_profile_command(app, context);
+    add_export_command(app, context);
+    add_passphrase_commands(app, context);
     add_standards_commands(app, context);
 
     if (reject_unknown_command(app, argc, argv)) {

@@ -1,20 +1,43 @@
 #pragma once
-// What every command group shares: the parsed global options and the action
-// chosen by the parser. A group registers its subcommands and sets `action`
-// from their callbacks; run_cli executes the action after parsing succeeds, so
-// no command does work while arguments are still being read.
+// What every command group shares: the global options and the action chosen by
+// the parser. A group registers its subcommands and, through on_run(), the work
+// each one does; run_cli executes that work after parsing succeeds, so no
+// command acts while arguments are still being read.
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
+#include <string>
+
+#include <CLI/CLI.hpp>
 
 namespace dspt::client {
 
-struct CommandContext {
-    std::function<void()> action;  // set by the chosen subcommand's callback
-    std::ostream* out = nullptr;   // where results go (stdout)
+struct GlobalOptions {
+    std::string home;             // --home; else $DSPT_HOME; else ~/.local/share/dspt
+    std::string passphrase_file;  // --passphrase-file
 };
 
+struct CommandContext {
+    std::function<void()> action;  // set by the chosen subcommand
+    std::ostream* out = nullptr;   // results (stdout)
+    std::ostream* err = nullptr;   // progress and warnings (stderr)
+    GlobalOptions global;
+};
+
+// Makes `work` the action when `command` is chosen.
+inline void on_run(CLI::App* command, CommandContext& context, std::function<void()> work) {
+    command->callback([&context, work = std::move(work)] { context.action = work; });
+}
+
 void add_standards_commands(CLI::App& app, CommandContext& context);
+void add_init_command(CLI::App& app, CommandContext& context);
+void add_item_commands(CLI::App& app, CommandContext& context);
+void add_answer_command(CLI::App& app, CommandContext& context);
+void add_evidence_commands(CLI::App& app, CommandContext& context);
+void add_plan_commands(CLI::App& app, CommandContext& context);
+void add_status_command(CLI::App& app, CommandContext& context);
+void add_export_command(CLI::App& app, CommandContext& context);
+void add_passphrase_commands(CLI::App& app, CommandContext& context);
+void add_profile_command(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client

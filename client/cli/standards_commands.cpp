@@ -4,8 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <ostream>
+
+#include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
 #include "common/files.hpp"
@@ -73,7 +74,9 @@ void list_items(std::ostream& out, const std::string& year, int standard, bool j
         if (standard != 0 && item.standard != standard) {
             continue;
         }
-        const char* level = item.mandatory_approaching ? "AS+SM" : item.mandatory_met ? "SM" : "opt";
+        const char* level = item.mandatory_approaching ? "AS+SM"
+                            : item.mandatory_met       ? "SM"
+                                                       : "opt";
         char line[256];
         std::snprintf(line, sizeof line, "%-7s %-8s %-5s %s%s\n", item.id.c_str(),
                       std::string(standards::to_string(item.type)).c_str(), level,
@@ -144,8 +147,9 @@ void add_standards_commands(CLI::App& app, CommandContext& context) {
     import->callback([&context, import_opts] {
         context.action = [&context, import_opts] {
             import_csv(*context.out, import_opts->file, import_opts->year, import_opts->out);
-        };
-    });
+};
+}  // namespace dspt::client
+);
 }
 
 }  // namespace dspt::client

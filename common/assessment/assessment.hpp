@@ -22,9 +22,9 @@ namespace dspt::assessment {
 //             when the item is answered by evidence files alone)
 struct Answer {
     std::string value;
-    std::string comment;      // optional; every item has a comments box
+    std::string comment;              // optional; every item has a comments box
     std::int64_t answered_at_ms = 0;  // Unix milliseconds of the last change
-    std::string answered_by;  // who made the change (a device or a person's name)
+    std::string answered_by;          // who made the change (a device or a person's name)
 
     friend bool operator==(const Answer&, const Answer&) = default;
 };
@@ -59,8 +59,8 @@ struct OrganisationProfile {
     friend bool operator==(const OrganisationProfile&, const OrganisationProfile&) = default;
 };
 
-using Answers = std::map<std::string, Answer, std::less<>>;        // by item id
-using Plan = std::map<std::string, PlanEntry, std::less<>>;        // by item id
+using Answers = std::map<std::string, Answer, std::less<>>;  // by item id
+using Plan = std::map<std::string, PlanEntry, std::less<>>;  // by item id
 
 struct Assessment {
     Answers answers;

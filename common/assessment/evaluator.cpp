@@ -19,7 +19,9 @@ std::string_view trim(std::string_view text) noexcept {
     return text.substr(first, last - first + 1);
 }
 
-bool is_blank(std::string_view text) noexcept { return trim(text).empty(); }
+bool is_blank(std::string_view text) noexcept {
+    return trim(text).empty();
+}
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -44,9 +46,12 @@ void add_to_progress(LevelProgress& progress, const standards::Item& item, bool 
 
 std::string_view to_string(ItemState state) noexcept {
     switch (state) {
-        case ItemState::unanswered: return "unanswered";
-        case ItemState::answered: return "answered";
-        case ItemState::satisfied: return "satisfied";
+        case ItemState::unanswered:
+            return "unanswered";
+        case ItemState::answered:
+            return "answered";
+        case ItemState::satisfied:
+            return "satisfied";
     }
     return "unknown";
 }
@@ -54,8 +59,10 @@ std::string_view to_string(ItemState state) noexcept {
 bool satisfies(const standards::Item& item, const Answer* answer, std::size_t evidence_count) {
     using standards::AnswerType;
     switch (item.type) {
-        case AnswerType::confirm: return answer != nullptr && answer->value == "yes";
-        case AnswerType::text: return answer != nullptr && !is_blank(answer->value);
+        case AnswerType::confirm:
+            return answer != nullptr && answer->value == "yes";
+        case AnswerType::text:
+            return answer != nullptr && !is_blank(answer->value);
         case AnswerType::date:
             return answer != nullptr && Date::parse(trim(answer->value)).has_value();
         case AnswerType::document:
@@ -94,7 +101,8 @@ Evaluation evaluate(const standards::Pack& pack, const Assessment& assessment, D
         const auto answer_it = assessment.answers.find(item.id);
         const Answer* answer = answer_it == assessment.answers.end() ? nullptr : &answer_it->second;
         const auto evidence_it = evidence_by_item.find(item.id);
-        const std::size_t evidence = evidence_it == evidence_by_item.end() ? 0 : evidence_it->second;
+        const std::size_t evidence =
+            evidence_it == evidence_by_item.end() ? 0 : evidence_it->second;
         const bool ok = satisfies(item, answer, evidence);
         if (item.mandatory_approaching) {
             add_to_progress(result.approaching, item, ok);
@@ -137,9 +145,9 @@ std::string normalise_value(const standards::Item& item, std::string_view raw) {
             if (word == "no" || word == "n") {
                 return "no";
             }
-            fail(ErrorCode::invalid_argument,
-                 "item " + item.id + " is a yes/no item: answer yes or no, not \"" +
-                     std::string(raw) + "\"");
+            fail(ErrorCode::invalid_argument, "item " + item.id +
+                                                  " is a yes/no item: answer yes or no, not \"" +
+                                                  std::string(raw) + "\"");
         }
         case AnswerType::date:
             if (!Date::parse(value)) {

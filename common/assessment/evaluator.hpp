@@ -36,9 +36,9 @@ enum class ItemState {
 std::string_view to_string(ItemState state) noexcept;
 
 struct LevelProgress {
-    std::size_t satisfied = 0;          // mandatory items satisfied
-    std::size_t total = 0;              // mandatory items for the level
-    std::vector<std::string> missing;   // ids of mandatory items not satisfied, pack order
+    std::size_t satisfied = 0;         // mandatory items satisfied
+    std::size_t total = 0;             // mandatory items for the level
+    std::vector<std::string> missing;  // ids of mandatory items not satisfied, pack order
 
     bool reached() const noexcept { return satisfied == total; }
 };
@@ -53,8 +53,7 @@ struct Evaluation {
 // Whether an answer (possibly absent) with `evidence_count` files satisfies the item.
 bool satisfies(const standards::Item& item, const Answer* answer, std::size_t evidence_count);
 
-ItemState item_state(const standards::Item& item, const Answer* answer,
-                     std::size_t evidence_count);
+ItemState item_state(const standards::Item& item, const Answer* answer, std::size_t evidence_count);
 
 // The level reached on `as_of` and the progress to each level. Answers to ids
 // that are not in the pack are ignored.

@@ -21,7 +21,7 @@
 namespace dspt {
 
 class HlcTime {
-public:
+  public:
     static constexpr std::uint64_t kMaxMillis = (std::uint64_t{1} << 48) - 1;
     static constexpr std::uint32_t kMaxCounter = 0xFFFF;
 
@@ -45,20 +45,19 @@ public:
 
     friend constexpr auto operator<=>(const HlcTime&, const HlcTime&) = default;
 
-private:
+  private:
     std::uint64_t value_ = 0;
 };
 
 class HybridClock {
-public:
+  public:
     // Milliseconds since the Unix epoch. Tests inject a fake.
     using WallClock = std::function<std::uint64_t()>;
 
     // The system clock.
     static std::uint64_t system_millis();
 
-    explicit HybridClock(WallClock wall = &HybridClock::system_millis,
-                         HlcTime last = HlcTime{});
+    explicit HybridClock(WallClock wall = &HybridClock::system_millis, HlcTime last = HlcTime{});
 
     // A new time, greater than every time this clock returned or saw before.
     HlcTime now();
@@ -70,7 +69,7 @@ public:
     // The greatest time issued or seen; persisted so a restart stays monotonic.
     HlcTime last() const;
 
-private:
+  private:
     HlcTime advance(std::uint64_t wall_millis, HlcTime floor_time);
 
     WallClock wall_;

@@ -1,8 +1,9 @@
 #include "server/cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "common/error.hpp"
 #include "common/standards/bundled.hpp"

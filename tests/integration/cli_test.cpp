@@ -1,8 +1,9 @@
 // The two executables' command lines: help, version, unknown commands, and the
 // standards commands a user or operator runs.
 
-#include <catch2/catch.hpp>
 #include <fstream>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/process.hpp"
 
@@ -82,8 +83,8 @@ TEST_CASE("dspt standards import turns an official CSV into a pack, or says what
                "\"Count volunteers, too\"\r\n";
     }
     const auto pack = dir.path() / "pack.json";
-    const auto ok = dspt_cli({"standards", "import", good.string(), "--year", "2025-26", "--out",
-                              pack.string()});
+    const auto ok = dspt_cli(
+        {"standards", "import", good.string(), "--year", "2025-26", "--out", pack.string()});
     REQUIRE(ok.exit_code == 0);
     CHECK_THAT(ok.out, Catch::Contains("Imported 2 items"));
     std::ifstream written(pack);

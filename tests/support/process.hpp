@@ -28,13 +28,12 @@ struct ProcessOptions {
 
 // Runs `program args...` to completion (or to the timeout) and returns what it did.
 ProcessResult run_process(const std::filesystem::path& program,
-                          const std::vector<std::string>& args,
-                          const ProcessOptions& options = {});
+                          const std::vector<std::string>& args, const ProcessOptions& options = {});
 
 // A child started in the background, for tests that must kill it mid-work or
 // talk to it while it runs. The destructor kills it (SIGKILL) and reaps it.
 class BackgroundProcess {
-public:
+  public:
     BackgroundProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
                       const ProcessOptions& options = {});
     ~BackgroundProcess();
@@ -54,7 +53,7 @@ public:
     const std::string& out() const noexcept { return out_; }
     const std::string& err() const noexcept { return err_; }
 
-private:
+  private:
     void drain(bool block_until_eof);
 
     pid_t pid_ = -1;
@@ -68,7 +67,7 @@ private:
 // A fresh directory under the system temporary directory, removed with its
 // contents when the object goes out of scope.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -76,7 +75,7 @@ public:
 
     const std::filesystem::path& path() const noexcept { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -1,6 +1,7 @@
+#include "common/assessment/evaluator.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
 
 using namespace dspt;
@@ -85,8 +86,7 @@ TEST_CASE("Approaching Standards needs every AS item and nothing more", "[unit][
     CHECK(e.met.missing == std::vector<std::string>{"3.2.1", "7.2.1"});
 }
 
-TEST_CASE("Standards Met needs every SM item; optional items never matter",
-          "[unit][assessment]") {
+TEST_CASE("Standards Met needs every SM item; optional items never matter", "[unit][assessment]") {
     const auto pack = small_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
@@ -192,8 +192,8 @@ TEST_CASE("items needing a plan are the unmet Standards Met items without an ent
     a.answers["1.1.1"] = answer("ZA123456");
     a.answers["1.1.2"] = answer("office");
     CHECK(items_needing_plan(pack, a) == std::vector<std::string>{"3.2.1", "7.2.1"});
-    a.plan["3.2.1"] = PlanEntry{"3.2.1", "Book training", "Registered manager",
-                                *Date::parse("2026-05-01")};
+    a.plan["3.2.1"] =
+        PlanEntry{"3.2.1", "Book training", "Registered manager", *Date::parse("2026-05-01")};
     CHECK(items_needing_plan(pack, a) == std::vector<std::string>{"7.2.1"});
 }
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/clock/hybrid_clock.hpp"
+
+#include <catch2/catch.hpp>
 
 using dspt::HlcTime;
 using dspt::HybridClock;

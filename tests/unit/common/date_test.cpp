@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/date.hpp"
+
+#include <catch2/catch.hpp>
 
 using dspt::Date;
 

@@ -1,0 +1,87 @@
+// `dspt answer`: sets, comments on or clears one item's answer.
+
+#include <memory>
+#include <optional>
+#include <ostream>
+
+#include "client/cli/command.hpp"
+#include "client/cli/store_access.hpp"
+#include "client/store/evidence_store.hpp"
+#include "common/assessment/evaluator.hpp"
+#include "common/error.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+struct AnswerOptions {
+    std::string item;
+    std::optional<std::string> value;
+    std::optional<std::string> comment;
+    std::optional<std::string> location;
+    bool clear = false;
+};
+
+void run_answer(CommandContext& context, const AnswerOptions& options) {
+    auto store = open_store(context.global);
+    const auto& item = store->item(options.item);
+    const bool document = item.type == standards::AnswerType::document;
+    auto& out = *context.out;
+
+    if (options.clear) {
+        if (options.value || options.comment || options.location) {
+            fail(ErrorCode::invalid_argument, "--clear takes no value, comment or location");
+        }
+        store->clear_answer(item.id);
+        out << "Cleared the answer to " << item.id << ".\n";
+        return;
+    }
+    if (document && options.value) {
+        fail(ErrorCode::invalid_argument,
+             "item " + item.id + " is a document item: attach the file with 'dspt evidence add " +
+                 item.id + " FILE', or say where it is kept with --location TEXT");
+    }
+    if (!document && options.location) {
+        fail(ErrorCode::invalid_argument,
+             "--location is for document items; item " + item.id + " is a " +
+                 std::string(standards::to_string(item.type)) + " item");
+    }
+    const auto& raw = document ? options.location : options.value;
+    if (!raw && !options.comment) {
+        fail(ErrorCode::invalid_argument, "give a value for item " + item.id +
+                                              (document ? " (--location TEXT)" : "") +
+                                              ", a --comment, or --clear");
+    }
+    std::optional<std::string_view> raw_view;
+    if (raw) {
+        raw_view = *raw;
+    }
+    std::optional<std::string_view> comment_view;
+    if (options.comment) {
+        comment_view = *options.comment;
+    }
+    store->set_answer(item.id, raw_view, comment_view, current_user());
+
+    const auto answer = store->answer(item.id);
+    const auto evidence = store->evidence().list(item.id).size();
+    const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence);
+    out << "Answered " << item.id << ": " << (answer ? answer->value : "") << " ("
+        << assessment::to_string(state) << ")\n";
+}
+
+}  // namespace
+
+void add_answer_command(CLI::App& app, CommandContext& context) {
+    auto* answer = app.add_subcommand(
+        "answer", "Answer an item: yes/no, text or YYYY-MM-DD; --location for a document item");
+    auto options = std::make_shared<AnswerOptions>();
+    answer->add_option("ITEM", options->item, "Item id, e.g. 1.1.1")->required();
+    answer->add_option("VALUE", options->value, "yes or no, text, or a date YYYY-MM-DD");
+    answer->add_option("--comment", options->comment, "A comment kept with the answer");
+    answer->add_option("--location", options->location,
+                       "Where a document item's document is kept, when not attached");
+    answer->add_flag("--clear", options->clear, "Remove the item's answer");
+    on_run(answer, context, [&context, options] { run_answer(context, *options); });
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,56 @@
+// `dspt export FILE.xlsx|FILE.csv`: the answers spreadsheet, one row per item.
+// Responses only: evidence is listed by file name, never its content.
+
+#include <memory>
+#include <ostream>
+
+#include "client/cli/command.hpp"
+#include "client/cli/store_access.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/report/answers_report.hpp"
+#include "common/report/csv_writer.hpp"
+#include "common/report/xlsx_writer.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+std::string lower_extension(const std::filesystem::path& path) {
+    auto ext = path.extension().string();
+    for (auto& c : ext) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return ext;
+}
+
+void run_export(CommandContext& context, const std::string& file) {
+    const std::filesystem::path path(file);
+    const auto ext = lower_extension(path);
+    if (ext != ".xlsx" && ext != ".csv") {
+        fail(ErrorCode::invalid_argument,
+             "export writes .xlsx or .csv files; \"" + file + "\" is neither");
+    }
+    auto store = open_store(context.global);
+    const auto report = report::build_answers_report(store->pack(), store->assessment(),
+                                                     store->info().site_name, Date::today());
+    if (ext == ".xlsx") {
+        report::write_xlsx(report, path);
+    } else {
+        write_file_atomic(path, report::to_csv(report), 0600);
+    }
+    *context.out << "Wrote " << report.rows.size() << " items (" << report.year << ", "
+                 << report.level << ") to " << file << "\n";
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app, CommandContext& context) {
+    auto* command =
+        app.add_subcommand("export", "Write the answers spreadsheet (FILE.xlsx or FILE.csv)");
+    auto file = std::make_shared<std::string>();
+    command->add_option("FILE", *file, "The file to write, ending .xlsx or .csv")->required();
+    on_run(command, context, [&context, file] { run_export(context, *file); });
+}
+
+}  // namespace dspt::client

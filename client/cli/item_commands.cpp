@@ -1,0 +1,197 @@
+// `dspt items` and `dspt show`: the items of the store's standards year, their
+// state, and one item in full.
+
+#include <map>
+#include <memory>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "client/cli/command.hpp"
+#include "client/cli/output.hpp"
+#include "client/cli/store_access.hpp"
+#include "client/store/evidence_store.hpp"
+#include "common/assessment/evaluator.hpp"
+#include "common/error.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+using assessment::ItemState;
+using standards::Item;
+
+struct ItemsOptions {
+    int standard = 0;
+    std::string missing;  // "approaching" or "met"
+    bool json = false;
+};
+
+struct ShowOptions {
+    std::string item;
+    bool json = false;
+};
+
+std::map<std::string, std::size_t, std::less<>> evidence_counts(
+    const assessment::Assessment& assessment) {
+    std::map<std::string, std::size_t, std::less<>> counts;
+    for (const auto& ref : assessment.evidence) {
+        ++counts[ref.item_id];
+    }
+    return counts;
+}
+
+ItemState state_of(const Item& item, const assessment::Assessment& assessment,
+                   const std::map<std::string, std::size_t, std::less<>>& counts) {
+    const auto answer = assessment.answers.find(item.id);
+    const auto count = counts.find(item.id);
+    return assessment::item_state(item,
+                                  answer == assessment.answers.end() ? nullptr : &answer->second,
+                                  count == counts.end() ? 0 : count->second);
+}
+
+nlohmann::json mandatory_json(const Item& item) {
+    return {{"approaching", item.mandatory_approaching}, {"met", item.mandatory_met}};
+}
+
+void run_items(CommandContext& context, const ItemsOptions& options) {
+    bool for_met = false;
+    if (!options.missing.empty()) {
+        const auto level = standards::parse_level(options.missing);
+        if (!level || *level == standards::Level::none) {
+            fail(ErrorCode::invalid_argument,
+                 "--missing takes approaching, met or exceeded, not \"" + options.missing + "\"");
+        }
+        for_met = *level != standards::Level::approaching;
+    }
+    auto store = open_store(context.global);
+    const auto assessment = store->assessment();
+    const auto counts = evidence_counts(assessment);
+
+    nlohmann::json json = nlohmann::json::array();
+    std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "AS", "SM", "STATE", "TITLE"}};
+    for (const auto& item : store->pack().items) {
+        if (options.standard != 0 && item.standard != options.standard) {
+            continue;
+        }
+        const auto state = state_of(item, assessment, counts);
+        if (!options.missing.empty()) {
+            const bool mandatory = for_met ? item.mandatory_met : item.mandatory_approaching;
+            if (!mandatory || state == ItemState::satisfied) {
+                continue;
+            }
+        }
+        json.push_back({{"id", item.id},
+                        {"standard", item.standard},
+                        {"title", item.title},
+                        {"type", standards::to_string(item.type)},
+                        {"mandatory", mandatory_json(item)},
+                        {"state", assessment::to_string(state)},
+                        {"source", standards::to_string(item.source)}});
+        rows.push_back({item.id, std::string(standards::to_string(item.type)),
+                        item.mandatory_approaching ? "yes" : "-", item.mandatory_met ? "yes" : "-",
+                        std::string(assessment::to_string(state)), item.title});
+    }
+    if (options.json) {
+        *context.out << json.dump(2) << "\n";
+    } else {
+        print_table(*context.out, rows);
+    }
+}
+
+void run_show(CommandContext& context, const ShowOptions& options) {
+    auto store = open_store(context.global);
+    const auto& item = store->item(options.item);
+    const auto answer = store->answer(item.id);
+    const auto evidence = store->evidence().list(item.id);
+    const auto plan = store->plan();
+    const auto entry = plan.find(item.id);
+    const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence.size());
+
+    nlohmann::json json = {{"id", item.id},
+                           {"standard", item.standard},
+                           {"title", item.title},
+                           {"question", item.question},
+                           {"type", standards::to_string(item.type)},
+                           {"guidance", item.comment},
+                           {"mandatory", mandatory_json(item)},
+                           {"source", standards::to_string(item.source)},
+                           {"state", assessment::to_string(state)},
+                           {"answer", nullptr},
+                           {"evidence", nlohmann::json::array()},
+                           {"plan", nullptr}};
+    if (answer) {
+        json["answer"] = {{"value", answer->value},
+                          {"comment", answer->comment},
+                          {"answered_by", answer->answered_by},
+                          {"answered_at", format_time(answer->answered_at_ms)}};
+    }
+    for (const auto& file : evidence) {
+        json["evidence"].push_back({{"id", file.id}, {"name", file.name}, {"size", file.size}});
+    }
+    if (entry != plan.end()) {
+        json["plan"] = {{"action", entry->second.action},
+                        {"owner", entry->second.owner},
+                        {"due", entry->second.due.to_string()}};
+    }
+    if (options.json) {
+        *context.out << json.dump(2) << "\n";
+        return;
+    }
+
+    auto& out = *context.out;
+    out << item.id << "  " << item.title << "\n"
+        << "Standard " << item.standard << ", " << standards::to_string(item.type) << " item; "
+        << (item.mandatory_approaching ? "mandatory for Approaching Standards and Standards Met"
+            : item.mandatory_met       ? "mandatory for Standards Met"
+                                       : "optional")
+        << (item.source == standards::Source::inferred ? " (inferred: check the official list)"
+                                                       : "")
+        << "\n\n"
+        << item.question << "\n";
+    if (!item.comment.empty()) {
+        out << "Guidance: " << item.comment << "\n";
+    }
+    out << "\nState:    " << assessment::to_string(state) << "\n";
+    if (answer) {
+        const char* label =
+            item.type == standards::AnswerType::document ? "Location: " : "Answer:   ";
+        out << label << answer->value << "\n";
+        if (!answer->comment.empty()) {
+            out << "Comment:  " << answer->comment << "\n";
+        }
+        out << "By:       " << answer->answered_by << " at " << format_time(answer->answered_at_ms)
+            << " UTC\n";
+    } else {
+        out << "Answer:   (none)\n";
+    }
+    for (const auto& file : evidence) {
+        out << "Evidence: " << file.name << " (" << human_size(file.size) << ", id " << file.id
+            << ")\n";
+    }
+    if (entry != plan.end()) {
+        out << "Plan:     " << entry->second.action << " (owner " << entry->second.owner << ", due "
+            << entry->second.due.to_string() << ")\n";
+    }
+}
+
+}  // namespace
+
+void add_item_commands(CLI::App& app, CommandContext& context) {
+    auto* items = app.add_subcommand("items", "List the items with their state");
+    auto items_options = std::make_shared<ItemsOptions>();
+    items->add_option("--standard", items_options->standard, "Only this standard (1-10)")
+        ->check(CLI::Range(1, 10));
+    items->add_option("--missing", items_options->missing,
+                      "Only the mandatory items not yet satisfied for LEVEL (approaching, met)");
+    items->add_flag("--json", items_options->json, "Machine-readable output");
+    on_run(items, context, [&context, items_options] { run_items(context, *items_options); });
+
+    auto* show = app.add_subcommand("show", "Show one item: question, answer, evidence, plan");
+    auto show_options = std::make_shared<ShowOptions>();
+    show->add_option("ITEM", show_options->item, "Item id, e.g. 1.1.1")->required();
+    show->add_flag("--json", show_options->json, "Machine-readable output");
+    on_run(show, context, [&context, show_options] { run_show(context, *show_options); });
+}
+
+}  // namespace dspt::client

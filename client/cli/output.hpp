@@ -1,0 +1,21 @@
+#pragma once
+// Small helpers for what commands print: aligned text tables and sizes.
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace dspt::client {
+
+// Prints rows as columns padded to their widest cell; the last column is not
+// padded. The first row is the header.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
+// "512 B", "1.4 MiB", "2.0 GiB".
+std::string human_size(std::uint64_t bytes);
+
+// "2025-06-30 14:05" (UTC) from Unix milliseconds.
+std::string format_time(std::int64_t unix_ms);
+
+}  // namespace dspt::client

@@ -1,0 +1,88 @@
+// `dspt status`: the level reached, progress to each level, what is missing,
+// and how many changes wait to be synced.
+
+#include <memory>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "client/cli/command.hpp"
+#include "client/cli/store_access.hpp"
+#include "common/assessment/evaluator.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+nlohmann::json progress_json(const assessment::LevelProgress& progress) {
+    return {{"satisfied", progress.satisfied},
+            {"total", progress.total},
+            {"missing", progress.missing}};
+}
+
+void print_progress(std::ostream& out, const char* name,
+                    const assessment::LevelProgress& progress) {
+    out << "  " << name << progress.satisfied << "/" << progress.total << " mandatory items";
+    if (progress.missing.empty()) {
+        out << ", complete\n";
+        return;
+    }
+    out << "; missing:";
+    for (const auto& id : progress.missing) {
+        out << " " << id;
+    }
+    out << "\n";
+}
+
+void run_status(CommandContext& context, bool json) {
+    auto store = open_store(context.global);
+    const auto today = Date::today();
+    const auto evaluation = assessment::evaluate(store->pack(), store->assessment(), today);
+    const auto pending = store->outbox().pending_count();
+    const auto expires = store->cyber_essentials_plus_expires();
+
+    if (json) {
+        nlohmann::json doc = {
+            {"year", store->info().year},
+            {"site", store->info().site_name},
+            {"level", standards::to_string(evaluation.level)},
+            {"levels",
+             {{"approaching", progress_json(evaluation.approaching)},
+              {"met", progress_json(evaluation.met)}}},
+            {"cyber_essentials_plus",
+             {{"current", evaluation.cyber_essentials_plus_current},
+              {"expires", expires ? nlohmann::json(expires->to_string()) : nlohmann::json()}}},
+            {"pending_changes", pending}};
+        *context.out << doc.dump(2) << "\n";
+        return;
+    }
+    auto& out = *context.out;
+    if (!store->info().site_name.empty()) {
+        out << store->info().site_name << ", ";
+    }
+    out << "standards " << store->info().year << "\n"
+        << "Level reached: " << standards::display_name(evaluation.level) << "\n";
+    print_progress(out, "Approaching Standards: ", evaluation.approaching);
+    print_progress(out, "Standards Met:         ", evaluation.met);
+    out << "  Standards Exceeded:    ";
+    if (evaluation.cyber_essentials_plus_current) {
+        out << "Cyber Essentials Plus current until " << expires->to_string()
+            << (evaluation.met.reached() ? "" : "; Standards Met still needed") << "\n";
+    } else if (expires) {
+        out << "Cyber Essentials Plus expired on " << expires->to_string() << "\n";
+    } else {
+        out << "needs Standards Met and a current Cyber Essentials Plus certificate\n";
+    }
+    out << "Changes waiting to sync: " << pending << "\n";
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, CommandContext& context) {
+    auto* status = app.add_subcommand("status", "Show the level reached and what is missing");
+    auto json = std::make_shared<bool>(false);
+    status->add_flag("--json", *json, "Machine-readable output");
+    on_run(status, context, [&context, json] { run_status(context, *json); });
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,322 @@
+#include "client/store/evidence_store.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/local_store.hpp"
+#include "common/crypto/aead.hpp"
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/key_wrap.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+#include "common/sqlite/statement.hpp"
+#include "common/sqlite/transaction.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr std::string_view kTable = "evidence";
+
+std::string chunk_ad(std::string_view evidence_id, std::uint64_t index) {
+    return std::string(evidence_id) + "|" + std::to_string(index);
+}
+
+std::string key_ad(std::string_view evidence_id) {
+    return FieldSealer::associated_data(kTable, evidence_id, "file_key");
+}
+
+std::int64_t wall_ms() {
+    return static_cast<std::int64_t>(HybridClock::system_millis());
+}
+
+struct Manifest {
+    std::string name;
+    std::uint64_t size = 0;
+    std::uint64_t chunks = 0;
+    std::string blake2b;  // hex
+
+    nlohmann::json to_json() const {
+        return {{"name", name}, {"size", size}, {"chunks", chunks}, {"blake2b", blake2b}};
+    }
+};
+
+Manifest open_manifest(const FieldSealer& sealer, std::string_view id, crypto::ByteView sealed) {
+    const auto what = "record of evidence file " + std::string(id);
+    const auto text = sealer.open(kTable, id, "manifest", sealed, what);
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (!json.is_object() || !json.contains("name") || !json.contains("size") ||
+        !json.contains("chunks") || !json.contains("blake2b")) {
+        fail(ErrorCode::corrupt, "the stored " + what + " is damaged");
+    }
+    return {json["name"].get<std::string>(), json["size"].get<std::uint64_t>(),
+            json["chunks"].get<std::uint64_t>(), json["blake2b"].get<std::string>()};
+}
+
+// Writes all of `data` to fd.
+void write_all(int fd, const unsigned char* data, std::size_t size, const std::string& path) {
+    std::size_t written = 0;
+    while (written < size) {
+        const auto n = ::write(fd, data + written, size - written);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            fail(ErrorCode::io, "cannot write " + path + ": " + std::strerror(errno));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+}
+
+EvidenceFile read_row(sqlite::Statement& row, const FieldSealer& sealer) {
+    EvidenceFile file;
+    file.id = row.column_text(0);
+    file.item_id = row.column_text(1);
+    file.name = open_manifest(sealer, file.id, row.column_blob(2)).name;
+    file.size = static_cast<std::uint64_t>(row.column_int64(3));
+    file.chunk_count = static_cast<std::uint64_t>(row.column_int64(4));
+    file.added_at_ms = row.column_int64(5);
+    return file;
+}
+
+constexpr const char* kSelectColumns =
+    "SELECT id, item_id, manifest, size, chunk_count, added_at FROM evidence";
+
+}  // namespace
+
+EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem::path& file,
+                                const ProgressFn& progress) {
+    const auto& item = store_.item(item_id);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        fail(ErrorCode::not_found, "no such file: " + file.string());
+    }
+    const std::uint64_t size = std::filesystem::file_size(file, ec);
+    if (ec) {
+        fail(ErrorCode::io, "cannot read " + file.string() + ": " + ec.message());
+    }
+    if (size > kMaxFileBytes) {
+        fail(ErrorCode::limit_exceeded, file.string() + " is larger than the " +
+                                            std::to_string(kMaxFileBytes >> 20) +
+                                            " MiB evidence limit");
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        fail(ErrorCode::io, "cannot open " + file.string());
+    }
+
+    auto& db = store_.database();
+    const auto sealer = store_.sealer();
+    const std::string id = crypto::random_uuid();
+    const auto file_key = crypto::SecretKey::generate();
+    const auto wrapped_key =
+        crypto::wrap_key(store_.data_key(), file_key, crypto::as_byte_view(key_ad(id)));
+    Manifest manifest{file.filename().string(), 0, 0, ""};
+    const auto now = wall_ms();
+
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    {
+        // The row comes first (chunks reference it); its manifest is final below.
+        sqlite::Statement insert(db,
+                                 "INSERT INTO evidence(id, item_id, manifest, file_key, size,"
+                                 " chunk_count, added_at) VALUES(?1, ?2, x'', ?3, 0, 0, ?4)");
+        insert.bind(1, id);
+        insert.bind(2, item.id);
+        insert.bind(3, sqlite::Blob(wrapped_key));
+        insert.bind(4, now);
+        insert.execute();
+    }
+
+    sqlite::Statement insert_chunk(
+        db, "INSERT INTO evidence_chunks(evidence_id, idx, data) VALUES(?1, ?2, ?3)");
+    crypto::Blake2bHasher hasher;
+    std::vector<unsigned char> buffer(kChunkBytes);
+    std::uint64_t done = 0;
+    while (in) {
+        in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(kChunkBytes));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) {
+            break;
+        }
+        const crypto::ByteView chunk(buffer.data(), got);
+        hasher.update(chunk);
+        const auto ad = chunk_ad(id, manifest.chunks);
+        sqlite::ResetGuard guard(insert_chunk);
+        insert_chunk.bind(1, id);
+        insert_chunk.bind(2, static_cast<std::int64_t>(manifest.chunks));
+        insert_chunk.bind(
+            3, sqlite::Blob(crypto::Aead::seal(file_key, chunk, crypto::as_byte_view(ad))));
+        insert_chunk.execute();
+        ++manifest.chunks;
+        done += got;
+        if (progress) {
+            progress(done, size);
+        }
+    }
+    if (in.bad() || done != size) {
+        fail(ErrorCode::io, file.string() + " changed or could not be read while being added");
+    }
+    manifest.size = done;
+    manifest.blake2b = crypto::to_hex(hasher.final());
+
+    {
+        sqlite::Statement finish(
+            db, "UPDATE evidence SET manifest = ?2, size = ?3, chunk_count = ?4 WHERE id = ?1");
+        finish.bind(1, id);
+        finish.bind(2,
+                    sqlite::Blob(sealer.seal(kTable, id, "manifest", manifest.to_json().dump())));
+        finish.bind(3, static_cast<std::int64_t>(manifest.size));
+        finish.bind(4, static_cast<std::int64_t>(manifest.chunks));
+        finish.execute();
+    }
+    auto payload = manifest.to_json();
+    payload["id"] = id;
+    payload["item"] = item.id;
+    store_.outbox().append("evidence/" + id, payload, now);
+    tx.commit();
+
+    // A large file leaves a large write-ahead log behind; fold it into the main
+    // file now rather than at some later, unrelated command.
+    if (size >= 8 * kChunkBytes) {
+        try {
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (const Error&) {
+            // Another process is reading; SQLite checkpoints later by itself.
+        }
+    }
+    return {id, item.id, manifest.name, manifest.size, manifest.chunks, now};
+}
+
+std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id) {
+    auto& db = store_.database();
+    const auto sealer = store_.sealer();
+    std::vector<EvidenceFile> files;
+    if (item_id) {
+        const auto& item = store_.item(*item_id);
+        sqlite::Statement select(
+            db, std::string(kSelectColumns) + " WHERE item_id = ?1 ORDER BY added_at, id");
+        select.bind(1, item.id);
+        while (select.step()) {
+            files.push_back(read_row(select, sealer));
+        }
+    } else {
+        sqlite::Statement select(db, std::string(kSelectColumns) + " ORDER BY added_at, id");
+        while (select.step()) {
+            files.push_back(read_row(select, sealer));
+        }
+    }
+    return files;
+}
+
+EvidenceFile EvidenceStore::find(std::string_view evidence_id) {
+    sqlite::Statement select(store_.database(), std::string(kSelectColumns) + " WHERE id = ?1");
+    select.bind(1, evidence_id);
+    if (!select.step()) {
+        fail(ErrorCode::not_found, "there is no evidence file with id " + std::string(evidence_id));
+    }
+    return read_row(select, store_.sealer());
+}
+
+void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::path& out,
+                        bool overwrite, const ProgressFn& progress) {
+    auto& db = store_.database();
+    const auto sealer = store_.sealer();
+    sqlite::Statement select(db, "SELECT manifest, file_key FROM evidence WHERE id = ?1");
+    select.bind(1, evidence_id);
+    if (!select.step()) {
+        fail(ErrorCode::not_found, "there is no evidence file with id " + std::string(evidence_id));
+    }
+    const std::string id(evidence_id);
+    const auto manifest = open_manifest(sealer, id, select.column_blob(0));
+    const auto what = "evidence file " + id + " (" + manifest.name + ")";
+    crypto::SecretKey file_key;
+    try {
+        file_key = crypto::unwrap_key(store_.data_key(), select.column_blob(1),
+                                      crypto::as_byte_view(key_ad(id)));
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::authentication_failed) {
+            throw;
+        }
+        fail(ErrorCode::corrupt, "the key of " + what + " fails its integrity check");
+    }
+    if (!overwrite && std::filesystem::exists(out)) {
+        fail(ErrorCode::already_exists, out.string() + " already exists");
+    }
+
+    // Read inside one transaction so a concurrent remove cannot cut the file short.
+    sqlite::Transaction tx(db);
+    const auto temp = out.string() + ".dspt-partial";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fail(ErrorCode::io, "cannot create " + temp + ": " + std::strerror(errno));
+    }
+    try {
+        sqlite::Statement chunks(
+            db, "SELECT idx, data FROM evidence_chunks WHERE evidence_id = ?1 ORDER BY idx");
+        chunks.bind(1, id);
+        crypto::Blake2bHasher hasher;
+        std::uint64_t expected_index = 0;
+        std::uint64_t done = 0;
+        while (chunks.step()) {
+            const auto index = static_cast<std::uint64_t>(chunks.column_int64(0));
+            if (index != expected_index) {
+                fail(ErrorCode::corrupt,
+                     "chunk " + std::to_string(expected_index) + " of " + what + " is missing");
+            }
+            crypto::Bytes plain;
+            try {
+                plain = crypto::Aead::open(file_key, chunks.column_blob(1),
+                                           crypto::as_byte_view(chunk_ad(id, index)));
+            } catch (const Error& e) {
+                if (e.code() != ErrorCode::authentication_failed) {
+                    throw;
+                }
+                fail(ErrorCode::corrupt, "chunk " + std::to_string(index) + " of " + what +
+                                             " fails its integrity check");
+            }
+            hasher.update(plain);
+            write_all(fd, plain.data(), plain.size(), temp);
+            done += plain.size();
+            ++expected_index;
+            if (progress) {
+                progress(done, manifest.size);
+            }
+        }
+        if (expected_index != manifest.chunks || done != manifest.size ||
+            crypto::to_hex(hasher.final()) != manifest.blake2b) {
+            fail(ErrorCode::corrupt, what + " is incomplete or does not match its record");
+        }
+        if (::fsync(fd) != 0) {
+            fail(ErrorCode::io, "cannot flush " + temp + ": " + std::strerror(errno));
+        }
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temp.c_str());
+        throw;
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), out.c_str()) != 0) {
+        ::unlink(temp.c_str());
+        fail(ErrorCode::io, "cannot write " + out.string() + ": " + std::strerror(errno));
+    }
+}
+
+void EvidenceStore::remove(std::string_view evidence_id) {
+    auto& db = store_.database();
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    const auto file = find(evidence_id);
+    sqlite::Statement remove(db, "DELETE FROM evidence WHERE id = ?1");
+    remove.bind(1, evidence_id);
+    remove.execute();
+    store_.outbox().append("evidence/" + file.id,
+                           {{"id", file.id}, {"item", file.item_id}, {"deleted", true}}, wall_ms());
+    tx.commit();
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,76 @@
+#pragma once
+// Evidence files in the local store.
+//
+// A file is split into 1 MiB chunks. Each file has its own random key, kept
+// only wrapped by the data key; each chunk is sealed under the file key with
+// "<evidence id>|<chunk index>" as associated data, so chunks cannot be
+// reordered, swapped between files or dropped unnoticed. A sealed manifest
+// (name, size, chunk count, BLAKE2b-256 of the content) is checked when the file
+// is read back, so get() returns exactly the bytes that were added or fails.
+//
+// add() streams the file through a 1 MiB buffer, so memory stays bounded for
+// files of hundreds of megabytes, and writes every chunk, the evidence row and
+// its outbox entry in one transaction: a process killed mid-way leaves no trace
+// of the file.
+//
+// Thread-safety: as LocalStore.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dspt::client {
+
+class LocalStore;
+
+struct EvidenceFile {
+    std::string id;  // UUID
+    std::string item_id;
+    std::string name;  // the file's name when it was added
+    std::uint64_t size = 0;
+    std::uint64_t chunk_count = 0;
+    std::int64_t added_at_ms = 0;
+};
+
+// Called after each chunk with the bytes done so far and the total.
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+class EvidenceStore {
+  public:
+    static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+    // The largest file accepted: evidence is policies, registers and
+    // certificates, not video.
+    static constexpr std::uint64_t kMaxFileBytes = std::uint64_t{2} << 30;
+
+    explicit EvidenceStore(LocalStore& store) : store_(store) {}
+
+    // Adds `file` as evidence for `item_id`. ErrorCode::not_found for an unknown
+    // item or a missing file, ErrorCode::limit_exceeded over kMaxFileBytes.
+    EvidenceFile add(std::string_view item_id, const std::filesystem::path& file,
+                     const ProgressFn& progress = {});
+
+    // Evidence of one item, or of all items, oldest first.
+    std::vector<EvidenceFile> list(std::optional<std::string_view> item_id);
+
+    // One file's metadata; ErrorCode::not_found when there is none with this id.
+    EvidenceFile find(std::string_view evidence_id);
+
+    // Writes the file's exact bytes to `out` (atomically: a temporary file is
+    // renamed into place only after the content checks). ErrorCode::corrupt when
+    // a chunk or the manifest fails its check; ErrorCode::already_exists when
+    // `out` exists and `overwrite` is false.
+    void get(std::string_view evidence_id, const std::filesystem::path& out, bool overwrite,
+             const ProgressFn& progress = {});
+
+    // Removes a file and records the removal for sync.
+    void remove(std::string_view evidence_id);
+
+  private:
+    LocalStore& store_;
+};
+
+}  // namespace dspt::client

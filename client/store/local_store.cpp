@@ -1,0 +1,381 @@
+#include "client/store/local_store.hpp"
+
+#include <sys/stat.h>
+
+#include "client/store/evidence_store.hpp"
+#include "client/store/meta_table.hpp"
+#include "client/store/schema.hpp"
+#include "common/assessment/evaluator.hpp"
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/key_wrap.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+#include "common/sqlite/statement.hpp"
+#include "common/sqlite/transaction.hpp"
+#include "common/standards/bundled.hpp"
+#include "common/standards/loader.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr std::string_view kStoreFormat = "dspt-store";
+constexpr std::string_view kAnswers = "answers";
+constexpr std::string_view kPlan = "plan_entries";
+constexpr std::string_view kProfileExpiry = "cyber_essentials_plus_expires";
+
+std::int64_t wall_ms() {
+    return static_cast<std::int64_t>(HybridClock::system_millis());
+}
+
+// Binds everything the data key's wrap depends on, so editing the replica id,
+// the year, the KDF parameters or an imported pack makes the store refuse to
+// open instead of behaving differently.
+std::string key_record_ad(sqlite::Database& db) {
+    const auto custom = meta::get(db, meta::kCustomPack).value_or("0");
+    std::string pack_hash = "bundled";
+    if (custom == "1") {
+        pack_hash =
+            crypto::to_hex(crypto::blake2b(crypto::as_byte_view(meta::require(db, meta::kPack))));
+    }
+    return std::string(kStoreFormat) + "|data-key|" + meta::require(db, meta::kReplicaId) + "|" +
+           meta::require(db, meta::kYear) + "|" + meta::require(db, meta::kKdfParams) + "|" +
+           pack_hash;
+}
+
+void write_key_record(sqlite::Database& db, const crypto::SecretKey& data_key,
+                      std::string_view passphrase, crypto::KdfStrength strength) {
+    const auto params = crypto::KdfParams::generate(strength);
+    meta::set(db, meta::kKdfParams, params.serialise());
+    const auto kek = crypto::derive_key(passphrase, params);
+    const auto ad = key_record_ad(db);
+    const auto wrapped = crypto::wrap_key(kek, data_key, crypto::as_byte_view(ad));
+    meta::set(db, meta::kWrappedDataKey,
+              std::string_view(reinterpret_cast<const char*>(wrapped.data()), wrapped.size()));
+}
+
+crypto::SecretKey unlock_data_key(sqlite::Database& db, std::string_view passphrase) {
+    crypto::KdfParams params;
+    try {
+        params = crypto::KdfParams::parse(meta::require(db, meta::kKdfParams));
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::corrupt) {
+            throw;
+        }
+        fail(ErrorCode::corrupt, "the store's key settings are damaged: " + std::string(e.what()));
+    }
+    const auto kek = crypto::derive_key(passphrase, params);
+    const auto wrapped = meta::require(db, meta::kWrappedDataKey);
+    const auto ad = key_record_ad(db);
+    try {
+        return crypto::unwrap_key(kek, crypto::as_byte_view(wrapped), crypto::as_byte_view(ad));
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::authentication_failed) {
+            throw;
+        }
+        fail(ErrorCode::wrong_passphrase, "wrong passphrase: it does not open this store");
+    }
+}
+
+std::string answer_what(std::string_view item_id) {
+    return "answer to item " + std::string(item_id);
+}
+
+}  // namespace
+
+std::filesystem::path LocalStore::file_in(const std::filesystem::path& home) {
+    return home / "store.db";
+}
+
+void LocalStore::create(const std::filesystem::path& path, std::string_view passphrase,
+                        const CreateOptions& options) {
+    if (std::filesystem::exists(path)) {
+        fail(ErrorCode::already_exists,
+             "a store already exists at " + path.string() + "; dspt init never overwrites one");
+    }
+    if (passphrase.empty()) {
+        fail(ErrorCode::invalid_argument, "the passphrase must not be empty");
+    }
+    standards::validate_pack(options.pack, options.pack.year);
+    const auto dir = path.parent_path();
+    if (!dir.empty() && !std::filesystem::exists(dir)) {
+        std::filesystem::create_directories(dir);
+        std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+    }
+
+    sqlite::Database db(path);
+    ::chmod(path.c_str(), 0600);
+    migrate_client_store(db);
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    if (meta::get(db, meta::kFormat)) {
+        fail(ErrorCode::already_exists, "a store already exists at " + path.string());
+    }
+    meta::set(db, meta::kFormat, kStoreFormat);
+    meta::set(db, meta::kYear, options.pack.year);
+    meta::set(db, meta::kSiteName, options.site_name);
+    meta::set(db, meta::kReplicaId, crypto::random_uuid());
+    meta::set(db, meta::kCreatedAt, std::to_string(wall_ms()));
+    meta::set(db, meta::kCustomPack, options.custom_pack ? "1" : "0");
+    if (options.custom_pack) {
+        meta::set(db, meta::kPack, standards::pack_to_json(options.pack));
+    }
+    meta::set(db, meta::kNextSeq, "1");
+    meta::set(db, meta::kHlc, "0");
+    const auto data_key = crypto::SecretKey::generate();
+    write_key_record(db, data_key, passphrase, options.kdf_strength);
+    tx.commit();
+}
+
+std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
+                                             std::string_view passphrase) {
+    if (!std::filesystem::exists(path)) {
+        fail(ErrorCode::not_found,
+             "no store at " + path.string() + "; create one with 'dspt init'");
+    }
+    sqlite::Database db(path, {sqlite::OpenMode::read_write});
+    migrate_client_store(db);
+    if (meta::get(db, meta::kFormat) != std::string(kStoreFormat)) {
+        fail(ErrorCode::corrupt, path.string() + " is not a dspt store");
+    }
+    auto data_key = unlock_data_key(db, passphrase);
+
+    StoreInfo info;
+    info.year = meta::require(db, meta::kYear);
+    info.site_name = meta::require(db, meta::kSiteName);
+    info.replica_id = meta::require(db, meta::kReplicaId);
+    info.created_at_ms = meta::require_int(db, meta::kCreatedAt);
+    info.custom_pack = meta::get(db, meta::kCustomPack) == "1";
+    standards::Pack pack = info.custom_pack
+                               ? standards::parse_pack_json(meta::require(db, meta::kPack),
+                                                            "the store's standards pack")
+                               : standards::bundled_pack(info.year);
+    const auto last =
+        HlcTime::from_raw(static_cast<std::uint64_t>(meta::require_int(db, meta::kHlc)));
+    return std::unique_ptr<LocalStore>(
+        new LocalStore(std::move(db), std::move(data_key), std::move(pack), std::move(info), last));
+}
+
+LocalStore::LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
+                       StoreInfo info, HlcTime last_time)
+    : db_(std::move(db)),
+      data_key_(std::move(data_key)),
+      pack_(std::move(pack)),
+      info_(std::move(info)),
+      clock_(&HybridClock::system_millis, last_time),
+      outbox_(std::make_unique<Outbox>(db_, data_key_, info_.replica_id, clock_)),
+      evidence_(std::make_unique<EvidenceStore>(*this)) {}
+
+LocalStore::~LocalStore() = default;
+
+const standards::Item& LocalStore::item(std::string_view item_id) const {
+    const auto* found = pack_.find(item_id);
+    if (found == nullptr) {
+        fail(ErrorCode::not_found,
+             "there is no item " + std::string(item_id) + " in the " + pack_.year + " standards");
+    }
+    return *found;
+}
+
+std::optional<assessment::Answer> LocalStore::answer(std::string_view item_id) {
+    sqlite::Statement select(db_,
+                             "SELECT value, comment, answered_by, updated_at FROM answers"
+                             " WHERE item_id = ?1");
+    select.bind(1, item_id);
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    const auto sealer = this->sealer();
+    const auto what = answer_what(item_id);
+    assessment::Answer answer;
+    answer.value = sealer.open(kAnswers, item_id, "value", select.column_blob(0), what);
+    answer.comment = sealer.open(kAnswers, item_id, "comment", select.column_blob(1), what);
+    answer.answered_by = sealer.open(kAnswers, item_id, "answered_by", select.column_blob(2), what);
+    answer.answered_at_ms = select.column_int64(3);
+    return answer;
+}
+
+assessment::Answers LocalStore::answers() {
+    sqlite::Statement select(db_,
+                             "SELECT item_id, value, comment, answered_by, updated_at"
+                             " FROM answers ORDER BY item_id");
+    const auto sealer = this->sealer();
+    assessment::Answers result;
+    while (select.step()) {
+        const auto item_id = select.column_text(0);
+        const auto what = answer_what(item_id);
+        assessment::Answer answer;
+        answer.value = sealer.open(kAnswers, item_id, "value", select.column_blob(1), what);
+        answer.comment = sealer.open(kAnswers, item_id, "comment", select.column_blob(2), what);
+        answer.answered_by =
+            sealer.open(kAnswers, item_id, "answered_by", select.column_blob(3), what);
+        answer.answered_at_ms = select.column_int64(4);
+        result.emplace(item_id, std::move(answer));
+    }
+    return result;
+}
+
+void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_view> raw_value,
+                            std::optional<std::string_view> comment, std::string_view answered_by) {
+    const auto& item = this->item(item_id);
+    std::optional<std::string> value;
+    if (raw_value) {
+        value = assessment::normalise_value(item, *raw_value);
+    }
+
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    const auto existing = answer(item_id);
+    if (!value) {
+        if (!existing) {
+            fail(ErrorCode::failed_precondition,
+                 "item " + item.id + " has no answer yet: give a value with the comment");
+        }
+        value = existing->value;
+    }
+    const std::string new_comment =
+        comment ? std::string(*comment) : (existing ? existing->comment : std::string());
+    if (existing && existing->value == *value && existing->comment == new_comment) {
+        return;  // nothing changes, so nothing is recorded
+    }
+
+    const auto now = wall_ms();
+    const auto sealer = this->sealer();
+    sqlite::Statement upsert(
+        db_,
+        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
+        " value = excluded.value, comment = excluded.comment,"
+        " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
+    upsert.bind(1, item_id);
+    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", *value)));
+    upsert.bind(3, sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", new_comment)));
+    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by", answered_by)));
+    upsert.bind(5, now);
+    upsert.execute();
+    outbox_->append("answer/" + item.id,
+                    {{"item", item.id},
+                     {"value", *value},
+                     {"comment", new_comment},
+                     {"answered_by", answered_by}},
+                    now);
+    tx.commit();
+}
+
+void LocalStore::clear_answer(std::string_view item_id) {
+    const auto& item = this->item(item_id);
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    sqlite::Statement remove(db_, "DELETE FROM answers WHERE item_id = ?1");
+    remove.bind(1, item_id);
+    remove.execute();
+    if (db_.changes() == 0) {
+        fail(ErrorCode::not_found, "item " + item.id + " has no answer to clear");
+    }
+    outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms());
+    tx.commit();
+}
+
+assessment::Plan LocalStore::plan() {
+    sqlite::Statement select(db_, "SELECT item_id, entry FROM plan_entries ORDER BY item_id");
+    const auto sealer = this->sealer();
+    assessment::Plan result;
+    while (select.step()) {
+        const auto item_id = select.column_text(0);
+        const auto what = "action plan entry for item " + item_id;
+        const auto text = sealer.open(kPlan, item_id, "entry", select.column_blob(1), what);
+        const auto json = nlohmann::json::parse(text, nullptr, false);
+        const auto due = json.is_object() ? Date::parse(json.value("due", "")) : std::nullopt;
+        if (!due) {
+            fail(ErrorCode::corrupt, "the stored " + what + " is damaged");
+        }
+        result.emplace(item_id, assessment::PlanEntry{item_id, json.value("action", ""),
+                                                      json.value("owner", ""), *due});
+    }
+    return result;
+}
+
+void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
+    const auto& item = this->item(entry.item_id);
+    auto blank = [](const std::string& s) {
+        return s.find_first_not_of(" \t\r\n") == std::string::npos;
+    };
+    if (blank(entry.action)) {
+        fail(ErrorCode::invalid_argument, "the action for item " + item.id + " is empty");
+    }
+    if (blank(entry.owner)) {
+        fail(ErrorCode::invalid_argument, "the action for item " + item.id + " needs an owner");
+    }
+    const nlohmann::json json = {{"item", item.id},
+                                 {"action", entry.action},
+                                 {"owner", entry.owner},
+                                 {"due", entry.due.to_string()}};
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    const auto now = wall_ms();
+    sqlite::Statement upsert(
+        db_,
+        "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2, ?3)"
+        " ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
+        " updated_at = excluded.updated_at");
+    upsert.bind(1, item.id);
+    upsert.bind(2, sqlite::Blob(sealer().seal(kPlan, item.id, "entry", json.dump())));
+    upsert.bind(3, now);
+    upsert.execute();
+    outbox_->append("plan/" + item.id, json, now);
+    tx.commit();
+}
+
+void LocalStore::remove_plan_entry(std::string_view item_id) {
+    const auto& item = this->item(item_id);
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    sqlite::Statement remove(db_, "DELETE FROM plan_entries WHERE item_id = ?1");
+    remove.bind(1, item_id);
+    remove.execute();
+    if (db_.changes() == 0) {
+        fail(ErrorCode::not_found, "item " + item.id + " has no action plan entry");
+    }
+    outbox_->append("plan/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms());
+    tx.commit();
+}
+
+std::optional<Date> LocalStore::cyber_essentials_plus_expires() {
+    const auto value = meta::get(db_, kProfileExpiry);
+    if (!value || value->empty()) {
+        return std::nullopt;
+    }
+    return Date::parse(*value);
+}
+
+void LocalStore::set_cyber_essentials_plus_expires(std::optional<Date> expires) {
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    const auto text = expires ? expires->to_string() : std::string();
+    meta::set(db_, kProfileExpiry, text);
+    nlohmann::json payload =
+        expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}};
+    outbox_->append("profile/cyber_essentials_plus", payload, wall_ms());
+    tx.commit();
+}
+
+EvidenceStore& LocalStore::evidence() {
+    return *evidence_;
+}
+
+assessment::Assessment LocalStore::assessment() {
+    assessment::Assessment result;
+    result.answers = answers();
+    result.plan = plan();
+    for (const auto& file : evidence_->list(std::nullopt)) {
+        result.evidence.push_back({file.id, file.item_id, file.name, file.size});
+    }
+    result.profile.cyber_essentials_plus_expires = cyber_essentials_plus_expires();
+    return result;
+}
+
+void LocalStore::change_passphrase(std::string_view new_passphrase, crypto::KdfStrength strength) {
+    if (new_passphrase.empty()) {
+        fail(ErrorCode::invalid_argument, "the new passphrase must not be empty");
+    }
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    write_key_record(db_, data_key_, new_passphrase, strength);
+    tx.commit();
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,85 @@
+#include "client/store/outbox.hpp"
+
+#include "client/store/meta_table.hpp"
+#include "common/error.hpp"
+#include "common/sqlite/statement.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr std::string_view kTable = "outbox";
+
+}  // namespace
+
+Outbox::Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::string replica_id,
+               HybridClock& clock)
+    : db_(db), sealer_(data_key), replica_id_(std::move(replica_id)), clock_(clock) {}
+
+std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json& payload,
+                            std::int64_t now_ms) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "an outbox entry must be written in its change's transaction");
+    }
+    const std::int64_t seq = meta::require_int(db_, meta::kNextSeq);
+    const HlcTime hlc = clock_.now();
+
+    std::int64_t base_version = 0;
+    {
+        sqlite::Statement version(db_,
+                                  "SELECT version FROM register_versions WHERE register_key = ?1");
+        version.bind(1, register_key);
+        if (version.step()) {
+            base_version = version.column_int64(0);
+        }
+    }
+
+    const auto sealed = sealer_.seal(kTable, std::to_string(seq), "payload", payload.dump());
+    sqlite::Statement insert(db_,
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
+                             " payload, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    insert.bind(1, seq);
+    insert.bind(2, replica_id_);
+    insert.bind(3, static_cast<std::int64_t>(hlc.raw()));
+    insert.bind(4, register_key);
+    insert.bind(5, base_version);
+    insert.bind(6, sqlite::Blob(sealed));
+    insert.bind(7, now_ms);
+    insert.execute();
+
+    meta::set(db_, meta::kNextSeq, std::to_string(seq + 1));
+    meta::set(db_, meta::kHlc, std::to_string(hlc.raw()));
+    return seq;
+}
+
+std::size_t Outbox::pending_count() {
+    sqlite::Statement count(db_, "SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL");
+    count.step();
+    return static_cast<std::size_t>(count.column_int64(0));
+}
+
+std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
+    sqlite::Statement select(db_,
+                             "SELECT seq, replica_id, hlc, register_key, base_version, payload,"
+                             " created_at FROM outbox WHERE acked_at IS NULL ORDER BY seq"
+                             " LIMIT ?1");
+    select.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<OutboxEntry> entries;
+    while (select.step()) {
+        OutboxEntry entry;
+        entry.seq = select.column_int64(0);
+        entry.replica_id = select.column_text(1);
+        entry.hlc = HlcTime::from_raw(static_cast<std::uint64_t>(select.column_int64(2)));
+        entry.register_key = select.column_text(3);
+        entry.base_version = select.column_int64(4);
+        const auto sealed = select.column_blob(5);
+        const auto text = sealer_.open(kTable, std::to_string(entry.seq), "payload", sealed,
+                                       "outbox entry " + std::to_string(entry.seq));
+        entry.payload = nlohmann::json::parse(text);
+        entry.created_at_ms = select.column_int64(6);
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,66 @@
+#pragma once
+// The outbox: every local change, in order, waiting to be pushed to the server
+// (ARCHITECTURE.md s4).
+//
+// An entry is {replica_id, seq, hlc, register_key, base_version, payload}:
+//   seq           contiguous per replica, from 1, never reused;
+//   hlc           the hybrid logical time of the change;
+//   register_key  "answer/<item>", "plan/<item>" or "evidence/<uuid>";
+//   base_version  the server version of the register the change was made on
+//                 (0 when the register was never synced);
+//   payload       the register's new value as JSON, sealed under the data key;
+//                 {"deleted": true} for a removal.
+//
+// append() must be called inside the transaction that writes the change
+// itself, so the value and its entry commit together.
+//
+// Thread-safety: as LocalStore.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/field_sealer.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/sqlite/database.hpp"
+
+namespace dspt::client {
+
+struct OutboxEntry {
+    std::string replica_id;
+    std::int64_t seq = 0;
+    HlcTime hlc;
+    std::string register_key;
+    std::int64_t base_version = 0;
+    nlohmann::json payload;
+    std::int64_t created_at_ms = 0;
+};
+
+class Outbox {
+  public:
+    // All references must outlive the outbox.
+    Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::string replica_id,
+           HybridClock& clock);
+
+    // Records a change inside the caller's open transaction; returns its seq.
+    std::int64_t append(std::string_view register_key, const nlohmann::json& payload,
+                        std::int64_t now_ms);
+
+    // Number of entries not yet acknowledged by the server.
+    std::size_t pending_count();
+
+    // The oldest unacknowledged entries, up to `limit`, payloads opened.
+    std::vector<OutboxEntry> pending(std::size_t limit);
+
+  private:
+    sqlite::Database& db_;
+    FieldSealer sealer_;
+    std::string replica_id_;
+    HybridClock& clock_;
+};
+
+}  // namespace dspt::client

@@ -1,0 +1,85 @@
+#include "client/store/schema.hpp"
+
+#include <array>
+
+#include "common/sqlite/migrations.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+void create_version_1(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Store-wide settings: format, year, replica id, the wrapped data key and
+        -- its KDF parameters, the next outbox seq and the last HLC time.
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE answers (
+            item_id     TEXT PRIMARY KEY,
+            value       BLOB NOT NULL,   -- sealed
+            comment     BLOB NOT NULL,   -- sealed
+            answered_by BLOB NOT NULL,   -- sealed
+            updated_at  INTEGER NOT NULL -- Unix ms
+        ) WITHOUT ROWID;
+
+        CREATE TABLE plan_entries (
+            item_id    TEXT PRIMARY KEY,
+            entry      BLOB NOT NULL,    -- sealed JSON: action, owner, due
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE evidence (
+            id          TEXT PRIMARY KEY,  -- UUID
+            item_id     TEXT NOT NULL,
+            manifest    BLOB NOT NULL,     -- sealed JSON: name, size, chunks, BLAKE2b
+            file_key    BLOB NOT NULL,     -- the file's key, wrapped by the data key
+            size        INTEGER NOT NULL,
+            chunk_count INTEGER NOT NULL,
+            added_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX evidence_by_item ON evidence(item_id);
+
+        CREATE TABLE evidence_chunks (
+            evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            idx         INTEGER NOT NULL,
+            data        BLOB NOT NULL,     -- sealed under the file key
+            PRIMARY KEY (evidence_id, idx)
+        ) WITHOUT ROWID;
+
+        -- The server version each register was last seen at; 0 when never synced.
+        CREATE TABLE register_versions (
+            register_key TEXT PRIMARY KEY,
+            version      INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Every local change, in order, waiting to be pushed (ARCHITECTURE.md s4).
+        CREATE TABLE outbox (
+            seq          INTEGER PRIMARY KEY,  -- contiguous per replica, from 1
+            replica_id   TEXT NOT NULL,
+            hlc          INTEGER NOT NULL,
+            register_key TEXT NOT NULL,
+            base_version INTEGER NOT NULL,
+            payload      BLOB NOT NULL,        -- sealed JSON
+            created_at   INTEGER NOT NULL,
+            acked_at     INTEGER               -- set when the server has answered
+        );
+        CREATE INDEX outbox_pending ON outbox(seq) WHERE acked_at IS NULL;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 1> kSteps{{
+    {1, "create the client store", create_version_1},
+}};
+
+static_assert(kSteps.size() == kClientSchemaVersion);
+
+}  // namespace
+
+void migrate_client_store(sqlite::Database& db) {
+    sqlite::migrate(db, kSteps);
+}
+
+}  // namespace dspt::client
