@@ -12,6 +12,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libxlsxwriter-dev libcairo2-dev libzstd-dev libpq-dev
   catch2
   # tools the tests and the quickstart use
+  zlib1g-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev procps
 )
 

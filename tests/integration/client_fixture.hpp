@@ -1,0 +1,83 @@
+#pragma once
+// A temporary home for the real `dspt` binary, and helpers to run it there.
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.hpp"
+
+namespace dspt::test {
+
+class ClientHome {
+  public:
+    static constexpr const char* kPassphrase = "correct horse battery staple";
+
+    ClientHome() = default;
+
+    const std::filesystem::path& home() const noexcept { return dir_.path(); }
+    std::filesystem::path store_file() const { return dir_.path() / "store.db"; }
+
+    // Runs dspt with --home set to this home and DSPT_PASSPHRASE = passphrase.
+    ProcessResult run(const std::vector<std::string>& args,
+                      const std::string& passphrase = kPassphrase) const {
+        ProcessOptions options;
+        options.env["DSPT_PASSPHRASE"] = passphrase;
+        options.env["DSPT_USER"] = "test manager";
+        options.unset_env = {"DSPT_HOME"};
+        std::vector<std::string> full{"--home", dir_.path().string()};
+        full.insert(full.end(), args.begin(), args.end());
+        return run_process(DSPT_CLIENT_BIN, full, options);
+    }
+
+    // Runs a read command with --json and parses its output; fails the test
+    // when the command fails.
+    nlohmann::json json(std::vector<std::string> args) const {
+        args.push_back("--json");
+        const auto result = run(args);
+        INFO("dspt stderr: " << result.err);
+        REQUIRE(result.exit_code == 0);
+        return nlohmann::json::parse(result.out);
+    }
+
+    void init(const std::string& year = "2025-26") const {
+        const auto result = run({"init", "--year", year, "--name", "Rosewood Care Home"});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+    }
+
+    // A file in the temporary directory with `size` bytes of a repeating pattern
+    // that starts with `marker`.
+    std::filesystem::path make_file(const std::string& name, std::uint64_t size,
+                                    const std::string& marker = "EVIDENCE-CONTENT") const {
+        const auto path = dir_.path() / name;
+        std::ofstream out(path, std::ios::binary);
+        std::string block = marker;
+        for (unsigned i = 0; block.size() < 65536; ++i) {
+            block += static_cast<char>('a' + (i * 7919u) % 26);
+        }
+        std::uint64_t left = size;
+        while (left > 0) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size()));
+            out.write(block.data(), static_cast<std::streamsize>(n));
+            left -= n;
+        }
+        return path;
+    }
+
+  private:
+    TempDir dir_;
+};
+
+// The bytes of a file.
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace dspt::test
