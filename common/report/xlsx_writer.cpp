@@ -100,7 +100,10 @@ class TempFile {
   public:
     explicit TempFile(const fs::path& target) {
         const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-        const std::string stem = "." + target.filename().string() + ".tmp-";
+        // Appended piecewise: g++ 12 at -O3 misreports `"." + string` (-Wrestrict).
+        std::string stem(".");
+        stem += target.filename().string();
+        stem += ".tmp-";
         std::random_device device;
         for (int attempt = 0;; ++attempt) {
             char suffix[17];
