@@ -1,0 +1,260 @@
+// `dspt enrol`, `dspt invite`, `dspt recover-key` and `dspt whoami`: joining a
+// server, inviting the organisation's other devices, and the organisation key.
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "client/cli/command.hpp"
+#include "client/cli/store_access.hpp"
+#include "client/store/identity_store.hpp"
+#include "client/sync/api_client.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/duration.hpp"
+#include "common/error.hpp"
+#include "protocol/enrolment_code.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+struct EnrolOptions {
+    std::string server;
+    std::string code;
+    std::string name;
+    std::string ca_file;
+    // invite
+    std::string site;
+    bool hq = false;
+    std::string expires_in = "72h";
+    // recover-key
+    std::string recovery_code;
+    bool json = false;
+};
+
+std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity) {
+    TransportOptions options;
+    options.ca_file = identity.ca_file;
+    return make_http_transport(ServerUrl::parse(identity.server_url), options);
+}
+
+// Creates the organisation key on the organisation's first device, leaves a
+// copy sealed under a new recovery code on the server, and returns the code.
+std::string create_organisation_key(LocalStore& store, ApiClient& api) {
+    const auto organisation_key = crypto::SecretKey::generate();
+    const auto recovery = protocol::EnrolmentCode::generate();
+    protocol::KeyEnvelope envelope;
+    envelope.sealed = protocol::seal_organisation_key(recovery, protocol::CodePurpose::recovery,
+                                                      organisation_key);
+    api.put_recovery(envelope);
+    save_organisation_key(store, organisation_key);
+    return recovery.to_string();
+}
+
+void run_enrol(CommandContext& context, const EnrolOptions& options) {
+    auto store = open_store(context.global);
+    if (load_identity(*store)) {
+        fail(ErrorCode::already_exists, "this store is already enrolled with a server");
+    }
+    const auto code = protocol::EnrolmentCode::parse(options.code);
+    const auto url = ServerUrl::parse(options.server);
+
+    DeviceIdentity identity;
+    identity.server_url = url.to_string();
+    identity.ca_file = options.ca_file;
+    identity.signing = crypto::SigningKeyPair::generate();
+    identity.box = crypto::BoxKeyPair::generate();
+
+    protocol::EnrolRequest request;
+    request.token_id = code.token_id();
+    request.auth_key = protocol::auth_key(code.secret());
+    request.signing_public_key = identity.signing.public_key();
+    request.box_public_key = identity.box.public_key();
+    request.device_name = options.name.empty() ? store->info().site_name : options.name;
+
+    TransportOptions transport_options;
+    transport_options.ca_file = options.ca_file;
+    const auto transport = make_http_transport(url, transport_options);
+    ApiClient anonymous(*transport);
+    const auto response = anonymous.enrol(request);
+
+    identity.device_id = response.device_id;
+    identity.role = response.role;
+    identity.organisation_ods = response.organisation_ods;
+    identity.organisation_name = response.organisation_name;
+    identity.site_ods = response.site_ods;
+    identity.site_name = response.site_name;
+    identity.partner_name = response.partner_name;
+    // The server now knows this device: keep its keys before anything else can fail.
+    save_identity(*store, identity);
+
+    auto& out = *context.out;
+    out << "Enrolled as the " << protocol::to_string(identity.role) << " device "
+        << identity.device_id;
+    if (!identity.site_ods.empty()) {
+        out << " of site " << identity.site_ods << " (" << identity.site_name << ")";
+    } else if (!identity.organisation_ods.empty()) {
+        out << " of " << identity.organisation_ods << " (" << identity.organisation_name << ")";
+    } else {
+        out << " of partner " << identity.partner_name;
+    }
+    out << "\n";
+
+    if (identity.role == protocol::Role::partner) {
+        return;  // partners never hold the organisation key
+    }
+    if (!response.organisation_key_envelope.empty()) {
+        const auto key = protocol::open_organisation_key(code, protocol::CodePurpose::enrolment,
+                                                         response.organisation_key_envelope);
+        save_organisation_key(*store, key);
+        out << "Received the organisation key from the inviting device.\n";
+        return;
+    }
+    if (response.organisation_key_exists) {
+        out << "This device has no copy of the organisation key yet: run 'dspt recover-key' "
+               "with the organisation's recovery code, or enrol with a code from 'dspt invite'.\n";
+        return;
+    }
+    ApiClient api(*transport, identity.device_id, identity.signing);
+    const auto recovery_code = create_organisation_key(*store, api);
+    out << "Created the organisation key. Its recovery code is shown only this once; write it "
+           "down and keep it safe, away from this computer:\n\n    "
+        << recovery_code << "\n\n"
+        << "With it, a new device can recover the organisation's evidence if every device is "
+           "lost.\n";
+}
+
+void run_invite(CommandContext& context, const EnrolOptions& options) {
+    if (options.hq == !options.site.empty()) {
+        fail(ErrorCode::invalid_argument, "give --site CODE for a branch device, or --hq");
+    }
+    auto store = open_store(context.global);
+    const auto identity = require_identity(*store);
+    const auto organisation_key = load_organisation_key(*store);
+    if (!organisation_key) {
+        fail(ErrorCode::failed_precondition,
+             "this device has no organisation key to share; run 'dspt recover-key' first");
+    }
+    const auto code = protocol::EnrolmentCode::generate();
+    protocol::InviteRequest request;
+    request.role = options.hq ? protocol::Role::headquarters : protocol::Role::branch;
+    request.site_ods = options.site;
+    request.token_id = code.token_id();
+    request.verifier = protocol::verifier(protocol::auth_key(code.secret()));
+    request.organisation_key_envelope = protocol::seal_organisation_key(
+        code, protocol::CodePurpose::enrolment, *organisation_key);
+    const auto lifetime = parse_duration(options.expires_in);
+    request.expires_at_ms = static_cast<std::int64_t>(HybridClock::system_millis()) +
+                            std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+    const auto transport = transport_for(identity);
+    ApiClient api(*transport, identity.device_id, identity.signing);
+    const auto response = api.invite(request);
+    if (options.json) {
+        *context.out << nlohmann::json{{"code", code.to_string()},
+                                       {"role", protocol::to_string(request.role)},
+                                       {"site", options.site},
+                                       {"expires_at_ms", response.expires_at_ms}}
+                            .dump(2)
+                     << "\n";
+        return;
+    }
+    *context.out << "Enrolment code for a " << protocol::to_string(request.role) << " device"
+                 << (options.site.empty() ? "" : " of site " + options.site) << " (single use, "
+                 << format_duration(lifetime) << "):\n"
+                 << code.to_string() << "\n";
+}
+
+void run_recover(CommandContext& context, const EnrolOptions& options) {
+    auto store = open_store(context.global);
+    const auto identity = require_identity(*store);
+    const auto code = protocol::EnrolmentCode::parse(options.recovery_code);
+    const auto transport = transport_for(identity);
+    ApiClient api(*transport, identity.device_id, identity.signing);
+    const auto envelope = api.recovery();
+    crypto::SecretKey key;
+    try {
+        key = protocol::open_organisation_key(code, protocol::CodePurpose::recovery,
+                                              envelope.sealed);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::authentication_failed) {
+            throw;
+        }
+        fail(ErrorCode::invalid_argument, "that recovery code does not open the organisation key");
+    }
+    save_organisation_key(*store, key);
+    *context.out << "Recovered the organisation key of " << identity.organisation_ods << ".\n";
+}
+
+void run_whoami(CommandContext& context, bool json) {
+    auto store = open_store(context.global);
+    const auto identity = require_identity(*store);
+    const auto transport = transport_for(identity);
+    ApiClient api(*transport, identity.device_id, identity.signing);
+    const auto server_view = api.whoami();
+    const bool has_key = load_organisation_key(*store).has_value();
+    if (json) {
+        *context.out << nlohmann::json{{"server", identity.server_url},
+                                       {"device_id", server_view.device_id},
+                                       {"role", protocol::to_string(server_view.role)},
+                                       {"organisation", server_view.organisation_ods},
+                                       {"site", server_view.site_ods},
+                                       {"partner", server_view.partner_name},
+                                       {"organisation_key", has_key}}
+                            .dump(2)
+                     << "\n";
+        return;
+    }
+    auto& out = *context.out;
+    out << "Server:       " << identity.server_url << "\n"
+        << "Device:       " << server_view.device_id << " ("
+        << protocol::to_string(server_view.role) << ")\n";
+    if (!server_view.organisation_ods.empty()) {
+        out << "Organisation: " << server_view.organisation_ods << "\n";
+    }
+    if (!server_view.site_ods.empty()) {
+        out << "Site:         " << server_view.site_ods << "\n";
+    }
+    if (!server_view.partner_name.empty()) {
+        out << "Partner:      " << server_view.partner_name << "\n";
+    }
+    if (server_view.role != protocol::Role::partner) {
+        out << "Organisation key: " << (has_key ? "held" : "missing") << "\n";
+    }
+}
+
+}  // namespace
+
+void add_enrol_commands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<EnrolOptions>();
+
+    auto* enrol = app.add_subcommand("enrol", "Enrol this store's device with a server");
+    enrol->add_option("--server", options->server, "The server, e.g. https://dspt.example.org")
+        ->required();
+    enrol->add_option("--code", options->code, "The single-use enrolment code")->required();
+    enrol->add_option("--name", options->name, "This device's name (default: the site name)");
+    enrol->add_option("--ca-file", options->ca_file,
+                      "Trust this certificate (PEM) for the server instead of the system's");
+    on_run(enrol, context, [&context, options] { run_enrol(context, *options); });
+
+    auto* invite = app.add_subcommand("invite", "Make an enrolment code for another device");
+    invite->add_option("--site", options->site, "For the branch device of this site");
+    invite->add_flag("--hq", options->hq, "For another headquarters device");
+    invite->add_option("--expires-in", options->expires_in,
+                       "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
+        ->capture_default_str();
+    invite->add_flag("--json", options->json, "Machine-readable output");
+    on_run(invite, context, [&context, options] { run_invite(context, *options); });
+
+    auto* recover = app.add_subcommand(
+        "recover-key", "Recover the organisation key with the organisation's recovery code");
+    recover->add_option("--recovery-code", options->recovery_code, "The recovery code")
+        ->required();
+    on_run(recover, context, [&context, options] { run_recover(context, *options); });
+
+    auto* whoami = app.add_subcommand("whoami", "Show this device as the server knows it");
+    whoami->add_flag("--json", options->json, "Machine-readable output");
+    on_run(whoami, context, [&context, options] { run_whoami(context, options->json); });
+}
+
+}  // namespace dspt::client

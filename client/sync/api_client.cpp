@@ -1,0 +1,127 @@
+#include "client/sync/api_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock/hybrid_clock.hpp"
+#include "common/error.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/signing.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+// The server's error body {"error": "<code>", "message": "..."} as an Error.
+[[noreturn]] void throw_server_error(const HttpResponse& response) {
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    std::string message = "the server answered " + std::to_string(response.status);
+    ErrorCode code = ErrorCode::network;
+    if (json.is_object() && json.contains("message") && json["message"].is_string()) {
+        message = json["message"].get<std::string>();
+        const auto name = json.value("error", "");
+        for (int c = static_cast<int>(ErrorCode::invalid_argument);
+             c <= static_cast<int>(ErrorCode::internal); ++c) {
+            if (to_string(static_cast<ErrorCode>(c)) == name) {
+                code = static_cast<ErrorCode>(c);
+            }
+        }
+    }
+    if (code == ErrorCode::internal) {
+        code = ErrorCode::unavailable;  // a server fault, not a client one
+    }
+    fail(code, "server: " + message);
+}
+
+}  // namespace
+
+std::string ApiClient::call(const std::string& method, const std::string& target,
+                            const std::string& body) {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = body;
+    if (signing_ != nullptr) {
+        const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
+        const auto headers =
+            protocol::sign_request(*signing_, device_id_, method, target, body, now);
+        request.headers[std::string(protocol::kDeviceHeader)] = headers.device_id;
+        request.headers[std::string(protocol::kTimestampHeader)] = headers.timestamp;
+        request.headers[std::string(protocol::kNonceHeader)] = headers.nonce;
+        request.headers[std::string(protocol::kSignatureHeader)] = headers.signature;
+    }
+    const auto response = transport_.send(request);
+    if (response.status < 200 || response.status >= 300) {
+        throw_server_error(response);
+    }
+    return response.body;
+}
+
+protocol::EnrolResponse ApiClient::enrol(const protocol::EnrolRequest& request) {
+    return protocol::decode<protocol::EnrolResponse>(
+        call("POST", "/v1/enrol", protocol::encode(request)));
+}
+
+protocol::Identity ApiClient::whoami() {
+    return protocol::decode<protocol::Identity>(call("GET", "/v1/whoami"));
+}
+
+protocol::InviteResponse ApiClient::invite(const protocol::InviteRequest& request) {
+    return protocol::decode<protocol::InviteResponse>(
+        call("POST", "/v1/invites", protocol::encode(request)));
+}
+
+void ApiClient::put_recovery(const protocol::KeyEnvelope& envelope) {
+    call("PUT", "/v1/org/recovery", protocol::encode(envelope));
+}
+
+protocol::KeyEnvelope ApiClient::recovery() {
+    return protocol::decode<protocol::KeyEnvelope>(call("GET", "/v1/org/recovery"));
+}
+
+protocol::OrganisationView ApiClient::organisation(const std::string& ods) {
+    return protocol::decode<protocol::OrganisationView>(
+        call("GET", "/v1/orgs/" + encode_path_segment(ods)));
+}
+
+protocol::SiteInfo ApiClient::site(const std::string& ods) {
+    return protocol::decode<protocol::SiteInfo>(
+        call("GET", "/v1/sites/" + encode_path_segment(ods)));
+}
+
+protocol::GrantView ApiClient::give_grant(const std::string& organisation_ods,
+                                          const std::string& partner_name) {
+    protocol::GrantRequest request;
+    request.partner_name = partner_name;
+    return protocol::decode<protocol::GrantView>(
+        call("POST", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants",
+             protocol::encode(request)));
+}
+
+protocol::GrantView ApiClient::revoke_grant(const std::string& organisation_ods,
+                                            const std::string& partner_name) {
+    return protocol::decode<protocol::GrantView>(
+        call("DELETE", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants/" +
+                           encode_path_segment(partner_name)));
+}
+
+protocol::GrantList ApiClient::grants(const std::string& organisation_ods) {
+    return protocol::decode<protocol::GrantList>(
+        call("GET", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants"));
+}
+
+std::string encode_path_segment(const std::string& segment) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : segment) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0xF];
+        }
+    }
+    return out;
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,53 @@
+#pragma once
+// The server's API as the client sees it: each call builds the request,
+// signs it with the device's key (all but enrol), sends it through a
+// Transport, and decodes the answer. An error answer becomes a dspt::Error
+// with the server's code and message, so `dspt` reports "device revoked" or
+// "forbidden" exactly as the server said it.
+
+#include <string>
+
+#include "client/sync/transport.hpp"
+#include "common/crypto/signer.hpp"
+#include "protocol/messages.hpp"
+
+namespace dspt::client {
+
+class ApiClient {
+public:
+    // An unsigned client: only enrol() works.
+    explicit ApiClient(Transport& transport) : transport_(transport) {}
+
+    // A client that signs every request as `device_id` with `signing`, which
+    // must outlive it.
+    ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing)
+        : transport_(transport), device_id_(std::move(device_id)), signing_(&signing) {}
+
+    protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
+    protocol::Identity whoami();
+    protocol::InviteResponse invite(const protocol::InviteRequest& request);
+    void put_recovery(const protocol::KeyEnvelope& envelope);
+    protocol::KeyEnvelope recovery();
+    protocol::OrganisationView organisation(const std::string& ods);
+    protocol::SiteInfo site(const std::string& ods);
+    protocol::GrantView give_grant(const std::string& organisation_ods,
+                                   const std::string& partner_name);
+    protocol::GrantView revoke_grant(const std::string& organisation_ods,
+                                     const std::string& partner_name);
+    protocol::GrantList grants(const std::string& organisation_ods);
+
+    // Sends a request (signed when this client has a key) and returns the body
+    // of a 2xx answer; any other status throws the server's error.
+    std::string call(const std::string& method, const std::string& target,
+                     const std::string& body = {});
+
+private:
+    Transport& transport_;
+    std::string device_id_;
+    const crypto::SigningKeyPair* signing_ = nullptr;
+};
+
+// Percent-encodes a path segment (names may hold spaces).
+std::string encode_path_segment(const std::string& segment);
+
+}  // namespace dspt::client

@@ -1,0 +1,58 @@
+#pragma once
+// How the client talks to the server: an interface, so the sync and
+// enrolment logic is tested without a socket (STYLE.md item 9), and one
+// implementation over Beast (http_transport.hpp).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace dspt::client {
+
+struct HttpRequest {
+    std::string method;  // "GET", "POST", "PUT", "DELETE"
+    std::string target;  // "/v1/whoami"
+    std::map<std::string, std::string> headers;
+    std::string content_type = "application/octet-stream";
+    std::string body;
+};
+
+struct HttpResponse {
+    int status = 0;
+    std::string content_type;
+    std::string body;
+};
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+
+    // Sends one request and returns the server's response, whatever its status.
+    // Throws Error(network) when no response arrives (refused, reset, TLS
+    // failure) and Error(timeout) when the deadline passes.
+    virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+// Where the server is: "http://127.0.0.1:8080" or "https://dspt.example.org".
+struct ServerUrl {
+    bool tls = false;
+    std::string host;
+    std::string port;  // "443" / "80" when the URL gives none
+
+    // Throws Error(invalid_argument) for anything but http(s)://host[:port][/].
+    static ServerUrl parse(const std::string& url);
+    std::string to_string() const;
+};
+
+struct TransportOptions {
+    std::chrono::milliseconds timeout{30'000};  // for each request, connect to last byte
+    std::string ca_file;  // trust this certificate (PEM) instead of the system's roots
+};
+
+// A transport over Beast: plain HTTP, or TLS with the certificate verified
+// against the host name. Opens a connection per request.
+std::unique_ptr<Transport> make_http_transport(const ServerUrl& url,
+                                               const TransportOptions& options);
+
+}  // namespace dspt::client

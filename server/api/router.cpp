@@ -1,0 +1,230 @@
+#include "server/api/router.hpp"
+
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "protocol/codec.hpp"
+#include "server/api/error_response.hpp"
+
+namespace dspt::server::api {
+
+namespace {
+
+using auth::Access;
+
+// A path split on '/', with each segment percent-decoded.
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 1;  // after the leading '/'
+    while (start <= path.size()) {
+        const auto end = path.find('/', start);
+        const auto raw = path.substr(start, end == std::string_view::npos ? end : end - start);
+        std::string decoded;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] != '%') {
+                decoded += raw[i];
+                continue;
+            }
+            const auto hex = i + 2 < raw.size() ? std::string(raw.substr(i + 1, 2)) : "";
+            if (hex.size() != 2 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+                fail(ErrorCode::invalid_argument, "malformed percent-encoding in the path");
+            }
+            decoded += static_cast<char>(std::stoi(hex, nullptr, 16));
+            i += 2;
+        }
+        parts.push_back(std::move(decoded));
+        if (end == std::string_view::npos) {
+            break;
+        }
+        start = end + 1;
+    }
+    return parts;
+}
+
+http::Response binary(std::string body, int status = 200) {
+    http::Response response;
+    response.status = status;
+    response.content_type = "application/x-dspt";
+    response.body = std::move(body);
+    return response;
+}
+
+protocol::GrantView to_view(const store::Grant& grant) {
+    protocol::GrantView view;
+    view.organisation_ods = grant.organisation_ods;
+    view.partner_name = grant.partner_name;
+    view.given_at_ms = grant.given_at_ms;
+    view.revoked_at_ms = grant.revoked_at_ms.value_or(0);
+    return view;
+}
+
+class Call {
+public:
+    Call(Context& context, const http::Request& request, http::Response& response)
+        : context_(context), request_(request), response_(response) {}
+
+    // Authenticates the request; the device is logged with it.
+    store::Device device() {
+        auto device = context_.authenticator.authenticate(request_);
+        response_.device = device.id;
+        return device;
+    }
+
+    template <class T>
+    T body() const {
+        return protocol::decode<T>(request_.body);
+    }
+
+    Context& context() { return context_; }
+
+private:
+    Context& context_;
+    const http::Request& request_;
+    http::Response& response_;
+};
+
+http::Response not_found(const http::Request& request) {
+    return error_response(Error(ErrorCode::not_found, "no such endpoint: " + request.method +
+                                                          " " + request.path));
+}
+
+http::Response route(Context& context, const http::Request& request, http::Response& meta) {
+    const auto parts = split_path(request.path);
+    const auto& method = request.method;
+    Call call(context, request, meta);
+    auto& repo = *context.repository;
+    if (parts.size() < 2 || parts[0] != "v1") {
+        meta.route = method + " (unrouted)";
+        return not_found(request);
+    }
+    const auto& area = parts[1];
+
+    if (area == "enrol" && parts.size() == 2 && method == "POST") {
+        meta.route = "POST /v1/enrol";
+        const auto response = context.enrolment.enrol(call.body<protocol::EnrolRequest>());
+        meta.device = response.device_id;
+        return binary(protocol::encode(response), 201);
+    }
+    if (area == "whoami" && parts.size() == 2 && method == "GET") {
+        meta.route = "GET /v1/whoami";
+        return binary(protocol::encode(context.enrolment.identity(call.device())));
+    }
+    if (area == "invites" && parts.size() == 2 && method == "POST") {
+        meta.route = "POST /v1/invites";
+        const auto device = call.device();
+        return binary(protocol::encode(
+                          context.enrolment.invite(device, call.body<protocol::InviteRequest>())),
+                      201);
+    }
+    if (area == "org" && parts.size() == 3 && parts[2] == "recovery") {
+        if (method == "PUT") {
+            meta.route = "PUT /v1/org/recovery";
+            const auto device = call.device();
+            context.enrolment.put_recovery(device, call.body<protocol::KeyEnvelope>());
+            return binary({}, 204);
+        }
+        if (method == "GET") {
+            meta.route = "GET /v1/org/recovery";
+            return binary(protocol::encode(context.enrolment.recovery(call.device())));
+        }
+    }
+    if (area == "orgs" && parts.size() >= 3) {
+        const auto& ods = parts[2];
+        if (parts.size() == 3 && method == "GET") {
+            meta.route = "GET /v1/orgs/<ods>";
+            const auto device = call.device();
+            context.policy.require_organisation(device, ods, Access::read_progress);
+            const auto organisation = repo.find_organisation(ods);
+            if (!organisation) {
+                fail(ErrorCode::not_found, "there is no organisation " + ods);
+            }
+            protocol::OrganisationView view;
+            view.ods = organisation->ods;
+            view.name = organisation->name;
+            view.is_headquarters = organisation->is_headquarters;
+            for (const auto& site : repo.sites_of(ods)) {
+                view.sites.push_back({site.ods, site.cqc_location_id, site.name});
+            }
+            return binary(protocol::encode(view));
+        }
+        if (parts.size() >= 4 && parts[3] == "grants") {
+            if (parts.size() == 4 && method == "GET") {
+                meta.route = "GET /v1/orgs/<ods>/grants";
+                const auto device = call.device();
+                context.policy.require_organisation(device, ods, Access::read);
+                protocol::GrantList list;
+                for (const auto& grant : repo.grants_of_organisation(ods)) {
+                    list.grants.push_back(to_view(grant));
+                }
+                return binary(protocol::encode(list));
+            }
+            if (parts.size() == 4 && method == "POST") {
+                meta.route = "POST /v1/orgs/<ods>/grants";
+                const auto device = call.device();
+                context.policy.require_organisation(device, ods, Access::write);
+                const auto request_body = call.body<protocol::GrantRequest>();
+                const auto partner = repo.find_partner_by_name(request_body.partner_name);
+                if (!partner) {
+                    fail(ErrorCode::not_found,
+                         "there is no partner named \"" + request_body.partner_name + "\"");
+                }
+                repo.give_grant(ods, partner->id, device.id, context.clock());
+                return binary(protocol::encode(to_view(*repo.live_grant(ods, partner->id))), 201);
+            }
+            if (parts.size() == 5 && method == "DELETE") {
+                meta.route = "DELETE /v1/orgs/<ods>/grants/<partner>";
+                const auto device = call.device();
+                context.policy.require_organisation(device, ods, Access::write);
+                const auto partner = repo.find_partner_by_name(parts[4]);
+                if (!partner) {
+                    fail(ErrorCode::not_found, "there is no partner named \"" + parts[4] + "\"");
+                }
+                const auto live = repo.live_grant(ods, partner->id);
+                repo.revoke_grant(ods, partner->id, device.id, context.clock());
+                auto view = to_view(*live);
+                view.revoked_at_ms = context.clock();
+                return binary(protocol::encode(view));
+            }
+        }
+    }
+    if (area == "sites" && parts.size() == 3 && method == "GET") {
+        meta.route = "GET /v1/sites/<ods>";
+        const auto device = call.device();
+        const auto site = repo.find_site(parts[2]);
+        if (!site) {
+            // The same answer as for a site of another organisation.
+            fail(ErrorCode::forbidden, "this device may not read site " + parts[2]);
+        }
+        context.policy.require_site(device, *site, Access::read_progress);
+        return binary(protocol::encode(protocol::SiteInfo{site->ods, site->cqc_location_id,
+                                                          site->name}));
+    }
+    meta.route = method + " (unrouted)";
+    return not_found(request);
+}
+
+}  // namespace
+
+http::Response Router::handle(const http::Request& request) const {
+    http::Response meta;
+    http::Response response;
+    try {
+        response = route(context_, request, meta);
+    } catch (const Error& e) {
+        if (http_status_for(e.code()) == 500) {
+            std::fprintf(stderr, "server error on %s %s: %s\n", request.method.c_str(),
+                         request.path.c_str(), e.what());
+        }
+        response = error_response(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error on %s %s: %s\n", request.method.c_str(),
+                     request.path.c_str(), e.what());
+        response = error_response(Error(ErrorCode::internal, e.what()));
+    }
+    response.route = meta.route.empty() ? request.method + " (unrouted)" : meta.route;
+    response.device = meta.device;
+    return response;
+}
+
+}  // namespace dspt::server::api

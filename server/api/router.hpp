@@ -1,0 +1,37 @@
+#pragma once
+// The API's routes: decode, authenticate, authorise, call the service, encode
+// (ARCHITECTURE.md s2: handlers are thin). The router sees only the plain
+// http::Request and http::Response, never a socket.
+//
+//   POST   /v1/enrol                        EnrolRequest -> EnrolResponse (no signature)
+//   GET    /v1/whoami                       -> Identity (the authenticated no-op)
+//   POST   /v1/invites                      InviteRequest -> InviteResponse
+//   PUT    /v1/org/recovery                 KeyEnvelope
+//   GET    /v1/org/recovery                 -> KeyEnvelope
+//   GET    /v1/orgs/<ods>                   -> OrganisationView
+//   GET    /v1/orgs/<ods>/grants            -> GrantList
+//   POST   /v1/orgs/<ods>/grants            GrantRequest -> GrantView
+//   DELETE /v1/orgs/<ods>/grants/<partner>  -> GrantView
+//   GET    /v1/sites/<ods>                  -> SiteInfo
+//
+// Every error becomes a JSON answer through api::error_response.
+//
+// Thread-safety: handle() runs on many threads at once; the router holds no
+// state of its own beyond the shared Context.
+
+#include "server/context.hpp"
+#include "server/http/request.hpp"
+
+namespace dspt::server::api {
+
+class Router {
+public:
+    explicit Router(Context& context) : context_(context) {}
+
+    http::Response handle(const http::Request& request) const;
+
+private:
+    Context& context_;
+};
+
+}  // namespace dspt::server::api

@@ -1,0 +1,46 @@
+#pragma once
+// Who may see and change what (ARCHITECTURE.md s5, Roles).
+//
+//   branch device        its own site: read and write. Its organisation's
+//                        settings only when the organisation is a single-site
+//                        provider (not flagged headquarters).
+//   headquarters device  every site of its organisation, and the organisation.
+//   partner device       progress only (never evidence, never writing) of the
+//                        organisations that have a live grant to its partner.
+// Nobody reaches another organisation. A refusal is Error(ErrorCode::forbidden)
+// with a message naming the device's role and what it tried to reach.
+//
+// Pure rules over the registry: no HTTP, no SQL. Thread-safe.
+
+#include <string_view>
+
+#include "server/store/model.hpp"
+#include "server/store/repository.hpp"
+
+namespace dspt::server::auth {
+
+enum class Access {
+    read_progress,  // levels and counts: what a partner may see
+    read,           // answers, plan and evidence metadata
+    write,          // changes, invitations, grants
+};
+
+class AccessPolicy {
+public:
+    explicit AccessPolicy(store::Repository& repository) : repository_(repository) {}
+
+    // Throws Error(forbidden) unless `device` may have `access` to the site.
+    void require_site(const store::Device& device, const store::Site& site, Access access) const;
+
+    // Throws Error(forbidden) unless `device` may have `access` to the
+    // organisation as a whole (its site list, its grants, its settings).
+    void require_organisation(const store::Device& device, std::string_view organisation_ods,
+                              Access access) const;
+
+private:
+    bool partner_has_grant(const store::Device& device, std::string_view organisation_ods) const;
+
+    store::Repository& repository_;
+};
+
+}  // namespace dspt::server::auth

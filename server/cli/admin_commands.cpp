@@ -1,0 +1,286 @@
+// `dspt-server admin ...`: the registry and devices, run on the server host
+// against the data directory (safe while the server runs: SQLite serialises).
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/clock/hybrid_clock.hpp"
+#include "common/csv_reader.hpp"
+#include "common/duration.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "server/auth/access_policy.hpp"
+#include "server/auth/enrolment_service.hpp"
+#include "server/cli/commands.hpp"
+#include "server/store/sqlite_repository.hpp"
+
+namespace dspt::server {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxRegistryBytes = 64 * 1024 * 1024;
+
+struct AdminOptions {
+    std::string data;
+    bool json = false;
+    // create-org / add-site
+    std::string ods;
+    std::string org;
+    std::string site;
+    std::string name;
+    std::string cqc;
+    bool hq = false;
+    std::string ce_plus_expires;
+    // import-sites
+    std::string file;
+    // enrol-code
+    std::string partner;
+    std::string expires_in = "7d";
+    // revoke-device
+    std::string device;
+};
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(HybridClock::system_millis()); }
+
+std::string role_name(store::DeviceRole role) {
+    switch (role) {
+        case store::DeviceRole::branch: return "branch";
+        case store::DeviceRole::headquarters: return "headquarters";
+        case store::DeviceRole::partner: return "partner";
+    }
+    return "unknown";
+}
+
+void print(const AdminOptions& options, const json& doc, const std::string& text) {
+    if (options.json) {
+        std::cout << doc.dump(2) << "\n";
+    } else {
+        std::cout << text << "\n";
+    }
+}
+
+std::unique_ptr<store::SqliteRepository> open(const AdminOptions& options) {
+    return std::make_unique<store::SqliteRepository>(options.data);
+}
+
+int create_org(const AdminOptions& options) {
+    auto repo = open(options);
+    store::Organisation organisation;
+    organisation.ods = options.ods;
+    organisation.name = options.name;
+    organisation.is_headquarters = options.hq;
+    organisation.created_at_ms = now_ms();
+    if (!options.ce_plus_expires.empty()) {
+        organisation.cyber_essentials_plus_expires = Date::parse(options.ce_plus_expires);
+        if (!organisation.cyber_essentials_plus_expires) {
+            fail(ErrorCode::invalid_argument, "the expiry needs a real date written YYYY-MM-DD");
+        }
+    }
+    repo->create_organisation(organisation);
+    print(options, {{"ods", organisation.ods}, {"name", organisation.name}, {"headquarters", options.hq}},
+          "Created organisation " + organisation.ods + " (" + organisation.name + ")" +
+              (options.hq ? ", headquarters" : ""));
+    return 0;
+}
+
+int add_site(const AdminOptions& options) {
+    auto repo = open(options);
+    store::Site site{options.ods, options.org, options.cqc, options.name};
+    repo->add_site(site);
+    print(options, {{"ods", site.ods}, {"organisation", site.organisation_ods}, {"cqc", site.cqc_location_id}, {"name", site.name}},
+          "Added site " + site.ods + " (" + site.name + ", CQC " + site.cqc_location_id +
+              ") to organisation " + site.organisation_ods);
+    return 0;
+}
+
+// Columns: organisation_ods, organisation_name, headquarters, site_ods,
+// cqc_location_id, site_name (header row required, any order).
+int import_sites(const AdminOptions& options) {
+    const auto text = read_file(options.file, kMaxRegistryBytes);
+    const auto records = read_csv(text, options.file);
+    if (records.empty()) {
+        fail(ErrorCode::invalid_argument, options.file + " is empty");
+    }
+    const std::vector<std::string> wanted{"organisation_ods", "organisation_name", "headquarters",
+                                          "site_ods", "cqc_location_id", "site_name"};
+    std::vector<std::size_t> column(wanted.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < records[0].fields.size(); ++i) {
+        for (std::size_t w = 0; w < wanted.size(); ++w) {
+            if (records[0].fields[i] == wanted[w]) {
+                column[w] = i;
+            }
+        }
+    }
+    for (std::size_t w = 0; w < wanted.size(); ++w) {
+        if (column[w] == SIZE_MAX) {
+            fail(ErrorCode::invalid_argument,
+                 options.file + ":" + std::to_string(records[0].line) + ": missing column \"" +
+                     wanted[w] + "\"");
+        }
+    }
+    std::vector<store::RegistryRow> rows;
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        const auto& fields = records[r].fields;
+        auto field = [&](std::size_t w) -> std::string {
+            if (column[w] >= fields.size()) {
+                fail(ErrorCode::invalid_argument, options.file + ":" +
+                                                      std::to_string(records[r].line) +
+                                                      ": missing \"" + wanted[w] + "\"");
+            }
+            return fields[column[w]];
+        };
+        const auto hq = field(2);
+        if (hq != "yes" && hq != "no" && hq != "true" && hq != "false") {
+            fail(ErrorCode::invalid_argument, options.file + ":" + std::to_string(records[r].line) +
+                                                  ": headquarters must be yes or no");
+        }
+        rows.push_back({field(0), field(1), hq == "yes" || hq == "true", field(3), field(4),
+                        field(5)});
+    }
+    auto repo = open(options);
+    const auto counts = repo->import_registry(rows);
+    print(options,
+          {{"organisations_created", counts.organisations_created},
+           {"organisations_updated", counts.organisations_updated},
+           {"sites_created", counts.sites_created},
+           {"sites_updated", counts.sites_updated}},
+          "Imported " + std::to_string(rows.size()) + " rows: " +
+              std::to_string(counts.organisations_created) + " organisations and " +
+              std::to_string(counts.sites_created) + " sites created, " +
+              std::to_string(counts.organisations_updated + counts.sites_updated) + " updated");
+    return 0;
+}
+
+int create_partner(const AdminOptions& options) {
+    auto repo = open(options);
+    const auto partner = repo->create_partner(options.name, now_ms());
+    print(options, {{"id", partner.id}, {"name", partner.name}},
+          "Created partner \"" + partner.name + "\"");
+    return 0;
+}
+
+int enrol_code(const AdminOptions& options) {
+    if (options.partner.empty() == options.org.empty()) {
+        fail(ErrorCode::invalid_argument, "give --org CODE [--site CODE], or --partner NAME");
+    }
+    auto repo = open(options);
+    const auth::AccessPolicy policy(*repo);
+    auth::EnrolmentService service(*repo, policy, &now_ms);
+    const auto lifetime = parse_duration(options.expires_in);
+    const auto code =
+        service.create_admin_code(options.org, options.site, options.partner, lifetime);
+    const auto& token = code.token;
+    std::string what = "a " + role_name(token.role) + " device";
+    if (!token.site_ods.empty()) {
+        what += " of site " + token.site_ods;
+    } else if (!token.organisation_ods.empty()) {
+        what += " of organisation " + token.organisation_ods;
+    } else {
+        what += " of partner \"" + options.partner + "\"";
+    }
+    print(options,
+          {{"code", code.code},
+           {"role", role_name(token.role)},
+           {"organisation", token.organisation_ods},
+           {"site", token.site_ods},
+           {"partner", options.partner},
+           {"expires_at_ms", token.expires_at_ms}},
+          "Enrolment code for " + what + " (single use, valid " + format_duration(lifetime) +
+              "):\n" + code.code);
+    return 0;
+}
+
+int list_devices(const AdminOptions& options) {
+    auto repo = open(options);
+    json rows = json::array();
+    std::string text;
+    for (const auto& device : repo->list_devices()) {
+        rows.push_back({{"id", device.id},
+                        {"role", role_name(device.role)},
+                        {"organisation", device.organisation_ods},
+                        {"site", device.site_ods},
+                        {"name", device.name},
+                        {"enrolled_at_ms", device.enrolled_at_ms},
+                        {"revoked", device.revoked_at_ms.has_value()}});
+        text += device.id + "  " + role_name(device.role) + "  " +
+                (device.site_ods.empty() ? device.organisation_ods : device.site_ods) + "  " +
+                device.name + (device.revoked_at_ms ? "  (revoked)" : "") + "\n";
+    }
+    if (text.empty()) {
+        text = "No devices enrolled.\n";
+    }
+    text.pop_back();
+    print(options, rows, text);
+    return 0;
+}
+
+int revoke_device(const AdminOptions& options) {
+    auto repo = open(options);
+    repo->revoke_device(options.device, now_ms());
+    print(options, {{"revoked", options.device}},
+          "Revoked device " + options.device + ": its requests are refused from now on");
+    return 0;
+}
+
+}  // namespace
+
+void add_admin_commands(CLI::App& app, CommandContext& context) {
+    auto* admin = app.add_subcommand("admin", "Manage the registry and devices on the server host");
+    admin->require_subcommand(1);
+    auto options = std::make_shared<AdminOptions>();
+    admin->add_option("--data", options->data, "Directory of the server's store")->required();
+    admin->add_flag("--json", options->json, "Machine-readable output");
+    admin->fallthrough();
+
+    auto on_run = [&context, options](CLI::App* command, int (*work)(const AdminOptions&)) {
+        command->callback([&context, options, work] {
+            context.action = [options, work] { return work(*options); };
+        });
+    };
+
+    auto* org = admin->add_subcommand("create-org", "Register an organisation");
+    org->add_option("--ods", options->ods, "Its ODS code, e.g. AB1")->required();
+    org->add_option("--name", options->name, "Its name")->required();
+    org->add_flag("--hq", options->hq, "A headquarters of several sites");
+    org->add_option("--cyber-essentials-plus-expires", options->ce_plus_expires,
+                    "Expiry of its Cyber Essentials Plus certificate, YYYY-MM-DD");
+    on_run(org, create_org);
+
+    auto* site = admin->add_subcommand("add-site", "Register a site of an organisation");
+    site->add_option("--org", options->org, "The organisation's ODS code")->required();
+    site->add_option("--ods", options->ods, "The site's ODS code, e.g. VA1B2")->required();
+    site->add_option("--cqc", options->cqc, "The CQC location id, e.g. 1-123456789")->required();
+    site->add_option("--name", options->name, "The site's name")->required();
+    on_run(site, add_site);
+
+    auto* import = admin->add_subcommand(
+        "import-sites", "Import organisations and sites from CSV (all rows or none)");
+    import->add_option("FILE", options->file, "CSV with organisation_ods, organisation_name,"
+                                              " headquarters, site_ods, cqc_location_id, site_name")
+        ->required();
+    on_run(import, import_sites);
+
+    auto* partner = admin->add_subcommand("create-partner", "Register a support partner");
+    partner->add_option("--name", options->name, "The partner's name")->required();
+    on_run(partner, create_partner);
+
+    auto* code = admin->add_subcommand("enrol-code", "Make a single-use enrolment code");
+    code->add_option("--org", options->org, "For a device of this organisation");
+    code->add_option("--site", options->site, "... as the branch device of this site");
+    code->add_option("--partner", options->partner, "For a device of this partner");
+    code->add_option("--expires-in", options->expires_in,
+                     "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
+        ->capture_default_str();
+    on_run(code, enrol_code);
+
+    on_run(admin->add_subcommand("list-devices", "List enrolled devices"), list_devices);
+
+    auto* revoke = admin->add_subcommand("revoke-device", "Revoke a device");
+    revoke->add_option("ID", options->device, "The device id")->required();
+    on_run(revoke, revoke_device);
+}
+
+}  // namespace dspt::server

@@ -1,0 +1,36 @@
+#pragma once
+// The application state every request shares (STYLE.md item 3): the store, the
+// authenticator, the access rules and the services. Built once by `serve`,
+// handed to the router by reference; no globals.
+//
+// Thread-safety: every member may be used from all server threads at once.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "server/auth/access_policy.hpp"
+#include "server/auth/authenticator.hpp"
+#include "server/auth/enrolment_service.hpp"
+#include "server/store/repository.hpp"
+
+namespace dspt::server {
+
+struct Context {
+    using Clock = std::function<std::int64_t()>;  // Unix milliseconds
+
+    Context(std::unique_ptr<store::Repository> repo, auth::AuthConfig auth_config, Clock now)
+        : repository(std::move(repo)),
+          clock(std::move(now)),
+          authenticator(*repository, auth_config, clock),
+          policy(*repository),
+          enrolment(*repository, policy, clock) {}
+
+    std::unique_ptr<store::Repository> repository;
+    Clock clock;
+    auth::Authenticator authenticator;
+    auth::AccessPolicy policy;
+    auth::EnrolmentService enrolment;
+};
+
+}  // namespace dspt::server

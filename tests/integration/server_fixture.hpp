@@ -1,0 +1,97 @@
+#pragma once
+// The real dspt-server on 127.0.0.1 with an ephemeral port and a temporary data
+// directory, and the admin commands run against that directory.
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tests/integration/client_fixture.hpp"
+#include "tests/support/process.hpp"
+
+namespace dspt::test {
+
+class ServerProcess {
+public:
+    // Starts `dspt-server serve` with `extra` flags and waits (bounded) until it
+    // says where it listens.
+    explicit ServerProcess(std::vector<std::string> extra = {}) { start(std::move(extra)); }
+
+    const std::filesystem::path& data() const noexcept { return data_.path(); }
+    const std::string& url() const noexcept { return url_; }
+    std::uint16_t port() const noexcept { return port_; }
+    BackgroundProcess& process() { return *process_; }
+
+    // Runs `dspt-server admin --data DIR args...`.
+    ProcessResult admin(const std::vector<std::string>& args) const {
+        std::vector<std::string> full{"admin", "--data", data_.path().string()};
+        full.insert(full.end(), args.begin(), args.end());
+        return run_process(DSPT_SERVER_BIN, full);
+    }
+
+    // An enrolment code from the admin command; fails the test otherwise.
+    std::string code(const std::vector<std::string>& args) const {
+        std::vector<std::string> full{"enrol-code", "--json"};
+        full.insert(full.end(), args.begin(), args.end());
+        const auto result = admin(full);
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        return nlohmann::json::parse(result.out)["code"].get<std::string>();
+    }
+
+    // Two organisations: AB1, a headquarters with branches VA001 and VA002, and
+    // CD2, a single-site provider with VC001; and a support partner.
+    void register_demo() const {
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"create-org", "--ods", "AB1", "--name", "Acorn Homecare", "--hq"},
+                 {"add-site", "--org", "AB1", "--ods", "VA001", "--cqc", "1-100000001", "--name",
+                  "Acorn Leeds"},
+                 {"add-site", "--org", "AB1", "--ods", "VA002", "--cqc", "1-100000002", "--name",
+                  "Acorn York"},
+                 {"create-org", "--ods", "CD2", "--name", "Cedar House"},
+                 {"add-site", "--org", "CD2", "--ods", "VC001", "--cqc", "1-200000001", "--name",
+                  "Cedar House"},
+                 {"create-partner", "--name", "County Care Association"}}) {
+            const auto result = admin(args);
+            INFO(result.err);
+            REQUIRE(result.exit_code == 0);
+        }
+    }
+
+private:
+    void start(std::vector<std::string> extra) {
+        std::vector<std::string> args{"serve", "--data", data_.path().string(), "--listen",
+                                      "127.0.0.1:0"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        process_ = std::make_unique<BackgroundProcess>(DSPT_SERVER_BIN, args);
+        const bool up = process_->wait_for_output("listening on", std::chrono::seconds(30));
+        INFO("server stderr: " << process_->err());
+        REQUIRE(up);
+        std::smatch match;
+        const std::string out = process_->out();
+        REQUIRE(std::regex_search(out, match, std::regex(R"((https?)://127\.0\.0\.1:(\d+))")));
+        port_ = static_cast<std::uint16_t>(std::stoi(match[2].str()));
+        url_ = match[1].str() + "://127.0.0.1:" + match[2].str();
+    }
+
+    TempDir data_;
+    std::unique_ptr<BackgroundProcess> process_;
+    std::string url_;
+    std::uint16_t port_ = 0;
+};
+
+// A client home enrolled with the server under `code`.
+inline void enrol(const ClientHome& home, const ServerProcess& server, const std::string& code,
+                  const std::string& name = "Rosewood Care Home") {
+    const auto init = home.run({"init", "--name", name});
+    INFO(init.err);
+    REQUIRE(init.exit_code == 0);
+    const auto result = home.run({"enrol", "--server", server.url(), "--code", code});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+}
+
+}  // namespace dspt::test
