@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the dependencies, then builds and runs every test twice: a plain
-# build, then an AddressSanitizer + UndefinedBehaviorSanitizer build. Exits
-# non-zero on any failure; the last line is ctest's summary.
+# Release build (the quickstart's flags), then an AddressSanitizer +
+# UndefinedBehaviorSanitizer build. Exits non-zero on any failure; the last
+# lines are ctest's summary.
 #
-#   deploy/test.sh            both builds
-#   DSPT_TEST_SANITIZE=0 deploy/test.sh    the plain build only (quicker, local use)
+#   deploy/test.sh                          both builds
+#   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,15 +14,17 @@ deploy/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 run_suite() {
   local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
 }
 
-echo "== plain build =="
-run_suite build/test
+echo "== plain build (Release) =="
+run_suite build/test -DCMAKE_BUILD_TYPE=Release
 if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
   echo "== sanitizer build (ASan + UBSan) =="
+  # -O1 keeps the instrumented tests quick; -g1 gives reports their line numbers.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    run_suite build/sanitize -DDSPT_SANITIZE=ON
+    run_suite build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON
 fi

@@ -4,6 +4,7 @@
 // that fails validation is a build defect and the unit tests catch it.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/standards/pack.hpp"

@@ -50,6 +50,10 @@ struct Item {
     bool mandatory_approaching = false;
     bool mandatory_met = false;
     Source source = Source::confirmed;
+
+    // Field-by-field equality; used by round-trip tests and by callers that
+    // compare an imported pack with a bundled one.
+    friend bool operator==(const Item&, const Item&) = default;
 };
 
 struct Pack {
@@ -63,6 +67,9 @@ struct Pack {
     // Number of items mandatory for Approaching Standards and for Standards Met.
     std::size_t count_mandatory_approaching() const noexcept;
     std::size_t count_mandatory_met() const noexcept;
+
+    // Equal year, version and items in the same order.
+    friend bool operator==(const Pack&, const Pack&) = default;
 };
 
 // Stable lower-case names used in packs, CSV, JSON output and the CLI:

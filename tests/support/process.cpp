@@ -276,6 +276,28 @@ int BackgroundProcess::wait(std::chrono::milliseconds timeout) {
     }
 }
 
+bool BackgroundProcess::wait_for_output(std::string_view needle,
+                                        std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        drain(false);
+        if (out_.find(needle) != std::string::npos) {
+            return true;
+        }
+        if (status_ >= 0) {
+            return false;
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            status_ = status;
+            drain(true);
+            return out_.find(needle) != std::string::npos;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
 TempDir::TempDir() {
     static std::atomic<unsigned> counter{0};
     std::random_device rd;

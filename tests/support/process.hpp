@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -49,7 +50,12 @@ class BackgroundProcess {
     // does, or -1 when it is still running.
     int wait(std::chrono::milliseconds timeout);
 
-    // Everything the child wrote to stdout / stderr so far (read on wait()).
+    // Reads the child's output until stdout contains `needle` or `timeout`
+    // passes (or the child exits); returns whether it was found.
+    bool wait_for_output(std::string_view needle, std::chrono::milliseconds timeout);
+
+    // Everything the child wrote to stdout / stderr so far (read on wait()
+    // and wait_for_output()).
     const std::string& out() const noexcept { return out_; }
     const std::string& err() const noexcept { return err_; }
 

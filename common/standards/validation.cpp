@@ -1,0 +1,189 @@
+#include "common/standards/validation.hpp"
+
+#include <cstddef>
+#include <tuple>
+
+namespace dspt::standards::detail {
+
+namespace {
+
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+
+bool is_blank(std::string_view text) noexcept {
+    return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+}
+
+// The length of the well-formed UTF-8 sequence starting at text[i], or 0 when
+// there is none (a stray continuation byte, a truncated, overlong or surrogate
+// sequence, or a code point above U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    char32_t cp = 0;
+    if (lead < 0x80) {
+        return 1;
+    } else if ((lead & 0xE0) == 0xC0) {
+        extra = 1;
+        cp = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+        extra = 2;
+        cp = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+        extra = 3;
+        cp = lead & 0x07;
+    } else {
+        return 0;
+    }
+    if (text.size() - i <= extra) {
+        return 0;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+        const auto cont = static_cast<unsigned char>(text[i + k]);
+        if ((cont & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (cont & 0x3F);
+    }
+    constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return extra + 1;
+}
+
+}  // namespace
+
+std::optional<std::array<int, 3>> parse_item_id(std::string_view id) noexcept {
+    std::array<int, 3> parts{};
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) {
+            if (pos >= id.size() || id[pos] != '.') {
+                return std::nullopt;
+            }
+            ++pos;
+        }
+        const std::size_t start = pos;
+        int value = 0;
+        while (pos < id.size() && is_digit(id[pos]) && pos - start < 3) {
+            value = value * 10 + (id[pos] - '0');
+            ++pos;
+        }
+        // One to three digits, no leading zero, so every id has one spelling.
+        if (pos == start || id[start] == '0' || (pos < id.size() && is_digit(id[pos]))) {
+            return std::nullopt;
+        }
+        parts[i] = value;
+    }
+    if (pos != id.size()) {
+        return std::nullopt;
+    }
+    return parts;
+}
+
+bool is_valid_year(std::string_view year) noexcept {
+    if (year.size() != 7 || year[4] != '-') {
+        return false;
+    }
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u}) {
+        if (!is_digit(year[i])) {
+            return false;
+        }
+    }
+    const int first =
+        (year[0] - '0') * 1000 + (year[1] - '0') * 100 + (year[2] - '0') * 10 + (year[3] - '0');
+    const int second = (year[5] - '0') * 10 + (year[6] - '0');
+    return (first + 1) % 100 == second;
+}
+
+std::string year_problem(std::string_view year) {
+    return "year " + quote_for_message(year) +
+           " is not of the form YYYY-YY naming consecutive years (for example 2025-26)";
+}
+
+bool is_valid_utf8(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+std::string quote_for_message(std::string_view text) {
+    constexpr std::size_t kMaxBytes = 60;
+    std::string out = "\"";
+    for (std::size_t i = 0; i < text.size();) {
+        if (i >= kMaxBytes) {
+            out += "...";
+            break;
+        }
+        const std::size_t length = utf8_sequence_length(text, i);
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (length == 0 || byte < 0x20 || byte == 0x7F) {
+            out += '?';
+            ++i;
+        } else {
+            out.append(text.substr(i, length));
+            i += length;
+        }
+    }
+    return out + "\"";
+}
+
+std::optional<ItemProblem> check_item(const Item& item) {
+    if (item.id.empty()) {
+        return ItemProblem{"id", "id is empty"};
+    }
+    const auto parts = parse_item_id(item.id);
+    if (!parts) {
+        return ItemProblem{"id", "id " + quote_for_message(item.id) + " is not of the form N.N.N"};
+    }
+    if (item.standard < 1 || item.standard > 10) {
+        return ItemProblem{
+            "standard", "standard " + std::to_string(item.standard) + " is not between 1 and 10"};
+    }
+    if ((*parts)[0] != item.standard) {
+        return ItemProblem{"id", "id " + item.id + " does not belong to standard " +
+                                     std::to_string(item.standard)};
+    }
+    const std::tuple<const char*, const std::string&, bool> texts[] = {
+        {"title", item.title, true},
+        {"question", item.question, true},
+        {"comment", item.comment, false},
+    };
+    for (const auto& [name, text, required] : texts) {
+        if (required && is_blank(text)) {
+            return ItemProblem{name, std::string(name) + " is empty"};
+        }
+        if (!is_valid_utf8(text)) {
+            return ItemProblem{name, std::string(name) + " is not valid UTF-8"};
+        }
+    }
+    if (item.mandatory_approaching && !item.mandatory_met) {
+        return ItemProblem{"met", "mandatory for Approaching Standards but not for Standards Met"};
+    }
+    return std::nullopt;
+}
+
+bool toolkit_order_less(const Item& a, const Item& b) noexcept {
+    const auto pa = parse_item_id(a.id);
+    const auto pb = parse_item_id(b.id);
+    if (pa && pb) {
+        return std::tie(a.standard, *pa) < std::tie(b.standard, *pb);
+    }
+    if (pa || pb) {
+        return pa.has_value();
+    }
+    return a.id < b.id;
+}
+
+std::string_view answer_type_names() noexcept {
+    return "confirm, text, date, document";
+}
+
+}  // namespace dspt::standards::detail
