@@ -22,9 +22,10 @@ std::chrono::seconds parse_duration(std::string_view text) {
     }
     constexpr std::int64_t kYear = 366 * 86400;
     if (ec != std::errc{} || scale == 0 || count <= 0 || count > kYear / scale) {
-        fail(ErrorCode::invalid_argument, "a duration is a number with s, m, h or d (at most a "
-                                          "year), e.g. 72h or 7d; not \"" +
-                                              std::string(text) + "\"");
+        fail(ErrorCode::invalid_argument,
+             "a duration is a number with s, m, h or d (at most a "
+             "year), e.g. 72h or 7d; not \"" +
+                 std::string(text) + "\"");
     }
     return std::chrono::seconds(count * scale);
 }

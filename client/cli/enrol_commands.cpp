@@ -3,8 +3,9 @@
 
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <ostream>
+
+#include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
@@ -142,8 +143,8 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
     request.site_ods = options.site;
     request.token_id = code.token_id();
     request.verifier = protocol::verifier(protocol::auth_key(code.secret()));
-    request.organisation_key_envelope = protocol::seal_organisation_key(
-        code, protocol::CodePurpose::enrolment, *organisation_key);
+    request.organisation_key_envelope =
+        protocol::seal_organisation_key(code, protocol::CodePurpose::enrolment, *organisation_key);
     const auto lifetime = parse_duration(options.expires_in);
     request.expires_at_ms = static_cast<std::int64_t>(HybridClock::system_millis()) +
                             std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
@@ -174,8 +175,8 @@ void run_recover(CommandContext& context, const EnrolOptions& options) {
     const auto envelope = api.recovery();
     crypto::SecretKey key;
     try {
-        key = protocol::open_organisation_key(code, protocol::CodePurpose::recovery,
-                                              envelope.sealed);
+        key =
+            protocol::open_organisation_key(code, protocol::CodePurpose::recovery, envelope.sealed);
     } catch (const Error& e) {
         if (e.code() != ErrorCode::authentication_failed) {
             throw;
@@ -240,16 +241,16 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
     auto* invite = app.add_subcommand("invite", "Make an enrolment code for another device");
     invite->add_option("--site", options->site, "For the branch device of this site");
     invite->add_flag("--hq", options->hq, "For another headquarters device");
-    invite->add_option("--expires-in", options->expires_in,
-                       "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
+    invite
+        ->add_option("--expires-in", options->expires_in,
+                     "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
         ->capture_default_str();
     invite->add_flag("--json", options->json, "Machine-readable output");
     on_run(invite, context, [&context, options] { run_invite(context, *options); });
 
     auto* recover = app.add_subcommand(
         "recover-key", "Recover the organisation key with the organisation's recovery code");
-    recover->add_option("--recovery-code", options->recovery_code, "The recovery code")
-        ->required();
+    recover->add_option("--recovery-code", options->recovery_code, "The recovery code")->required();
     on_run(recover, context, [&context, options] { run_recover(context, *options); });
 
     auto* whoami = app.add_subcommand("whoami", "Show this device as the server knows it");

@@ -2,8 +2,9 @@
 // the support partners it lets read its progress.
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <ostream>
+
+#include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
 #include "client/cli/output.hpp"
@@ -58,8 +59,8 @@ void run_show(CommandContext& context, const OrganisationOptions& options) {
         if (options.json) {
             auto sites = nlohmann::json::array();
             for (const auto& site : view.sites) {
-                sites.push_back({{"ods", site.ods}, {"cqc", site.cqc_location_id},
-                                 {"name", site.name}});
+                sites.push_back(
+                    {{"ods", site.ods}, {"cqc", site.cqc_location_id}, {"name", site.name}});
             }
             *context.out << nlohmann::json{{"ods", view.ods},
                                            {"name", view.name},

@@ -14,7 +14,7 @@
 namespace dspt::client {
 
 class ApiClient {
-public:
+  public:
     // An unsigned client: only enrol() works.
     explicit ApiClient(Transport& transport) : transport_(transport) {}
 
@@ -41,7 +41,7 @@ public:
     std::string call(const std::string& method, const std::string& target,
                      const std::string& body = {});
 
-private:
+  private:
     Transport& transport_;
     std::string device_id_;
     const crypto::SigningKeyPair* signing_ = nullptr;

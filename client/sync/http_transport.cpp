@@ -1,6 +1,8 @@
 // The Beast implementation of Transport: one connection per request, a
 // deadline on the whole exchange, TLS with host name verification.
 
+#include <optional>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +15,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <optional>
 
 #include "client/sync/transport.hpp"
 #include "common/error.hpp"
@@ -82,7 +83,7 @@ HttpResponse exchange(Stream& stream, const HttpRequest& request, const ServerUr
 }
 
 class BeastTransport final : public Transport {
-public:
+  public:
     BeastTransport(ServerUrl url, TransportOptions options)
         : url_(std::move(url)), options_(std::move(options)) {
         if (url_.tls) {
@@ -137,7 +138,7 @@ public:
         return response;
     }
 
-private:
+  private:
     ServerUrl url_;
     TransportOptions options_;
     std::optional<asio::ssl::context> ssl_;
@@ -161,8 +162,8 @@ ServerUrl ServerUrl::parse(const std::string& url) {
         rest.pop_back();
     }
     if (rest.empty() || rest.find('/') != std::string::npos) {
-        fail(ErrorCode::invalid_argument, "the server URL must be scheme://host[:port], not \"" +
-                                              url + "\"");
+        fail(ErrorCode::invalid_argument,
+             "the server URL must be scheme://host[:port], not \"" + url + "\"");
     }
     const auto colon = rest.rfind(':');
     if (colon != std::string::npos && rest.find(']') == std::string::npos) {

@@ -25,7 +25,7 @@ struct HttpResponse {
 };
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
 
     // Sends one request and returns the server's response, whatever its status.

@@ -22,38 +22,52 @@ std::size_t Pack::count_mandatory_met() const noexcept {
 
 std::string_view to_string(AnswerType type) noexcept {
     switch (type) {
-        case AnswerType::confirm: return "confirm";
-        case AnswerType::text: return "text";
-        case AnswerType::date: return "date";
-        case AnswerType::document: return "document";
+        case AnswerType::confirm:
+            return "confirm";
+        case AnswerType::text:
+            return "text";
+        case AnswerType::date:
+            return "date";
+        case AnswerType::document:
+            return "document";
     }
     return "unknown";
 }
 
 std::string_view to_string(Source source) noexcept {
     switch (source) {
-        case Source::confirmed: return "confirmed";
-        case Source::inferred: return "inferred";
+        case Source::confirmed:
+            return "confirmed";
+        case Source::inferred:
+            return "inferred";
     }
     return "unknown";
 }
 
 std::string_view to_string(Level level) noexcept {
     switch (level) {
-        case Level::none: return "none";
-        case Level::approaching: return "approaching";
-        case Level::met: return "met";
-        case Level::exceeded: return "exceeded";
+        case Level::none:
+            return "none";
+        case Level::approaching:
+            return "approaching";
+        case Level::met:
+            return "met";
+        case Level::exceeded:
+            return "exceeded";
     }
     return "unknown";
 }
 
 std::string_view display_name(Level level) noexcept {
     switch (level) {
-        case Level::none: return "Not yet at Approaching Standards";
-        case Level::approaching: return "Approaching Standards";
-        case Level::met: return "Standards Met";
-        case Level::exceeded: return "Standards Exceeded";
+        case Level::none:
+            return "Not yet at Approaching Standards";
+        case Level::approaching:
+            return "Approaching Standards";
+        case Level::met:
+            return "Standards Met";
+        case Level::exceeded:
+            return "Standards Exceeded";
     }
     return "unknown";
 }

@@ -8,18 +8,26 @@ int http_status_for(ErrorCode code) noexcept {
     switch (code) {
         case ErrorCode::invalid_argument:
         case ErrorCode::protocol:
-        case ErrorCode::malformed_pack: return 400;
+        case ErrorCode::malformed_pack:
+            return 400;
         case ErrorCode::unauthenticated:
-        case ErrorCode::wrong_passphrase: return 401;
-        case ErrorCode::forbidden: return 403;
-        case ErrorCode::not_found: return 404;
+        case ErrorCode::wrong_passphrase:
+            return 401;
+        case ErrorCode::forbidden:
+            return 403;
+        case ErrorCode::not_found:
+            return 404;
         case ErrorCode::already_exists:
         case ErrorCode::conflict:
-        case ErrorCode::failed_precondition: return 409;
-        case ErrorCode::limit_exceeded: return 413;
+        case ErrorCode::failed_precondition:
+            return 409;
+        case ErrorCode::limit_exceeded:
+            return 413;
         case ErrorCode::database_busy:
-        case ErrorCode::unavailable: return 503;
-        case ErrorCode::timeout: return 504;
+        case ErrorCode::unavailable:
+            return 503;
+        case ErrorCode::timeout:
+            return 504;
         case ErrorCode::io:
         case ErrorCode::database:
         case ErrorCode::schema_too_new:
@@ -27,7 +35,8 @@ int http_status_for(ErrorCode code) noexcept {
         case ErrorCode::authentication_failed:
         case ErrorCode::crypto:
         case ErrorCode::network:
-        case ErrorCode::internal: return 500;
+        case ErrorCode::internal:
+            return 500;
     }
     return 500;
 }

@@ -27,7 +27,8 @@ std::vector<std::string> split_path(std::string_view path) {
                 continue;
             }
             const auto hex = i + 2 < raw.size() ? std::string(raw.substr(i + 1, 2)) : "";
-            if (hex.size() != 2 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+            if (hex.size() != 2 ||
+                hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
                 fail(ErrorCode::invalid_argument, "malformed percent-encoding in the path");
             }
             decoded += static_cast<char>(std::stoi(hex, nullptr, 16));
@@ -60,7 +61,7 @@ protocol::GrantView to_view(const store::Grant& grant) {
 }
 
 class Call {
-public:
+  public:
     Call(Context& context, const http::Request& request, http::Response& response)
         : context_(context), request_(request), response_(response) {}
 
@@ -78,15 +79,15 @@ public:
 
     Context& context() { return context_; }
 
-private:
+  private:
     Context& context_;
     const http::Request& request_;
     http::Response& response_;
 };
 
 http::Response not_found(const http::Request& request) {
-    return error_response(Error(ErrorCode::not_found, "no such endpoint: " + request.method +
-                                                          " " + request.path));
+    return error_response(
+        Error(ErrorCode::not_found, "no such endpoint: " + request.method + " " + request.path));
 }
 
 http::Response route(Context& context, const http::Request& request, http::Response& meta) {
@@ -197,8 +198,8 @@ http::Response route(Context& context, const http::Request& request, http::Respo
             fail(ErrorCode::forbidden, "this device may not read site " + parts[2]);
         }
         context.policy.require_site(device, *site, Access::read_progress);
-        return binary(protocol::encode(protocol::SiteInfo{site->ods, site->cqc_location_id,
-                                                          site->name}));
+        return binary(
+            protocol::encode(protocol::SiteInfo{site->ods, site->cqc_location_id, site->name}));
     }
     meta.route = method + " (unrouted)";
     return not_found(request);

@@ -25,12 +25,12 @@
 namespace dspt::server::api {
 
 class Router {
-public:
+  public:
     explicit Router(Context& context) : context_(context) {}
 
     http::Response handle(const http::Request& request) const;
 
-private:
+  private:
     Context& context_;
 };
 

@@ -8,10 +8,12 @@ namespace {
 
 std::string describe(const store::Device& device) {
     switch (device.role) {
-        case store::DeviceRole::branch: return "the branch device of site " + device.site_ods;
+        case store::DeviceRole::branch:
+            return "the branch device of site " + device.site_ods;
         case store::DeviceRole::headquarters:
             return "the headquarters device of " + device.organisation_ods;
-        case store::DeviceRole::partner: return "a partner device";
+        case store::DeviceRole::partner:
+            return "a partner device";
     }
     return "this device";
 }

@@ -26,7 +26,7 @@ enum class Access {
 };
 
 class AccessPolicy {
-public:
+  public:
     explicit AccessPolicy(store::Repository& repository) : repository_(repository) {}
 
     // Throws Error(forbidden) unless `device` may have `access` to the site.
@@ -37,7 +37,7 @@ public:
     void require_organisation(const store::Device& device, std::string_view organisation_ods,
                               Access access) const;
 
-private:
+  private:
     bool partner_has_grant(const store::Device& device, std::string_view organisation_ods) const;
 
     store::Repository& repository_;

@@ -41,8 +41,8 @@ store::Device Authenticator::authenticate(const http::Request& request) const {
     const auto now = clock_();
     const auto window = config_.window.count();
     if (parsed.timestamp_ms < now - window || parsed.timestamp_ms > now + window) {
-        refuse("stale timestamp: the device's clock is more than " +
-               std::to_string(window / 1000) + " s from the server's");
+        refuse("stale timestamp: the device's clock is more than " + std::to_string(window / 1000) +
+               " s from the server's");
     }
     if (!protocol::verify_request(device->signing_public_key, parsed, request.method,
                                   request.target, request.body)) {

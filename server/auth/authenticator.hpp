@@ -34,7 +34,7 @@ struct AuthConfig {
 };
 
 class Authenticator {
-public:
+  public:
     // Unix milliseconds now; tests inject a fixed clock.
     using Clock = std::function<std::int64_t()>;
 
@@ -43,7 +43,7 @@ public:
     // The device that signed the request; throws Error(unauthenticated).
     store::Device authenticate(const http::Request& request) const;
 
-private:
+  private:
     store::Repository& repository_;
     AuthConfig config_;
     Clock clock_;

@@ -21,9 +21,12 @@ std::int64_t to_ms(std::chrono::seconds duration) {
 
 protocol::Role to_protocol(store::DeviceRole role) {
     switch (role) {
-        case store::DeviceRole::branch: return protocol::Role::branch;
-        case store::DeviceRole::headquarters: return protocol::Role::headquarters;
-        case store::DeviceRole::partner: return protocol::Role::partner;
+        case store::DeviceRole::branch:
+            return protocol::Role::branch;
+        case store::DeviceRole::headquarters:
+            return protocol::Role::headquarters;
+        case store::DeviceRole::partner:
+            return protocol::Role::partner;
     }
     return protocol::Role::branch;
 }
@@ -103,10 +106,10 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
                                               std::to_string(kMaxDeviceNameChars) + " characters");
     }
     // Unknown and wrong codes get the same answer, so codes cannot be probed.
-    const auto token = is_token_id(request.token_id) ? repository_.find_token(request.token_id)
-                                                     : std::nullopt;
-    if (!token || !crypto::constant_time_equal(protocol::verifier(request.auth_key),
-                                               token->verifier)) {
+    const auto token =
+        is_token_id(request.token_id) ? repository_.find_token(request.token_id) : std::nullopt;
+    if (!token ||
+        !crypto::constant_time_equal(protocol::verifier(request.auth_key), token->verifier)) {
         fail(ErrorCode::unauthenticated, "the enrolment code is not valid");
     }
 
@@ -162,8 +165,8 @@ protocol::InviteResponse EnrolmentService::invite(const store::Device& inviter,
         case protocol::Role::branch: {
             const auto site = repository_.find_site(request.site_ods);
             if (!site) {
-                fail(ErrorCode::forbidden, "there is no site " + request.site_ods +
-                                               " in your organisation");
+                fail(ErrorCode::forbidden,
+                     "there is no site " + request.site_ods + " in your organisation");
             }
             policy_.require_site(inviter, *site, Access::write);
             token.role = store::DeviceRole::branch;
@@ -183,8 +186,8 @@ protocol::InviteResponse EnrolmentService::invite(const store::Device& inviter,
         fail(ErrorCode::invalid_argument, "an invitation carries the sealed organisation key");
     }
     const auto now = clock_();
-    const auto expires = request.expires_at_ms == 0 ? now + to_ms(kDefaultInviteLifetime)
-                                                    : request.expires_at_ms;
+    const auto expires =
+        request.expires_at_ms == 0 ? now + to_ms(kDefaultInviteLifetime) : request.expires_at_ms;
     if (expires <= now || expires > now + to_ms(kMaxCodeLifetime)) {
         fail(ErrorCode::invalid_argument,
              "an invitation lasts at most " + format_duration(kMaxCodeLifetime));

@@ -40,7 +40,7 @@ struct AdminCode {
 };
 
 class EnrolmentService {
-public:
+  public:
     using Clock = std::function<std::int64_t()>;
 
     EnrolmentService(store::Repository& repository, const AccessPolicy& policy, Clock clock);
@@ -63,7 +63,7 @@ public:
     // What the server knows of a device, as sent to it.
     protocol::Identity identity(const store::Device& device);
 
-private:
+  private:
     store::Repository& repository_;
     const AccessPolicy& policy_;
     Clock clock_;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "common/clock/hybrid_clock.hpp"
@@ -43,13 +44,18 @@ struct AdminOptions {
     std::string device;
 };
 
-std::int64_t now_ms() { return static_cast<std::int64_t>(HybridClock::system_millis()); }
+std::int64_t now_ms() {
+    return static_cast<std::int64_t>(HybridClock::system_millis());
+}
 
 std::string role_name(store::DeviceRole role) {
     switch (role) {
-        case store::DeviceRole::branch: return "branch";
-        case store::DeviceRole::headquarters: return "headquarters";
-        case store::DeviceRole::partner: return "partner";
+        case store::DeviceRole::branch:
+            return "branch";
+        case store::DeviceRole::headquarters:
+            return "headquarters";
+        case store::DeviceRole::partner:
+            return "partner";
     }
     return "unknown";
 }
@@ -80,7 +86,8 @@ int create_org(const AdminOptions& options) {
         }
     }
     repo->create_organisation(organisation);
-    print(options, {{"ods", organisation.ods}, {"name", organisation.name}, {"headquarters", options.hq}},
+    print(options,
+          {{"ods", organisation.ods}, {"name", organisation.name}, {"headquarters", options.hq}},
           "Created organisation " + organisation.ods + " (" + organisation.name + ")" +
               (options.hq ? ", headquarters" : ""));
     return 0;
@@ -90,7 +97,11 @@ int add_site(const AdminOptions& options) {
     auto repo = open(options);
     store::Site site{options.ods, options.org, options.cqc, options.name};
     repo->add_site(site);
-    print(options, {{"ods", site.ods}, {"organisation", site.organisation_ods}, {"cqc", site.cqc_location_id}, {"name", site.name}},
+    print(options,
+          {{"ods", site.ods},
+           {"organisation", site.organisation_ods},
+           {"cqc", site.cqc_location_id},
+           {"name", site.name}},
           "Added site " + site.ods + " (" + site.name + ", CQC " + site.cqc_location_id +
               ") to organisation " + site.organisation_ods);
     return 0;
@@ -105,7 +116,7 @@ int import_sites(const AdminOptions& options) {
         fail(ErrorCode::invalid_argument, options.file + " is empty");
     }
     const std::vector<std::string> wanted{"organisation_ods", "organisation_name", "headquarters",
-                                          "site_ods", "cqc_location_id", "site_name"};
+                                          "site_ods",         "cqc_location_id",   "site_name"};
     std::vector<std::size_t> column(wanted.size(), SIZE_MAX);
     for (std::size_t i = 0; i < records[0].fields.size(); ++i) {
         for (std::size_t w = 0; w < wanted.size(); ++w) {
@@ -116,9 +127,8 @@ int import_sites(const AdminOptions& options) {
     }
     for (std::size_t w = 0; w < wanted.size(); ++w) {
         if (column[w] == SIZE_MAX) {
-            fail(ErrorCode::invalid_argument,
-                 options.file + ":" + std::to_string(records[0].line) + ": missing column \"" +
-                     wanted[w] + "\"");
+            fail(ErrorCode::invalid_argument, options.file + ":" + std::to_string(records[0].line) +
+                                                  ": missing column \"" + wanted[w] + "\"");
         }
     }
     std::vector<store::RegistryRow> rows;
@@ -137,8 +147,8 @@ int import_sites(const AdminOptions& options) {
             fail(ErrorCode::invalid_argument, options.file + ":" + std::to_string(records[r].line) +
                                                   ": headquarters must be yes or no");
         }
-        rows.push_back({field(0), field(1), hq == "yes" || hq == "true", field(3), field(4),
-                        field(5)});
+        rows.push_back(
+            {field(0), field(1), hq == "yes" || hq == "true", field(3), field(4), field(5)});
     }
     auto repo = open(options);
     const auto counts = repo->import_registry(rows);
@@ -147,8 +157,8 @@ int import_sites(const AdminOptions& options) {
            {"organisations_updated", counts.organisations_updated},
            {"sites_created", counts.sites_created},
            {"sites_updated", counts.sites_updated}},
-          "Imported " + std::to_string(rows.size()) + " rows: " +
-              std::to_string(counts.organisations_created) + " organisations and " +
+          "Imported " + std::to_string(rows.size()) +
+              " rows: " + std::to_string(counts.organisations_created) + " organisations and " +
               std::to_string(counts.sites_created) + " sites created, " +
               std::to_string(counts.organisations_updated + counts.sites_updated) + " updated");
     return 0;
@@ -258,8 +268,10 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
 
     auto* import = admin->add_subcommand(
         "import-sites", "Import organisations and sites from CSV (all rows or none)");
-    import->add_option("FILE", options->file, "CSV with organisation_ods, organisation_name,"
-                                              " headquarters, site_ods, cqc_location_id, site_name")
+    import
+        ->add_option("FILE", options->file,
+                     "CSV with organisation_ods, organisation_name,"
+                     " headquarters, site_ods, cqc_location_id, site_name")
         ->required();
     on_run(import, import_sites);
 

@@ -2,8 +2,9 @@
 // The `dspt-server` command groups. Each registers its subcommands and sets
 // the action to run once parsing has succeeded (as in the client's CLI).
 
-#include <CLI/CLI.hpp>
 #include <functional>
+
+#include <CLI/CLI.hpp>
 
 namespace dspt::server {
 

@@ -49,7 +49,9 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
     return {host, static_cast<std::uint16_t>(port)};
 }
 
-std::int64_t now_ms() { return static_cast<std::int64_t>(HybridClock::system_millis()); }
+std::int64_t now_ms() {
+    return static_cast<std::int64_t>(HybridClock::system_millis());
+}
 
 int run_serve(const ServeOptions& options) {
     if (options.data.empty()) {
@@ -74,14 +76,12 @@ int run_serve(const ServeOptions& options) {
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
     Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms);
     const api::Router router(context);
-    http::HttpServer server(config, [&router](const http::Request& request) {
-        return router.handle(request);
-    });
+    http::HttpServer server(
+        config, [&router](const http::Request& request) { return router.handle(request); });
     const auto port = server.start();
     server.stop_on_signals();
     std::cout << "dspt-server listening on " << (config.tls_cert ? "https" : "http") << "://"
-              << config.listen_host << ":" << port << " (data " << options.data << ")"
-              << std::endl;
+              << config.listen_host << ":" << port << " (data " << options.data << ")" << std::endl;
     server.wait();
     std::cout << "dspt-server stopped" << std::endl;
     return 0;
@@ -94,32 +94,33 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ServeOptions>();
     serve->set_config("--config", "", "Read options from FILE (key = value lines)");
     serve->add_option("--data", options->data, "Directory of the server's store")->required();
-    serve->add_option("--listen", options->listen, "HOST:PORT to listen on")
-        ->capture_default_str();
+    serve->add_option("--listen", options->listen, "HOST:PORT to listen on")->capture_default_str();
     serve->add_option("--tls-cert", options->tls_cert, "TLS certificate chain (PEM)");
     serve->add_option("--tls-key", options->tls_key, "TLS private key (PEM)");
     serve->add_flag("--insecure", options->insecure,
                     "Allow plain HTTP on a non-loopback address (behind a TLS proxy only)");
     serve->add_option("--threads", options->threads, "Worker threads (0: one per core)")
         ->capture_default_str();
-    serve->add_option("--auth-window", options->auth_window_seconds,
-                      "Seconds a signed request's timestamp may differ from the server's clock")
+    serve
+        ->add_option("--auth-window", options->auth_window_seconds,
+                     "Seconds a signed request's timestamp may differ from the server's clock")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    serve->add_option("--read-timeout", options->read_timeout_seconds,
-                      "Seconds to receive a whole request")
+    serve
+        ->add_option("--read-timeout", options->read_timeout_seconds,
+                     "Seconds to receive a whole request")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    serve->add_option("--idle-timeout", options->idle_timeout_seconds,
-                      "Seconds an idle keep-alive connection stays open")
+    serve
+        ->add_option("--idle-timeout", options->idle_timeout_seconds,
+                     "Seconds an idle keep-alive connection stays open")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
     serve->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
         ->capture_default_str();
-    serve->callback([&context, options] {
-        context.action = [options] { return run_serve(*options); };
-    });
+    serve->callback(
+        [&context, options] { context.action = [options] { return run_serve(*options); }; });
 }
 
 }  // namespace dspt::server

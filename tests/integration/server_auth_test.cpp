@@ -1,8 +1,9 @@
 // The real server and real clients: enrolment codes, signed requests, roles,
 // partners' grants and the organisation key.
 
-#include <catch2/catch.hpp>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
@@ -135,13 +136,14 @@ TEST_CASE("replayed, altered, stale and revoked requests are refused",
     CHECK(changed.status == 401);
     CHECK_THAT(changed.body, Catch::Contains("bad signature"));
 
-    const auto stale = raw.send("GET", "/v1/whoami", "", now - 10 * 60 * 1000,
-                                protocol::new_nonce(), "");
+    const auto stale =
+        raw.send("GET", "/v1/whoami", "", now - 10 * 60 * 1000, protocol::new_nonce(), "");
     CHECK(stale.status == 401);
     CHECK_THAT(stale.body, Catch::Contains("stale timestamp"));
 
-    const auto unsigned_request = client::make_http_transport(
-        client::ServerUrl::parse(server.url()), {})->send({"GET", "/v1/whoami", {}, {}, {}});
+    const auto unsigned_request =
+        client::make_http_transport(client::ServerUrl::parse(server.url()), {})
+            ->send({"GET", "/v1/whoami", {}, {}, {}});
     CHECK(unsigned_request.status == 401);
 
     const auto device_id = home.json({"whoami"})["device_id"].get<std::string>();
@@ -208,7 +210,7 @@ TEST_CASE("a partner sees an organisation only while it holds a live grant",
     REQUIRE(owner.run({"grants", "give", "County Care Association"}).exit_code == 0);
     const auto view = partner.json({"org", "CD2"});
     CHECK(view["name"] == "Cedar House");
-    CHECK(partner.run({"org", "AB1"}).exit_code == 2);  // no grant from AB1
+    CHECK(partner.run({"org", "AB1"}).exit_code == 2);             // no grant from AB1
     CHECK(partner.run({"grants", "list", "CD2"}).exit_code == 2);  // progress only
     CHECK(partner.run({"invite", "--hq"}).exit_code == 2);
 

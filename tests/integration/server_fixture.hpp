@@ -2,12 +2,13 @@
 // The real dspt-server on 127.0.0.1 with an ephemeral port and a temporary data
 // directory, and the admin commands run against that directory.
 
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "tests/integration/client_fixture.hpp"
 #include "tests/support/process.hpp"
@@ -15,7 +16,7 @@
 namespace dspt::test {
 
 class ServerProcess {
-public:
+  public:
     // Starts `dspt-server serve` with `extra` flags and waits (bounded) until it
     // says where it listens.
     explicit ServerProcess(std::vector<std::string> extra = {}) { start(std::move(extra)); }
@@ -61,7 +62,7 @@ public:
         }
     }
 
-private:
+  private:
     void start(std::vector<std::string> extra) {
         std::vector<std::string> args{"serve", "--data", data_.path().string(), "--listen",
                                       "127.0.0.1:0"};

@@ -20,7 +20,7 @@ namespace {
 
 // A raw TCP connection to 127.0.0.1:port.
 class RawSocket {
-public:
+  public:
     explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
         REQUIRE(fd_ >= 0);
         sockaddr_in address{};
@@ -56,7 +56,7 @@ public:
         return {data, false};
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -84,8 +84,8 @@ TEST_CASE("the server speaks TLS with a certificate made by openssl",
     // Without trusting the certificate, the client refuses the server.
     const auto untrusted = home.run({"enrol", "--server", server.url(), "--code", code});
     CHECK(untrusted.exit_code == 4);
-    const auto trusted = home.run(
-        {"enrol", "--server", server.url(), "--code", code, "--ca-file", cert.string()});
+    const auto trusted =
+        home.run({"enrol", "--server", server.url(), "--code", code, "--ca-file", cert.string()});
     INFO(trusted.err);
     REQUIRE(trusted.exit_code == 0);
     CHECK(home.json({"whoami"})["site"] == "VC001");

@@ -1,6 +1,7 @@
+#include "common/duration.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "common/duration.hpp"
 #include "common/error.hpp"
 
 using dspt::format_duration;
