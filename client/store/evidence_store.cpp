@@ -41,9 +41,14 @@ struct Manifest {
     std::uint64_t size = 0;
     std::uint64_t chunks = 0;
     std::string blake2b;  // hex
+    std::string item;     // the item the file is evidence for; empty in early stores
 
     nlohmann::json to_json() const {
-        return {{"name", name}, {"size", size}, {"chunks", chunks}, {"blake2b", blake2b}};
+        return {{"name", name},
+                {"size", size},
+                {"chunks", chunks},
+                {"blake2b", blake2b},
+                {"item", item}};
     }
 };
 
@@ -56,7 +61,22 @@ Manifest open_manifest(const FieldSealer& sealer, std::string_view id, crypto::B
         fail(ErrorCode::corrupt, "the stored " + what + " is damaged");
     }
     return {json["name"].get<std::string>(), json["size"].get<std::uint64_t>(),
-            json["chunks"].get<std::uint64_t>(), json["blake2b"].get<std::string>()};
+            json["chunks"].get<std::uint64_t>(), json["blake2b"].get<std::string>(),
+            json.value("item", std::string())};
+}
+
+// The evidence row's clear columns (item, size, chunk count) are what list() and
+// the assessment show; they must agree with the sealed manifest, so a row edited
+// outside dspt is refused rather than shown (or counted for another item).
+void check_row(const Manifest& manifest, std::string_view id, std::string_view item_id,
+               std::int64_t size, std::int64_t chunk_count) {
+    const bool item_ok = manifest.item.empty() || manifest.item == item_id;
+    if (!item_ok || size < 0 || static_cast<std::uint64_t>(size) != manifest.size ||
+        chunk_count < 0 || static_cast<std::uint64_t>(chunk_count) != manifest.chunks) {
+        fail(ErrorCode::corrupt, "the stored record of evidence file " + std::string(id) +
+                                     " does not match its sealed manifest: the store was "
+                                     "changed outside dspt or is damaged");
+    }
 }
 
 // Writes all of `data` to fd.
@@ -78,9 +98,11 @@ EvidenceFile read_row(sqlite::Statement& row, const FieldSealer& sealer) {
     EvidenceFile file;
     file.id = row.column_text(0);
     file.item_id = row.column_text(1);
-    file.name = open_manifest(sealer, file.id, row.column_blob(2)).name;
-    file.size = static_cast<std::uint64_t>(row.column_int64(3));
-    file.chunk_count = static_cast<std::uint64_t>(row.column_int64(4));
+    const auto manifest = open_manifest(sealer, file.id, row.column_blob(2));
+    check_row(manifest, file.id, file.item_id, row.column_int64(3), row.column_int64(4));
+    file.name = manifest.name;
+    file.size = manifest.size;
+    file.chunk_count = manifest.chunks;
     file.added_at_ms = row.column_int64(5);
     return file;
 }
@@ -117,7 +139,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     const auto file_key = crypto::SecretKey::generate();
     const auto wrapped_key =
         crypto::wrap_key(store_.data_key(), file_key, crypto::as_byte_view(key_ad(id)));
-    Manifest manifest{file.filename().string(), 0, 0, ""};
+    Manifest manifest{file.filename().string(), 0, 0, "", item.id};
     const auto now = wall_ms();
 
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
@@ -227,13 +249,15 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
                         bool overwrite, const ProgressFn& progress) {
     auto& db = store_.database();
     const auto sealer = store_.sealer();
-    sqlite::Statement select(db, "SELECT manifest, file_key FROM evidence WHERE id = ?1");
+    sqlite::Statement select(
+        db, "SELECT manifest, file_key, item_id, size, chunk_count FROM evidence WHERE id = ?1");
     select.bind(1, evidence_id);
     if (!select.step()) {
         fail(ErrorCode::not_found, "there is no evidence file with id " + std::string(evidence_id));
     }
     const std::string id(evidence_id);
     const auto manifest = open_manifest(sealer, id, select.column_blob(0));
+    check_row(manifest, id, select.column_text(2), select.column_int64(3), select.column_int64(4));
     const auto what = "evidence file " + id + " (" + manifest.name + ")";
     crypto::SecretKey file_key;
     try {

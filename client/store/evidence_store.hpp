@@ -5,8 +5,10 @@
 // only wrapped by the data key; each chunk is sealed under the file key with
 // "<evidence id>|<chunk index>" as associated data, so chunks cannot be
 // reordered, swapped between files or dropped unnoticed. A sealed manifest
-// (name, size, chunk count, BLAKE2b-256 of the content) is checked when the file
-// is read back, so get() returns exactly the bytes that were added or fails.
+// (name, size, chunk count, BLAKE2b-256 of the content, item) is checked when the
+// file is read back, so get() returns exactly the bytes that were added or fails.
+// The row's clear item, size and chunk count must agree with the manifest: a row
+// edited outside dspt is ErrorCode::corrupt in find(), list() and get().
 //
 // add() streams the file through a 1 MiB buffer, so memory stays bounded for
 // files of hundreds of megabytes, and writes every chunk, the evidence row and

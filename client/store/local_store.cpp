@@ -1,5 +1,7 @@
 #include "client/store/local_store.hpp"
 
+#include <cstring>
+#include <fstream>
 #include <sys/stat.h>
 
 #include "client/store/evidence_store.hpp"
@@ -78,6 +80,28 @@ crypto::SecretKey unlock_data_key(sqlite::Database& db, std::string_view passphr
     }
 }
 
+// Whether the file starts with SQLite's header. Every store does: the header is
+// written when the file is switched to WAL mode, before anything else.
+bool has_sqlite_header(const std::filesystem::path& path) {
+    static constexpr char kHeader[] = "SQLite format 3";  // and its NUL: 16 bytes
+    std::ifstream in(path, std::ios::binary);
+    char header[sizeof kHeader] = {};
+    in.read(header, sizeof header);
+    return in.gcount() == static_cast<std::streamsize>(sizeof header) &&
+           std::memcmp(header, kHeader, sizeof header) == 0;
+}
+
+// Whether `db` has a client store's schema at some version: a user_version set
+// by migrate_client_store() and the meta table every version has.
+bool has_store_schema(sqlite::Database& db) {
+    if (db.user_version() == 0) {
+        return false;
+    }
+    sqlite::Statement meta_table(
+        db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    return meta_table.step();
+}
+
 std::string answer_what(std::string_view item_id) {
     return "answer to item " + std::string(item_id);
 }
@@ -133,7 +157,16 @@ std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
         fail(ErrorCode::not_found,
              "no store at " + path.string() + "; create one with 'dspt init'");
     }
+    // Only a file that already holds a store's schema is migrated: another
+    // program's database, an empty file or any other file is refused as it is.
+    // (Opening a connection would write a database header into an empty file.)
+    if (!has_sqlite_header(path)) {
+        fail(ErrorCode::corrupt, path.string() + " is not a dspt store");
+    }
     sqlite::Database db(path, {sqlite::OpenMode::read_write});
+    if (!has_store_schema(db)) {
+        fail(ErrorCode::corrupt, path.string() + " is not a dspt store");
+    }
     migrate_client_store(db);
     if (meta::get(db, meta::kFormat) != std::string(kStoreFormat)) {
         fail(ErrorCode::corrupt, path.string() + " is not a dspt store");

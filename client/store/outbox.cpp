@@ -10,6 +10,12 @@ namespace {
 
 constexpr std::string_view kTable = "outbox";
 
+// The payload's row in its associated data: the seq and the register it changes,
+// so a payload cannot be moved to another entry nor its register key edited.
+std::string row_key(std::int64_t seq, std::string_view register_key) {
+    return std::to_string(seq) + "/" + std::string(register_key);
+}
+
 }  // namespace
 
 Outbox::Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::string replica_id,
@@ -22,7 +28,12 @@ std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json&
         fail(ErrorCode::internal, "an outbox entry must be written in its change's transaction");
     }
     const std::int64_t seq = meta::require_int(db_, meta::kNextSeq);
-    const HlcTime hlc = clock_.now();
+    // Another process with the same store may have written entries since this
+    // one opened it, with later times than this process's clock has seen. The
+    // stored time is read under the transaction's write lock, so merging it in
+    // keeps every replica's entries in increasing HLC order.
+    const HlcTime hlc = clock_.update(
+        HlcTime::from_raw(static_cast<std::uint64_t>(meta::require_int(db_, meta::kHlc))));
 
     std::int64_t base_version = 0;
     {
@@ -34,7 +45,7 @@ std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json&
         }
     }
 
-    const auto sealed = sealer_.seal(kTable, std::to_string(seq), "payload", payload.dump());
+    const auto sealed = sealer_.seal(kTable, row_key(seq, register_key), "payload", payload.dump());
     sqlite::Statement insert(db_,
                              "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
                              " payload, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -73,8 +84,8 @@ std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
         entry.register_key = select.column_text(3);
         entry.base_version = select.column_int64(4);
         const auto sealed = select.column_blob(5);
-        const auto text = sealer_.open(kTable, std::to_string(entry.seq), "payload", sealed,
-                                       "outbox entry " + std::to_string(entry.seq));
+        const auto text = sealer_.open(kTable, row_key(entry.seq, entry.register_key), "payload",
+                                       sealed, "outbox entry " + std::to_string(entry.seq));
         entry.payload = nlohmann::json::parse(text);
         entry.created_at_ms = select.column_int64(6);
         entries.push_back(std::move(entry));

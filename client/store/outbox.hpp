@@ -8,11 +8,15 @@
 //   register_key  "answer/<item>", "plan/<item>" or "evidence/<uuid>";
 //   base_version  the server version of the register the change was made on
 //                 (0 when the register was never synced);
-//   payload       the register's new value as JSON, sealed under the data key;
+//   payload       the register's new value as JSON, sealed under the data key
+//                 with the seq and the register key in its associated data, so
+//                 editing an entry's register key makes it fail to open;
 //                 {"deleted": true} for a removal.
 //
 // append() must be called inside the transaction that writes the change
-// itself, so the value and its entry commit together.
+// itself, so the value and its entry commit together. It merges the last
+// stored HLC time into the clock first, so entries written by several
+// processes sharing the store still have increasing times in seq order.
 //
 // Thread-safety: as LocalStore.
 

@@ -1,0 +1,162 @@
+#include "protocol/codec.hpp"
+
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include <cereal/archives/portable_binary.hpp>
+
+#include "common/error.hpp"
+#include "protocol/detail/bounded_input_archive.hpp"
+#include "protocol/version.hpp"
+
+namespace dspt::protocol {
+
+namespace {
+
+constexpr std::size_t kVersionOffset = 4;
+constexpr std::size_t kTypeOffset = 6;
+constexpr std::size_t kLengthOffset = 8;
+
+void append_big_endian(std::string& out, std::uint32_t value, std::size_t bytes) {
+    for (std::size_t i = bytes; i-- > 0;) {
+        out.push_back(static_cast<char>((value >> (8 * i)) & 0xFFu));
+    }
+}
+
+std::uint32_t read_big_endian(std::string_view bytes, std::size_t offset, std::size_t size) {
+    std::uint32_t value = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        value = (value << 8) | static_cast<unsigned char>(bytes[offset + i]);
+    }
+    return value;
+}
+
+std::string describe(MessageType type) {
+    const std::string_view name = to_string(type);
+    if (!name.empty()) {
+        return std::string(name);
+    }
+    return "an unknown message type " + std::to_string(static_cast<unsigned>(type));
+}
+
+}  // namespace
+
+EnvelopeHeader read_header(std::string_view bytes, std::size_t max_bytes) {
+    if (bytes.size() > max_bytes) {
+        fail(ErrorCode::limit_exceeded, "a message of " + std::to_string(bytes.size()) +
+                                            " bytes is over the limit of " +
+                                            std::to_string(max_bytes) + " bytes");
+    }
+    // The magic first, on whatever arrived: a short body that is not ours at all
+    // (an HTML error page, "{}") is better reported as such than as truncated.
+    if (bytes.substr(0, kMagic.size()) != kMagic.substr(0, bytes.size())) {
+        fail(ErrorCode::protocol, "not a dsptsync message (it does not start with \"DSPT\")");
+    }
+    if (bytes.size() < kEnvelopeHeaderBytes) {
+        fail(ErrorCode::protocol, "truncated header: " + std::to_string(bytes.size()) + " of " +
+                                      std::to_string(kEnvelopeHeaderBytes) + " bytes");
+    }
+    EnvelopeHeader header;
+    header.version = static_cast<std::uint16_t>(read_big_endian(bytes, kVersionOffset, 2));
+    if (!is_supported_version(header.version)) {
+        fail(ErrorCode::protocol, "protocol version " + std::to_string(header.version) +
+                                      " is not supported; this build speaks " +
+                                      std::to_string(kMinProtocolVersion) + " to " +
+                                      std::to_string(kProtocolVersion));
+    }
+    header.type = static_cast<MessageType>(read_big_endian(bytes, kTypeOffset, 2));
+    header.payload_bytes = read_big_endian(bytes, kLengthOffset, 4);
+    return header;
+}
+
+template <Message T>
+std::string encode(const T& message) {
+    std::ostringstream stream(std::ios::out | std::ios::binary);
+    {
+        // Little-endian whatever the host, so the bytes are the same everywhere.
+        cereal::PortableBinaryOutputArchive archive(
+            stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
+        archive(message);
+    }
+    const std::string payload = std::move(stream).str();
+    if (payload.size() > kMaxMessageBytes - kEnvelopeHeaderBytes) {
+        fail(ErrorCode::limit_exceeded, std::string(T::kName) + " of " +
+                                            std::to_string(payload.size()) +
+                                            " bytes is over the message limit of " +
+                                            std::to_string(kMaxMessageBytes) + " bytes");
+    }
+    std::string out;
+    out.reserve(kEnvelopeHeaderBytes + payload.size());
+    out.append(kMagic);
+    append_big_endian(out, kProtocolVersion, 2);
+    append_big_endian(out, static_cast<std::uint16_t>(T::kType), 2);
+    append_big_endian(out, static_cast<std::uint32_t>(payload.size()), 4);
+    out.append(payload);
+    return out;
+}
+
+template <Message T>
+T decode(std::string_view bytes, std::size_t max_bytes) {
+    const EnvelopeHeader header = read_header(bytes, max_bytes);
+    if (header.type != T::kType) {
+        fail(ErrorCode::protocol,
+             "expected " + std::string(T::kName) + ", got " + describe(header.type));
+    }
+    const std::string_view payload = bytes.substr(kEnvelopeHeaderBytes);
+    if (header.payload_bytes > payload.size()) {
+        fail(ErrorCode::protocol, "truncated payload: the header declares " +
+                                      std::to_string(header.payload_bytes) + " bytes, " +
+                                      std::to_string(payload.size()) + " arrived");
+    }
+    if (header.payload_bytes < payload.size()) {
+        fail(ErrorCode::protocol, "trailing bytes after the payload: the header declares " +
+                                      std::to_string(header.payload_bytes) + " bytes, " +
+                                      std::to_string(payload.size()) + " arrived");
+    }
+
+    T message;
+    try {
+        detail::BoundedInputArchive archive(payload);
+        archive(message);
+        if (archive.remaining() != 0) {
+            fail(ErrorCode::protocol,
+                 std::to_string(archive.remaining()) + " unread bytes after the message");
+        }
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::protocol) {
+            throw;
+        }
+        fail(ErrorCode::protocol,
+             "malformed " + std::string(T::kName) + " payload: " + std::string(e.what()));
+    } catch (const cereal::Exception& e) {
+        fail(ErrorCode::protocol,
+             "malformed " + std::string(T::kName) + " payload: " + std::string(e.what()));
+    }
+    return message;
+}
+
+// The only instantiations: one pair per message in AllMessages.
+#define DSPT_PROTOCOL_INSTANTIATE(T)                  \
+    template std::string encode<T>(const T& message); \
+    template T decode<T>(std::string_view bytes, std::size_t max_bytes);
+
+DSPT_PROTOCOL_INSTANTIATE(EnrolRequest)
+DSPT_PROTOCOL_INSTANTIATE(EnrolResponse)
+DSPT_PROTOCOL_INSTANTIATE(Identity)
+DSPT_PROTOCOL_INSTANTIATE(InviteRequest)
+DSPT_PROTOCOL_INSTANTIATE(InviteResponse)
+DSPT_PROTOCOL_INSTANTIATE(KeyEnvelope)
+DSPT_PROTOCOL_INSTANTIATE(SiteInfo)
+DSPT_PROTOCOL_INSTANTIATE(OrganisationView)
+DSPT_PROTOCOL_INSTANTIATE(GrantRequest)
+DSPT_PROTOCOL_INSTANTIATE(GrantView)
+DSPT_PROTOCOL_INSTANTIATE(GrantList)
+
+#undef DSPT_PROTOCOL_INSTANTIATE
+
+// A message added to AllMessages but not above fails here, not at link time.
+static_assert(std::tuple_size_v<AllMessages> == 11,
+              "instantiate encode/decode for every message in AllMessages");
+
+}  // namespace dspt::protocol

@@ -1,0 +1,79 @@
+#include "protocol/messages.hpp"
+
+#include <string>
+
+#include "common/error.hpp"
+
+namespace dspt::protocol {
+
+std::string_view to_string(Role role) noexcept {
+    switch (role) {
+        case Role::branch:
+            return "branch";
+        case Role::headquarters:
+            return "headquarters";
+        case Role::partner:
+            return "partner";
+    }
+    return "";
+}
+
+Role parse_role(std::string_view text) {
+    for (const Role role : {Role::branch, Role::headquarters, Role::partner}) {
+        if (text == to_string(role)) {
+            return role;
+        }
+    }
+    fail(ErrorCode::invalid_argument,
+         "unknown role '" + std::string(text) + "' (expected branch, headquarters or partner)");
+}
+
+std::string_view to_string(MessageType type) noexcept {
+    switch (type) {
+        case MessageType::enrol_request:
+            return EnrolRequest::kName;
+        case MessageType::enrol_response:
+            return EnrolResponse::kName;
+        case MessageType::identity:
+            return Identity::kName;
+        case MessageType::invite_request:
+            return InviteRequest::kName;
+        case MessageType::invite_response:
+            return InviteResponse::kName;
+        case MessageType::key_envelope:
+            return KeyEnvelope::kName;
+        case MessageType::site_info:
+            return SiteInfo::kName;
+        case MessageType::organisation_view:
+            return OrganisationView::kName;
+        case MessageType::grant_request:
+            return GrantRequest::kName;
+        case MessageType::grant_view:
+            return GrantView::kName;
+        case MessageType::grant_list:
+            return GrantList::kName;
+    }
+    return "";
+}
+
+namespace detail {
+
+void check_class_version(std::string_view type, std::uint32_t version, std::uint32_t current) {
+    if (version < 1 || version > current) {
+        fail(ErrorCode::protocol, std::string(type) + " version " + std::to_string(version) +
+                                      " is not supported; this build reads 1 to " +
+                                      std::to_string(current));
+    }
+}
+
+Role role_from_wire(std::uint8_t raw) {
+    const auto role = static_cast<Role>(raw);
+    if (to_string(role).empty()) {
+        fail(ErrorCode::protocol, "unknown role value " + std::to_string(raw));
+    }
+    return role;
+}
+
+}  // namespace detail
+
+}  // namespace dspt::protocol

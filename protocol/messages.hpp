@@ -1,0 +1,361 @@
+#pragma once
+// The messages of the dsptsync wire protocol: plain structs, no behaviour.
+//
+// Contract:
+//   - Field names are the contract between the client and the server; the
+//     encoding is cereal's portable binary archive (codec.hpp), so the order in
+//     serialize() is the wire order. Never reorder, remove or retype a field:
+//     add new fields at the end under a new class version (kVersion, checked
+//     by serialize) and a new protocol version (version.hpp).
+//   - Every struct names its MessageType (kType), its name (kName, used in
+//     error messages) and its cereal class version (kVersion, registered with
+//     CEREAL_CLASS_VERSION at the end of this file).
+//   - Byte fields are crypto::Bytes (std::vector<unsigned char>) and may hold
+//     any bytes, including none. Decoding checks structure only (every byte
+//     consumed, known enum values, known class versions); the sizes and forms
+//     protocol/README.md gives for each field are checked by the handler that
+//     uses them.
+//   - Integers are exact-width; times are Unix milliseconds (std::int64_t).
+//
+// Thread safety: plain values; the usual rules for std types apply.
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include <cereal/cereal.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include "common/crypto/bytes.hpp"
+
+namespace dspt::protocol {
+
+using crypto::Bytes;
+
+// What a device may do (ARCHITECTURE.md section 5). The numbers are the wire
+// values; never renumber. 0 is not a role.
+enum class Role : std::uint8_t {
+    branch = 1,        // one site of an organisation
+    headquarters = 2,  // every site of its organisation
+    partner = 3,       // reads the progress of organisations that granted it access
+};
+
+// "branch", "headquarters" or "partner" ("" for a value outside the enum).
+[[nodiscard]] std::string_view to_string(Role role) noexcept;
+
+// The role named by to_string's text. Throws Error(ErrorCode::invalid_argument)
+// for anything else (case matters, no surrounding spaces).
+[[nodiscard]] Role parse_role(std::string_view text);
+
+// The message carried by an envelope. Grouped by area in blocks of 0x100 so a
+// new message lands next to its relatives. Never renumber or reuse a value;
+// 0 is reserved (never a message).
+//   0x01xx devices and enrolment
+//   0x02xx organisations, sites and the recovery key
+//   0x03xx partner grants
+//   0x04xx reserved: sync (push, pull, blobs)
+//   0x05xx reserved: publishing
+enum class MessageType : std::uint16_t {
+    enrol_request = 0x0101,
+    enrol_response = 0x0102,
+    identity = 0x0103,
+    invite_request = 0x0104,
+    invite_response = 0x0105,
+    key_envelope = 0x0201,
+    site_info = 0x0202,
+    organisation_view = 0x0203,
+    grant_request = 0x0301,
+    grant_view = 0x0302,
+    grant_list = 0x0303,
+};
+
+// The struct name of a message type ("EnrolRequest"), or "" for a value this
+// build does not know.
+[[nodiscard]] std::string_view to_string(MessageType type) noexcept;
+
+namespace detail {
+
+// Throws Error(ErrorCode::protocol) unless 1 <= version <= current: a struct
+// from a newer peer, or one saved without a version, is refused.
+void check_class_version(std::string_view type, std::uint32_t version, std::uint32_t current);
+
+// The Role with wire value raw; throws Error(ErrorCode::protocol) for a value
+// outside the enum, so a decoded message never holds an unknown role.
+[[nodiscard]] Role role_from_wire(std::uint8_t raw);
+
+// Serialises a Role as its one-byte wire value and checks it on load. Message
+// structs write `RoleField{role}` instead of `role`: cereal's generic enum
+// support would accept any byte, and the decoder (codec.cpp) deliberately
+// does not compile with bare enums.
+struct RoleField {
+    Role& role;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        ar(static_cast<std::uint8_t>(role));
+    }
+    template <class Archive>
+    void load(Archive& ar) {
+        std::uint8_t raw = 0;
+        ar(raw);
+        role = role_from_wire(raw);
+    }
+};
+
+}  // namespace detail
+
+// Satisfied by every message struct below; encode() and decode() take only these.
+template <class T>
+concept Message = requires {
+    { T::kType } -> std::convertible_to<MessageType>;
+    { T::kName } -> std::convertible_to<std::string_view>;
+    { T::kVersion } -> std::convertible_to<std::uint32_t>;
+};
+
+// POST /v1/enrol: a new device redeems an enrolment code.
+struct EnrolRequest {
+    static constexpr MessageType kType = MessageType::enrol_request;
+    static constexpr std::string_view kName = "EnrolRequest";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string token_id;      // the code's 16 lower-hex token id
+    Bytes auth_key;            // 32 bytes, auth_key(secret) (enrolment_code.hpp); the
+                               // server compares BLAKE2b-256 of it with its verifier
+    Bytes signing_public_key;  // Ed25519, 32 bytes: signs this device's requests
+    Bytes box_public_key;      // X25519, 32 bytes: receives sealed keys
+    std::string device_name;   // shown to administrators ("Reception PC")
+
+    bool operator==(const EnrolRequest&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(token_id, auth_key, signing_public_key, box_public_key, device_name);
+    }
+};
+
+// The answer to EnrolRequest: who the device now is.
+struct EnrolResponse {
+    static constexpr MessageType kType = MessageType::enrol_response;
+    static constexpr std::string_view kName = "EnrolResponse";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string device_id;  // assigned by the server; the X-Dspt-Device value
+    Role role = Role::branch;
+    std::string organisation_ods;  // "" for a partner device
+    std::string organisation_name;
+    std::string site_ods;  // "" unless role is branch
+    std::string site_name;
+    std::string partner_name;              // "" unless role is partner
+    bool organisation_key_exists = false;  // the organisation already has a key
+    Bytes organisation_key_envelope;       // the organisation key sealed by the inviting
+                                           // device under seal_key(secret); empty when none
+
+    bool operator==(const EnrolResponse&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(device_id, detail::RoleField{role}, organisation_ods, organisation_name, site_ods,
+           site_name, partner_name, organisation_key_exists, organisation_key_envelope);
+    }
+};
+
+// GET /v1/whoami: the authenticated device as the server knows it.
+struct Identity {
+    static constexpr MessageType kType = MessageType::identity;
+    static constexpr std::string_view kName = "Identity";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string device_id;
+    Role role = Role::branch;
+    std::string organisation_ods;  // "" for a partner device
+    std::string site_ods;          // "" unless role is branch
+    std::string partner_name;      // "" unless role is partner
+
+    bool operator==(const Identity&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(device_id, detail::RoleField{role}, organisation_ods, site_ods, partner_name);
+    }
+};
+
+// POST /v1/invites: an enrolled device registers an enrolment code it made.
+// The code itself never reaches the server: only its token id (in the answer,
+// chosen by the server) and the verifier.
+struct InviteRequest {
+    static constexpr MessageType kType = MessageType::invite_request;
+    static constexpr std::string_view kName = "InviteRequest";
+    static constexpr std::uint32_t kVersion = 1;
+
+    Role role = Role::branch;         // the role the enrolling device will get
+    std::string site_ods;             // the site of a branch device, else ""
+    Bytes verifier;                   // 32 bytes: BLAKE2b-256 of auth_key(secret)
+    Bytes organisation_key_envelope;  // the organisation key sealed under seal_key(secret),
+                                      // or empty
+    std::int64_t expires_at_ms = 0;   // the code stops working at this time
+
+    bool operator==(const InviteRequest&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(detail::RoleField{role}, site_ods, verifier, organisation_key_envelope, expires_at_ms);
+    }
+};
+
+// The answer to InviteRequest.
+struct InviteResponse {
+    static constexpr MessageType kType = MessageType::invite_response;
+    static constexpr std::string_view kName = "InviteResponse";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string token_id;            // 16 lower-hex characters: the code's first part
+    std::int64_t expires_at_ms = 0;  // as granted (the server may shorten it)
+
+    bool operator==(const InviteResponse&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(token_id, expires_at_ms);
+    }
+};
+
+// PUT and GET /v1/org/recovery: the organisation key sealed under the
+// recovery code's seal key, kept by the server and opaque to it.
+struct KeyEnvelope {
+    static constexpr MessageType kType = MessageType::key_envelope;
+    static constexpr std::string_view kName = "KeyEnvelope";
+    static constexpr std::uint32_t kVersion = 1;
+
+    Bytes sealed;
+
+    bool operator==(const KeyEnvelope&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(sealed);
+    }
+};
+
+// One registered location of an organisation.
+struct SiteInfo {
+    static constexpr MessageType kType = MessageType::site_info;
+    static constexpr std::string_view kName = "SiteInfo";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string ods;              // the site's ODS-style code
+    std::string cqc_location_id;  // e.g. "1-000000001"
+    std::string name;
+
+    bool operator==(const SiteInfo&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(ods, cqc_location_id, name);
+    }
+};
+
+// GET /v1/orgs/<ods>: an organisation and its sites.
+struct OrganisationView {
+    static constexpr MessageType kType = MessageType::organisation_view;
+    static constexpr std::string_view kName = "OrganisationView";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string ods;
+    std::string name;
+    bool is_headquarters = false;
+    std::vector<SiteInfo> sites;  // in the server's order (by ods)
+
+    bool operator==(const OrganisationView&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(ods, name, is_headquarters, sites);
+    }
+};
+
+// POST /v1/orgs/<ods>/grants: the organisation lets a partner read its progress.
+struct GrantRequest {
+    static constexpr MessageType kType = MessageType::grant_request;
+    static constexpr std::string_view kName = "GrantRequest";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string partner_name;
+
+    bool operator==(const GrantRequest&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(partner_name);
+    }
+};
+
+// One grant, live or revoked.
+struct GrantView {
+    static constexpr MessageType kType = MessageType::grant_view;
+    static constexpr std::string_view kName = "GrantView";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string organisation_ods;
+    std::string partner_name;
+    std::int64_t given_at_ms = 0;
+    std::int64_t revoked_at_ms = 0;  // 0 while the grant is live
+
+    bool operator==(const GrantView&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(organisation_ods, partner_name, given_at_ms, revoked_at_ms);
+    }
+};
+
+// GET /v1/orgs/<ods>/grants: every grant of an organisation, revoked ones included.
+struct GrantList {
+    static constexpr MessageType kType = MessageType::grant_list;
+    static constexpr std::string_view kName = "GrantList";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::vector<GrantView> grants;
+
+    bool operator==(const GrantList&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(grants);
+    }
+};
+
+// Every message type, for code that must handle each one (the codec's explicit
+// instantiations, tests, the fuzzer). A new message is added here too.
+using AllMessages =
+    std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, KeyEnvelope,
+               SiteInfo, OrganisationView, GrantRequest, GrantView, GrantList>;
+
+}  // namespace dspt::protocol
+
+// Class versions, written once per type per message (cereal).
+CEREAL_CLASS_VERSION(dspt::protocol::EnrolRequest, dspt::protocol::EnrolRequest::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::EnrolResponse, dspt::protocol::EnrolResponse::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::Identity, dspt::protocol::Identity::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::InviteRequest, dspt::protocol::InviteRequest::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::InviteResponse, dspt::protocol::InviteResponse::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::KeyEnvelope, dspt::protocol::KeyEnvelope::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::SiteInfo, dspt::protocol::SiteInfo::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::OrganisationView, dspt::protocol::OrganisationView::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::GrantRequest, dspt::protocol::GrantRequest::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::GrantView, dspt::protocol::GrantView::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::GrantList, dspt::protocol::GrantList::kVersion)

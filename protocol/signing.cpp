@@ -1,0 +1,151 @@
+#include "protocol/signing.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+
+namespace dspt::protocol {
+
+namespace {
+
+void require_single_line(std::string_view value, std::string_view what) {
+    if (value.find('\n') != std::string_view::npos) {
+        fail(ErrorCode::invalid_argument, std::string(what) + " contains a newline");
+    }
+}
+
+bool is_lower_hex(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+[[noreturn]] void malformed(std::string_view header, std::string_view why) {
+    fail(ErrorCode::unauthenticated,
+         "malformed " + std::string(header) + " header: " + std::string(why));
+}
+
+std::int64_t parse_timestamp(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value <= 0 ||
+        std::to_string(value) != text) {
+        malformed(kTimestampHeader, "expected decimal Unix milliseconds");
+    }
+    return value;
+}
+
+}  // namespace
+
+std::string canonical_request(std::string_view method, std::string_view target,
+                              std::int64_t timestamp_ms, std::string_view nonce_hex,
+                              std::string_view body) {
+    require_single_line(method, "the method");
+    require_single_line(target, "the target");
+    require_single_line(nonce_hex, "the nonce");
+    std::string out;
+    out.reserve(kSignatureScheme.size() + method.size() + target.size() + nonce_hex.size() + 96);
+    out.append(kSignatureScheme).push_back('\n');
+    out.append(method).push_back('\n');
+    out.append(target).push_back('\n');
+    out.append(std::to_string(timestamp_ms)).push_back('\n');
+    out.append(nonce_hex).push_back('\n');
+    out.append(crypto::to_hex(crypto::blake2b(crypto::as_byte_view(body))));
+    return out;
+}
+
+std::string new_nonce() {
+    return crypto::to_hex(crypto::random_bytes(kNonceBytes));
+}
+
+bool is_valid_nonce(std::string_view nonce) noexcept {
+    if (nonce.size() != kNonceChars) {
+        return false;
+    }
+    for (const char c : nonce) {
+        if (!is_lower_hex(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_valid_device_id(std::string_view device_id) noexcept {
+    if (device_id.empty() || device_id.size() > kMaxDeviceIdChars) {
+        return false;
+    }
+    for (const char c : device_id) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+SignedHeaders sign_request(const crypto::SigningKeyPair& signing, std::string_view device_id,
+                           std::string_view method, std::string_view target, std::string_view body,
+                           std::int64_t now_ms) {
+    if (!is_valid_device_id(device_id)) {
+        fail(ErrorCode::invalid_argument,
+             "not a valid device id: '" + std::string(device_id) + "'");
+    }
+    if (now_ms < 0) {
+        fail(ErrorCode::invalid_argument, "a request cannot be signed before 1970");
+    }
+    SignedHeaders headers;
+    headers.device_id = std::string(device_id);
+    headers.timestamp = std::to_string(now_ms);
+    headers.nonce = new_nonce();
+    const std::string canonical = canonical_request(method, target, now_ms, headers.nonce, body);
+    headers.signature = crypto::to_base64(signing.sign(crypto::as_byte_view(canonical)));
+    return headers;
+}
+
+RequestSignature parse_signed_headers(std::string_view device_id, std::string_view timestamp,
+                                      std::string_view nonce, std::string_view signature) {
+    if (device_id.empty() || timestamp.empty() || nonce.empty() || signature.empty()) {
+        fail(ErrorCode::unauthenticated, "the request is not signed (missing " +
+                                             std::string(device_id.empty()   ? kDeviceHeader
+                                                         : timestamp.empty() ? kTimestampHeader
+                                                         : nonce.empty()     ? kNonceHeader
+                                                                             : kSignatureHeader) +
+                                             " header)");
+    }
+    RequestSignature parsed;
+    if (!is_valid_device_id(device_id)) {
+        malformed(kDeviceHeader, "expected up to 64 letters, digits, '-', '_' or '.'");
+    }
+    parsed.device_id = std::string(device_id);
+    parsed.timestamp_ms = parse_timestamp(timestamp);
+    if (!is_valid_nonce(nonce)) {
+        malformed(kNonceHeader, "expected 32 lower-case hex characters");
+    }
+    parsed.nonce = std::string(nonce);
+    try {
+        parsed.signature = crypto::from_base64(signature);
+    } catch (const Error&) {
+        malformed(kSignatureHeader, "expected base64url");
+    }
+    if (parsed.signature.size() != crypto::SigningKeyPair::kSignatureBytes) {
+        malformed(kSignatureHeader, "expected a 64-byte signature");
+    }
+    return parsed;
+}
+
+bool verify_request(crypto::ByteView public_key, const RequestSignature& signature,
+                    std::string_view method, std::string_view target, std::string_view body) {
+    if (method.find('\n') != std::string_view::npos ||
+        target.find('\n') != std::string_view::npos ||
+        signature.nonce.find('\n') != std::string::npos) {
+        return false;
+    }
+    const std::string canonical =
+        canonical_request(method, target, signature.timestamp_ms, signature.nonce, body);
+    return crypto::verify(public_key, crypto::as_byte_view(canonical), signature.signature);
+}
+
+}  // namespace dspt::protocol

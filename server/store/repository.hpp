@@ -1,0 +1,226 @@
+#pragma once
+// Repository: everything the server keeps about who is who, as operations named for the
+// domain. The registry (organisations and sites), partners and grants, enrolment tokens,
+// devices, the organisations' recovery envelopes and the request nonces seen recently.
+//
+// All SQL of the server lives behind this interface, in server/store/. The embedded
+// implementation is SqliteRepository (sqlite_repository.hpp); a PostgreSQL one can
+// replace it without touching its callers (ARCHITECTURE.md section 7). Callers see
+// only the plain structs of model.hpp.
+//
+// The contract every implementation keeps:
+//
+// Atomicity. Every method is one transaction: it either does all it says or changes
+// nothing. A method that checks state and then writes (give_grant, enrol_device, ...)
+// does both under the same write lock, so no other call, from this process or another
+// on the same store, can slip in between.
+//
+// Thread-safety. Every method may be called from any thread, concurrently with any
+// other, without external locking. Calls that write are serialised; reads run in
+// parallel with each other and with writes, and see every write that returned before
+// they began.
+//
+// Errors. Methods throw dspt::Error:
+//   - invalid_argument: a value of the wrong form (a bad ODS code, an empty name, a
+//     device whose fields do not match its role); nothing was read or written.
+//   - not_found, already_exists, failed_precondition, unauthenticated: as each method
+//     says. The message names the thing (its code or id) and says what is wrong.
+//   - database / database_busy: the storage failed or stayed locked past its timeout;
+//     nothing was changed, and the call may be retried.
+//   - corrupt: a stored value fails its own checks (an unknown role, a bad date).
+// Lookups (find_*) of something that does not exist return an empty optional, and do
+// not check the form of the key: a malformed key simply matches nothing.
+//
+// Time. Every `at_ms` is a Unix time in milliseconds chosen by the caller (the server's
+// clock); the store never reads a clock, so tests are exact.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/crypto/bytes.hpp"
+#include "common/date.hpp"
+#include "server/store/model.hpp"
+
+namespace dspt::server::store {
+
+class Repository {
+  public:
+    virtual ~Repository() = default;
+
+    Repository(const Repository&) = delete;
+    Repository& operator=(const Repository&) = delete;
+
+    // ---- Registry --------------------------------------------------------------------
+
+    // Registers an organisation. Throws invalid_argument for a bad ODS code or name,
+    // already_exists if an organisation with that ODS code is registered.
+    virtual void create_organisation(const Organisation& organisation) = 0;
+
+    // The organisation with that ODS code, if registered.
+    virtual std::optional<Organisation> find_organisation(std::string_view ods) const = 0;
+
+    // Every organisation, ordered by ODS code.
+    virtual std::vector<Organisation> list_organisations() const = 0;
+
+    // Records when the organisation's Cyber Essentials Plus certificate expires, or
+    // clears it with nullopt. Throws not_found for an unknown organisation.
+    virtual void set_cyber_essentials_plus(std::string_view ods, std::optional<Date> expires) = 0;
+
+    // Registers a site of an existing organisation. Throws invalid_argument for a bad
+    // code, CQC location id or name; not_found if the organisation is not registered;
+    // already_exists if a site with that ODS code is registered (to any organisation).
+    virtual void add_site(const Site& site) = 0;
+
+    // The site with that ODS code, if registered.
+    virtual std::optional<Site> find_site(std::string_view ods) const = 0;
+
+    // The organisation's sites, ordered by ODS code. Throws not_found for an unknown
+    // organisation (an organisation without sites gives an empty list).
+    virtual std::vector<Site> sites_of(std::string_view organisation_ods) const = 0;
+
+    // Brings the registry in line with `rows`, all or nothing, in one transaction:
+    // creates missing organisations (created at `at_ms`) and sites, and updates the
+    // organisation name and is_headquarters, and the site name and CQC location id,
+    // where they differ. Nothing is deleted: organisations and sites missing from the
+    // rows stay. Several rows may name the same organisation (one per site); they must
+    // agree on its name and is_headquarters.
+    //
+    // Throws, changing nothing:
+    //   - invalid_argument naming the row (from 1) for a malformed row, or rows that
+    //     disagree about the same organisation or site;
+    //   - failed_precondition naming the row when a site is registered to a different
+    //     organisation: moving a site moves its devices' access, so it is not done by
+    //     an import.
+    // Returns what was created and updated.
+    virtual ImportSummary import_registry(const std::vector<RegistryRow>& rows,
+                                          std::int64_t at_ms) = 0;
+
+    // ---- Partners and grants ---------------------------------------------------------
+
+    // Registers a support partner and returns it with its new id. Names are unique
+    // without regard to ASCII case. Throws invalid_argument for a bad name,
+    // already_exists if the name is taken.
+    virtual Partner create_partner(std::string_view name, std::int64_t at_ms) = 0;
+
+    // The partner with that id / that name (ASCII case ignored), if registered.
+    virtual std::optional<Partner> find_partner(std::int64_t id) const = 0;
+    virtual std::optional<Partner> find_partner_by_name(std::string_view name) const = 0;
+
+    // Every partner, ordered by name.
+    virtual std::vector<Partner> list_partners() const = 0;
+
+    // The organisation lets the partner read its progress, from `at_ms`; `device_id` is
+    // who gave the grant ("admin" or a device id, see validate_actor). Returns the new
+    // live grant. Throws not_found for an unknown organisation or partner,
+    // already_exists if a live grant is already there. After revoke_grant, a new grant
+    // may be given; the revoked one stays as history.
+    virtual Grant give_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                             std::string_view device_id, std::int64_t at_ms) = 0;
+
+    // Ends the live grant at `at_ms`, recording who revoked it, and returns it as
+    // revoked. Throws not_found if there is no live grant (never given, or already
+    // revoked) or the organisation or partner is unknown.
+    virtual Grant revoke_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                               std::string_view device_id, std::int64_t at_ms) = 0;
+
+    // The live grant from the organisation to the partner, if there is one. This is the
+    // check behind every partner read.
+    virtual std::optional<Grant> live_grant(std::string_view organisation_ods,
+                                            std::int64_t partner_id) const = 0;
+
+    // Every grant the organisation has given, live and revoked, oldest first. Throws
+    // not_found for an unknown organisation.
+    virtual std::vector<Grant> grants_of_organisation(std::string_view organisation_ods) const = 0;
+
+    // The organisations with a live grant to the partner, ordered by ODS code. Throws
+    // not_found for an unknown partner.
+    virtual std::vector<Organisation> organisations_granting(std::int64_t partner_id) const = 0;
+
+    // ---- Enrolment -------------------------------------------------------------------
+
+    // Stores a new, unused enrolment token. Throws invalid_argument for a malformed
+    // token (validate_new_token); not_found if its organisation, site or partner is not
+    // registered; failed_precondition if its site belongs to another organisation;
+    // already_exists if a token with that id exists.
+    virtual void create_token(const EnrolmentToken& token) = 0;
+
+    // The token with that id, used or not, expired or not, if it exists.
+    virtual std::optional<EnrolmentToken> find_token(std::string_view token_id) const = 0;
+
+    // Redeems a token: in one IMMEDIATE transaction, checks the token and then marks it
+    // used by `device` at `at_ms` and stores the device, enrolled at `at_ms` and live
+    // (the device's own enrolled_at_ms and revoked_at_ms are ignored). Returns the
+    // device as stored.
+    //
+    // `verifier` is the verifier the caller derived from the secret presented and has
+    // already compared with find_token's (in constant time). The store compares it again
+    // inside the transaction, so that no code path can consume a token without its
+    // secret.
+    //
+    // Checks, in this order, each with its own error (nothing is changed on any):
+    //   - invalid_argument: `device` is malformed (validate_device);
+    //   - not_found: no token with that id;
+    //   - unauthenticated: `verifier` is not the token's (checked before the token's
+    //     state, so a caller without the secret learns nothing more about it);
+    //   - failed_precondition "... already used ...": the token was redeemed before;
+    //   - failed_precondition "... expired ...": at_ms is after the token's
+    //     expires_at_ms (a token works up to and including that time);
+    //   - invalid_argument: the device's role, organisation, site or partner differ
+    //     from the token's;
+    //   - already_exists: a device with that id is enrolled.
+    // Of several concurrent calls with the same token, exactly one succeeds; the others
+    // fail with "already used".
+    virtual Device enrol_device(std::string_view token_id, crypto::ByteView verifier,
+                                const Device& device, std::int64_t at_ms) = 0;
+
+    // ---- Devices ---------------------------------------------------------------------
+
+    // The device with that id, live or revoked, if enrolled. Called on every signed
+    // request, so implementations keep it cheap.
+    virtual std::optional<Device> find_device(std::string_view id) const = 0;
+
+    // Every device, live and revoked, in order of enrolment.
+    virtual std::vector<Device> list_devices() const = 0;
+
+    // Revokes a device from `at_ms`: it can no longer authenticate. Revoking is final.
+    // Throws not_found for an unknown device, failed_precondition if it is already
+    // revoked (the message gives when).
+    virtual void revoke_device(std::string_view id, std::int64_t at_ms) = 0;
+
+    // ---- Organisation key envelopes --------------------------------------------------
+
+    // Keeps the organisation's recovery envelope (the organisation key sealed under its
+    // recovery code), put by `device_id` at `at_ms`. Only the first is accepted, so a
+    // later device cannot replace the key everyone else's evidence is wrapped for.
+    // Throws invalid_argument for an empty envelope or a bad device id; not_found for an
+    // unknown organisation; already_exists if the organisation has one.
+    virtual void put_recovery_envelope(std::string_view organisation_ods, crypto::ByteView sealed,
+                                       std::string_view device_id, std::int64_t at_ms) = 0;
+
+    // The organisation's recovery envelope, if one was put.
+    virtual std::optional<RecoveryEnvelope> find_recovery_envelope(
+        std::string_view organisation_ods) const = 0;
+
+    // ---- Replay protection -----------------------------------------------------------
+
+    // Records that `device_id` used `nonce` at `at_ms`. Returns true if the nonce is
+    // fresh for that device, false if the device used the same nonce within the window,
+    // that is at a time t with t >= at_ms - window_ms (a replay: refuse the request).
+    // Nonces of different devices never collide. A nonce last seen before the window is
+    // accepted again (the request's timestamp check refuses such old requests anyway).
+    //
+    // Entries older than the window are pruned now and then (amortised), never on
+    // every call. Safe under concurrent calls: of two calls with the same device and
+    // nonce, exactly one gets true. Throws invalid_argument for an empty device id, an
+    // empty or over-long nonce (kMaxNonceBytes), a negative at_ms or a window_ms that is
+    // not positive.
+    virtual bool remember_nonce(std::string_view device_id, std::string_view nonce,
+                                std::int64_t at_ms, std::int64_t window_ms) = 0;
+
+  protected:
+    Repository() = default;
+};
+
+}  // namespace dspt::server::store

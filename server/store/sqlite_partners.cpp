@@ -1,0 +1,192 @@
+// SqliteRepository: support partners and the grants organisations give them.
+
+#include <string>
+
+#include "common/error.hpp"
+#include "server/store/sqlite_connections.hpp"
+#include "server/store/sqlite_rows.hpp"
+
+namespace dspt::server::store {
+
+namespace {
+
+// A grant and its row id, which revoke_grant updates by.
+struct GrantRow {
+    std::int64_t id;
+    Grant grant;
+};
+
+// The live grant, if any. The id is read after the kGrantColumns, which read_grant
+// expects from column 0.
+std::optional<GrantRow> select_live_grant(sqlite::Database& db, std::string_view organisation_ods,
+                                          std::int64_t partner_id) {
+    sqlite::Statement select(db, "SELECT " + std::string(rows::kGrantColumns) +
+                                     ", g.id FROM grants g JOIN partners p ON p.id = g.partner_id"
+                                     " WHERE g.organisation_ods = ?1 AND g.partner_id = ?2"
+                                     " AND g.revoked_at_ms IS NULL");
+    select.bind(1, organisation_ods);
+    select.bind(2, partner_id);
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    Grant grant = rows::read_grant(select);
+    return GrantRow{select.column_int64(7), std::move(grant)};
+}
+
+void validate_grant_request(std::string_view organisation_ods, std::string_view device_id) {
+    validate_ods_code(organisation_ods, "organisation ODS code");
+    validate_actor(device_id, "device");
+}
+
+std::string grant_name(std::string_view organisation_ods, const Partner& partner) {
+    return "organisation " + std::string(organisation_ods) + " to partner \"" + partner.name +
+           "\" (" + std::to_string(partner.id) + ")";
+}
+
+}  // namespace
+
+Partner SqliteRepository::create_partner(std::string_view name, std::int64_t at_ms) {
+    validate_name(name, "partner name");
+    return write([&](Writer& writer) {
+        sqlite::Statement exists(writer.db, "SELECT name FROM partners WHERE name = ?1");
+        exists.bind(1, name);
+        if (exists.step()) {
+            fail(ErrorCode::already_exists,
+                 "a partner called \"" + exists.column_text(0) + "\" is already registered");
+        }
+        sqlite::Statement insert(writer.db,
+                                 "INSERT INTO partners (name, created_at_ms) VALUES (?1, ?2)");
+        insert.bind(1, name);
+        insert.bind(2, at_ms);
+        insert.execute();
+        return Partner{writer.db.last_insert_rowid(), std::string(name), at_ms};
+    });
+}
+
+std::optional<Partner> SqliteRepository::find_partner(std::int64_t id) const {
+    return read(false, [&](Reader& reader) { return rows::select_partner(reader.db, id); });
+}
+
+std::optional<Partner> SqliteRepository::find_partner_by_name(std::string_view name) const {
+    return read(false, [&](Reader& reader) -> std::optional<Partner> {
+        // The column's collation (NOCASE) applies to the comparison.
+        sqlite::Statement select(reader.db, "SELECT " + std::string(rows::kPartnerColumns) +
+                                                " FROM partners p WHERE p.name = ?1");
+        select.bind(1, name);
+        if (!select.step()) {
+            return std::nullopt;
+        }
+        return rows::read_partner(select);
+    });
+}
+
+std::vector<Partner> SqliteRepository::list_partners() const {
+    return read(false, [](Reader& reader) {
+        sqlite::Statement select(reader.db, "SELECT " + std::string(rows::kPartnerColumns) +
+                                                " FROM partners p ORDER BY p.name, p.id");
+        std::vector<Partner> partners;
+        while (select.step()) {
+            partners.push_back(rows::read_partner(select));
+        }
+        return partners;
+    });
+}
+
+Grant SqliteRepository::give_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                                   std::string_view device_id, std::int64_t at_ms) {
+    validate_grant_request(organisation_ods, device_id);
+    return write([&](Writer& writer) {
+        rows::require_organisation(writer.db, organisation_ods);
+        const Partner partner = rows::require_partner(writer.db, partner_id);
+        if (const auto live = select_live_grant(writer.db, organisation_ods, partner_id)) {
+            fail(ErrorCode::already_exists,
+                 "a grant from " + grant_name(organisation_ods, partner) + " is already live");
+        }
+        sqlite::Statement insert(writer.db,
+                                 "INSERT INTO grants (organisation_ods, partner_id, given_at_ms, "
+                                 "given_by_device) VALUES (?1, ?2, ?3, ?4)");
+        insert.bind(1, organisation_ods);
+        insert.bind(2, partner_id);
+        insert.bind(3, at_ms);
+        insert.bind(4, device_id);
+        insert.execute();
+        return Grant{std::string(organisation_ods),
+                     partner_id,
+                     partner.name,
+                     at_ms,
+                     std::string(device_id),
+                     std::nullopt,
+                     ""};
+    });
+}
+
+Grant SqliteRepository::revoke_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                                     std::string_view device_id, std::int64_t at_ms) {
+    validate_grant_request(organisation_ods, device_id);
+    return write([&](Writer& writer) {
+        rows::require_organisation(writer.db, organisation_ods);
+        const Partner partner = rows::require_partner(writer.db, partner_id);
+        auto live = select_live_grant(writer.db, organisation_ods, partner_id);
+        if (!live) {
+            fail(ErrorCode::not_found,
+                 "there is no live grant from " + grant_name(organisation_ods, partner));
+        }
+        sqlite::Statement update(
+            writer.db,
+            "UPDATE grants SET revoked_at_ms = ?2, revoked_by_device = ?3 WHERE id = ?1");
+        update.bind(1, live->id);
+        update.bind(2, at_ms);
+        update.bind(3, device_id);
+        update.execute();
+        live->grant.revoked_at_ms = at_ms;
+        live->grant.revoked_by_device = std::string(device_id);
+        return std::move(live->grant);
+    });
+}
+
+std::optional<Grant> SqliteRepository::live_grant(std::string_view organisation_ods,
+                                                  std::int64_t partner_id) const {
+    return read(false, [&](Reader& reader) -> std::optional<Grant> {
+        auto live = select_live_grant(reader.db, organisation_ods, partner_id);
+        if (!live) {
+            return std::nullopt;
+        }
+        return std::move(live->grant);
+    });
+}
+
+std::vector<Grant> SqliteRepository::grants_of_organisation(
+    std::string_view organisation_ods) const {
+    validate_ods_code(organisation_ods, "organisation ODS code");
+    return read(true, [&](Reader& reader) {
+        rows::require_organisation(reader.db, organisation_ods);
+        sqlite::Statement select(reader.db,
+                                 "SELECT " + std::string(rows::kGrantColumns) +
+                                     " FROM grants g JOIN partners p ON p.id = g.partner_id"
+                                     " WHERE g.organisation_ods = ?1 ORDER BY g.id");
+        select.bind(1, organisation_ods);
+        std::vector<Grant> grants;
+        while (select.step()) {
+            grants.push_back(rows::read_grant(select));
+        }
+        return grants;
+    });
+}
+
+std::vector<Organisation> SqliteRepository::organisations_granting(std::int64_t partner_id) const {
+    return read(true, [&](Reader& reader) {
+        rows::require_partner(reader.db, partner_id);
+        sqlite::Statement select(
+            reader.db, "SELECT " + std::string(rows::kOrganisationColumns) +
+                           " FROM grants g JOIN organisations o ON o.ods = g.organisation_ods"
+                           " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL ORDER BY o.ods");
+        select.bind(1, partner_id);
+        std::vector<Organisation> organisations;
+        while (select.step()) {
+            organisations.push_back(rows::read_organisation(select));
+        }
+        return organisations;
+    });
+}
+
+}  // namespace dspt::server::store

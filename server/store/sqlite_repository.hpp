@@ -1,0 +1,142 @@
+#pragma once
+// SqliteRepository: the embedded Repository, one SQLite file in the server's data
+// directory, for an operator who runs the server with one command (ARCHITECTURE.md s7).
+//
+// Files. `<data dir>/server.db` plus SQLite's `-wal` and `-shm` beside it. The data
+// directory is created with mode 0700 if missing, and the database file with mode 0600
+// (SQLite gives its -wal and -shm files the database file's mode). An existing
+// directory or file keeps its mode.
+//
+// Schema. Numbered migrations on PRAGMA user_version (common/sqlite/migrations.hpp) run
+// when the repository opens; a file written by a newer dsptsync is refused with
+// ErrorCode::schema_too_new and left untouched. The journal is WAL with
+// synchronous=NORMAL: a crash never corrupts the file and readers never block the
+// writer.
+//
+// Connections and threads. One writer connection, guarded by a mutex, runs every call
+// that writes, each in its own BEGIN IMMEDIATE transaction (so a read-check-write, such
+// as enrol_device, is atomic even against another process on the same file). A pool of
+// read-only connections (SqliteOptions::reader_connections) serves the calls that only
+// read; a reader waits for a free connection when all are busy. Multi-statement reads
+// run in one read transaction, so they see one snapshot. Every connection is used by
+// one thread at a time. The statements behind find_device (on each reader) and
+// remember_nonce (on the writer) are prepared once and reused.
+//
+// Lifetime. Open the repository once per process and share it (by reference) between
+// threads; destroy it after every call has returned.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/sqlite/database.hpp"
+#include "server/store/repository.hpp"
+
+namespace dspt::server::store {
+
+// The schema version this build writes and the newest it reads.
+inline constexpr int kServerSchemaVersion = 1;
+
+// remember_nonce deletes entries older than its window once every this many calls.
+inline constexpr std::uint64_t kNoncePruneInterval = 1024;
+
+struct SqliteOptions {
+    // Read-only connections in the pool, 1 to 64. More lets more reads run at once;
+    // each costs a file descriptor and some page cache.
+    std::size_t reader_connections = 4;
+    // How long a call waits for a lock held by another process before failing with
+    // database_busy.
+    std::chrono::milliseconds busy_timeout = sqlite::kDefaultBusyTimeout;
+};
+
+class SqliteRepository final : public Repository {
+  public:
+    // The database file inside a data directory: `<data_dir>/server.db`.
+    static std::filesystem::path file_in(const std::filesystem::path& data_dir);
+
+    // Opens (creating if needed) the store in `data_dir` and migrates it. Throws:
+    //   - io if the directory or file cannot be created;
+    //   - invalid_argument if options.reader_connections is outside 1..64;
+    //   - schema_too_new if a newer dsptsync wrote the file;
+    //   - database / database_busy if SQLite fails (for example, not a database).
+    explicit SqliteRepository(const std::filesystem::path& data_dir, SqliteOptions options = {});
+    ~SqliteRepository() override;
+
+    // The database file's path.
+    const std::filesystem::path& path() const noexcept { return path_; }
+
+    // Registry.
+    void create_organisation(const Organisation& organisation) override;
+    std::optional<Organisation> find_organisation(std::string_view ods) const override;
+    std::vector<Organisation> list_organisations() const override;
+    void set_cyber_essentials_plus(std::string_view ods, std::optional<Date> expires) override;
+    void add_site(const Site& site) override;
+    std::optional<Site> find_site(std::string_view ods) const override;
+    std::vector<Site> sites_of(std::string_view organisation_ods) const override;
+    ImportSummary import_registry(const std::vector<RegistryRow>& rows,
+                                  std::int64_t at_ms) override;
+
+    // Partners and grants.
+    Partner create_partner(std::string_view name, std::int64_t at_ms) override;
+    std::optional<Partner> find_partner(std::int64_t id) const override;
+    std::optional<Partner> find_partner_by_name(std::string_view name) const override;
+    std::vector<Partner> list_partners() const override;
+    Grant give_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                     std::string_view device_id, std::int64_t at_ms) override;
+    Grant revoke_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                       std::string_view device_id, std::int64_t at_ms) override;
+    std::optional<Grant> live_grant(std::string_view organisation_ods,
+                                    std::int64_t partner_id) const override;
+    std::vector<Grant> grants_of_organisation(std::string_view organisation_ods) const override;
+    std::vector<Organisation> organisations_granting(std::int64_t partner_id) const override;
+
+    // Enrolment.
+    void create_token(const EnrolmentToken& token) override;
+    std::optional<EnrolmentToken> find_token(std::string_view token_id) const override;
+    Device enrol_device(std::string_view token_id, crypto::ByteView verifier, const Device& device,
+                        std::int64_t at_ms) override;
+
+    // Devices.
+    std::optional<Device> find_device(std::string_view id) const override;
+    std::vector<Device> list_devices() const override;
+    void revoke_device(std::string_view id, std::int64_t at_ms) override;
+
+    // Organisation key envelopes.
+    void put_recovery_envelope(std::string_view organisation_ods, crypto::ByteView sealed,
+                               std::string_view device_id, std::int64_t at_ms) override;
+    std::optional<RecoveryEnvelope> find_recovery_envelope(
+        std::string_view organisation_ods) const override;
+
+    // Replay protection.
+    bool remember_nonce(std::string_view device_id, std::string_view nonce, std::int64_t at_ms,
+                        std::int64_t window_ms) override;
+
+  private:
+    // Defined in sqlite_connections.hpp, which only this class's .cpp files include.
+    struct Writer;
+    struct Reader;
+    class ReaderPool;
+
+    // Runs fn(Writer&) under the writer mutex in a BEGIN IMMEDIATE transaction and
+    // commits it; a throw rolls everything back.
+    template <typename Fn>
+    auto write(Fn&& fn);
+    // Runs fn(Reader&) on a pooled reader; with `snapshot`, inside one read transaction.
+    template <typename Fn>
+    auto read(bool snapshot, Fn&& fn) const;
+
+    std::filesystem::path path_;
+    // Declared before the readers, so it is destroyed after them: the last connection to
+    // close checkpoints the WAL.
+    std::unique_ptr<Writer> writer_;
+    std::mutex writer_mutex_;
+    std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace dspt::server::store

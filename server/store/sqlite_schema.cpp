@@ -1,0 +1,115 @@
+// The server store's schema history. Steps are append-only: once released, a step is
+// never edited; change the schema with a new step (common/sqlite/migrations.hpp).
+
+#include <array>
+
+#include "common/sqlite/migrations.hpp"
+#include "server/store/sqlite_connections.hpp"
+
+namespace dspt::server::store {
+
+namespace {
+
+void create_version_1(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE organisations (
+            ods                           TEXT PRIMARY KEY,
+            name                          TEXT NOT NULL,
+            is_headquarters               INTEGER NOT NULL CHECK (is_headquarters IN (0, 1)),
+            cyber_essentials_plus_expires TEXT,             -- "YYYY-MM-DD"; NULL when none
+            created_at_ms                 INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sites (
+            ods              TEXT PRIMARY KEY,
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            cqc_location_id  TEXT NOT NULL,
+            name             TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sites_by_organisation ON sites(organisation_ods, ods);
+
+        CREATE TABLE partners (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at_ms INTEGER NOT NULL
+        );
+
+        -- Every grant ever given; a revoked grant keeps its row as history, and at most
+        -- one live grant exists per organisation and partner.
+        CREATE TABLE grants (
+            id                INTEGER PRIMARY KEY,
+            organisation_ods  TEXT NOT NULL REFERENCES organisations(ods),
+            partner_id        INTEGER NOT NULL REFERENCES partners(id),
+            given_at_ms       INTEGER NOT NULL,
+            given_by_device   TEXT NOT NULL,
+            revoked_at_ms     INTEGER,
+            revoked_by_device TEXT
+        );
+        CREATE UNIQUE INDEX grants_live ON grants(organisation_ods, partner_id)
+            WHERE revoked_at_ms IS NULL;
+        CREATE INDEX grants_live_by_partner ON grants(partner_id, organisation_ods)
+            WHERE revoked_at_ms IS NULL;
+        CREATE INDEX grants_by_organisation ON grants(organisation_ods, id);
+
+        CREATE TABLE devices (
+            id                 TEXT PRIMARY KEY,  -- UUID
+            role               TEXT NOT NULL
+                               CHECK (role IN ('branch', 'headquarters', 'partner')),
+            organisation_ods   TEXT REFERENCES organisations(ods),
+            site_ods           TEXT REFERENCES sites(ods),
+            partner_id         INTEGER REFERENCES partners(id),
+            signing_public_key BLOB NOT NULL,
+            box_public_key     BLOB NOT NULL,
+            name               TEXT NOT NULL,
+            enrolled_at_ms     INTEGER NOT NULL,
+            revoked_at_ms      INTEGER
+        ) WITHOUT ROWID;
+
+        -- Only a verifier of each code's secret is kept, never the secret.
+        CREATE TABLE enrolment_tokens (
+            token_id                  TEXT PRIMARY KEY,
+            verifier                  BLOB NOT NULL,
+            role                      TEXT NOT NULL
+                                      CHECK (role IN ('branch', 'headquarters', 'partner')),
+            organisation_ods          TEXT REFERENCES organisations(ods),
+            site_ods                  TEXT REFERENCES sites(ods),
+            partner_id                INTEGER REFERENCES partners(id),
+            created_by                TEXT NOT NULL,
+            created_at_ms             INTEGER NOT NULL,
+            expires_at_ms             INTEGER NOT NULL,
+            used_at_ms                INTEGER,
+            used_by_device            TEXT REFERENCES devices(id),
+            organisation_key_envelope BLOB NOT NULL  -- opaque; may be empty
+        ) WITHOUT ROWID;
+
+        CREATE TABLE recovery_envelopes (
+            organisation_ods TEXT PRIMARY KEY REFERENCES organisations(ods),
+            sealed           BLOB NOT NULL,  -- opaque to the server
+            stored_by_device TEXT NOT NULL,
+            stored_at_ms     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Request nonces seen recently, per device, for replay protection.
+        CREATE TABLE request_nonces (
+            device_id  TEXT NOT NULL,
+            nonce      TEXT NOT NULL,
+            seen_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (device_id, nonce)
+        ) WITHOUT ROWID;
+        CREATE INDEX request_nonces_by_time ON request_nonces(seen_at_ms);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 1> kSteps{{
+    {1, "create the server registry and authentication state", create_version_1},
+}};
+
+static_assert(kSteps.size() == kServerSchemaVersion);
+
+}  // namespace
+
+void migrate_server_store(sqlite::Database& db) {
+    sqlite::migrate(db, kSteps);
+}
+
+}  // namespace dspt::server::store

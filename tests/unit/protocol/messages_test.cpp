@@ -1,0 +1,123 @@
+#include "protocol/messages.hpp"
+
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include <catch2/catch.hpp>
+#include <cereal/archives/portable_binary.hpp>
+
+#include "common/crypto/encoding.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/limits.hpp"
+#include "protocol/version.hpp"
+#include "tests/unit/protocol/protocol_test_support.hpp"
+
+using namespace dspt::protocol;
+using dspt::ErrorCode;
+using dspt::protocol::test::require_error;
+using dspt::protocol::test::sample;
+
+TEMPLATE_LIST_TEST_CASE("every message survives a round trip", "[unit][protocol]", AllMessages) {
+    const TestType original = sample<TestType>();
+    const std::string bytes = encode(original);
+    const TestType decoded = decode<TestType>(bytes);
+    REQUIRE(decoded == original);
+    // Deterministic, and decode accepts exactly what encode writes.
+    REQUIRE(encode(decoded) == bytes);
+    REQUIRE(encode(sample<TestType>()) == bytes);
+
+    // Default values (empty strings and byte strings, zeros) too.
+    const TestType empty{};
+    REQUIRE(decode<TestType>(encode(empty)) == empty);
+}
+
+TEMPLATE_LIST_TEST_CASE("the envelope names the magic, version, type and payload length",
+                        "[unit][protocol]", AllMessages) {
+    const std::string bytes = encode(sample<TestType>());
+    REQUIRE(bytes.substr(0, 4) == "DSPT");
+    const EnvelopeHeader header = read_header(bytes);
+    REQUIRE(header.version == kProtocolVersion);
+    REQUIRE(header.type == TestType::kType);
+    REQUIRE(header.payload_bytes == bytes.size() - kEnvelopeHeaderBytes);
+    REQUIRE(to_string(header.type) == TestType::kName);
+}
+
+TEMPLATE_LIST_TEST_CASE("the payload is cereal's portable binary archive, little-endian",
+                        "[unit][protocol]", AllMessages) {
+    // Our bounded reader must agree with cereal's own reader on every message.
+    const TestType original = sample<TestType>();
+    const std::string bytes = encode(original);
+    std::istringstream stream(bytes.substr(kEnvelopeHeaderBytes));
+    cereal::PortableBinaryInputArchive archive(
+        stream, cereal::PortableBinaryInputArchive::Options::LittleEndian());
+    TestType read;
+    archive(read);
+    REQUIRE(read == original);
+    REQUIRE(static_cast<unsigned char>(bytes[kEnvelopeHeaderBytes]) == 1);  // byte order
+}
+
+TEST_CASE("a GrantRequest encodes to the documented bytes", "[unit][protocol]") {
+    // Pins the wire format byte for byte (protocol/README.md walks through it).
+    const std::string bytes = encode(GrantRequest{"Acme"});
+    REQUIRE(dspt::crypto::to_hex(dspt::crypto::as_byte_view(bytes)) ==
+            "44535054"          // "DSPT"
+            "0001"              // protocol version 1
+            "0301"              // MessageType::grant_request
+            "00000011"          // payload: 17 bytes
+            "01"                // cereal portable binary: little-endian
+            "01000000"          // GrantRequest class version 1 (u32)
+            "0400000000000000"  // partner_name: 4 bytes (u64)
+            "41636d65");        // "Acme"
+}
+
+TEST_CASE("nested structs carry their class version once per message", "[unit][protocol]") {
+    OrganisationView view{"AB1", "Acme", false, {{"a", "b", "c"}, {"d", "e", "f"}}};
+    const std::string bytes = encode(view);
+    // 1 order + 4 view version + (8+3) + (8+4) + 1 bool + 8 count + 4 SiteInfo
+    // version + 2 sites * 3 strings * (8 + 1).
+    REQUIRE(bytes.size() == kEnvelopeHeaderBytes + 1 + 4 + 11 + 12 + 1 + 8 + 4 + 54);
+    REQUIRE(decode<OrganisationView>(bytes) == view);
+}
+
+TEST_CASE("roles have stable names and wire values", "[unit][protocol]") {
+    REQUIRE(to_string(Role::branch) == "branch");
+    REQUIRE(to_string(Role::headquarters) == "headquarters");
+    REQUIRE(to_string(Role::partner) == "partner");
+    REQUIRE(static_cast<int>(Role::branch) == 1);
+    REQUIRE(static_cast<int>(Role::headquarters) == 2);
+    REQUIRE(static_cast<int>(Role::partner) == 3);
+    for (const Role role : {Role::branch, Role::headquarters, Role::partner}) {
+        REQUIRE(parse_role(to_string(role)) == role);
+    }
+    REQUIRE(to_string(static_cast<Role>(0)).empty());
+    for (const std::string_view bad : {"", "Branch", " branch", "hq", "admin", "partner "}) {
+        require_error(ErrorCode::invalid_argument, {"unknown role"},
+                      [&] { (void)parse_role(bad); });
+    }
+}
+
+TEST_CASE("message types are unique, named and never renumbered", "[unit][protocol]") {
+    std::set<std::uint16_t> values;
+    std::set<std::string_view> names;
+    const auto check = [&](const auto& message) {
+        using T = std::decay_t<decltype(message)>;
+        values.insert(static_cast<std::uint16_t>(T::kType));
+        names.insert(T::kName);
+        REQUIRE(to_string(T::kType) == T::kName);
+        REQUIRE(T::kVersion == 1);
+    };
+    std::apply([&](const auto&... message) { (check(message), ...); }, AllMessages{});
+    REQUIRE(values.size() == std::tuple_size_v<AllMessages>);
+    REQUIRE(names.size() == std::tuple_size_v<AllMessages>);
+    REQUIRE(to_string(static_cast<MessageType>(0)).empty());
+    // The published numbers (protocol/README.md).
+    REQUIRE(static_cast<int>(MessageType::enrol_request) == 0x0101);
+    REQUIRE(static_cast<int>(MessageType::invite_response) == 0x0105);
+    REQUIRE(static_cast<int>(MessageType::key_envelope) == 0x0201);
+    REQUIRE(static_cast<int>(MessageType::organisation_view) == 0x0203);
+    REQUIRE(static_cast<int>(MessageType::grant_request) == 0x0301);
+    REQUIRE(static_cast<int>(MessageType::grant_list) == 0x0303);
+}

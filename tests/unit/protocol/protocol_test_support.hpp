@@ -1,0 +1,112 @@
+#pragma once
+// Helpers shared by the protocol unit tests: sample messages with non-trivial
+// values and an assertion on a thrown dspt::Error's code and message.
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+
+#include "common/error.hpp"
+#include "protocol/messages.hpp"
+
+namespace dspt::protocol::test {
+
+// Runs fn, which must throw dspt::Error with code and a message containing
+// every one of fragments.
+template <typename Fn>
+void require_error(ErrorCode code, std::initializer_list<std::string_view> fragments, Fn&& fn) {
+    try {
+        fn();
+        FAIL("no exception thrown");
+    } catch (const Error& e) {
+        INFO("message: " << e.what());
+        REQUIRE(to_string(e.code()) == to_string(code));
+        for (const std::string_view fragment : fragments) {
+            REQUIRE_THAT(std::string(e.what()), Catch::Contains(std::string(fragment)));
+        }
+    }
+}
+
+// Bytes with a zero, a 0xFF and every value in between at a stride.
+inline Bytes binary(std::size_t n, unsigned char seed) {
+    Bytes out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<unsigned char>(seed + 37 * i);
+    }
+    if (n > 1) {
+        out[0] = 0x00;
+        out[n - 1] = 0xFF;
+    }
+    return out;
+}
+
+// A message of type T with every field set to something non-trivial.
+template <class T>
+T sample();
+
+template <>
+inline EnrolRequest sample<EnrolRequest>() {
+    // UTF-8 and an embedded NUL: strings are byte strings on the wire.
+    static constexpr char kName[] = "Reception PC \xE2\x80\x94 caf\xC3\xA9\0x";
+    return {"3f2a9c0d17e4b5a6", binary(32, 1), binary(32, 2), binary(32, 3),
+            std::string(kName, sizeof kName - 1)};
+}
+template <>
+inline EnrolResponse sample<EnrolResponse>() {
+    return {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+            Role::branch,
+            "AB1",
+            "Acme Care Ltd",
+            "AB1-01",
+            "Acme House",
+            "",
+            true,
+            binary(72, 4)};
+}
+template <>
+inline Identity sample<Identity>() {
+    return {"device-7", Role::partner, "", "", "Support Partners CIC"};
+}
+template <>
+inline InviteRequest sample<InviteRequest>() {
+    return {Role::headquarters, "", binary(32, 5), {}, 1718000000123};
+}
+template <>
+inline InviteResponse sample<InviteResponse>() {
+    return {"0011223344556677", -1};
+}
+template <>
+inline KeyEnvelope sample<KeyEnvelope>() {
+    return {binary(72, 6)};
+}
+template <>
+inline SiteInfo sample<SiteInfo>() {
+    return {"AB1-02", "1-000000002", "Acme Lodge"};
+}
+template <>
+inline OrganisationView sample<OrganisationView>() {
+    return {"AB1",
+            "Acme Care Ltd",
+            true,
+            {{"AB1-01", "1-000000001", "Acme House"}, {"AB1-02", "", ""}, {"", "", "\t\n"}}};
+}
+template <>
+inline GrantRequest sample<GrantRequest>() {
+    return {"Support Partners CIC"};
+}
+template <>
+inline GrantView sample<GrantView>() {
+    return {"AB1", "Support Partners CIC", 1718000000000, 1718000999999};
+}
+template <>
+inline GrantList sample<GrantList>() {
+    return {{{"AB1", "P1", 1, 0},
+             {"AB1", "P2", std::numeric_limits<std::int64_t>::min(),
+              std::numeric_limits<std::int64_t>::max()}}};
+}
+
+}  // namespace dspt::protocol::test

@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include "store_fixture.hpp"
+
+namespace dspt::server::store::test {
+
+namespace {
+
+constexpr std::string_view kHqDevice = "0f8e2c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b";
+
+}  // namespace
+
+TEST_CASE_METHOD(StoreFixture, "partners are created with ids and found by id or name",
+                 "[unit][server_store]") {
+    const Partner first = repo().create_partner("Better Security Partners", kT0);
+    const Partner second = repo().create_partner("Care IT Support", kT0 + 1);
+    CHECK(first.id > 0);
+    CHECK(second.id != first.id);
+    CHECK(first == Partner{first.id, "Better Security Partners", kT0});
+
+    CHECK(repo().find_partner(first.id) == first);
+    CHECK_FALSE(repo().find_partner(first.id + second.id + 100));
+    CHECK(repo().find_partner_by_name("Care IT Support") == second);
+    CHECK(repo().find_partner_by_name("care it support") == second);
+    CHECK_FALSE(repo().find_partner_by_name("Care IT"));
+    CHECK(repo().list_partners() == std::vector<Partner>{first, second});
+
+    const auto message = require_error(ErrorCode::already_exists, [&] {
+        (void)repo().create_partner("BETTER SECURITY PARTNERS", kT0);
+    });
+    CHECK_THAT(message, Catch::Contains("Better Security Partners"));
+    require_error(ErrorCode::invalid_argument, [&] { (void)repo().create_partner("", kT0); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "grants are given, revoked and given again",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    CHECK_FALSE(repo().live_grant("AB12", partner.id));
+
+    const Grant given = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 10);
+    CHECK(given == Grant{"AB12", partner.id, "Better Security Partners", kT0 + 10,
+                         std::string(kHqDevice), std::nullopt, ""});
+    CHECK(given.live());
+    CHECK(repo().live_grant("AB12", partner.id) == given);
+
+    // A live grant cannot be given twice.
+    require_error(ErrorCode::already_exists,
+                  [&] { (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 11); });
+
+    const Grant revoked = repo().revoke_grant("AB12", partner.id, "admin", kT0 + 20);
+    CHECK(revoked.revoked_at_ms == kT0 + 20);
+    CHECK(revoked.revoked_by_device == "admin");
+    CHECK(revoked.given_at_ms == kT0 + 10);
+    CHECK_FALSE(repo().live_grant("AB12", partner.id));
+
+    // Nothing live to revoke any more.
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().revoke_grant("AB12", partner.id, "admin", kT0 + 21); });
+
+    // After a revoke, a new grant is allowed; the old one stays as history.
+    const Grant again = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 30);
+    CHECK(repo().live_grant("AB12", partner.id) == again);
+    const auto history = repo().grants_of_organisation("AB12");
+    REQUIRE(history.size() == 2);
+    CHECK(history[0] == revoked);
+    CHECK(history[1] == again);
+    CHECK(repo().grants_of_organisation("VC9D8").empty());
+}
+
+TEST_CASE_METHOD(StoreFixture, "organisations_granting lists only live grants",
+                 "[unit][server_store]") {
+    seed_registry();
+    repo().create_organisation(organisation("EF56", "Elm Care", true));
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const Partner other = repo().create_partner("Care IT Support", kT0);
+    CHECK(repo().organisations_granting(partner.id).empty());
+
+    (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1);
+    (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 2);
+    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 3);
+    (void)repo().give_grant("EF56", other.id, "admin", kT0 + 4);
+
+    auto granting = repo().organisations_granting(partner.id);
+    REQUIRE(granting.size() == 3);
+    CHECK(granting[0].ods == "AB12");
+    CHECK(granting[1].ods == "EF56");
+    CHECK(granting[2].ods == "VC9D8");
+    CHECK(granting[0] == *repo().find_organisation("AB12"));
+
+    (void)repo().revoke_grant("EF56", partner.id, "admin", kT0 + 5);
+    granting = repo().organisations_granting(partner.id);
+    REQUIRE(granting.size() == 2);
+    CHECK(granting[0].ods == "AB12");
+    CHECK(granting[1].ods == "VC9D8");
+    // The other partner's grant from the same organisation is untouched.
+    REQUIRE(repo().organisations_granting(other.id).size() == 1);
+    CHECK(repo().live_grant("EF56", other.id));
+
+    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 6);
+    CHECK(repo().organisations_granting(partner.id).size() == 3);
+}
+
+TEST_CASE_METHOD(StoreFixture, "grants name an existing organisation and partner",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const std::int64_t unknown_partner = partner.id + 1000;
+
+    CHECK_THAT(require_error(ErrorCode::not_found,
+                             [&] { (void)repo().give_grant("ZZ99", partner.id, "admin", kT0); }),
+               Catch::Contains("ZZ99"));
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().give_grant("AB12", unknown_partner, "admin", kT0); });
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().revoke_grant("ZZ99", partner.id, "admin", kT0); });
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().revoke_grant("AB12", unknown_partner, "admin", kT0); });
+    require_error(ErrorCode::not_found, [&] { (void)repo().grants_of_organisation("ZZ99"); });
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().organisations_granting(unknown_partner); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { (void)repo().give_grant("AB12", partner.id, "", kT0); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { (void)repo().give_grant("ab12", partner.id, "admin", kT0); });
+    CHECK(repo().grants_of_organisation("AB12").empty());
+}
+
+}  // namespace dspt::server::store::test

@@ -1,0 +1,165 @@
+#include <atomic>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "common/sqlite/database.hpp"
+#include "store_fixture.hpp"
+
+namespace dspt::server::store::test {
+
+namespace {
+
+unsigned mode_of(const fs::path& path) {
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    return static_cast<unsigned>(info.st_mode) & 0777u;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(StoreFixture, "the data directory is private and the database uses WAL",
+                 "[unit][server_store]") {
+    const auto file = SqliteRepository::file_in(data_dir());
+    CHECK(repo().path() == file);
+    CHECK(file.filename() == "server.db");
+    CHECK(mode_of(data_dir()) == 0700u);
+    CHECK(mode_of(file) == 0600u);
+
+    sqlite::Database db(file, {sqlite::OpenMode::read_only});
+    CHECK(db.journal_mode() == "wal");
+    CHECK(db.user_version() == kServerSchemaVersion);
+}
+
+TEST_CASE_METHOD(StoreFixture, "a nested data directory is created", "[unit][server_store]") {
+    const auto nested = data_dir() / "a" / "b";
+    const SqliteRepository repository(nested);
+    CHECK(fs::exists(SqliteRepository::file_in(nested)));
+    CHECK(mode_of(nested) == 0700u);
+}
+
+TEST_CASE_METHOD(StoreFixture, "reopening the data directory keeps everything",
+                 "[unit][server_store]") {
+    seed_registry();
+    const auto expires = Date::parse("2026-09-30");
+    repo().set_cyber_essentials_plus("AB12", expires);
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const Grant revoked = [&] {
+        (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1);
+        return repo().revoke_grant("VC9D8", partner.id, "admin", kT0 + 2);
+    }();
+    const Grant live = repo().give_grant("AB12", partner.id, "admin", kT0 + 3);
+    const Device device = enrol(branch_token());
+    repo().revoke_device(device.id, kT0 + 4);
+    auto pending = branch_token("pending");
+    pending.site_ods = "VA1B3";
+    repo().create_token(pending);
+    repo().put_recovery_envelope("AB12", crypto::Bytes(72, 7), device.id, kT0 + 5);
+
+    const auto organisations = repo().list_organisations();
+    const auto sites = repo().sites_of("AB12");
+    const auto devices = repo().list_devices();
+    const auto used = repo().find_token("0123456789abcdef");
+
+    reopen();
+
+    CHECK(repo().list_organisations() == organisations);
+    CHECK(repo().find_organisation("AB12")->cyber_essentials_plus_expires == expires);
+    CHECK(repo().sites_of("AB12") == sites);
+    CHECK(repo().find_partner_by_name("better security partners") == partner);
+    CHECK(repo().grants_of_organisation("VC9D8") == std::vector<Grant>{revoked});
+    CHECK(repo().live_grant("AB12", partner.id) == live);
+    CHECK(repo().list_devices() == devices);
+    CHECK(repo().find_device(device.id)->revoked_at_ms == kT0 + 4);
+    CHECK(repo().find_token("0123456789abcdef") == used);
+    CHECK(repo().find_token("pending") == pending);
+    CHECK(repo().find_recovery_envelope("AB12")->sealed == crypto::Bytes(72, 7));
+
+    // The ids continue after the stored ones.
+    CHECK(repo().create_partner("Care IT Support", kT0).id > partner.id);
+}
+
+TEST_CASE("a database written by a newer dsptsync is refused", "[unit][server_store]") {
+    TempDir dir;
+    const auto data_dir = dir.path() / "data";
+    { const SqliteRepository repository(data_dir); }
+    {
+        sqlite::Database db(SqliteRepository::file_in(data_dir));
+        db.set_user_version(kServerSchemaVersion + 1);
+    }
+    const auto message = require_error(ErrorCode::schema_too_new,
+                                       [&] { const SqliteRepository repository(data_dir); });
+    CHECK_THAT(message, Catch::Contains(std::to_string(kServerSchemaVersion + 1)));
+
+    sqlite::Database db(SqliteRepository::file_in(data_dir), {sqlite::OpenMode::read_only});
+    CHECK(db.user_version() == kServerSchemaVersion + 1);
+}
+
+TEST_CASE("opening refuses a bad data directory, file or option", "[unit][server_store]") {
+    TempDir dir;
+    SECTION("the data directory is a file") {
+        const auto file = dir.path() / "plain-file";
+        std::ofstream(file) << "x";
+        require_error(ErrorCode::io, [&] { const SqliteRepository repository(file); });
+    }
+    SECTION("server.db is not a database") {
+        const auto data_dir = dir.path() / "data";
+        fs::create_directory(data_dir);
+        std::ofstream(SqliteRepository::file_in(data_dir)) << std::string(4096, 'x');
+        require_error(ErrorCode::database, [&] { const SqliteRepository repository(data_dir); });
+    }
+    SECTION("no reader connections") {
+        SqliteOptions options;
+        options.reader_connections = 0;
+        require_error(ErrorCode::invalid_argument,
+                      [&] { const SqliteRepository repository(dir.path() / "data", options); });
+    }
+}
+
+TEST_CASE_METHOD(StoreFixture, "reads and writes from many threads see every committed write",
+                 "[unit][server_store]") {
+    SqliteOptions options;
+    options.reader_connections = 2;  // fewer than the readers below, so some wait
+    const auto repository = open(options);
+    repository->create_organisation(organisation("AB12", "Rose Care Group", true));
+
+    constexpr int kSites = 40;
+    std::atomic<bool> done{false};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 4; ++r) {
+        readers.emplace_back([&] {
+            std::size_t last = 0;
+            while (!done.load()) {
+                try {
+                    const std::size_t seen = repository->sites_of("AB12").size();
+                    if (seen < last) {
+                        ++failures;  // a read went back in time
+                    }
+                    last = seen;
+                    (void)repository->find_device("00000000-0000-4000-8000-000000000000");
+                } catch (const Error&) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (int i = 0; i < kSites; ++i) {
+        const std::string code = "VS" + std::to_string(100 + i);
+        repository->add_site(Site{code, "AB12", "1-" + std::to_string(100000000 + i), code});
+        // A write that returned is visible to the next read on any connection.
+        REQUIRE(repository->find_site(code));
+    }
+    done = true;
+    for (auto& thread : readers) {
+        thread.join();
+    }
+    CHECK(failures == 0);
+    CHECK(repository->sites_of("AB12").size() == static_cast<std::size_t>(kSites));
+}
+
+}  // namespace dspt::server::store::test

@@ -1,0 +1,143 @@
+#pragma once
+// Shared helpers for the server store's unit tests: a fresh data directory per test
+// holding a SqliteRepository, and builders for the registry, tokens and devices the
+// tests enrol.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <catch2/catch.hpp>
+
+#include "common/crypto/bytes.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+#include "server/store/sqlite_repository.hpp"
+
+namespace dspt::server::store::test {
+
+namespace fs = std::filesystem;
+
+// A fixed time, so expected values are exact.
+inline constexpr std::int64_t kT0 = 1'760'000'000'000;  // October 2025, in Unix ms
+
+// A fresh directory under the system temp directory, removed with its contents.
+class TempDir {
+  public:
+    TempDir() {
+        std::random_device random;
+        do {
+            path_ =
+                fs::temp_directory_path() /
+                ("dspt-server-store-test-" + std::to_string(random()) + std::to_string(random()));
+        } while (!fs::create_directory(path_));
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const fs::path& path() const noexcept { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+// Checks that fn throws a dspt::Error with `code`; returns its message.
+template <typename Fn>
+std::string require_error(ErrorCode code, Fn&& fn) {
+    std::optional<Error> error;
+    try {
+        fn();
+    } catch (const Error& e) {
+        error = e;
+    }
+    REQUIRE(error.has_value());
+    INFO("message: " << error->what());
+    REQUIRE(to_string(error->code()) == to_string(code));
+    return error->what();
+}
+
+// A data directory with an open repository, and the registry most tests start from:
+// HQ "AB12" with sites "VA1B2" and "VA1B3", and single-site provider "VC9D8".
+class StoreFixture {
+  public:
+    StoreFixture() { repo_ = open(); }
+
+    fs::path data_dir() const { return dir_.path() / "data"; }
+
+    std::unique_ptr<SqliteRepository> open(SqliteOptions options = {}) const {
+        return std::make_unique<SqliteRepository>(data_dir(), options);
+    }
+
+    // Closes the repository and opens the same data directory again.
+    void reopen() {
+        repo_.reset();
+        repo_ = open();
+    }
+
+    SqliteRepository& repo() { return *repo_; }
+
+    void seed_registry() {
+        repo().create_organisation(organisation("AB12", "Rose Care Group", true));
+        repo().add_site(Site{"VA1B2", "AB12", "1-123456789", "Rose Lodge"});
+        repo().add_site(Site{"VA1B3", "AB12", "1-987654321", "Rose Court"});
+        repo().create_organisation(organisation("VC9D8", "Oak Homecare", false));
+        repo().add_site(Site{"VC9D8", "VC9D8", "1-555555555", "Oak Homecare Office"});
+    }
+
+    static Organisation organisation(std::string ods, std::string name, bool hq) {
+        return Organisation{std::move(ods), std::move(name), hq, std::nullopt, kT0};
+    }
+
+    static crypto::Bytes verifier(unsigned char fill = 0x5a) { return crypto::Bytes(32, fill); }
+
+    // An unused branch token for site VA1B2 of AB12, valid for an hour from kT0.
+    static EnrolmentToken branch_token(std::string token_id = "0123456789abcdef") {
+        EnrolmentToken token;
+        token.token_id = std::move(token_id);
+        token.verifier = verifier();
+        token.role = DeviceRole::branch;
+        token.organisation_ods = "AB12";
+        token.site_ods = "VA1B2";
+        token.created_by = "admin";
+        token.created_at_ms = kT0;
+        token.expires_at_ms = kT0 + 3'600'000;
+        token.organisation_key_envelope = crypto::Bytes(72, 0xe1);
+        return token;
+    }
+
+    // A new device with the scope of `token` and fresh keys.
+    static Device device_for(const EnrolmentToken& token, std::string name = "Reception PC") {
+        Device device;
+        device.id = crypto::random_uuid();
+        device.role = token.role;
+        device.organisation_ods = token.organisation_ods;
+        device.site_ods = token.site_ods;
+        device.partner_id = token.partner_id;
+        device.signing_public_key = crypto::random_bytes(32);
+        device.box_public_key = crypto::random_bytes(32);
+        device.name = std::move(name);
+        return device;
+    }
+
+    // Creates a token and enrols a device with it at kT0 + 1000.
+    Device enrol(const EnrolmentToken& token, std::string name = "Reception PC") {
+        repo().create_token(token);
+        return repo().enrol_device(token.token_id, token.verifier, device_for(token, name),
+                                   kT0 + 1000);
+    }
+
+  private:
+    TempDir dir_;
+    std::unique_ptr<SqliteRepository> repo_;
+};
+
+}  // namespace dspt::server::store::test
