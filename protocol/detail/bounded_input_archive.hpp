@@ -59,7 +59,7 @@ class BoundedInputArchive
     // in the error ("string", "byte string", "list").
     std::size_t read_count(std::size_t min_element_bytes, std::string_view what);
 
-    // Reads a little-endian unsigned integer of N bytes.
+    // Reads a little-endian unsigned integer of sizeof(U) bytes.
     template <class U>
     U read_unsigned() {
         static_assert(std::is_unsigned_v<U>);

@@ -242,7 +242,13 @@ std::uint16_t HttpServer::Impl::start() {
         tls_ = make_tls_context(*config.tls_cert, *config.tls_key);
     }
 
-    const tcp::endpoint endpoint(resolve_host(config.listen_host).front(), config.listen_port);
+    // A name such as "localhost" may resolve to ::1 and 127.0.0.1; prefer
+    // IPv4, which every host has, and bind the one address.
+    const auto addresses = resolve_host(config.listen_host);
+    const auto v4 = std::find_if(addresses.begin(), addresses.end(),
+                                 [](const net::ip::address& a) { return a.is_v4(); });
+    const tcp::endpoint endpoint(v4 != addresses.end() ? *v4 : addresses.front(),
+                                 config.listen_port);
     error_code ec;
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) {
