@@ -194,6 +194,7 @@ struct InviteRequest {
     static constexpr std::string_view kName = "InviteRequest";
     static constexpr std::uint32_t kVersion = 1;
 
+    std::string token_id;             // 16 lower-hex characters: the new code's first part
     Role role = Role::branch;         // the role the enrolling device will get
     std::string site_ods;             // the site of a branch device, else ""
     Bytes verifier;                   // 32 bytes: BLAKE2b-256 of auth_key(secret)
@@ -206,7 +207,8 @@ struct InviteRequest {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(detail::RoleField{role}, site_ods, verifier, organisation_key_envelope, expires_at_ms);
+        ar(token_id, detail::RoleField{role}, site_ods, verifier, organisation_key_envelope,
+           expires_at_ms);
     }
 };
 

@@ -69,6 +69,8 @@ int run_cli(int argc, char** argv) {
     add_export_command(app, context);
     add_passphrase_commands(app, context);
     add_standards_commands(app, context);
+    add_enrol_commands(app, context);
+    add_organisation_commands(app, context);
 
     if (reject_unknown_command(app, argc, argv)) {
         return static_cast<int>(ExitCode::usage);

@@ -133,6 +133,7 @@ void add_organisation_commands(CLI::App& app, CommandContext& context) {
     auto* grants = app.add_subcommand("grants", "Support partners' access: list, give, revoke");
     grants->require_subcommand(1);
     auto* list = grants->add_subcommand("list", "List the partners given access");
+    list->add_option("ODS", options->ods, "The organisation (default: this device's)");
     list->add_flag("--json", options->json, "Machine-readable output");
     on_run(list, context, [&context, options] { run_grants(context, *options); });
     auto* give = grants->add_subcommand("give", "Let a partner read this organisation's progress");

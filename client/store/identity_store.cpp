@@ -12,7 +12,7 @@ namespace dspt::client {
 
 namespace {
 
-constexpr std::string_view kDevice = "device";                     // clear JSON
+constexpr std::string_view kDevice = "device";                     // sealed JSON
 constexpr std::string_view kDeviceKeys = "device_keys";            // sealed: signing || box secret
 constexpr std::string_view kOrganisationKey = "organisation_key";  // wrapped by the data key
 
@@ -28,13 +28,21 @@ std::string as_text(const crypto::Bytes& bytes) {
 
 std::optional<DeviceIdentity> load_identity(LocalStore& store) {
     auto& db = store.database();
-    const auto device = meta::get(db, kDevice);
-    if (!device) {
+    const auto sealed_device = meta::get(db, kDevice);
+    if (!sealed_device) {
         return std::nullopt;
     }
-    const auto json = nlohmann::json::parse(*device, nullptr, false);
-    const auto role =
-        json.is_object() ? protocol::parse_role(json.value("role", "")) : std::nullopt;
+    const auto json = nlohmann::json::parse(
+        store.sealer().open("meta", kDevice, "value", crypto::as_byte_view(*sealed_device),
+                            "device record"),
+        nullptr, false);
+    std::optional<protocol::Role> role;
+    try {
+        if (json.is_object() && json.contains("role") && json["role"].is_string()) {
+            role = protocol::parse_role(json["role"].get<std::string>());
+        }
+    } catch (const Error&) {
+    }
     if (!role) {
         fail(ErrorCode::corrupt, "the store's device record is damaged");
     }
@@ -87,7 +95,7 @@ void save_identity(LocalStore& store, const DeviceIdentity& identity) {
                                  {"site_ods", identity.site_ods},
                                  {"site_name", identity.site_name},
                                  {"partner_name", identity.partner_name}};
-    meta::set(db, kDevice, json.dump());
+    meta::set(db, kDevice, as_text(store.sealer().seal("meta", kDevice, "value", json.dump())));
     crypto::Bytes keys(identity.signing.secret_key().begin(), identity.signing.secret_key().end());
     keys.insert(keys.end(), identity.box.secret_key().begin(), identity.box.secret_key().end());
     const auto sealed = store.sealer().seal(

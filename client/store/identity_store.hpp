@@ -3,8 +3,8 @@
 // `dspt enrol`: the server's address, the device id and role the server gave,
 // the device's Ed25519 and X25519 key pairs, and the organisation key.
 //
-// The secret keys and the organisation key are sealed under the data key like
-// every other sensitive field; the ids and names are in clear.
+// Everything is sealed under the data key like every other field, so a changed
+// server address or device id reads as a damaged store, not as a new identity.
 
 #include <optional>
 #include <string>

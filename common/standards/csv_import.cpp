@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
-#include "common/standards/csv_reader.hpp"
+#include "common/csv_reader.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/validation.hpp"
 
@@ -36,7 +36,7 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-bool is_blank(const detail::CsvRecord& record) {
+bool is_blank(const CsvRecord& record) {
     return std::all_of(record.fields.begin(), record.fields.end(),
                        [](const std::string& field) { return trim(field).empty(); });
 }
@@ -76,7 +76,7 @@ class CsvImporter {
         if (!detail::is_valid_year(year_)) {
             fail(ErrorCode::malformed_pack, origin_ + ": " + detail::year_problem(year_));
         }
-        auto records = detail::read_csv(text, origin_);
+        auto records = read_csv(text, origin_, ErrorCode::malformed_pack);
         std::erase_if(records, is_blank);
         if (records.empty()) {
             fail_at(1, "missing header row");
@@ -105,7 +105,7 @@ class CsvImporter {
         fail(ErrorCode::malformed_pack, origin_ + ":" + std::to_string(line) + ": " + reason);
     }
 
-    void read_header(const detail::CsvRecord& header) {
+    void read_header(const CsvRecord& header) {
         header_size_ = header.fields.size();
         for (std::size_t i = 0; i < header.fields.size(); ++i) {
             const std::string name = lower(trim(header.fields[i]));
@@ -128,12 +128,12 @@ class CsvImporter {
 
     // The trimmed value of `column` in `record`; empty when the column is
     // absent or the row is short (spreadsheets may drop trailing empty cells).
-    std::string_view value(const detail::CsvRecord& record, Column column) const {
+    std::string_view value(const CsvRecord& record, Column column) const {
         const auto& index = columns_[column];
         return index && *index < record.fields.size() ? trim(record.fields[*index]) : "";
     }
 
-    bool yes_no(const detail::CsvRecord& record, Column column) const {
+    bool yes_no(const CsvRecord& record, Column column) const {
         const auto text = value(record, column);
         const auto parsed = parse_yes_no(text);
         if (!parsed) {
@@ -143,7 +143,7 @@ class CsvImporter {
         return *parsed;
     }
 
-    Item read_item(const detail::CsvRecord& record) const {
+    Item read_item(const CsvRecord& record) const {
         for (std::size_t i = header_size_; i < record.fields.size(); ++i) {
             if (!trim(record.fields[i]).empty()) {
                 fail_at(record.line, "row has " + std::to_string(record.fields.size()) +

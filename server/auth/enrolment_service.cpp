@@ -125,7 +125,8 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
     device.enrolled_at_ms = clock_();
     // Consumes the code and adds the device atomically; a used or expired code
     // fails here even when two devices race with the same code.
-    repository_.enrol_device(token->token_id, device, device.enrolled_at_ms);
+    device = repository_.enrol_device(token->token_id, protocol::verifier(request.auth_key), device,
+                                      device.enrolled_at_ms);
 
     protocol::EnrolResponse response;
     response.device_id = device.id;
@@ -218,12 +219,12 @@ protocol::KeyEnvelope EnrolmentService::recovery(const store::Device& device) {
     if (device.role == store::DeviceRole::partner) {
         fail(ErrorCode::forbidden, "a partner device has no organisation key");
     }
-    auto sealed = repository_.find_recovery_envelope(device.organisation_ods);
-    if (!sealed) {
+    auto envelope = repository_.find_recovery_envelope(device.organisation_ods);
+    if (!envelope) {
         fail(ErrorCode::not_found,
              "organisation " + device.organisation_ods + " has no recovery copy of its key yet");
     }
-    return {std::move(*sealed)};
+    return {std::move(envelope->sealed)};
 }
 
 protocol::Identity EnrolmentService::identity(const store::Device& device) {

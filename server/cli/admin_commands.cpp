@@ -151,7 +151,7 @@ int import_sites(const AdminOptions& options) {
             {field(0), field(1), hq == "yes" || hq == "true", field(3), field(4), field(5)});
     }
     auto repo = open(options);
-    const auto counts = repo->import_registry(rows);
+    const auto counts = repo->import_registry(rows, now_ms());
     print(options,
           {{"organisations_created", counts.organisations_created},
            {"organisations_updated", counts.organisations_updated},

@@ -76,7 +76,10 @@ struct Rejection {
 };
 
 // The error response for a request that could not be read, if it deserves one.
-std::optional<Rejection> rejection_for(const error_code& ec, const Limits& limits) {
+// `unread` is what the parser left in the buffer, from the start of the request
+// line when the line itself was refused.
+std::optional<Rejection> rejection_for(const error_code& ec, const Limits& limits,
+                                       std::string_view unread) {
     if (ec == bhttp::error::body_limit) {
         return Rejection{413, ErrorCode::limit_exceeded,
                          "request body is larger than the limit of " +
@@ -88,6 +91,13 @@ std::optional<Rejection> rejection_for(const error_code& ec, const Limits& limit
                              std::to_string(limits.header_limit) + " bytes"};
     }
     using E = bhttp::error;
+    const auto line = unread.substr(0, unread.find('\n'));
+    const auto version = line.rfind(" HTTP/");
+    if (ec == E::bad_version && version != std::string_view::npos &&
+        version + 6 < line.size() && line[version + 6] >= '0' && line[version + 6] <= '9') {
+        // Beast's parser takes HTTP/1.x only; "HTTP/2.0" and the like end here.
+        return Rejection{505, ErrorCode::protocol, "only HTTP/1.0 and HTTP/1.1 are supported"};
+    }
     for (const E parse_error :
          {E::bad_line_ending, E::bad_method, E::bad_target, E::bad_version, E::bad_field,
           E::bad_value, E::bad_content_length, E::bad_transfer_encoding, E::bad_chunk,
@@ -257,7 +267,10 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
             bytes_in += co_await bhttp::async_read(stream, buffer_, parser, into(ec));
         }
         if (ec) {
-            if (const auto rejection = rejection_for(ec, limits())) {
+            const auto unread = buffer_.cdata();
+            const std::string_view unread_text(static_cast<const char*>(unread.data()),
+                                               unread.size());
+            if (const auto rejection = rejection_for(ec, limits(), unread_text)) {
                 co_await reject(stream, parser, *rejection, timing, bytes_in);
                 co_return CloseMode::linger;
             }

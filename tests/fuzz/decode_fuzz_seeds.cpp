@@ -30,7 +30,7 @@ auto seeds() {
         dp::EnrolResponse{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", dp::Role::branch, "AB1",
                           "Acme Care Ltd", "AB1-01", "Acme House", "", true, bytes(72)},
         dp::Identity{"device-7", dp::Role::partner, "", "", "Support Partners CIC"},
-        dp::InviteRequest{dp::Role::headquarters, "AB1-01", bytes(32), bytes(72), 1718000000123},
+        dp::InviteRequest{"0123456789abcdef", dp::Role::headquarters, "AB1-01", bytes(32), bytes(72), 1718000000123},
         dp::InviteResponse{"0011223344556677", 1718000000123}, dp::KeyEnvelope{bytes(72)},
         dp::SiteInfo{"AB1-02", "1-000000002", "Acme Lodge"},
         dp::OrganisationView{"AB1",

@@ -73,7 +73,7 @@ inline Identity sample<Identity>() {
 }
 template <>
 inline InviteRequest sample<InviteRequest>() {
-    return {Role::headquarters, "", binary(32, 5), {}, 1718000000123};
+    return {"8899aabbccddeeff", Role::headquarters, "", binary(32, 5), {}, 1718000000123};
 }
 template <>
 inline InviteResponse sample<InviteResponse>() {

@@ -1,5 +1,5 @@
 #pragma once
-// Internal to common/standards: an RFC 4180 CSV reader for the item importer.
+// An RFC 4180 CSV reader, for the standards importer and the server's registry import.
 //
 // Accepts what spreadsheet programs write: fields separated by commas; records
 // ended by CRLF, LF or a lone CR; fields optionally enclosed in double quotes,
@@ -15,7 +15,9 @@
 #include <string_view>
 #include <vector>
 
-namespace dspt::standards::detail {
+#include "common/error.hpp"
+
+namespace dspt {
 
 struct CsvRecord {
     std::size_t line = 0;             // physical line (1-based) where the record starts
@@ -23,9 +25,10 @@ struct CsvRecord {
 };
 
 // Every record in `text`, blank lines included (as one empty field). Throws
-// Error(ErrorCode::malformed_pack, "<origin>:<line>: <reason>") for a quoted
+// Error(error, "<origin>:<line>: <reason>") for a quoted
 // field that never ends or is followed by something other than a comma or a
 // line break, with the line where that record starts.
-std::vector<CsvRecord> read_csv(std::string_view text, std::string_view origin);
+std::vector<CsvRecord> read_csv(std::string_view text, std::string_view origin,
+                                ErrorCode error = ErrorCode::invalid_argument);
 
-}  // namespace dspt::standards::detail
+}  // namespace dspt

@@ -1,14 +1,15 @@
-#include "common/standards/csv_reader.hpp"
+#include "common/csv_reader.hpp"
 
 #include "common/error.hpp"
 
-namespace dspt::standards::detail {
+namespace dspt {
 
 namespace {
 
 class CsvReader {
   public:
-    CsvReader(std::string_view text, std::string_view origin) : text_(text), origin_(origin) {
+    CsvReader(std::string_view text, std::string_view origin, ErrorCode error)
+        : text_(text), origin_(origin), error_(error) {
         if (text_.starts_with("\xEF\xBB\xBF")) {
             pos_ = 3;
         }
@@ -85,20 +86,21 @@ class CsvReader {
     }
 
     [[noreturn]] void fail_at(std::size_t line, std::string_view reason) const {
-        fail(ErrorCode::malformed_pack,
+        fail(error_,
              std::string(origin_) + ":" + std::to_string(line) + ": " + std::string(reason));
     }
 
     std::string_view text_;
     std::string_view origin_;
+    ErrorCode error_;
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
 };
 
 }  // namespace
 
-std::vector<CsvRecord> read_csv(std::string_view text, std::string_view origin) {
-    return CsvReader(text, origin).read();
+std::vector<CsvRecord> read_csv(std::string_view text, std::string_view origin, ErrorCode error) {
+    return CsvReader(text, origin, error).read();
 }
 
-}  // namespace dspt::standards::detail
+}  // namespace dspt
