@@ -13,7 +13,7 @@ packages=(
   catch2
   # tools the tests and the quickstart use
   zlib1g-dev
-  sqlite3 openssl clang-format clang libclang-rt-14-dev procps
+  sqlite3 openssl curl clang-format clang libclang-rt-14-dev procps
 )
 
 missing=()

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds dsptsync (Release) and shows it at work:
-# a care home manager's offline session with the `dspt` client, from an empty
-# encrypted store to Approaching Standards and then Standards Met.
+#  1. dspt-server on its embedded SQLite store, a demo provider with a
+#     headquarters and two branches, and a device enrolled for each: the
+#     headquarters with a code from the server's administrator, the branches
+#     with codes the headquarters device makes, which carry the organisation key;
+#  2. a care home manager's offline session with the `dspt` client, from an
+#     empty encrypted store to Approaching Standards and then Standards Met.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,25 +14,86 @@ echo "== building (Release) =="
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DDSPT_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc 2>/dev/null || echo 2)"
 dspt="$PWD/build/release/client/dspt"
+server_bin="$PWD/build/release/server/dspt-server"
 
 demo=$(mktemp -d /tmp/dspt-quickstart.XXXXXX)
-trap 'rm -rf "$demo"' EXIT
-export DSPT_HOME="$demo/home" DSPT_PASSPHRASE="quickstart demo passphrase" DSPT_USER="Registered manager"
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$demo"
+}
+trap cleanup EXIT
+export DSPT_PASSPHRASE="quickstart demo passphrase" DSPT_USER="Registered manager"
 
 step() { printf '\n== %s ==\n' "$*"; }
-run() {  # shows the command as a user would type it, then runs it
-  local shown="$ dspt" arg
+show() {  # prints a command as a user would type it
+  local shown="$" arg
   for arg in "$@"; do
     case "$arg" in *" "*) shown+=" \"$arg\"" ;; *) shown+=" $arg" ;; esac
   done
   printf '%s\n' "$shown"
-  "$dspt" "$@"
 }
+run() { show dspt "$@"; "$dspt" "$@"; }
+admin() { show dspt-server admin --data "$demo/server" "$@"; "$server_bin" admin --data "$demo/server" "$@"; }
 
-step "The standards years this build knows"
+step "The server on its embedded store (loopback, an ephemeral port)"
+show dspt-server serve --data "$demo/server" --listen 127.0.0.1:0
+"$server_bin" serve --data "$demo/server" --listen 127.0.0.1:0 >"$demo/server.log" 2>&1 &
+server_pid=$!
+url=
+for _ in $(seq 1 300); do  # at most 30 s
+  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$demo/server.log" || true)
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$demo/server.log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the server did not start"; cat "$demo/server.log"; exit 1; }
+echo "listening on $url"
+curl -fsS "$url/healthz" && echo
+
+step "The registry: a provider with a headquarters and two branches"
+admin create-org --ods AB1 --name "Acorn Homecare Ltd" --hq
+admin add-site --org AB1 --ods VA001 --cqc 1-100000001 --name "Acorn Homecare Leeds"
+admin add-site --org AB1 --ods VA002 --cqc 1-100000002 --name "Acorn Homecare York"
+
+step "The headquarters device enrols with a code from the administrator"
+code_of() { sed -n 's/.*"code": "\([^"]*\)".*/\1/p' "$demo/code.json"; }
+admin enrol-code --org AB1 --json | tee "$demo/code.json"
+code=$(code_of)
+export DSPT_HOME="$demo/hq"
+run init --name "Acorn Homecare head office" --year 2025-26 >/dev/null
+run enrol --server "$url" --code "$code"
+
+step "The headquarters invites each branch; the code carries the organisation key"
+for site in VA001:Leeds VA002:York; do
+  ods=${site%%:*} town=${site#*:}
+  DSPT_HOME="$demo/hq" run invite --site "$ods" --json | tee "$demo/code.json"
+  code=$(code_of)
+  export DSPT_HOME="$demo/$ods"
+  run init --name "Acorn Homecare $town" --year 2025-26 >/dev/null
+  run enrol --server "$url" --code "$code"
+done
+
+step "Who is who, as the server sees it"
+DSPT_HOME="$demo/VA001" run whoami
+DSPT_HOME="$demo/hq" run org
+admin list-devices
+
+step "Roles: the Leeds branch may not read its sister site"
+show dspt org AB1
+if DSPT_HOME="$demo/VA001" "$dspt" org AB1; then
+  echo "a branch read its organisation's other sites"; exit 1
+fi
+
+step "The server's log: one line per request"
+tail -n 3 "$demo/server.log"
+
+step "Offline: a care home's own store, with no server at all"
+export DSPT_HOME="$demo/home"
 run standards list
-
-step "A new encrypted store for one care home (works offline)"
 run init --name "Rosewood Care Home" --year 2025-26
 
 step "A few answers, a document's location and an evidence file"
@@ -73,3 +138,9 @@ if cat "$DSPT_HOME"/store.db* | grep -a -q "ZA123456\|Office cabinet\|privacy no
   echo "plain text found in the store"; exit 1
 fi
 echo "grep finds no answer, location or file content in $DSPT_HOME/store.db or its log"
+
+step "The server stops cleanly on SIGTERM"
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=
+tail -n 1 "$demo/server.log"

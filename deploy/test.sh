@@ -4,7 +4,9 @@
 # UndefinedBehaviorSanitizer build. Exits non-zero on any failure; the last
 # lines are ctest's summary.
 #
-#   deploy/test.sh                          both builds
+# Last, a short bounded libFuzzer run of the protocol decoder (clang).
+#
+#   deploy/test.sh                          all three
 #   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +29,11 @@ if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON
+fi
+if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
+  echo "== libFuzzer: protocol::decode, a short bounded run =="
+  CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
+  cmake --build build/fuzz -j "$jobs" --target decode_fuzz decode_fuzz_seeds
+  ctest --test-dir build/fuzz --output-on-failure
 fi

@@ -161,8 +161,8 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
         return;
     }
     *context.out << "Enrolment code for a " << protocol::to_string(request.role) << " device"
-                 << (options.site.empty() ? "" : " of site " + options.site) << " (single use, "
-                 << format_duration(lifetime) << "):\n"
+                 << (options.site.empty() ? "" : " of site " + options.site)
+                 << " (single use, valid " << format_duration(lifetime) << "):\n"
                  << code.to_string() << "\n";
 }
 

@@ -64,16 +64,16 @@ int run_cli(int argc, char** argv) {
         }
     }
     try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : kExitUsage;
-    }
-    if (!context.action) {
-        std::cout << app.help();
-        return 0;
-    }
-    try {
+        try {
+            app.parse(argc, argv);  // a configuration file is read while parsing
+        } catch (const CLI::ParseError& e) {
+            const int code = app.exit(e);
+            return code == 0 ? 0 : kExitUsage;
+        }
+        if (!context.action) {
+            std::cout << app.help();
+            return 0;
+        }
         return context.action();
     } catch (const Error& e) {
         std::cerr << "dspt-server: " << e.what() << "\n";

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "server/api/router.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/config_file.hpp"
 #include "server/context.hpp"
 #include "server/http/server.hpp"
 #include "server/store/sqlite_repository.hpp"
@@ -92,8 +93,11 @@ int run_serve(const ServeOptions& options) {
 void add_serve_command(CLI::App& app, CommandContext& context) {
     auto* serve = app.add_subcommand("serve", "Run the server");
     auto options = std::make_shared<ServeOptions>();
-    serve->set_config("--config", "", "Read options from FILE (key = value lines)");
-    serve->add_option("--data", options->data, "Directory of the server's store")->required();
+    auto config = std::make_shared<std::string>();
+    serve->add_option("--config", *config,
+                      "Read settings from FILE: key = value lines, keys named as these flags "
+                      "(flags given here win)");
+    serve->add_option("--data", options->data, "Directory of the server's store (required)");
     serve->add_option("--listen", options->listen, "HOST:PORT to listen on")->capture_default_str();
     serve->add_option("--tls-cert", options->tls_cert, "TLS certificate chain (PEM)");
     serve->add_option("--tls-key", options->tls_key, "TLS private key (PEM)");
@@ -119,8 +123,12 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     serve->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
         ->capture_default_str();
-    serve->callback(
-        [&context, options] { context.action = [options] { return run_serve(*options); }; });
+    serve->callback([&context, options, config, serve] {
+        if (!config->empty()) {
+            apply_config_file(*serve, *config);
+        }
+        context.action = [options] { return run_serve(*options); };
+    });
 }
 
 }  // namespace dspt::server

@@ -93,8 +93,8 @@ std::optional<Rejection> rejection_for(const error_code& ec, const Limits& limit
     using E = bhttp::error;
     const auto line = unread.substr(0, unread.find('\n'));
     const auto version = line.rfind(" HTTP/");
-    if (ec == E::bad_version && version != std::string_view::npos &&
-        version + 6 < line.size() && line[version + 6] >= '0' && line[version + 6] <= '9') {
+    if (ec == E::bad_version && version != std::string_view::npos && version + 6 < line.size() &&
+        line[version + 6] >= '0' && line[version + 6] <= '9') {
         // Beast's parser takes HTTP/1.x only; "HTTP/2.0" and the like end here.
         return Rejection{505, ErrorCode::protocol, "only HTTP/1.0 and HTTP/1.1 are supported"};
     }

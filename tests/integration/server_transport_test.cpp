@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "client/sync/transport.hpp"
+#include "common/files.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -96,6 +97,32 @@ TEST_CASE("the server speaks TLS with a certificate made by openssl",
     const auto [reply, closed] = plain.read_until_closed(std::chrono::seconds(10));
     CHECK(reply.find("200 OK") == std::string::npos);
     CHECK(home.json({"whoami"})["role"] == "branch");
+}
+
+TEST_CASE("the server reads the documented configuration file, and flags win over it",
+          "[integration][server_transport]") {
+    TempDir dir;
+    const auto cert = dir.path() / "cert.pem";
+    const auto key = dir.path() / "key.pem";
+    REQUIRE(run_process("/usr/bin/openssl",
+                        {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                         "-nodes", "-keyout", key.string(), "-out", cert.string(), "-days", "1",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"})
+                .exit_code == 0);
+    // The example names /var/lib/dspt, 0.0.0.0:8443 and /etc/dspt/tls: the flags
+    // (--data and --listen from the fixture) replace them.
+    const std::string example = std::string(DSPT_SOURCE_DIR) + "/deploy/dspt-server.conf.example";
+    ServerProcess server(
+        {"--config", example, "--tls-cert", cert.string(), "--tls-key", key.string()});
+    CHECK_THAT(server.url(), Catch::StartsWith("https://127.0.0.1:"));
+
+    // A mistyped key is refused rather than ignored.
+    const auto typo = dir.path() / "typo.conf";
+    write_file_atomic(
+        typo, "data = " + dir.path().string() + "\nlisten = 127.0.0.1:0\nauth-windw = 60\n");
+    const auto refused = run_process(DSPT_SERVER_BIN, {"serve", "--config", typo.string()});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("auth-windw"));
 }
 
 TEST_CASE("a body over the limit gets 413", "[integration][server_transport]") {

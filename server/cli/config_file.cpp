@@ -1,0 +1,75 @@
+#include "server/cli/config_file.hpp"
+
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+
+namespace dspt::server {
+
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 64 * 1024;
+
+std::string trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos) {
+        return {};
+    }
+    const auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
+    const auto text = read_file(file, kMaxConfigBytes);
+    std::istringstream lines(text);
+    std::string line;
+    std::set<std::string> seen;
+    for (std::size_t number = 1; std::getline(lines, line); ++number) {
+        const auto where = file.string() + ":" + std::to_string(number) + ": ";
+        line = trim(line);
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        const auto equals = line.find('=');
+        if (equals == std::string::npos) {
+            fail(ErrorCode::invalid_argument, where + "expected key = value");
+        }
+        const auto key = trim(line.substr(0, equals));
+        auto value = trim(line.substr(equals + 1));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            value = value.substr(1, value.size() - 2);
+        }
+        CLI::Option* option =
+            key.empty() || key == "config" ? nullptr : command.get_option_no_throw("--" + key);
+        if (option == nullptr) {
+            fail(ErrorCode::invalid_argument, where + "unknown setting \"" + key + "\"");
+        }
+        if (!seen.insert(key).second) {
+            fail(ErrorCode::invalid_argument, where + "\"" + key + "\" is set twice");
+        }
+        if (option->count() > 0) {
+            continue;  // the command line wins
+        }
+        if (option->get_expected_min() == 0) {  // a flag
+            if (value != "true" && value != "false") {
+                fail(ErrorCode::invalid_argument, where + key + " takes true or false");
+            }
+            if (value == "false") {
+                continue;
+            }
+        }
+        try {
+            option->add_result(value);
+            option->run_callback();
+        } catch (const CLI::Error& e) {
+            fail(ErrorCode::invalid_argument, where + key + ": " + e.what());
+        }
+    }
+}
+
+}  // namespace dspt::server
