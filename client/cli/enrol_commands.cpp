@@ -11,6 +11,7 @@
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
+#include "client/sync/recovery_upload.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/duration.hpp"
 #include "common/error.hpp"
@@ -40,19 +41,6 @@ std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity) {
     return make_http_transport(ServerUrl::parse(identity.server_url), options);
 }
 
-// Creates the organisation key on the organisation's first device, leaves a
-// copy sealed under a new recovery code on the server, and returns the code.
-std::string create_organisation_key(LocalStore& store, ApiClient& api) {
-    const auto organisation_key = crypto::SecretKey::generate();
-    const auto recovery = protocol::EnrolmentCode::generate();
-    protocol::KeyEnvelope envelope;
-    envelope.sealed = protocol::seal_organisation_key(recovery, protocol::CodePurpose::recovery,
-                                                      organisation_key);
-    api.put_recovery(envelope);
-    save_organisation_key(store, organisation_key);
-    return recovery.to_string();
-}
-
 void run_enrol(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);
     if (load_identity(*store)) {
@@ -64,8 +52,10 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     DeviceIdentity identity;
     identity.server_url = url.to_string();
     identity.ca_file = options.ca_file;
-    identity.signing = crypto::SigningKeyPair::generate();
-    identity.box = crypto::BoxKeyPair::generate();
+    // The same keys as an earlier attempt with this code whose answer was lost.
+    auto keys = enrolment_keys(*store, code.token_id());
+    identity.signing = std::move(keys.signing);
+    identity.box = std::move(keys.box);
 
     protocol::EnrolRequest request;
     request.token_id = code.token_id();
@@ -87,8 +77,32 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     identity.site_ods = response.site_ods;
     identity.site_name = response.site_name;
     identity.partner_name = response.partner_name;
-    // The server now knows this device: keep its keys before anything else can fail.
-    save_identity(*store, identity);
+
+    // The server now knows this device: keep its keys, and the organisation key
+    // it received or creates, in one transaction before anything else can fail.
+    const bool shares_key = identity.role != protocol::Role::partner;
+    std::optional<crypto::SecretKey> organisation_key;
+    std::optional<protocol::EnrolmentCode> recovery;
+    crypto::Bytes recovery_envelope;
+    std::string key_problem;
+    if (shares_key && !response.organisation_key_envelope.empty()) {
+        try {
+            organisation_key = protocol::open_organisation_key(
+                code, protocol::CodePurpose::enrolment, response.organisation_key_envelope);
+        } catch (const Error& e) {
+            key_problem = std::string("the organisation key sent with this code does not open (") +
+                          e.what() + "); ask for a new code, or run 'dspt recover-key'";
+        }
+    } else if (shares_key && !response.organisation_key_exists) {
+        // The organisation's first device creates the organisation key.
+        organisation_key = crypto::SecretKey::generate();
+        recovery = protocol::EnrolmentCode::generate();
+        recovery_envelope = protocol::seal_organisation_key(
+            *recovery, protocol::CodePurpose::recovery, *organisation_key);
+    }
+    save_identity(
+        *store, identity,
+        {organisation_key ? &*organisation_key : nullptr, recovery ? &recovery_envelope : nullptr});
 
     auto& out = *context.out;
     out << "Enrolled as the " << protocol::to_string(identity.role) << " device "
@@ -102,28 +116,28 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     }
     out << "\n";
 
-    if (identity.role == protocol::Role::partner) {
+    if (!shares_key) {
         return;  // partners never hold the organisation key
     }
-    if (!response.organisation_key_envelope.empty()) {
-        const auto key = protocol::open_organisation_key(code, protocol::CodePurpose::enrolment,
-                                                         response.organisation_key_envelope);
-        save_organisation_key(*store, key);
+    if (!key_problem.empty()) {
+        fail(ErrorCode::authentication_failed, "enrolled, but " + key_problem);
+    }
+    if (recovery) {
+        out << "Created the organisation key. Its recovery code is shown only this once; write "
+               "it down and keep it safe, away from this computer:\n\n    "
+            << recovery->to_string() << "\n\n"
+            << "With it, a new device can recover the organisation's evidence if every device "
+               "is lost.\n";
+        ApiClient api(*transport, identity.device_id, identity.signing);
+        send_pending_recovery(*store, api, *context.err);
+        return;
+    }
+    if (organisation_key) {
         out << "Received the organisation key from the inviting device.\n";
         return;
     }
-    if (response.organisation_key_exists) {
-        out << "This device has no copy of the organisation key yet: run 'dspt recover-key' "
-               "with the organisation's recovery code, or enrol with a code from 'dspt invite'.\n";
-        return;
-    }
-    ApiClient api(*transport, identity.device_id, identity.signing);
-    const auto recovery_code = create_organisation_key(*store, api);
-    out << "Created the organisation key. Its recovery code is shown only this once; write it "
-           "down and keep it safe, away from this computer:\n\n    "
-        << recovery_code << "\n\n"
-        << "With it, a new device can recover the organisation's evidence if every device is "
-           "lost.\n";
+    out << "This device has no copy of the organisation key yet: run 'dspt recover-key' "
+           "with the organisation's recovery code, or enrol with a code from 'dspt invite'.\n";
 }
 
 void run_invite(CommandContext& context, const EnrolOptions& options) {
@@ -150,6 +164,11 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
                             std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
     const auto transport = transport_for(identity);
     ApiClient api(*transport, identity.device_id, identity.signing);
+    // Only a key the server holds a recovery copy of may be shared.
+    if (!send_pending_recovery(*store, api, *context.err)) {
+        fail(ErrorCode::network,
+             "the organisation key's recovery copy must reach the server before it is shared");
+    }
     const auto response = api.invite(request);
     if (options.json) {
         *context.out << nlohmann::json{{"code", code.to_string()},
@@ -193,6 +212,7 @@ void run_whoami(CommandContext& context, bool json) {
     const auto transport = transport_for(identity);
     ApiClient api(*transport, identity.device_id, identity.signing);
     const auto server_view = api.whoami();
+    send_pending_recovery(*store, api, *context.err);
     const bool has_key = load_organisation_key(*store).has_value();
     if (json) {
         *context.out << nlohmann::json{{"server", identity.server_url},

@@ -11,6 +11,7 @@
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
+#include "client/sync/recovery_upload.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {
@@ -33,6 +34,7 @@ void with_api(CommandContext& context, Work&& work) {
     const auto transport = make_http_transport(ServerUrl::parse(identity.server_url), options);
     ApiClient api(*transport, identity.device_id, identity.signing);
     work(api, identity);
+    send_pending_recovery(*store, api, *context.err);
 }
 
 std::string organisation_of(const OrganisationOptions& options, const DeviceIdentity& identity) {

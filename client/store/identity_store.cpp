@@ -1,10 +1,13 @@
 #include "client/store/identity_store.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
 #include "common/crypto/key_wrap.hpp"
+#include "common/crypto/secure_buffer.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/transaction.hpp"
 
@@ -15,6 +18,8 @@ namespace {
 constexpr std::string_view kDevice = "device";                     // sealed JSON
 constexpr std::string_view kDeviceKeys = "device_keys";            // sealed: signing || box secret
 constexpr std::string_view kOrganisationKey = "organisation_key";  // wrapped by the data key
+constexpr std::string_view kPendingRecovery = "pending_recovery";  // sealed envelope
+constexpr std::string_view kPendingEnrolment = "pending_enrolment";  // sealed token id + keys
 
 std::string organisation_key_ad() {
     return FieldSealer::associated_data("meta", kOrganisationKey, "value");
@@ -22,6 +27,19 @@ std::string organisation_key_ad() {
 
 std::string as_text(const crypto::Bytes& bytes) {
     return std::string(bytes.begin(), bytes.end());
+}
+
+constexpr auto kSigningSecretBytes = crypto::SigningKeyPair::kSecretKeyBytes;
+constexpr auto kBoxSecretBytes = crypto::BoxKeyPair::kSecretKeyBytes;
+
+// signing secret key || box secret key
+crypto::SecureBuffer secret_keys(const crypto::SigningKeyPair& signing,
+                                 const crypto::BoxKeyPair& box) {
+    crypto::SecureBuffer keys(kSigningSecretBytes + kBoxSecretBytes);
+    auto out = keys.mutable_view();
+    std::copy(signing.secret_key().begin(), signing.secret_key().end(), out.begin());
+    std::copy(box.secret_key().begin(), box.secret_key().end(), out.begin() + kSigningSecretBytes);
+    return keys;
 }
 
 }  // namespace
@@ -71,6 +89,32 @@ std::optional<DeviceIdentity> load_identity(LocalStore& store) {
     return identity;
 }
 
+DeviceKeys enrolment_keys(LocalStore& store, const std::string& token_id) {
+    auto& db = store.database();
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    if (const auto sealed = meta::get(db, kPendingEnrolment)) {
+        const auto kept = store.sealer().open("meta", kPendingEnrolment, "value",
+                                              crypto::as_byte_view(*sealed), "enrolment keys");
+        const auto bytes = crypto::as_byte_view(kept);
+        if (bytes.size() == token_id.size() + kSigningSecretBytes + kBoxSecretBytes &&
+            kept.compare(0, token_id.size(), token_id) == 0) {
+            const auto keys = bytes.subspan(token_id.size());
+            return {crypto::SigningKeyPair::from_secret_key(keys.first(kSigningSecretBytes)),
+                    crypto::BoxKeyPair::from_secret_key(
+                        keys.subspan(kSigningSecretBytes, kBoxSecretBytes))};
+        }
+    }
+    DeviceKeys keys{crypto::SigningKeyPair::generate(), crypto::BoxKeyPair::generate()};
+    const auto secrets = secret_keys(keys.signing, keys.box);
+    std::string record = token_id;
+    record.append(reinterpret_cast<const char*>(secrets.view().data()), secrets.size());
+    meta::set(db, kPendingEnrolment,
+              as_text(store.sealer().seal("meta", kPendingEnrolment, "value", record)));
+    std::fill(record.begin(), record.end(), '\0');
+    tx.commit();
+    return keys;
+}
+
 DeviceIdentity require_identity(LocalStore& store) {
     auto identity = load_identity(store);
     if (!identity) {
@@ -80,7 +124,8 @@ DeviceIdentity require_identity(LocalStore& store) {
     return std::move(*identity);
 }
 
-void save_identity(LocalStore& store, const DeviceIdentity& identity) {
+void save_identity(LocalStore& store, const DeviceIdentity& identity,
+                   OrganisationKeyState organisation) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     if (meta::get(db, kDevice)) {
@@ -96,13 +141,23 @@ void save_identity(LocalStore& store, const DeviceIdentity& identity) {
                                  {"site_name", identity.site_name},
                                  {"partner_name", identity.partner_name}};
     meta::set(db, kDevice, as_text(store.sealer().seal("meta", kDevice, "value", json.dump())));
-    crypto::Bytes keys(identity.signing.secret_key().begin(), identity.signing.secret_key().end());
-    keys.insert(keys.end(), identity.box.secret_key().begin(), identity.box.secret_key().end());
+    const auto keys = secret_keys(identity.signing, identity.box);
     const auto sealed = store.sealer().seal(
         "meta", kDeviceKeys, "value",
-        std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size()));
-    std::fill(keys.begin(), keys.end(), 0);
+        std::string_view(reinterpret_cast<const char*>(keys.view().data()), keys.size()));
     meta::set(db, kDeviceKeys, as_text(sealed));
+    meta::erase(db, kPendingEnrolment);
+    if (organisation.key != nullptr) {
+        save_organisation_key(store, *organisation.key);
+    }
+    if (organisation.pending_recovery_envelope != nullptr) {
+        const auto& envelope = *organisation.pending_recovery_envelope;
+        meta::set(db, kPendingRecovery,
+                  as_text(store.sealer().seal(
+                      "meta", kPendingRecovery, "value",
+                      std::string_view(reinterpret_cast<const char*>(envelope.data()),
+                                       envelope.size()))));
+    }
     tx.commit();
 }
 
@@ -126,6 +181,20 @@ void save_organisation_key(LocalStore& store, const crypto::SecretKey& key) {
     const auto wrapped =
         crypto::wrap_key(store.data_key(), key, crypto::as_byte_view(organisation_key_ad()));
     meta::set(store.database(), kOrganisationKey, as_text(wrapped));
+}
+
+std::optional<crypto::Bytes> pending_recovery_envelope(LocalStore& store) {
+    const auto sealed = meta::get(store.database(), kPendingRecovery);
+    if (!sealed) {
+        return std::nullopt;
+    }
+    const auto envelope = store.sealer().open("meta", kPendingRecovery, "value",
+                                              crypto::as_byte_view(*sealed), "recovery copy");
+    return crypto::Bytes(envelope.begin(), envelope.end());
+}
+
+void clear_pending_recovery_envelope(LocalStore& store) {
+    meta::erase(store.database(), kPendingRecovery);
 }
 
 }  // namespace dspt::client

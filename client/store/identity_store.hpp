@@ -39,11 +39,37 @@ std::optional<DeviceIdentity> load_identity(LocalStore& store);
 // before enrolment.
 DeviceIdentity require_identity(LocalStore& store);
 
-// Saves the identity; ErrorCode::already_exists when the store is already
-// enrolled (a store belongs to one server and one device id for life).
-void save_identity(LocalStore& store, const DeviceIdentity& identity);
+// The key pairs of an enrolment under way with the code `token_id`: the ones
+// kept by an earlier attempt whose answer was lost, or new ones, kept before
+// they are sent, so a retry presents the same keys and gets the same answer.
+struct DeviceKeys {
+    crypto::SigningKeyPair signing;
+    crypto::BoxKeyPair box;
+};
+DeviceKeys enrolment_keys(LocalStore& store, const std::string& token_id);
+
+// What a device receives or creates with its identity: the organisation key,
+// and, on the organisation's first device, the recovery copy of that key still
+// to be sent to the server.
+struct OrganisationKeyState {
+    const crypto::SecretKey* key = nullptr;
+    const crypto::Bytes* pending_recovery_envelope = nullptr;
+};
+
+// Saves the identity, and with it `organisation`, in one transaction, so a
+// device is never enrolled without the key it created; forgets the enrolment
+// keys kept by enrolment_keys(). ErrorCode::already_exists when
+// the store is already enrolled (a store belongs to one server and one device
+// id for life).
+void save_identity(LocalStore& store, const DeviceIdentity& identity,
+                   OrganisationKeyState keys = {});
 
 std::optional<crypto::SecretKey> load_organisation_key(LocalStore& store);
 void save_organisation_key(LocalStore& store, const crypto::SecretKey& key);
+
+// The recovery copy of the organisation key that the server has not yet
+// confirmed, if any; cleared once it has.
+std::optional<crypto::Bytes> pending_recovery_envelope(LocalStore& store);
+void clear_pending_recovery_envelope(LocalStore& store);
 
 }  // namespace dspt::client

@@ -36,6 +36,12 @@ void set(sqlite::Database& db, std::string_view key, std::string_view value) {
     upsert.execute();
 }
 
+void erase(sqlite::Database& db, std::string_view key) {
+    sqlite::Statement remove(db, "DELETE FROM meta WHERE key = ?1");
+    remove.bind(1, key);
+    remove.execute();
+}
+
 std::int64_t require_int(sqlite::Database& db, std::string_view key) {
     const auto text = require(db, key);
     std::int64_t value = 0;

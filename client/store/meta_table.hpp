@@ -30,6 +30,9 @@ std::string require(sqlite::Database& db, std::string_view key);
 
 void set(sqlite::Database& db, std::string_view key, std::string_view value);
 
+// Removes the key; nothing happens when it is absent.
+void erase(sqlite::Database& db, std::string_view key);
+
 std::int64_t require_int(sqlite::Database& db, std::string_view key);
 
 }  // namespace dspt::client::meta

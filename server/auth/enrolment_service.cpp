@@ -113,6 +113,18 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
         fail(ErrorCode::unauthenticated, "the enrolment code is not valid");
     }
 
+    const auto now = clock_();
+    if (token->used() && now <= token->expires_at_ms) {
+        // A retry by the device that used the code, whose answer was lost on the
+        // way: the same keys get the same answer, until the code's expiry.
+        const auto enrolled = repository_.find_device(token->used_by_device);
+        if (enrolled && !enrolled->revoked() &&
+            crypto::constant_time_equal(enrolled->signing_public_key, request.signing_public_key) &&
+            crypto::constant_time_equal(enrolled->box_public_key, request.box_public_key)) {
+            return response_for(*enrolled, *token);
+        }
+    }
+
     store::Device device;
     device.id = crypto::random_uuid();
     device.role = token->role;
@@ -122,12 +134,16 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
     device.signing_public_key = request.signing_public_key;
     device.box_public_key = request.box_public_key;
     device.name = request.device_name;
-    device.enrolled_at_ms = clock_();
+    device.enrolled_at_ms = now;
     // Consumes the code and adds the device atomically; a used or expired code
     // fails here even when two devices race with the same code.
     device = repository_.enrol_device(token->token_id, protocol::verifier(request.auth_key), device,
                                       device.enrolled_at_ms);
+    return response_for(device, *token);
+}
 
+protocol::EnrolResponse EnrolmentService::response_for(const store::Device& device,
+                                                       const store::EnrolmentToken& token) const {
     protocol::EnrolResponse response;
     response.device_id = device.id;
     response.role = to_protocol(device.role);
@@ -144,7 +160,7 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
     }
     response.organisation_key_exists =
         repository_.find_recovery_envelope(organisation->ods).has_value();
-    response.organisation_key_envelope = token->organisation_key_envelope;
+    response.organisation_key_envelope = token.organisation_key_envelope;
     return response;
 }
 

@@ -52,6 +52,12 @@ class EnrolmentService {
                                 const std::string& partner_name,
                                 std::chrono::seconds lifetime = kDefaultAdminCodeLifetime);
 
+    // Redeems a code: stores the device and answers with its id, role and scope,
+    // and the organisation key's envelope left by the inviting device. A wrong
+    // or unknown code is unauthenticated; a used or expired one fails its
+    // precondition. A retry with the same code and the same public keys, before
+    // the code expires, gets the first answer again, so an answer lost on the
+    // network does not cost the device its code.
     protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
 
     protocol::InviteResponse invite(const store::Device& inviter,
@@ -64,6 +70,10 @@ class EnrolmentService {
     protocol::Identity identity(const store::Device& device);
 
   private:
+    // The answer to the device enrolled with `token`.
+    protocol::EnrolResponse response_for(const store::Device& device,
+                                         const store::EnrolmentToken& token) const;
+
     store::Repository& repository_;
     const AccessPolicy& policy_;
     Clock clock_;

@@ -64,13 +64,6 @@ crypto::Bytes organisation_key_of(const ClientHome& home) {
     return crypto::Bytes(key->view().begin(), key->view().end());
 }
 
-std::string recovery_code_from(const std::string& enrol_output) {
-    std::smatch match;
-    REQUIRE(std::regex_search(enrol_output, match,
-                              std::regex(R"(\b([0-9a-f]{16}-[A-Za-z0-9_-]{22})\b)")));
-    return match[1].str();
-}
-
 }  // namespace
 
 TEST_CASE("an enrolment code works once", "[integration][server_auth]") {

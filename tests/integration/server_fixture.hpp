@@ -95,4 +95,12 @@ inline void enrol(const ClientHome& home, const ServerProcess& server, const std
     REQUIRE(result.exit_code == 0);
 }
 
+// The recovery code printed by the organisation's first `dspt enrol`.
+inline std::string recovery_code_from(const std::string& enrol_output) {
+    std::smatch match;
+    REQUIRE(std::regex_search(enrol_output, match,
+                              std::regex(R"(\b([0-9a-f]{16}-[A-Za-z0-9_-]{22})\b)")));
+    return match[1].str();
+}
+
 }  // namespace dspt::test

@@ -1,0 +1,162 @@
+#include "tests/support/fault_proxy.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace dspt::test {
+
+namespace {
+
+constexpr int kPollMillis = 20;
+constexpr std::size_t kMaxConnections = 256;
+
+sockaddr_in loopback(std::uint16_t port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+// One proxied connection: client <-> server, with what is left before a cut.
+struct Link {
+    int client = -1;
+    int server = -1;
+    bool cut = false;
+    bool cut_to_server = true;
+    std::size_t left = 0;  // bytes still allowed in the cut direction
+
+    void close_both() {
+        if (client >= 0) {
+            ::close(client);
+        }
+        if (server >= 0) {
+            ::close(server);
+        }
+        client = server = -1;
+    }
+};
+
+// Moves what `from` has to `to`; false when the link is over.
+bool pump(int from, int to, Link& link, bool to_server) {
+    char buffer[16 * 1024];
+    std::size_t want = sizeof buffer;
+    const bool limited = link.cut && link.cut_to_server == to_server;
+    if (limited) {
+        if (link.left == 0) {
+            return false;
+        }
+        want = std::min(want, link.left);
+    }
+    const auto n = ::recv(from, buffer, want, 0);
+    if (n <= 0) {
+        return false;
+    }
+    std::size_t sent = 0;
+    while (sent < static_cast<std::size_t>(n)) {
+        const auto m = ::send(to, buffer + sent, static_cast<std::size_t>(n) - sent, MSG_NOSIGNAL);
+        if (m <= 0) {
+            return false;
+        }
+        sent += static_cast<std::size_t>(m);
+    }
+    if (limited) {
+        link.left -= static_cast<std::size_t>(n);
+        return link.left > 0;
+    }
+    return true;
+}
+
+}  // namespace
+
+FaultProxy::FaultProxy(std::uint16_t server_port) : server_port_(server_port) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    auto address = loopback(0);
+    socklen_t size = sizeof address;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+        ::listen(listener_, 64) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+        throw std::runtime_error("the test proxy could not listen on 127.0.0.1");
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { run(); });
+}
+
+FaultProxy::~FaultProxy() {
+    stop_ = true;
+    thread_.join();
+    ::close(listener_);
+}
+
+void FaultProxy::run() {
+    std::vector<Link> links;
+    while (!stop_) {
+        std::vector<pollfd> fds{{listener_, POLLIN, 0}};
+        for (const auto& link : links) {
+            fds.push_back({link.client, POLLIN, 0});
+            fds.push_back({link.server, POLLIN, 0});
+        }
+        if (::poll(fds.data(), fds.size(), kPollMillis) <= 0) {
+            continue;
+        }
+        for (std::size_t i = 0; i < links.size(); ++i) {
+            auto& link = links[i];
+            const auto& from_client = fds[1 + 2 * i];
+            const auto& from_server = fds[2 + 2 * i];
+            bool alive = true;
+            if (from_client.revents != 0) {
+                alive = pump(link.client, link.server, link, true);
+            }
+            if (alive && from_server.revents != 0) {
+                alive = pump(link.server, link.client, link, false);
+            }
+            if (!alive) {
+                link.close_both();
+            }
+        }
+        std::erase_if(links, [](const Link& link) { return link.client < 0; });
+        if ((fds[0].revents & POLLIN) == 0) {
+            continue;
+        }
+        Link link;
+        link.client = ::accept(listener_, nullptr, nullptr);
+        if (link.client < 0) {
+            continue;
+        }
+        ++connections_;
+        auto mode = mode_.load();
+        if (mode == Mode::refuse && forward_left_ > 0) {
+            --forward_left_;
+            mode = Mode::forward;
+        }
+        if (mode == Mode::refuse || links.size() >= kMaxConnections) {
+            link.close_both();
+            continue;
+        }
+        link.server = ::socket(AF_INET, SOCK_STREAM, 0);
+        const auto address = loopback(server_port_);
+        if (link.server < 0 || ::connect(link.server, reinterpret_cast<const sockaddr*>(&address),
+                                         sizeof address) != 0) {
+            link.close_both();
+            continue;
+        }
+        link.cut = mode == Mode::cut;
+        link.cut_to_server = cut_to_server_;
+        link.left = cut_bytes_;
+        if (link.cut && link.left == 0) {
+            link.close_both();
+            continue;
+        }
+        links.push_back(link);
+    }
+    for (auto& link : links) {
+        link.close_both();
+    }
+}
+
+}  // namespace dspt::test
