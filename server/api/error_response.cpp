@@ -47,9 +47,7 @@ http::Response error_response(const Error& error) {
     response.content_type = "application/json";
     // A server fault's details stay in the log, not in the answer.
     const bool fault = response.status >= 500 && response.status != 503 && response.status != 504;
-    response.body = nlohmann::json{{"error", to_string(error.code())},
-                                   {"message", fault ? "internal server error" : error.what()}}
-                        .dump();
+    response.body = http::error_body(error.code(), fault ? "internal server error" : error.what());
     return response;
 }
 

@@ -170,8 +170,8 @@ http::Response route(Context& context, const http::Request& request, http::Respo
                     fail(ErrorCode::not_found,
                          "there is no partner named \"" + request_body.partner_name + "\"");
                 }
-                repo.give_grant(ods, partner->id, device.id, context.clock());
-                return binary(protocol::encode(to_view(*repo.live_grant(ods, partner->id))), 201);
+                const auto grant = repo.give_grant(ods, partner->id, device.id, context.clock());
+                return binary(protocol::encode(to_view(grant)), 201);
             }
             if (parts.size() == 5 && method == "DELETE") {
                 meta.route = "DELETE /v1/orgs/<ods>/grants/<partner>";
@@ -181,11 +181,9 @@ http::Response route(Context& context, const http::Request& request, http::Respo
                 if (!partner) {
                     fail(ErrorCode::not_found, "there is no partner named \"" + parts[4] + "\"");
                 }
-                const auto live = repo.live_grant(ods, partner->id);
-                repo.revoke_grant(ods, partner->id, device.id, context.clock());
-                auto view = to_view(*live);
-                view.revoked_at_ms = context.clock();
-                return binary(protocol::encode(view));
+                const auto revoked =
+                    repo.revoke_grant(ods, partner->id, device.id, context.clock());
+                return binary(protocol::encode(to_view(revoked)));
             }
         }
     }

@@ -48,7 +48,9 @@ store::Device Authenticator::authenticate(const http::Request& request) const {
                                   request.target, request.body)) {
         refuse("bad signature");
     }
-    if (!repository_.remember_nonce(device->id, parsed.nonce, now, window)) {
+    // A timestamp is accepted from now - window to now + window, so a request
+    // stays acceptable for two windows of server time: its nonce is kept as long.
+    if (!repository_.remember_nonce(device->id, parsed.nonce, now, 2 * window)) {
         refuse("replayed request: this nonce was already used");
     }
     return *device;

@@ -110,4 +110,15 @@ void write_stderr_line(std::string_view line) {
     std::fflush(stderr);
 }
 
+std::string format_exception_line(std::string_view event, std::exception_ptr error) {
+    std::string what = "a non-standard exception";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    return format_event_line(event, {{"error", what}});
+}
+
 }  // namespace dspt::server::http

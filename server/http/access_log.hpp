@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ std::string format_access_line(const AccessRecord& record);
 std::string format_event_line(
     std::string_view event,
     std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+
+// The event line for an exception that ended a task: its what(), or a note
+// that it was not a std::exception.
+std::string format_exception_line(std::string_view event, std::exception_ptr error);
 
 // A value as written in a line: bare when safe, quoted and escaped otherwise.
 std::string log_value(std::string_view value);

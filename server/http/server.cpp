@@ -418,14 +418,7 @@ void HttpServer::Impl::log_exception(std::string_view event, std::exception_ptr 
     if (!error) {
         return;
     }
-    std::string what = "a non-standard exception";
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        what = e.what();
-    } catch (...) {
-    }
-    state_->log(format_event_line(event, {{"error", what}}));
+    state_->log(format_exception_line(event, error));
 }
 
 HttpServer::HttpServer(ServerConfig config, Handler handler)

@@ -454,14 +454,7 @@ void spawn_session(const std::shared_ptr<ServerState>& state, net::ip::tcp::sock
         if (!error) {
             return;
         }
-        std::string what = "a non-standard exception";
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            what = e.what();
-        } catch (...) {
-        }
-        state->log(format_event_line("session_failed", {{"error", what}}));
+        state->log(format_exception_line("session_failed", error));
     };
     try {
         if (tls != nullptr) {
