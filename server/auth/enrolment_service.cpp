@@ -76,6 +76,11 @@ AdminCode EnrolmentService::create_admin_code(const std::string& organisation_od
         }
         token.organisation_ods = organisation->ods;
         if (site_ods.empty()) {
+            if (!organisation->is_headquarters) {
+                fail(ErrorCode::invalid_argument,
+                     "organisation " + organisation->ods +
+                         " has no headquarters: give --site CODE for the device of its site");
+            }
             token.role = store::DeviceRole::headquarters;
         } else {
             const auto site = repository_.find_site(site_ods);

@@ -129,6 +129,10 @@ TEST_CASE_METHOD(EnrolmentFixture, "an admin code for something that is not ther
         require_error(ErrorCode::invalid_argument,
                       [&] { (void)service().create_admin_code("AB12", "", "Care Support Ltd"); }),
         Catch::Contains("partner only"));
+    // A single-site provider has no headquarters: its device belongs to its site.
+    CHECK_THAT(require_error(ErrorCode::invalid_argument,
+                             [&] { (void)service().create_admin_code("VC9D8", "", ""); }),
+               Catch::Contains("has no headquarters"));
     CHECK(repo().list_devices().empty());
 }
 
