@@ -298,25 +298,4 @@ bool BackgroundProcess::wait_for_output(std::string_view needle,
     return false;
 }
 
-TempDir::TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    const auto base = std::filesystem::temp_directory_path();
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        auto candidate = base / ("dspt-test-" + std::to_string(::getpid()) + "-" +
-                                 std::to_string(counter++) + "-" + std::to_string(rd() % 100000));
-        std::error_code ec;
-        if (std::filesystem::create_directory(candidate, ec)) {
-            path_ = std::move(candidate);
-            return;
-        }
-    }
-    throw std::runtime_error("cannot create a temporary directory");
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
-
 }  // namespace dspt::test

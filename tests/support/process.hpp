@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace dspt::test {
 
 struct ProcessResult {
@@ -68,21 +70,6 @@ class BackgroundProcess {
     std::string out_;
     std::string err_;
     int status_ = -1;
-};
-
-// A fresh directory under the system temporary directory, removed with its
-// contents when the object goes out of scope.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const noexcept { return path_; }
-
-  private:
-    std::filesystem::path path_;
 };
 
 }  // namespace dspt::test

@@ -26,6 +26,7 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/standards/bundled.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace Catch {
 template <>
@@ -46,30 +47,7 @@ inline constexpr std::string_view kTextItem = "1.1.1";      // text
 inline constexpr std::string_view kDocumentItem = "1.1.2";  // document
 inline constexpr std::string_view kConfirmItem = "1.1.6";   // confirm
 
-// A fresh directory under the system temp directory, removed with its contents.
-class TempDir {
-  public:
-    TempDir() {
-        std::random_device random;
-        do {
-            path_ = fs::temp_directory_path() /
-                    ("dspt-store-test-" + std::to_string(random()) + std::to_string(random()));
-        } while (!fs::create_directory(path_));
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::permissions(path_, fs::perms::owner_all, ignored);
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const noexcept { return path_; }
-    fs::path file(std::string_view name) const { return path_ / name; }
-
-  private:
-    fs::path path_;
-};
+using TempDir = dspt::test::TempDir;
 
 // The dspt::Error that fn throws, or nothing if it throws none.
 template <typename Fn>

@@ -190,10 +190,9 @@ TEST_CASE("decode refuses values outside their type", "[unit][protocol]") {
     // A role number that is not a role.
     for (const char role : {'\x00', '\x04', '\xFF'}) {
         const std::string invite =
-            envelope(MessageType::invite_request, payload_start() + string_field("") +
-                                                      std::string(1, role) + string_field("") +
-                                                      string_field("") +
-                                                      string_field("") + little_endian(0, 8));
+            envelope(MessageType::invite_request,
+                     payload_start() + string_field("") + std::string(1, role) + string_field("") +
+                         string_field("") + string_field("") + little_endian(0, 8));
         require_error(ErrorCode::protocol,
                       {"malformed InviteRequest payload", "unknown role value"},
                       [&] { (void)decode<InviteRequest>(invite); });

@@ -43,27 +43,6 @@ std::string inflate_raw(const std::string& compressed, std::size_t expected_size
 
 }  // namespace
 
-TempDir::TempDir() {
-    std::random_device device;
-    path_ = std::filesystem::temp_directory_path() /
-            ("dspt-report-test-" + std::to_string(device()) + std::to_string(device()));
-    std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
-
-std::vector<std::string> TempDir::entries() const {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-        names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 std::map<std::string, std::string> unzip(const std::string& archive) {
     // The end-of-central-directory record is the last thing in the file, followed
     // only by a comment of up to 64 KiB.

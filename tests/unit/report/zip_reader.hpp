@@ -7,25 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace dspt::report::testing {
 
-// A fresh empty directory under the system temp directory, removed with
-// everything in it on destruction.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const noexcept { return path_; }
-
-    // The names of the entries in the directory, sorted.
-    std::vector<std::string> entries() const;
-
-  private:
-    std::filesystem::path path_;
-};
+using TempDir = dspt::test::TempDir;
 
 // Every entry of a zip archive, by name, decompressed. Reads the central
 // directory (so it does not depend on sizes in the local headers) and supports

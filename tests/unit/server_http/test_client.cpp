@@ -225,19 +225,6 @@ bool can_connect(std::uint16_t port) {
     return !ec;
 }
 
-TempDir::TempDir() {
-    std::random_device random;
-    do {
-        path_ = std::filesystem::temp_directory_path() /
-                ("dspt-http-test-" + std::to_string(random()) + std::to_string(random()));
-    } while (!std::filesystem::create_directory(path_));
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
-
 const TlsFiles& self_signed_certificate() {
     static const TempDir dir;
     static const TlsFiles files = [] {

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "server/http/request.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dspt::test::http {
 
@@ -73,19 +74,7 @@ class TestClient {
 // True when a TCP connection to 127.0.0.1:port is accepted.
 bool can_connect(std::uint16_t port);
 
-// A fresh directory under the system temp directory, removed with its contents.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::filesystem::path file(std::string_view name) const { return path_ / name; }
-
-  private:
-    std::filesystem::path path_;
-};
+using TempDir = dspt::test::TempDir;
 
 struct TlsFiles {
     std::filesystem::path cert;

@@ -18,6 +18,7 @@
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dspt::server::store::test {
 
@@ -26,29 +27,7 @@ namespace fs = std::filesystem;
 // A fixed time, so expected values are exact.
 inline constexpr std::int64_t kT0 = 1'760'000'000'000;  // October 2025, in Unix ms
 
-// A fresh directory under the system temp directory, removed with its contents.
-class TempDir {
-  public:
-    TempDir() {
-        std::random_device random;
-        do {
-            path_ =
-                fs::temp_directory_path() /
-                ("dspt-server-store-test-" + std::to_string(random()) + std::to_string(random()));
-        } while (!fs::create_directory(path_));
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const noexcept { return path_; }
-
-  private:
-    fs::path path_;
-};
+using TempDir = dspt::test::TempDir;
 
 // Checks that fn throws a dspt::Error with `code`; returns its message.
 template <typename Fn>

@@ -12,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using dspt::ErrorCode;
 using dspt::sqlite::Database;
@@ -21,28 +22,7 @@ using dspt::sqlite::Statement;
 
 namespace {
 
-// A fresh directory under the system temp directory, removed with its contents.
-class TempDir {
-  public:
-    TempDir() {
-        std::random_device random;
-        do {
-            path_ = std::filesystem::temp_directory_path() /
-                    ("dspt-sqlite-test-" + std::to_string(random()) + std::to_string(random()));
-        } while (!std::filesystem::create_directory(path_));
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::filesystem::path file(std::string_view name) const { return path_ / name; }
-
-  private:
-    std::filesystem::path path_;
-};
+using TempDir = dspt::test::TempDir;
 
 // The dspt::Error that fn throws, or nothing if it throws none.
 template <typename Fn>
