@@ -2,9 +2,10 @@
 // The real dspt-server on 127.0.0.1 with an ephemeral port and a temporary data
 // directory, and the admin commands run against that directory.
 
+#include <cctype>
 #include <chrono>
 #include <memory>
-#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,11 +72,18 @@ class ServerProcess {
         const bool up = process_->wait_for_output("listening on", std::chrono::seconds(30));
         INFO("server stderr: " << process_->err());
         REQUIRE(up);
-        std::smatch match;
+        // "dspt-server listening on http://127.0.0.1:PORT (data ...)"
         const std::string out = process_->out();
-        REQUIRE(std::regex_search(out, match, std::regex(R"((https?)://127\.0\.0\.1:(\d+))")));
-        port_ = static_cast<std::uint16_t>(std::stoi(match[2].str()));
-        url_ = match[1].str() + "://127.0.0.1:" + match[2].str();
+        const auto at = out.find("://127.0.0.1:");
+        REQUIRE(at != std::string::npos);
+        const auto scheme_start = out.rfind(' ', at) + 1;
+        const auto digits_start = at + std::string_view("://127.0.0.1:").size();
+        const auto digits_end = out.find_first_not_of("0123456789", digits_start);
+        REQUIRE(digits_end > digits_start);
+        port_ = static_cast<std::uint16_t>(
+            std::stoi(out.substr(digits_start, digits_end - digits_start)));
+        url_ = out.substr(scheme_start, digits_end - scheme_start);
+        REQUIRE((url_.starts_with("http://") || url_.starts_with("https://")));
     }
 
     TempDir data_;
@@ -97,10 +105,32 @@ inline void enrol(const ClientHome& home, const ServerProcess& server, const std
 
 // The recovery code printed by the organisation's first `dspt enrol`.
 inline std::string recovery_code_from(const std::string& enrol_output) {
-    std::smatch match;
-    REQUIRE(std::regex_search(enrol_output, match,
-                              std::regex(R"(\b([0-9a-f]{16}-[A-Za-z0-9_-]{22})\b)")));
-    return match[1].str();
+    // <16 lower-hex>-<22 base64url>, alone on its line.
+    const auto is_code = [](std::string_view word) {
+        if (word.size() != 39 || word[16] != '-') {
+            return false;
+        }
+        for (std::size_t i = 0; i < word.size(); ++i) {
+            const char c = word[i];
+            const bool ok = i < 16
+                                ? std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(c)
+                                : i == 16 || std::isalnum(static_cast<unsigned char>(c)) ||
+                                      c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    };
+    std::istringstream words(enrol_output);
+    std::string word;
+    while (words >> word) {
+        if (is_code(word)) {
+            return word;
+        }
+    }
+    FAIL("no recovery code in: " << enrol_output);
+    return {};
 }
 
 }  // namespace dspt::test
