@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "protocol/detail/bounded_input_archive.hpp"
+#include "protocol/message_list.hpp"
 #include "protocol/version.hpp"
 
 namespace dspt::protocol {
@@ -152,11 +153,14 @@ DSPT_PROTOCOL_INSTANTIATE(OrganisationView)
 DSPT_PROTOCOL_INSTANTIATE(GrantRequest)
 DSPT_PROTOCOL_INSTANTIATE(GrantView)
 DSPT_PROTOCOL_INSTANTIATE(GrantList)
+DSPT_PROTOCOL_INSTANTIATE(PushRequest)
+DSPT_PROTOCOL_INSTANTIATE(PushResponse)
+DSPT_PROTOCOL_INSTANTIATE(PullResponse)
 
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 11,
+static_assert(std::tuple_size_v<AllMessages> == 14,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

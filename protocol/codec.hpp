@@ -33,7 +33,7 @@
 // encode(decode<T>(bytes)) == bytes for every bytes that decode<T> accepts.
 //
 // encode and decode are instantiated in codec.cpp for every type in
-// AllMessages (messages.hpp); another type fails to link.
+// AllMessages (message_list.hpp); another type fails to link.
 //
 // Thread safety: stateless; call from any thread.
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "protocol/sync_messages.hpp"
 
 namespace dspt::protocol {
 
@@ -52,6 +53,26 @@ std::string_view to_string(MessageType type) noexcept {
             return GrantView::kName;
         case MessageType::grant_list:
             return GrantList::kName;
+        case MessageType::push_request:
+            return PushRequest::kName;
+        case MessageType::push_response:
+            return PushResponse::kName;
+        case MessageType::pull_response:
+            return PullResponse::kName;
+    }
+    return "";
+}
+
+std::string_view to_string(PushOutcome outcome) noexcept {
+    switch (outcome) {
+        case PushOutcome::accepted:
+            return "accepted";
+        case PushOutcome::duplicate:
+            return "duplicate";
+        case PushOutcome::unchanged:
+            return "unchanged";
+        case PushOutcome::conflict:
+            return "conflict";
     }
     return "";
 }
@@ -64,6 +85,14 @@ void check_class_version(std::string_view type, std::uint32_t version, std::uint
                                       " is not supported; this build reads 1 to " +
                                       std::to_string(current));
     }
+}
+
+PushOutcome outcome_from_wire(std::uint8_t raw) {
+    const auto outcome = static_cast<PushOutcome>(raw);
+    if (to_string(outcome).empty()) {
+        fail(ErrorCode::protocol, "unknown push outcome value " + std::to_string(raw));
+    }
+    return outcome;
 }
 
 Role role_from_wire(std::uint8_t raw) {

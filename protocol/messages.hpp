@@ -71,6 +71,9 @@ enum class MessageType : std::uint16_t {
     grant_request = 0x0301,
     grant_view = 0x0302,
     grant_list = 0x0303,
+    push_request = 0x0401,
+    push_response = 0x0402,
+    pull_response = 0x0403,
 };
 
 // The struct name of a message type ("EnrolRequest"), or "" for a value this
@@ -340,12 +343,6 @@ struct GrantList {
         ar(grants);
     }
 };
-
-// Every message type, for code that must handle each one (the codec's explicit
-// instantiations, tests, the fuzzer). A new message is added here too.
-using AllMessages =
-    std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, KeyEnvelope,
-               SiteInfo, OrganisationView, GrantRequest, GrantView, GrantList>;
 
 }  // namespace dspt::protocol
 

@@ -13,6 +13,7 @@
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/store/repository.hpp"
+#include "server/sync/sync_service.hpp"
 
 namespace dspt::server {
 
@@ -24,13 +25,15 @@ struct Context {
           clock(std::move(now)),
           authenticator(*repository, auth_config, clock),
           policy(*repository),
-          enrolment(*repository, policy, clock) {}
+          enrolment(*repository, policy, clock),
+          sync(*repository, policy) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
     auth::Authenticator authenticator;
     auth::AccessPolicy policy;
     auth::EnrolmentService enrolment;
+    sync::SyncService sync;
 };
 
 }  // namespace dspt::server

@@ -1,10 +1,13 @@
 #include "server/api/router.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <string_view>
 #include <vector>
 
 #include "protocol/codec.hpp"
+#include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 
 namespace dspt::server::api {
@@ -41,6 +44,22 @@ std::vector<std::string> split_path(std::string_view path) {
         start = end + 1;
     }
     return parts;
+}
+
+// The `since` of "since=<cursor>"; 0 when absent.
+std::int64_t cursor_of(std::string_view query) {
+    if (query.empty()) {
+        return 0;
+    }
+    constexpr std::string_view kSince = "since=";
+    std::int64_t cursor = 0;
+    const auto digits = query.substr(std::min(query.size(), kSince.size()));
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cursor);
+    if (!query.starts_with(kSince) || digits.empty() || ec != std::errc{} ||
+        end != digits.data() + digits.size() || cursor < 0) {
+        fail(ErrorCode::invalid_argument, "the query must be since=<cursor>, a whole number");
+    }
+    return cursor;
 }
 
 http::Response binary(std::string body, int status = 200) {
@@ -186,6 +205,17 @@ http::Response route(Context& context, const http::Request& request, http::Respo
                 return binary(protocol::encode(to_view(revoked)));
             }
         }
+    }
+    if (area == "sync" && parts.size() == 3 && parts[2] == "push" && method == "POST") {
+        meta.route = "POST /v1/sync/push";
+        const auto device = call.device();
+        return binary(
+            protocol::encode(context.sync.push(device, call.body<protocol::PushRequest>())));
+    }
+    if (area == "sync" && parts.size() == 3 && parts[2] == "pull" && method == "GET") {
+        meta.route = "GET /v1/sync/pull";
+        const auto device = call.device();
+        return binary(protocol::encode(context.sync.pull(device, cursor_of(request.query))));
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

@@ -13,6 +13,8 @@
 //   POST   /v1/orgs/<ods>/grants            GrantRequest -> GrantView
 //   DELETE /v1/orgs/<ods>/grants/<partner>  -> GrantView
 //   GET    /v1/sites/<ods>                  -> SiteInfo
+//   POST   /v1/sync/push                    PushRequest -> PushResponse
+//   GET    /v1/sync/pull?since=<cursor>     -> PullResponse
 //
 // Every error becomes a JSON answer through api::error_response.
 //

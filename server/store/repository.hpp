@@ -36,12 +36,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/crypto/bytes.hpp"
 #include "common/date.hpp"
 #include "server/store/model.hpp"
+#include "server/store/sync_model.hpp"
 
 namespace dspt::server::store {
 
@@ -218,6 +220,25 @@ class Repository {
     // not positive.
     virtual bool remember_nonce(std::string_view device_id, std::string_view nonce,
                                 std::int64_t at_ms, std::int64_t window_ms) = 0;
+
+    // ---- Sync ------------------------------------------------------------------------
+
+    // Applies a batch of changes pushed by `device_id` for its organisation, all or
+    // nothing, in order, and returns one result per change (register_merge.hpp):
+    // a (replica, seq) applied before gets its first version again as a duplicate.
+    // Throws forbidden when a replica is already bound to another device;
+    // invalid_argument when a replica's seqs skip one (they must be contiguous);
+    // not_found for an unknown organisation. Which scopes and keys the device may
+    // write is the caller's to check.
+    virtual std::vector<ChangeResult> apply_changes(std::string_view organisation_ods,
+                                                    std::string_view device_id,
+                                                    const std::vector<Change>& changes) = 0;
+
+    // The registers of the organisation in `scopes` whose version is above `since`,
+    // in version order, at most `limit`, read from one snapshot.
+    virtual RegisterPage registers_since(std::string_view organisation_ods,
+                                         const std::vector<std::string>& scopes, std::int64_t since,
+                                         std::size_t limit) const = 0;
 
   protected:
     Repository() = default;

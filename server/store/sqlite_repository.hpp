@@ -41,7 +41,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 2;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -116,6 +116,13 @@ class SqliteRepository final : public Repository {
     // Replay protection.
     bool remember_nonce(std::string_view device_id, std::string_view nonce, std::int64_t at_ms,
                         std::int64_t window_ms) override;
+
+    std::vector<ChangeResult> apply_changes(std::string_view organisation_ods,
+                                            std::string_view device_id,
+                                            const std::vector<Change>& changes) override;
+    RegisterPage registers_since(std::string_view organisation_ods,
+                                 const std::vector<std::string>& scopes, std::int64_t since,
+                                 std::size_t limit) const override;
 
   private:
     // Defined in sqlite_connections.hpp, which only this class's .cpp files include.

@@ -100,8 +100,61 @@ void create_version_1(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 1> kSteps{{
+void create_version_2(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Each organisation's change sequence: every accepted value takes the next number.
+        CREATE TABLE organisation_versions (
+            organisation_ods TEXT PRIMARY KEY REFERENCES organisations(ods),
+            last_version     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- A register and its latest version; pull pages through them by version.
+        CREATE TABLE registers (
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            scope            TEXT NOT NULL,  -- a site ODS code, or '' organisation-wide
+            register_key     TEXT NOT NULL,
+            version          INTEGER NOT NULL,
+            PRIMARY KEY (organisation_ods, scope, register_key)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX registers_by_version ON registers(organisation_ods, version);
+
+        -- A register's live values: one when settled, every sibling while in conflict.
+        CREATE TABLE register_values (
+            organisation_ods TEXT NOT NULL,
+            scope            TEXT NOT NULL,
+            register_key     TEXT NOT NULL,
+            version          INTEGER NOT NULL,
+            replica_id       TEXT NOT NULL,
+            seq              INTEGER NOT NULL,
+            hlc              INTEGER NOT NULL,
+            base_version     INTEGER NOT NULL,
+            payload          TEXT NOT NULL,
+            author           TEXT NOT NULL,
+            PRIMARY KEY (organisation_ods, scope, register_key, version)
+        ) WITHOUT ROWID;
+
+        -- Which device writes as each replica, and how far its changes are applied.
+        CREATE TABLE replicas (
+            replica_id       TEXT PRIMARY KEY,
+            device_id        TEXT NOT NULL REFERENCES devices(id),
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            high_water       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- The result of every applied change, answered again to a retry.
+        CREATE TABLE applied_changes (
+            replica_id TEXT NOT NULL,
+            seq        INTEGER NOT NULL,
+            outcome    INTEGER NOT NULL,
+            version    INTEGER NOT NULL,
+            PRIMARY KEY (replica_id, seq)
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 2> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
+    {2, "create the sync state: registers, values, replicas", create_version_2},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -18,7 +18,7 @@
 
 #include "common/error.hpp"
 #include "protocol/codec.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/message_list.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "protocol/codec.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/message_list.hpp"
 
 namespace dp = dspt::protocol;
 
@@ -30,7 +30,8 @@ auto seeds() {
         dp::EnrolResponse{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", dp::Role::branch, "AB1",
                           "Acme Care Ltd", "AB1-01", "Acme House", "", true, bytes(72)},
         dp::Identity{"device-7", dp::Role::partner, "", "", "Support Partners CIC"},
-        dp::InviteRequest{"0123456789abcdef", dp::Role::headquarters, "AB1-01", bytes(32), bytes(72), 1718000000123},
+        dp::InviteRequest{"0123456789abcdef", dp::Role::headquarters, "AB1-01", bytes(32),
+                          bytes(72), 1718000000123},
         dp::InviteResponse{"0011223344556677", 1718000000123}, dp::KeyEnvelope{bytes(72)},
         dp::SiteInfo{"AB1-02", "1-000000002", "Acme Lodge"},
         dp::OrganisationView{"AB1",
@@ -39,7 +40,18 @@ auto seeds() {
                              {{"AB1-01", "1-000000001", "Acme House"}, {"AB1-02", "", "Lodge"}}},
         dp::GrantRequest{"Support Partners CIC"},
         dp::GrantView{"AB1", "Support Partners CIC", 1718000000000, 0},
-        dp::GrantList{{{"AB1", "P1", 1, 0}, {"AB1", "P2", 2, 3}}});
+        dp::GrantList{{{"AB1", "P1", 1, 0}, {"AB1", "P2", 2, 3}}},
+        dp::PushRequest{{{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 1, 0x0123456789ab0001, "AB1-01",
+                          "answer/1.1.1", 0, R"({"value":"ZA123456"})", "Registered manager"}}},
+        dp::PushResponse{{{1, dp::PushOutcome::accepted, 41}, {2, dp::PushOutcome::conflict, 42}}},
+        dp::PullResponse{{{"AB1-01",
+                           "answer/2.1.1",
+                           42,
+                           {42, "replica-b", 3, 2, R"({"value":"no"})", "B"},
+                           {{41, "replica-a", 7, 1, R"({"value":"yes"})", "A"},
+                            {42, "replica-b", 3, 2, R"({"value":"no"})", "B"}}}},
+                         43,
+                         false});
 }
 
 }  // namespace

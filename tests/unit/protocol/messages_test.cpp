@@ -12,6 +12,7 @@
 #include "common/crypto/encoding.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/limits.hpp"
+#include "protocol/message_list.hpp"
 #include "protocol/version.hpp"
 #include "tests/unit/protocol/protocol_test_support.hpp"
 
@@ -120,4 +121,6 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
     REQUIRE(static_cast<int>(MessageType::organisation_view) == 0x0203);
     REQUIRE(static_cast<int>(MessageType::grant_request) == 0x0301);
     REQUIRE(static_cast<int>(MessageType::grant_list) == 0x0303);
+    REQUIRE(static_cast<int>(MessageType::push_request) == 0x0401);
+    REQUIRE(static_cast<int>(MessageType::pull_response) == 0x0403);
 }

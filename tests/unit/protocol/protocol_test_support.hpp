@@ -11,7 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/message_list.hpp"
 
 namespace dspt::protocol::test {
 
@@ -107,6 +107,30 @@ inline GrantList sample<GrantList>() {
     return {{{"AB1", "P1", 1, 0},
              {"AB1", "P2", std::numeric_limits<std::int64_t>::min(),
               std::numeric_limits<std::int64_t>::max()}}};
+}
+
+template <>
+inline PushRequest sample<PushRequest>() {
+    return {{{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 1, 0x0123456789ab0001, "AB1-01",
+              "answer/1.1.1", 0, R"({"value":"ZA123456"})", "Registered manager"},
+             {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 2, std::numeric_limits<std::uint64_t>::max(),
+              "", "plan/3.2.1", std::numeric_limits<std::int64_t>::max(), "", ""}}};
+}
+template <>
+inline PushResponse sample<PushResponse>() {
+    return {{{1, PushOutcome::accepted, 41},
+             {2, PushOutcome::duplicate, 40},
+             {3, PushOutcome::unchanged, 40},
+             {4, PushOutcome::conflict, 42}}};
+}
+template <>
+inline PullResponse sample<PullResponse>() {
+    const RegisterValue ours{41, "replica-a", 7, 0x0123456789ab0001, R"({"value":"yes"})", "A"};
+    const RegisterValue theirs{42, "replica-b", 3, 0x0123456789ab0002, R"({"value":"no"})", "B"};
+    return {{{"AB1-01", "answer/2.1.1", 42, theirs, {ours, theirs}},
+             {"", "answer/1.1.1", 43, ours, {}}},
+            43,
+            true};
 }
 
 }  // namespace dspt::protocol::test

@@ -1,0 +1,16 @@
+#pragma once
+// Every message type, for code that must handle each one (the codec's explicit
+// instantiations, tests, the fuzzer). A new message is added here too.
+
+#include <tuple>
+
+#include "protocol/messages.hpp"
+#include "protocol/sync_messages.hpp"
+
+namespace dspt::protocol {
+
+using AllMessages = std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse,
+                               KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
+                               GrantList, PushRequest, PushResponse, PullResponse>;
+
+}  // namespace dspt::protocol

@@ -1,0 +1,205 @@
+#pragma once
+// The sync messages (ARCHITECTURE.md section 4): a device pushes its outbox
+// entries and pulls the registers it may read.
+//
+// A register is one value that syncs and conflicts: "answer/<item>",
+// "plan/<item>", "evidence/<uuid>", "profile/<field>". It lives in a scope:
+// a site's ODS code for a site's own assessment, or "" for the organisation-wide
+// answers a headquarters device writes for every site.
+//
+// Payloads are the register's value as JSON text, which the server validates
+// and evaluates (publishing needs the answers), but never evidence content:
+// an evidence register carries only its metadata and the file key wrapped by
+// the organisation key.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cereal/cereal.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include "protocol/messages.hpp"
+
+namespace dspt::protocol {
+
+// One outbox entry as pushed.
+struct ChangeEntry {
+    static constexpr std::string_view kName = "ChangeEntry";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string replica_id;         // the writing store's id (a UUID)
+    std::int64_t seq = 0;           // contiguous per replica, from 1
+    std::uint64_t hlc = 0;          // hybrid logical time (48-bit ms << 16 | counter)
+    std::string scope;              // a site ODS code, or "" for organisation-wide
+    std::string register_key;       // "answer/1.1.1"
+    std::int64_t base_version = 0;  // the server version the change was made on; 0 = new
+    std::string payload;            // the new value, JSON text; {"deleted":true} removes
+    std::string author;             // who made the change, for people to read
+
+    bool operator==(const ChangeEntry&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(replica_id, seq, hlc, scope, register_key, base_version, payload, author);
+    }
+};
+
+// POST /v1/sync/push: the oldest unacknowledged entries, in seq order.
+struct PushRequest {
+    static constexpr MessageType kType = MessageType::push_request;
+    static constexpr std::string_view kName = "PushRequest";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::vector<ChangeEntry> entries;
+
+    bool operator==(const PushRequest&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(entries);
+    }
+};
+
+// What the server did with one entry.
+enum class PushOutcome : std::uint8_t {
+    accepted = 1,   // applied; the register is at `version`
+    duplicate = 2,  // applied before (a retry): the first result again
+    unchanged = 3,  // the register already held this value
+    conflict = 4,   // kept as a sibling of a concurrent value; the register is flagged
+};
+
+[[nodiscard]] std::string_view to_string(PushOutcome outcome) noexcept;
+
+namespace detail {
+
+[[nodiscard]] PushOutcome outcome_from_wire(std::uint8_t raw);
+
+// A PushOutcome on the wire: one byte, refused when it names no outcome.
+struct OutcomeField {
+    PushOutcome& outcome;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        ar(static_cast<std::uint8_t>(outcome));
+    }
+    template <class Archive>
+    void load(Archive& ar) {
+        std::uint8_t raw = 0;
+        ar(raw);
+        outcome = outcome_from_wire(raw);
+    }
+};
+
+}  // namespace detail
+
+struct PushResult {
+    static constexpr std::string_view kName = "PushResult";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::int64_t seq = 0;
+    PushOutcome outcome = PushOutcome::accepted;
+    std::int64_t version = 0;  // the register's version after the entry
+
+    bool operator==(const PushResult&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version_number) {
+        detail::check_class_version(kName, version_number, kVersion);
+        ar(seq, detail::OutcomeField{outcome}, version);
+    }
+};
+
+// The answer to a push: one result per entry, in the same order.
+struct PushResponse {
+    static constexpr MessageType kType = MessageType::push_response;
+    static constexpr std::string_view kName = "PushResponse";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::vector<PushResult> results;
+
+    bool operator==(const PushResponse&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(results);
+    }
+};
+
+// One value of a register: the shown one, or one of a conflict's siblings.
+struct RegisterValue {
+    static constexpr std::string_view kName = "RegisterValue";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::int64_t version = 0;  // the server version that value got
+    std::string replica_id;
+    std::int64_t seq = 0;
+    std::uint64_t hlc = 0;
+    std::string payload;
+    std::string author;
+
+    bool operator==(const RegisterValue&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version_number) {
+        detail::check_class_version(kName, version_number, kVersion);
+        ar(version, replica_id, seq, hlc, payload, author);
+    }
+};
+
+// A register as it stands on the server.
+struct RegisterState {
+    static constexpr std::string_view kName = "RegisterState";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string scope;
+    std::string register_key;
+    std::int64_t version = 0;             // the latest version; a change based on it resolves
+    RegisterValue shown;                  // the greatest (hlc, replica_id) of the siblings
+    std::vector<RegisterValue> siblings;  // every concurrent value; empty unless conflicted
+
+    bool conflicted() const noexcept { return !siblings.empty(); }
+
+    bool operator==(const RegisterState&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version_number) {
+        detail::check_class_version(kName, version_number, kVersion);
+        ar(scope, register_key, version, shown, siblings);
+    }
+};
+
+// GET /v1/sync/pull?since=<cursor>: the registers changed after the cursor
+// that this device may read, in version order, a bounded page at a time.
+struct PullResponse {
+    static constexpr MessageType kType = MessageType::pull_response;
+    static constexpr std::string_view kName = "PullResponse";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::vector<RegisterState> registers;
+    std::int64_t next_cursor = 0;  // pass as `since` next time
+    bool more = false;             // another page waits
+
+    bool operator==(const PullResponse&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(registers, next_cursor, more);
+    }
+};
+
+}  // namespace dspt::protocol
+
+CEREAL_CLASS_VERSION(dspt::protocol::ChangeEntry, dspt::protocol::ChangeEntry::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::PushRequest, dspt::protocol::PushRequest::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::PushResult, dspt::protocol::PushResult::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::PushResponse, dspt::protocol::PushResponse::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::RegisterValue, dspt::protocol::RegisterValue::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::RegisterState, dspt::protocol::RegisterState::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::PullResponse, dspt::protocol::PullResponse::kVersion)

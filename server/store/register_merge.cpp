@@ -1,0 +1,34 @@
+#include "server/store/register_merge.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "common/error.hpp"
+
+namespace dspt::server::store {
+
+const RegisterValue& Register::shown() const {
+    if (values.empty()) {
+        fail(ErrorCode::internal, "register " + register_key + " has no value");
+    }
+    return *std::max_element(values.begin(), values.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.hlc, a.replica_id) < std::tie(b.hlc, b.replica_id);
+    });
+}
+
+MergeDecision decide_merge(const std::optional<Register>& current, const Change& change) {
+    if (!current || current->values.empty() || change.base_version == current->version) {
+        return MergeDecision::replace;
+    }
+    const auto& shown = current->shown();
+    if (!current->conflicted() && shown.replica_id == change.replica_id && shown.seq < change.seq &&
+        shown.base_version == change.base_version) {
+        return MergeDecision::replace;
+    }
+    if (shown.payload == change.payload) {
+        return MergeDecision::unchanged;
+    }
+    return MergeDecision::add_sibling;
+}
+
+}  // namespace dspt::server::store

@@ -1,0 +1,80 @@
+#pragma once
+// The server's sync state as plain values (ARCHITECTURE.md section 4): the
+// registers of each organisation, their values, and what each replica pushed.
+//
+// A register lives in a scope: a site's ODS code, or "" for the answers a
+// headquarters device writes for the whole organisation. Every accepted value
+// takes the next number of its organisation's change sequence: that number is
+// the register's version and the cursor that pull pages by.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dspt::server::store {
+
+// One change as a replica pushed it.
+struct Change {
+    std::string replica_id;
+    std::int64_t seq = 0;   // contiguous per replica, from 1
+    std::uint64_t hlc = 0;  // hybrid logical time, raw
+    std::string scope;
+    std::string register_key;
+    std::int64_t base_version = 0;
+    std::string payload;  // JSON text
+    std::string author;
+
+    bool operator==(const Change&) const = default;
+};
+
+enum class ChangeOutcome : std::uint8_t {
+    accepted = 1,
+    duplicate = 2,
+    unchanged = 3,
+    conflict = 4,
+};
+
+struct ChangeResult {
+    std::int64_t seq = 0;
+    ChangeOutcome outcome = ChangeOutcome::accepted;
+    std::int64_t version = 0;  // the register's version after the change
+
+    bool operator==(const ChangeResult&) const = default;
+};
+
+// A value a register holds: the one shown, or a sibling of a conflict.
+struct RegisterValue {
+    std::int64_t version = 0;
+    std::string replica_id;
+    std::int64_t seq = 0;
+    std::uint64_t hlc = 0;
+    std::int64_t base_version = 0;  // what its writer had seen
+    std::string payload;
+    std::string author;
+
+    bool operator==(const RegisterValue&) const = default;
+};
+
+// A register as stored: every live value, oldest version first. One value
+// when settled; several while in conflict.
+struct Register {
+    std::string scope;
+    std::string register_key;
+    std::int64_t version = 0;  // the latest version of any of its values
+    std::vector<RegisterValue> values;
+
+    bool conflicted() const noexcept { return values.size() > 1; }
+    // The value every replica shows: the greatest (hlc, replica_id).
+    const RegisterValue& shown() const;
+
+    bool operator==(const Register&) const = default;
+};
+
+// A page of registers changed after a cursor, in version order.
+struct RegisterPage {
+    std::vector<Register> registers;
+    std::int64_t next_cursor = 0;
+    bool more = false;
+};
+
+}  // namespace dspt::server::store

@@ -1,0 +1,147 @@
+#include "server/sync/sync_service.hpp"
+
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace dspt::server::sync {
+
+namespace {
+
+constexpr std::string_view kRegisterKinds[] = {"answer/", "plan/", "evidence/", "profile/"};
+
+void require_partner_free(const store::Device& device) {
+    if (device.role == store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden, "a partner device reads progress only and does not sync");
+    }
+}
+
+bool is_printable_token(std::string_view text) {
+    for (const char c : text) {
+        if (c <= ' ' || c == '\x7f') {
+            return false;
+        }
+    }
+    return !text.empty();
+}
+
+void check_entry(const protocol::ChangeEntry& entry) {
+    const auto where = "change " + std::to_string(entry.seq) + " of replica " +
+                       (entry.replica_id.size() <= 64 ? entry.replica_id : "?");
+    if (entry.replica_id.size() > 64 || !is_printable_token(entry.replica_id)) {
+        fail(ErrorCode::invalid_argument, "a replica id is 1 to 64 printable characters");
+    }
+    if (entry.seq < 1) {
+        fail(ErrorCode::invalid_argument, where + ": seq starts at 1");
+    }
+    if (entry.base_version < 0) {
+        fail(ErrorCode::invalid_argument, where + ": base_version is negative");
+    }
+    bool known_kind = false;
+    for (const auto kind : kRegisterKinds) {
+        known_kind = known_kind || (entry.register_key.starts_with(kind) &&
+                                    entry.register_key.size() > kind.size());
+    }
+    if (!known_kind || entry.register_key.size() > kMaxRegisterKeyBytes ||
+        !is_printable_token(entry.register_key)) {
+        fail(ErrorCode::invalid_argument,
+             where +
+                 ": unknown register key (expected answer/, plan/, evidence/ or profile/ "
+                 "and a name)");
+    }
+    if (entry.payload.size() > kMaxPayloadBytes) {
+        fail(ErrorCode::limit_exceeded,
+             where + ": the value is larger than " + std::to_string(kMaxPayloadBytes) + " bytes");
+    }
+    const auto value = nlohmann::json::parse(entry.payload, nullptr, false);
+    if (value.is_discarded() || !value.is_object()) {
+        fail(ErrorCode::invalid_argument, where + ": the value is not a JSON object");
+    }
+    if (entry.author.size() > kMaxAuthorBytes) {
+        fail(ErrorCode::invalid_argument, where + ": the author's name is too long");
+    }
+}
+
+protocol::RegisterValue to_protocol(const store::RegisterValue& value) {
+    return {value.version, value.replica_id, value.seq, value.hlc, value.payload, value.author};
+}
+
+}  // namespace
+
+protocol::PushResponse SyncService::push(const store::Device& device,
+                                         const protocol::PushRequest& request) {
+    require_partner_free(device);
+    if (request.entries.empty() || request.entries.size() > kMaxPushEntries) {
+        fail(ErrorCode::invalid_argument,
+             "a push carries 1 to " + std::to_string(kMaxPushEntries) + " changes");
+    }
+    std::set<std::string> writable;  // scopes checked already
+    std::vector<store::Change> changes;
+    changes.reserve(request.entries.size());
+    for (const auto& entry : request.entries) {
+        check_entry(entry);
+        if (!writable.contains(entry.scope)) {
+            if (entry.scope.empty()) {
+                if (device.role != store::DeviceRole::headquarters) {
+                    fail(ErrorCode::forbidden,
+                         "only a headquarters device writes organisation-wide answers");
+                }
+            } else {
+                const auto site = repository_.find_site(entry.scope);
+                if (!site) {
+                    fail(ErrorCode::forbidden, "this device may not change site " + entry.scope);
+                }
+                policy_.require_site(device, *site, auth::Access::write);
+            }
+            writable.insert(entry.scope);
+        }
+        changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
+                           entry.base_version, entry.payload, entry.author});
+    }
+    protocol::PushResponse response;
+    for (const auto& result :
+         repository_.apply_changes(device.organisation_ods, device.id, changes)) {
+        response.results.push_back(
+            {result.seq, static_cast<protocol::PushOutcome>(result.outcome), result.version});
+    }
+    return response;
+}
+
+protocol::PullResponse SyncService::pull(const store::Device& device, std::int64_t since,
+                                         std::size_t limit) {
+    require_partner_free(device);
+    if (since < 0) {
+        fail(ErrorCode::invalid_argument, "the pull cursor is negative");
+    }
+    std::vector<std::string> scopes{""};
+    if (device.role == store::DeviceRole::branch) {
+        scopes.push_back(device.site_ods);
+    } else {
+        for (const auto& site : repository_.sites_of(device.organisation_ods)) {
+            scopes.push_back(site.ods);
+        }
+    }
+    const auto page = repository_.registers_since(device.organisation_ods, scopes, since, limit);
+    protocol::PullResponse response;
+    response.next_cursor = page.next_cursor;
+    response.more = page.more;
+    for (const auto& reg : page.registers) {
+        protocol::RegisterState state;
+        state.scope = reg.scope;
+        state.register_key = reg.register_key;
+        state.version = reg.version;
+        state.shown = to_protocol(reg.shown());
+        if (reg.conflicted()) {
+            for (const auto& value : reg.values) {
+                state.siblings.push_back(to_protocol(value));
+            }
+        }
+        response.registers.push_back(std::move(state));
+    }
+    return response;
+}
+
+}  // namespace dspt::server::sync

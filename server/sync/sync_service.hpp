@@ -1,0 +1,45 @@
+#pragma once
+// Push and pull (ARCHITECTURE.md section 4) for authenticated devices: checks
+// that every change is one the device may write and is well formed, then lets
+// the repository apply the batch in one transaction; pages the registers a
+// device may read.
+//
+// What a device reaches: a branch device writes and reads its own site's
+// registers and reads the organisation-wide ones; a headquarters device writes
+// and reads every site of its organisation and the organisation-wide
+// registers; a partner device does not sync.
+//
+// Thread-safety: as the repository; the service holds no state of its own.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "protocol/sync_messages.hpp"
+#include "server/auth/access_policy.hpp"
+#include "server/store/model.hpp"
+#include "server/store/repository.hpp"
+
+namespace dspt::server::sync {
+
+inline constexpr std::size_t kMaxPushEntries = 1000;
+inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
+inline constexpr std::size_t kMaxRegisterKeyBytes = 200;
+inline constexpr std::size_t kMaxAuthorBytes = 200;
+inline constexpr std::size_t kPullPageRegisters = 500;
+
+class SyncService {
+  public:
+    SyncService(store::Repository& repository, const auth::AccessPolicy& policy)
+        : repository_(repository), policy_(policy) {}
+
+    protocol::PushResponse push(const store::Device& device, const protocol::PushRequest& request);
+
+    protocol::PullResponse pull(const store::Device& device, std::int64_t since,
+                                std::size_t limit = kPullPageRegisters);
+
+  private:
+    store::Repository& repository_;
+    const auth::AccessPolicy& policy_;
+};
+
+}  // namespace dspt::server::sync

@@ -1,0 +1,143 @@
+// SyncService: who may push and pull what, the checks on every change, and
+// push and pull through the router as a device would call them.
+
+#include "server/sync/sync_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "protocol/codec.hpp"
+#include "server/api/router.hpp"
+#include "tests/unit/server_auth/auth_fixture.hpp"
+
+namespace dspt::server::auth::test {
+
+namespace {
+
+protocol::ChangeEntry entry(const std::string& replica, std::int64_t seq, const std::string& scope,
+                            const std::string& key, const std::string& value,
+                            std::int64_t base = 0) {
+    return {replica, seq,  static_cast<std::uint64_t>(seq), scope,
+            key,     base, R"({"value":")" + value + "\"}", "Registered manager"};
+}
+
+std::string refusal(ErrorCode code, const std::function<void()>& fn) {
+    return require_error(code, fn);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(AuthFixture, "a branch device pushes and pulls its own site only",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto& sync = context.sync;
+    const auto pushed =
+        sync.push(branch.device, {{entry("r1", 1, "VA1B2", "answer/1.1.1", "ZA1")}});
+    REQUIRE(pushed.results.size() == 1);
+    CHECK(pushed.results[0].outcome == protocol::PushOutcome::accepted);
+
+    CHECK_THAT(refusal(ErrorCode::forbidden,
+                       [&] {
+                           (void)sync.push(branch.device,
+                                           {{entry("r1", 2, "VA1B3", "answer/1.1.1", "x")}});
+                       }),
+               Catch::Contains("VA1B3"));
+    CHECK_THAT(
+        refusal(
+            ErrorCode::forbidden,
+            [&] { (void)sync.push(branch.device, {{entry("r1", 2, "", "answer/1.1.1", "x")}}); }),
+        Catch::Contains("headquarters"));
+    CHECK(refusal(ErrorCode::forbidden, [&] {
+              (void)sync.push(branch.device, {{entry("r1", 2, "VX9Y8", "answer/1.1.1", "x")}});
+          }).size() > 0);
+
+    // The sister site's work and another organisation's never reach it.
+    const auto sister = enrol_branch("VA1B3");
+    (void)sync.push(sister.device, {{entry("r2", 1, "VA1B3", "answer/2.1.1", "secret")}});
+    const auto pulled = sync.pull(branch.device, 0);
+    REQUIRE(pulled.registers.size() == 1);
+    CHECK(pulled.registers[0].scope == "VA1B2");
+    CHECK(pulled.registers[0].shown.payload == R"({"value":"ZA1"})");
+}
+
+TEST_CASE_METHOD(AuthFixture, "organisation-wide answers from headquarters reach every branch",
+                 "[unit][server_sync]") {
+    const auto hq = enrol_headquarters();
+    const auto branch = enrol_branch("VA1B2");
+    auto& sync = context.sync;
+    (void)sync.push(hq.device, {{entry("hq", 1, "", "answer/1.1.1", "ZA-ORG"),
+                                 entry("hq", 2, "VA1B3", "answer/2.1.1", "for York")}});
+    const auto pulled = sync.pull(branch.device, 0);
+    REQUIRE(pulled.registers.size() == 1);
+    CHECK(pulled.registers[0].scope.empty());
+    // Headquarters reads every scope of its organisation.
+    CHECK(sync.pull(hq.device, 0).registers.size() == 2);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_sync]") {
+    const auto partner = enrol_partner();
+    CHECK(refusal(ErrorCode::forbidden, [&] {
+              (void)context.sync.pull(partner.device, 0);
+          }).find("partner") != std::string::npos);
+    CHECK(refusal(ErrorCode::forbidden, [&] {
+              (void)context.sync.push(partner.device, {{entry("p", 1, "VA1B2", "answer/1", "x")}});
+          }).size() > 0);
+}
+
+TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is applied",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto push_one = [&](protocol::ChangeEntry bad) {
+        (void)context.sync.push(branch.device,
+                                {{entry("r1", 1, "VA1B2", "answer/1.1.1", "fine"), bad}});
+    };
+    auto bad = entry("r1", 2, "VA1B2", "answer/1.1.2", "x");
+    SECTION("an unknown kind of register") {
+        bad.register_key = "secret/1";
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("register key"));
+    }
+    SECTION("a value that is not a JSON object") {
+        bad.payload = "yes";
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("JSON object"));
+    }
+    SECTION("a value over the limit") {
+        bad.payload = R"({"value":")" + std::string(sync::kMaxPayloadBytes, 'x') + "\"}";
+        CHECK(refusal(ErrorCode::limit_exceeded, [&] { push_one(bad); }).size() > 0);
+    }
+    SECTION("a seq below 1") {
+        bad.seq = 0;
+        CHECK(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }).size() > 0);
+    }
+    SECTION("an empty push") {
+        CHECK(refusal(ErrorCode::invalid_argument, [&] {
+                  (void)context.sync.push(branch.device, {});
+              }).size() > 0);
+    }
+    CHECK(context.sync.pull(branch.device, 0).registers.empty());
+}
+
+TEST_CASE_METHOD(AuthFixture, "push and pull through the router, signed", "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    const api::Router router(context);
+    const protocol::PushRequest push{{entry("r1", 1, "VA1B2", "answer/1.1.1", "ZA1")}};
+    const auto pushed =
+        router.handle(sign(branch, "POST", "/v1/sync/push", protocol::encode(push)));
+    REQUIRE(pushed.status == 200);
+    CHECK(protocol::decode<protocol::PushResponse>(pushed.body).results.at(0).version == 1);
+    // The same batch again, say after a lost answer: the same version.
+    const auto retried =
+        router.handle(sign(branch, "POST", "/v1/sync/push", protocol::encode(push)));
+    CHECK(protocol::decode<protocol::PushResponse>(retried.body).results.at(0).outcome ==
+          protocol::PushOutcome::duplicate);
+
+    const auto pulled = router.handle(sign(branch, "GET", "/v1/sync/pull?since=0"));
+    REQUIRE(pulled.status == 200);
+    const auto page = protocol::decode<protocol::PullResponse>(pulled.body);
+    CHECK(page.registers.size() == 1);
+    CHECK(page.next_cursor == 1);
+    CHECK(router.handle(sign(branch, "GET", "/v1/sync/pull?since=abc")).status == 400);
+    CHECK(router.handle(sign(branch, "GET", "/v1/sync/pull?since=1")).status == 200);
+}
+
+}  // namespace dspt::server::auth::test
