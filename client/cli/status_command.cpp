@@ -8,6 +8,7 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"
 
 namespace dspt::client {
@@ -39,6 +40,7 @@ void run_status(CommandContext& context, bool json) {
     const auto today = Date::today();
     const auto evaluation = assessment::evaluate(store->pack(), store->assessment(), today);
     const auto pending = store->outbox().pending_count();
+    const auto conflicts = open_conflicts(*store).size();
     const auto expires = store->cyber_essentials_plus_expires();
 
     if (json) {
@@ -52,7 +54,8 @@ void run_status(CommandContext& context, bool json) {
             {"cyber_essentials_plus",
              {{"current", evaluation.cyber_essentials_plus_current},
               {"expires", expires ? nlohmann::json(expires->to_string()) : nlohmann::json()}}},
-            {"pending_changes", pending}};
+            {"pending_changes", pending},
+            {"open_conflicts", conflicts}};
         *context.out << doc.dump(2) << "\n";
         return;
     }
@@ -74,6 +77,9 @@ void run_status(CommandContext& context, bool json) {
         out << "needs Standards Met and a current Cyber Essentials Plus certificate\n";
     }
     out << "Changes waiting to sync: " << pending << "\n";
+    if (conflicts > 0) {
+        out << "Conflicts to resolve:    " << conflicts << " (dspt conflicts)\n";
+    }
 }
 
 }  // namespace

@@ -70,8 +70,19 @@ void create_version_1(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 1> kSteps{{
+void create_version_2(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Registers the server reported in conflict, with every sibling value.
+        CREATE TABLE conflicts (
+            register_key TEXT PRIMARY KEY,
+            siblings     BLOB NOT NULL     -- sealed JSON array
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 2> kSteps{{
     {1, "create the client store", create_version_1},
+    {2, "add the conflicts reported by the server", create_version_2},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

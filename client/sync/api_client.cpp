@@ -83,6 +83,16 @@ protocol::OrganisationView ApiClient::organisation(const std::string& ods) {
         call("GET", "/v1/orgs/" + encode_path_segment(ods)));
 }
 
+protocol::PushResponse ApiClient::push(const protocol::PushRequest& request) {
+    return protocol::decode<protocol::PushResponse>(
+        call("POST", "/v1/sync/push", protocol::encode(request)));
+}
+
+protocol::PullResponse ApiClient::pull(std::int64_t since) {
+    return protocol::decode<protocol::PullResponse>(
+        call("GET", "/v1/sync/pull?since=" + std::to_string(since)));
+}
+
 protocol::SiteInfo ApiClient::site(const std::string& ods) {
     return protocol::decode<protocol::SiteInfo>(
         call("GET", "/v1/sites/" + encode_path_segment(ods)));

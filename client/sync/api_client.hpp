@@ -10,6 +10,7 @@
 #include "client/sync/transport.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/sync_messages.hpp"
 
 namespace dspt::client {
 
@@ -35,6 +36,8 @@ class ApiClient {
     protocol::GrantView revoke_grant(const std::string& organisation_ods,
                                      const std::string& partner_name);
     protocol::GrantList grants(const std::string& organisation_ods);
+    protocol::PushResponse push(const protocol::PushRequest& request);
+    protocol::PullResponse pull(std::int64_t since);
 
     // Sends a request (signed when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error.

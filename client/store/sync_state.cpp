@@ -1,0 +1,168 @@
+#include "client/store/sync_state.hpp"
+
+#include "client/store/local_store.hpp"
+#include "client/store/meta_table.hpp"
+#include "common/error.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/sqlite/statement.hpp"
+#include "common/sqlite/transaction.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr std::string_view kPullCursor = "pull_cursor";
+constexpr std::string_view kAnswers = "answers";
+constexpr std::string_view kPlan = "plan_entries";
+constexpr std::string_view kConflicts = "conflicts";
+
+bool has_pending(sqlite::Database& db, const std::string& register_key) {
+    sqlite::Statement select(
+        db, "SELECT 1 FROM outbox WHERE register_key = ?1 AND acked_at IS NULL LIMIT 1");
+    select.bind(1, register_key);
+    return select.step();
+}
+
+void set_version(sqlite::Database& db, const std::string& register_key, std::int64_t version) {
+    sqlite::Statement upsert(db,
+                             "INSERT INTO register_versions(register_key, version) VALUES(?1, ?2)"
+                             " ON CONFLICT(register_key) DO UPDATE SET version ="
+                             " max(version, excluded.version)");
+    upsert.bind(1, register_key);
+    upsert.bind(2, version);
+    upsert.execute();
+}
+
+std::string text_of(const nlohmann::json& value, const char* field) {
+    const auto it = value.find(field);
+    return it != value.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void apply_answer(LocalStore& store, const std::string& item_id, const nlohmann::json& value,
+                  std::int64_t now_ms) {
+    auto& db = store.database();
+    if (value.value("deleted", false)) {
+        sqlite::Statement remove(db, "DELETE FROM answers WHERE item_id = ?1");
+        remove.bind(1, item_id);
+        remove.execute();
+        return;
+    }
+    const auto sealer = store.sealer();
+    sqlite::Statement upsert(
+        db,
+        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
+        " value = excluded.value, comment = excluded.comment,"
+        " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
+    upsert.bind(1, item_id);
+    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", text_of(value, "value"))));
+    upsert.bind(3,
+                sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", text_of(value, "comment"))));
+    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by",
+                                            text_of(value, "answered_by"))));
+    upsert.bind(5, now_ms);
+    upsert.execute();
+}
+
+void apply_plan(LocalStore& store, const std::string& item_id, const nlohmann::json& value,
+                std::int64_t now_ms) {
+    auto& db = store.database();
+    if (value.value("deleted", false)) {
+        sqlite::Statement remove(db, "DELETE FROM plan_entries WHERE item_id = ?1");
+        remove.bind(1, item_id);
+        remove.execute();
+        return;
+    }
+    sqlite::Statement upsert(db,
+                             "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2,"
+                             " ?3) ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
+                             " updated_at = excluded.updated_at");
+    upsert.bind(1, item_id);
+    upsert.bind(2, sqlite::Blob(store.sealer().seal(kPlan, item_id, "entry", value.dump())));
+    upsert.bind(3, now_ms);
+    upsert.execute();
+}
+
+void record_conflict(LocalStore& store, const PulledRegister& reg) {
+    auto& db = store.database();
+    if (reg.siblings.empty()) {
+        sqlite::Statement remove(db, "DELETE FROM conflicts WHERE register_key = ?1");
+        remove.bind(1, reg.register_key);
+        remove.execute();
+        return;
+    }
+    sqlite::Statement upsert(db,
+                             "INSERT INTO conflicts(register_key, siblings) VALUES(?1, ?2)"
+                             " ON CONFLICT(register_key) DO UPDATE SET siblings ="
+                             " excluded.siblings");
+    upsert.bind(1, reg.register_key);
+    upsert.bind(2, sqlite::Blob(store.sealer().seal(kConflicts, reg.register_key, "siblings",
+                                                    reg.siblings.dump())));
+    upsert.execute();
+}
+
+}  // namespace
+
+std::int64_t pull_cursor(LocalStore& store) {
+    const auto text = meta::get(store.database(), kPullCursor);
+    return text ? meta::require_int(store.database(), kPullCursor) : 0;
+}
+
+void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms) {
+    auto& db = store.database();
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    sqlite::Statement ack(db, "UPDATE outbox SET acked_at = ?2 WHERE seq = ?1");
+    for (const auto& entry : acks) {
+        const sqlite::ResetGuard use(ack);
+        ack.bind(1, entry.seq);
+        ack.bind(2, now_ms);
+        ack.execute();
+        set_version(db, entry.register_key, entry.version);
+    }
+    tx.commit();
+}
+
+std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
+                         const std::string& own_scope, std::int64_t next_cursor) {
+    auto& db = store.database();
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
+    std::size_t changed = 0;
+    for (const auto& reg : registers) {
+        if (reg.scope != own_scope || has_pending(db, reg.register_key)) {
+            continue;
+        }
+        const auto slash = reg.register_key.find('/');
+        const auto kind = reg.register_key.substr(0, slash);
+        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
+        if (kind == "answer") {
+            store.item(name);  // an item this store's standards know, or a damaged page
+            apply_answer(store, name, reg.shown, now);
+        } else if (kind == "plan") {
+            store.item(name);
+            apply_plan(store, name, reg.shown, now);
+        }
+        set_version(db, reg.register_key, reg.version);
+        record_conflict(store, reg);
+        ++changed;
+    }
+    meta::set(db, kPullCursor, std::to_string(next_cursor));
+    tx.commit();
+    return changed;
+}
+
+std::vector<ConflictRecord> open_conflicts(LocalStore& store) {
+    sqlite::Statement select(store.database(),
+                             "SELECT register_key, siblings FROM conflicts ORDER BY register_key");
+    std::vector<ConflictRecord> conflicts;
+    while (select.step()) {
+        ConflictRecord record;
+        record.register_key = select.column_text(0);
+        record.siblings = nlohmann::json::parse(store.sealer().open(
+            kConflicts, record.register_key, "siblings", select.column_blob(1), "conflict"));
+        conflicts.push_back(std::move(record));
+    }
+    return conflicts;
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,60 @@
+#pragma once
+// What the local store knows of the server (ARCHITECTURE.md section 4): the
+// pull cursor, the server version of each register, the acknowledgement of
+// pushed outbox entries, the registers pulled from other devices, and the
+// conflicts the server reported.
+//
+// Each function is one IMMEDIATE transaction, so a page pulled and its cursor,
+// or a push's acknowledgements, are stored together or not at all.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dspt::client {
+
+class LocalStore;
+
+// The server's answer to one pushed outbox entry.
+struct PushAck {
+    std::int64_t seq = 0;
+    std::string register_key;
+    std::int64_t version = 0;
+};
+
+// One register as pulled: its latest version, the value every replica shows,
+// and, while in conflict, every sibling value with who wrote it.
+struct PulledRegister {
+    std::string scope;
+    std::string register_key;
+    std::int64_t version = 0;
+    nlohmann::json shown;     // the value's JSON object
+    nlohmann::json siblings;  // an array of {replica_id, author, hlc, version, value}; empty
+};
+
+// The cursor to pull from; 0 before the first pull.
+std::int64_t pull_cursor(LocalStore& store);
+
+// Marks the entries acknowledged and records the server version of their
+// registers, so later edits are based on it.
+void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms);
+
+// Applies a page of pulled registers of `own_scope` and stores `next_cursor`,
+// together. A register with changes still waiting in the outbox keeps its
+// local value (the server decides when they arrive); every other register takes
+// the shown value. A conflicted register is listed in conflicts until a pull
+// shows it settled. Registers of other scopes only move the cursor. Returns how
+// many registers changed locally.
+std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
+                         const std::string& own_scope, std::int64_t next_cursor);
+
+// The registers in conflict, each with its siblings as pulled.
+struct ConflictRecord {
+    std::string register_key;
+    nlohmann::json siblings;
+};
+std::vector<ConflictRecord> open_conflicts(LocalStore& store);
+
+}  // namespace dspt::client
