@@ -4,6 +4,8 @@
 #     headquarters and two branches, and a device enrolled for each: the
 #     headquarters with a code from the server's administrator, the branches
 #     with codes the headquarters device makes, which carry the organisation key;
+#     then two devices of one branch sync, change the same item offline, and
+#     settle the conflict that sync keeps;
 #  2. a care home manager's offline session with the `dspt` client, from an
 #     empty encrypted store to Approaching Standards and then Standards Met.
 set -euo pipefail
@@ -87,6 +89,33 @@ show dspt org AB1
 if DSPT_HOME="$demo/VA001" "$dspt" org AB1; then
   echo "a branch read its organisation's other sites"; exit 1
 fi
+
+step "Sync: the Leeds branch works offline, then a second Leeds laptop joins"
+export DSPT_HOME="$demo/VA001"
+run answer 1.1.1 ZA123456 --comment "Renewed in May"
+run answer 2.1.1 yes
+run sync
+run invite --site VA001 --json | tee "$demo/code.json"
+code=$(code_of)
+export DSPT_HOME="$demo/VA001-laptop"
+run init --name "Acorn Homecare Leeds" --year 2025-26 >/dev/null
+run enrol --server "$url" --code "$code" --name "Leeds office laptop"
+run sync
+run show 1.1.1
+
+step "Both Leeds devices change the same item offline; sync keeps both values"
+DSPT_HOME="$demo/VA001" run answer 1.1.1 ZA654321 --comment "New certificate"
+DSPT_HOME="$demo/VA001-laptop" run answer 1.1.1 ZA999999 --comment "Typed from the letter"
+DSPT_HOME="$demo/VA001" run sync
+DSPT_HOME="$demo/VA001-laptop" run sync
+DSPT_HOME="$demo/VA001" run sync
+DSPT_HOME="$demo/VA001" run conflicts
+keep=$(DSPT_HOME="$demo/VA001" "$dspt" conflicts --json |
+  sed -n 's/.*"replica_id": "\([^"]*\)".*/\1/p' | head -n 1)
+DSPT_HOME="$demo/VA001" run resolve 1.1.1 --keep "${keep:0:8}"
+DSPT_HOME="$demo/VA001" run sync
+DSPT_HOME="$demo/VA001-laptop" run sync
+DSPT_HOME="$demo/VA001-laptop" run status
 
 step "The server's log: one line per request"
 tail -n 3 "$demo/server.log"

@@ -7,6 +7,7 @@
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/evidence_store.hpp"
+#include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
 
@@ -25,6 +26,13 @@ struct AnswerOptions {
 void run_answer(CommandContext& context, const AnswerOptions& options) {
     auto store = open_store(context.global);
     const auto& item = store->item(options.item);
+    if (find_conflict(*store, "answer/" + item.id)) {
+        fail(ErrorCode::failed_precondition,
+             "item " + item.id +
+                 " was changed on two devices at once: see 'dspt conflicts', then choose with "
+                 "'dspt resolve " +
+                 item.id + " --keep REPLICA' or '--value VALUE'");
+    }
     const bool document = item.type == standards::AnswerType::document;
     auto& out = *context.out;
 

@@ -2,6 +2,7 @@
 // the conflicts it kept.
 
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "client/sync/api_client.hpp"
 #include "client/sync/recovery_upload.hpp"
 #include "client/sync/sync_engine.hpp"
+#include "common/error.hpp"
 
 namespace dspt::client {
 
@@ -74,6 +76,58 @@ void run_conflicts(CommandContext& context, bool json) {
     }
 }
 
+struct ResolveOptions {
+    std::string item;
+    std::string keep;  // a replica id, or a prefix of one
+    std::optional<std::string> value;
+};
+
+void run_resolve(CommandContext& context, const ResolveOptions& options) {
+    if (options.keep.empty() == !options.value.has_value()) {
+        fail(ErrorCode::invalid_argument, "give --keep REPLICA or --value VALUE");
+    }
+    auto store = open_store(context.global);
+    const auto& item = store->item(options.item);
+    const auto key = "answer/" + item.id;
+    const auto conflict = find_conflict(*store, key);
+    if (!conflict) {
+        fail(ErrorCode::failed_precondition, "item " + item.id + " has no conflict to resolve");
+    }
+    std::string value;
+    std::string comment;
+    if (options.value) {
+        value = *options.value;
+    } else {
+        const nlohmann::json* chosen = nullptr;
+        for (const auto& sibling : conflict->siblings) {
+            const auto replica = sibling.value("replica_id", std::string());
+            if (replica.starts_with(options.keep)) {
+                if (chosen != nullptr) {
+                    fail(ErrorCode::invalid_argument,
+                         "'" + options.keep + "' names more than one of the values");
+                }
+                chosen = &sibling;
+            }
+        }
+        if (chosen == nullptr) {
+            fail(ErrorCode::not_found, "no value of item " + item.id + " comes from replica '" +
+                                           options.keep + "': see 'dspt conflicts'");
+        }
+        const auto& kept = (*chosen)["value"];
+        if (!kept.is_object() || !kept.contains("value") || !kept["value"].is_string()) {
+            fail(ErrorCode::invalid_argument,
+                 "that value removed the answer: clear it with 'dspt answer " + item.id +
+                     " --clear' after resolving with --value");
+        }
+        value = kept["value"].get<std::string>();
+        comment = kept.value("comment", std::string());
+    }
+    store->set_answer(item.id, value, comment, current_user(), true);
+    forget_conflict(*store, key);
+    *context.out << "Resolved " << item.id << ": " << value
+                 << ". Every device shows it after its next sync.\n";
+}
+
 }  // namespace
 
 void add_sync_commands(CLI::App& app, CommandContext& context) {
@@ -85,6 +139,13 @@ void add_sync_commands(CLI::App& app, CommandContext& context) {
     auto* conflicts = app.add_subcommand("conflicts", "List items changed on two devices at once");
     conflicts->add_flag("--json", *json, "Machine-readable output");
     on_run(conflicts, context, [&context, json] { run_conflicts(context, *json); });
+
+    auto options = std::make_shared<ResolveOptions>();
+    auto* resolve = app.add_subcommand("resolve", "Settle a conflict: keep one value or write one");
+    resolve->add_option("ITEM", options->item, "Item id, e.g. 1.1.1")->required();
+    resolve->add_option("--keep", options->keep, "Keep the value of this replica (or a prefix)");
+    resolve->add_option("--value", options->value, "Write this value instead");
+    on_run(resolve, context, [&context, options] { run_resolve(context, *options); });
 }
 
 }  // namespace dspt::client

@@ -249,7 +249,8 @@ assessment::Answers LocalStore::answers() {
 }
 
 void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_view> raw_value,
-                            std::optional<std::string_view> comment, std::string_view answered_by) {
+                            std::optional<std::string_view> comment, std::string_view answered_by,
+                            bool always_record) {
     const auto& item = this->item(item_id);
     std::optional<std::string> value;
     if (raw_value) {
@@ -267,7 +268,8 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
     }
     const std::string new_comment =
         comment ? std::string(*comment) : (existing ? existing->comment : std::string());
-    if (existing && existing->value == *value && existing->comment == new_comment) {
+    if (!always_record && existing && existing->value == *value &&
+        existing->comment == new_comment) {
         return;  // nothing changes, so nothing is recorded
     }
 

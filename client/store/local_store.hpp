@@ -95,8 +95,11 @@ class LocalStore {
     // (assessment::normalise_value); when it is nullopt the existing value is
     // kept and only the comment changes (ErrorCode::failed_precondition if the
     // item has no answer yet). `comment` nullopt keeps the existing comment.
+    // `always_record` writes the outbox entry even when the value does not
+    // change, as resolving a conflict in favour of the value shown needs.
     void set_answer(std::string_view item_id, std::optional<std::string_view> raw_value,
-                    std::optional<std::string_view> comment, std::string_view answered_by);
+                    std::optional<std::string_view> comment, std::string_view answered_by,
+                    bool always_record = false);
 
     // Removes an item's answer; ErrorCode::not_found when it has none.
     void clear_answer(std::string_view item_id);

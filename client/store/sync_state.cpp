@@ -2,8 +2,8 @@
 
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
-#include "common/error.hpp"
 #include "common/clock/hybrid_clock.hpp"
+#include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
 
@@ -132,6 +132,11 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
         if (reg.scope != own_scope || has_pending(db, reg.register_key)) {
             continue;
         }
+        set_version(db, reg.register_key, reg.version);
+        record_conflict(store, reg);
+        if (reg.shown_replica == store.info().replica_id && reg.siblings.empty()) {
+            continue;  // this store's own change, back from the server
+        }
         const auto slash = reg.register_key.find('/');
         const auto kind = reg.register_key.substr(0, slash);
         const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
@@ -142,8 +147,6 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
             store.item(name);
             apply_plan(store, name, reg.shown, now);
         }
-        set_version(db, reg.register_key, reg.version);
-        record_conflict(store, reg);
         ++changed;
     }
     meta::set(db, kPullCursor, std::to_string(next_cursor));
@@ -163,6 +166,21 @@ std::vector<ConflictRecord> open_conflicts(LocalStore& store) {
         conflicts.push_back(std::move(record));
     }
     return conflicts;
+}
+
+std::optional<ConflictRecord> find_conflict(LocalStore& store, const std::string& register_key) {
+    for (auto& conflict : open_conflicts(store)) {
+        if (conflict.register_key == register_key) {
+            return std::move(conflict);
+        }
+    }
+    return std::nullopt;
+}
+
+void forget_conflict(LocalStore& store, const std::string& register_key) {
+    sqlite::Statement remove(store.database(), "DELETE FROM conflicts WHERE register_key = ?1");
+    remove.bind(1, register_key);
+    remove.execute();
 }
 
 }  // namespace dspt::client

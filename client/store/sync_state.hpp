@@ -8,6 +8,7 @@
 // or a push's acknowledgements, are stored together or not at all.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ struct PulledRegister {
     std::string scope;
     std::string register_key;
     std::int64_t version = 0;
-    nlohmann::json shown;     // the value's JSON object
-    nlohmann::json siblings;  // an array of {replica_id, author, hlc, version, value}; empty
+    nlohmann::json shown;       // the value's JSON object
+    std::string shown_replica;  // who wrote it: this store's own changes come back too
+    nlohmann::json siblings;    // an array of {replica_id, author, hlc, version, value}; empty
 };
 
 // The cursor to pull from; 0 before the first pull.
@@ -46,7 +48,7 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
 // local value (the server decides when they arrive); every other register takes
 // the shown value. A conflicted register is listed in conflicts until a pull
 // shows it settled. Registers of other scopes only move the cursor. Returns how
-// many registers changed locally.
+// many registers other replicas changed.
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
                          const std::string& own_scope, std::int64_t next_cursor);
 
@@ -56,5 +58,12 @@ struct ConflictRecord {
     nlohmann::json siblings;
 };
 std::vector<ConflictRecord> open_conflicts(LocalStore& store);
+
+// The conflict of one register, if it has one.
+std::optional<ConflictRecord> find_conflict(LocalStore& store, const std::string& register_key);
+
+// Forgets a conflict this device has resolved; a later pull lists it again if
+// the server still holds it (another device changed it meanwhile).
+void forget_conflict(LocalStore& store, const std::string& register_key);
 
 }  // namespace dspt::client

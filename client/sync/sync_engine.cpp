@@ -74,6 +74,7 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
             reg.scope = state.scope;
             reg.register_key = state.register_key;
             reg.version = state.version;
+            reg.shown_replica = state.shown.replica_id;
             reg.shown = nlohmann::json::parse(state.shown.payload, nullptr, false);
             if (!reg.shown.is_object()) {
                 fail(ErrorCode::protocol,

@@ -94,6 +94,32 @@ TEST_CASE("an item changed on two devices at once is kept as a conflict with bot
         CHECK(device->json({"status"})["open_conflicts"] == 1);
     }
     CHECK(answer_of(home.first, "1.1.1")["value"] == answer_of(home.second, "1.1.1")["value"]);
+
+    // A plain answer does not settle it silently.
+    const auto plain = home.second.run({"answer", "1.1.1", "ZA333333"});
+    CHECK(plain.exit_code == 2);
+    CHECK_THAT(plain.err, Catch::Contains("dspt resolve"));
+
+    // Keeping the first device's value settles it everywhere after a sync.
+    std::string first_replica;
+    const auto listed = home.second.json({"conflicts"});
+    for (const auto& sibling : listed[0]["values"]) {
+        if (sibling["value"]["value"] == "ZA111111") {
+            first_replica = sibling["replica_id"].get<std::string>();
+        }
+    }
+    REQUIRE_FALSE(first_replica.empty());
+    const auto resolved =
+        home.second.run({"resolve", "1.1.1", "--keep", first_replica.substr(0, 8)});
+    INFO(resolved.err);
+    REQUIRE(resolved.exit_code == 0);
+    CHECK(sync(home.second)["open_conflicts"] == 0);
+    CHECK(sync(home.first)["open_conflicts"] == 0);
+    for (const auto* device : {&home.first, &home.second}) {
+        CHECK(answer_of(*device, "1.1.1")["value"] == "ZA111111");
+        CHECK(device->json({"conflicts"}).empty());
+    }
+    CHECK(home.first.run({"resolve", "1.1.1", "--value", "x"}).exit_code == 2);
 }
 
 TEST_CASE("a branch device receives nothing of its sister site, and a partner cannot sync",
