@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
@@ -34,12 +35,6 @@ struct EnrolOptions {
     std::string recovery_code;
     bool json = false;
 };
-
-std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity) {
-    TransportOptions options;
-    options.ca_file = identity.ca_file;
-    return make_http_transport(ServerUrl::parse(identity.server_url), options);
-}
 
 void run_enrol(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);

@@ -8,6 +8,7 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/output.hpp"
+#include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
@@ -27,14 +28,8 @@ struct OrganisationOptions {
 // Runs `work` with an API client signed as this store's device.
 template <class Work>
 void with_api(CommandContext& context, Work&& work) {
-    auto store = open_store(context.global);
-    const auto identity = require_identity(*store);
-    TransportOptions options;
-    options.ca_file = identity.ca_file;
-    const auto transport = make_http_transport(ServerUrl::parse(identity.server_url), options);
-    ApiClient api(*transport, identity.device_id, identity.signing);
-    work(api, identity);
-    send_pending_recovery(*store, api, *context.err);
+    ServerSession session(context);
+    work(session.api(), session.identity());
 }
 
 std::string organisation_of(const OrganisationOptions& options, const DeviceIdentity& identity) {

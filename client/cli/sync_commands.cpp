@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
@@ -21,14 +22,8 @@ namespace dspt::client {
 namespace {
 
 void run_sync(CommandContext& context, bool json) {
-    auto store = open_store(context.global);
-    const auto identity = require_identity(*store);
-    TransportOptions options;
-    options.ca_file = identity.ca_file;
-    const auto transport = make_http_transport(ServerUrl::parse(identity.server_url), options);
-    ApiClient api(*transport, identity.device_id, identity.signing);
-    send_pending_recovery(*store, api, *context.err);
-    const auto report = sync_once(*store, api, identity);
+    ServerSession session(context);
+    const auto report = sync_once(session.store(), session.api(), session.identity());
     if (json) {
         *context.out << nlohmann::json{{"pushed", report.pushed},
                                        {"new_conflicts", report.conflicts},
