@@ -20,11 +20,14 @@ MergeDecision decide_merge(const std::optional<Register>& current, const Change&
     if (!current || current->values.empty() || change.base_version == current->version) {
         return MergeDecision::replace;
     }
-    const auto& shown = current->shown();
-    if (!current->conflicted() && shown.replica_id == change.replica_id && shown.seq < change.seq &&
-        shown.base_version == change.base_version) {
+    const bool only_own = std::all_of(
+        current->values.begin(), current->values.end(), [&](const RegisterValue& value) {
+            return value.replica_id == change.replica_id && value.seq < change.seq;
+        });
+    if (only_own) {
         return MergeDecision::replace;
     }
+    const auto& shown = current->shown();
     if (shown.payload == change.payload) {
         return MergeDecision::unchanged;
     }

@@ -7,10 +7,11 @@
 //   1. a new register (none stored), or base_version equal to the register's
 //      version: accepted; every sibling is replaced by the new value (a change
 //      based on the latest version resolves a conflict);
-//   2. a settled register whose value the same replica wrote from the same
-//      base: a later edit of that replica made before it heard back: accepted;
+//   2. a register whose every value the same replica wrote earlier: a later
+//      edit of that replica, made before it heard back: accepted;
 //   3. the payload equal to the shown value: unchanged, nothing is written;
-//   4. anything else: conflict; the value joins the siblings, nothing is lost.
+//   4. anything else: conflict; the value joins the siblings, nothing is lost
+//      (the writer's own earlier sibling leaves: its later value supersedes it).
 
 #include <optional>
 

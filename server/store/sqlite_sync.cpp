@@ -89,15 +89,19 @@ std::int64_t next_version(sqlite::Database& db, std::string_view organisation_od
 
 void write_value(sqlite::Database& db, std::string_view organisation_ods, const Change& change,
                  std::int64_t version, bool replace_siblings) {
-    if (replace_siblings) {
-        sqlite::Statement remove(db,
-                                 "DELETE FROM register_values WHERE organisation_ods = ?1 AND "
-                                 "scope = ?2 AND register_key = ?3");
-        remove.bind(1, organisation_ods);
-        remove.bind(2, change.scope);
-        remove.bind(3, change.register_key);
-        remove.execute();
+    // Accepted: every sibling goes. A conflict: the writer's own earlier value
+    // goes, since its later change supersedes it; the other replicas' stay.
+    sqlite::Statement remove(db,
+                             std::string("DELETE FROM register_values WHERE organisation_ods = ?1 "
+                                         "AND scope = ?2 AND register_key = ?3") +
+                                 (replace_siblings ? "" : " AND replica_id = ?4"));
+    remove.bind(1, organisation_ods);
+    remove.bind(2, change.scope);
+    remove.bind(3, change.register_key);
+    if (!replace_siblings) {
+        remove.bind(4, change.replica_id);
     }
+    remove.execute();
     sqlite::Statement insert(db,
                              "INSERT INTO register_values (organisation_ods, scope, register_key, "
                              "version, replica_id, seq, hlc, base_version, payload, author) "

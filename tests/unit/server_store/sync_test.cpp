@@ -1,6 +1,8 @@
 // The repository's sync state: push results (accepted, duplicate, unchanged,
 // conflict), versions from the organisation's sequence, and pull pages.
 
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "server/store/register_merge.hpp"
@@ -129,6 +131,24 @@ TEST_CASE_METHOD(SyncFixture, "concurrent edits are all kept, and one based on t
     CHECK(reg.shown().payload == R"({"value":"agreed"})");
 }
 
+TEST_CASE_METHOD(SyncFixture, "a replica's later value in a conflict replaces its own earlier one",
+                 "[unit][server_store]") {
+    push(branch, {change("r1", 1, "answer/1.1.1", 0, "a1", 10)});
+    push(other, {change("r2", 1, "answer/1.1.1", 0, "b1", 20)});
+    REQUIRE(only_register().values.size() == 2);
+    // r1 edits again without having seen r2's value: still a conflict, but with
+    // r1's latest value only.
+    CHECK(push(branch, {change("r1", 2, "answer/1.1.1", 0, "a2", 30)})[0].outcome ==
+          ChangeOutcome::conflict);
+    const auto reg = only_register();
+    REQUIRE(reg.values.size() == 2);
+    std::set<std::string> payloads;
+    for (const auto& value : reg.values) {
+        payloads.insert(value.payload);
+    }
+    CHECK(payloads == std::set<std::string>{R"({"value":"a2"})", R"({"value":"b1"})"});
+}
+
 TEST_CASE_METHOD(SyncFixture, "a replica's own later edits from the same base are not a conflict",
                  "[unit][server_store]") {
     // Three edits made offline, all on the version the replica last saw (0).
@@ -182,10 +202,13 @@ TEST_CASE("the merge rule decides each case of ARCHITECTURE.md section 4", "[uni
     CHECK(decide_merge(reg, next) == MergeDecision::add_sibling);
     next.payload = R"({"value":"a"})";
     CHECK(decide_merge(reg, next) == MergeDecision::unchanged);
-    // The same replica, later, from the same base as its shown value.
+    // The same replica, later, whatever base it had seen.
     Change own{"r1", 4, 300, "VA1B2", "answer/1.1.1", 2, R"({"value":"c"})", "A"};
     CHECK(decide_merge(reg, own) == MergeDecision::replace);
     own.base_version = 1;
+    CHECK(decide_merge(reg, own) == MergeDecision::replace);
+    // Not when another replica's value is there too.
+    reg.values.push_back({6, "r2", 1, 150, 2, R"({"value":"d"})", "B"});
     CHECK(decide_merge(reg, own) == MergeDecision::add_sibling);
 }
 
