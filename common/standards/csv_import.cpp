@@ -5,8 +5,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "common/error.hpp"
 #include "common/csv_reader.hpp"
+#include "common/error.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/validation.hpp"
 
