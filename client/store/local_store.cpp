@@ -274,19 +274,7 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
     }
 
     const auto now = wall_ms();
-    const auto sealer = this->sealer();
-    sqlite::Statement upsert(
-        db_,
-        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
-        " value = excluded.value, comment = excluded.comment,"
-        " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
-    upsert.bind(1, item_id);
-    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", *value)));
-    upsert.bind(3, sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", new_comment)));
-    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by", answered_by)));
-    upsert.bind(5, now);
-    upsert.execute();
+    write_answer_row(item_id, *value, new_comment, answered_by, now);
     outbox_->append("answer/" + item.id,
                     {{"item", item.id},
                      {"value", *value},
@@ -328,6 +316,37 @@ assessment::Plan LocalStore::plan() {
     return result;
 }
 
+void LocalStore::write_answer_row(std::string_view item_id, std::string_view value,
+                                  std::string_view comment, std::string_view answered_by,
+                                  std::int64_t at_ms) {
+    const auto sealer = this->sealer();
+    sqlite::Statement upsert(
+        db_,
+        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
+        " value = excluded.value, comment = excluded.comment,"
+        " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
+    upsert.bind(1, item_id);
+    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", value)));
+    upsert.bind(3, sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", comment)));
+    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by", answered_by)));
+    upsert.bind(5, at_ms);
+    upsert.execute();
+}
+
+void LocalStore::write_plan_row(std::string_view item_id, std::string_view entry_json,
+                                std::int64_t at_ms) {
+    sqlite::Statement upsert(
+        db_,
+        "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2, ?3)"
+        " ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
+        " updated_at = excluded.updated_at");
+    upsert.bind(1, item_id);
+    upsert.bind(2, sqlite::Blob(sealer().seal(kPlan, item_id, "entry", entry_json)));
+    upsert.bind(3, at_ms);
+    upsert.execute();
+}
+
 void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
     const auto& item = this->item(entry.item_id);
     auto blank = [](const std::string& s) {
@@ -345,15 +364,7 @@ void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
                                  {"due", entry.due.to_string()}};
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
     const auto now = wall_ms();
-    sqlite::Statement upsert(
-        db_,
-        "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2, ?3)"
-        " ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
-        " updated_at = excluded.updated_at");
-    upsert.bind(1, item.id);
-    upsert.bind(2, sqlite::Blob(sealer().seal(kPlan, item.id, "entry", json.dump())));
-    upsert.bind(3, now);
-    upsert.execute();
+    write_plan_row(item.id, json.dump(), now);
     outbox_->append("plan/" + item.id, json, now);
     tx.commit();
 }

@@ -135,6 +135,13 @@ class LocalStore {
     const crypto::SecretKey& data_key() const noexcept { return data_key_; }
     HybridClock& clock() noexcept { return clock_; }
 
+    // The rows themselves, sealed, without an outbox entry: for the commands
+    // above and for values pulled from the server. Call inside a transaction.
+    void write_answer_row(std::string_view item_id, std::string_view value,
+                          std::string_view comment, std::string_view answered_by,
+                          std::int64_t at_ms);
+    void write_plan_row(std::string_view item_id, std::string_view entry_json, std::int64_t at_ms);
+
   private:
     LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
                StoreInfo info, HlcTime last_time);

@@ -12,8 +12,6 @@ namespace dspt::client {
 namespace {
 
 constexpr std::string_view kPullCursor = "pull_cursor";
-constexpr std::string_view kAnswers = "answers";
-constexpr std::string_view kPlan = "plan_entries";
 constexpr std::string_view kConflicts = "conflicts";
 
 bool has_pending(sqlite::Database& db, const std::string& register_key) {
@@ -47,21 +45,8 @@ void apply_answer(LocalStore& store, const std::string& item_id, const nlohmann:
         remove.execute();
         return;
     }
-    const auto sealer = store.sealer();
-    sqlite::Statement upsert(
-        db,
-        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
-        " value = excluded.value, comment = excluded.comment,"
-        " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
-    upsert.bind(1, item_id);
-    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", text_of(value, "value"))));
-    upsert.bind(3,
-                sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", text_of(value, "comment"))));
-    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by",
-                                            text_of(value, "answered_by"))));
-    upsert.bind(5, now_ms);
-    upsert.execute();
+    store.write_answer_row(item_id, text_of(value, "value"), text_of(value, "comment"),
+                           text_of(value, "answered_by"), now_ms);
 }
 
 void apply_plan(LocalStore& store, const std::string& item_id, const nlohmann::json& value,
@@ -73,14 +58,7 @@ void apply_plan(LocalStore& store, const std::string& item_id, const nlohmann::j
         remove.execute();
         return;
     }
-    sqlite::Statement upsert(db,
-                             "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2,"
-                             " ?3) ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
-                             " updated_at = excluded.updated_at");
-    upsert.bind(1, item_id);
-    upsert.bind(2, sqlite::Blob(store.sealer().seal(kPlan, item_id, "entry", value.dump())));
-    upsert.bind(3, now_ms);
-    upsert.execute();
+    store.write_plan_row(item_id, value.dump(), now_ms);
 }
 
 void record_conflict(LocalStore& store, const PulledRegister& reg) {
