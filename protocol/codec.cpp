@@ -156,11 +156,12 @@ DSPT_PROTOCOL_INSTANTIATE(GrantList)
 DSPT_PROTOCOL_INSTANTIATE(PushRequest)
 DSPT_PROTOCOL_INSTANTIATE(PushResponse)
 DSPT_PROTOCOL_INSTANTIATE(PullResponse)
+DSPT_PROTOCOL_INSTANTIATE(BlobStatus)
 
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 14,
+static_assert(std::tuple_size_v<AllMessages> == 15,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

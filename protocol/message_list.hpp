@@ -11,6 +11,6 @@ namespace dspt::protocol {
 
 using AllMessages = std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse,
                                KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
-                               GrantList, PushRequest, PushResponse, PullResponse>;
+                               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus>;
 
 }  // namespace dspt::protocol

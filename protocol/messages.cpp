@@ -59,6 +59,8 @@ std::string_view to_string(MessageType type) noexcept {
             return PushResponse::kName;
         case MessageType::pull_response:
             return PullResponse::kName;
+        case MessageType::blob_status:
+            return BlobStatus::kName;
     }
     return "";
 }

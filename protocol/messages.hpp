@@ -74,6 +74,7 @@ enum class MessageType : std::uint16_t {
     push_request = 0x0401,
     push_response = 0x0402,
     pull_response = 0x0403,
+    blob_status = 0x0404,
 };
 
 // The struct name of a message type ("EnrolRequest"), or "" for a value this

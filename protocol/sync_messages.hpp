@@ -194,6 +194,26 @@ struct PullResponse {
     }
 };
 
+// GET /v1/blobs/<evidence>: which sealed chunks of an evidence file the server
+// holds, so an interrupted upload resumes at the first missing one and a
+// download fetches only what is there.
+struct BlobStatus {
+    static constexpr MessageType kType = MessageType::blob_status;
+    static constexpr std::string_view kName = "BlobStatus";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string evidence_id;
+    std::vector<std::uint32_t> held;  // chunk indexes, ascending
+
+    bool operator==(const BlobStatus&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(evidence_id, held);
+    }
+};
+
 }  // namespace dspt::protocol
 
 CEREAL_CLASS_VERSION(dspt::protocol::ChangeEntry, dspt::protocol::ChangeEntry::kVersion)
@@ -203,3 +223,4 @@ CEREAL_CLASS_VERSION(dspt::protocol::PushResponse, dspt::protocol::PushResponse:
 CEREAL_CLASS_VERSION(dspt::protocol::RegisterValue, dspt::protocol::RegisterValue::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::RegisterState, dspt::protocol::RegisterState::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::PullResponse, dspt::protocol::PullResponse::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::BlobStatus, dspt::protocol::BlobStatus::kVersion)

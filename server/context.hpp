@@ -13,6 +13,7 @@
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/store/repository.hpp"
+#include "server/sync/blob_service.hpp"
 #include "server/sync/sync_service.hpp"
 
 namespace dspt::server {
@@ -26,7 +27,8 @@ struct Context {
           authenticator(*repository, auth_config, clock),
           policy(*repository),
           enrolment(*repository, policy, clock),
-          sync(*repository, policy) {}
+          sync(*repository, policy),
+          blobs(*repository, policy) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
@@ -34,6 +36,7 @@ struct Context {
     auth::AccessPolicy policy;
     auth::EnrolmentService enrolment;
     sync::SyncService sync;
+    sync::BlobService blobs;
 };
 
 }  // namespace dspt::server

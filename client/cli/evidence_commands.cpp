@@ -22,9 +22,22 @@ struct EvidenceOptions {
     std::string file;
     std::string id;
     std::string out;
+    std::optional<std::string> site;
     bool force = false;
     bool json = false;
 };
+
+std::string_view transfer_name(EvidenceTransfer transfer) {
+    switch (transfer) {
+        case EvidenceTransfer::to_upload:
+            return "to upload";
+        case EvidenceTransfer::synced:
+            return "synced";
+        case EvidenceTransfer::downloading:
+            return "downloading";
+    }
+    return "?";
+}
 
 nlohmann::json to_json(const EvidenceFile& file) {
     return {{"id", file.id},
@@ -32,7 +45,9 @@ nlohmann::json to_json(const EvidenceFile& file) {
             {"name", file.name},
             {"size", file.size},
             {"chunks", file.chunk_count},
-            {"added_at", format_time(file.added_at_ms)}};
+            {"added_at", format_time(file.added_at_ms)},
+            {"sync", transfer_name(file.transfer)},
+            {"site", file.scope ? nlohmann::json(*file.scope) : nlohmann::json(nullptr)}};
 }
 
 void run_add(CommandContext& context, const EvidenceOptions& options) {
@@ -53,7 +68,11 @@ void run_list(CommandContext& context, const EvidenceOptions& options) {
     if (!options.item.empty()) {
         item = options.item;
     }
-    const auto files = store->evidence().list(item);
+    std::optional<std::string_view> site;
+    if (options.site) {
+        site = *options.site;
+    }
+    const auto files = store->evidence().list(item, site);
     if (options.json) {
         auto json = nlohmann::json::array();
         for (const auto& file : files) {
@@ -63,13 +82,14 @@ void run_list(CommandContext& context, const EvidenceOptions& options) {
         return;
     }
     if (files.empty()) {
-        *context.out << "No evidence files" << (item ? " for item " + options.item : "") << ".\n";
+        *context.out << "No evidence files" << (item ? " for item " + options.item : "")
+                     << (site ? " of site " + *options.site : "") << ".\n";
         return;
     }
-    std::vector<std::vector<std::string>> rows{{"ID", "ITEM", "SIZE", "ADDED", "NAME"}};
+    std::vector<std::vector<std::string>> rows{{"ID", "ITEM", "SIZE", "ADDED", "SYNC", "NAME"}};
     for (const auto& file : files) {
         rows.push_back({file.id, file.item_id, human_size(file.size), format_time(file.added_at_ms),
-                        file.name});
+                        std::string(transfer_name(file.transfer)), file.name});
     }
     print_table(*context.out, rows);
 }
@@ -105,6 +125,8 @@ void add_evidence_commands(CLI::App& app, CommandContext& context) {
 
     auto* list = group->add_subcommand("list", "List evidence files, of one item or all");
     list->add_option("ITEM", options->item, "Only this item");
+    list->add_option("--site", options->site,
+                     "On a headquarters device: a branch's files (by site code)");
     list->add_flag("--json", options->json, "Machine-readable output");
     on_run(list, context, [&context, options] { run_list(context, *options); });
 

@@ -41,12 +41,28 @@ std::string human_size(std::uint64_t bytes) {
     return buf;
 }
 
-std::string format_time(std::int64_t unix_ms) {
+namespace {
+
+std::tm utc_of(std::int64_t unix_ms) {
     const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
+    return tm;
+}
+
+}  // namespace
+
+std::string format_time(std::int64_t unix_ms) {
+    const auto tm = utc_of(unix_ms);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+std::string format_time_iso(std::int64_t unix_ms) {
+    const auto tm = utc_of(unix_ms);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
 }
 

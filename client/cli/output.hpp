@@ -18,4 +18,7 @@ std::string human_size(std::uint64_t bytes);
 // "2025-06-30 14:05" (UTC) from Unix milliseconds.
 std::string format_time(std::int64_t unix_ms);
 
+// ISO 8601 in UTC, to the second: "2026-11-21T10:43:21Z".
+std::string format_time_iso(std::int64_t unix_ms);
+
 }  // namespace dspt::client

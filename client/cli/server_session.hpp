@@ -16,7 +16,9 @@ namespace dspt::client {
 
 class ServerSession {
   public:
-    explicit ServerSession(CommandContext& context);
+    // `server_url`, when not empty, replaces the enrolled address for this
+    // session (a proxy, a moved server); the device's keys stay the same.
+    explicit ServerSession(CommandContext& context, const std::string& server_url = {});
 
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
@@ -32,7 +34,8 @@ class ServerSession {
     std::unique_ptr<ApiClient> api_;  // signs with identity_.signing
 };
 
-// A transport to the server this device enrolled with.
-std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity);
+// A transport to the server this device enrolled with, or to `server_url`.
+std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity,
+                                         const std::string& server_url = {});
 
 }  // namespace dspt::client

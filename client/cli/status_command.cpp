@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/output.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"
@@ -39,7 +40,8 @@ void run_status(CommandContext& context, bool json) {
     auto store = open_store(context.global);
     const auto today = Date::today();
     const auto evaluation = assessment::evaluate(store->pack(), store->assessment(), today);
-    const auto pending = store->outbox().pending_count();
+    const auto backlog = sync_backlog(*store);
+    const auto synced_at = last_sync(*store);
     const auto conflicts = open_conflicts(*store).size();
     const auto expires = store->cyber_essentials_plus_expires();
 
@@ -54,8 +56,11 @@ void run_status(CommandContext& context, bool json) {
             {"cyber_essentials_plus",
              {{"current", evaluation.cyber_essentials_plus_current},
               {"expires", expires ? nlohmann::json(expires->to_string()) : nlohmann::json()}}},
-            {"pending_changes", pending},
-            {"open_conflicts", conflicts}};
+            {"conflicts", conflicts},
+            {"last_sync",
+             synced_at ? nlohmann::json(format_time_iso(*synced_at)) : nlohmann::json()},
+            {"pending_changes", backlog.changes},
+            {"pending_bytes", backlog.bytes}};
         *context.out << doc.dump(2) << "\n";
         return;
     }
@@ -76,7 +81,13 @@ void run_status(CommandContext& context, bool json) {
     } else {
         out << "needs Standards Met and a current Cyber Essentials Plus certificate\n";
     }
-    out << "Changes waiting to sync: " << pending << "\n";
+    out << "Last sync:               "
+        << (synced_at ? format_time(*synced_at) : std::string("never")) << "\n";
+    out << "Changes waiting to sync: " << backlog.changes;
+    if (backlog.changes > 0) {
+        out << " (" << human_size(backlog.bytes) << ")";
+    }
+    out << "\n";
     if (conflicts > 0) {
         out << "Conflicts to resolve:    " << conflicts << " (dspt conflicts)\n";
     }

@@ -1,45 +1,163 @@
 // `dspt sync` and `dspt conflicts`: exchanging changes with the server, and
 // the conflicts it kept.
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/recovery_upload.hpp"
+#include "client/sync/retry.hpp"
 #include "client/sync/sync_engine.hpp"
+#include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {
 
 namespace {
 
-void run_sync(CommandContext& context, bool json) {
-    ServerSession session(context);
-    const auto report = sync_once(session.store(), session.api(), session.identity());
+struct SyncOptions {
+    bool json = false;
+    std::string server;
+    bool watch = false;
+    double interval_seconds = 60;
+    std::size_t attempts = RetryPolicy{}.attempts;
+    std::int64_t retry_delay_ms = RetryPolicy{}.first_delay.count();
+};
+
+// Set by SIGINT/SIGTERM while `dspt sync --watch` runs.
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void request_stop(int /*signal*/) {
+    g_stop = 1;
+}
+
+// Sleeps up to `pause`, waking early when asked to stop.
+void pause_for(std::chrono::milliseconds pause) {
+    const auto until = std::chrono::steady_clock::now() + pause;
+    while (g_stop == 0 && std::chrono::steady_clock::now() < until) {
+        const auto left = until - std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(100)));
+    }
+}
+
+void print_report(std::ostream& out, const SyncReport& report, bool json) {
     if (json) {
-        *context.out << nlohmann::json{{"pushed", report.pushed},
-                                       {"new_conflicts", report.conflicts},
-                                       {"pulled", report.pulled},
-                                       {"open_conflicts", report.open_conflicts}}
-                            .dump(2)
-                     << "\n";
+        out << nlohmann::json{{"pushed", report.pushed},
+                              {"new_conflicts", report.conflicts},
+                              {"pulled", report.pulled},
+                              {"open_conflicts", report.open_conflicts},
+                              {"files_uploaded", report.files_uploaded},
+                              {"chunks_uploaded", report.chunks_uploaded},
+                              {"bytes_uploaded", report.bytes_uploaded},
+                              {"files_downloaded", report.files_downloaded},
+                              {"chunks_downloaded", report.chunks_downloaded},
+                              {"bytes_downloaded", report.bytes_downloaded},
+                              {"files_waiting", report.files_waiting}}
+                   .dump(2)
+            << "\n";
         return;
     }
-    *context.out << "Sent " << report.pushed << " change" << (report.pushed == 1 ? "" : "s")
-                 << ", received " << report.pulled << ".";
-    if (report.open_conflicts > 0) {
-        *context.out << " " << report.open_conflicts
-                     << " item(s) were changed on two devices at once: see 'dspt conflicts'.";
+    out << "Sent " << report.pushed << " change" << (report.pushed == 1 ? "" : "s") << ", received "
+        << report.pulled << ".";
+    if (report.files_uploaded > 0 || report.chunks_uploaded > 0) {
+        out << " Uploaded " << report.files_uploaded << " evidence file(s) ("
+            << human_size(report.bytes_uploaded) << ").";
     }
-    *context.out << "\n";
+    if (report.files_downloaded > 0 || report.chunks_downloaded > 0) {
+        out << " Downloaded " << report.files_downloaded << " evidence file(s) ("
+            << human_size(report.bytes_downloaded) << ").";
+    }
+    if (report.files_waiting > 0) {
+        out << " " << report.files_waiting
+            << " evidence file(s) from other devices are not wholly on the server yet.";
+    }
+    if (report.open_conflicts > 0) {
+        out << " " << report.open_conflicts
+            << " item(s) were changed on two devices at once: see 'dspt conflicts'.";
+    }
+    out << "\n";
+}
+
+// One sync, tried again after transient failures; the session (and with it
+// the store) is reopened for each attempt so nothing stale carries over.
+SyncReport sync_with_retry(CommandContext& context, const SyncOptions& options) {
+    RetryPolicy policy;
+    policy.attempts = std::max<std::size_t>(options.attempts, 1);
+    policy.first_delay =
+        std::chrono::milliseconds(std::max<std::int64_t>(options.retry_delay_ms, 0));
+    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
+                     << pause.count() / 1000.0 << " s\n";
+    };
+    return with_retry(
+        policy,
+        [&] {
+            ServerSession session(context, options.server);
+            auto report = sync_once(session.store(), session.api(), session.identity());
+            record_sync(session.store(), static_cast<std::int64_t>(HybridClock::system_millis()));
+            return report;
+        },
+        notice, pause_for);
+}
+
+void print_backlog(CommandContext& context) {
+    try {
+        auto store = open_store(context.global);
+        const auto backlog = sync_backlog(*store);
+        *context.err << "dspt: still to send: " << backlog.changes << " change(s), "
+                     << human_size(backlog.bytes) << "; they are kept and sent by the next sync\n";
+    } catch (const Error&) {
+        // The store itself is the trouble; the sync's own error says so.
+    }
+}
+
+void run_sync(CommandContext& context, const SyncOptions& options) {
+    if (!options.watch) {
+        try {
+            print_report(*context.out, sync_with_retry(context, options), options.json);
+        } catch (const Error&) {
+            print_backlog(context);
+            throw;
+        }
+        return;
+    }
+    if (options.interval_seconds <= 0) {
+        fail(ErrorCode::invalid_argument, "--interval must be more than 0 seconds");
+    }
+    g_stop = 0;
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    const auto interval =
+        std::chrono::milliseconds(static_cast<std::int64_t>(options.interval_seconds * 1000));
+    while (g_stop == 0) {
+        try {
+            print_report(*context.out, sync_with_retry(context, options), options.json);
+        } catch (const Error& e) {
+            if (!is_transient(e.code())) {
+                print_backlog(context);
+                throw;
+            }
+            *context.err << "dspt: sync failed (" << e.what() << "); trying again in "
+                         << options.interval_seconds << " s\n";
+        }
+        context.out->flush();
+        pause_for(interval);
+    }
+    *context.out << "Stopped.\n";
 }
 
 void run_conflicts(CommandContext& context, bool json) {
@@ -126,10 +244,22 @@ void run_resolve(CommandContext& context, const ResolveOptions& options) {
 }  // namespace
 
 void add_sync_commands(CLI::App& app, CommandContext& context) {
-    auto json = std::make_shared<bool>(false);
+    auto sync_options = std::make_shared<SyncOptions>();
     auto* sync = app.add_subcommand("sync", "Send this store's changes and receive others'");
-    sync->add_flag("--json", *json, "Machine-readable output");
-    on_run(sync, context, [&context, json] { run_sync(context, *json); });
+    sync->add_flag("--json", sync_options->json, "Machine-readable output");
+    sync->add_option("--server", sync_options->server,
+                     "Use this server address for this run (a proxy, a moved server)");
+    sync->add_flag("--watch", sync_options->watch, "Keep syncing on a timer until stopped");
+    sync->add_option("--interval", sync_options->interval_seconds,
+                     "Seconds between syncs with --watch (default 60)");
+    sync->add_option("--attempts", sync_options->attempts,
+                     "Tries before giving up on a failing connection (default 6)");
+    sync->add_option("--retry-delay", sync_options->retry_delay_ms,
+                     "First pause in ms before trying again; doubles each time, with jitter "
+                     "(default 500)");
+    on_run(sync, context, [&context, sync_options] { run_sync(context, *sync_options); });
+
+    auto json = std::make_shared<bool>(false);
 
     auto* conflicts = app.add_subcommand("conflicts", "List items changed on two devices at once");
     conflicts->add_flag("--json", *json, "Machine-readable output");

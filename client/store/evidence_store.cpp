@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/store/evidence_format.hpp"
 #include "client/store/local_store.hpp"
 #include "common/crypto/aead.hpp"
 #include "common/crypto/blake2b.hpp"
@@ -22,47 +23,17 @@ namespace dspt::client {
 
 namespace {
 
-constexpr std::string_view kTable = "evidence";
-
-std::string chunk_ad(std::string_view evidence_id, std::uint64_t index) {
-    return std::string(evidence_id) + "|" + std::to_string(index);
-}
+using evidence_format::chunk_ad;
+using evidence_format::kTable;
+using evidence_format::Manifest;
+using evidence_format::open_manifest;
 
 std::string key_ad(std::string_view evidence_id) {
-    return FieldSealer::associated_data(kTable, evidence_id, "file_key");
+    return evidence_format::local_key_ad(evidence_id);
 }
 
 std::int64_t wall_ms() {
     return static_cast<std::int64_t>(HybridClock::system_millis());
-}
-
-struct Manifest {
-    std::string name;
-    std::uint64_t size = 0;
-    std::uint64_t chunks = 0;
-    std::string blake2b;  // hex
-    std::string item;     // the item the file is evidence for; empty in early stores
-
-    nlohmann::json to_json() const {
-        return {{"name", name},
-                {"size", size},
-                {"chunks", chunks},
-                {"blake2b", blake2b},
-                {"item", item}};
-    }
-};
-
-Manifest open_manifest(const FieldSealer& sealer, std::string_view id, crypto::ByteView sealed) {
-    const auto what = "record of evidence file " + std::string(id);
-    const auto text = sealer.open(kTable, id, "manifest", sealed, what);
-    const auto json = nlohmann::json::parse(text, nullptr, false);
-    if (!json.is_object() || !json.contains("name") || !json.contains("size") ||
-        !json.contains("chunks") || !json.contains("blake2b")) {
-        fail(ErrorCode::corrupt, "the stored " + what + " is damaged");
-    }
-    return {json["name"].get<std::string>(), json["size"].get<std::uint64_t>(),
-            json["chunks"].get<std::uint64_t>(), json["blake2b"].get<std::string>(),
-            json.value("item", std::string())};
 }
 
 // The evidence row's clear columns (item, size, chunk count) are what list() and
@@ -104,11 +75,15 @@ EvidenceFile read_row(sqlite::Statement& row, const FieldSealer& sealer) {
     file.size = manifest.size;
     file.chunk_count = manifest.chunks;
     file.added_at_ms = row.column_int64(5);
+    file.transfer = static_cast<EvidenceTransfer>(row.column_int64(6));
+    if (!row.column_is_null(7)) {
+        file.scope = row.column_text(7);
+    }
     return file;
 }
 
 constexpr const char* kSelectColumns =
-    "SELECT id, item_id, manifest, size, chunk_count, added_at FROM evidence";
+    "SELECT id, item_id, manifest, size, chunk_count, added_at, transfer, scope FROM evidence";
 
 }  // namespace
 
@@ -191,16 +166,11 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         sqlite::Statement finish(
             db, "UPDATE evidence SET manifest = ?2, size = ?3, chunk_count = ?4 WHERE id = ?1");
         finish.bind(1, id);
-        finish.bind(2,
-                    sqlite::Blob(sealer.seal(kTable, id, "manifest", manifest.to_json().dump())));
+        finish.bind(2, sqlite::Blob(evidence_format::seal_manifest(sealer, id, manifest)));
         finish.bind(3, static_cast<std::int64_t>(manifest.size));
         finish.bind(4, static_cast<std::int64_t>(manifest.chunks));
         finish.execute();
     }
-    auto payload = manifest.to_json();
-    payload["id"] = id;
-    payload["item"] = item.id;
-    store_.outbox().append("evidence/" + id, payload, now);
     tx.commit();
 
     // A large file leaves a large write-ahead log behind; fold it into the main
@@ -212,26 +182,35 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
             // Another process is reading; SQLite checkpoints later by itself.
         }
     }
-    return {id, item.id, manifest.name, manifest.size, manifest.chunks, now};
+    return {id,
+            item.id,
+            manifest.name,
+            manifest.size,
+            manifest.chunks,
+            now,
+            EvidenceTransfer::to_upload,
+            std::nullopt};
 }
 
-std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id) {
+std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id,
+                                              std::optional<std::string_view> scope) {
     auto& db = store_.database();
     const auto sealer = store_.sealer();
-    std::vector<EvidenceFile> files;
+    std::string sql =
+        std::string(kSelectColumns) + (scope ? " WHERE scope = ?2" : " WHERE scope IS NULL") +
+        (item_id ? " AND item_id = ?1" : " AND ?1 IS NULL") + " ORDER BY added_at, id";
+    sqlite::Statement select(db, sql);
     if (item_id) {
-        const auto& item = store_.item(*item_id);
-        sqlite::Statement select(
-            db, std::string(kSelectColumns) + " WHERE item_id = ?1 ORDER BY added_at, id");
-        select.bind(1, item.id);
-        while (select.step()) {
-            files.push_back(read_row(select, sealer));
-        }
+        select.bind(1, store_.item(*item_id).id);
     } else {
-        sqlite::Statement select(db, std::string(kSelectColumns) + " ORDER BY added_at, id");
-        while (select.step()) {
-            files.push_back(read_row(select, sealer));
-        }
+        select.bind(1, nullptr);
+    }
+    if (scope) {
+        select.bind(2, *scope);
+    }
+    std::vector<EvidenceFile> files;
+    while (select.step()) {
+        files.push_back(read_row(select, sealer));
     }
     return files;
 }
@@ -249,8 +228,9 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
                         bool overwrite, const ProgressFn& progress) {
     auto& db = store_.database();
     const auto sealer = store_.sealer();
-    sqlite::Statement select(
-        db, "SELECT manifest, file_key, item_id, size, chunk_count FROM evidence WHERE id = ?1");
+    sqlite::Statement select(db,
+                             "SELECT manifest, file_key, item_id, size, chunk_count, transfer FROM "
+                             "evidence WHERE id = ?1");
     select.bind(1, evidence_id);
     if (!select.step()) {
         fail(ErrorCode::not_found, "there is no evidence file with id " + std::string(evidence_id));
@@ -259,6 +239,10 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
     const auto manifest = open_manifest(sealer, id, select.column_blob(0));
     check_row(manifest, id, select.column_text(2), select.column_int64(3), select.column_int64(4));
     const auto what = "evidence file " + id + " (" + manifest.name + ")";
+    if (static_cast<EvidenceTransfer>(select.column_int64(5)) == EvidenceTransfer::downloading) {
+        fail(ErrorCode::failed_precondition,
+             what + " is still downloading from the server: run 'dspt sync'");
+    }
     crypto::SecretKey file_key;
     try {
         file_key = crypto::unwrap_key(store_.data_key(), select.column_blob(1),
@@ -335,11 +319,21 @@ void EvidenceStore::remove(std::string_view evidence_id) {
     auto& db = store_.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     const auto file = find(evidence_id);
+    if (file.scope) {
+        fail(ErrorCode::forbidden,
+             "evidence file " + file.id + " belongs to " +
+                 (file.scope->empty() ? "the organisation-wide answers" : "site " + *file.scope) +
+                 ", not to this device's assessment");
+    }
     sqlite::Statement remove(db, "DELETE FROM evidence WHERE id = ?1");
     remove.bind(1, evidence_id);
     remove.execute();
-    store_.outbox().append("evidence/" + file.id,
-                           {{"id", file.id}, {"item", file.item_id}, {"deleted", true}}, wall_ms());
+    // A file never uploaded is known to no other device: it leaves no trace.
+    const auto key = "evidence/" + file.id;
+    if (file.transfer != EvidenceTransfer::to_upload || store_.outbox().has_entry(key)) {
+        store_.outbox().append(key, {{"id", file.id}, {"item", file.item_id}, {"deleted", true}},
+                               wall_ms());
+    }
     tx.commit();
 }
 

@@ -11,9 +11,15 @@
 // edited outside dspt is ErrorCode::corrupt in find(), list() and get().
 //
 // add() streams the file through a 1 MiB buffer, so memory stays bounded for
-// files of hundreds of megabytes, and writes every chunk, the evidence row and
-// its outbox entry in one transaction: a process killed mid-way leaves no trace
-// of the file.
+// files of hundreds of megabytes, and writes every chunk and the evidence row in
+// one transaction: a process killed mid-way leaves no trace of the file.
+//
+// Sync (evidence_transfer.hpp): a file added here waits, marked for upload, until
+// every chunk is on the server; only then is its register entry written to the
+// outbox, so no other device learns of a file it cannot yet download. Files
+// pulled from other devices are listed as soon as their record arrives and can
+// be read once their chunks have downloaded. On a headquarters device, files of
+// a branch's assessment are kept apart from its own: list() takes the site.
 //
 // Thread-safety: as LocalStore.
 
@@ -29,6 +35,13 @@ namespace dspt::client {
 
 class LocalStore;
 
+// Where a file's bytes are.
+enum class EvidenceTransfer : std::uint8_t {
+    to_upload = 0,    // added here; not yet all on the server
+    synced = 1,       // on the server and here
+    downloading = 2,  // added on another device; chunks still arriving
+};
+
 struct EvidenceFile {
     std::string id;  // UUID
     std::string item_id;
@@ -36,6 +49,10 @@ struct EvidenceFile {
     std::uint64_t size = 0;
     std::uint64_t chunk_count = 0;
     std::int64_t added_at_ms = 0;
+    EvidenceTransfer transfer = EvidenceTransfer::to_upload;
+    // nullopt: this store's own assessment; otherwise the site's ODS code (or ""
+    // organisation-wide) of a file pulled from another assessment.
+    std::optional<std::string> scope;
 };
 
 // Called after each chunk with the bytes done so far and the total.
@@ -55,8 +72,10 @@ class EvidenceStore {
     EvidenceFile add(std::string_view item_id, const std::filesystem::path& file,
                      const ProgressFn& progress = {});
 
-    // Evidence of one item, or of all items, oldest first.
-    std::vector<EvidenceFile> list(std::optional<std::string_view> item_id);
+    // Evidence of one item, or of all items, oldest first: of this store's own
+    // assessment, or with `scope`, of that site's ("" organisation-wide).
+    std::vector<EvidenceFile> list(std::optional<std::string_view> item_id,
+                                   std::optional<std::string_view> scope = std::nullopt);
 
     // One file's metadata; ErrorCode::not_found when there is none with this id.
     EvidenceFile find(std::string_view evidence_id);
@@ -64,11 +83,13 @@ class EvidenceStore {
     // Writes the file's exact bytes to `out` (atomically: a temporary file is
     // renamed into place only after the content checks). ErrorCode::corrupt when
     // a chunk or the manifest fails its check; ErrorCode::already_exists when
-    // `out` exists and `overwrite` is false.
+    // `out` exists and `overwrite` is false; ErrorCode::failed_precondition while
+    // a file from another device is still downloading.
     void get(std::string_view evidence_id, const std::filesystem::path& out, bool overwrite,
              const ProgressFn& progress = {});
 
-    // Removes a file and records the removal for sync.
+    // Removes a file of this store's own assessment and, when other devices
+    // may know of it, records the removal for sync.
     void remove(std::string_view evidence_id);
 
   private:

@@ -69,6 +69,20 @@ std::size_t Outbox::pending_count() {
     return static_cast<std::size_t>(count.column_int64(0));
 }
 
+std::uint64_t Outbox::pending_bytes() {
+    sqlite::Statement sum(db_,
+                          "SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox WHERE acked_at IS "
+                          "NULL");
+    sum.step();
+    return static_cast<std::uint64_t>(sum.column_int64(0));
+}
+
+bool Outbox::has_entry(std::string_view register_key) {
+    sqlite::Statement select(db_, "SELECT 1 FROM outbox WHERE register_key = ?1 LIMIT 1");
+    select.bind(1, register_key);
+    return select.step();
+}
+
 std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
     sqlite::Statement select(db_,
                              "SELECT seq, replica_id, hlc, register_key, base_version, payload,"

@@ -57,6 +57,12 @@ class Outbox {
     // Number of entries not yet acknowledged by the server.
     std::size_t pending_count();
 
+    // Bytes of the sealed payloads not yet acknowledged.
+    std::uint64_t pending_bytes();
+
+    // Whether any entry, acknowledged or not, changed `register_key`.
+    bool has_entry(std::string_view register_key);
+
     // The oldest unacknowledged entries, up to `limit`, payloads opened.
     std::vector<OutboxEntry> pending(std::size_t limit);
 

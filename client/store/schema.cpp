@@ -80,9 +80,23 @@ void create_version_2(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 2> kSteps{{
+void create_version_3(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Whose assessment a file belongs to: NULL for this store's own; a site's
+        -- ODS code, or '' for organisation-wide, for files pulled from others.
+        ALTER TABLE evidence ADD COLUMN scope TEXT;
+        -- 0: added here, chunks not yet all on the server (its register entry is
+        -- written to the outbox once they are); 1: on the server and here;
+        -- 2: pulled from another device, chunks still downloading.
+        ALTER TABLE evidence ADD COLUMN transfer INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX evidence_by_transfer ON evidence(transfer) WHERE transfer <> 1;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 3> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
+    {3, "track the upload and download of evidence files", create_version_3},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

@@ -1,5 +1,6 @@
 #include "client/store/sync_state.hpp"
 
+#include "client/store/evidence_transfer.hpp"
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
 #include "common/clock/hybrid_clock.hpp"
@@ -12,6 +13,7 @@ namespace dspt::client {
 namespace {
 
 constexpr std::string_view kPullCursor = "pull_cursor";
+constexpr std::string_view kLastSync = "last_sync";
 constexpr std::string_view kConflicts = "conflicts";
 
 bool has_pending(sqlite::Database& db, const std::string& register_key) {
@@ -79,7 +81,57 @@ void record_conflict(LocalStore& store, const PulledRegister& reg) {
     upsert.execute();
 }
 
+// Records a file another device added, or forgets one it removed. A record
+// this device cannot use (an item its standards do not have, a key that does
+// not open) is left out rather than stopping the sync; returns whether the
+// file was recorded or forgotten.
+bool apply_evidence(EvidenceTransfers& transfers, const PulledRegister& reg,
+                    const std::optional<std::string>& scope,
+                    const crypto::SecretKey* organisation_key) {
+    const auto id = reg.register_key.substr(reg.register_key.find('/') + 1);
+    if (reg.shown.value("deleted", false)) {
+        transfers.forget(id);
+        return true;
+    }
+    if (organisation_key == nullptr) {
+        fail(ErrorCode::failed_precondition,
+             "this device has no organisation key to open evidence files: run 'dspt "
+             "recover-key'");
+    }
+    if (reg.shown.value("id", std::string()) != id) {
+        return false;
+    }
+    try {
+        transfers.receive(scope, reg.shown, *organisation_key);
+        return true;
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::invalid_argument && e.code() != ErrorCode::not_found &&
+            e.code() != ErrorCode::authentication_failed) {
+            throw;
+        }
+        return false;
+    }
+}
+
 }  // namespace
+
+SyncBacklog sync_backlog(LocalStore& store) {
+    EvidenceTransfers transfers(store);
+    const auto uploads = transfers.uploads_pending().size();
+    return {store.outbox().pending_count() + uploads,
+            store.outbox().pending_bytes() + transfers.upload_bytes_pending()};
+}
+
+std::optional<std::int64_t> last_sync(LocalStore& store) {
+    if (!meta::get(store.database(), kLastSync)) {
+        return std::nullopt;
+    }
+    return meta::require_int(store.database(), kLastSync);
+}
+
+void record_sync(LocalStore& store, std::int64_t at_ms) {
+    meta::set(store.database(), kLastSync, std::to_string(at_ms));
+}
 
 std::int64_t pull_cursor(LocalStore& store) {
     const auto text = meta::get(store.database(), kPullCursor);
@@ -101,13 +153,26 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
 }
 
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
-                         const std::string& own_scope, std::int64_t next_cursor) {
+                         const std::string& own_scope, std::int64_t next_cursor,
+                         const crypto::SecretKey* organisation_key) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
+    EvidenceTransfers transfers(store);
     std::size_t changed = 0;
     for (const auto& reg : registers) {
-        if (reg.scope != own_scope || has_pending(db, reg.register_key)) {
+        const auto slash = reg.register_key.find('/');
+        const auto kind = reg.register_key.substr(0, slash);
+        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
+        const bool own = reg.scope == own_scope;
+        if (kind == "evidence" && !own) {
+            // Another assessment's file, kept apart (a branch's, on a headquarters device).
+            if (apply_evidence(transfers, reg, reg.scope, organisation_key)) {
+                ++changed;
+            }
+            continue;
+        }
+        if (!own || has_pending(db, reg.register_key)) {
             continue;
         }
         set_version(db, reg.register_key, reg.version);
@@ -115,15 +180,14 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
         if (reg.shown_replica == store.info().replica_id && reg.siblings.empty()) {
             continue;  // this store's own change, back from the server
         }
-        const auto slash = reg.register_key.find('/');
-        const auto kind = reg.register_key.substr(0, slash);
-        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
         if (kind == "answer") {
             store.item(name);  // an item this store's standards know, or a damaged page
             apply_answer(store, name, reg.shown, now);
         } else if (kind == "plan") {
             store.item(name);
             apply_plan(store, name, reg.shown, now);
+        } else if (kind == "evidence") {
+            apply_evidence(transfers, reg, std::nullopt, organisation_key);
         }
         ++changed;
     }

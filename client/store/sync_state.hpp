@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/crypto/secret_key.hpp"
+
 namespace dspt::client {
 
 class LocalStore;
@@ -36,6 +38,17 @@ struct PulledRegister {
     nlohmann::json siblings;    // an array of {replica_id, author, hlc, version, value}; empty
 };
 
+// What waits to be sent: outbox entries and evidence files not yet uploaded.
+struct SyncBacklog {
+    std::size_t changes = 0;  // entries and files
+    std::uint64_t bytes = 0;  // their payloads and file sizes
+};
+SyncBacklog sync_backlog(LocalStore& store);
+
+// When a sync last finished (Unix ms), or nullopt before the first.
+std::optional<std::int64_t> last_sync(LocalStore& store);
+void record_sync(LocalStore& store, std::int64_t at_ms);
+
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);
 
@@ -47,10 +60,14 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
 // together. A register with changes still waiting in the outbox keeps its
 // local value (the server decides when they arrive); every other register takes
 // the shown value. A conflicted register is listed in conflicts until a pull
-// shows it settled. Registers of other scopes only move the cursor. Returns how
+// shows it settled. Evidence files of other scopes (a branch's, on a
+// headquarters device) are recorded apart, to download; other registers of
+// other scopes only move the cursor. A file's key is opened with
+// `organisation_key`, which may be null only while no file arrives. Returns how
 // many registers other replicas changed.
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
-                         const std::string& own_scope, std::int64_t next_cursor);
+                         const std::string& own_scope, std::int64_t next_cursor,
+                         const crypto::SecretKey* organisation_key);
 
 // The registers in conflict, each with its siblings as pulled.
 struct ConflictRecord {

@@ -93,6 +93,24 @@ protocol::PullResponse ApiClient::pull(std::int64_t since) {
         call("GET", "/v1/sync/pull?since=" + std::to_string(since)));
 }
 
+protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
+    return protocol::decode<protocol::BlobStatus>(
+        call("GET", "/v1/blobs/" + encode_path_segment(evidence_id)));
+}
+
+void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
+                               const std::string& scope, crypto::ByteView sealed) {
+    call("PUT",
+         "/v1/blobs/" + encode_path_segment(evidence_id) + "/" + std::to_string(index) +
+             (scope.empty() ? "" : "?scope=" + encode_path_segment(scope)),
+         std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()));
+}
+
+std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {
+    return call("GET",
+                "/v1/blobs/" + encode_path_segment(evidence_id) + "/" + std::to_string(index));
+}
+
 protocol::SiteInfo ApiClient::site(const std::string& ods) {
     return protocol::decode<protocol::SiteInfo>(
         call("GET", "/v1/sites/" + encode_path_segment(ods)));

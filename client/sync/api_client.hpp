@@ -5,9 +5,11 @@
 // with the server's code and message, so `dspt` reports "device revoked" or
 // "forbidden" exactly as the server said it.
 
+#include <cstdint>
 #include <string>
 
 #include "client/sync/transport.hpp"
+#include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/sync_messages.hpp"
@@ -38,6 +40,13 @@ class ApiClient {
     protocol::GrantList grants(const std::string& organisation_ods);
     protocol::PushResponse push(const protocol::PushRequest& request);
     protocol::PullResponse pull(std::int64_t since);
+
+    // Evidence chunks: which the server holds, and each one's sealed bytes.
+    // `scope` is the site ("" organisation-wide) the file belongs to.
+    protocol::BlobStatus blob_status(const std::string& evidence_id);
+    void put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
+                        const std::string& scope, crypto::ByteView sealed);
+    std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
 
     // Sends a request (signed when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error.

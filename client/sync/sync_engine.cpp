@@ -1,5 +1,8 @@
 #include "client/sync/sync_engine.hpp"
 
+#include <set>
+
+#include "client/store/evidence_transfer.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
@@ -26,18 +29,11 @@ std::int64_t now_ms() {
     return static_cast<std::int64_t>(HybridClock::system_millis());
 }
 
-}  // namespace
-
-SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
-    if (identity.role == protocol::Role::partner) {
-        fail(ErrorCode::forbidden, "a partner device reads progress only and has nothing to sync");
-    }
-    SyncReport report;
-    const auto scope = own_scope(identity);
+void push_outbox(LocalStore& store, ApiClient& api, const std::string& scope, SyncReport& report) {
     for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
         const auto pending = store.outbox().pending(kPushBatchEntries);
         if (pending.empty()) {
-            break;
+            return;
         }
         protocol::PushRequest request;
         for (const auto& entry : pending) {
@@ -65,6 +61,10 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
         acknowledge_pushed(store, acks, now_ms());
         report.pushed += acks.size();
     }
+}
+
+void pull_all(LocalStore& store, ApiClient& api, const std::string& scope,
+              const crypto::SecretKey* organisation_key, SyncReport& report) {
     for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
         const auto since = pull_cursor(store);
         const auto page = api.pull(since);
@@ -86,11 +86,85 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
             }
             registers.push_back(std::move(reg));
         }
-        report.pulled += apply_pulled(store, registers, scope, page.next_cursor);
+        report.pulled += apply_pulled(store, registers, scope, page.next_cursor, organisation_key);
         if (!page.more || page.next_cursor <= since) {
-            break;
+            return;
         }
     }
+}
+
+// Sends the chunks of every file added here that the server does not hold
+// yet, resuming at the first missing one, then the file's register entry.
+void upload_evidence(LocalStore& store, ApiClient& api, const std::string& scope,
+                     const crypto::SecretKey* organisation_key, SyncReport& report) {
+    EvidenceTransfers transfers(store);
+    for (const auto& file : transfers.uploads_pending()) {
+        if (organisation_key == nullptr) {
+            fail(ErrorCode::failed_precondition,
+                 "this device has no organisation key to share evidence files: run 'dspt "
+                 "recover-key'");
+        }
+        const auto status = api.blob_status(file.id);
+        const std::set<std::uint32_t> held(status.held.begin(), status.held.end());
+        for (std::uint32_t index = 0; index < file.chunk_count; ++index) {
+            if (held.contains(index)) {
+                continue;
+            }
+            const auto sealed = transfers.sealed_chunk(file.id, index);
+            api.put_blob_chunk(file.id, index, scope, sealed);
+            ++report.chunks_uploaded;
+            report.bytes_uploaded += sealed.size();
+        }
+        transfers.finish_upload(file.id, *organisation_key);
+        ++report.files_uploaded;
+    }
+}
+
+// Fetches the chunks the server holds of every file pulled from another
+// device; a file whose uploader has not finished waits for a later sync.
+void download_evidence(LocalStore& store, ApiClient& api, SyncReport& report) {
+    EvidenceTransfers transfers(store);
+    for (const auto& file : transfers.downloads_pending()) {
+        const auto status = api.blob_status(file.id);
+        const auto here_list = transfers.chunks_here(file.id);
+        std::set<std::uint32_t> here(here_list.begin(), here_list.end());
+        for (const auto index : status.held) {
+            if (index >= file.chunk_count || here.contains(index)) {
+                continue;
+            }
+            const auto sealed = api.blob_chunk(file.id, index);
+            transfers.store_chunk(file.id, index, crypto::as_byte_view(sealed));
+            here.insert(index);
+            ++report.chunks_downloaded;
+            report.bytes_downloaded += sealed.size();
+        }
+        if (here.size() == file.chunk_count) {
+            ++report.files_downloaded;
+        } else {
+            ++report.files_waiting;
+        }
+    }
+}
+
+}  // namespace
+
+SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
+    if (identity.role == protocol::Role::partner) {
+        fail(ErrorCode::forbidden, "a partner device reads progress only and has nothing to sync");
+    }
+    SyncReport report;
+    const auto scope = own_scope(identity);
+    const auto organisation_key = load_organisation_key(store);
+    const auto* key = organisation_key ? &*organisation_key : nullptr;
+    // Every register change both ways first, so a large file never holds an
+    // answer back; then the files.
+    push_outbox(store, api, scope, report);
+    pull_all(store, api, scope, key, report);
+    upload_evidence(store, api, scope, key, report);
+    if (report.files_uploaded > 0) {
+        push_outbox(store, api, scope, report);
+    }
+    download_evidence(store, api, report);
     report.open_conflicts = open_conflicts(store).size();
     return report;
 }

@@ -4,8 +4,12 @@
 // the cursor is pulled and applied. A batch is acknowledged only once its
 // answer arrives, and a page is applied with its cursor in one transaction, so
 // a connection lost at any point loses nothing and the next sync carries on.
+// Evidence bytes move after every register change: the chunks of files added
+// here upload (resuming at the first the server lacks) and then their register
+// entries are pushed; the chunks of files pulled from other devices download.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
@@ -21,6 +25,13 @@ struct SyncReport {
     std::size_t conflicts = 0;  // of those, kept as conflicts
     std::size_t pulled = 0;     // registers that changed locally
     std::size_t open_conflicts = 0;
+    std::size_t files_uploaded = 0;  // evidence files now wholly on the server
+    std::size_t chunks_uploaded = 0;
+    std::uint64_t bytes_uploaded = 0;
+    std::size_t files_downloaded = 0;  // evidence files now wholly here
+    std::size_t chunks_downloaded = 0;
+    std::uint64_t bytes_downloaded = 0;
+    std::size_t files_waiting = 0;  // pulled files whose uploader has not finished
 };
 
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity);

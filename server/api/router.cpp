@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/crypto/bytes.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
@@ -16,34 +17,50 @@ namespace {
 
 using auth::Access;
 
+std::string percent_decode(std::string_view raw) {
+    std::string decoded;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '%') {
+            decoded += raw[i];
+            continue;
+        }
+        const auto hex = i + 2 < raw.size() ? std::string(raw.substr(i + 1, 2)) : "";
+        if (hex.size() != 2 ||
+            hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+            fail(ErrorCode::invalid_argument, "malformed percent-encoding in the request target");
+        }
+        decoded += static_cast<char>(std::stoi(hex, nullptr, 16));
+        i += 2;
+    }
+    return decoded;
+}
+
 // A path split on '/', with each segment percent-decoded.
 std::vector<std::string> split_path(std::string_view path) {
     std::vector<std::string> parts;
     std::size_t start = 1;  // after the leading '/'
     while (start <= path.size()) {
         const auto end = path.find('/', start);
-        const auto raw = path.substr(start, end == std::string_view::npos ? end : end - start);
-        std::string decoded;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            if (raw[i] != '%') {
-                decoded += raw[i];
-                continue;
-            }
-            const auto hex = i + 2 < raw.size() ? std::string(raw.substr(i + 1, 2)) : "";
-            if (hex.size() != 2 ||
-                hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-                fail(ErrorCode::invalid_argument, "malformed percent-encoding in the path");
-            }
-            decoded += static_cast<char>(std::stoi(hex, nullptr, 16));
-            i += 2;
-        }
-        parts.push_back(std::move(decoded));
+        parts.push_back(
+            percent_decode(path.substr(start, end == std::string_view::npos ? end : end - start)));
         if (end == std::string_view::npos) {
             break;
         }
         start = end + 1;
     }
     return parts;
+}
+
+// The scope of "scope=<site ODS code>"; "" (organisation-wide) when absent.
+std::string scope_of(std::string_view query) {
+    constexpr std::string_view kScope = "scope=";
+    if (query.empty()) {
+        return {};
+    }
+    if (!query.starts_with(kScope) || query.find('&') != std::string_view::npos) {
+        fail(ErrorCode::invalid_argument, "the query must be scope=<site>");
+    }
+    return percent_decode(query.substr(kScope.size()));
 }
 
 // The `since` of "since=<cursor>"; 0 when absent.
@@ -216,6 +233,27 @@ http::Response route(Context& context, const http::Request& request, http::Respo
         meta.route = "GET /v1/sync/pull";
         const auto device = call.device();
         return binary(protocol::encode(context.sync.pull(device, cursor_of(request.query))));
+    }
+    if (area == "blobs" && parts.size() == 3 && method == "GET") {
+        meta.route = "GET /v1/blobs/<evidence>";
+        const auto device = call.device();
+        return binary(protocol::encode(context.blobs.status(device, parts[2])));
+    }
+    if (area == "blobs" && parts.size() == 4 && method == "PUT") {
+        meta.route = "PUT /v1/blobs/<evidence>/<index>";
+        const auto device = call.device();
+        const auto index = sync::parse_chunk_index(parts[3]);
+        context.blobs.put(device, parts[2], index, scope_of(request.query),
+                          crypto::as_byte_view(request.body), context.clock());
+        return binary({}, 204);
+    }
+    if (area == "blobs" && parts.size() == 4 && method == "GET") {
+        meta.route = "GET /v1/blobs/<evidence>/<index>";
+        const auto device = call.device();
+        const auto chunk = context.blobs.get(device, parts[2], sync::parse_chunk_index(parts[3]));
+        auto response = binary(std::string(chunk.begin(), chunk.end()));
+        response.content_type = "application/octet-stream";
+        return response;
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

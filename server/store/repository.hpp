@@ -240,6 +240,27 @@ class Repository {
                                          const std::vector<std::string>& scopes, std::int64_t since,
                                          std::size_t limit) const = 0;
 
+    // --- evidence chunks --------------------------------------------------
+    // Sealed chunks of evidence files (ARCHITECTURE.md section 4): bytes the
+    // server stores and returns but cannot read.
+
+    // Who the evidence file's chunks belong to; nullopt before its first chunk.
+    virtual std::optional<BlobOwner> find_blob(std::string_view evidence_id) const = 0;
+
+    // Stores chunk `index` of the file (replacing one sent before), claiming the
+    // file for `owner` with its first chunk. Throws forbidden when the file
+    // belongs to another organisation or scope.
+    virtual void put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner,
+                                std::uint32_t index, crypto::ByteView sealed,
+                                std::int64_t at_ms) = 0;
+
+    // The indexes of the chunks held, ascending.
+    virtual std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const = 0;
+
+    // One chunk's sealed bytes; nullopt when the server does not hold it.
+    virtual std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
+                                                    std::uint32_t index) const = 0;
+
   protected:
     Repository() = default;
 };

@@ -41,7 +41,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 2;
+inline constexpr int kServerSchemaVersion = 3;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -123,6 +123,13 @@ class SqliteRepository final : public Repository {
     RegisterPage registers_since(std::string_view organisation_ods,
                                  const std::vector<std::string>& scopes, std::int64_t since,
                                  std::size_t limit) const override;
+
+    std::optional<BlobOwner> find_blob(std::string_view evidence_id) const override;
+    void put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner, std::uint32_t index,
+                        crypto::ByteView sealed, std::int64_t at_ms) override;
+    std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const override;
+    std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
+                                            std::uint32_t index) const override;
 
   private:
     // Defined in sqlite_connections.hpp, which only this class's .cpp files include.

@@ -152,9 +152,31 @@ void create_version_2(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 2> kSteps{{
+void create_version_3(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Evidence files whose sealed chunks the server holds, and whose they are.
+        CREATE TABLE blobs (
+            evidence_id      TEXT PRIMARY KEY,
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            scope            TEXT NOT NULL,  -- a site ODS code, or '' organisation-wide
+            created_at       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- The chunks, sealed by the uploading device under a key the server never
+        -- sees. A rowid table: its rows are about 1 MiB each.
+        CREATE TABLE blob_chunks (
+            evidence_id TEXT NOT NULL REFERENCES blobs(evidence_id),
+            idx         INTEGER NOT NULL,
+            data        BLOB NOT NULL,
+            PRIMARY KEY (evidence_id, idx)
+        );
+    )sql");
+}
+
+const std::array<sqlite::Migration, 3> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
+    {3, "hold the sealed chunks of evidence files", create_version_3},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -77,4 +77,13 @@ struct RegisterPage {
     bool more = false;
 };
 
+// Whose an evidence file's chunks are: claimed by the first chunk uploaded,
+// so no other organisation or site can add to it or read it.
+struct BlobOwner {
+    std::string organisation_ods;
+    std::string scope;  // a site ODS code, or "" organisation-wide
+
+    bool operator==(const BlobOwner&) const = default;
+};
+
 }  // namespace dspt::server::store

@@ -13,12 +13,6 @@ namespace {
 
 constexpr std::string_view kRegisterKinds[] = {"answer/", "plan/", "evidence/", "profile/"};
 
-void require_partner_free(const store::Device& device) {
-    if (device.role == store::DeviceRole::partner) {
-        fail(ErrorCode::forbidden, "a partner device reads progress only and does not sync");
-    }
-}
-
 bool is_printable_token(std::string_view text) {
     for (const char c : text) {
         if (c <= ' ' || c == '\x7f') {
@@ -73,7 +67,7 @@ protocol::RegisterValue to_protocol(const store::RegisterValue& value) {
 
 protocol::PushResponse SyncService::push(const store::Device& device,
                                          const protocol::PushRequest& request) {
-    require_partner_free(device);
+    require_syncing_device(device);
     if (request.entries.empty() || request.entries.size() > kMaxPushEntries) {
         fail(ErrorCode::invalid_argument,
              "a push carries 1 to " + std::to_string(kMaxPushEntries) + " changes");
@@ -84,18 +78,7 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     for (const auto& entry : request.entries) {
         check_entry(entry);
         if (!writable.contains(entry.scope)) {
-            if (entry.scope.empty()) {
-                if (device.role != store::DeviceRole::headquarters) {
-                    fail(ErrorCode::forbidden,
-                         "only a headquarters device writes organisation-wide answers");
-                }
-            } else {
-                const auto site = repository_.find_site(entry.scope);
-                if (!site) {
-                    fail(ErrorCode::forbidden, "this device may not change site " + entry.scope);
-                }
-                policy_.require_site(device, *site, auth::Access::write);
-            }
+            scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
             writable.insert(entry.scope);
         }
         changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
@@ -112,17 +95,9 @@ protocol::PushResponse SyncService::push(const store::Device& device,
 
 protocol::PullResponse SyncService::pull(const store::Device& device, std::int64_t since,
                                          std::size_t limit) {
-    require_partner_free(device);
+    const auto scopes = scopes_.readable(device);
     if (since < 0) {
         fail(ErrorCode::invalid_argument, "the pull cursor is negative");
-    }
-    std::vector<std::string> scopes{""};
-    if (device.role == store::DeviceRole::branch) {
-        scopes.push_back(device.site_ods);
-    } else {
-        for (const auto& site : repository_.sites_of(device.organisation_ods)) {
-            scopes.push_back(site.ods);
-        }
     }
     const auto page = repository_.registers_since(device.organisation_ods, scopes, since, limit);
     protocol::PullResponse response;

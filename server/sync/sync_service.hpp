@@ -18,6 +18,7 @@
 #include "server/auth/access_policy.hpp"
 #include "server/store/model.hpp"
 #include "server/store/repository.hpp"
+#include "server/sync/scope_access.hpp"
 
 namespace dspt::server::sync {
 
@@ -30,7 +31,7 @@ inline constexpr std::size_t kPullPageRegisters = 500;
 class SyncService {
   public:
     SyncService(store::Repository& repository, const auth::AccessPolicy& policy)
-        : repository_(repository), policy_(policy) {}
+        : repository_(repository), scopes_(repository, policy) {}
 
     protocol::PushResponse push(const store::Device& device, const protocol::PushRequest& request);
 
@@ -39,7 +40,7 @@ class SyncService {
 
   private:
     store::Repository& repository_;
-    const auth::AccessPolicy& policy_;
+    ScopeAccess scopes_;
 };
 
 }  // namespace dspt::server::sync

@@ -51,7 +51,8 @@ auto seeds() {
                            {{41, "replica-a", 7, 1, R"({"value":"yes"})", "A"},
                             {42, "replica-b", 3, 2, R"({"value":"no"})", "B"}}}},
                          43,
-                         false});
+                         false},
+        dp::BlobStatus{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", {0, 1, 3}});
 }
 
 }  // namespace

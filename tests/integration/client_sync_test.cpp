@@ -91,7 +91,7 @@ TEST_CASE("an item changed on two devices at once is kept as a conflict with bot
             values.insert(sibling["value"]["value"].get<std::string>());
         }
         CHECK(values == std::set<std::string>{"ZA111111", "ZA222222"});
-        CHECK(device->json({"status"})["open_conflicts"] == 1);
+        CHECK(device->json({"status"})["conflicts"] == 1);
     }
     CHECK(answer_of(home.first, "1.1.1")["value"] == answer_of(home.second, "1.1.1")["value"]);
 
@@ -171,7 +171,7 @@ TEST_CASE("a sync cut at any point loses nothing and applies nothing twice",
                 0);
         REQUIRE(device.run({"answer", "2.1.1", round % 2 == 0 ? "yes" : "no"}).exit_code == 0);
         proxy.cut_after(cuts[round].first, cuts[round].second);
-        const auto cut = device.run({"sync"});
+        const auto cut = device.run({"sync", "--attempts", "1"});
         INFO("round " << round << ": " << cut.err);
         CHECK((cut.exit_code == 0 || cut.exit_code == 4));
         failed += cut.exit_code == 4 ? 1 : 0;
@@ -181,10 +181,10 @@ TEST_CASE("a sync cut at any point loses nothing and applies nothing twice",
     proxy.forward();
     CHECK(sync(device)["open_conflicts"] == 0);
     CHECK(device.json({"status"})["pending_changes"] == 0);
-    CHECK(device.json({"status"})["open_conflicts"] == 0);
+    CHECK(device.json({"status"})["conflicts"] == 0);
     sync(other);
     // The last value written to each item, and no conflict from a replay.
     CHECK(answer_of(other, "1.1.1")["value"] == "ZA" + std::to_string(100000 + cuts.size() - 1));
     CHECK(answer_of(other, "2.1.1")["value"] == ((cuts.size() - 1) % 2 == 0 ? "yes" : "no"));
-    CHECK(other.json({"status"})["open_conflicts"] == 0);
+    CHECK(other.json({"status"})["conflicts"] == 0);
 }

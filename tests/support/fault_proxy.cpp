@@ -1,6 +1,7 @@
 #include "tests/support/fault_proxy.hpp"
 
 #include <arpa/inet.h>
+#include <chrono>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
@@ -23,8 +24,10 @@ sockaddr_in loopback(std::uint16_t port) {
     return address;
 }
 
+}  // namespace
+
 // One proxied connection: client <-> server, with what is left before a cut.
-struct Link {
+struct FaultProxy::Link {
     int client = -1;
     int server = -1;
     bool cut = false;
@@ -43,7 +46,7 @@ struct Link {
 };
 
 // Moves what `from` has to `to`; false when the link is over.
-bool pump(int from, int to, Link& link, bool to_server) {
+bool FaultProxy::pump(int from, int to, Link& link, bool to_server) {
     char buffer[16 * 1024];
     std::size_t want = sizeof buffer;
     const bool limited = link.cut && link.cut_to_server == to_server;
@@ -53,9 +56,16 @@ bool pump(int from, int to, Link& link, bool to_server) {
         }
         want = std::min(want, link.left);
     }
+    const bool every = mode_ == Mode::cut_every && cut_to_server_ == to_server;
+    if (every) {
+        want = std::min(want, every_left_.load());
+    }
     const auto n = ::recv(from, buffer, want, 0);
     if (n <= 0) {
         return false;
+    }
+    if (delay_millis_ > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_millis_));
     }
     std::size_t sent = 0;
     while (sent < static_cast<std::size_t>(n)) {
@@ -65,14 +75,27 @@ bool pump(int from, int to, Link& link, bool to_server) {
         }
         sent += static_cast<std::size_t>(m);
     }
+    (to_server ? bytes_to_server_ : bytes_to_client_) += sent;
+    if (const auto rate = bytes_per_second_.load(); rate > 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(sent * 1'000'000 / rate));
+    }
+    if (every) {
+        every_left_ -= sent;
+        if (every_left_ == 0) {
+            every_left_ = cut_bytes_.load();
+            ++cuts_;
+            return false;
+        }
+    }
     if (limited) {
-        link.left -= static_cast<std::size_t>(n);
-        return link.left > 0;
+        link.left -= sent;
+        if (link.left == 0) {
+            ++cuts_;
+            return false;
+        }
     }
     return true;
 }
-
-}  // namespace
 
 FaultProxy::FaultProxy(std::uint16_t server_port) : server_port_(server_port) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -145,7 +168,10 @@ void FaultProxy::run() {
             link.close_both();
             continue;
         }
-        link.cut = mode == Mode::cut;
+        link.cut = mode == Mode::cut && cut_left_ > 0;
+        if (link.cut) {
+            --cut_left_;
+        }
         link.cut_to_server = cut_to_server_;
         link.left = cut_bytes_;
         if (link.cut && link.left == 0) {

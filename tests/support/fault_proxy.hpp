@@ -1,8 +1,10 @@
 #pragma once
 // A TCP proxy on 127.0.0.1 between a client and a server, for tests of a bad
 // network: it forwards connections as they are until told otherwise, then
-// refuses new connections, or cuts each connection after a number of bytes
-// from the client or from the server.
+// refuses new connections, cuts connections after a number of bytes from the
+// client or from the server (a cut after the first byte of a response drops
+// the answer to a request the server has handled), cuts whichever connection
+// carries each N-th byte, delays every segment, or throttles the bandwidth.
 //
 // One background thread serves every connection with poll(); each wait is
 // bounded, and the destructor stops the thread and closes every socket.
@@ -17,9 +19,10 @@ namespace dspt::test {
 class FaultProxy {
   public:
     enum class Mode {
-        forward,  // pass everything both ways
-        refuse,   // accept, then close at once (the server is unreachable)
-        cut,      // forward, then close after cut_bytes() bytes in the chosen direction
+        forward,    // pass everything both ways
+        refuse,     // accept, then close at once (the server is unreachable)
+        cut,        // forward, then close after cut_bytes() bytes in the chosen direction
+        cut_every,  // close the connection that carries every N-th byte in the direction
     };
 
     // Proxies to 127.0.0.1:`server_port`; listens on an ephemeral port.
@@ -43,18 +46,39 @@ class FaultProxy {
         mode_ = Mode::refuse;
     }
     // Cuts each new connection once `bytes` have gone from the client to the
-    // server (to_server) or from the server to the client (!to_server).
-    void cut_after(std::size_t bytes, bool to_server) {
+    // server (to_server) or from the server to the client (!to_server); with
+    // `connections`, only that many new connections, forwarding the rest.
+    void cut_after(std::size_t bytes, bool to_server,
+                   std::size_t connections = static_cast<std::size_t>(-1)) {
         cut_bytes_ = bytes;
         cut_to_server_ = to_server;
+        cut_left_ = connections;
         mode_ = Mode::cut;
     }
+    // Counting from now, cuts the connection that carries byte `bytes`,
+    // 2 * `bytes`, ... in the direction, whichever connection that is.
+    void cut_every(std::size_t bytes, bool to_server) {
+        cut_bytes_ = bytes;
+        cut_to_server_ = to_server;
+        every_left_ = bytes;
+        mode_ = Mode::cut_every;
+    }
+    // Holds every forwarded segment for `millis` first (0: none).
+    void delay(std::size_t millis) { delay_millis_ = millis; }
+    // Forwards at most `bytes_per_second` in all (0: unlimited).
+    void throttle(std::size_t bytes_per_second) { bytes_per_second_ = bytes_per_second; }
 
     // Connections accepted so far.
     std::size_t connections() const noexcept { return connections_; }
+    // Bytes forwarded so far, each way, and connections cut by the proxy.
+    std::size_t bytes_to_server() const noexcept { return bytes_to_server_; }
+    std::size_t bytes_to_client() const noexcept { return bytes_to_client_; }
+    std::size_t cuts() const noexcept { return cuts_; }
 
   private:
+    struct Link;
     void run();
+    bool pump(int from, int to, Link& link, bool to_server);
 
     int listener_ = -1;
     std::uint16_t port_ = 0;
@@ -64,6 +88,13 @@ class FaultProxy {
     std::atomic<bool> cut_to_server_{true};
     std::atomic<std::size_t> connections_{0};
     std::atomic<std::size_t> forward_left_{0};
+    std::atomic<std::size_t> cut_left_{0};
+    std::atomic<std::size_t> every_left_{0};
+    std::atomic<std::size_t> delay_millis_{0};
+    std::atomic<std::size_t> bytes_per_second_{0};
+    std::atomic<std::size_t> bytes_to_server_{0};
+    std::atomic<std::size_t> bytes_to_client_{0};
+    std::atomic<std::size_t> cuts_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };

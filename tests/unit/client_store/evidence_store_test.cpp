@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "client/store/evidence_transfer.hpp"
 #include "common/crypto/aead.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
@@ -129,7 +130,9 @@ TEST_CASE("Evidence get() writes atomically and honours overwrite", "[unit][clie
     require_error(ErrorCode::not_found,
                   [&] { store->evidence().add(kDocumentItem, home.dir.path()); });
     CHECK(store->evidence().list(std::nullopt).size() == 1);
-    CHECK(store->outbox().pending_count() == 1);
+    // A file waits for its upload; its register entry comes once it is on the server.
+    CHECK(store->evidence().list(std::nullopt)[0].transfer == EvidenceTransfer::to_upload);
+    CHECK(store->outbox().pending_count() == 0);
 }
 
 TEST_CASE(
@@ -242,6 +245,10 @@ TEST_CASE("Removing evidence deletes its chunks and records a tombstone", "[unit
     const auto removed = store->evidence().add(
         kDocumentItem, home.make_file("old.pdf", pseudo_random_bytes(kMiB + 3, 22)));
     const auto kept = store->evidence().add(kDocumentItem, home.make_file("new.pdf", kept_content));
+    // Both are on the server: their register entries are in the outbox.
+    const auto organisation_key = crypto::SecretKey::generate();
+    EvidenceTransfers(*store).finish_upload(removed.id, organisation_key);
+    EvidenceTransfers(*store).finish_upload(kept.id, organisation_key);
     RawDb raw(home.path);
     REQUIRE(chunk_rows(raw, removed.id) == 2);
 
@@ -272,4 +279,10 @@ TEST_CASE("Removing evidence deletes its chunks and records a tombstone", "[unit
     // Removing it again changes nothing.
     require_error(ErrorCode::not_found, [&] { store->evidence().remove(removed.id); });
     CHECK(store->outbox().pending_count() == 3);
+
+    // A file removed before it was uploaded leaves no trace for other devices.
+    const auto unsent = store->evidence().add(kDocumentItem, home.make_file("draft.pdf", "x"));
+    store->evidence().remove(unsent.id);
+    CHECK(store->outbox().pending_count() == 3);
+    CHECK(chunk_rows(raw, unsent.id) == 0);
 }

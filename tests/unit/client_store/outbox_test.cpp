@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "client/store/evidence_transfer.hpp"
+#include "common/crypto/key_wrap.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
 using namespace dspt;
@@ -49,6 +51,8 @@ TEST_CASE("Each change adds exactly one outbox entry, in order", "[unit][client_
     store->set_answer(kConfirmItem, "Yes", std::nullopt, "Bob");
     store->set_plan_entry(plan_entry(kDocumentItem, "Write the policy", "Carol", "2026-01-15"));
     const auto file = store->evidence().add(kDocumentItem, home.make_file("policy.pdf", "PDF"));
+    const auto organisation_key = crypto::SecretKey::generate();
+    EvidenceTransfers(*store).finish_upload(file.id, organisation_key);  // its chunks are sent
     store->clear_answer(kConfirmItem);
     store->remove_plan_entry(kDocumentItem);
 
@@ -81,6 +85,12 @@ TEST_CASE("Each change adds exactly one outbox entry, in order", "[unit][client_
     CHECK(entries[3].payload["size"] == 3);
     CHECK(entries[3].payload["chunks"] == 1);
     CHECK(entries[3].payload["blake2b"] == crypto::to_hex(crypto::blake2b(Bytes{'P', 'D', 'F'})));
+    // The file key travels wrapped by the organisation key only.
+    CHECK(crypto::unwrap_key(organisation_key,
+                             crypto::from_base64(entries[3].payload["file_key"].get<std::string>()),
+                             crypto::as_byte_view("evidence-file-key|" + file.id))
+              .view()
+              .size() == crypto::SecretKey::kSize);
     CHECK(entries[4].register_key == "answer/1.1.6");
     CHECK(entries[4].payload == nlohmann::json{{"item", "1.1.6"}, {"deleted", true}});
     CHECK(entries[5].register_key == "plan/1.1.2");
@@ -187,8 +197,12 @@ TEST_CASE("A failure inside a change's transaction leaves neither the value nor 
     require_error(ErrorCode::database, [&] { store->clear_answer(kTextItem); });
     require_error(ErrorCode::database,
                   [&] { store->set_plan_entry(plan_entry(kTextItem, "Review the answer")); });
-    require_error(ErrorCode::database,
-                  [&] { store->evidence().add(kDocumentItem, evidence_file); });
+    const auto file = store->evidence().add(kDocumentItem, evidence_file);
+    require_error(ErrorCode::database, [&] {
+        EvidenceTransfers(*store).finish_upload(file.id, crypto::SecretKey::generate());
+    });
+    CHECK(store->evidence().find(file.id).transfer == EvidenceTransfer::to_upload);
+    store->evidence().remove(file.id);
 
     CHECK(snapshot(*store) == before);
     CHECK(store->answer(kTextItem)->value == "The original answer");

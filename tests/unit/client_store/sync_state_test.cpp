@@ -45,7 +45,7 @@ TEST_CASE("a pulled page and its cursor are applied together", "[unit][client_st
     StoreHome home;
     auto store = home.open();
     CHECK(pull_cursor(*store) == 0);
-    CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 7, "ZA7")}, "VA1B2", 7) == 1);
+    CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 7, "ZA7")}, "VA1B2", 7, nullptr) == 1);
     CHECK(pull_cursor(*store) == 7);
     CHECK(store->answer(kTextItem)->value == "ZA7");
     CHECK(store->outbox().pending_count() == 0);  // a pulled value is not sent back
@@ -53,13 +53,14 @@ TEST_CASE("a pulled page and its cursor are applied together", "[unit][client_st
     // Another scope only moves the cursor.
     auto elsewhere = pulled("answer/1.1.1", 8, "SISTER");
     elsewhere.scope = "VA1B3";
-    CHECK(apply_pulled(*store, {elsewhere}, "VA1B2", 8) == 0);
+    CHECK(apply_pulled(*store, {elsewhere}, "VA1B2", 8, nullptr) == 0);
     CHECK(store->answer(kTextItem)->value == "ZA7");
     CHECK(pull_cursor(*store) == 8);
 
     // An item this store does not know fails the whole page, cursor included.
-    CHECK_THROWS(apply_pulled(
-        *store, {pulled("answer/1.1.6", 9, "yes"), pulled("answer/99.9.9", 10, "x")}, "VA1B2", 10));
+    CHECK_THROWS(apply_pulled(*store,
+                              {pulled("answer/1.1.6", 9, "yes"), pulled("answer/99.9.9", 10, "x")},
+                              "VA1B2", 10, nullptr));
     CHECK(pull_cursor(*store) == 8);
     CHECK_FALSE(store->answer(kConfirmItem).has_value());
 }
@@ -69,7 +70,7 @@ TEST_CASE("a local change waiting to be sent keeps its value over a pulled one",
     StoreHome home;
     auto store = home.open();
     store->set_answer(kTextItem, "MINE", std::nullopt, "A");
-    CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 3, "THEIRS")}, "VA1B2", 3) == 0);
+    CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 3, "THEIRS")}, "VA1B2", 3, nullptr) == 0);
     CHECK(store->answer(kTextItem)->value == "MINE");
     CHECK(store->outbox().pending_count() == 1);
 }
@@ -80,7 +81,7 @@ TEST_CASE("conflicts are kept until a pull shows the register settled", "[unit][
     const nlohmann::json siblings = {
         {{"replica_id", "sentinel-replica-1"}, {"value", {{"value", "A"}}}},
         {{"replica_id", "sentinel-replica-2"}, {"value", {{"value", "B"}}}}};
-    apply_pulled(*store, {pulled("answer/1.1.1", 5, "B", siblings)}, "VA1B2", 5);
+    apply_pulled(*store, {pulled("answer/1.1.1", 5, "B", siblings)}, "VA1B2", 5, nullptr);
     const auto conflicts = open_conflicts(*store);
     REQUIRE(conflicts.size() == 1);
     CHECK(conflicts[0].register_key == "answer/1.1.1");
@@ -90,6 +91,6 @@ TEST_CASE("conflicts are kept until a pull shows the register settled", "[unit][
     // The sibling values are sealed like every other field.
     CHECK_FALSE(contains(store_file_bytes(home.path), "sentinel-replica"));
 
-    apply_pulled(*store, {pulled("answer/1.1.1", 6, "A")}, "VA1B2", 6);
+    apply_pulled(*store, {pulled("answer/1.1.1", 6, "A")}, "VA1B2", 6, nullptr);
     CHECK(open_conflicts(*store).empty());
 }

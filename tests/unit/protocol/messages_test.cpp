@@ -123,4 +123,5 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
     REQUIRE(static_cast<int>(MessageType::grant_list) == 0x0303);
     REQUIRE(static_cast<int>(MessageType::push_request) == 0x0401);
     REQUIRE(static_cast<int>(MessageType::pull_response) == 0x0403);
+    REQUIRE(static_cast<int>(MessageType::blob_status) == 0x0404);
 }

@@ -132,5 +132,9 @@ inline PullResponse sample<PullResponse>() {
             43,
             true};
 }
+template <>
+inline BlobStatus sample<BlobStatus>() {
+    return {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", {0, 1, 2, 5}};
+}
 
 }  // namespace dspt::protocol::test

@@ -1,0 +1,65 @@
+#include "client/store/evidence_format.hpp"
+
+#include "common/error.hpp"
+
+namespace dspt::client::evidence_format {
+
+std::string chunk_ad(std::string_view evidence_id, std::uint64_t index) {
+    return std::string(evidence_id) + "|" + std::to_string(index);
+}
+
+std::string local_key_ad(std::string_view evidence_id) {
+    return FieldSealer::associated_data(kTable, evidence_id, "file_key");
+}
+
+std::string organisation_key_ad(std::string_view evidence_id) {
+    return "evidence-file-key|" + std::string(evidence_id);
+}
+
+nlohmann::json Manifest::to_json() const {
+    return {
+        {"name", name}, {"size", size}, {"chunks", chunks}, {"blake2b", blake2b}, {"item", item}};
+}
+
+Manifest Manifest::from_value(const nlohmann::json& value, std::uint64_t max_size) {
+    const auto text = [&](const char* key) {
+        if (!value.contains(key) || !value[key].is_string()) {
+            fail(ErrorCode::invalid_argument, std::string("the evidence record has no ") + key);
+        }
+        return value[key].get<std::string>();
+    };
+    const auto number = [&](const char* key) {
+        if (!value.contains(key) || !value[key].is_number_unsigned()) {
+            fail(ErrorCode::invalid_argument, std::string("the evidence record has no ") + key);
+        }
+        return value[key].get<std::uint64_t>();
+    };
+    Manifest manifest{text("name"), number("size"), number("chunks"), text("blake2b"),
+                      text("item")};
+    if (manifest.size > max_size ||
+        manifest.chunks != (manifest.size + kChunkBytes - 1) / kChunkBytes ||
+        manifest.blake2b.size() != 64 || manifest.name.empty() || manifest.name.size() > 255) {
+        fail(ErrorCode::invalid_argument, "the evidence record's size, chunks or name are wrong");
+    }
+    return manifest;
+}
+
+Manifest open_manifest(const FieldSealer& sealer, std::string_view id, crypto::ByteView sealed) {
+    const auto what = "record of evidence file " + std::string(id);
+    const auto text = sealer.open(kTable, id, "manifest", sealed, what);
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (!json.is_object() || !json.contains("name") || !json.contains("size") ||
+        !json.contains("chunks") || !json.contains("blake2b")) {
+        fail(ErrorCode::corrupt, "the stored " + what + " is damaged");
+    }
+    return {json["name"].get<std::string>(), json["size"].get<std::uint64_t>(),
+            json["chunks"].get<std::uint64_t>(), json["blake2b"].get<std::string>(),
+            json.value("item", std::string())};
+}
+
+crypto::Bytes seal_manifest(const FieldSealer& sealer, std::string_view id,
+                            const Manifest& manifest) {
+    return sealer.seal(kTable, id, "manifest", manifest.to_json().dump());
+}
+
+}  // namespace dspt::client::evidence_format

@@ -1,0 +1,78 @@
+#pragma once
+// The sync side of evidence files (ARCHITECTURE.md section 4): what waits to be
+// uploaded or downloaded, the sealed chunks as they travel, and the register
+// entry of a file once every chunk is on the server.
+//
+// Chunks travel exactly as stored (evidence_format.hpp), so uploading reads
+// rows and downloading writes them; each downloaded chunk is checked against
+// the file's key before it is kept, so a server that altered, swapped or
+// replayed a chunk is caught at once. Every call is its own transaction (or
+// runs inside the caller's, for receive() and forget()), so a process killed
+// at any point resumes where it stopped.
+//
+// Thread-safety: as LocalStore.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/evidence_store.hpp"
+#include "common/crypto/bytes.hpp"
+#include "common/crypto/secret_key.hpp"
+
+namespace dspt::client {
+
+class LocalStore;
+
+class EvidenceTransfers {
+  public:
+    explicit EvidenceTransfers(LocalStore& store) : store_(store) {}
+
+    // Files of this store's assessment waiting to be uploaded, oldest first.
+    std::vector<EvidenceFile> uploads_pending();
+
+    // Their bytes.
+    std::uint64_t upload_bytes_pending();
+
+    // One sealed chunk of a file, as uploaded.
+    crypto::Bytes sealed_chunk(std::string_view evidence_id, std::uint32_t index);
+
+    // Records that every chunk of the file is on the server and writes its
+    // register entry to the outbox, carrying the manifest and the file key
+    // wrapped by `organisation_key`, in one transaction.
+    void finish_upload(std::string_view evidence_id, const crypto::SecretKey& organisation_key);
+
+    // Records a file another device added, from its pulled register value, to
+    // be downloaded: `scope` is nullopt for this store's own assessment.
+    // Nothing happens when the file is already here. Must run inside the
+    // caller's transaction. invalid_argument for a value that is not a
+    // well-formed evidence record; authentication_failed when its file key
+    // does not open under `organisation_key`.
+    void receive(const std::optional<std::string>& scope, const nlohmann::json& value,
+                 const crypto::SecretKey& organisation_key);
+
+    // Removes a file another device removed; inside the caller's transaction.
+    void forget(std::string_view evidence_id);
+
+    // Files pulled from other devices whose chunks are still arriving.
+    std::vector<EvidenceFile> downloads_pending();
+
+    // The chunk indexes already here.
+    std::vector<std::uint32_t> chunks_here(std::string_view evidence_id);
+
+    // Keeps one downloaded chunk after checking that it opens under the file's
+    // key as chunk `index` of this file; ErrorCode::corrupt otherwise. The
+    // file becomes readable with its last chunk.
+    void store_chunk(std::string_view evidence_id, std::uint32_t index, crypto::ByteView sealed);
+
+  private:
+    crypto::SecretKey file_key(std::string_view evidence_id);
+
+    LocalStore& store_;
+};
+
+}  // namespace dspt::client

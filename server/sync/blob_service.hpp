@@ -1,0 +1,63 @@
+#pragma once
+// Evidence chunks for authenticated devices (ARCHITECTURE.md section 4): a
+// device uploads the sealed chunks of a file before its register entry, asks
+// which chunks the server holds to resume an interrupted upload, and another
+// device of the organisation downloads them. The server cannot open a chunk:
+// it checks only who may reach the file and the chunk's size.
+//
+// Who reaches a file: its first chunk claims it for the uploading device's
+// organisation and the scope named (the device's site, or for a headquarters
+// device any site of its organisation or "" organisation-wide), with the same
+// rules as pushing a change to that scope. Reading follows pulling: a branch
+// device reads its own site's files and the organisation-wide ones, a
+// headquarters device every file of its organisation, a partner device none.
+//
+// Thread-safety: as the repository.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/crypto/bytes.hpp"
+#include "protocol/sync_messages.hpp"
+#include "server/auth/access_policy.hpp"
+#include "server/store/model.hpp"
+#include "server/store/repository.hpp"
+#include "server/sync/scope_access.hpp"
+
+namespace dspt::server::sync {
+
+// A chunk is 1 MiB of a file sealed with XChaCha20-Poly1305 (nonce and tag).
+inline constexpr std::size_t kMaxChunkBytes = (std::size_t{1} << 20) + 24 + 16;
+inline constexpr std::size_t kMinChunkBytes = 24 + 16 + 1;
+// Files are at most 2 GiB: 2048 chunks.
+inline constexpr std::uint32_t kMaxChunkIndex = 2047;
+
+class BlobService {
+  public:
+    BlobService(store::Repository& repository, const auth::AccessPolicy& policy)
+        : repository_(repository), scopes_(repository, policy) {}
+
+    // The chunks held of a file the device may read; none for a file no chunk
+    // has reached yet.
+    protocol::BlobStatus status(const store::Device& device, const std::string& evidence_id) const;
+
+    // Stores one chunk of a file of `scope`.
+    void put(const store::Device& device, const std::string& evidence_id, std::uint32_t index,
+             const std::string& scope, crypto::ByteView sealed, std::int64_t at_ms);
+
+    // One chunk's sealed bytes; not_found when the server does not hold it.
+    crypto::Bytes get(const store::Device& device, const std::string& evidence_id,
+                      std::uint32_t index) const;
+
+  private:
+    store::Repository& repository_;
+    ScopeAccess scopes_;
+};
+
+// Checks an evidence id (a UUID as the client makes them) and a chunk index
+// taken from a request path; invalid_argument otherwise.
+void check_evidence_id(std::string_view evidence_id);
+std::uint32_t parse_chunk_index(std::string_view text);
+
+}  // namespace dspt::server::sync

@@ -1,0 +1,121 @@
+// BlobService: sealed evidence chunks go up and come back only to devices that
+// may read the file's site, and the server says which chunks it holds.
+
+#include "server/sync/blob_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "protocol/codec.hpp"
+#include "server/api/router.hpp"
+#include "tests/unit/server_auth/auth_fixture.hpp"
+
+namespace dspt::server::auth::test {
+
+namespace {
+
+constexpr const char* kFile = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+crypto::Bytes chunk_of(std::size_t size, unsigned char fill) {
+    return crypto::Bytes(size, fill);
+}
+
+std::string text_of(const crypto::Bytes& bytes) {
+    return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(AuthFixture,
+                 "chunks uploaded by a branch come back to its site and headquarters only",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto& blobs = context.blobs;
+    CHECK(blobs.status(branch.device, kFile).held.empty());
+
+    blobs.put(branch.device, kFile, 0, "VA1B2", chunk_of(100, 1), now);
+    blobs.put(branch.device, kFile, 2, "VA1B2", chunk_of(60, 3), now);
+    CHECK(blobs.status(branch.device, kFile).held == std::vector<std::uint32_t>{0, 2});
+    // A chunk sent again replaces the first copy; nothing doubles.
+    blobs.put(branch.device, kFile, 2, "VA1B2", chunk_of(61, 4), now);
+    CHECK(blobs.status(branch.device, kFile).held == std::vector<std::uint32_t>{0, 2});
+    CHECK(blobs.get(branch.device, kFile, 2) == chunk_of(61, 4));
+
+    const auto second = enrol_branch("VA1B2");
+    CHECK(blobs.get(second.device, kFile, 0) == chunk_of(100, 1));
+    const auto hq = enrol_headquarters();
+    CHECK(blobs.status(hq.device, kFile).held.size() == 2);
+    CHECK(blobs.get(hq.device, kFile, 0) == chunk_of(100, 1));
+    CHECK_THAT(require_error(ErrorCode::not_found, [&] { (void)blobs.get(hq.device, kFile, 1); }),
+               Catch::Contains("chunk 1"));
+
+    // The sister site, another organisation and a partner reach nothing.
+    const auto sister = enrol_branch("VA1B3");
+    require_error(ErrorCode::forbidden, [&] { (void)blobs.get(sister.device, kFile, 0); });
+    require_error(ErrorCode::forbidden, [&] { (void)blobs.status(sister.device, kFile); });
+    require_error(ErrorCode::forbidden,
+                  [&] { blobs.put(sister.device, kFile, 1, "VA1B3", chunk_of(100, 9), now); });
+    const auto stranger = enrol_headquarters("XY34");
+    require_error(ErrorCode::forbidden, [&] { (void)blobs.get(stranger.device, kFile, 0); });
+    require_error(ErrorCode::forbidden,
+                  [&] { blobs.put(stranger.device, kFile, 1, "VX9Y8", chunk_of(100, 9), now); });
+    const auto partner = enrol_partner();
+    CHECK_THAT(
+        require_error(ErrorCode::forbidden, [&] { (void)blobs.get(partner.device, kFile, 0); }),
+        Catch::Contains("partner"));
+    require_error(ErrorCode::forbidden, [&] { (void)blobs.status(partner.device, kFile); });
+    CHECK(blobs.get(branch.device, kFile, 0) == chunk_of(100, 1));
+
+    // A branch device writes its own site only; organisation-wide is headquarters'.
+    constexpr const char* kOther = "1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    require_error(ErrorCode::forbidden,
+                  [&] { blobs.put(branch.device, kOther, 0, "VA1B3", chunk_of(100, 1), now); });
+    require_error(ErrorCode::forbidden,
+                  [&] { blobs.put(branch.device, kOther, 0, "", chunk_of(100, 1), now); });
+    blobs.put(hq.device, kOther, 0, "", chunk_of(100, 1), now);
+    CHECK(blobs.get(branch.device, kOther, 0) == chunk_of(100, 1));
+    CHECK(blobs.get(sister.device, kOther, 0) == chunk_of(100, 1));
+}
+
+TEST_CASE_METHOD(AuthFixture, "malformed chunk requests are refused", "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto& blobs = context.blobs;
+    require_error(ErrorCode::invalid_argument, [&] {
+        blobs.put(branch.device, "not-a-uuid", 0, "VA1B2", chunk_of(100, 1), now);
+    });
+    require_error(ErrorCode::invalid_argument, [&] {
+        blobs.put(branch.device, kFile, 0, "VA1B2", chunk_of(sync::kMinChunkBytes - 1, 1), now);
+    });
+    require_error(ErrorCode::invalid_argument, [&] {
+        blobs.put(branch.device, kFile, 0, "VA1B2", chunk_of(sync::kMaxChunkBytes + 1, 1), now);
+    });
+    blobs.put(branch.device, kFile, 0, "VA1B2", chunk_of(sync::kMaxChunkBytes, 1), now);
+    CHECK(sync::parse_chunk_index("2047") == 2047);
+    require_error(ErrorCode::invalid_argument, [] { (void)sync::parse_chunk_index("2048"); });
+    require_error(ErrorCode::invalid_argument, [] { (void)sync::parse_chunk_index("-1"); });
+    require_error(ErrorCode::invalid_argument, [] { (void)sync::parse_chunk_index("1x"); });
+    require_error(ErrorCode::invalid_argument, [] { (void)sync::parse_chunk_index(""); });
+}
+
+TEST_CASE_METHOD(AuthFixture, "chunks through the router, signed", "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    const api::Router router(context);
+    const auto path = std::string("/v1/blobs/") + kFile;
+    const auto sealed = text_of(chunk_of(500, 7));
+    CHECK(router.handle(sign(branch, "PUT", path + "/0?scope=VA1B2", sealed)).status == 204);
+    CHECK(router.handle(sign(branch, "PUT", path + "/1?scope=VA1B3", sealed)).status == 403);
+    CHECK(router.handle(sign(branch, "PUT", path + "/x?scope=VA1B2", sealed)).status == 400);
+    CHECK(router.handle(sign(branch, "PUT", path + "/1?other=1", sealed)).status == 400);
+    CHECK(router.handle(plain_request("PUT", path + "/1?scope=VA1B2", sealed)).status == 401);
+
+    const auto status = router.handle(sign(branch, "GET", path));
+    REQUIRE(status.status == 200);
+    CHECK(protocol::decode<protocol::BlobStatus>(status.body).held ==
+          std::vector<std::uint32_t>{0});
+    const auto chunk = router.handle(sign(branch, "GET", path + "/0"));
+    REQUIRE(chunk.status == 200);
+    CHECK(chunk.body == sealed);
+    CHECK(chunk.content_type == "application/octet-stream");
+    CHECK(router.handle(sign(branch, "GET", path + "/1")).status == 404);
+}
+
+}  // namespace dspt::server::auth::test
