@@ -9,8 +9,11 @@
 // effect on a running server.
 //
 // Memory bound: one connection holds at most header_limit + body_limit +
-// kReadChunkBytes of request data at a time, so the worst case for the whole
-// server is about max_connections * (header_limit + body_limit). Size
+// kReadChunkBytes of request data at a time, and while it decompresses a zstd
+// body also the decompressed body (at most body_limit) and the decoder's
+// window (at most the larger of 8 MiB and body_limit rounded up to a power of
+// two). So the worst case for the whole server is about max_connections *
+// (header_limit + 4 * body_limit) for a body_limit of 8 MiB or more. Size
 // max_connections and body_limit together for the machine.
 
 #include <chrono>
@@ -24,6 +27,8 @@ struct Limits {
     // Content-Length is refused with 413 before any of the body is read (and
     // before "100 Continue" is sent); a chunked body that grows past it is
     // refused with 413 as soon as it does. The connection is then closed.
+    // A zstd-compressed body must also stay within it once decompressed, or
+    // gets 413 (and the connection stays open: the body was read whole).
     std::size_t body_limit = 16 * 1024 * 1024;
 
     // Largest request line plus header fields. Over it: 431, then close.

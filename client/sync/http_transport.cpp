@@ -17,6 +17,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "client/sync/transport.hpp"
+#include "common/compression/content_coding.hpp"
+#include "common/compression/zstd_codec.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {
@@ -28,7 +30,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// The largest response body the client accepts.
+// The largest response body the client accepts, as it arrives and once
+// decompressed.
 constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
 
 [[noreturn]] void fail_network(const ServerUrl& url, const beast::error_code& ec,
@@ -48,15 +51,43 @@ http::request<http::string_body> to_beast(const HttpRequest& request, const Serv
     req.version(11);
     req.set(http::field::host, url.host);
     req.set(http::field::user_agent, "dspt/" DSPT_VERSION);
+    req.set(http::field::accept_encoding, compression::kZstdCoding);
     for (const auto& [name, value] : request.headers) {
         req.set(name, value);
     }
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
         req.set(http::field::content_type, request.content_type);
-        req.body() = request.body;
+        // The signature (if any) is over request.body as it is: the server
+        // checks it after decompressing.
+        if (auto frame = compression::compress_body(request.body)) {
+            req.set(http::field::content_encoding, compression::kZstdCoding);
+            req.body() = std::move(*frame);
+        } else {
+            req.body() = request.body;
+        }
         req.prepare_payload();
     }
     return req;
+}
+
+// The response body as the server meant it: decompressed when it came as zstd.
+std::string decoded_body(http::response<http::string_body>& res, const ServerUrl& url) {
+    const auto encoding = res[http::field::content_encoding];
+    const auto coding = compression::parse_content_encoding(encoding);
+    if (!coding) {
+        fail(ErrorCode::protocol, "the server at " + url.to_string() +
+                                      " answered with Content-Encoding \"" + std::string(encoding) +
+                                      "\", which dspt cannot decode");
+    }
+    if (*coding == compression::ContentCoding::identity) {
+        return std::move(res.body());
+    }
+    try {
+        return compression::decompress(res.body(), kMaxResponseBytes);
+    } catch (const Error& e) {
+        fail(e.code(), "the server at " + url.to_string() +
+                           " sent a compressed answer that does not decompress: " + e.what());
+    }
 }
 
 template <class Stream>
@@ -78,7 +109,7 @@ HttpResponse exchange(Stream& stream, const HttpRequest& request, const ServerUr
     HttpResponse out;
     out.status = static_cast<int>(res.result_int());
     out.content_type = std::string(res[http::field::content_type]);
-    out.body = std::move(res.body());
+    out.body = decoded_body(res, url);
     return out;
 }
 

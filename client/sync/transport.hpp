@@ -10,6 +10,9 @@
 
 namespace dspt::client {
 
+// A request as the caller means it. The transport owns the framing and the
+// content coding: the body given here is the one a signature covers, whatever
+// form it travels in.
 struct HttpRequest {
     std::string method;  // "GET", "POST", "PUT", "DELETE"
     std::string target;  // "/v1/whoami"
@@ -18,6 +21,7 @@ struct HttpRequest {
     std::string body;
 };
 
+// A response as the server meant it: the body is already decompressed.
 struct HttpResponse {
     int status = 0;
     std::string content_type;
@@ -51,7 +55,13 @@ struct TransportOptions {
 };
 
 // A transport over Beast: plain HTTP, or TLS with the certificate verified
-// against the host name. Opens a connection per request.
+// against the host name. Opens a connection per request. Bodies travel
+// compressed (common/compression/content_coding.hpp): every request says
+// "Accept-Encoding: zstd", a request body worth compressing is sent as zstd,
+// and a zstd answer is decompressed within the same 64 MiB bound as a plain
+// one. An answer that does not decompress throws Error(protocol), or
+// Error(limit_exceeded) when it is too large; one in another coding throws
+// Error(protocol).
 std::unique_ptr<Transport> make_http_transport(const ServerUrl& url,
                                                const TransportOptions& options);
 

@@ -6,6 +6,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "server/http/access_log.hpp"
+#include "server/http/detail/content_coding.hpp"
 
 namespace dspt::server::http::detail {
 
@@ -138,7 +139,8 @@ Request to_request(BeastRequest& request, std::string remote_address) {
     return out;
 }
 
-Response respond(const ServerState& state, const Request& request, bool known_method) {
+// The builtin endpoints, else the guarded handler.
+Response dispatch(const ServerState& state, const Request& request, bool known_method) {
     if (auto builtin = serve_builtin(state, request)) {
         return std::move(*builtin);
     }
@@ -156,6 +158,15 @@ Response respond(const ServerState& state, const Request& request, bool known_me
     if (response.route.empty()) {
         response.route = default_route(request, known_method);
     }
+    return response;
+}
+
+Response respond(const ServerState& state, Request& request, bool known_method) {
+    if (auto refused = decode_request_body(request, state.config.limits.body_limit)) {
+        return std::move(*refused);
+    }
+    Response response = dispatch(state, request, known_method);
+    encode_response_body(request, response);
     return response;
 }
 

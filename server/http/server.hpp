@@ -26,6 +26,16 @@
 // the access log and the metrics under route "(rejected)"; the handler never
 // sees such a request.
 //
+// Content codings (common/compression/content_coding.hpp): a request body
+// sent with "Content-Encoding: zstd" is decompressed, within body_limit,
+// before the server's endpoints or the handler see it, and its
+// Content-Encoding header is removed; a body that would decompress past
+// body_limit gets 413, one that is not intact zstd data 400, and any other
+// coding 415, each under route "(rejected)". A response body long enough to
+// be worth it is compressed when the request's Accept-Encoding accepts zstd
+// ("Content-Encoding: zstd", "Vary: Accept-Encoding"); a client that does not
+// ask for zstd gets every body, /healthz and /metrics included, as it is.
+//
 // Plain HTTP is for loopback (development, tests): validate() refuses any
 // other listen address unless TLS is configured or `insecure` is set. TLS
 // accepts TLS 1.2 and 1.3 only.

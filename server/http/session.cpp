@@ -287,7 +287,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         const bool head_request = message.method() == bhttp::verb::head;
         const unsigned version = message.version();
         const bool client_keep_alive = message.keep_alive();
-        const Request request = to_request(message, handle_->remote);
+        Request request = to_request(message, handle_->remote);
 
         // The handler runs here, synchronously, holding this I/O thread.
         Response response = respond(*state_, request, known_method);

@@ -1,17 +1,27 @@
-// The server's transport: TLS, body limits, idle clients, loopback-only plain
-// HTTP, and a clean stop.
+// The server's transport: TLS, body limits, zstd bodies, idle clients,
+// loopback-only plain HTTP, and a clean stop.
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include "client/store/identity_store.hpp"
+#include "client/store/local_store.hpp"
 #include "client/sync/transport.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/compression/zstd_codec.hpp"
+#include "common/crypto/random.hpp"
 #include "common/files.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/signing.hpp"
+#include "protocol/sync_messages.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -60,6 +70,60 @@ class RawSocket {
   private:
     int fd_;
 };
+
+// A response read off a raw socket, as the server sent it.
+struct RawResponse {
+    int status = 0;
+    std::string head;  // the status line and header fields
+    std::string body;
+
+    // A header's value (names compare without regard to case); empty when absent.
+    std::string header(std::string_view name) const {
+        const auto lower = [](std::string text) {
+            for (auto& c : text) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            return text;
+        };
+        const auto key = "\r\n" + lower(std::string(name)) + ":";
+        const auto at = lower(head).find(key);
+        if (at == std::string::npos) {
+            return {};
+        }
+        const auto start = head.find_first_not_of(' ', at + key.size());
+        return head.substr(start, head.find("\r\n", start) - start);
+    }
+};
+
+// Sends one request (`fields`: the request line and header fields, each
+// ending in CRLF) with `body` on a new connection, and reads the response.
+RawResponse raw_exchange(std::uint16_t port, const std::string& fields, const std::string& body) {
+    RawSocket socket(port);
+    socket.send_text(fields + "Host: 127.0.0.1\r\nConnection: close\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body);
+    const auto [data, closed] = socket.read_until_closed(std::chrono::seconds(10));
+    REQUIRE(closed);
+    const auto end_of_head = data.find("\r\n\r\n");
+    REQUIRE(end_of_head != std::string::npos);
+    RawResponse response;
+    response.head = data.substr(0, end_of_head);
+    response.body = data.substr(end_of_head + 4);
+    REQUIRE(response.head.starts_with("HTTP/1.1 "));
+    response.status = std::stoi(response.head.substr(9, 3));
+    return response;
+}
+
+// The four signature header fields of a request signed by `identity`.
+std::string signature_fields(const client::DeviceIdentity& identity, const std::string& method,
+                             const std::string& target, const std::string& signed_body) {
+    const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
+    const auto headers = protocol::sign_request(identity.signing, identity.device_id, method,
+                                                target, signed_body, now);
+    return std::string(protocol::kDeviceHeader) + ": " + headers.device_id + "\r\n" +
+           std::string(protocol::kTimestampHeader) + ": " + headers.timestamp + "\r\n" +
+           std::string(protocol::kNonceHeader) + ": " + headers.nonce + "\r\n" +
+           std::string(protocol::kSignatureHeader) + ": " + headers.signature + "\r\n";
+}
 
 }  // namespace
 
@@ -131,6 +195,8 @@ TEST_CASE("a body over the limit gets 413", "[integration][server_transport]") {
     client::HttpRequest request;
     request.method = "POST";
     request.target = "/v1/enrol";
+    // The transport sends it as a zstd frame of a few dozen bytes; the server
+    // refuses it once decompressed.
     request.body = std::string(100'000, 'x');
     const auto response = transport->send(request);
     CHECK(response.status == 413);
@@ -140,6 +206,78 @@ TEST_CASE("a body over the limit gets 413", "[integration][server_transport]") {
     const auto malformed = transport->send(request);
     CHECK(malformed.status == 400);
     CHECK_THAT(malformed.body, Catch::Contains("protocol"));
+}
+
+TEST_CASE("a signed push travels as zstd and its answer comes back as zstd",
+          "[integration][server_transport]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome home;
+    enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}));
+    auto store = client::LocalStore::open(home.store_file(), ClientHome::kPassphrase);
+    const auto identity = client::require_identity(*store);
+
+    protocol::PushRequest push;
+    const auto replica = crypto::random_uuid();
+    const auto hlc = HybridClock::system_millis() << 16;
+    for (std::int64_t seq = 1; seq <= 20; ++seq) {
+        push.entries.push_back({replica, seq, hlc + static_cast<std::uint64_t>(seq), "VC001",
+                                "answer/1.1." + std::to_string(seq), 0, R"({"value":"yes"})",
+                                "test manager"});
+    }
+    const auto body = protocol::encode(push);
+    const auto frame = compression::compress(body);
+    CHECK(frame.size() < body.size() / 2);
+    const std::string fields =
+        "POST /v1/sync/push HTTP/1.1\r\nContent-Type: application/octet-stream\r\n"
+        "Content-Encoding: zstd\r\nAccept-Encoding: zstd\r\n";
+
+    // A signature over the frame, not the body, is refused: the server
+    // checks it after decompressing, so signatures do not depend on the coding.
+    const auto wrongly_signed = raw_exchange(
+        server.port(), fields + signature_fields(identity, "POST", "/v1/sync/push", frame), frame);
+    CHECK(wrongly_signed.status == 401);
+
+    const auto response = raw_exchange(
+        server.port(), fields + signature_fields(identity, "POST", "/v1/sync/push", body), frame);
+    INFO(response.head << "\n" << response.body);
+    REQUIRE(response.status == 200);
+    CHECK(response.header("Content-Encoding") == "zstd");
+    CHECK(response.header("Vary") == "Accept-Encoding");
+    const auto answer = protocol::decode<protocol::PushResponse>(
+        compression::decompress(response.body, protocol::kMaxMessageBytes));
+    REQUIRE(answer.results.size() == push.entries.size());
+    for (const auto& result : answer.results) {
+        CHECK(result.outcome == protocol::PushOutcome::accepted);
+    }
+}
+
+TEST_CASE("a corrupt zstd body gets 400, another coding 415, and plain clients plain bodies",
+          "[integration][server_transport]") {
+    ServerProcess server;
+    const auto corrupt = raw_exchange(
+        server.port(), "POST /v1/enrol HTTP/1.1\r\nContent-Encoding: zstd\r\n", "not zstd at all");
+    CHECK(corrupt.status == 400);
+    CHECK_THAT(corrupt.body, Catch::Contains(R"("error":"protocol")") && Catch::Contains("zstd"));
+
+    const auto unknown =
+        raw_exchange(server.port(), "POST /v1/enrol HTTP/1.1\r\nContent-Encoding: br\r\n", "abc");
+    CHECK(unknown.status == 415);
+    CHECK(unknown.header("Accept-Encoding") == "zstd");
+
+    // curl without --compressed, and curl with it (which does not offer zstd).
+    for (const std::string accept : {"", "Accept-Encoding: gzip, deflate, br\r\n"}) {
+        const auto metrics = raw_exchange(server.port(), "GET /metrics HTTP/1.1\r\n" + accept, {});
+        CHECK(metrics.status == 200);
+        CHECK(metrics.header("Content-Encoding").empty());
+        CHECK_THAT(metrics.body, Catch::Contains("dspt_http_requests_total"));
+        CHECK(raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\n" + accept, {}).body == "ok\n");
+    }
+    const auto compressed =
+        raw_exchange(server.port(), "GET /metrics HTTP/1.1\r\nAccept-Encoding: zstd\r\n", {});
+    CHECK(compressed.header("Content-Encoding") == "zstd");
+    CHECK_THAT(compression::decompress(compressed.body, 1024 * 1024),
+               Catch::Contains("dspt_http_requests_total"));
 }
 
 TEST_CASE("a client that sends nothing is disconnected after the read timeout",

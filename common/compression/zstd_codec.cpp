@@ -1,0 +1,103 @@
+#include "common/compression/zstd_codec.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <memory>
+
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "common/error.hpp"
+
+namespace dspt::compression {
+
+namespace {
+
+struct CctxFree {
+    void operator()(ZSTD_CCtx* cctx) const noexcept { ZSTD_freeCCtx(cctx); }
+};
+struct DctxFree {
+    void operator()(ZSTD_DCtx* dctx) const noexcept { ZSTD_freeDCtx(dctx); }
+};
+
+// Throws Error(internal) naming the failed step when `result` is a zstd error.
+std::size_t check(std::size_t result, std::string_view step) {
+    if (ZSTD_isError(result)) {
+        fail(ErrorCode::internal,
+             "zstd " + std::string(step) + " failed: " + ZSTD_getErrorName(result));
+    }
+    return result;
+}
+
+// The window limit for an output of at most max_bytes (see the header).
+int window_log_for(std::size_t max_bytes) {
+    const auto needed = static_cast<int>(std::bit_width(max_bytes > 0 ? max_bytes - 1 : 0));
+    return std::clamp(needed, kMinWindowLog, kMaxWindowLog);
+}
+
+[[noreturn]] void refuse(std::size_t result, std::size_t max_bytes) {
+    if (ZSTD_getErrorCode(result) == ZSTD_error_frameParameter_windowTooLarge) {
+        fail(ErrorCode::limit_exceeded,
+             "zstd frame needs a window of more than " +
+                 std::to_string(std::size_t{1} << window_log_for(max_bytes)) + " bytes");
+    }
+    fail(ErrorCode::protocol, std::string("corrupt zstd data: ") + ZSTD_getErrorName(result));
+}
+
+}  // namespace
+
+std::string compress(std::string_view data) {
+    const std::unique_ptr<ZSTD_CCtx, CctxFree> cctx(ZSTD_createCCtx());
+    if (!cctx) {
+        fail(ErrorCode::internal, "zstd: cannot allocate a compression context");
+    }
+    check(ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, kZstdLevel), "set level");
+    check(ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1), "set checksum");
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    out.resize(check(ZSTD_compress2(cctx.get(), out.data(), out.size(), data.data(), data.size()),
+                     "compression"));
+    return out;
+}
+
+std::string decompress(std::string_view frames, std::size_t max_bytes) {
+    const std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
+    if (!dctx) {
+        fail(ErrorCode::internal, "zstd: cannot allocate a decompression context");
+    }
+    check(ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, window_log_for(max_bytes)),
+          "set window limit");
+
+    // Output arrives a block at a time into `block`, and is checked against
+    // max_bytes before it is kept: the frame's declared content size is never
+    // used to size anything.
+    std::string out;
+    std::string block(ZSTD_DStreamOutSize(), '\0');
+    ZSTD_inBuffer in{frames.data(), frames.size(), 0};
+    for (;;) {
+        ZSTD_outBuffer chunk{block.data(), block.size(), 0};
+        const std::size_t hint = ZSTD_decompressStream(dctx.get(), &chunk, &in);
+        if (ZSTD_isError(hint)) {
+            refuse(hint, max_bytes);
+        }
+        if (chunk.pos > max_bytes - out.size()) {
+            fail(ErrorCode::limit_exceeded, "zstd data decompresses to more than the limit of " +
+                                                std::to_string(max_bytes) + " bytes");
+        }
+        out.append(block.data(), chunk.pos);
+        const bool input_done = in.pos == in.size;
+        if (hint == 0 && input_done) {
+            return out;  // the last frame ended with the input
+        }
+        // With all input read and room left in the block, the decoder has
+        // said everything it can: the frame is cut short. (A call that makes
+        // no progress otherwise is counted by libzstd, which fails after a
+        // few, so the loop always ends.)
+        if (input_done && chunk.pos < chunk.size) {
+            fail(ErrorCode::protocol, frames.empty()
+                                          ? "empty zstd data: no frame"
+                                          : "truncated zstd data: the input ends inside a frame");
+        }
+    }
+}
+
+}  // namespace dspt::compression
