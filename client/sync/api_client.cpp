@@ -35,11 +35,12 @@ namespace {
 }  // namespace
 
 std::string ApiClient::call(const std::string& method, const std::string& target,
-                            const std::string& body) {
+                            const std::string& body, const std::string& content_type) {
     HttpRequest request;
     request.method = method;
     request.target = target;
     request.body = body;
+    request.content_type = content_type;
     if (signing_ != nullptr) {
         const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
         const auto headers =
@@ -103,7 +104,8 @@ void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t ind
     call("PUT",
          "/v1/blobs/" + encode_path_segment(evidence_id) + "/" + std::to_string(index) +
              (scope.empty() ? "" : "?scope=" + encode_path_segment(scope)),
-         std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()));
+         std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()),
+         "application/octet-stream");
 }
 
 std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {

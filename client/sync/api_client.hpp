@@ -49,9 +49,11 @@ class ApiClient {
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
 
     // Sends a request (signed when this client has a key) and returns the body
-    // of a 2xx answer; any other status throws the server's error.
+    // of a 2xx answer; any other status throws the server's error. Bodies are
+    // protocol messages unless `content_type` says otherwise.
     std::string call(const std::string& method, const std::string& target,
-                     const std::string& body = {});
+                     const std::string& body = {},
+                     const std::string& content_type = "application/x-dspt");
 
   private:
     Transport& transport_;

@@ -59,7 +59,7 @@ http::request<http::string_body> to_beast(const HttpRequest& request, const Serv
         req.set(http::field::content_type, request.content_type);
         // The signature (if any) is over request.body as it is: the server
         // checks it after decompressing.
-        if (auto frame = compression::compress_body(request.body)) {
+        if (auto frame = compression::compress_body(request.body, request.content_type)) {
             req.set(http::field::content_encoding, compression::kZstdCoding);
             req.body() = std::move(*frame);
         } else {

@@ -74,8 +74,8 @@ bool accepts_zstd(std::string_view accept_encoding) {
     return zstd.value_or(any.value_or(false));
 }
 
-std::optional<std::string> compress_body(std::string_view body) {
-    if (body.size() < kCompressMinBytes) {
+std::optional<std::string> compress_body(std::string_view body, std::string_view content_type) {
+    if (body.size() < kCompressMinBytes || content_type == "application/octet-stream") {
         return std::nullopt;
     }
     auto frame = compress(body);

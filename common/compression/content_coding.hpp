@@ -46,8 +46,11 @@ enum class ContentCoding { identity, zstd };
 [[nodiscard]] bool accepts_zstd(std::string_view accept_encoding);
 
 // The zstd frame to send for `body`, or nothing when the body should travel
-// as it is: when it is shorter than kCompressMinBytes, or when the frame
-// would not be smaller (already compressed or encrypted bytes).
-[[nodiscard]] std::optional<std::string> compress_body(std::string_view body);
+// as it is: when its content type says it is opaque bytes
+// ("application/octet-stream": sealed evidence chunks, which never shrink), when
+// it is shorter than kCompressMinBytes, or when the frame would not be smaller
+// (already compressed or encrypted bytes).
+[[nodiscard]] std::optional<std::string> compress_body(std::string_view body,
+                                                       std::string_view content_type = {});
 
 }  // namespace dspt::compression

@@ -64,7 +64,7 @@ void encode_response_body(const Request& request, Response& response) {
     if (!compression::accepts_zstd(request.header(compression::kAcceptEncodingHeader))) {
         return;
     }
-    if (auto frame = compression::compress_body(response.body)) {
+    if (auto frame = compression::compress_body(response.body, response.content_type)) {
         response.body = std::move(*frame);
         response.headers.emplace(compression::kContentEncodingHeader, compression::kZstdCoding);
     }

@@ -48,4 +48,7 @@ TEST_CASE("a body is compressed only when it is long enough and shrinks", "[unit
     // Random bytes, like sealed values, do not shrink: they travel as they are.
     const auto noise = dspt::crypto::random_bytes(4096);
     CHECK_FALSE(compress_body(std::string(noise.begin(), noise.end())).has_value());
+    // Opaque bytes are not even tried.
+    CHECK_FALSE(compress_body(repetitive, "application/octet-stream").has_value());
+    CHECK(compress_body(repetitive, "application/x-dspt").has_value());
 }
