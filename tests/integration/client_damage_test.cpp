@@ -30,13 +30,6 @@ void flip_byte(const std::filesystem::path& store, const std::string& sql_select
     REQUIRE(db.changes() == 1);
 }
 
-std::string integrity_check(const std::filesystem::path& store) {
-    dspt::sqlite::Database db(store);
-    dspt::sqlite::Statement check(db, "PRAGMA integrity_check");
-    REQUIRE(check.step());
-    return check.column_text(0);
-}
-
 }  // namespace
 
 TEST_CASE("a wrong passphrase says so and changes nothing", "[integration][client_damage]") {

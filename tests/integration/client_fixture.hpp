@@ -1,15 +1,20 @@
 #pragma once
 // A temporary home for the real `dspt` binary, and helpers to run it there.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "tests/support/process.hpp"
 
 namespace dspt::test {
@@ -26,13 +31,16 @@ class ClientHome {
     // Runs dspt with --home set to this home and DSPT_PASSPHRASE = passphrase.
     ProcessResult run(const std::vector<std::string>& args,
                       const std::string& passphrase = kPassphrase) const {
-        ProcessOptions options;
-        options.env["DSPT_PASSPHRASE"] = passphrase;
-        options.env["DSPT_USER"] = "test manager";
-        options.unset_env = {"DSPT_HOME"};
         std::vector<std::string> full{"--home", dir_.path().string()};
         full.insert(full.end(), args.begin(), args.end());
-        return run_process(DSPT_CLIENT_BIN, full, options);
+        return run_process(DSPT_CLIENT_BIN, full, options(passphrase));
+    }
+
+    // Starts dspt as run() does, in the background.
+    std::unique_ptr<BackgroundProcess> start(const std::vector<std::string>& args) const {
+        std::vector<std::string> full{"--home", dir_.path().string()};
+        full.insert(full.end(), args.begin(), args.end());
+        return std::make_unique<BackgroundProcess>(DSPT_CLIENT_BIN, full, options(kPassphrase));
     }
 
     // Runs a read command with --json and parses its output; fails the test
@@ -71,8 +79,41 @@ class ClientHome {
     }
 
   private:
+    static ProcessOptions options(const std::string& passphrase) {
+        ProcessOptions options;
+        options.env["DSPT_PASSPHRASE"] = passphrase;
+        options.env["DSPT_USER"] = "test manager";
+        options.unset_env = {"DSPT_HOME"};
+        return options;
+    }
+
     TempDir dir_;
 };
+
+// What SQLite's PRAGMA integrity_check says of a database file: "ok" when sound.
+inline std::string integrity_check(const std::filesystem::path& file) {
+    sqlite::Database db(file);
+    sqlite::Statement check(db, "PRAGMA integrity_check");
+    REQUIRE(check.step());
+    return check.column_text(0);
+}
+
+// Whether two files hold the same bytes; sizes are compared first so a failure
+// reports something short.
+inline bool same_content(const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec;
+    const auto size_a = std::filesystem::file_size(a, ec);
+    const auto size_b = std::filesystem::file_size(b, ec);
+    UNSCOPED_INFO(a.filename().string() << ": " << size_a << " bytes, " << b.filename().string()
+                                        << ": " << size_b << " bytes");
+    if (ec || size_a != size_b) {
+        return false;
+    }
+    std::ifstream in_a(a, std::ios::binary);
+    std::ifstream in_b(b, std::ios::binary);
+    return std::equal(std::istreambuf_iterator<char>(in_a), std::istreambuf_iterator<char>(),
+                      std::istreambuf_iterator<char>(in_b));
+}
 
 // The bytes of a file.
 inline std::string slurp(const std::filesystem::path& path) {

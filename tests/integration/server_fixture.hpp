@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -63,10 +64,21 @@ class ServerProcess {
         }
     }
 
+    // Kills the server with SIGKILL, whatever it is doing, and starts it again
+    // on the same data and port.
+    void kill_and_restart() {
+        process_->signal(SIGKILL);
+        process_->wait(std::chrono::seconds(10));
+        start(extra_, port_);
+    }
+
+    std::filesystem::path database() const { return data_.path() / "server.db"; }
+
   private:
-    void start(std::vector<std::string> extra) {
+    void start(std::vector<std::string> extra, std::uint16_t port = 0) {
+        extra_ = extra;
         std::vector<std::string> args{"serve", "--data", data_.path().string(), "--listen",
-                                      "127.0.0.1:0"};
+                                      "127.0.0.1:" + std::to_string(port)};
         args.insert(args.end(), extra.begin(), extra.end());
         process_ = std::make_unique<BackgroundProcess>(DSPT_SERVER_BIN, args);
         const bool up = process_->wait_for_output("listening on", std::chrono::seconds(30));
@@ -87,6 +99,7 @@ class ServerProcess {
     }
 
     TempDir data_;
+    std::vector<std::string> extra_;
     std::unique_ptr<BackgroundProcess> process_;
     std::string url_;
     std::uint16_t port_ = 0;

@@ -1,0 +1,130 @@
+// EvidenceTransfers: a file added on one store travels, chunk by sealed chunk,
+// to another store of the organisation, which takes only chunks that open
+// under the file's key in their place.
+
+#include "client/store/evidence_transfer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "client/store/local_store.hpp"
+#include "client/store/outbox.hpp"
+#include "tests/unit/client_store/store_fixture.hpp"
+
+namespace dspt::client::test {
+
+namespace {
+
+constexpr std::size_t kMiB = EvidenceStore::kChunkBytes;
+
+// The register value the uploading store wrote to its outbox for `id`.
+nlohmann::json register_value(LocalStore& store, const std::string& id) {
+    for (const auto& entry : store.outbox().pending(100)) {
+        if (entry.register_key == "evidence/" + id) {
+            return entry.payload;
+        }
+    }
+    FAIL("no outbox entry for evidence " << id);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("a file travels chunk by chunk to another store and opens byte for byte",
+          "[unit][client_sync]") {
+    StoreHome here;
+    StoreHome there;
+    auto uploader = here.open();
+    auto receiver = there.open();
+    const auto organisation_key = crypto::SecretKey::generate();
+    const auto content = pseudo_random_bytes(2 * kMiB + 777, 3);
+    const auto file = uploader->evidence().add(kDocumentItem, here.make_file("plan.pdf", content));
+
+    EvidenceTransfers sending(*uploader);
+    REQUIRE(sending.uploads_pending().size() == 1);
+    CHECK(sending.upload_bytes_pending() == content.size());
+    sending.finish_upload(file.id, organisation_key);
+    CHECK(sending.uploads_pending().empty());
+    CHECK(uploader->evidence().find(file.id).transfer == EvidenceTransfer::synced);
+    const auto value = register_value(*uploader, file.id);
+    CHECK(value["chunks"] == 3);
+    REQUIRE(value.contains("file_key"));
+    CHECK(value["file_key"].get<std::string>().size() > 40);
+
+    EvidenceTransfers receiving(*receiver);
+    receiving.receive(std::nullopt, value, organisation_key);
+    receiving.receive(std::nullopt, value, organisation_key);  // a second copy changes nothing
+    REQUIRE(receiving.downloads_pending().size() == 1);
+    const auto listed = receiver->evidence().list(kDocumentItem);
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].name == "plan.pdf");
+    CHECK(listed[0].transfer == EvidenceTransfer::downloading);
+    CHECK_THAT(
+        require_error(ErrorCode::failed_precondition,
+                      [&] { receiver->evidence().get(file.id, there.dir.file("x"), false); }),
+        Catch::Contains("dspt sync"));
+
+    // Chunks out of place, altered or from beyond the file are refused.
+    const auto chunk0 = sending.sealed_chunk(file.id, 0);
+    const auto chunk1 = sending.sealed_chunk(file.id, 1);
+    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, chunk1); });
+    auto altered = chunk0;
+    altered[40] ^= 1;
+    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, altered); });
+    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 3, chunk0); });
+    CHECK(receiving.chunks_here(file.id).empty());
+
+    // In any order, and resumable: the file is readable with its last chunk.
+    receiving.store_chunk(file.id, 2, sending.sealed_chunk(file.id, 2));
+    receiving.store_chunk(file.id, 0, chunk0);
+    CHECK(receiving.chunks_here(file.id) == std::vector<std::uint32_t>{0, 2});
+    CHECK(receiving.downloads_pending().size() == 1);
+    receiving.store_chunk(file.id, 1, chunk1);
+    CHECK(receiving.downloads_pending().empty());
+    CHECK(there.read_evidence(*receiver, file.id) == content);
+    // Nothing of it goes back: the receiver has nothing to upload or push.
+    CHECK(receiving.uploads_pending().empty());
+    CHECK(receiver->outbox().pending_count() == 0);
+
+    receiving.forget(file.id);
+    CHECK(receiver->evidence().list(std::nullopt).empty());
+}
+
+TEST_CASE("a file record that does not add up, or a key from another organisation, is refused",
+          "[unit][client_sync]") {
+    StoreHome here;
+    StoreHome there;
+    auto uploader = here.open();
+    auto receiver = there.open();
+    const auto organisation_key = crypto::SecretKey::generate();
+    const auto file = uploader->evidence().add(kDocumentItem,
+                                               here.make_file("a.pdf", pseudo_random_bytes(10, 1)));
+    EvidenceTransfers(*uploader).finish_upload(file.id, organisation_key);
+    const auto value = register_value(*uploader, file.id);
+    EvidenceTransfers receiving(*receiver);
+
+    require_error(ErrorCode::authentication_failed,
+                  [&] { receiving.receive(std::nullopt, value, crypto::SecretKey::generate()); });
+    auto wrong = value;
+    wrong["chunks"] = 2;  // 10 bytes are one chunk
+    require_error(ErrorCode::invalid_argument,
+                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+    wrong = value;
+    wrong["size"] = "10";
+    require_error(ErrorCode::invalid_argument,
+                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+    wrong = value;
+    wrong["item"] = "9.9.9";
+    require_error(ErrorCode::not_found,
+                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+    CHECK(receiver->evidence().list(std::nullopt).empty());
+
+    // Another site's file, on a headquarters device, is kept apart.
+    receiving.receive(std::string("VA002"), value, organisation_key);
+    CHECK(receiver->evidence().list(std::nullopt).empty());
+    const auto kept = receiver->evidence().list(std::nullopt, "VA002");
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].scope == "VA002");
+    require_error(ErrorCode::forbidden, [&] { receiver->evidence().remove(file.id); });
+}
+
+}  // namespace dspt::client::test
