@@ -58,6 +58,9 @@ int run_cli(int argc, char** argv) {
                    "The store's directory (default: $DSPT_HOME, else ~/.local/share/dspt)");
     app.add_option("--passphrase-file", context.global.passphrase_file,
                    "Read the passphrase from FILE (default: $DSPT_PASSPHRASE, else a prompt)");
+    app.add_option("--site", context.global.site,
+                   "On a headquarters device: work on this branch's assessment (its site code) "
+                   "instead of the organisation-wide answers");
 
     add_init_command(app, context);
     add_item_commands(app, context);

@@ -15,6 +15,7 @@ namespace dspt::client {
 struct GlobalOptions {
     std::string home;             // --home; else $DSPT_HOME; else ~/.local/share/dspt
     std::string passphrase_file;  // --passphrase-file
+    std::string site;             // --site: a branch's assessment, on a headquarters device
 };
 
 struct CommandContext {

@@ -22,7 +22,6 @@ struct EvidenceOptions {
     std::string file;
     std::string id;
     std::string out;
-    std::optional<std::string> site;
     bool force = false;
     bool json = false;
 };
@@ -47,7 +46,7 @@ nlohmann::json to_json(const EvidenceFile& file) {
             {"chunks", file.chunk_count},
             {"added_at", format_time(file.added_at_ms)},
             {"sync", transfer_name(file.transfer)},
-            {"site", file.scope ? nlohmann::json(*file.scope) : nlohmann::json(nullptr)}};
+            {"site", file.scope.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.scope)}};
 }
 
 void run_add(CommandContext& context, const EvidenceOptions& options) {
@@ -68,11 +67,7 @@ void run_list(CommandContext& context, const EvidenceOptions& options) {
     if (!options.item.empty()) {
         item = options.item;
     }
-    std::optional<std::string_view> site;
-    if (options.site) {
-        site = *options.site;
-    }
-    const auto files = store->evidence().list(item, site);
+    const auto files = store->evidence().list(item);
     if (options.json) {
         auto json = nlohmann::json::array();
         for (const auto& file : files) {
@@ -83,7 +78,7 @@ void run_list(CommandContext& context, const EvidenceOptions& options) {
     }
     if (files.empty()) {
         *context.out << "No evidence files" << (item ? " for item " + options.item : "")
-                     << (site ? " of site " + *options.site : "") << ".\n";
+                     << (store->scope().empty() ? "" : " of site " + store->scope()) << ".\n";
         return;
     }
     std::vector<std::vector<std::string>> rows{{"ID", "ITEM", "SIZE", "ADDED", "SYNC", "NAME"}};
@@ -125,8 +120,6 @@ void add_evidence_commands(CLI::App& app, CommandContext& context) {
 
     auto* list = group->add_subcommand("list", "List evidence files, of one item or all");
     list->add_option("ITEM", options->item, "Only this item");
-    list->add_option("--site", options->site,
-                     "On a headquarters device: a branch's files (by site code)");
     list->add_flag("--json", options->json, "Machine-readable output");
     on_run(list, context, [&context, options] { run_list(context, *options); });
 

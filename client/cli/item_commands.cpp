@@ -102,7 +102,9 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
 void run_show(CommandContext& context, const ShowOptions& options) {
     auto store = open_store(context.global);
     const auto& item = store->item(options.item);
-    const auto answer = store->answer(item.id);
+    auto answer = store->answer(item.id);
+    // An item this assessment has not answered shows the organisation-wide answer.
+    const bool inherited = !answer && (answer = store->inherited_answer(item.id)).has_value();
     const auto evidence = store->evidence().list(item.id);
     const auto plan = store->plan();
     const auto entry = plan.find(item.id);
@@ -124,7 +126,8 @@ void run_show(CommandContext& context, const ShowOptions& options) {
         json["answer"] = {{"value", answer->value},
                           {"comment", answer->comment},
                           {"answered_by", answer->answered_by},
-                          {"answered_at", format_time(answer->answered_at_ms)}};
+                          {"answered_at", format_time(answer->answered_at_ms)},
+                          {"organisation_wide", inherited}};
     }
     for (const auto& file : evidence) {
         json["evidence"].push_back({{"id", file.id}, {"name", file.name}, {"size", file.size}});
@@ -161,7 +164,7 @@ void run_show(CommandContext& context, const ShowOptions& options) {
             out << "Comment:  " << answer->comment << "\n";
         }
         out << "By:       " << answer->answered_by << " at " << format_time(answer->answered_at_ms)
-            << " UTC\n";
+            << " UTC" << (inherited ? ", for the whole organisation" : "") << "\n";
     } else {
         out << "Answer:   (none)\n";
     }

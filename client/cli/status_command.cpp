@@ -42,7 +42,7 @@ void run_status(CommandContext& context, bool json) {
     const auto evaluation = assessment::evaluate(store->pack(), store->assessment(), today);
     const auto backlog = sync_backlog(*store);
     const auto synced_at = last_sync(*store);
-    const auto conflicts = open_conflicts(*store).size();
+    const auto conflicts = open_conflicts(*store).size();  // of the assessment shown
     const auto expires = store->cyber_essentials_plus_expires();
 
     if (json) {

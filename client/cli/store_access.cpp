@@ -1,10 +1,13 @@
 #include "client/cli/store_access.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <termios.h>
 #include <unistd.h>
 
+#include "client/store/identity_store.hpp"
+#include "client/store/sync_state.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 
@@ -99,7 +102,25 @@ std::unique_ptr<LocalStore> open_store(const GlobalOptions& options) {
         fail(ErrorCode::not_found,
              "no store at " + path.string() + "; create one with 'dspt init'");
     }
-    return LocalStore::open(path, read_passphrase(options));
+    auto store = LocalStore::open(path, read_passphrase(options));
+    if (!options.site.empty()) {
+        const auto identity = load_identity(*store);
+        if (!identity || identity->role != protocol::Role::headquarters) {
+            fail(ErrorCode::failed_precondition,
+                 "--site works on a headquarters device, which holds every site of its "
+                 "organisation; this device keeps its own site's assessment only");
+        }
+        const auto sites = known_sites(*store);
+        if (std::find(sites.begin(), sites.end(), options.site) == sites.end()) {
+            fail(ErrorCode::not_found,
+                 sites.empty() ? "this device does not know its organisation's sites yet: run "
+                                 "'dspt sync' first"
+                               : "site " + options.site + " is not one of " +
+                                     identity->organisation_name + "'s sites");
+        }
+        store->use_scope(options.site);
+    }
+    return store;
 }
 
 std::string current_user() {

@@ -76,9 +76,7 @@ EvidenceFile read_row(sqlite::Statement& row, const FieldSealer& sealer) {
     file.chunk_count = manifest.chunks;
     file.added_at_ms = row.column_int64(5);
     file.transfer = static_cast<EvidenceTransfer>(row.column_int64(6));
-    if (!row.column_is_null(7)) {
-        file.scope = row.column_text(7);
-    }
+    file.scope = row.column_text(7);
     return file;
 }
 
@@ -90,6 +88,9 @@ constexpr const char* kSelectColumns =
 EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem::path& file,
                                 const ProgressFn& progress) {
     const auto& item = store_.item(item_id);
+    if (store_.scope() == LocalStore::kOrganisationScope) {
+        fail(ErrorCode::forbidden, "the organisation-wide evidence is added by headquarters");
+    }
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
         fail(ErrorCode::not_found, "no such file: " + file.string());
@@ -122,9 +123,11 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         // The row comes first (chunks reference it); its manifest is final below.
         sqlite::Statement insert(db,
                                  "INSERT INTO evidence(id, item_id, manifest, file_key, size,"
-                                 " chunk_count, added_at) VALUES(?1, ?2, x'', ?3, 0, 0, ?4)");
+                                 " chunk_count, added_at, scope) VALUES(?1, ?2, x'', ?3, 0, 0, ?4,"
+                                 " ?5)");
         insert.bind(1, id);
         insert.bind(2, item.id);
+        insert.bind(5, store_.scope());
         insert.bind(3, sqlite::Blob(wrapped_key));
         insert.bind(4, now);
         insert.execute();
@@ -189,25 +192,21 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
             manifest.chunks,
             now,
             EvidenceTransfer::to_upload,
-            std::nullopt};
+            store_.scope()};
 }
 
-std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id,
-                                              std::optional<std::string_view> scope) {
+std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id) {
     auto& db = store_.database();
     const auto sealer = store_.sealer();
-    std::string sql =
-        std::string(kSelectColumns) + (scope ? " WHERE scope = ?2" : " WHERE scope IS NULL") +
-        (item_id ? " AND item_id = ?1" : " AND ?1 IS NULL") + " ORDER BY added_at, id";
-    sqlite::Statement select(db, sql);
+    sqlite::Statement select(db, std::string(kSelectColumns) + " WHERE scope = ?2" +
+                                     (item_id ? " AND item_id = ?1" : " AND ?1 IS NULL") +
+                                     " ORDER BY added_at, id");
     if (item_id) {
         select.bind(1, store_.item(*item_id).id);
     } else {
         select.bind(1, nullptr);
     }
-    if (scope) {
-        select.bind(2, *scope);
-    }
+    select.bind(2, store_.scope());
     std::vector<EvidenceFile> files;
     while (select.step()) {
         files.push_back(read_row(select, sealer));
@@ -319,11 +318,14 @@ void EvidenceStore::remove(std::string_view evidence_id) {
     auto& db = store_.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     const auto file = find(evidence_id);
-    if (file.scope) {
-        fail(ErrorCode::forbidden,
-             "evidence file " + file.id + " belongs to " +
-                 (file.scope->empty() ? "the organisation-wide answers" : "site " + *file.scope) +
-                 ", not to this device's assessment");
+    if (file.scope != store_.scope() || file.scope == LocalStore::kOrganisationScope) {
+        const auto whose = file.scope == LocalStore::kOrganisationScope
+                               ? std::string("the organisation-wide answers")
+                           : file.scope.empty() ? std::string("this device's own assessment")
+                                                : "site " + file.scope;
+        fail(ErrorCode::forbidden, "evidence file " + file.id + " belongs to " + whose +
+                                       ": only the devices that write it may remove it (a "
+                                       "headquarters device chooses a site with --site)");
     }
     sqlite::Statement remove(db, "DELETE FROM evidence WHERE id = ?1");
     remove.bind(1, evidence_id);
@@ -332,7 +334,7 @@ void EvidenceStore::remove(std::string_view evidence_id) {
     const auto key = "evidence/" + file.id;
     if (file.transfer != EvidenceTransfer::to_upload || store_.outbox().has_entry(key)) {
         store_.outbox().append(key, {{"id", file.id}, {"item", file.item_id}, {"deleted", true}},
-                               wall_ms());
+                               wall_ms(), file.scope);
     }
     tx.commit();
 }

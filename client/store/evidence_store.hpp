@@ -18,8 +18,9 @@
 // every chunk is on the server; only then is its register entry written to the
 // outbox, so no other device learns of a file it cannot yet download. Files
 // pulled from other devices are listed as soon as their record arrives and can
-// be read once their chunks have downloaded. On a headquarters device, files of
-// a branch's assessment are kept apart from its own: list() takes the site.
+// be read once their chunks have downloaded. Files belong to an assessment
+// (LocalStore::scope()): on a headquarters device, a branch's are kept apart
+// from its own.
 //
 // Thread-safety: as LocalStore.
 
@@ -50,9 +51,8 @@ struct EvidenceFile {
     std::uint64_t chunk_count = 0;
     std::int64_t added_at_ms = 0;
     EvidenceTransfer transfer = EvidenceTransfer::to_upload;
-    // nullopt: this store's own assessment; otherwise the site's ODS code (or ""
-    // organisation-wide) of a file pulled from another assessment.
-    std::optional<std::string> scope;
+    // The assessment it belongs to (LocalStore::scope()): "" this store's own.
+    std::string scope;
 };
 
 // Called after each chunk with the bytes done so far and the total.
@@ -72,10 +72,9 @@ class EvidenceStore {
     EvidenceFile add(std::string_view item_id, const std::filesystem::path& file,
                      const ProgressFn& progress = {});
 
-    // Evidence of one item, or of all items, oldest first: of this store's own
-    // assessment, or with `scope`, of that site's ("" organisation-wide).
-    std::vector<EvidenceFile> list(std::optional<std::string_view> item_id,
-                                   std::optional<std::string_view> scope = std::nullopt);
+    // Evidence of one item, or of all items, of the store's chosen assessment
+    // (LocalStore::use_scope), oldest first.
+    std::vector<EvidenceFile> list(std::optional<std::string_view> item_id);
 
     // One file's metadata; ErrorCode::not_found when there is none with this id.
     EvidenceFile find(std::string_view evidence_id);
@@ -88,8 +87,9 @@ class EvidenceStore {
     void get(std::string_view evidence_id, const std::filesystem::path& out, bool overwrite,
              const ProgressFn& progress = {});
 
-    // Removes a file of this store's own assessment and, when other devices
-    // may know of it, records the removal for sync.
+    // Removes a file of the chosen assessment and, when other devices may know
+    // of it, records the removal for sync. ErrorCode::forbidden for a file of
+    // another assessment or of the organisation-wide answers on a branch.
     void remove(std::string_view evidence_id);
 
   private:

@@ -101,12 +101,11 @@ void EvidenceTransfers::finish_upload(std::string_view evidence_id,
     mark.bind(1, evidence_id);
     mark.bind(2, static_cast<std::int64_t>(EvidenceTransfer::synced));
     mark.execute();
-    store_.outbox().append("evidence/" + file.id, value, wall_ms());
+    store_.outbox().append("evidence/" + file.id, value, wall_ms(), file.scope);
     tx.commit();
 }
 
-void EvidenceTransfers::receive(const std::optional<std::string>& scope,
-                                const nlohmann::json& value,
+void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& value,
                                 const crypto::SecretKey& organisation_key) {
     auto& db = store_.database();
     if (!value.contains("id") || !value["id"].is_string() || !value.contains("file_key") ||

@@ -46,13 +46,13 @@ class EvidenceTransfers {
     // wrapped by `organisation_key`, in one transaction.
     void finish_upload(std::string_view evidence_id, const crypto::SecretKey& organisation_key);
 
-    // Records a file another device added, from its pulled register value, to
-    // be downloaded: `scope` is nullopt for this store's own assessment.
+    // Records a file another device added to `scope`'s assessment
+    // (LocalStore::scope()), from its pulled register value, to be downloaded.
     // Nothing happens when the file is already here. Must run inside the
     // caller's transaction. invalid_argument for a value that is not a
     // well-formed evidence record; authentication_failed when its file key
     // does not open under `organisation_key`.
-    void receive(const std::optional<std::string>& scope, const nlohmann::json& value,
+    void receive(const std::string& scope, const nlohmann::json& value,
                  const crypto::SecretKey& organisation_key);
 
     // Removes a file another device removed; inside the caller's transaction.

@@ -210,48 +210,90 @@ const standards::Item& LocalStore::item(std::string_view item_id) const {
     return *found;
 }
 
-std::optional<assessment::Answer> LocalStore::answer(std::string_view item_id) {
+void LocalStore::use_scope(std::string scope) {
+    scope_ = std::move(scope);
+}
+
+std::optional<std::string> LocalStore::fallback_scope() const {
+    if (scope_.empty()) {
+        return std::string(kOrganisationScope);
+    }
+    if (scope_ == kOrganisationScope) {
+        return std::nullopt;
+    }
+    return std::string();
+}
+
+std::string LocalStore::row_key(std::string_view scope, std::string_view item_id) {
+    return scope.empty() ? std::string(item_id) : std::string(scope) + "/" + std::string(item_id);
+}
+
+void LocalStore::require_writable() const {
+    if (scope_ == kOrganisationScope) {
+        fail(ErrorCode::forbidden, "the organisation-wide answers are written by headquarters");
+    }
+}
+
+std::optional<assessment::Answer> LocalStore::read_answer(std::string_view scope,
+                                                          std::string_view item_id) {
     sqlite::Statement select(db_,
                              "SELECT value, comment, answered_by, updated_at FROM answers"
-                             " WHERE item_id = ?1");
-    select.bind(1, item_id);
+                             " WHERE scope = ?1 AND item_id = ?2");
+    select.bind(1, scope);
+    select.bind(2, item_id);
     if (!select.step()) {
         return std::nullopt;
     }
     const auto sealer = this->sealer();
     const auto what = answer_what(item_id);
+    const auto row = row_key(scope, item_id);
     assessment::Answer answer;
-    answer.value = sealer.open(kAnswers, item_id, "value", select.column_blob(0), what);
-    answer.comment = sealer.open(kAnswers, item_id, "comment", select.column_blob(1), what);
-    answer.answered_by = sealer.open(kAnswers, item_id, "answered_by", select.column_blob(2), what);
+    answer.value = sealer.open(kAnswers, row, "value", select.column_blob(0), what);
+    answer.comment = sealer.open(kAnswers, row, "comment", select.column_blob(1), what);
+    answer.answered_by = sealer.open(kAnswers, row, "answered_by", select.column_blob(2), what);
     answer.answered_at_ms = select.column_int64(3);
     return answer;
 }
 
-assessment::Answers LocalStore::answers() {
+assessment::Answers LocalStore::read_answers(std::string_view scope) {
     sqlite::Statement select(db_,
                              "SELECT item_id, value, comment, answered_by, updated_at"
-                             " FROM answers ORDER BY item_id");
+                             " FROM answers WHERE scope = ?1 ORDER BY item_id");
+    select.bind(1, scope);
     const auto sealer = this->sealer();
     assessment::Answers result;
     while (select.step()) {
         const auto item_id = select.column_text(0);
         const auto what = answer_what(item_id);
+        const auto row = row_key(scope, item_id);
         assessment::Answer answer;
-        answer.value = sealer.open(kAnswers, item_id, "value", select.column_blob(1), what);
-        answer.comment = sealer.open(kAnswers, item_id, "comment", select.column_blob(2), what);
-        answer.answered_by =
-            sealer.open(kAnswers, item_id, "answered_by", select.column_blob(3), what);
+        answer.value = sealer.open(kAnswers, row, "value", select.column_blob(1), what);
+        answer.comment = sealer.open(kAnswers, row, "comment", select.column_blob(2), what);
+        answer.answered_by = sealer.open(kAnswers, row, "answered_by", select.column_blob(3), what);
         answer.answered_at_ms = select.column_int64(4);
         result.emplace(item_id, std::move(answer));
     }
     return result;
 }
 
+std::optional<assessment::Answer> LocalStore::answer(std::string_view item_id) {
+    return read_answer(scope_, item_id);
+}
+
+assessment::Answers LocalStore::answers() {
+    return read_answers(scope_);
+}
+
+std::optional<assessment::Answer> LocalStore::inherited_answer(std::string_view item_id) {
+    const auto fallback = fallback_scope();
+    return fallback ? read_answer(*fallback, item_id) : std::nullopt;
+}
+
 void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_view> raw_value,
                             std::optional<std::string_view> comment, std::string_view answered_by,
                             bool always_record) {
     const auto& item = this->item(item_id);
+    require_writable();
     std::optional<std::string> value;
     if (raw_value) {
         value = assessment::normalise_value(item, *raw_value);
@@ -274,37 +316,39 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
     }
 
     const auto now = wall_ms();
-    write_answer_row(item_id, *value, new_comment, answered_by, now);
+    write_answer_row(scope_, item_id, *value, new_comment, answered_by, now);
     outbox_->append("answer/" + item.id,
                     {{"item", item.id},
                      {"value", *value},
                      {"comment", new_comment},
                      {"answered_by", answered_by}},
-                    now);
+                    now, scope_);
     tx.commit();
 }
 
 void LocalStore::clear_answer(std::string_view item_id) {
     const auto& item = this->item(item_id);
+    require_writable();
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    sqlite::Statement remove(db_, "DELETE FROM answers WHERE item_id = ?1");
-    remove.bind(1, item_id);
-    remove.execute();
+    delete_answer_row(scope_, item.id);
     if (db_.changes() == 0) {
         fail(ErrorCode::not_found, "item " + item.id + " has no answer to clear");
     }
-    outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms());
+    outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms(), scope_);
     tx.commit();
 }
 
 assessment::Plan LocalStore::plan() {
-    sqlite::Statement select(db_, "SELECT item_id, entry FROM plan_entries ORDER BY item_id");
+    sqlite::Statement select(
+        db_, "SELECT item_id, entry FROM plan_entries WHERE scope = ?1 ORDER BY item_id");
+    select.bind(1, scope_);
     const auto sealer = this->sealer();
     assessment::Plan result;
     while (select.step()) {
         const auto item_id = select.column_text(0);
         const auto what = "action plan entry for item " + item_id;
-        const auto text = sealer.open(kPlan, item_id, "entry", select.column_blob(1), what);
+        const auto text =
+            sealer.open(kPlan, row_key(scope_, item_id), "entry", select.column_blob(1), what);
         const auto json = nlohmann::json::parse(text, nullptr, false);
         const auto due = json.is_object() ? Date::parse(json.value("due", "")) : std::nullopt;
         if (!due) {
@@ -316,39 +360,58 @@ assessment::Plan LocalStore::plan() {
     return result;
 }
 
-void LocalStore::write_answer_row(std::string_view item_id, std::string_view value,
-                                  std::string_view comment, std::string_view answered_by,
-                                  std::int64_t at_ms) {
+void LocalStore::write_answer_row(std::string_view scope, std::string_view item_id,
+                                  std::string_view value, std::string_view comment,
+                                  std::string_view answered_by, std::int64_t at_ms) {
     const auto sealer = this->sealer();
+    const auto row = row_key(scope, item_id);
     sqlite::Statement upsert(
         db_,
-        "INSERT INTO answers(item_id, value, comment, answered_by, updated_at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET"
+        "INSERT INTO answers(scope, item_id, value, comment, answered_by, updated_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(scope, item_id) DO UPDATE SET"
         " value = excluded.value, comment = excluded.comment,"
         " answered_by = excluded.answered_by, updated_at = excluded.updated_at");
-    upsert.bind(1, item_id);
-    upsert.bind(2, sqlite::Blob(sealer.seal(kAnswers, item_id, "value", value)));
-    upsert.bind(3, sqlite::Blob(sealer.seal(kAnswers, item_id, "comment", comment)));
-    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, item_id, "answered_by", answered_by)));
-    upsert.bind(5, at_ms);
+    upsert.bind(1, scope);
+    upsert.bind(2, item_id);
+    upsert.bind(3, sqlite::Blob(sealer.seal(kAnswers, row, "value", value)));
+    upsert.bind(4, sqlite::Blob(sealer.seal(kAnswers, row, "comment", comment)));
+    upsert.bind(5, sqlite::Blob(sealer.seal(kAnswers, row, "answered_by", answered_by)));
+    upsert.bind(6, at_ms);
     upsert.execute();
 }
 
-void LocalStore::write_plan_row(std::string_view item_id, std::string_view entry_json,
-                                std::int64_t at_ms) {
+void LocalStore::write_plan_row(std::string_view scope, std::string_view item_id,
+                                std::string_view entry_json, std::int64_t at_ms) {
     sqlite::Statement upsert(
         db_,
-        "INSERT INTO plan_entries(item_id, entry, updated_at) VALUES(?1, ?2, ?3)"
-        " ON CONFLICT(item_id) DO UPDATE SET entry = excluded.entry,"
+        "INSERT INTO plan_entries(scope, item_id, entry, updated_at) VALUES(?1, ?2, ?3, ?4)"
+        " ON CONFLICT(scope, item_id) DO UPDATE SET entry = excluded.entry,"
         " updated_at = excluded.updated_at");
-    upsert.bind(1, item_id);
-    upsert.bind(2, sqlite::Blob(sealer().seal(kPlan, item_id, "entry", entry_json)));
-    upsert.bind(3, at_ms);
+    upsert.bind(1, scope);
+    upsert.bind(2, item_id);
+    upsert.bind(3,
+                sqlite::Blob(sealer().seal(kPlan, row_key(scope, item_id), "entry", entry_json)));
+    upsert.bind(4, at_ms);
     upsert.execute();
+}
+
+void LocalStore::delete_answer_row(std::string_view scope, std::string_view item_id) {
+    sqlite::Statement remove(db_, "DELETE FROM answers WHERE scope = ?1 AND item_id = ?2");
+    remove.bind(1, scope);
+    remove.bind(2, item_id);
+    remove.execute();
+}
+
+void LocalStore::delete_plan_row(std::string_view scope, std::string_view item_id) {
+    sqlite::Statement remove(db_, "DELETE FROM plan_entries WHERE scope = ?1 AND item_id = ?2");
+    remove.bind(1, scope);
+    remove.bind(2, item_id);
+    remove.execute();
 }
 
 void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
     const auto& item = this->item(entry.item_id);
+    require_writable();
     auto blank = [](const std::string& s) {
         return s.find_first_not_of(" \t\r\n") == std::string::npos;
     };
@@ -364,21 +427,20 @@ void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
                                  {"due", entry.due.to_string()}};
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
     const auto now = wall_ms();
-    write_plan_row(item.id, json.dump(), now);
-    outbox_->append("plan/" + item.id, json, now);
+    write_plan_row(scope_, item.id, json.dump(), now);
+    outbox_->append("plan/" + item.id, json, now, scope_);
     tx.commit();
 }
 
 void LocalStore::remove_plan_entry(std::string_view item_id) {
     const auto& item = this->item(item_id);
+    require_writable();
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    sqlite::Statement remove(db_, "DELETE FROM plan_entries WHERE item_id = ?1");
-    remove.bind(1, item_id);
-    remove.execute();
+    delete_plan_row(scope_, item.id);
     if (db_.changes() == 0) {
         fail(ErrorCode::not_found, "item " + item.id + " has no action plan entry");
     }
-    outbox_->append("plan/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms());
+    outbox_->append("plan/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms(), scope_);
     tx.commit();
 }
 
@@ -407,6 +469,11 @@ EvidenceStore& LocalStore::evidence() {
 assessment::Assessment LocalStore::assessment() {
     assessment::Assessment result;
     result.answers = answers();
+    if (const auto fallback = fallback_scope()) {
+        for (auto& [item_id, answer] : read_answers(*fallback)) {
+            result.answers.try_emplace(item_id, std::move(answer));  // its own answer wins
+        }
+    }
     result.plan = plan();
     for (const auto& file : evidence_->list(std::nullopt)) {
         result.evidence.push_back({file.id, file.item_id, file.name, file.size});

@@ -87,9 +87,36 @@ class LocalStore {
     // id and the year otherwise.
     const standards::Item& item(std::string_view item_id) const;
 
+    // --- which assessment -------------------------------------------------
+    // Answers, plan entries and evidence belong to an assessment, their scope:
+    // "" for this store's own; a site's ODS code for a branch's assessment kept
+    // on a headquarters device; kOrganisationScope for the organisation-wide
+    // answers a branch device receives from headquarters, which it reads but
+    // never writes. The commands below work on the scope chosen here ("" when
+    // the store opens).
+    static constexpr std::string_view kOrganisationScope = "*";
+    void use_scope(std::string scope);
+    const std::string& scope() const noexcept { return scope_; }
+
+    // Where an item this assessment has not answered takes its answer from:
+    // the organisation-wide answers (kOrganisationScope for the store's own
+    // assessment on a branch device, "" for a branch's assessment on a
+    // headquarters device); nullopt for the organisation-wide answers themselves.
+    std::optional<std::string> fallback_scope() const;
+
+    // A row's name in its sealed fields' associated data: the item alone in
+    // the store's own assessment (as before scopes existed), "<scope>/<item>"
+    // in another.
+    static std::string row_key(std::string_view scope, std::string_view item_id);
+
     // --- answers ---------------------------------------------------------
+    // The chosen assessment's own answers.
     std::optional<assessment::Answer> answer(std::string_view item_id);
     assessment::Answers answers();
+
+    // The organisation-wide answer an item takes while this assessment has no
+    // answer of its own.
+    std::optional<assessment::Answer> inherited_answer(std::string_view item_id);
 
     // Sets an item's answer. `raw_value` is checked against the item's type
     // (assessment::normalise_value); when it is nullopt the existing value is
@@ -119,6 +146,8 @@ class LocalStore {
     void set_cyber_essentials_plus_expires(std::optional<Date> expires);
 
     // --- the whole assessment, the outbox, keys --------------------------
+    // The chosen assessment, with organisation-wide answers filling the items
+    // it has not answered itself.
     assessment::Assessment assessment();
 
     // Changes waiting to be synced.
@@ -137,12 +166,19 @@ class LocalStore {
 
     // The rows themselves, sealed, without an outbox entry: for the commands
     // above and for values pulled from the server. Call inside a transaction.
-    void write_answer_row(std::string_view item_id, std::string_view value,
+    void write_answer_row(std::string_view scope, std::string_view item_id, std::string_view value,
                           std::string_view comment, std::string_view answered_by,
                           std::int64_t at_ms);
-    void write_plan_row(std::string_view item_id, std::string_view entry_json, std::int64_t at_ms);
+    void write_plan_row(std::string_view scope, std::string_view item_id,
+                        std::string_view entry_json, std::int64_t at_ms);
+    void delete_answer_row(std::string_view scope, std::string_view item_id);
+    void delete_plan_row(std::string_view scope, std::string_view item_id);
 
   private:
+    std::optional<assessment::Answer> read_answer(std::string_view scope, std::string_view item_id);
+    assessment::Answers read_answers(std::string_view scope);
+    void require_writable() const;
+
     LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
                StoreInfo info, HlcTime last_time);
 
@@ -153,6 +189,7 @@ class LocalStore {
     HybridClock clock_;
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<EvidenceStore> evidence_;
+    std::string scope_;
 };
 
 }  // namespace dspt::client

@@ -10,10 +10,13 @@ namespace {
 
 constexpr std::string_view kTable = "outbox";
 
-// The payload's row in its associated data: the seq and the register it changes,
-// so a payload cannot be moved to another entry nor its register key edited.
-std::string row_key(std::int64_t seq, std::string_view register_key) {
-    return std::to_string(seq) + "/" + std::string(register_key);
+// The payload's row in its associated data: the seq, the assessment and the
+// register it changes, so a payload cannot be moved to another entry nor its
+// register key or scope edited. The store's own assessment adds nothing, as
+// before scopes existed.
+std::string row_key(std::int64_t seq, std::string_view scope, std::string_view register_key) {
+    return std::to_string(seq) + "/" + (scope.empty() ? "" : std::string(scope) + "/") +
+           std::string(register_key);
 }
 
 }  // namespace
@@ -23,7 +26,7 @@ Outbox::Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::str
     : db_(db), sealer_(data_key), replica_id_(std::move(replica_id)), clock_(clock) {}
 
 std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json& payload,
-                            std::int64_t now_ms) {
+                            std::int64_t now_ms, std::string_view scope) {
     if (!db_.in_transaction()) {
         fail(ErrorCode::internal, "an outbox entry must be written in its change's transaction");
     }
@@ -37,18 +40,20 @@ std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json&
 
     std::int64_t base_version = 0;
     {
-        sqlite::Statement version(db_,
-                                  "SELECT version FROM register_versions WHERE register_key = ?1");
-        version.bind(1, register_key);
+        sqlite::Statement version(
+            db_, "SELECT version FROM register_versions WHERE scope = ?1 AND register_key = ?2");
+        version.bind(1, scope);
+        version.bind(2, register_key);
         if (version.step()) {
             base_version = version.column_int64(0);
         }
     }
 
-    const auto sealed = sealer_.seal(kTable, row_key(seq, register_key), "payload", payload.dump());
+    const auto sealed =
+        sealer_.seal(kTable, row_key(seq, scope, register_key), "payload", payload.dump());
     sqlite::Statement insert(db_,
                              "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
-                             " payload, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                             " payload, created_at, scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     insert.bind(1, seq);
     insert.bind(2, replica_id_);
     insert.bind(3, static_cast<std::int64_t>(hlc.raw()));
@@ -56,6 +61,7 @@ std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json&
     insert.bind(5, base_version);
     insert.bind(6, sqlite::Blob(sealed));
     insert.bind(7, now_ms);
+    insert.bind(8, scope);
     insert.execute();
 
     meta::set(db_, meta::kNextSeq, std::to_string(seq + 1));
@@ -86,7 +92,7 @@ bool Outbox::has_entry(std::string_view register_key) {
 std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
     sqlite::Statement select(db_,
                              "SELECT seq, replica_id, hlc, register_key, base_version, payload,"
-                             " created_at FROM outbox WHERE acked_at IS NULL ORDER BY seq"
+                             " created_at, scope FROM outbox WHERE acked_at IS NULL ORDER BY seq"
                              " LIMIT ?1");
     select.bind(1, static_cast<std::int64_t>(limit));
     std::vector<OutboxEntry> entries;
@@ -97,9 +103,11 @@ std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
         entry.hlc = HlcTime::from_raw(static_cast<std::uint64_t>(select.column_int64(2)));
         entry.register_key = select.column_text(3);
         entry.base_version = select.column_int64(4);
+        entry.scope = select.column_text(7);
         const auto sealed = select.column_blob(5);
-        const auto text = sealer_.open(kTable, row_key(entry.seq, entry.register_key), "payload",
-                                       sealed, "outbox entry " + std::to_string(entry.seq));
+        const auto text =
+            sealer_.open(kTable, row_key(entry.seq, entry.scope, entry.register_key), "payload",
+                         sealed, "outbox entry " + std::to_string(entry.seq));
         entry.payload = nlohmann::json::parse(text);
         entry.created_at_ms = select.column_int64(6);
         entries.push_back(std::move(entry));

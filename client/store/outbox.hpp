@@ -42,6 +42,7 @@ struct OutboxEntry {
     std::int64_t base_version = 0;
     nlohmann::json payload;
     std::int64_t created_at_ms = 0;
+    std::string scope;  // the assessment changed: "" this store's own (LocalStore::scope())
 };
 
 class Outbox {
@@ -50,9 +51,10 @@ class Outbox {
     Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::string replica_id,
            HybridClock& clock);
 
-    // Records a change inside the caller's open transaction; returns its seq.
+    // Records a change of `scope`'s assessment inside the caller's open
+    // transaction; returns its seq.
     std::int64_t append(std::string_view register_key, const nlohmann::json& payload,
-                        std::int64_t now_ms);
+                        std::int64_t now_ms, std::string_view scope = {});
 
     // Number of entries not yet acknowledged by the server.
     std::size_t pending_count();

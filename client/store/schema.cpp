@@ -82,9 +82,58 @@ void create_version_2(sqlite::Database& db) {
 
 void create_version_3(sqlite::Database& db) {
     db.execute(R"sql(
-        -- Whose assessment a file belongs to: NULL for this store's own; a site's
-        -- ODS code, or '' for organisation-wide, for files pulled from others.
-        ALTER TABLE evidence ADD COLUMN scope TEXT;
+        -- Every synced row gains the assessment it belongs to, its scope: '' for
+        -- this store's own; a site's ODS code for a branch's assessment kept on a
+        -- headquarters device; '*' for the organisation-wide answers a branch
+        -- device receives from headquarters.
+        CREATE TABLE answers_v3 (
+            scope       TEXT NOT NULL,
+            item_id     TEXT NOT NULL,
+            value       BLOB NOT NULL,   -- sealed
+            comment     BLOB NOT NULL,   -- sealed
+            answered_by BLOB NOT NULL,   -- sealed
+            updated_at  INTEGER NOT NULL,
+            PRIMARY KEY (scope, item_id)
+        ) WITHOUT ROWID;
+        INSERT INTO answers_v3 SELECT '', item_id, value, comment, answered_by, updated_at
+            FROM answers;
+        DROP TABLE answers;
+        ALTER TABLE answers_v3 RENAME TO answers;
+
+        CREATE TABLE plan_entries_v3 (
+            scope      TEXT NOT NULL,
+            item_id    TEXT NOT NULL,
+            entry      BLOB NOT NULL,    -- sealed JSON: action, owner, due
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, item_id)
+        ) WITHOUT ROWID;
+        INSERT INTO plan_entries_v3 SELECT '', item_id, entry, updated_at FROM plan_entries;
+        DROP TABLE plan_entries;
+        ALTER TABLE plan_entries_v3 RENAME TO plan_entries;
+
+        CREATE TABLE register_versions_v3 (
+            scope        TEXT NOT NULL,
+            register_key TEXT NOT NULL,
+            version      INTEGER NOT NULL,
+            PRIMARY KEY (scope, register_key)
+        ) WITHOUT ROWID;
+        INSERT INTO register_versions_v3 SELECT '', register_key, version FROM register_versions;
+        DROP TABLE register_versions;
+        ALTER TABLE register_versions_v3 RENAME TO register_versions;
+
+        CREATE TABLE conflicts_v3 (
+            scope        TEXT NOT NULL,
+            register_key TEXT NOT NULL,
+            siblings     BLOB NOT NULL,     -- sealed JSON array
+            PRIMARY KEY (scope, register_key)
+        ) WITHOUT ROWID;
+        INSERT INTO conflicts_v3 SELECT '', register_key, siblings FROM conflicts;
+        DROP TABLE conflicts;
+        ALTER TABLE conflicts_v3 RENAME TO conflicts;
+
+        ALTER TABLE outbox ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+
+        ALTER TABLE evidence ADD COLUMN scope TEXT NOT NULL DEFAULT '';
         -- 0: added here, chunks not yet all on the server (its register entry is
         -- written to the outbox once they are); 1: on the server and here;
         -- 2: pulled from another device, chunks still downloading.
@@ -96,7 +145,7 @@ void create_version_3(sqlite::Database& db) {
 const std::array<sqlite::Migration, 3> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
-    {3, "track the upload and download of evidence files", create_version_3},
+    {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

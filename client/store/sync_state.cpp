@@ -15,21 +15,26 @@ namespace {
 constexpr std::string_view kPullCursor = "pull_cursor";
 constexpr std::string_view kLastSync = "last_sync";
 constexpr std::string_view kConflicts = "conflicts";
+constexpr std::string_view kSites = "organisation_sites";
 
-bool has_pending(sqlite::Database& db, const std::string& register_key) {
-    sqlite::Statement select(
-        db, "SELECT 1 FROM outbox WHERE register_key = ?1 AND acked_at IS NULL LIMIT 1");
-    select.bind(1, register_key);
+bool has_pending(sqlite::Database& db, const std::string& scope, const std::string& register_key) {
+    sqlite::Statement select(db,
+                             "SELECT 1 FROM outbox WHERE scope = ?1 AND register_key = ?2 AND "
+                             "acked_at IS NULL LIMIT 1");
+    select.bind(1, scope);
+    select.bind(2, register_key);
     return select.step();
 }
 
-void set_version(sqlite::Database& db, const std::string& register_key, std::int64_t version) {
+void set_version(sqlite::Database& db, const std::string& scope, const std::string& register_key,
+                 std::int64_t version) {
     sqlite::Statement upsert(db,
-                             "INSERT INTO register_versions(register_key, version) VALUES(?1, ?2)"
-                             " ON CONFLICT(register_key) DO UPDATE SET version ="
-                             " max(version, excluded.version)");
-    upsert.bind(1, register_key);
-    upsert.bind(2, version);
+                             "INSERT INTO register_versions(scope, register_key, version)"
+                             " VALUES(?1, ?2, ?3) ON CONFLICT(scope, register_key) DO UPDATE SET"
+                             " version = max(version, excluded.version)");
+    upsert.bind(1, scope);
+    upsert.bind(2, register_key);
+    upsert.bind(3, version);
     upsert.execute();
 }
 
@@ -38,46 +43,44 @@ std::string text_of(const nlohmann::json& value, const char* field) {
     return it != value.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-void apply_answer(LocalStore& store, const std::string& item_id, const nlohmann::json& value,
-                  std::int64_t now_ms) {
-    auto& db = store.database();
+void apply_answer(LocalStore& store, const std::string& scope, const std::string& item_id,
+                  const nlohmann::json& value, std::int64_t now_ms) {
     if (value.value("deleted", false)) {
-        sqlite::Statement remove(db, "DELETE FROM answers WHERE item_id = ?1");
-        remove.bind(1, item_id);
-        remove.execute();
+        store.delete_answer_row(scope, item_id);
         return;
     }
-    store.write_answer_row(item_id, text_of(value, "value"), text_of(value, "comment"),
+    store.write_answer_row(scope, item_id, text_of(value, "value"), text_of(value, "comment"),
                            text_of(value, "answered_by"), now_ms);
 }
 
-void apply_plan(LocalStore& store, const std::string& item_id, const nlohmann::json& value,
-                std::int64_t now_ms) {
-    auto& db = store.database();
+void apply_plan(LocalStore& store, const std::string& scope, const std::string& item_id,
+                const nlohmann::json& value, std::int64_t now_ms) {
     if (value.value("deleted", false)) {
-        sqlite::Statement remove(db, "DELETE FROM plan_entries WHERE item_id = ?1");
-        remove.bind(1, item_id);
-        remove.execute();
+        store.delete_plan_row(scope, item_id);
         return;
     }
-    store.write_plan_row(item_id, value.dump(), now_ms);
+    store.write_plan_row(scope, item_id, value.dump(), now_ms);
 }
 
-void record_conflict(LocalStore& store, const PulledRegister& reg) {
+void record_conflict(LocalStore& store, const std::string& scope, const PulledRegister& reg) {
     auto& db = store.database();
     if (reg.siblings.empty()) {
-        sqlite::Statement remove(db, "DELETE FROM conflicts WHERE register_key = ?1");
-        remove.bind(1, reg.register_key);
+        sqlite::Statement remove(db,
+                                 "DELETE FROM conflicts WHERE scope = ?1 AND register_key = ?2");
+        remove.bind(1, scope);
+        remove.bind(2, reg.register_key);
         remove.execute();
         return;
     }
     sqlite::Statement upsert(db,
-                             "INSERT INTO conflicts(register_key, siblings) VALUES(?1, ?2)"
-                             " ON CONFLICT(register_key) DO UPDATE SET siblings ="
+                             "INSERT INTO conflicts(scope, register_key, siblings) VALUES(?1, ?2,"
+                             " ?3) ON CONFLICT(scope, register_key) DO UPDATE SET siblings ="
                              " excluded.siblings");
-    upsert.bind(1, reg.register_key);
-    upsert.bind(2, sqlite::Blob(store.sealer().seal(kConflicts, reg.register_key, "siblings",
-                                                    reg.siblings.dump())));
+    upsert.bind(1, scope);
+    upsert.bind(2, reg.register_key);
+    upsert.bind(3, sqlite::Blob(store.sealer().seal(kConflicts,
+                                                    LocalStore::row_key(scope, reg.register_key),
+                                                    "siblings", reg.siblings.dump())));
     upsert.execute();
 }
 
@@ -85,9 +88,8 @@ void record_conflict(LocalStore& store, const PulledRegister& reg) {
 // this device cannot use (an item its standards do not have, a key that does
 // not open) is left out rather than stopping the sync; returns whether the
 // file was recorded or forgotten.
-bool apply_evidence(EvidenceTransfers& transfers, const PulledRegister& reg,
-                    const std::optional<std::string>& scope,
-                    const crypto::SecretKey* organisation_key) {
+bool apply_evidence(EvidenceTransfers& transfers, const std::string& scope,
+                    const PulledRegister& reg, const crypto::SecretKey* organisation_key) {
     const auto id = reg.register_key.substr(reg.register_key.find('/') + 1);
     if (reg.shown.value("deleted", false)) {
         transfers.forget(id);
@@ -115,6 +117,21 @@ bool apply_evidence(EvidenceTransfers& transfers, const PulledRegister& reg,
 
 }  // namespace
 
+std::string ScopeMap::local(std::string_view server_scope) const {
+    if (server_scope == own) {
+        return {};
+    }
+    return server_scope.empty() ? std::string(LocalStore::kOrganisationScope)
+                                : std::string(server_scope);
+}
+
+std::string ScopeMap::server(std::string_view local_scope) const {
+    if (local_scope.empty()) {
+        return own;
+    }
+    return local_scope == LocalStore::kOrganisationScope ? std::string() : std::string(local_scope);
+}
+
 SyncBacklog sync_backlog(LocalStore& store) {
     EvidenceTransfers transfers(store);
     const auto uploads = transfers.uploads_pending().size();
@@ -133,6 +150,22 @@ void record_sync(LocalStore& store, std::int64_t at_ms) {
     meta::set(store.database(), kLastSync, std::to_string(at_ms));
 }
 
+std::vector<std::string> known_sites(LocalStore& store) {
+    const auto text = meta::get(store.database(), kSites);
+    if (!text) {
+        return {};
+    }
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (!json.is_array()) {
+        fail(ErrorCode::corrupt, "the store's list of the organisation's sites is damaged");
+    }
+    return json.get<std::vector<std::string>>();
+}
+
+void remember_sites(LocalStore& store, const std::vector<std::string>& sites) {
+    meta::set(store.database(), kSites, nlohmann::json(sites).dump());
+}
+
 std::int64_t pull_cursor(LocalStore& store) {
     const auto text = meta::get(store.database(), kPullCursor);
     return text ? meta::require_int(store.database(), kPullCursor) : 0;
@@ -147,13 +180,13 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
         ack.bind(1, entry.seq);
         ack.bind(2, now_ms);
         ack.execute();
-        set_version(db, entry.register_key, entry.version);
+        set_version(db, entry.scope, entry.register_key, entry.version);
     }
     tx.commit();
 }
 
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
-                         const std::string& own_scope, std::int64_t next_cursor,
+                         const ScopeMap& scopes, std::int64_t next_cursor,
                          const crypto::SecretKey* organisation_key) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
@@ -161,33 +194,30 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
     EvidenceTransfers transfers(store);
     std::size_t changed = 0;
     for (const auto& reg : registers) {
-        const auto slash = reg.register_key.find('/');
-        const auto kind = reg.register_key.substr(0, slash);
-        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
-        const bool own = reg.scope == own_scope;
-        if (kind == "evidence" && !own) {
-            // Another assessment's file, kept apart (a branch's, on a headquarters device).
-            if (apply_evidence(transfers, reg, reg.scope, organisation_key)) {
-                ++changed;
-            }
-            continue;
+        const auto scope = scopes.local(reg.scope);
+        if (has_pending(db, scope, reg.register_key)) {
+            continue;  // the server decides when this device's changes arrive
         }
-        if (!own || has_pending(db, reg.register_key)) {
-            continue;
-        }
-        set_version(db, reg.register_key, reg.version);
-        record_conflict(store, reg);
+        set_version(db, scope, reg.register_key, reg.version);
+        record_conflict(store, scope, reg);
         if (reg.shown_replica == store.info().replica_id && reg.siblings.empty()) {
             continue;  // this store's own change, back from the server
         }
+        const auto slash = reg.register_key.find('/');
+        const auto kind = reg.register_key.substr(0, slash);
+        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
         if (kind == "answer") {
             store.item(name);  // an item this store's standards know, or a damaged page
-            apply_answer(store, name, reg.shown, now);
+            apply_answer(store, scope, name, reg.shown, now);
         } else if (kind == "plan") {
             store.item(name);
-            apply_plan(store, name, reg.shown, now);
+            apply_plan(store, scope, name, reg.shown, now);
         } else if (kind == "evidence") {
-            apply_evidence(transfers, reg, std::nullopt, organisation_key);
+            if (!apply_evidence(transfers, scope, reg, organisation_key)) {
+                continue;
+            }
+        } else {
+            continue;
         }
         ++changed;
     }
@@ -197,17 +227,26 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
 }
 
 std::vector<ConflictRecord> open_conflicts(LocalStore& store) {
-    sqlite::Statement select(store.database(),
-                             "SELECT register_key, siblings FROM conflicts ORDER BY register_key");
+    sqlite::Statement select(
+        store.database(),
+        "SELECT register_key, siblings FROM conflicts WHERE scope = ?1 ORDER BY register_key");
+    select.bind(1, store.scope());
     std::vector<ConflictRecord> conflicts;
     while (select.step()) {
         ConflictRecord record;
         record.register_key = select.column_text(0);
-        record.siblings = nlohmann::json::parse(store.sealer().open(
-            kConflicts, record.register_key, "siblings", select.column_blob(1), "conflict"));
+        record.siblings = nlohmann::json::parse(
+            store.sealer().open(kConflicts, LocalStore::row_key(store.scope(), record.register_key),
+                                "siblings", select.column_blob(1), "conflict"));
         conflicts.push_back(std::move(record));
     }
     return conflicts;
+}
+
+std::size_t count_conflicts(LocalStore& store) {
+    sqlite::Statement count(store.database(), "SELECT COUNT(*) FROM conflicts");
+    count.step();
+    return static_cast<std::size_t>(count.column_int64(0));
 }
 
 std::optional<ConflictRecord> find_conflict(LocalStore& store, const std::string& register_key) {
@@ -220,8 +259,10 @@ std::optional<ConflictRecord> find_conflict(LocalStore& store, const std::string
 }
 
 void forget_conflict(LocalStore& store, const std::string& register_key) {
-    sqlite::Statement remove(store.database(), "DELETE FROM conflicts WHERE register_key = ?1");
-    remove.bind(1, register_key);
+    sqlite::Statement remove(store.database(),
+                             "DELETE FROM conflicts WHERE scope = ?1 AND register_key = ?2");
+    remove.bind(1, store.scope());
+    remove.bind(2, register_key);
     remove.execute();
 }
 

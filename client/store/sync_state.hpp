@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,9 +21,22 @@ namespace dspt::client {
 
 class LocalStore;
 
+// How the server's scopes (a site's ODS code, "" organisation-wide) map to the
+// store's assessments (LocalStore::scope()): the device's own scope is the
+// store's own assessment "", the organisation-wide scope seen from a branch is
+// LocalStore::kOrganisationScope, and a branch's site seen from headquarters
+// keeps its code.
+struct ScopeMap {
+    std::string own;  // the device's scope on the server: its site, or "" for headquarters
+
+    std::string local(std::string_view server_scope) const;
+    std::string server(std::string_view local_scope) const;
+};
+
 // The server's answer to one pushed outbox entry.
 struct PushAck {
     std::int64_t seq = 0;
+    std::string scope;  // the store's
     std::string register_key;
     std::int64_t version = 0;
 };
@@ -49,6 +63,11 @@ SyncBacklog sync_backlog(LocalStore& store);
 std::optional<std::int64_t> last_sync(LocalStore& store);
 void record_sync(LocalStore& store, std::int64_t at_ms);
 
+// The site codes of the organisation, as a headquarters device last heard
+// them from the server (empty before its first sync).
+std::vector<std::string> known_sites(LocalStore& store);
+void remember_sites(LocalStore& store, const std::vector<std::string>& sites);
+
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);
 
@@ -56,25 +75,28 @@ std::int64_t pull_cursor(LocalStore& store);
 // registers, so later edits are based on it.
 void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms);
 
-// Applies a page of pulled registers of `own_scope` and stores `next_cursor`,
-// together. A register with changes still waiting in the outbox keeps its
-// local value (the server decides when they arrive); every other register takes
-// the shown value. A conflicted register is listed in conflicts until a pull
-// shows it settled. Evidence files of other scopes (a branch's, on a
-// headquarters device) are recorded apart, to download; other registers of
-// other scopes only move the cursor. A file's key is opened with
-// `organisation_key`, which may be null only while no file arrives. Returns how
-// many registers other replicas changed.
+// Applies a page of pulled registers, each in its assessment (`scopes`), and
+// stores `next_cursor`, together. A register with changes still waiting in the
+// outbox keeps its local value (the server decides when they arrive); every
+// other register takes the shown value. A conflicted register is listed in
+// conflicts until a pull shows it settled. Evidence files are recorded to
+// download; a file's key is opened with `organisation_key`, which may be null
+// only while no file arrives. Returns how many registers other replicas changed.
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
-                         const std::string& own_scope, std::int64_t next_cursor,
+                         const ScopeMap& scopes, std::int64_t next_cursor,
                          const crypto::SecretKey* organisation_key);
 
-// The registers in conflict, each with its siblings as pulled.
+// The registers of the chosen assessment (LocalStore::scope()) in conflict,
+// each with its siblings as pulled; find_conflict and forget_conflict work on
+// the same assessment.
 struct ConflictRecord {
     std::string register_key;
     nlohmann::json siblings;
 };
 std::vector<ConflictRecord> open_conflicts(LocalStore& store);
+
+// Conflicts in every assessment the store holds.
+std::size_t count_conflicts(LocalStore& store);
 
 // The conflict of one register, if it has one.
 std::optional<ConflictRecord> find_conflict(LocalStore& store, const std::string& register_key);

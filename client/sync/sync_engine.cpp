@@ -29,7 +29,7 @@ std::int64_t now_ms() {
     return static_cast<std::int64_t>(HybridClock::system_millis());
 }
 
-void push_outbox(LocalStore& store, ApiClient& api, const std::string& scope, SyncReport& report) {
+void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, SyncReport& report) {
     for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
         const auto pending = store.outbox().pending(kPushBatchEntries);
         if (pending.empty()) {
@@ -37,8 +37,9 @@ void push_outbox(LocalStore& store, ApiClient& api, const std::string& scope, Sy
         }
         protocol::PushRequest request;
         for (const auto& entry : pending) {
-            request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(), scope,
-                                       entry.register_key, entry.base_version, entry.payload.dump(),
+            request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(),
+                                       scopes.server(entry.scope), entry.register_key,
+                                       entry.base_version, entry.payload.dump(),
                                        entry.payload.value("answered_by", std::string())});
         }
         const auto response = api.push(request);
@@ -56,14 +57,14 @@ void push_outbox(LocalStore& store, ApiClient& api, const std::string& scope, Sy
             if (result.outcome == protocol::PushOutcome::conflict) {
                 ++report.conflicts;
             }
-            acks.push_back({result.seq, pending[i].register_key, result.version});
+            acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version});
         }
         acknowledge_pushed(store, acks, now_ms());
         report.pushed += acks.size();
     }
 }
 
-void pull_all(LocalStore& store, ApiClient& api, const std::string& scope,
+void pull_all(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
               const crypto::SecretKey* organisation_key, SyncReport& report) {
     for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
         const auto since = pull_cursor(store);
@@ -86,7 +87,7 @@ void pull_all(LocalStore& store, ApiClient& api, const std::string& scope,
             }
             registers.push_back(std::move(reg));
         }
-        report.pulled += apply_pulled(store, registers, scope, page.next_cursor, organisation_key);
+        report.pulled += apply_pulled(store, registers, scopes, page.next_cursor, organisation_key);
         if (!page.more || page.next_cursor <= since) {
             return;
         }
@@ -95,7 +96,7 @@ void pull_all(LocalStore& store, ApiClient& api, const std::string& scope,
 
 // Sends the chunks of every file added here that the server does not hold
 // yet, resuming at the first missing one, then the file's register entry.
-void upload_evidence(LocalStore& store, ApiClient& api, const std::string& scope,
+void upload_evidence(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
                      const crypto::SecretKey* organisation_key, SyncReport& report) {
     EvidenceTransfers transfers(store);
     for (const auto& file : transfers.uploads_pending()) {
@@ -111,7 +112,7 @@ void upload_evidence(LocalStore& store, ApiClient& api, const std::string& scope
                 continue;
             }
             const auto sealed = transfers.sealed_chunk(file.id, index);
-            api.put_blob_chunk(file.id, index, scope, sealed);
+            api.put_blob_chunk(file.id, index, scopes.server(file.scope), sealed);
             ++report.chunks_uploaded;
             report.bytes_uploaded += sealed.size();
         }
@@ -153,19 +154,27 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
         fail(ErrorCode::forbidden, "a partner device reads progress only and has nothing to sync");
     }
     SyncReport report;
-    const auto scope = own_scope(identity);
+    const ScopeMap scopes{own_scope(identity)};
     const auto organisation_key = load_organisation_key(store);
     const auto* key = organisation_key ? &*organisation_key : nullptr;
     // Every register change both ways first, so a large file never holds an
     // answer back; then the files.
-    push_outbox(store, api, scope, report);
-    pull_all(store, api, scope, key, report);
-    upload_evidence(store, api, scope, key, report);
+    if (identity.role == protocol::Role::headquarters) {
+        // The sites --site may name, for working offline until the next sync.
+        std::vector<std::string> sites;
+        for (const auto& site : api.organisation(identity.organisation_ods).sites) {
+            sites.push_back(site.ods);
+        }
+        remember_sites(store, sites);
+    }
+    push_outbox(store, api, scopes, report);
+    pull_all(store, api, scopes, key, report);
+    upload_evidence(store, api, scopes, key, report);
     if (report.files_uploaded > 0) {
-        push_outbox(store, api, scope, report);
+        push_outbox(store, api, scopes, report);
     }
     download_evidence(store, api, report);
-    report.open_conflicts = open_conflicts(store).size();
+    report.open_conflicts = count_conflicts(store);
     return report;
 }
 

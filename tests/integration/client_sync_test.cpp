@@ -2,6 +2,7 @@
 // travel, concurrent edits are kept as conflicts, a sister site's work stays
 // out of reach, and a lost connection loses nothing.
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -187,4 +188,149 @@ TEST_CASE("a sync cut at any point loses nothing and applies nothing twice",
     CHECK(answer_of(other, "1.1.1")["value"] == "ZA" + std::to_string(100000 + cuts.size() - 1));
     CHECK(answer_of(other, "2.1.1")["value"] == ((cuts.size() - 1) % 2 == 0 ? "yes" : "no"));
     CHECK(other.json({"status"})["conflicts"] == 0);
+}
+
+namespace {
+
+// Acorn Homecare with headquarters and two devices of its Leeds branch, all
+// enrolled and synced once, so headquarters knows its sites.
+struct AcornLeeds {
+    ServerProcess server;
+    ClientHome hq;
+    ClientHome leeds;
+    ClientHome leeds2;
+
+    AcornLeeds() {
+        server.register_demo();
+        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+        enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
+              "Acorn Leeds");
+        enrol(leeds2, server, leeds.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
+              "Acorn Leeds");
+        sync(hq);
+    }
+
+    // Each device with the arguments that show Leeds' assessment on it.
+    std::vector<std::pair<const ClientHome*, std::vector<std::string>>> views() const {
+        return {{&leeds, {}}, {&leeds2, {}}, {&hq, {"--site", "VA001"}}};
+    }
+};
+
+nlohmann::json json_of(const ClientHome& home, std::vector<std::string> args,
+                       const std::vector<std::string>& extra) {
+    args.insert(args.end(), extra.begin(), extra.end());
+    return home.json(args);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "two branch devices and headquarters edit the same items offline and converge in "
+    "every order, the overlaps kept as conflicts until resolved",
+    "[integration][client_sync]") {
+    std::vector<int> order{0, 1, 2};
+    int orders = 0;
+    do {
+        INFO("sync order " << order[0] << order[1] << order[2]);
+        AcornLeeds acorn;
+        const auto views = acorn.views();
+        const auto write = [&](int who, std::vector<std::string> args) {
+            args.insert(args.end(), views[who].second.begin(), views[who].second.end());
+            const auto result = views[who].first->run(args);
+            INFO(result.err);
+            REQUIRE(result.exit_code == 0);
+        };
+        write(0, {"answer", "1.1.1", "ZA000001"});
+        write(0, {"answer", "2.1.1", "yes"});
+        write(1, {"answer", "1.1.1", "ZA000002"});
+        write(1, {"plan", "set", "3.2.1", "--action", "Book training", "--owner", "Manager",
+                  "--due", "2026-03-31"});
+        write(2, {"answer", "1.1.1", "ZA000003"});
+        write(2, {"answer", "2.1.1", "no"});
+        write(2, {"answer", "1.1.6", "yes"});
+        for (int round = 0; round < 2; ++round) {
+            for (const int who : order) {
+                const auto synced = views[who].first->run({"sync"});
+                INFO(synced.err);
+                REQUIRE(synced.exit_code == 0);
+            }
+        }
+
+        const auto status_of = [&](int who) {
+            auto status = json_of(*views[who].first, {"status"}, views[who].second);
+            status.erase("last_sync");
+            status.erase("site");
+            return status;
+        };
+        const auto first_status = status_of(0);
+        CHECK(first_status["conflicts"] == 2);
+        CHECK(first_status["pending_changes"] == 0);
+        for (int who = 0; who < 3; ++who) {
+            INFO("device " << who);
+            CHECK(status_of(who) == first_status);
+            for (const auto* item : {"1.1.1", "2.1.1", "1.1.6"}) {
+                CHECK(json_of(*views[who].first, {"show", item}, views[who].second)["answer"] ==
+                      json_of(*views[0].first, {"show", item}, views[0].second)["answer"]);
+            }
+            CHECK(json_of(*views[who].first, {"show", "3.2.1"},
+                          views[who].second)["plan"]["action"] == "Book training");
+            const auto conflicts = json_of(*views[who].first, {"conflicts"}, views[who].second);
+            REQUIRE(conflicts.size() == 2);
+            CHECK(conflicts[0]["register"] == "answer/1.1.1");
+            CHECK(conflicts[0]["values"].size() == 3);  // every concurrent value, none dropped
+            CHECK(conflicts[1]["register"] == "answer/2.1.1");
+            CHECK(conflicts[1]["values"].size() == 2);
+        }
+
+        // Headquarters settles one, a branch device the other.
+        write(2, {"resolve", "1.1.1", "--value", "ZA999999"});
+        write(1, {"resolve", "2.1.1", "--value", "yes"});
+        for (int round = 0; round < 2; ++round) {
+            for (const int who : order) {
+                REQUIRE(views[who].first->run({"sync"}).exit_code == 0);
+            }
+        }
+        for (int who = 0; who < 3; ++who) {
+            INFO("device " << who);
+            CHECK(json_of(*views[who].first, {"conflicts"}, views[who].second).empty());
+            CHECK(json_of(*views[who].first, {"show", "1.1.1"},
+                          views[who].second)["answer"]["value"] == "ZA999999");
+            CHECK(json_of(*views[who].first, {"show", "2.1.1"},
+                          views[who].second)["answer"]["value"] == "yes");
+            CHECK(status_of(who)["conflicts"] == 0);
+        }
+        ++orders;
+    } while (std::next_permutation(order.begin(), order.end()));
+    CHECK(orders == 6);
+}
+
+TEST_CASE("organisation-wide answers from headquarters reach every branch that has not answered",
+          "[integration][client_sync]") {
+    AcornLeeds acorn;
+    ClientHome york;
+    enrol(york, acorn.server,
+          acorn.hq.json({"invite", "--site", "VA002"})["code"].get<std::string>(), "Acorn York");
+    REQUIRE(acorn.hq.run({"answer", "1.1.6", "yes"}).exit_code == 0);  // organisation-wide
+    REQUIRE(acorn.hq.run({"answer", "1.1.1", "ZA111111"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA222222"}).exit_code == 0);
+    sync(acorn.hq);
+    sync(acorn.leeds);
+    sync(york);
+
+    const auto inherited = york.json({"show", "1.1.6"})["answer"];
+    CHECK(inherited["value"] == "yes");
+    CHECK(inherited["organisation_wide"] == true);
+    CHECK(york.json({"show", "1.1.1"})["answer"]["value"] == "ZA111111");
+    // A branch's own answer wins over the organisation's.
+    CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"]["value"] == "ZA222222");
+    CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"]["organisation_wide"] == false);
+    CHECK(acorn.leeds.json({"show", "1.1.6"})["answer"]["value"] == "yes");
+    // Headquarters sees the same from the branch's side.
+    sync(acorn.hq);
+    CHECK(acorn.hq.json({"show", "1.1.1", "--site", "VA001"})["answer"]["value"] == "ZA222222");
+    CHECK(acorn.hq.json({"show", "1.1.6", "--site", "VA002"})["answer"]["value"] == "yes");
+    CHECK(acorn.hq.json({"show", "1.1.1"})["answer"]["value"] == "ZA111111");
+    // Branches read the organisation-wide answers but do not write them.
+    CHECK(york.run({"answer", "1.1.6", "no", "--site", "VA001"}).exit_code == 2);
+    CHECK(acorn.hq.run({"show", "1.1.1", "--site", "VX999"}).exit_code != 0);
 }

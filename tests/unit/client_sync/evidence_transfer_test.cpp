@@ -51,8 +51,8 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
     CHECK(value["file_key"].get<std::string>().size() > 40);
 
     EvidenceTransfers receiving(*receiver);
-    receiving.receive(std::nullopt, value, organisation_key);
-    receiving.receive(std::nullopt, value, organisation_key);  // a second copy changes nothing
+    receiving.receive("", value, organisation_key);
+    receiving.receive("", value, organisation_key);  // a second copy changes nothing
     REQUIRE(receiving.downloads_pending().size() == 1);
     const auto listed = receiver->evidence().list(kDocumentItem);
     REQUIRE(listed.size() == 1);
@@ -103,28 +103,28 @@ TEST_CASE("a file record that does not add up, or a key from another organisatio
     EvidenceTransfers receiving(*receiver);
 
     require_error(ErrorCode::authentication_failed,
-                  [&] { receiving.receive(std::nullopt, value, crypto::SecretKey::generate()); });
+                  [&] { receiving.receive("", value, crypto::SecretKey::generate()); });
     auto wrong = value;
     wrong["chunks"] = 2;  // 10 bytes are one chunk
     require_error(ErrorCode::invalid_argument,
-                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+                  [&] { receiving.receive("", wrong, organisation_key); });
     wrong = value;
     wrong["size"] = "10";
     require_error(ErrorCode::invalid_argument,
-                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+                  [&] { receiving.receive("", wrong, organisation_key); });
     wrong = value;
     wrong["item"] = "9.9.9";
-    require_error(ErrorCode::not_found,
-                  [&] { receiving.receive(std::nullopt, wrong, organisation_key); });
+    require_error(ErrorCode::not_found, [&] { receiving.receive("", wrong, organisation_key); });
     CHECK(receiver->evidence().list(std::nullopt).empty());
 
     // Another site's file, on a headquarters device, is kept apart.
-    receiving.receive(std::string("VA002"), value, organisation_key);
+    receiving.receive("VA002", value, organisation_key);
     CHECK(receiver->evidence().list(std::nullopt).empty());
-    const auto kept = receiver->evidence().list(std::nullopt, "VA002");
+    require_error(ErrorCode::forbidden, [&] { receiver->evidence().remove(file.id); });
+    receiver->use_scope("VA002");
+    const auto kept = receiver->evidence().list(std::nullopt);
     REQUIRE(kept.size() == 1);
     CHECK(kept[0].scope == "VA002");
-    require_error(ErrorCode::forbidden, [&] { receiver->evidence().remove(file.id); });
 }
 
 }  // namespace dspt::client::test
