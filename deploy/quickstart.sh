@@ -5,7 +5,9 @@
 #     headquarters with a code from the server's administrator, the branches
 #     with codes the headquarters device makes, which carry the organisation key;
 #     then two devices of one branch sync, change the same item offline, and
-#     settle the conflict that sync keeps;
+#     settle the conflict that sync keeps; a branch's evidence file travels
+#     sealed to its other device and to headquarters, which also writes
+#     organisation-wide answers that every branch receives;
 #  2. a care home manager's offline session with the `dspt` client, from an
 #     empty encrypted store to Approaching Standards and then Standards Met.
 set -euo pipefail
@@ -116,6 +118,35 @@ DSPT_HOME="$demo/VA001" run resolve 1.1.1 --keep "${keep:0:8}"
 DSPT_HOME="$demo/VA001" run sync
 DSPT_HOME="$demo/VA001-laptop" run sync
 DSPT_HOME="$demo/VA001-laptop" run status
+
+step "Evidence: Leeds adds its fire policy; the file travels sealed, in 1 MiB chunks"
+export DSPT_HOME="$demo/VA001"
+{ yes "Acorn Leeds fire safety policy: evacuation, drills, alarms and named wardens." || true; } |
+  head -c 2500000 >"$demo/fire-policy.pdf"
+run evidence add 1.1.2 "$demo/fire-policy.pdf"
+run status
+run sync
+DSPT_HOME="$demo/VA001-laptop" run sync
+DSPT_HOME="$demo/VA001-laptop" run evidence list
+
+step "Headquarters: its own organisation-wide answers and the Leeds branch's assessment"
+export DSPT_HOME="$demo/hq"
+run answer 1.1.6 yes --comment "One policy for every branch"
+run sync
+run evidence list --site VA001
+id=$("$dspt" evidence list --site VA001 --json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -n 1)
+run evidence get "$id" "$demo/hq-copy.pdf" --site VA001
+cmp "$demo/fire-policy.pdf" "$demo/hq-copy.pdf" && echo "byte for byte the file Leeds added"
+run show 1.1.1 --site VA001
+DSPT_HOME="$demo/VA002" run sync
+DSPT_HOME="$demo/VA002" run show 1.1.6
+if DSPT_HOME="$demo/VA002" "$dspt" evidence list --site VA001 2>/dev/null; then
+  echo "the York branch reached Leeds' evidence"; exit 1
+fi
+if cat "$demo/server"/server.db* | grep -a -q "fire safety policy"; then
+  echo "the server holds readable evidence"; exit 1
+fi
+echo "grep finds none of the file's words on the server: it holds sealed chunks only"
 
 step "The server's log: one line per request"
 tail -n 3 "$demo/server.log"
