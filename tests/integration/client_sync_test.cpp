@@ -334,3 +334,37 @@ TEST_CASE("organisation-wide answers from headquarters reach every branch that h
     CHECK(york.run({"answer", "1.1.6", "no", "--site", "VA001"}).exit_code == 2);
     CHECK(acorn.hq.run({"show", "1.1.1", "--site", "VX999"}).exit_code != 0);
 }
+
+TEST_CASE("a push whose answer is lost is tried again by the same sync and applied once",
+          "[integration][client_sync]") {
+    ServerProcess server;
+    server.register_demo();
+    FaultProxy proxy(server.port());
+    ClientHome device;
+    enrol(device, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    ClientHome other;
+    enrol(other, server, device.json({"invite", "--site", "VC001"})["code"].get<std::string>(),
+          "Cedar House");
+    REQUIRE(device.run({"answer", "1.1.1", "ZA314159"}).exit_code == 0);
+    REQUIRE(device.run({"answer", "2.1.1", "yes"}).exit_code == 0);
+
+    // The server handles the push; its answer is cut after the first byte.
+    proxy.cut_after(1, false, 1);
+    const auto synced = device.run({"sync", "--json", "--retry-delay", "10", "--server",
+                                    "http://127.0.0.1:" + std::to_string(proxy.port())});
+    INFO(synced.err);
+    REQUIRE(synced.exit_code == 0);
+    CHECK_THAT(synced.err, Catch::Contains("trying again"));
+    CHECK(proxy.cuts() == 1);
+    const auto report = nlohmann::json::parse(synced.out);
+    CHECK(report["pushed"] == 2);
+    CHECK(report["new_conflicts"] == 0);
+
+    const auto received = sync(other);
+    CHECK(received["pulled"] == 2);
+    CHECK(received["open_conflicts"] == 0);
+    CHECK(answer_of(other, "1.1.1")["value"] == "ZA314159");
+    // Nothing doubled: a second sync on either side has nothing to move.
+    CHECK(sync(device)["pulled"] == 0);
+    CHECK(sync(other)["pulled"] == 0);
+}
