@@ -66,7 +66,8 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
                               {"files_downloaded", report.files_downloaded},
                               {"chunks_downloaded", report.chunks_downloaded},
                               {"bytes_downloaded", report.bytes_downloaded},
-                              {"files_waiting", report.files_waiting}}
+                              {"files_waiting", report.files_waiting},
+                              {"refused", report.refused}}
                    .dump(2)
             << "\n";
         return;
@@ -84,6 +85,9 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
     if (report.files_waiting > 0) {
         out << " " << report.files_waiting
             << " evidence file(s) from other devices are not wholly on the server yet.";
+    }
+    for (const auto& reason : report.refused) {
+        out << " Refused: " << reason << ".";
     }
     if (report.open_conflicts > 0) {
         out << " " << report.open_conflicts

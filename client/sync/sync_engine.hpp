@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
@@ -31,7 +33,8 @@ struct SyncReport {
     std::size_t files_downloaded = 0;  // evidence files now wholly here
     std::size_t chunks_downloaded = 0;
     std::uint64_t bytes_downloaded = 0;
-    std::size_t files_waiting = 0;  // pulled files whose uploader has not finished
+    std::size_t files_waiting = 0;     // pulled files whose uploader has not finished
+    std::vector<std::string> refused;  // chunks that failed their check, why
 };
 
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity);

@@ -269,3 +269,30 @@ TEST_CASE("a revoked device's sync is refused and its pending changes stay safe"
     sync(acorn.leeds);
     CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"].is_null());
 }
+
+TEST_CASE("a chunk the server altered is refused without holding back the rest of the sync",
+          "[integration][evidence_sync]") {
+    Acorn acorn;
+    const auto file = acorn.leeds.make_file("policy.pdf", 2 * 1024 * 1024 + 5, "POLICY");
+    const auto id = add_evidence(acorn.leeds, file);
+    sync(acorn.leeds);
+    {
+        sqlite::Database db(acorn.server.database());
+        sqlite::Statement alter(
+            db, "UPDATE blob_chunks SET data = randomblob(length(data)) WHERE idx = 1");
+        alter.execute();
+        REQUIRE(db.changes() == 1);
+    }
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA161803"}).exit_code == 0);
+    sync(acorn.leeds);
+
+    const auto received = sync(acorn.leeds2);
+    REQUIRE(received["refused"].size() == 1);
+    CHECK_THAT(received["refused"][0].get<std::string>(), Catch::Contains("integrity"));
+    CHECK(received["files_downloaded"] == 0);
+    CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"]["value"] == "ZA161803");
+    CHECK(acorn.leeds2.json({"evidence", "list"})[0]["sync"] == "downloading");
+    CHECK(
+        acorn.leeds2.run({"evidence", "get", id, (acorn.leeds2.home() / "x").string()}).exit_code ==
+        2);
+}

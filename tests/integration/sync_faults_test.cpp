@@ -51,6 +51,7 @@ TEST_CASE("kill -9 of the client during a sync and of the server during a push l
           "Acorn Leeds");
     FaultProxy proxy(server.port());
     proxy.throttle(4 * 1024 * 1024);  // a sync takes long enough to be caught in the middle
+    proxy.delay(2);                   // and every segment waits, as on a distant link
     const auto slow = "http://127.0.0.1:" + std::to_string(proxy.port());
 
     constexpr int kRounds = 3;
