@@ -101,8 +101,8 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
 SyncReport sync_with_retry(CommandContext& context, const SyncOptions& options) {
     RetryPolicy policy;
     policy.attempts = std::max<std::size_t>(options.attempts, 1);
-    policy.first_delay =
-        std::chrono::milliseconds(std::max<std::int64_t>(options.retry_delay_ms, 0));
+    policy.first_delay = std::chrono::milliseconds(
+        std::clamp<std::int64_t>(options.retry_delay_ms, 0, policy.max_delay.count()));
     const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
         *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
                      << pause.count() / 1000.0 << " s\n";
@@ -139,8 +139,8 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
         }
         return;
     }
-    if (options.interval_seconds <= 0) {
-        fail(ErrorCode::invalid_argument, "--interval must be more than 0 seconds");
+    if (!(options.interval_seconds > 0 && options.interval_seconds <= 86'400)) {
+        fail(ErrorCode::invalid_argument, "--interval is more than 0 and at most 86400 seconds");
     }
     g_stop = 0;
     std::signal(SIGINT, request_stop);

@@ -11,9 +11,11 @@ bool is_transient(ErrorCode code) noexcept {
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, std::size_t retry,
                                         std::mt19937_64& random) {
-    const auto shift = std::min<std::size_t>(retry, 30);
-    const auto grown = policy.first_delay.count() * (std::int64_t{1} << shift);
-    const auto ceiling = std::min<std::int64_t>(grown, policy.max_delay.count());
+    const auto first = std::max<std::int64_t>(policy.first_delay.count(), 0);
+    const auto most = std::max<std::int64_t>(policy.max_delay.count(), 0);
+    const auto shift = std::min<std::size_t>(retry, 40);
+    // first * 2^shift, without overflowing past the ceiling.
+    const auto ceiling = first > (most >> shift) ? most : first << shift;
     std::uniform_int_distribution<std::int64_t> pick(0, std::max<std::int64_t>(ceiling, 0));
     return std::chrono::milliseconds(pick(random));
 }

@@ -32,6 +32,8 @@ TEST_CASE("pauses grow exponentially with full jitter, up to the ceiling", "[uni
         CHECK(smallest < ceiling / 4);
     }
     CHECK(backoff_delay(policy, 1000, random).count() <= 1000);  // no overflow
+    policy.first_delay = milliseconds(std::int64_t{1} << 60);
+    CHECK(backoff_delay(policy, 5, random).count() <= 1000);
 }
 
 TEST_CASE("only failures of the network or an overloaded server are tried again",
