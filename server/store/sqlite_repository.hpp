@@ -19,8 +19,18 @@
 // read-only connections (SqliteOptions::reader_connections) serves the calls that only
 // read; a reader waits for a free connection when all are busy. Multi-statement reads
 // run in one read transaction, so they see one snapshot. Every connection is used by
-// one thread at a time. The statements behind find_device (on each reader) and
-// remember_nonce (on the writer) are prepared once and reused.
+// one thread at a time. The statements behind find_device (on each reader),
+// remember_nonce and every change apply_changes writes (on the writer), and the
+// values of each register a pull reads (on each reader) are prepared once and reused.
+//
+// Group commit. Concurrent apply_changes calls queue; one of them, the leader, takes
+// every batch queued (at most kMaxGroupCommitBatches), applies each inside its own
+// SAVEPOINT of one IMMEDIATE transaction and commits once, so a busy server pays for
+// a commit (and the pages it writes to the WAL) once per group, not once per push.
+// A lone push runs at once: nothing waits for a timer. Each caller gets its
+// own results; a batch that fails rolls back to its savepoint and only its caller
+// gets the error, while the rest of the group commits. If the commit itself fails,
+// every caller of the group gets that error and nothing of the group is kept.
 //
 // Lifetime. Open the repository once per process and share it (by reference) between
 // threads; destroy it after every call has returned.
@@ -32,10 +42,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "common/sqlite/database.hpp"
+#include "server/store/group_commit.hpp"
 #include "server/store/repository.hpp"
 
 namespace dspt::server::store {
@@ -45,6 +57,11 @@ inline constexpr int kServerSchemaVersion = 3;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
+
+// The most push batches one group commit applies in one transaction; more wait for
+// the next group. Bounds how long a group holds the write lock (a batch is at most
+// 1,000 changes).
+inline constexpr std::size_t kMaxGroupCommitBatches = 64;
 
 struct SqliteOptions {
     // Read-only connections in the pool, 1 to 64. More lets more reads run at once;
@@ -131,11 +148,20 @@ class SqliteRepository final : public Repository {
     std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                             std::uint32_t index) const override;
 
+    // Test-only: how many group commits apply_changes has begun, and how many batches
+    // wait for the next one.
+    GroupCommitStats TEST_group_commit_stats() const;
+
   private:
     // Defined in sqlite_connections.hpp, which only this class's .cpp files include.
     struct Writer;
     struct Reader;
     class ReaderPool;
+    struct PendingBatch;  // one apply_changes call waiting for its group
+    class BatchQueue;     // GroupCommit of PendingBatches
+
+    // Applies a group of batches in one transaction (sqlite_sync.cpp).
+    void commit_group(std::span<PendingBatch* const> group);
 
     // Runs fn(Writer&) under the writer mutex in a BEGIN IMMEDIATE transaction and
     // commits it; a throw rolls everything back.
@@ -151,6 +177,7 @@ class SqliteRepository final : public Repository {
     std::unique_ptr<Writer> writer_;
     std::mutex writer_mutex_;
     std::unique_ptr<ReaderPool> readers_;
+    std::unique_ptr<BatchQueue> batches_;
 };
 
 }  // namespace dspt::server::store
