@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sync benchmark. Prints figures, one a line as `name: value unit`; asserts nothing.
 #
-#   tests/bench/sync_bench.sh BUILD_DIR [flags]
+#   tests/bench/sync_bench.sh BUILD_DIR [flags]     (BUILD_DIR relative to the repository, or absolute)
 #
 # Needs BUILD_DIR/server/dspt-server and BUILD_DIR/tests/bench/dspt_sync_bench.
 # Starts one real dspt-server on 127.0.0.1 with a temporary data directory,
@@ -17,8 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:?usage: tests/bench/sync_bench.sh BUILD_DIR [flags]}
 shift
-server_bin="$PWD/$build/server/dspt-server"
-bench_bin="$PWD/$build/tests/bench/dspt_sync_bench"
+case $build in /*) ;; *) build="$PWD/$build" ;; esac
+server_bin="$build/server/dspt-server"
+bench_bin="$build/tests/bench/dspt_sync_bench"
 for bin in "$server_bin" "$bench_bin"; do
   [ -x "$bin" ] || { echo "missing $bin: build targets dspt-server, dspt_sync_bench" >&2; exit 2; }
 done
