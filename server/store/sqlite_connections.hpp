@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -89,6 +90,44 @@ struct SqliteRepository::PendingBatch {
 class SqliteRepository::BatchQueue : public GroupCommit<PendingBatch> {
   public:
     BatchQueue() : GroupCommit(kMaxGroupCommitBatches) {}
+};
+
+// Checkpoints the writer's WAL on a thread and connection of its own, so that no
+// request waits while the log is copied into the database and both files are synced
+// (SQLite's own automatic checkpoint runs inside the commit that crosses its
+// threshold). A commit that leaves kCheckpointPages or more in the WAL wakes the
+// thread, which runs a PASSIVE checkpoint: it never blocks the writer or readers. If
+// the log still reaches kMaxWalPages (a checkpoint cannot keep up with the writes,
+// or a long read holds old pages), the commit that finds it so checkpoints at once,
+// as SQLite would, so the WAL stays bounded.
+//
+// Lifetime: create after the writer's connection and destroy before it (the
+// destructor removes the commit hook, stops the thread and closes its connection).
+class SqliteRepository::Checkpointer {
+  public:
+    Checkpointer(const std::filesystem::path& path, const SqliteOptions& options,
+                 sqlite::Database& writer);
+    ~Checkpointer();
+
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // PASSIVE checkpoints run so far, for tests.
+    std::uint64_t checkpoints() const;
+
+  private:
+    // The writer's commit hook (sqlite3_wal_hook).
+    static int on_commit(void* self, sqlite3* db, const char* schema, int pages);
+    void run();
+
+    sqlite::Database& writer_;
+    sqlite::Database db_;  // used only by thread_
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;
+    bool stopping_ = false;
+    std::uint64_t checkpoints_ = 0;
+    std::thread thread_;
 };
 
 // A fixed set of Readers; acquire() hands out an idle one, waiting if none is.

@@ -124,6 +124,14 @@ void SqliteRepository::ReaderPool::release(Reader& reader) noexcept {
     available_.notify_one();
 }
 
+GroupCommitStats SqliteRepository::TEST_group_commit_stats() const {
+    return batches_->stats();
+}
+
+std::uint64_t SqliteRepository::TEST_background_checkpoints() const {
+    return checkpointer_->checkpoints();
+}
+
 fs::path SqliteRepository::file_in(const fs::path& data_dir) {
     return data_dir / "server.db";
 }
@@ -139,6 +147,7 @@ SqliteRepository::SqliteRepository(const fs::path& data_dir, SqliteOptions optio
     prepare_file(path_);
     // The writer migrates; readers open afterwards and find the schema in place.
     writer_ = std::make_unique<Writer>(path_, options);
+    checkpointer_ = std::make_unique<Checkpointer>(path_, options, writer_->db);
     readers_ = std::make_unique<ReaderPool>(path_, options);
     batches_ = std::make_unique<BatchQueue>();
 }
@@ -146,6 +155,7 @@ SqliteRepository::SqliteRepository(const fs::path& data_dir, SqliteOptions optio
 SqliteRepository::~SqliteRepository() {
     // Readers first: the writer, closing last, checkpoints the WAL into the file.
     readers_.reset();
+    checkpointer_.reset();
     writer_.reset();
 }
 

@@ -7,6 +7,10 @@
 // (SQLite gives its -wal and -shm files the database file's mode). An existing
 // directory or file keeps its mode.
 //
+// Checkpoints. The WAL is copied into the database file by a thread of the
+// repository's own (kCheckpointPages), never inside a request's commit unless the
+// log has grown to kMaxWalPages.
+//
 // Schema. Numbered migrations on PRAGMA user_version (common/sqlite/migrations.hpp) run
 // when the repository opens; a file written by a newer dsptsync is refused with
 // ErrorCode::schema_too_new and left untouched. The journal is WAL with
@@ -57,6 +61,12 @@ inline constexpr int kServerSchemaVersion = 3;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
+
+// The WAL pages after a commit that start a checkpoint on the checkpointer's thread
+// (SQLite's own default threshold), and the pages at which the committing request
+// checkpoints itself because the thread has not kept up.
+inline constexpr int kCheckpointPages = 1000;
+inline constexpr int kMaxWalPages = 16000;
 
 // The most push batches one group commit applies in one transaction; more wait for
 // the next group. Bounds how long a group holds the write lock (a batch is at most
@@ -151,12 +161,15 @@ class SqliteRepository final : public Repository {
     // Test-only: how many group commits apply_changes has begun, and how many batches
     // wait for the next one.
     GroupCommitStats TEST_group_commit_stats() const;
+    // Test-only: how many WAL checkpoints the checkpointer's thread has run.
+    std::uint64_t TEST_background_checkpoints() const;
 
   private:
     // Defined in sqlite_connections.hpp, which only this class's .cpp files include.
     struct Writer;
     struct Reader;
     class ReaderPool;
+    class Checkpointer;
     struct PendingBatch;  // one apply_changes call waiting for its group
     class BatchQueue;     // GroupCommit of PendingBatches
 
@@ -175,6 +188,7 @@ class SqliteRepository final : public Repository {
     // Declared before the readers, so it is destroyed after them: the last connection to
     // close checkpoints the WAL.
     std::unique_ptr<Writer> writer_;
+    std::unique_ptr<Checkpointer> checkpointer_;  // destroyed before the writer
     std::mutex writer_mutex_;
     std::unique_ptr<ReaderPool> readers_;
     std::unique_ptr<BatchQueue> batches_;

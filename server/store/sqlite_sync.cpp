@@ -325,10 +325,6 @@ std::vector<ChangeResult> SqliteRepository::apply_changes(std::string_view organ
     return std::move(batch.results);
 }
 
-GroupCommitStats SqliteRepository::TEST_group_commit_stats() const {
-    return batches_->stats();
-}
-
 void SqliteRepository::commit_group(std::span<PendingBatch* const> group) {
     write([&](Writer& writer) {
         auto& sql = writer.sync;

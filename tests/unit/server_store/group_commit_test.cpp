@@ -29,18 +29,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Polls `done` until it holds or `limit` passes; says whether it held.
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= until) {
-            return false;
-        }
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
-}
-
 struct Job {
     int id = 0;
 };
