@@ -269,9 +269,9 @@ class CountingTransport final : public Transport {
     CountingTransport(std::unique_ptr<Transport> inner, std::atomic<std::uint64_t>& requests)
         : inner_(std::move(inner)), requests_(requests) {}
 
-    client::HttpResponse send(const client::HttpRequest& request) override {
+    client::HttpResponse send(client::HttpRequest request) override {
         ++requests_;
-        return inner_->send(request);
+        return inner_->send(std::move(request));
     }
 
   private:
