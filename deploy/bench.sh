@@ -3,7 +3,7 @@
 # programs) and runs every benchmark under tests/bench/, printing figures.
 # Benchmarks assert nothing; they are never part of deploy/test.sh.
 #
-#   deploy/bench.sh            the client and the server benchmarks
+#   deploy/bench.sh            the client, server and sync benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,10 +11,13 @@ deploy/install-deps.sh
 build=build/bench
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" \
-  --target dspt dspt-server dspt_server_bench
+  --target dspt dspt-server dspt_server_bench dspt_sync_bench
 
 echo "== client =="
 tests/bench/client_bench.sh "$build"
 echo
 echo "== server =="
 tests/bench/server_bench.sh "$build"
+echo
+echo "== sync =="
+tests/bench/sync_bench.sh "$build"

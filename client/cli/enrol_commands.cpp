@@ -12,6 +12,7 @@
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
+#include "client/sync/enrolment.hpp"
 #include "client/sync/recovery_upload.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/duration.hpp"
@@ -44,60 +45,12 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     const auto code = protocol::EnrolmentCode::parse(options.code);
     const auto url = ServerUrl::parse(options.server);
 
-    DeviceIdentity identity;
-    identity.server_url = url.to_string();
-    identity.ca_file = options.ca_file;
-    // The same keys as an earlier attempt with this code whose answer was lost.
-    auto keys = enrolment_keys(*store, code.token_id());
-    identity.signing = std::move(keys.signing);
-    identity.box = std::move(keys.box);
-
-    protocol::EnrolRequest request;
-    request.token_id = code.token_id();
-    request.auth_key = protocol::auth_key(code.secret());
-    request.signing_public_key = identity.signing.public_key();
-    request.box_public_key = identity.box.public_key();
-    request.device_name = options.name.empty() ? store->info().site_name : options.name;
-
     TransportOptions transport_options;
     transport_options.ca_file = options.ca_file;
     const auto transport = make_http_transport(url, transport_options);
-    ApiClient anonymous(*transport);
-    const auto response = anonymous.enrol(request);
-
-    identity.device_id = response.device_id;
-    identity.role = response.role;
-    identity.organisation_ods = response.organisation_ods;
-    identity.organisation_name = response.organisation_name;
-    identity.site_ods = response.site_ods;
-    identity.site_name = response.site_name;
-    identity.partner_name = response.partner_name;
-
-    // The server now knows this device: keep its keys, and the organisation key
-    // it received or creates, in one transaction before anything else can fail.
-    const bool shares_key = identity.role != protocol::Role::partner;
-    std::optional<crypto::SecretKey> organisation_key;
-    std::optional<protocol::EnrolmentCode> recovery;
-    crypto::Bytes recovery_envelope;
-    std::string key_problem;
-    if (shares_key && !response.organisation_key_envelope.empty()) {
-        try {
-            organisation_key = protocol::open_organisation_key(
-                code, protocol::CodePurpose::enrolment, response.organisation_key_envelope);
-        } catch (const Error& e) {
-            key_problem = std::string("the organisation key sent with this code does not open (") +
-                          e.what() + "); ask for a new code, or run 'dspt recover-key'";
-        }
-    } else if (shares_key && !response.organisation_key_exists) {
-        // The organisation's first device creates the organisation key.
-        organisation_key = crypto::SecretKey::generate();
-        recovery = protocol::EnrolmentCode::generate();
-        recovery_envelope = protocol::seal_organisation_key(
-            *recovery, protocol::CodePurpose::recovery, *organisation_key);
-    }
-    save_identity(
-        *store, identity,
-        {organisation_key ? &*organisation_key : nullptr, recovery ? &recovery_envelope : nullptr});
+    const auto enrolment =
+        enrol_device(*store, *transport, code, {url.to_string(), options.ca_file, options.name});
+    const auto& identity = enrolment.identity;
 
     auto& out = *context.out;
     out << "Enrolled as the " << protocol::to_string(identity.role) << " device "
@@ -111,23 +64,23 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     }
     out << "\n";
 
-    if (!shares_key) {
+    if (identity.role == protocol::Role::partner) {
         return;  // partners never hold the organisation key
     }
-    if (!key_problem.empty()) {
-        fail(ErrorCode::authentication_failed, "enrolled, but " + key_problem);
+    if (!enrolment.key_problem.empty()) {
+        fail(ErrorCode::authentication_failed, "enrolled, but " + enrolment.key_problem);
     }
-    if (recovery) {
+    if (enrolment.recovery_code) {
         out << "Created the organisation key. Its recovery code is shown only this once; write "
                "it down and keep it safe, away from this computer:\n\n    "
-            << recovery->to_string() << "\n\n"
+            << enrolment.recovery_code->to_string() << "\n\n"
             << "With it, a new device can recover the organisation's evidence if every device "
                "is lost.\n";
         ApiClient api(*transport, identity.device_id, identity.signing);
         send_pending_recovery(*store, api, *context.err);
         return;
     }
-    if (organisation_key) {
+    if (enrolment.received_key) {
         out << "Received the organisation key from the inviting device.\n";
         return;
     }

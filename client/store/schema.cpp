@@ -142,10 +142,29 @@ void create_version_3(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 3> kSteps{{
+// Evidence chunks move to a table with rowids. In a WITHOUT ROWID table a row is
+// kept in the key's b-tree, and SQLite reads a whole 1 MiB row to compare keys
+// against it, so every lookup and insert of a chunk read several chunks.
+void create_version_4(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE evidence_chunks_by_rowid (
+            evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            idx         INTEGER NOT NULL,
+            data        BLOB NOT NULL,     -- sealed under the file key
+            PRIMARY KEY (evidence_id, idx)
+        );
+        INSERT INTO evidence_chunks_by_rowid (evidence_id, idx, data)
+            SELECT evidence_id, idx, data FROM evidence_chunks ORDER BY evidence_id, idx;
+        DROP TABLE evidence_chunks;
+        ALTER TABLE evidence_chunks_by_rowid RENAME TO evidence_chunks;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 4> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
     {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
+    {4, "keep evidence chunks in a table with rowids", create_version_4},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

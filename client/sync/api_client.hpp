@@ -51,8 +51,7 @@ class ApiClient {
     // Sends a request (signed when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error. Bodies are
     // protocol messages unless `content_type` says otherwise.
-    std::string call(const std::string& method, const std::string& target,
-                     const std::string& body = {},
+    std::string call(const std::string& method, const std::string& target, std::string body = {},
                      const std::string& content_type = "application/x-dspt");
 
   private:

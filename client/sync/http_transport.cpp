@@ -44,7 +44,7 @@ constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
                                  std::string(during) + "): " + ec.message());
 }
 
-http::request<http::string_body> to_beast(const HttpRequest& request, const ServerUrl& url) {
+http::request<http::string_body> to_beast(HttpRequest& request, const ServerUrl& url) {
     http::request<http::string_body> req;
     req.method_string(request.method);
     req.target(request.target);
@@ -63,7 +63,7 @@ http::request<http::string_body> to_beast(const HttpRequest& request, const Serv
             req.set(http::field::content_encoding, compression::kZstdCoding);
             req.body() = std::move(*frame);
         } else {
-            req.body() = request.body;
+            req.body() = std::move(request.body);
         }
         req.prepare_payload();
     }
@@ -91,7 +91,7 @@ std::string decoded_body(http::response<http::string_body>& res, const ServerUrl
 }
 
 template <class Stream>
-HttpResponse exchange(Stream& stream, const HttpRequest& request, const ServerUrl& url) {
+HttpResponse exchange(Stream& stream, HttpRequest& request, const ServerUrl& url) {
     beast::error_code ec;
     auto req = to_beast(request, url);
     http::write(stream, req, ec);
@@ -136,7 +136,7 @@ class BeastTransport final : public Transport {
         }
     }
 
-    HttpResponse send(const HttpRequest& request) override {
+    HttpResponse send(HttpRequest request) override {
         asio::io_context io;
         tcp::resolver resolver(io);
         beast::tcp_stream stream(io);

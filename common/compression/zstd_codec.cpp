@@ -20,6 +20,22 @@ struct DctxFree {
     void operator()(ZSTD_DCtx* dctx) const noexcept { ZSTD_freeDCtx(dctx); }
 };
 
+// Compression and decompression contexts are made once per thread and reused:
+// making one (and zeroing its tables) costs more than compressing a small body.
+// A context that grew past kMaxKeptContextBytes for a large body is freed
+// afterwards, so no thread keeps a large window's memory.
+constexpr std::size_t kMaxKeptContextBytes = std::size_t{4} << 20;
+
+struct ThreadContexts {
+    std::unique_ptr<ZSTD_CCtx, CctxFree> cctx;
+    std::unique_ptr<ZSTD_DCtx, DctxFree> dctx;
+};
+
+ThreadContexts& thread_contexts() {
+    thread_local ThreadContexts contexts;
+    return contexts;
+}
+
 // Throws Error(internal) naming the failed step when `result` is a zstd error.
 std::size_t check(std::size_t result, std::string_view step) {
     if (ZSTD_isError(result)) {
@@ -47,24 +63,31 @@ int window_log_for(std::size_t max_bytes) {
 }  // namespace
 
 std::string compress(std::string_view data) {
-    const std::unique_ptr<ZSTD_CCtx, CctxFree> cctx(ZSTD_createCCtx());
+    auto& cctx = thread_contexts().cctx;
     if (!cctx) {
-        fail(ErrorCode::internal, "zstd: cannot allocate a compression context");
+        cctx.reset(ZSTD_createCCtx());
+        if (!cctx) {
+            fail(ErrorCode::internal, "zstd: cannot allocate a compression context");
+        }
     }
+    // Whatever an earlier call left (parameters, a failed frame), it starts afresh.
+    check(ZSTD_CCtx_reset(cctx.get(), ZSTD_reset_session_and_parameters), "reset");
     check(ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, kZstdLevel), "set level");
     check(ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1), "set checksum");
     std::string out(ZSTD_compressBound(data.size()), '\0');
     out.resize(check(ZSTD_compress2(cctx.get(), out.data(), out.size(), data.data(), data.size()),
                      "compression"));
+    if (ZSTD_sizeof_CCtx(cctx.get()) > kMaxKeptContextBytes) {
+        cctx.reset();
+    }
     return out;
 }
 
-std::string decompress(std::string_view frames, std::size_t max_bytes) {
-    const std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
-    if (!dctx) {
-        fail(ErrorCode::internal, "zstd: cannot allocate a decompression context");
-    }
-    check(ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, window_log_for(max_bytes)),
+namespace {
+
+std::string decompress_with(ZSTD_DCtx* dctx, std::string_view frames, std::size_t max_bytes) {
+    check(ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters), "reset");
+    check(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, window_log_for(max_bytes)),
           "set window limit");
 
     // Output arrives a block at a time into `block`, and is checked against
@@ -75,7 +98,7 @@ std::string decompress(std::string_view frames, std::size_t max_bytes) {
     ZSTD_inBuffer in{frames.data(), frames.size(), 0};
     for (;;) {
         ZSTD_outBuffer chunk{block.data(), block.size(), 0};
-        const std::size_t hint = ZSTD_decompressStream(dctx.get(), &chunk, &in);
+        const std::size_t hint = ZSTD_decompressStream(dctx, &chunk, &in);
         if (ZSTD_isError(hint)) {
             refuse(hint, max_bytes);
         }
@@ -98,6 +121,29 @@ std::string decompress(std::string_view frames, std::size_t max_bytes) {
                                           : "truncated zstd data: the input ends inside a frame");
         }
     }
+}
+
+}  // namespace
+
+std::string decompress(std::string_view frames, std::size_t max_bytes) {
+    auto& dctx = thread_contexts().dctx;
+    if (!dctx) {
+        dctx.reset(ZSTD_createDCtx());
+        if (!dctx) {
+            fail(ErrorCode::internal, "zstd: cannot allocate a decompression context");
+        }
+    }
+    // A large output needed a large window: give its memory back, whether the
+    // call succeeds or throws.
+    struct Trim {
+        std::unique_ptr<ZSTD_DCtx, DctxFree>& dctx;
+        ~Trim() {
+            if (ZSTD_sizeof_DCtx(dctx.get()) > kMaxKeptContextBytes) {
+                dctx.reset();
+            }
+        }
+    } trim{dctx};
+    return decompress_with(dctx.get(), frames, max_bytes);
 }
 
 }  // namespace dspt::compression

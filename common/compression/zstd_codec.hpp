@@ -19,7 +19,9 @@
 //    else: empty input, a truncated frame, bytes after the last frame that
 //    are not a frame, or a checksum mismatch are refused.
 //
-// Thread safety: stateless; call from any thread.
+// Thread safety: call from any thread. Each thread keeps one compression and
+// one decompression context for reuse; one that grew past 4 MiB for a large
+// body is freed after that body.
 
 #include <cstddef>
 #include <string>

@@ -229,7 +229,9 @@ class Repository {
     // Throws forbidden when a replica is already bound to another device;
     // invalid_argument when a replica's seqs skip one (they must be contiguous);
     // not_found for an unknown organisation. Which scopes and keys the device may
-    // write is the caller's to check.
+    // write is the caller's to check. Concurrent calls may be committed together
+    // (group commit); each stays all or nothing, and one call's failure is its own:
+    // it never fails or undoes another's.
     virtual std::vector<ChangeResult> apply_changes(std::string_view organisation_ods,
                                                     std::string_view device_id,
                                                     const std::vector<Change>& changes) = 0;

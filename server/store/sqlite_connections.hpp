@@ -3,13 +3,18 @@
 // write()/read() helpers every operation goes through, and the schema migration.
 //
 // Thread-safety: a Writer is used only under SqliteRepository::writer_mutex_; a Reader
-// only by the thread holding its ReaderPool::Lease.
+// only by the thread holding its ReaderPool::Lease; a PendingBatch by its caller and,
+// while its group runs, by that group's leader (BatchQueue, group_commit.hpp).
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -17,6 +22,7 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
+#include "server/store/group_commit.hpp"
 #include "server/store/sqlite_repository.hpp"
 
 namespace dspt::server::store {
@@ -24,6 +30,33 @@ namespace dspt::server::store {
 // Brings a server.db connection to kServerSchemaVersion (sqlite_schema.cpp). Throws
 // schema_too_new for a newer file.
 void migrate_server_store(sqlite::Database& db);
+
+// The SQL that reads a register's values, oldest version first (sqlite_sync.cpp):
+// ?1 organisation, ?2 scope, ?3 register key.
+std::string_view select_register_values_sql();
+
+// The statements apply_changes runs for every change and every batch, prepared once
+// on the writer (their SQL is in sqlite_sync.cpp).
+struct SyncStatements {
+    explicit SyncStatements(sqlite::Database& db);
+
+    sqlite::Statement select_organisation;
+    sqlite::Statement select_register;  // with its values
+    sqlite::Statement select_replica;
+    sqlite::Statement insert_replica;
+    sqlite::Statement advance_replica;
+    sqlite::Statement select_version;  // the organisation's change sequence
+    sqlite::Statement store_version;
+    sqlite::Statement delete_values;      // every sibling of a register
+    sqlite::Statement delete_own_values;  // the writing replica's sibling only
+    sqlite::Statement insert_value;
+    sqlite::Statement upsert_register;
+    sqlite::Statement insert_result;
+    sqlite::Statement select_result;
+    sqlite::Statement savepoint;  // one batch of a group commit
+    sqlite::Statement release;
+    sqlite::Statement rollback_to;
+};
 
 // The one read-write connection and the statements it runs on every request.
 struct SqliteRepository::Writer {
@@ -33,6 +66,7 @@ struct SqliteRepository::Writer {
     sqlite::Statement upsert_nonce;  // remember_nonce
     sqlite::Statement prune_nonces;  // remember_nonce, every kNoncePruneInterval calls
     std::uint64_t nonce_calls = 0;
+    SyncStatements sync;  // apply_changes
 };
 
 // One read-only connection and the statements it runs on every request.
@@ -41,6 +75,59 @@ struct SqliteRepository::Reader {
 
     sqlite::Database db;
     sqlite::Statement find_device;
+    sqlite::Statement select_values;  // registers_since, for each register
+};
+
+// One apply_changes call: its arguments, and what its group gave it.
+struct SqliteRepository::PendingBatch {
+    std::string_view organisation_ods;
+    std::string_view device_id;
+    const std::vector<Change>& changes;
+    std::vector<ChangeResult> results;
+    std::exception_ptr error;  // this batch failed and was rolled back to its savepoint
+};
+
+class SqliteRepository::BatchQueue : public GroupCommit<PendingBatch> {
+  public:
+    BatchQueue() : GroupCommit(kMaxGroupCommitBatches) {}
+};
+
+// Checkpoints the writer's WAL on a thread and connection of its own, so that no
+// request waits while the log is copied into the database and both files are synced
+// (SQLite's own automatic checkpoint runs inside the commit that crosses its
+// threshold). A commit that leaves kCheckpointPages or more in the WAL wakes the
+// thread, which runs a PASSIVE checkpoint: it never blocks the writer or readers. If
+// the log still reaches kMaxWalPages (a checkpoint cannot keep up with the writes,
+// or a long read holds old pages), the commit that finds it so checkpoints at once,
+// as SQLite would, so the WAL stays bounded.
+//
+// Lifetime: create after the writer's connection and destroy before it (the
+// destructor removes the commit hook, stops the thread and closes its connection).
+class SqliteRepository::Checkpointer {
+  public:
+    Checkpointer(const std::filesystem::path& path, const SqliteOptions& options,
+                 sqlite::Database& writer);
+    ~Checkpointer();
+
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // PASSIVE checkpoints run so far, for tests.
+    std::uint64_t checkpoints() const;
+
+  private:
+    // The writer's commit hook (sqlite3_wal_hook).
+    static int on_commit(void* self, sqlite3* db, const char* schema, int pages);
+    void run();
+
+    sqlite::Database& writer_;
+    sqlite::Database db_;  // used only by thread_
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;
+    bool stopping_ = false;
+    std::uint64_t checkpoints_ = 0;
+    std::thread thread_;
 };
 
 // A fixed set of Readers; acquire() hands out an idle one, waiting if none is.

@@ -1,6 +1,6 @@
 // SqliteRepository: opening the data directory, the writer connection and the pool of
-// readers. The operations live in sqlite_registry.cpp, sqlite_partners.cpp and
-// sqlite_devices.cpp.
+// readers. The operations live in sqlite_registry.cpp, sqlite_partners.cpp,
+// sqlite_devices.cpp, sqlite_sync.cpp and sqlite_blobs.cpp.
 
 #include "server/store/sqlite_repository.hpp"
 
@@ -90,11 +90,13 @@ std::string find_device_sql() {
 SqliteRepository::Writer::Writer(const fs::path& path, const SqliteOptions& options)
     : db(open_and_migrate(path, options)),
       upsert_nonce(db, kUpsertNonce),
-      prune_nonces(db, kPruneNonces) {}
+      prune_nonces(db, kPruneNonces),
+      sync(db) {}
 
 SqliteRepository::Reader::Reader(const fs::path& path, const SqliteOptions& options)
     : db(path, {sqlite::OpenMode::read_only, options.busy_timeout}),
-      find_device(db, find_device_sql()) {}
+      find_device(db, find_device_sql()),
+      select_values(db, select_register_values_sql()) {}
 
 SqliteRepository::ReaderPool::ReaderPool(const fs::path& path, const SqliteOptions& options) {
     readers_.reserve(options.reader_connections);
@@ -122,6 +124,14 @@ void SqliteRepository::ReaderPool::release(Reader& reader) noexcept {
     available_.notify_one();
 }
 
+GroupCommitStats SqliteRepository::TEST_group_commit_stats() const {
+    return batches_->stats();
+}
+
+std::uint64_t SqliteRepository::TEST_background_checkpoints() const {
+    return checkpointer_->checkpoints();
+}
+
 fs::path SqliteRepository::file_in(const fs::path& data_dir) {
     return data_dir / "server.db";
 }
@@ -137,12 +147,15 @@ SqliteRepository::SqliteRepository(const fs::path& data_dir, SqliteOptions optio
     prepare_file(path_);
     // The writer migrates; readers open afterwards and find the schema in place.
     writer_ = std::make_unique<Writer>(path_, options);
+    checkpointer_ = std::make_unique<Checkpointer>(path_, options, writer_->db);
     readers_ = std::make_unique<ReaderPool>(path_, options);
+    batches_ = std::make_unique<BatchQueue>();
 }
 
 SqliteRepository::~SqliteRepository() {
     // Readers first: the writer, closing last, checkpoints the WAL into the file.
     readers_.reset();
+    checkpointer_.reset();
     writer_.reset();
 }
 

@@ -7,6 +7,10 @@
 // (SQLite gives its -wal and -shm files the database file's mode). An existing
 // directory or file keeps its mode.
 //
+// Checkpoints. The WAL is copied into the database file by a thread of the
+// repository's own (kCheckpointPages), never inside a request's commit unless the
+// log has grown to kMaxWalPages.
+//
 // Schema. Numbered migrations on PRAGMA user_version (common/sqlite/migrations.hpp) run
 // when the repository opens; a file written by a newer dsptsync is refused with
 // ErrorCode::schema_too_new and left untouched. The journal is WAL with
@@ -19,8 +23,18 @@
 // read-only connections (SqliteOptions::reader_connections) serves the calls that only
 // read; a reader waits for a free connection when all are busy. Multi-statement reads
 // run in one read transaction, so they see one snapshot. Every connection is used by
-// one thread at a time. The statements behind find_device (on each reader) and
-// remember_nonce (on the writer) are prepared once and reused.
+// one thread at a time. The statements behind find_device (on each reader),
+// remember_nonce and every change apply_changes writes (on the writer), and the
+// values of each register a pull reads (on each reader) are prepared once and reused.
+//
+// Group commit. Concurrent apply_changes calls queue; one of them, the leader, takes
+// every batch queued (at most kMaxGroupCommitBatches), applies each inside its own
+// SAVEPOINT of one IMMEDIATE transaction and commits once, so a busy server pays for
+// a commit (and the pages it writes to the WAL) once per group, not once per push.
+// A lone push runs at once: nothing waits for a timer. Each caller gets its
+// own results; a batch that fails rolls back to its savepoint and only its caller
+// gets the error, while the rest of the group commits. If the commit itself fails,
+// every caller of the group gets that error and nothing of the group is kept.
 //
 // Lifetime. Open the repository once per process and share it (by reference) between
 // threads; destroy it after every call has returned.
@@ -32,10 +46,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "common/sqlite/database.hpp"
+#include "server/store/group_commit.hpp"
 #include "server/store/repository.hpp"
 
 namespace dspt::server::store {
@@ -45,6 +61,17 @@ inline constexpr int kServerSchemaVersion = 3;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
+
+// The WAL pages after a commit that start a checkpoint on the checkpointer's thread
+// (SQLite's own default threshold), and the pages at which the committing request
+// checkpoints itself because the thread has not kept up.
+inline constexpr int kCheckpointPages = 1000;
+inline constexpr int kMaxWalPages = 16000;
+
+// The most push batches one group commit applies in one transaction; more wait for
+// the next group. Bounds how long a group holds the write lock (a batch is at most
+// 1,000 changes).
+inline constexpr std::size_t kMaxGroupCommitBatches = 64;
 
 struct SqliteOptions {
     // Read-only connections in the pool, 1 to 64. More lets more reads run at once;
@@ -131,11 +158,23 @@ class SqliteRepository final : public Repository {
     std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                             std::uint32_t index) const override;
 
+    // Test-only: how many group commits apply_changes has begun, and how many batches
+    // wait for the next one.
+    GroupCommitStats TEST_group_commit_stats() const;
+    // Test-only: how many WAL checkpoints the checkpointer's thread has run.
+    std::uint64_t TEST_background_checkpoints() const;
+
   private:
     // Defined in sqlite_connections.hpp, which only this class's .cpp files include.
     struct Writer;
     struct Reader;
     class ReaderPool;
+    class Checkpointer;
+    struct PendingBatch;  // one apply_changes call waiting for its group
+    class BatchQueue;     // GroupCommit of PendingBatches
+
+    // Applies a group of batches in one transaction (sqlite_sync.cpp).
+    void commit_group(std::span<PendingBatch* const> group);
 
     // Runs fn(Writer&) under the writer mutex in a BEGIN IMMEDIATE transaction and
     // commits it; a throw rolls everything back.
@@ -149,8 +188,10 @@ class SqliteRepository final : public Repository {
     // Declared before the readers, so it is destroyed after them: the last connection to
     // close checkpoints the WAL.
     std::unique_ptr<Writer> writer_;
+    std::unique_ptr<Checkpointer> checkpointer_;  // destroyed before the writer
     std::mutex writer_mutex_;
     std::unique_ptr<ReaderPool> readers_;
+    std::unique_ptr<BatchQueue> batches_;
 };
 
 }  // namespace dspt::server::store

@@ -1,20 +1,33 @@
 // SqliteRepository: the sync state (registers, their values, each replica's
 // applied changes and the organisations' change sequences).
 
+#include <exception>
+#include <functional>
 #include <map>
+#include <optional>
+#include <span>
+#include <string>
 
 #include "common/error.hpp"
 #include "server/store/register_merge.hpp"
 #include "server/store/sqlite_connections.hpp"
-#include "server/store/sqlite_rows.hpp"
 
 namespace dspt::server::store {
 
 namespace {
 
-constexpr const char* kSelectValues =
+constexpr std::string_view kSelectValues =
     "SELECT version, replica_id, seq, hlc, base_version, payload, author FROM register_values "
     "WHERE organisation_ods = ?1 AND scope = ?2 AND register_key = ?3 ORDER BY version";
+
+// Binds ?1, ?2 and ?3 to a register's organisation, scope and key, the order
+// every statement here names a register in.
+void bind_register(sqlite::Statement& statement, std::string_view organisation_ods,
+                   std::string_view scope, std::string_view key) {
+    statement.bind(1, organisation_ods);
+    statement.bind(2, scope);
+    statement.bind(3, key);
+}
 
 RegisterValue read_value(const sqlite::Statement& row) {
     return {row.column_int64(0), row.column_text(1),
@@ -23,12 +36,12 @@ RegisterValue read_value(const sqlite::Statement& row) {
             row.column_text(6)};
 }
 
-std::vector<RegisterValue> select_values(sqlite::Database& db, std::string_view organisation_ods,
-                                         std::string_view scope, std::string_view key) {
-    sqlite::Statement select(db, kSelectValues);
-    select.bind(1, organisation_ods);
-    select.bind(2, scope);
-    select.bind(3, key);
+// `select` is kSelectValues, prepared on the connection that reads.
+std::vector<RegisterValue> select_values(sqlite::Statement& select,
+                                         std::string_view organisation_ods, std::string_view scope,
+                                         std::string_view key) {
+    const sqlite::ResetGuard use(select);
+    bind_register(select, organisation_ods, scope, key);
     std::vector<RegisterValue> values;
     while (select.step()) {
         values.push_back(read_value(select));
@@ -36,174 +49,300 @@ std::vector<RegisterValue> select_values(sqlite::Database& db, std::string_view 
     return values;
 }
 
-std::optional<Register> select_register(sqlite::Database& db, std::string_view organisation_ods,
+void require_organisation(SyncStatements& sql, std::string_view organisation_ods) {
+    const sqlite::ResetGuard use(sql.select_organisation);
+    sql.select_organisation.bind(1, organisation_ods);
+    if (!sql.select_organisation.step()) {
+        fail(ErrorCode::not_found,
+             "organisation " + std::string(organisation_ods) + " is not registered");
+    }
+}
+
+// The register with its values, read in one statement. A register without
+// values (there is none: every register is written with its first value) reads
+// as no register, which the merge rule treats alike.
+std::optional<Register> select_register(SyncStatements& sql, std::string_view organisation_ods,
                                         std::string_view scope, std::string_view key) {
-    sqlite::Statement select(db,
-                             "SELECT version FROM registers WHERE organisation_ods = ?1 AND "
-                             "scope = ?2 AND register_key = ?3");
-    select.bind(1, organisation_ods);
-    select.bind(2, scope);
-    select.bind(3, key);
+    auto& select = sql.select_register;
+    const sqlite::ResetGuard use(select);
+    bind_register(select, organisation_ods, scope, key);
     if (!select.step()) {
         return std::nullopt;
     }
-    Register reg{std::string(scope), std::string(key), select.column_int64(0), {}};
-    reg.values = select_values(db, organisation_ods, scope, key);
+    Register reg{std::string(scope), std::string(key), select.column_int64(7), {}};
+    do {
+        reg.values.push_back(read_value(select));
+    } while (select.step());
     return reg;
 }
 
 // The replica's last applied seq, binding it to `device_id` on first use.
-std::int64_t replica_high_water(sqlite::Database& db, std::string_view replica_id,
+std::int64_t replica_high_water(SyncStatements& sql, std::string_view replica_id,
                                 std::string_view device_id, std::string_view organisation_ods) {
-    sqlite::Statement select(
-        db, "SELECT device_id, organisation_ods, high_water FROM replicas WHERE replica_id = ?1");
-    select.bind(1, replica_id);
-    if (select.step()) {
-        if (select.column_text(0) != device_id) {
-            fail(ErrorCode::forbidden,
-                 "replica " + std::string(replica_id) + " belongs to another device");
+    {
+        const sqlite::ResetGuard use(sql.select_replica);
+        sql.select_replica.bind(1, replica_id);
+        if (sql.select_replica.step()) {
+            if (sql.select_replica.column_text(0) != device_id) {
+                fail(ErrorCode::forbidden,
+                     "replica " + std::string(replica_id) + " belongs to another device");
+            }
+            return sql.select_replica.column_int64(1);
         }
-        return select.column_int64(2);
     }
-    sqlite::Statement insert(db,
-                             "INSERT INTO replicas (replica_id, device_id, organisation_ods, "
-                             "high_water) VALUES (?1, ?2, ?3, 0)");
-    insert.bind(1, replica_id);
-    insert.bind(2, device_id);
-    insert.bind(3, organisation_ods);
-    insert.execute();
+    const sqlite::ResetGuard use(sql.insert_replica);
+    sql.insert_replica.bind(1, replica_id);
+    sql.insert_replica.bind(2, device_id);
+    sql.insert_replica.bind(3, organisation_ods);
+    sql.insert_replica.execute();
     return 0;
 }
 
-std::int64_t next_version(sqlite::Database& db, std::string_view organisation_ods) {
-    sqlite::Statement bump(db,
-                           "INSERT INTO organisation_versions (organisation_ods, last_version) "
-                           "VALUES (?1, 1) ON CONFLICT (organisation_ods) DO UPDATE SET "
-                           "last_version = last_version + 1 RETURNING last_version");
-    bump.bind(1, organisation_ods);
-    if (!bump.step()) {
-        fail(ErrorCode::internal, "the change sequence did not advance");
-    }
-    return bump.column_int64(0);
+void advance_replica(SyncStatements& sql, std::string_view replica_id, std::int64_t high_water) {
+    const sqlite::ResetGuard use(sql.advance_replica);
+    sql.advance_replica.bind(1, replica_id);
+    sql.advance_replica.bind(2, high_water);
+    sql.advance_replica.execute();
 }
 
-void write_value(sqlite::Database& db, std::string_view organisation_ods, const Change& change,
-                 std::int64_t version, bool replace_siblings) {
-    // Accepted: every sibling goes. A conflict: the writer's own earlier value
-    // goes, since its later change supersedes it; the other replicas' stay.
-    sqlite::Statement remove(db,
-                             std::string("DELETE FROM register_values WHERE organisation_ods = ?1 "
-                                         "AND scope = ?2 AND register_key = ?3") +
-                                 (replace_siblings ? "" : " AND replica_id = ?4"));
-    remove.bind(1, organisation_ods);
-    remove.bind(2, change.scope);
-    remove.bind(3, change.register_key);
-    if (!replace_siblings) {
-        remove.bind(4, change.replica_id);
+// The organisation's change sequence during one batch: read once, advanced in
+// memory for each version the batch takes, and stored once at its end (inside the
+// batch's savepoint, so a refused batch gives its numbers back).
+class VersionSequence {
+  public:
+    VersionSequence(SyncStatements& sql, std::string_view organisation_ods)
+        : sql_(sql), organisation_ods_(organisation_ods) {}
+
+    std::int64_t next() {
+        if (!loaded_) {
+            const sqlite::ResetGuard use(sql_.select_version);
+            sql_.select_version.bind(1, organisation_ods_);
+            last_ = sql_.select_version.step() ? sql_.select_version.column_int64(0) : 0;
+            stored_ = last_;
+            loaded_ = true;
+        }
+        return ++last_;
     }
-    remove.execute();
-    sqlite::Statement insert(db,
-                             "INSERT INTO register_values (organisation_ods, scope, register_key, "
-                             "version, replica_id, seq, hlc, base_version, payload, author) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    insert.bind(1, organisation_ods);
-    insert.bind(2, change.scope);
-    insert.bind(3, change.register_key);
-    insert.bind(4, version);
-    insert.bind(5, change.replica_id);
-    insert.bind(6, change.seq);
-    insert.bind(7, static_cast<std::int64_t>(change.hlc));
-    insert.bind(8, change.base_version);
-    insert.bind(9, change.payload);
-    insert.bind(10, change.author);
-    insert.execute();
-    sqlite::Statement upsert(db,
-                             "INSERT INTO registers (organisation_ods, scope, register_key, "
-                             "version) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (organisation_ods, "
-                             "scope, register_key) DO UPDATE SET version = excluded.version");
-    upsert.bind(1, organisation_ods);
-    upsert.bind(2, change.scope);
-    upsert.bind(3, change.register_key);
+
+    void store() {
+        if (last_ == stored_) {
+            return;
+        }
+        const sqlite::ResetGuard use(sql_.store_version);
+        sql_.store_version.bind(1, organisation_ods_);
+        sql_.store_version.bind(2, last_);
+        sql_.store_version.execute();
+        stored_ = last_;
+    }
+
+  private:
+    SyncStatements& sql_;
+    std::string_view organisation_ods_;
+    bool loaded_ = false;      // read on the first next()
+    std::int64_t last_ = 0;    // the last number taken
+    std::int64_t stored_ = 0;  // the number as stored
+};
+
+// `replace_siblings`: accepted, every sibling goes; otherwise a conflict, and the
+// writer's own earlier value goes, since its later change supersedes it, while the
+// other replicas' stay. `existing`: the register has values to remove.
+void write_value(SyncStatements& sql, std::string_view organisation_ods, const Change& change,
+                 std::int64_t version, bool replace_siblings, bool existing) {
+    if (existing) {
+        auto& remove = replace_siblings ? sql.delete_values : sql.delete_own_values;
+        const sqlite::ResetGuard use(remove);
+        bind_register(remove, organisation_ods, change.scope, change.register_key);
+        if (!replace_siblings) {
+            remove.bind(4, change.replica_id);
+        }
+        remove.execute();
+    }
+    {
+        auto& insert = sql.insert_value;
+        const sqlite::ResetGuard use(insert);
+        bind_register(insert, organisation_ods, change.scope, change.register_key);
+        insert.bind(4, version);
+        insert.bind(5, change.replica_id);
+        insert.bind(6, change.seq);
+        insert.bind(7, static_cast<std::int64_t>(change.hlc));
+        insert.bind(8, change.base_version);
+        insert.bind(9, change.payload);
+        insert.bind(10, change.author);
+        insert.execute();
+    }
+    auto& upsert = sql.upsert_register;
+    const sqlite::ResetGuard use(upsert);
+    bind_register(upsert, organisation_ods, change.scope, change.register_key);
     upsert.bind(4, version);
     upsert.execute();
 }
 
-void record_result(sqlite::Database& db, std::string_view replica_id, const ChangeResult& result) {
-    sqlite::Statement insert(db,
-                             "INSERT INTO applied_changes (replica_id, seq, outcome, version) "
-                             "VALUES (?1, ?2, ?3, ?4)");
-    insert.bind(1, replica_id);
-    insert.bind(2, result.seq);
-    insert.bind(3, static_cast<int>(result.outcome));
-    insert.bind(4, result.version);
-    insert.execute();
-    sqlite::Statement advance(db, "UPDATE replicas SET high_water = ?2 WHERE replica_id = ?1");
-    advance.bind(1, replica_id);
-    advance.bind(2, result.seq);
-    advance.execute();
+void record_result(SyncStatements& sql, std::string_view replica_id, const ChangeResult& result) {
+    const sqlite::ResetGuard use(sql.insert_result);
+    sql.insert_result.bind(1, replica_id);
+    sql.insert_result.bind(2, result.seq);
+    sql.insert_result.bind(3, static_cast<int>(result.outcome));
+    sql.insert_result.bind(4, result.version);
+    sql.insert_result.execute();
 }
 
-ChangeResult stored_result(sqlite::Database& db, std::string_view replica_id, std::int64_t seq) {
-    sqlite::Statement select(
-        db, "SELECT version FROM applied_changes WHERE replica_id = ?1 AND seq = ?2");
-    select.bind(1, replica_id);
-    select.bind(2, seq);
-    if (!select.step()) {
+ChangeResult stored_result(SyncStatements& sql, std::string_view replica_id, std::int64_t seq) {
+    const sqlite::ResetGuard use(sql.select_result);
+    sql.select_result.bind(1, replica_id);
+    sql.select_result.bind(2, seq);
+    if (!sql.select_result.step()) {
         fail(ErrorCode::corrupt, "the result of change " + std::to_string(seq) + " of replica " +
                                      std::string(replica_id) + " is missing");
     }
-    return {seq, ChangeOutcome::duplicate, select.column_int64(0)};
+    return {seq, ChangeOutcome::duplicate, sql.select_result.column_int64(0)};
+}
+
+// One batch, inside the group's transaction; throws, having written part of it,
+// when the batch is refused (the caller rolls back to the batch's savepoint).
+std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view organisation_ods,
+                                      std::string_view device_id,
+                                      const std::vector<Change>& changes) {
+    require_organisation(sql, organisation_ods);
+    VersionSequence versions(sql, organisation_ods);
+    struct Replica {
+        std::int64_t stored = 0;      // high water as stored
+        std::int64_t high_water = 0;  // after this batch's changes so far
+    };
+    std::map<std::string, Replica, std::less<>> replicas;
+    std::vector<ChangeResult> results;
+    results.reserve(changes.size());
+    for (const auto& change : changes) {
+        auto it = replicas.find(change.replica_id);
+        if (it == replicas.end()) {
+            const auto stored =
+                replica_high_water(sql, change.replica_id, device_id, organisation_ods);
+            it = replicas.emplace(change.replica_id, Replica{stored, stored}).first;
+        }
+        auto& high_water = it->second.high_water;
+        if (change.seq <= high_water) {
+            results.push_back(stored_result(sql, change.replica_id, change.seq));
+            continue;
+        }
+        if (change.seq != high_water + 1) {
+            fail(ErrorCode::invalid_argument,
+                 "changes of replica " + change.replica_id + " must arrive in order: expected " +
+                     std::to_string(high_water + 1) + ", got " + std::to_string(change.seq));
+        }
+        const auto current =
+            select_register(sql, organisation_ods, change.scope, change.register_key);
+        ChangeResult result{change.seq, ChangeOutcome::accepted, 0};
+        switch (decide_merge(current, change)) {
+            case MergeDecision::replace:
+                result.version = versions.next();
+                write_value(sql, organisation_ods, change, result.version, true,
+                            current.has_value());
+                break;
+            case MergeDecision::unchanged:
+                result.outcome = ChangeOutcome::unchanged;
+                result.version = current->version;
+                break;
+            case MergeDecision::add_sibling:
+                result.outcome = ChangeOutcome::conflict;
+                result.version = versions.next();
+                write_value(sql, organisation_ods, change, result.version, false, true);
+                break;
+        }
+        record_result(sql, change.replica_id, result);
+        high_water = change.seq;
+        results.push_back(result);
+    }
+    // The sequence and each replica's high water are written once, after the
+    // batch's last change.
+    versions.store();
+    for (const auto& [replica_id, replica] : replicas) {
+        if (replica.high_water != replica.stored) {
+            advance_replica(sql, replica_id, replica.high_water);
+        }
+    }
+    return results;
+}
+
+void run(sqlite::Statement& statement) {
+    const sqlite::ResetGuard use(statement);
+    statement.execute();
 }
 
 }  // namespace
 
+std::string_view select_register_values_sql() {
+    return kSelectValues;
+}
+
+SyncStatements::SyncStatements(sqlite::Database& db)
+    : select_organisation(db, "SELECT 1 FROM organisations WHERE ods = ?1"),
+      select_register(db,
+                      "SELECT v.version, v.replica_id, v.seq, v.hlc, v.base_version, v.payload, "
+                      "v.author, r.version FROM registers r JOIN register_values v ON "
+                      "v.organisation_ods = r.organisation_ods AND v.scope = r.scope AND "
+                      "v.register_key = r.register_key WHERE r.organisation_ods = ?1 AND "
+                      "r.scope = ?2 AND r.register_key = ?3 ORDER BY v.version"),
+      select_replica(db, "SELECT device_id, high_water FROM replicas WHERE replica_id = ?1"),
+      insert_replica(db,
+                     "INSERT INTO replicas (replica_id, device_id, organisation_ods, high_water) "
+                     "VALUES (?1, ?2, ?3, 0)"),
+      advance_replica(db, "UPDATE replicas SET high_water = ?2 WHERE replica_id = ?1"),
+      select_version(db,
+                     "SELECT last_version FROM organisation_versions WHERE organisation_ods = ?1"),
+      store_version(db,
+                    "INSERT INTO organisation_versions (organisation_ods, last_version) VALUES "
+                    "(?1, ?2) ON CONFLICT (organisation_ods) DO UPDATE SET last_version = "
+                    "excluded.last_version"),
+      delete_values(db,
+                    "DELETE FROM register_values WHERE organisation_ods = ?1 AND scope = ?2 AND "
+                    "register_key = ?3"),
+      delete_own_values(db,
+                        "DELETE FROM register_values WHERE organisation_ods = ?1 AND scope = ?2 "
+                        "AND register_key = ?3 AND replica_id = ?4"),
+      insert_value(db,
+                   "INSERT INTO register_values (organisation_ods, scope, register_key, version, "
+                   "replica_id, seq, hlc, base_version, payload, author) VALUES (?1, ?2, ?3, ?4, "
+                   "?5, ?6, ?7, ?8, ?9, ?10)"),
+      upsert_register(db,
+                      "INSERT INTO registers (organisation_ods, scope, register_key, version) "
+                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (organisation_ods, scope, "
+                      "register_key) DO UPDATE SET version = excluded.version"),
+      insert_result(db,
+                    "INSERT INTO applied_changes (replica_id, seq, outcome, version) VALUES (?1, "
+                    "?2, ?3, ?4)"),
+      select_result(db, "SELECT version FROM applied_changes WHERE replica_id = ?1 AND seq = ?2"),
+      savepoint(db, "SAVEPOINT push_batch"),
+      release(db, "RELEASE push_batch"),
+      rollback_to(db, "ROLLBACK TO push_batch") {}
+
 std::vector<ChangeResult> SqliteRepository::apply_changes(std::string_view organisation_ods,
                                                           std::string_view device_id,
                                                           const std::vector<Change>& changes) {
-    return write([&](Writer& writer) {
-        auto& db = writer.db;
-        rows::require_organisation(db, organisation_ods);
-        std::map<std::string, std::int64_t> high_water;
-        std::vector<ChangeResult> results;
-        results.reserve(changes.size());
-        for (const auto& change : changes) {
-            auto [it, fresh] = high_water.try_emplace(change.replica_id, 0);
-            if (fresh) {
-                it->second = replica_high_water(db, change.replica_id, device_id, organisation_ods);
+    PendingBatch batch{organisation_ods, device_id, changes, {}, nullptr};
+    batches_->submit(batch, [this](std::span<PendingBatch* const> group) { commit_group(group); });
+    if (batch.error) {
+        std::rethrow_exception(batch.error);
+    }
+    return std::move(batch.results);
+}
+
+void SqliteRepository::commit_group(std::span<PendingBatch* const> group) {
+    write([&](Writer& writer) {
+        auto& sql = writer.sync;
+        for (PendingBatch* batch : group) {
+            run(sql.savepoint);
+            try {
+                batch->results =
+                    apply_batch(sql, batch->organisation_ods, batch->device_id, batch->changes);
+            } catch (...) {
+                // This batch alone is undone and refused; the group goes on. A
+                // failure to roll back leaves the transaction unknown: it throws,
+                // and the whole group fails.
+                batch->error = std::current_exception();
+                batch->results.clear();
+                run(sql.rollback_to);
             }
-            if (change.seq <= it->second) {
-                results.push_back(stored_result(db, change.replica_id, change.seq));
-                continue;
-            }
-            if (change.seq != it->second + 1) {
-                fail(ErrorCode::invalid_argument, "changes of replica " + change.replica_id +
-                                                      " must arrive in order: expected " +
-                                                      std::to_string(it->second + 1) + ", got " +
-                                                      std::to_string(change.seq));
-            }
-            const auto current =
-                select_register(db, organisation_ods, change.scope, change.register_key);
-            ChangeResult result{change.seq, ChangeOutcome::accepted, 0};
-            switch (decide_merge(current, change)) {
-                case MergeDecision::replace:
-                    result.version = next_version(db, organisation_ods);
-                    write_value(db, organisation_ods, change, result.version, true);
-                    break;
-                case MergeDecision::unchanged:
-                    result.outcome = ChangeOutcome::unchanged;
-                    result.version = current->version;
-                    break;
-                case MergeDecision::add_sibling:
-                    result.outcome = ChangeOutcome::conflict;
-                    result.version = next_version(db, organisation_ods);
-                    write_value(db, organisation_ods, change, result.version, false);
-                    break;
-            }
-            record_result(db, change.replica_id, result);
-            it->second = change.seq;
-            results.push_back(result);
+            run(sql.release);
         }
-        return results;
     });
 }
 
@@ -236,7 +375,8 @@ RegisterPage SqliteRepository::registers_since(std::string_view organisation_ods
                 break;
             }
             Register reg{select.column_text(0), select.column_text(1), select.column_int64(2), {}};
-            reg.values = select_values(reader.db, organisation_ods, reg.scope, reg.register_key);
+            reg.values =
+                select_values(reader.select_values, organisation_ods, reg.scope, reg.register_key);
             page.next_cursor = reg.version;
             page.registers.push_back(std::move(reg));
         }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/store/evidence_transfer.hpp"
+#include "client/store/schema.hpp"
 #include "common/crypto/aead.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
@@ -285,4 +286,43 @@ TEST_CASE("Removing evidence deletes its chunks and records a tombstone", "[unit
     store->evidence().remove(unsent.id);
     CHECK(store->outbox().pending_count() == 3);
     CHECK(chunk_rows(raw, unsent.id) == 0);
+}
+
+TEST_CASE("A store with the version 3 chunk table is migrated and its evidence reads back",
+          "[unit][client_store]") {
+    StoreHome home;
+    const auto content = pseudo_random_bytes(2 * kMiB + 100, 77);
+    std::string id;
+    {
+        auto store = home.open();
+        id = store->evidence().add(kDocumentItem, home.make_file("policy.pdf", content)).id;
+    }
+    {
+        // The chunks back in a WITHOUT ROWID table, as version 3 kept them.
+        RawDb raw(home.path);
+        raw.execute(R"sql(
+            BEGIN;
+            CREATE TABLE evidence_chunks_v3 (
+                evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+                idx         INTEGER NOT NULL,
+                data        BLOB NOT NULL,
+                PRIMARY KEY (evidence_id, idx)
+            ) WITHOUT ROWID;
+            INSERT INTO evidence_chunks_v3 SELECT evidence_id, idx, data FROM evidence_chunks;
+            DROP TABLE evidence_chunks;
+            ALTER TABLE evidence_chunks_v3 RENAME TO evidence_chunks;
+            PRAGMA user_version = 3;
+            COMMIT;
+        )sql");
+    }
+    auto store = home.open();
+    CHECK(home.read_evidence(*store, id) == content);
+    RawDb raw(home.path);
+    CHECK(raw.db().user_version() == kClientSchemaVersion);
+    CHECK(raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'evidence_chunks' AND "
+                      "sql LIKE '%WITHOUT ROWID%'") == 0);
+    CHECK(chunk_rows(raw, id) == 3);
+    // Removing the file still takes its chunks with it.
+    store->evidence().remove(id);
+    CHECK(chunk_rows(raw, id) == 0);
 }

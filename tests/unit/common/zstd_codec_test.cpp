@@ -146,3 +146,22 @@ TEST_CASE("zstd: output over the bound is refused, however the frame describes i
     CHECK(error_of([&] { (void)decompress(claims_a_gibibyte, 16 * kMiB); }) ==
           ErrorCode::limit_exceeded);
 }
+
+TEST_CASE("zstd: a thread's reused contexts start every call afresh", "[unit][common]") {
+    const std::string text(20'000, 'q');
+    const auto frame = compress(text);
+    // A call that fails half-way through a frame leaves nothing for the next.
+    CHECK(error_of([&] { (void)decompress(frame.substr(0, frame.size() / 2), 100'000); }) ==
+          ErrorCode::protocol);
+    CHECK(error_of([&] { (void)decompress(frame, 100); }) == ErrorCode::limit_exceeded);
+    CHECK(decompress(frame, text.size()) == text);
+
+    // A large body, then small ones: the same results as on a fresh thread,
+    // and each call's own bound.
+    const auto large = random_text(12 * kMiB);
+    const auto large_frame = compress(large);
+    CHECK(decompress(large_frame, large.size()) == large);
+    CHECK(compress(text) == frame);
+    CHECK(error_of([&] { (void)decompress(large_frame, kMiB); }) == ErrorCode::limit_exceeded);
+    CHECK(decompress(frame, text.size()) == text);
+}

@@ -3,13 +3,16 @@
 // holding a SqliteRepository, and builders for the registry, tokens and devices the
 // tests enrol.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include <catch2/catch.hpp>
@@ -28,6 +31,19 @@ namespace fs = std::filesystem;
 inline constexpr std::int64_t kT0 = 1'760'000'000'000;  // October 2025, in Unix ms
 
 using TempDir = dspt::test::TempDir;
+
+// Polls `done` until it holds or `limit` passes; says whether it held.
+inline bool wait_until(const std::function<bool()>& done,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= until) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
 
 // Checks that fn throws a dspt::Error with `code`; returns its message.
 template <typename Fn>

@@ -6,49 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include "server/store/register_merge.hpp"
-#include "tests/unit/server_store/store_fixture.hpp"
+#include "tests/unit/server_store/sync_fixture.hpp"
 
 namespace dspt::server::store::test {
-
-namespace {
-
-Change change(std::string replica, std::int64_t seq, std::string key, std::int64_t base,
-              std::string value, std::uint64_t hlc = 0, std::string scope = "VA1B2") {
-    return {std::move(replica),
-            seq,
-            hlc == 0 ? static_cast<std::uint64_t>(seq) : hlc,
-            std::move(scope),
-            std::move(key),
-            base,
-            R"({"value":")" + value + "\"}",
-            "manager"};
-}
-
-class SyncFixture : public StoreFixture {
-  public:
-    SyncFixture() {
-        seed_registry();
-        branch = enrol(branch_token());
-        auto second = branch_token("fedcba9876543210");
-        second.verifier = verifier(0x77);
-        other = enrol(second, "Office PC");
-    }
-
-    std::vector<ChangeResult> push(const Device& device, const std::vector<Change>& changes) {
-        return repo().apply_changes("AB12", device.id, changes);
-    }
-
-    Register only_register(std::int64_t since = 0) {
-        const auto page = repo().registers_since("AB12", {"VA1B2"}, since, 10);
-        REQUIRE(page.registers.size() == 1);
-        return page.registers.front();
-    }
-
-    Device branch;
-    Device other;
-};
-
-}  // namespace
 
 TEST_CASE_METHOD(SyncFixture, "changes take versions from the organisation's sequence",
                  "[unit][server_store]") {

@@ -1,0 +1,711 @@
+// Sync benchmark for dsptsync (driven by tests/bench/sync_bench.sh). Prints
+// figures, one a line as `name: value unit` (lines starting with # describe);
+// asserts nothing and is not a ctest test.
+//
+//   dspt_sync_bench registry [flags]
+//       Prints the registry CSV for `dspt-server admin import-sites`: one
+//       single-site provider per workload site (BS0001, ...), and one
+//       headquarters organisation (BTHQ) with a branch per throughput site.
+//
+//   dspt_sync_bench run --port P --codes FILE --hq-code CODE --work DIR [flags]
+//       Runs every measurement against the dspt-server on 127.0.0.1:P. FILE
+//       holds "ODS CODE" lines: an enrolment code for each workload site;
+//       CODE enrols a headquarters device of BTHQ. DIR receives the stores.
+//
+// Flags (both modes): --sites S (20) --rounds R (5) --files K (2)
+// --file-bytes B (1048576) --concurrency C (4) --throughput-sites N (1000)
+// --throughput-answers A (45) --throughput-connections T (8)
+// --incremental-runs I (20) --upload-bytes U (100000000).
+//
+// What runs, in order, with the client library in-process (a LocalStore per
+// site, an ApiClient over make_http_transport, sync_once):
+//   1. setup: S stores (cheap KDF), each enrolled with its code; every item
+//      answered and K evidence files of B random bytes added;
+//   2. the first push: every site syncs, C at a time;
+//   3. R rounds: every site changes one answer, then every site syncs;
+//   4. wire bytes per changed answer: site 1 changes every answer and syncs;
+//      then changes one and syncs;
+//   5. incremental sync: site 1 changes one answer and syncs, I times;
+//   6. server throughput: the headquarters device invites and enrols a branch
+//      device for each of N sites; then each device pushes A answers in one
+//      request, from T threads (a connection each at any time);
+//   7. evidence upload: site 1 adds a file of U random bytes and syncs.
+// Phases 2-4 go through a counting TCP relay (counting_relay.hpp), so wire
+// bytes are exact; phases 5-7 connect to the server directly. HTTP requests are
+// counted by a Transport decorator. Every network call has the transport's
+// deadline, and every loop is bounded by its flag.
+//
+// Exit status: 0 when every operation succeeded, 1 when any failed (the
+// figures are printed all the same), 2 for bad arguments.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/evidence_store.hpp"
+#include "client/store/identity_store.hpp"
+#include "client/store/local_store.hpp"
+#include "client/sync/api_client.hpp"
+#include "client/sync/enrolment.hpp"
+#include "client/sync/recovery_upload.hpp"
+#include "client/sync/sync_engine.hpp"
+#include "client/sync/transport.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/crypto/random.hpp"
+#include "common/crypto/secret_key.hpp"
+#include "common/error.hpp"
+#include "common/standards/bundled.hpp"
+#include "protocol/enrolment_code.hpp"
+#include "tests/bench/counting_relay.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace dspt;
+using client::ApiClient;
+using client::LocalStore;
+using client::Transport;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kYear = "2025-26";
+constexpr std::string_view kPassphrase = "benchmark passphrase";
+constexpr std::string_view kAuthor = "Bench Manager";
+constexpr std::string_view kHeadquarters = "BTHQ";
+
+// ------------------------------------------------------------------ options
+
+struct Options {
+    std::string mode;
+    std::uint16_t port = 0;
+    fs::path codes;
+    std::string hq_code;
+    fs::path work;
+    std::size_t sites = 20;
+    std::size_t rounds = 5;
+    std::size_t files = 2;
+    std::size_t file_bytes = 1 << 20;
+    std::size_t concurrency = 4;
+    std::size_t throughput_sites = 1000;
+    std::size_t throughput_answers = 45;
+    std::size_t throughput_connections = 8;
+    std::size_t incremental_runs = 20;
+    std::size_t upload_bytes = 100'000'000;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+    std::cerr << "dspt_sync_bench: " << problem << "\n"
+              << "usage: dspt_sync_bench registry [flags]\n"
+              << "       dspt_sync_bench run --port P --codes FILE --hq-code CODE --work DIR "
+                 "[flags]\n"
+              << "flags: --sites S --rounds R --files K --file-bytes B --concurrency C\n"
+              << "       --throughput-sites N --throughput-answers A --throughput-connections T\n"
+              << "       --incremental-runs I --upload-bytes U\n";
+    std::exit(2);
+}
+
+std::size_t number(const std::string& flag, const std::string& text, std::size_t low,
+                   std::size_t high) {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        usage(flag + " takes a number, not \"" + text + "\"");
+    }
+    if (used != text.size() || value < low || value > high) {
+        usage(flag + " takes a number from " + std::to_string(low) + " to " + std::to_string(high) +
+              ", not \"" + text + "\"");
+    }
+    return static_cast<std::size_t>(value);
+}
+
+Options parse(int argc, char** argv) {
+    if (argc < 2) {
+        usage("give a mode: registry or run");
+    }
+    Options options;
+    options.mode = argv[1];
+    if (options.mode != "registry" && options.mode != "run") {
+        usage("unknown mode \"" + options.mode + "\"");
+    }
+    const std::map<std::string, std::tuple<std::size_t*, std::size_t, std::size_t>> numbers{
+        {"--sites", {&options.sites, 1, 9999}},
+        {"--rounds", {&options.rounds, 0, 10'000}},
+        {"--files", {&options.files, 0, 100}},
+        {"--file-bytes", {&options.file_bytes, 1, std::size_t{1} << 30}},
+        {"--concurrency", {&options.concurrency, 1, 256}},
+        {"--throughput-sites", {&options.throughput_sites, 1, 9999}},
+        {"--throughput-answers", {&options.throughput_answers, 1, 54}},
+        {"--throughput-connections", {&options.throughput_connections, 1, 256}},
+        {"--incremental-runs", {&options.incremental_runs, 1, 10'000}},
+        {"--upload-bytes", {&options.upload_bytes, 1, std::size_t{2} << 30}},
+    };
+    for (int i = 2; i < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc) {
+            usage(flag + " needs a value");
+        }
+        const std::string value = argv[i + 1];
+        if (const auto it = numbers.find(flag); it != numbers.end()) {
+            const auto& [target, low, high] = it->second;
+            *target = number(flag, value, low, high);
+        } else if (flag == "--port") {
+            options.port = static_cast<std::uint16_t>(number(flag, value, 1, 65535));
+        } else if (flag == "--codes") {
+            options.codes = value;
+        } else if (flag == "--hq-code") {
+            options.hq_code = value;
+        } else if (flag == "--work") {
+            options.work = value;
+        } else {
+            usage("unknown option " + flag);
+        }
+    }
+    if (options.mode == "run" && (options.port == 0 || options.codes.empty() ||
+                                  options.hq_code.empty() || options.work.empty())) {
+        usage("run needs --port, --codes, --hq-code and --work");
+    }
+    return options;
+}
+
+std::string numbered(std::string_view prefix, std::size_t n) {
+    std::ostringstream out;
+    out << prefix << std::setw(4) << std::setfill('0') << n;
+    return out.str();
+}
+
+void print_registry(const Options& options) {
+    std::cout << "organisation_ods,organisation_name,headquarters,site_ods,cqc_location_id,"
+                 "site_name\n";
+    for (std::size_t i = 1; i <= options.sites; ++i) {
+        const auto ods = numbered("BS", i);
+        std::cout << ods << ",Bench Care Home " << i << ",no," << ods << ",1-" << 300'000'000 + i
+                  << ",Bench Care Home " << i << "\n";
+    }
+    for (std::size_t i = 1; i <= options.throughput_sites; ++i) {
+        std::cout << kHeadquarters << ",Bench Care Group,yes," << numbered("BT", i) << ",1-"
+                  << 400'000'000 + i << ",Bench Group Home " << i << "\n";
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void figure(const std::string& name, double value, std::string_view unit, int precision = 1) {
+    std::cout << name << ": " << std::fixed << std::setprecision(precision) << value << " " << unit
+              << "\n";
+    std::cout.flush();
+}
+
+// Failures of any phase: counted, the first few kept to show.
+class Failures {
+  public:
+    void record(const std::string& what) {
+        const std::lock_guard lock(mutex_);
+        if (messages_.size() < 10) {
+            messages_.push_back(what);
+        }
+        ++count_;
+    }
+    std::size_t count() const { return count_; }
+    void print() const {
+        for (const auto& message : messages_) {
+            std::cout << "# error: " << message << "\n";
+        }
+        if (count_ > messages_.size()) {
+            std::cout << "# ... and " << count_ - messages_.size() << " more errors\n";
+        }
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<std::string> messages_;
+    std::atomic<std::size_t> count_{0};
+};
+
+// Runs fn(i) for every i below `count` on `threads` threads, each taking the
+// next index; a throw is recorded and the rest go on.
+void parallel_for(std::size_t count, std::size_t threads, Failures& failures,
+                  const std::function<void(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::jthread> workers;
+    for (std::size_t t = 0; t < std::min(threads, count); ++t) {
+        workers.emplace_back([&] {
+            for (std::size_t i = next++; i < count; i = next++) {
+                try {
+                    fn(i);
+                } catch (const std::exception& e) {
+                    failures.record(e.what());
+                }
+            }
+        });
+    }
+}
+
+// Counts the requests sent through it.
+class CountingTransport final : public Transport {
+  public:
+    CountingTransport(std::unique_ptr<Transport> inner, std::atomic<std::uint64_t>& requests)
+        : inner_(std::move(inner)), requests_(requests) {}
+
+    client::HttpResponse send(client::HttpRequest request) override {
+        ++requests_;
+        return inner_->send(std::move(request));
+    }
+
+  private:
+    std::unique_ptr<Transport> inner_;
+    std::atomic<std::uint64_t>& requests_;
+};
+
+class Network {
+  public:
+    explicit Network(std::uint16_t server_port) : server_port_(server_port), relay_(server_port) {}
+
+    // A transport straight to the server, or through the counting relay.
+    std::unique_ptr<Transport> transport(bool through_relay) {
+        const auto port = through_relay ? relay_.port() : server_port_;
+        auto inner = client::make_http_transport(
+            client::ServerUrl::parse("http://127.0.0.1:" + std::to_string(port)), {});
+        return std::make_unique<CountingTransport>(std::move(inner), requests_);
+    }
+
+    std::string server_url() const { return "http://127.0.0.1:" + std::to_string(server_port_); }
+
+    struct Snapshot {
+        Clock::time_point at;
+        bench::RelayCounts wire;
+        std::uint64_t requests = 0;
+    };
+    Snapshot snapshot() const { return {Clock::now(), relay_.counts(), requests_.load()}; }
+
+    // Prints `name`'s wall time, wire bytes and requests since `before`.
+    void report(const std::string& name, const Snapshot& before, bool with_wire = true) const {
+        const auto after = snapshot();
+        figure(name, std::chrono::duration<double, std::milli>(after.at - before.at).count(), "ms");
+        if (with_wire) {
+            const auto wire = after.wire - before.wire;
+            figure(name + " wire bytes", static_cast<double>(wire.total()), "bytes", 0);
+            figure(name + " HTTP requests", static_cast<double>(after.requests - before.requests),
+                   "requests", 0);
+        }
+    }
+
+  private:
+    std::uint16_t server_port_;
+    bench::CountingRelay relay_;
+    std::atomic<std::uint64_t> requests_{0};
+};
+
+// ------------------------------------------------------------------ sites
+
+struct Site {
+    std::string ods;
+    std::string code;
+    std::unique_ptr<LocalStore> store;
+    client::DeviceIdentity identity;
+};
+
+// A value for `item` of its type; `variant` makes each call's value differ.
+std::string answer_value(const standards::Item& item, std::size_t variant) {
+    switch (item.type) {
+        case standards::AnswerType::confirm:
+            return variant % 2 == 0 ? "yes" : "no";
+        case standards::AnswerType::date:
+            return "2025-" + std::string(variant % 12 < 9 ? "0" : "") +
+                   std::to_string(variant % 12 + 1) + "-15";
+        case standards::AnswerType::text:
+            return "Reviewed by the registered manager, revision " + std::to_string(variant);
+        case standards::AnswerType::document:
+            return "Office cabinet, drawer " + std::to_string(variant);
+    }
+    return "yes";
+}
+
+void change_answer(Site& site, const standards::Item& item, std::size_t variant) {
+    site.store->set_answer(item.id, answer_value(item, variant), std::nullopt, kAuthor);
+}
+
+// The first text item: the one every round changes.
+const standards::Item& round_item(const LocalStore& store) {
+    for (const auto& item : store.pack().items) {
+        if (item.type == standards::AnswerType::text) {
+            return item;
+        }
+    }
+    return store.pack().items.front();
+}
+
+std::vector<Site> read_codes(const Options& options) {
+    std::ifstream in(options.codes);
+    if (!in) {
+        usage("cannot read " + options.codes.string());
+    }
+    std::vector<Site> sites;
+    std::string ods;
+    std::string code;
+    while (sites.size() < options.sites && in >> ods >> code) {
+        sites.push_back({ods, code, nullptr, {}});
+    }
+    if (sites.size() < options.sites) {
+        usage(options.codes.string() + " has " + std::to_string(sites.size()) + " codes for " +
+              std::to_string(options.sites) + " sites");
+    }
+    return sites;
+}
+
+void write_random_file(const fs::path& path, std::size_t bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    constexpr std::size_t kPiece = 1 << 20;
+    for (std::size_t done = 0; done < bytes; done += kPiece) {
+        const auto piece = crypto::random_bytes(std::min(kPiece, bytes - done));
+        out.write(reinterpret_cast<const char*>(piece.data()),
+                  static_cast<std::streamsize>(piece.size()));
+    }
+    if (!out) {
+        fail(ErrorCode::io, "cannot write " + path.string());
+    }
+}
+
+// A store for the site, enrolled with its code, every item answered and the
+// evidence files added.
+void set_up_site(Site& site, std::size_t index, const Options& options, Network& network) {
+    const auto home = options.work / "sites" / site.ods;
+    const auto path = LocalStore::file_in(home);
+    client::CreateOptions create;
+    create.site_name = "Bench Care Home " + std::to_string(index + 1);
+    create.pack = standards::bundled_pack(kYear);
+    create.kdf_strength = crypto::KdfStrength::minimal;
+    LocalStore::create(path, kPassphrase, create);
+    site.store = LocalStore::open(path, kPassphrase);
+
+    const auto transport = network.transport(false);
+    auto enrolment =
+        client::enrol_device(*site.store, *transport, protocol::EnrolmentCode::parse(site.code),
+                             {network.server_url(), "", ""});
+    site.identity = std::move(enrolment.identity);
+    ApiClient api(*transport, site.identity.device_id, site.identity.signing);
+    std::ostringstream warnings;
+    if (!client::send_pending_recovery(*site.store, api, warnings)) {
+        fail(ErrorCode::network, "the recovery copy was not sent: " + warnings.str());
+    }
+
+    for (const auto& item : site.store->pack().items) {
+        change_answer(site, item, 0);
+    }
+    const auto& document = [&]() -> const standards::Item& {
+        for (const auto& item : site.store->pack().items) {
+            if (item.type == standards::AnswerType::document) {
+                return item;
+            }
+        }
+        return site.store->pack().items.front();
+    }();
+    for (std::size_t f = 0; f < options.files; ++f) {
+        const auto file = home / ("evidence-" + std::to_string(f) + ".bin");
+        write_random_file(file, options.file_bytes);
+        site.store->evidence().add(document.id, file);
+        fs::remove(file);
+    }
+}
+
+client::SyncReport sync_site(Site& site, Network& network, bool through_relay) {
+    const auto transport = network.transport(through_relay);
+    ApiClient api(*transport, site.identity.device_id, site.identity.signing);
+    return client::sync_once(*site.store, api, site.identity);
+}
+
+void sync_all(std::vector<Site>& sites, Network& network, const Options& options,
+              Failures& failures) {
+    parallel_for(sites.size(), options.concurrency, failures,
+                 [&](std::size_t i) { sync_site(sites[i], network, true); });
+}
+
+// ------------------------------------------------------------------ phases
+
+void run_workload(std::vector<Site>& sites, Network& network, const Options& options,
+                  Failures& failures) {
+    auto before = network.snapshot();
+    parallel_for(sites.size(), options.concurrency, failures,
+                 [&](std::size_t i) { set_up_site(sites[i], i, options, network); });
+    network.report("setup (stores, enrolment, answers, evidence added)", before, false);
+    if (failures.count() > 0) {
+        return;
+    }
+
+    before = network.snapshot();
+    sync_all(sites, network, options, failures);
+    network.report("first push", before);
+
+    for (std::size_t round = 1; round <= options.rounds; ++round) {
+        for (auto& site : sites) {
+            change_answer(site, round_item(*site.store), round);
+        }
+        before = network.snapshot();
+        sync_all(sites, network, options, failures);
+        network.report("round " + std::to_string(round), before);
+    }
+}
+
+void run_wire_per_change(Site& site, Network& network) {
+    const auto& items = site.store->pack().items;
+    for (const auto& item : items) {
+        change_answer(site, item, 1001);
+    }
+    auto before = network.snapshot();
+    sync_site(site, network, true);
+    auto wire = network.snapshot().wire - before.wire;
+    figure("wire bytes per changed answer in a batch (" + std::to_string(items.size()) +
+               " answers, one sync)",
+           static_cast<double>(wire.total()) / static_cast<double>(items.size()), "bytes");
+
+    change_answer(site, round_item(*site.store), 1002);
+    before = network.snapshot();
+    sync_site(site, network, true);
+    wire = network.snapshot().wire - before.wire;
+    figure("wire bytes for a single changed answer (one sync)", static_cast<double>(wire.total()),
+           "bytes", 0);
+    figure("wire bytes for a single changed answer, client to server", static_cast<double>(wire.up),
+           "bytes", 0);
+    figure("wire bytes for a single changed answer, server to client",
+           static_cast<double>(wire.down), "bytes", 0);
+}
+
+void run_incremental(Site& site, Network& network, const Options& options) {
+    std::vector<double> times;
+    for (std::size_t run = 0; run < options.incremental_runs; ++run) {
+        change_answer(site, round_item(*site.store), 2000 + run);
+        const auto start = Clock::now();
+        sync_site(site, network, false);
+        times.push_back(ms_since(start));
+    }
+    std::sort(times.begin(), times.end());
+    const auto label = "incremental sync after one changed answer";
+    figure(std::string(label) + " (median of " + std::to_string(times.size()) + ")",
+           times[times.size() / 2], "ms", 2);
+    figure(std::string(label) + " (slowest)", times.back(), "ms", 2);
+}
+
+// A device enrolled without a store: its id and signing key.
+struct Device {
+    std::string id;
+    std::string site;
+    crypto::SigningKeyPair signing;
+};
+
+Device enrol_bare(Transport& transport, const protocol::EnrolmentCode& code,
+                  const std::string& name) {
+    Device device{{}, {}, crypto::SigningKeyPair::generate()};
+    protocol::EnrolRequest request;
+    request.token_id = code.token_id();
+    request.auth_key = protocol::auth_key(code.secret());
+    request.signing_public_key = device.signing.public_key();
+    request.box_public_key = crypto::BoxKeyPair::generate().public_key();
+    request.device_name = name;
+    ApiClient anonymous(transport);
+    const auto response = anonymous.enrol(request);
+    device.id = response.device_id;
+    device.site = response.site_ods;
+    return device;
+}
+
+// A branch device for each of the headquarters' first `count` sites, invited
+// by the headquarters device as `dspt invite --site` does.
+std::vector<Device> enrol_branches(const Device& hq, const std::string& organisation,
+                                   const Options& options, Network& network, Failures& failures) {
+    const auto transport = network.transport(false);
+    ApiClient hq_api(*transport, hq.id, hq.signing);
+    auto sites = hq_api.organisation(organisation).sites;
+    if (sites.size() < options.throughput_sites) {
+        fail(ErrorCode::not_found, organisation + " has " + std::to_string(sites.size()) +
+                                       " sites, not " + std::to_string(options.throughput_sites));
+    }
+    sites.resize(options.throughput_sites);
+    const auto organisation_key = crypto::SecretKey::generate();
+    std::vector<std::optional<Device>> devices(sites.size());
+    parallel_for(sites.size(), options.throughput_connections, failures, [&](std::size_t i) {
+        const auto own = network.transport(false);
+        ApiClient api(*own, hq.id, hq.signing);
+        const auto code = protocol::EnrolmentCode::generate();
+        protocol::InviteRequest invite;
+        invite.token_id = code.token_id();
+        invite.role = protocol::Role::branch;
+        invite.site_ods = sites[i].ods;
+        invite.verifier = protocol::verifier(protocol::auth_key(code.secret()));
+        invite.organisation_key_envelope = protocol::seal_organisation_key(
+            code, protocol::CodePurpose::enrolment, organisation_key);
+        invite.expires_at_ms = static_cast<std::int64_t>(HybridClock::system_millis()) + 3'600'000;
+        api.invite(invite);
+        devices[i] = enrol_bare(*own, code, "Bench branch " + sites[i].ods);
+    });
+    std::vector<Device> enrolled;
+    for (auto& device : devices) {
+        if (device) {
+            enrolled.push_back(std::move(*device));
+        }
+    }
+    return enrolled;
+}
+
+protocol::PushRequest answers_of(const Device& device, const std::vector<standards::Item>& items) {
+    protocol::PushRequest request;
+    const auto replica = crypto::random_uuid();
+    const auto hlc = HybridClock::system_millis() << 16;
+    std::int64_t seq = 0;
+    for (const auto& item : items) {
+        ++seq;
+        const nlohmann::json payload{{"item", item.id},
+                                     {"value", answer_value(item, 0)},
+                                     {"comment", ""},
+                                     {"answered_by", kAuthor}};
+        request.entries.push_back({replica, seq, hlc + static_cast<std::uint64_t>(seq), device.site,
+                                   "answer/" + item.id, 0, payload.dump(), std::string(kAuthor)});
+    }
+    return request;
+}
+
+void run_throughput(const Options& options, Network& network, Failures& failures) {
+    const auto transport = network.transport(false);
+    const auto hq = enrol_bare(*transport, protocol::EnrolmentCode::parse(options.hq_code),
+                               "Bench headquarters");
+    const auto setup_start = Clock::now();
+    const auto devices = enrol_branches(hq, std::string(kHeadquarters), options, network, failures);
+    figure("throughput setup (" + std::to_string(devices.size()) +
+               " branch devices invited and enrolled)",
+           ms_since(setup_start), "ms");
+
+    const auto& pack = standards::bundled_pack(kYear);
+    const std::vector<standards::Item> items(
+        pack.items.begin(),
+        pack.items.begin() + static_cast<std::ptrdiff_t>(options.throughput_answers));
+    std::vector<protocol::PushRequest> requests;
+    requests.reserve(devices.size());
+    for (const auto& device : devices) {
+        requests.push_back(answers_of(device, items));
+    }
+
+    std::mutex versions_mutex;
+    std::set<std::int64_t> versions;
+    std::atomic<std::size_t> accepted{0};
+    const auto start = Clock::now();
+    parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
+        const auto own = network.transport(false);
+        ApiClient api(*own, devices[i].id, devices[i].signing);
+        const auto response = api.push(requests[i]);
+        std::size_t ok = 0;
+        for (const auto& result : response.results) {
+            ok += result.outcome == protocol::PushOutcome::accepted ? 1 : 0;
+        }
+        accepted += ok;
+        const std::lock_guard lock(versions_mutex);
+        for (const auto& result : response.results) {
+            versions.insert(result.version);
+        }
+    });
+    const double seconds = ms_since(start) / 1000.0;
+    const auto label = std::to_string(devices.size()) + " sites x " + std::to_string(items.size()) +
+                       " answers, " + std::to_string(options.throughput_connections) +
+                       " connections";
+    figure("server changes applied per second (" + label + ")",
+           static_cast<double>(accepted.load()) / seconds, "changes/s", 0);
+    figure("server pushes per second (" + label + ")",
+           static_cast<double>(devices.size()) / seconds, "requests/s", 0);
+    const auto expected = devices.size() * items.size();
+    if (accepted != expected || versions.size() != expected) {
+        failures.record("throughput: " + std::to_string(accepted.load()) + " accepted and " +
+                        std::to_string(versions.size()) + " distinct versions of " +
+                        std::to_string(expected) + " changes");
+    }
+}
+
+void run_upload(Site& site, Network& network, const Options& options) {
+    const auto file = options.work / "upload.bin";
+    write_random_file(file, options.upload_bytes);
+    const auto& item = site.store->pack().items.front();
+    site.store->evidence().add(item.id, file);
+    fs::remove(file);
+    const auto start = Clock::now();
+    const auto report = sync_site(site, network, false);
+    const double seconds = ms_since(start) / 1000.0;
+    if (report.files_uploaded != 1) {
+        fail(ErrorCode::internal,
+             "the upload sync uploaded " + std::to_string(report.files_uploaded) + " files, not 1");
+    }
+    figure("evidence upload of a " + std::to_string(options.upload_bytes) +
+               "-byte file (one sync, loopback)",
+           static_cast<double>(report.bytes_uploaded) / 1e6 / seconds, "MB/s");
+}
+
+// Runs one phase; a failure is recorded and the next phase runs.
+void phase(Failures& failures, const std::string& name, const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        failures.record(name + ": " + e.what());
+    }
+}
+
+int run(const Options& options) {
+    auto sites = read_codes(options);
+    Network network(options.port);
+    Failures failures;
+    std::cout << "# dspt sync benchmark: " << options.sites << " sites, " << options.rounds
+              << " rounds, " << options.files << " evidence files of " << options.file_bytes
+              << " bytes per site, concurrency " << options.concurrency << "; "
+              << std::thread::hardware_concurrency() << " CPUs, server and clients on loopback\n"
+              << "# wire bytes: counted by a TCP relay in the bench between the clients and "
+                 "the server (HTTP headers and bodies as sent, compressed, both ways)\n"
+              << "# HTTP requests: counted by a Transport decorator; the client opens a "
+                 "connection per request\n";
+    std::cout.flush();
+    phase(failures, "workload", [&] { run_workload(sites, network, options, failures); });
+    if (sites.front().store) {
+        phase(failures, "wire bytes", [&] { run_wire_per_change(sites.front(), network); });
+        phase(failures, "incremental sync",
+              [&] { run_incremental(sites.front(), network, options); });
+    }
+    phase(failures, "throughput", [&] { run_throughput(options, network, failures); });
+    if (sites.front().store) {
+        phase(failures, "evidence upload", [&] { run_upload(sites.front(), network, options); });
+    }
+    failures.print();
+    std::cout.flush();
+    return failures.count() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Options options = parse(argc, argv);
+    try {
+        if (options.mode == "registry") {
+            print_registry(options);
+            return 0;
+        }
+        return run(options);
+    } catch (const std::exception& e) {
+        std::cerr << "dspt_sync_bench: " << e.what() << "\n";
+        return 1;
+    }
+}

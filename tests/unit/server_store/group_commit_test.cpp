@@ -1,0 +1,368 @@
+// Group commit: GroupCommit's queue and leaders on their own, and
+// SqliteRepository::apply_changes under concurrent pushes: every batch gets
+// its own results or its own error, and nothing is lost or applied twice.
+
+#include "server/store/group_commit.hpp"
+
+#include <chrono>
+#include <functional>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "common/sqlite/database.hpp"
+#include "tests/unit/server_store/sync_fixture.hpp"
+
+namespace dspt::server::store::test {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Job {
+    int id = 0;
+};
+
+// What happened when job 0 led a group and jobs 1..n queued behind it.
+struct QueueOutcome {
+    std::vector<std::vector<int>> groups;  // the job ids of each group, in order
+    std::map<int, std::string> errors;     // what submit() threw, by job id
+    bool queued_in_time = false;
+};
+
+// Submits job 0; once its group has begun, submits jobs 1..n from threads of
+// their own. Job 0's group holds (bounded) until all n wait, so they queue
+// behind it. `then` runs for every group after the first and may throw.
+QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n,
+                            const std::function<void(std::span<Job* const>)>& then) {
+    QueueOutcome outcome;
+    std::mutex mutex;
+    const auto run_group = [&](std::span<Job* const> jobs) {
+        bool first = false;
+        {
+            const std::lock_guard lock(mutex);
+            first = outcome.groups.empty();
+            outcome.groups.emplace_back();
+            for (const Job* job : jobs) {
+                outcome.groups.back().push_back(job->id);
+            }
+        }
+        if (first) {
+            const bool queued =
+                wait_until([&] { return queue.stats().waiting == static_cast<std::size_t>(n); });
+            const std::lock_guard lock(mutex);
+            outcome.queued_in_time = queued;
+        } else {
+            then(jobs);
+        }
+    };
+    const auto submit = [&](int id) {
+        Job job{id};
+        try {
+            queue.submit(job, run_group);
+        } catch (const std::exception& e) {
+            const std::lock_guard lock(mutex);
+            outcome.errors[id] = e.what();
+        }
+    };
+    std::vector<std::jthread> threads;
+    threads.emplace_back(submit, 0);
+    if (wait_until([&] { return queue.stats().groups == 1; })) {
+        for (int id = 1; id <= n; ++id) {
+            threads.emplace_back(submit, id);
+        }
+    }
+    threads.clear();  // joins
+    return outcome;
+}
+
+}  // namespace
+
+TEST_CASE("jobs that queue while a group runs are committed together, oldest first",
+          "[unit][server_store]") {
+    GroupCommit<Job> queue(64);
+    const auto outcome = lead_and_queue(queue, 5, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 2);
+    CHECK(outcome.groups[0] == std::vector<int>{0});
+    CHECK(std::set<int>(outcome.groups[1].begin(), outcome.groups[1].end()) ==
+          std::set<int>{1, 2, 3, 4, 5});
+    CHECK(outcome.errors.empty());
+    CHECK(queue.stats().groups == 2);
+    CHECK(queue.stats().waiting == 0);
+}
+
+TEST_CASE("a group takes at most its limit; the rest wait for the next", "[unit][server_store]") {
+    GroupCommit<Job> queue(2);
+    const auto outcome = lead_and_queue(queue, 5, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 4);
+    CHECK(outcome.groups[1].size() == 2);
+    CHECK(outcome.groups[2].size() == 2);
+    CHECK(outcome.groups[3].size() == 1);
+    std::set<int> all;
+    for (const auto& group : outcome.groups) {
+        all.insert(group.begin(), group.end());
+    }
+    CHECK(all == std::set<int>{0, 1, 2, 3, 4, 5});
+    CHECK(outcome.errors.empty());
+}
+
+TEST_CASE("a group that throws fails its own callers only", "[unit][server_store]") {
+    GroupCommit<Job> queue(64);
+    const auto outcome =
+        lead_and_queue(queue, 3, [](auto) { throw std::runtime_error("the commit failed"); });
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 2);
+    CHECK(outcome.errors.size() == 3);
+    CHECK(outcome.errors.count(0) == 0);  // the first group committed
+    for (const auto& [id, message] : outcome.errors) {
+        CHECK(message == "the commit failed");
+    }
+    // The queue goes on.
+    Job later{9};
+    bool ran = false;
+    queue.submit(later, [&](std::span<Job* const> jobs) { ran = jobs.size() == 1; });
+    CHECK(ran);
+}
+
+TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and nothing is lost",
+                 "[unit][server_store]") {
+    constexpr int kThreads = 8;
+    constexpr int kBatches = 20;
+    constexpr int kChanges = 5;
+    struct Pushed {
+        std::vector<ChangeResult> results;
+        std::optional<std::string> error;
+    };
+    std::vector<std::vector<Pushed>> pushed(kThreads);
+    std::latch start(kThreads);
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&, t] {
+                const Device& device = t % 2 == 0 ? branch : other;
+                const std::string replica = "r" + std::to_string(t);
+                start.arrive_and_wait();
+                for (int b = 0; b < kBatches; ++b) {
+                    std::vector<Change> batch;
+                    for (int c = 0; c < kChanges; ++c) {
+                        const int seq = b * kChanges + c + 1;
+                        batch.push_back(change(
+                            replica, seq, "answer/" + std::to_string(t) + "." + std::to_string(seq),
+                            0, "v" + std::to_string(seq)));
+                    }
+                    Pushed result;
+                    try {
+                        result.results = repo().apply_changes("AB12", device.id, batch);
+                    } catch (const std::exception& e) {
+                        result.error = e.what();
+                    }
+                    pushed[t].push_back(std::move(result));
+                }
+            });
+        }
+    }
+
+    constexpr int kTotal = kThreads * kBatches * kChanges;
+    std::set<std::int64_t> versions;
+    std::map<std::int64_t, std::string> key_of_version;
+    for (int t = 0; t < kThreads; ++t) {
+        REQUIRE(pushed[t].size() == static_cast<std::size_t>(kBatches));
+        for (int b = 0; b < kBatches; ++b) {
+            const auto& batch = pushed[t][b];
+            INFO("thread " << t << " batch " << b << ": " << batch.error.value_or("ok"));
+            REQUIRE_FALSE(batch.error);
+            REQUIRE(batch.results.size() == static_cast<std::size_t>(kChanges));
+            for (int c = 0; c < kChanges; ++c) {
+                const auto& result = batch.results[c];
+                const int seq = b * kChanges + c + 1;
+                CHECK(result.seq == seq);
+                CHECK(result.outcome == ChangeOutcome::accepted);
+                versions.insert(result.version);
+                key_of_version[result.version] =
+                    "answer/" + std::to_string(t) + "." + std::to_string(seq);
+            }
+        }
+    }
+    // Distinct, and no gap: the organisation's sequence gave each change its own.
+    CHECK(versions.size() == static_cast<std::size_t>(kTotal));
+    CHECK(*versions.begin() == 1);
+    CHECK(*versions.rbegin() == kTotal);
+    // Every change is stored, at the version its push was told.
+    const auto page = repo().registers_since("AB12", {"VA1B2"}, 0, kTotal + 10);
+    REQUIRE(page.registers.size() == static_cast<std::size_t>(kTotal));
+    for (const auto& reg : page.registers) {
+        REQUIRE(reg.values.size() == 1);
+        CHECK(key_of_version[reg.version] == reg.register_key);
+        CHECK(reg.values[0].payload ==
+              R"({"value":"v)" + std::to_string(reg.values[0].seq) + "\"}");
+    }
+}
+
+TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of its group commit",
+                 "[unit][server_store]") {
+    // A second repository on the same file, patient enough to wait for the lock
+    // the test holds below.
+    SqliteOptions patient;
+    patient.busy_timeout = 60s;
+    const auto repository = open(patient);
+    const auto push_as = [&](const Device& device, std::vector<Change> batch) {
+        return repository->apply_changes("AB12", device.id, batch);
+    };
+
+    // Another connection holds the write lock, so the first push's group waits
+    // in BEGIN IMMEDIATE while the others queue behind it as one group.
+    sqlite::Database holder(SqliteRepository::file_in(data_dir()), {sqlite::OpenMode::read_write});
+    holder.execute("BEGIN IMMEDIATE");
+
+    struct Outcome {
+        std::vector<ChangeResult> results;
+        std::optional<Error> error;
+    };
+    std::map<std::string, Outcome> outcomes;
+    std::mutex mutex;
+    const auto run = [&](std::string name, const Device& device, std::vector<Change> batch) {
+        Outcome outcome;
+        try {
+            outcome.results = push_as(device, std::move(batch));
+        } catch (const Error& e) {
+            outcome.error = e;
+        }
+        const std::lock_guard lock(mutex);
+        outcomes.emplace(std::move(name), std::move(outcome));
+    };
+
+    bool grouped = false;
+    {
+        std::vector<std::jthread> threads;
+        threads.emplace_back(run, "lead", std::cref(branch),
+                             std::vector<Change>{change("lead", 1, "answer/0.0.1", 0, "first")});
+        const bool leading =
+            wait_until([&] { return repository->TEST_group_commit_stats().groups == 1; });
+        if (leading) {
+            for (int i = 1; i <= 4; ++i) {
+                const auto replica = "ok" + std::to_string(i);
+                threads.emplace_back(
+                    run, replica, std::cref(i % 2 == 0 ? branch : other),
+                    std::vector<Change>{
+                        change(replica, 1, "answer/1.1." + std::to_string(i), 0, "a"),
+                        change(replica, 2, "answer/2.1." + std::to_string(i), 0, "b")});
+            }
+            // "lead" is bound to the branch device by the time this group runs.
+            threads.emplace_back(
+                run, "foreign", std::cref(other),
+                std::vector<Change>{change("lead", 2, "answer/0.0.1", 1, "taken over")});
+            // The first change is valid; the second skips seq 2.
+            threads.emplace_back(run, "gap", std::cref(branch),
+                                 std::vector<Change>{change("gap", 1, "answer/9.9.1", 0, "x"),
+                                                     change("gap", 3, "answer/9.9.2", 0, "y")});
+            grouped =
+                wait_until([&] { return repository->TEST_group_commit_stats().waiting == 6; });
+        }
+        holder.execute("ROLLBACK");
+        REQUIRE(leading);
+    }
+    REQUIRE(grouped);
+    // One group for "lead", one for the six queued behind it.
+    CHECK(repository->TEST_group_commit_stats().groups == 2);
+    REQUIRE(outcomes.size() == 7);
+
+    const auto& lead = outcomes.at("lead");
+    REQUIRE_FALSE(lead.error);
+    CHECK(lead.results == std::vector<ChangeResult>{{1, ChangeOutcome::accepted, 1}});
+
+    REQUIRE(outcomes.at("foreign").error);
+    CHECK(outcomes.at("foreign").error->code() == ErrorCode::forbidden);
+    REQUIRE(outcomes.at("gap").error);
+    CHECK(outcomes.at("gap").error->code() == ErrorCode::invalid_argument);
+    CHECK_THAT(outcomes.at("gap").error->what(), Catch::Contains("expected 2, got 3"));
+
+    std::set<std::int64_t> versions{1};
+    for (int i = 1; i <= 4; ++i) {
+        const auto& ok = outcomes.at("ok" + std::to_string(i));
+        INFO("ok" << i << ": " << (ok.error ? ok.error->what() : "no error"));
+        REQUIRE_FALSE(ok.error);
+        REQUIRE(ok.results.size() == 2);
+        for (const auto& result : ok.results) {
+            CHECK(result.outcome == ChangeOutcome::accepted);
+            versions.insert(result.version);
+        }
+    }
+    CHECK(versions == std::set<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9});
+
+    // Only the valid batches are stored; the gap batch left no trace, not even
+    // its valid first change or its replica.
+    const auto page = repository->registers_since("AB12", {"VA1B2"}, 0, 100);
+    std::set<std::string> keys;
+    for (const auto& reg : page.registers) {
+        keys.insert(reg.register_key);
+    }
+    CHECK(keys == std::set<std::string>{"answer/0.0.1", "answer/1.1.1", "answer/2.1.1",
+                                        "answer/1.1.2", "answer/2.1.2", "answer/1.1.3",
+                                        "answer/2.1.3", "answer/1.1.4", "answer/2.1.4"});
+    CHECK(push_as(other, {change("gap", 1, "answer/9.9.1", 0, "x")})[0] ==
+          ChangeResult{1, ChangeOutcome::accepted, 10});
+}
+
+TEST_CASE_METHOD(SyncFixture, "concurrent retries of a batch apply it once and repeat its results",
+                 "[unit][server_store]") {
+    constexpr int kRetries = 8;
+    const std::vector<Change> batch{change("r1", 1, "answer/1.1.1", 0, "a"),
+                                    change("r1", 2, "answer/2.1.1", 0, "b"),
+                                    change("r1", 3, "answer/3.1.1", 0, "c")};
+    std::vector<std::vector<ChangeResult>> answers(kRetries);
+    std::vector<std::string> errors;
+    std::mutex mutex;
+    std::latch start(kRetries);
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < kRetries; ++i) {
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                try {
+                    answers[i] = push(branch, batch);
+                } catch (const std::exception& e) {
+                    const std::lock_guard lock(mutex);
+                    errors.push_back(e.what());
+                }
+            });
+        }
+    }
+    REQUIRE(errors.empty());
+    int applied = 0;
+    for (const auto& answer : answers) {
+        REQUIRE(answer.size() == 3);
+        if (answer[0].outcome == ChangeOutcome::accepted) {
+            ++applied;
+            continue;
+        }
+        for (const auto& result : answer) {
+            CHECK(result.outcome == ChangeOutcome::duplicate);
+        }
+    }
+    CHECK(applied == 1);
+    // Every retry, concurrent or later, names the versions of the first.
+    const std::vector<std::int64_t> first{1, 2, 3};
+    for (const auto& answer : answers) {
+        CHECK(std::vector<std::int64_t>{answer[0].version, answer[1].version, answer[2].version} ==
+              first);
+    }
+    const auto later = push(branch, batch);
+    CHECK(later == std::vector<ChangeResult>{{1, ChangeOutcome::duplicate, 1},
+                                             {2, ChangeOutcome::duplicate, 2},
+                                             {3, ChangeOutcome::duplicate, 3}});
+    CHECK(repo().registers_since("AB12", {"VA1B2"}, 0, 10).registers.size() == 3);
+}
+
+}  // namespace dspt::server::store::test
