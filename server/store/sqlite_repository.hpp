@@ -27,14 +27,15 @@
 // remember_nonce and every change apply_changes writes (on the writer), and the
 // values of each register a pull reads (on each reader) are prepared once and reused.
 //
-// Group commit. Concurrent apply_changes calls queue; one of them, the leader, takes
-// every batch queued (at most kMaxGroupCommitBatches), applies each inside its own
-// SAVEPOINT of one IMMEDIATE transaction and commits once, so a busy server pays for
-// a commit (and the pages it writes to the WAL) once per group, not once per push.
-// A lone push runs at once: nothing waits for a timer. Each caller gets its
-// own results; a batch that fails rolls back to its savepoint and only its caller
-// gets the error, while the rest of the group commits. If the commit itself fails,
-// every caller of the group gets that error and nothing of the group is kept.
+// Group commit. Concurrent apply_changes calls queue; one of them, the leader, waits
+// for the write lock, then takes every batch queued by then (at most
+// kMaxGroupCommitBatches), applies each inside its own SAVEPOINT of one IMMEDIATE
+// transaction and commits once, so a busy server pays for a commit (and the pages it
+// writes to the WAL) once per group, not once per push. A lone push runs at once:
+// nothing waits for a timer. Each caller gets its own results; a batch that fails
+// rolls back to its savepoint and only its caller gets the error, while the rest of
+// the group commits. If the transaction cannot begin or commit, every caller of the
+// group gets that error and nothing of the group is kept.
 //
 // Lifetime. Open the repository once per process and share it (by reference) between
 // threads; destroy it after every call has returned.
@@ -46,7 +47,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <string_view>
 #include <vector>
 
@@ -174,7 +174,7 @@ class SqliteRepository final : public Repository {
     class BatchQueue;     // GroupCommit of PendingBatches
 
     // Applies a group of batches in one transaction (sqlite_sync.cpp).
-    void commit_group(std::span<PendingBatch* const> group);
+    void commit_group(GroupCommit<PendingBatch>::Group& group);
 
     // Runs fn(Writer&) under the writer mutex in a BEGIN IMMEDIATE transaction and
     // commits it; a throw rolls everything back.

@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <span>
 #include <string>
 
 #include "common/error.hpp"
@@ -318,17 +317,19 @@ std::vector<ChangeResult> SqliteRepository::apply_changes(std::string_view organ
                                                           std::string_view device_id,
                                                           const std::vector<Change>& changes) {
     PendingBatch batch{organisation_ods, device_id, changes, {}, nullptr};
-    batches_->submit(batch, [this](std::span<PendingBatch* const> group) { commit_group(group); });
+    batches_->submit(batch, [this](auto& group) { commit_group(group); });
     if (batch.error) {
         std::rethrow_exception(batch.error);
     }
     return std::move(batch.results);
 }
 
-void SqliteRepository::commit_group(std::span<PendingBatch* const> group) {
+void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
     write([&](Writer& writer) {
         auto& sql = writer.sync;
-        for (PendingBatch* batch : group) {
+        // Taken only now that the transaction holds the write lock: batches that
+        // queued while it waited join this group.
+        for (PendingBatch* batch : group.take()) {
             run(sql.savepoint);
             try {
                 batch->results =

@@ -33,37 +33,57 @@ struct Job {
     int id = 0;
 };
 
-// What happened when job 0 led a group and jobs 1..n queued behind it.
+// What happened when job 0 led a group and jobs 1..n queued meanwhile.
 struct QueueOutcome {
     std::vector<std::vector<int>> groups;  // the job ids of each group, in order
     std::map<int, std::string> errors;     // what submit() threw, by job id
     bool queued_in_time = false;
 };
 
+// What the first group does while jobs 1..n queue.
+enum class First {
+    take_then_wait,   // takes job 0 alone: the others queue behind it
+    wait_then_take,   // as a leader waiting for the lock: the others join it
+    wait_then_throw,  // fails without taking anything
+};
+
 // Submits job 0; once its group has begun, submits jobs 1..n from threads of
-// their own. Job 0's group holds (bounded) until all n wait, so they queue
-// behind it. `then` runs for every group after the first and may throw.
-QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n,
+// their own, and the first group holds (bounded) until they all wait. `then`
+// runs for every later group, with its jobs taken, and may throw.
+QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
                             const std::function<void(std::span<Job* const>)>& then) {
     QueueOutcome outcome;
     std::mutex mutex;
-    const auto run_group = [&](std::span<Job* const> jobs) {
-        bool first = false;
+    const auto record = [&](std::span<Job* const> jobs) {
+        const std::lock_guard lock(mutex);
+        outcome.groups.emplace_back();
+        for (const Job* job : jobs) {
+            outcome.groups.back().push_back(job->id);
+        }
+    };
+    bool started = false;  // the first group has begun; only leaders, one at a time, use it
+    const auto run_group = [&](GroupCommit<Job>::Group& group) {
+        if (started) {
+            record(group.take());
+            then(group.take());
+            return;
+        }
+        started = true;
+        if (first == First::take_then_wait) {
+            record(group.take());
+        }
+        // Job 0 waits too until its group takes it.
+        const auto waiting = static_cast<std::size_t>(first == First::take_then_wait ? n : n + 1);
+        const bool queued = wait_until([&] { return queue.stats().waiting == waiting; });
         {
             const std::lock_guard lock(mutex);
-            first = outcome.groups.empty();
-            outcome.groups.emplace_back();
-            for (const Job* job : jobs) {
-                outcome.groups.back().push_back(job->id);
-            }
-        }
-        if (first) {
-            const bool queued =
-                wait_until([&] { return queue.stats().waiting == static_cast<std::size_t>(n); });
-            const std::lock_guard lock(mutex);
             outcome.queued_in_time = queued;
-        } else {
-            then(jobs);
+        }
+        if (first == First::wait_then_throw) {
+            throw std::runtime_error("BEGIN failed");
+        }
+        if (first == First::wait_then_take) {
+            record(group.take());
         }
     };
     const auto submit = [&](int id) {
@@ -91,7 +111,7 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n,
 TEST_CASE("jobs that queue while a group runs are committed together, oldest first",
           "[unit][server_store]") {
     GroupCommit<Job> queue(64);
-    const auto outcome = lead_and_queue(queue, 5, [](auto) {});
+    const auto outcome = lead_and_queue(queue, 5, First::take_then_wait, [](auto) {});
     REQUIRE(outcome.queued_in_time);
     REQUIRE(outcome.groups.size() == 2);
     CHECK(outcome.groups[0] == std::vector<int>{0});
@@ -102,9 +122,23 @@ TEST_CASE("jobs that queue while a group runs are committed together, oldest fir
     CHECK(queue.stats().waiting == 0);
 }
 
+TEST_CASE("jobs that queue while the leader waits for the lock join its group",
+          "[unit][server_store]") {
+    GroupCommit<Job> queue(64);
+    const auto outcome = lead_and_queue(queue, 5, First::wait_then_take, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 1);
+    REQUIRE(outcome.groups[0].size() == 6);
+    CHECK(outcome.groups[0].front() == 0);  // the oldest first
+    CHECK(std::set<int>(outcome.groups[0].begin(), outcome.groups[0].end()) ==
+          std::set<int>{0, 1, 2, 3, 4, 5});
+    CHECK(outcome.errors.empty());
+    CHECK(queue.stats().groups == 1);
+}
+
 TEST_CASE("a group takes at most its limit; the rest wait for the next", "[unit][server_store]") {
     GroupCommit<Job> queue(2);
-    const auto outcome = lead_and_queue(queue, 5, [](auto) {});
+    const auto outcome = lead_and_queue(queue, 5, First::take_then_wait, [](auto) {});
     REQUIRE(outcome.queued_in_time);
     REQUIRE(outcome.groups.size() == 4);
     CHECK(outcome.groups[1].size() == 2);
@@ -120,8 +154,9 @@ TEST_CASE("a group takes at most its limit; the rest wait for the next", "[unit]
 
 TEST_CASE("a group that throws fails its own callers only", "[unit][server_store]") {
     GroupCommit<Job> queue(64);
-    const auto outcome =
-        lead_and_queue(queue, 3, [](auto) { throw std::runtime_error("the commit failed"); });
+    const auto outcome = lead_and_queue(queue, 3, First::take_then_wait, [](auto) {
+        throw std::runtime_error("the commit failed");
+    });
     REQUIRE(outcome.queued_in_time);
     REQUIRE(outcome.groups.size() == 2);
     CHECK(outcome.errors.size() == 3);
@@ -132,8 +167,21 @@ TEST_CASE("a group that throws fails its own callers only", "[unit][server_store
     // The queue goes on.
     Job later{9};
     bool ran = false;
-    queue.submit(later, [&](std::span<Job* const> jobs) { ran = jobs.size() == 1; });
+    queue.submit(later, [&](GroupCommit<Job>::Group& group) { ran = group.take().size() == 1; });
     CHECK(ran);
+}
+
+TEST_CASE("a group that fails before taking its jobs fails those queued then",
+          "[unit][server_store]") {
+    GroupCommit<Job> queue(64);
+    const auto outcome = lead_and_queue(queue, 3, First::wait_then_throw, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    CHECK(outcome.groups.empty());
+    REQUIRE(outcome.errors.size() == 4);
+    for (const auto& [id, message] : outcome.errors) {
+        CHECK(message == "BEGIN failed");
+    }
+    CHECK(queue.stats().waiting == 0);
 }
 
 TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and nothing is lost",
@@ -221,8 +269,8 @@ TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of i
         return repository->apply_changes("AB12", device.id, batch);
     };
 
-    // Another connection holds the write lock, so the first push's group waits
-    // in BEGIN IMMEDIATE while the others queue behind it as one group.
+    // Another connection holds the write lock, so the first push's leader waits in
+    // BEGIN IMMEDIATE while the others queue, and then takes them all as one group.
     sqlite::Database holder(SqliteRepository::file_in(data_dir()), {sqlite::OpenMode::read_write});
     holder.execute("BEGIN IMMEDIATE");
 
@@ -267,15 +315,16 @@ TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of i
             threads.emplace_back(run, "gap", std::cref(branch),
                                  std::vector<Change>{change("gap", 1, "answer/9.9.1", 0, "x"),
                                                      change("gap", 3, "answer/9.9.2", 0, "y")});
+            // The first push's group waits for the lock, its batch untaken: seven wait.
             grouped =
-                wait_until([&] { return repository->TEST_group_commit_stats().waiting == 6; });
+                wait_until([&] { return repository->TEST_group_commit_stats().waiting == 7; });
         }
         holder.execute("ROLLBACK");
         REQUIRE(leading);
     }
     REQUIRE(grouped);
-    // One group for "lead", one for the six queued behind it.
-    CHECK(repository->TEST_group_commit_stats().groups == 2);
+    // One group, one transaction, for all seven.
+    CHECK(repository->TEST_group_commit_stats().groups == 1);
     REQUIRE(outcomes.size() == 7);
 
     const auto& lead = outcomes.at("lead");
