@@ -200,15 +200,16 @@ TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and n
         for (int t = 0; t < kThreads; ++t) {
             threads.emplace_back([&, t] {
                 const Device& device = t % 2 == 0 ? branch : other;
-                const std::string replica = "r" + std::to_string(t);
+                const std::string replica = std::string("r") + std::to_string(t);
                 start.arrive_and_wait();
                 for (int b = 0; b < kBatches; ++b) {
                     std::vector<Change> batch;
                     for (int c = 0; c < kChanges; ++c) {
                         const int seq = b * kChanges + c + 1;
-                        batch.push_back(change(
-                            replica, seq, "answer/" + std::to_string(t) + "." + std::to_string(seq),
-                            0, "v" + std::to_string(seq)));
+                        batch.push_back(change(replica, seq,
+                                               std::string("answer/") + std::to_string(t) +
+                                                   std::string(".") + std::to_string(seq),
+                                               0, std::string("v") + std::to_string(seq)));
                     }
                     Pushed result;
                     try {
@@ -238,8 +239,8 @@ TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and n
                 CHECK(result.seq == seq);
                 CHECK(result.outcome == ChangeOutcome::accepted);
                 versions.insert(result.version);
-                key_of_version[result.version] =
-                    "answer/" + std::to_string(t) + "." + std::to_string(seq);
+                key_of_version[result.version] = std::string("answer/") + std::to_string(t) +
+                                                 std::string(".") + std::to_string(seq);
             }
         }
     }
@@ -254,7 +255,7 @@ TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and n
         REQUIRE(reg.values.size() == 1);
         CHECK(key_of_version[reg.version] == reg.register_key);
         CHECK(reg.values[0].payload ==
-              R"({"value":"v)" + std::to_string(reg.values[0].seq) + "\"}");
+              std::string(R"({"value":"v)") + std::to_string(reg.values[0].seq) + "\"}");
     }
 }
 
@@ -300,12 +301,13 @@ TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of i
             wait_until([&] { return repository->TEST_group_commit_stats().groups == 1; });
         if (leading) {
             for (int i = 1; i <= 4; ++i) {
-                const auto replica = "ok" + std::to_string(i);
+                const auto replica = std::string("ok") + std::to_string(i);
                 threads.emplace_back(
                     run, replica, std::cref(i % 2 == 0 ? branch : other),
                     std::vector<Change>{
-                        change(replica, 1, "answer/1.1." + std::to_string(i), 0, "a"),
-                        change(replica, 2, "answer/2.1." + std::to_string(i), 0, "b")});
+                        change(replica, 1, std::string("answer/1.1.") + std::to_string(i), 0, "a"),
+                        change(replica, 2, std::string("answer/2.1.") + std::to_string(i), 0,
+                               "b")});
             }
             // "lead" is bound to the branch device by the time this group runs.
             threads.emplace_back(
@@ -339,7 +341,7 @@ TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of i
 
     std::set<std::int64_t> versions{1};
     for (int i = 1; i <= 4; ++i) {
-        const auto& ok = outcomes.at("ok" + std::to_string(i));
+        const auto& ok = outcomes.at(std::string("ok") + std::to_string(i));
         INFO("ok" << i << ": " << (ok.error ? ok.error->what() : "no error"));
         REQUIRE_FALSE(ok.error);
         REQUIRE(ok.results.size() == 2);
