@@ -14,6 +14,8 @@ packages=(
   # tools the tests and the quickstart use
   zlib1g-dev
   sqlite3 openssl curl clang-format clang libclang-rt-14-dev procps
+  # certificates: a font for cairo; pdftotext and a headless browser for their tests
+  fonts-dejavu-core poppler-utils chromium
 )
 
 missing=()

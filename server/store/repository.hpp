@@ -43,6 +43,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/date.hpp"
 #include "server/store/model.hpp"
+#include "server/store/publication_model.hpp"
 #include "server/store/sync_model.hpp"
 
 namespace dspt::server::store {
@@ -262,6 +263,37 @@ class Repository {
     // One chunk's sealed bytes; nullopt when the server does not hold it.
     virtual std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                                     std::uint32_t index) const = 0;
+
+    // The highest seq applied from a replica; nullopt for a replica never seen.
+    virtual std::optional<std::int64_t> replica_high_water(std::string_view replica_id) const = 0;
+
+    // ---- Publications ------------------------------------------------------------------
+
+    // Records a publication (its id is assigned; its sites are stored sorted, without
+    // repeats), all or nothing. A request id recorded before for the same organisation
+    // and device returns that publication as a duplicate and records nothing, so a
+    // publish retried after a lost answer publishes once.
+    //
+    // Throws, recording nothing:
+    //   - invalid_argument: level none, no sites, a malformed code, year, device or
+    //     request id;
+    //   - already_exists: the request id was used by another device;
+    //   - not_found: an unknown organisation, or a site that is not one of its own;
+    //   - failed_precondition: an Approaching Standards publication by an organisation
+    //     that has published before (domain/DSPT.md rule 4), checked under the write
+    //     lock, so two concurrent first publications cannot both be at that level.
+    // Publications are never changed or deleted afterwards.
+    virtual RecordedPublication record_publication(const Publication& publication) = 0;
+
+    // The organisation's publications, newest first (none for an unknown organisation).
+    virtual std::vector<Publication> publications_of(std::string_view organisation_ods) const = 0;
+
+    // The public register: organisations whose name contains `query` (ASCII case
+    // ignored) or whose ODS code, or one of whose sites' codes, starts with it (case
+    // ignored); every organisation for an empty query. Ordered by name then code; at
+    // most `limit` entries from `offset`, with the total that match.
+    virtual PublicPage search_public(std::string_view query, std::size_t offset,
+                                     std::size_t limit) const = 0;
 
   protected:
     Repository() = default;

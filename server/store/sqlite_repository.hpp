@@ -57,7 +57,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 3;
+inline constexpr int kServerSchemaVersion = 4;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -157,6 +157,13 @@ class SqliteRepository final : public Repository {
     std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const override;
     std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                             std::uint32_t index) const override;
+    std::optional<std::int64_t> replica_high_water(std::string_view replica_id) const override;
+
+    // Publications (sqlite_publications.cpp).
+    RecordedPublication record_publication(const Publication& publication) override;
+    std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
+    PublicPage search_public(std::string_view query, std::size_t offset,
+                             std::size_t limit) const override;
 
     // Test-only: how many group commits apply_changes has begun, and how many batches
     // wait for the next one.

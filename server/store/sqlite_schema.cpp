@@ -173,10 +173,44 @@ void create_version_3(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 3> kSteps{{
+// Publications are immutable records (ARCHITECTURE.md s6): triggers refuse any
+// change or deletion, whatever code runs against the file.
+void create_version_4(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE publications (
+            id               INTEGER PRIMARY KEY,
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            year             TEXT NOT NULL,   -- the standards year, "2025-26"
+            level            TEXT NOT NULL CHECK (level IN ('approaching', 'met', 'exceeded')),
+            published_at_ms  INTEGER NOT NULL,
+            device_id        TEXT NOT NULL,
+            request_id       TEXT NOT NULL UNIQUE  -- the client's id for its request
+        );
+        CREATE INDEX publications_by_organisation
+            ON publications(organisation_ods, published_at_ms);
+
+        CREATE TABLE publication_sites (
+            publication_id INTEGER NOT NULL REFERENCES publications(id),
+            site_ods       TEXT NOT NULL REFERENCES sites(ods),
+            PRIMARY KEY (publication_id, site_ods)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER publications_never_change BEFORE UPDATE ON publications
+            BEGIN SELECT RAISE(ABORT, 'a publication is never changed'); END;
+        CREATE TRIGGER publications_never_go BEFORE DELETE ON publications
+            BEGIN SELECT RAISE(ABORT, 'a publication is never deleted'); END;
+        CREATE TRIGGER publication_sites_never_change BEFORE UPDATE ON publication_sites
+            BEGIN SELECT RAISE(ABORT, 'a publication is never changed'); END;
+        CREATE TRIGGER publication_sites_never_go BEFORE DELETE ON publication_sites
+            BEGIN SELECT RAISE(ABORT, 'a publication is never deleted'); END;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 4> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
+    {4, "record publications", create_version_4},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -1,0 +1,54 @@
+#include "common/standards/year.hpp"
+
+#include <cstdio>
+
+namespace dspt::standards {
+
+namespace {
+
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+
+int two_digits(std::string_view text) noexcept {
+    return (text[0] - '0') * 10 + (text[1] - '0');
+}
+
+std::string year_starting(int first) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d", first, (first + 1) % 100);
+    return text;
+}
+
+}  // namespace
+
+bool is_valid_year(std::string_view year) noexcept {
+    if (year.size() != 7 || year[4] != '-') {
+        return false;
+    }
+    for (const std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U}) {
+        if (!is_digit(year[i])) {
+            return false;
+        }
+    }
+    return two_digits(year.substr(5)) == (two_digits(year.substr(2)) + 1) % 100;
+}
+
+std::string year_on(Date date) {
+    const std::chrono::year_month_day ymd{date.days()};
+    const int calendar_year = static_cast<int>(ymd.year());
+    return year_starting(ymd.month() >= std::chrono::July ? calendar_year : calendar_year - 1);
+}
+
+std::optional<std::string> previous_year(std::string_view year) {
+    if (!is_valid_year(year)) {
+        return std::nullopt;
+    }
+    const int first = (year[0] - '0') * 1000 + (year[1] - '0') * 100 + two_digits(year.substr(2));
+    if (first == 0) {
+        return std::nullopt;
+    }
+    return year_starting(first - 1);
+}
+
+}  // namespace dspt::standards

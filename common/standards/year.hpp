@@ -1,0 +1,24 @@
+#pragma once
+// Standards years: the DSPT is published against a year's standards, written
+// "2025-26". A year's assessment runs from 1 July to the 30 June deadline
+// (domain/DSPT.md rule 8).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/date.hpp"
+
+namespace dspt::standards {
+
+// True for "YYYY-YY" where the second year follows the first ("2025-26", "2099-00").
+bool is_valid_year(std::string_view year) noexcept;
+
+// The year whose deadline is the next 30 June on or after `date`:
+// 2026-06-30 is in "2025-26", 2026-07-01 in "2026-27".
+std::string year_on(Date date);
+
+// The year before a valid year ("2025-26" -> "2024-25"); nullopt for a malformed one.
+std::optional<std::string> previous_year(std::string_view year);
+
+}  // namespace dspt::standards

@@ -1,0 +1,56 @@
+#pragma once
+// Publications and the public register as plain values (ARCHITECTURE.md s6,
+// domain/DSPT.md rules 12-13 and 23-24).
+//
+// A publication is an immutable record that an organisation published its
+// assessment of one standards year for some of its sites at a level, when and
+// from which device. Answers and evidence are never part of it: it is all the
+// public ever learns of an assessment.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/standards/pack.hpp"
+
+namespace dspt::server::store {
+
+struct Publication {
+    std::int64_t id = 0;  // assigned by the store, from 1
+    std::string organisation_ods;
+    std::vector<std::string> sites;  // the site ODS codes it covers, ascending
+    std::string year;                // the standards year, "2025-26"
+    standards::Level level = standards::Level::met;
+    std::int64_t published_at_ms = 0;
+    std::string device_id;   // the device that published
+    std::string request_id;  // the publishing request's id: a retry finds it again
+
+    bool operator==(const Publication&) const = default;
+};
+
+// What record_publication did.
+struct RecordedPublication {
+    Publication publication;
+    bool duplicate = false;  // the request was recorded before: this is that publication
+};
+
+// One organisation as the public search shows it: who it is, its sites, and its
+// latest publication, if any.
+struct PublicEntry {
+    std::string ods;
+    std::string name;
+    std::vector<std::string> sites;  // every registered site code, ascending
+    std::optional<Publication> latest;
+
+    bool operator==(const PublicEntry&) const = default;
+};
+
+struct PublicPage {
+    std::vector<PublicEntry> entries;  // ordered by name, then ODS code
+    std::size_t total = 0;             // how many match in all
+};
+
+}  // namespace dspt::server::store

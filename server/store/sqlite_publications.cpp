@@ -1,0 +1,232 @@
+// SqliteRepository: publications, the public register, and what a replica has sent.
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/standards/year.hpp"
+#include "server/store/sqlite_connections.hpp"
+#include "server/store/sqlite_rows.hpp"
+
+namespace dspt::server::store {
+
+namespace {
+
+constexpr std::string_view kPublicationColumns =
+    "p.id, p.organisation_ods, p.year, p.level, p.published_at_ms, p.device_id, p.request_id";
+
+std::vector<std::string> publication_sites(sqlite::Database& db, std::int64_t id) {
+    sqlite::Statement select(
+        db, "SELECT site_ods FROM publication_sites WHERE publication_id = ?1 ORDER BY site_ods");
+    select.bind(1, id);
+    std::vector<std::string> sites;
+    while (select.step()) {
+        sites.push_back(select.column_text(0));
+    }
+    return sites;
+}
+
+Publication read_publication(sqlite::Database& db, const sqlite::Statement& row) {
+    Publication publication;
+    publication.id = row.column_int64(0);
+    publication.organisation_ods = row.column_text(1);
+    publication.year = row.column_text(2);
+    const auto level = standards::parse_level(row.column_text(3));
+    if (!level || *level == standards::Level::none) {
+        fail(ErrorCode::corrupt, "publication " + std::to_string(publication.id) +
+                                     " has an unknown level \"" + row.column_text(3) + "\"");
+    }
+    publication.level = *level;
+    publication.published_at_ms = row.column_int64(4);
+    publication.device_id = row.column_text(5);
+    publication.request_id = row.column_text(6);
+    publication.sites = publication_sites(db, publication.id);
+    return publication;
+}
+
+std::optional<Publication> select_by_request(sqlite::Database& db, std::string_view request_id) {
+    sqlite::Statement select(db, "SELECT " + std::string(kPublicationColumns) +
+                                     " FROM publications p WHERE p.request_id = ?1");
+    select.bind(1, request_id);
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    return read_publication(db, select);
+}
+
+std::vector<Publication> select_publications(sqlite::Database& db, std::string_view ods,
+                                             std::size_t limit) {
+    sqlite::Statement select(db, "SELECT " + std::string(kPublicationColumns) +
+                                     " FROM publications p WHERE p.organisation_ods = ?1"
+                                     " ORDER BY p.published_at_ms DESC, p.id DESC LIMIT ?2");
+    select.bind(1, ods);
+    select.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    std::vector<Publication> publications;
+    while (select.step()) {
+        publications.push_back(read_publication(db, select));
+    }
+    return publications;
+}
+
+void validate_publication(const Publication& publication) {
+    validate_ods_code(publication.organisation_ods, "organisation ODS code");
+    if (publication.level == standards::Level::none) {
+        fail(ErrorCode::invalid_argument, "a publication needs a level");
+    }
+    if (publication.sites.empty()) {
+        fail(ErrorCode::invalid_argument, "a publication covers at least one site");
+    }
+    for (const auto& site : publication.sites) {
+        validate_ods_code(site, "site ODS code");
+    }
+    if (!standards::is_valid_year(publication.year)) {
+        fail(ErrorCode::invalid_argument,
+             "a standards year is written like 2025-26, not \"" + publication.year + "\"");
+    }
+    validate_actor(publication.device_id, "publishing device");
+    validate_actor(publication.request_id, "publication request id");
+}
+
+// The text a name search compares with: ASCII letters in lower case.
+std::string folded(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return out;
+}
+
+// Matches an organisation by a fragment of its name, or by the start of its ODS code
+// or of one of its sites' codes. ?1 is the folded query, ?2 the query in upper case.
+constexpr std::string_view kSearchWhere =
+    " WHERE ?1 = '' OR instr(lower(o.name), ?1) > 0"
+    " OR substr(o.ods, 1, length(?2)) = ?2"
+    " OR EXISTS (SELECT 1 FROM sites s WHERE s.organisation_ods = o.ods"
+    " AND substr(s.ods, 1, length(?2)) = ?2)";
+
+}  // namespace
+
+RecordedPublication SqliteRepository::record_publication(const Publication& publication) {
+    validate_publication(publication);
+    return write([&](Writer& writer) -> RecordedPublication {
+        auto& db = writer.db;
+        if (auto existing = select_by_request(db, publication.request_id)) {
+            if (existing->organisation_ods != publication.organisation_ods ||
+                existing->device_id != publication.device_id) {
+                fail(ErrorCode::already_exists, "publication request " + publication.request_id +
+                                                    " was made by another device");
+            }
+            return {std::move(*existing), true};
+        }
+        rows::require_organisation(db, publication.organisation_ods);
+        for (const auto& site_ods : publication.sites) {
+            const auto site = rows::select_site(db, site_ods);
+            if (!site || site->organisation_ods != publication.organisation_ods) {
+                fail(ErrorCode::not_found,
+                     "site " + site_ods + " is not a site of " + publication.organisation_ods);
+            }
+        }
+        if (publication.level == standards::Level::approaching) {
+            const auto previous = select_publications(db, publication.organisation_ods, 1);
+            if (!previous.empty()) {
+                fail(ErrorCode::failed_precondition,
+                     publication.organisation_ods +
+                         " has published before, so it cannot publish at Approaching Standards "
+                         "again: every later publication must reach at least Standards Met");
+            }
+        }
+        sqlite::Statement insert(db,
+                                 "INSERT INTO publications (organisation_ods, year, level, "
+                                 "published_at_ms, device_id, request_id) VALUES (?1, ?2, ?3, ?4, "
+                                 "?5, ?6)");
+        insert.bind(1, publication.organisation_ods);
+        insert.bind(2, publication.year);
+        insert.bind(3, standards::to_string(publication.level));
+        insert.bind(4, publication.published_at_ms);
+        insert.bind(5, publication.device_id);
+        insert.bind(6, publication.request_id);
+        insert.execute();
+        Publication stored = publication;
+        stored.id = db.last_insert_rowid();
+        std::sort(stored.sites.begin(), stored.sites.end());
+        stored.sites.erase(std::unique(stored.sites.begin(), stored.sites.end()),
+                           stored.sites.end());
+        sqlite::Statement add_site(
+            db, "INSERT INTO publication_sites (publication_id, site_ods) VALUES (?1, ?2)");
+        for (const auto& site : stored.sites) {
+            const sqlite::ResetGuard use(add_site);
+            add_site.bind(1, stored.id);
+            add_site.bind(2, site);
+            add_site.execute();
+        }
+        return {std::move(stored), false};
+    });
+}
+
+std::vector<Publication> SqliteRepository::publications_of(
+    std::string_view organisation_ods) const {
+    return read(true, [&](Reader& reader) {
+        return select_publications(reader.db, organisation_ods, SIZE_MAX);
+    });
+}
+
+PublicPage SqliteRepository::search_public(std::string_view query, std::size_t offset,
+                                           std::size_t limit) const {
+    std::string upper(query);
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+        return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    });
+    const auto lower = folded(query);
+    return read(true, [&](Reader& reader) {
+        auto& db = reader.db;
+        PublicPage page;
+        sqlite::Statement count(db,
+                                "SELECT COUNT(*) FROM organisations o" + std::string(kSearchWhere));
+        count.bind(1, lower);
+        count.bind(2, upper);
+        count.step();
+        page.total = static_cast<std::size_t>(count.column_int64(0));
+
+        sqlite::Statement select(
+            db, "SELECT o.ods, o.name FROM organisations o" + std::string(kSearchWhere) +
+                    " ORDER BY o.name COLLATE NOCASE, o.ods LIMIT ?3 OFFSET ?4");
+        select.bind(1, lower);
+        select.bind(2, upper);
+        select.bind(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+        select.bind(4, static_cast<std::int64_t>(std::min<std::size_t>(offset, INT64_MAX)));
+        while (select.step()) {
+            PublicEntry entry;
+            entry.ods = select.column_text(0);
+            entry.name = select.column_text(1);
+            page.entries.push_back(std::move(entry));
+        }
+        sqlite::Statement sites(db,
+                                "SELECT ods FROM sites WHERE organisation_ods = ?1 ORDER BY ods");
+        for (auto& entry : page.entries) {
+            const sqlite::ResetGuard use(sites);
+            sites.bind(1, entry.ods);
+            while (sites.step()) {
+                entry.sites.push_back(sites.column_text(0));
+            }
+            auto latest = select_publications(db, entry.ods, 1);
+            if (!latest.empty()) {
+                entry.latest = std::move(latest.front());
+            }
+        }
+        return page;
+    });
+}
+
+std::optional<std::int64_t> SqliteRepository::replica_high_water(
+    std::string_view replica_id) const {
+    return read(false, [&](Reader& reader) -> std::optional<std::int64_t> {
+        sqlite::Statement select(reader.db,
+                                 "SELECT high_water FROM replicas WHERE replica_id = ?1");
+        select.bind(1, replica_id);
+        if (!select.step()) {
+            return std::nullopt;
+        }
+        return select.column_int64(0);
+    });
+}
+
+}  // namespace dspt::server::store
