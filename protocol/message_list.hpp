@@ -5,12 +5,14 @@
 #include <tuple>
 
 #include "protocol/messages.hpp"
+#include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
 namespace dspt::protocol {
 
 using AllMessages = std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse,
                                KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
-                               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus>;
+                               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus,
+                               PublishRequest, PublishResponse, PublicationList>;
 
 }  // namespace dspt::protocol

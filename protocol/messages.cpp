@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
 namespace dspt::protocol {
@@ -61,6 +62,12 @@ std::string_view to_string(MessageType type) noexcept {
             return PullResponse::kName;
         case MessageType::blob_status:
             return BlobStatus::kName;
+        case MessageType::publish_request:
+            return PublishRequest::kName;
+        case MessageType::publish_response:
+            return PublishResponse::kName;
+        case MessageType::publication_list:
+            return PublicationList::kName;
     }
     return "";
 }

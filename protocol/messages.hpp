@@ -58,7 +58,7 @@ enum class Role : std::uint8_t {
 //   0x02xx organisations, sites and the recovery key
 //   0x03xx partner grants
 //   0x04xx reserved: sync (push, pull, blobs)
-//   0x05xx reserved: publishing
+//   0x05xx publishing
 enum class MessageType : std::uint16_t {
     enrol_request = 0x0101,
     enrol_response = 0x0102,
@@ -75,6 +75,9 @@ enum class MessageType : std::uint16_t {
     push_response = 0x0402,
     pull_response = 0x0403,
     blob_status = 0x0404,
+    publish_request = 0x0501,
+    publish_response = 0x0502,
+    publication_list = 0x0503,
 };
 
 // The struct name of a message type ("EnrolRequest"), or "" for a value this

@@ -12,6 +12,7 @@
 #include "server/auth/access_policy.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
+#include "server/publish/publish_service.hpp"
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
 #include "server/sync/sync_service.hpp"
@@ -28,7 +29,8 @@ struct Context {
           policy(*repository),
           enrolment(*repository, policy, clock),
           sync(*repository, policy),
-          blobs(*repository, policy) {}
+          blobs(*repository, policy),
+          publishing(*repository) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
@@ -37,6 +39,7 @@ struct Context {
     auth::EnrolmentService enrolment;
     sync::SyncService sync;
     sync::BlobService blobs;
+    publish::PublishService publishing;
 };
 
 }  // namespace dspt::server

@@ -15,6 +15,7 @@
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/cli/sync_run.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
@@ -96,26 +97,12 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
     out << "\n";
 }
 
-// One sync, tried again after transient failures; the session (and with it
-// the store) is reopened for each attempt so nothing stale carries over.
-SyncReport sync_with_retry(CommandContext& context, const SyncOptions& options) {
+RetryPolicy retry_policy(const SyncOptions& options) {
     RetryPolicy policy;
     policy.attempts = std::max<std::size_t>(options.attempts, 1);
     policy.first_delay = std::chrono::milliseconds(
         std::clamp<std::int64_t>(options.retry_delay_ms, 0, policy.max_delay.count()));
-    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
-        *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
-                     << pause.count() / 1000.0 << " s\n";
-    };
-    return with_retry(
-        policy,
-        [&] {
-            ServerSession session(context, options.server);
-            auto report = sync_once(session.store(), session.api(), session.identity());
-            record_sync(session.store(), static_cast<std::int64_t>(HybridClock::system_millis()));
-            return report;
-        },
-        notice, pause_for);
+    return policy;
 }
 
 void print_backlog(CommandContext& context) {
@@ -132,7 +119,9 @@ void print_backlog(CommandContext& context) {
 void run_sync(CommandContext& context, const SyncOptions& options) {
     if (!options.watch) {
         try {
-            print_report(*context.out, sync_with_retry(context, options), options.json);
+            print_report(*context.out,
+                         sync_with_retry(context, options.server, retry_policy(options)),
+                         options.json);
         } catch (const Error&) {
             print_backlog(context);
             throw;
@@ -149,7 +138,9 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
         std::chrono::milliseconds(static_cast<std::int64_t>(options.interval_seconds * 1000));
     while (g_stop == 0) {
         try {
-            print_report(*context.out, sync_with_retry(context, options), options.json);
+            print_report(*context.out,
+                         sync_with_retry(context, options.server, retry_policy(options)),
+                         options.json);
         } catch (const Error& e) {
             if (!is_transient(e.code())) {
                 print_backlog(context);
@@ -246,6 +237,25 @@ void run_resolve(CommandContext& context, const ResolveOptions& options) {
 }
 
 }  // namespace
+
+// One sync, tried again after transient failures; the session (and with it
+// the store) is reopened for each attempt so nothing stale carries over.
+SyncReport sync_with_retry(CommandContext& context, const std::string& server,
+                           const RetryPolicy& policy) {
+    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
+                     << pause.count() / 1000.0 << " s\n";
+    };
+    return with_retry(
+        policy,
+        [&] {
+            ServerSession session(context, server);
+            auto report = sync_once(session.store(), session.api(), session.identity());
+            record_sync(session.store(), static_cast<std::int64_t>(HybridClock::system_millis()));
+            return report;
+        },
+        notice, pause_for);
+}
 
 void add_sync_commands(CLI::App& app, CommandContext& context) {
     auto sync_options = std::make_shared<SyncOptions>();

@@ -75,6 +75,10 @@ std::size_t Outbox::pending_count() {
     return static_cast<std::size_t>(count.column_int64(0));
 }
 
+std::int64_t Outbox::last_seq() {
+    return meta::require_int(db_, meta::kNextSeq) - 1;
+}
+
 std::uint64_t Outbox::pending_bytes() {
     sqlite::Statement sum(db_,
                           "SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox WHERE acked_at IS "

@@ -56,6 +56,9 @@ class Outbox {
     std::int64_t append(std::string_view register_key, const nlohmann::json& payload,
                         std::int64_t now_ms, std::string_view scope = {});
 
+    // The seq of the newest entry written; 0 before the first.
+    std::int64_t last_seq();
+
     // Number of entries not yet acknowledged by the server.
     std::size_t pending_count();
 

@@ -95,6 +95,19 @@ protocol::PullResponse ApiClient::pull(std::int64_t since) {
         call("GET", "/v1/sync/pull?since=" + std::to_string(since)));
 }
 
+protocol::PublishResponse ApiClient::publish(const protocol::PublishRequest& request) {
+    return protocol::decode<protocol::PublishResponse>(
+        call("POST", "/v1/publish", protocol::encode(request)));
+}
+
+protocol::PublicationList ApiClient::publications() {
+    return protocol::decode<protocol::PublicationList>(call("GET", "/v1/publications"));
+}
+
+std::string ApiClient::certificate(const std::string& year, const std::string& format) {
+    return call("GET", "/v1/certificates/" + encode_path_segment(year) + "." + format);
+}
+
 protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
     return protocol::decode<protocol::BlobStatus>(
         call("GET", "/v1/blobs/" + encode_path_segment(evidence_id)));

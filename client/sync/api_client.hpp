@@ -12,6 +12,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
 namespace dspt::client {
@@ -47,6 +48,13 @@ class ApiClient {
     void put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
                         const std::string& scope, crypto::ByteView sealed);
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
+
+    // Publishing: the answer says published, or every problem found.
+    protocol::PublishResponse publish(const protocol::PublishRequest& request);
+    protocol::PublicationList publications();
+    // The certificate of the organisation's publication for `year`, as
+    // "pdf" or "png" bytes.
+    std::string certificate(const std::string& year, const std::string& format);
 
     // Sends a request (signed when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error. Bodies are

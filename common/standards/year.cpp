@@ -51,4 +51,14 @@ std::optional<std::string> previous_year(std::string_view year) {
     return year_starting(first - 1);
 }
 
+bool publication_lapsed(Date published, Date today) noexcept {
+    using namespace std::chrono;
+    const year_month_day ymd{published.days()};
+    year_month_day anniversary = ymd + years(1);
+    if (!anniversary.ok()) {
+        anniversary = anniversary.year() / anniversary.month() / last;
+    }
+    return today.days() > sys_days(anniversary);
+}
+
 }  // namespace dspt::standards

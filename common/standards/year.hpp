@@ -21,4 +21,10 @@ std::string year_on(Date date);
 // The year before a valid year ("2025-26" -> "2024-25"); nullopt for a malformed one.
 std::optional<std::string> previous_year(std::string_view year);
 
+// Whether a publication made on `published` has lapsed by `today`: a DSPT is
+// republished at least every twelve months (domain/DSPT.md rule 7), so one
+// published on 2025-03-10 is current up to and including 2026-03-10 and
+// lapsed from 2026-03-11. (Published on 29 February: current to 28 February.)
+bool publication_lapsed(Date published, Date today) noexcept;
+
 }  // namespace dspt::standards

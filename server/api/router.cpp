@@ -8,6 +8,7 @@
 
 #include "common/crypto/bytes.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 
@@ -254,6 +255,18 @@ http::Response route(Context& context, const http::Request& request, http::Respo
         auto response = binary(std::string(chunk.begin(), chunk.end()));
         response.content_type = "application/octet-stream";
         return response;
+    }
+    if (area == "publish" && parts.size() == 2 && method == "POST") {
+        meta.route = "POST /v1/publish";
+        const auto device = call.device();
+        const auto response = context.publishing.publish(
+            device, call.body<protocol::PublishRequest>(), context.clock());
+        return binary(protocol::encode(response),
+                      response.published && !response.duplicate ? 201 : 200);
+    }
+    if (area == "publications" && parts.size() == 2 && method == "GET") {
+        meta.route = "GET /v1/publications";
+        return binary(protocol::encode(context.publishing.publications(call.device())));
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

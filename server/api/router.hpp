@@ -15,6 +15,12 @@
 //   GET    /v1/sites/<ods>                  -> SiteInfo
 //   POST   /v1/sync/push                    PushRequest -> PushResponse
 //   GET    /v1/sync/pull?since=<cursor>     -> PullResponse
+//   GET    /v1/blobs/<evidence>             -> BlobStatus
+//   PUT    /v1/blobs/<evidence>/<index>     one sealed chunk
+//   GET    /v1/blobs/<evidence>/<index>     -> the sealed chunk
+//   POST   /v1/publish                      PublishRequest -> PublishResponse (201 when
+//                                           published now, 200 otherwise)
+//   GET    /v1/publications                 -> PublicationList
 //
 // Every error becomes a JSON answer through api::error_response.
 //

@@ -285,6 +285,10 @@ class Repository {
     // Publications are never changed or deleted afterwards.
     virtual RecordedPublication record_publication(const Publication& publication) = 0;
 
+    // The publication recorded for this request id, if any.
+    virtual std::optional<Publication> find_publication_by_request(
+        std::string_view request_id) const = 0;
+
     // The organisation's publications, newest first (none for an unknown organisation).
     virtual std::vector<Publication> publications_of(std::string_view organisation_ods) const = 0;
 

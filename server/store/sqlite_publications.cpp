@@ -162,6 +162,11 @@ RecordedPublication SqliteRepository::record_publication(const Publication& publ
     });
 }
 
+std::optional<Publication> SqliteRepository::find_publication_by_request(
+    std::string_view request_id) const {
+    return read(true, [&](Reader& reader) { return select_by_request(reader.db, request_id); });
+}
+
 std::vector<Publication> SqliteRepository::publications_of(
     std::string_view organisation_ods) const {
     return read(true, [&](Reader& reader) {

@@ -161,6 +161,8 @@ class SqliteRepository final : public Repository {
 
     // Publications (sqlite_publications.cpp).
     RecordedPublication record_publication(const Publication& publication) override;
+    std::optional<Publication> find_publication_by_request(
+        std::string_view request_id) const override;
     std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
     PublicPage search_public(std::string_view query, std::size_t offset,
                              std::size_t limit) const override;

@@ -52,7 +52,15 @@ auto seeds() {
                             {42, "replica-b", 3, 2, R"({"value":"no"})", "B"}}}},
                          43,
                          false},
-        dp::BlobStatus{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", {0, 1, 3}});
+        dp::BlobStatus{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", {0, 1, 3}},
+        dp::PublishRequest{"0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+                           "2025-26",
+                           "met",
+                           {"AB1-01", "AB1-02"},
+                           "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+                           12},
+        dp::PublishResponse{false, false, {}, {{"AB1-01", "1.1.1", "not satisfied"}}},
+        dp::PublicationList{{{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}});
 }
 
 }  // namespace

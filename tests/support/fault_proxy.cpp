@@ -168,7 +168,11 @@ void FaultProxy::run() {
             link.close_both();
             continue;
         }
-        link.cut = mode == Mode::cut && cut_left_ > 0;
+        const bool skipped = mode == Mode::cut && skip_left_ > 0;
+        if (skipped) {
+            --skip_left_;
+        }
+        link.cut = mode == Mode::cut && !skipped && cut_left_ > 0;
         if (link.cut) {
             --cut_left_;
         }

@@ -47,12 +47,14 @@ class FaultProxy {
     }
     // Cuts each new connection once `bytes` have gone from the client to the
     // server (to_server) or from the server to the client (!to_server); with
-    // `connections`, only that many new connections, forwarding the rest.
+    // `connections`, only that many new connections, forwarding the rest; with
+    // `skip`, the first `skip` new connections are forwarded before any is cut.
     void cut_after(std::size_t bytes, bool to_server,
-                   std::size_t connections = static_cast<std::size_t>(-1)) {
+                   std::size_t connections = static_cast<std::size_t>(-1), std::size_t skip = 0) {
         cut_bytes_ = bytes;
         cut_to_server_ = to_server;
         cut_left_ = connections;
+        skip_left_ = skip;
         mode_ = Mode::cut;
     }
     // Counting from now, cuts the connection that carries byte `bytes`,
@@ -89,6 +91,7 @@ class FaultProxy {
     std::atomic<std::size_t> connections_{0};
     std::atomic<std::size_t> forward_left_{0};
     std::atomic<std::size_t> cut_left_{0};
+    std::atomic<std::size_t> skip_left_{0};
     std::atomic<std::size_t> every_left_{0};
     std::atomic<std::size_t> delay_millis_{0};
     std::atomic<std::size_t> bytes_per_second_{0};

@@ -136,5 +136,22 @@ template <>
 inline BlobStatus sample<BlobStatus>() {
     return {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", {0, 1, 2, 5}};
 }
+template <>
+inline PublishRequest sample<PublishRequest>() {
+    return {"0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "2025-26", "met", {"AB1-01", "AB1-02"},
+            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 12};
+}
+template <>
+inline PublishResponse sample<PublishResponse>() {
+    return {false,
+            false,
+            {},
+            {{"AB1-01", "1.1.1", "not satisfied"}, {"", "", "already published this year"}}};
+}
+template <>
+inline PublicationList sample<PublicationList>() {
+    return {{{1, "AB1", {"AB1-01", "AB1-02"}, "2025-26", "met", 1718000000000, "device-a"},
+             {2, "AB1", {"AB1-01"}, "2024-25", "approaching", 1690000000000, "device-b"}}};
+}
 
 }  // namespace dspt::protocol::test

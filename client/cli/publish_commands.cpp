@@ -1,0 +1,240 @@
+// `dspt publish`, `dspt publications` and `dspt certificate`: what happens when
+// a site or a headquarters publishes, and what it can show afterwards.
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "client/cli/command.hpp"
+#include "client/cli/output.hpp"
+#include "client/cli/server_session.hpp"
+#include "client/cli/sync_run.hpp"
+#include "client/store/publish_state.hpp"
+#include "client/store/sync_state.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/standards/pack.hpp"
+#include "common/standards/year.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+struct PublishOptions {
+    std::string level;
+    std::vector<std::string> sites;
+    bool json = false;
+    std::string server;
+    std::size_t attempts = RetryPolicy{}.attempts;
+};
+
+Date date_of(std::int64_t ms) {
+    return Date::from_days(std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms))));
+}
+
+std::string level_name(const std::string& level) {
+    const auto parsed = standards::parse_level(level);
+    return parsed ? std::string(standards::display_name(*parsed)) : level;
+}
+
+std::string joined(const std::vector<std::string>& codes) {
+    std::string text;
+    for (const auto& code : codes) {
+        text += (text.empty() ? "" : ", ") + code;
+    }
+    return text;
+}
+
+nlohmann::json to_json(const protocol::PublicationView& publication) {
+    const auto published = date_of(publication.published_at_ms);
+    return {{"id", publication.id},
+            {"organisation", publication.organisation_ods},
+            {"sites", publication.sites},
+            {"year", publication.year},
+            {"level", publication.level},
+            {"published", published.to_string()},
+            {"published_at_ms", publication.published_at_ms},
+            {"lapsed", standards::publication_lapsed(published, Date::today())},
+            {"device", publication.device_id}};
+}
+
+void sleep_for(std::chrono::milliseconds pause) {
+    std::this_thread::sleep_for(pause);
+}
+
+void print_publish_answer(std::ostream& out, const protocol::PublishResponse& answer, bool json) {
+    if (json) {
+        auto problems = nlohmann::json::array();
+        for (const auto& problem : answer.problems) {
+            problems.push_back(
+                {{"site", problem.site}, {"item", problem.item}, {"message", problem.message}});
+        }
+        out << nlohmann::json{{"published", answer.published},
+                              {"duplicate", answer.duplicate},
+                              {"publication",
+                               answer.published ? to_json(answer.publication) : nlohmann::json()},
+                              {"problems", problems}}
+                   .dump(2)
+            << "\n";
+        return;
+    }
+    if (answer.published) {
+        const auto& publication = answer.publication;
+        out << "Published " << publication.organisation_ods << " at "
+            << level_name(publication.level) << " for " << publication.year << " on "
+            << date_of(publication.published_at_ms).to_string() << ": " << joined(publication.sites)
+            << " (publication " << publication.id << ")"
+            << (answer.duplicate ? "; the server had already recorded it" : "") << ".\n";
+        return;
+    }
+    out << "Not published. Fix these, sync, and publish again:\n";
+    for (const auto& problem : answer.problems) {
+        out << "  - ";
+        if (!problem.site.empty()) {
+            out << problem.site << ": ";
+        }
+        out << problem.message << "\n";
+    }
+}
+
+void run_publish(CommandContext& context, const PublishOptions& options) {
+    const auto level = standards::parse_level(options.level);
+    if (!level || *level == standards::Level::none) {
+        fail(ErrorCode::invalid_argument,
+             "--level is approaching, met or exceeded, not \"" + options.level + "\"");
+    }
+    RetryPolicy policy;
+    policy.attempts = std::max<std::size_t>(options.attempts, 1);
+
+    // The server publishes what it holds, so everything goes there first.
+    *context.err << "dspt: syncing before publishing\n";
+    sync_with_retry(context, options.server, policy);
+
+    ServerSession session(context, options.server);
+    auto& store = session.store();
+    const auto backlog = sync_backlog(store);
+    if (backlog.changes > 0) {
+        fail(ErrorCode::failed_precondition,
+             std::to_string(backlog.changes) +
+                 " change(s) of this device have not reached the server: run 'dspt sync'");
+    }
+    PublishIntent intent{store.info().year, std::string(standards::to_string(*level)),
+                         options.sites};
+    std::sort(intent.sites.begin(), intent.sites.end());
+    intent.sites.erase(std::unique(intent.sites.begin(), intent.sites.end()), intent.sites.end());
+
+    protocol::PublishRequest request;
+    request.request_id = publish_request_id(store, intent);
+    request.year = intent.year;
+    request.level = intent.level;
+    request.sites = intent.sites;
+    request.replica_id = store.info().replica_id;
+    request.last_seq = store.outbox().last_seq();
+
+    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        *context.err << "dspt: publishing interrupted (" << failure.what() << "); asking again in "
+                     << pause.count() / 1000.0 << " s\n";
+    };
+    protocol::PublishResponse answer;
+    try {
+        answer = with_retry(
+            policy, [&] { return session.api().publish(request); }, notice, sleep_for);
+    } catch (const Error& e) {
+        if (!is_transient(e.code())) {
+            forget_publish_request(store);  // answered, with a refusal
+        }
+        throw;
+    }
+    forget_publish_request(store);
+    print_publish_answer(*context.out, answer, options.json);
+    if (!answer.published) {
+        fail(ErrorCode::failed_precondition, "not published: the server found " +
+                                                 std::to_string(answer.problems.size()) +
+                                                 " problem(s)");
+    }
+}
+
+void run_publications(CommandContext& context, bool json) {
+    ServerSession session(context);
+    const auto list = session.api().publications();
+    if (json) {
+        auto rows = nlohmann::json::array();
+        for (const auto& publication : list.publications) {
+            rows.push_back(to_json(publication));
+        }
+        *context.out << rows.dump(2) << "\n";
+        return;
+    }
+    if (list.publications.empty()) {
+        *context.out << "Nothing published yet.\n";
+        return;
+    }
+    std::vector<std::vector<std::string>> rows{{"PUBLISHED", "YEAR", "LEVEL", "SITES", "STATUS"}};
+    for (const auto& publication : list.publications) {
+        const auto published = date_of(publication.published_at_ms);
+        rows.push_back(
+            {published.to_string(), publication.year, level_name(publication.level),
+             joined(publication.sites),
+             standards::publication_lapsed(published, Date::today()) ? "lapsed" : "current"});
+    }
+    print_table(*context.out, rows);
+}
+
+struct CertificateOptions {
+    std::string out;
+    std::string year;
+};
+
+void run_certificate(CommandContext& context, const CertificateOptions& options) {
+    const std::string extension = std::filesystem::path(options.out).extension().string();
+    const std::string format = extension == ".png" || extension == ".PNG" ? "png" : "pdf";
+    ServerSession session(context);
+    const auto year = options.year.empty() ? session.store().info().year : options.year;
+    if (!standards::is_valid_year(year)) {
+        fail(ErrorCode::invalid_argument,
+             "a standards year is written like 2025-26, not \"" + year + "\"");
+    }
+    const auto bytes = session.api().certificate(year, format);
+    write_file_atomic(options.out, bytes);
+    *context.out << "Wrote the " << year << " certificate to " << options.out << " ("
+                 << human_size(bytes.size()) << ").\n";
+}
+
+}  // namespace
+
+void add_publish_commands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<PublishOptions>();
+    auto* publish = app.add_subcommand(
+        "publish", "Sync, then ask the server to publish the assessment at a level");
+    publish->add_option("--level", options->level, "approaching, met or exceeded")->required();
+    publish
+        ->add_option("--sites", options->sites,
+                     "Headquarters: the sites to publish for, e.g. VA001,VA002")
+        ->delimiter(',');
+    publish->add_flag("--json", options->json, "Machine-readable output");
+    publish->add_option("--server", options->server, "Use this server address for this run");
+    publish->add_option("--attempts", options->attempts,
+                        "Tries before giving up on a failing connection (default 6)");
+    on_run(publish, context, [&context, options] { run_publish(context, *options); });
+
+    auto json = std::make_shared<bool>(false);
+    auto* publications = app.add_subcommand("publications", "List the organisation's publications");
+    publications->add_flag("--json", *json, "Machine-readable output");
+    on_run(publications, context, [&context, json] { run_publications(context, *json); });
+
+    auto certificate_options = std::make_shared<CertificateOptions>();
+    auto* certificate = app.add_subcommand(
+        "certificate", "Download the certificate of a Standards Met or Exceeded publication");
+    certificate->add_option("--out", certificate_options->out, "FILE.pdf or FILE.png")->required();
+    certificate->add_option("--year", certificate_options->year,
+                            "Standards year (default: the store's)");
+    on_run(certificate, context,
+           [&context, certificate_options] { run_certificate(context, *certificate_options); });
+}
+
+}  // namespace dspt::client

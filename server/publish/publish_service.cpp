@@ -1,0 +1,189 @@
+#include "server/publish/publish_service.hpp"
+
+#include <chrono>
+
+#include "common/assessment/assessment.hpp"
+#include "common/error.hpp"
+#include "common/standards/bundled.hpp"
+#include "common/standards/year.hpp"
+#include "server/publish/publish_rules.hpp"
+#include "server/publish/register_drafts.hpp"
+
+namespace dspt::server::publish {
+
+namespace {
+
+constexpr std::size_t kMaxRequestIdBytes = 64;
+constexpr std::size_t kMaxSites = 500;
+constexpr std::size_t kRegisterPage = 2000;
+
+Date date_of(std::int64_t ms) {
+    return Date::from_days(std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms))));
+}
+
+standards::Level parse_requested_level(const std::string& text) {
+    const auto level = standards::parse_level(text);
+    if (!level || *level == standards::Level::none) {
+        fail(ErrorCode::invalid_argument,
+             "the level is approaching, met or exceeded, not \"" + text.substr(0, 40) + "\"");
+    }
+    return *level;
+}
+
+void check_request(const protocol::PublishRequest& request) {
+    if (request.request_id.empty() || request.request_id.size() > kMaxRequestIdBytes) {
+        fail(ErrorCode::invalid_argument, "a publish request needs an id of 1 to 64 characters");
+    }
+    if (!standards::is_valid_year(request.year)) {
+        fail(ErrorCode::invalid_argument, "a standards year is written like 2025-26, not \"" +
+                                              request.year.substr(0, 40) + "\"");
+    }
+    if (request.sites.size() > kMaxSites) {
+        fail(ErrorCode::limit_exceeded, "a publication covers at most 500 sites");
+    }
+    if (request.last_seq < 0) {
+        fail(ErrorCode::invalid_argument, "last_seq is negative");
+    }
+}
+
+// Every register of the organisation in `scopes`, every year.
+std::vector<store::Register> all_registers(const store::Repository& repository,
+                                           const std::string& organisation,
+                                           const std::vector<std::string>& scopes) {
+    std::vector<store::Register> registers;
+    std::int64_t cursor = 0;
+    for (;;) {
+        auto page = repository.registers_since(organisation, scopes, cursor, kRegisterPage);
+        for (auto& reg : page.registers) {
+            registers.push_back(std::move(reg));
+        }
+        if (!page.more || page.next_cursor <= cursor) {
+            return registers;
+        }
+        cursor = page.next_cursor;
+    }
+}
+
+}  // namespace
+
+protocol::PublicationView to_view(const store::Publication& publication) {
+    return {publication.id,
+            publication.organisation_ods,
+            publication.sites,
+            publication.year,
+            std::string(standards::to_string(publication.level)),
+            publication.published_at_ms,
+            publication.device_id};
+}
+
+protocol::PublishResponse PublishService::publish(const store::Device& device,
+                                                  const protocol::PublishRequest& request,
+                                                  std::int64_t now_ms) {
+    check_request(request);
+    protocol::PublishResponse response;
+    if (const auto earlier = repository_.find_publication_by_request(request.request_id)) {
+        if (earlier->device_id != device.id) {
+            fail(ErrorCode::forbidden,
+                 "publish request " + request.request_id + " belongs to another device");
+        }
+        response.published = true;
+        response.duplicate = true;
+        response.publication = to_view(*earlier);
+        return response;
+    }
+    const auto level = parse_requested_level(request.level);
+    if (device.role == store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden, "a support partner's device does not publish");
+    }
+    const auto organisation = repository_.find_organisation(device.organisation_ods);
+    if (!organisation) {
+        fail(ErrorCode::not_found, "there is no organisation " + device.organisation_ods);
+    }
+    const auto history = repository_.publications_of(organisation->ods);
+    std::optional<store::Publication> last;
+    if (!history.empty()) {
+        last = history.front();
+    }
+    const auto sites = sites_to_publish(
+        device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
+    const standards::Pack* pack = nullptr;
+    try {
+        pack = &standards::bundled_pack(request.year);
+    } catch (const Error& e) {
+        fail(ErrorCode::invalid_argument,
+             "this server has no standards for " + request.year + ": " + e.what());
+    }
+
+    std::vector<std::string> scopes{""};
+    scopes.insert(scopes.end(), sites.begin(), sites.end());
+    const auto drafts =
+        read_drafts(all_registers(repository_, organisation->ods, scopes), request.year);
+    auto organisation_wide = drafts.scope("");
+    if (drafts.profile) {
+        organisation_wide.profile = *drafts.profile;
+    } else {
+        organisation_wide.profile.cyber_essentials_plus_expires =
+            organisation->cyber_essentials_plus_expires;
+    }
+    std::vector<SiteDraft> site_drafts;
+    for (const auto& site : sites) {
+        SiteDraft draft{
+            site, assessment::effective_assessment(organisation_wide, drafts.scope(site)), {}};
+        for (const auto& scope : {std::string(), site}) {
+            const auto it = drafts.conflicts.find(scope);
+            if (it != drafts.conflicts.end()) {
+                draft.conflicts.insert(draft.conflicts.end(), it->second.begin(), it->second.end());
+            }
+        }
+        site_drafts.push_back(std::move(draft));
+    }
+
+    PublishFacts facts;
+    facts.level = level;
+    facts.today = date_of(now_ms);
+    facts.last = last;
+    if (!request.replica_id.empty()) {
+        const auto received = repository_.replica_high_water(request.replica_id).value_or(0);
+        facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
+    }
+    for (auto& problem : publication_problems(*pack, site_drafts, facts)) {
+        response.problems.push_back(
+            {std::move(problem.site), std::move(problem.item), std::move(problem.message)});
+    }
+    if (!response.problems.empty()) {
+        return response;
+    }
+
+    store::Publication publication;
+    publication.organisation_ods = organisation->ods;
+    publication.sites = sites;
+    publication.year = request.year;
+    publication.level = level;
+    publication.published_at_ms = now_ms;
+    publication.device_id = device.id;
+    publication.request_id = request.request_id;
+    const auto recorded = repository_.record_publication(publication);
+    response.published = true;
+    response.duplicate = recorded.duplicate;
+    response.publication = to_view(recorded.publication);
+    return response;
+}
+
+protocol::PublicationList PublishService::publications(const store::Device& device) const {
+    if (device.role == store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden, "a support partner's device has no publications of its own");
+    }
+    protocol::PublicationList list;
+    for (const auto& publication : repository_.publications_of(device.organisation_ods)) {
+        if (device.role == store::DeviceRole::branch &&
+            std::find(publication.sites.begin(), publication.sites.end(), device.site_ods) ==
+                publication.sites.end()) {
+            continue;  // a branch sees the publications that cover it
+        }
+        list.publications.push_back(to_view(publication));
+    }
+    return list;
+}
+
+}  // namespace dspt::server::publish

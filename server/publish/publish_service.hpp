@@ -1,0 +1,40 @@
+#pragma once
+// Publishing (ARCHITECTURE.md s6): checks who may publish which sites, reads
+// the synced assessment of the year, evaluates every rule (publish_rules.hpp)
+// with the same evaluator the client uses, and records an immutable
+// publication, or answers with every problem found.
+//
+// Idempotent: a request id already recorded returns its publication again,
+// before any rule is checked, so a publish retried after a lost answer
+// publishes once even though the organisation has now published.
+//
+// Thread-safety: as the repository; the service holds no state of its own.
+
+#include <cstdint>
+
+#include "protocol/publish_messages.hpp"
+#include "server/store/repository.hpp"
+
+namespace dspt::server::publish {
+
+// A publication as the protocol carries it.
+protocol::PublicationView to_view(const store::Publication& publication);
+
+class PublishService {
+  public:
+    explicit PublishService(store::Repository& repository) : repository_(repository) {}
+
+    // Publishes at `now_ms` (Unix ms, the server's clock). Throws forbidden for a
+    // device or site it may not publish; invalid_argument for a malformed
+    // request (an unknown level, a year the server has no standards for).
+    protocol::PublishResponse publish(const store::Device& device,
+                                      const protocol::PublishRequest& request, std::int64_t now_ms);
+
+    // The device's organisation's publications, newest first.
+    protocol::PublicationList publications(const store::Device& device) const;
+
+  private:
+    store::Repository& repository_;
+};
+
+}  // namespace dspt::server::publish

@@ -1,0 +1,266 @@
+// `dspt publish` against the real server: every rule of publishing as a care
+// manager or a head office meets it, with the reasons the server gives.
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tests/integration/server_fixture.hpp"
+#include "tests/support/fault_proxy.hpp"
+
+using namespace dspt;
+using namespace dspt::test;
+
+namespace {
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+// Answers every item `level` still needs in the assessment `scope` selects
+// ({} or {"--site", CODE}), each the way its type asks for; returns how many.
+std::size_t answer_all(const ClientHome& home, const std::string& level,
+                       const std::vector<std::string>& scope = {},
+                       const std::string& text = "Described in the branch handbook") {
+    std::size_t answered = 0;
+    for (const auto& item : home.json(with(scope, {"items", "--missing", level}))) {
+        const auto id = item["id"].get<std::string>();
+        const auto type = item["type"].get<std::string>();
+        std::vector<std::string> args = with(scope, {"answer", id});
+        if (type == "confirm") {
+            args.push_back("yes");
+        } else if (type == "date") {
+            args.push_back("2026-09-01");
+        } else if (type == "document") {
+            args.insert(args.end(), {"--location", text});
+        } else {
+            args.push_back(text);
+        }
+        const auto result = home.run(args);
+        INFO(id << ": " << result.err);
+        REQUIRE(result.exit_code == 0);
+        ++answered;
+    }
+    return answered;
+}
+
+// Plans an action for every Standards Met item not yet satisfied.
+void plan_the_rest(const ClientHome& home) {
+    for (const auto& item : home.json({"items", "--missing", "met"})) {
+        const auto result = home.run({"plan", "set", item["id"].get<std::string>(), "--action",
+                                      "Write the procedure", "--owner", "Registered manager",
+                                      "--due", "2027-03-31"});
+        REQUIRE(result.exit_code == 0);
+    }
+}
+
+// Cedar House (CD2): a single-site provider whose one device is enrolled to its site.
+struct CedarHouse {
+    ServerProcess server;
+    ClientHome home;
+
+    CedarHouse() {
+        server.register_demo();
+        enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    }
+};
+
+// Acorn Homecare (AB1, a headquarters) with a third branch, its headquarters
+// device and the Leeds branch's device.
+struct Acorn {
+    ServerProcess server;
+    ClientHome hq;
+    ClientHome leeds;
+
+    Acorn() {
+        server.register_demo();
+        const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
+                                         "1-100000003", "--name", "Acorn Hull"});
+        REQUIRE(added.exit_code == 0);
+        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+        enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a first publication at Approaching Standards needs an action plan, and comes once",
+          "[integration][publish]") {
+    CedarHouse cedar;
+    answer_all(cedar.home, "approaching");
+
+    auto refused = cedar.home.run({"publish", "--level", "approaching"});
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.out, Catch::Contains("Not published"));
+    CHECK_THAT(refused.out, Catch::Contains("needs an action-plan entry"));
+    CHECK_THAT(refused.err, Catch::Contains("not published"));
+    CHECK(cedar.home.json({"publications"}).empty());
+
+    plan_the_rest(cedar.home);
+    const auto published = cedar.home.json({"publish", "--level", "approaching"});
+    CHECK(published["published"] == true);
+    CHECK(published["publication"]["level"] == "approaching");
+    CHECK(published["publication"]["sites"] == nlohmann::json::array({"VC001"}));
+    CHECK(published["publication"]["year"] == "2025-26");
+
+    const auto again = cedar.home.run({"publish", "--level", "approaching", "--json"});
+    CHECK(again.exit_code == 2);
+    const auto answer = nlohmann::json::parse(again.out);
+    CHECK(answer["published"] == false);
+    REQUIRE(answer["problems"].size() == 1);
+    CHECK_THAT(answer["problems"][0]["message"].get<std::string>(),
+               Catch::Contains("must reach at least Standards Met"));
+    CHECK(cedar.home.json({"publications"}).size() == 1);
+}
+
+TEST_CASE("a site that does not reach the level is told every item it lacks",
+          "[integration][publish]") {
+    CedarHouse cedar;
+    answer_all(cedar.home, "met");
+    REQUIRE(cedar.home.run({"answer", "1.1.1", "--clear"}).exit_code == 0);
+    REQUIRE(cedar.home.run({"answer", "2.1.1", "no"}).exit_code == 0);
+
+    const auto refused = cedar.home.run({"publish", "--level", "met", "--json"});
+    CHECK(refused.exit_code == 2);
+    const auto answer = nlohmann::json::parse(refused.out);
+    std::vector<std::string> items;
+    for (const auto& problem : answer["problems"]) {
+        CHECK(problem["site"] == "VC001");
+        items.push_back(problem["item"].get<std::string>());
+    }
+    CHECK(items == std::vector<std::string>{"1.1.1", "2.1.1"});
+
+    // The server evaluates what it holds: the answers must reach it.
+    REQUIRE(cedar.home.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    REQUIRE(cedar.home.run({"answer", "2.1.1", "yes"}).exit_code == 0);
+    const auto published = cedar.home.json({"publish", "--level", "met"});
+    CHECK(published["published"] == true);
+    CHECK(published["publication"]["level"] == "met");
+    const auto listed = cedar.home.json({"publications"});
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["lapsed"] == false);
+}
+
+TEST_CASE("headquarters publishes for the branches that are ready and is told why one is not",
+          "[integration][publish]") {
+    Acorn acorn;
+    // Organisation-wide answers make every branch ready, unless a branch says otherwise.
+    answer_all(acorn.hq, "met");
+    REQUIRE(acorn.hq.run({"--site", "VA003", "answer", "2.1.1", "no"}).exit_code == 0);
+
+    const auto refused =
+        acorn.hq.run({"publish", "--level", "met", "--sites", "VA001,VA002,VA003", "--json"});
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code == 2);
+    const auto answer = nlohmann::json::parse(refused.out);
+    REQUIRE(answer["problems"].size() == 1);
+    CHECK(answer["problems"][0]["site"] == "VA003");
+    CHECK(answer["problems"][0]["item"] == "2.1.1");
+
+    const auto published = acorn.hq.json({"publish", "--level", "met", "--sites", "VA001,VA002"});
+    CHECK(published["published"] == true);
+    CHECK(published["publication"]["sites"] == nlohmann::json::array({"VA001", "VA002"}));
+    CHECK(published["publication"]["organisation"] == "AB1");
+
+    // Every device of the organisation sees it; the branch sees the ones that cover it.
+    CHECK(acorn.hq.json({"publications"}).size() == 1);
+    CHECK(acorn.leeds.json({"publications"}).size() == 1);
+
+    // Without a choice of sites headquarters is asked for one.
+    const auto unchosen = acorn.hq.run({"publish", "--level", "met"});
+    CHECK(unchosen.exit_code == 2);
+    CHECK_THAT(unchosen.err, Catch::Contains("VA001, VA002, VA003"));
+}
+
+TEST_CASE("a branch device cannot publish for its sister site", "[integration][publish]") {
+    Acorn acorn;
+    answer_all(acorn.leeds, "met");
+    const auto refused = acorn.leeds.run({"publish", "--level", "met", "--sites", "VA002"});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("own site (VA001) only"));
+    CHECK(acorn.hq.json({"publications"}).empty());
+
+    const auto own = acorn.leeds.json({"publish", "--level", "met"});
+    CHECK(own["publication"]["sites"] == nlohmann::json::array({"VA001"}));
+}
+
+TEST_CASE("Standards Exceeded needs a Cyber Essentials Plus certificate that has not expired",
+          "[integration][publish]") {
+    Acorn acorn;
+    answer_all(acorn.hq, "met");
+    REQUIRE(acorn.hq.run({"profile", "--ce-plus-until", "2024-01-31"}).exit_code == 0);
+    const auto refused =
+        acorn.hq.run({"publish", "--level", "exceeded", "--sites", "VA001", "--json"});
+    CHECK(refused.exit_code == 2);
+    const auto answer = nlohmann::json::parse(refused.out);
+    REQUIRE(answer["problems"].size() == 1);
+    CHECK_THAT(answer["problems"][0]["message"].get<std::string>(),
+               Catch::Contains("expired on 2024-01-31"));
+
+    REQUIRE(acorn.hq.run({"profile", "--ce-plus-until", "2099-12-31"}).exit_code == 0);
+    const auto published = acorn.hq.json({"publish", "--level", "exceeded", "--sites", "VA001"});
+    CHECK(published["publication"]["level"] == "exceeded");
+}
+
+TEST_CASE("a conflict the server holds stops publishing until it is resolved",
+          "[integration][publish]") {
+    Acorn acorn;
+    answer_all(acorn.leeds, "met");
+    REQUIRE(acorn.leeds.run({"sync"}).exit_code == 0);
+    REQUIRE(acorn.hq.run({"sync"}).exit_code == 0);
+    REQUIRE(acorn.hq.run({"--site", "VA001", "answer", "1.1.1", "ZA000002"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA000001"}).exit_code == 0);
+    REQUIRE(acorn.hq.run({"sync"}).exit_code == 0);
+
+    const auto refused = acorn.leeds.run({"publish", "--level", "met", "--json"});
+    CHECK(refused.exit_code == 2);
+    const auto answer = nlohmann::json::parse(refused.out);
+    REQUIRE(answer["problems"].size() == 1);
+    CHECK(answer["problems"][0]["item"] == "1.1.1");
+    CHECK_THAT(answer["problems"][0]["message"].get<std::string>(),
+               Catch::Contains("conflicting values"));
+
+    const auto conflicts = acorn.leeds.json({"conflicts"});
+    REQUIRE(conflicts.size() == 1);
+    REQUIRE(acorn.leeds.run({"resolve", "1.1.1", "--value", "ZA000001"}).exit_code == 0);
+    CHECK(acorn.leeds.json({"publish", "--level", "met"})["published"] == true);
+}
+
+TEST_CASE("a publish whose answer is lost publishes once", "[integration][publish]") {
+    CedarHouse cedar;
+    answer_all(cedar.home, "met");
+    REQUIRE(cedar.home.run({"sync"}).exit_code == 0);
+    FaultProxy proxy(cedar.server.port());
+    const auto via_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+
+    // How many connections a sync with nothing to send makes.
+    const auto before = proxy.connections();
+    REQUIRE(cedar.home.run({"sync", "--server", via_proxy}).exit_code == 0);
+    const auto sync_connections = proxy.connections() - before;
+    REQUIRE(sync_connections >= 1);
+
+    SECTION("the same run asks again and is told it is published") {
+        // The publish request reaches the server; its answer is cut after one byte.
+        proxy.cut_after(1, false, 1, sync_connections);
+        const auto result =
+            cedar.home.run({"publish", "--level", "met", "--server", via_proxy, "--attempts", "3"});
+        INFO(result.out << result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(proxy.cuts() == 1);
+        CHECK_THAT(result.out, Catch::Contains("already recorded"));
+    }
+    SECTION("the next run sends the same request and is told it is published") {
+        proxy.cut_after(1, false, 1, sync_connections);
+        const auto lost =
+            cedar.home.run({"publish", "--level", "met", "--server", via_proxy, "--attempts", "1"});
+        CHECK(lost.exit_code == 4);
+        CHECK(proxy.cuts() == 1);
+        const auto again = cedar.home.json({"publish", "--level", "met"});
+        CHECK(again["published"] == true);
+        CHECK(again["duplicate"] == true);
+    }
+    CHECK(cedar.home.json({"publications"}).size() == 1);
+}

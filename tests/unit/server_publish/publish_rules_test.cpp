@@ -1,0 +1,274 @@
+// The publishing rules (server/publish/publish_rules.hpp) and the assessments
+// read back from synced registers, with the reasons the server gives.
+
+#include "server/publish/publish_rules.hpp"
+
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "common/assessment/evaluator.hpp"
+#include "common/error.hpp"
+#include "common/standards/bundled.hpp"
+#include "server/publish/register_drafts.hpp"
+
+using namespace dspt;
+using namespace dspt::server;
+using namespace dspt::server::publish;
+using standards::Level;
+
+namespace {
+
+const standards::Pack& pack() {
+    return standards::bundled_pack("2025-26");
+}
+
+// An assessment that satisfies every item `level` needs.
+assessment::Assessment ready_for(Level level) {
+    assessment::Assessment result;
+    for (const auto& item : pack().items) {
+        const bool needed =
+            item.mandatory_approaching || (level != Level::approaching && item.mandatory_met);
+        if (!needed) {
+            continue;
+        }
+        std::string value = "Described in the handbook";
+        if (item.type == standards::AnswerType::confirm) {
+            value = "yes";
+        } else if (item.type == standards::AnswerType::date) {
+            value = "2026-09-01";
+        }
+        result.answers[item.id] = {value, "", 0, "manager"};
+    }
+    return result;
+}
+
+SiteDraft site(std::string code, assessment::Assessment effective) {
+    return {std::move(code), std::move(effective), {}};
+}
+
+PublishFacts facts(Level level) {
+    PublishFacts f;
+    f.level = level;
+    f.today = *Date::parse("2026-11-21");
+    return f;
+}
+
+store::Publication earlier(Level level) {
+    store::Publication p;
+    p.organisation_ods = "AB1";
+    p.sites = {"VA001"};
+    p.year = "2024-25";
+    p.level = level;
+    return p;
+}
+
+std::vector<std::string> items_of(const std::vector<Problem>& problems) {
+    std::vector<std::string> items;
+    for (const auto& problem : problems) {
+        items.push_back(problem.item);
+    }
+    return items;
+}
+
+store::Device device(store::DeviceRole role, std::string site = "") {
+    store::Device d;
+    d.id = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+    d.role = role;
+    d.organisation_ods = "AB1";
+    d.site_ods = std::move(site);
+    return d;
+}
+
+const std::vector<store::Site> kSites{{"VA001", "AB1", "1-100000001", "Leeds"},
+                                      {"VA002", "AB1", "1-100000002", "York"},
+                                      {"VA003", "AB1", "1-100000003", "Hull"}};
+
+template <typename Fn>
+std::string error_of(ErrorCode code, Fn&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        CHECK(to_string(e.code()) == to_string(code));
+        return e.what();
+    }
+    FAIL("no error");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("a site that reaches the level publishes with no problem", "[unit][server_publish]") {
+    CHECK(publication_problems(pack(), {site("VA001", ready_for(Level::met))}, facts(Level::met))
+              .empty());
+    CHECK(publication_problems(pack(), {site("VA001", ready_for(Level::met))},
+                               facts(Level::approaching))
+              .empty());
+}
+
+TEST_CASE("every unsatisfied item is a problem of its site", "[unit][server_publish]") {
+    auto leeds = ready_for(Level::met);
+    leeds.answers.erase("1.1.1");
+    leeds.answers["2.1.1"].value = "no";
+    auto york = ready_for(Level::met);
+    york.answers.erase("1.1.5");
+    const auto problems = publication_problems(pack(), {site("VA001", leeds), site("VA002", york)},
+                                               facts(Level::met));
+    REQUIRE(problems.size() == 3);
+    CHECK(problems[0] == Problem{"VA001", "1.1.1", problems[0].message});
+    CHECK(problems[1].item == "2.1.1");
+    CHECK(problems[2].site == "VA002");
+    CHECK(problems[2].item == "1.1.5");
+    CHECK_THAT(problems[0].message, Catch::Contains("Standards Met needs it"));
+}
+
+TEST_CASE("a first publication at Approaching Standards needs a plan for what Met still lacks",
+          "[unit][server_publish]") {
+    auto draft = ready_for(Level::approaching);
+    const auto lacking = assessment::items_needing_plan(pack(), draft);
+    REQUIRE_FALSE(lacking.empty());
+    const auto problems =
+        publication_problems(pack(), {site("VC001", draft)}, facts(Level::approaching));
+    CHECK(items_of(problems) == lacking);
+    CHECK_THAT(problems.front().message, Catch::Contains("action-plan entry"));
+
+    for (const auto& id : lacking) {
+        draft.plan[id] = {id, "Write it", "Manager", *Date::parse("2027-03-31")};
+    }
+    CHECK(publication_problems(pack(), {site("VC001", draft)}, facts(Level::approaching)).empty());
+}
+
+TEST_CASE("after any publication, Approaching Standards is refused", "[unit][server_publish]") {
+    auto f = facts(Level::approaching);
+    f.last = earlier(Level::approaching);
+    const auto problems = publication_problems(pack(), {site("VC001", ready_for(Level::met))}, f);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].site.empty());
+    CHECK_THAT(problems[0].message, Catch::Contains("must reach at least Standards Met"));
+
+    f.level = Level::met;
+    CHECK(publication_problems(pack(), {site("VC001", ready_for(Level::met))}, f).empty());
+}
+
+TEST_CASE("publishing at Standards Exceeded needs a current Cyber Essentials Plus certificate",
+          "[unit][server_publish]") {
+    auto draft = ready_for(Level::met);
+    auto none = publication_problems(pack(), {site("VA001", draft)}, facts(Level::exceeded));
+    REQUIRE(none.size() == 1);
+    CHECK_THAT(none[0].message, Catch::Contains("has none"));
+
+    draft.profile.cyber_essentials_plus_expires = Date::parse("2026-11-20");
+    auto expired = publication_problems(pack(), {site("VA001", draft)}, facts(Level::exceeded));
+    REQUIRE(expired.size() == 1);
+    CHECK_THAT(expired[0].message, Catch::Contains("expired on 2026-11-20"));
+
+    draft.profile.cyber_essentials_plus_expires = Date::parse("2026-11-21");  // its last day
+    CHECK(publication_problems(pack(), {site("VA001", draft)}, facts(Level::exceeded)).empty());
+
+    // The certificate does not make up for a missing item.
+    draft.answers.erase("1.1.1");
+    CHECK(items_of(publication_problems(pack(), {site("VA001", draft)}, facts(Level::exceeded))) ==
+          std::vector<std::string>{"1.1.1"});
+}
+
+TEST_CASE("conflicts and changes the server lacks stop publishing", "[unit][server_publish]") {
+    auto draft = site("VA001", ready_for(Level::met));
+    draft.conflicts = {"answer/1.1.1", "plan/3.2.1"};
+    auto f = facts(Level::met);
+    f.changes_not_received = 2;
+    const auto problems = publication_problems(pack(), {draft}, f);
+    REQUIRE(problems.size() == 3);
+    CHECK_THAT(problems[0].message, Catch::Contains("not received 2 change(s)"));
+    CHECK(problems[1].item == "1.1.1");
+    CHECK_THAT(problems[1].message, Catch::Contains("conflicting values"));
+    CHECK(problems[2].item.empty());
+    CHECK_THAT(problems[2].message, Catch::Contains("plan/3.2.1"));
+}
+
+TEST_CASE("who may publish which sites", "[unit][server_publish]") {
+    const store::Organisation hq{"AB1", "Acorn Homecare", true, std::nullopt, 0};
+    const auto branch = device(store::DeviceRole::branch, "VA001");
+    CHECK(sites_to_publish(branch, hq, kSites, {}, std::nullopt) ==
+          std::vector<std::string>{"VA001"});
+    CHECK(sites_to_publish(branch, hq, kSites, {"VA001"}, std::nullopt) ==
+          std::vector<std::string>{"VA001"});
+    CHECK_THAT(error_of(ErrorCode::forbidden,
+                        [&] { sites_to_publish(branch, hq, kSites, {"VA002"}, std::nullopt); }),
+               Catch::Contains("own site (VA001) only"));
+
+    const auto head_office = device(store::DeviceRole::headquarters);
+    CHECK(sites_to_publish(head_office, hq, kSites, {"VA003", "VA001", "VA003"}, std::nullopt) ==
+          std::vector<std::string>{"VA001", "VA003"});
+    CHECK_THAT(error_of(ErrorCode::invalid_argument,
+                        [&] { sites_to_publish(head_office, hq, kSites, {}, std::nullopt); }),
+               Catch::Contains("VA001, VA002, VA003"));
+    error_of(ErrorCode::forbidden,
+             [&] { sites_to_publish(head_office, hq, kSites, {"VC001"}, std::nullopt); });
+    error_of(ErrorCode::forbidden, [&] {
+        sites_to_publish(device(store::DeviceRole::partner), hq, kSites, {"VA001"}, std::nullopt);
+    });
+}
+
+TEST_CASE("an organisation not flagged as a headquarters keeps to the sites it published for",
+          "[unit][server_publish]") {
+    const store::Organisation group{"AB1", "Acorn Homecare", false, std::nullopt, 0};
+    const auto head_office = device(store::DeviceRole::headquarters);
+    auto last = earlier(Level::met);
+    last.sites = {"VA001", "VA002"};
+    CHECK(sites_to_publish(head_office, group, kSites, {"VA002"}, last) ==
+          std::vector<std::string>{"VA002"});
+    CHECK_THAT(error_of(ErrorCode::forbidden,
+                        [&] { sites_to_publish(head_office, group, kSites, {"VA003"}, last); }),
+               Catch::Contains("not registered as a headquarters"));
+    error_of(ErrorCode::forbidden,
+             [&] { sites_to_publish(head_office, group, kSites, {"VA001"}, std::nullopt); });
+    // A single-site provider publishes for its one site.
+    const std::vector<store::Site> one{{"VC001", "AB1", "1-200000001", "Cedar House"}};
+    CHECK(sites_to_publish(head_office, group, one, {"VC001"}, std::nullopt) ==
+          std::vector<std::string>{"VC001"});
+}
+
+TEST_CASE("the assessments are read back from the year's registers", "[unit][server_publish]") {
+    const auto reg = [](std::string scope, std::string key, std::string payload,
+                        bool conflicted = false) {
+        store::Register r;
+        r.scope = std::move(scope);
+        r.register_key = std::move(key);
+        r.version = 1;
+        r.values.push_back({1, "replica-a", 1, 1, 0, payload, "A"});
+        if (conflicted) {
+            r.values.push_back({2, "replica-b", 1, 2, 0, payload, "B"});
+        }
+        return r;
+    };
+    const std::vector<store::Register> registers{
+        reg("VA001", "2025-26/answer/1.1.1", R"({"item":"1.1.1","value":"ZA1","comment":"c"})"),
+        reg("VA001", "2024-25/answer/1.1.2", R"({"item":"1.1.2","value":"old year"})"),
+        reg("VA001", "2025-26/answer/2.1.1", R"({"item":"2.1.1","deleted":true})"),
+        reg("VA001", "2025-26/answer/2.1.2", "not json"),
+        reg("", "2025-26/answer/1.1.6", R"({"item":"1.1.6","value":"yes"})", true),
+        reg("VA001", "2025-26/plan/3.2.1",
+            R"({"item":"3.2.1","action":"Train","owner":"M","due":"2027-01-31"})"),
+        reg("VA001", "2025-26/plan/3.2.2", R"({"item":"3.2.2","action":"Train","due":"soon"})"),
+        reg("VA001", "2025-26/evidence/6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+            R"({"item":"1.1.3","name":"policy.pdf","size":1024})"),
+        reg("", "profile/cyber_essentials_plus", R"({"expires":"2027-01-31"})"),
+    };
+    const auto drafts = read_drafts(registers, "2025-26");
+    const auto& leeds = drafts.scope("VA001");
+    REQUIRE(leeds.answers.size() == 1);
+    CHECK(leeds.answers.at("1.1.1").value == "ZA1");
+    CHECK(leeds.answers.at("1.1.1").comment == "c");
+    REQUIRE(leeds.plan.size() == 1);
+    CHECK(leeds.plan.at("3.2.1").due == *Date::parse("2027-01-31"));
+    REQUIRE(leeds.evidence.size() == 1);
+    CHECK(leeds.evidence[0].item_id == "1.1.3");
+    CHECK(leeds.evidence[0].size == 1024);
+    CHECK(drafts.scope("").answers.at("1.1.6").value == "yes");
+    CHECK(drafts.conflicts.at("") == std::vector<std::string>{"answer/1.1.6"});
+    CHECK_FALSE(drafts.conflicts.contains("VA001"));
+    REQUIRE(drafts.profile.has_value());
+    CHECK(drafts.profile->cyber_essentials_plus_expires == Date::parse("2027-01-31"));
+    CHECK(drafts.scope("VA009").answers.empty());
+    CHECK(read_drafts(registers, "2024-25").scope("VA001").answers.at("1.1.2").value == "old year");
+}
