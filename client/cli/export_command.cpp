@@ -1,11 +1,16 @@
 // `dspt export FILE.xlsx|FILE.csv`: the answers spreadsheet, one row per item.
-// Responses only: evidence is listed by file name, never its content.
+// Responses only: evidence is listed by file name, never its content. On a
+// headquarters device without --site, the workbook holds every site of the
+// organisation, a sheet each, so head office can send each registered manager
+// their answers (DSPT.md rule 23).
 
 #include <memory>
 #include <ostream>
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/store/identity_store.hpp"
+#include "client/store/sync_state.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/report/answers_report.hpp"
@@ -32,6 +37,30 @@ void run_export(CommandContext& context, const std::string& file) {
              "export writes .xlsx or .csv files; \"" + file + "\" is neither");
     }
     auto store = open_store(context.global);
+    const auto identity = load_identity(*store);
+    if (identity && identity->role == protocol::Role::headquarters && store->scope().empty()) {
+        const auto sites = known_sites(*store);
+        if (sites.empty()) {
+            fail(ErrorCode::failed_precondition,
+                 "this headquarters device does not know its organisation's sites yet: run 'dspt "
+                 "sync' first");
+        }
+        if (ext != ".xlsx") {
+            fail(ErrorCode::invalid_argument,
+                 "a CSV file holds one site: give --site CODE, or write a .xlsx file for every "
+                 "site");
+        }
+        std::vector<report::SiteSheet> sheets;
+        for (const auto& site : sites) {
+            store->use_scope(site);
+            sheets.push_back({site, report::build_answers_report(store->pack(), store->assessment(),
+                                                                 site, Date::today())});
+        }
+        report::write_xlsx(sheets, path);
+        *context.out << "Wrote the answers of " << sheets.size() << " sites (" << store->info().year
+                     << "), a sheet each, to " << file << "\n";
+        return;
+    }
     const auto report = report::build_answers_report(store->pack(), store->assessment(),
                                                      store->info().site_name, Date::today());
     if (ext == ".xlsx") {

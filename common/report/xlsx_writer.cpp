@@ -1,5 +1,6 @@
 #include "common/report/xlsx_writer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +22,7 @@ namespace fs = std::filesystem;
 
 // Excel's limit on the length of a cell's text, in UTF-16 code units.
 constexpr std::size_t kMaxCellUnits = 32767;
+constexpr std::size_t kMaxSheetNameChars = 31;  // Excel's limit
 constexpr std::string_view kTruncatedNote =
     " [truncated: an Excel cell holds at most 32,767 characters]";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -206,8 +208,8 @@ class SheetWriter {
         format_set_align(label_, LXW_ALIGN_VERTICAL_TOP);
     }
 
-    void write_answers(const AnswersReport& report) {
-        lxw_worksheet* sheet = new_sheet("Answers");
+    void write_answers(const AnswersReport& report, const char* sheet_name = "Answers") {
+        lxw_worksheet* sheet = new_sheet(sheet_name);
         for (lxw_col_t col = 0; col < kColumnCount; ++col) {
             const auto& style = kColumnStyles[col];
             check(worksheet_set_column(sheet, col, col, style.width, style.wrap ? wrapped_ : cell_),
@@ -263,6 +265,48 @@ class SheetWriter {
         write_text(sheet, row + 1, 0,
                    "Responses only: evidence files are listed by name; their content is not "
                    "included.",
+                   nullptr);
+    }
+
+    // One row per site: the summary of a headquarters' workbook.
+    void write_sites(const std::vector<SiteSheet>& sites) {
+        lxw_worksheet* sheet = new_sheet("Sites");
+        const std::string_view headers[] = {"Sheet",
+                                            "Site",
+                                            "Standards year",
+                                            "Level reached",
+                                            "Approaching Standards: mandatory items satisfied",
+                                            "Standards Met: mandatory items satisfied",
+                                            "Generated on"};
+        lxw_col_t col = 0;
+        for (const auto header : headers) {
+            check(worksheet_set_column(sheet, col, col, col == 1 ? 36 : 18, wrapped_),
+                  "set a column width");
+            write_text(sheet, 0, col++, header, header_);
+        }
+        check(worksheet_set_row(sheet, 0, kHeaderHeight, header_), "set the header height");
+        lxw_row_t row = 0;
+        for (const auto& site : sites) {
+            ++row;
+            const auto& report = site.report;
+            const std::string cells[] = {
+                site.sheet,
+                report.site_name,
+                report.year,
+                report.level,
+                std::to_string(report.approaching_satisfied) + "/" +
+                    std::to_string(report.approaching_total),
+                std::to_string(report.met_satisfied) + "/" + std::to_string(report.met_total),
+                report.generated_on};
+            col = 0;
+            for (const auto& cell : cells) {
+                write_text(sheet, row, col++, cell, cell_);
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 0);
+        write_text(sheet, row + 2, 0,
+                   "One sheet per site follows. Responses only: evidence files are listed by "
+                   "name; their content is not included.",
                    nullptr);
     }
 
@@ -345,6 +389,50 @@ std::string xlsx_cell_text(std::string_view text) {
         out += kTruncatedNote;
     }
     return out;
+}
+
+std::string xlsx_sheet_name(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        if (out.size() == kMaxSheetNameChars) {
+            break;
+        }
+        const bool forbidden = std::string_view("[]:*?/\\").find(c) != std::string_view::npos ||
+                               static_cast<unsigned char>(c) < 0x20 ||
+                               static_cast<unsigned char>(c) >= 0x80;
+        out += forbidden ? '-' : c;
+    }
+    while (!out.empty() && out.front() == '\'') {
+        out.erase(out.begin());
+    }
+    return out.empty() || out == "Sites" ? "Site " + out : out;
+}
+
+void write_xlsx(const std::vector<SiteSheet>& sites, const std::filesystem::path& path) {
+    if (sites.empty()) {
+        fail(ErrorCode::invalid_argument, "a workbook of sites needs at least one site");
+    }
+    std::vector<std::string> names;
+    for (const auto& site : sites) {
+        const auto name = xlsx_sheet_name(site.sheet);
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+            fail(ErrorCode::invalid_argument, "two sites would share the sheet name " + name);
+        }
+        names.push_back(name);
+    }
+    TempFile temp(path);
+    {
+        Workbook workbook(temp.path());
+        SheetWriter writer(workbook.get(), path.string());
+        writer.write_sites(sites);
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            writer.write_answers(sites[i].report, names[i].c_str());
+        }
+        if (const lxw_error error = workbook.close(); error != LXW_NO_ERROR) {
+            fail(ErrorCode::io, "cannot write " + path.string() + ": " + lxw_strerror(error));
+        }
+    }
+    temp.commit_to(path);
 }
 
 void write_xlsx(const AnswersReport& report, const std::filesystem::path& path) {

@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/report/answers_report.hpp"
 
@@ -45,6 +46,25 @@ namespace dspt::report {
 // temporary file cannot be created, libxlsxwriter reports an error (the message
 // includes lxw_strerror's text), or the rename fails.
 void write_xlsx(const AnswersReport& report, const std::filesystem::path& path);
+
+// One site's report in a headquarters' workbook, on a sheet of its own.
+struct SiteSheet {
+    std::string sheet;  // the sheet's name: the site's code (made safe by xlsx_sheet_name)
+    AnswersReport report;
+};
+
+// A headquarters' workbook (DSPT.md rule 23: head office sends each registered
+// manager their answers): a "Sites" sheet with one row per site (its sheet,
+// name, year, level reached, mandatory items satisfied, date), then one answers
+// sheet per site with the columns of the "Answers" sheet above. Atomic like
+// the single-site write. Throws invalid_argument for no sites or two sites
+// whose sheet names would be the same, io as above.
+void write_xlsx(const std::vector<SiteSheet>& sites, const std::filesystem::path& path);
+
+// A worksheet name Excel accepts: at most 31 characters, none of []:*?/\ or
+// control or non-ASCII characters (each becomes '-'), not starting with an
+// apostrophe, and not "Sites" or empty (those get "Site " in front).
+std::string xlsx_sheet_name(std::string_view name);
 
 // The text of one cell as it is written: valid UTF-8 that XML can carry, at
 // most 32,767 UTF-16 code units (see above). Exposed for tests.

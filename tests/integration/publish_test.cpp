@@ -169,6 +169,14 @@ TEST_CASE("headquarters publishes for the branches that are ready and is told wh
     CHECK(acorn.hq.json({"publications"}).size() == 1);
     CHECK(acorn.leeds.json({"publications"}).size() == 1);
 
+    // Head office sends each registered manager their answers: a sheet per site.
+    const auto workbook = acorn.hq.home() / "acorn.xlsx";
+    const auto exported = acorn.hq.run({"export", workbook.string()});
+    INFO(exported.err);
+    CHECK(exported.exit_code == 0);
+    CHECK_THAT(exported.out, Catch::Contains("3 sites"));
+    CHECK(slurp(workbook).substr(0, 2) == "PK");
+
     // Without a choice of sites headquarters is asked for one.
     const auto unchosen = acorn.hq.run({"publish", "--level", "met"});
     CHECK(unchosen.exit_code == 2);

@@ -162,3 +162,31 @@ TEST_CASE("XLSX cell text longer than an Excel cell is cut with a visible note",
     write_xlsx(report, dir.path() / "long.xlsx");
     CHECK(unzip(slurp(dir.path() / "long.xlsx")).count("xl/sharedStrings.xml") == 1);
 }
+
+TEST_CASE("a headquarters workbook has a summary of the sites and a sheet per site",
+          "[unit][report]") {
+    TempDir dir;
+    const auto path = dir.path() / "sites.xlsx";
+    auto leeds = sample_report();
+    leeds.site_name = "Acorn Leeds";
+    auto york = build_answers_report(small_pack(), {}, "Acorn York", kAsOf);
+    write_xlsx(std::vector<SiteSheet>{{"VA001", leeds}, {"VA002", york}}, path);
+
+    const auto entries = unzip(slurp(path));
+    const auto& workbook = entries.at("xl/workbook.xml");
+    CHECK(contains(workbook, "name=\"Sites\""));
+    CHECK(contains(workbook, "name=\"VA001\""));
+    CHECK(contains(workbook, "name=\"VA002\""));
+    CHECK(entries.count("xl/worksheets/sheet3.xml") == 1);
+    const auto& strings = entries.at("xl/sharedStrings.xml");
+    CHECK(contains(strings, "Acorn Leeds"));
+    CHECK(contains(strings, "Acorn York"));
+    CHECK(contains(strings, "ZA123456"));  // Leeds's answer, on its sheet
+
+    CHECK(xlsx_sheet_name("VA/001:[x]") == "VA-001--x-");
+    CHECK(xlsx_sheet_name("Sites") == "Site Sites");
+    CHECK(xlsx_sheet_name(std::string(40, 'a')).size() == 31);
+    CHECK_THROWS_AS(write_xlsx(std::vector<SiteSheet>{}, path), Error);
+    CHECK_THROWS_AS(write_xlsx(std::vector<SiteSheet>{{"VA001", leeds}, {"VA001", york}}, path),
+                    Error);
+}
