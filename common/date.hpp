@@ -4,6 +4,7 @@
 // date such as 2025-02-30 cannot be constructed through parse().
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@ class Date {
     static Date today() noexcept;
 
     static Date from_days(std::chrono::sys_days days) noexcept { return Date(days); }
+
+    // The UTC date of a Unix time in milliseconds.
+    static Date from_unix_ms(std::int64_t ms) noexcept {
+        return Date(std::chrono::floor<std::chrono::days>(
+            std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms))));
+    }
 
     std::chrono::sys_days days() const noexcept { return days_; }
     int year() const noexcept;

@@ -32,11 +32,6 @@ struct PublishOptions {
     std::size_t attempts = RetryPolicy{}.attempts;
 };
 
-Date date_of(std::int64_t ms) {
-    return Date::from_days(std::chrono::floor<std::chrono::days>(
-        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms))));
-}
-
 std::string level_name(const std::string& level) {
     const auto parsed = standards::parse_level(level);
     return parsed ? std::string(standards::display_name(*parsed)) : level;
@@ -51,7 +46,7 @@ std::string joined(const std::vector<std::string>& codes) {
 }
 
 nlohmann::json to_json(const protocol::PublicationView& publication) {
-    const auto published = date_of(publication.published_at_ms);
+    const auto published = Date::from_unix_ms(publication.published_at_ms);
     return {{"id", publication.id},
             {"organisation", publication.organisation_ods},
             {"sites", publication.sites},
@@ -87,8 +82,8 @@ void print_publish_answer(std::ostream& out, const protocol::PublishResponse& an
         const auto& publication = answer.publication;
         out << "Published " << publication.organisation_ods << " at "
             << level_name(publication.level) << " for " << publication.year << " on "
-            << date_of(publication.published_at_ms).to_string() << ": " << joined(publication.sites)
-            << " (publication " << publication.id << ")"
+            << Date::from_unix_ms(publication.published_at_ms).to_string() << ": "
+            << joined(publication.sites) << " (publication " << publication.id << ")"
             << (answer.duplicate ? "; the server had already recorded it" : "") << ".\n";
         return;
     }
@@ -176,7 +171,7 @@ void run_publications(CommandContext& context, bool json) {
     }
     std::vector<std::vector<std::string>> rows{{"PUBLISHED", "YEAR", "LEVEL", "SITES", "STATUS"}};
     for (const auto& publication : list.publications) {
-        const auto published = date_of(publication.published_at_ms);
+        const auto published = Date::from_unix_ms(publication.published_at_ms);
         rows.push_back(
             {published.to_string(), publication.year, level_name(publication.level),
              joined(publication.sites),

@@ -17,11 +17,6 @@ constexpr std::size_t kMaxRequestIdBytes = 64;
 constexpr std::size_t kMaxSites = 500;
 constexpr std::size_t kRegisterPage = 2000;
 
-Date date_of(std::int64_t ms) {
-    return Date::from_days(std::chrono::floor<std::chrono::days>(
-        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms))));
-}
-
 standards::Level parse_requested_level(const std::string& text) {
     const auto level = standards::parse_level(text);
     if (!level || *level == standards::Level::none) {
@@ -141,7 +136,7 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
 
     PublishFacts facts;
     facts.level = level;
-    facts.today = date_of(now_ms);
+    facts.today = Date::from_unix_ms(now_ms);
     facts.last = last;
     if (!request.replica_id.empty()) {
         const auto received = repository_.replica_high_water(request.replica_id).value_or(0);

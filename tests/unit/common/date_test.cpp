@@ -25,3 +25,10 @@ TEST_CASE("dates compare in calendar order", "[unit][common]") {
     CHECK(Date::parse("2026-01-01")->year() == 2026);
     CHECK(Date::today() > *Date::parse("2020-01-01"));
 }
+
+TEST_CASE("a Unix time in milliseconds gives its UTC date", "[unit][common]") {
+    CHECK(dspt::Date::from_unix_ms(0).to_string() == "1970-01-01");
+    CHECK(dspt::Date::from_unix_ms(1'763'683'199'999).to_string() == "2025-11-20");
+    CHECK(dspt::Date::from_unix_ms(1'763'683'200'000).to_string() == "2025-11-21");
+    CHECK(dspt::Date::from_unix_ms(-1).to_string() == "1969-12-31");
+}

@@ -1,0 +1,44 @@
+// Standards years and when a publication lapses.
+
+#include <catch2/catch.hpp>
+
+#include "common/standards/year.hpp"
+
+using namespace dspt;
+using namespace dspt::standards;
+
+namespace {
+
+Date day(const char* text) {
+    return *Date::parse(text);
+}
+
+}  // namespace
+
+TEST_CASE("a standards year is two consecutive years", "[unit][standards]") {
+    CHECK(is_valid_year("2025-26"));
+    CHECK(is_valid_year("2099-00"));
+    CHECK_FALSE(is_valid_year("2025-27"));
+    CHECK_FALSE(is_valid_year("2025/26"));
+    CHECK_FALSE(is_valid_year("25-26"));
+    CHECK_FALSE(is_valid_year("2025-26 "));
+    CHECK_FALSE(is_valid_year("20x5-26"));
+    CHECK(previous_year("2025-26") == "2024-25");
+    CHECK(previous_year("2000-01") == "1999-00");
+    CHECK_FALSE(previous_year("nonsense").has_value());
+}
+
+TEST_CASE("the standards year of a date turns on 1 July", "[unit][standards]") {
+    CHECK(year_on(day("2026-06-30")) == "2025-26");
+    CHECK(year_on(day("2026-07-01")) == "2026-27");
+    CHECK(year_on(day("2026-01-01")) == "2025-26");
+    CHECK(year_on(day("2026-11-21")) == "2026-27");
+}
+
+TEST_CASE("a publication lapses twelve months after its date", "[unit][standards]") {
+    CHECK_FALSE(publication_lapsed(day("2025-03-10"), day("2025-03-10")));
+    CHECK_FALSE(publication_lapsed(day("2025-03-10"), day("2026-03-10")));
+    CHECK(publication_lapsed(day("2025-03-10"), day("2026-03-11")));
+    CHECK_FALSE(publication_lapsed(day("2024-02-29"), day("2025-02-28")));
+    CHECK(publication_lapsed(day("2024-02-29"), day("2025-03-01")));
+}
