@@ -8,6 +8,9 @@
 #     settle the conflict that sync keeps; a branch's evidence file travels
 #     sealed to its other device and to headquarters, which also writes
 #     organisation-wide answers that every branch receives;
+#     headquarters publishes at Standards Met for the branch that is ready, the
+#     public search finds it, and its certificate is written to
+#     build/quickstart/acorn-homecare-2025-26.pdf;
 #  2. a care home manager's offline session with the `dspt` client, from an
 #     empty encrypted store to Approaching Standards and then Standards Met.
 set -euo pipefail
@@ -42,6 +45,16 @@ show() {  # prints a command as a user would type it
 }
 run() { show dspt "$@"; "$dspt" "$@"; }
 admin() { show dspt-server admin --data "$demo/server" "$@"; "$server_bin" admin --data "$demo/server" "$@"; }
+answer_all() {  # answers each listed item in the way its type asks for
+  "$dspt" items --missing "$1" | tail -n +2 | while read -r id type _; do
+    case "$type" in
+      confirm) "$dspt" answer "$id" yes >/dev/null ;;
+      text) "$dspt" answer "$id" "See the branch handbook, section $id" >/dev/null ;;
+      date) "$dspt" answer "$id" 2025-11-04 >/dev/null ;;
+      document) "$dspt" answer "$id" --location "Office cabinet, folder $id" >/dev/null ;;
+    esac
+  done
+}
 
 step "The server on its embedded store (loopback, an ephemeral port)"
 show dspt-server serve --data "$demo/server" --listen 127.0.0.1:0
@@ -148,6 +161,35 @@ if cat "$demo/server"/server.db* | grep -a -q "fire safety policy"; then
 fi
 echo "grep finds none of the file's words on the server: it holds sealed chunks only"
 
+step "Publishing: headquarters publishes at Standards Met for the branches that are ready"
+export DSPT_HOME="$demo/hq"
+echo "(headquarters answers, for the whole organisation, every item Standards Met needs)"
+answer_all met
+echo "(York records on its own that its staff have not all signed the confidentiality code)"
+DSPT_HOME="$demo/VA002" run answer 2.1.1 no --comment "Two new carers still to sign"
+DSPT_HOME="$demo/VA002" run sync >/dev/null
+show dspt publish --level met --sites VA001,VA002
+if "$dspt" publish --level met --sites VA001,VA002; then
+  echo "York was published without reaching Standards Met"; exit 1
+fi
+run publish --level met --sites VA001
+run publications
+
+step "What the public sees: the search, and the certificate"
+show curl "$url/api/v1/organisations?q=acorn"
+curl -fsS "$url/api/v1/organisations?q=acorn"; echo
+show curl "$url/api/v1/organisations.csv?q=VA001"
+curl -fsS "$url/api/v1/organisations.csv?q=VA001"
+if curl -fsS "$url/api/v1/organisations?q=acorn" | grep -q "branch handbook\|ZA123456"; then
+  echo "the public search shows answers"; exit 1
+fi
+mkdir -p build/quickstart
+certificate="$PWD/build/quickstart/acorn-homecare-2025-26.pdf"
+run certificate --out "$certificate"
+pdftotext -layout "$certificate" - | sed -e '/^\s*$/d' -e 's/^ */  /'
+curl -fsS -o "$PWD/build/quickstart/acorn-homecare-2025-26.png" "$url/certificates/AB1/2025-26.png"
+echo "the certificate is kept in $certificate (and as a PNG beside it)"
+
 step "The server's log: one line per request"
 tail -n 3 "$demo/server.log"
 
@@ -166,16 +208,6 @@ run answer 2.1.1 yes
 run status
 
 step "Answering every item mandatory for Approaching Standards"
-answer_all() {  # answers each listed item in the way its type asks for
-  "$dspt" items --missing "$1" | tail -n +2 | while read -r id type _; do
-    case "$type" in
-      confirm) "$dspt" answer "$id" yes >/dev/null ;;
-      text) "$dspt" answer "$id" "See the branch handbook, section $id" >/dev/null ;;
-      date) "$dspt" answer "$id" 2025-11-04 >/dev/null ;;
-      document) "$dspt" answer "$id" --location "Office cabinet, folder $id" >/dev/null ;;
-    esac
-  done
-}
 answer_all approaching
 run status
 
