@@ -43,5 +43,6 @@ void add_profile_command(CLI::App& app, CommandContext& context);
 void add_enrol_commands(CLI::App& app, CommandContext& context);
 void add_organisation_commands(CLI::App& app, CommandContext& context);
 void add_sync_commands(CLI::App& app, CommandContext& context);
+void add_year_commands(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client
