@@ -1,4 +1,5 @@
-// `dspt answer`: sets, comments on or clears one item's answer.
+// `dspt answer`: sets, comments on or clears one item's answer. `dspt review`:
+// keeps an item carried over from the previous year as it stands.
 
 #include <memory>
 #include <optional>
@@ -23,16 +24,40 @@ struct AnswerOptions {
     bool clear = false;
 };
 
-void run_answer(CommandContext& context, const AnswerOptions& options) {
-    auto store = open_store(context.global);
-    const auto& item = store->item(options.item);
-    if (find_conflict(*store, "answer/" + item.id)) {
+void refuse_conflicted(LocalStore& store, const standards::Item& item) {
+    if (find_conflict(store, "answer/" + item.id)) {
         fail(ErrorCode::failed_precondition,
              "item " + item.id +
                  " was changed on two devices at once: see 'dspt conflicts', then choose with "
                  "'dspt resolve " +
                  item.id + " --keep REPLICA' or '--value VALUE'");
     }
+}
+
+void print_state(std::ostream& out, LocalStore& store, const standards::Item& item,
+                 const char* verb) {
+    const auto answer = store.answer(item.id);
+    std::size_t evidence = 0;  // carried-over files count once reviewed
+    for (const auto& file : store.evidence().list(item.id)) {
+        evidence += file.transfer == EvidenceTransfer::carried ? 0 : 1;
+    }
+    const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence);
+    out << verb << " " << item.id << (answer ? ": " + answer->value : std::string()) << " ("
+        << assessment::to_string(state) << ")\n";
+}
+
+void run_review(CommandContext& context, const std::string& item_id) {
+    auto store = open_store(context.global);
+    const auto& item = store->item(item_id);
+    refuse_conflicted(*store, item);
+    store->review(item.id, current_user());
+    print_state(*context.out, *store, item, "Reviewed");
+}
+
+void run_answer(CommandContext& context, const AnswerOptions& options) {
+    auto store = open_store(context.global);
+    const auto& item = store->item(options.item);
+    refuse_conflicted(*store, item);
     const bool document = item.type == standards::AnswerType::document;
     auto& out = *context.out;
 
@@ -69,12 +94,7 @@ void run_answer(CommandContext& context, const AnswerOptions& options) {
         comment_view = *options.comment;
     }
     store->set_answer(item.id, raw_view, comment_view, current_user());
-
-    const auto answer = store->answer(item.id);
-    const auto evidence = store->evidence().list(item.id).size();
-    const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence);
-    out << "Answered " << item.id << ": " << (answer ? answer->value : "") << " ("
-        << assessment::to_string(state) << ")\n";
+    print_state(out, *store, item, "Answered");
 }
 
 }  // namespace
@@ -90,6 +110,12 @@ void add_answer_command(CLI::App& app, CommandContext& context) {
                        "Where a document item's document is kept, when not attached");
     answer->add_flag("--clear", options->clear, "Remove the item's answer");
     on_run(answer, context, [&context, options] { run_answer(context, *options); });
+
+    auto* review = app.add_subcommand(
+        "review", "Keep an item carried over from the previous year as it is, so it counts");
+    auto item = std::make_shared<std::string>();
+    review->add_option("ITEM", *item, "Item id, e.g. 1.1.1")->required();
+    on_run(review, context, [&context, item] { run_review(context, *item); });
 }
 
 }  // namespace dspt::client

@@ -44,5 +44,6 @@ void add_enrol_commands(CLI::App& app, CommandContext& context);
 void add_organisation_commands(CLI::App& app, CommandContext& context);
 void add_sync_commands(CLI::App& app, CommandContext& context);
 void add_publish_commands(CLI::App& app, CommandContext& context);
+void add_year_commands(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client

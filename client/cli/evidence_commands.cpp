@@ -34,6 +34,8 @@ std::string_view transfer_name(EvidenceTransfer transfer) {
             return "synced";
         case EvidenceTransfer::downloading:
             return "downloading";
+        case EvidenceTransfer::carried:
+            return "to review";  // carried over from the previous year
     }
     return "?";
 }

@@ -1,5 +1,6 @@
 // `dspt items` and `dspt show`: the items of the store's standards year, their
-// state, and one item in full.
+// state, and one item in full. An item carried over from the previous year and
+// not yet reviewed shows as "to review": it counts towards no level until then.
 
 #include <map>
 #include <memory>
@@ -50,6 +51,10 @@ ItemState state_of(const Item& item, const assessment::Assessment& assessment,
                                   count == counts.end() ? 0 : count->second);
 }
 
+// The state shown for an item carried over from the previous year and not yet
+// reviewed.
+constexpr std::string_view kToReview = "to review";
+
 nlohmann::json mandatory_json(const Item& item) {
     return {{"approaching", item.mandatory_approaching}, {"met", item.mandatory_met}};
 }
@@ -67,6 +72,7 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
     auto store = open_store(context.global);
     const auto assessment = store->assessment();
     const auto counts = evidence_counts(assessment);
+    const auto to_review = store->items_to_review();
 
     nlohmann::json json = nlohmann::json::array();
     std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "AS", "SM", "STATE", "TITLE"}};
@@ -81,16 +87,19 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
                 continue;
             }
         }
+        const bool review = to_review.contains(item.id);
+        const std::string state_name(review ? kToReview : assessment::to_string(state));
         json.push_back({{"id", item.id},
                         {"standard", item.standard},
                         {"title", item.title},
                         {"type", standards::to_string(item.type)},
                         {"mandatory", mandatory_json(item)},
-                        {"state", assessment::to_string(state)},
+                        {"state", state_name},
+                        {"to_review", review},
                         {"source", standards::to_string(item.source)}});
         rows.push_back({item.id, std::string(standards::to_string(item.type)),
                         item.mandatory_approaching ? "yes" : "-", item.mandatory_met ? "yes" : "-",
-                        std::string(assessment::to_string(state)), item.title});
+                        state_name, item.title});
     }
     if (options.json) {
         *context.out << json.dump(2) << "\n";
@@ -108,7 +117,12 @@ void run_show(CommandContext& context, const ShowOptions& options) {
     const auto evidence = store->evidence().list(item.id);
     const auto plan = store->plan();
     const auto entry = plan.find(item.id);
+    const auto fallback = store->fallback_scope();
+    const bool to_review =
+        store->items_to_review().contains(item.id) ||
+        (inherited && fallback && store->items_to_review(*fallback).contains(item.id));
     const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence.size());
+    const std::string state_name(to_review ? kToReview : assessment::to_string(state));
 
     nlohmann::json json = {{"id", item.id},
                            {"standard", item.standard},
@@ -118,7 +132,8 @@ void run_show(CommandContext& context, const ShowOptions& options) {
                            {"guidance", item.comment},
                            {"mandatory", mandatory_json(item)},
                            {"source", standards::to_string(item.source)},
-                           {"state", assessment::to_string(state)},
+                           {"state", state_name},
+                           {"to_review", to_review},
                            {"answer", nullptr},
                            {"evidence", nlohmann::json::array()},
                            {"plan", nullptr}};
@@ -130,7 +145,10 @@ void run_show(CommandContext& context, const ShowOptions& options) {
                           {"organisation_wide", inherited}};
     }
     for (const auto& file : evidence) {
-        json["evidence"].push_back({{"id", file.id}, {"name", file.name}, {"size", file.size}});
+        json["evidence"].push_back({{"id", file.id},
+                                    {"name", file.name},
+                                    {"size", file.size},
+                                    {"to_review", file.transfer == EvidenceTransfer::carried}});
     }
     if (entry != plan.end()) {
         json["plan"] = {{"action", entry->second.action},
@@ -155,7 +173,12 @@ void run_show(CommandContext& context, const ShowOptions& options) {
     if (!item.comment.empty()) {
         out << "Guidance: " << item.comment << "\n";
     }
-    out << "\nState:    " << assessment::to_string(state) << "\n";
+    out << "\nState:    " << state_name << "\n";
+    if (to_review) {
+        out << "          carried over from the previous year; it counts once reviewed: 'dspt "
+               "review "
+            << item.id << "' keeps it as it is, 'dspt answer " << item.id << " ...' changes it\n";
+    }
     if (answer) {
         const char* label =
             item.type == standards::AnswerType::document ? "Location: " : "Answer:   ";
@@ -170,7 +193,7 @@ void run_show(CommandContext& context, const ShowOptions& options) {
     }
     for (const auto& file : evidence) {
         out << "Evidence: " << file.name << " (" << human_size(file.size) << ", id " << file.id
-            << ")\n";
+            << (file.transfer == EvidenceTransfer::carried ? ", to review" : "") << ")\n";
     }
     if (entry != plan.end()) {
         out << "Plan:     " << entry->second.action << " (owner " << entry->second.owner << ", due "

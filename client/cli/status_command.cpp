@@ -44,6 +44,7 @@ void run_status(CommandContext& context, bool json) {
     const auto synced_at = last_sync(*store);
     const auto conflicts = open_conflicts(*store).size();  // of the assessment shown
     const auto expires = store->cyber_essentials_plus_expires();
+    const auto to_review = store->items_to_review().size();  // of the assessment shown
 
     if (json) {
         nlohmann::json doc = {
@@ -57,6 +58,7 @@ void run_status(CommandContext& context, bool json) {
              {{"current", evaluation.cyber_essentials_plus_current},
               {"expires", expires ? nlohmann::json(expires->to_string()) : nlohmann::json()}}},
             {"conflicts", conflicts},
+            {"to_review", to_review},
             {"last_sync",
              synced_at ? nlohmann::json(format_time_iso(*synced_at)) : nlohmann::json()},
             {"pending_changes", backlog.changes},
@@ -90,6 +92,10 @@ void run_status(CommandContext& context, bool json) {
     out << "\n";
     if (conflicts > 0) {
         out << "Conflicts to resolve:    " << conflicts << " (dspt conflicts)\n";
+    }
+    if (to_review > 0) {
+        out << "Items to review:         " << to_review
+            << " carried over from the previous year, counted once reviewed (dspt items)\n";
     }
 }
 

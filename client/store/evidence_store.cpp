@@ -91,6 +91,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     if (store_.scope() == LocalStore::kOrganisationScope) {
         fail(ErrorCode::forbidden, "the organisation-wide evidence is added by headquarters");
     }
+    store_.require_writable();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
         fail(ErrorCode::not_found, "no such file: " + file.string());
@@ -315,6 +316,7 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
 }
 
 void EvidenceStore::remove(std::string_view evidence_id) {
+    store_.require_writable();
     auto& db = store_.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     const auto file = find(evidence_id);

@@ -41,6 +41,10 @@ enum class EvidenceTransfer : std::uint8_t {
     to_upload = 0,    // added here; not yet all on the server
     synced = 1,       // on the server and here
     downloading = 2,  // added on another device; chunks still arriving
+    // Kept from the previous standards year by `dspt year start`: not part of
+    // the new year until its item is reviewed, when it becomes to_upload (the
+    // server holds its chunks already, so only its new register travels).
+    carried = 3,
 };
 
 struct EvidenceFile {

@@ -97,10 +97,7 @@ void EvidenceTransfers::finish_upload(std::string_view evidence_id,
     value["id"] = file.id;
     value["item"] = file.item_id;
     value["file_key"] = crypto::to_base64(wrapped);
-    sqlite::Statement mark(db, "UPDATE evidence SET transfer = ?2 WHERE id = ?1");
-    mark.bind(1, evidence_id);
-    mark.bind(2, static_cast<std::int64_t>(EvidenceTransfer::synced));
-    mark.execute();
+    mark_on_server(file.id);
     store_.outbox().append("evidence/" + file.id, value, wall_ms(), file.scope);
     tx.commit();
 }
@@ -113,9 +110,15 @@ void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& 
         fail(ErrorCode::invalid_argument, "the evidence record has no id or key");
     }
     const auto id = value["id"].get<std::string>();
-    sqlite::Statement exists(db, "SELECT 1 FROM evidence WHERE id = ?1");
+    sqlite::Statement exists(db, "SELECT scope, item_id, transfer FROM evidence WHERE id = ?1");
     exists.bind(1, id);
     if (exists.step()) {
+        // A file carried over from the previous year that another device
+        // reviewed: it is part of the new year here too, and its item with it.
+        if (static_cast<EvidenceTransfer>(exists.column_int64(2)) == EvidenceTransfer::carried) {
+            mark_on_server(id);
+            store_.clear_review_mark(exists.column_text(0), exists.column_text(1));
+        }
         return;
     }
     const auto manifest = fmt::Manifest::from_value(value, EvidenceStore::kMaxFileBytes);
@@ -139,6 +142,18 @@ void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& 
                                                                   : EvidenceTransfer::downloading));
     insert.bind(9, scope);
     insert.execute();
+}
+
+void EvidenceTransfers::mark_on_server(std::string_view evidence_id) {
+    // A file carried over while it was still downloading has chunks to fetch.
+    sqlite::Statement mark(store_.database(),
+                           "UPDATE evidence SET transfer = CASE WHEN chunk_count = (SELECT COUNT(*)"
+                           " FROM evidence_chunks WHERE evidence_id = ?1) THEN ?2 ELSE ?3 END"
+                           " WHERE id = ?1");
+    mark.bind(1, evidence_id);
+    mark.bind(2, static_cast<std::int64_t>(EvidenceTransfer::synced));
+    mark.bind(3, static_cast<std::int64_t>(EvidenceTransfer::downloading));
+    mark.execute();
 }
 
 void EvidenceTransfers::forget(std::string_view evidence_id) {

@@ -48,7 +48,9 @@ class EvidenceTransfers {
 
     // Records a file another device added to `scope`'s assessment
     // (LocalStore::scope()), from its pulled register value, to be downloaded.
-    // Nothing happens when the file is already here. Must run inside the
+    // A file already here stays as it is, unless it was carried over from the
+    // previous year: then another device reviewed its item, so the file is on
+    // the server for the new year and its item's mark goes. Must run inside the
     // caller's transaction. invalid_argument for a value that is not a
     // well-formed evidence record; authentication_failed when its file key
     // does not open under `organisation_key`.
@@ -71,6 +73,9 @@ class EvidenceTransfers {
 
   private:
     crypto::SecretKey file_key(std::string_view evidence_id);
+    // Records that the server holds the file for this year: synced, or
+    // downloading while chunks are missing here.
+    void mark_on_server(std::string_view evidence_id);
 
     LocalStore& store_;
 };

@@ -90,6 +90,11 @@ std::optional<DeviceIdentity> load_identity(LocalStore& store) {
 }
 
 DeviceKeys enrolment_keys(LocalStore& store, const std::string& token_id) {
+    if (store.info().archived) {
+        fail(ErrorCode::failed_precondition, "this is the kept copy of the finished " +
+                                                 store.info().year +
+                                                 " assessment: it is not enrolled with a server");
+    }
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     if (const auto sealed = meta::get(db, kPendingEnrolment)) {
@@ -157,6 +162,12 @@ void save_identity(LocalStore& store, const DeviceIdentity& identity,
                       "meta", kPendingRecovery, "value",
                       std::string_view(reinterpret_cast<const char*>(envelope.data()),
                                        envelope.size()))));
+    }
+    // Only headquarters writes the organisation profile: what a store set for
+    // itself before it was enrolled stays shown here but is never sent.
+    if (identity.role != protocol::Role::headquarters) {
+        store.outbox().discard_unsent(
+            [](const OutboxEntry& entry) { return entry.register_key.starts_with("profile/"); });
     }
     tx.commit();
 }

@@ -60,7 +60,9 @@ struct OrganisationKeyState {
 // device is never enrolled without the key it created; forgets the enrolment
 // keys kept by enrolment_keys(). ErrorCode::already_exists when
 // the store is already enrolled (a store belongs to one server and one device
-// id for life).
+// id for life). A device enrolled other than as headquarters drops the
+// organisation profile changes it has not sent (Outbox::discard_unsent): only
+// headquarters writes the profile.
 void save_identity(LocalStore& store, const DeviceIdentity& identity,
                    OrganisationKeyState keys = {});
 

@@ -5,79 +5,32 @@
 #include <sys/stat.h>
 
 #include "client/store/evidence_store.hpp"
+#include "client/store/identity_store.hpp"
+#include "client/store/key_record.hpp"
 #include "client/store/meta_table.hpp"
 #include "client/store/schema.hpp"
 #include "common/assessment/evaluator.hpp"
-#include "common/crypto/blake2b.hpp"
-#include "common/crypto/encoding.hpp"
-#include "common/crypto/key_wrap.hpp"
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
+#include "protocol/register_key.hpp"
 
 namespace dspt::client {
 
 namespace {
 
-constexpr std::string_view kStoreFormat = "dspt-store";
+using key_record::kStoreFormat;
 constexpr std::string_view kAnswers = "answers";
 constexpr std::string_view kPlan = "plan_entries";
 constexpr std::string_view kProfileExpiry = "cyber_essentials_plus_expires";
+constexpr std::string_view kProfileSecurityLead = "security_lead";
+constexpr std::size_t kMaxSecurityLeadBytes = 200;
 
 std::int64_t wall_ms() {
     return static_cast<std::int64_t>(HybridClock::system_millis());
-}
-
-// Binds everything the data key's wrap depends on, so editing the replica id,
-// the year, the KDF parameters or an imported pack makes the store refuse to
-// open instead of behaving differently.
-std::string key_record_ad(sqlite::Database& db) {
-    const auto custom = meta::get(db, meta::kCustomPack).value_or("0");
-    std::string pack_hash = "bundled";
-    if (custom == "1") {
-        pack_hash =
-            crypto::to_hex(crypto::blake2b(crypto::as_byte_view(meta::require(db, meta::kPack))));
-    }
-    return std::string(kStoreFormat) + "|data-key|" + meta::require(db, meta::kReplicaId) + "|" +
-           meta::require(db, meta::kYear) + "|" + meta::require(db, meta::kKdfParams) + "|" +
-           pack_hash;
-}
-
-void write_key_record(sqlite::Database& db, const crypto::SecretKey& data_key,
-                      std::string_view passphrase, crypto::KdfStrength strength) {
-    const auto params = crypto::KdfParams::generate(strength);
-    meta::set(db, meta::kKdfParams, params.serialise());
-    const auto kek = crypto::derive_key(passphrase, params);
-    const auto ad = key_record_ad(db);
-    const auto wrapped = crypto::wrap_key(kek, data_key, crypto::as_byte_view(ad));
-    meta::set(db, meta::kWrappedDataKey,
-              std::string_view(reinterpret_cast<const char*>(wrapped.data()), wrapped.size()));
-}
-
-crypto::SecretKey unlock_data_key(sqlite::Database& db, std::string_view passphrase) {
-    crypto::KdfParams params;
-    try {
-        params = crypto::KdfParams::parse(meta::require(db, meta::kKdfParams));
-    } catch (const Error& e) {
-        if (e.code() == ErrorCode::corrupt) {
-            throw;
-        }
-        fail(ErrorCode::corrupt, "the store's key settings are damaged: " + std::string(e.what()));
-    }
-    const auto kek = crypto::derive_key(passphrase, params);
-    const auto wrapped = meta::require(db, meta::kWrappedDataKey);
-    const auto ad = key_record_ad(db);
-    try {
-        return crypto::unwrap_key(kek, crypto::as_byte_view(wrapped), crypto::as_byte_view(ad));
-    } catch (const Error& e) {
-        if (e.code() != ErrorCode::authentication_failed) {
-            throw;
-        }
-        fail(ErrorCode::wrong_passphrase, "wrong passphrase: it does not open this store");
-    }
 }
 
 // Whether the file starts with SQLite's header. Every store does: the header is
@@ -147,7 +100,7 @@ void LocalStore::create(const std::filesystem::path& path, std::string_view pass
     meta::set(db, meta::kNextSeq, "1");
     meta::set(db, meta::kHlc, "0");
     const auto data_key = crypto::SecretKey::generate();
-    write_key_record(db, data_key, passphrase, options.kdf_strength);
+    key_record::write(db, data_key, passphrase, crypto::KdfParams::generate(options.kdf_strength));
     tx.commit();
 }
 
@@ -171,7 +124,7 @@ std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
     if (meta::get(db, meta::kFormat) != std::string(kStoreFormat)) {
         fail(ErrorCode::corrupt, path.string() + " is not a dspt store");
     }
-    auto data_key = unlock_data_key(db, passphrase);
+    auto data_key = key_record::unlock(db, passphrase);
 
     StoreInfo info;
     info.year = meta::require(db, meta::kYear);
@@ -179,6 +132,7 @@ std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
     info.replica_id = meta::require(db, meta::kReplicaId);
     info.created_at_ms = meta::require_int(db, meta::kCreatedAt);
     info.custom_pack = meta::get(db, meta::kCustomPack) == "1";
+    info.archived = meta::get(db, meta::kArchived) == "1";
     standards::Pack pack = info.custom_pack
                                ? standards::parse_pack_json(meta::require(db, meta::kPack),
                                                             "the store's standards pack")
@@ -228,7 +182,16 @@ std::string LocalStore::row_key(std::string_view scope, std::string_view item_id
     return scope.empty() ? std::string(item_id) : std::string(scope) + "/" + std::string(item_id);
 }
 
+void LocalStore::require_not_archived() const {
+    if (info_.archived) {
+        fail(ErrorCode::failed_precondition,
+             "this is the kept copy of the finished " + info_.year +
+                 " assessment: it can be read and exported, not changed or synced");
+    }
+}
+
 void LocalStore::require_writable() const {
+    require_not_archived();
     if (scope_ == kOrganisationScope) {
         fail(ErrorCode::forbidden, "the organisation-wide answers are written by headquarters");
     }
@@ -301,6 +264,9 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
 
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
     const auto existing = answer(item_id);
+    // Saving an item carried over from the previous year reviews it, even
+    // with its value unchanged.
+    always_record = always_record || items_to_review(scope_).contains(item.id);
     if (!value) {
         if (!existing) {
             fail(ErrorCode::failed_precondition,
@@ -323,6 +289,7 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
                      {"comment", new_comment},
                      {"answered_by", answered_by}},
                     now, scope_);
+    release_carried(scope_, item.id);
     tx.commit();
 }
 
@@ -335,6 +302,16 @@ void LocalStore::clear_answer(std::string_view item_id) {
         fail(ErrorCode::not_found, "item " + item.id + " has no answer to clear");
     }
     outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms(), scope_);
+    // A carried item keeps its mark while carried evidence remains to review.
+    sqlite::Statement unmark(
+        db_,
+        "DELETE FROM to_review WHERE scope = ?1 AND item_id = ?2 AND NOT EXISTS"
+        " (SELECT 1 FROM evidence WHERE scope = ?1 AND item_id = ?2 AND"
+        " transfer = ?3)");
+    unmark.bind(1, scope_);
+    unmark.bind(2, item.id);
+    unmark.bind(3, static_cast<std::int64_t>(EvidenceTransfer::carried));
+    unmark.execute();
     tx.commit();
 }
 
@@ -453,13 +430,136 @@ std::optional<Date> LocalStore::cyber_essentials_plus_expires() {
 }
 
 void LocalStore::set_cyber_essentials_plus_expires(std::optional<Date> expires) {
-    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
     const auto text = expires ? expires->to_string() : std::string();
-    meta::set(db_, kProfileExpiry, text);
-    nlohmann::json payload =
-        expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}};
-    outbox_->append("profile/cyber_essentials_plus", payload, wall_ms());
+    set_profile_field(
+        protocol::kProfileCyberEssentialsPlus, text,
+        expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}});
+}
+
+std::optional<std::string> LocalStore::security_lead() {
+    auto value = meta::get(db_, kProfileSecurityLead);
+    if (!value || value->empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+void LocalStore::set_security_lead(std::optional<std::string_view> name) {
+    std::string text;
+    if (name) {
+        const auto first = name->find_first_not_of(" \t\r\n");
+        const auto last = name->find_last_not_of(" \t\r\n");
+        text = first == std::string_view::npos ? "" : name->substr(first, last - first + 1);
+        if (text.empty()) {
+            fail(ErrorCode::invalid_argument, "the security lead's name is empty");
+        }
+        if (text.size() > kMaxSecurityLeadBytes) {
+            fail(ErrorCode::invalid_argument, "the security lead's name is longer than " +
+                                                  std::to_string(kMaxSecurityLeadBytes) + " bytes");
+        }
+    }
+    set_profile_field(protocol::kProfileSecurityLead, text,
+                      name ? nlohmann::json{{"name", text}} : nlohmann::json{{"deleted", true}});
+}
+
+void LocalStore::set_profile_field(std::string_view field, std::string_view meta_value,
+                                   const nlohmann::json& payload) {
+    require_not_archived();
+    if (const auto identity = load_identity(*this);
+        identity && identity->role != protocol::Role::headquarters) {
+        fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+    }
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    meta::set(db_, field == protocol::kProfileSecurityLead ? kProfileSecurityLead : kProfileExpiry,
+              meta_value);
+    // Organisation-wide whatever assessment is chosen: the sync engine sends
+    // profile registers in the organisation's scope.
+    outbox_->append("profile/" + std::string(field), payload, wall_ms());
     tx.commit();
+}
+
+bool LocalStore::write_profile_field(std::string_view field, const nlohmann::json& value) {
+    const bool deleted = value.value("deleted", false);
+    if (field == protocol::kProfileCyberEssentialsPlus) {
+        const auto expires = value.contains("expires") && value["expires"].is_string()
+                                 ? Date::parse(value["expires"].get<std::string>())
+                                 : std::nullopt;
+        if (!deleted && !expires) {
+            return false;
+        }
+        meta::set(db_, kProfileExpiry, deleted ? std::string() : expires->to_string());
+        return true;
+    }
+    if (field == protocol::kProfileSecurityLead) {
+        const auto name = value.contains("name") && value["name"].is_string()
+                              ? value["name"].get<std::string>()
+                              : std::string();
+        if (!deleted && (name.empty() || name.size() > kMaxSecurityLeadBytes)) {
+            return false;
+        }
+        meta::set(db_, kProfileSecurityLead, deleted ? std::string() : name);
+        return true;
+    }
+    return false;
+}
+
+std::set<std::string, std::less<>> LocalStore::items_to_review() {
+    return items_to_review(scope_);
+}
+
+std::set<std::string, std::less<>> LocalStore::items_to_review(std::string_view scope) {
+    sqlite::Statement select(db_, "SELECT item_id FROM to_review WHERE scope = ?1");
+    select.bind(1, scope);
+    std::set<std::string, std::less<>> items;
+    while (select.step()) {
+        items.insert(select.column_text(0));
+    }
+    return items;
+}
+
+void LocalStore::review(std::string_view item_id, std::string_view reviewed_by) {
+    const auto& item = this->item(item_id);
+    require_writable();
+    sqlite::Statement carried(db_,
+                              "SELECT COUNT(*) FROM evidence WHERE scope = ?1 AND item_id = ?2 AND"
+                              " transfer = ?3");
+    carried.bind(1, scope_);
+    carried.bind(2, item.id);
+    carried.bind(3, static_cast<std::int64_t>(EvidenceTransfer::carried));
+    carried.step();
+    if (!items_to_review(scope_).contains(item.id) && carried.column_int64(0) == 0) {
+        fail(ErrorCode::failed_precondition,
+             "item " + item.id + " has nothing carried over from the previous year to review");
+    }
+    if (answer(item.id)) {
+        // Written again as it stands: the new year's register gets its value.
+        set_answer(item.id, std::nullopt, std::nullopt, reviewed_by, true);
+        return;
+    }
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    release_carried(scope_, item.id);
+    tx.commit();
+}
+
+void LocalStore::clear_review_mark(std::string_view scope, std::string_view item_id) {
+    sqlite::Statement unmark(db_, "DELETE FROM to_review WHERE scope = ?1 AND item_id = ?2");
+    unmark.bind(1, scope);
+    unmark.bind(2, item_id);
+    unmark.execute();
+}
+
+// Clears an item's mark and lets its carried evidence upload for the new year:
+// the server still holds the chunks, so only the file's new register travels.
+void LocalStore::release_carried(std::string_view scope, std::string_view item_id) {
+    clear_review_mark(scope, item_id);
+    sqlite::Statement release(db_,
+                              "UPDATE evidence SET transfer = ?4 WHERE scope = ?1 AND item_id = ?2"
+                              " AND transfer = ?3");
+    release.bind(1, scope);
+    release.bind(2, item_id);
+    release.bind(3, static_cast<std::int64_t>(EvidenceTransfer::carried));
+    release.bind(4, static_cast<std::int64_t>(EvidenceTransfer::to_upload));
+    release.execute();
 }
 
 EvidenceStore& LocalStore::evidence() {
@@ -467,16 +567,28 @@ EvidenceStore& LocalStore::evidence() {
 }
 
 assessment::Assessment LocalStore::assessment() {
+    // Items carried over from the previous year count once reviewed; until then
+    // neither their own answer nor an organisation-wide one stands in for it.
+    const auto own_marks = items_to_review(scope_);
     assessment::Assessment result;
-    result.answers = answers();
+    for (auto& [item_id, answer] : answers()) {
+        if (!own_marks.contains(item_id)) {
+            result.answers.emplace(item_id, std::move(answer));
+        }
+    }
     if (const auto fallback = fallback_scope()) {
+        const auto fallback_marks = items_to_review(*fallback);
         for (auto& [item_id, answer] : read_answers(*fallback)) {
-            result.answers.try_emplace(item_id, std::move(answer));  // its own answer wins
+            if (!own_marks.contains(item_id) && !fallback_marks.contains(item_id)) {
+                result.answers.try_emplace(item_id, std::move(answer));  // its own answer wins
+            }
         }
     }
     result.plan = plan();
     for (const auto& file : evidence_->list(std::nullopt)) {
-        result.evidence.push_back({file.id, file.item_id, file.name, file.size});
+        if (file.transfer != EvidenceTransfer::carried) {
+            result.evidence.push_back({file.id, file.item_id, file.name, file.size});
+        }
     }
     result.profile.cyber_essentials_plus_expires = cyber_essentials_plus_expires();
     return result;
@@ -487,7 +599,7 @@ void LocalStore::change_passphrase(std::string_view new_passphrase, crypto::KdfS
         fail(ErrorCode::invalid_argument, "the new passphrase must not be empty");
     }
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    write_key_record(db_, data_key_, new_passphrase, strength);
+    key_record::write(db_, data_key_, new_passphrase, crypto::KdfParams::generate(strength));
     tx.commit();
 }
 

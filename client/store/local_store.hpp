@@ -27,9 +27,12 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "client/store/field_sealer.hpp"
 #include "client/store/outbox.hpp"
@@ -51,6 +54,9 @@ struct StoreInfo {
     std::string replica_id;  // this installation's id in the outbox (a UUID)
     std::int64_t created_at_ms = 0;
     bool custom_pack = false;  // the pack was imported rather than bundled
+    // A copy of a finished year kept by `dspt year start`: it is read, not
+    // changed or synced (its device identity belongs to the live store).
+    bool archived = false;
 };
 
 struct CreateOptions {
@@ -60,6 +66,29 @@ struct CreateOptions {
     standards::Pack pack;
     bool custom_pack = false;
     crypto::KdfStrength kdf_strength = crypto::KdfStrength::interactive;
+};
+
+// What start_year() is given.
+struct YearStartOptions {
+    standards::Pack pack;  // the new year's; a newer year than the store's
+    bool custom_pack = false;
+    // Where the finished year is kept, as a store of its own
+    // (file_in(archive_home)); e.g. <home>/years/2024-25.
+    std::filesystem::path archive_home;
+};
+
+// What start_year() did, counted over every assessment the store holds.
+struct YearStartReport {
+    std::string old_year;
+    std::string new_year;
+    std::filesystem::path archive;       // the finished year's store file
+    std::size_t answers_to_review = 0;   // carried over, marked to review
+    std::size_t evidence_to_review = 0;  // files carried over with their items
+    std::size_t answers_dropped = 0;     // of items the new year does not have
+    std::size_t evidence_dropped = 0;
+    std::size_t plan_entries_dropped = 0;
+    std::size_t changes_discarded = 0;   // never-sent changes of a store never enrolled
+    std::vector<std::string> new_items;  // ids of the new year's items the old one lacked
 };
 
 class LocalStore {
@@ -140,10 +169,69 @@ class LocalStore {
     EvidenceStore& evidence();
 
     // --- organisation profile ---------------------------------------------
+    // Organisation-wide facts, the same for every standards year; they sync as
+    // profile registers in the organisation-wide scope. A headquarters device
+    // sets them; so may a store not yet enrolled. On any other enrolled
+    // device setting one is ErrorCode::forbidden ("the organisation profile is
+    // set by headquarters"); it shows what headquarters set.
+    //
     // When the organisation's Cyber Essentials Plus certificate expires
     // (nullopt: it holds none). Decides Standards Exceeded.
     std::optional<Date> cyber_essentials_plus_expires();
     void set_cyber_essentials_plus_expires(std::optional<Date> expires);
+    // The person named as the organisation's data security lead.
+    std::optional<std::string> security_lead();
+    void set_security_lead(std::optional<std::string_view> name);
+
+    // Applies a profile register's pulled value, without an outbox entry.
+    // `field` is a protocol::kProfileFields name; returns false (and changes
+    // nothing) for a field or value this build does not know. Call inside a
+    // transaction.
+    bool write_profile_field(std::string_view field, const nlohmann::json& value);
+
+    // --- a new standards year ---------------------------------------------
+    // Begins the assessment of `options.pack`'s year from this store's year,
+    // in the same file: device identity, keys and evidence chunks stay.
+    //
+    // First the finished year is copied (SQLite VACUUM INTO) to a store of its
+    // own at file_in(options.archive_home), marked archived; it opens with the
+    // same passphrase. Then, in one transaction: in every assessment, answers
+    // and evidence of items in both packs are kept and marked to review;
+    // those of other items, every plan entry and every conflict go; the sync
+    // position restarts (the new year's registers pull from the start); the
+    // year and pack change and the data key is wrapped again under
+    // `passphrase`. A crash leaves the old year intact or the new one complete.
+    //
+    // Refused: a year not newer than the store's (invalid_argument); an
+    // enrolled store with changes still to send (failed_precondition, "N
+    // changes of <year> wait to sync: run dspt sync first"); an archive file
+    // already there (already_exists); a wrong passphrase. A store never
+    // enrolled drops its unsent changes of the old year (profile changes,
+    // which belong to no year, stay) and numbers its outbox from 1 again,
+    // since nothing of it was ever sent. The store object shows the new year
+    // after.
+    YearStartReport start_year(const YearStartOptions& options, std::string_view passphrase);
+
+    // --- items carried over, to review -------------------------------------
+    // An item carried over by start_year() counts towards no level until it is
+    // reviewed: assessment() leaves out its answer and its carried evidence.
+    // set_answer() of the item, or review(), clears the mark and releases its
+    // carried evidence to upload for the new year; a pulled register of the
+    // new year for the item (another device reviewed it) clears it too.
+    //
+    // The ids marked in `scope` (the chosen assessment's when omitted).
+    std::set<std::string, std::less<>> items_to_review();
+    std::set<std::string, std::less<>> items_to_review(std::string_view scope);
+
+    // Confirms an item carried over as it stands: its answer is written again
+    // (with an outbox entry), the mark goes and its carried evidence is
+    // released. ErrorCode::failed_precondition when the item has nothing
+    // carried over to review.
+    void review(std::string_view item_id, std::string_view reviewed_by);
+
+    // Clears a mark without an outbox entry, for a pulled register of the
+    // item; call inside a transaction.
+    void clear_review_mark(std::string_view scope, std::string_view item_id);
 
     // --- the whole assessment, the outbox, keys --------------------------
     // The chosen assessment, with organisation-wide answers filling the items
@@ -174,10 +262,17 @@ class LocalStore {
     void delete_answer_row(std::string_view scope, std::string_view item_id);
     void delete_plan_row(std::string_view scope, std::string_view item_id);
 
+    // ErrorCode::forbidden in the organisation-wide answers of a branch
+    // device; ErrorCode::failed_precondition in an archived year.
+    void require_writable() const;
+
   private:
     std::optional<assessment::Answer> read_answer(std::string_view scope, std::string_view item_id);
     assessment::Answers read_answers(std::string_view scope);
-    void require_writable() const;
+    void require_not_archived() const;
+    void set_profile_field(std::string_view field, std::string_view meta_value,
+                           const nlohmann::json& payload);
+    void release_carried(std::string_view scope, std::string_view item_id);
 
     LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
                StoreInfo info, HlcTime last_time);

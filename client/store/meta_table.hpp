@@ -20,8 +20,9 @@ inline constexpr std::string_view kPack = "pack";               // the pack as J
 inline constexpr std::string_view kCustomPack = "custom_pack";  // "1" when imported
 inline constexpr std::string_view kKdfParams = "kdf_params";    // KdfParams::serialise()
 inline constexpr std::string_view kWrappedDataKey = "wrapped_data_key";
-inline constexpr std::string_view kNextSeq = "next_seq";  // next outbox seq
-inline constexpr std::string_view kHlc = "hlc";           // last HLC time, raw
+inline constexpr std::string_view kNextSeq = "next_seq";   // next outbox seq
+inline constexpr std::string_view kHlc = "hlc";            // last HLC time, raw
+inline constexpr std::string_view kArchived = "archived";  // "1" in a finished year's copy
 
 std::optional<std::string> get(sqlite::Database& db, std::string_view key);
 

@@ -119,4 +119,46 @@ std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
     return entries;
 }
 
+std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>& drop) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "the outbox is renumbered inside a transaction");
+    }
+    sqlite::Statement acked(db_, "SELECT 1 FROM outbox WHERE acked_at IS NOT NULL LIMIT 1");
+    if (acked.step()) {
+        fail(ErrorCode::failed_precondition,
+             "changes of this store have reached the server already; they cannot be withdrawn");
+    }
+    const auto entries = pending(static_cast<std::size_t>(meta::require_int(db_, meta::kNextSeq)));
+    if (entries.empty()) {
+        return 0;
+    }
+    db_.execute("DELETE FROM outbox");
+    std::int64_t seq = entries.front().seq;
+    std::size_t discarded = 0;
+    sqlite::Statement insert(db_,
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
+                             " payload, created_at, scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const auto& entry : entries) {
+        if (drop(entry)) {
+            ++discarded;
+            continue;
+        }
+        const sqlite::ResetGuard use(insert);
+        insert.bind(1, seq);
+        insert.bind(2, entry.replica_id);
+        insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
+        insert.bind(4, entry.register_key);
+        insert.bind(5, entry.base_version);
+        insert.bind(6,
+                    sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
+                                              "payload", entry.payload.dump())));
+        insert.bind(7, entry.created_at_ms);
+        insert.bind(8, entry.scope);
+        insert.execute();
+        ++seq;
+    }
+    meta::set(db_, meta::kNextSeq, std::to_string(seq));
+    return discarded;
+}
+
 }  // namespace dspt::client

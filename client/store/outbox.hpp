@@ -5,7 +5,9 @@
 // An entry is {replica_id, seq, hlc, register_key, base_version, payload}:
 //   seq           contiguous per replica, from 1, never reused;
 //   hlc           the hybrid logical time of the change;
-//   register_key  "answer/<item>", "plan/<item>" or "evidence/<uuid>";
+//   register_key  "answer/<item>", "plan/<item>", "evidence/<uuid>" or
+//                 "profile/<field>": without the standards year, which the
+//                 sync engine adds when it pushes (protocol/register_key.hpp);
 //   base_version  the server version of the register the change was made on
 //                 (0 when the register was never synced);
 //   payload       the register's new value as JSON, sealed under the data key
@@ -22,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +73,13 @@ class Outbox {
 
     // The oldest unacknowledged entries, up to `limit`, payloads opened.
     std::vector<OutboxEntry> pending(std::size_t limit);
+
+    // Removes the unacknowledged entries `drop` chooses and numbers the rest
+    // again from the first of them, so the seqs the server will see stay
+    // contiguous; returns how many went. Only for a store that has sent
+    // nothing yet (ErrorCode::failed_precondition once an entry is
+    // acknowledged). Call inside a transaction.
+    std::size_t discard_unsent(const std::function<bool(const OutboxEntry&)>& drop);
 
   private:
     sqlite::Database& db_;

@@ -160,11 +160,27 @@ void create_version_4(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 4> kSteps{{
+// Standards years: `dspt year start` carries the answers and evidence of items
+// that are in both years' packs over to the new year, each item marked to
+// review until someone confirms it. Evidence keeps its state in `transfer`,
+// which gains 3: carried over, not yet part of the new year (it becomes 0, to
+// upload, when its item is reviewed).
+void create_version_5(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE to_review (
+            scope   TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            PRIMARY KEY (scope, item_id)
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 5> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
     {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
     {4, "keep evidence chunks in a table with rowids", create_version_4},
+    {5, "mark the items carried over from the previous standards year", create_version_5},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

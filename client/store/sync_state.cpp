@@ -171,6 +171,13 @@ std::int64_t pull_cursor(LocalStore& store) {
     return text ? meta::require_int(store.database(), kPullCursor) : 0;
 }
 
+void reset_sync_position(LocalStore& store) {
+    auto& db = store.database();
+    meta::erase(db, kPullCursor);
+    db.execute("DELETE FROM register_versions");
+    db.execute("DELETE FROM conflicts");
+}
+
 void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
@@ -194,21 +201,29 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
     EvidenceTransfers transfers(store);
     std::size_t changed = 0;
     for (const auto& reg : registers) {
-        const auto scope = scopes.local(reg.scope);
+        const auto slash = reg.register_key.find('/');
+        const auto kind = reg.register_key.substr(0, slash);
+        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
+        // The profile is the organisation's whichever device holds it: kept
+        // under the store's own scope, where its changes are written.
+        const bool profile = kind == "profile";
+        const auto scope = profile ? std::string() : scopes.local(reg.scope);
         if (has_pending(db, scope, reg.register_key)) {
             continue;  // the server decides when this device's changes arrive
         }
         set_version(db, scope, reg.register_key, reg.version);
-        record_conflict(store, scope, reg);
+        if (!profile) {
+            // A profile register shows the same value everywhere even while
+            // in conflict; only items have conflicts to resolve.
+            record_conflict(store, scope, reg);
+        }
         if (reg.shown_replica == store.info().replica_id && reg.siblings.empty()) {
             continue;  // this store's own change, back from the server
         }
-        const auto slash = reg.register_key.find('/');
-        const auto kind = reg.register_key.substr(0, slash);
-        const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
         if (kind == "answer") {
             store.item(name);  // an item this store's standards know, or a damaged page
             apply_answer(store, scope, name, reg.shown, now);
+            store.clear_review_mark(scope, name);  // another device reviewed it
         } else if (kind == "plan") {
             store.item(name);
             apply_plan(store, scope, name, reg.shown, now);
@@ -216,7 +231,7 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
             if (!apply_evidence(transfers, scope, reg, organisation_key)) {
                 continue;
             }
-        } else {
+        } else if (!profile || !store.write_profile_field(name, reg.shown)) {
             continue;
         }
         ++changed;

@@ -45,7 +45,7 @@ struct PushAck {
 // and, while in conflict, every sibling value with who wrote it.
 struct PulledRegister {
     std::string scope;
-    std::string register_key;
+    std::string register_key;  // the store's form, without the year: "answer/1.1.1"
     std::int64_t version = 0;
     nlohmann::json shown;       // the value's JSON object
     std::string shown_replica;  // who wrote it: this store's own changes come back too
@@ -71,6 +71,12 @@ void remember_sites(LocalStore& store, const std::vector<std::string>& sites);
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);
 
+// Forgets where the store stands with the server, for a new standards year:
+// the pull cursor, every register's version and every conflict, so the next
+// sync pulls the new year's registers from the start. Call inside the
+// caller's transaction.
+void reset_sync_position(LocalStore& store);
+
 // Marks the entries acknowledged and records the server version of their
 // registers, so later edits are based on it.
 void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms);
@@ -81,7 +87,12 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
 // other register takes the shown value. A conflicted register is listed in
 // conflicts until a pull shows it settled. Evidence files are recorded to
 // download; a file's key is opened with `organisation_key`, which may be null
-// only while no file arrives. Returns how many registers other replicas changed.
+// only while no file arrives. Register keys are as the store keeps them, without
+// their year (the sync engine keeps only the store's year). A pulled answer of
+// an item carried over from the previous year clears its mark to review:
+// another device reviewed it. Profile registers ("profile/<field>") set the
+// organisation profile, whatever their scope. Returns how many registers
+// other replicas changed.
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
                          const ScopeMap& scopes, std::int64_t next_cursor,
                          const crypto::SecretKey* organisation_key);

@@ -6,6 +6,7 @@
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "protocol/register_key.hpp"
 
 namespace dspt::client {
 
@@ -37,9 +38,13 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
         }
         protocol::PushRequest request;
         for (const auto& entry : pending) {
-            request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(),
-                                       scopes.server(entry.scope), entry.register_key,
-                                       entry.base_version, entry.payload.dump(),
+            // On the wire an assessment's register carries the store's year;
+            // the profile is the organisation's, in the organisation-wide scope.
+            const auto key =
+                protocol::RegisterKey::from_local(entry.register_key, store.info().year);
+            const auto scope = key.has_year() ? scopes.server(entry.scope) : std::string();
+            request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(), scope,
+                                       key.to_string(), entry.base_version, entry.payload.dump(),
                                        entry.payload.value("answered_by", std::string())});
         }
         const auto response = api.push(request);
@@ -71,9 +76,15 @@ void pull_all(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
         const auto page = api.pull(since);
         std::vector<PulledRegister> registers;
         for (const auto& state : page.registers) {
+            // Only this store's year and the profile; other years' registers
+            // (and keys this build does not know) are passed over.
+            const auto key = protocol::RegisterKey::try_parse(state.register_key);
+            if (!key || (key->has_year() && key->year != store.info().year)) {
+                continue;
+            }
             PulledRegister reg;
             reg.scope = state.scope;
-            reg.register_key = state.register_key;
+            reg.register_key = key->local_key();
             reg.version = state.version;
             reg.shown_replica = state.shown.replica_id;
             reg.shown = nlohmann::json::parse(state.shown.payload, nullptr, false);
@@ -162,6 +173,11 @@ void download_evidence(LocalStore& store, ApiClient& api, SyncReport& report) {
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
     if (identity.role == protocol::Role::partner) {
         fail(ErrorCode::forbidden, "a partner device reads progress only and has nothing to sync");
+    }
+    if (store.info().archived) {
+        fail(ErrorCode::failed_precondition,
+             "this is the kept copy of the finished " + store.info().year +
+                 " assessment: the live store syncs, this copy does not");
     }
     SyncReport report;
     const ScopeMap scopes{own_scope(identity)};

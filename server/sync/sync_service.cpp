@@ -6,12 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "protocol/register_key.hpp"
 
 namespace dspt::server::sync {
 
 namespace {
-
-constexpr std::string_view kRegisterKinds[] = {"answer/", "plan/", "evidence/", "profile/"};
 
 bool is_printable_token(std::string_view text) {
     for (const char c : text) {
@@ -22,7 +21,8 @@ bool is_printable_token(std::string_view text) {
     return !text.empty();
 }
 
-void check_entry(const protocol::ChangeEntry& entry) {
+// Checks one change's form; `key` receives its parsed register key.
+void check_entry(const protocol::ChangeEntry& entry, protocol::RegisterKey& key) {
     const auto where = "change " + std::to_string(entry.seq) + " of replica " +
                        (entry.replica_id.size() <= 64 ? entry.replica_id : "?");
     if (entry.replica_id.size() > 64 || !is_printable_token(entry.replica_id)) {
@@ -34,17 +34,18 @@ void check_entry(const protocol::ChangeEntry& entry) {
     if (entry.base_version < 0) {
         fail(ErrorCode::invalid_argument, where + ": base_version is negative");
     }
-    bool known_kind = false;
-    for (const auto kind : kRegisterKinds) {
-        known_kind = known_kind || (entry.register_key.starts_with(kind) &&
-                                    entry.register_key.size() > kind.size());
+    if (entry.register_key.size() > kMaxRegisterKeyBytes) {
+        fail(ErrorCode::invalid_argument, where + ": the register key is longer than " +
+                                              std::to_string(kMaxRegisterKeyBytes) + " bytes");
     }
-    if (!known_kind || entry.register_key.size() > kMaxRegisterKeyBytes ||
-        !is_printable_token(entry.register_key)) {
+    try {
+        key = protocol::RegisterKey::parse(entry.register_key);
+    } catch (const Error& e) {
+        fail(ErrorCode::invalid_argument, where + ": " + e.what());
+    }
+    if (key.kind == protocol::RegisterKind::profile && !entry.scope.empty()) {
         fail(ErrorCode::invalid_argument,
-             where +
-                 ": unknown register key (expected answer/, plan/, evidence/ or profile/ "
-                 "and a name)");
+             where + ": the organisation profile is organisation-wide (scope \"\"), not a site's");
     }
     if (entry.payload.size() > kMaxPayloadBytes) {
         fail(ErrorCode::limit_exceeded,
@@ -76,7 +77,12 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     std::vector<store::Change> changes;
     changes.reserve(request.entries.size());
     for (const auto& entry : request.entries) {
-        check_entry(entry);
+        protocol::RegisterKey key;
+        check_entry(entry, key);
+        if (key.kind == protocol::RegisterKind::profile &&
+            device.role != store::DeviceRole::headquarters) {
+            fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+        }
         if (!writable.contains(entry.scope)) {
             scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
             writable.insert(entry.scope);

@@ -9,6 +9,12 @@
 // and reads every site of its organisation and the organisation-wide
 // registers; a partner device does not sync.
 //
+// Register keys (protocol/register_key.hpp): an assessment's registers carry
+// their standards year ("2025-26/answer/1.1.1"), so each year's registers are
+// kept apart; profile registers ("profile/<field>") are organisation-wide, in
+// scope "" only, and only a headquarters device writes them. Any other key is
+// refused with invalid_argument (400); a branch's profile change is forbidden.
+//
 // Thread-safety: as the repository; the service holds no state of its own.
 
 #include <cstddef>

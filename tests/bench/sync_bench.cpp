@@ -580,7 +580,8 @@ protocol::PushRequest answers_of(const Device& device, const std::vector<standar
                                      {"comment", ""},
                                      {"answered_by", kAuthor}};
         request.entries.push_back({replica, seq, hlc + static_cast<std::uint64_t>(seq), device.site,
-                                   "answer/" + item.id, 0, payload.dump(), std::string(kAuthor)});
+                                   std::string(kYear) + "/answer/" + item.id, 0, payload.dump(),
+                                   std::string(kAuthor)});
     }
     return request;
 }

@@ -31,28 +31,31 @@ TEST_CASE_METHOD(AuthFixture, "a branch device pushes and pulls its own site onl
     const auto branch = enrol_branch("VA1B2");
     auto& sync = context.sync;
     const auto pushed =
-        sync.push(branch.device, {{entry("r1", 1, "VA1B2", "answer/1.1.1", "ZA1")}});
+        sync.push(branch.device, {{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "ZA1")}});
     REQUIRE(pushed.results.size() == 1);
     CHECK(pushed.results[0].outcome == protocol::PushOutcome::accepted);
 
     CHECK_THAT(refusal(ErrorCode::forbidden,
                        [&] {
-                           (void)sync.push(branch.device,
-                                           {{entry("r1", 2, "VA1B3", "answer/1.1.1", "x")}});
+                           (void)sync.push(
+                               branch.device,
+                               {{entry("r1", 2, "VA1B3", "2025-26/answer/1.1.1", "x")}});
                        }),
                Catch::Contains("VA1B3"));
-    CHECK_THAT(
-        refusal(
-            ErrorCode::forbidden,
-            [&] { (void)sync.push(branch.device, {{entry("r1", 2, "", "answer/1.1.1", "x")}}); }),
-        Catch::Contains("headquarters"));
+    CHECK_THAT(refusal(ErrorCode::forbidden,
+                       [&] {
+                           (void)sync.push(branch.device,
+                                           {{entry("r1", 2, "", "2025-26/answer/1.1.1", "x")}});
+                       }),
+               Catch::Contains("headquarters"));
     CHECK(refusal(ErrorCode::forbidden, [&] {
-              (void)sync.push(branch.device, {{entry("r1", 2, "VX9Y8", "answer/1.1.1", "x")}});
+              (void)sync.push(branch.device,
+                              {{entry("r1", 2, "VX9Y8", "2025-26/answer/1.1.1", "x")}});
           }).size() > 0);
 
     // The sister site's work and another organisation's never reach it.
     const auto sister = enrol_branch("VA1B3");
-    (void)sync.push(sister.device, {{entry("r2", 1, "VA1B3", "answer/2.1.1", "secret")}});
+    (void)sync.push(sister.device, {{entry("r2", 1, "VA1B3", "2025-26/answer/2.1.1", "secret")}});
     const auto pulled = sync.pull(branch.device, 0);
     REQUIRE(pulled.registers.size() == 1);
     CHECK(pulled.registers[0].scope == "VA1B2");
@@ -64,13 +67,52 @@ TEST_CASE_METHOD(AuthFixture, "organisation-wide answers from headquarters reach
     const auto hq = enrol_headquarters();
     const auto branch = enrol_branch("VA1B2");
     auto& sync = context.sync;
-    (void)sync.push(hq.device, {{entry("hq", 1, "", "answer/1.1.1", "ZA-ORG"),
-                                 entry("hq", 2, "VA1B3", "answer/2.1.1", "for York")}});
+    (void)sync.push(hq.device, {{entry("hq", 1, "", "2025-26/answer/1.1.1", "ZA-ORG"),
+                                 entry("hq", 2, "VA1B3", "2025-26/answer/2.1.1", "for York")}});
     const auto pulled = sync.pull(branch.device, 0);
     REQUIRE(pulled.registers.size() == 1);
     CHECK(pulled.registers[0].scope.empty());
     // Headquarters reads every scope of its organisation.
     CHECK(sync.pull(hq.device, 0).registers.size() == 2);
+}
+
+TEST_CASE_METHOD(AuthFixture, "each standards year's registers are kept apart",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto& sync = context.sync;
+    (void)sync.push(branch.device, {{entry("r1", 1, "VA1B2", "2024-25/answer/1.1.1", "ZA-OLD")}});
+    const auto pushed =
+        sync.push(branch.device, {{entry("r2", 1, "VA1B2", "2025-26/answer/1.1.1", "ZA-NEW")}});
+    // A new register, not a conflict with last year's.
+    CHECK(pushed.results.at(0).outcome == protocol::PushOutcome::accepted);
+    const auto pulled = sync.pull(branch.device, 0);
+    REQUIRE(pulled.registers.size() == 2);
+    CHECK(pulled.registers[0].register_key == "2024-25/answer/1.1.1");
+    CHECK(pulled.registers[0].shown.payload == R"({"value":"ZA-OLD"})");
+    CHECK(pulled.registers[1].register_key == "2025-26/answer/1.1.1");
+}
+
+TEST_CASE_METHOD(AuthFixture, "the organisation profile is written by headquarters only",
+                 "[unit][server_sync]") {
+    const auto hq = enrol_headquarters();
+    const auto branch = enrol_branch("VA1B2");
+    auto& sync = context.sync;
+    auto lead = entry("hq", 1, "", "profile/security_lead", "x");
+    lead.payload = R"({"name":"Asha Patel"})";
+    CHECK(sync.push(hq.device, {{lead}}).results.at(0).outcome == protocol::PushOutcome::accepted);
+    // Every branch reads it, whatever year it works on.
+    const auto pulled = sync.pull(branch.device, 0);
+    REQUIRE(pulled.registers.size() == 1);
+    CHECK(pulled.registers[0].register_key == "profile/security_lead");
+    CHECK(pulled.registers[0].scope.empty());
+
+    lead.replica_id = "r1";
+    CHECK_THAT(refusal(ErrorCode::forbidden, [&] { (void)sync.push(branch.device, {{lead}}); }),
+               Catch::Contains("the organisation profile is set by headquarters"));
+    lead.scope = "VA1B2";
+    CHECK_THAT(
+        refusal(ErrorCode::invalid_argument, [&] { (void)sync.push(branch.device, {{lead}}); }),
+        Catch::Contains("organisation-wide"));
 }
 
 TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_sync]") {
@@ -79,7 +121,8 @@ TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_s
               (void)context.sync.pull(partner.device, 0);
           }).find("partner") != std::string::npos);
     CHECK(refusal(ErrorCode::forbidden, [&] {
-              (void)context.sync.push(partner.device, {{entry("p", 1, "VA1B2", "answer/1", "x")}});
+              (void)context.sync.push(partner.device,
+                                      {{entry("p", 1, "VA1B2", "2025-26/answer/1.1.1", "x")}});
           }).size() > 0);
 }
 
@@ -88,13 +131,28 @@ TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is 
     const auto branch = enrol_branch("VA1B2");
     auto push_one = [&](protocol::ChangeEntry bad) {
         (void)context.sync.push(branch.device,
-                                {{entry("r1", 1, "VA1B2", "answer/1.1.1", "fine"), bad}});
+                                {{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "fine"), bad}});
     };
-    auto bad = entry("r1", 2, "VA1B2", "answer/1.1.2", "x");
+    auto bad = entry("r1", 2, "VA1B2", "2025-26/answer/1.1.2", "x");
     SECTION("an unknown kind of register") {
         bad.register_key = "secret/1";
         CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
                    Catch::Contains("register key"));
+    }
+    SECTION("an assessment's register without its standards year") {
+        bad.register_key = "answer/1.1.2";
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("<year>/answer|plan|evidence/<name>"));
+    }
+    SECTION("a year that is not one") {
+        bad.register_key = "2025-27/answer/1.1.2";
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("not a standards year"));
+    }
+    SECTION("a profile register in a site's scope") {
+        bad.register_key = "profile/security_lead";
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("organisation-wide"));
     }
     SECTION("a value that is not a JSON object") {
         bad.payload = "yes";
@@ -120,7 +178,7 @@ TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is 
 TEST_CASE_METHOD(AuthFixture, "push and pull through the router, signed", "[unit][server_sync]") {
     const auto branch = enrol_branch("VA1B2");
     const api::Router router(context);
-    const protocol::PushRequest push{{entry("r1", 1, "VA1B2", "answer/1.1.1", "ZA1")}};
+    const protocol::PushRequest push{{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "ZA1")}};
     const auto pushed =
         router.handle(sign(branch, "POST", "/v1/sync/push", protocol::encode(push)));
     REQUIRE(pushed.status == 200);
