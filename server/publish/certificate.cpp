@@ -21,7 +21,7 @@ constexpr double kTextWidth = 700;  // the widest a line of text may be
 constexpr double kPngScale = 2;     // 72 points per inch -> 144 pixels per inch
 
 constexpr const char* kFont = "DejaVu Sans";
-constexpr std::size_t kMaxNameLines = 3;
+constexpr std::size_t kMaxNameLines = 4;
 constexpr std::size_t kMaxSiteLines = 4;
 
 struct Colour {
@@ -30,17 +30,6 @@ struct Colour {
 constexpr Colour kBlue{0.0, 0.369, 0.722};  // NHS blue, #005EB8
 constexpr Colour kInk{0.114, 0.114, 0.106};
 constexpr Colour kGrey{0.3, 0.3, 0.3};
-
-std::string joined(const std::vector<std::string>& words, std::string_view separator) {
-    std::string out;
-    for (const auto& word : words) {
-        if (!out.empty()) {
-            out += separator;
-        }
-        out += word;
-    }
-    return out;
-}
 
 std::size_t count_words(const std::vector<std::vector<std::string>>& lines) {
     std::size_t count = 0;

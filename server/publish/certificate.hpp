@@ -77,7 +77,7 @@ struct CertificateContent {
 
 // The certificate as a one-page PDF (A4 landscape, 842 x 595 points) or a PNG of the
 // same page at 144 dots per inch (1684 x 1190 pixels). A long organisation name is
-// drawn smaller and then wrapped (and cut short with "..." only past three lines); a
+// drawn smaller and then wrapped (and cut short with "..." only past four lines); a
 // long list of sites ends with "and N more". Text that is not valid UTF-8 has its bad
 // bytes shown as "?". Throws ErrorCode::internal if cairo fails.
 std::string render_certificate(const CertificateContent& content, CertificateFormat format);

@@ -1,5 +1,6 @@
 #include "server/publish/public_register.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -13,17 +14,6 @@ namespace dspt::server::publish {
 namespace {
 
 using std::chrono::year_month_day;
-
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-    std::string out;
-    for (const auto& part : parts) {
-        if (!out.empty()) {
-            out += separator;
-        }
-        out += part;
-    }
-    return out;
-}
 
 // The page's own style: inline, as the Content-Security-Policy allows nothing else.
 constexpr std::string_view kStyle =
@@ -237,6 +227,17 @@ std::string repair_utf8(std::string_view text) {
         }
         out.append(text.substr(i, length));
         i += length;
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& part : parts) {
+        if (!out.empty()) {
+            out += separator;
+        }
+        out += part;
     }
     return out;
 }

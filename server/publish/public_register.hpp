@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/date.hpp"
 #include "server/store/publication_model.hpp"
@@ -89,6 +90,9 @@ std::string render_html_error(std::string_view message);
 // `text` with every byte that does not begin or continue a well-formed UTF-8 sequence
 // (no overlong forms, no surrogates) replaced by '?'; valid text comes back unchanged.
 std::string repair_utf8(std::string_view text);
+
+// The parts with `separator` between them: {"VA1B2", "VA1B3"} and " " give "VA1B2 VA1B3".
+std::string joined(const std::vector<std::string>& parts, std::string_view separator);
 
 // Text with &, <, >, " and ' replaced by character references.
 std::string html_escape(std::string_view text);
