@@ -11,6 +11,7 @@
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
+#include "server/api/public_routes.hpp"
 
 namespace dspt::server::api {
 
@@ -128,6 +129,9 @@ http::Response not_found(const http::Request& request) {
 }
 
 http::Response route(Context& context, const http::Request& request, http::Response& meta) {
+    if (!request.path.starts_with("/v1/")) {
+        return handle_public(context, request, meta);
+    }
     const auto parts = split_path(request.path);
     const auto& method = request.method;
     Call call(context, request, meta);
@@ -147,6 +151,10 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     if (area == "whoami" && parts.size() == 2 && method == "GET") {
         meta.route = "GET /v1/whoami";
         return binary(protocol::encode(context.enrolment.identity(call.device())));
+    }
+    if (area == "certificates" && parts.size() == 3 && method == "GET") {
+        meta.route = device_certificate_route(parts[2]);
+        return device_certificate(context, call.device(), parts[2]);
     }
     if (area == "invites" && parts.size() == 2 && method == "POST") {
         meta.route = "POST /v1/invites";

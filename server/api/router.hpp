@@ -21,6 +21,15 @@
 //   POST   /v1/publish                      PublishRequest -> PublishResponse (201 when
 //                                           published now, 200 otherwise)
 //   GET    /v1/publications                 -> PublicationList
+//   GET    /v1/certificates/<year>.pdf|.png -> the device's organisation's certificate
+//                                              (application/pdf, image/png)
+//
+// Every path not under /v1/ goes to the public routes (public_routes.hpp), which need
+// no signature and serve only the public register:
+//   GET    /                                the HTML search page (?q=&page=&per_page=)
+//   GET    /api/v1/organisations            the register as JSON (same parameters)
+//   GET    /api/v1/organisations.csv        every match as CSV (?q=)
+//   GET    /certificates/<ods>/<year>.pdf|.png  an organisation's certificate
 //
 // Every error becomes a JSON answer through api::error_response.
 //

@@ -1,0 +1,317 @@
+#include "server/api/public_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "server/api/error_response.hpp"
+#include "server/publish/certificate.hpp"
+
+namespace dspt::server::api {
+
+namespace {
+
+constexpr std::string_view kCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// One name or value of an application/x-www-form-urlencoded query: '+' is a space.
+std::string form_decode(std::string_view raw) {
+    std::string decoded;
+    decoded.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+            decoded += ' ';
+        } else if (raw[i] != '%') {
+            decoded += raw[i];
+        } else {
+            const int high = i + 2 < raw.size() ? hex_value(raw[i + 1]) : -1;
+            const int low = high >= 0 ? hex_value(raw[i + 2]) : -1;
+            if (low < 0) {
+                fail(ErrorCode::invalid_argument, "the query has a malformed %-escape");
+            }
+            decoded += static_cast<char>(high * 16 + low);
+            i += 2;
+        }
+    }
+    return decoded;
+}
+
+// A whole number from 1 to `max`; throws invalid_argument naming the parameter.
+std::size_t parse_count(std::string_view name, std::string_view text, std::size_t max) {
+    std::size_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < 1 ||
+        value > max) {
+        fail(ErrorCode::invalid_argument,
+             std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
+    }
+    return value;
+}
+
+std::string trimmed(std::string text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+publish::RegisterQuery checked_query(const std::vector<std::pair<std::string, std::string>>& form) {
+    publish::RegisterQuery query;
+    std::vector<std::string> seen;
+    for (const auto& [name, value] : form) {
+        if (name != "q" && name != "page" && name != "per_page") {
+            continue;  // other parameters are ignored (see the header)
+        }
+        if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+            fail(ErrorCode::invalid_argument, name + " is given more than once");
+        }
+        seen.push_back(name);
+        if (name == "page") {
+            query.page = parse_count("page", value, publish::kMaxPage);
+        } else if (name == "per_page") {
+            query.per_page = parse_count("per_page", value, publish::kMaxPerPage);
+        } else {
+            query.text = trimmed(value);
+        }
+    }
+    if (query.text.size() > publish::kMaxQueryBytes) {
+        fail(ErrorCode::invalid_argument,
+             "the search text is " + std::to_string(query.text.size()) + " bytes long; at most " +
+                 std::to_string(publish::kMaxQueryBytes) + " are searched");
+    }
+    const bool control = std::any_of(query.text.begin(), query.text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+    });
+    if (control || publish::repair_utf8(query.text) != query.text) {
+        fail(ErrorCode::invalid_argument,
+             "the search text must be UTF-8 text without control characters");
+    }
+    return query;
+}
+
+Date today(const Context& context) {
+    return publish::date_of(context.clock());
+}
+
+// Headers every public answer carries.
+http::Response public_response(std::string content_type, std::string body) {
+    http::Response response;
+    response.content_type = std::move(content_type);
+    response.body = std::move(body);
+    response.headers.emplace("X-Content-Type-Options", "nosniff");
+    return response;
+}
+
+store::PublicPage search(const Context& context, const publish::RegisterQuery& query) {
+    return context.repository->search_public(query.text, (query.page - 1) * query.per_page,
+                                             query.per_page);
+}
+
+http::Response search_page(Context& context, const http::Request& request) {
+    int status = 200;
+    std::string body;
+    try {
+        const auto query = parse_register_query(request.query);
+        body = publish::render_html(query, search(context, query), today(context));
+    } catch (const Error& e) {
+        status = http_status_for(e.code());
+        if (status >= 500) {
+            throw;  // the router logs it and answers without the details
+        }
+        body = publish::render_html_error(e.what());
+    }
+    auto response = public_response("text/html; charset=utf-8", std::move(body));
+    response.status = status;
+    response.headers.emplace("Content-Security-Policy", std::string(kCsp));
+    return response;
+}
+
+http::Response certificate(Context& context, const store::Organisation& organisation,
+                           const store::Publication& publication,
+                           publish::CertificateFormat format) {
+    publish::CertificateContent content;
+    content.organisation_name = organisation.name;
+    content.organisation_ods = organisation.ods;
+    const auto sites = context.repository->sites_of(organisation.ods);
+    for (const auto& code : publication.sites) {
+        const auto site = std::find_if(sites.begin(), sites.end(),
+                                       [&](const store::Site& each) { return each.ods == code; });
+        content.sites.push_back(site == sites.end() ? code : site->name + " (" + code + ")");
+    }
+    content.level = publication.level;
+    content.year = publication.year;
+    content.published = publish::date_of(publication.published_at_ms);
+    auto response = public_response(std::string(publish::content_type(format)),
+                                    publish::render_certificate(content, format));
+    response.headers.emplace("Content-Disposition",
+                             "inline; filename=\"dspt-certificate-" + organisation.ods + "-" +
+                                 publication.year + "." + std::string(publish::extension(format)) +
+                                 "\"");
+    return response;
+}
+
+// GET /certificates/<ods>/<file>: anyone, by organisation code.
+http::Response public_certificate(Context& context, std::string_view ods, std::string_view file) {
+    const auto wanted = publish::parse_certificate_file(file);
+    if (!wanted) {
+        fail(ErrorCode::not_found, "certificates are named <year>.pdf or <year>.png");
+    }
+    const auto organisation = context.repository->find_organisation(ods);
+    const auto publications =
+        organisation ? context.repository->publications_of(ods) : std::vector<store::Publication>{};
+    // An unknown code (a site's among them) gets the answer of a code with nothing
+    // published: the register says no more than its search does.
+    const auto& publication =
+        publish::certificate_publication(publications, ods, wanted->year, today(context));
+    if (!organisation) {  // not reached: no publications means no certificate
+        fail(ErrorCode::not_found, "no certificate for " + std::string(ods));
+    }
+    return certificate(context, *organisation, publication, wanted->format);
+}
+
+http::Response method_not_allowed(const http::Request& request) {
+    auto response = error_response(
+        Error(ErrorCode::invalid_argument, "only GET is allowed on " + request.path));
+    response.status = 405;
+    response.headers.emplace("Allow", "GET");
+    return response;
+}
+
+}  // namespace
+
+publish::RegisterQuery parse_register_query(std::string_view raw_query) {
+    std::vector<std::pair<std::string, std::string>> form;
+    std::size_t start = 0;
+    while (start <= raw_query.size()) {
+        const auto end = std::min(raw_query.find('&', start), raw_query.size());
+        const auto field = raw_query.substr(start, end - start);
+        if (!field.empty()) {
+            const auto equals = field.find('=');
+            form.emplace_back(form_decode(field.substr(0, equals)),
+                              equals == std::string_view::npos
+                                  ? std::string()
+                                  : form_decode(field.substr(equals + 1)));
+        }
+        start = end + 1;
+    }
+    return checked_query(form);
+}
+
+http::Response handle_public(Context& context, const http::Request& request, http::Response& meta) {
+    const auto& path = request.path;
+    const bool get = request.method == "GET";
+    constexpr std::string_view kCertificates = "/certificates/";
+
+    std::string route;
+    if (path == "/") {
+        route = "/";
+    } else if (path == "/api/v1/organisations" || path == "/api/v1/organisations.csv") {
+        route = path;
+    } else if (path.starts_with(kCertificates)) {
+        const auto rest = std::string_view(path).substr(kCertificates.size());
+        const auto slash = rest.find('/');
+        const auto file =
+            slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+        if (slash != 0 && slash != std::string_view::npos &&
+            file.find('/') == std::string_view::npos) {
+            const auto wanted = publish::parse_certificate_file(file);
+            route = wanted ? "/certificates/<ods>/<year>." +
+                                 std::string(publish::extension(wanted->format))
+                           : "/certificates/<ods>/<file>";
+        }
+    }
+    if (route.empty()) {
+        meta.route = request.method + " (unrouted)";
+        fail(ErrorCode::not_found, "no such endpoint: " + request.method + " " + path);
+    }
+    if (!get) {
+        meta.route = request.method + " (unrouted)";
+        return method_not_allowed(request);
+    }
+    meta.route = "GET " + route;
+
+    if (path == "/") {
+        return search_page(context, request);
+    }
+    if (path == "/api/v1/organisations") {
+        const auto query = parse_register_query(request.query);
+        return public_response("application/json",
+                               publish::render_json(query, search(context, query), today(context)));
+    }
+    if (path == "/api/v1/organisations.csv") {
+        auto query = parse_register_query(request.query);
+        const auto page = context.repository->search_public(query.text, 0, publish::kMaxCsvRows);
+        auto response =
+            public_response("text/csv; charset=utf-8", publish::render_csv(page, today(context)));
+        response.headers.emplace("Content-Disposition",
+                                 "attachment; filename=\"dspt-organisations.csv\"");
+        // How many matched, when that is more than the file holds.
+        response.headers.emplace("X-Total-Count", std::to_string(page.total));
+        return response;
+    }
+    const auto rest = path.substr(kCertificates.size());
+    const auto slash = rest.find('/');
+    // A percent-escape in the code or year finds nothing: codes and years have none.
+    return public_certificate(context, std::string_view(rest).substr(0, slash),
+                              std::string_view(rest).substr(slash + 1));
+}
+
+http::Response device_certificate(Context& context, const store::Device& device,
+                                  std::string_view file) {
+    if (device.role == store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden,
+             "a support partner's device cannot download certificates; the organisation "
+             "shares them");
+    }
+    const auto wanted = publish::parse_certificate_file(file);
+    if (!wanted) {
+        fail(ErrorCode::not_found, "certificates are named <year>.pdf or <year>.png");
+    }
+    auto& repo = *context.repository;
+    const auto organisation = repo.find_organisation(device.organisation_ods);
+    if (!organisation) {
+        fail(ErrorCode::not_found, "there is no organisation " + device.organisation_ods);
+    }
+    const auto publications = repo.publications_of(organisation->ods);
+    if (device.role == store::DeviceRole::headquarters) {
+        return certificate(context, *organisation,
+                           publish::certificate_publication(publications, organisation->ods,
+                                                            wanted->year, today(context)),
+                           wanted->format);
+    }
+    const auto& publication = publish::certificate_publication(
+        publications, organisation->ods, wanted->year, today(context), device.site_ods);
+    // Rule 23: a branch downloads only what a branch device of its own site published.
+    const auto publisher = repo.find_device(publication.device_id);
+    if (!publisher || publisher->role != store::DeviceRole::branch ||
+        publisher->organisation_ods != device.organisation_ods ||
+        publisher->site_ods != device.site_ods) {
+        fail(ErrorCode::forbidden,
+             "your headquarters published this assessment; it downloads the certificate");
+    }
+    return certificate(context, *organisation, publication, wanted->format);
+}
+
+std::string device_certificate_route(std::string_view file) {
+    const auto wanted = publish::parse_certificate_file(file);
+    return wanted ? "GET /v1/certificates/<year>." + std::string(publish::extension(wanted->format))
+                  : "GET /v1/certificates/<file>";
+}
+
+}  // namespace dspt::server::api

@@ -1,0 +1,56 @@
+#pragma once
+// The unauthenticated routes: the public register and certificates, everything the
+// server answers outside /v1/ (the router hands every such path here), plus the signed
+// GET /v1/certificates/<year>.{pdf,png} for the client's `dspt certificate`.
+//
+//   GET /                                   the HTML search page (?q=TEXT&page=N&per_page=M)
+//   GET /api/v1/organisations               JSON, same parameters
+//   GET /api/v1/organisations.csv           CSV of every match (?q=TEXT), at most 10,000 rows
+//   GET /certificates/<ods>/<year>.pdf|png  an organisation's certificate
+//   GET /v1/certificates/<year>.pdf|png     (signed) the requesting device's organisation's
+//
+// Query parameters. `q`, `page` (from 1) and `per_page` (1 to 100, default 20) are
+// form-decoded ('+' is a space, %XX a byte); `q` is trimmed of surrounding spaces and
+// may be at most 200 bytes of UTF-8 text without control characters. A malformed
+// value, a parameter given twice or a bad %-escape is refused with 400 (as JSON, or as
+// an HTML page for "/"). Other parameters are ignored, so links that carry extra
+// parameters (a form's button, a campaign tag) still work. A page past the last
+// answers an empty list.
+//
+// Only the organisation's name, its ODS and site codes, and its latest publication's
+// level, year and date are ever served here (domain/DSPT.md rule 12). Every response
+// carries X-Content-Type-Options: nosniff; the HTML page also a Content-Security-Policy
+// that allows no script. Errors are JSON bodies from api::error_response: 404 for an
+// unknown path or a certificate that does not exist ("no certificate for <code>
+// <year>": the answer for an unknown code, a site code and a year without a Standards
+// Met or Exceeded publication alike), 405 for a method other than GET on a known path.
+//
+// Thread-safety: as the Router, these functions keep no state beyond the Context.
+
+#include <string_view>
+
+#include "server/context.hpp"
+#include "server/http/request.hpp"
+#include "server/publish/public_register.hpp"
+
+namespace dspt::server::api {
+
+// Answers a request whose path is not under /v1/. Throws dspt::Error for a refused
+// request (the router turns it into a JSON error) except on "/", which answers its
+// errors as HTML. Sets meta.route.
+http::Response handle_public(Context& context, const http::Request& request, http::Response& meta);
+
+// GET /v1/certificates/<file> for an authenticated device: a headquarters device gets
+// its organisation's certificate; a branch device only when a branch device of its own
+// site made the publication that covers the site, else 403 (rule 23); a partner 403.
+http::Response device_certificate(Context& context, const store::Device& device,
+                                  std::string_view file);
+
+// The route name (for the access log and metrics) of GET /v1/certificates/<file>.
+std::string device_certificate_route(std::string_view file);
+
+// The search parameters of a raw (undecoded) query string; throws
+// ErrorCode::invalid_argument as described above.
+publish::RegisterQuery parse_register_query(std::string_view raw_query);
+
+}  // namespace dspt::server::api

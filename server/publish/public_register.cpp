@@ -1,0 +1,291 @@
+#include "server/publish/public_register.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "common/report/csv_writer.hpp"
+#include "server/publish/certificate.hpp"
+
+namespace dspt::server::publish {
+
+namespace {
+
+using std::chrono::year_month_day;
+
+// The page's own style: inline, as the Content-Security-Policy allows nothing else.
+constexpr std::string_view kStyle =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:70em;"
+    "padding:0 1em;color:#1d1d1b}"
+    "h1{font-size:1.6em}form{margin:1em 0}input{font-size:1em;padding:.3em;width:24em;"
+    "max-width:100%}button{font-size:1em;padding:.3em .8em}"
+    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4em .6em;"
+    "border-bottom:1px solid #b1b4b6;vertical-align:top}"
+    ".lapsed{color:#942514}.none{font-weight:bold}nav a{margin-right:1em}";
+
+std::string page_link(const RegisterQuery& query, std::size_t page, std::string_view label,
+                      std::string_view rel) {
+    std::string href = "/?q=" + form_encode(query.text) + "&page=" + std::to_string(page);
+    if (query.per_page != kDefaultPerPage) {
+        href += "&per_page=" + std::to_string(query.per_page);
+    }
+    return "<a rel=\"" + std::string(rel) + "\" href=\"" + html_escape(href) + "\">" +
+           std::string(label) + "</a>";
+}
+
+std::string result_row(const store::PublicEntry& entry, Date today) {
+    const auto status = register_status(entry.latest, today);
+    std::string row = "<tr class=\"result\"><td class=\"name\">" + html_escape(entry.name) +
+                      "</td><td class=\"ods\">" + html_escape(entry.ods) +
+                      "</td><td class=\"sites\">" + html_escape(joined(entry.sites, " ")) +
+                      "</td><td class=\"status" + (status.lapsed ? " lapsed" : "") + "\">" +
+                      html_escape(status.text);
+    if (status.level && !status.lapsed && certificate_offered(*status.level, status.year, today)) {
+        const auto href = "/certificates/" + form_encode(entry.ods) + "/" + status.year + ".pdf";
+        row += " <a class=\"certificate\" href=\"" + html_escape(href) + "\">Certificate (PDF)</a>";
+    }
+    row += "</td><td class=\"published\">" +
+           (status.published ? status.published->to_string() : std::string()) + "</td></tr>\n";
+    return row;
+}
+
+std::string page_head(std::string_view title) {
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           html_escape(title) + "</title>\n<style>" + std::string(kStyle) +
+           "</style>\n</head>\n<body>\n";
+}
+
+}  // namespace
+
+Date date_of(std::int64_t unix_ms) {
+    const std::chrono::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(unix_ms)};
+    return Date::from_days(std::chrono::floor<std::chrono::days>(at));
+}
+
+Date lapses_on(Date published) {
+    const year_month_day day{published.days()};
+    year_month_day anniversary = day + std::chrono::years{1};
+    if (!anniversary.ok()) {  // 29 February: the year after has no such day
+        anniversary = year_month_day{std::chrono::year_month_day_last{
+            anniversary.year(), std::chrono::month_day_last{anniversary.month()}}};
+    }
+    return Date::from_days(std::chrono::sys_days{anniversary} + std::chrono::days{1});
+}
+
+std::string long_date(Date date) {
+    static constexpr std::array<std::string_view, 12> kMonths{
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    const year_month_day day{date.days()};
+    return std::to_string(static_cast<unsigned>(day.day())) + " " +
+           std::string(kMonths[static_cast<unsigned>(day.month()) - 1]) + " " +
+           std::to_string(static_cast<int>(day.year()));
+}
+
+RegisterStatus register_status(const std::optional<store::Publication>& latest, Date today) {
+    RegisterStatus status;
+    if (!latest) {
+        status.text = "Not published";
+        return status;
+    }
+    status.level = latest->level;
+    status.year = latest->year;
+    status.published = date_of(latest->published_at_ms);
+    status.lapsed = today >= lapses_on(*status.published);
+    const auto reached = std::string(standards::display_name(latest->level)) + " " + latest->year;
+    status.text = status.lapsed ? "Lapsed (" + reached + ")" : reached;
+    return status;
+}
+
+std::string render_json(const RegisterQuery& query, const store::PublicPage& page, Date today) {
+    auto organisations = nlohmann::ordered_json::array();
+    for (const auto& entry : page.entries) {
+        const auto status = register_status(entry.latest, today);
+        nlohmann::ordered_json row;
+        row["name"] = entry.name;
+        row["ods"] = entry.ods;
+        row["sites"] = entry.sites;
+        row["status"] = status.text;
+        row["level"] = status.level ? nlohmann::ordered_json(standards::to_string(*status.level))
+                                    : nlohmann::ordered_json(nullptr);
+        row["year"] =
+            status.level ? nlohmann::ordered_json(status.year) : nlohmann::ordered_json(nullptr);
+        row["published"] = status.published ? nlohmann::ordered_json(status.published->to_string())
+                                            : nlohmann::ordered_json(nullptr);
+        row["lapsed"] = status.lapsed;
+        organisations.push_back(std::move(row));
+    }
+    nlohmann::ordered_json body;
+    body["query"] = query.text;
+    body["page"] = query.page;
+    body["per_page"] = query.per_page;
+    body["total"] = page.total;
+    body["organisations"] = std::move(organisations);
+    return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string render_csv(const store::PublicPage& page, Date today) {
+    std::string csv = "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published\r\n";
+    for (const auto& entry : page.entries) {
+        const auto status = register_status(entry.latest, today);
+        csv += report::csv_field(entry.name) + "," + report::csv_field(entry.ods) + "," +
+               report::csv_field(joined(entry.sites, " ")) + "," + report::csv_field(status.text) +
+               "," + (status.published ? status.published->to_string() : std::string()) + "\r\n";
+    }
+    return csv;
+}
+
+std::string render_html(const RegisterQuery& query, const store::PublicPage& page, Date today) {
+    std::string html = page_head("DSPT published assessments");
+    html +=
+        "<h1>Data Security and Protection Toolkit: published assessments</h1>\n"
+        "<form method=\"get\" action=\"/\" role=\"search\">\n"
+        "<label for=\"q\">Organisation name, ODS code or site code</label>\n"
+        "<input id=\"q\" name=\"q\" type=\"search\" maxlength=\"" +
+        std::to_string(kMaxQueryBytes) + "\" value=\"" + html_escape(query.text) +
+        "\">\n<button type=\"submit\">Search</button>\n</form>\n";
+    if (page.total == 0) {
+        html += "<p class=\"none\">Sorry, no organisation matches &ldquo;" +
+                html_escape(query.text) + "&rdquo;.</p>\n";
+    } else if (page.entries.empty()) {
+        html += "<p class=\"none\">Page " + std::to_string(query.page) +
+                " is past the last page of results. " + page_link(query, 1, "First page", "first") +
+                "</p>\n";
+    } else {
+        const auto first = (query.page - 1) * query.per_page + 1;
+        html += "<p class=\"summary\">" + std::to_string(page.total) +
+                (page.total == 1 ? " organisation" : " organisations") + " found; showing " +
+                std::to_string(first) + " to " + std::to_string(first + page.entries.size() - 1) +
+                ".</p>\n<table>\n<thead><tr><th scope=\"col\">Organisation</th>"
+                "<th scope=\"col\">ODS code</th><th scope=\"col\">Site codes</th>"
+                "<th scope=\"col\">Status</th><th scope=\"col\">Date published</th></tr></thead>\n"
+                "<tbody>\n";
+        for (const auto& entry : page.entries) {
+            html += result_row(entry, today);
+        }
+        html += "</tbody>\n</table>\n";
+    }
+    const auto pages = (page.total + query.per_page - 1) / query.per_page;
+    if (pages > 1) {
+        html += "<nav class=\"paging\">";
+        if (query.page > 1) {
+            html += page_link(query, std::min(query.page - 1, pages), "Previous page", "prev");
+        }
+        html += "<span>Page " + std::to_string(query.page) + " of " + std::to_string(pages) +
+                "</span> ";
+        if (query.page < pages) {
+            html += page_link(query, query.page + 1, "Next page", "next");
+        }
+        html += "</nav>\n";
+    }
+    if (page.total > 0) {
+        html += "<p><a href=\"" +
+                html_escape("/api/v1/organisations.csv?q=" + form_encode(query.text)) +
+                "\">Download every match as CSV</a></p>\n";
+    }
+    html +=
+        "<p>Each organisation's latest publication is shown. A publication lapses twelve "
+        "months after it was made.</p>\n</body>\n</html>\n";
+    return html;
+}
+
+std::string render_html_error(std::string_view message) {
+    return page_head("DSPT published assessments: search refused") +
+           "<h1>The search was refused</h1>\n<p class=\"error\">" + html_escape(message) +
+           "</p>\n<p><a href=\"/\">Start a new search</a></p>\n</body>\n</html>\n";
+}
+
+std::string repair_utf8(std::string_view text) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = c < 0x80           ? 1
+                             : (c >> 5) == 0x6  ? 2
+                             : (c >> 4) == 0xE  ? 3
+                             : (c >> 3) == 0x1E ? 4
+                                                : 0;
+        bool ok = length > 0 && i + length <= text.size() && c != 0xC0 && c != 0xC1 && c < 0xF5;
+        for (std::size_t k = 1; ok && k < length; ++k) {
+            ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        }
+        if (ok && length == 3) {  // no overlong forms or surrogates
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            ok = !(c == 0xE0 && next < 0xA0) && !(c == 0xED && next >= 0xA0);
+        }
+        if (ok && length == 4) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            ok = !(c == 0xF0 && next < 0x90) && !(c == 0xF4 && next >= 0x90);
+        }
+        if (!ok) {
+            out += '?';
+            ++i;
+            continue;
+        }
+        out.append(text.substr(i, length));
+        i += length;
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& part : parts) {
+        if (!out.empty()) {
+            out += separator;
+        }
+        out += part;
+    }
+    return out;
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string form_encode(std::string_view text) {
+    static constexpr std::string_view kHex = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += kHex[u >> 4];
+            out += kHex[u & 0x0F];
+        }
+    }
+    return out;
+}
+
+}  // namespace dspt::server::publish

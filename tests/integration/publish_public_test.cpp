@@ -1,0 +1,247 @@
+// The public register and certificates from the real dspt-server over HTTP, as the
+// public sees them: curl for the JSON and CSV, poppler for the PDF certificate, and a
+// headless Chromium for the search page.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/date.hpp"
+#include "common/standards/year.hpp"
+#include "server/publish/public_register.hpp"
+#include "server/store/sqlite_repository.hpp"
+#include "tests/integration/server_fixture.hpp"
+
+using namespace dspt;
+using namespace dspt::test;
+
+namespace {
+
+struct Fetched {
+    int status = 0;
+    std::string head;  // the status line and header fields, as sent
+    std::string body;
+
+    // A header's value; `name` in lower case, as header names compare without case.
+    std::string header(const std::string& name) const {
+        std::string lower = head;
+        for (auto& c : lower) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        const auto key = "\n" + name + ":";
+        const auto at = lower.find(key);
+        if (at == std::string::npos) {
+            return {};
+        }
+        const auto start = head.find_first_not_of(' ', at + key.size());
+        return head.substr(start, head.find_first_of("\r\n", start) - start);
+    }
+};
+
+std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// GET with curl (bounded), keeping the body's bytes as they came.
+Fetched fetch(const ServerProcess& server, const std::string& target) {
+    const TempDir dir;
+    const auto head = dir.file("head");
+    const auto body = dir.file("body");
+    const auto result =
+        run_process("/usr/bin/curl", {"-sS", "--max-time", "30", "-D", head.string(), "-o",
+                                      body.string(), server.url() + target});
+    INFO("curl " << target << ": " << result.err);
+    REQUIRE(result.exit_code == 0);
+    Fetched fetched;
+    fetched.head = read_all(head);
+    fetched.body = read_all(body);
+    REQUIRE(fetched.head.starts_with("HTTP/1.1 "));
+    fetched.status = std::stoi(fetched.head.substr(9, 3));
+    return fetched;
+}
+
+// What a poppler tool prints for a file; fails the test when it fails.
+std::string poppler(const std::string& tool, const std::filesystem::path& file,
+                    std::vector<std::string> options = {}) {
+    options.push_back(file.string());
+    options.push_back("-");
+    if (tool == "pdfinfo") {
+        options.pop_back();
+    }
+    const auto result = run_process("/usr/bin/" + tool, options);
+    INFO(tool << " failed (it comes with poppler-utils: run deploy/install-deps.sh): "
+              << result.err);
+    REQUIRE(result.exit_code == 0);
+    return result.out;
+}
+
+// The page's DOM after a headless Chromium loaded it. Fails, never skips, when there
+// is no Chromium.
+std::string chromium_dom(const ServerProcess& server, const std::string& target) {
+    const std::filesystem::path chromium = "/usr/bin/chromium";
+    if (!std::filesystem::exists(chromium)) {
+        FAIL("chromium is not installed: run deploy/install-deps.sh");
+    }
+    const TempDir profile;
+    ProcessOptions options;
+    options.env = {{"HOME", profile.path().string()},
+                   {"XDG_CONFIG_HOME", (profile.path() / "config").string()},
+                   {"XDG_CACHE_HOME", (profile.path() / "cache").string()}};
+    options.timeout = std::chrono::seconds(120);
+    // timeout(1) ends the whole process group (Chromium's helpers too) if it hangs.
+    const auto result =
+        run_process("/usr/bin/timeout",
+                    {"--kill-after=5", "90", chromium.string(), "--headless=new", "--no-sandbox",
+                     "--disable-gpu", "--no-first-run", "--disable-extensions",
+                     "--user-data-dir=" + (profile.path() / "profile").string(), "--dump-dom",
+                     server.url() + target},
+                    options);
+    INFO("chromium stderr: " << result.err.substr(0, 2000));
+    REQUIRE(result.exit_code == 0);
+    return result.out;
+}
+
+// The registered demo organisations, and one publication for AB1 made an hour ago in
+// the current standards year, recorded straight into the server's store.
+struct Published {
+    std::string year;
+    std::string date;  // YYYY-MM-DD
+    std::string long_date;
+};
+
+Published publish_acorn(const ServerProcess& server) {
+    server.register_demo();
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() -
+                        3'600'000;
+    const auto day = server::publish::date_of(now_ms);
+    server::store::Publication publication;
+    publication.organisation_ods = "AB1";
+    publication.sites = {"VA001", "VA002"};
+    publication.year = standards::year_on(day);
+    publication.level = standards::Level::met;
+    publication.published_at_ms = now_ms;
+    publication.device_id = "admin";
+    publication.request_id = "integration-publication-1";
+    {
+        server::store::SqliteRepository repository(server.data());
+        REQUIRE_FALSE(repository.record_publication(publication).duplicate);
+    }
+    return {publication.year, day.to_string(), server::publish::long_date(day)};
+}
+
+}  // namespace
+
+TEST_CASE("the public register answers searches by name and by code over HTTP",
+          "[integration][server_public]") {
+    ServerProcess server;
+    const auto published = publish_acorn(server);
+    const auto status = "Standards Met " + published.year;
+
+    const auto by_name = fetch(server, "/api/v1/organisations?q=acorn");
+    REQUIRE(by_name.status == 200);
+    CHECK(by_name.header("content-type") == "application/json");
+    const auto acorn = nlohmann::json::parse(by_name.body);
+    CHECK(acorn["total"] == 1);
+    REQUIRE(acorn["organisations"].size() == 1);
+    CHECK(acorn["organisations"][0]["name"] == "Acorn Homecare");
+    CHECK(acorn["organisations"][0]["ods"] == "AB1");
+    CHECK(acorn["organisations"][0]["sites"] == nlohmann::json::array({"VA001", "VA002"}));
+    CHECK(acorn["organisations"][0]["status"] == status);
+    CHECK(acorn["organisations"][0]["level"] == "met");
+    CHECK(acorn["organisations"][0]["year"] == published.year);
+    CHECK(acorn["organisations"][0]["published"] == published.date);
+    CHECK(acorn["organisations"][0]["lapsed"] == false);
+
+    const auto by_site = nlohmann::json::parse(fetch(server, "/api/v1/organisations?q=va002").body);
+    REQUIRE(by_site["organisations"].size() == 1);
+    CHECK(by_site["organisations"][0]["ods"] == "AB1");
+
+    const auto cedar = nlohmann::json::parse(fetch(server, "/api/v1/organisations?q=CD2").body);
+    REQUIRE(cedar["organisations"].size() == 1);
+    CHECK(cedar["organisations"][0]["name"] == "Cedar House");
+    CHECK(cedar["organisations"][0]["status"] == "Not published");
+
+    CHECK(fetch(server, "/api/v1/organisations?per_page=500").status == 400);
+
+    const auto csv = fetch(server, "/api/v1/organisations.csv");
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
+    CHECK(csv.header("content-disposition") == "attachment; filename=\"dspt-organisations.csv\"");
+    std::string expected = "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published\r\n";
+    expected += "Acorn Homecare,AB1,VA001 VA002,";
+    expected += status;
+    expected += ",";
+    expected += published.date;
+    expected += "\r\nCedar House,CD2,VC001,Not published,\r\n";
+    CHECK(csv.body == expected);
+}
+
+TEST_CASE("the certificate downloads as a one-page PDF and a PNG", "[integration][server_public]") {
+    ServerProcess server;
+    const auto published = publish_acorn(server);
+    const TempDir dir;
+
+    const auto pdf = fetch(server, "/certificates/AB1/" + published.year + ".pdf");
+    REQUIRE(pdf.status == 200);
+    CHECK(pdf.header("content-type") == "application/pdf");
+    REQUIRE(pdf.body.starts_with("%PDF-"));
+    const auto pdf_file = dir.file("certificate.pdf");
+    std::ofstream(pdf_file, std::ios::binary) << pdf.body;
+
+    const auto info = poppler("pdfinfo", pdf_file);
+    const auto pages = info.find("\nPages:");
+    REQUIRE(pages != std::string::npos);
+    CHECK(info.substr(pages, info.find('\n', pages + 1) - pages).ends_with(" 1"));
+
+    const auto text = poppler("pdftotext", pdf_file);
+    CHECK_THAT(text, Catch::Contains("Acorn Homecare"));
+    CHECK_THAT(text, Catch::Contains("AB1"));
+    CHECK_THAT(text, Catch::Contains("Standards Met"));
+    CHECK_THAT(text, Catch::Contains(published.year));
+    CHECK_THAT(text, Catch::Contains(published.date));
+    CHECK_THAT(text, Catch::Contains(published.long_date));
+    CHECK_THAT(text, Catch::Contains("Acorn Leeds (VA001)"));
+
+    const auto png = fetch(server, "/certificates/AB1/" + published.year + ".png");
+    REQUIRE(png.status == 200);
+    CHECK(png.header("content-type") == "image/png");
+    CHECK(png.body.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+
+    // Cedar House has published nothing: no certificate, and a JSON reason.
+    const auto none = fetch(server, "/certificates/CD2/" + published.year + ".pdf");
+    CHECK(none.status == 404);
+    CHECK(nlohmann::json::parse(none.body)["message"] ==
+          "no certificate for CD2 " + published.year);
+}
+
+TEST_CASE("a headless browser shows the search page's results", "[integration][server_public]") {
+    ServerProcess server;
+    const auto published = publish_acorn(server);
+
+    const auto dom = chromium_dom(server, "/?q=Acorn");
+    // One result row: Chromium's DOM carries the cells as the server wrote them.
+    const auto row = dom.find("<tr class=\"result\">");
+    REQUIRE(row != std::string::npos);
+    CHECK(dom.find("<tr class=\"result\">", row + 1) == std::string::npos);
+    const auto row_html = dom.substr(row, dom.find("</tr>", row) - row);
+    CHECK_THAT(row_html, Catch::Contains("<td class=\"name\">Acorn Homecare</td>"));
+    CHECK_THAT(row_html, Catch::Contains("<td class=\"ods\">AB1</td>"));
+    CHECK_THAT(row_html, Catch::Contains("<td class=\"sites\">VA001 VA002</td>"));
+    CHECK_THAT(row_html, Catch::Contains("Standards Met " + published.year));
+    CHECK_THAT(row_html, Catch::Contains(published.date));
+    CHECK_THAT(dom, Catch::Contains("value=\"Acorn\""));
+
+    const auto none = chromium_dom(server, "/?q=Zebra+Lodge");
+    CHECK_THAT(none, Catch::Contains("no organisation matches"));
+    CHECK_THAT(none, Catch::Contains("Zebra Lodge"));
+    CHECK(none.find("<tr class=\"result\">") == std::string::npos);
+}

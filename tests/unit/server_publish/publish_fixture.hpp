@@ -1,0 +1,62 @@
+#pragma once
+// Shared helpers for the public register and certificate tests: times on given
+// days and publications built field by field.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "common/date.hpp"
+#include "server/store/publication_model.hpp"
+
+namespace dspt::server::publish::test {
+
+// The date; fails the test when it is malformed.
+inline Date day(std::string_view text) {
+    const auto parsed = Date::parse(text);
+    REQUIRE(parsed.has_value());
+    return *parsed;
+}
+
+// Unix ms at hh:mm UTC on the day.
+inline std::int64_t at(std::string_view date, int hours = 12, int minutes = 0) {
+    const auto days = day(date).days().time_since_epoch().count();
+    return (static_cast<std::int64_t>(days) * 24 * 60 + hours * 60 + minutes) * 60'000;
+}
+
+inline store::Publication publication(std::string ods, std::vector<std::string> sites,
+                                      std::string year, standards::Level level,
+                                      std::int64_t published_at_ms, std::int64_t id = 1,
+                                      std::string device = "admin") {
+    store::Publication p;
+    p.id = id;
+    p.organisation_ods = std::move(ods);
+    p.sites = std::move(sites);
+    p.year = std::move(year);
+    p.level = level;
+    p.published_at_ms = published_at_ms;
+    p.device_id = std::move(device);
+    p.request_id = "request-" + std::to_string(id);
+    return p;
+}
+
+inline store::PublicEntry entry(std::string ods, std::string name, std::vector<std::string> sites,
+                                std::optional<store::Publication> latest = std::nullopt) {
+    return store::PublicEntry{std::move(ods), std::move(name), std::move(sites), std::move(latest)};
+}
+
+// How many times `needle` occurs in `text`.
+inline std::size_t count_of(std::string_view text, std::string_view needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string_view::npos;
+         at = text.find(needle, at + needle.size())) {
+        ++count;
+    }
+    return count;
+}
+
+}  // namespace dspt::server::publish::test
