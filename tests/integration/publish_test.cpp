@@ -149,6 +149,7 @@ TEST_CASE("headquarters publishes for the branches that are ready and is told wh
     Acorn acorn;
     // Organisation-wide answers make every branch ready, unless a branch says otherwise.
     answer_all(acorn.hq, "met");
+    REQUIRE(acorn.hq.run({"sync"}).exit_code == 0);  // headquarters learns its sites
     REQUIRE(acorn.hq.run({"--site", "VA003", "answer", "2.1.1", "no"}).exit_code == 0);
 
     const auto refused =
