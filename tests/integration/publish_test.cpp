@@ -273,3 +273,62 @@ TEST_CASE("a publish whose answer is lost publishes once", "[integration][publis
     }
     CHECK(cedar.home.json({"publications"}).size() == 1);
 }
+
+TEST_CASE("a publication at Standards Met is found by the public search and has a certificate",
+          "[integration][publish]") {
+    CedarHouse cedar;
+    answer_all(cedar.home, "met", {}, "Kept in the blue folder marked CONFIDENTIAL-ANSWER");
+    REQUIRE(cedar.home.json({"publish", "--level", "met"})["published"] == true);
+
+    const auto search = [&](const std::string& query) {
+        const auto result = run_process(
+            "/usr/bin/curl",
+            {"-fsS", "--max-time", "30", cedar.server.url() + "/api/v1/organisations?q=" + query});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        return result.out;
+    };
+    for (const auto& query : {"cedar", "VC001", "CD2"}) {
+        const auto body = search(query);
+        INFO(query << ": " << body);
+        const auto found = nlohmann::json::parse(body);
+        REQUIRE(found["organisations"].size() == 1);
+        CHECK(found["organisations"][0]["name"] == "Cedar House");
+        CHECK(found["organisations"][0]["level"] == "met");
+        CHECK(found["organisations"][0]["year"] == "2025-26");
+        // Only the public record: no answer, comment or location.
+        CHECK(body.find("CONFIDENTIAL-ANSWER") == std::string::npos);
+        CHECK(body.find("blue folder") == std::string::npos);
+    }
+    const auto page = run_process("/usr/bin/curl",
+                                  {"-fsS", "--max-time", "30", cedar.server.url() + "/?q=Cedar"});
+    CHECK_THAT(page.out, Catch::Contains("Standards Met"));
+    CHECK(page.out.find("CONFIDENTIAL-ANSWER") == std::string::npos);
+
+    const auto pdf = cedar.home.home() / "certificate.pdf";
+    const auto written = cedar.home.run({"certificate", "--out", pdf.string()});
+    INFO(written.err);
+    REQUIRE(written.exit_code == 0);
+    CHECK(slurp(pdf).substr(0, 5) == "%PDF-");
+    const auto text = run_process("/usr/bin/pdftotext", {pdf.string(), "-"});
+    CHECK_THAT(text.out, Catch::Contains("Cedar House"));
+    CHECK_THAT(text.out, Catch::Contains("Standards Met"));
+    CHECK_THAT(text.out, Catch::Contains("2025-26"));
+    const auto png = cedar.home.home() / "certificate.png";
+    REQUIRE(cedar.home.run({"certificate", "--out", png.string()}).exit_code == 0);
+    CHECK(slurp(png).substr(1, 3) == "PNG");
+}
+
+TEST_CASE("a headquarters publication's certificate is downloaded by headquarters",
+          "[integration][publish]") {
+    Acorn acorn;
+    answer_all(acorn.hq, "met");
+    REQUIRE(acorn.hq.json({"publish", "--level", "met", "--sites", "VA001"})["published"] == true);
+    const auto pdf = acorn.hq.home() / "acorn.pdf";
+    CHECK(acorn.hq.run({"certificate", "--out", pdf.string()}).exit_code == 0);
+    const auto branch =
+        acorn.leeds.run({"certificate", "--out", (acorn.leeds.home() / "leeds.pdf").string()});
+    CHECK(branch.exit_code == 2);
+    CHECK_THAT(branch.err, Catch::Contains("headquarters"));
+    CHECK_FALSE(std::filesystem::exists(acorn.leeds.home() / "leeds.pdf"));
+}
