@@ -25,6 +25,7 @@ namespace {
 using key_record::kStoreFormat;
 constexpr std::string_view kAnswers = "answers";
 constexpr std::string_view kPlan = "plan_entries";
+constexpr std::string_view kToReview = "to_review";
 constexpr std::string_view kProfileExpiry = "cyber_essentials_plus_expires";
 constexpr std::string_view kProfileSecurityLead = "security_lead";
 constexpr std::size_t kMaxSecurityLeadBytes = 200;
@@ -53,6 +54,17 @@ bool has_store_schema(sqlite::Database& db) {
     sqlite::Statement meta_table(
         db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
     return meta_table.step();
+}
+
+// Deletes an item's row of one assessment from `table`, one of the constants
+// above (never input).
+void delete_item_row(sqlite::Database& db, std::string_view table, std::string_view scope,
+                     std::string_view item_id) {
+    sqlite::Statement remove(
+        db, "DELETE FROM " + std::string(table) + " WHERE scope = ?1 AND item_id = ?2");
+    remove.bind(1, scope);
+    remove.bind(2, item_id);
+    remove.execute();
 }
 
 std::string answer_what(std::string_view item_id) {
@@ -373,17 +385,11 @@ void LocalStore::write_plan_row(std::string_view scope, std::string_view item_id
 }
 
 void LocalStore::delete_answer_row(std::string_view scope, std::string_view item_id) {
-    sqlite::Statement remove(db_, "DELETE FROM answers WHERE scope = ?1 AND item_id = ?2");
-    remove.bind(1, scope);
-    remove.bind(2, item_id);
-    remove.execute();
+    delete_item_row(db_, kAnswers, scope, item_id);
 }
 
 void LocalStore::delete_plan_row(std::string_view scope, std::string_view item_id) {
-    sqlite::Statement remove(db_, "DELETE FROM plan_entries WHERE scope = ?1 AND item_id = ?2");
-    remove.bind(1, scope);
-    remove.bind(2, item_id);
-    remove.execute();
+    delete_item_row(db_, kPlan, scope, item_id);
 }
 
 void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
@@ -542,10 +548,7 @@ void LocalStore::review(std::string_view item_id, std::string_view reviewed_by) 
 }
 
 void LocalStore::clear_review_mark(std::string_view scope, std::string_view item_id) {
-    sqlite::Statement unmark(db_, "DELETE FROM to_review WHERE scope = ?1 AND item_id = ?2");
-    unmark.bind(1, scope);
-    unmark.bind(2, item_id);
-    unmark.execute();
+    delete_item_row(db_, kToReview, scope, item_id);
 }
 
 // Clears an item's mark and lets its carried evidence upload for the new year:

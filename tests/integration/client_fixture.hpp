@@ -31,7 +31,15 @@ class ClientHome {
     // Runs dspt with --home set to this home and DSPT_PASSPHRASE = passphrase.
     ProcessResult run(const std::vector<std::string>& args,
                       const std::string& passphrase = kPassphrase) const {
-        std::vector<std::string> full{"--home", dir_.path().string()};
+        return run_at(dir_.path(), args, passphrase);
+    }
+
+    // Runs dspt as run() does on another home: another store of the same
+    // person, such as a finished year kept aside.
+    static ProcessResult run_at(const std::filesystem::path& home,
+                                const std::vector<std::string>& args,
+                                const std::string& passphrase = kPassphrase) {
+        std::vector<std::string> full{"--home", home.string()};
         full.insert(full.end(), args.begin(), args.end());
         return run_process(DSPT_CLIENT_BIN, full, options(passphrase));
     }
@@ -46,8 +54,14 @@ class ClientHome {
     // Runs a read command with --json and parses its output; fails the test
     // when the command fails.
     nlohmann::json json(std::vector<std::string> args) const {
+        return json_at(dir_.path(), std::move(args));
+    }
+
+    // As json(), on another home (run_at).
+    static nlohmann::json json_at(const std::filesystem::path& home,
+                                  std::vector<std::string> args) {
         args.push_back("--json");
-        const auto result = run(args);
+        const auto result = run_at(home, args);
         INFO("dspt stderr: " << result.err);
         REQUIRE(result.exit_code == 0);
         return nlohmann::json::parse(result.out);

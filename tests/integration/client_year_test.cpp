@@ -34,28 +34,6 @@ nlohmann::json show(const ClientHome& home, const std::string& item) {
     return home.json({"show", item});
 }
 
-// dspt run on another store of the same person, e.g. a finished year kept aside.
-struct StoreAt {
-    std::filesystem::path home;
-
-    ProcessResult run(const std::vector<std::string>& args) const {
-        std::vector<std::string> full{"--home", home.string()};
-        full.insert(full.end(), args.begin(), args.end());
-        ProcessOptions options;
-        options.env["DSPT_PASSPHRASE"] = ClientHome::kPassphrase;
-        options.unset_env = {"DSPT_HOME"};
-        return run_process(DSPT_CLIENT_BIN, full, options);
-    }
-
-    nlohmann::json json(std::vector<std::string> args) const {
-        args.push_back("--json");
-        const auto result = run(args);
-        INFO("dspt stderr: " << result.err);
-        REQUIRE(result.exit_code == 0);
-        return nlohmann::json::parse(result.out);
-    }
-};
-
 std::string value_of(const ClientHome& home, const std::string& item) {
     const auto answer = show(home, item)["answer"];
     return answer.is_null() ? std::string("(none)") : answer["value"].get<std::string>();
@@ -155,16 +133,17 @@ TEST_CASE("a site's devices move to a new standards year one by one",
     CHECK(third.run({"show", "4.3.1"}).exit_code == 2);  // not an item of 2024-25
 
     // And the first device's finished year is kept beside it, read-only.
-    const StoreAt archive{first.home() / "years" / "2024-25"};
-    CHECK(archive.json({"show", "2.1.1"})["answer"]["value"] == "yes");
-    CHECK(archive.json({"status"})["year"] == "2024-25");
-    const auto exported = archive.run({"export", (first.home() / "2024-25.csv").string()});
+    const auto archive = first.home() / "years" / "2024-25";
+    CHECK(ClientHome::json_at(archive, {"show", "2.1.1"})["answer"]["value"] == "yes");
+    CHECK(ClientHome::json_at(archive, {"status"})["year"] == "2024-25");
+    const auto exported =
+        ClientHome::run_at(archive, {"export", (first.home() / "2024-25.csv").string()});
     INFO(exported.err);
     CHECK(exported.exit_code == 0);
-    const auto changed = archive.run({"answer", "2.1.1", "yes"});
+    const auto changed = ClientHome::run_at(archive, {"answer", "2.1.1", "yes"});
     CHECK(changed.exit_code == 2);
     CHECK_THAT(changed.err, Catch::Contains("kept copy"));
-    CHECK(archive.run({"sync"}).exit_code == 2);
+    CHECK(ClientHome::run_at(archive, {"sync"}).exit_code == 2);
 }
 
 TEST_CASE("a year start waits for unsent changes and refuses a year that is not newer",
@@ -188,6 +167,28 @@ TEST_CASE("a year start waits for unsent changes and refuses a year that is not 
     CHECK_THAT(started.out, Catch::Contains("to review: 1 answer(s)"));
     CHECK_THAT(started.out, Catch::Contains("4.3.1"));
     CHECK_THAT(started.out, Catch::Contains("years/2024-25"));
+}
+
+TEST_CASE("a store made from an imported pack needs the next year's pack",
+          "[integration][client_year]") {
+    const std::filesystem::path packs =
+        std::filesystem::path(DSPT_SOURCE_DIR) / "common" / "standards" / "packs";
+    ClientHome home;
+    run_ok(home, {"init", "--pack", (packs / "2024-25.json").string()});
+    run_ok(home, {"answer", "1.1.1", "ZA1"});
+    const auto refused = home.run({"year", "start", "2025-26"});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("--pack FILE"));
+    const auto wrong =
+        home.run({"year", "start", "2025-26", "--pack", (packs / "2024-25.json").string()});
+    CHECK(wrong.exit_code == 2);
+    CHECK_THAT(wrong.err, Catch::Contains("not 2025-26"));
+    const auto started =
+        home.json({"year", "start", "2025-26", "--pack", (packs / "2025-26.json").string()});
+    CHECK(started["answers_to_review"] == 1);
+    CHECK(home.json({"status"})["year"] == "2025-26");
+    CHECK(home.json({"show", "1.1.1"})["to_review"] == true);
+    CHECK(home.json({"show", "7.1.1"})["answer"].is_null());
 }
 
 TEST_CASE("the organisation profile set by headquarters reaches its branches",
