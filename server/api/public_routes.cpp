@@ -159,10 +159,14 @@ http::Response certificate(Context& context, const store::Organisation& organisa
     content.published = publish::date_of(publication.published_at_ms);
     auto response = public_response(std::string(publish::content_type(format)),
                                     publish::render_certificate(content, format));
-    response.headers.emplace("Content-Disposition",
-                             "inline; filename=\"dspt-certificate-" + organisation.ods + "-" +
-                                 publication.year + "." + std::string(publish::extension(format)) +
-                                 "\"");
+    std::string disposition = "inline; filename=\"dspt-certificate-";
+    disposition += organisation.ods;
+    disposition += '-';
+    disposition += publication.year;
+    disposition += '.';
+    disposition += publish::extension(format);
+    disposition += '"';
+    response.headers.emplace("Content-Disposition", std::move(disposition));
     return response;
 }
 
@@ -172,15 +176,16 @@ http::Response public_certificate(Context& context, std::string_view ods, std::s
     if (!wanted) {
         fail(ErrorCode::not_found, "certificates are named <year>.pdf or <year>.png");
     }
+    // An unknown code (a site's among them) gets the answer of a code with nothing
+    // published, "no certificate for <code> <year>": the register says no more than
+    // its search does.
     const auto organisation = context.repository->find_organisation(ods);
     const auto publications =
         organisation ? context.repository->publications_of(ods) : std::vector<store::Publication>{};
-    // An unknown code (a site's among them) gets the answer of a code with nothing
-    // published: the register says no more than its search does.
     const auto& publication =
         publish::certificate_publication(publications, ods, wanted->year, today(context));
-    if (!organisation) {  // not reached: no publications means no certificate
-        fail(ErrorCode::not_found, "no certificate for " + std::string(ods));
+    if (!organisation) {  // certificate_publication has thrown already: no publications
+        fail(ErrorCode::internal, "a certificate was found for an unknown organisation");
     }
     return certificate(context, *organisation, publication, wanted->format);
 }
@@ -231,9 +236,10 @@ http::Response handle_public(Context& context, const http::Request& request, htt
         if (slash != 0 && slash != std::string_view::npos &&
             file.find('/') == std::string_view::npos) {
             const auto wanted = publish::parse_certificate_file(file);
-            route = wanted ? "/certificates/<ods>/<year>." +
-                                 std::string(publish::extension(wanted->format))
-                           : "/certificates/<ods>/<file>";
+            route = !wanted ? "/certificates/<ods>/<file>"
+                    : wanted->format == publish::CertificateFormat::pdf
+                        ? "/certificates/<ods>/<year>.pdf"
+                        : "/certificates/<ods>/<year>.png";
         }
     }
     if (route.empty()) {
@@ -255,7 +261,7 @@ http::Response handle_public(Context& context, const http::Request& request, htt
                                publish::render_json(query, search(context, query), today(context)));
     }
     if (path == "/api/v1/organisations.csv") {
-        auto query = parse_register_query(request.query);
+        const auto query = parse_register_query(request.query);
         const auto page = context.repository->search_public(query.text, 0, publish::kMaxCsvRows);
         auto response =
             public_response("text/csv; charset=utf-8", publish::render_csv(page, today(context)));
@@ -310,8 +316,11 @@ http::Response device_certificate(Context& context, const store::Device& device,
 
 std::string device_certificate_route(std::string_view file) {
     const auto wanted = publish::parse_certificate_file(file);
-    return wanted ? "GET /v1/certificates/<year>." + std::string(publish::extension(wanted->format))
-                  : "GET /v1/certificates/<file>";
+    if (!wanted) {
+        return "GET /v1/certificates/<file>";
+    }
+    return wanted->format == publish::CertificateFormat::pdf ? "GET /v1/certificates/<year>.pdf"
+                                                             : "GET /v1/certificates/<year>.png";
 }
 
 }  // namespace dspt::server::api

@@ -201,7 +201,10 @@ void draw(cairo_t* cr, const CertificateContent& content) {
         // Sites the lines cannot hold are counted rather than cut: the last line gives
         // up sites until "and N more" fits after it.
         const auto more = [&] {
-            return " and " + std::to_string(sites.size() - count_words(lines)) + " more";
+            std::string text = " and ";
+            text += std::to_string(sites.size() - count_words(lines));
+            text += " more";
+            return text;
         };
         if (count_words(lines) < sites.size()) {
             auto& last = lines.back();
@@ -238,8 +241,11 @@ using Context = std::unique_ptr<cairo_t, ContextDeleter>;
 
 void check(cairo_status_t status, std::string_view what) {
     if (status != CAIRO_STATUS_SUCCESS) {
-        fail(ErrorCode::internal, "drawing the certificate's " + std::string(what) +
-                                      " failed: " + cairo_status_to_string(status));
+        std::string message = "drawing the certificate's ";
+        message += what;
+        message += " failed: ";
+        message += cairo_status_to_string(status);
+        fail(ErrorCode::internal, std::move(message));
     }
 }
 
@@ -255,7 +261,8 @@ std::string_view extension(CertificateFormat format) noexcept {
 
 std::optional<CertificateFile> parse_certificate_file(std::string_view file) {
     for (const auto format : {CertificateFormat::pdf, CertificateFormat::png}) {
-        const auto suffix = "." + std::string(extension(format));
+        std::string suffix = ".";
+        suffix += extension(format);
         if (file.size() > suffix.size() && file.ends_with(suffix)) {
             return CertificateFile{std::string(file.substr(0, file.size() - suffix.size())),
                                    format};
@@ -278,16 +285,21 @@ bool certificate_offered(standards::Level level, std::string_view year, Date tod
 const store::Publication& certificate_publication(
     const std::vector<store::Publication>& publications, std::string_view ods,
     std::string_view year, Date today, std::optional<std::string_view> site) {
-    const auto none =
-        "no certificate for " + std::string(site ? *site : ods) + " " + std::string(year);
+    std::string none = "no certificate for ";
+    none += site ? *site : ods;
+    none += ' ';
+    none += year;
     if (!standards::is_valid_year(year)) {
         fail(ErrorCode::not_found, none);
     }
     if (!certificate_year_offered(year, today)) {
         const auto current = standards::year_on(today);
-        fail(ErrorCode::not_found,
-             "certificates are offered for the current and previous year only (" + current +
-                 " and " + standards::previous_year(current).value_or("") + ")");
+        std::string message = "certificates are offered for the current and previous year only (";
+        message += current;
+        message += " and ";
+        message += standards::previous_year(current).value_or("");
+        message += ')';
+        fail(ErrorCode::not_found, std::move(message));
     }
     const store::Publication* chosen = nullptr;
     bool approaching = false;
@@ -311,11 +323,14 @@ const store::Publication& certificate_publication(
         }
     }
     if (!chosen) {
-        fail(ErrorCode::not_found,
-             approaching ? none + ": its " + std::string(year) +
-                               " publication is at Approaching Standards, and certificates are "
-                               "issued for Standards Met and Standards Exceeded only"
-                         : none);
+        if (approaching) {
+            none += ": its ";
+            none += year;
+            none +=
+                " publication is at Approaching Standards, and certificates are issued for "
+                "Standards Met and Standards Exceeded only";
+        }
+        fail(ErrorCode::not_found, std::move(none));
     }
     return *chosen;
 }

@@ -90,6 +90,8 @@ std::string chromium_dom(const ServerProcess& server, const std::string& target)
         FAIL("chromium is not installed: run deploy/install-deps.sh");
     }
     const TempDir profile;
+    std::string user_data_dir = "--user-data-dir=";
+    user_data_dir += (profile.path() / "profile").string();
     ProcessOptions options;
     options.env = {{"HOME", profile.path().string()},
                    {"XDG_CONFIG_HOME", (profile.path() / "config").string()},
@@ -99,9 +101,8 @@ std::string chromium_dom(const ServerProcess& server, const std::string& target)
     const auto result =
         run_process("/usr/bin/timeout",
                     {"--kill-after=5", "90", chromium.string(), "--headless=new", "--no-sandbox",
-                     "--disable-gpu", "--no-first-run", "--disable-extensions",
-                     "--user-data-dir=" + (profile.path() / "profile").string(), "--dump-dom",
-                     server.url() + target},
+                     "--disable-gpu", "--no-first-run", "--disable-extensions", user_data_dir,
+                     "--dump-dom", server.url() + target},
                     options);
     INFO("chromium stderr: " << result.err.substr(0, 2000));
     REQUIRE(result.exit_code == 0);

@@ -193,8 +193,12 @@ TEST_CASE("a long name and many sites stay inside the page", "[unit][server_publ
         "As Sunrise Meadows Community Care Services Limited";
     content.sites.clear();
     for (int i = 0; i < 60; ++i) {
-        content.sites.push_back("Sunrise Meadows Branch " + std::to_string(i) + " (VA" +
-                                std::to_string(100 + i) + ")");
+        std::string site = "Sunrise Meadows Branch ";
+        site += std::to_string(i);
+        site += " (VA";
+        site += std::to_string(100 + i);
+        site += ')';
+        content.sites.push_back(site);
     }
     const auto path = write(dir, "long.pdf", render_certificate(content, CertificateFormat::pdf));
     CHECK(info_field(poppler("pdfinfo", {path.string()}), "Pages") == "1");

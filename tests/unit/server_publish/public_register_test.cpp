@@ -155,7 +155,9 @@ TEST_CASE("the search page links the pages before and after", "[unit][server_pub
     store::PublicPage page;
     page.total = 45;
     for (int i = 0; i < 20; ++i) {
-        page.entries.push_back(entry("A" + std::to_string(100 + i), "Care Home", {}));
+        std::string ods = "A";
+        ods += std::to_string(100 + i);
+        page.entries.push_back(entry(ods, "Care Home", {}));
     }
     const auto html = render_html(RegisterQuery{"care home", 2, 20}, page, day("2026-01-01"));
     CHECK(count_of(html, "<tr class=\"result\">") == 20);

@@ -54,7 +54,8 @@ class PublicFixture : public auth::test::AuthFixture {
                                const std::string& year, Level level, std::int64_t when,
                                const std::string& device = "admin") {
         auto p = publication(ods, std::move(sites), year, level, when, 0, device);
-        p.request_id = "request-" + std::to_string(++requests_);
+        p.request_id = "request-";
+        p.request_id += std::to_string(++requests_);
         return repo().record_publication(p).publication;
     }
 
@@ -124,12 +125,13 @@ TEST_CASE_METHOD(PublicFixture, "bad paging and a bad search text are refused wi
 
 TEST_CASE_METHOD(PublicFixture, "a search text over 200 bytes is refused",
                  "[unit][server_publish]") {
-    CHECK(get("/api/v1/organisations?q=" + std::string(200, 'a')).status == 200);
-    const auto response = get("/api/v1/organisations?q=" + std::string(201, 'a'));
+    const std::string longest(200, 'a');
+    CHECK(get("/api/v1/organisations?q=" + longest).status == 200);
+    const auto response = get("/api/v1/organisations?q=" + longest + "a");
     CHECK(response.status == 400);
     CHECK_THAT(error_of(response).second, Catch::Contains("at most 200"));
     // The HTML page refuses it with a page of its own.
-    const auto page = get("/?q=" + std::string(201, 'a'));
+    const auto page = get("/?q=" + longest + "a");
     CHECK(page.status == 400);
     CHECK(page.content_type == "text/html; charset=utf-8");
     CHECK_THAT(page.body, Catch::Contains("at most 200"));

@@ -40,7 +40,8 @@ inline store::Publication publication(std::string ods, std::vector<std::string> 
     p.level = level;
     p.published_at_ms = published_at_ms;
     p.device_id = std::move(device);
-    p.request_id = "request-" + std::to_string(id);
+    p.request_id = "request-";
+    p.request_id += std::to_string(id);
     return p;
 }
 
