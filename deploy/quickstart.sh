@@ -165,8 +165,8 @@ step "Publishing: headquarters publishes at Standards Met for the branches that 
 export DSPT_HOME="$demo/hq"
 echo "(headquarters answers, for the whole organisation, every item Standards Met needs)"
 answer_all met
-echo "(York records on its own that its staff have not all signed the confidentiality code)"
-DSPT_HOME="$demo/VA002" run answer 2.1.1 no --comment "Two new carers still to sign"
+echo "(York records on its own that two new carers have not yet had data security in their induction)"
+DSPT_HOME="$demo/VA002" run answer 2.1.1 no --comment "Two new carers start induction next week"
 DSPT_HOME="$demo/VA002" run sync >/dev/null
 show dspt publish --level met --sites VA001,VA002
 if "$dspt" publish --level met --sites VA001,VA002; then
