@@ -51,14 +51,18 @@ std::optional<std::string> previous_year(std::string_view year) {
     return year_starting(first - 1);
 }
 
-bool publication_lapsed(Date published, Date today) noexcept {
+Date lapses_on(Date published) noexcept {
     using namespace std::chrono;
     const year_month_day ymd{published.days()};
     year_month_day anniversary = ymd + years(1);
-    if (!anniversary.ok()) {
+    if (!anniversary.ok()) {  // 29 February: the year after has no such day
         anniversary = anniversary.year() / anniversary.month() / last;
     }
-    return today.days() > sys_days(anniversary);
+    return Date::from_days(sys_days(anniversary) + days(1));
+}
+
+bool publication_lapsed(Date published, Date today) noexcept {
+    return today >= lapses_on(published);
 }
 
 }  // namespace dspt::standards

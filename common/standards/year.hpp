@@ -27,4 +27,8 @@ std::optional<std::string> previous_year(std::string_view year);
 // lapsed from 2026-03-11. (Published on 29 February: current to 28 February.)
 bool publication_lapsed(Date published, Date today) noexcept;
 
+// The first day on which a publication made on `published` counts as lapsed:
+// the day after its twelve-month anniversary (2025-03-10 -> 2026-03-11).
+Date lapses_on(Date published) noexcept;
+
 }  // namespace dspt::standards

@@ -106,7 +106,7 @@ publish::RegisterQuery checked_query(const std::vector<std::pair<std::string, st
 }
 
 Date today(const Context& context) {
-    return publish::date_of(context.clock());
+    return Date::from_unix_ms(context.clock());
 }
 
 // Headers every public answer carries.
@@ -156,7 +156,7 @@ http::Response certificate(Context& context, const store::Organisation& organisa
     }
     content.level = publication.level;
     content.year = publication.year;
-    content.published = publish::date_of(publication.published_at_ms);
+    content.published = Date::from_unix_ms(publication.published_at_ms);
     auto response = public_response(std::string(publish::content_type(format)),
                                     publish::render_certificate(content, format));
     std::string disposition = "inline; filename=\"dspt-certificate-";

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/report/csv_writer.hpp"
+#include "common/standards/year.hpp"
 #include "server/publish/certificate.hpp"
 
 namespace dspt::server::publish {
@@ -60,21 +61,6 @@ std::string page_head(std::string_view title) {
 
 }  // namespace
 
-Date date_of(std::int64_t unix_ms) {
-    const std::chrono::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(unix_ms)};
-    return Date::from_days(std::chrono::floor<std::chrono::days>(at));
-}
-
-Date lapses_on(Date published) {
-    const year_month_day day{published.days()};
-    year_month_day anniversary = day + std::chrono::years{1};
-    if (!anniversary.ok()) {  // 29 February: the year after has no such day
-        anniversary = year_month_day{std::chrono::year_month_day_last{
-            anniversary.year(), std::chrono::month_day_last{anniversary.month()}}};
-    }
-    return Date::from_days(std::chrono::sys_days{anniversary} + std::chrono::days{1});
-}
-
 std::string long_date(Date date) {
     static constexpr std::array<std::string_view, 12> kMonths{
         "January", "February", "March",     "April",   "May",      "June",
@@ -93,8 +79,8 @@ RegisterStatus register_status(const std::optional<store::Publication>& latest, 
     }
     status.level = latest->level;
     status.year = latest->year;
-    status.published = date_of(latest->published_at_ms);
-    status.lapsed = today >= lapses_on(*status.published);
+    status.published = Date::from_unix_ms(latest->published_at_ms);
+    status.lapsed = standards::publication_lapsed(*status.published, today);
     const auto reached = std::string(standards::display_name(latest->level)) + " " + latest->year;
     status.text = status.lapsed ? "Lapsed (" + reached + ")" : reached;
     return status;

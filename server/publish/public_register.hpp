@@ -40,12 +40,6 @@ inline constexpr std::size_t kMaxPage = 1'000'000;
 inline constexpr std::size_t kMaxQueryBytes = 200;  // of the decoded search text
 inline constexpr std::size_t kMaxCsvRows = 10'000;
 
-// The UTC calendar date of a Unix time in milliseconds.
-Date date_of(std::int64_t unix_ms);
-
-// The first day on which a publication made on `published` counts as lapsed.
-Date lapses_on(Date published);
-
 // "21 November 2026".
 std::string long_date(Date date);
 

@@ -123,7 +123,7 @@ Published publish_acorn(const ServerProcess& server) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count() -
                         3'600'000;
-    const auto day = server::publish::date_of(now_ms);
+    const auto day = Date::from_unix_ms(now_ms);
     server::store::Publication publication;
     publication.organisation_ods = "AB1";
     publication.sites = {"VA001", "VA002"};

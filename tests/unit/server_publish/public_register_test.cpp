@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/standards/year.hpp"
 #include "tests/unit/server_publish/publish_fixture.hpp"
 
 namespace dspt::server::publish::test {
@@ -41,7 +42,7 @@ TEST_CASE("a publication lapses the day after its twelve-month anniversary",
     // Published late in the day (UTC): its date is still 10 March.
     const auto latest =
         publication("AB12", {"VA1B2"}, "2024-25", Level::met, at("2025-03-10", 23, 59));
-    CHECK(lapses_on(day("2025-03-10")) == day("2026-03-11"));
+    CHECK(standards::lapses_on(day("2025-03-10")) == day("2026-03-11"));
     CHECK_FALSE(register_status(latest, day("2026-03-10")).lapsed);
     CHECK(register_status(latest, day("2026-03-10")).text == "Standards Met 2024-25");
 
@@ -52,7 +53,7 @@ TEST_CASE("a publication lapses the day after its twelve-month anniversary",
     CHECK(lapsed.published == day("2025-03-10"));
 
     // A leap day: the anniversary is the last day of February.
-    CHECK(lapses_on(day("2024-02-29")) == day("2025-03-01"));
+    CHECK(standards::lapses_on(day("2024-02-29")) == day("2025-03-01"));
     const auto leap = publication("AB12", {"VA1B2"}, "2023-24", Level::met, at("2024-02-29"));
     CHECK_FALSE(register_status(leap, day("2025-02-28")).lapsed);
     CHECK(register_status(leap, day("2025-03-01")).lapsed);
@@ -61,8 +62,8 @@ TEST_CASE("a publication lapses the day after its twelve-month anniversary",
 TEST_CASE("dates are written in full and by the UTC day", "[unit][server_publish]") {
     CHECK(long_date(day("2026-11-21")) == "21 November 2026");
     CHECK(long_date(day("2025-01-01")) == "1 January 2025");
-    CHECK(date_of(at("2026-06-30", 23, 59)) == day("2026-06-30"));
-    CHECK(date_of(at("2026-07-01", 0, 0)) == day("2026-07-01"));
+    CHECK(Date::from_unix_ms(at("2026-06-30", 23, 59)) == day("2026-06-30"));
+    CHECK(Date::from_unix_ms(at("2026-07-01", 0, 0)) == day("2026-07-01"));
 }
 
 TEST_CASE("the JSON register gives each organisation's fields", "[unit][server_publish]") {
