@@ -108,8 +108,8 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
     const auto& pack = options.pack;
     standards::validate_pack(pack, pack.year);
     if (pack.year <= info_.year) {
-        fail(ErrorCode::invalid_argument, "a new year comes after this store's " + info_.year +
-                                              ", and " + pack.year + " does not");
+        const auto later = " is not a later standards year than this store's ";
+        fail(ErrorCode::invalid_argument, pack.year + later + info_.year);
     }
     key_record::unlock(db_, passphrase);  // the passphrase must be this store's
     const bool enrolled = load_identity(*this).has_value();
@@ -117,8 +117,9 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
         const auto waiting = sync_backlog(*this).changes;
         if (enrolled && waiting > 0) {
             fail(ErrorCode::failed_precondition,
-                 std::to_string(waiting) + " change" + (waiting == 1 ? "" : "s") + " of " +
-                     info_.year + " wait to sync: run dspt sync first");
+                 std::to_string(waiting) + (waiting == 1 ? " change" : " changes") + " of " +
+                     info_.year + (waiting == 1 ? " waits" : " wait") +
+                     " to sync: run dspt sync first");
         }
     };
     require_sent();

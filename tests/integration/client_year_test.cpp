@@ -156,7 +156,7 @@ TEST_CASE("a year start waits for unsent changes and refuses a year that is not 
     const auto waiting = device.run({"year", "start", "2025-26"});
     CHECK(waiting.exit_code == 2);
     CHECK_THAT(waiting.err,
-               Catch::Contains("1 change of 2024-25 wait to sync: run dspt sync first"));
+               Catch::Contains("1 change of 2024-25 waits to sync: run dspt sync first"));
     CHECK(device.json({"status"})["year"] == "2024-25");
     CHECK(device.run({"year", "start", "2023-24"}).exit_code == 2);
     CHECK(device.run({"year", "start", "2031-32"}).exit_code == 2);  // not bundled
