@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/standards/validation.hpp"
+#include "common/standards/year.hpp"
 
 namespace dspt::protocol {
 
@@ -105,7 +106,7 @@ std::string_view to_string(RegisterKind kind) noexcept {
 }
 
 bool is_valid_year(std::string_view year) noexcept {
-    return standards::detail::is_valid_year(year);
+    return standards::is_valid_year(year);
 }
 
 std::string RegisterKey::to_string() const {

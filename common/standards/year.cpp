@@ -2,13 +2,11 @@
 
 #include <cstdio>
 
+#include "common/standards/validation.hpp"
+
 namespace dspt::standards {
 
 namespace {
-
-bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
-}
 
 int two_digits(std::string_view text) noexcept {
     return (text[0] - '0') * 10 + (text[1] - '0');
@@ -23,15 +21,7 @@ std::string year_starting(int first) {
 }  // namespace
 
 bool is_valid_year(std::string_view year) noexcept {
-    if (year.size() != 7 || year[4] != '-') {
-        return false;
-    }
-    for (const std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U}) {
-        if (!is_digit(year[i])) {
-            return false;
-        }
-    }
-    return two_digits(year.substr(5)) == (two_digits(year.substr(2)) + 1) % 100;
+    return detail::is_valid_year(year);
 }
 
 std::string year_on(Date date) {

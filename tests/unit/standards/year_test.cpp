@@ -1,8 +1,8 @@
 // Standards years and when a publication lapses.
 
-#include <catch2/catch.hpp>
-
 #include "common/standards/year.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace dspt;
 using namespace dspt::standards;
