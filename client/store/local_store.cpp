@@ -293,14 +293,15 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
         return;  // nothing changes, so nothing is recorded
     }
 
-    const auto now = wall_ms();
-    write_answer_row(scope_, item_id, *value, new_comment, answered_by, now);
-    outbox_->append("answer/" + item.id,
-                    {{"item", item.id},
-                     {"value", *value},
-                     {"comment", new_comment},
-                     {"answered_by", answered_by}},
-                    now, scope_);
+    // The row keeps the change's HLC time, the time every other device shows.
+    const auto at = outbox_->append("answer/" + item.id,
+                                    {{"item", item.id},
+                                     {"value", *value},
+                                     {"comment", new_comment},
+                                     {"answered_by", answered_by}},
+                                    wall_ms(), scope_);
+    write_answer_row(scope_, item_id, *value, new_comment, answered_by,
+                     static_cast<std::int64_t>(at.millis()));
     release_carried(scope_, item.id);
     tx.commit();
 }
@@ -409,9 +410,8 @@ void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
                                  {"owner", entry.owner},
                                  {"due", entry.due.to_string()}};
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    const auto now = wall_ms();
-    write_plan_row(scope_, item.id, json.dump(), now);
-    outbox_->append("plan/" + item.id, json, now, scope_);
+    const auto at = outbox_->append("plan/" + item.id, json, wall_ms(), scope_);
+    write_plan_row(scope_, item.id, json.dump(), static_cast<std::int64_t>(at.millis()));
     tx.commit();
 }
 

@@ -25,8 +25,8 @@ Outbox::Outbox(sqlite::Database& db, const crypto::SecretKey& data_key, std::str
                HybridClock& clock)
     : db_(db), sealer_(data_key), replica_id_(std::move(replica_id)), clock_(clock) {}
 
-std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json& payload,
-                            std::int64_t now_ms, std::string_view scope) {
+HlcTime Outbox::append(std::string_view register_key, const nlohmann::json& payload,
+                       std::int64_t now_ms, std::string_view scope) {
     if (!db_.in_transaction()) {
         fail(ErrorCode::internal, "an outbox entry must be written in its change's transaction");
     }
@@ -66,7 +66,7 @@ std::int64_t Outbox::append(std::string_view register_key, const nlohmann::json&
 
     meta::set(db_, meta::kNextSeq, std::to_string(seq + 1));
     meta::set(db_, meta::kHlc, std::to_string(hlc.raw()));
-    return seq;
+    return hlc;
 }
 
 std::size_t Outbox::pending_count() {

@@ -55,9 +55,10 @@ class Outbox {
            HybridClock& clock);
 
     // Records a change of `scope`'s assessment inside the caller's open
-    // transaction; returns its seq.
-    std::int64_t append(std::string_view register_key, const nlohmann::json& payload,
-                        std::int64_t now_ms, std::string_view scope = {});
+    // transaction; returns its HLC time, which every replica shows as when
+    // the change was made.
+    HlcTime append(std::string_view register_key, const nlohmann::json& payload,
+                   std::int64_t now_ms, std::string_view scope = {});
 
     // The seq of the newest entry written; 0 before the first.
     std::int64_t last_seq();

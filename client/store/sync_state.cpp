@@ -44,22 +44,22 @@ std::string text_of(const nlohmann::json& value, const char* field) {
 }
 
 void apply_answer(LocalStore& store, const std::string& scope, const std::string& item_id,
-                  const nlohmann::json& value, std::int64_t now_ms) {
+                  const nlohmann::json& value, std::int64_t at_ms) {
     if (value.value("deleted", false)) {
         store.delete_answer_row(scope, item_id);
         return;
     }
     store.write_answer_row(scope, item_id, text_of(value, "value"), text_of(value, "comment"),
-                           text_of(value, "answered_by"), now_ms);
+                           text_of(value, "answered_by"), at_ms);
 }
 
 void apply_plan(LocalStore& store, const std::string& scope, const std::string& item_id,
-                const nlohmann::json& value, std::int64_t now_ms) {
+                const nlohmann::json& value, std::int64_t at_ms) {
     if (value.value("deleted", false)) {
         store.delete_plan_row(scope, item_id);
         return;
     }
-    store.write_plan_row(scope, item_id, value.dump(), now_ms);
+    store.write_plan_row(scope, item_id, value.dump(), at_ms);
 }
 
 void record_conflict(LocalStore& store, const std::string& scope, const PulledRegister& reg) {
@@ -197,7 +197,6 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
                          const crypto::SecretKey* organisation_key) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
     EvidenceTransfers transfers(store);
     std::size_t changed = 0;
     for (const auto& reg : registers) {
@@ -222,11 +221,11 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
         }
         if (kind == "answer") {
             store.item(name);  // an item this store's standards know, or a damaged page
-            apply_answer(store, scope, name, reg.shown, now);
+            apply_answer(store, scope, name, reg.shown, reg.shown_at_ms);
             store.clear_review_mark(scope, name);  // another device reviewed it
         } else if (kind == "plan") {
             store.item(name);
-            apply_plan(store, scope, name, reg.shown, now);
+            apply_plan(store, scope, name, reg.shown, reg.shown_at_ms);
         } else if (kind == "evidence") {
             if (!apply_evidence(transfers, scope, reg, organisation_key)) {
                 continue;

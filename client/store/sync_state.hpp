@@ -47,9 +47,10 @@ struct PulledRegister {
     std::string scope;
     std::string register_key;  // the store's form, without the year: "answer/1.1.1"
     std::int64_t version = 0;
-    nlohmann::json shown;       // the value's JSON object
-    std::string shown_replica;  // who wrote it: this store's own changes come back too
-    nlohmann::json siblings;    // an array of {replica_id, author, hlc, version, value}; empty
+    nlohmann::json shown;          // the value's JSON object
+    std::string shown_replica;     // who wrote it: this store's own changes come back too
+    nlohmann::json siblings;       // an array of {replica_id, author, hlc, version, value}; empty
+    std::int64_t shown_at_ms = 0;  // when it was written: its HLC time's milliseconds
 };
 
 // What waits to be sent: outbox entries and evidence files not yet uploaded.

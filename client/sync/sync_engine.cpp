@@ -87,6 +87,8 @@ void pull_all(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
             reg.register_key = key->local_key();
             reg.version = state.version;
             reg.shown_replica = state.shown.replica_id;
+            reg.shown_at_ms =
+                static_cast<std::int64_t>(HlcTime::from_raw(state.shown.hlc).millis());
             reg.shown = nlohmann::json::parse(state.shown.payload, nullptr, false);
             if (!reg.shown.is_object()) {
                 fail(ErrorCode::protocol,

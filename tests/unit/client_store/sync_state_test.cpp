@@ -140,3 +140,23 @@ TEST_CASE("conflicts are kept until a pull shows the register settled", "[unit][
     apply_pulled(*store, {pulled("answer/1.1.1", 6, "A")}, kBranch, 6, nullptr);
     CHECK(open_conflicts(*store).empty());
 }
+
+TEST_CASE("an answer shows when it was written, on this device and every other",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_answer(kTextItem, "ZA1", std::nullopt, "A");
+    auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    // The local row keeps the change's own time, the one the server passes on.
+    CHECK(store->answer(kTextItem)->answered_at_ms ==
+          static_cast<std::int64_t>(pending[0].hlc.millis()));
+
+    // A pulled answer shows when its device wrote it, not when it arrived.
+    auto written = pulled("answer/1.1.1", 3, "ZA-OTHER");
+    written.shown_at_ms = 1'700'000'000'000;
+    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 2}}, 1000);
+    REQUIRE(apply_pulled(*store, {written}, kBranch, 3, nullptr) == 1);
+    CHECK(store->answer(kTextItem)->value == "ZA-OTHER");
+    CHECK(store->answer(kTextItem)->answered_at_ms == 1'700'000'000'000);
+}
