@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "protocol/messages.hpp"
+#include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
@@ -13,6 +14,7 @@ namespace dspt::protocol {
 using AllMessages = std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse,
                                KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
                                GrantList, PushRequest, PushResponse, PullResponse, BlobStatus,
-                               PublishRequest, PublishResponse, PublicationList>;
+                               PublishRequest, PublishResponse, PublicationList, SyncHealth,
+                               ProgressReport>;
 
 }  // namespace dspt::protocol

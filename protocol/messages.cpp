@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
@@ -68,6 +69,10 @@ std::string_view to_string(MessageType type) noexcept {
             return PublishResponse::kName;
         case MessageType::publication_list:
             return PublicationList::kName;
+        case MessageType::sync_health:
+            return SyncHealth::kName;
+        case MessageType::progress_report:
+            return ProgressReport::kName;
     }
     return "";
 }

@@ -78,6 +78,8 @@ enum class MessageType : std::uint16_t {
     publish_request = 0x0501,
     publish_response = 0x0502,
     publication_list = 0x0503,
+    sync_health = 0x0601,
+    progress_report = 0x0602,
 };
 
 // The struct name of a message type ("EnrolRequest"), or "" for a value this

@@ -60,7 +60,29 @@ auto seeds() {
                            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
                            12},
         dp::PublishResponse{false, false, {}, {{"AB1-01", "1.1.1", "not satisfied"}}},
-        dp::PublicationList{{{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}});
+        dp::PublicationList{{{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}},
+        dp::SyncHealth{3, 4096, 259200000, true},
+        dp::ProgressReport{1718000100000,
+                           {{"AB1",
+                             "Acorn Homecare",
+                             "2025-26",
+                             {{"AB1-01",
+                               "Leeds",
+                               "met",
+                               20,
+                               20,
+                               42,
+                               42,
+                               {},
+                               {{"1.1.1", "Title"}},
+                               0,
+                               2,
+                               1718000000000,
+                               1,
+                               10,
+                               1717000000000,
+                               false,
+                               {}}}}}});
 }
 
 }  // namespace

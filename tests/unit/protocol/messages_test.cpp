@@ -127,4 +127,6 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
     REQUIRE(static_cast<int>(MessageType::publish_request) == 0x0501);
     REQUIRE(static_cast<int>(MessageType::publish_response) == 0x0502);
     REQUIRE(static_cast<int>(MessageType::publication_list) == 0x0503);
+    REQUIRE(static_cast<int>(MessageType::sync_health) == 0x0601);
+    REQUIRE(static_cast<int>(MessageType::progress_report) == 0x0602);
 }

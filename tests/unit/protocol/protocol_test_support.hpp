@@ -153,5 +153,30 @@ inline PublicationList sample<PublicationList>() {
     return {{{1, "AB1", {"AB1-01", "AB1-02"}, "2025-26", "met", 1718000000000, "device-a"},
              {2, "AB1", {"AB1-01"}, "2024-25", "approaching", 1690000000000, "device-b"}}};
 }
+template <>
+inline SyncHealth sample<SyncHealth>() {
+    return {3, 4096, 259200000, false};
+}
+template <>
+inline ProgressReport sample<ProgressReport>() {
+    SiteProgress site{"AB1-01",
+                      "Leeds branch",
+                      "approaching",
+                      20,
+                      20,
+                      40,
+                      42,
+                      {},
+                      {{"2.1.1", "Staff training"}, {"7.1.1", "Business continuity"}},
+                      1,
+                      5,
+                      1718000000000,
+                      2,
+                      512,
+                      1717000000000,
+                      true,
+                      {1, "AB1", {"AB1-01"}, "2025-26", "approaching", 1716000000000, "device-a"}};
+    return {1718000100000, {{"AB1", "Acorn Homecare", "2025-26", {site, {}}}}};
+}
 
 }  // namespace dspt::protocol::test
