@@ -32,6 +32,15 @@ class Date {
     }
 
     std::chrono::sys_days days() const noexcept { return days_; }
+
+    // The last millisecond of this day in UTC, as Unix milliseconds: what
+    // "until this date" includes.
+    std::int64_t end_unix_ms() const noexcept {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   (days_ + std::chrono::days(1)).time_since_epoch())
+                   .count() -
+               1;
+    }
     int year() const noexcept;
 
     // "YYYY-MM-DD".

@@ -300,9 +300,12 @@ struct OrganisationView {
 struct GrantRequest {
     static constexpr MessageType kType = MessageType::grant_request;
     static constexpr std::string_view kName = "GrantRequest";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
     std::string partner_name;
+    // Version 2: the last day the grant is in force, "YYYY-MM-DD" (through the end of
+    // that day, UTC); "" until revoked.
+    std::string until;
 
     bool operator==(const GrantRequest&) const = default;
 
@@ -310,6 +313,9 @@ struct GrantRequest {
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
         ar(partner_name);
+        if (version >= 2) {
+            ar(until);
+        }
     }
 };
 
@@ -317,12 +323,15 @@ struct GrantRequest {
 struct GrantView {
     static constexpr MessageType kType = MessageType::grant_view;
     static constexpr std::string_view kName = "GrantView";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
     std::string organisation_ods;
     std::string partner_name;
     std::int64_t given_at_ms = 0;
     std::int64_t revoked_at_ms = 0;  // 0 while the grant is live
+    // Version 2: the last moment the grant is in force (the end of its last day,
+    // UTC); 0 until revoked.
+    std::int64_t expires_at_ms = 0;
 
     bool operator==(const GrantView&) const = default;
 
@@ -330,6 +339,9 @@ struct GrantView {
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
         ar(organisation_ods, partner_name, given_at_ms, revoked_at_ms);
+        if (version >= 2) {
+            ar(expires_at_ms);
+        }
     }
 };
 

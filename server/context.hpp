@@ -26,7 +26,7 @@ struct Context {
         : repository(std::move(repo)),
           clock(std::move(now)),
           authenticator(*repository, auth_config, clock),
-          policy(*repository),
+          policy(*repository, clock),
           enrolment(*repository, policy, clock),
           sync(*repository, policy),
           blobs(*repository, policy),

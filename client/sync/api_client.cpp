@@ -133,9 +133,11 @@ protocol::SiteInfo ApiClient::site(const std::string& ods) {
 }
 
 protocol::GrantView ApiClient::give_grant(const std::string& organisation_ods,
-                                          const std::string& partner_name) {
+                                          const std::string& partner_name,
+                                          const std::string& until) {
     protocol::GrantRequest request;
     request.partner_name = partner_name;
+    request.until = until;
     return protocol::decode<protocol::GrantView>(
         call("POST", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants",
              protocol::encode(request)));
@@ -151,6 +153,10 @@ protocol::GrantView ApiClient::revoke_grant(const std::string& organisation_ods,
 protocol::GrantList ApiClient::grants(const std::string& organisation_ods) {
     return protocol::decode<protocol::GrantList>(
         call("GET", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants"));
+}
+
+protocol::GrantList ApiClient::partner_grants() {
+    return protocol::decode<protocol::GrantList>(call("GET", "/v1/partner/grants"));
 }
 
 std::string encode_path_segment(const std::string& segment) {

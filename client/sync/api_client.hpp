@@ -34,11 +34,14 @@ class ApiClient {
     protocol::KeyEnvelope recovery();
     protocol::OrganisationView organisation(const std::string& ods);
     protocol::SiteInfo site(const std::string& ods);
+    // `until`: the grant's last day, "YYYY-MM-DD"; "" until revoked.
     protocol::GrantView give_grant(const std::string& organisation_ods,
-                                   const std::string& partner_name);
+                                   const std::string& partner_name, const std::string& until);
     protocol::GrantView revoke_grant(const std::string& organisation_ods,
                                      const std::string& partner_name);
     protocol::GrantList grants(const std::string& organisation_ods);
+    // On a partner device: the grants in force to its partner.
+    protocol::GrantList partner_grants();
     protocol::PushResponse push(const protocol::PushRequest& request);
     protocol::PullResponse pull(std::int64_t since);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/crypto/bytes.hpp"
+#include "common/date.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
@@ -95,6 +96,7 @@ protocol::GrantView to_view(const store::Grant& grant) {
     view.partner_name = grant.partner_name;
     view.given_at_ms = grant.given_at_ms;
     view.revoked_at_ms = grant.revoked_at_ms.value_or(0);
+    view.expires_at_ms = grant.expires_at_ms.value_or(0);
     return view;
 }
 
@@ -215,7 +217,17 @@ http::Response route(Context& context, const http::Request& request, http::Respo
                     fail(ErrorCode::not_found,
                          "there is no partner named \"" + request_body.partner_name + "\"");
                 }
-                const auto grant = repo.give_grant(ods, partner->id, device.id, context.clock());
+                std::optional<std::int64_t> expires_at_ms;
+                if (!request_body.until.empty()) {
+                    const auto until = Date::parse(request_body.until);
+                    if (!until) {
+                        fail(ErrorCode::invalid_argument,
+                             "the grant's end is not a date (YYYY-MM-DD): " + request_body.until);
+                    }
+                    expires_at_ms = until->end_unix_ms();
+                }
+                const auto grant =
+                    repo.give_grant(ods, partner->id, device.id, context.clock(), expires_at_ms);
                 return binary(protocol::encode(to_view(grant)), 201);
             }
             if (parts.size() == 5 && method == "DELETE") {
@@ -275,6 +287,18 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     if (area == "publications" && parts.size() == 2 && method == "GET") {
         meta.route = "GET /v1/publications";
         return binary(protocol::encode(context.publishing.publications(call.device())));
+    }
+    if (area == "partner" && parts.size() == 3 && parts[2] == "grants" && method == "GET") {
+        meta.route = "GET /v1/partner/grants";
+        const auto device = call.device();
+        if (device.role != store::DeviceRole::partner || !device.partner_id) {
+            fail(ErrorCode::forbidden, "only a partner device has grants given to it");
+        }
+        protocol::GrantList list;
+        for (const auto& grant : repo.grants_to_partner(*device.partner_id, context.clock())) {
+            list.grants.push_back(to_view(grant));
+        }
+        return binary(protocol::encode(list));
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

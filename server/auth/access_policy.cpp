@@ -27,7 +27,8 @@ std::string describe(const store::Device& device) {
 bool AccessPolicy::partner_has_grant(const store::Device& device,
                                      std::string_view organisation_ods) const {
     return device.partner_id &&
-           repository_.live_grant(std::string(organisation_ods), *device.partner_id).has_value();
+           repository_.live_grant(std::string(organisation_ods), *device.partner_id, now_())
+               .has_value();
 }
 
 void AccessPolicy::require_site(const store::Device& device, const store::Site& site,

@@ -6,12 +6,15 @@
 //                        provider (not flagged headquarters).
 //   headquarters device  every site of its organisation, and the organisation.
 //   partner device       progress only (never evidence, never writing) of the
-//                        organisations that have a live grant to its partner.
+//                        organisations that have a grant in force to its partner
+//                        (live and not past its end date, by the policy's clock).
 // Nobody reaches another organisation. A refusal is Error(ErrorCode::forbidden)
 // with a message naming the device's role and what it tried to reach.
 //
 // Pure rules over the registry: no HTTP, no SQL. Thread-safe.
 
+#include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "server/store/model.hpp"
@@ -27,7 +30,10 @@ enum class Access {
 
 class AccessPolicy {
   public:
-    explicit AccessPolicy(store::Repository& repository) : repository_(repository) {}
+    using Clock = std::function<std::int64_t()>;  // Unix milliseconds
+
+    AccessPolicy(store::Repository& repository, Clock now)
+        : repository_(repository), now_(std::move(now)) {}
 
     // Throws Error(forbidden) unless `device` may have `access` to the site.
     void require_site(const store::Device& device, const store::Site& site, Access access) const;
@@ -41,6 +47,7 @@ class AccessPolicy {
     bool partner_has_grant(const store::Device& device, std::string_view organisation_ods) const;
 
     store::Repository& repository_;
+    Clock now_;
 };
 
 }  // namespace dspt::server::auth

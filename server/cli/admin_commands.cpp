@@ -177,7 +177,7 @@ int enrol_code(const AdminOptions& options) {
         fail(ErrorCode::invalid_argument, "give --org CODE [--site CODE], or --partner NAME");
     }
     auto repo = open(options);
-    const auth::AccessPolicy policy(*repo);
+    const auth::AccessPolicy policy(*repo, &now_ms);
     auth::EnrolmentService service(*repo, policy, &now_ms);
     const auto lifetime = parse_duration(options.expires_in);
     const auto code =

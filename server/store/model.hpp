@@ -62,8 +62,9 @@ struct Partner {
     bool operator==(const Partner&) const = default;
 };
 
-// One grant from an organisation to a partner, live (revoked_at_ms empty) or revoked.
-// Revoked grants are kept as history; a new grant after a revoke is a new Grant.
+// One grant from an organisation to a partner: live (not revoked) or revoked, and
+// given until revoked or until an end date. Revoked grants are kept as history; a
+// new grant after a revoke, or one that changes the end date, is a new Grant.
 struct Grant {
     std::string organisation_ods;
     std::int64_t partner_id = 0;
@@ -72,8 +73,14 @@ struct Grant {
     std::string given_by_device;  // the device (or "admin") that gave it
     std::optional<std::int64_t> revoked_at_ms;
     std::string revoked_by_device;  // "" while live
+    // The last moment it is in force (the end of its last day, UTC); none: until revoked.
+    std::optional<std::int64_t> expires_at_ms;
 
     bool live() const noexcept { return !revoked_at_ms.has_value(); }
+    // Whether the partner may read through it at `at_ms`: live and not past its end.
+    bool in_force(std::int64_t at_ms) const noexcept {
+        return live() && (!expires_at_ms || at_ms <= *expires_at_ms);
+    }
 
     bool operator==(const Grant&) const = default;
 };

@@ -114,13 +114,16 @@ class Repository {
     // Every partner, ordered by name.
     virtual std::vector<Partner> list_partners() const = 0;
 
-    // The organisation lets the partner read its progress, from `at_ms`; `device_id` is
-    // who gave the grant ("admin" or a device id, see validate_actor). Returns the new
-    // live grant. Throws not_found for an unknown organisation or partner,
-    // already_exists if a live grant is already there. After revoke_grant, a new grant
-    // may be given; the revoked one stays as history.
+    // The organisation lets the partner read its progress, from `at_ms` until revoked
+    // or, with `expires_at_ms`, up to and including that time; `device_id` is who gave
+    // the grant ("admin" or a device id, see validate_actor). Returns the new live
+    // grant. A live grant already there with the same end stays and already_exists is
+    // thrown; one with another end, or one past its end, is ended at `at_ms` (kept as
+    // history) and replaced. Throws not_found for an unknown organisation or partner,
+    // invalid_argument for an end before `at_ms`.
     virtual Grant give_grant(std::string_view organisation_ods, std::int64_t partner_id,
-                             std::string_view device_id, std::int64_t at_ms) = 0;
+                             std::string_view device_id, std::int64_t at_ms,
+                             std::optional<std::int64_t> expires_at_ms) = 0;
 
     // Ends the live grant at `at_ms`, recording who revoked it, and returns it as
     // revoked. Throws not_found if there is no live grant (never given, or already
@@ -128,18 +131,24 @@ class Repository {
     virtual Grant revoke_grant(std::string_view organisation_ods, std::int64_t partner_id,
                                std::string_view device_id, std::int64_t at_ms) = 0;
 
-    // The live grant from the organisation to the partner, if there is one. This is the
-    // check behind every partner read.
+    // The grant from the organisation to the partner in force at `at_ms` (live and
+    // not past its end), if there is one. This is the check behind every partner read.
     virtual std::optional<Grant> live_grant(std::string_view organisation_ods,
-                                            std::int64_t partner_id) const = 0;
+                                            std::int64_t partner_id, std::int64_t at_ms) const = 0;
 
     // Every grant the organisation has given, live and revoked, oldest first. Throws
     // not_found for an unknown organisation.
     virtual std::vector<Grant> grants_of_organisation(std::string_view organisation_ods) const = 0;
 
-    // The organisations with a live grant to the partner, ordered by ODS code. Throws
-    // not_found for an unknown partner.
-    virtual std::vector<Organisation> organisations_granting(std::int64_t partner_id) const = 0;
+    // The organisations with a grant to the partner in force at `at_ms`, ordered by ODS
+    // code. Throws not_found for an unknown partner.
+    virtual std::vector<Organisation> organisations_granting(std::int64_t partner_id,
+                                                             std::int64_t at_ms) const = 0;
+
+    // The grants to the partner in force at `at_ms`, ordered by organisation: what a
+    // partner device is shown of its access. Throws not_found for an unknown partner.
+    virtual std::vector<Grant> grants_to_partner(std::int64_t partner_id,
+                                                 std::int64_t at_ms) const = 0;
 
     // ---- Enrolment -------------------------------------------------------------------
 

@@ -30,7 +30,17 @@ std::optional<GrantRow> select_live_grant(sqlite::Database& db, std::string_view
         return std::nullopt;
     }
     Grant grant = rows::read_grant(select);
-    return GrantRow{select.column_int64(7), std::move(grant)};
+    return GrantRow{select.column_int64(8), std::move(grant)};
+}
+
+void end_grant(sqlite::Database& db, std::int64_t id, std::int64_t at_ms,
+               std::string_view device_id) {
+    sqlite::Statement update(
+        db, "UPDATE grants SET revoked_at_ms = ?2, revoked_by_device = ?3 WHERE id = ?1");
+    update.bind(1, id);
+    update.bind(2, at_ms);
+    update.bind(3, device_id);
+    update.execute();
 }
 
 void validate_grant_request(std::string_view organisation_ods, std::string_view device_id) {
@@ -93,30 +103,34 @@ std::vector<Partner> SqliteRepository::list_partners() const {
 }
 
 Grant SqliteRepository::give_grant(std::string_view organisation_ods, std::int64_t partner_id,
-                                   std::string_view device_id, std::int64_t at_ms) {
+                                   std::string_view device_id, std::int64_t at_ms,
+                                   std::optional<std::int64_t> expires_at_ms) {
     validate_grant_request(organisation_ods, device_id);
+    if (expires_at_ms && *expires_at_ms < at_ms) {
+        fail(ErrorCode::invalid_argument, "a grant cannot end before it is given");
+    }
     return write([&](Writer& writer) {
         rows::require_organisation(writer.db, organisation_ods);
         const Partner partner = rows::require_partner(writer.db, partner_id);
         if (const auto live = select_live_grant(writer.db, organisation_ods, partner_id)) {
-            fail(ErrorCode::already_exists,
-                 "a grant from " + grant_name(organisation_ods, partner) + " is already live");
+            if (live->grant.in_force(at_ms) && live->grant.expires_at_ms == expires_at_ms) {
+                fail(ErrorCode::already_exists,
+                     "a grant from " + grant_name(organisation_ods, partner) + " is already live");
+            }
+            // A new end date, or a grant past its end: the old one is kept as history.
+            end_grant(writer.db, live->id, at_ms, device_id);
         }
         sqlite::Statement insert(writer.db,
                                  "INSERT INTO grants (organisation_ods, partner_id, given_at_ms, "
-                                 "given_by_device) VALUES (?1, ?2, ?3, ?4)");
+                                 "given_by_device, expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
         insert.bind(1, organisation_ods);
         insert.bind(2, partner_id);
         insert.bind(3, at_ms);
         insert.bind(4, device_id);
+        insert.bind(5, expires_at_ms);
         insert.execute();
-        return Grant{std::string(organisation_ods),
-                     partner_id,
-                     partner.name,
-                     at_ms,
-                     std::string(device_id),
-                     std::nullopt,
-                     ""};
+        return Grant{std::string(organisation_ods), partner_id,   partner.name, at_ms,
+                     std::string(device_id),        std::nullopt, "",           expires_at_ms};
     });
 }
 
@@ -131,13 +145,7 @@ Grant SqliteRepository::revoke_grant(std::string_view organisation_ods, std::int
             fail(ErrorCode::not_found,
                  "there is no live grant from " + grant_name(organisation_ods, partner));
         }
-        sqlite::Statement update(
-            writer.db,
-            "UPDATE grants SET revoked_at_ms = ?2, revoked_by_device = ?3 WHERE id = ?1");
-        update.bind(1, live->id);
-        update.bind(2, at_ms);
-        update.bind(3, device_id);
-        update.execute();
+        end_grant(writer.db, live->id, at_ms, device_id);
         live->grant.revoked_at_ms = at_ms;
         live->grant.revoked_by_device = std::string(device_id);
         return std::move(live->grant);
@@ -145,10 +153,11 @@ Grant SqliteRepository::revoke_grant(std::string_view organisation_ods, std::int
 }
 
 std::optional<Grant> SqliteRepository::live_grant(std::string_view organisation_ods,
-                                                  std::int64_t partner_id) const {
+                                                  std::int64_t partner_id,
+                                                  std::int64_t at_ms) const {
     return read(false, [&](Reader& reader) -> std::optional<Grant> {
         auto live = select_live_grant(reader.db, organisation_ods, partner_id);
-        if (!live) {
+        if (!live || !live->grant.in_force(at_ms)) {
             return std::nullopt;
         }
         return std::move(live->grant);
@@ -173,19 +182,43 @@ std::vector<Grant> SqliteRepository::grants_of_organisation(
     });
 }
 
-std::vector<Organisation> SqliteRepository::organisations_granting(std::int64_t partner_id) const {
+std::vector<Organisation> SqliteRepository::organisations_granting(std::int64_t partner_id,
+                                                                   std::int64_t at_ms) const {
     return read(true, [&](Reader& reader) {
         rows::require_partner(reader.db, partner_id);
         sqlite::Statement select(
-            reader.db, "SELECT " + std::string(rows::kOrganisationColumns) +
-                           " FROM grants g JOIN organisations o ON o.ods = g.organisation_ods"
-                           " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL ORDER BY o.ods");
+            reader.db,
+            "SELECT " + std::string(rows::kOrganisationColumns) +
+                " FROM grants g JOIN organisations o ON o.ods = g.organisation_ods"
+                " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL"
+                " AND (g.expires_at_ms IS NULL OR g.expires_at_ms >= ?2) ORDER BY o.ods");
         select.bind(1, partner_id);
+        select.bind(2, at_ms);
         std::vector<Organisation> organisations;
         while (select.step()) {
             organisations.push_back(rows::read_organisation(select));
         }
         return organisations;
+    });
+}
+
+std::vector<Grant> SqliteRepository::grants_to_partner(std::int64_t partner_id,
+                                                       std::int64_t at_ms) const {
+    return read(true, [&](Reader& reader) {
+        rows::require_partner(reader.db, partner_id);
+        sqlite::Statement select(reader.db,
+                                 "SELECT " + std::string(rows::kGrantColumns) +
+                                     " FROM grants g JOIN partners p ON p.id = g.partner_id"
+                                     " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL"
+                                     " AND (g.expires_at_ms IS NULL OR g.expires_at_ms >= ?2)"
+                                     " ORDER BY g.organisation_ods");
+        select.bind(1, partner_id);
+        select.bind(2, at_ms);
+        std::vector<Grant> grants;
+        while (select.step()) {
+            grants.push_back(rows::read_grant(select));
+        }
+        return grants;
     });
 }
 

@@ -57,7 +57,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 4;
+inline constexpr int kServerSchemaVersion = 5;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -115,13 +115,17 @@ class SqliteRepository final : public Repository {
     std::optional<Partner> find_partner_by_name(std::string_view name) const override;
     std::vector<Partner> list_partners() const override;
     Grant give_grant(std::string_view organisation_ods, std::int64_t partner_id,
-                     std::string_view device_id, std::int64_t at_ms) override;
+                     std::string_view device_id, std::int64_t at_ms,
+                     std::optional<std::int64_t> expires_at_ms) override;
     Grant revoke_grant(std::string_view organisation_ods, std::int64_t partner_id,
                        std::string_view device_id, std::int64_t at_ms) override;
-    std::optional<Grant> live_grant(std::string_view organisation_ods,
-                                    std::int64_t partner_id) const override;
+    std::optional<Grant> live_grant(std::string_view organisation_ods, std::int64_t partner_id,
+                                    std::int64_t at_ms) const override;
     std::vector<Grant> grants_of_organisation(std::string_view organisation_ods) const override;
-    std::vector<Organisation> organisations_granting(std::int64_t partner_id) const override;
+    std::vector<Organisation> organisations_granting(std::int64_t partner_id,
+                                                     std::int64_t at_ms) const override;
+    std::vector<Grant> grants_to_partner(std::int64_t partner_id,
+                                         std::int64_t at_ms) const override;
 
     // Enrolment.
     void create_token(const EnrolmentToken& token) override;

@@ -71,6 +71,7 @@ Grant read_grant(const sqlite::Statement& row) {
     grant.given_by_device = row.column_text(4);
     grant.revoked_at_ms = optional_int64(row, 5);
     grant.revoked_by_device = row.column_text(6);
+    grant.expires_at_ms = optional_int64(row, 7);
     return grant;
 }
 

@@ -25,7 +25,7 @@ inline constexpr std::string_view kPartnerColumns = "p.id, p.name, p.created_at_
 // Reads grants g joined with partners p.
 inline constexpr std::string_view kGrantColumns =
     "g.organisation_ods, g.partner_id, p.name, g.given_at_ms, g.given_by_device, "
-    "g.revoked_at_ms, g.revoked_by_device";
+    "g.revoked_at_ms, g.revoked_by_device, g.expires_at_ms";
 inline constexpr std::string_view kDeviceColumns =
     "d.id, d.role, d.organisation_ods, d.site_ods, d.partner_id, d.signing_public_key, "
     "d.box_public_key, d.name, d.enrolled_at_ms, d.revoked_at_ms";

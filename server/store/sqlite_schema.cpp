@@ -206,11 +206,20 @@ void create_version_4(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 4> kSteps{{
+void create_version_5(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- The end of a grant given with an end date: in force up to and including
+        -- this time (the last millisecond of its last day, UTC). NULL: until revoked.
+        ALTER TABLE grants ADD COLUMN expires_at_ms INTEGER;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 5> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
     {4, "record publications", create_version_4},
+    {5, "let a grant end on a date", create_version_5},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

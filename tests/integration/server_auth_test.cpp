@@ -10,6 +10,9 @@
 #include "client/sync/transport.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/crypto/encoding.hpp"
+#include "common/date.hpp"
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/signing.hpp"
@@ -199,19 +202,88 @@ TEST_CASE("a partner sees an organisation only while it holds a live grant",
     auto before = partner.run({"org", "CD2"});
     CHECK(before.exit_code == 2);
     CHECK_THAT(before.err, Catch::Contains("may not"));
+    CHECK(partner.json({"grants"}).empty());
 
-    REQUIRE(owner.run({"grants", "give", "County Care Association"}).exit_code == 0);
+    const auto given = owner.run({"grant", "--partner", "County Care Association"});
+    INFO(given.err);
+    REQUIRE(given.exit_code == 0);
+    CHECK_THAT(given.out, Catch::Contains("until revoked"));
     const auto view = partner.json({"org", "CD2"});
     CHECK(view["name"] == "Cedar House");
-    CHECK(partner.run({"org", "AB1"}).exit_code == 2);             // no grant from AB1
-    CHECK(partner.run({"grants", "list", "CD2"}).exit_code == 2);  // progress only
+    CHECK(partner.run({"org", "AB1"}).exit_code == 2);     // no grant from AB1
+    CHECK(partner.run({"grants", "CD2"}).exit_code == 2);  // progress only
+    CHECK(
+        partner.run({"grant", "--partner", "County Care Association", "--org", "CD2"}).exit_code ==
+        2);  // never writing
     CHECK(partner.run({"invite", "--hq"}).exit_code == 2);
+    // Both sides see the grant.
+    const auto received = partner.json({"grants"});
+    REQUIRE(received.size() == 1);
+    CHECK(received[0]["organisation"] == "CD2");
+    CHECK(received[0]["in_force"] == true);
+    CHECK_THAT(partner.run({"grants"}).out, Catch::Contains("CD2"));
 
-    REQUIRE(owner.run({"grants", "revoke", "County Care Association"}).exit_code == 0);
+    REQUIRE(owner.run({"grant", "--revoke", "County Care Association"}).exit_code == 0);
     CHECK(partner.run({"org", "CD2"}).exit_code == 2);
-    const auto grants = owner.json({"grants", "list"});
+    CHECK(partner.json({"grants"}).empty());
+    const auto grants = owner.json({"grants"});
     REQUIRE(grants.size() == 1);
     CHECK_FALSE(grants[0]["revoked_at"].is_null());
+    CHECK(grants[0]["in_force"] == false);
+    CHECK(owner.run({"grant", "--revoke", "County Care Association"}).exit_code == 2);
+}
+
+TEST_CASE("a grant given until a date ends after that day, and can be given again",
+          "[integration][server_auth]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome owner;
+    enrol(owner, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    ClientHome partner;
+    enrol(partner, server, server.code({"--partner", "County Care Association"}), "Adviser");
+
+    // Bad dates are refused before anything is sent.
+    for (const char* bad : {"2026-02-30", "tomorrow", "2020-01-01"}) {
+        const auto refused =
+            owner.run({"grant", "--partner", "County Care Association", "--until", bad});
+        CHECK(refused.exit_code == 2);
+        CHECK_THAT(refused.err, Catch::Contains("--until"));
+    }
+    CHECK(owner.run({"grant", "--until", "2099-01-01"}).exit_code == 2);  // no partner named
+
+    const auto today = dspt::Date::today().to_string();
+    const auto given =
+        owner.run({"grant", "--partner", "County Care Association", "--until", today});
+    INFO(given.err);
+    REQUIRE(given.exit_code == 0);
+    CHECK_THAT(given.out, Catch::Contains("in force until " + today));
+    CHECK(partner.json({"org", "CD2"})["name"] == "Cedar House");
+    CHECK(owner.json({"grants"})[0]["until"] == today);
+
+    // The day passes: the end moves into the past, as the clock would move it.
+    {
+        dspt::sqlite::Database db(server.database());
+        dspt::sqlite::Statement age(
+            db, "UPDATE grants SET expires_at_ms = expires_at_ms - 86400000 * 2");
+        age.execute();
+        REQUIRE(db.changes() == 1);
+    }
+    const auto after = partner.run({"org", "CD2"});
+    CHECK(after.exit_code == 2);
+    CHECK_THAT(after.err, Catch::Contains("may not"));
+    CHECK(partner.json({"grants"}).empty());
+    const auto ended = owner.json({"grants"});
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0]["in_force"] == false);
+    CHECK_THAT(ended[0]["state"].get<std::string>(), Catch::StartsWith("ended"));
+
+    // Given again, without an end this time: the old grant stays in the history.
+    REQUIRE(owner.run({"grant", "--partner", "County Care Association"}).exit_code == 0);
+    CHECK(partner.json({"org", "CD2"})["name"] == "Cedar House");
+    const auto history = owner.json({"grants"});
+    REQUIRE(history.size() == 2);
+    CHECK(history[1]["in_force"] == true);
+    CHECK(history[1]["until"].is_null());
 }
 
 TEST_CASE("the recovery code and an invited device both open the organisation key",

@@ -117,7 +117,7 @@ TEST_CASE("decode refuses trailing bytes after the payload", "[unit][protocol]")
 }
 
 TEST_CASE("decode refuses unread bytes inside the payload", "[unit][protocol]") {
-    const std::string payload = encode(GrantRequest{"Acme"}).substr(kEnvelopeHeaderBytes);
+    const std::string payload = encode(GrantRequest{"Acme", ""}).substr(kEnvelopeHeaderBytes);
     const std::string bytes = envelope(MessageType::grant_request, payload + "\x00\x00"s);
     require_error(ErrorCode::protocol,
                   {"malformed GrantRequest payload", "2 unread bytes after the message"},
@@ -200,7 +200,7 @@ TEST_CASE("decode refuses values outside their type", "[unit][protocol]") {
 }
 
 TEST_CASE("decode refuses unknown class versions and byte orders", "[unit][protocol]") {
-    for (const std::uint32_t version : {0u, 2u}) {
+    for (const std::uint32_t version : {0u, 3u}) {
         const std::string bytes =
             envelope(MessageType::grant_request, payload_start(version) + string_field("Acme"));
         require_error(ErrorCode::protocol,

@@ -62,16 +62,29 @@ TEMPLATE_LIST_TEST_CASE("the payload is cereal's portable binary archive, little
 
 TEST_CASE("a GrantRequest encodes to the documented bytes", "[unit][protocol]") {
     // Pins the wire format byte for byte (protocol/README.md walks through it).
-    const std::string bytes = encode(GrantRequest{"Acme"});
+    const std::string bytes = encode(GrantRequest{"Acme", "2027-03-31"});
     REQUIRE(dspt::crypto::to_hex(dspt::crypto::as_byte_view(bytes)) ==
-            "44535054"          // "DSPT"
-            "0001"              // protocol version 1
-            "0301"              // MessageType::grant_request
-            "00000011"          // payload: 17 bytes
-            "01"                // cereal portable binary: little-endian
-            "01000000"          // GrantRequest class version 1 (u32)
-            "0400000000000000"  // partner_name: 4 bytes (u64)
-            "41636d65");        // "Acme"
+            "44535054"                // "DSPT"
+            "0001"                    // protocol version 1
+            "0301"                    // MessageType::grant_request
+            "00000023"                // payload: 35 bytes
+            "01"                      // cereal portable binary: little-endian
+            "02000000"                // GrantRequest class version 2 (u32)
+            "0400000000000000"        // partner_name: 4 bytes (u64)
+            "41636d65"                // "Acme"
+            "0a00000000000000"        // until: 10 bytes (u64)
+            "323032372d30332d3331");  // "2027-03-31"
+}
+
+TEST_CASE("a GrantRequest of class version 1 still decodes, as a grant until revoked",
+          "[unit][protocol]") {
+    // What a client of the first release sends: no end date.
+    const auto bytes = dspt::crypto::from_hex(
+        "44535054000103010000001101010000000400000000000000"
+        "41636d65");
+    const auto request = decode<GrantRequest>(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    CHECK(request == GrantRequest{"Acme", ""});
 }
 
 TEST_CASE("nested structs carry their class version once per message", "[unit][protocol]") {
@@ -108,7 +121,11 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
         values.insert(static_cast<std::uint16_t>(T::kType));
         names.insert(T::kName);
         REQUIRE(to_string(T::kType) == T::kName);
-        REQUIRE(T::kVersion == 1);
+        // GrantRequest and GrantView gained the grant's end in version 2.
+        REQUIRE(T::kVersion == (T::kType == MessageType::grant_request ||
+                                        T::kType == MessageType::grant_view
+                                    ? 2u
+                                    : 1u));
     };
     std::apply([&](const auto&... message) { (check(message), ...); }, AllMessages{});
     REQUIRE(values.size() == std::tuple_size_v<AllMessages>);

@@ -96,17 +96,17 @@ inline OrganisationView sample<OrganisationView>() {
 }
 template <>
 inline GrantRequest sample<GrantRequest>() {
-    return {"Support Partners CIC"};
+    return {"Support Partners CIC", "2027-03-31"};
 }
 template <>
 inline GrantView sample<GrantView>() {
-    return {"AB1", "Support Partners CIC", 1718000000000, 1718000999999};
+    return {"AB1", "Support Partners CIC", 1718000000000, 1718000999999, 1750000000000};
 }
 template <>
 inline GrantList sample<GrantList>() {
-    return {{{"AB1", "P1", 1, 0},
+    return {{{"AB1", "P1", 1, 0, 0},
              {"AB1", "P2", std::numeric_limits<std::int64_t>::min(),
-              std::numeric_limits<std::int64_t>::max()}}};
+              std::numeric_limits<std::int64_t>::max(), 1750000000000}}};
 }
 
 template <>

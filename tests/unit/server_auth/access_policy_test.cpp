@@ -143,7 +143,7 @@ TEST_CASE_METHOD(PolicyFixture, "a partner without a grant reaches nothing",
 TEST_CASE_METHOD(PolicyFixture, "a partner with a live grant reads only progress, only there",
                  "[unit][server_auth]") {
     const auto partner = device(store::DeviceRole::partner, "", "", partner_id);
-    repo().give_grant("AB12", partner_id, "admin", now);
+    repo().give_grant("AB12", partner_id, "admin", now, std::nullopt);
 
     CHECK_NOTHROW(policy().require_organisation(partner, "AB12", Access::read_progress));
     CHECK_NOTHROW(policy().require_site(partner, site("VA1B2"), Access::read_progress));
@@ -174,7 +174,7 @@ TEST_CASE_METHOD(PolicyFixture, "a partner with a live grant reads only progress
 TEST_CASE_METHOD(PolicyFixture, "a revoked grant ends the partner's access at once",
                  "[unit][server_auth]") {
     const auto partner = device(store::DeviceRole::partner, "", "", partner_id);
-    repo().give_grant("AB12", partner_id, "admin", now);
+    repo().give_grant("AB12", partner_id, "admin", now, std::nullopt);
     REQUIRE_NOTHROW(policy().require_organisation(partner, "AB12", Access::read_progress));
 
     repo().revoke_grant("AB12", partner_id, "admin", now + 1);
@@ -184,14 +184,14 @@ TEST_CASE_METHOD(PolicyFixture, "a revoked grant ends the partner's access at on
                Catch::EndsWith("site VA1B2"));
 
     // A new grant gives it back.
-    repo().give_grant("AB12", partner_id, "admin", now + 2);
+    repo().give_grant("AB12", partner_id, "admin", now + 2, std::nullopt);
     CHECK_NOTHROW(policy().require_site(partner, site("VA1B2"), Access::read_progress));
 }
 
 TEST_CASE_METHOD(PolicyFixture, "a partner device without a partner id reaches nothing",
                  "[unit][server_auth]") {
     auto partner = device(store::DeviceRole::partner, "", "", std::nullopt);
-    repo().give_grant("AB12", partner_id, "admin", now);
+    repo().give_grant("AB12", partner_id, "admin", now, std::nullopt);
     CHECK_THAT(organisation_refusal(partner, "AB12", Access::read_progress),
                Catch::StartsWith("a partner device may not read"));
 }

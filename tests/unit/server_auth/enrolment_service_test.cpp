@@ -613,7 +613,7 @@ TEST_CASE_METHOD(EnrolmentFixture, "a recovery envelope must be 1 to 1024 bytes"
 TEST_CASE_METHOD(EnrolmentFixture, "a partner device has no organisation key to put or get",
                  "[unit][server_auth]") {
     const auto partner = enrol_partner();
-    repo().give_grant("AB12", partner_id, "admin", now);
+    repo().give_grant("AB12", partner_id, "admin", now, std::nullopt);
     CHECK(require_error(ErrorCode::forbidden, [&] {
               service().put_recovery(partner.device, {crypto::Bytes(72, 1)});
           }) == "a partner device has no organisation key");

@@ -36,31 +36,32 @@ TEST_CASE_METHOD(StoreFixture, "grants are given, revoked and given again",
                  "[unit][server_store]") {
     seed_registry();
     const Partner partner = repo().create_partner("Better Security Partners", kT0);
-    CHECK_FALSE(repo().live_grant("AB12", partner.id));
+    CHECK_FALSE(repo().live_grant("AB12", partner.id, kT0 + 100));
 
-    const Grant given = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 10);
+    const Grant given = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 10, std::nullopt);
     CHECK(given == Grant{"AB12", partner.id, "Better Security Partners", kT0 + 10,
-                         std::string(kHqDevice), std::nullopt, ""});
+                         std::string(kHqDevice), std::nullopt, "", std::nullopt});
     CHECK(given.live());
-    CHECK(repo().live_grant("AB12", partner.id) == given);
+    CHECK(repo().live_grant("AB12", partner.id, kT0 + 100) == given);
 
     // A live grant cannot be given twice.
-    require_error(ErrorCode::already_exists,
-                  [&] { (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 11); });
+    require_error(ErrorCode::already_exists, [&] {
+        (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 11, std::nullopt);
+    });
 
     const Grant revoked = repo().revoke_grant("AB12", partner.id, "admin", kT0 + 20);
     CHECK(revoked.revoked_at_ms == kT0 + 20);
     CHECK(revoked.revoked_by_device == "admin");
     CHECK(revoked.given_at_ms == kT0 + 10);
-    CHECK_FALSE(repo().live_grant("AB12", partner.id));
+    CHECK_FALSE(repo().live_grant("AB12", partner.id, kT0 + 100));
 
     // Nothing live to revoke any more.
     require_error(ErrorCode::not_found,
                   [&] { (void)repo().revoke_grant("AB12", partner.id, "admin", kT0 + 21); });
 
     // After a revoke, a new grant is allowed; the old one stays as history.
-    const Grant again = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 30);
-    CHECK(repo().live_grant("AB12", partner.id) == again);
+    const Grant again = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 30, std::nullopt);
+    CHECK(repo().live_grant("AB12", partner.id, kT0 + 100) == again);
     const auto history = repo().grants_of_organisation("AB12");
     REQUIRE(history.size() == 2);
     CHECK(history[0] == revoked);
@@ -74,14 +75,14 @@ TEST_CASE_METHOD(StoreFixture, "organisations_granting lists only live grants",
     repo().create_organisation(organisation("EF56", "Elm Care", true));
     const Partner partner = repo().create_partner("Better Security Partners", kT0);
     const Partner other = repo().create_partner("Care IT Support", kT0);
-    CHECK(repo().organisations_granting(partner.id).empty());
+    CHECK(repo().organisations_granting(partner.id, kT0 + 100).empty());
 
-    (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1);
-    (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 2);
-    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 3);
-    (void)repo().give_grant("EF56", other.id, "admin", kT0 + 4);
+    (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1, std::nullopt);
+    (void)repo().give_grant("AB12", partner.id, "admin", kT0 + 2, std::nullopt);
+    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 3, std::nullopt);
+    (void)repo().give_grant("EF56", other.id, "admin", kT0 + 4, std::nullopt);
 
-    auto granting = repo().organisations_granting(partner.id);
+    auto granting = repo().organisations_granting(partner.id, kT0 + 100);
     REQUIRE(granting.size() == 3);
     CHECK(granting[0].ods == "AB12");
     CHECK(granting[1].ods == "EF56");
@@ -89,16 +90,16 @@ TEST_CASE_METHOD(StoreFixture, "organisations_granting lists only live grants",
     CHECK(granting[0] == *repo().find_organisation("AB12"));
 
     (void)repo().revoke_grant("EF56", partner.id, "admin", kT0 + 5);
-    granting = repo().organisations_granting(partner.id);
+    granting = repo().organisations_granting(partner.id, kT0 + 100);
     REQUIRE(granting.size() == 2);
     CHECK(granting[0].ods == "AB12");
     CHECK(granting[1].ods == "VC9D8");
     // The other partner's grant from the same organisation is untouched.
-    REQUIRE(repo().organisations_granting(other.id).size() == 1);
-    CHECK(repo().live_grant("EF56", other.id));
+    REQUIRE(repo().organisations_granting(other.id, kT0 + 100).size() == 1);
+    CHECK(repo().live_grant("EF56", other.id, kT0 + 100));
 
-    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 6);
-    CHECK(repo().organisations_granting(partner.id).size() == 3);
+    (void)repo().give_grant("EF56", partner.id, "admin", kT0 + 6, std::nullopt);
+    CHECK(repo().organisations_granting(partner.id, kT0 + 100).size() == 3);
 }
 
 TEST_CASE_METHOD(StoreFixture, "grants name an existing organisation and partner",
@@ -107,23 +108,61 @@ TEST_CASE_METHOD(StoreFixture, "grants name an existing organisation and partner
     const Partner partner = repo().create_partner("Better Security Partners", kT0);
     const std::int64_t unknown_partner = partner.id + 1000;
 
-    CHECK_THAT(require_error(ErrorCode::not_found,
-                             [&] { (void)repo().give_grant("ZZ99", partner.id, "admin", kT0); }),
-               Catch::Contains("ZZ99"));
-    require_error(ErrorCode::not_found,
-                  [&] { (void)repo().give_grant("AB12", unknown_partner, "admin", kT0); });
+    CHECK_THAT(
+        require_error(
+            ErrorCode::not_found,
+            [&] { (void)repo().give_grant("ZZ99", partner.id, "admin", kT0, std::nullopt); }),
+        Catch::Contains("ZZ99"));
+    require_error(ErrorCode::not_found, [&] {
+        (void)repo().give_grant("AB12", unknown_partner, "admin", kT0, std::nullopt);
+    });
     require_error(ErrorCode::not_found,
                   [&] { (void)repo().revoke_grant("ZZ99", partner.id, "admin", kT0); });
     require_error(ErrorCode::not_found,
                   [&] { (void)repo().revoke_grant("AB12", unknown_partner, "admin", kT0); });
     require_error(ErrorCode::not_found, [&] { (void)repo().grants_of_organisation("ZZ99"); });
     require_error(ErrorCode::not_found,
-                  [&] { (void)repo().organisations_granting(unknown_partner); });
+                  [&] { (void)repo().organisations_granting(unknown_partner, kT0); });
     require_error(ErrorCode::invalid_argument,
-                  [&] { (void)repo().give_grant("AB12", partner.id, "", kT0); });
+                  [&] { (void)repo().give_grant("AB12", partner.id, "", kT0, std::nullopt); });
     require_error(ErrorCode::invalid_argument,
-                  [&] { (void)repo().give_grant("ab12", partner.id, "admin", kT0); });
+                  [&] { (void)repo().give_grant("ab12", partner.id, "admin", kT0, std::nullopt); });
     CHECK(repo().grants_of_organisation("AB12").empty());
+}
+
+TEST_CASE_METHOD(StoreFixture, "a grant with an end date stops at its end and can be renewed",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const std::int64_t end = kT0 + 1000;
+    const Grant given = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 10, end);
+    CHECK(given.expires_at_ms == end);
+    CHECK(repo().live_grant("AB12", partner.id, end) == given);  // its last moment counts
+    CHECK(repo().organisations_granting(partner.id, end).size() == 1);
+    CHECK(repo().grants_to_partner(partner.id, end).size() == 1);
+
+    // Past its end, the partner reads nothing through it.
+    CHECK_FALSE(repo().live_grant("AB12", partner.id, end + 1));
+    CHECK(repo().organisations_granting(partner.id, end + 1).empty());
+    CHECK(repo().grants_to_partner(partner.id, end + 1).empty());
+
+    // The same grant again is refused while it is in force; a new end replaces it,
+    // and the replaced one stays in the history.
+    CHECK_THROWS_AS(repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 20, end), Error);
+    const Grant longer = repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 30, end + 5000);
+    CHECK(repo().live_grant("AB12", partner.id, end + 1) == longer);
+    auto history = repo().grants_of_organisation("AB12");
+    REQUIRE(history.size() == 2);
+    CHECK(history[0].revoked_at_ms == kT0 + 30);
+    CHECK(history[1].live());
+
+    // An ended grant can be given again, and a grant cannot end before it starts.
+    const Grant renewed =
+        repo().give_grant("AB12", partner.id, kHqDevice, end + 6000, std::nullopt);
+    CHECK(repo().live_grant("AB12", partner.id, end + 100000) == renewed);
+    CHECK(repo().grants_of_organisation("AB12").size() == 3);
+    const Partner other = repo().create_partner("Care IT Support", kT0);
+    CHECK_THROWS_AS(repo().give_grant("AB12", other.id, kHqDevice, kT0 + 10, kT0 + 9), Error);
 }
 
 }  // namespace dspt::server::store::test

@@ -51,10 +51,10 @@ TEST_CASE_METHOD(StoreFixture, "reopening the data directory keeps everything",
     repo().set_cyber_essentials_plus("AB12", expires);
     const Partner partner = repo().create_partner("Better Security Partners", kT0);
     const Grant revoked = [&] {
-        (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1);
+        (void)repo().give_grant("VC9D8", partner.id, "admin", kT0 + 1, std::nullopt);
         return repo().revoke_grant("VC9D8", partner.id, "admin", kT0 + 2);
     }();
-    const Grant live = repo().give_grant("AB12", partner.id, "admin", kT0 + 3);
+    const Grant live = repo().give_grant("AB12", partner.id, "admin", kT0 + 3, std::nullopt);
     const Device device = enrol(branch_token());
     repo().revoke_device(device.id, kT0 + 4);
     auto pending = branch_token("pending");
@@ -74,7 +74,7 @@ TEST_CASE_METHOD(StoreFixture, "reopening the data directory keeps everything",
     CHECK(repo().sites_of("AB12") == sites);
     CHECK(repo().find_partner_by_name("better security partners") == partner);
     CHECK(repo().grants_of_organisation("VC9D8") == std::vector<Grant>{revoked});
-    CHECK(repo().live_grant("AB12", partner.id) == live);
+    CHECK(repo().live_grant("AB12", partner.id, kT0 + 100) == live);
     CHECK(repo().list_devices() == devices);
     CHECK(repo().find_device(device.id)->revoked_at_ms == kT0 + 4);
     CHECK(repo().find_token("0123456789abcdef") == used);
