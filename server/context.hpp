@@ -12,6 +12,7 @@
 #include "server/auth/access_policy.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
+#include "server/progress/progress_service.hpp"
 #include "server/publish/publish_service.hpp"
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
@@ -30,7 +31,8 @@ struct Context {
           enrolment(*repository, policy, clock),
           sync(*repository, policy),
           blobs(*repository, policy),
-          publishing(*repository) {}
+          publishing(*repository),
+          progress(*repository, policy) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
@@ -40,6 +42,7 @@ struct Context {
     sync::SyncService sync;
     sync::BlobService blobs;
     publish::PublishService publishing;
+    progress::ProgressService progress;
 };
 
 }  // namespace dspt::server

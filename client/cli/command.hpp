@@ -45,5 +45,7 @@ void add_organisation_commands(CLI::App& app, CommandContext& context);
 void add_sync_commands(CLI::App& app, CommandContext& context);
 void add_publish_commands(CLI::App& app, CommandContext& context);
 void add_year_commands(CLI::App& app, CommandContext& context);
+void add_sites_command(CLI::App& app, CommandContext& context);
+void add_partner_commands(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client

@@ -41,6 +41,31 @@ std::string human_size(std::uint64_t bytes) {
     return buf;
 }
 
+std::string human_age(std::int64_t ms) {
+    constexpr std::int64_t kMinute = 60'000;
+    constexpr std::int64_t kHour = 60 * kMinute;
+    constexpr std::int64_t kDay = 24 * kHour;
+    const auto counted = [](std::int64_t n, const char* unit) {
+        std::string text = std::to_string(n);
+        text += " ";
+        text += unit;
+        if (n != 1) {
+            text += "s";
+        }
+        return text;
+    };
+    if (ms >= kDay) {
+        return counted(ms / kDay, "day");
+    }
+    if (ms >= kHour) {
+        return counted(ms / kHour, "hour");
+    }
+    if (ms >= kMinute) {
+        return counted(ms / kMinute, "minute");
+    }
+    return "under a minute";
+}
+
 namespace {
 
 std::tm utc_of(std::int64_t unix_ms) {

@@ -15,6 +15,10 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 // "512 B", "1.4 MiB", "2.0 GiB".
 std::string human_size(std::uint64_t bytes);
 
+// A duration in its largest whole unit: "3 days", "1 day", "5 hours",
+// "12 minutes", "under a minute".
+std::string human_age(std::int64_t ms);
+
 // "2025-06-30 14:05" (UTC) from Unix milliseconds.
 std::string format_time(std::int64_t unix_ms);
 

@@ -49,6 +49,14 @@ std::uint64_t EvidenceTransfers::upload_bytes_pending() {
     return static_cast<std::uint64_t>(sum.column_int64(0));
 }
 
+std::int64_t EvidenceTransfers::oldest_upload_added_at_ms() {
+    sqlite::Statement oldest(store_.database(),
+                             "SELECT COALESCE(MIN(added_at), 0) FROM evidence WHERE transfer = ?1");
+    oldest.bind(1, static_cast<std::int64_t>(EvidenceTransfer::to_upload));
+    oldest.step();
+    return oldest.column_int64(0);
+}
+
 crypto::Bytes EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
     sqlite::Statement select(
         store_.database(), "SELECT data FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");

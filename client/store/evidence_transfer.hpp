@@ -38,6 +38,9 @@ class EvidenceTransfers {
     // Their bytes.
     std::uint64_t upload_bytes_pending();
 
+    // When the oldest of them was added (Unix ms); 0 when none waits.
+    std::int64_t oldest_upload_added_at_ms();
+
     // One sealed chunk of a file, as uploaded.
     crypto::Bytes sealed_chunk(std::string_view evidence_id, std::uint32_t index);
 

@@ -87,6 +87,13 @@ std::uint64_t Outbox::pending_bytes() {
     return static_cast<std::uint64_t>(sum.column_int64(0));
 }
 
+std::int64_t Outbox::oldest_pending_at_ms() {
+    sqlite::Statement oldest(
+        db_, "SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE acked_at IS NULL");
+    oldest.step();
+    return oldest.column_int64(0);
+}
+
 bool Outbox::has_entry(std::string_view register_key) {
     sqlite::Statement select(db_, "SELECT 1 FROM outbox WHERE register_key = ?1 LIMIT 1");
     select.bind(1, register_key);

@@ -69,6 +69,10 @@ class Outbox {
     // Bytes of the sealed payloads not yet acknowledged.
     std::uint64_t pending_bytes();
 
+    // When the oldest unacknowledged entry was written (Unix ms, this device's
+    // clock); 0 when none waits.
+    std::int64_t oldest_pending_at_ms();
+
     // Whether any entry, acknowledged or not, changed `register_key`.
     bool has_entry(std::string_view register_key);
 

@@ -135,8 +135,13 @@ std::string ScopeMap::server(std::string_view local_scope) const {
 SyncBacklog sync_backlog(LocalStore& store) {
     EvidenceTransfers transfers(store);
     const auto uploads = transfers.uploads_pending().size();
+    std::int64_t oldest = store.outbox().oldest_pending_at_ms();
+    const auto oldest_file = transfers.oldest_upload_added_at_ms();
+    if (oldest_file > 0 && (oldest == 0 || oldest_file < oldest)) {
+        oldest = oldest_file;
+    }
     return {store.outbox().pending_count() + uploads,
-            store.outbox().pending_bytes() + transfers.upload_bytes_pending()};
+            store.outbox().pending_bytes() + transfers.upload_bytes_pending(), oldest};
 }
 
 std::optional<std::int64_t> last_sync(LocalStore& store) {

@@ -55,8 +55,9 @@ struct PulledRegister {
 
 // What waits to be sent: outbox entries and evidence files not yet uploaded.
 struct SyncBacklog {
-    std::size_t changes = 0;  // entries and files
-    std::uint64_t bytes = 0;  // their payloads and file sizes
+    std::size_t changes = 0;        // entries and files
+    std::uint64_t bytes = 0;        // their payloads and file sizes
+    std::int64_t oldest_at_ms = 0;  // when the oldest was written (Unix ms); 0 when none
 };
 SyncBacklog sync_backlog(LocalStore& store);
 

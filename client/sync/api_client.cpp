@@ -100,6 +100,22 @@ protocol::PublishResponse ApiClient::publish(const protocol::PublishRequest& req
         call("POST", "/v1/publish", protocol::encode(request)));
 }
 
+void ApiClient::sync_health(const protocol::SyncHealth& health) {
+    call("POST", "/v1/sync/health", protocol::encode(health));
+}
+
+protocol::ProgressReport ApiClient::progress(const std::string& organisation_ods,
+                                             const std::string& year) {
+    return protocol::decode<protocol::ProgressReport>(
+        call("GET", "/v1/orgs/" + encode_path_segment(organisation_ods) +
+                        "/progress?year=" + encode_path_segment(year)));
+}
+
+protocol::ProgressReport ApiClient::partner_progress(const std::string& year) {
+    return protocol::decode<protocol::ProgressReport>(
+        call("GET", "/v1/partner/progress?year=" + encode_path_segment(year)));
+}
+
 protocol::PublicationList ApiClient::publications() {
     return protocol::decode<protocol::PublicationList>(call("GET", "/v1/publications"));
 }

@@ -12,6 +12,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 
@@ -51,6 +52,13 @@ class ApiClient {
     void put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
                         const std::string& scope, crypto::ByteView sealed);
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
+
+    // Sync health, reported at the start and the end of every sync.
+    void sync_health(const protocol::SyncHealth& health);
+    // Progress of the organisation's sites in `year` (a branch: its own site),
+    // and of every organisation granting this partner device access.
+    protocol::ProgressReport progress(const std::string& organisation_ods, const std::string& year);
+    protocol::ProgressReport partner_progress(const std::string& year);
 
     // Publishing: the answer says published, or every problem found.
     protocol::PublishResponse publish(const protocol::PublishRequest& request);

@@ -1,5 +1,6 @@
 #include "client/sync/sync_engine.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "client/store/evidence_transfer.hpp"
@@ -170,6 +171,20 @@ void download_evidence(LocalStore& store, ApiClient& api, SyncReport& report) {
     }
 }
 
+// Tells the server what this device still holds unsent; `finished` after a
+// sync that completed.
+void report_health(LocalStore& store, ApiClient& api, bool finished) {
+    const auto backlog = sync_backlog(store);
+    protocol::SyncHealth health;
+    health.pending_changes = backlog.changes;
+    health.pending_bytes = backlog.bytes;
+    if (backlog.oldest_at_ms > 0) {
+        health.oldest_pending_age_ms = std::max<std::int64_t>(0, now_ms() - backlog.oldest_at_ms);
+    }
+    health.finished = finished;
+    api.sync_health(health);
+}
+
 }  // namespace
 
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
@@ -181,6 +196,9 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
              "this is the kept copy of the finished " + store.info().year +
                  " assessment: the live store syncs, this copy does not");
     }
+    // First of all, so a headquarters sees what waits here even when the
+    // connection fails later in this sync.
+    report_health(store, api, false);
     SyncReport report;
     const ScopeMap scopes{own_scope(identity)};
     const auto organisation_key = load_organisation_key(store);
@@ -203,6 +221,7 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
     }
     download_evidence(store, api, report);
     report.open_conflicts = count_conflicts(store);
+    report_health(store, api, true);
     return report;
 }
 

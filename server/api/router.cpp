@@ -9,6 +9,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/date.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
@@ -80,6 +81,16 @@ std::int64_t cursor_of(std::string_view query) {
         fail(ErrorCode::invalid_argument, "the query must be since=<cursor>, a whole number");
     }
     return cursor;
+}
+
+// The year of "year=<standards year>", which progress needs.
+std::string year_of(std::string_view query) {
+    constexpr std::string_view kYear = "year=";
+    if (!query.starts_with(kYear) || query.find('&') != std::string_view::npos ||
+        query.size() == kYear.size()) {
+        fail(ErrorCode::invalid_argument, "the query must be year=<standards year>, e.g. 2025-26");
+    }
+    return percent_decode(query.substr(kYear.size()));
 }
 
 http::Response binary(std::string body, int status = 200) {
@@ -196,6 +207,12 @@ http::Response route(Context& context, const http::Request& request, http::Respo
             }
             return binary(protocol::encode(view));
         }
+        if (parts.size() == 4 && parts[3] == "progress" && method == "GET") {
+            meta.route = "GET /v1/orgs/<ods>/progress";
+            const auto device = call.device();
+            return binary(protocol::encode(context.progress.organisation(
+                device, ods, year_of(request.query), context.clock())));
+        }
         if (parts.size() >= 4 && parts[3] == "grants") {
             if (parts.size() == 4 && method == "GET") {
                 meta.route = "GET /v1/orgs/<ods>/grants";
@@ -254,6 +271,21 @@ http::Response route(Context& context, const http::Request& request, http::Respo
         meta.route = "GET /v1/sync/pull";
         const auto device = call.device();
         return binary(protocol::encode(context.sync.pull(device, cursor_of(request.query))));
+    }
+    if (area == "sync" && parts.size() == 3 && parts[2] == "health" && method == "POST") {
+        meta.route = "POST /v1/sync/health";
+        const auto device = call.device();
+        context.progress.record_health(device, call.body<protocol::SyncHealth>(), context.clock());
+        return binary({}, 204);
+    }
+    if (area == "partner" && parts.size() == 3 && parts[2] == "progress" && method == "GET") {
+        meta.route = "GET /v1/partner/progress";
+        const auto device = call.device();
+        if (device.role != store::DeviceRole::partner) {
+            fail(ErrorCode::forbidden, "only a support partner's device reads partner progress");
+        }
+        return binary(protocol::encode(
+            context.progress.visible(device, year_of(request.query), context.clock())));
     }
     if (area == "blobs" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/blobs/<evidence>";

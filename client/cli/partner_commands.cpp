@@ -1,0 +1,95 @@
+// `dspt partner progress`: what a support partner's device sees of the
+// organisations that gave its partner access: each site's level, counts,
+// missing items, conflicts, last sync and publication. Progress only: the
+// server never sends an answer, a comment, a plan or an evidence name.
+
+#include <memory>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "client/cli/command.hpp"
+#include "client/cli/output.hpp"
+#include "client/cli/progress_view.hpp"
+#include "client/cli/server_session.hpp"
+#include "common/error.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+struct PartnerOptions {
+    bool json = false;
+    std::string server;
+};
+
+// The items a site still misses for the next level it has not reached.
+void print_site_missing(std::ostream& out, const protocol::SiteProgress& site) {
+    const bool approaching = site.approaching_satisfied < site.approaching_total;
+    const auto& missing = approaching ? site.missing_approaching : site.missing_met;
+    if (missing.empty()) {
+        return;
+    }
+    out << "  " << site.site_code << " still needs for "
+        << level_display(approaching ? "approaching" : "met") << ":\n";
+    for (const auto& item : missing) {
+        out << "    " << item.id << "  " << item.title << "\n";
+    }
+}
+
+void run_progress(CommandContext& context, const PartnerOptions& options) {
+    ServerSession session(context, options.server);
+    if (session.identity().role != protocol::Role::partner) {
+        fail(ErrorCode::forbidden,
+             "only a support partner's device reads partner progress: on this device, 'dspt "
+             "sites' shows the organisation's own sites");
+    }
+    const auto report = session.api().partner_progress(session.store().info().year);
+    auto& out = *context.out;
+    if (options.json) {
+        auto organisations = nlohmann::json::array();
+        for (const auto& organisation : report.organisations) {
+            organisations.push_back(organisation_json(organisation, report.generated_at_ms));
+        }
+        out << nlohmann::json{{"generated_at", format_time_iso(report.generated_at_ms)},
+                              {"year", session.store().info().year},
+                              {"organisations", organisations}}
+                   .dump(2)
+            << "\n";
+        return;
+    }
+    if (report.organisations.empty()) {
+        out << "No organisation has given this partner access to its progress.\n";
+        return;
+    }
+    for (const auto& organisation : report.organisations) {
+        out << organisation.organisation_name << " (" << organisation.organisation_ods
+            << "), standards " << organisation.year << ", as of "
+            << format_time(report.generated_at_ms) << " UTC\n";
+        std::vector<std::vector<std::string>> rows{site_header()};
+        for (const auto& site : organisation.sites) {
+            rows.push_back(site_row(site, report.generated_at_ms));
+        }
+        print_table(out, rows);
+        for (const auto& site : organisation.sites) {
+            print_site_missing(out, site);
+        }
+        out << "\n";
+    }
+}
+
+}  // namespace
+
+void add_partner_commands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<PartnerOptions>();
+    auto* partner = app.add_subcommand("partner", "A support partner's view of its providers");
+    partner->require_subcommand(1);
+    auto* progress = partner->add_subcommand(
+        "progress", "The progress of every organisation that gave this partner access");
+    progress->add_flag("--json", options->json, "Machine-readable output");
+    progress->add_option("--server", options->server,
+                         "Ask this server address instead of the enrolled one");
+    on_run(progress, context, [&context, options] { run_progress(context, *options); });
+}
+
+}  // namespace dspt::client
