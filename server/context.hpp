@@ -16,6 +16,7 @@
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
 #include "server/sync/sync_service.hpp"
+#include "server/web/web_sign_in.hpp"
 
 namespace dspt::server {
 
@@ -30,7 +31,8 @@ struct Context {
           enrolment(*repository, policy, clock),
           sync(*repository, policy),
           blobs(*repository, policy),
-          publishing(*repository) {}
+          publishing(*repository),
+          web_sign_in(*repository) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
@@ -40,6 +42,10 @@ struct Context {
     sync::SyncService sync;
     sync::BlobService blobs;
     publish::PublishService publishing;
+    web::WebSignIn web_sign_in;
+    // Whether the server itself speaks TLS: browser session cookies are then Secure.
+    // Set once, before the server starts.
+    bool tls = false;
 };
 
 }  // namespace dspt::server

@@ -77,6 +77,7 @@ int run_cli(int argc, char** argv) {
     add_sync_commands(app, context);
     add_publish_commands(app, context);
     add_year_commands(app, context);
+    add_web_commands(app, context);
 
     if (reject_unknown_command(app, argc, argv)) {
         return static_cast<int>(ExitCode::usage);

@@ -45,5 +45,6 @@ void add_organisation_commands(CLI::App& app, CommandContext& context);
 void add_sync_commands(CLI::App& app, CommandContext& context);
 void add_publish_commands(CLI::App& app, CommandContext& context);
 void add_year_commands(CLI::App& app, CommandContext& context);
+void add_web_commands(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client
