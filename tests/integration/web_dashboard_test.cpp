@@ -14,6 +14,7 @@
 
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/dashboard_html.hpp"
 
 using namespace dspt;
 using namespace dspt::test;
@@ -46,30 +47,6 @@ std::string open_session(const std::string& link) {
 
 Fetched dashboard(const ServerProcess& server, const std::string& cookie) {
     return fetch(server.url() + "/web/", "GET", {{"Cookie", cookie}});
-}
-
-// The <tr class="site"> whose site cell carries `code`, or "" when none does.
-std::string site_row(const std::string& html, const std::string& code) {
-    std::string marker = "<span class=\"code\">";
-    marker += code;
-    marker += "</span>";
-    const auto at = html.find(marker);
-    if (at == std::string::npos) {
-        return {};
-    }
-    const auto start = html.rfind("<tr class=\"site\">", at);
-    REQUIRE(start != std::string::npos);
-    return html.substr(start, html.find("</tr>", at) - start);
-}
-
-// The text of the row's cell with `css_class`.
-std::string cell(const std::string& row, const std::string& css_class) {
-    std::string marker = "class=\"";
-    marker += css_class;
-    const auto at = row.find(marker);
-    REQUIRE(at != std::string::npos);
-    const auto start = row.find('>', at) + 1;
-    return row.substr(start, row.find("</td>", start) - start);
 }
 
 std::filesystem::path artifact(const std::string& name) {

@@ -5,9 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/dashboard_html.hpp"
+
 namespace dspt::server::web::test {
 
 namespace {
+
+using dspt::test::cell;
+using dspt::test::site_row;
 
 constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kHour = 60 * kMinute;
@@ -57,28 +62,6 @@ protocol::ProgressReport report_of(std::vector<protocol::SiteProgress> sites) {
 
 const DashboardViewer kHeadquarters{"headquarters", "Acorn Homecare (AB1)", "2025-26"};
 
-// The text of the row whose site cell names `code`.
-std::string row_of(const std::string& html, const std::string& code) {
-    std::string marker = "<span class=\"code\">";
-    marker += code;
-    marker += "</span>";
-    const auto at = html.find(marker);
-    REQUIRE(at != std::string::npos);
-    const auto start = html.rfind("<tr class=\"site\">", at);
-    REQUIRE(start != std::string::npos);
-    return html.substr(start, html.find("</tr>", at) - start);
-}
-
-// The content of the cell with `css_class` in `row`.
-std::string cell(const std::string& row, const std::string& css_class) {
-    std::string marker = "class=\"";
-    marker += css_class;
-    const auto at = row.find(marker);
-    REQUIRE(at != std::string::npos);
-    const auto start = row.find('>', at) + 1;
-    return row.substr(start, row.find("</td>", start) - start);
-}
-
 std::size_t count(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
@@ -111,7 +94,9 @@ TEST_CASE("a site's row shows its level, counts, missing items, sync and publica
     CHECK_THAT(html, Catch::Contains("DSPT progress, 2025-26"));
     CHECK_THAT(html, Catch::Contains("Signed in as a headquarters device of Acorn Homecare (AB1)"));
 
-    const auto row = row_of(html, "VA001");
+    const auto row = site_row(html, "VA001");
+
+    REQUIRE_FALSE(row.empty());
     CHECK(cell(row, "site-name") == "Acorn Leeds <span class=\"code\">VA001</span>");
     CHECK(cell(row, "level") == "Approaching Standards");
     CHECK(cell(row, "approaching") == "20 / 20");
@@ -132,7 +117,8 @@ TEST_CASE("a site's row shows its level, counts, missing items, sync and publica
 }
 
 TEST_CASE("a site that never synced or published says never", "[unit][web]") {
-    const auto row = row_of(render_dashboard(report_of({york()}), kHeadquarters), "VA002");
+    const auto row = site_row(render_dashboard(report_of({york()}), kHeadquarters), "VA002");
+    REQUIRE_FALSE(row.empty());
     CHECK(cell(row, "level") == "Not yet at Approaching Standards");
     CHECK_THAT(row, Catch::Contains("class=\"level warn\""));
     CHECK(cell(row, "approaching") == "0 / 20");
@@ -148,7 +134,8 @@ TEST_CASE("a site missing nothing says none", "[unit][web]") {
     auto site = leeds();
     site.missing_met.clear();
     site.level = "met";
-    const auto row = row_of(render_dashboard(report_of({site}), kHeadquarters), "VA001");
+    const auto row = site_row(render_dashboard(report_of({site}), kHeadquarters), "VA001");
+    REQUIRE_FALSE(row.empty());
     CHECK(cell(row, "missing") == "none");
     CHECK(cell(row, "level") == "Standards Met");
     CHECK_THAT(row, Catch::Contains("class=\"level good\""));

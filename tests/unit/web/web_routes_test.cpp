@@ -107,9 +107,8 @@ TEST_CASE_METHOD(WebFixture, "every web page carries the security headers", "[un
     const auto session = session_for(enrol_headquarters());
     auto logout = plain_request("POST", "/web/logout");
     logout.headers["Cookie"] = session;
-    for (const auto& response :
-         {get("/web/", session), get("/web/"), get("/web/login?token=x"), get("/web/nothing"),
-          router.handle(logout)}) {
+    for (const auto& response : {get("/web/", session), get("/web/"), get("/web/login?token=x"),
+                                 get("/web/nothing"), router.handle(logout)}) {
         INFO(response.status << " " << response.body.substr(0, 200));
         const auto csp = header(response, "Content-Security-Policy");
         CHECK_THAT(csp, Catch::Contains("default-src 'none'"));
@@ -154,8 +153,9 @@ TEST_CASE_METHOD(WebFixture, "headquarters sees every site, a branch device only
     CHECK(own.body.find("Rose Court") == std::string::npos);
 }
 
-TEST_CASE_METHOD(WebFixture, "a partner sees the organisations that granted it, and only while "
-                             "the grant lives",
+TEST_CASE_METHOD(WebFixture,
+                 "a partner sees the organisations that granted it, and only while "
+                 "the grant lives",
                  "[unit][web]") {
     const auto partner = enrol_partner();
     repo().give_grant("VC9D8", partner_id, "admin", now);
@@ -172,8 +172,7 @@ TEST_CASE_METHOD(WebFixture, "a partner sees the organisations that granted it, 
     CHECK(after.body.find("Oak Homecare") == std::string::npos);
 }
 
-TEST_CASE_METHOD(WebFixture, "signing out and revoking the device end a session",
-                 "[unit][web]") {
+TEST_CASE_METHOD(WebFixture, "signing out and revoking the device end a session", "[unit][web]") {
     const auto hq = enrol_headquarters();
     const auto leaving = session_for(hq);
     auto logout = plain_request("POST", "/web/logout");
@@ -193,8 +192,7 @@ TEST_CASE_METHOD(WebFixture, "signing out and revoking the device end a session"
     CHECK(router.handle(sign(hq, "POST", "/v1/web/login-links?year=2025-26")).status == 401);
 }
 
-TEST_CASE_METHOD(WebFixture, "login links need a signature and a well-formed year",
-                 "[unit][web]") {
+TEST_CASE_METHOD(WebFixture, "login links need a signature and a well-formed year", "[unit][web]") {
     CHECK(router.handle(plain_request("POST", "/v1/web/login-links?year=2025-26")).status == 401);
     const auto hq = enrol_headquarters();
     for (const auto* target : {"/v1/web/login-links", "/v1/web/login-links?year=2025",
