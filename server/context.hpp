@@ -12,6 +12,7 @@
 #include "server/auth/access_policy.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
+#include "server/progress/progress_service.hpp"
 #include "server/publish/publish_service.hpp"
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
@@ -32,6 +33,7 @@ struct Context {
           sync(*repository, policy),
           blobs(*repository, policy),
           publishing(*repository),
+          progress(*repository, policy),
           web_sign_in(*repository) {}
 
     std::unique_ptr<store::Repository> repository;
@@ -42,6 +44,7 @@ struct Context {
     sync::SyncService sync;
     sync::BlobService blobs;
     publish::PublishService publishing;
+    progress::ProgressService progress;
     web::WebSignIn web_sign_in;
     // Whether the server itself speaks TLS: browser session cookies are then Secure.
     // Set once, before the server starts.

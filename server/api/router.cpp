@@ -8,10 +8,12 @@
 
 #include "common/crypto/bytes.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 #include "server/api/public_routes.hpp"
+#include "server/api/web_routes.hpp"
 
 namespace dspt::server::api {
 
@@ -81,6 +83,16 @@ std::int64_t cursor_of(std::string_view query) {
     return cursor;
 }
 
+// The year of "year=<standards year>", which progress needs.
+std::string year_of(std::string_view query) {
+    constexpr std::string_view kYear = "year=";
+    if (!query.starts_with(kYear) || query.find('&') != std::string_view::npos ||
+        query.size() == kYear.size()) {
+        fail(ErrorCode::invalid_argument, "the query must be year=<standards year>, e.g. 2025-26");
+    }
+    return percent_decode(query.substr(kYear.size()));
+}
+
 http::Response binary(std::string body, int status = 200) {
     http::Response response;
     response.status = status;
@@ -129,6 +141,9 @@ http::Response not_found(const http::Request& request) {
 }
 
 http::Response route(Context& context, const http::Request& request, http::Response& meta) {
+    if (is_web_path(request.path)) {
+        return handle_web(context, request, meta);
+    }
     if (!request.path.starts_with("/v1/")) {
         return handle_public(context, request, meta);
     }
@@ -194,6 +209,12 @@ http::Response route(Context& context, const http::Request& request, http::Respo
             }
             return binary(protocol::encode(view));
         }
+        if (parts.size() == 4 && parts[3] == "progress" && method == "GET") {
+            meta.route = "GET /v1/orgs/<ods>/progress";
+            const auto device = call.device();
+            return binary(protocol::encode(context.progress.organisation(
+                device, ods, year_of(request.query), context.clock())));
+        }
         if (parts.size() >= 4 && parts[3] == "grants") {
             if (parts.size() == 4 && method == "GET") {
                 meta.route = "GET /v1/orgs/<ods>/grants";
@@ -243,6 +264,21 @@ http::Response route(Context& context, const http::Request& request, http::Respo
         const auto device = call.device();
         return binary(protocol::encode(context.sync.pull(device, cursor_of(request.query))));
     }
+    if (area == "sync" && parts.size() == 3 && parts[2] == "health" && method == "POST") {
+        meta.route = "POST /v1/sync/health";
+        const auto device = call.device();
+        context.progress.record_health(device, call.body<protocol::SyncHealth>(), context.clock());
+        return binary({}, 204);
+    }
+    if (area == "partner" && parts.size() == 3 && parts[2] == "progress" && method == "GET") {
+        meta.route = "GET /v1/partner/progress";
+        const auto device = call.device();
+        if (device.role != store::DeviceRole::partner) {
+            fail(ErrorCode::forbidden, "only a support partner's device reads partner progress");
+        }
+        return binary(protocol::encode(
+            context.progress.visible(device, year_of(request.query), context.clock())));
+    }
     if (area == "blobs" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/blobs/<evidence>";
         const auto device = call.device();
@@ -275,6 +311,12 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     if (area == "publications" && parts.size() == 2 && method == "GET") {
         meta.route = "GET /v1/publications";
         return binary(protocol::encode(context.publishing.publications(call.device())));
+    }
+    if (area == "web" && parts.size() == 3 && parts[2] == "login-links" && method == "POST") {
+        meta.route = "POST /v1/web/login-links";
+        const auto device = call.device();
+        return binary(protocol::encode(issue_login_link(context, device, year_of(request.query))),
+                      201);
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

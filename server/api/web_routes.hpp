@@ -43,9 +43,9 @@ bool is_web_path(std::string_view path) noexcept;
 // server faults. Sets meta.route, and meta.device when a session is live.
 http::Response handle_web(Context& context, const http::Request& request, http::Response& meta);
 
-// POST /v1/web/login-links for an authenticated device; `query` is "year=<year>".
-// Throws invalid_argument for another query or a malformed year.
+// POST /v1/web/login-links for an authenticated device: a link to the dashboard of
+// `year`. Throws invalid_argument for a malformed year.
 protocol::WebLoginLink issue_login_link(Context& context, const store::Device& device,
-                                        std::string_view query);
+                                        std::string_view year);
 
 }  // namespace dspt::server::api

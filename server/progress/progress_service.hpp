@@ -41,8 +41,8 @@ class ProgressService {
     // forbidden when it may see none of it, invalid_argument for a year the
     // server has no standards for, not_found for an unknown organisation.
     protocol::ProgressReport organisation(const store::Device& device,
-                                          std::string_view organisation_ods,
-                                          std::string_view year, std::int64_t now_ms) const;
+                                          std::string_view organisation_ods, std::string_view year,
+                                          std::int64_t now_ms) const;
 
     // What the device sees in `year` without naming an organisation: its own
     // organisation (headquarters: every site; branch: its site), or for a

@@ -18,6 +18,7 @@
 #include "common/assessment/assessment.hpp"
 #include "common/date.hpp"
 #include "common/standards/pack.hpp"
+#include "server/publish/site_drafts.hpp"
 #include "server/store/model.hpp"
 #include "server/store/publication_model.hpp"
 
@@ -45,13 +46,6 @@ std::vector<std::string> sites_to_publish(const store::Device& device,
                                           const std::vector<store::Site>& organisation_sites,
                                           const std::vector<std::string>& requested,
                                           const std::optional<store::Publication>& last);
-
-// One site as the server holds it for the year being published.
-struct SiteDraft {
-    std::string site;
-    assessment::Assessment effective;    // organisation-wide answers plus its own
-    std::vector<std::string> conflicts;  // registers in conflict that it reads
-};
 
 struct PublishFacts {
     standards::Level level = standards::Level::met;  // the level asked for

@@ -4,10 +4,9 @@
 
 #include "common/assessment/assessment.hpp"
 #include "common/error.hpp"
-#include "common/standards/bundled.hpp"
 #include "common/standards/year.hpp"
 #include "server/publish/publish_rules.hpp"
-#include "server/publish/register_drafts.hpp"
+#include "server/publish/site_drafts.hpp"
 
 namespace dspt::server::publish {
 
@@ -15,7 +14,6 @@ namespace {
 
 constexpr std::size_t kMaxRequestIdBytes = 64;
 constexpr std::size_t kMaxSites = 500;
-constexpr std::size_t kRegisterPage = 2000;
 
 standards::Level parse_requested_level(const std::string& text) {
     const auto level = standards::parse_level(text);
@@ -39,24 +37,6 @@ void check_request(const protocol::PublishRequest& request) {
     }
     if (request.last_seq < 0) {
         fail(ErrorCode::invalid_argument, "last_seq is negative");
-    }
-}
-
-// Every register of the organisation in `scopes`, every year.
-std::vector<store::Register> all_registers(const store::Repository& repository,
-                                           const std::string& organisation,
-                                           const std::vector<std::string>& scopes) {
-    std::vector<store::Register> registers;
-    std::int64_t cursor = 0;
-    for (;;) {
-        auto page = repository.registers_since(organisation, scopes, cursor, kRegisterPage);
-        for (auto& reg : page.registers) {
-            registers.push_back(std::move(reg));
-        }
-        if (!page.more || page.next_cursor <= cursor) {
-            return registers;
-        }
-        cursor = page.next_cursor;
     }
 }
 
@@ -102,37 +82,9 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     }
     const auto sites = sites_to_publish(
         device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
-    const standards::Pack* pack = nullptr;
-    try {
-        pack = &standards::bundled_pack(request.year);
-    } catch (const Error& e) {
-        fail(ErrorCode::invalid_argument,
-             "this server has no standards for " + request.year + ": " + e.what());
-    }
+    const auto& pack = served_pack(request.year);
 
-    std::vector<std::string> scopes{""};
-    scopes.insert(scopes.end(), sites.begin(), sites.end());
-    const auto drafts =
-        read_drafts(all_registers(repository_, organisation->ods, scopes), request.year);
-    auto organisation_wide = drafts.scope("");
-    if (drafts.profile) {
-        organisation_wide.profile = *drafts.profile;
-    } else {
-        organisation_wide.profile.cyber_essentials_plus_expires =
-            organisation->cyber_essentials_plus_expires;
-    }
-    std::vector<SiteDraft> site_drafts;
-    for (const auto& site : sites) {
-        SiteDraft draft{
-            site, assessment::effective_assessment(organisation_wide, drafts.scope(site)), {}};
-        for (const auto& scope : {std::string(), site}) {
-            const auto it = drafts.conflicts.find(scope);
-            if (it != drafts.conflicts.end()) {
-                draft.conflicts.insert(draft.conflicts.end(), it->second.begin(), it->second.end());
-            }
-        }
-        site_drafts.push_back(std::move(draft));
-    }
+    const auto site_drafts = read_site_drafts(repository_, *organisation, sites, request.year);
 
     PublishFacts facts;
     facts.level = level;
@@ -142,7 +94,7 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
         const auto received = repository_.replica_high_water(request.replica_id).value_or(0);
         facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
     }
-    for (auto& problem : publication_problems(*pack, site_drafts, facts)) {
+    for (auto& problem : publication_problems(pack, site_drafts, facts)) {
         response.problems.push_back(
             {std::move(problem.site), std::move(problem.item), std::move(problem.message)});
     }

@@ -44,6 +44,7 @@
 #include "common/date.hpp"
 #include "server/store/model.hpp"
 #include "server/store/publication_model.hpp"
+#include "server/store/sync_health_model.hpp"
 #include "server/store/sync_model.hpp"
 #include "server/store/web_model.hpp"
 
@@ -299,6 +300,20 @@ class Repository {
     // most `limit` entries from `offset`, with the total that match.
     virtual PublicPage search_public(std::string_view query, std::size_t offset,
                                      std::size_t limit) const = 0;
+
+    // ---- Sync health ------------------------------------------------------------------
+
+    // Keeps the device's report in place of its previous one; a report with
+    // `finished` also becomes the device's last sync (reported_at_ms), which any
+    // later report keeps. Throws invalid_argument for a negative time or age or a
+    // count beyond INT64_MAX, not_found for an unknown device.
+    virtual void record_sync_health(const SyncHealthReport& report) = 0;
+
+    // The latest report of each live device of the organisation that has reported,
+    // ordered by device id (none for an unknown organisation). Partner devices have
+    // no organisation, so they never appear.
+    virtual std::vector<DeviceSyncHealth> sync_health_of(
+        std::string_view organisation_ods) const = 0;
 
     // ---- Browser sign-in ----------------------------------------------------------------
 

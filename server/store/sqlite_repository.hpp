@@ -57,7 +57,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 5;
+inline constexpr int kServerSchemaVersion = 6;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -166,6 +166,10 @@ class SqliteRepository final : public Repository {
     std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
     PublicPage search_public(std::string_view query, std::size_t offset,
                              std::size_t limit) const override;
+
+    // Sync health (sqlite_sync_health.cpp).
+    void record_sync_health(const SyncHealthReport& report) override;
+    std::vector<DeviceSyncHealth> sync_health_of(std::string_view organisation_ods) const override;
 
     // Browser sign-in (sqlite_web_sessions.cpp).
     void create_login_link(const LoginLink& link) override;

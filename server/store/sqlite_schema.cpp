@@ -206,8 +206,23 @@ void create_version_4(sqlite::Database& db) {
     )sql");
 }
 
-// Browser sign-in: only hashes of link secrets and session ids are kept.
+// The latest sync health each device reported (sync_health_model.hpp): one row
+// per device, replaced by every report.
 void create_version_5(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE sync_health (
+            device_id             TEXT PRIMARY KEY REFERENCES devices(id),
+            reported_at_ms        INTEGER NOT NULL,
+            pending_changes       INTEGER NOT NULL CHECK (pending_changes >= 0),
+            pending_bytes         INTEGER NOT NULL CHECK (pending_bytes >= 0),
+            oldest_pending_age_ms INTEGER NOT NULL CHECK (oldest_pending_age_ms >= 0),
+            last_sync_at_ms       INTEGER  -- server time of the last report with finished
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+// Browser sign-in: only hashes of link secrets and session ids are kept.
+void create_version_6(sqlite::Database& db) {
     db.execute(R"sql(
         CREATE TABLE login_links (
             secret_hash   BLOB PRIMARY KEY,  -- BLAKE2b-256 of the link's secret
@@ -231,12 +246,13 @@ void create_version_5(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 5> kSteps{{
+const std::array<sqlite::Migration, 6> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
     {4, "record publications", create_version_4},
-    {5, "keep browser login links and sessions", create_version_5},
+    {5, "keep each device's latest sync health", create_version_5},
+    {6, "keep browser login links and sessions", create_version_6},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);
