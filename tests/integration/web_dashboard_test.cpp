@@ -63,21 +63,10 @@ std::filesystem::path artifact(const std::string& name) {
     return dir / name;
 }
 
-// Acorn Homecare (AB1) with a third site whose name is markup, its headquarters
-// device and the Leeds branch's device; Leeds has answered two items and synced.
-struct Acorn {
-    ServerProcess server;
-    ClientHome hq;
-    ClientHome leeds;
-
-    Acorn() {
-        server.register_demo();
-        const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
-                                         "1-100000003", "--name", kScriptName});
-        INFO(added.err);
-        REQUIRE(added.exit_code == 0);
-        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
-        enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+// Acorn with a third site whose name is markup; Leeds has answered two items and
+// synced.
+struct SyncedAcorn : AcornGroup {
+    SyncedAcorn() : AcornGroup(kScriptName) {
         REQUIRE(leeds.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
         REQUIRE(leeds.run({"answer", "2.1.1", "yes"}).exit_code == 0);
         const auto synced = leeds.run({"sync"});
@@ -90,7 +79,7 @@ struct Acorn {
 
 TEST_CASE("a login link opens the dashboard once, with a strict session cookie",
           "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
     const auto printed = acorn.hq.run({"web-login"});
     INFO(printed.err);
     REQUIRE(printed.exit_code == 0);
@@ -140,7 +129,7 @@ TEST_CASE("a login link opens the dashboard once, with a strict session cookie",
 
 TEST_CASE("without a live session the dashboard answers 401 and says how to sign in",
           "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
     const auto none = fetch(acorn.server.url() + "/web/");
     CHECK(none.status == 401);
     CHECK_THAT(none.body, Catch::Contains("dspt web-login"));
@@ -158,7 +147,7 @@ TEST_CASE("without a live session the dashboard answers 401 and says how to sign
 
 TEST_CASE("a branch device's link shows its own site and nothing of its sister's",
           "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
     const auto page = dashboard(acorn.server, open_session(login_link(acorn.leeds)));
     REQUIRE(page.status == 200);
     const auto row = site_row(page.body, "VA001");
@@ -176,7 +165,7 @@ TEST_CASE("a branch device's link shows its own site and nothing of its sister's
 
 TEST_CASE("a partner's link shows only the organisations that granted it access",
           "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
     ClientHome cedar;
     enrol(cedar, acorn.server, acorn.server.code({"--org", "CD2", "--site", "VC001"}),
           "Cedar House");
@@ -200,7 +189,7 @@ TEST_CASE("a partner's link shows only the organisations that granted it access"
 }
 
 TEST_CASE("a revoked device's links and sessions stop working", "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
     const auto session = open_session(login_link(acorn.hq));
     const auto unopened = login_link(acorn.hq);
     REQUIRE(dashboard(acorn.server, session).status == 200);
@@ -221,7 +210,7 @@ TEST_CASE("a revoked device's links and sessions stop working", "[integration][w
 
 TEST_CASE("a headless browser opens the headquarters dashboard through a login link",
           "[integration][web]") {
-    Acorn acorn;
+    SyncedAcorn acorn;
 
     // The DOM Chromium built: Leeds's row as the server wrote it, the markup-named
     // site's name as text, and no script element anywhere.
