@@ -162,11 +162,12 @@ DSPT_PROTOCOL_INSTANTIATE(PublishResponse)
 DSPT_PROTOCOL_INSTANTIATE(PublicationList)
 DSPT_PROTOCOL_INSTANTIATE(SyncHealth)
 DSPT_PROTOCOL_INSTANTIATE(ProgressReport)
+DSPT_PROTOCOL_INSTANTIATE(WebLoginLink)
 
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 20,
+static_assert(std::tuple_size_v<AllMessages> == 21,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

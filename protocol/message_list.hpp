@@ -8,13 +8,14 @@
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
+#include "protocol/web_messages.hpp"
 
 namespace dspt::protocol {
 
-using AllMessages = std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse,
-                               KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
-                               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus,
-                               PublishRequest, PublishResponse, PublicationList, SyncHealth,
-                               ProgressReport>;
+using AllMessages =
+    std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, KeyEnvelope,
+               SiteInfo, OrganisationView, GrantRequest, GrantView, GrantList, PushRequest,
+               PushResponse, PullResponse, BlobStatus, PublishRequest, PublishResponse,
+               PublicationList, SyncHealth, ProgressReport, WebLoginLink>;
 
 }  // namespace dspt::protocol

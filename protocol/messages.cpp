@@ -6,6 +6,7 @@
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
+#include "protocol/web_messages.hpp"
 
 namespace dspt::protocol {
 
@@ -73,6 +74,8 @@ std::string_view to_string(MessageType type) noexcept {
             return SyncHealth::kName;
         case MessageType::progress_report:
             return ProgressReport::kName;
+        case MessageType::web_login_link:
+            return WebLoginLink::kName;
     }
     return "";
 }

@@ -80,6 +80,7 @@ enum class MessageType : std::uint16_t {
     publication_list = 0x0503,
     sync_health = 0x0601,
     progress_report = 0x0602,
+    web_login_link = 0x0701,
 };
 
 // The struct name of a message type ("EnrolRequest"), or "" for a value this

@@ -17,6 +17,7 @@
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
 #include "server/sync/sync_service.hpp"
+#include "server/web/web_sign_in.hpp"
 
 namespace dspt::server {
 
@@ -32,7 +33,8 @@ struct Context {
           sync(*repository, policy),
           blobs(*repository, policy),
           publishing(*repository),
-          progress(*repository, policy) {}
+          progress(*repository, policy),
+          web_sign_in(*repository) {}
 
     std::unique_ptr<store::Repository> repository;
     Clock clock;
@@ -43,6 +45,10 @@ struct Context {
     sync::BlobService blobs;
     publish::PublishService publishing;
     progress::ProgressService progress;
+    web::WebSignIn web_sign_in;
+    // Whether the server itself speaks TLS: browser session cookies are then Secure.
+    // Set once, before the server starts.
+    bool tls = false;
 };
 
 }  // namespace dspt::server

@@ -124,6 +124,11 @@ std::string ApiClient::certificate(const std::string& year, const std::string& f
     return call("GET", "/v1/certificates/" + encode_path_segment(year) + "." + format);
 }
 
+protocol::WebLoginLink ApiClient::web_login_link(const std::string& year) {
+    return protocol::decode<protocol::WebLoginLink>(
+        call("POST", "/v1/web/login-links?year=" + encode_path_segment(year)));
+}
+
 protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
     return protocol::decode<protocol::BlobStatus>(
         call("GET", "/v1/blobs/" + encode_path_segment(evidence_id)));

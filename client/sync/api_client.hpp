@@ -15,6 +15,7 @@
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
+#include "protocol/web_messages.hpp"
 
 namespace dspt::client {
 
@@ -66,6 +67,9 @@ class ApiClient {
     // The certificate of the organisation's publication for `year`, as
     // "pdf" or "png" bytes.
     std::string certificate(const std::string& year, const std::string& format);
+
+    // A single-use browser login link to the dashboard of `year`, as this device.
+    protocol::WebLoginLink web_login_link(const std::string& year);
 
     // Sends a request (signed when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error. Bodies are

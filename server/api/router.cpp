@@ -14,6 +14,7 @@
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 #include "server/api/public_routes.hpp"
+#include "server/api/web_routes.hpp"
 
 namespace dspt::server::api {
 
@@ -142,6 +143,9 @@ http::Response not_found(const http::Request& request) {
 }
 
 http::Response route(Context& context, const http::Request& request, http::Response& meta) {
+    if (is_web_path(request.path)) {
+        return handle_web(context, request, meta);
+    }
     if (!request.path.starts_with("/v1/")) {
         return handle_public(context, request, meta);
     }
@@ -331,6 +335,12 @@ http::Response route(Context& context, const http::Request& request, http::Respo
             list.grants.push_back(to_view(grant));
         }
         return binary(protocol::encode(list));
+    }
+    if (area == "web" && parts.size() == 3 && parts[2] == "login-links" && method == "POST") {
+        meta.route = "POST /v1/web/login-links";
+        const auto device = call.device();
+        return binary(protocol::encode(issue_login_link(context, device, year_of(request.query))),
+                      201);
     }
     if (area == "sites" && parts.size() == 3 && method == "GET") {
         meta.route = "GET /v1/sites/<ods>";

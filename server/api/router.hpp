@@ -23,6 +23,10 @@
 //   GET    /v1/publications                 -> PublicationList
 //   GET    /v1/certificates/<year>.pdf|.png -> the device's organisation's certificate
 //                                              (application/pdf, image/png)
+//   POST   /v1/web/login-links?year=<year>  -> WebLoginLink (201): a browser login link
+//
+// Every path that is /web or under /web/ goes to the web routes (web_routes.hpp): the
+// signed-in dashboards, reached through a login link and a session cookie.
 //
 // Every path not under /v1/ goes to the public routes (public_routes.hpp), which need
 // no signature and serve only the public register:

@@ -76,6 +76,7 @@ int run_serve(const ServeOptions& options) {
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
     Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms);
+    context.tls = config.tls_cert.has_value();
     const api::Router router(context);
     http::HttpServer server(
         config, [&router](const http::Request& request) { return router.handle(request); });

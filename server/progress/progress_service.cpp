@@ -87,7 +87,8 @@ protocol::ProgressReport ProgressService::visible(const store::Device& device,
     if (!device.partner_id) {
         return report;
     }
-    for (const auto& organisation : repository_.organisations_granting(*device.partner_id, now_ms)) {
+    for (const auto& organisation :
+         repository_.organisations_granting(*device.partner_id, now_ms)) {
         report.organisations.push_back(organisation_progress(repository_, organisation,
                                                              repository_.sites_of(organisation.ods),
                                                              pack, Date::from_unix_ms(now_ms)));

@@ -9,12 +9,14 @@
 #include "common/report/csv_writer.hpp"
 #include "common/standards/year.hpp"
 #include "server/publish/certificate.hpp"
+#include "server/web/html.hpp"
 
 namespace dspt::server::publish {
 
 namespace {
 
 using std::chrono::year_month_day;
+using web::html_escape;
 
 // The page's own style: inline, as the Content-Security-Policy allows nothing else.
 constexpr std::string_view kStyle =
@@ -53,10 +55,7 @@ std::string result_row(const store::PublicEntry& entry, Date today) {
 }
 
 std::string page_head(std::string_view title) {
-    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-           html_escape(title) + "</title>\n<style>" + std::string(kStyle) +
-           "</style>\n</head>\n<body>\n";
+    return web::html_head(title, kStyle);
 }
 
 }  // namespace
@@ -224,33 +223,6 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
             out += separator;
         }
         out += part;
-    }
-    return out;
-}
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
     }
     return out;
 }

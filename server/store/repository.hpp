@@ -46,6 +46,7 @@
 #include "server/store/publication_model.hpp"
 #include "server/store/sync_health_model.hpp"
 #include "server/store/sync_model.hpp"
+#include "server/store/web_model.hpp"
 
 namespace dspt::server::store {
 
@@ -322,6 +323,33 @@ class Repository {
     // no organisation, so they never appear.
     virtual std::vector<DeviceSyncHealth> sync_health_of(
         std::string_view organisation_ods) const = 0;
+
+    // ---- Browser sign-in ----------------------------------------------------------------
+
+    // Stores a new, unused login link, and forgets links and sessions that expired
+    // more than a day before its created_at_ms. Throws invalid_argument for a hash
+    // that is not kWebHashBytes long, a bad device id or year, or an expiry not after
+    // its creation; not_found for an unknown device; failed_precondition for a
+    // revoked one; already_exists for a hash stored before.
+    virtual void create_login_link(const LoginLink& link) = 0;
+
+    // Opens the link whose secret hashes to `secret_hash` at `at_ms`: in one IMMEDIATE
+    // transaction, checks it, marks it used and stores a session with `session_hash`
+    // for the link's device and year, created at `at_ms` and live up to and including
+    // `session_expires_at_ms`. Anything but `opened` changes nothing. Of several
+    // concurrent calls with the same link, exactly one opens it; the others get
+    // `used`. Throws invalid_argument for a session hash that is not kWebHashBytes
+    // long or an expiry not after at_ms; already_exists for a session hash stored
+    // before.
+    virtual OpenedLink open_login_link(crypto::ByteView secret_hash, crypto::ByteView session_hash,
+                                       std::int64_t at_ms, std::int64_t session_expires_at_ms) = 0;
+
+    // The session whose id hashes to `id_hash`, live, expired or revoked, if stored.
+    virtual std::optional<WebSession> find_web_session(crypto::ByteView id_hash) const = 0;
+
+    // Revokes the session at `at_ms` (signing out). Returns false, changing nothing,
+    // when there is no such session or it was already revoked.
+    virtual bool end_web_session(crypto::ByteView id_hash, std::int64_t at_ms) = 0;
 
   protected:
     Repository() = default;

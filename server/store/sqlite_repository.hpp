@@ -57,7 +57,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 6;
+inline constexpr int kServerSchemaVersion = 7;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -174,6 +174,13 @@ class SqliteRepository final : public Repository {
     // Sync health (sqlite_sync_health.cpp).
     void record_sync_health(const SyncHealthReport& report) override;
     std::vector<DeviceSyncHealth> sync_health_of(std::string_view organisation_ods) const override;
+
+    // Browser sign-in (sqlite_web_sessions.cpp).
+    void create_login_link(const LoginLink& link) override;
+    OpenedLink open_login_link(crypto::ByteView secret_hash, crypto::ByteView session_hash,
+                               std::int64_t at_ms, std::int64_t session_expires_at_ms) override;
+    std::optional<WebSession> find_web_session(crypto::ByteView id_hash) const override;
+    bool end_web_session(crypto::ByteView id_hash, std::int64_t at_ms) override;
 
     // Test-only: how many group commits apply_changes has begun, and how many batches
     // wait for the next one.

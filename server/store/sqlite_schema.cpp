@@ -221,7 +221,32 @@ void create_version_5(sqlite::Database& db) {
     )sql");
 }
 
+// Browser sign-in: only hashes of link secrets and session ids are kept.
 void create_version_6(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE login_links (
+            secret_hash   BLOB PRIMARY KEY,  -- BLAKE2b-256 of the link's secret
+            device_id     TEXT NOT NULL REFERENCES devices(id),
+            year          TEXT NOT NULL,     -- the standards year its session shows
+            created_at_ms INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            used_at_ms    INTEGER            -- NULL until opened; it opens once
+        ) WITHOUT ROWID;
+        CREATE INDEX login_links_by_expiry ON login_links(expires_at_ms);
+
+        CREATE TABLE web_sessions (
+            id_hash       BLOB PRIMARY KEY,  -- BLAKE2b-256 of the cookie's session id
+            device_id     TEXT NOT NULL REFERENCES devices(id),
+            year          TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            revoked_at_ms INTEGER            -- set when signed out
+        ) WITHOUT ROWID;
+        CREATE INDEX web_sessions_by_expiry ON web_sessions(expires_at_ms);
+    )sql");
+}
+
+void create_version_7(sqlite::Database& db) {
     db.execute(R"sql(
         -- The end of a grant given with an end date: in force up to and including
         -- this time (the last millisecond of its last day, UTC). NULL: until revoked.
@@ -229,13 +254,14 @@ void create_version_6(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 6> kSteps{{
+const std::array<sqlite::Migration, 7> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
     {4, "record publications", create_version_4},
     {5, "keep each device's latest sync health", create_version_5},
-    {6, "let a grant end on a date", create_version_6},
+    {6, "keep browser login links and sessions", create_version_6},
+    {7, "let a grant end on a date", create_version_7},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

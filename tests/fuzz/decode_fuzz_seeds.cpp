@@ -82,7 +82,8 @@ auto seeds() {
                                10,
                                1717000000000,
                                false,
-                               {}}}}}});
+                               {}}}}}},
+        dp::WebLoginLink{"/web/login?token=Wm9vLWJhci1iYXotcXV4", 1718000400000});
 }
 
 }  // namespace

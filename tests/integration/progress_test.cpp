@@ -45,14 +45,14 @@ void ok(const ClientHome& home, const std::vector<std::string>& args) {
 
 // Acorn Homecare (AB1, a headquarters) with three branches, a device each,
 // and its headquarters device, which has synced once to learn its sites.
-struct AcornGroup {
+struct AcornBranches {
     ServerProcess server;
     ClientHome hq;
     ClientHome leeds;  // VA001
     ClientHome york;   // VA002
     ClientHome hull;   // VA003
 
-    AcornGroup() {
+    AcornBranches() {
         server.register_demo();
         const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
                                          "1-100000003", "--name", "Acorn Hull"});
@@ -159,7 +159,7 @@ void check_nothing_private(const std::string& text) {
 
 TEST_CASE("headquarters' sites table matches what each branch's own status says",
           "[integration][progress]") {
-    AcornGroup acorn;
+    AcornBranches acorn;
     acorn.three_states();
 
     const auto sites = acorn.hq.json({"sites"});
@@ -213,7 +213,7 @@ TEST_CASE("headquarters' sites table matches what each branch's own status says"
 
 TEST_CASE("an organisation-wide answer counts at every branch but one that answered no",
           "[integration][progress]") {
-    AcornGroup acorn;
+    AcornBranches acorn;
     acorn.three_states();
 
     // 1.3.1 was answered "yes" for the organisation; York said "no" for itself.
@@ -256,7 +256,7 @@ TEST_CASE("an organisation-wide answer counts at every branch but one that answe
 
 TEST_CASE("a branch offline for three days shows how old its unsynced changes are",
           "[integration][progress]") {
-    AcornGroup acorn;
+    AcornBranches acorn;
     ok(acorn.leeds, {"answer", "1.1.1", "ZA100200"});
     ok(acorn.leeds, {"sync"});
     const auto before = acorn.hq.json({"sites"});
@@ -311,7 +311,7 @@ TEST_CASE("a branch offline for three days shows how old its unsynced changes ar
 
 TEST_CASE("a partner sees its providers' progress and never what they wrote",
           "[integration][progress]") {
-    AcornGroup acorn;
+    AcornBranches acorn;
     acorn.three_states();
     ClientHome cedar;
     enrol(cedar, acorn.server, acorn.server.code({"--org", "CD2", "--site", "VC001"}),
@@ -324,7 +324,7 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
 
     // Before any grant: nothing.
     CHECK(partner.json({"partner", "progress"})["organisations"].empty());
-    ok(acorn.hq, {"grants", "give", "County Care Association"});
+    ok(acorn.hq, {"grant", "--partner", "County Care Association"});
 
     const auto json = partner.json({"partner", "progress"});
     REQUIRE(json["organisations"].size() == 1);
@@ -381,7 +381,7 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
     CHECK_THAT(not_partner.err, Catch::Contains("only a support partner's device"));
 
     // The grant revoked: the very next request shows nothing of Acorn.
-    ok(acorn.hq, {"grants", "revoke", "County Care Association"});
+    ok(acorn.hq, {"grant", "--revoke", "County Care Association"});
     const auto revoked = partner.json({"partner", "progress"});
     CHECK(revoked["organisations"].empty());
     const auto revoked_text = partner.run({"partner", "progress"});
@@ -406,7 +406,7 @@ TEST_CASE("a partner of one organisation sees nothing of another", "[integration
     ok(acorn_hq, {"sync"});
     ClientHome partner;
     enrol(partner, server, server.code({"--partner", "County Care Association"}), "Adviser");
-    ok(cedar, {"grants", "give", "County Care Association"});
+    ok(cedar, {"grant", "--partner", "County Care Association"});
 
     const auto json = partner.json({"partner", "progress"});
     REQUIRE(json["organisations"].size() == 1);

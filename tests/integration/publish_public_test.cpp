@@ -14,6 +14,7 @@
 #include "common/standards/year.hpp"
 #include "server/publish/public_register.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -21,92 +22,12 @@ using namespace dspt::test;
 
 namespace {
 
-struct Fetched {
-    int status = 0;
-    std::string head;  // the status line and header fields, as sent
-    std::string body;
-
-    // A header's value; `name` in lower case, as header names compare without case.
-    std::string header(const std::string& name) const {
-        std::string lower = head;
-        for (auto& c : lower) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        const auto key = "\n" + name + ":";
-        const auto at = lower.find(key);
-        if (at == std::string::npos) {
-            return {};
-        }
-        const auto start = head.find_first_not_of(' ', at + key.size());
-        return head.substr(start, head.find_first_of("\r\n", start) - start);
-    }
-};
-
-std::string read_all(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-}
-
-// GET with curl (bounded), keeping the body's bytes as they came.
 Fetched fetch(const ServerProcess& server, const std::string& target) {
-    const TempDir dir;
-    const auto head = dir.file("head");
-    const auto body = dir.file("body");
-    const auto result =
-        run_process("/usr/bin/curl", {"-sS", "--max-time", "30", "-D", head.string(), "-o",
-                                      body.string(), server.url() + target});
-    INFO("curl " << target << ": " << result.err);
-    REQUIRE(result.exit_code == 0);
-    Fetched fetched;
-    fetched.head = read_all(head);
-    fetched.body = read_all(body);
-    REQUIRE(fetched.head.starts_with("HTTP/1.1 "));
-    fetched.status = std::stoi(fetched.head.substr(9, 3));
-    return fetched;
+    return dspt::test::fetch(server.url() + target);
 }
 
-// What a poppler tool prints for a file; fails the test when it fails.
-std::string poppler(const std::string& tool, const std::filesystem::path& file,
-                    std::vector<std::string> options = {}) {
-    options.push_back(file.string());
-    options.push_back("-");
-    if (tool == "pdfinfo") {
-        options.pop_back();
-    }
-    const auto result = run_process("/usr/bin/" + tool, options);
-    INFO(tool << " failed (it comes with poppler-utils: run deploy/install-deps.sh): "
-              << result.err);
-    REQUIRE(result.exit_code == 0);
-    return result.out;
-}
-
-// The page's DOM after a headless Chromium loaded it. Fails, never skips, when there
-// is no Chromium.
 std::string chromium_dom(const ServerProcess& server, const std::string& target) {
-    const std::filesystem::path chromium = "/usr/bin/chromium";
-    if (!std::filesystem::exists(chromium)) {
-        FAIL("chromium is not installed: run deploy/install-deps.sh");
-    }
-    const TempDir profile;
-    std::string user_data_dir = "--user-data-dir=";
-    user_data_dir += (profile.path() / "profile").string();
-    ProcessOptions options;
-    options.env = {{"HOME", profile.path().string()},
-                   {"XDG_CONFIG_HOME", (profile.path() / "config").string()},
-                   {"XDG_CACHE_HOME", (profile.path() / "cache").string()}};
-    options.timeout = std::chrono::seconds(120);
-    // timeout(1) ends the whole process group (Chromium's helpers too) if it hangs.
-    const auto result =
-        run_process("/usr/bin/timeout",
-                    {"--kill-after=5", "90", chromium.string(), "--headless=new", "--no-sandbox",
-                     "--disable-gpu", "--no-first-run", "--disable-extensions", user_data_dir,
-                     "--dump-dom", server.url() + target},
-                    options);
-    INFO("chromium stderr: " << result.err.substr(0, 2000));
-    REQUIRE(result.exit_code == 0);
-    return result.out;
+    return dspt::test::chromium_dom(server.url() + target);
 }
 
 // The registered demo organisations, and one publication for AB1 made an hour ago in

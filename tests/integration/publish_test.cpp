@@ -36,23 +36,6 @@ struct CedarHouse {
     }
 };
 
-// Acorn Homecare (AB1, a headquarters) with a third branch, its headquarters
-// device and the Leeds branch's device.
-struct Acorn {
-    ServerProcess server;
-    ClientHome hq;
-    ClientHome leeds;
-
-    Acorn() {
-        server.register_demo();
-        const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
-                                         "1-100000003", "--name", "Acorn Hull"});
-        REQUIRE(added.exit_code == 0);
-        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
-        enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
-    }
-};
-
 }  // namespace
 
 TEST_CASE("a first publication at Approaching Standards needs an action plan, and comes once",
@@ -115,7 +98,7 @@ TEST_CASE("a site that does not reach the level is told every item it lacks",
 
 TEST_CASE("headquarters publishes for the branches that are ready and is told why one is not",
           "[integration][publish]") {
-    Acorn acorn;
+    AcornGroup acorn;
     // Organisation-wide answers make every branch ready, unless a branch says otherwise.
     answer_all(acorn.hq, "met");
     REQUIRE(acorn.hq.run({"sync"}).exit_code == 0);  // headquarters learns its sites
@@ -154,7 +137,7 @@ TEST_CASE("headquarters publishes for the branches that are ready and is told wh
 }
 
 TEST_CASE("a branch device cannot publish for its sister site", "[integration][publish]") {
-    Acorn acorn;
+    AcornGroup acorn;
     answer_all(acorn.leeds, "met");
     const auto refused = acorn.leeds.run({"publish", "--level", "met", "--sites", "VA002"});
     CHECK(refused.exit_code == 2);
@@ -167,7 +150,7 @@ TEST_CASE("a branch device cannot publish for its sister site", "[integration][p
 
 TEST_CASE("Standards Exceeded needs a Cyber Essentials Plus certificate that has not expired",
           "[integration][publish]") {
-    Acorn acorn;
+    AcornGroup acorn;
     answer_all(acorn.hq, "met");
     REQUIRE(acorn.hq.run({"profile", "--ce-plus-until", "2024-01-31"}).exit_code == 0);
     const auto refused =
@@ -185,7 +168,7 @@ TEST_CASE("Standards Exceeded needs a Cyber Essentials Plus certificate that has
 
 TEST_CASE("a conflict the server holds stops publishing until it is resolved",
           "[integration][publish]") {
-    Acorn acorn;
+    AcornGroup acorn;
     answer_all(acorn.leeds, "met");
     REQUIRE(acorn.leeds.run({"sync"}).exit_code == 0);
     REQUIRE(acorn.hq.run({"sync"}).exit_code == 0);
@@ -290,7 +273,7 @@ TEST_CASE("a publication at Standards Met is found by the public search and has 
 
 TEST_CASE("a headquarters publication's certificate is downloaded by headquarters",
           "[integration][publish]") {
-    Acorn acorn;
+    AcornGroup acorn;
     answer_all(acorn.hq, "met");
     REQUIRE(acorn.hq.json({"publish", "--level", "met", "--sites", "VA001"})["published"] == true);
     const auto pdf = acorn.hq.home() / "acorn.pdf";

@@ -146,4 +146,22 @@ inline std::string recovery_code_from(const std::string& enrol_output) {
     return {};
 }
 
+// Acorn Homecare (AB1, a headquarters) with a third branch, VA003 named `third_site`,
+// its headquarters device and the Leeds branch's (VA001) device.
+struct AcornGroup {
+    ServerProcess server;
+    ClientHome hq;
+    ClientHome leeds;
+
+    explicit AcornGroup(const std::string& third_site = "Acorn Hull") {
+        server.register_demo();
+        const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
+                                         "1-100000003", "--name", third_site});
+        INFO(added.err);
+        REQUIRE(added.exit_code == 0);
+        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+        enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+    }
+};
+
 }  // namespace dspt::test

@@ -146,4 +146,5 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
     REQUIRE(static_cast<int>(MessageType::publication_list) == 0x0503);
     REQUIRE(static_cast<int>(MessageType::sync_health) == 0x0601);
     REQUIRE(static_cast<int>(MessageType::progress_report) == 0x0602);
+    REQUIRE(static_cast<int>(MessageType::web_login_link) == 0x0701);
 }

@@ -178,5 +178,9 @@ inline ProgressReport sample<ProgressReport>() {
                       {1, "AB1", {"AB1-01"}, "2025-26", "approaching", 1716000000000, "device-a"}};
     return {1718000100000, {{"AB1", "Acorn Homecare", "2025-26", {site, {}}}}};
 }
+template <>
+inline WebLoginLink sample<WebLoginLink>() {
+    return {"/web/login?token=Wm9vLWJhci1iYXotcXV4LXF1dXgtY29yZ2UtZ3JhdWx0", 1718000400000};
+}
 
 }  // namespace dspt::protocol::test

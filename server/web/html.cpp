@@ -1,0 +1,43 @@
+#include "server/web/html.hpp"
+
+namespace dspt::server::web {
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string html_head(std::string_view title, std::string_view style) {
+    std::string head =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+    head += html_escape(title);
+    head += "</title>\n<style>";
+    head += style;
+    head += "</style>\n</head>\n<body>\n";
+    return head;
+}
+
+}  // namespace dspt::server::web
