@@ -10,7 +10,11 @@
 #     organisation-wide answers that every branch receives;
 #     headquarters publishes at Standards Met for the branch that is ready, the
 #     public search finds it, and its certificate is written to
-#     build/quickstart/acorn-homecare-2025-26.pdf;
+#     build/quickstart/acorn-homecare-2025-26.pdf; headquarters sees every
+#     branch's progress, a support partner it grants access sees levels and
+#     counts only, and the dashboard opens in a browser through a one-time
+#     login link (run from a terminal, the script prints a fresh link at the
+#     end and keeps the server up until Enter);
 #  2. a care home manager's offline session with the `dspt` client, from an
 #     empty encrypted store to Approaching Standards and then Standards Met.
 set -euo pipefail
@@ -190,6 +194,38 @@ pdftotext -layout "$certificate" - | sed -e '/^\s*$/d' -e 's/^ */  /'
 curl -fsS -o "$PWD/build/quickstart/acorn-homecare-2025-26.png" "$url/certificates/AB1/2025-26.png"
 echo "the certificate is kept in $certificate (and as a PNG beside it)"
 
+step "Head office: every branch's progress, from what the branches synced"
+DSPT_HOME="$demo/VA002" run sync >/dev/null
+run sites
+run sites --missing met
+
+step "A support partner reads progress, and nothing more"
+admin create-partner --name "County Care Association"
+admin enrol-code --partner "County Care Association" --json >"$demo/code.json"
+code=$(code_of)
+DSPT_HOME="$demo/partner" run init --name "County Care Association" --year 2025-26 >/dev/null
+DSPT_HOME="$demo/partner" run enrol --server "$url" --code "$code"
+until=$(date -u -d '+1 year' +%F)
+run grant --partner "County Care Association" --until "$until"
+DSPT_HOME="$demo/partner" run grants
+DSPT_HOME="$demo/partner" run partner progress
+if DSPT_HOME="$demo/partner" "$dspt" partner progress --json |
+  grep -q "branch handbook\|Two new carers\|fire-policy\|Office cabinet"; then
+  echo "the partner saw answer text"; exit 1
+fi
+echo "the partner's report holds levels, counts and item titles: no answer, comment or file name"
+
+step "The same tables in a browser, after a one-time login link"
+DSPT_HOME="$demo/hq" run web-login
+link=$("$dspt" web-login --json | sed -n 's/.*"url": "\([^"]*\)".*/\1/p')
+curl -fsS -c "$demo/cookies" -b "$demo/cookies" -L -o "$demo/dashboard.html" "$link"
+grep -q "Acorn Homecare York" "$demo/dashboard.html" || { echo "the dashboard lacks York"; exit 1; }
+echo "curl opened a link and got the dashboard: $(grep -o 'Acorn Homecare [A-Z][a-z]*' "$demo/dashboard.html" | sort -u | paste -sd, -)"
+if curl -fsS -o /dev/null "$link" 2>/dev/null; then
+  echo "a login link opened twice"; exit 1
+fi
+echo "the same link opened again is refused: each link signs in one browser, once"
+
 step "The server's log: one line per request"
 tail -n 3 "$demo/server.log"
 
@@ -230,6 +266,14 @@ if cat "$DSPT_HOME"/store.db* | grep -a -q "ZA123456\|Office cabinet\|privacy no
   echo "plain text found in the store"; exit 1
 fi
 echo "grep finds no answer, location or file content in $DSPT_HOME/store.db or its log"
+
+if [ -t 0 ] && [ -t 1 ]; then
+  step "The headquarters dashboard, for you to open"
+  export DSPT_HOME="$demo/hq"
+  run web-login
+  echo "Open the link in a browser on this machine (it works once, for five minutes)."
+  read -r -p "Press Enter to stop the server. " _
+fi
 
 step "The server stops cleanly on SIGTERM"
 kill -TERM "$server_pid"
