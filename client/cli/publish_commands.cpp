@@ -11,6 +11,7 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/output.hpp"
+#include "client/cli/progress_view.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/sync_run.hpp"
 #include "client/store/publish_state.hpp"
@@ -31,11 +32,6 @@ struct PublishOptions {
     std::string server;
     std::size_t attempts = RetryPolicy{}.attempts;
 };
-
-std::string level_name(const std::string& level) {
-    const auto parsed = standards::parse_level(level);
-    return parsed ? std::string(standards::display_name(*parsed)) : level;
-}
 
 std::string joined(const std::vector<std::string>& codes) {
     std::string text;
@@ -81,7 +77,7 @@ void print_publish_answer(std::ostream& out, const protocol::PublishResponse& an
     if (answer.published) {
         const auto& publication = answer.publication;
         out << "Published " << publication.organisation_ods << " at "
-            << level_name(publication.level) << " for " << publication.year << " on "
+            << level_display(publication.level) << " for " << publication.year << " on "
             << Date::from_unix_ms(publication.published_at_ms).to_string() << ": "
             << joined(publication.sites) << " (publication " << publication.id << ")"
             << (answer.duplicate ? "; the server had already recorded it" : "") << ".\n";
@@ -173,7 +169,7 @@ void run_publications(CommandContext& context, bool json) {
     for (const auto& publication : list.publications) {
         const auto published = Date::from_unix_ms(publication.published_at_ms);
         rows.push_back(
-            {published.to_string(), publication.year, level_name(publication.level),
+            {published.to_string(), publication.year, level_display(publication.level),
              joined(publication.sites),
              standards::publication_lapsed(published, Date::today()) ? "lapsed" : "current"});
     }

@@ -10,6 +10,11 @@ namespace dspt::server::store {
 
 namespace {
 
+// The grants to partner ?1 in force at ?2: the SQL form of Grant::in_force.
+constexpr std::string_view kInForceToPartner =
+    " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL"
+    " AND (g.expires_at_ms IS NULL OR g.expires_at_ms >= ?2)";
+
 // A grant and its row id, which revoke_grant updates by.
 struct GrantRow {
     std::int64_t id;
@@ -187,11 +192,9 @@ std::vector<Organisation> SqliteRepository::organisations_granting(std::int64_t 
     return read(true, [&](Reader& reader) {
         rows::require_partner(reader.db, partner_id);
         sqlite::Statement select(
-            reader.db,
-            "SELECT " + std::string(rows::kOrganisationColumns) +
-                " FROM grants g JOIN organisations o ON o.ods = g.organisation_ods"
-                " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL"
-                " AND (g.expires_at_ms IS NULL OR g.expires_at_ms >= ?2) ORDER BY o.ods");
+            reader.db, "SELECT " + std::string(rows::kOrganisationColumns) +
+                           " FROM grants g JOIN organisations o ON o.ods = g.organisation_ods" +
+                           std::string(kInForceToPartner) + " ORDER BY o.ods");
         select.bind(1, partner_id);
         select.bind(2, at_ms);
         std::vector<Organisation> organisations;
@@ -206,12 +209,10 @@ std::vector<Grant> SqliteRepository::grants_to_partner(std::int64_t partner_id,
                                                        std::int64_t at_ms) const {
     return read(true, [&](Reader& reader) {
         rows::require_partner(reader.db, partner_id);
-        sqlite::Statement select(reader.db,
-                                 "SELECT " + std::string(rows::kGrantColumns) +
-                                     " FROM grants g JOIN partners p ON p.id = g.partner_id"
-                                     " WHERE g.partner_id = ?1 AND g.revoked_at_ms IS NULL"
-                                     " AND (g.expires_at_ms IS NULL OR g.expires_at_ms >= ?2)"
-                                     " ORDER BY g.organisation_ods");
+        sqlite::Statement select(
+            reader.db, "SELECT " + std::string(rows::kGrantColumns) +
+                           " FROM grants g JOIN partners p ON p.id = g.partner_id" +
+                           std::string(kInForceToPartner) + " ORDER BY g.organisation_ods");
         select.bind(1, partner_id);
         select.bind(2, at_ms);
         std::vector<Grant> grants;

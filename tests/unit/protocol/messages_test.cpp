@@ -122,10 +122,10 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
         names.insert(T::kName);
         REQUIRE(to_string(T::kType) == T::kName);
         // GrantRequest and GrantView gained the grant's end in version 2.
-        REQUIRE(T::kVersion == (T::kType == MessageType::grant_request ||
-                                        T::kType == MessageType::grant_view
-                                    ? 2u
-                                    : 1u));
+        REQUIRE(T::kVersion ==
+                (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view
+                     ? 2u
+                     : 1u));
     };
     std::apply([&](const auto&... message) { (check(message), ...); }, AllMessages{});
     REQUIRE(values.size() == std::tuple_size_v<AllMessages>);
