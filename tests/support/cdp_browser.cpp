@@ -30,6 +30,12 @@ using nlohmann::json;
 const std::filesystem::path kChromium = "/usr/bin/chromium";
 constexpr auto kStartTimeout = std::chrono::seconds(30);
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
+// How often a wait for chromium checks that it still runs (and drains its output,
+// so it never blocks writing to a full pipe).
+constexpr auto kWatchInterval = std::chrono::milliseconds(100);
+
+// Throws when the browser is gone; called while waiting for it.
+using Watch = std::function<void()>;
 constexpr double kLongestScreenshot = 16384;
 
 // The browser answered, with a CDP error or a JavaScript exception; unlike a
@@ -40,28 +46,38 @@ class PageError : public std::runtime_error {
 };
 
 // Runs one asynchronous operation started by `start(handler)` until it completes
-// or `deadline` passes. On time-out closes `stream`, which cancels the operation,
-// lets the cancelled handler run (it refers to this frame) and throws.
+// or `deadline` passes, calling `watch` every kWatchInterval meanwhile. On time-out
+// (or when `watch` throws) closes `stream`, which cancels the operation, lets the
+// cancelled handler run (it refers to this frame) and throws.
 template <class Stream, class Start>
 void run_bounded(net::io_context& io, Stream& stream, const Start& start,
-                 Clock::time_point deadline, const std::string& what) {
+                 Clock::time_point deadline, const Watch& watch, const std::string& what) {
     bool done = false;
     beast::error_code result;
     start([&done, &result](beast::error_code ec, auto&&...) {
         done = true;
         result = ec;
     });
-    io.restart();
-    while (!done && Clock::now() < deadline) {
-        io.run_one_until(deadline);
-    }
-    if (!done) {
+    const auto abandon = [&] {
         beast::error_code ignored;
         beast::get_lowest_layer(stream).socket().close(ignored);
         io.restart();
         for (int attempt = 0; attempt < 100 && !done; ++attempt) {
             io.run_one_for(std::chrono::milliseconds(10));
         }
+    };
+    io.restart();
+    while (!done && Clock::now() < deadline) {
+        io.run_one_until(std::min(deadline, Clock::now() + kWatchInterval));
+        try {
+            watch();
+        } catch (...) {
+            abandon();
+            throw;
+        }
+    }
+    if (!done) {
+        abandon();
         throw std::runtime_error(what + ": chromium did not answer in time");
     }
     if (result) {
@@ -70,11 +86,11 @@ void run_bounded(net::io_context& io, Stream& stream, const Start& start,
 }
 
 void connect_local(net::io_context& io, beast::tcp_stream& stream, unsigned short port,
-                   Clock::time_point deadline) {
+                   Clock::time_point deadline, const Watch& watch) {
     const tcp::endpoint endpoint(net::ip::address_v4::loopback(), port);
     run_bounded(
         io, stream, [&](auto handler) { stream.async_connect(endpoint, std::move(handler)); },
-        deadline, "connecting to chromium's DevTools port");
+        deadline, watch, "connecting to chromium's DevTools port");
 }
 
 std::string local_host(unsigned short port) {
@@ -84,21 +100,22 @@ std::string local_host(unsigned short port) {
 }
 
 // The body of GET `target` from chromium's DevTools HTTP endpoint.
-std::string http_get(unsigned short port, const std::string& target, Clock::time_point deadline) {
+std::string http_get(unsigned short port, const std::string& target, Clock::time_point deadline,
+                     const Watch& watch) {
     net::io_context io;
     beast::tcp_stream stream(io);
-    connect_local(io, stream, port, deadline);
+    connect_local(io, stream, port, deadline, watch);
     http::request<http::empty_body> request{http::verb::get, target, 11};
     request.set(http::field::host, local_host(port));
     run_bounded(
         io, stream, [&](auto handler) { http::async_write(stream, request, std::move(handler)); },
-        deadline, "GET " + target);
+        deadline, watch, "GET " + target);
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     run_bounded(
         io, stream,
         [&](auto handler) { http::async_read(stream, buffer, response, std::move(handler)); },
-        deadline, "GET " + target);
+        deadline, watch, "GET " + target);
     if (response.result() != http::status::ok) {
         std::string message = "GET ";
         message += target;
@@ -143,8 +160,10 @@ std::string last_lines(const std::string& text) {
 // after a failure the socket is in an unknown state and refuses further use.
 class CdpBrowser::Connection {
   public:
-    Connection(unsigned short port, const std::string& target, Clock::time_point deadline) {
-        connect_local(io_, beast::get_lowest_layer(ws_), port, deadline);
+    Connection(unsigned short port, const std::string& target, Clock::time_point deadline,
+               Watch watch)
+        : watch_(std::move(watch)) {
+        connect_local(io_, beast::get_lowest_layer(ws_), port, deadline, watch_);
         ws_.read_message_max(64 * 1024 * 1024);  // a full-page screenshot in base64
         const auto host = local_host(port);
         run([&](auto handler) { ws_.async_handshake(host, target, std::move(handler)); }, deadline,
@@ -170,13 +189,14 @@ class CdpBrowser::Connection {
             throw std::runtime_error(what + ": the connection to chromium was lost earlier");
         }
         try {
-            run_bounded(io_, ws_, start, deadline, what);
+            run_bounded(io_, ws_, start, deadline, watch_, what);
         } catch (...) {
             broken_ = true;
             throw;
         }
     }
 
+    Watch watch_;
     net::io_context io_;
     websocket::stream<beast::tcp_stream> ws_{io_};
     beast::flat_buffer buffer_;
@@ -242,7 +262,8 @@ CdpBrowser::CdpBrowser(int width, int height) {
     // The page chromium opened on about:blank.
     std::string target;
     while (target.empty()) {
-        for (const auto& listed : json::parse(http_get(port, "/json/list", deadline))) {
+        for (const auto& listed :
+             json::parse(http_get(port, "/json/list", deadline, [this] { check_alive(); }))) {
             const auto address = listed.value("webSocketDebuggerUrl", std::string());
             const auto path = address.find("/devtools/");
             if (listed.value("type", std::string()) == "page" && path != std::string::npos) {
@@ -257,7 +278,7 @@ CdpBrowser::CdpBrowser(int width, int height) {
             std::this_thread::sleep_for(kPollInterval);
         }
     }
-    connection_ = std::make_unique<Connection>(port, target, deadline);
+    connection_ = std::make_unique<Connection>(port, target, deadline, [this] { check_alive(); });
     call("Page.enable");     // dialogs
     call("Runtime.enable");  // uncaught exceptions
 }
@@ -281,30 +302,42 @@ json CdpBrowser::call(const std::string& method, const json& params) {
     check_alive();
     const auto deadline = Clock::now() + kCallTimeout;
     const long id = next_id_++;
-    connection_->send(json{{"id", id}, {"method", method}, {"params", params}}.dump(), deadline,
-                      method);
-    // Events and answers to commands nobody waits for may come first. The loop
-    // ends at the deadline, when receive() throws.
-    for (;;) {
-        const auto message = json::parse(connection_->receive(deadline, method));
-        if (!message.contains("id")) {
-            on_event(message);
-            continue;
-        }
-        if (message["id"] != id) {
-            continue;
-        }
-        if (message.contains("error")) {
-            const auto& error = message["error"];
-            std::string text = method;
-            text += " failed: ";
-            text += error.value("message", std::string());
-            if (error.contains("data") && error["data"].is_string()) {
-                text += " (" + error["data"].get<std::string>() + ")";
+    const auto exchange = [&]() -> json {
+        connection_->send(json{{"id", id}, {"method", method}, {"params", params}}.dump(), deadline,
+                          method);
+        // Events and answers to commands nobody waits for may come first. The
+        // loop ends at the deadline, when receive() throws.
+        for (;;) {
+            const auto message = json::parse(connection_->receive(deadline, method));
+            if (!message.contains("id")) {
+                on_event(message);
+                continue;
             }
-            throw PageError(text);
+            if (message["id"] != id) {
+                continue;
+            }
+            if (message.contains("error")) {
+                const auto& error = message["error"];
+                std::string text = method;
+                text += " failed: ";
+                text += error.value("message", std::string());
+                if (error.contains("data") && error["data"].is_string()) {
+                    text += " (" + error["data"].get<std::string>() + ")";
+                }
+                throw PageError(text);
+            }
+            return message.value("result", json::object());
         }
-        return message.value("result", json::object());
+    };
+    try {
+        return exchange();
+    } catch (const PageError&) {
+        throw;
+    } catch (const std::runtime_error&) {
+        // A lost connection most often means chromium died: say so, with its stderr.
+        chromium_->wait(std::chrono::seconds(1));
+        check_alive();
+        throw;
     }
 }
 
