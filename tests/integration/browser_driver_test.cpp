@@ -20,7 +20,7 @@ using namespace dspt::test;
 
 namespace {
 
-constexpr const char* kFormPage = R"(<!doctype html>
+constexpr const char* kFormPage = R"html(<!doctype html>
 <html><head><meta charset="utf-8"><title>Record a visit</title></head><body>
 <h1>Record a visit</h1>
 <form id="visit" action="saved.html" method="get">
@@ -32,20 +32,18 @@ constexpr const char* kFormPage = R"(<!doctype html>
 <p id="chosen">No file chosen</p>
 <button id="remind" type="button"
         onclick="alert('Remember to sync'); document.getElementById('chosen').textContent = 'reminded'">Remind</button>
-<button id="broken" type="button" onclick="noSuchFunction()" >
-                                  Broken</ button><div style = "height: 2400px"> Tall content</ div>
-                                  <script> document.getElementById('evidence')
-                                      .addEventListener(
-                                          'change', (event) = > {
-                                              const file = event.target.files[0];
-                                              document.getElementById('chosen').textContent =
-                                                  'Chosen: ' + file.name;
-                                          });
+<button id="broken" type="button" onclick="noSuchFunction()">Broken</button>
+<div style="height: 2400px">Tall content</div>
+<script>
+document.getElementById('evidence').addEventListener('change', (event) => {
+  const file = event.target.files[0];
+  document.getElementById('chosen').textContent = 'Chosen: ' + file.name;
+});
 </script>
 </body></html>
-)";
+)html";
 
-constexpr const char* kSavedPage = R"(<!doctype html>
+constexpr const char* kSavedPage = R"html(<!doctype html>
 <html><head><meta charset="utf-8"><title>Saved</title></head><body>
 <p id="saved"></p>
 <script>
@@ -54,7 +52,7 @@ document.getElementById('saved').textContent =
   'Saved ' + query.get('name') + ' on ' + query.get('date');
 </script>
 </body></html>
-)";
+)html";
 
 void write_file(const std::filesystem::path& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary);

@@ -30,6 +30,8 @@ using nlohmann::json;
 const std::filesystem::path kChromium = "/usr/bin/chromium";
 constexpr auto kStartTimeout = std::chrono::seconds(30);
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
+// Polls while starting, however fast they come back.
+constexpr int kStartPolls = kStartTimeout / kPollInterval;
 // How often a wait for chromium checks that it still runs (and drains its output,
 // so it never blocks writing to a full pipe).
 constexpr auto kWatchInterval = std::chrono::milliseconds(100);
@@ -214,6 +216,7 @@ CdpBrowser::CdpBrowser(int width, int height) {
                    {"XDG_CONFIG_HOME", (profile_.path() / "config").string()},
                    {"XDG_CACHE_HOME", (profile_.path() / "cache").string()}};
     options.own_process_group = true;
+    options.end_with_parent = true;
     std::string user_data_dir = "--user-data-dir=";
     user_data_dir += profile.string();
     std::string window_size = "--window-size=";
@@ -243,9 +246,9 @@ CdpBrowser::CdpBrowser(int width, int height) {
     // Chromium writes the port it chose, then the browser's path, once it listens.
     const auto deadline = Clock::now() + kStartTimeout;
     unsigned short port = 0;
-    while (port == 0) {
+    for (int attempt = 0; port == 0; ++attempt) {
         check_alive();
-        if (Clock::now() >= deadline) {
+        if (Clock::now() >= deadline || attempt == kStartPolls) {
             throw std::runtime_error("chromium did not open its DevTools port within 30 s: " +
                                      last_lines(chromium_->err()));
         }
@@ -261,7 +264,7 @@ CdpBrowser::CdpBrowser(int width, int height) {
 
     // The page chromium opened on about:blank.
     std::string target;
-    while (target.empty()) {
+    for (int attempt = 0; target.empty(); ++attempt) {
         for (const auto& listed :
              json::parse(http_get(port, "/json/list", deadline, [this] { check_alive(); }))) {
             const auto address = listed.value("webSocketDebuggerUrl", std::string());
@@ -272,7 +275,7 @@ CdpBrowser::CdpBrowser(int width, int height) {
             }
         }
         if (target.empty()) {
-            if (Clock::now() >= deadline) {
+            if (Clock::now() >= deadline || attempt == kStartPolls) {
                 throw std::runtime_error("chromium listed no page to connect to within 30 s");
             }
             std::this_thread::sleep_for(kPollInterval);

@@ -8,6 +8,7 @@
 #include <random>
 #include <signal.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -92,6 +93,9 @@ pid_t spawn(const std::filesystem::path& program, const std::vector<std::string>
     if (pid == 0) {
         if (options.own_process_group) {
             ::setpgid(0, 0);
+        }
+        if (options.end_with_parent) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         }
         ::dup2(in.read, 0);
         ::dup2(out.write, 1);

@@ -30,6 +30,9 @@ struct ProcessOptions {
     // Starts the child in a process group of its own, so that a BackgroundProcess
     // ends the processes it started too (a browser's renderers and helpers).
     bool own_process_group = false;
+    // Kills the child (SIGKILL) when the test process dies, even by a signal, so
+    // a test killed at ctest's time limit leaves no browser behind.
+    bool end_with_parent = false;
 };
 
 // Runs `program args...` to completion (or to the timeout) and returns what it did.
