@@ -90,6 +90,9 @@ pid_t spawn(const std::filesystem::path& program, const std::vector<std::string>
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     }
     if (pid == 0) {
+        if (options.own_process_group) {
+            ::setpgid(0, 0);
+        }
         ::dup2(in.read, 0);
         ::dup2(out.write, 1);
         ::dup2(err.write, 2);
@@ -97,6 +100,9 @@ pid_t spawn(const std::filesystem::path& program, const std::vector<std::string>
         const char msg[] = "exec failed\n";
         [[maybe_unused]] auto ignored = ::write(2, msg, sizeof msg - 1);
         ::_exit(127);
+    }
+    if (options.own_process_group) {
+        ::setpgid(pid, pid);  // also here, so the group exists before either side goes on
     }
     ::close(in.read);
     ::close(out.write);
@@ -198,7 +204,8 @@ ProcessResult run_process(const std::filesystem::path& program,
 
 BackgroundProcess::BackgroundProcess(const std::filesystem::path& program,
                                      const std::vector<std::string>& args,
-                                     const ProcessOptions& options) {
+                                     const ProcessOptions& options)
+    : own_group_(options.own_process_group) {
     int in_fd = -1;
     pid_ = spawn(program, args, options, in_fd, out_fd_, err_fd_);
     ::close(in_fd);
@@ -208,7 +215,8 @@ BackgroundProcess::BackgroundProcess(const std::filesystem::path& program,
 
 BackgroundProcess::~BackgroundProcess() {
     if (status_ < 0 && pid_ > 0) {
-        ::kill(pid_, SIGKILL);
+        // Until the child is reaped its pid names our group, so -pid_ is safe.
+        ::kill(own_group_ ? -pid_ : pid_, SIGKILL);
         int status = 0;
         while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
         }

@@ -27,6 +27,9 @@ struct ProcessOptions {
     std::vector<std::string> unset_env;      // removed from the inherited environment
     std::string input;                       // written to the child's stdin, then closed
     std::chrono::milliseconds timeout{60'000};
+    // Starts the child in a process group of its own, so that a BackgroundProcess
+    // ends the processes it started too (a browser's renderers and helpers).
+    bool own_process_group = false;
 };
 
 // Runs `program args...` to completion (or to the timeout) and returns what it did.
@@ -34,7 +37,8 @@ ProcessResult run_process(const std::filesystem::path& program,
                           const std::vector<std::string>& args, const ProcessOptions& options = {});
 
 // A child started in the background, for tests that must kill it mid-work or
-// talk to it while it runs. The destructor kills it (SIGKILL) and reaps it.
+// talk to it while it runs. The destructor kills it (SIGKILL), with its process
+// group when started with own_process_group, and reaps it.
 class BackgroundProcess {
   public:
     BackgroundProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
@@ -70,6 +74,7 @@ class BackgroundProcess {
     std::string out_;
     std::string err_;
     int status_ = -1;
+    bool own_group_ = false;
 };
 
 }  // namespace dspt::test
