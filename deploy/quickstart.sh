@@ -267,6 +267,33 @@ if cat "$DSPT_HOME"/store.db* | grep -a -q "ZA123456\|Office cabinet\|privacy no
 fi
 echo "grep finds no answer, location or file content in $DSPT_HOME/store.db or its log"
 
+step "The care manager's screen: dspt ui, a local web page for the whole assessment"
+export DSPT_HOME="$demo/VA001"
+show dspt ui --port 0
+"$dspt" ui --port 0 >"$demo/ui.out" 2>"$demo/ui.err" &
+ui_pid=$!
+for _ in $(seq 1 100); do
+  grep -q 'Stop with Ctrl-C' "$demo/ui.out" 2>/dev/null && break
+  sleep 0.1
+done
+cat "$demo/ui.out"
+ui_link=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$demo/ui.out")
+ui_origin=${ui_link%%/?token=*}
+if curl -fsS -o /dev/null "$ui_origin/" 2>/dev/null; then
+  echo "the screen answered without its token"; exit 1
+fi
+echo "without the printed address's token the screen shows nothing (403)"
+curl -fsS -L -c "$demo/ui.cookies" -b "$demo/ui.cookies" -o "$demo/ui-overview.html" "$ui_link"
+echo "a browser holding the token sees the overview: level reached \"$(grep -o '<span id="level">[^<]*' "$demo/ui-overview.html" | cut -d'>' -f2)\", $(grep -o '<strong id="pending">[0-9]*' "$demo/ui-overview.html" | cut -d'>' -f2) change(s) waiting to sync"
+curl -fsS -b "$demo/ui.cookies" "$ui_origin/standard/1" | grep -o '<h2 id="title-[^>]*>[^<]*' | head -n 3 | sed 's/.*>/  item: /'
+kill -INT "$ui_pid"
+wait "$ui_pid"
+cat "$demo/ui.out" | tail -n 1
+echo
+echo "To open the screen for Acorn Leeds (VA001) yourself, in a browser on this machine:"
+echo "  DSPT_HOME=$demo/VA001 DSPT_PASSPHRASE='$DSPT_PASSPHRASE' $dspt ui --open"
+echo "It prints a one-time address; it works with the server stopped too. Stop it with Ctrl-C."
+
 if [ -t 0 ] && [ -t 1 ]; then
   step "The headquarters dashboard, for you to open"
   export DSPT_HOME="$demo/hq"

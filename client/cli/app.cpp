@@ -80,6 +80,7 @@ int run_cli(int argc, char** argv) {
     add_sites_command(app, context);
     add_partner_commands(app, context);
     add_web_commands(app, context);
+    add_ui_command(app, context);
 
     if (reject_unknown_command(app, argc, argv)) {
         return static_cast<int>(ExitCode::usage);

@@ -48,5 +48,6 @@ void add_year_commands(CLI::App& app, CommandContext& context);
 void add_sites_command(CLI::App& app, CommandContext& context);
 void add_partner_commands(CLI::App& app, CommandContext& context);
 void add_web_commands(CLI::App& app, CommandContext& context);
+void add_ui_command(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::client

@@ -32,7 +32,7 @@ struct OrganisationOptions {
 // Runs `work` with an API client signed as this store's device.
 template <class Work>
 void with_api(CommandContext& context, Work&& work) {
-    ServerSession session(context);
+    CommandSession session(context);
     work(session.api(), session.identity());
 }
 

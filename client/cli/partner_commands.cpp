@@ -38,7 +38,7 @@ void print_site_missing(std::ostream& out, const protocol::SiteProgress& site) {
 }
 
 void run_progress(CommandContext& context, const PartnerOptions& options) {
-    ServerSession session(context, options.server);
+    CommandSession session(context, options.server);
     if (session.identity().role != protocol::Role::partner) {
         fail(ErrorCode::forbidden,
              "only a support partner's device reads partner progress: on this device, 'dspt "

@@ -13,9 +13,9 @@
 #include "client/cli/output.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/cli/server_session.hpp"
-#include "client/cli/sync_run.hpp"
 #include "client/store/publish_state.hpp"
 #include "client/store/sync_state.hpp"
+#include "client/sync/sync_run.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/pack.hpp"
@@ -106,42 +106,12 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
     *context.err << "dspt: syncing before publishing\n";
     sync_with_retry(context, options.server, policy);
 
-    ServerSession session(context, options.server);
-    auto& store = session.store();
-    const auto backlog = sync_backlog(store);
-    if (backlog.changes > 0) {
-        fail(ErrorCode::failed_precondition,
-             std::to_string(backlog.changes) +
-                 " change(s) of this device have not reached the server: run 'dspt sync'");
-    }
-    PublishIntent intent{store.info().year, std::string(standards::to_string(*level)),
-                         options.sites};
-    std::sort(intent.sites.begin(), intent.sites.end());
-    intent.sites.erase(std::unique(intent.sites.begin(), intent.sites.end()), intent.sites.end());
-
-    protocol::PublishRequest request;
-    request.request_id = publish_request_id(store, intent);
-    request.year = intent.year;
-    request.level = intent.level;
-    request.sites = intent.sites;
-    request.replica_id = store.info().replica_id;
-    request.last_seq = store.outbox().last_seq();
-
+    CommandSession session(context, options.server);
     const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
         *context.err << "dspt: publishing interrupted (" << failure.what() << "); asking again in "
                      << pause.count() / 1000.0 << " s\n";
     };
-    protocol::PublishResponse answer;
-    try {
-        answer = with_retry(
-            policy, [&] { return session.api().publish(request); }, notice, sleep_for);
-    } catch (const Error& e) {
-        if (!is_transient(e.code())) {
-            forget_publish_request(store);  // answered, with a refusal
-        }
-        throw;
-    }
-    forget_publish_request(store);
+    const auto answer = publish_synced(session, *level, options.sites, policy, notice, sleep_for);
     print_publish_answer(*context.out, answer, options.json);
     if (!answer.published) {
         fail(ErrorCode::failed_precondition, "not published: the server found " +
@@ -151,7 +121,7 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
 }
 
 void run_publications(CommandContext& context, bool json) {
-    ServerSession session(context);
+    CommandSession session(context);
     const auto list = session.api().publications();
     if (json) {
         auto rows = nlohmann::json::array();
@@ -184,7 +154,7 @@ struct CertificateOptions {
 void run_certificate(CommandContext& context, const CertificateOptions& options) {
     const std::string extension = std::filesystem::path(options.out).extension().string();
     const std::string format = extension == ".png" || extension == ".PNG" ? "png" : "pdf";
-    ServerSession session(context);
+    CommandSession session(context);
     const auto year = options.year.empty() ? session.store().info().year : options.year;
     if (!standards::is_valid_year(year)) {
         fail(ErrorCode::invalid_argument,

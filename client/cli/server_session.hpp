@@ -1,41 +1,28 @@
 #pragma once
-// What every command that talks to the server starts with: the store opened
-// with the passphrase, this device's identity, and an API client signing as
-// it. Opening one also sends a recovery copy of the organisation key that an
-// earlier command could not deliver.
+// A command's session with the server: the store opened as the command's
+// global options say (store_access.hpp), this device's identity and its API
+// client (client/sync/server_session.hpp).
 
-#include <memory>
+#include <string>
 
 #include "client/cli/command.hpp"
-#include "client/store/identity_store.hpp"
-#include "client/store/local_store.hpp"
-#include "client/sync/api_client.hpp"
-#include "client/sync/transport.hpp"
+#include "client/cli/store_access.hpp"
+#include "client/sync/retry.hpp"
+#include "client/sync/server_session.hpp"
+#include "client/sync/sync_engine.hpp"
 
 namespace dspt::client {
 
-class ServerSession {
+class CommandSession : public ServerSession {
   public:
-    // `server_url`, when not empty, replaces the enrolled address for this
-    // session (a proxy, a moved server); the device's keys stay the same.
-    explicit ServerSession(CommandContext& context, const std::string& server_url = {});
-
-    ServerSession(const ServerSession&) = delete;
-    ServerSession& operator=(const ServerSession&) = delete;
-
-    LocalStore& store() noexcept { return *store_; }
-    const DeviceIdentity& identity() const noexcept { return identity_; }
-    ApiClient& api() noexcept { return *api_; }
-
-  private:
-    std::unique_ptr<LocalStore> store_;
-    DeviceIdentity identity_;
-    std::unique_ptr<Transport> transport_;
-    std::unique_ptr<ApiClient> api_;  // signs with identity_.signing
+    explicit CommandSession(CommandContext& context, const std::string& server_url = {})
+        : ServerSession(open_store(context.global), *context.err, server_url) {}
 };
 
-// A transport to the server this device enrolled with, or to `server_url`.
-std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity,
-                                         const std::string& server_url = {});
+// One sync as `dspt sync` and `dspt publish` run it (client/sync/sync_run.hpp),
+// with a notice on the error stream before each retry. `server`, when not
+// empty, replaces the enrolled address for this run.
+SyncReport sync_with_retry(CommandContext& context, const std::string& server,
+                           const RetryPolicy& policy);
 
 }  // namespace dspt::client

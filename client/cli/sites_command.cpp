@@ -109,7 +109,7 @@ void print_missing(std::ostream& out, const protocol::OrganisationProgress& orga
 }
 
 void run_sites(CommandContext& context, const SitesOptions& options) {
-    ServerSession session(context, options.server);
+    CommandSession session(context, options.server);
     const auto& identity = session.identity();
     if (identity.role == protocol::Role::partner) {
         fail(ErrorCode::forbidden,

@@ -11,17 +11,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/actions/answer_change.hpp"
 #include "client/cli/command.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
-#include "client/cli/sync_run.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/recovery_upload.hpp"
 #include "client/sync/retry.hpp"
 #include "client/sync/sync_engine.hpp"
+#include "client/sync/sync_run.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
 
@@ -116,6 +117,22 @@ void print_backlog(CommandContext& context) {
     }
 }
 
+}  // namespace
+
+// One sync as the commands run it, with a notice on the error stream before
+// each retry.
+SyncReport sync_with_retry(CommandContext& context, const std::string& server,
+                           const RetryPolicy& policy) {
+    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
+                     << pause.count() / 1000.0 << " s\n";
+    };
+    return sync_with_retry([&] { return std::make_unique<CommandSession>(context, server); },
+                           policy, notice, pause_for);
+}
+
+namespace {
+
 void run_sync(CommandContext& context, const SyncOptions& options) {
     if (!options.watch) {
         try {
@@ -191,71 +208,14 @@ struct ResolveOptions {
 };
 
 void run_resolve(CommandContext& context, const ResolveOptions& options) {
-    if (options.keep.empty() == !options.value.has_value()) {
-        fail(ErrorCode::invalid_argument, "give --keep REPLICA or --value VALUE");
-    }
     auto store = open_store(context.global);
-    const auto& item = store->item(options.item);
-    const auto key = "answer/" + item.id;
-    const auto conflict = find_conflict(*store, key);
-    if (!conflict) {
-        fail(ErrorCode::failed_precondition, "item " + item.id + " has no conflict to resolve");
-    }
-    std::string value;
-    std::string comment;
-    if (options.value) {
-        value = *options.value;
-    } else {
-        const nlohmann::json* chosen = nullptr;
-        for (const auto& sibling : conflict->siblings) {
-            const auto replica = sibling.value("replica_id", std::string());
-            if (replica.starts_with(options.keep)) {
-                if (chosen != nullptr) {
-                    fail(ErrorCode::invalid_argument,
-                         "'" + options.keep + "' names more than one of the values");
-                }
-                chosen = &sibling;
-            }
-        }
-        if (chosen == nullptr) {
-            fail(ErrorCode::not_found, "no value of item " + item.id + " comes from replica '" +
-                                           options.keep + "': see 'dspt conflicts'");
-        }
-        const auto& kept = (*chosen)["value"];
-        if (!kept.is_object() || !kept.contains("value") || !kept["value"].is_string()) {
-            fail(ErrorCode::invalid_argument,
-                 "that value removed the answer: clear it with 'dspt answer " + item.id +
-                     " --clear' after resolving with --value");
-        }
-        value = kept["value"].get<std::string>();
-        comment = kept.value("comment", std::string());
-    }
-    store->set_answer(item.id, value, comment, current_user(), true);
-    forget_conflict(*store, key);
-    *context.out << "Resolved " << item.id << ": " << value
+    const auto value =
+        resolve_conflict(*store, options.item, options.keep, options.value, current_user());
+    *context.out << "Resolved " << store->item(options.item).id << ": " << value
                  << ". Every device shows it after its next sync.\n";
 }
 
 }  // namespace
-
-// One sync, tried again after transient failures; the session (and with it
-// the store) is reopened for each attempt so nothing stale carries over.
-SyncReport sync_with_retry(CommandContext& context, const std::string& server,
-                           const RetryPolicy& policy) {
-    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
-        *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
-                     << pause.count() / 1000.0 << " s\n";
-    };
-    return with_retry(
-        policy,
-        [&] {
-            ServerSession session(context, server);
-            auto report = sync_once(session.store(), session.api(), session.identity());
-            record_sync(session.store(), static_cast<std::int64_t>(HybridClock::system_millis()));
-            return report;
-        },
-        notice, pause_for);
-}
 
 void add_sync_commands(CLI::App& app, CommandContext& context) {
     auto sync_options = std::make_shared<SyncOptions>();

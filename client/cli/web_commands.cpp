@@ -20,7 +20,7 @@ struct WebLoginOptions {
 };
 
 void run_web_login(CommandContext& context, const WebLoginOptions& options) {
-    ServerSession session(context, options.server);
+    CommandSession session(context, options.server);
     const auto year = session.store().info().year;
     const auto link = session.api().web_login_link(year);
     std::string url = options.server.empty() ? session.identity().server_url : options.server;

@@ -1,6 +1,7 @@
 #include "common/standards/pack.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace dspt::standards {
 
@@ -97,6 +98,16 @@ std::optional<Level> parse_level(std::string_view text) noexcept {
         }
     }
     return std::nullopt;
+}
+
+std::string_view standard_name(int standard) noexcept {
+    static constexpr std::array<std::string_view, 10> kNames{
+        "Personal Confidential Data", "Staff Responsibilities", "Training",
+        "Managing Data Access",       "Process Reviews",        "Responding to Incidents",
+        "Continuity Planning",        "Unsupported Systems",    "IT Protection",
+        "Accountable Suppliers"};
+    return standard >= 1 && standard <= 10 ? kNames[static_cast<std::size_t>(standard - 1)]
+                                           : std::string_view();
 }
 
 }  // namespace dspt::standards

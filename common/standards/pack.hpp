@@ -85,4 +85,8 @@ std::optional<Level> parse_level(std::string_view text) noexcept;
 // The level's name as the toolkit publishes it: "Approaching Standards", ...
 std::string_view display_name(Level level) noexcept;
 
+// The name of a National Data Guardian standard, 1 to 10 ("Personal
+// Confidential Data", ...); "" for any other number.
+std::string_view standard_name(int standard) noexcept;
+
 }  // namespace dspt::standards

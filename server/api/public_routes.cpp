@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.hpp"
+#include "common/form_encoding.hpp"
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
 
@@ -15,41 +17,6 @@ namespace {
 
 constexpr std::string_view kCsp =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-// One name or value of an application/x-www-form-urlencoded query: '+' is a space.
-std::string form_decode(std::string_view raw) {
-    std::string decoded;
-    decoded.reserve(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '+') {
-            decoded += ' ';
-        } else if (raw[i] != '%') {
-            decoded += raw[i];
-        } else {
-            const int high = i + 2 < raw.size() ? hex_value(raw[i + 1]) : -1;
-            const int low = high >= 0 ? hex_value(raw[i + 2]) : -1;
-            if (low < 0) {
-                fail(ErrorCode::invalid_argument, "the query has a malformed %-escape");
-            }
-            decoded += static_cast<char>(high * 16 + low);
-            i += 2;
-        }
-    }
-    return decoded;
-}
 
 // A whole number from 1 to `max`; throws invalid_argument naming the parameter.
 std::size_t parse_count(std::string_view name, std::string_view text, std::size_t max) {
@@ -201,20 +168,7 @@ http::Response method_not_allowed(const http::Request& request) {
 }  // namespace
 
 publish::RegisterQuery parse_register_query(std::string_view raw_query) {
-    std::vector<std::pair<std::string, std::string>> form;
-    std::size_t start = 0;
-    while (start <= raw_query.size()) {
-        const auto end = std::min(raw_query.find('&', start), raw_query.size());
-        const auto field = raw_query.substr(start, end - start);
-        if (!field.empty()) {
-            const auto equals = field.find('=');
-            form.emplace_back(form_decode(field.substr(0, equals)),
-                              equals == std::string_view::npos
-                                  ? std::string()
-                                  : form_decode(field.substr(equals + 1)));
-        }
-        start = end + 1;
-    }
+    const auto form = parse_form(raw_query);
     return checked_query(form);
 }
 

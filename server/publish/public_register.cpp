@@ -6,17 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/form_encoding.hpp"
+#include "common/html.hpp"
 #include "common/report/csv_writer.hpp"
 #include "common/standards/year.hpp"
 #include "server/publish/certificate.hpp"
-#include "server/web/html.hpp"
 
 namespace dspt::server::publish {
 
 namespace {
 
+using html::escape;
 using std::chrono::year_month_day;
-using web::html_escape;
 
 // The page's own style: inline, as the Content-Security-Policy allows nothing else.
 constexpr std::string_view kStyle =
@@ -34,20 +35,19 @@ std::string page_link(const RegisterQuery& query, std::size_t page, std::string_
     if (query.per_page != kDefaultPerPage) {
         href += "&per_page=" + std::to_string(query.per_page);
     }
-    return "<a rel=\"" + std::string(rel) + "\" href=\"" + html_escape(href) + "\">" +
+    return "<a rel=\"" + std::string(rel) + "\" href=\"" + escape(href) + "\">" +
            std::string(label) + "</a>";
 }
 
 std::string result_row(const store::PublicEntry& entry, Date today) {
     const auto status = register_status(entry.latest, today);
-    std::string row = "<tr class=\"result\"><td class=\"name\">" + html_escape(entry.name) +
-                      "</td><td class=\"ods\">" + html_escape(entry.ods) +
-                      "</td><td class=\"sites\">" + html_escape(joined(entry.sites, " ")) +
-                      "</td><td class=\"status" + (status.lapsed ? " lapsed" : "") + "\">" +
-                      html_escape(status.text);
+    std::string row = "<tr class=\"result\"><td class=\"name\">" + escape(entry.name) +
+                      "</td><td class=\"ods\">" + escape(entry.ods) + "</td><td class=\"sites\">" +
+                      escape(joined(entry.sites, " ")) + "</td><td class=\"status" +
+                      (status.lapsed ? " lapsed" : "") + "\">" + escape(status.text);
     if (status.level && !status.lapsed && certificate_offered(*status.level, status.year, today)) {
         const auto href = "/certificates/" + form_encode(entry.ods) + "/" + status.year + ".pdf";
-        row += " <a class=\"certificate\" href=\"" + html_escape(href) + "\">Certificate (PDF)</a>";
+        row += " <a class=\"certificate\" href=\"" + escape(href) + "\">Certificate (PDF)</a>";
     }
     row += "</td><td class=\"published\">" +
            (status.published ? status.published->to_string() : std::string()) + "</td></tr>\n";
@@ -55,7 +55,7 @@ std::string result_row(const store::PublicEntry& entry, Date today) {
 }
 
 std::string page_head(std::string_view title) {
-    return web::html_head(title, kStyle);
+    return html::head(title, kStyle);
 }
 
 }  // namespace
@@ -130,11 +130,11 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
         "<form method=\"get\" action=\"/\" role=\"search\">\n"
         "<label for=\"q\">Organisation name, ODS code or site code</label>\n"
         "<input id=\"q\" name=\"q\" type=\"search\" maxlength=\"" +
-        std::to_string(kMaxQueryBytes) + "\" value=\"" + html_escape(query.text) +
+        std::to_string(kMaxQueryBytes) + "\" value=\"" + escape(query.text) +
         "\">\n<button type=\"submit\">Search</button>\n</form>\n";
     if (page.total == 0) {
-        html += "<p class=\"none\">Sorry, no organisation matches &ldquo;" +
-                html_escape(query.text) + "&rdquo;.</p>\n";
+        html += "<p class=\"none\">Sorry, no organisation matches &ldquo;" + escape(query.text) +
+                "&rdquo;.</p>\n";
     } else if (page.entries.empty()) {
         html += "<p class=\"none\">Page " + std::to_string(query.page) +
                 " is past the last page of results. " + page_link(query, 1, "First page", "first") +
@@ -167,8 +167,7 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
         html += "</nav>\n";
     }
     if (page.total > 0) {
-        html += "<p><a href=\"" +
-                html_escape("/api/v1/organisations.csv?q=" + form_encode(query.text)) +
+        html += "<p><a href=\"" + escape("/api/v1/organisations.csv?q=" + form_encode(query.text)) +
                 "\">Download every match as CSV</a></p>\n";
     }
     html +=
@@ -179,7 +178,7 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
 
 std::string render_html_error(std::string_view message) {
     return page_head("DSPT published assessments: search refused") +
-           "<h1>The search was refused</h1>\n<p class=\"error\">" + html_escape(message) +
+           "<h1>The search was refused</h1>\n<p class=\"error\">" + escape(message) +
            "</p>\n<p><a href=\"/\">Start a new search</a></p>\n</body>\n</html>\n";
 }
 
@@ -223,25 +222,6 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
             out += separator;
         }
         out += part;
-    }
-    return out;
-}
-
-std::string form_encode(std::string_view text) {
-    static constexpr std::string_view kHex = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 0x0F];
-        }
     }
     return out;
 }

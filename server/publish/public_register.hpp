@@ -88,7 +88,4 @@ std::string repair_utf8(std::string_view text);
 // The parts with `separator` between them: {"VA1B2", "VA1B3"} and " " give "VA1B2 VA1B3".
 std::string joined(const std::vector<std::string>& parts, std::string_view separator);
 
-// Text percent-encoded for a URL query value: unreserved characters kept, space as '+'.
-std::string form_encode(std::string_view text);
-
 }  // namespace dspt::server::publish

@@ -15,8 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "common/assessment/assessment.hpp"
-#include "common/date.hpp"
+#include "common/assessment/publish_readiness.hpp"
 #include "common/standards/pack.hpp"
 #include "server/publish/site_drafts.hpp"
 #include "server/store/model.hpp"
@@ -24,13 +23,11 @@
 
 namespace dspt::server::publish {
 
-struct Problem {
-    std::string site;  // "" for the organisation or the request
-    std::string item;  // "" when no item is concerned
-    std::string message;
-
-    bool operator==(const Problem&) const = default;
-};
+// Whether the sites are ready (question 2) is common/assessment/publish_readiness,
+// which the client's screen asks too.
+using Problem = assessment::PublishProblem;
+using assessment::publication_problems;
+using assessment::PublishFacts;
 
 // The sites a publication by `device` covers, sorted and without repeats.
 //   - A branch device publishes for its own site only: `requested` empty or
@@ -46,28 +43,5 @@ std::vector<std::string> sites_to_publish(const store::Device& device,
                                           const std::vector<store::Site>& organisation_sites,
                                           const std::vector<std::string>& requested,
                                           const std::optional<store::Publication>& last);
-
-struct PublishFacts {
-    standards::Level level = standards::Level::met;  // the level asked for
-    Date today;
-    // The organisation's latest publication, of any year and level.
-    std::optional<store::Publication> last;
-    // Changes the publishing device has written that the server has not received.
-    std::int64_t changes_not_received = 0;
-};
-
-// Every reason the sites cannot be published at facts.level; empty when they can.
-//   - The organisation has published before and asks for Approaching Standards:
-//     every later publication must reach at least Standards Met (rule 4).
-//   - Standards Exceeded needs a Cyber Essentials Plus certificate current on
-//     facts.today (rule 3) in the profile of the first site's assessment.
-//   - Changes the server has not received, and registers in conflict, block.
-//   - Each site must reach the level on its effective answers: one problem per
-//     unsatisfied item (rule 2).
-//   - A first publication at Approaching Standards needs an action-plan entry
-//     for every Standards Met item not yet satisfied (rule 5).
-std::vector<Problem> publication_problems(const standards::Pack& pack,
-                                          const std::vector<SiteDraft>& sites,
-                                          const PublishFacts& facts);
 
 }  // namespace dspt::server::publish

@@ -89,7 +89,9 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     PublishFacts facts;
     facts.level = level;
     facts.today = Date::from_unix_ms(now_ms);
-    facts.last = last;
+    if (last) {
+        facts.last = assessment::PriorPublication{last->level, last->year};
+    }
     if (!request.replica_id.empty()) {
         const auto received = repository_.replica_high_water(request.replica_id).value_or(0);
         facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/assessment/assessment.hpp"
+#include "common/assessment/publish_readiness.hpp"
 #include "common/standards/pack.hpp"
 #include "server/store/model.hpp"
 #include "server/store/repository.hpp"
@@ -19,11 +19,7 @@
 namespace dspt::server::publish {
 
 // One site as the server holds it for a year.
-struct SiteDraft {
-    std::string site;
-    assessment::Assessment effective;    // organisation-wide answers plus its own
-    std::vector<std::string> conflicts;  // registers in conflict that it reads
-};
+using assessment::SiteDraft;
 
 // The standards of `year` this server holds. Throws invalid_argument for a
 // year it has none for (or one not written like 2025-26).

@@ -1,8 +1,8 @@
 #include "server/web/dashboard_page.hpp"
 
 #include "common/date.hpp"
+#include "common/html.hpp"
 #include "common/standards/pack.hpp"
-#include "server/web/html.hpp"
 
 namespace dspt::server::web {
 
@@ -58,7 +58,7 @@ std::string when(std::int64_t at_ms, std::int64_t now_ms) {
 
 std::string cell(std::string_view label, std::string_view css_class, std::string_view content) {
     std::string html = "<td data-label=\"";
-    html += html_escape(label);
+    html += html::escape(label);
     html += "\" class=\"";
     html += css_class;
     html += "\">";
@@ -69,13 +69,13 @@ std::string cell(std::string_view label, std::string_view css_class, std::string
 
 std::string item_list(std::string_view level, const std::vector<protocol::ItemRef>& items) {
     std::string html = "<details><summary>";
-    html += html_escape(level);
+    html += html::escape(level);
     html += ": ";
     html += counted(static_cast<std::int64_t>(items.size()), "item");
     html += "</summary><ul>";
     for (const auto& item : items) {
-        html += "<li><span class=\"item-id\">" + html_escape(item.id) + "</span> " +
-                html_escape(item.title) + "</li>";
+        html += "<li><span class=\"item-id\">" + html::escape(item.id) + "</span> " +
+                html::escape(item.title) + "</li>";
     }
     html += "</ul></details>";
     return html;
@@ -112,7 +112,7 @@ std::string publication(const protocol::SiteProgress& site) {
         return "never";
     }
     const auto& last = site.last_publication;
-    return html_escape(level_name(last.level) + " " + last.year) + " on " +
+    return html::escape(level_name(last.level) + " " + last.year) + " on " +
            date_of(last.published_at_ms);
 }
 
@@ -123,11 +123,11 @@ std::string fraction(std::uint32_t satisfied, std::uint32_t total) {
 std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
     std::string row = "<tr class=\"site\">";
     row += cell("Site", "site-name",
-                html_escape(site.site_name) + " <span class=\"code\">" +
-                    html_escape(site.site_code) + "</span>");
+                html::escape(site.site_name) + " <span class=\"code\">" +
+                    html::escape(site.site_code) + "</span>");
     const bool reached = site.level != "none";
     row +=
-        cell("Level", reached ? "level good" : "level warn", html_escape(level_name(site.level)));
+        cell("Level", reached ? "level good" : "level warn", html::escape(level_name(site.level)));
     row += cell("Approaching Standards", "approaching",
                 fraction(site.approaching_satisfied, site.approaching_total));
     row += cell("Standards Met", "met", fraction(site.met_satisfied, site.met_total));
@@ -145,8 +145,8 @@ std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
 std::string organisation_section(const protocol::OrganisationProgress& organisation,
                                  std::int64_t now_ms) {
     std::string html = "<section class=\"organisation\">\n<h2>" +
-                       html_escape(organisation.organisation_name) + " <span class=\"code\">" +
-                       html_escape(organisation.organisation_ods) + "</span></h2>\n";
+                       html::escape(organisation.organisation_name) + " <span class=\"code\">" +
+                       html::escape(organisation.organisation_ods) + "</span></h2>\n";
     if (organisation.sites.empty()) {
         return html +
                "<p class=\"none\">No sites are registered for this organisation.</p>\n"
@@ -182,10 +182,10 @@ std::string age_text(std::int64_t milliseconds) {
 
 std::string render_dashboard(const protocol::ProgressReport& report,
                              const DashboardViewer& viewer) {
-    std::string html = html_head("DSPT progress " + viewer.year, kStyle);
-    html += "<header>\n<h1>DSPT progress, " + html_escape(viewer.year) +
-            "</h1>\n<p class=\"viewer\">Signed in as a " + html_escape(viewer.role) +
-            " device of " + html_escape(viewer.description) +
+    std::string html = html::head("DSPT progress " + viewer.year, kStyle);
+    html += "<header>\n<h1>DSPT progress, " + html::escape(viewer.year) +
+            "</h1>\n<p class=\"viewer\">Signed in as a " + html::escape(viewer.role) +
+            " device of " + html::escape(viewer.description) +
             "</p>\n<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign "
             "out</button></form>\n</header>\n<main>\n";
     if (report.organisations.empty()) {
@@ -208,9 +208,9 @@ std::string render_dashboard(const protocol::ProgressReport& report,
 
 std::string render_web_message(std::string_view heading, std::string_view message,
                                bool how_to_sign_in) {
-    std::string html = html_head(std::string("DSPT: ") + std::string(heading), kStyle);
-    html += "<h1>" + html_escape(heading) + "</h1>\n<p class=\"message\">" + html_escape(message) +
-            "</p>\n";
+    std::string html = html::head(std::string("DSPT: ") + std::string(heading), kStyle);
+    html += "<h1>" + html::escape(heading) + "</h1>\n<p class=\"message\">" +
+            html::escape(message) + "</p>\n";
     if (how_to_sign_in) {
         html +=
             "<p class=\"help\">To sign in, run <code>dspt web-login</code> on an enrolled "

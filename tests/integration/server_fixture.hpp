@@ -72,6 +72,14 @@ class ServerProcess {
         start(extra_, port_);
     }
 
+    // Stops the server as an operator would (SIGTERM), keeping its data and
+    // port for restart(): while stopped, clients find no server there.
+    void stop() {
+        process_->signal(SIGTERM);
+        REQUIRE(process_->wait(std::chrono::seconds(30)) == 0);
+    }
+    void restart() { start(extra_, port_); }
+
     std::filesystem::path database() const { return data_.path() / "server.db"; }
 
   private:

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/form_encoding.hpp"
 #include "common/standards/year.hpp"
 #include "tests/unit/server_publish/publish_fixture.hpp"
 

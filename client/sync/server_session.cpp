@@ -1,6 +1,5 @@
-#include "client/cli/server_session.hpp"
+#include "client/sync/server_session.hpp"
 
-#include "client/cli/store_access.hpp"
 #include "client/sync/recovery_upload.hpp"
 
 namespace dspt::client {
@@ -13,12 +12,19 @@ std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity,
         ServerUrl::parse(server_url.empty() ? identity.server_url : server_url), options);
 }
 
-ServerSession::ServerSession(CommandContext& context, const std::string& server_url)
-    : store_(open_store(context.global)),
-      identity_(require_identity(*store_)),
+ServerSession::ServerSession(std::unique_ptr<LocalStore> store, std::ostream& notices,
+                             const std::string& server_url)
+    : ServerSession(*store, notices, server_url) {
+    owned_ = std::move(store);
+}
+
+ServerSession::ServerSession(LocalStore& store, std::ostream& notices,
+                             const std::string& server_url)
+    : store_(&store),
+      identity_(require_identity(store)),
       transport_(transport_for(identity_, server_url)),
       api_(std::make_unique<ApiClient>(*transport_, identity_.device_id, identity_.signing)) {
-    send_pending_recovery(*store_, *api_, *context.err);
+    send_pending_recovery(store, *api_, notices);
 }
 
 }  // namespace dspt::client

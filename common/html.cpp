@@ -1,8 +1,8 @@
-#include "server/web/html.hpp"
+#include "common/html.hpp"
 
-namespace dspt::server::web {
+namespace dspt::html {
 
-std::string html_escape(std::string_view text) {
+std::string escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (const char c : text) {
@@ -29,15 +29,15 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
-std::string html_head(std::string_view title, std::string_view style) {
-    std::string head =
+std::string head(std::string_view title, std::string_view style) {
+    std::string page =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-    head += html_escape(title);
-    head += "</title>\n<style>";
-    head += style;
-    head += "</style>\n</head>\n<body>\n";
-    return head;
+    page += escape(title);
+    page += "</title>\n<style>";
+    page += style;
+    page += "</style>\n</head>\n<body>\n";
+    return page;
 }
 
-}  // namespace dspt::server::web
+}  // namespace dspt::html

@@ -1,0 +1,60 @@
+#include "client/sync/sync_run.hpp"
+
+#include <algorithm>
+
+#include "client/store/publish_state.hpp"
+#include "client/store/sync_state.hpp"
+#include "common/clock/hybrid_clock.hpp"
+#include "common/error.hpp"
+
+namespace dspt::client {
+
+SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
+                           const RetryNotice& notice, const Sleeper& sleep) {
+    return with_retry(
+        policy,
+        [&] {
+            const auto session = open();
+            auto report = sync_once(session->store(), session->api(), session->identity());
+            record_sync(session->store(), static_cast<std::int64_t>(HybridClock::system_millis()));
+            return report;
+        },
+        notice, sleep);
+}
+
+protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
+                                         std::vector<std::string> sites, const RetryPolicy& policy,
+                                         const RetryNotice& notice, const Sleeper& sleep) {
+    auto& store = session.store();
+    const auto backlog = sync_backlog(store);
+    if (backlog.changes > 0) {
+        fail(ErrorCode::failed_precondition,
+             std::to_string(backlog.changes) +
+                 " change(s) of this device have not reached the server: sync first");
+    }
+    std::sort(sites.begin(), sites.end());
+    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+    const PublishIntent intent{store.info().year, std::string(standards::to_string(level)),
+                               std::move(sites)};
+
+    protocol::PublishRequest request;
+    request.request_id = publish_request_id(store, intent);
+    request.year = intent.year;
+    request.level = intent.level;
+    request.sites = intent.sites;
+    request.replica_id = store.info().replica_id;
+    request.last_seq = store.outbox().last_seq();
+    try {
+        auto answer = with_retry(
+            policy, [&] { return session.api().publish(request); }, notice, sleep);
+        forget_publish_request(store);
+        return answer;
+    } catch (const Error& e) {
+        if (!is_transient(e.code())) {
+            forget_publish_request(store);  // answered, with a refusal
+        }
+        throw;
+    }
+}
+
+}  // namespace dspt::client

@@ -1,0 +1,88 @@
+// The overview: where the assessment stands, at a glance.
+
+#include "client/cli/output.hpp"
+#include "client/store/sync_state.hpp"
+#include "client/ui/page_layout.hpp"
+#include "client/ui/pages.hpp"
+#include "common/assessment/evaluator.hpp"
+
+namespace dspt::client::ui {
+
+namespace {
+
+std::string missing_list(LocalStore& store, const assessment::LevelProgress& progress,
+                         std::string_view id, std::string_view level) {
+    if (progress.missing.empty()) {
+        return "<p id=\"" + escape(id) + "\">Every item " + escape(level) +
+               " needs is satisfied.</p>\n";
+    }
+    std::string list = "<h3>Missing for " + escape(level) + "</h3>\n<ul id=\"" + escape(id) +
+                       "\" class=\"missing\">";
+    for (const auto& item_id : progress.missing) {
+        const auto& item = store.item(item_id);
+        list += "<li><a href=\"" + escape(item_link(item)) + "\">" + escape(item.id) + " " +
+                escape(item.title) + "</a></li>";
+    }
+    return list + "</ul>\n";
+}
+
+}  // namespace
+
+std::string item_link(const standards::Item& item) {
+    return "/standard/" + std::to_string(item.standard) + "#item-" + item.id;
+}
+
+std::string overview_content(LocalStore& store, const PageInputs& inputs) {
+    const auto evaluation = assessment::evaluate(store.pack(), store.assessment(), Date::today());
+    const auto backlog = sync_backlog(store);
+    const auto synced_at = last_sync(store);
+    const auto conflicts = open_conflicts(store).size();
+    const auto to_review = store.items_to_review().size();
+
+    std::string html =
+        "<section class=\"card\" aria-labelledby=\"level-heading\">"
+        "<h2 id=\"level-heading\">Level reached: <span id=\"level\">" +
+        escape(standards::display_name(evaluation.level)) + "</span></h2>\n";
+    html += progress_bar("progress-approaching", "Approaching Standards",
+                         evaluation.approaching.satisfied, evaluation.approaching.total);
+    html += progress_bar("progress-met", "Standards Met", evaluation.met.satisfied,
+                         evaluation.met.total);
+    html +=
+        "<p>Standards Exceeded needs Standards Met and a current Cyber Essentials Plus "
+        "certificate: ";
+    html += evaluation.cyber_essentials_plus_current ? "the organisation holds one."
+                                                     : "the organisation has none recorded.";
+    html += "</p></section>\n";
+
+    html +=
+        "<section class=\"card\" aria-labelledby=\"sync-heading\"><h2 "
+        "id=\"sync-heading\">Sync</h2>\n<p>Changes waiting to sync: <strong "
+        "id=\"pending\">" +
+        std::to_string(backlog.changes) + "</strong>";
+    if (backlog.changes > 0) {
+        html += " (" + escape(human_size(backlog.bytes)) + ")";
+    }
+    html += "</p>\n<p>Last sync: <span id=\"last-sync\">" +
+            escape(synced_at ? format_time(*synced_at) : std::string("never")) + "</span></p>\n";
+    html += "<p>Conflicts to resolve: <a id=\"conflicts\" href=\"/conflicts\">" +
+            std::to_string(conflicts) + "</a></p>\n";
+    if (to_review > 0) {
+        html += "<p>" + std::to_string(to_review) +
+                " item(s) carried over from last year count once you review them.</p>\n";
+    }
+    html += "<form method=\"post\" action=\"/sync\">" + csrf_field(inputs.csrf) +
+            "<button type=\"submit\" id=\"sync-now\">Sync now</button></form>\n"
+            "<p class=\"guidance\">Everything works without a connection; changes are kept on "
+            "this computer until a sync sends them.</p></section>\n";
+
+    html +=
+        "<section class=\"card\" aria-labelledby=\"missing-heading\"><h2 "
+        "id=\"missing-heading\">What is missing</h2>\n";
+    html +=
+        missing_list(store, evaluation.approaching, "missing-approaching", "Approaching Standards");
+    html += missing_list(store, evaluation.met, "missing-met", "Standards Met");
+    html += "</section>\n";
+    return html;
+}
+
+}  // namespace dspt::client::ui

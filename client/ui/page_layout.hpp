@@ -1,0 +1,45 @@
+#pragma once
+// What every page of the local screen (`dspt ui`) shares: the document around
+// the page's own content, with the site and year, the navigation (overview,
+// the ten standards, conflicts, publish, export), the message the last action
+// left, the style, and the small script for uploads. Everything printed from
+// the store or a request goes through html::escape.
+
+#include <string>
+#include <string_view>
+
+#include "common/html.hpp"
+
+namespace dspt::client::ui {
+
+struct Flash {
+    bool error = false;
+    std::string text;  // "" when there is nothing to say
+};
+
+struct PageFrame {
+    std::string title;    // the page's heading, e.g. "Standard 1: Personal Confidential Data"
+    std::string site;     // the site's name, may be empty
+    std::string year;     // "2025-26"
+    std::string current;  // the navigation entry to mark: "overview", "standard-3", ...
+    std::size_t conflicts = 0;
+    std::size_t pending = 0;  // changes waiting to sync
+    Flash flash;
+};
+
+// The whole page: `content` is already HTML.
+std::string render_page(const PageFrame& frame, std::string_view content);
+
+// A hidden field carrying the session's anti-forgery value.
+std::string csrf_field(std::string_view csrf);
+
+// A labelled progress bar: "Standards Met: 12 of 45".
+std::string progress_bar(std::string_view id, std::string_view label, std::size_t done,
+                         std::size_t total);
+
+// The small script served at /ui.js: uploads with a progress bar.
+std::string_view upload_script();
+
+using html::escape;
+
+}  // namespace dspt::client::ui

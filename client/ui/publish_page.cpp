@@ -1,0 +1,112 @@
+// The publish page and the export page. Which levels the assessment can be
+// published at is asked of assessment::publication_problems, the function the
+// server decides with, over this device's own copy; the server, which holds
+// every device's changes, has the last word and its answer is shown too.
+
+#include "client/store/sync_state.hpp"
+#include "client/ui/page_layout.hpp"
+#include "client/ui/pages.hpp"
+#include "common/assessment/publish_readiness.hpp"
+
+namespace dspt::client::ui {
+
+namespace {
+
+using standards::Level;
+
+std::string server_answer(const protocol::PublishResponse& answer) {
+    std::string html =
+        "<section class=\"card\" aria-labelledby=\"answer-heading\"><h2 "
+        "id=\"answer-heading\">The server's answer</h2><div id=\"server-answer\">";
+    if (answer.published) {
+        const auto& publication = answer.publication;
+        std::string sites;
+        for (const auto& site : publication.sites) {
+            sites += (sites.empty() ? "" : ", ") + site;
+        }
+        const auto level = standards::parse_level(publication.level).value_or(Level::none);
+        html += "<p>Published at <strong>" + escape(standards::display_name(level)) +
+                "</strong> for " + escape(publication.year) + " on " +
+                escape(Date::from_unix_ms(publication.published_at_ms).to_string()) + ": " +
+                escape(sites) + ".</p>";
+        if (level == Level::met || level == Level::exceeded) {
+            html +=
+                "<p><a id=\"certificate\" href=\"/certificate.pdf\">Download the "
+                "certificate (PDF)</a></p>";
+        }
+    } else {
+        html += "<p>Not published. The server found:</p><ul class=\"reasons\">";
+        for (const auto& problem : answer.problems) {
+            html += "<li>" + (problem.site.empty() ? "" : escape(problem.site) + ": ") +
+                    escape(problem.message) + "</li>";
+        }
+        html += "</ul>";
+    }
+    return html + "</div></section>\n";
+}
+
+}  // namespace
+
+std::string publish_content(LocalStore& store, const PageInputs& inputs) {
+    assessment::SiteDraft draft;
+    draft.site = store.scope();
+    draft.effective = store.assessment();
+    for (const auto& conflict : open_conflicts(store)) {
+        draft.conflicts.push_back(conflict.register_key);
+    }
+    assessment::PublishFacts facts;
+    facts.today = Date::today();
+    if (inputs.last_publish && inputs.last_publish->published) {
+        const auto& publication = inputs.last_publish->publication;
+        facts.last = assessment::PriorPublication{
+            standards::parse_level(publication.level).value_or(Level::none), publication.year};
+    }
+    std::string html =
+        "<p>Publishing sends this device's changes first, then asks the server "
+        "to publish the " +
+        escape(store.info().year) +
+        " assessment. It needs a connection; nothing is lost without one.</p>\n";
+    if (inputs.last_publish) {
+        html += server_answer(*inputs.last_publish);
+    }
+    for (const auto level : {Level::approaching, Level::met, Level::exceeded}) {
+        facts.level = level;
+        const auto problems = assessment::publication_problems(store.pack(), {draft}, facts);
+        const auto key = std::string(standards::to_string(level));
+        html += "<section class=\"card\" id=\"level-" + key + "\" aria-labelledby=\"level-title-" +
+                key + "\"><h2 id=\"level-title-" + key + "\">" +
+                escape(standards::display_name(level)) + "</h2>";
+        if (problems.empty()) {
+            html +=
+                "<p class=\"ready\">Ready to publish.</p><form method=\"post\" "
+                "action=\"/publish\">" +
+                csrf_field(inputs.csrf) + "<input type=\"hidden\" name=\"level\" value=\"" + key +
+                "\"><button type=\"submit\" id=\"publish-" + key + "\">Publish at " +
+                escape(standards::display_name(level)) + "</button></form>";
+        } else {
+            html += "<p>Not yet: " + std::to_string(problems.size()) +
+                    " reason(s).</p><ul class=\"reasons\">";
+            for (const auto& problem : problems) {
+                const auto* item = problem.item.empty() ? nullptr : store.pack().find(problem.item);
+                html += "<li>";
+                if (item != nullptr) {
+                    html += "<a href=\"" + escape(item_link(*item)) + "\">" + escape(item->id) +
+                            "</a>: ";
+                }
+                html += escape(problem.message) + "</li>";
+            }
+            html += "</ul>";
+        }
+        html += "</section>\n";
+    }
+    return html;
+}
+
+std::string export_content(LocalStore& store) {
+    return "<p>The answers spreadsheet holds one row per item of the " + escape(store.info().year) +
+           " toolkit with its answer, comment, evidence file names and action plan: the "
+           "responses only, never the content of evidence.</p><p><a id=\"export-xlsx\" "
+           "href=\"/export/answers.xlsx\" download>Download the spreadsheet (.xlsx)</a></p>";
+}
+
+}  // namespace dspt::client::ui

@@ -1,0 +1,504 @@
+#include "client/ui/screen.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "client/actions/answer_change.hpp"
+#include "client/cli/output.hpp"
+#include "client/store/evidence_store.hpp"
+#include "client/store/sync_state.hpp"
+#include "client/sync/sync_run.hpp"
+#include "client/ui/multipart_form.hpp"
+#include "client/ui/pages.hpp"
+#include "common/assessment/evaluator.hpp"
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/form_encoding.hpp"
+#include "common/report/answers_report.hpp"
+#include "common/report/xlsx_writer.hpp"
+
+namespace dspt::client::ui {
+
+namespace {
+
+constexpr std::string_view kPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+Response plain(int status, std::string text) {
+    Response response;
+    response.status = status;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = std::move(text) + "\n";
+    return response;
+}
+
+void secure(Response& response) {
+    response.headers.emplace_back("Content-Security-Policy", kPolicy);
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    response.headers.emplace_back("Referrer-Policy", "no-referrer");
+    response.headers.emplace_back("Cache-Control", "no-store");
+    response.headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+std::vector<std::string> segments(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const auto end = std::min(path.find('/', start), path.size());
+        if (end > start) {
+            parts.push_back(form_decode(path.substr(start, end - start)));
+        }
+        start = end + 1;
+    }
+    return parts;
+}
+
+std::string field(const FormFields& form, std::string_view name) {
+    for (const auto& [key, value] : form) {
+        if (key == name) {
+            return value;
+        }
+    }
+    return {};
+}
+
+bool has_field(const FormFields& form, std::string_view name) {
+    for (const auto& entry : form) {
+        if (entry.first == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A file name as the browser gave it, safe to create: no directories, no
+// control characters; "evidence" when nothing is left.
+std::string safe_file_name(std::string_view given) {
+    const auto slash = given.find_last_of("/\\");
+    if (slash != std::string_view::npos) {
+        given.remove_prefix(slash + 1);
+    }
+    std::string name;
+    for (const char c : given) {
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+            name += c;
+        }
+    }
+    if (name.empty() || name == "." || name == "..") {
+        name = "evidence";
+    }
+    return name.substr(0, 200);
+}
+
+// A private directory under `work_dir` that is removed, with what it holds,
+// when this goes out of scope.
+class ScratchDir {
+  public:
+    explicit ScratchDir(const std::filesystem::path& work_dir)
+        : path_(work_dir / crypto::to_hex(crypto::random_bytes(8))) {
+        std::filesystem::create_directories(path_);
+        std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace);
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::filesystem::path& path() const noexcept { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+std::string read_back(const std::filesystem::path& file) {
+    return read_file(file, static_cast<std::size_t>(EvidenceStore::kMaxFileBytes));
+}
+
+std::string offline_message(LocalStore& store, const Error& failure, std::string_view what) {
+    const auto backlog = sync_backlog(store);
+    return "The server could not be reached (" + std::string(failure.what()) +
+           "), so this device is offline and " + std::string(what) +
+           " did not happen. Nothing is lost: " + std::to_string(backlog.changes) +
+           " change(s) are kept on this computer and are sent by the next sync.";
+}
+
+std::string describe(const SyncReport& report) {
+    std::string text = "Synced: sent " + std::to_string(report.pushed) + " change(s), received " +
+                       std::to_string(report.pulled) + ".";
+    if (report.files_uploaded > 0) {
+        text += " Uploaded " + std::to_string(report.files_uploaded) + " evidence file(s).";
+    }
+    if (report.files_downloaded > 0) {
+        text += " Downloaded " + std::to_string(report.files_downloaded) + " evidence file(s).";
+    }
+    for (const auto& reason : report.refused) {
+        text += " Refused: " + reason + ".";
+    }
+    if (report.open_conflicts > 0) {
+        text += " " + std::to_string(report.open_conflicts) +
+                " item(s) were changed on two devices at once: see Conflicts.";
+    }
+    return text;
+}
+
+RetryPolicy screen_policy() {
+    RetryPolicy policy;
+    policy.attempts = 2;
+    policy.first_delay = std::chrono::milliseconds(300);
+    policy.give_up_after = std::chrono::seconds(90);
+    return policy;
+}
+
+void pause(std::chrono::milliseconds how_long) {
+    std::this_thread::sleep_for(how_long);
+}
+
+}  // namespace
+
+Screen::Screen(LocalStore& store, Gate& gate, ScreenOptions options)
+    : store_(store), gate_(gate), options_(std::move(options)) {}
+
+Response Screen::handle(const Request& request) {
+    Response response;
+    if (!gate_.host_allowed(request)) {
+        response = plain(403, "This screen answers only to http://127.0.0.1 on its own port.");
+    } else if (request.method == "GET" && request.path == "/" &&
+               request.query.find("token=") != std::string::npos && !gate_.signed_in(request)) {
+        const auto cookie = gate_.redeem(request);
+        if (cookie.empty()) {
+            response = plain(403,
+                             "This link does not open the screen: it was used already or is "
+                             "wrong. Stop 'dspt ui' and start it again for a new one.");
+        } else {
+            response = redirect("/");
+            response.headers.emplace_back("Set-Cookie", cookie);
+        }
+    } else if (!gate_.signed_in(request)) {
+        response = plain(403,
+                         "Open the screen with the address 'dspt ui' printed (it works once). "
+                         "Nothing was shown or changed.");
+    } else if (request.method == "GET" || request.method == "HEAD") {
+        response = page(request);
+    } else if (request.method == "POST") {
+        response = act(request);
+    } else {
+        response = plain(405, "The screen takes GET and POST only.");
+        response.headers.emplace_back("Allow", "GET, POST");
+    }
+    secure(response);
+    return response;
+}
+
+Response Screen::too_large(const Request& /*request*/, std::uint64_t size) {
+    auto response = plain(413, "This file (" + human_size(size) + ") is larger than the " +
+                                   human_size(options_.max_upload_bytes) +
+                                   " limit of this screen, so it was not added. (dspt ui "
+                                   "--max-upload-mb sets the limit.)");
+    secure(response);
+    return response;
+}
+
+Response Screen::render(const std::string& title, const std::string& current,
+                        const std::string& content) {
+    PageFrame frame;
+    frame.title = title;
+    frame.site = store_.info().site_name;
+    frame.year = store_.info().year;
+    frame.current = current;
+    frame.conflicts = open_conflicts(store_).size();
+    frame.pending = sync_backlog(store_).changes;
+    frame.flash = std::exchange(flash_, {});
+    Response response;
+    response.body = render_page(frame, content);
+    return response;
+}
+
+Response Screen::redirect(const std::string& to) {
+    Response response;
+    response.status = 303;
+    response.headers.emplace_back("Location", to);
+    response.content_type = "text/plain; charset=utf-8";
+    return response;
+}
+
+Response Screen::download(std::string content, const std::string& type,
+                          const std::string& file_name) {
+    Response response;
+    response.content_type = type;
+    response.body = std::move(content);
+    std::string ascii;
+    for (const char c : file_name) {
+        ascii += (c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f) ? '_' : c;
+    }
+    response.headers.emplace_back(
+        "Content-Disposition",
+        "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + form_encode(file_name));
+    return response;
+}
+
+Response Screen::page(const Request& request) {
+    PageInputs inputs{gate_.csrf(), options_.max_upload_bytes, last_publish_};
+    const auto parts = segments(request.path);
+    try {
+        if (parts.empty()) {
+            return render("Overview", "overview", overview_content(store_, inputs));
+        }
+        if (parts.size() == 2 && parts[0] == "standard") {
+            const auto& number = parts[1];
+            if (number.size() <= 2 && !number.empty() &&
+                number.find_first_not_of("0123456789") == std::string::npos) {
+                const int standard = std::stoi(number);
+                if (standard >= 1 && standard <= 10) {
+                    return render("Standard " + number + ": " +
+                                      std::string(standards::standard_name(standard)),
+                                  "standard-" + number, standard_content(store_, standard, inputs));
+                }
+            }
+        }
+        if (parts.size() == 1 && parts[0] == "conflicts") {
+            return render("Conflicts", "conflicts", conflicts_content(store_, inputs));
+        }
+        if (parts.size() == 1 && parts[0] == "publish") {
+            return render("Publish", "publish", publish_content(store_, inputs));
+        }
+        if (parts.size() == 1 && parts[0] == "export") {
+            return render("Export", "export", export_content(store_));
+        }
+        if (parts.size() == 1 && parts[0] == "ui.js") {
+            Response script;
+            script.content_type = "text/javascript; charset=utf-8";
+            script.body = std::string(upload_script());
+            return script;
+        }
+        if (parts.size() == 2 && parts[0] == "export" && parts[1] == "answers.xlsx") {
+            const ScratchDir scratch(options_.work_dir);
+            const auto file = scratch.path() / "answers.xlsx";
+            report::write_xlsx(report::build_answers_report(store_.pack(), store_.assessment(),
+                                                            store_.info().site_name, Date::today()),
+                               file);
+            return download(read_back(file),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            "dspt-answers-" + store_.info().year + ".xlsx");
+        }
+        if (parts.size() == 2 && parts[0] == "evidence") {
+            const auto found = store_.evidence().find(parts[1]);
+            const ScratchDir scratch(options_.work_dir);
+            const auto file = scratch.path() / "content";
+            store_.evidence().get(found.id, file, true);
+            return download(read_back(file), "application/octet-stream", found.name);
+        }
+        if (parts.size() == 1 && parts[0] == "certificate.pdf") {
+            Response pdf;
+            const auto back = certificate(pdf);
+            return back.empty() ? pdf : redirect(back);
+        }
+    } catch (const Error& e) {
+        auto response =
+            render(e.code() == ErrorCode::not_found ? "Not found" : "Something failed", "",
+                   "<p class=\"flash error\" role=\"alert\">" + escape(e.what()) +
+                       "</p><p><a href=\"/\">Back to the overview</a></p>");
+        response.status = e.code() == ErrorCode::not_found ? 404 : 500;
+        return response;
+    }
+    auto response = render("Not found", "",
+                           "<p>There is no such page. <a href=\"/\">Back to the "
+                           "overview</a></p>");
+    response.status = 404;
+    return response;
+}
+
+Response Screen::act(const Request& request) {
+    FormFields form;
+    std::optional<FormPart> file;
+    try {
+        const auto boundary = multipart_boundary(request.header("content-type"));
+        if (!boundary.empty()) {
+            for (auto& part : parse_multipart(request.body, boundary)) {
+                if (!part.file_name.empty() || part.name == "file") {
+                    file = part;
+                } else {
+                    form.emplace_back(part.name, std::string(part.data));
+                }
+            }
+        } else {
+            form = parse_form(request.body);
+        }
+    } catch (const Error& e) {
+        return plain(400, e.what());
+    }
+    if (!gate_.may_change(request, field(form, "csrf"))) {
+        return plain(403,
+                     "This form did not come from this screen, so nothing was changed. Reload "
+                     "the page and try again.");
+    }
+    const bool script = request.header("x-requested-with") == "dspt-ui";
+    const auto parts = segments(request.path);
+    std::string back = "/";
+    try {
+        if (parts.size() == 1 && parts[0] == "sync") {
+            back = sync_now();
+        } else if (parts.size() == 1 && parts[0] == "publish") {
+            back = publish(field(form, "level"));
+        } else if (parts.size() == 3 && parts[0] == "evidence" && parts[2] == "remove") {
+            const auto found = store_.evidence().find(parts[1]);
+            back = item_link(store_.item(found.item_id));
+            store_.evidence().remove(found.id);
+            flash_ = {false, "Removed " + found.name + " from " + found.item_id + "."};
+        } else if (parts.size() >= 3 && parts[0] == "item") {
+            const auto& item = store_.item(parts[1]);
+            back = item_link(item);
+            const auto& what = parts[2];
+            if (what == "answer" && parts.size() == 3) {
+                AnswerChange change;
+                change.item = item.id;
+                const auto own = store_.answer(item.id);
+                const bool document = item.type == standards::AnswerType::document;
+                const auto raw = field(form, document ? "location" : "value");
+                const auto comment = field(form, "comment");
+                if (!raw.empty()) {
+                    (document ? change.location : change.value) = raw;
+                }
+                if (has_field(form, "comment") && comment != (own ? own->comment : "")) {
+                    change.comment = comment;
+                }
+                if (raw.empty() && own && !own->value.empty() &&
+                    item.type != standards::AnswerType::confirm) {
+                    change = AnswerChange{item.id, {}, {}, {}, true};
+                }
+                if (!change.value && !change.location && !change.comment && !change.clear) {
+                    flash_ = {false, "Nothing to save for " + item.id + "."};
+                } else {
+                    apply_answer_change(store_, change, options_.user);
+                    flash_ = {false, change.clear ? "Cleared the answer to " + item.id + "."
+                                                  : "Saved " + item.id + "."};
+                }
+            } else if (what == "review" && parts.size() == 3) {
+                review_item(store_, item.id, options_.user);
+                flash_ = {false, "Kept " + item.id + " as it was last year."};
+            } else if (what == "resolve" && parts.size() == 3) {
+                back = "/conflicts";
+                std::optional<std::string> value;
+                if (has_field(form, "value")) {
+                    value = field(form, "value");
+                }
+                const auto kept =
+                    resolve_conflict(store_, item.id, field(form, "keep"), value, options_.user);
+                flash_ = {false, "Resolved " + item.id + ": " + kept +
+                                     ". Every device shows it after its next sync."};
+            } else if (what == "plan" && parts.size() == 3) {
+                const auto due_text = field(form, "due");
+                const auto due = Date::parse(due_text);
+                if (!due) {
+                    fail(
+                        ErrorCode::invalid_argument,
+                        "the plan for " + item.id + " needs a real date, not \"" + due_text + "\"");
+                }
+                const auto action = field(form, "action");
+                const auto owner = field(form, "owner");
+                if (action.empty() || owner.empty()) {
+                    fail(ErrorCode::invalid_argument,
+                         "the plan for " + item.id + " needs what will be done and who does it");
+                }
+                store_.set_plan_entry({item.id, action, owner, *due});
+                flash_ = {false, "Planned for " + item.id + ": " + action + "."};
+            } else if (what == "plan" && parts.size() == 4 && parts[3] == "remove") {
+                store_.remove_plan_entry(item.id);
+                flash_ = {false, "Removed the plan entry for " + item.id + "."};
+            } else if (what == "evidence" && parts.size() == 3) {
+                if (!file || file->data.empty()) {
+                    fail(ErrorCode::invalid_argument, "choose a file to attach to " + item.id);
+                }
+                const ScratchDir scratch(options_.work_dir);
+                const auto path = scratch.path() / safe_file_name(file->file_name);
+                write_file_atomic(path, file->data, 0600);
+                const auto added = store_.evidence().add(item.id, path);
+                flash_ = {false, "Attached " + added.name + " (" + human_size(added.size) +
+                                     ") to " + item.id + "."};
+            } else {
+                return plain(404, "There is no such action.");
+            }
+        } else {
+            return plain(404, "There is no such action.");
+        }
+    } catch (const Error& e) {
+        if (script) {
+            return plain(422, e.what());
+        }
+        flash_ = {true, e.what()};
+    }
+    if (script) {
+        return plain(200, back);  // the script goes there itself
+    }
+    return redirect(back);
+}
+
+std::string Screen::sync_now() {
+    std::ostringstream notices;
+    try {
+        const auto report =
+            sync_with_retry([&] { return std::make_unique<ServerSession>(store_, notices); },
+                            screen_policy(), {}, pause);
+        flash_ = {false, describe(report)};
+    } catch (const Error& e) {
+        if (!is_transient(e.code())) {
+            throw;
+        }
+        flash_ = {true, offline_message(store_, e, "the sync")};
+    }
+    return "/";
+}
+
+std::string Screen::publish(const std::string& level_name) {
+    const auto level = standards::parse_level(level_name);
+    if (!level || *level == standards::Level::none) {
+        fail(ErrorCode::invalid_argument, "choose a level: approaching, met or exceeded");
+    }
+    std::ostringstream notices;
+    try {
+        sync_with_retry([&] { return std::make_unique<ServerSession>(store_, notices); },
+                        screen_policy(), {}, pause);
+        ServerSession session(store_, notices);
+        std::vector<std::string> sites;
+        if (!store_.scope().empty()) {
+            sites.push_back(store_.scope());
+        }
+        last_publish_ = publish_synced(session, *level, sites, screen_policy(), {}, pause);
+        flash_ =
+            last_publish_->published
+                ? Flash{false, "Published at " + std::string(standards::display_name(*level)) + "."}
+                : Flash{true, "Not published: the server found " +
+                                  std::to_string(last_publish_->problems.size()) +
+                                  " problem(s), listed below."};
+    } catch (const Error& e) {
+        if (!is_transient(e.code())) {
+            throw;
+        }
+        flash_ = {true, offline_message(store_, e, "publishing")};
+    }
+    return "/publish";
+}
+
+std::string Screen::certificate(Response& out) {
+    std::ostringstream notices;
+    try {
+        ServerSession session(store_, notices);
+        out = download(session.api().certificate(store_.info().year, "pdf"), "application/pdf",
+                       "dspt-certificate-" + store_.info().year + ".pdf");
+        return {};
+    } catch (const Error& e) {
+        flash_ = {true, is_transient(e.code()) ? offline_message(store_, e, "the download")
+                                               : std::string(e.what())};
+        return "/publish";
+    }
+}
+
+}  // namespace dspt::client::ui

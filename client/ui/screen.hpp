@@ -1,0 +1,64 @@
+#pragma once
+// The local screen's routes (`dspt ui`): which page or action each request
+// gets, behind the gate (ui_gate.hpp). Pages are GETs; every change is a
+// POST from one of the screen's own forms, answered with a redirect to the
+// page it came from and a message saying what happened (or why not).
+//
+// No rule is written twice: answers, reviews and conflicts go through
+// client/actions/answer_change, the action plan and evidence through the
+// store, syncing and publishing through client/sync/sync_run, exactly as the
+// commands do. With the server unreachable, sync and publish say that this
+// device is offline and that its changes are kept; everything else works.
+//
+// Not thread-safe: the HTTP layer calls it from one thread.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "client/store/local_store.hpp"
+#include "client/ui/page_layout.hpp"
+#include "client/ui/ui_gate.hpp"
+#include "client/ui/ui_http.hpp"
+#include "protocol/publish_messages.hpp"
+
+namespace dspt::client::ui {
+
+struct ScreenOptions {
+    std::uint64_t max_upload_bytes = 100ULL << 20;
+    // A private directory (0700) for the moments a file passes through the
+    // disk in the clear: an upload before it is sealed, a download or the
+    // spreadsheet before it is sent. Each is removed at once.
+    std::filesystem::path work_dir;
+    std::string user;  // who makes the changes, for the answers' "by"
+};
+
+class Screen {
+  public:
+    Screen(LocalStore& store, Gate& gate, ScreenOptions options);
+
+    Response handle(const Request& request);
+    Response too_large(const Request& request, std::uint64_t size);
+
+  private:
+    Response page(const Request& request);
+    Response act(const Request& request);
+    Response render(const std::string& title, const std::string& current,
+                    const std::string& content);
+    Response redirect(const std::string& to);
+    Response download(std::string content, const std::string& type, const std::string& file_name);
+
+    // Actions: each returns where to go next and sets flash_.
+    std::string sync_now();
+    std::string publish(const std::string& level);
+    std::string certificate(Response& out);
+
+    LocalStore& store_;
+    Gate& gate_;
+    ScreenOptions options_;
+    Flash flash_;
+    std::optional<protocol::PublishResponse> last_publish_;
+};
+
+}  // namespace dspt::client::ui

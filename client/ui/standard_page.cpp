@@ -1,0 +1,221 @@
+// A standard's page: every item with its question, guidance, answer form,
+// evidence and, while it is not satisfied, its action-plan entry.
+
+#include <algorithm>
+#include <set>
+
+#include "client/cli/output.hpp"
+#include "client/store/evidence_store.hpp"
+#include "client/store/sync_state.hpp"
+#include "client/ui/page_layout.hpp"
+#include "client/ui/pages.hpp"
+#include "common/assessment/evaluator.hpp"
+#include "common/error.hpp"
+
+namespace dspt::client::ui {
+
+namespace {
+
+using standards::AnswerType;
+
+std::string field_id(std::string_view what, const standards::Item& item) {
+    return std::string(what) + "-" + item.id;
+}
+
+// The control for the item's answer type, filled with the current value.
+std::string answer_control(const standards::Item& item, const std::string& value) {
+    const auto id = escape(field_id("value", item));
+    switch (item.type) {
+        case AnswerType::confirm: {
+            std::string html = "<fieldset><legend>Answer</legend>";
+            for (const std::string choice : {"yes", "no"}) {
+                const auto choice_id = escape(field_id(choice, item));
+                html += "<input type=\"radio\" name=\"value\" id=\"" + choice_id + "\" value=\"" +
+                        choice + "\"" + (value == choice ? " checked" : "") + "><label for=\"" +
+                        choice_id + "\">" + (choice == "yes" ? "Yes" : "No") + "</label>";
+            }
+            return html + "</fieldset>";
+        }
+        case AnswerType::text:
+            return "<label for=\"" + id + "\">Answer</label><textarea id=\"" + id +
+                   "\" name=\"value\">" + escape(value) + "</textarea>";
+        case AnswerType::date:
+            return "<label for=\"" + id + "\">Date</label><input type=\"date\" id=\"" + id +
+                   "\" name=\"value\" value=\"" + escape(value) + "\">";
+        case AnswerType::document:
+            return "<label for=\"" + id +
+                   "\">Where the document is kept (when it is not attached below)</label>"
+                   "<input type=\"text\" id=\"" +
+                   id + "\" name=\"location\" value=\"" + escape(value) + "\">";
+    }
+    return {};
+}
+
+std::string evidence_section(LocalStore& store, const standards::Item& item,
+                             const PageInputs& inputs, bool writable) {
+    std::string html = "<h3>Evidence</h3>";
+    const auto files = store.evidence().list(item.id);
+    if (files.empty()) {
+        html += "<p>No files attached.</p>";
+    } else {
+        html += "<ul class=\"evidence\" id=\"" + escape(field_id("evidence", item)) + "\">";
+        for (const auto& file : files) {
+            html += "<li><a href=\"/evidence/" + escape(file.id) + "\" download>" +
+                    escape(file.name) + "</a> (" + escape(human_size(file.size)) + ")";
+            if (file.transfer == EvidenceTransfer::to_upload) {
+                html += " <span class=\"badge\">waiting to sync</span>";
+            } else if (file.transfer == EvidenceTransfer::downloading) {
+                html += " <span class=\"badge\">still downloading</span>";
+            }
+            if (writable && file.scope == store.scope()) {
+                html += " <form method=\"post\" action=\"/evidence/" + escape(file.id) +
+                        "/remove\" style=\"display:inline\">" + csrf_field(inputs.csrf) +
+                        "<button type=\"submit\" class=\"danger\" aria-label=\"Remove " +
+                        escape(file.name) + "\">Remove</button></form>";
+            }
+            html += "</li>";
+        }
+        html += "</ul>";
+    }
+    if (!writable) {
+        return html;
+    }
+    const auto input_id = escape(field_id("file", item));
+    const auto limit_mb = std::to_string(inputs.max_upload_bytes >> 20) + " MB";
+    html +=
+        "<form class=\"upload\" method=\"post\" enctype=\"multipart/form-data\" action=\"/item/" +
+        escape(item.id) + "/evidence\" data-limit=\"" + std::to_string(inputs.max_upload_bytes) +
+        "\" data-limit-text=\"" + limit_mb + "\" data-back=\"" + escape(item_link(item)) + "\">" +
+        csrf_field(inputs.csrf) + "<label for=\"" + input_id + "\">Attach a document (up to " +
+        limit_mb + ")</label><input type=\"file\" id=\"" + input_id +
+        "\" name=\"file\" required> <button type=\"submit\">Attach</button>"
+        "<progress class=\"upload-progress\" hidden max=\"1\" value=\"0\"></progress>"
+        "<p class=\"upload-status\" role=\"status\" aria-live=\"polite\"></p></form>";
+    return html;
+}
+
+std::string plan_section(const standards::Item& item, const assessment::Plan& plan,
+                         const PageInputs& inputs) {
+    const auto entry = plan.find(item.id);
+    const bool has = entry != plan.end();
+    const auto action_id = escape(field_id("plan-action", item));
+    const auto owner_id = escape(field_id("plan-owner", item));
+    const auto due_id = escape(field_id("plan-due", item));
+    std::string html = "<div class=\"plan\"><h3>Action plan</h3>";
+    html += has ? "<p>Planned: " + escape(entry->second.action) + " (" +
+                      escape(entry->second.owner) + ", by " +
+                      escape(entry->second.due.to_string()) + ")</p>"
+                : "<p>Not satisfied yet: say what will be done, by whom and by when.</p>";
+    html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/plan\">" +
+            csrf_field(inputs.csrf) + "<label for=\"" + action_id +
+            "\">What will be done</label><input type=\"text\" id=\"" + action_id +
+            "\" name=\"action\" required value=\"" + (has ? escape(entry->second.action) : "") +
+            "\"><label for=\"" + owner_id + "\">Who will do it</label><input type=\"text\" id=\"" +
+            owner_id + "\" name=\"owner\" required value=\"" +
+            (has ? escape(entry->second.owner) : "") + "\"><label for=\"" + due_id +
+            "\">By when</label><input type=\"date\" id=\"" + due_id + "\" name=\"due\" required " +
+            "value=\"" + (has ? escape(entry->second.due.to_string()) : "") +
+            "\"> <button type=\"submit\">Save the plan for " + escape(item.id) + "</button></form>";
+    if (has) {
+        html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/plan/remove\">" +
+                csrf_field(inputs.csrf) +
+                "<button type=\"submit\" class=\"secondary\">Remove the plan entry</button></form>";
+    }
+    return html + "</div>";
+}
+
+std::string item_section(LocalStore& store, const standards::Item& item,
+                         const assessment::Assessment& effective, bool conflicted, bool writable,
+                         const PageInputs& inputs) {
+    const auto found = effective.answers.find(item.id);
+    const auto* answer = found == effective.answers.end() ? nullptr : &found->second;
+    const auto evidence_count = static_cast<std::size_t>(
+        std::count_if(effective.evidence.begin(), effective.evidence.end(),
+                      [&](const auto& ref) { return ref.item_id == item.id; }));
+    const auto state = assessment::item_state(item, answer, evidence_count);
+    const auto own = store.answer(item.id);
+    const bool inherited = !own && answer != nullptr;
+    const bool to_review = store.items_to_review().contains(item.id);
+
+    std::string html = "<section class=\"card item\" id=\"item-" + escape(item.id) +
+                       "\" aria-labelledby=\"" + escape(field_id("title", item)) + "\">";
+    html += "<h2 id=\"" + escape(field_id("title", item)) + "\">" + escape(item.id) + " " +
+            escape(item.title) + "</h2><p>";
+    if (item.mandatory_approaching) {
+        html += "<span class=\"badge\">Needed for Approaching Standards</span>";
+    }
+    if (item.mandatory_met) {
+        html += "<span class=\"badge\">Needed for Standards Met</span>";
+    }
+    html += "<span class=\"badge state-" + std::string(assessment::to_string(state)) + "\" id=\"" +
+            escape(field_id("state", item)) + "\">" + std::string(assessment::to_string(state)) +
+            "</span></p>";
+    html += "<p class=\"question\">" + escape(item.question) + "</p>";
+    if (!item.comment.empty()) {
+        html += "<p class=\"guidance\">" + escape(item.comment) + "</p>";
+    }
+    if (inherited) {
+        html += "<p>Answered for the whole organisation by head office: <strong>" +
+                escape(answer->value) + "</strong>. An answer here replaces it for this site.</p>";
+    }
+    if (to_review) {
+        html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/review\">" +
+                csrf_field(inputs.csrf) +
+                "<p>Carried over from last year: it counts once you review it.</p><button "
+                "type=\"submit\" class=\"secondary\">Keep it as it is</button></form>";
+    }
+    if (conflicted) {
+        html +=
+            "<p class=\"flash error\">This answer was changed on two devices at once. <a "
+            "href=\"/conflicts\">Choose which to keep</a> before changing it.</p>";
+    } else if (writable) {
+        const auto comment_id = escape(field_id("comment", item));
+        html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/answer\">" +
+                csrf_field(inputs.csrf) + answer_control(item, own ? own->value : "") +
+                "<label for=\"" + comment_id + "\">Comment (optional)</label><textarea id=\"" +
+                comment_id + "\" name=\"comment\">" + (own ? escape(own->comment) : "") +
+                "</textarea><button type=\"submit\" id=\"" + escape(field_id("save", item)) +
+                "\">Save " + escape(item.id) + "</button></form>";
+    }
+    html += evidence_section(store, item, inputs, writable && !conflicted);
+    if (state != assessment::ItemState::satisfied && writable) {
+        html += plan_section(item, effective.plan, inputs);
+    }
+    return html + "</section>\n";
+}
+
+}  // namespace
+
+std::string standard_content(LocalStore& store, int standard, const PageInputs& inputs) {
+    const auto effective = store.assessment();
+    std::set<std::string> conflicted;
+    for (const auto& conflict : open_conflicts(store)) {
+        conflicted.insert(conflict.register_key);
+    }
+    bool writable = true;
+    try {
+        store.require_writable();
+    } catch (const Error&) {
+        writable = false;
+    }
+    std::string html;
+    if (!writable) {
+        html += "<p class=\"flash\">This assessment is read only here.</p>";
+    }
+    std::size_t shown = 0;
+    for (const auto& item : store.pack().items) {
+        if (item.standard != standard) {
+            continue;
+        }
+        html += item_section(store, item, effective, conflicted.contains("answer/" + item.id),
+                             writable, inputs);
+        ++shown;
+    }
+    if (shown == 0) {
+        html +=
+            "<p>The " + escape(store.info().year) + " toolkit has no items in this standard.</p>";
+    }
+    return html;
+}
+
+}  // namespace dspt::client::ui

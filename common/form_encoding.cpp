@@ -1,0 +1,84 @@
+#include "common/form_encoding.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace dspt {
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+}  // namespace
+
+std::string form_decode(std::string_view raw) {
+    std::string decoded;
+    decoded.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+            decoded += ' ';
+        } else if (raw[i] != '%') {
+            decoded += raw[i];
+        } else {
+            const int high = i + 2 < raw.size() ? hex_value(raw[i + 1]) : -1;
+            const int low = high >= 0 ? hex_value(raw[i + 2]) : -1;
+            if (low < 0) {
+                fail(ErrorCode::invalid_argument, "the query has a malformed %-escape");
+            }
+            decoded += static_cast<char>(high * 16 + low);
+            i += 2;
+        }
+    }
+    return decoded;
+}
+
+FormFields parse_form(std::string_view raw) {
+    FormFields form;
+    std::size_t start = 0;
+    while (start <= raw.size()) {
+        const auto end = std::min(raw.find('&', start), raw.size());
+        const auto field = raw.substr(start, end - start);
+        if (!field.empty()) {
+            const auto equals = field.find('=');
+            form.emplace_back(form_decode(field.substr(0, equals)),
+                              equals == std::string_view::npos
+                                  ? std::string()
+                                  : form_decode(field.substr(equals + 1)));
+        }
+        start = end + 1;
+    }
+    return form;
+}
+
+std::string form_encode(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+            (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0x0F];
+        }
+    }
+    return out;
+}
+
+}  // namespace dspt
