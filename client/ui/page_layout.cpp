@@ -144,7 +144,13 @@ document.querySelectorAll("form.upload").forEach(function (form) {
     });
     request.addEventListener("load", function () {
       if (request.status === 200) {
-        window.location.assign(request.responseText.trim() || form.dataset.back);
+        var target = new URL(request.responseText.trim() || form.dataset.back, location.href);
+        if (target.pathname === location.pathname && target.search === location.search) {
+          location.hash = target.hash;
+          location.reload();
+        } else {
+          location.assign(target.href);
+        }
       } else {
         status.textContent = request.responseText.trim() ||
           ("The upload was refused (" + request.status + ").");

@@ -42,7 +42,7 @@ Response plain(int status, std::string text) {
 void secure(Response& response) {
     response.headers.emplace_back("Content-Security-Policy", kPolicy);
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    response.headers.emplace_back("Referrer-Policy", "no-referrer");
+    response.headers.emplace_back("Referrer-Policy", "same-origin");
     response.headers.emplace_back("Cache-Control", "no-store");
     response.headers.emplace_back("X-Frame-Options", "DENY");
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <limits>
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
@@ -66,7 +67,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void read_header() {
         parser_.emplace();
         parser_->header_limit(kMaxHeaderBytes);
-        parser_->body_limit(max_body_);
+        // The declared length is checked once the header is in (on_header);
+        // the limit then bounds a body without one (chunked).
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         stream_.expires_after(kIdle);
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -90,6 +93,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
             send((*too_large_)(to_request(parser_->get()), *declared), false, true);
             return;
         }
+        parser_->body_limit(max_body_);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code read_ec, std::size_t) {
                              self->on_body(read_ec);

@@ -42,7 +42,7 @@ std::string flash(CdpBrowser& browser) {
 // Saves the item's answer form, waiting for the page it goes back to.
 void save(CdpBrowser& browser, const std::string& item) {
     browser.click_and_wait_load(by_id("save-" + item));
-    INFO(flash(browser));
+    INFO(browser.url() << ": " << browser.text("body").substr(0, 600));
     CHECK_THAT(flash(browser), Catch::Contains(item));
 }
 
@@ -191,6 +191,8 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
     REQUIRE(publications.size() == 1);
     CHECK(publications[0]["level"] == "approaching");
     keep_artifact(browser, "ui-publish.png");
+    INFO("script errors: " << browser.page_errors().size());
+    CHECK(browser.page_errors().empty());
 
     // Ctrl-C leaves the store whole.
     CHECK(screen.stop() == 0);
