@@ -16,7 +16,10 @@
 #     login link (run from a terminal, the script prints a fresh link at the
 #     end and keeps the server up until Enter);
 #  2. a care home manager's offline session with the `dspt` client, from an
-#     empty encrypted store to Approaching Standards and then Standards Met.
+#     empty encrypted store to Approaching Standards and then Standards Met;
+#  3. the care manager's screen, `dspt ui`, for a branch: refused without its
+#     one-time address, showing the overview with it, stopped with Ctrl-C (run
+#     from a terminal, the script keeps one open for you until Enter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -290,16 +293,26 @@ kill -INT "$ui_pid"
 wait "$ui_pid"
 cat "$demo/ui.out" | tail -n 1
 echo
-echo "To open the screen for Acorn Leeds (VA001) yourself, in a browser on this machine:"
-echo "  DSPT_HOME=$demo/VA001 DSPT_PASSPHRASE='$DSPT_PASSPHRASE' $dspt ui --open"
-echo "It prints a one-time address; it works with the server stopped too. Stop it with Ctrl-C."
+echo "On a care home's own computer: dspt ui --open (it opens the default browser at the screen)."
 
 if [ -t 0 ] && [ -t 1 ]; then
-  step "The headquarters dashboard, for you to open"
+  step "The headquarters dashboard and Acorn Leeds' screen, for you to open"
   export DSPT_HOME="$demo/hq"
   run web-login
   echo "Open the link in a browser on this machine (it works once, for five minutes)."
-  read -r -p "Press Enter to stop the server. " _
+  export DSPT_HOME="$demo/VA001"
+  "$dspt" ui --port 0 >"$demo/ui.out" 2>"$demo/ui.err" &
+  ui_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q 'Stop with Ctrl-C' "$demo/ui.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  echo "The care manager's screen for Acorn Leeds (VA001), from this machine's browser:"
+  echo "  $(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$demo/ui.out")"
+  echo "It works with the server stopped too; the address works once."
+  read -r -p "Press Enter to stop the screen and the server. " _
+  kill -INT "$ui_pid"
+  wait "$ui_pid" || true
 fi
 
 step "The server stops cleanly on SIGTERM"
