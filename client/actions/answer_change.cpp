@@ -82,8 +82,10 @@ std::string resolve_conflict(LocalStore& store, std::string_view item_id, std::s
             const auto replica = sibling.value("replica_id", std::string());
             if (replica.starts_with(keep)) {
                 if (chosen != nullptr) {
-                    fail(ErrorCode::invalid_argument,
-                         "'" + std::string(keep) + "' names more than one of the values");
+                    std::string message(1, '\'');
+                    message += keep;
+                    message += "' names more than one of the values";
+                    fail(ErrorCode::invalid_argument, message);
                 }
                 chosen = &sibling;
             }

@@ -39,16 +39,30 @@ std::string cookie_value(std::string_view header, std::string_view name) {
 
 }  // namespace
 
-Gate::Gate(std::uint16_t port) : port_(port), token_(random_secret()), csrf_(random_secret()) {}
+Gate::Gate(std::uint16_t port)
+    : port_text_(std::to_string(port)), token_(random_secret()), csrf_(random_secret()) {
+    cookie_name_ = "dspt_ui_";
+    cookie_name_ += port_text_;
+}
 
 std::string Gate::address() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/?token=" + token_;
+    std::string address = origin("127.0.0.1");
+    address += "/?token=";
+    address += token_;
+    return address;
+}
+
+std::string Gate::origin(std::string_view host) const {
+    std::string origin = "http://";
+    origin += host;
+    origin += ':';
+    origin += port_text_;
+    return origin;
 }
 
 bool Gate::host_allowed(const Request& request) const {
-    const auto host = request.header("host");
-    const auto port = ":" + std::to_string(port_);
-    return host == "127.0.0.1" + port || host == "localhost" + port;
+    const auto host = "http://" + request.header("host");
+    return host == origin("127.0.0.1") || host == origin("localhost");
 }
 
 std::string Gate::redeem(const Request& request) {
@@ -70,21 +84,22 @@ std::string Gate::redeem(const Request& request) {
     }
     token_spent_ = true;
     session_ = random_secret();
-    return "dspt_ui_" + std::to_string(port_) + "=" + session_ +
-           "; Path=/; HttpOnly; SameSite=Strict";
+    std::string cookie = cookie_name_;
+    cookie += '=';
+    cookie += session_;
+    cookie += "; Path=/; HttpOnly; SameSite=Strict";
+    return cookie;
 }
 
 bool Gate::signed_in(const Request& request) const {
     return !session_.empty() &&
-           same_secret(cookie_value(request.header("cookie"), "dspt_ui_" + std::to_string(port_)),
-                       session_);
+           same_secret(cookie_value(request.header("cookie"), cookie_name_), session_);
 }
 
 bool Gate::may_change(const Request& request, std::string_view presented) const {
     const auto origin = request.header("origin");
-    const auto own = "http://127.0.0.1:" + std::to_string(port_);
-    const bool origin_ok =
-        origin.empty() || origin == own || origin == "http://localhost:" + std::to_string(port_);
+    const bool origin_ok = origin.empty() || origin == this->origin("127.0.0.1") ||
+                           origin == this->origin("localhost");
     return origin_ok && signed_in(request) && same_secret(presented, csrf_);
 }
 

@@ -45,7 +45,10 @@ class Gate {
     bool may_change(const Request& request, std::string_view presented) const;
 
   private:
-    std::uint16_t port_;
+    std::string origin(std::string_view host) const;  // "http://HOST:PORT"
+
+    std::string port_text_;
+    std::string cookie_name_;  // dspt_ui_PORT: one per screen, as cookies ignore ports
     std::string token_;
     bool token_spent_ = false;
     std::string session_;  // "" until the token is redeemed

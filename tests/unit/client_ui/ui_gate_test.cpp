@@ -12,8 +12,8 @@ namespace {
 Request get(const std::string& query, const std::string& cookie = {},
             const std::string& host = "127.0.0.1:8765") {
     Request request;
-    request.method = "GET";
-    request.path = "/";
+    request.method = std::string("GET");
+    request.path = std::string(1, '/');
     request.query = query;
     request.headers["host"] = host;
     if (!cookie.empty()) {
