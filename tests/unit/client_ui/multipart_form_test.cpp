@@ -28,7 +28,8 @@ std::string part(const std::string& headers, const std::string& data) {
 
 TEST_CASE("a browser's upload form gives its fields and the file's exact bytes",
           "[unit][client_ui]") {
-    std::string file_bytes("%PDF-1.7\r\n--not-a-boundary\r\n\0\xff end", 36);
+    static constexpr char kFile[] = "%PDF-1.7\r\n--not-a-boundary\r\n\0\xff end";
+    const std::string file_bytes(kFile, sizeof kFile - 1);  // with its NUL byte
     std::string body = part("Content-Disposition: form-data; name=\"csrf\"", "abc123");
     body += part(
         "Content-Disposition: form-data; name=\"file\"; filename=\"Policy \\\"v2\\\".pdf\"\r\n"
