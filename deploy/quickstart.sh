@@ -32,7 +32,12 @@ server_bin="$PWD/build/release/server/dspt-server"
 
 demo=$(mktemp -d /tmp/dspt-quickstart.XXXXXX)
 server_pid=
+ui_pid=
 cleanup() {
+  if [ -n "$ui_pid" ] && kill -0 "$ui_pid" 2>/dev/null; then
+    kill -INT "$ui_pid" 2>/dev/null || true
+    wait "$ui_pid" 2>/dev/null || true
+  fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -51,6 +56,17 @@ show() {  # prints a command as a user would type it
   printf '%s\n' "$shown"
 }
 run() { show dspt "$@"; "$dspt" "$@"; }
+# Starts `dspt ui` on $DSPT_HOME's store in the background (ui_pid) and waits,
+# bounded, for its one-time address (ui_link).
+start_screen() {
+  "$dspt" ui --port 0 >"$demo/ui.out" 2>"$demo/ui.err" &
+  ui_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q 'Stop with Ctrl-C' "$demo/ui.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  ui_link=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$demo/ui.out")
+}
 admin() { show dspt-server admin --data "$demo/server" "$@"; "$server_bin" admin --data "$demo/server" "$@"; }
 answer_all() {  # answers each listed item in the way its type asks for
   "$dspt" items --missing "$1" | tail -n +2 | while read -r id type _; do
@@ -273,14 +289,8 @@ echo "grep finds no answer, location or file content in $DSPT_HOME/store.db or i
 step "The care manager's screen: dspt ui, a local web page for the whole assessment"
 export DSPT_HOME="$demo/VA001"
 show dspt ui --port 0
-"$dspt" ui --port 0 >"$demo/ui.out" 2>"$demo/ui.err" &
-ui_pid=$!
-for _ in $(seq 1 100); do
-  grep -q 'Stop with Ctrl-C' "$demo/ui.out" 2>/dev/null && break
-  sleep 0.1
-done
+start_screen
 cat "$demo/ui.out"
-ui_link=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$demo/ui.out")
 ui_origin=${ui_link%%/?token=*}
 if curl -fsS -o /dev/null "$ui_origin/" 2>/dev/null; then
   echo "the screen answered without its token"; exit 1
@@ -291,7 +301,8 @@ echo "a browser holding the token sees the overview: level reached \"$(grep -o '
 curl -fsS -b "$demo/ui.cookies" "$ui_origin/standard/1" | grep -o '<h2 id="title-[^>]*>[^<]*' | head -n 3 | sed 's/.*>/  item: /'
 kill -INT "$ui_pid"
 wait "$ui_pid"
-cat "$demo/ui.out" | tail -n 1
+ui_pid=
+tail -n 1 "$demo/ui.out"
 echo
 echo "On a care home's own computer: dspt ui --open (it opens the default browser at the screen)."
 
@@ -301,18 +312,14 @@ if [ -t 0 ] && [ -t 1 ]; then
   run web-login
   echo "Open the link in a browser on this machine (it works once, for five minutes)."
   export DSPT_HOME="$demo/VA001"
-  "$dspt" ui --port 0 >"$demo/ui.out" 2>"$demo/ui.err" &
-  ui_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q 'Stop with Ctrl-C' "$demo/ui.out" 2>/dev/null && break
-    sleep 0.1
-  done
+  start_screen
   echo "The care manager's screen for Acorn Leeds (VA001), from this machine's browser:"
-  echo "  $(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$demo/ui.out")"
+  echo "  $ui_link"
   echo "It works with the server stopped too; the address works once."
   read -r -p "Press Enter to stop the screen and the server. " _
   kill -INT "$ui_pid"
   wait "$ui_pid" || true
+  ui_pid=
 fi
 
 step "The server stops cleanly on SIGTERM"

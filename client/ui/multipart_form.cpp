@@ -1,24 +1,15 @@
 #include "client/ui/multipart_form.hpp"
 
-#include <cctype>
-
+#include "common/ascii_text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client::ui {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
 // The value of `key` in a header's parameters ("form-data; name=\"f\"; filename=\"a.pdf\"").
 std::string parameter(std::string_view header, std::string_view key) {
-    const auto lowered = lower(header);
+    const auto lowered = ascii_lower(header);
     std::size_t at = 0;
     while ((at = lowered.find(key, at)) != std::string::npos) {
         const bool starts = at == 0 || lowered[at - 1] == ' ' || lowered[at - 1] == ';';
@@ -49,7 +40,7 @@ std::string parameter(std::string_view header, std::string_view key) {
 }  // namespace
 
 std::string multipart_boundary(std::string_view content_type) {
-    if (!lower(content_type).starts_with("multipart/form-data")) {
+    if (!ascii_lower(content_type).starts_with("multipart/form-data")) {
         return {};
     }
     return parameter(content_type, "boundary");
@@ -89,7 +80,7 @@ std::vector<FormPart> parse_multipart(std::string_view body, std::string_view bo
             const auto line = head.substr(line_start, line_end - line_start);
             const auto colon = line.find(':');
             if (colon != std::string_view::npos &&
-                lower(line.substr(0, colon)) == "content-disposition") {
+                ascii_lower(line.substr(0, colon)) == "content-disposition") {
                 const auto value = line.substr(colon + 1);
                 part.name = parameter(value, "name");
                 part.file_name = parameter(value, "filename");

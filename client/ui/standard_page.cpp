@@ -125,8 +125,8 @@ std::string plan_section(const standards::Item& item, const assessment::Plan& pl
 }
 
 std::string item_section(LocalStore& store, const standards::Item& item,
-                         const assessment::Assessment& effective, bool conflicted, bool writable,
-                         const PageInputs& inputs) {
+                         const assessment::Assessment& effective, bool conflicted, bool to_review,
+                         bool writable, const PageInputs& inputs) {
     const auto found = effective.answers.find(item.id);
     const auto* answer = found == effective.answers.end() ? nullptr : &found->second;
     const auto evidence_count = static_cast<std::size_t>(
@@ -135,7 +135,6 @@ std::string item_section(LocalStore& store, const standards::Item& item,
     const auto state = assessment::item_state(item, answer, evidence_count);
     const auto own = store.answer(item.id);
     const bool inherited = !own && answer != nullptr;
-    const bool to_review = store.items_to_review().contains(item.id);
 
     std::string html = "<section class=\"card item\" id=\"item-" + escape(item.id) +
                        "\" aria-labelledby=\"" + escape(field_id("title", item)) + "\">";
@@ -188,6 +187,7 @@ std::string item_section(LocalStore& store, const standards::Item& item,
 
 std::string standard_content(LocalStore& store, int standard, const PageInputs& inputs) {
     const auto effective = store.assessment();
+    const auto to_review = store.items_to_review();
     std::set<std::string> conflicted;
     for (const auto& conflict : open_conflicts(store)) {
         conflicted.insert(conflict.register_key);
@@ -208,7 +208,7 @@ std::string standard_content(LocalStore& store, int standard, const PageInputs& 
             continue;
         }
         html += item_section(store, item, effective, conflicted.contains("answer/" + item.id),
-                             writable, inputs);
+                             to_review.contains(item.id), writable, inputs);
         ++shown;
     }
     if (shown == 0) {

@@ -14,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "common/ascii_text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client::ui {
@@ -29,14 +30,6 @@ constexpr auto kIdle = std::chrono::seconds(120);    // a connection's quiet tim
 constexpr std::uint64_t kMaxDropBytes = 4ULL << 30;  // of an over-limit body, read and dropped
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
 Request to_request(const http::request_header<>& header) {
     Request request;
     request.method = std::string(header.method_string());
@@ -47,7 +40,7 @@ Request to_request(const http::request_header<>& header) {
         request.query = request.target.substr(question + 1);
     }
     for (const auto& field : header) {
-        request.headers[lower(field.name_string())] = std::string(field.value());
+        request.headers[ascii_lower(field.name_string())] = std::string(field.value());
     }
     return request;
 }

@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "common/ascii_text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::assessment {
@@ -21,16 +22,6 @@ std::string_view trim(std::string_view text) noexcept {
 
 bool is_blank(std::string_view text) noexcept {
     return trim(text).empty();
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
 }
 
 void add_to_progress(LevelProgress& progress, const standards::Item& item, bool ok) {
@@ -138,7 +129,7 @@ std::string normalise_value(const standards::Item& item, std::string_view raw) {
     const auto value = trim(raw);
     switch (item.type) {
         case AnswerType::confirm: {
-            const auto word = lower(value);
+            const auto word = ascii_lower(value);
             if (word == "yes" || word == "y") {
                 return "yes";
             }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/ascii_text.hpp"
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/standards/loader.hpp"
@@ -28,14 +29,6 @@ std::string_view trim(std::string_view text) noexcept {
     return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
-}
-
 bool is_blank(const CsvRecord& record) {
     return std::all_of(record.fields.begin(), record.fields.end(),
                        [](const std::string& field) { return trim(field).empty(); });
@@ -49,12 +42,12 @@ std::optional<AnswerType> parse_type_word(std::string_view word) {
         {"date", AnswerType::date},       {"document", AnswerType::document},
         {"doc", AnswerType::document},    {"upload", AnswerType::document},
     };
-    const auto it = kWords.find(lower(word));
+    const auto it = kWords.find(ascii_lower(word));
     return it == kWords.end() ? std::nullopt : std::optional(it->second);
 }
 
 std::optional<bool> parse_yes_no(std::string_view word) {
-    const std::string w = lower(word);
+    const std::string w = ascii_lower(word);
     if (w == "yes" || w == "y" || w == "true" || w == "1") {
         return true;
     }
@@ -108,7 +101,7 @@ class CsvImporter {
     void read_header(const CsvRecord& header) {
         header_size_ = header.fields.size();
         for (std::size_t i = 0; i < header.fields.size(); ++i) {
-            const std::string name = lower(trim(header.fields[i]));
+            const std::string name = ascii_lower(trim(header.fields[i]));
             const auto known = std::find(kColumnNames.begin(), kColumnNames.end(), name);
             if (known == kColumnNames.end()) {
                 continue;  // other columns are the spreadsheet's own business
@@ -177,7 +170,7 @@ class CsvImporter {
         item.mandatory_approaching = yes_no(record, kApproaching);
         item.mandatory_met = yes_no(record, kMet);
         if (const auto source = value(record, kSource); !source.empty()) {
-            const auto parsed_source = parse_source(lower(source));
+            const auto parsed_source = parse_source(ascii_lower(source));
             if (!parsed_source) {
                 fail_at(record.line,
                         "source " + in_quotes(source) + " is not one of confirmed, inferred");

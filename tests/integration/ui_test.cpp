@@ -46,6 +46,19 @@ void save(CdpBrowser& browser, const std::string& item) {
     CHECK_THAT(flash(browser), Catch::Contains(item));
 }
 
+// Ticks "yes" for an item of standard 1 and saves it.
+void confirm_yes(CdpBrowser& browser, const LocalScreen& screen, const std::string& item) {
+    browser.navigate(screen.page("/standard/1"));
+    browser.click(by_id("yes-" + item));
+    save(browser, item);
+}
+
+// Presses Sync now on the overview, waiting for the page it reports on.
+void sync_now(CdpBrowser& browser, const LocalScreen& screen) {
+    browser.navigate(screen.page("/"));
+    browser.click_and_wait_load("#sync-now");
+}
+
 int progress_value(CdpBrowser& browser, const std::string& id) {
     return browser.evaluate("document.getElementById('" + id + "').value").get<int>();
 }
@@ -120,11 +133,8 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
 
     // The server goes away; the screen keeps working and loses nothing.
     server.stop();
-    browser.navigate(screen.page("/standard/1"));
-    browser.click(by_id("yes-1.3.2"));
-    save(browser, "1.3.2");
-    browser.navigate(screen.page("/"));
-    browser.click_and_wait_load("#sync-now");
+    confirm_yes(browser, screen, "1.3.2");
+    sync_now(browser, screen);
     CHECK_THAT(flash(browser), Catch::Contains("offline"));
     CHECK_THAT(flash(browser), Catch::Contains("Nothing is lost"));
     const auto waiting = std::stoi(browser.text("#pending"));
@@ -143,11 +153,8 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
     REQUIRE(second.run({"answer", "1.3.3", "no", "--comment", "Not written down yet"}).exit_code ==
             0);
     REQUIRE(second.run({"sync"}).exit_code == 0);
-    browser.navigate(screen.page("/standard/1"));
-    browser.click(by_id("yes-1.3.3"));
-    save(browser, "1.3.3");
-    browser.navigate(screen.page("/"));
-    browser.click_and_wait_load("#sync-now");
+    confirm_yes(browser, screen, "1.3.3");
+    sync_now(browser, screen);
     CHECK_THAT(flash(browser), Catch::Contains("changed on two devices"));
     CHECK(browser.text("#conflicts") == "1");
     browser.navigate(screen.page("/conflicts"));
@@ -160,8 +167,7 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
     browser.click_and_wait_load("button[aria-label^='Keep yes']");
     CHECK_THAT(flash(browser), Catch::Contains("Resolved 1.3.3: yes"));
     CHECK(browser.text("#no-conflicts").size() > 0);
-    browser.navigate(screen.page("/"));
-    browser.click_and_wait_load("#sync-now");
+    sync_now(browser, screen);
     CHECK(browser.text("#conflicts") == "0");
     REQUIRE(second.run({"sync"}).exit_code == 0);
     CHECK(second.json({"show", "1.3.3"})["answer"]["value"] == "yes");
