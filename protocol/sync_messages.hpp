@@ -26,25 +26,51 @@
 namespace dspt::protocol {
 
 // One outbox entry as pushed.
+//
+// `seen` is what the writer had seen of the register when it made the change:
+// the server version of every value it held, one normally, each sibling's
+// while it showed a conflict, none for a register it never received. The
+// server replaces exactly those values (and the writer's own earlier ones)
+// and keeps every other value beside the new one as a conflict.
+//
+// Version 1 carried a single `base_version` instead; it is read as a `seen`
+// of that one version (none when 0).
 struct ChangeEntry {
     static constexpr std::string_view kName = "ChangeEntry";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
-    std::string replica_id;         // the writing store's id (a UUID)
-    std::int64_t seq = 0;           // contiguous per replica, from 1
-    std::uint64_t hlc = 0;          // hybrid logical time (48-bit ms << 16 | counter)
-    std::string scope;              // a site ODS code, or "" for organisation-wide
-    std::string register_key;       // "answer/1.1.1"
-    std::int64_t base_version = 0;  // the server version the change was made on; 0 = new
-    std::string payload;            // the new value, JSON text; {"deleted":true} removes
-    std::string author;             // who made the change, for people to read
+    std::string replica_id;          // the writing store's id (a UUID)
+    std::int64_t seq = 0;            // contiguous per replica, from 1
+    std::uint64_t hlc = 0;           // hybrid logical time (48-bit ms << 16 | counter)
+    std::string scope;               // a site ODS code, or "" for organisation-wide
+    std::string register_key;        // "answer/1.1.1"
+    std::vector<std::int64_t> seen;  // the versions of the values the writer held
+    std::string payload;             // the new value, JSON text; {"deleted":true} removes
+    std::string author;              // who made the change, for people to read
 
     bool operator==(const ChangeEntry&) const = default;
 
     template <class Archive>
-    void serialize(Archive& ar, std::uint32_t const version) {
+    void save(Archive& ar, std::uint32_t const version) const {
         detail::check_class_version(kName, version, kVersion);
-        ar(replica_id, seq, hlc, scope, register_key, base_version, payload, author);
+        ar(replica_id, seq, hlc, scope, register_key, seen, payload, author);
+    }
+
+    template <class Archive>
+    void load(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(replica_id, seq, hlc, scope, register_key);
+        if (version >= 2) {
+            ar(seen);
+        } else {
+            std::int64_t base_version = 0;
+            ar(base_version);
+            seen.clear();
+            if (base_version != 0) {
+                seen.push_back(base_version);
+            }
+        }
+        ar(payload, author);
     }
 };
 

@@ -1,5 +1,7 @@
 #include "client/store/outbox.hpp"
 
+#include <algorithm>
+
 #include "client/store/meta_table.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
@@ -9,6 +11,9 @@ namespace dspt::client {
 namespace {
 
 constexpr std::string_view kTable = "outbox";
+// The columns Outbox::read_entry reads, in its order.
+constexpr const char* kEntryColumns =
+    "seq, replica_id, hlc, register_key, seen, payload, created_at, scope";
 
 // The payload's row in its associated data: the seq, the assessment and the
 // register it changes, so a payload cannot be moved to another entry nor its
@@ -17,6 +22,18 @@ constexpr std::string_view kTable = "outbox";
 std::string row_key(std::int64_t seq, std::string_view scope, std::string_view register_key) {
     return std::to_string(seq) + "/" + (scope.empty() ? "" : std::string(scope) + "/") +
            std::string(register_key);
+}
+
+// An entry's `seen` column: a JSON array of versions.
+std::vector<std::int64_t> parse_seen(const std::string& text, std::int64_t seq) {
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (!json.is_array() || !std::all_of(json.begin(), json.end(), [](const auto& version) {
+            return version.is_number_integer();
+        })) {
+        fail(ErrorCode::corrupt,
+             "outbox entry " + std::to_string(seq) + " is damaged: what it had seen does not read");
+    }
+    return json.get<std::vector<std::int64_t>>();
 }
 
 }  // namespace
@@ -38,27 +55,28 @@ HlcTime Outbox::append(std::string_view register_key, const nlohmann::json& payl
     const HlcTime hlc = clock_.update(
         HlcTime::from_raw(static_cast<std::uint64_t>(meta::require_int(db_, meta::kHlc))));
 
-    std::int64_t base_version = 0;
+    std::string seen = "[]";
     {
-        sqlite::Statement version(
-            db_, "SELECT version FROM register_versions WHERE scope = ?1 AND register_key = ?2");
-        version.bind(1, scope);
-        version.bind(2, register_key);
-        if (version.step()) {
-            base_version = version.column_int64(0);
+        sqlite::Statement held(
+            db_, "SELECT seen FROM register_versions WHERE scope = ?1 AND register_key = ?2");
+        held.bind(1, scope);
+        held.bind(2, register_key);
+        if (held.step()) {
+            seen = held.column_text(0);
         }
     }
 
     const auto sealed =
         sealer_.seal(kTable, row_key(seq, scope, register_key), "payload", payload.dump());
     sqlite::Statement insert(db_,
-                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
-                             " payload, created_at, scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
+                             " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
+                             " ?6, ?7, ?8, 0)");
     insert.bind(1, seq);
     insert.bind(2, replica_id_);
     insert.bind(3, static_cast<std::int64_t>(hlc.raw()));
     insert.bind(4, register_key);
-    insert.bind(5, base_version);
+    insert.bind(5, seen);
     insert.bind(6, sqlite::Blob(sealed));
     insert.bind(7, now_ms);
     insert.bind(8, scope);
@@ -100,30 +118,44 @@ bool Outbox::has_entry(std::string_view register_key) {
     return select.step();
 }
 
+OutboxEntry Outbox::read_entry(const sqlite::Statement& row) {
+    OutboxEntry entry;
+    entry.seq = row.column_int64(0);
+    entry.replica_id = row.column_text(1);
+    entry.hlc = HlcTime::from_raw(static_cast<std::uint64_t>(row.column_int64(2)));
+    entry.register_key = row.column_text(3);
+    entry.seen = parse_seen(row.column_text(4), entry.seq);
+    entry.scope = row.column_text(7);
+    const auto text =
+        sealer_.open(kTable, row_key(entry.seq, entry.scope, entry.register_key), "payload",
+                     row.column_blob(5), "outbox entry " + std::to_string(entry.seq));
+    entry.payload = nlohmann::json::parse(text);
+    entry.created_at_ms = row.column_int64(6);
+    return entry;
+}
+
 std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
-    sqlite::Statement select(db_,
-                             "SELECT seq, replica_id, hlc, register_key, base_version, payload,"
-                             " created_at, scope FROM outbox WHERE acked_at IS NULL ORDER BY seq"
-                             " LIMIT ?1");
+    sqlite::Statement select(db_, std::string("SELECT ") + kEntryColumns +
+                                      " FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?1");
     select.bind(1, static_cast<std::int64_t>(limit));
     std::vector<OutboxEntry> entries;
     while (select.step()) {
-        OutboxEntry entry;
-        entry.seq = select.column_int64(0);
-        entry.replica_id = select.column_text(1);
-        entry.hlc = HlcTime::from_raw(static_cast<std::uint64_t>(select.column_int64(2)));
-        entry.register_key = select.column_text(3);
-        entry.base_version = select.column_int64(4);
-        entry.scope = select.column_text(7);
-        const auto sealed = select.column_blob(5);
-        const auto text =
-            sealer_.open(kTable, row_key(entry.seq, entry.scope, entry.register_key), "payload",
-                         sealed, "outbox entry " + std::to_string(entry.seq));
-        entry.payload = nlohmann::json::parse(text);
-        entry.created_at_ms = select.column_int64(6);
-        entries.push_back(std::move(entry));
+        entries.push_back(read_entry(select));
     }
     return entries;
+}
+
+std::optional<OutboxEntry> Outbox::latest_pending(std::string_view scope,
+                                                  std::string_view register_key) {
+    sqlite::Statement select(db_, std::string("SELECT ") + kEntryColumns +
+                                      " FROM outbox WHERE acked_at IS NULL AND scope = ?1 AND"
+                                      " register_key = ?2 ORDER BY seq DESC LIMIT 1");
+    select.bind(1, scope);
+    select.bind(2, register_key);
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    return read_entry(select);
 }
 
 std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>& drop) {
@@ -143,8 +175,9 @@ std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>
     std::int64_t seq = entries.front().seq;
     std::size_t discarded = 0;
     sqlite::Statement insert(db_,
-                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, base_version,"
-                             " payload, created_at, scope) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
+                             " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
+                             " ?6, ?7, ?8, 0)");
     for (const auto& entry : entries) {
         if (drop(entry)) {
             ++discarded;
@@ -155,7 +188,7 @@ std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>
         insert.bind(2, entry.replica_id);
         insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
         insert.bind(4, entry.register_key);
-        insert.bind(5, entry.base_version);
+        insert.bind(5, nlohmann::json(entry.seen).dump());
         insert.bind(6,
                     sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
                                               "payload", entry.payload.dump())));

@@ -2,14 +2,17 @@
 // The outbox: every local change, in order, waiting to be pushed to the server
 // (ARCHITECTURE.md s4).
 //
-// An entry is {replica_id, seq, hlc, register_key, base_version, payload}:
+// An entry is {replica_id, seq, hlc, register_key, seen, payload}:
 //   seq           contiguous per replica, from 1, never reused;
 //   hlc           the hybrid logical time of the change;
 //   register_key  "answer/<item>", "plan/<item>", "evidence/<uuid>" or
 //                 "profile/<field>": without the standards year, which the
 //                 sync engine adds when it pushes (protocol/register_key.hpp);
-//   base_version  the server version of the register the change was made on
-//                 (0 when the register was never synced);
+//   seen          the server versions of the register's values this store
+//                 held when the change was made: one normally, every
+//                 sibling's while it showed a conflict, none when the
+//                 register never came from the server. The server replaces
+//                 exactly those values and keeps any other as a conflict;
 //   payload       the register's new value as JSON, sealed under the data key
 //                 with the seq and the register key in its associated data, so
 //                 editing an entry's register key makes it fail to open;
@@ -25,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +38,7 @@
 #include "client/store/field_sealer.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 
 namespace dspt::client {
 
@@ -42,7 +47,7 @@ struct OutboxEntry {
     std::int64_t seq = 0;
     HlcTime hlc;
     std::string register_key;
-    std::int64_t base_version = 0;
+    std::vector<std::int64_t> seen;
     nlohmann::json payload;
     std::int64_t created_at_ms = 0;
     std::string scope;  // the assessment changed: "" this store's own (LocalStore::scope())
@@ -79,6 +84,11 @@ class Outbox {
     // The oldest unacknowledged entries, up to `limit`, payloads opened.
     std::vector<OutboxEntry> pending(std::size_t limit);
 
+    // The newest unacknowledged entry of one register of `scope`'s
+    // assessment, payload opened; nullopt when none waits.
+    std::optional<OutboxEntry> latest_pending(std::string_view scope,
+                                              std::string_view register_key);
+
     // Removes the unacknowledged entries `drop` chooses and numbers the rest
     // again from the first of them, so the seqs the server will see stay
     // contiguous; returns how many went. Only for a store that has sent
@@ -87,6 +97,9 @@ class Outbox {
     std::size_t discard_unsent(const std::function<bool(const OutboxEntry&)>& drop);
 
   private:
+    // One row of `SELECT kEntryColumns`, payload opened.
+    OutboxEntry read_entry(const sqlite::Statement& row);
+
     sqlite::Database& db_;
     FieldSealer sealer_;
     std::string replica_id_;

@@ -175,12 +175,27 @@ void create_version_5(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 5> kSteps{{
+// A change names every value of its register that its writer had seen, not one
+// base version, so the server replaces exactly those (a conflict's siblings
+// among them) and keeps the rest. A register's single version becomes the
+// list of its values' versions as last pulled; an entry's base version, the
+// list of that one version.
+void create_version_6(sqlite::Database& db) {
+    db.execute(R"sql(
+        ALTER TABLE register_versions ADD COLUMN seen TEXT NOT NULL DEFAULT '[]';
+        UPDATE register_versions SET seen = '[' || version || ']' WHERE version > 0;
+        ALTER TABLE outbox ADD COLUMN seen TEXT NOT NULL DEFAULT '[]';
+        UPDATE outbox SET seen = '[' || base_version || ']' WHERE base_version > 0;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 6> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
     {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
     {4, "keep evidence chunks in a table with rowids", create_version_4},
     {5, "mark the items carried over from the previous standards year", create_version_5},
+    {6, "record every value a change had seen", create_version_6},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

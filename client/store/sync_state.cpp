@@ -1,5 +1,7 @@
 #include "client/store/sync_state.hpp"
 
+#include <algorithm>
+
 #include "client/store/evidence_transfer.hpp"
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
@@ -17,24 +19,19 @@ constexpr std::string_view kLastSync = "last_sync";
 constexpr std::string_view kConflicts = "conflicts";
 constexpr std::string_view kSites = "organisation_sites";
 
-bool has_pending(sqlite::Database& db, const std::string& scope, const std::string& register_key) {
-    sqlite::Statement select(db,
-                             "SELECT 1 FROM outbox WHERE scope = ?1 AND register_key = ?2 AND "
-                             "acked_at IS NULL LIMIT 1");
-    select.bind(1, scope);
-    select.bind(2, register_key);
-    return select.step();
-}
-
-void set_version(sqlite::Database& db, const std::string& scope, const std::string& register_key,
-                 std::int64_t version) {
+// Records what the store holds of a register: its version and the version of
+// each of its values. An older answer than the one recorded changes nothing.
+void set_seen(sqlite::Database& db, const std::string& scope, const std::string& register_key,
+              std::int64_t version, const std::vector<std::int64_t>& seen) {
     sqlite::Statement upsert(db,
-                             "INSERT INTO register_versions(scope, register_key, version)"
-                             " VALUES(?1, ?2, ?3) ON CONFLICT(scope, register_key) DO UPDATE SET"
-                             " version = max(version, excluded.version)");
+                             "INSERT INTO register_versions(scope, register_key, version, seen)"
+                             " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(scope, register_key) DO UPDATE"
+                             " SET version = excluded.version, seen = excluded.seen"
+                             " WHERE excluded.version >= register_versions.version");
     upsert.bind(1, scope);
     upsert.bind(2, register_key);
     upsert.bind(3, version);
+    upsert.bind(4, nlohmann::json(seen).dump());
     upsert.execute();
 }
 
@@ -62,13 +59,14 @@ void apply_plan(LocalStore& store, const std::string& scope, const std::string& 
     store.write_plan_row(scope, item_id, value.dump(), at_ms);
 }
 
-void record_conflict(LocalStore& store, const std::string& scope, const PulledRegister& reg) {
+void store_conflict(LocalStore& store, const std::string& scope, const std::string& register_key,
+                    const nlohmann::json& siblings) {
     auto& db = store.database();
-    if (reg.siblings.empty()) {
+    if (siblings.empty()) {
         sqlite::Statement remove(db,
                                  "DELETE FROM conflicts WHERE scope = ?1 AND register_key = ?2");
         remove.bind(1, scope);
-        remove.bind(2, reg.register_key);
+        remove.bind(2, register_key);
         remove.execute();
         return;
     }
@@ -77,11 +75,35 @@ void record_conflict(LocalStore& store, const std::string& scope, const PulledRe
                              " ?3) ON CONFLICT(scope, register_key) DO UPDATE SET siblings ="
                              " excluded.siblings");
     upsert.bind(1, scope);
-    upsert.bind(2, reg.register_key);
-    upsert.bind(3, sqlite::Blob(store.sealer().seal(kConflicts,
-                                                    LocalStore::row_key(scope, reg.register_key),
-                                                    "siblings", reg.siblings.dump())));
+    upsert.bind(2, register_key);
+    upsert.bind(
+        3, sqlite::Blob(store.sealer().seal(kConflicts, LocalStore::row_key(scope, register_key),
+                                            "siblings", siblings.dump())));
     upsert.execute();
+}
+
+// A register this store changed and has not yet sent, pulled with values of
+// other devices: the values this store's pending change will meet on the
+// server, shown now beside it as a conflict. This store's own earlier values
+// leave, as they will on the server. Only this store's values: no conflict.
+void record_conflict_beside(LocalStore& store, const std::string& scope, const PulledRegister& reg,
+                            const OutboxEntry& pending) {
+    const auto& replica = store.info().replica_id;
+    auto siblings = nlohmann::json::array();
+    for (const auto& value :
+         reg.siblings.empty() ? nlohmann::json::array({reg.shown_sibling}) : reg.siblings) {
+        if (value.is_object() && value.value("replica_id", std::string()) != replica) {
+            siblings.push_back(value);
+        }
+    }
+    if (!siblings.empty()) {
+        siblings.push_back({{"replica_id", replica},
+                            {"author", pending.payload.value("answered_by", std::string())},
+                            {"hlc", pending.hlc.raw()},
+                            {"version", 0},
+                            {"value", pending.payload}});
+    }
+    store_conflict(store, scope, reg.register_key, siblings);
 }
 
 // Records a file another device added, or forgets one it removed. A record
@@ -192,7 +214,9 @@ void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std
         ack.bind(1, entry.seq);
         ack.bind(2, now_ms);
         ack.execute();
-        set_version(db, entry.scope, entry.register_key, entry.version);
+        if (entry.settled) {
+            set_seen(db, entry.scope, entry.register_key, entry.version, {entry.version});
+        }
     }
     tx.commit();
 }
@@ -204,7 +228,9 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     EvidenceTransfers transfers(store);
     std::size_t changed = 0;
+    std::uint64_t latest_hlc = 0;
     for (const auto& reg : registers) {
+        latest_hlc = std::max(latest_hlc, reg.latest_hlc);
         const auto slash = reg.register_key.find('/');
         const auto kind = reg.register_key.substr(0, slash);
         const auto name = slash == std::string::npos ? "" : reg.register_key.substr(slash + 1);
@@ -212,14 +238,17 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
         // under the store's own scope, where its changes are written.
         const bool profile = kind == "profile";
         const auto scope = profile ? std::string() : scopes.local(reg.scope);
-        if (has_pending(db, scope, reg.register_key)) {
+        set_seen(db, scope, reg.register_key, reg.version, reg.seen);
+        // A profile register shows the same value everywhere even while in
+        // conflict; only items have conflicts to resolve.
+        if (const auto pending = store.outbox().latest_pending(scope, reg.register_key)) {
+            if (!profile) {
+                record_conflict_beside(store, scope, reg, *pending);
+            }
             continue;  // the server decides when this device's changes arrive
         }
-        set_version(db, scope, reg.register_key, reg.version);
         if (!profile) {
-            // A profile register shows the same value everywhere even while
-            // in conflict; only items have conflicts to resolve.
-            record_conflict(store, scope, reg);
+            store_conflict(store, scope, reg.register_key, reg.siblings);
         }
         if (reg.shown_replica == store.info().replica_id && reg.siblings.empty()) {
             continue;  // this store's own change, back from the server
@@ -239,6 +268,12 @@ std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& r
             continue;
         }
         ++changed;
+    }
+    // The receive step of the hybrid clock: the next change here is stamped
+    // later than every change this page showed, whatever this device's wall
+    // clock says (Outbox::append merges the stored time).
+    if (latest_hlc > static_cast<std::uint64_t>(meta::require_int(db, meta::kHlc))) {
+        meta::set(db, meta::kHlc, std::to_string(latest_hlc));
     }
     meta::set(db, kPullCursor, std::to_string(next_cursor));
     tx.commit();

@@ -33,12 +33,16 @@ struct ScopeMap {
     std::string server(std::string_view local_scope) const;
 };
 
-// The server's answer to one pushed outbox entry.
+// The server's answer to one pushed outbox entry. `settled`: the register
+// holds the entry's value alone, at `version` (the server said "accepted" or
+// "unchanged"). A conflict or a duplicate answer teaches nothing of the
+// register's other values: only a pull does.
 struct PushAck {
     std::int64_t seq = 0;
     std::string scope;  // the store's
     std::string register_key;
     std::int64_t version = 0;
+    bool settled = false;
 };
 
 // One register as pulled: its latest version, the value every replica shows,
@@ -47,10 +51,14 @@ struct PulledRegister {
     std::string scope;
     std::string register_key;  // the store's form, without the year: "answer/1.1.1"
     std::int64_t version = 0;
-    nlohmann::json shown;          // the value's JSON object
-    std::string shown_replica;     // who wrote it: this store's own changes come back too
-    nlohmann::json siblings;       // an array of {replica_id, author, hlc, version, value}; empty
-    std::int64_t shown_at_ms = 0;  // when it was written: its HLC time's milliseconds
+    nlohmann::json shown;            // the value's JSON object
+    std::string shown_replica;       // who wrote it: this store's own changes come back too
+    nlohmann::json siblings;         // an array of {replica_id, author, hlc, version, value}; empty
+                                     // unless in conflict
+    nlohmann::json shown_sibling;    // the shown value in the siblings' form
+    std::int64_t shown_at_ms = 0;    // when it was written: its HLC time's milliseconds
+    std::vector<std::int64_t> seen;  // the version of every value it holds
+    std::uint64_t latest_hlc = 0;    // the greatest HLC time of its values
 };
 
 // What waits to be sent: outbox entries and evidence files not yet uploaded.
@@ -79,22 +87,24 @@ std::int64_t pull_cursor(LocalStore& store);
 // caller's transaction.
 void reset_sync_position(LocalStore& store);
 
-// Marks the entries acknowledged and records the server version of their
-// registers, so later edits are based on it.
+// Marks the entries acknowledged; a settled entry's register is then known to
+// hold its value only, so later edits replace it.
 void acknowledge_pushed(LocalStore& store, const std::vector<PushAck>& acks, std::int64_t now_ms);
 
 // Applies a page of pulled registers, each in its assessment (`scopes`), and
-// stores `next_cursor`, together. A register with changes still waiting in the
-// outbox keeps its local value (the server decides when they arrive); every
-// other register takes the shown value. A conflicted register is listed in
-// conflicts until a pull shows it settled. Evidence files are recorded to
-// download; a file's key is opened with `organisation_key`, which may be null
-// only while no file arrives. Register keys are as the store keeps them, without
-// their year (the sync engine keeps only the store's year). A pulled answer of
-// an item carried over from the previous year clears its mark to review:
-// another device reviewed it. Profile registers ("profile/<field>") set the
-// organisation profile, whatever their scope. Returns how many registers
-// other replicas changed.
+// stores `next_cursor`, together. Every register records the values it holds,
+// which the next edit names as seen. A register with changes still waiting in
+// the outbox keeps its local value for display (the server decides when they
+// arrive), but a value another device wrote meanwhile is shown beside it as a
+// conflict; every other register takes the shown value. A conflicted register
+// is listed in conflicts until a pull shows it settled. The store's clock
+// takes in the pulled times, so a later edit here orders after what it saw. Evidence files are
+// recorded to download; a file's key is opened with `organisation_key`, which may be null only
+// while no file arrives. Register keys are as the store keeps them, without their year (the sync
+// engine keeps only the store's year). A pulled answer of an item carried over from the previous
+// year clears its mark to review: another device reviewed it. Profile registers ("profile/<field>")
+// set the organisation profile, whatever their scope. Returns how many registers other replicas
+// changed.
 std::size_t apply_pulled(LocalStore& store, const std::vector<PulledRegister>& registers,
                          const ScopeMap& scopes, std::int64_t next_cursor,
                          const crypto::SecretKey* organisation_key);

@@ -45,7 +45,7 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
                 protocol::RegisterKey::from_local(entry.register_key, store.info().year);
             const auto scope = key.has_year() ? scopes.server(entry.scope) : std::string();
             request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(), scope,
-                                       key.to_string(), entry.base_version, entry.payload.dump(),
+                                       key.to_string(), entry.seen, entry.payload.dump(),
                                        entry.payload.value("answered_by", std::string())});
         }
         const auto response = api.push(request);
@@ -63,7 +63,13 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
             if (result.outcome == protocol::PushOutcome::conflict) {
                 ++report.conflicts;
             }
-            acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version});
+            // Accepted or unchanged, the register holds this entry's value
+            // alone. A conflict (or a duplicate, whose first answer is not
+            // known) leaves what this device has seen as it was, so its next
+            // edit does not claim siblings it never received.
+            acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version,
+                            result.outcome == protocol::PushOutcome::accepted ||
+                                result.outcome == protocol::PushOutcome::unchanged});
         }
         acknowledge_pushed(store, acks, now_ms());
         report.pushed += acks.size();
@@ -95,9 +101,16 @@ void pull_all(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
                 fail(ErrorCode::protocol,
                      "the server sent a value that is not JSON for " + state.register_key);
             }
+            reg.shown_sibling = sibling_json(state.shown);
             reg.siblings = nlohmann::json::array();
+            reg.latest_hlc = state.shown.hlc;
             for (const auto& sibling : state.siblings) {
                 reg.siblings.push_back(sibling_json(sibling));
+                reg.seen.push_back(sibling.version);
+                reg.latest_hlc = std::max(reg.latest_hlc, sibling.hlc);
+            }
+            if (state.siblings.empty()) {
+                reg.seen.push_back(state.shown.version);
             }
             registers.push_back(std::move(reg));
         }

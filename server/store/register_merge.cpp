@@ -16,22 +16,28 @@ const RegisterValue& Register::shown() const {
     });
 }
 
-MergeDecision decide_merge(const std::optional<Register>& current, const Change& change) {
-    if (!current || current->values.empty() || change.base_version == current->version) {
-        return MergeDecision::replace;
+MergePlan decide_merge(const std::optional<Register>& current, const Change& change) {
+    MergePlan plan;
+    if (!current || current->values.empty()) {
+        return plan;
     }
-    const bool only_own = std::all_of(
-        current->values.begin(), current->values.end(), [&](const RegisterValue& value) {
-            return value.replica_id == change.replica_id && value.seq < change.seq;
-        });
-    if (only_own) {
-        return MergeDecision::replace;
+    if (current->values.size() == 1 && current->values[0].payload == change.payload) {
+        plan.decision = MergeDecision::unchanged;
+        return plan;
     }
-    const auto& shown = current->shown();
-    if (shown.payload == change.payload) {
-        return MergeDecision::unchanged;
+    bool kept = false;
+    for (const auto& value : current->values) {
+        const bool seen =
+            std::find(change.seen.begin(), change.seen.end(), value.version) != change.seen.end();
+        const bool own_earlier = value.replica_id == change.replica_id && value.seq < change.seq;
+        if (seen || own_earlier || value.payload == change.payload) {
+            plan.replaced.push_back(value.version);
+        } else {
+            kept = true;
+        }
     }
-    return MergeDecision::add_sibling;
+    plan.decision = kept ? MergeDecision::add_sibling : MergeDecision::replace;
+    return plan;
 }
 
 }  // namespace dspt::server::store

@@ -1,19 +1,26 @@
 #pragma once
-// The rule that decides what a pushed change does to its register
-// (ARCHITECTURE.md section 4), as a pure function shared by every repository
-// implementation. The duplicate check (a (replica, seq) already applied) comes
-// first and is the repository's, since it needs the replica's history.
+// The rule that decides what a pushed change does to its register, as a pure
+// function shared by every repository implementation. The duplicate check (a
+// (replica, seq) already applied) comes first and is the repository's, since it
+// needs the replica's history.
 //
-//   1. a new register (none stored), or base_version equal to the register's
-//      version: accepted; every sibling is replaced by the new value (a change
-//      based on the latest version resolves a conflict);
-//   2. a register whose every value the same replica wrote earlier: a later
-//      edit of that replica, made before it heard back: accepted;
-//   3. the payload equal to the shown value: unchanged, nothing is written;
-//   4. anything else: conflict; the value joins the siblings, nothing is lost
-//      (the writer's own earlier sibling leaves: its later value supersedes it).
+// A register whose one value already holds the change's payload is left as it
+// is: unchanged, and the writer now holds that value. Otherwise the change
+// names the values its writer had seen (`Change::seen`: their versions), and
+// replaces exactly those, the writer's own earlier values (a replica always
+// knows what it wrote before), and any value with the same payload (keeping
+// both would show one value twice). Then:
+//
+//   1. no value is left (a new register, or every live value was replaced):
+//      accepted; the change becomes the only value, and a conflict it settles
+//      is over;
+//   2. otherwise: conflict; the replaced values go, and every value the
+//      writer had not seen stays beside the new one. Nothing is lost, and
+//      nothing replaced comes back.
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "server/store/sync_model.hpp"
 
@@ -22,9 +29,16 @@ namespace dspt::server::store {
 enum class MergeDecision {
     replace,      // accepted: the change becomes the only value
     unchanged,    // nothing to write
-    add_sibling,  // conflict: the change joins the live values
+    add_sibling,  // conflict: the change joins the values it had not seen
 };
 
-MergeDecision decide_merge(const std::optional<Register>& current, const Change& change);
+struct MergePlan {
+    MergeDecision decision = MergeDecision::replace;
+    // The versions of the values the change replaces; with add_sibling, those
+    // to remove before the change is added (every other value stays).
+    std::vector<std::int64_t> replaced;
+};
+
+MergePlan decide_merge(const std::optional<Register>& current, const Change& change);
 
 }  // namespace dspt::server::store

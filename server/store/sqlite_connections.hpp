@@ -47,8 +47,8 @@ struct SyncStatements {
     sqlite::Statement advance_replica;
     sqlite::Statement select_version;  // the organisation's change sequence
     sqlite::Statement store_version;
-    sqlite::Statement delete_values;      // every sibling of a register
-    sqlite::Statement delete_own_values;  // the writing replica's sibling only
+    sqlite::Statement delete_values;  // every sibling of a register
+    sqlite::Statement delete_value;   // one value of a register, by its version
     sqlite::Statement insert_value;
     sqlite::Statement upsert_register;
     sqlite::Statement insert_result;

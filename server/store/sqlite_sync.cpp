@@ -1,6 +1,7 @@
 // SqliteRepository: the sync state (registers, their values, each replica's
 // applied changes and the organisations' change sequences).
 
+#include <algorithm>
 #include <exception>
 #include <functional>
 #include <map>
@@ -142,19 +143,33 @@ class VersionSequence {
     std::int64_t stored_ = 0;  // the number as stored
 };
 
-// `replace_siblings`: accepted, every sibling goes; otherwise a conflict, and the
-// writer's own earlier value goes, since its later change supersedes it, while the
-// other replicas' stay. `existing`: the register has values to remove.
+// The greatest version the writer had seen, kept beside the value for people
+// who read the store.
+std::int64_t greatest_seen(const Change& change) {
+    std::int64_t greatest = 0;
+    for (const auto version : change.seen) {
+        greatest = std::max(greatest, version);
+    }
+    return greatest;
+}
+
+// Removes the values `replaced` names (every value when `all`), then writes the
+// change as a value at `version`.
 void write_value(SyncStatements& sql, std::string_view organisation_ods, const Change& change,
-                 std::int64_t version, bool replace_siblings, bool existing) {
-    if (existing) {
-        auto& remove = replace_siblings ? sql.delete_values : sql.delete_own_values;
+                 std::int64_t version, const std::vector<std::int64_t>& replaced, bool all) {
+    if (all) {
+        auto& remove = sql.delete_values;
         const sqlite::ResetGuard use(remove);
         bind_register(remove, organisation_ods, change.scope, change.register_key);
-        if (!replace_siblings) {
-            remove.bind(4, change.replica_id);
-        }
         remove.execute();
+    } else {
+        for (const auto old_version : replaced) {
+            auto& remove = sql.delete_value;
+            const sqlite::ResetGuard use(remove);
+            bind_register(remove, organisation_ods, change.scope, change.register_key);
+            remove.bind(4, old_version);
+            remove.execute();
+        }
     }
     {
         auto& insert = sql.insert_value;
@@ -164,7 +179,7 @@ void write_value(SyncStatements& sql, std::string_view organisation_ods, const C
         insert.bind(5, change.replica_id);
         insert.bind(6, change.seq);
         insert.bind(7, static_cast<std::int64_t>(change.hlc));
-        insert.bind(8, change.base_version);
+        insert.bind(8, greatest_seen(change));
         insert.bind(9, change.payload);
         insert.bind(10, change.author);
         insert.execute();
@@ -230,10 +245,11 @@ std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view orga
         const auto current =
             select_register(sql, organisation_ods, change.scope, change.register_key);
         ChangeResult result{change.seq, ChangeOutcome::accepted, 0};
-        switch (decide_merge(current, change)) {
+        const auto plan = decide_merge(current, change);
+        switch (plan.decision) {
             case MergeDecision::replace:
                 result.version = versions.next();
-                write_value(sql, organisation_ods, change, result.version, true,
+                write_value(sql, organisation_ods, change, result.version, plan.replaced,
                             current.has_value());
                 break;
             case MergeDecision::unchanged:
@@ -243,7 +259,7 @@ std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view orga
             case MergeDecision::add_sibling:
                 result.outcome = ChangeOutcome::conflict;
                 result.version = versions.next();
-                write_value(sql, organisation_ods, change, result.version, false, true);
+                write_value(sql, organisation_ods, change, result.version, plan.replaced, false);
                 break;
         }
         record_result(sql, change.replica_id, result);
@@ -294,9 +310,9 @@ SyncStatements::SyncStatements(sqlite::Database& db)
       delete_values(db,
                     "DELETE FROM register_values WHERE organisation_ods = ?1 AND scope = ?2 AND "
                     "register_key = ?3"),
-      delete_own_values(db,
-                        "DELETE FROM register_values WHERE organisation_ods = ?1 AND scope = ?2 "
-                        "AND register_key = ?3 AND replica_id = ?4"),
+      delete_value(db,
+                   "DELETE FROM register_values WHERE organisation_ods = ?1 AND scope = ?2 AND "
+                   "register_key = ?3 AND version = ?4"),
       insert_value(db,
                    "INSERT INTO register_values (organisation_ods, scope, register_key, version, "
                    "replica_id, seq, hlc, base_version, payload, author) VALUES (?1, ?2, ?3, ?4, "

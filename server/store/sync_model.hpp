@@ -20,8 +20,8 @@ struct Change {
     std::uint64_t hlc = 0;  // hybrid logical time, raw
     std::string scope;
     std::string register_key;
-    std::int64_t base_version = 0;
-    std::string payload;  // JSON text
+    std::vector<std::int64_t> seen;  // the versions of the values its writer held
+    std::string payload;             // JSON text
     std::string author;
 
     bool operator==(const Change&) const = default;
@@ -48,7 +48,7 @@ struct RegisterValue {
     std::string replica_id;
     std::int64_t seq = 0;
     std::uint64_t hlc = 0;
-    std::int64_t base_version = 0;  // what its writer had seen
+    std::int64_t base_version = 0;  // the greatest version its writer had seen
     std::string payload;
     std::string author;
 

@@ -31,8 +31,14 @@ void check_entry(const protocol::ChangeEntry& entry, protocol::RegisterKey& key)
     if (entry.seq < 1) {
         fail(ErrorCode::invalid_argument, where + ": seq starts at 1");
     }
-    if (entry.base_version < 0) {
-        fail(ErrorCode::invalid_argument, where + ": base_version is negative");
+    if (entry.seen.size() > kMaxSeenVersions) {
+        fail(ErrorCode::invalid_argument,
+             where + ": it names more than " + std::to_string(kMaxSeenVersions) + " values seen");
+    }
+    for (const auto version : entry.seen) {
+        if (version < 1) {
+            fail(ErrorCode::invalid_argument, where + ": a version seen is below 1");
+        }
     }
     if (entry.register_key.size() > kMaxRegisterKeyBytes) {
         fail(ErrorCode::invalid_argument, where + ": the register key is longer than " +
@@ -88,7 +94,7 @@ protocol::PushResponse SyncService::push(const store::Device& device,
             writable.insert(entry.scope);
         }
         changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
-                           entry.base_version, entry.payload, entry.author});
+                           entry.seen, entry.payload, entry.author});
     }
     protocol::PushResponse response;
     for (const auto& result :

@@ -32,6 +32,9 @@ inline constexpr std::size_t kMaxPushEntries = 1000;
 inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
 inline constexpr std::size_t kMaxRegisterKeyBytes = 200;
 inline constexpr std::size_t kMaxAuthorBytes = 200;
+// The values a change may name as seen: a register's siblings, one per
+// device that wrote it concurrently.
+inline constexpr std::size_t kMaxSeenVersions = 256;
 inline constexpr std::size_t kPullPageRegisters = 500;
 
 class SyncService {

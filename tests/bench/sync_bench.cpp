@@ -579,8 +579,13 @@ protocol::PushRequest answers_of(const Device& device, const std::vector<standar
                                      {"value", answer_value(item, 0)},
                                      {"comment", ""},
                                      {"answered_by", kAuthor}};
-        request.entries.push_back({replica, seq, hlc + static_cast<std::uint64_t>(seq), device.site,
-                                   std::string(kYear) + "/answer/" + item.id, 0, payload.dump(),
+        request.entries.push_back({replica,
+                                   seq,
+                                   hlc + static_cast<std::uint64_t>(seq),
+                                   device.site,
+                                   std::string(kYear) + "/answer/" + item.id,
+                                   {},
+                                   payload.dump(),
                                    std::string(kAuthor)});
     }
     return request;

@@ -1,9 +1,13 @@
 // `dspt sync` between real devices and the real server: answers and plans
 // travel, concurrent edits are kept as conflicts, a sister site's work stays
-// out of reach, and a lost connection loses nothing.
+// out of reach, and a lost connection loses nothing. [sync_merge]: an edit
+// replaces exactly the values its device had seen, after a lost pull, during
+// a slow one, and when resolving a conflict that grew meanwhile.
 
 #include <algorithm>
+#include <chrono>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -367,4 +371,118 @@ TEST_CASE("a push whose answer is lost is tried again by the same sync and appli
     // Nothing doubled: a second sync on either side has nothing to move.
     CHECK(sync(device)["pulled"] == 0);
     CHECK(sync(other)["pulled"] == 0);
+}
+
+namespace {
+
+// The values of an item every device lists: its conflict's siblings, or the
+// one value shown when settled.
+std::multiset<std::string> values_on(const ClientHome& home, const std::vector<std::string>& view,
+                                     const std::string& item) {
+    std::multiset<std::string> values;
+    for (const auto& conflict : json_of(home, {"conflicts"}, view)) {
+        if (conflict["register"] == "answer/" + item) {
+            for (const auto& sibling : conflict["values"]) {
+                values.insert(sibling["value"]["value"].get<std::string>());
+            }
+            return values;
+        }
+    }
+    values.insert(json_of(home, {"show", item}, view)["answer"]["value"].get<std::string>());
+    return values;
+}
+
+void ok(const ClientHome& home, const std::vector<std::string>& args) {
+    const auto result = home.run(args);
+    INFO("dspt " << args.front() << ": " << result.err);
+    REQUIRE(result.exit_code == 0);
+}
+
+// Every device syncs twice, then each lists `expected` for 1.1.1.
+void check_everywhere(const AcornLeeds& acorn, const std::multiset<std::string>& expected) {
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& [device, view] : acorn.views()) {
+            ok(*device, {"sync"});
+        }
+    }
+    int who = 0;
+    for (const auto& [device, view] : acorn.views()) {
+        INFO("device " << who++);
+        CHECK(values_on(*device, view, "1.1.1") == expected);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("an edit after a lost pull keeps the value of the other device it never received",
+          "[integration][sync_merge]") {
+    AcornLeeds acorn;
+    ok(acorn.leeds, {"answer", "1.1.1", "from-b1-first"});
+    ok(acorn.leeds2, {"answer", "1.1.1", "from-b2"});
+    ok(acorn.leeds2, {"sync"});
+
+    // The push is answered "conflict"; the answer to the pull never arrives.
+    FaultProxy proxy(acorn.server.port());
+    proxy.cut_after(1, false, 1, 2);  // the third connection of the sync: the pull
+    const auto cut =
+        acorn.leeds.run({"sync", "--server", "http://127.0.0.1:" + std::to_string(proxy.port()),
+                         "--attempts", "1"});
+    INFO(cut.err);
+    REQUIRE(cut.exit_code == 4);
+    REQUIRE(proxy.cuts() == 1);
+
+    // Leeds never learnt of the conflict, so the edit is taken; it replaces
+    // only Leeds' own first value, and from-b2 stays beside it.
+    ok(acorn.leeds, {"answer", "1.1.1", "from-b1-second"});
+    check_everywhere(acorn, {"from-b1-second", "from-b2"});
+}
+
+TEST_CASE("an edit saved while a sync pulls keeps the other device's value beside it",
+          "[integration][sync_merge]") {
+    AcornLeeds acorn;
+    ok(acorn.leeds, {"answer", "1.1.1", "from-b1-first"});
+    ok(acorn.leeds2, {"answer", "1.1.1", "from-b2"});
+    ok(acorn.leeds2, {"sync"});
+
+    // A slow line: every segment waits 2 s. The sync's connections are its
+    // health report, its push, then its pull.
+    FaultProxy proxy(acorn.server.port());
+    proxy.delay(2000);
+    auto syncing =
+        acorn.leeds.start({"sync", "--server", "http://127.0.0.1:" + std::to_string(proxy.port()),
+                           "--attempts", "1"});
+    bool pulling = false;
+    for (int i = 0; i < 400 && !pulling; ++i) {  // at most 20 s
+        pulling = proxy.connections() >= 3;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(pulling);
+    // The push was answered "conflict", the pull is on its way: a save now.
+    ok(acorn.leeds, {"answer", "1.1.1", "from-b1-during-sync"});
+    REQUIRE(syncing->wait(std::chrono::seconds(60)) == 0);
+
+    // The pull did not pass over the register with a change waiting: Leeds
+    // shows the conflict with from-b2 at once.
+    CHECK(values_on(acorn.leeds, {}, "1.1.1") ==
+          std::multiset<std::string>{"from-b1-during-sync", "from-b2"});
+    check_everywhere(acorn, {"from-b1-during-sync", "from-b2"});
+}
+
+TEST_CASE("a value a resolution replaced never comes back; one it never saw stays",
+          "[integration][sync_merge]") {
+    AcornLeeds acorn;
+    ok(acorn.leeds, {"answer", "1.1.1", "a"});
+    ok(acorn.leeds2, {"answer", "1.1.1", "b"});
+    ok(acorn.hq, {"answer", "1.1.1", "h", "--site", "VA001"});  // offline for now
+    ok(acorn.leeds, {"sync"});
+    ok(acorn.leeds2, {"sync"});
+    ok(acorn.leeds, {"sync"});
+    REQUIRE(values_on(acorn.leeds, {}, "1.1.1") == std::multiset<std::string>{"a", "b"});
+    ok(acorn.hq, {"sync"});
+    REQUIRE(values_on(acorn.hq, {"--site", "VA001"}, "1.1.1") ==
+            std::multiset<std::string>{"a", "b", "h"});
+
+    // Leeds resolves the conflict it saw, {a, b}; h arrived after.
+    ok(acorn.leeds, {"resolve", "1.1.1", "--value", "r"});
+    check_everywhere(acorn, {"h", "r"});
 }

@@ -223,8 +223,14 @@ TEST_CASE("a signed push travels as zstd and its answer comes back as zstd",
     for (std::int64_t seq = 1; seq <= 20; ++seq) {
         std::string key = "2025-26/answer/1.1.";
         key += std::to_string(seq);
-        push.entries.push_back({replica, seq, hlc + static_cast<std::uint64_t>(seq), "VC001", key,
-                                0, R"({"value":"yes"})", "test manager"});
+        push.entries.push_back({replica,
+                                seq,
+                                hlc + static_cast<std::uint64_t>(seq),
+                                "VC001",
+                                key,
+                                {},
+                                R"({"value":"yes"})",
+                                "test manager"});
     }
     const auto body = protocol::encode(push);
     const auto frame = compression::compress(body);

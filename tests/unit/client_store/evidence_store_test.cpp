@@ -271,7 +271,7 @@ TEST_CASE("Removing evidence deletes its chunks and records a tombstone", "[unit
     const auto& tombstone = entries[2];
     CHECK(tombstone.seq == 3);
     CHECK(tombstone.register_key == "evidence/" + removed.id);
-    CHECK(tombstone.base_version == 0);
+    CHECK(tombstone.seen.empty());
     CHECK(tombstone.payload == nlohmann::json{{"id", removed.id},
                                               {"item", std::string(kDocumentItem)},
                                               {"deleted", true}});
@@ -313,6 +313,8 @@ TEST_CASE("A store with the version 3 chunk table is migrated and its evidence r
             DROP TABLE evidence_chunks;
             ALTER TABLE evidence_chunks_v3 RENAME TO evidence_chunks;
             DROP TABLE to_review;  -- added by version 5
+            ALTER TABLE register_versions DROP COLUMN seen;  -- added by version 6
+            ALTER TABLE outbox DROP COLUMN seen;
             PRAGMA user_version = 3;
             COMMIT;
         )sql");

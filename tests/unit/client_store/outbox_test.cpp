@@ -62,7 +62,7 @@ TEST_CASE("Each change adds exactly one outbox entry, in order", "[unit][client_
     check_increasing(entries);
     for (const auto& entry : entries) {
         CHECK(entry.replica_id == store->info().replica_id);
-        CHECK(entry.base_version == 0);
+        CHECK(entry.seen.empty());
         CHECK(entry.created_at_ms > 0);
     }
     CHECK(entries[0].register_key == "answer/1.1.1");

@@ -1,6 +1,7 @@
-// The local side of sync: acknowledgements set the base of later edits, a
-// pulled page and its cursor are stored together, local changes still waiting
-// keep their value, and conflicts are kept sealed until settled.
+// The local side of sync: what a later edit has seen (an accepted change, a
+// pulled page; never a conflict answer), a pulled page and its cursor stored
+// together, local changes still waiting keep their value beside the values
+// they will meet, and conflicts are kept sealed until settled.
 
 #include "client/store/sync_state.hpp"
 
@@ -16,31 +17,60 @@ namespace {
 
 PulledRegister pulled(std::string key, std::int64_t version, std::string value,
                       nlohmann::json siblings = nlohmann::json::array()) {
-    return {"VA1B2",
-            std::move(key),
-            version,
-            {{"item", "1.1.1"}, {"value", std::move(value)}, {"comment", ""}, {"answered_by", "B"}},
-            "other-replica",
-            std::move(siblings)};
+    PulledRegister reg;
+    reg.scope = "VA1B2";
+    reg.register_key = std::move(key);
+    reg.version = version;
+    reg.shown = {{"item", "1.1.1"}, {"value", value}, {"comment", ""}, {"answered_by", "B"}};
+    reg.shown_replica = "other-replica";
+    reg.shown_sibling = {{"replica_id", "other-replica"},
+                         {"author", "B"},
+                         {"hlc", 1},
+                         {"version", version},
+                         {"value", reg.shown}};
+    for (const auto& sibling : siblings) {
+        reg.seen.push_back(sibling.value("version", std::int64_t{0}));
+    }
+    if (siblings.empty()) {
+        reg.seen.push_back(version);
+    }
+    reg.siblings = std::move(siblings);
+    return reg;
 }
 
 const ScopeMap kBranch{"VA1B2"};
 
 }  // namespace
 
-TEST_CASE("an acknowledged change is the base of the next edit", "[unit][client_store]") {
+TEST_CASE("an accepted change is what the next edit has seen", "[unit][client_store]") {
     StoreHome home;
     auto store = home.open();
     store->set_answer(kTextItem, "ZA1", std::nullopt, "A");
     auto pending = store->outbox().pending(10);
     REQUIRE(pending.size() == 1);
-    CHECK(pending[0].base_version == 0);
-    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 42}}, 1000);
+    CHECK(pending[0].seen.empty());
+    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 42, true}}, 1000);
     CHECK(store->outbox().pending_count() == 0);
     store->set_answer(kTextItem, "ZA2", std::nullopt, "A");
     pending = store->outbox().pending(10);
     REQUIRE(pending.size() == 1);
-    CHECK(pending[0].base_version == 42);
+    CHECK(pending[0].seen == std::vector<std::int64_t>{42});
+}
+
+TEST_CASE("a change answered as a conflict does not claim the values it never received",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_answer(kTextItem, "ZA1", std::nullopt, "A");
+    auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    // The server kept it beside another device's value, at version 9; the
+    // pull that would have brought that value was lost.
+    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 9, false}}, 1000);
+    store->set_answer(kTextItem, "ZA2", std::nullopt, "A");
+    pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].seen.empty());  // the server keeps the other value beside ZA2
 }
 
 TEST_CASE("a pulled page and its cursor are applied together", "[unit][client_store]") {
@@ -106,7 +136,7 @@ TEST_CASE("organisation-wide answers fill the items a branch has not answered it
     const auto pending = hq->outbox().pending(10);
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].scope == "VA1B2");
-    CHECK(pending[0].base_version == 0);
+    CHECK(pending[0].seen.empty());
     CHECK(headquarters.server(pending[0].scope) == "VA1B2");
     CHECK(ScopeMap{"VA1B2"}.server(std::string(LocalStore::kOrganisationScope)).empty());
 }
@@ -119,6 +149,51 @@ TEST_CASE("a local change waiting to be sent keeps its value over a pulled one",
     CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 3, "THEIRS")}, kBranch, 3, nullptr) == 0);
     CHECK(store->answer(kTextItem)->value == "MINE");
     CHECK(store->outbox().pending_count() == 1);
+
+    // The other device's value is not dropped: it shows beside this one's as
+    // a conflict, and is what the next edit here has seen.
+    const auto conflict = find_conflict(*store, "answer/1.1.1");
+    REQUIRE(conflict.has_value());
+    REQUIRE(conflict->siblings.size() == 2);
+    CHECK(conflict->siblings[0]["value"]["value"] == "THEIRS");
+    CHECK(conflict->siblings[1]["value"]["value"] == "MINE");
+    CHECK(conflict->siblings[1]["replica_id"] == store->info().replica_id);
+    store->set_answer(kTextItem, "BOTH READ", std::nullopt, "A", true);
+    const auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 2);
+    CHECK(pending[0].seen.empty());
+    CHECK(pending[1].seen == std::vector<std::int64_t>{3});
+}
+
+TEST_CASE("a local change waiting to be sent meets only its own store's values: no conflict",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_answer(kTextItem, "FIRST", std::nullopt, "A");
+    store->set_answer(kTextItem, "SECOND", std::nullopt, "A");
+    const auto first = store->outbox().pending(10).at(0);
+    acknowledge_pushed(*store, {{first.seq, "", first.register_key, 4, true}}, 1000);
+    auto own = pulled("answer/1.1.1", 4, "FIRST");
+    own.shown_replica = store->info().replica_id;
+    own.shown_sibling["replica_id"] = store->info().replica_id;
+    CHECK(apply_pulled(*store, {own}, kBranch, 4, nullptr) == 0);
+    CHECK(store->answer(kTextItem)->value == "SECOND");
+    CHECK_FALSE(find_conflict(*store, "answer/1.1.1").has_value());
+}
+
+TEST_CASE("an edit after a pull is stamped later than every value pulled", "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    // Another device's clock runs a day ahead of this one's.
+    const auto ahead = HlcTime(HybridClock::system_millis() + 86'400'000, 0).raw();
+    auto theirs = pulled("answer/1.1.1", 3, "THEIRS");
+    theirs.latest_hlc = ahead;
+    REQUIRE(apply_pulled(*store, {theirs}, kBranch, 3, nullptr) == 1);
+    store->set_answer(kTextItem, "LATER", std::nullopt, "A");
+    const auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].hlc.raw() > ahead);
+    CHECK(pending[0].seen == std::vector<std::int64_t>{3});
 }
 
 TEST_CASE("conflicts are kept until a pull shows the register settled", "[unit][client_store]") {
@@ -155,8 +230,41 @@ TEST_CASE("an answer shows when it was written, on this device and every other",
     // A pulled answer shows when its device wrote it, not when it arrived.
     auto written = pulled("answer/1.1.1", 3, "ZA-OTHER");
     written.shown_at_ms = 1'700'000'000'000;
-    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 2}}, 1000);
+    acknowledge_pushed(*store, {{pending[0].seq, "", pending[0].register_key, 2, true}}, 1000);
     REQUIRE(apply_pulled(*store, {written}, kBranch, 3, nullptr) == 1);
     CHECK(store->answer(kTextItem)->value == "ZA-OTHER");
     CHECK(store->answer(kTextItem)->answered_at_ms == 1'700'000'000'000);
+}
+
+TEST_CASE("a store of schema version 5 keeps what its changes and registers had seen",
+          "[unit][client_store]") {
+    StoreHome home;
+    {
+        auto store = home.open();
+        store->set_answer(kTextItem, "UNSENT", std::nullopt, "A");
+    }
+    {
+        // As version 5 kept them: one base version per entry and per register.
+        RawDb raw(home.path);
+        raw.execute(R"sql(
+            BEGIN;
+            ALTER TABLE register_versions DROP COLUMN seen;
+            ALTER TABLE outbox DROP COLUMN seen;
+            UPDATE outbox SET base_version = 42;
+            INSERT INTO register_versions(scope, register_key, version)
+                VALUES ('', 'answer/1.1.1', 43), ('', 'answer/1.1.6', 0);
+            PRAGMA user_version = 5;
+            COMMIT;
+        )sql");
+    }
+    auto store = home.open();
+    auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].seen == std::vector<std::int64_t>{42});
+    store->set_answer(kTextItem, "NEXT", std::nullopt, "A");
+    store->set_answer(kConfirmItem, "yes", std::nullopt, "A");
+    pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 3);
+    CHECK(pending[1].seen == std::vector<std::int64_t>{43});
+    CHECK(pending[2].seen.empty());
 }

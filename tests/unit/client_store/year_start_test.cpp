@@ -241,7 +241,7 @@ TEST_CASE("a year start is refused for an older year, a wrong passphrase or unse
     const auto pending = store->outbox().pending(10);
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].seq == 3);
-    CHECK(pending[0].base_version == 0);
+    CHECK(pending[0].seen.empty());
 }
 
 TEST_CASE("a store never enrolled drops its unsent changes and restarts its seq",
@@ -296,11 +296,14 @@ TEST_CASE("another device's review of a carried item clears its mark here",
 
     // The file's new-year register from another device: the file here is on
     // the server for the new year, and is not fetched again.
-    const PulledRegister evidence{"VA1B2", "evidence/" + file.id, 7, record, "other", {}};
+    const PulledRegister evidence{
+        "VA1B2", "evidence/" + file.id, 7, record, "other", {}, {}, 0, {7}, 0};
     const PulledRegister answer{
         "VA1B2", "answer/1.1.1",
         8,       {{"item", "1.1.1"}, {"value", "ZA9"}, {"answered_by", "B"}},
-        "other", nlohmann::json::array()};
+        "other", nlohmann::json::array(),
+        {},      0,
+        {8},     0};
     CHECK(apply_pulled(*store, {evidence, answer}, ScopeMap{"VA1B2"}, 8, &organisation_key) == 2);
     CHECK(store->items_to_review() ==
           std::set<std::string, std::less<>>{std::string(kConfirmItem)});
@@ -339,8 +342,11 @@ TEST_CASE("the organisation profile is set by headquarters and received by every
     save_identity(*branch, device(protocol::Role::branch));
     REQUIRE(level_of(*branch) == standards::Level::met);
     const auto profile = [](std::string field, nlohmann::json value, std::int64_t version) {
-        return PulledRegister{"",           "profile/" + field,     version, std::move(value),
-                              "hq-replica", nlohmann::json::array()};
+        return PulledRegister{"",           "profile/" + field,
+                              version,      std::move(value),
+                              "hq-replica", nlohmann::json::array(),
+                              {},           0,
+                              {version},    0};
     };
     const auto before = branch->outbox().pending_count();
     CHECK(apply_pulled(*branch,

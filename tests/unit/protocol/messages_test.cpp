@@ -87,6 +87,30 @@ TEST_CASE("a GrantRequest of class version 1 still decodes, as a grant until rev
     CHECK(request == GrantRequest{"Acme", ""});
 }
 
+TEST_CASE("a change of class version 1 still decodes, its base version the one value seen",
+          "[unit][protocol]") {
+    // What a client before `seen` sends: one base version (5), then none (0).
+    const auto with_base = [](const char* base_hex) {
+        const auto bytes = dspt::crypto::from_hex(
+            std::string("44535054000104010000005501"  // envelope; little-endian
+                        "01000000"                    // PushRequest class version 1
+                        "0100000000000000"            // one entry
+                        "01000000"                    // ChangeEntry class version 1
+                        "010000000000000072"          // replica_id "r"
+                        "0200000000000000"            // seq 2
+                        "0300000000000000"            // hlc 3
+                        "0000000000000000"            // scope ""
+                        "01000000000000006b") +       // register_key "k"
+            base_hex +                                // base_version
+            "02000000000000007b7d"                    // payload "{}"
+            "0000000000000000");                      // author ""
+        return decode<PushRequest>(
+            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    };
+    CHECK(with_base("0500000000000000") == PushRequest{{{"r", 2, 3, "", "k", {5}, "{}", ""}}});
+    CHECK(with_base("0000000000000000") == PushRequest{{{"r", 2, 3, "", "k", {}, "{}", ""}}});
+}
+
 TEST_CASE("nested structs carry their class version once per message", "[unit][protocol]") {
     OrganisationView view{"AB1", "Acme", false, {{"a", "b", "c"}, {"d", "e", "f"}}};
     const std::string bytes = encode(view);

@@ -111,10 +111,22 @@ inline GrantList sample<GrantList>() {
 
 template <>
 inline PushRequest sample<PushRequest>() {
-    return {{{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 1, 0x0123456789ab0001, "AB1-01",
-              "answer/1.1.1", 0, R"({"value":"ZA123456"})", "Registered manager"},
-             {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 2, std::numeric_limits<std::uint64_t>::max(),
-              "", "plan/3.2.1", std::numeric_limits<std::int64_t>::max(), "", ""}}};
+    return {{{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+              1,
+              0x0123456789ab0001,
+              "AB1-01",
+              "answer/1.1.1",
+              {},
+              R"({"value":"ZA123456"})",
+              "Registered manager"},
+             {"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+              2,
+              std::numeric_limits<std::uint64_t>::max(),
+              "",
+              "plan/3.2.1",
+              {7, std::numeric_limits<std::int64_t>::max()},
+              "",
+              ""}}};
 }
 template <>
 inline PushResponse sample<PushResponse>() {

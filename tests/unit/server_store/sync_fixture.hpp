@@ -17,14 +17,11 @@ namespace dspt::server::store::test {
 // seq unless given.
 inline Change change(std::string replica, std::int64_t seq, std::string key, std::int64_t base,
                      std::string value, std::uint64_t hlc = 0, std::string scope = "VA1B2") {
-    return {std::move(replica),
-            seq,
-            hlc == 0 ? static_cast<std::uint64_t>(seq) : hlc,
-            std::move(scope),
-            std::move(key),
-            base,
-            R"({"value":")" + value + "\"}",
-            "manager"};
+    return {std::move(replica), seq, hlc == 0 ? static_cast<std::uint64_t>(seq) : hlc,
+            std::move(scope), std::move(key),
+            // One version seen, as a settled register shows it; none for a new one.
+            base == 0 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{base},
+            R"({"value":")" + value + "\"}", "manager"};
 }
 
 // The registry of StoreFixture, with two branch devices of VA1B2 enrolled.

@@ -65,7 +65,8 @@ TEST_CASE_METHOD(SyncFixture, "a replica's changes must arrive in order and from
     CHECK(push(branch, {change("r1", 2, "answer/2.1.1", 0, "a")})[0].version == 2);
 }
 
-TEST_CASE_METHOD(SyncFixture, "concurrent edits are all kept, and one based on the latest resolves",
+TEST_CASE_METHOD(SyncFixture,
+                 "concurrent edits are all kept, and one that had seen every sibling resolves",
                  "[unit][server_store]") {
     push(branch, {change("r1", 1, "answer/1.1.1", 0, "base", 10)});
     // Both replicas edit version 1 without seeing each other.
@@ -80,15 +81,34 @@ TEST_CASE_METHOD(SyncFixture, "concurrent edits are all kept, and one based on t
     REQUIRE(reg.values.size() == 2);
     CHECK(reg.shown().payload == R"({"value":"mine"})");  // the greatest (hlc, replica)
 
-    // A change equal to the shown value changes nothing.
-    CHECK(push(other, {change("r2", 2, "answer/1.1.1", 1, "mine", 30)})[0] ==
-          ChangeResult{2, ChangeOutcome::unchanged, 3});
-    // A resolve: based on the latest version, it replaces every sibling.
-    CHECK(push(other, {change("r2", 3, "answer/1.1.1", 3, "agreed", 40)})[0] ==
-          ChangeResult{3, ChangeOutcome::accepted, 4});
+    // Seeing the latest version alone does not resolve it: "mine" was not seen.
+    auto partial = change("r3", 1, "answer/1.1.1", 3, "third", 25);
+    CHECK(push(other, {partial})[0].outcome == ChangeOutcome::conflict);
+    CHECK(only_register().values.size() == 2);  // "theirs" replaced, "mine" kept
+    // A resolve: having seen both siblings, it replaces every one.
+    auto resolve = change("r2", 2, "answer/1.1.1", 0, "agreed", 40);
+    resolve.seen = {2, 4};
+    CHECK(push(other, {resolve})[0] == ChangeResult{2, ChangeOutcome::accepted, 5});
     reg = only_register();
     CHECK_FALSE(reg.conflicted());
     CHECK(reg.shown().payload == R"({"value":"agreed"})");
+
+    // The settled value written again changes nothing.
+    CHECK(push(branch, {change("r1", 3, "answer/1.1.1", 2, "agreed", 50)})[0] ==
+          ChangeResult{3, ChangeOutcome::unchanged, 5});
+}
+
+TEST_CASE_METHOD(SyncFixture, "writing the value of a sibling one had not seen settles on it",
+                 "[unit][server_store]") {
+    push(branch, {change("r1", 1, "answer/1.1.1", 0, "a", 10)});
+    push(other, {change("r2", 1, "answer/1.1.1", 0, "b", 20)});
+    REQUIRE(only_register().values.size() == 2);
+    // r2 comes round to r1's value: the two agree, one value remains.
+    CHECK(push(other, {change("r2", 2, "answer/1.1.1", 0, "a", 30)})[0].outcome ==
+          ChangeOutcome::accepted);
+    const auto reg = only_register();
+    REQUIRE(reg.values.size() == 1);
+    CHECK(reg.values[0].payload == R"({"value":"a"})");
 }
 
 TEST_CASE_METHOD(SyncFixture, "a replica's later value in a conflict replaces its own earlier one",
@@ -153,23 +173,87 @@ TEST_CASE_METHOD(SyncFixture, "pull pages registers by version within the scopes
     CHECK(page.registers[0].register_key == "answer/1.1.1");
 }
 
-TEST_CASE("the merge rule decides each case of ARCHITECTURE.md section 4", "[unit][server_store]") {
-    Register reg{"VA1B2", "answer/1.1.1", 5, {{5, "r1", 3, 100, 2, R"({"value":"a"})", "A"}}};
-    Change next{"r2", 1, 200, "VA1B2", "answer/1.1.1", 5, R"({"value":"b"})", "B"};
-    CHECK(decide_merge(std::nullopt, next) == MergeDecision::replace);
-    CHECK(decide_merge(reg, next) == MergeDecision::replace);
-    next.base_version = 4;
-    CHECK(decide_merge(reg, next) == MergeDecision::add_sibling);
-    next.payload = R"({"value":"a"})";
-    CHECK(decide_merge(reg, next) == MergeDecision::unchanged);
-    // The same replica, later, whatever base it had seen.
-    Change own{"r1", 4, 300, "VA1B2", "answer/1.1.1", 2, R"({"value":"c"})", "A"};
-    CHECK(decide_merge(reg, own) == MergeDecision::replace);
-    own.base_version = 1;
-    CHECK(decide_merge(reg, own) == MergeDecision::replace);
-    // Not when another replica's value is there too.
-    reg.values.push_back({6, "r2", 1, 150, 2, R"({"value":"d"})", "B"});
-    CHECK(decide_merge(reg, own) == MergeDecision::add_sibling);
+TEST_CASE("the merge rule replaces exactly the values the writer had seen",
+          "[unit][server_store]") {
+    const auto value = [](std::int64_t version, std::string replica, std::int64_t seq,
+                          std::string text) {
+        return RegisterValue{
+            version, std::move(replica), seq, 100, 0, R"({"value":")" + text + "\"}", "someone"};
+    };
+    const auto write = [](std::string replica, std::int64_t seq, std::vector<std::int64_t> seen,
+                          std::string text) {
+        return Change{std::move(replica),
+                      seq,
+                      200,
+                      "VA1B2",
+                      "answer/1.1.1",
+                      std::move(seen),
+                      R"({"value":")" + text + "\"}",
+                      "someone"};
+    };
+    Register reg{"VA1B2", "answer/1.1.1", 5, {value(5, "r1", 3, "a")}};
+
+    // A new register, and a register whose only value was seen: accepted.
+    CHECK(decide_merge(std::nullopt, write("r2", 1, {}, "b")).decision == MergeDecision::replace);
+    auto plan = decide_merge(reg, write("r2", 1, {5}, "b"));
+    CHECK(plan.decision == MergeDecision::replace);
+    CHECK(plan.replaced == std::vector<std::int64_t>{5});
+    // A value the writer never saw stays: a conflict.
+    plan = decide_merge(reg, write("r2", 1, {4}, "b"));
+    CHECK(plan.decision == MergeDecision::add_sibling);
+    CHECK(plan.replaced.empty());
+    plan = decide_merge(reg, write("r2", 1, {}, "b"));
+    CHECK(plan.decision == MergeDecision::add_sibling);
+    // The same value written without seeing it: nothing to write.
+    CHECK(decide_merge(reg, write("r2", 1, {}, "a")).decision == MergeDecision::unchanged);
+    // The writer's own earlier value counts as seen, whatever else it had seen.
+    plan = decide_merge(reg, write("r1", 4, {}, "c"));
+    CHECK(plan.decision == MergeDecision::replace);
+    CHECK(plan.replaced == std::vector<std::int64_t>{5});
+    // ...but not another replica's value beside it.
+    reg.values.push_back(value(6, "r2", 1, "d"));
+    plan = decide_merge(reg, write("r1", 4, {}, "c"));
+    CHECK(plan.decision == MergeDecision::add_sibling);
+    CHECK(plan.replaced == std::vector<std::int64_t>{5});
+
+    // A conflict {a, b} seen whole and resolved, while a third value h arrived
+    // that the resolver never saw: a and b go, h stays beside the resolution.
+    Register three{"VA1B2",
+                   "answer/1.1.1",
+                   7,
+                   {value(5, "r1", 3, "a"), value(6, "r2", 1, "b"), value(7, "hq", 1, "h")}};
+    plan = decide_merge(three, write("r1", 4, {5, 6}, "r"));
+    CHECK(plan.decision == MergeDecision::add_sibling);
+    CHECK(plan.replaced == std::vector<std::int64_t>{5, 6});
+    // Seeing every sibling resolves the conflict.
+    plan = decide_merge(three, write("r2", 2, {5, 7}, "r"));
+    CHECK(plan.decision == MergeDecision::replace);
+    CHECK(plan.replaced == std::vector<std::int64_t>{5, 6, 7});
+    // Seeing the latest version alone does not: the writer held h only.
+    CHECK(decide_merge(three, write("r3", 1, {7}, "x")).decision == MergeDecision::add_sibling);
+}
+
+TEST_CASE_METHOD(SyncFixture, "a resolution keeps the value its writer had not seen",
+                 "[unit][server_store]") {
+    // r1 and r2 write at once: a conflict {a, b}.
+    REQUIRE(push(branch, {change("r1", 1, "answer/1.1.1", 0, "a")})[0].outcome ==
+            ChangeOutcome::accepted);
+    const auto b = push(other, {change("r2", 1, "answer/1.1.1", 0, "b")});
+    REQUIRE(b[0].outcome == ChangeOutcome::conflict);
+    // r3, offline, wrote h without seeing either.
+    const auto h = push(other, {change("r3", 1, "answer/1.1.1", 0, "h")});
+    REQUIRE(h[0].outcome == ChangeOutcome::conflict);
+    // r1 resolves to r having seen a (version 1) and b (version 2) only.
+    auto resolve = change("r1", 2, "answer/1.1.1", 0, "r");
+    resolve.seen = {1, b[0].version};
+    CHECK(push(branch, {resolve})[0].outcome == ChangeOutcome::conflict);
+    const auto page = repo().registers_since("AB12", {"VA1B2"}, 0, 10);
+    REQUIRE(page.registers.size() == 1);
+    std::multiset<std::string> left;
+    for (const auto& value : page.registers[0].values) {
+        left.insert(value.payload);
+    }
+    CHECK(left == std::multiset<std::string>{R"({"value":"h"})", R"({"value":"r"})"});
 }
 
 }  // namespace dspt::server::store::test

@@ -16,8 +16,14 @@ namespace {
 protocol::ChangeEntry entry(const std::string& replica, std::int64_t seq, const std::string& scope,
                             const std::string& key, const std::string& value,
                             std::int64_t base = 0) {
-    return {replica, seq,  static_cast<std::uint64_t>(seq), scope,
-            key,     base, R"({"value":")" + value + "\"}", "Registered manager"};
+    return {replica,
+            seq,
+            static_cast<std::uint64_t>(seq),
+            scope,
+            key,
+            base == 0 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{base},
+            R"({"value":")" + value + "\"}",
+            "Registered manager"};
 }
 
 std::string refusal(ErrorCode code, const std::function<void()>& fn) {
@@ -166,6 +172,16 @@ TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is 
     SECTION("a seq below 1") {
         bad.seq = 0;
         CHECK(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }).size() > 0);
+    }
+    SECTION("a version seen below 1") {
+        bad.seen = {3, 0};
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("version seen"));
+    }
+    SECTION("more values seen than a register can hold") {
+        bad.seen.assign(sync::kMaxSeenVersions + 1, 1);
+        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
+                   Catch::Contains("values seen"));
     }
     SECTION("an empty push") {
         CHECK(refusal(ErrorCode::invalid_argument, [&] {
