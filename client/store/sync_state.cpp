@@ -85,14 +85,17 @@ void store_conflict(LocalStore& store, const std::string& scope, const std::stri
 // A register this store changed and has not yet sent, pulled with values of
 // other devices: the values this store's pending change will meet on the
 // server, shown now beside it as a conflict. This store's own earlier values
-// leave, as they will on the server. Only this store's values: no conflict.
+// leave, as they will on the server, and so does a value equal to the pending
+// one. Nothing else left: no conflict.
 void record_conflict_beside(LocalStore& store, const std::string& scope, const PulledRegister& reg,
                             const OutboxEntry& pending) {
     const auto& replica = store.info().replica_id;
     auto siblings = nlohmann::json::array();
     for (const auto& value :
          reg.siblings.empty() ? nlohmann::json::array({reg.shown_sibling}) : reg.siblings) {
-        if (value.is_object() && value.value("replica_id", std::string()) != replica) {
+        // Another device's value, unless it is the same as this one's.
+        if (value.is_object() && value.value("replica_id", std::string()) != replica &&
+            value.value("value", nlohmann::json()) != pending.payload) {
             siblings.push_back(value);
         }
     }

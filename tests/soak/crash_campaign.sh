@@ -28,7 +28,7 @@ RANDOM=$seed
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && { disown "$server_pid" 2>/dev/null; kill -9 "$server_pid" 2>/dev/null; } || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,6 +52,7 @@ start_server() {
 }
 
 admin() { "$server" admin --data "$data" "$@"; }
+field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 dspt() { local home=$1; shift; "$client" --home "$work/$home" "$@"; }
 
 admin create-org --ods AB1 --name "Acorn Homecare" --hq >/dev/null
@@ -60,27 +61,28 @@ start_server
 url="http://127.0.0.1:$port"
 
 dspt hq init --name "Acorn Homecare" >/dev/null
-dspt hq enrol --server "$url" --code "$(admin enrol-code --org AB1 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')" >/dev/null
+dspt hq enrol --server "$url" --code "$(admin enrol-code --org AB1 --json | field code)" >/dev/null
 for device in b1 b2; do
   dspt $device init --name "Acorn Leeds" >/dev/null
-  code=$(dspt hq invite --site VA001 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
+  code=$(dspt hq invite --site VA001 --json | field code)
   dspt $device enrol --server "$url" --code "$code" >/dev/null
 done
 dspt hq sync >/dev/null
 
 devices=(b1 b2 hq)
 view() { [ "$1" = hq ] && echo "--site VA001" || true; }
-items=(1.1.1 1.1.4 1.3.1 2.1.1 1.1.6)
+items=(1.1.1 1.1.5 1.3.6 2.1.1 1.1.6 1.3.1)
 client_kills=0; server_kills=0; writes=0; files=0
 
 write_something() {
   local device=$1 item=${items[$((RANDOM % ${#items[@]}))]}
   case $item in
-    2.1.1|1.1.6) value=$([ $((RANDOM % 2)) = 0 ] && echo yes || echo no) ;;
+    2.1.1|1.1.6|1.3.1) value=$([ $((RANDOM % 2)) = 0 ] && echo yes || echo no) ;;
     *) value="$device-$RANDOM" ;;
   esac
-  # A refusal (the item is in conflict) is fine: the campaign is about crashes.
-  if dspt $device answer "$item" "$value" $(view $device) >/dev/null 2>&1; then
+  # An item in conflict is refused a plain answer: resolve it instead.
+  if dspt $device answer "$item" "$value" $(view $device) >/dev/null 2>&1 ||
+     dspt $device resolve "$item" --value "$value" $(view $device) >/dev/null 2>&1; then
     writes=$((writes + 1))
   fi
   if [ $((RANDOM % 4)) = 0 ]; then
@@ -130,7 +132,7 @@ failures=0
 check() { if ! eval "$2"; then echo "FAILED: $1"; failures=$((failures + 1)); fi; }
 for device in "${devices[@]}"; do
   check "$device store integrity" "[ \"\$(sqlite3 '$work/$device/store.db' 'PRAGMA integrity_check')\" = ok ]"
-  check "$device has nothing waiting" "dspt $device status --json $(view $device) | grep -q '\"pending_changes\":0'"
+  check "$device has nothing waiting" "[ \"\$(dspt $device status --json $(view $device) | field pending_changes)\" = 0 ]"
 done
 check "server store integrity" "[ \"\$(sqlite3 '$data/server.db' 'PRAGMA integrity_check')\" = ok ]"
 for item in "${items[@]}"; do

@@ -268,3 +268,17 @@ TEST_CASE("a store of schema version 5 keeps what its changes and registers had 
     CHECK(pending[1].seen == std::vector<std::int64_t>{43});
     CHECK(pending[2].seen.empty());
 }
+
+TEST_CASE("a local change waiting to be sent that another device made the same is no conflict",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_answer(kTextItem, "SAME", std::nullopt, "B");
+    auto same = pulled("answer/1.1.1", 3, "SAME");
+    same.shown = store->outbox().pending(1).at(0).payload;
+    same.shown_sibling["value"] = same.shown;
+    CHECK(apply_pulled(*store, {same}, kBranch, 3, nullptr) == 0);
+    CHECK_FALSE(find_conflict(*store, "answer/1.1.1").has_value());
+    CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 4, "OTHER")}, kBranch, 4, nullptr) == 0);
+    CHECK(find_conflict(*store, "answer/1.1.1").has_value());
+}
