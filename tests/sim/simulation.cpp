@@ -177,6 +177,11 @@ std::string token_of(const RegisterRef& reg, const nlohmann::json& value) {
     return "<" + value.dump() + ">";
 }
 
+// A conflict sibling's value: {replica_id, author, hlc, version, value}.
+nlohmann::json value_of(const nlohmann::json& sibling) {
+    return sibling.contains("value") ? sibling.at("value") : nlohmann::json();
+}
+
 std::string join(const std::set<std::string>& tokens) {
     std::string out = "{";
     for (const auto& token : tokens) {
@@ -403,7 +408,7 @@ void Simulation::enrol(std::size_t d, const std::string& code) {
     const auto enrolment =
         client::enrol_device(*device.store, *device.transport, protocol::EnrolmentCode::parse(code),
                              {"http://sim.invalid", "", device.name});
-    device.identity = enrolment.identity;
+    device.identity = client::load_identity(*device.store);
     if (enrolment.recovery_code) {
         client::ApiClient api(*device.transport, device.identity->device_id,
                               device.identity->signing, wall_of(d));
@@ -428,7 +433,7 @@ std::string Simulation::invite(std::size_t hq, const std::string& site) {
     request.verifier = protocol::verifier(protocol::auth_key(code.secret()));
     request.organisation_key_envelope =
         protocol::seal_organisation_key(code, protocol::CodePurpose::enrolment, *organisation_key);
-    request.expires_at_ms = now_ + device.skew_ms + 30 * kDayMs;
+    request.expires_at_ms = 0;  // the server's default lifetime, whatever this device's clock says
     client::ApiClient api(*device.transport, device.identity->device_id, device.identity->signing,
                           wall_of(hq));
     api.invite(request);
@@ -565,7 +570,7 @@ std::set<std::string> Simulation::view(client::LocalStore& store, std::size_t d,
     store.use_scope(*scope);
     if (const auto conflict = client::find_conflict(store, ref.key)) {
         for (const auto& sibling : conflict->siblings) {
-            tokens.insert(token_of(ref, sibling.value("value", nlohmann::json())));
+            tokens.insert(token_of(ref, value_of(sibling)));
         }
     } else if (ref.answer) {
         if (const auto answer = store.answer(ref.item)) {
@@ -616,7 +621,7 @@ void Simulation::write_answer(std::size_t d, client::LocalStore& store, std::siz
                 client::resolve_conflict(store, ref.item, sibling.value("replica_id", ""),
                                          std::nullopt, token);
                 resolved = true;
-                what = "resolve keeping " + token_of(ref, sibling.value("value", nlohmann::json()));
+                what = "resolve keeping " + token_of(ref, value_of(sibling));
             } catch (const Error& e) {
                 if (e.code() != ErrorCode::invalid_argument && e.code() != ErrorCode::not_found) {
                     throw;
