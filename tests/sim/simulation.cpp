@@ -568,11 +568,14 @@ std::set<std::string> Simulation::view(client::LocalStore& store, std::size_t d,
     }
     const auto previous = store.scope();
     store.use_scope(*scope);
+    // The conflict's siblings, and the value the store holds beside them (a
+    // change of this device's own, made since).
     if (const auto conflict = client::find_conflict(store, ref.key)) {
         for (const auto& sibling : conflict->siblings) {
             tokens.insert(token_of(ref, value_of(sibling)));
         }
-    } else if (ref.answer) {
+    }
+    if (ref.answer) {
         if (const auto answer = store.answer(ref.item)) {
             tokens.insert(answer->answered_by);
         }
