@@ -32,10 +32,6 @@ std::string key_ad(std::string_view evidence_id) {
     return evidence_format::local_key_ad(evidence_id);
 }
 
-std::int64_t wall_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
-}
-
 // The evidence row's clear columns (item, size, chunk count) are what list() and
 // the assessment show; they must agree with the sealed manifest, so a row edited
 // outside dspt is refused rather than shown (or counted for another item).
@@ -117,7 +113,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     const auto wrapped_key =
         crypto::wrap_key(store_.data_key(), file_key, crypto::as_byte_view(key_ad(id)));
     Manifest manifest{file.filename().string(), 0, 0, "", item.id};
-    const auto now = wall_ms();
+    const auto now = store_.now_ms();
 
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     {
@@ -336,7 +332,7 @@ void EvidenceStore::remove(std::string_view evidence_id) {
     const auto key = "evidence/" + file.id;
     if (file.transfer != EvidenceTransfer::to_upload || store_.outbox().has_entry(key)) {
         store_.outbox().append(key, {{"id", file.id}, {"item", file.item_id}, {"deleted", true}},
-                               wall_ms(), file.scope);
+                               store_.now_ms(), file.scope);
     }
     tx.commit();
 }

@@ -2,7 +2,6 @@
 
 #include "client/store/evidence_format.hpp"
 #include "client/store/local_store.hpp"
-#include "common/clock/hybrid_clock.hpp"
 #include "common/crypto/aead.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/key_wrap.hpp"
@@ -15,10 +14,6 @@ namespace dspt::client {
 namespace fmt = evidence_format;
 
 namespace {
-
-std::int64_t wall_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
-}
 
 std::vector<EvidenceFile> files_in(LocalStore& store, EvidenceTransfer transfer) {
     sqlite::Statement select(store.database(),
@@ -106,7 +101,7 @@ void EvidenceTransfers::finish_upload(std::string_view evidence_id,
     value["item"] = file.item_id;
     value["file_key"] = crypto::to_base64(wrapped);
     mark_on_server(file.id);
-    store_.outbox().append("evidence/" + file.id, value, wall_ms(), file.scope);
+    store_.outbox().append("evidence/" + file.id, value, store_.now_ms(), file.scope);
     tx.commit();
 }
 
@@ -145,7 +140,7 @@ void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& 
                                                  crypto::as_byte_view(fmt::local_key_ad(id)))));
     insert.bind(5, static_cast<std::int64_t>(manifest.size));
     insert.bind(6, static_cast<std::int64_t>(manifest.chunks));
-    insert.bind(7, wall_ms());
+    insert.bind(7, store_.now_ms());
     insert.bind(8, static_cast<std::int64_t>(manifest.chunks == 0 ? EvidenceTransfer::synced
                                                                   : EvidenceTransfer::downloading));
     insert.bind(9, scope);

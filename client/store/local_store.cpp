@@ -117,7 +117,8 @@ void LocalStore::create(const std::filesystem::path& path, std::string_view pass
 }
 
 std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
-                                             std::string_view passphrase) {
+                                             std::string_view passphrase,
+                                             HybridClock::WallClock wall) {
     if (!std::filesystem::exists(path)) {
         fail(ErrorCode::not_found,
              "no store at " + path.string() + "; create one with 'dspt init'");
@@ -151,17 +152,19 @@ std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
                                : standards::bundled_pack(info.year);
     const auto last =
         HlcTime::from_raw(static_cast<std::uint64_t>(meta::require_int(db, meta::kHlc)));
-    return std::unique_ptr<LocalStore>(
-        new LocalStore(std::move(db), std::move(data_key), std::move(pack), std::move(info), last));
+    return std::unique_ptr<LocalStore>(new LocalStore(std::move(db), std::move(data_key),
+                                                      std::move(pack), std::move(info), last,
+                                                      std::move(wall)));
 }
 
 LocalStore::LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
-                       StoreInfo info, HlcTime last_time)
+                       StoreInfo info, HlcTime last_time, HybridClock::WallClock wall)
     : db_(std::move(db)),
       data_key_(std::move(data_key)),
       pack_(std::move(pack)),
       info_(std::move(info)),
-      clock_(&HybridClock::system_millis, last_time),
+      wall_(std::move(wall)),
+      clock_(wall_, last_time),
       outbox_(std::make_unique<Outbox>(db_, data_key_, info_.replica_id, clock_)),
       evidence_(std::make_unique<EvidenceStore>(*this)) {}
 
@@ -299,7 +302,7 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
                                      {"value", *value},
                                      {"comment", new_comment},
                                      {"answered_by", answered_by}},
-                                    wall_ms(), scope_);
+                                    now_ms(), scope_);
     write_answer_row(scope_, item_id, *value, new_comment, answered_by,
                      static_cast<std::int64_t>(at.millis()));
     release_carried(scope_, item.id);
@@ -314,7 +317,7 @@ void LocalStore::clear_answer(std::string_view item_id) {
     if (db_.changes() == 0) {
         fail(ErrorCode::not_found, "item " + item.id + " has no answer to clear");
     }
-    outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms(), scope_);
+    outbox_->append("answer/" + item.id, {{"item", item.id}, {"deleted", true}}, now_ms(), scope_);
     // A carried item keeps its mark while carried evidence remains to review.
     sqlite::Statement unmark(
         db_,
@@ -410,7 +413,7 @@ void LocalStore::set_plan_entry(const assessment::PlanEntry& entry) {
                                  {"owner", entry.owner},
                                  {"due", entry.due.to_string()}};
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    const auto at = outbox_->append("plan/" + item.id, json, wall_ms(), scope_);
+    const auto at = outbox_->append("plan/" + item.id, json, now_ms(), scope_);
     write_plan_row(scope_, item.id, json.dump(), static_cast<std::int64_t>(at.millis()));
     tx.commit();
 }
@@ -423,7 +426,7 @@ void LocalStore::remove_plan_entry(std::string_view item_id) {
     if (db_.changes() == 0) {
         fail(ErrorCode::not_found, "item " + item.id + " has no action plan entry");
     }
-    outbox_->append("plan/" + item.id, {{"item", item.id}, {"deleted", true}}, wall_ms(), scope_);
+    outbox_->append("plan/" + item.id, {{"item", item.id}, {"deleted", true}}, now_ms(), scope_);
     tx.commit();
 }
 
@@ -480,7 +483,7 @@ void LocalStore::set_profile_field(std::string_view field, std::string_view meta
               meta_value);
     // Organisation-wide whatever assessment is chosen: the sync engine sends
     // profile registers in the organisation's scope.
-    outbox_->append("profile/" + std::string(field), payload, wall_ms());
+    outbox_->append("profile/" + std::string(field), payload, now_ms());
     tx.commit();
 }
 

@@ -102,8 +102,11 @@ class LocalStore {
                        const CreateOptions& options);
 
     // Opens and unlocks an existing store (ErrorCode::not_found when there is none).
-    static std::unique_ptr<LocalStore> open(const std::filesystem::path& path,
-                                            std::string_view passphrase);
+    // `wall` is the clock every change, and the hybrid clock stamping it, reads:
+    // the system's, or a simulated one in tests.
+    static std::unique_ptr<LocalStore> open(
+        const std::filesystem::path& path, std::string_view passphrase,
+        HybridClock::WallClock wall = &HybridClock::system_millis);
 
     ~LocalStore();
     LocalStore(const LocalStore&) = delete;
@@ -251,6 +254,8 @@ class LocalStore {
     FieldSealer sealer() const noexcept { return FieldSealer(data_key_); }
     const crypto::SecretKey& data_key() const noexcept { return data_key_; }
     HybridClock& clock() noexcept { return clock_; }
+    // Unix milliseconds now, by the wall clock the store was opened with.
+    std::int64_t now_ms() const { return static_cast<std::int64_t>(wall_()); }
 
     // The rows themselves, sealed, without an outbox entry: for the commands
     // above and for values pulled from the server. Call inside a transaction.
@@ -275,12 +280,13 @@ class LocalStore {
     void release_carried(std::string_view scope, std::string_view item_id);
 
     LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,
-               StoreInfo info, HlcTime last_time);
+               StoreInfo info, HlcTime last_time, HybridClock::WallClock wall);
 
     sqlite::Database db_;
     crypto::SecretKey data_key_;
     standards::Pack pack_;
     StoreInfo info_;
+    HybridClock::WallClock wall_;
     HybridClock clock_;
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<EvidenceStore> evidence_;

@@ -41,7 +41,7 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     request.target = target;
     request.content_type = content_type;
     if (signing_ != nullptr) {
-        const auto now = static_cast<std::int64_t>(HybridClock::system_millis());
+        const auto now = static_cast<std::int64_t>(wall_());
         const auto headers =
             protocol::sign_request(*signing_, device_id_, method, target, body, now);
         request.headers[std::string(protocol::kDeviceHeader)] = headers.device_id;

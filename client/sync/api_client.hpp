@@ -9,6 +9,7 @@
 #include <string>
 
 #include "client/sync/transport.hpp"
+#include "common/clock/hybrid_clock.hpp"
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
@@ -25,9 +26,14 @@ class ApiClient {
     explicit ApiClient(Transport& transport) : transport_(transport) {}
 
     // A client that signs every request as `device_id` with `signing`, which
-    // must outlive it.
-    ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing)
-        : transport_(transport), device_id_(std::move(device_id)), signing_(&signing) {}
+    // must outlive it, timestamped by `wall` (the system clock, or a simulated
+    // one in tests).
+    ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing,
+              HybridClock::WallClock wall = &HybridClock::system_millis)
+        : transport_(transport),
+          device_id_(std::move(device_id)),
+          signing_(&signing),
+          wall_(std::move(wall)) {}
 
     protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
     protocol::Identity whoami();
@@ -81,6 +87,7 @@ class ApiClient {
     Transport& transport_;
     std::string device_id_;
     const crypto::SigningKeyPair* signing_ = nullptr;
+    HybridClock::WallClock wall_ = &HybridClock::system_millis;
 };
 
 // Percent-encodes a path segment (names may hold spaces).

@@ -27,10 +27,6 @@ nlohmann::json sibling_json(const protocol::RegisterValue& value) {
             {"value", nlohmann::json::parse(value.payload, nullptr, false)}};
 }
 
-std::int64_t now_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
-}
-
 void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, SyncReport& report) {
     for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
         const auto pending = store.outbox().pending(kPushBatchEntries);
@@ -71,7 +67,7 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
                             result.outcome == protocol::PushOutcome::accepted ||
                                 result.outcome == protocol::PushOutcome::unchanged});
         }
-        acknowledge_pushed(store, acks, now_ms());
+        acknowledge_pushed(store, acks, store.now_ms());
         report.pushed += acks.size();
     }
 }
@@ -192,7 +188,8 @@ void report_health(LocalStore& store, ApiClient& api, bool finished) {
     health.pending_changes = backlog.changes;
     health.pending_bytes = backlog.bytes;
     if (backlog.oldest_at_ms > 0) {
-        health.oldest_pending_age_ms = std::max<std::int64_t>(0, now_ms() - backlog.oldest_at_ms);
+        health.oldest_pending_age_ms =
+            std::max<std::int64_t>(0, store.now_ms() - backlog.oldest_at_ms);
     }
     health.finished = finished;
     api.sync_health(health);
