@@ -1,5 +1,7 @@
 #include "client/store/sync_state.hpp"
 
+#include <algorithm>
+
 #include "client/store/evidence_transfer.hpp"
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
@@ -174,6 +176,13 @@ void remember_sites(LocalStore& store, const std::vector<std::string>& sites) {
 std::int64_t pull_cursor(LocalStore& store) {
     const auto text = meta::get(store.database(), kPullCursor);
     return text ? meta::require_int(store.database(), kPullCursor) : 0;
+}
+
+void rewind_pull_cursor(LocalStore& store, std::int64_t version) {
+    const auto before = std::max<std::int64_t>(version - 1, 0);
+    if (before < pull_cursor(store)) {
+        meta::set(store.database(), kPullCursor, std::to_string(before));
+    }
 }
 
 void reset_sync_position(LocalStore& store) {

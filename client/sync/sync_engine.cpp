@@ -4,6 +4,7 @@
 #include <set>
 
 #include "client/store/evidence_transfer.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
@@ -55,6 +56,7 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
                                           std::to_string(pending.size()) + " changes");
         }
         std::vector<PushAck> acks;
+        std::vector<RefusedChange> refused;
         for (std::size_t i = 0; i < pending.size(); ++i) {
             const auto& result = response.results[i];
             if (result.seq != pending[i].seq) {
@@ -63,8 +65,13 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
             if (result.outcome == protocol::PushOutcome::conflict) {
                 ++report.conflicts;
             }
+            if (result.outcome == protocol::PushOutcome::refused) {
+                refused.push_back({result.seq, result.reason});  // set aside, not acknowledged
+                continue;
+            }
             acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version});
         }
+        set_aside_refused(store, refused);
         acknowledge_pushed(store, acks, now_ms());
         report.pushed += acks.size();
     }
@@ -221,6 +228,7 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
     }
     download_evidence(store, api, report);
     report.open_conflicts = count_conflicts(store);
+    report.set_aside = store.outbox().set_aside_entries();
     report_health(store, api, true);
     return report;
 }

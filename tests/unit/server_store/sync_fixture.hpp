@@ -24,7 +24,8 @@ inline Change change(std::string replica, std::int64_t seq, std::string key, std
             std::move(key),
             base,
             R"({"value":")" + value + "\"}",
-            "manager"};
+            "manager",
+            false};
 }
 
 // The registry of StoreFixture, with two branch devices of VA1B2 enrolled.
