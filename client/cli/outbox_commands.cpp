@@ -124,9 +124,11 @@ void add_outbox_commands(CLI::App& app, CommandContext& context) {
     auto list = std::make_shared<OutboxOptions>();
     outbox->add_flag("--json", list->json, "Machine-readable output");
     outbox->require_subcommand(0, 1);
-    on_run(outbox, context, [&context, list, outbox] {
+    // The listing is the action only when no subcommand was chosen, whichever
+    // callback runs first.
+    outbox->callback([&context, list, outbox] {
         if (outbox->get_subcommands().empty()) {
-            run_list(context, *list);
+            context.action = [&context, list] { run_list(context, *list); };
         }
     });
 

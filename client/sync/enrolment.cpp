@@ -66,12 +66,12 @@ Enrolment enrol_device(LocalStore& store, Transport& transport, const protocol::
         recovery_envelope = protocol::seal_organisation_key(
             *result.recovery_code, protocol::CodePurpose::recovery, *organisation_key);
     }
-    const OrganisationKeyState keys{organisation_key ? &*organisation_key : nullptr,
-                                    result.recovery_code ? &recovery_envelope : nullptr};
+    const OrganisationKeyState received{organisation_key ? &*organisation_key : nullptr,
+                                        result.recovery_code ? &recovery_envelope : nullptr};
     if (params.again) {
-        replace_identity(store, identity, keys);
+        replace_identity(store, identity, received);
     } else {
-        save_identity(store, identity, keys);
+        save_identity(store, identity, received);
     }
     return result;
 }
