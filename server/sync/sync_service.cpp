@@ -88,10 +88,6 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     refusals.reserve(request.entries.size());
     for (const auto& entry : request.entries) {
         check_origin(entry);
-        if (!writable.contains(entry.scope)) {
-            scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
-            writable.insert(entry.scope);
-        }
         std::string refusal;
         try {
             protocol::RegisterKey key;
@@ -102,6 +98,12 @@ protocol::PushResponse SyncService::push(const store::Device& device,
             }
         } catch (const Error& e) {
             refusal = e.what();
+        }
+        // A change that would write where the device may not refuses the push:
+        // the device's rights, not the change, are in question.
+        if (refusal.empty() && !writable.contains(entry.scope)) {
+            scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
+            writable.insert(entry.scope);
         }
         changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
                            entry.base_version, entry.payload, entry.author, !refusal.empty()});
