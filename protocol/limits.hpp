@@ -1,9 +1,11 @@
 #pragma once
-// Size limits of the wire protocol.
+// Size limits of the wire protocol and of the changes it carries.
 //
 // Every limit a decoder applies to untrusted bytes lives here, so the server's
 // HTTP body limit and the client's read limit can be set from the same numbers
 // (a body the HTTP layer accepts is never too big for decode, and the reverse).
+// So do the limits the server puts on one change: the client checks them
+// where a change is made, so a change it records is one the server takes.
 //
 // Thread safety: constants only.
 
@@ -19,5 +21,20 @@ inline constexpr std::size_t kMaxMessageBytes = std::size_t{16} * 1024 * 1024;
 
 // The envelope header: magic (4) | version (2) | type (2) | payload length (4).
 inline constexpr std::size_t kEnvelopeHeaderBytes = 12;
+
+// Changes one push carries at most.
+inline constexpr std::size_t kMaxPushEntries = 1000;
+
+// The largest value of one change (ChangeEntry::payload, its JSON text): an
+// answer with its comment, a plan entry, an evidence file's record. A server
+// may be set to a lower limit; none takes more.
+inline constexpr std::size_t kMaxChangeValueBytes = 64 * 1024;
+
+// The longest register key ("2025-26/answer/1.1.1") and author's name.
+inline constexpr std::size_t kMaxRegisterKeyBytes = 200;
+inline constexpr std::size_t kMaxAuthorBytes = 200;
+
+// The longest name of an evidence file, as its record carries it.
+inline constexpr std::size_t kMaxFileNameBytes = 255;
 
 }  // namespace dspt::protocol

@@ -90,6 +90,8 @@ std::string_view to_string(PushOutcome outcome) noexcept {
             return "unchanged";
         case PushOutcome::conflict:
             return "conflict";
+        case PushOutcome::refused:
+            return "refused";
     }
     return "";
 }

@@ -97,6 +97,10 @@ enum class PushOutcome : std::uint8_t {
     duplicate = 2,  // applied before (a retry): the first result again
     unchanged = 3,  // the register already held this value
     conflict = 4,   // kept as a sibling of a concurrent value; the register is flagged
+    refused = 5,    // not applied, for good (too large, malformed, not this device's to
+                    // write): `reason` says why. The entry's seq is taken all the same,
+                    // so the replica's later changes follow it; sending it again gets
+                    // the same answer.
 };
 
 [[nodiscard]] std::string_view to_string(PushOutcome outcome) noexcept;
@@ -125,11 +129,14 @@ struct OutcomeField {
 
 struct PushResult {
     static constexpr std::string_view kName = "PushResult";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
     std::int64_t seq = 0;
     PushOutcome outcome = PushOutcome::accepted;
-    std::int64_t version = 0;  // the register's version after the entry
+    std::int64_t version = 0;  // the register's version after the entry; 0 when refused
+    // Version 2: why the entry was refused, for people to read; "" otherwise.
+    // Version 1 has no refusal: a refused entry refused the whole push.
+    std::string reason;
 
     bool operator==(const PushResult&) const = default;
 
@@ -137,6 +144,9 @@ struct PushResult {
     void serialize(Archive& ar, std::uint32_t const version_number) {
         detail::check_class_version(kName, version_number, kVersion);
         ar(seq, detail::OutcomeField{outcome}, version);
+        if (version_number >= 2) {
+            ar(reason);
+        }
     }
 };
 

@@ -5,6 +5,7 @@
 //
 // Thread-safety: every member may be used from all server threads at once.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,13 +25,16 @@ namespace dspt::server {
 struct Context {
     using Clock = std::function<std::int64_t()>;  // Unix milliseconds
 
-    Context(std::unique_ptr<store::Repository> repo, auth::AuthConfig auth_config, Clock now)
+    // `max_value_bytes`: the largest change value the server takes (at most
+    // protocol::kMaxChangeValueBytes).
+    Context(std::unique_ptr<store::Repository> repo, auth::AuthConfig auth_config, Clock now,
+            std::size_t max_value_bytes = sync::kMaxPayloadBytes)
         : repository(std::move(repo)),
           clock(std::move(now)),
           authenticator(*repository, auth_config, clock),
           policy(*repository, clock),
           enrolment(*repository, policy, clock),
-          sync(*repository, policy),
+          sync(*repository, policy, max_value_bytes),
           blobs(*repository, policy),
           publishing(*repository),
           progress(*repository, policy),

@@ -11,6 +11,7 @@
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
+#include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/enrolment.hpp"
 #include "client/sync/recovery_upload.hpp"
@@ -28,6 +29,7 @@ struct EnrolOptions {
     std::string code;
     std::string name;
     std::string ca_file;
+    bool again = false;  // enrol --again
     // invite
     std::string site;
     bool hq = false;
@@ -39,22 +41,36 @@ struct EnrolOptions {
 
 void run_enrol(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);
-    if (load_identity(*store)) {
-        fail(ErrorCode::already_exists, "this store is already enrolled with a server");
+    const auto old = load_identity(*store);
+    if (old && !options.again) {
+        fail(ErrorCode::already_exists,
+             "this store is already enrolled with a server (after its device was revoked: "
+             "'dspt enrol --again --code CODE')");
     }
+    if (!old && options.again) {
+        fail(ErrorCode::failed_precondition,
+             "this store is not enrolled yet: run 'dspt enrol' without --again");
+    }
+    // Enrolled again: the same server and certificate unless given.
+    const auto server = !options.server.empty() ? options.server : old ? old->server_url : "";
+    if (server.empty()) {
+        fail(ErrorCode::invalid_argument, "--server URL is required");
+    }
+    const auto ca_file = !options.ca_file.empty() ? options.ca_file : old ? old->ca_file : "";
     const auto code = protocol::EnrolmentCode::parse(options.code);
-    const auto url = ServerUrl::parse(options.server);
+    const auto url = ServerUrl::parse(server);
 
     TransportOptions transport_options;
-    transport_options.ca_file = options.ca_file;
+    transport_options.ca_file = ca_file;
     const auto transport = make_http_transport(url, transport_options);
-    const auto enrolment =
-        enrol_device(*store, *transport, code, {url.to_string(), options.ca_file, options.name});
+    const auto waiting = sync_backlog(*store).changes;
+    const auto enrolment = enrol_device(*store, *transport, code,
+                                        {url.to_string(), ca_file, options.name, options.again});
     const auto& identity = enrolment.identity;
 
     auto& out = *context.out;
-    out << "Enrolled as the " << protocol::to_string(identity.role) << " device "
-        << identity.device_id;
+    out << (options.again ? "Enrolled again as the " : "Enrolled as the ")
+        << protocol::to_string(identity.role) << " device " << identity.device_id;
     if (!identity.site_ods.empty()) {
         out << " of site " << identity.site_ods << " (" << identity.site_name << ")";
     } else if (!identity.organisation_ods.empty()) {
@@ -64,6 +80,10 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     }
     out << "\n";
 
+    if (options.again) {
+        out << "This store's answers, evidence and " << waiting
+            << " unsent change(s) are kept; the next sync sends them under this identity.\n";
+    }
     if (identity.role == protocol::Role::partner) {
         return;  // partners never hold the organisation key
     }
@@ -82,6 +102,10 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     }
     if (enrolment.received_key) {
         out << "Received the organisation key from the inviting device.\n";
+        return;
+    }
+    if (options.again && load_organisation_key(*store)) {
+        out << "This store still holds the organisation key.\n";
         return;
     }
     out << "This device has no copy of the organisation key yet: run 'dspt recover-key' "
@@ -198,12 +222,17 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<EnrolOptions>();
 
     auto* enrol = app.add_subcommand("enrol", "Enrol this store's device with a server");
-    enrol->add_option("--server", options->server, "The server, e.g. https://dspt.example.org")
-        ->required();
+    enrol->add_option("--server", options->server,
+                      "The server, e.g. https://dspt.example.org (with --again: the same as "
+                      "before unless given)");
     enrol->add_option("--code", options->code, "The single-use enrolment code")->required();
     enrol->add_option("--name", options->name, "This device's name (default: the site name)");
     enrol->add_option("--ca-file", options->ca_file,
                       "Trust this certificate (PEM) for the server instead of the system's");
+    enrol->add_flag("--again", options->again,
+                    "Enrol this store again with a new code, after the organisation revoked its "
+                    "device: its answers, evidence and unsent changes are kept and sent under the "
+                    "new identity");
     on_run(enrol, context, [&context, options] { run_enrol(context, *options); });
 
     auto* invite = app.add_subcommand("invite", "Make an enrolment code for another device");

@@ -9,6 +9,7 @@
 #include "client/cli/command.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"
 
@@ -41,6 +42,7 @@ void run_status(CommandContext& context, bool json) {
     const auto today = Date::today();
     const auto evaluation = assessment::evaluate(store->pack(), store->assessment(), today);
     const auto backlog = sync_backlog(*store);
+    const auto set_aside = store->outbox().set_aside_entries();
     const auto synced_at = last_sync(*store);
     const auto conflicts = open_conflicts(*store).size();  // of the assessment shown
     const auto expires = store->cyber_essentials_plus_expires();
@@ -62,7 +64,8 @@ void run_status(CommandContext& context, bool json) {
             {"last_sync",
              synced_at ? nlohmann::json(format_time_iso(*synced_at)) : nlohmann::json()},
             {"pending_changes", backlog.changes},
-            {"pending_bytes", backlog.bytes}};
+            {"pending_bytes", backlog.bytes},
+            {"set_aside", set_aside_json(set_aside)}};
         *context.out << doc.dump(2) << "\n";
         return;
     }
@@ -90,6 +93,13 @@ void run_status(CommandContext& context, bool json) {
         out << " (" << human_size(backlog.bytes) << ")";
     }
     out << "\n";
+    if (!set_aside.empty()) {
+        out << "Changes set aside:       " << set_aside.size()
+            << ", refused by the server (dspt outbox):\n";
+        for (const auto& entry : set_aside) {
+            out << "  " << describe_set_aside(entry) << "\n";
+        }
+    }
     if (conflicts > 0) {
         out << "Conflicts to resolve:    " << conflicts << " (dspt conflicts)\n";
     }

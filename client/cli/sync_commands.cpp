@@ -17,6 +17,7 @@
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/recovery_upload.hpp"
@@ -69,7 +70,8 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
                               {"chunks_downloaded", report.chunks_downloaded},
                               {"bytes_downloaded", report.bytes_downloaded},
                               {"files_waiting", report.files_waiting},
-                              {"refused", report.refused}}
+                              {"refused", report.refused},
+                              {"set_aside", set_aside_json(report.set_aside)}}
                    .dump(2)
             << "\n";
         return;
@@ -98,6 +100,22 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
     out << "\n";
 }
 
+// After a sync: the changes set aside, each with its item and the server's
+// reason, and what to do about them. Empty when none is.
+std::string set_aside_notice(const SyncReport& report) {
+    if (report.set_aside.empty()) {
+        return {};
+    }
+    const auto count = report.set_aside.size();
+    std::string text = std::to_string(count) + (count == 1 ? " change was" : " changes were") +
+                       " refused by the server and set aside (the rest were sent):";
+    for (const auto& entry : report.set_aside) {
+        text += "\n  " + describe_set_aside(entry);
+    }
+    text += "\nAnswer the item again to replace it, or discard it with 'dspt outbox drop ITEM'";
+    return text;
+}
+
 RetryPolicy retry_policy(const SyncOptions& options) {
     RetryPolicy policy;
     policy.attempts = std::max<std::size_t>(options.attempts, 1);
@@ -106,10 +124,26 @@ RetryPolicy retry_policy(const SyncOptions& options) {
     return policy;
 }
 
-void print_backlog(CommandContext& context) {
+void print_backlog(CommandContext& context, const Error& failure) {
     try {
         auto store = open_store(context.global);
         const auto backlog = sync_backlog(*store);
+        const bool revoked = failure.code() == ErrorCode::unauthenticated &&
+                             std::string_view(failure.what()).find("revoked") != std::string::npos;
+        if (revoked) {
+            // Nothing was sent or set aside: the server refused the device, not a change.
+            *context.err << "dspt: this device's enrolment was revoked; its " << backlog.changes
+                         << " unsent change(s) (" << human_size(backlog.bytes)
+                         << ") are kept. Ask the organisation for a new enrolment code, then run "
+                            "'dspt enrol --again --code CODE' on this store: it keeps the unsent "
+                            "work and sends it under the new identity"
+                         << (load_organisation_key(*store)
+                                 ? " (this store still holds the organisation key)"
+                                 : "; this store holds no organisation key, so its evidence "
+                                   "needs 'dspt recover-key' too")
+                         << "\n";
+            return;
+        }
         *context.err << "dspt: still to send: " << backlog.changes << " change(s), "
                      << human_size(backlog.bytes) << "; they are kept and sent by the next sync\n";
     } catch (const Error&) {
@@ -135,13 +169,16 @@ namespace {
 
 void run_sync(CommandContext& context, const SyncOptions& options) {
     if (!options.watch) {
+        SyncReport report;
         try {
-            print_report(*context.out,
-                         sync_with_retry(context, options.server, retry_policy(options)),
-                         options.json);
-        } catch (const Error&) {
-            print_backlog(context);
+            report = sync_with_retry(context, options.server, retry_policy(options));
+            print_report(*context.out, report, options.json);
+        } catch (const Error& e) {
+            print_backlog(context, e);
             throw;
+        }
+        if (const auto notice = set_aside_notice(report); !notice.empty()) {
+            fail(ErrorCode::failed_precondition, notice);
         }
         return;
     }
@@ -155,12 +192,14 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
         std::chrono::milliseconds(static_cast<std::int64_t>(options.interval_seconds * 1000));
     while (g_stop == 0) {
         try {
-            print_report(*context.out,
-                         sync_with_retry(context, options.server, retry_policy(options)),
-                         options.json);
+            const auto report = sync_with_retry(context, options.server, retry_policy(options));
+            print_report(*context.out, report, options.json);
+            if (const auto notice = set_aside_notice(report); !notice.empty()) {
+                *context.err << "dspt: " << notice << "\n";
+            }
         } catch (const Error& e) {
             if (!is_transient(e.code())) {
-                print_backlog(context);
+                print_backlog(context, e);
                 throw;
             }
             *context.err << "dspt: sync failed (" << e.what() << "); trying again in "

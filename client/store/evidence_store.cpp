@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/store/change_limits.hpp"
 #include "client/store/evidence_format.hpp"
 #include "client/store/local_store.hpp"
 #include "common/crypto/aead.hpp"
@@ -88,6 +89,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         fail(ErrorCode::forbidden, "the organisation-wide evidence is added by headquarters");
     }
     store_.require_writable();
+    check_file_name(file.filename().string());
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
         fail(ErrorCode::not_found, "no such file: " + file.string());

@@ -7,6 +7,7 @@
 #include "client/store/local_store.hpp"
 #include "client/store/meta_table.hpp"
 #include "common/crypto/key_wrap.hpp"
+#include "common/crypto/random.hpp"
 #include "common/crypto/secure_buffer.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/transaction.hpp"
@@ -129,6 +130,14 @@ DeviceIdentity require_identity(LocalStore& store) {
     return std::move(*identity);
 }
 
+namespace {
+
+// Writes the identity and what came with it; inside the caller's transaction.
+void write_identity(LocalStore& store, const DeviceIdentity& identity,
+                    OrganisationKeyState organisation);
+
+}  // namespace
+
 void save_identity(LocalStore& store, const DeviceIdentity& identity,
                    OrganisationKeyState organisation) {
     auto& db = store.database();
@@ -136,6 +145,42 @@ void save_identity(LocalStore& store, const DeviceIdentity& identity,
     if (meta::get(db, kDevice)) {
         fail(ErrorCode::already_exists, "this store is already enrolled with a server");
     }
+    write_identity(store, identity, organisation);
+    tx.commit();
+}
+
+void replace_identity(LocalStore& store, const DeviceIdentity& identity,
+                      OrganisationKeyState organisation) {
+    auto& db = store.database();
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    const auto old = load_identity(store);
+    if (!old) {
+        fail(ErrorCode::failed_precondition,
+             "this store is not enrolled yet: run 'dspt enrol' without --again");
+    }
+    const auto whose = [](const DeviceIdentity& who) {
+        return std::string(protocol::to_string(who.role)) + " device of " +
+               (who.site_ods.empty() ? who.organisation_ods : who.site_ods);
+    };
+    if (identity.organisation_ods != old->organisation_ods || identity.role != old->role ||
+        identity.site_ods != old->site_ods) {
+        fail(ErrorCode::failed_precondition,
+             "the code enrolled a " + whose(identity) + ", but this store is a " + whose(*old) +
+                 "'s; nothing changed here (ask the organisation to revoke device " +
+                 identity.device_id + ")");
+    }
+    meta::erase(db, kDevice);
+    meta::erase(db, kDeviceKeys);
+    store.outbox().rehome(crypto::random_uuid());
+    write_identity(store, identity, organisation);
+    tx.commit();
+}
+
+namespace {
+
+void write_identity(LocalStore& store, const DeviceIdentity& identity,
+                    OrganisationKeyState organisation) {
+    auto& db = store.database();
     const nlohmann::json json = {{"server_url", identity.server_url},
                                  {"ca_file", identity.ca_file},
                                  {"device_id", identity.device_id},
@@ -169,8 +214,9 @@ void save_identity(LocalStore& store, const DeviceIdentity& identity,
         store.outbox().discard_unsent(
             [](const OutboxEntry& entry) { return entry.register_key.starts_with("profile/"); });
     }
-    tx.commit();
 }
+
+}  // namespace
 
 std::optional<crypto::SecretKey> load_organisation_key(LocalStore& store) {
     const auto wrapped = meta::get(store.database(), kOrganisationKey);

@@ -66,6 +66,16 @@ struct OrganisationKeyState {
 void save_identity(LocalStore& store, const DeviceIdentity& identity,
                    OrganisationKeyState keys = {});
 
+// Replaces the identity of an enrolled store with a new enrolment's (`dspt
+// enrol --again`, after the organisation revoked the device), in one
+// transaction: the new identity must be of the same organisation, role and
+// site (failed_precondition otherwise, and nothing changes). The store keeps
+// its answers, evidence and unsent changes, which move to a new replica
+// (Outbox::rehome); the organisation key it holds stays unless `keys` brings
+// one. Open the store again afterwards.
+void replace_identity(LocalStore& store, const DeviceIdentity& identity,
+                      OrganisationKeyState keys = {});
+
 std::optional<crypto::SecretKey> load_organisation_key(LocalStore& store);
 void save_organisation_key(LocalStore& store, const crypto::SecretKey& key);
 

@@ -18,6 +18,13 @@
 //                 editing an entry's register key makes it fail to open;
 //                 {"deleted": true} for a removal.
 //
+// A change the server refused for good (PushOutcome::refused) is set aside:
+// it keeps its row, with the server's reason, and is not sent again (the server
+// has taken its seq, so the entries after it follow without a gap). Until then
+// it counts as the register's waiting change, so a pull keeps the value it
+// wrote on this device, where the user can change it. A newer change of the
+// same register replaces it; otherwise it stays until the user drops it.
+//
 // append() must be called inside the transaction that writes the change
 // itself, so the value and its entry commit together. It merges the last
 // stored HLC time into the clock first, so entries written by several
@@ -53,6 +60,16 @@ struct OutboxEntry {
     std::string scope;  // the assessment changed: "" this store's own (LocalStore::scope())
 };
 
+// A change waiting to be sent or set aside, as `dspt outbox` lists it.
+struct OutboxSummary {
+    std::int64_t seq = 0;
+    std::string scope;
+    std::string register_key;  // "answer/1.1.1"
+    std::string item;          // the item it changes; "" for the profile
+    std::int64_t created_at_ms = 0;
+    std::string set_aside;  // the server's reason; "" while waiting
+};
+
 class Outbox {
   public:
     // All references must outlive the outbox.
@@ -68,7 +85,8 @@ class Outbox {
     // The seq of the newest entry written; 0 before the first.
     std::int64_t last_seq();
 
-    // Number of entries not yet acknowledged by the server.
+    // Number of entries not yet acknowledged by the server (set aside ones
+    // excepted: they wait for the user, not the server).
     std::size_t pending_count();
 
     // Bytes of the sealed payloads not yet acknowledged.
@@ -81,7 +99,8 @@ class Outbox {
     // Whether any entry, acknowledged or not, changed `register_key`.
     bool has_entry(std::string_view register_key);
 
-    // The oldest unacknowledged entries, up to `limit`, payloads opened.
+    // The oldest unacknowledged entries not set aside, up to `limit`, payloads
+    // opened: what the next push sends.
     std::vector<OutboxEntry> pending(std::size_t limit);
 
     // The newest unacknowledged entry of one register of `scope`'s
@@ -89,12 +108,35 @@ class Outbox {
     std::optional<OutboxEntry> latest_pending(std::string_view scope,
                                               std::string_view register_key);
 
+    // Sets the entry `seq` aside with the server's `reason`: it is not sent
+    // again. Call inside a transaction.
+    void set_aside(std::int64_t seq, std::string_view reason);
+
+    // Entries set aside, oldest first.
+    std::vector<OutboxSummary> set_aside_entries();
+
+    // Entries waiting to be sent (up to `limit`) and every entry set aside, in
+    // seq order.
+    std::vector<OutboxSummary> summary(std::size_t limit);
+
+    // Discards the entry set aside as `seq`; returns whether there was one.
+    // Call inside a transaction.
+    bool drop_set_aside(std::int64_t seq);
+
     // Removes the unacknowledged entries `drop` chooses and numbers the rest
     // again from the first of them, so the seqs the server will see stay
     // contiguous; returns how many went. Only for a store that has sent
     // nothing yet (ErrorCode::failed_precondition once an entry is
-    // acknowledged). Call inside a transaction.
+    // acknowledged or set aside). Call inside a transaction.
     std::size_t discard_unsent(const std::function<bool(const OutboxEntry&)>& drop);
+
+    // Moves the entries not yet sent to a new replica id, numbered again from
+    // 1, and forgets the entries the server has answered: for a store enrolled
+    // again under a new device, whose old replica the server keeps bound to the
+    // old one. Refused (failed_precondition) while entries are set aside, whose
+    // seqs the old replica took. The store must be opened again afterwards, as
+    // this Outbox keeps the old replica id. Call inside a transaction.
+    void rehome(const std::string& replica_id);
 
   private:
     // One row of `SELECT kEntryColumns`, payload opened.

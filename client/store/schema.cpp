@@ -189,13 +189,23 @@ void create_version_6(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 6> kSteps{{
+// A change the server refused for good is set aside: not sent again, kept with
+// the server's reason (in clear: it names the change and the limit, never its
+// content) until the user answers the item again or drops it.
+void create_version_7(sqlite::Database& db) {
+    db.execute(R"sql(
+        ALTER TABLE outbox ADD COLUMN set_aside TEXT;   -- the refusal; NULL while waiting
+    )sql");
+}
+
+const std::array<sqlite::Migration, 7> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
     {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
     {4, "keep evidence chunks in a table with rowids", create_version_4},
     {5, "mark the items carried over from the previous standards year", create_version_5},
     {6, "record every value a change had seen", create_version_6},
+    {7, "set aside the changes the server refused", create_version_7},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);

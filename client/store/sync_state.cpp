@@ -201,6 +201,13 @@ std::int64_t pull_cursor(LocalStore& store) {
     return text ? meta::require_int(store.database(), kPullCursor) : 0;
 }
 
+void rewind_pull_cursor(LocalStore& store, std::int64_t version) {
+    const auto before = std::max<std::int64_t>(version - 1, 0);
+    if (before < pull_cursor(store)) {
+        meta::set(store.database(), kPullCursor, std::to_string(before));
+    }
+}
+
 void reset_sync_position(LocalStore& store) {
     auto& db = store.database();
     meta::erase(db, kPullCursor);

@@ -81,6 +81,12 @@ void remember_sites(LocalStore& store, const std::vector<std::string>& sites);
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);
 
+// Moves the pull cursor back to just before `version`, unless it stands there
+// already, so the next pull fetches again every register changed since (a
+// register whose change was dropped here takes the server's value again). Call
+// inside the caller's transaction.
+void rewind_pull_cursor(LocalStore& store, std::int64_t version);
+
 // Forgets where the store stands with the server, for a new standards year:
 // the pull cursor, every register's version and every conflict, so the next
 // sync pulls the new year's registers from the start. Call inside the

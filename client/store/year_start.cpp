@@ -123,6 +123,13 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
         }
     };
     require_sent();
+    if (const auto set_aside = outbox_->set_aside_entries().size(); set_aside > 0) {
+        // Deleting them is the user's decision, not a side effect of the new year.
+        fail(ErrorCode::failed_precondition,
+             std::to_string(set_aside) + (set_aside == 1 ? " change" : " changes") + " of " +
+                 info_.year + " refused by the server " + (set_aside == 1 ? "is" : "are") +
+                 " set aside: answer again or drop them first (dspt outbox)");
+    }
     const auto archive = file_in(options.archive_home);
     if (fs::exists(archive) && !is_unfinished_copy(archive, info_.replica_id, info_.year)) {
         fail(ErrorCode::already_exists, "a copy of a " + info_.year + " assessment is already at " +

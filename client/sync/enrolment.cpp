@@ -8,6 +8,14 @@ namespace dspt::client {
 
 Enrolment enrol_device(LocalStore& store, Transport& transport, const protocol::EnrolmentCode& code,
                        const EnrolmentParams& params) {
+    // Checked before the code is spent.
+    if (params.again != load_identity(store).has_value()) {
+        fail(params.again ? ErrorCode::failed_precondition : ErrorCode::already_exists,
+             params.again ? "this store is not enrolled yet: run 'dspt enrol' without --again"
+                          : "this store is already enrolled with a server (after its device "
+                            "was revoked: 'dspt enrol --again --code CODE')");
+    }
+    const bool holds_key = load_organisation_key(store).has_value();
     Enrolment result;
     auto& identity = result.identity;
     identity.server_url = params.server_url;
@@ -51,16 +59,20 @@ Enrolment enrol_device(LocalStore& store, Transport& transport, const protocol::
                                      "open (") +
                                  e.what() + "); ask for a new code, or run 'dspt recover-key'";
         }
-    } else if (shares_key && !response.organisation_key_exists) {
+    } else if (shares_key && !response.organisation_key_exists && !holds_key) {
         // The organisation's first device creates the organisation key.
         organisation_key = crypto::SecretKey::generate();
         result.recovery_code = protocol::EnrolmentCode::generate();
         recovery_envelope = protocol::seal_organisation_key(
             *result.recovery_code, protocol::CodePurpose::recovery, *organisation_key);
     }
-    save_identity(store, identity,
-                  {organisation_key ? &*organisation_key : nullptr,
-                   result.recovery_code ? &recovery_envelope : nullptr});
+    const OrganisationKeyState received{organisation_key ? &*organisation_key : nullptr,
+                                        result.recovery_code ? &recovery_envelope : nullptr};
+    if (params.again) {
+        replace_identity(store, identity, received);
+    } else {
+        save_identity(store, identity, received);
+    }
     return result;
 }
 

@@ -20,6 +20,9 @@ struct EnrolmentParams {
     std::string server_url;   // kept with the identity, as ServerUrl::to_string() gives it
     std::string ca_file;      // kept with the identity; empty: the system's roots
     std::string device_name;  // empty: the store's site name
+    // `dspt enrol --again`: the store is enrolled already (its device revoked)
+    // and takes the new identity, keeping its work (replace_identity).
+    bool again = false;
 };
 
 // What enrolment gave the device besides its identity.

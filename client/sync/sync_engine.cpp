@@ -4,6 +4,7 @@
 #include <set>
 
 #include "client/store/evidence_transfer.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
@@ -51,6 +52,7 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
                                           std::to_string(pending.size()) + " changes");
         }
         std::vector<PushAck> acks;
+        std::vector<RefusedChange> refused;
         for (std::size_t i = 0; i < pending.size(); ++i) {
             const auto& result = response.results[i];
             if (result.seq != pending[i].seq) {
@@ -58,6 +60,10 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
             }
             if (result.outcome == protocol::PushOutcome::conflict) {
                 ++report.conflicts;
+            }
+            if (result.outcome == protocol::PushOutcome::refused) {
+                refused.push_back({result.seq, result.reason});  // set aside, not acknowledged
+                continue;
             }
             // Accepted or unchanged, the register holds this entry's value
             // alone. A conflict (or a duplicate, whose first answer is not
@@ -67,6 +73,7 @@ void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, Sync
                             result.outcome == protocol::PushOutcome::accepted ||
                                 result.outcome == protocol::PushOutcome::unchanged});
         }
+        set_aside_refused(store, refused);
         acknowledge_pushed(store, acks, store.now_ms());
         report.pushed += acks.size();
     }
@@ -231,6 +238,7 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
     }
     download_evidence(store, api, report);
     report.open_conflicts = count_conflicts(store);
+    report.set_aside = store.outbox().set_aside_entries();
     report_health(store, api, true);
     return report;
 }

@@ -7,6 +7,7 @@
 // Evidence bytes move after every register change: the chunks of files added
 // here upload (resuming at the first the server lacks) and then their register
 // entries are pushed; the chunks of files pulled from other devices download.
+// An entry the server refuses for good is set aside, and the rest go on.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,9 @@ struct SyncReport {
     std::uint64_t bytes_downloaded = 0;
     std::size_t files_waiting = 0;     // pulled files whose uploader has not finished
     std::vector<std::string> refused;  // chunks that failed their check, why
+    // Changes the server refused for good, this sync or before, set aside
+    // until the user answers their item again or drops them (outbox.hpp).
+    std::vector<OutboxSummary> set_aside;
 };
 
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity);

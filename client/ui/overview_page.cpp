@@ -1,6 +1,7 @@
 // The overview: where the assessment stands, at a glance.
 
 #include "client/cli/output.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
@@ -37,6 +38,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
     const auto backlog = sync_backlog(store);
     const auto synced_at = last_sync(store);
     const auto conflicts = open_conflicts(store).size();
+    const auto set_aside = store.outbox().set_aside_entries();
     const auto to_review = store.items_to_review().size();
 
     std::string html =
@@ -66,6 +68,23 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
             escape(synced_at ? format_time(*synced_at) : std::string("never")) + "</span></p>\n";
     html += "<p>Conflicts to resolve: <a id=\"conflicts\" href=\"/conflicts\">" +
             std::to_string(conflicts) + "</a></p>\n";
+    if (!set_aside.empty()) {
+        // Each links to its item, where answering again replaces the change.
+        html +=
+            "<div class=\"flash error\"><p>Refused by the server and set aside (the rest "
+            "were sent): answer the item again to replace the change, or discard it with "
+            "<code>dspt outbox drop ITEM</code>.</p><ul id=\"set-aside\">";
+        for (const auto& entry : set_aside) {
+            const auto* item = entry.item.empty() ? nullptr : store.pack().find(entry.item);
+            const auto text = escape(describe_set_aside(entry));
+            html +=
+                "<li>" +
+                (item != nullptr ? "<a href=\"" + escape(item_link(*item)) + "\">" + text + "</a>"
+                                 : text) +
+                "</li>";
+        }
+        html += "</ul></div>\n";
+    }
     if (to_review > 0) {
         html += "<p>" + std::to_string(to_review) +
                 " item(s) carried over from last year count once you review them.</p>\n";

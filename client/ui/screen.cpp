@@ -147,6 +147,10 @@ std::string describe(const SyncReport& report) {
         text += " " + std::to_string(report.open_conflicts) +
                 " item(s) were changed on two devices at once: see Conflicts.";
     }
+    if (!report.set_aside.empty()) {
+        text += " " + std::to_string(report.set_aside.size()) +
+                " change(s) refused by the server are set aside: see below.";
+    }
     return text;
 }
 
@@ -447,7 +451,7 @@ std::string Screen::sync_now() {
         const auto report =
             sync_with_retry([&] { return std::make_unique<ServerSession>(store_, notices); },
                             screen_policy(), {}, pause);
-        flash_ = {false, describe(report)};
+        flash_ = {!report.set_aside.empty(), describe(report)};
     } catch (const Error& e) {
         if (!is_transient(e.code())) {
             throw;

@@ -11,12 +11,18 @@
 #include "client/ui/pages.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
+#include "protocol/limits.hpp"
 
 namespace dspt::client::ui {
 
 namespace {
 
 using standards::AnswerType;
+
+// A text field's maxlength: the largest value of one change
+// (protocol/limits.hpp). The browser counts characters, the server bytes, so
+// the store checks the bytes again when the form arrives and names the limit.
+const std::string kMaxLength = std::to_string(protocol::kMaxChangeValueBytes);
 
 std::string field_id(std::string_view what, const standards::Item& item) {
     return std::string(what) + "-" + item.id;
@@ -38,7 +44,8 @@ std::string answer_control(const standards::Item& item, const std::string& value
         }
         case AnswerType::text:
             return "<label for=\"" + id + "\">Answer</label><textarea id=\"" + id +
-                   "\" name=\"value\">" + escape(value) + "</textarea>";
+                   "\" name=\"value\" maxlength=\"" + kMaxLength + "\">" + escape(value) +
+                   "</textarea>";
         case AnswerType::date:
             return "<label for=\"" + id + "\">Date</label><input type=\"date\" id=\"" + id +
                    "\" name=\"value\" value=\"" + escape(value) + "\">";
@@ -46,7 +53,8 @@ std::string answer_control(const standards::Item& item, const std::string& value
             return "<label for=\"" + id +
                    "\">Where the document is kept (when it is not attached below)</label>"
                    "<input type=\"text\" id=\"" +
-                   id + "\" name=\"location\" value=\"" + escape(value) + "\">";
+                   id + "\" name=\"location\" maxlength=\"" + kMaxLength + "\" value=\"" +
+                   escape(value) + "\">";
     }
     return {};
 }
@@ -109,9 +117,10 @@ std::string plan_section(const standards::Item& item, const assessment::Plan& pl
     html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/plan\">" +
             csrf_field(inputs.csrf) + "<label for=\"" + action_id +
             "\">What will be done</label><input type=\"text\" id=\"" + action_id +
-            "\" name=\"action\" required value=\"" + (has ? escape(entry->second.action) : "") +
-            "\"><label for=\"" + owner_id + "\">Who will do it</label><input type=\"text\" id=\"" +
-            owner_id + "\" name=\"owner\" required value=\"" +
+            "\" name=\"action\" required maxlength=\"" + kMaxLength + "\" value=\"" +
+            (has ? escape(entry->second.action) : "") + "\"><label for=\"" + owner_id +
+            "\">Who will do it</label><input type=\"text\" id=\"" + owner_id +
+            "\" name=\"owner\" required maxlength=\"" + kMaxLength + "\" value=\"" +
             (has ? escape(entry->second.owner) : "") + "\"><label for=\"" + due_id +
             "\">By when</label><input type=\"date\" id=\"" + due_id + "\" name=\"due\" required " +
             "value=\"" + (has ? escape(entry->second.due.to_string()) : "") +
@@ -172,9 +181,9 @@ std::string item_section(LocalStore& store, const standards::Item& item,
         html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/answer\">" +
                 csrf_field(inputs.csrf) + answer_control(item, own ? own->value : "") +
                 "<label for=\"" + comment_id + "\">Comment (optional)</label><textarea id=\"" +
-                comment_id + "\" name=\"comment\">" + (own ? escape(own->comment) : "") +
-                "</textarea><button type=\"submit\" id=\"" + escape(field_id("save", item)) +
-                "\">Save " + escape(item.id) + "</button></form>";
+                comment_id + "\" name=\"comment\" maxlength=\"" + kMaxLength + "\">" +
+                (own ? escape(own->comment) : "") + "</textarea><button type=\"submit\" id=\"" +
+                escape(field_id("save", item)) + "\">Save " + escape(item.id) + "</button></form>";
     }
     html += evidence_section(store, item, inputs, writable && !conflicted);
     if (state != assessment::ItemState::satisfied && writable) {

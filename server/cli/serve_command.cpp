@@ -29,6 +29,7 @@ struct ServeOptions {
     int read_timeout_seconds = 30;
     int idle_timeout_seconds = 60;
     std::size_t body_limit = 16 * 1024 * 1024;
+    std::size_t max_value_bytes = sync::kMaxPayloadBytes;
 };
 
 // "HOST:PORT", "[::1]:PORT".
@@ -75,7 +76,8 @@ int run_serve(const ServeOptions& options) {
 
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
-    Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms);
+    Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms,
+                    options.max_value_bytes);
     context.tls = config.tls_cert.has_value();
     const api::Router router(context);
     http::HttpServer server(
@@ -123,6 +125,12 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
         ->capture_default_str();
     serve->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+        ->capture_default_str();
+    serve
+        ->add_option("--max-value-bytes", options->max_value_bytes,
+                     "Largest value of one change in bytes (an answer with its comment, a plan "
+                     "entry); a larger change is refused and set aside by the device that sent it")
+        ->check(CLI::Range(std::size_t{256}, sync::kMaxPayloadBytes))
         ->capture_default_str();
     serve->callback([&context, options, config, serve] {
         if (!config->empty()) {

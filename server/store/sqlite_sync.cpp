@@ -200,6 +200,8 @@ void record_result(SyncStatements& sql, std::string_view replica_id, const Chang
     sql.insert_result.execute();
 }
 
+// A change sent again: `duplicate` with its first version, or `refused` again
+// when it was refused the first time.
 ChangeResult stored_result(SyncStatements& sql, std::string_view replica_id, std::int64_t seq) {
     const sqlite::ResetGuard use(sql.select_result);
     sql.select_result.bind(1, replica_id);
@@ -207,6 +209,9 @@ ChangeResult stored_result(SyncStatements& sql, std::string_view replica_id, std
     if (!sql.select_result.step()) {
         fail(ErrorCode::corrupt, "the result of change " + std::to_string(seq) + " of replica " +
                                      std::string(replica_id) + " is missing");
+    }
+    if (sql.select_result.column_int64(1) == static_cast<std::int64_t>(ChangeOutcome::refused)) {
+        return {seq, ChangeOutcome::refused, 0};
     }
     return {seq, ChangeOutcome::duplicate, sql.select_result.column_int64(0)};
 }
@@ -241,6 +246,14 @@ std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view orga
             fail(ErrorCode::invalid_argument,
                  "changes of replica " + change.replica_id + " must arrive in order: expected " +
                      std::to_string(high_water + 1) + ", got " + std::to_string(change.seq));
+        }
+        if (change.refused) {
+            // Its seq is taken, so the replica's next changes follow it.
+            const ChangeResult refused{change.seq, ChangeOutcome::refused, 0};
+            record_result(sql, change.replica_id, refused);
+            high_water = change.seq;
+            results.push_back(refused);
+            continue;
         }
         const auto current =
             select_register(sql, organisation_ods, change.scope, change.register_key);
@@ -324,7 +337,9 @@ SyncStatements::SyncStatements(sqlite::Database& db)
       insert_result(db,
                     "INSERT INTO applied_changes (replica_id, seq, outcome, version) VALUES (?1, "
                     "?2, ?3, ?4)"),
-      select_result(db, "SELECT version FROM applied_changes WHERE replica_id = ?1 AND seq = ?2"),
+      select_result(db,
+                    "SELECT version, outcome FROM applied_changes WHERE replica_id = ?1 AND "
+                    "seq = ?2"),
       savepoint(db, "SAVEPOINT push_batch"),
       release(db, "RELEASE push_batch"),
       rollback_to(db, "ROLLBACK TO push_batch") {}

@@ -23,6 +23,10 @@ struct Change {
     std::vector<std::int64_t> seen;  // the versions of the values its writer held
     std::string payload;             // JSON text
     std::string author;
+    // Refused by the sync service (too large, malformed, not the device's to
+    // write): the change takes its seq and is recorded as refused, and changes
+    // nothing else.
+    bool refused = false;
 
     bool operator==(const Change&) const = default;
 };
@@ -32,6 +36,7 @@ enum class ChangeOutcome : std::uint8_t {
     duplicate = 2,
     unchanged = 3,
     conflict = 4,
+    refused = 5,  // taken as refused: its seq is used, nothing else changed
 };
 
 struct ChangeResult {

@@ -21,16 +21,23 @@ bool is_printable_token(std::string_view text) {
     return !text.empty();
 }
 
-// Checks one change's form; `key` receives its parsed register key.
-void check_entry(const protocol::ChangeEntry& entry, protocol::RegisterKey& key) {
-    const auto where = "change " + std::to_string(entry.seq) + " of replica " +
-                       (entry.replica_id.size() <= 64 ? entry.replica_id : "?");
+// Checks who wrote a change and where it stands in its replica's order: a
+// change that fails here cannot take a seq, so it refuses the whole push.
+void check_origin(const protocol::ChangeEntry& entry) {
     if (entry.replica_id.size() > 64 || !is_printable_token(entry.replica_id)) {
         fail(ErrorCode::invalid_argument, "a replica id is 1 to 64 printable characters");
     }
     if (entry.seq < 1) {
-        fail(ErrorCode::invalid_argument, where + ": seq starts at 1");
+        fail(ErrorCode::invalid_argument, "change " + std::to_string(entry.seq) + " of replica " +
+                                              entry.replica_id + ": seq starts at 1");
     }
+}
+
+// Checks one change's content; `key` receives its parsed register key. A
+// change that fails here is refused alone.
+void check_entry(const protocol::ChangeEntry& entry, std::size_t max_value_bytes,
+                 protocol::RegisterKey& key) {
+    const auto where = "change " + std::to_string(entry.seq) + " of replica " + entry.replica_id;
     if (entry.seen.size() > kMaxSeenVersions) {
         fail(ErrorCode::invalid_argument,
              where + ": it names more than " + std::to_string(kMaxSeenVersions) + " values seen");
@@ -53,9 +60,10 @@ void check_entry(const protocol::ChangeEntry& entry, protocol::RegisterKey& key)
         fail(ErrorCode::invalid_argument,
              where + ": the organisation profile is organisation-wide (scope \"\"), not a site's");
     }
-    if (entry.payload.size() > kMaxPayloadBytes) {
+    if (entry.payload.size() > max_value_bytes) {
         fail(ErrorCode::limit_exceeded,
-             where + ": the value is larger than " + std::to_string(kMaxPayloadBytes) + " bytes");
+             where + ": the value is " + std::to_string(entry.payload.size()) +
+                 " bytes; the limit is " + std::to_string(max_value_bytes) + " bytes");
     }
     const auto value = nlohmann::json::parse(entry.payload, nullptr, false);
     if (value.is_discarded() || !value.is_object()) {
@@ -82,25 +90,46 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     std::set<std::string> writable;  // scopes checked already
     std::vector<store::Change> changes;
     changes.reserve(request.entries.size());
+    std::vector<std::string> refusals;  // per change; "" for one that goes on
+    refusals.reserve(request.entries.size());
     for (const auto& entry : request.entries) {
-        protocol::RegisterKey key;
-        check_entry(entry, key);
-        if (key.kind == protocol::RegisterKind::profile &&
-            device.role != store::DeviceRole::headquarters) {
-            fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+        check_origin(entry);
+        std::string refusal;
+        try {
+            protocol::RegisterKey key;
+            check_entry(entry, max_value_bytes_, key);
+            if (key.kind == protocol::RegisterKind::profile &&
+                device.role != store::DeviceRole::headquarters) {
+                fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+            }
+        } catch (const Error& e) {
+            refusal = e.what();
         }
-        if (!writable.contains(entry.scope)) {
+        // A change that would write where the device may not refuses the push:
+        // the device's rights, not the change, are in question.
+        if (refusal.empty() && !writable.contains(entry.scope)) {
             scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
             writable.insert(entry.scope);
         }
         changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
-                           entry.seen, entry.payload, entry.author});
+                           entry.seen, entry.payload, entry.author, !refusal.empty()});
+        refusals.push_back(std::move(refusal));
     }
     protocol::PushResponse response;
-    for (const auto& result :
-         repository_.apply_changes(device.organisation_ods, device.id, changes)) {
-        response.results.push_back(
-            {result.seq, static_cast<protocol::PushOutcome>(result.outcome), result.version});
+    const auto results = repository_.apply_changes(device.organisation_ods, device.id, changes);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& result = results[i];
+        protocol::PushResult pushed{
+            result.seq, static_cast<protocol::PushOutcome>(result.outcome), result.version, {}};
+        if (result.outcome == store::ChangeOutcome::refused) {
+            // Refused now, or when first sent (and taken since, had it been sent
+            // to a server with a higher limit): the first refusal stands.
+            pushed.reason =
+                i < refusals.size() && !refusals[i].empty()
+                    ? refusals[i]
+                    : "change " + std::to_string(result.seq) + " was refused when first sent";
+        }
+        response.results.push_back(std::move(pushed));
     }
     return response;
 }

@@ -15,11 +15,20 @@
 // scope "" only, and only a headquarters device writes them. Any other key is
 // refused with invalid_argument (400); a branch's profile change is forbidden.
 //
-// Thread-safety: as the repository; the service holds no state of its own.
+// One change that breaks a limit (protocol/limits.hpp, or the lower value
+// limit this server is set to) or is malformed is refused alone: its result is
+// `refused` with the reason, it takes its seq, and the push's other changes are
+// applied. A push that is malformed as a whole (no changes, too many, a bad
+// replica id or seq, changes out of order) or that writes a scope the device
+// may not write is refused whole, as an error.
+//
+// Thread-safety: as the repository; the service holds only its settings.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
+#include "protocol/limits.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/store/model.hpp"
@@ -28,10 +37,10 @@
 
 namespace dspt::server::sync {
 
-inline constexpr std::size_t kMaxPushEntries = 1000;
-inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
-inline constexpr std::size_t kMaxRegisterKeyBytes = 200;
-inline constexpr std::size_t kMaxAuthorBytes = 200;
+inline constexpr std::size_t kMaxPushEntries = protocol::kMaxPushEntries;
+inline constexpr std::size_t kMaxPayloadBytes = protocol::kMaxChangeValueBytes;
+inline constexpr std::size_t kMaxRegisterKeyBytes = protocol::kMaxRegisterKeyBytes;
+inline constexpr std::size_t kMaxAuthorBytes = protocol::kMaxAuthorBytes;
 // The values a change may name as seen: a register's siblings, one per
 // device that wrote it concurrently.
 inline constexpr std::size_t kMaxSeenVersions = 256;
@@ -39,8 +48,13 @@ inline constexpr std::size_t kPullPageRegisters = 500;
 
 class SyncService {
   public:
-    SyncService(store::Repository& repository, const auth::AccessPolicy& policy)
-        : repository_(repository), scopes_(repository, policy) {}
+    // `max_value_bytes`: the largest change value taken, at most
+    // kMaxPayloadBytes (a larger number is taken as kMaxPayloadBytes).
+    SyncService(store::Repository& repository, const auth::AccessPolicy& policy,
+                std::size_t max_value_bytes = kMaxPayloadBytes)
+        : repository_(repository),
+          scopes_(repository, policy),
+          max_value_bytes_(std::min(max_value_bytes, kMaxPayloadBytes)) {}
 
     protocol::PushResponse push(const store::Device& device, const protocol::PushRequest& request);
 
@@ -50,6 +64,7 @@ class SyncService {
   private:
     store::Repository& repository_;
     ScopeAccess scopes_;
+    std::size_t max_value_bytes_;
 };
 
 }  // namespace dspt::server::sync

@@ -43,7 +43,8 @@ auto seeds() {
         dp::GrantList{{{"AB1", "P1", 1, 0, 0}, {"AB1", "P2", 2, 3, 4}}},
         dp::PushRequest{{{"6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 1, 0x0123456789ab0001, "AB1-01",
                           "answer/1.1.1", 0, R"({"value":"ZA123456"})", "Registered manager"}}},
-        dp::PushResponse{{{1, dp::PushOutcome::accepted, 41}, {2, dp::PushOutcome::conflict, 42}}},
+        dp::PushResponse{
+            {{1, dp::PushOutcome::accepted, 41, ""}, {2, dp::PushOutcome::conflict, 42, ""}}},
         dp::PullResponse{{{"AB1-01",
                            "answer/2.1.1",
                            42,

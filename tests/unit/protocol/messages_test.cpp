@@ -111,6 +111,25 @@ TEST_CASE("a change of class version 1 still decodes, its base version the one v
     CHECK(with_base("0000000000000000") == PushRequest{{{"r", 2, 3, "", "k", {}, "{}", ""}}});
 }
 
+TEST_CASE("a PushResult of class version 1 still decodes, with no reason", "[unit][protocol]") {
+    // What a server of the first release answers: seq, outcome and version.
+    const auto bytes = dspt::crypto::from_hex(
+        "44535054000104020000002201"  // "DSPT", version 1, PushResponse, 34 bytes, little-endian
+        "01000000"                    // PushResponse class version 1
+        "0100000000000000"            // one result
+        "01000000"                    // PushResult class version 1
+        "0700000000000000"            // seq 7
+        "01"                          // accepted
+        "2a00000000000000");          // version 42
+    const auto response = decode<PushResponse>(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    CHECK(response == PushResponse{{{7, PushOutcome::accepted, 42, ""}}});
+    // This build writes class version 2, with the reason of a refusal.
+    const PushResponse refused{{{8, PushOutcome::refused, 0, "too large"}}};
+    CHECK(decode<PushResponse>(encode(refused)) == refused);
+    CHECK(to_string(PushOutcome::refused) == "refused");
+}
+
 TEST_CASE("nested structs carry their class version once per message", "[unit][protocol]") {
     OrganisationView view{"AB1", "Acme", false, {{"a", "b", "c"}, {"d", "e", "f"}}};
     const std::string bytes = encode(view);

@@ -130,10 +130,11 @@ inline PushRequest sample<PushRequest>() {
 }
 template <>
 inline PushResponse sample<PushResponse>() {
-    return {{{1, PushOutcome::accepted, 41},
-             {2, PushOutcome::duplicate, 40},
-             {3, PushOutcome::unchanged, 40},
-             {4, PushOutcome::conflict, 42}}};
+    return {{{1, PushOutcome::accepted, 41, ""},
+             {2, PushOutcome::duplicate, 40, ""},
+             {3, PushOutcome::unchanged, 40, ""},
+             {4, PushOutcome::conflict, 42, ""},
+             {5, PushOutcome::refused, 0, "the value is 70000 bytes; the limit is 65536 bytes"}}};
 }
 template <>
 inline PullResponse sample<PullResponse>() {

@@ -21,7 +21,7 @@ inline Change change(std::string replica, std::int64_t seq, std::string key, std
             std::move(scope), std::move(key),
             // One version seen, as a settled register shows it; none for a new one.
             base == 0 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{base},
-            R"({"value":")" + value + "\"}", "manager"};
+            R"({"value":")" + value + "\"}", "manager", false};
 }
 
 // The registry of StoreFixture, with two branch devices of VA1B2 enrolled.

@@ -46,6 +46,31 @@ TEST_CASE_METHOD(SyncFixture, "a retried batch gets its first results again and 
     CHECK(repo().registers_since("AB12", {"VA1B2"}, 0, 10).registers.size() == 2);
 }
 
+TEST_CASE_METHOD(SyncFixture, "a refused change takes its seq and changes nothing else",
+                 "[unit][server_store]") {
+    auto refused = change("r1", 2, "answer/2.1.1", 0, "too large");
+    refused.refused = true;
+    const std::vector<Change> batch{change("r1", 1, "answer/1.1.1", 0, "ZA1"), refused,
+                                    change("r1", 3, "answer/1.1.3", 0, "after")};
+    const auto results = push(branch, batch);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0] == ChangeResult{1, ChangeOutcome::accepted, 1});
+    CHECK(results[1] == ChangeResult{2, ChangeOutcome::refused, 0});
+    CHECK(results[2] == ChangeResult{3, ChangeOutcome::accepted, 2});  // no version taken
+    const auto page = repo().registers_since("AB12", {"VA1B2"}, 0, 10);
+    REQUIRE(page.registers.size() == 2);
+    CHECK(page.registers[0].register_key == "answer/1.1.1");
+    CHECK(page.registers[1].register_key == "answer/1.1.3");
+
+    // Sent again, even as a change the service now lets through, it is still
+    // the refusal it was: the first answer stands.
+    refused.refused = false;
+    const auto again = push(branch, {refused, change("r1", 4, "answer/1.1.4", 0, "next")});
+    CHECK(again[0] == ChangeResult{2, ChangeOutcome::refused, 0});
+    CHECK(again[1] == ChangeResult{4, ChangeOutcome::accepted, 3});
+    CHECK(repo().registers_since("AB12", {"VA1B2"}, 0, 10).registers.size() == 3);
+}
+
 TEST_CASE_METHOD(SyncFixture, "a replica's changes must arrive in order and from one device",
                  "[unit][server_store]") {
     REQUIRE(push(branch, {change("r1", 1, "answer/1.1.1", 0, "ZA1")}).size() == 1);

@@ -112,13 +112,16 @@ TEST_CASE_METHOD(AuthFixture, "the organisation profile is written by headquarte
     CHECK(pulled.registers[0].register_key == "profile/security_lead");
     CHECK(pulled.registers[0].scope.empty());
 
+    // A branch's profile change is refused alone, for good.
     lead.replica_id = "r1";
-    CHECK_THAT(refusal(ErrorCode::forbidden, [&] { (void)sync.push(branch.device, {{lead}}); }),
-               Catch::Contains("the organisation profile is set by headquarters"));
+    auto refused = sync.push(branch.device, {{lead}}).results.at(0);
+    CHECK(refused.outcome == protocol::PushOutcome::refused);
+    CHECK_THAT(refused.reason, Catch::Contains("the organisation profile is set by headquarters"));
+    lead.seq = 2;
     lead.scope = "VA1B2";
-    CHECK_THAT(
-        refusal(ErrorCode::invalid_argument, [&] { (void)sync.push(branch.device, {{lead}}); }),
-        Catch::Contains("organisation-wide"));
+    refused = sync.push(branch.device, {{lead}}).results.at(0);
+    CHECK(refused.outcome == protocol::PushOutcome::refused);
+    CHECK_THAT(refused.reason, Catch::Contains("organisation-wide"));
 }
 
 TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_sync]") {
@@ -132,7 +135,90 @@ TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_s
           }).size() > 0);
 }
 
-TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is applied",
+TEST_CASE_METHOD(AuthFixture, "a malformed change is refused alone and the push's others applied",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    auto push_with = [&](const protocol::ChangeEntry& bad) {
+        return context.sync.push(branch.device,
+                                 {{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "fine"), bad,
+                                   entry("r1", 3, "VA1B2", "2025-26/answer/1.1.3", "after")}});
+    };
+    // Returns the refusal's reason, having checked what a device relies on.
+    auto refused_reason = [&](const protocol::ChangeEntry& bad) {
+        const auto response = push_with(bad);
+        REQUIRE(response.results.size() == 3);
+        CHECK(response.results[0].outcome == protocol::PushOutcome::accepted);
+        CHECK(response.results[1].outcome == protocol::PushOutcome::refused);
+        CHECK(response.results[1].version == 0);
+        CHECK(response.results[2].outcome == protocol::PushOutcome::accepted);
+        // The others are on the server, and the refused one's seq is taken:
+        // the change after it was applied in order.
+        const auto pulled = context.sync.pull(branch.device, 0);
+        CHECK(pulled.registers.size() == 2);
+        // Sent again, say after a lost answer: refused again, for the same reason.
+        const auto again = push_with(bad);
+        CHECK(again.results[0].outcome == protocol::PushOutcome::duplicate);
+        CHECK(again.results[1].outcome == protocol::PushOutcome::refused);
+        CHECK(again.results[1].reason == response.results[1].reason);
+        CHECK(again.results[2].outcome == protocol::PushOutcome::duplicate);
+        // And the replica's next change follows.
+        const auto next = context.sync.push(
+            branch.device, {{entry("r1", 4, "VA1B2", "2025-26/answer/1.1.4", "next")}});
+        CHECK(next.results.at(0).outcome == protocol::PushOutcome::accepted);
+        return response.results[1].reason;
+    };
+    auto bad = entry("r1", 2, "VA1B2", "2025-26/answer/1.1.2", "x");
+    SECTION("an unknown kind of register") {
+        bad.register_key = "secret/1";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("register key"));
+    }
+    SECTION("an assessment's register without its standards year") {
+        bad.register_key = "answer/1.1.2";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("<year>/answer|plan|evidence/<name>"));
+    }
+    SECTION("a year that is not one") {
+        bad.register_key = "2025-27/answer/1.1.2";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("not a standards year"));
+    }
+    SECTION("a profile register in a site's scope") {
+        bad.register_key = "profile/security_lead";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("organisation-wide"));
+    }
+    SECTION("a value that is not a JSON object") {
+        bad.payload = "yes";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("JSON object"));
+    }
+    SECTION("a value over the limit") {
+        bad.payload = R"({"value":")" + std::string(sync::kMaxPayloadBytes, 'x') + "\"}";
+        CHECK_THAT(refused_reason(bad), Catch::Contains("change 2 of replica r1: the value is " +
+                                                        std::to_string(bad.payload.size()) +
+                                                        " bytes; the limit is 65536 bytes"));
+    }
+    SECTION("a version seen below 1") {
+        bad.seen = {3, 0};
+        CHECK_THAT(refused_reason(bad), Catch::Contains("version seen"));
+    }
+    SECTION("more values seen than a register can hold") {
+        bad.seen.assign(sync::kMaxSeenVersions + 1, 1);
+        CHECK_THAT(refused_reason(bad), Catch::Contains("values seen"));
+    }
+}
+
+TEST_CASE_METHOD(AuthFixture, "a server set to a lower value limit refuses the change over it",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    sync::SyncService small(*context.repository, context.policy, 1024);
+    const auto big = entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", std::string(2000, 'x'));
+    const auto results =
+        small.push(branch.device, {{big, entry("r1", 2, "VA1B2", "2025-26/answer/1.1.2", "small")}})
+            .results;
+    REQUIRE(results.size() == 2);
+    CHECK(results[0].outcome == protocol::PushOutcome::refused);
+    CHECK_THAT(results[0].reason, Catch::EndsWith("the limit is 1024 bytes"));
+    CHECK(results[1].outcome == protocol::PushOutcome::accepted);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a push malformed as a whole is refused before anything is applied",
                  "[unit][server_sync]") {
     const auto branch = enrol_branch("VA1B2");
     auto push_one = [&](protocol::ChangeEntry bad) {
@@ -140,48 +226,22 @@ TEST_CASE_METHOD(AuthFixture, "malformed changes are refused before anything is 
                                 {{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "fine"), bad}});
     };
     auto bad = entry("r1", 2, "VA1B2", "2025-26/answer/1.1.2", "x");
-    SECTION("an unknown kind of register") {
-        bad.register_key = "secret/1";
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("register key"));
-    }
-    SECTION("an assessment's register without its standards year") {
-        bad.register_key = "answer/1.1.2";
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("<year>/answer|plan|evidence/<name>"));
-    }
-    SECTION("a year that is not one") {
-        bad.register_key = "2025-27/answer/1.1.2";
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("not a standards year"));
-    }
-    SECTION("a profile register in a site's scope") {
-        bad.register_key = "profile/security_lead";
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("organisation-wide"));
-    }
-    SECTION("a value that is not a JSON object") {
-        bad.payload = "yes";
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("JSON object"));
-    }
-    SECTION("a value over the limit") {
-        bad.payload = R"({"value":")" + std::string(sync::kMaxPayloadBytes, 'x') + "\"}";
-        CHECK(refusal(ErrorCode::limit_exceeded, [&] { push_one(bad); }).size() > 0);
-    }
     SECTION("a seq below 1") {
         bad.seq = 0;
         CHECK(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }).size() > 0);
     }
-    SECTION("a version seen below 1") {
-        bad.seen = {3, 0};
+    SECTION("a gap in the replica's seqs") {
+        bad.seq = 5;
         CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("version seen"));
+                   Catch::Contains("must arrive in order"));
     }
-    SECTION("more values seen than a register can hold") {
-        bad.seen.assign(sync::kMaxSeenVersions + 1, 1);
-        CHECK_THAT(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }),
-                   Catch::Contains("values seen"));
+    SECTION("a replica id that is not one") {
+        bad.replica_id = "two words";
+        CHECK(refusal(ErrorCode::invalid_argument, [&] { push_one(bad); }).size() > 0);
+    }
+    SECTION("a scope the device may not write") {
+        bad.scope = "VA9Z9";
+        CHECK(refusal(ErrorCode::forbidden, [&] { push_one(bad); }).size() > 0);
     }
     SECTION("an empty push") {
         CHECK(refusal(ErrorCode::invalid_argument, [&] {
