@@ -171,149 +171,144 @@ std::optional<OutboxEntry> Outbox::latest_pending(std::string_view scope,
         return std::nullopt;
     }
     return read_entry(select);
+}
 
-    void Outbox::set_aside(std::int64_t seq, std::string_view reason) {
-        if (!db_.in_transaction()) {
-            fail(ErrorCode::internal, "an outbox entry is set aside inside a transaction");
-        }
-        sqlite::Statement update(db_, "UPDATE outbox SET set_aside = ?2 WHERE seq = ?1");
-        update.bind(1, seq);
-        update.bind(2, reason.empty() ? std::string_view("refused by the server") : reason);
-        update.execute();
+void Outbox::set_aside(std::int64_t seq, std::string_view reason) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "an outbox entry is set aside inside a transaction");
     }
+    sqlite::Statement update(db_, "UPDATE outbox SET set_aside = ?2 WHERE seq = ?1");
+    update.bind(1, seq);
+    update.bind(2, reason.empty() ? std::string_view("refused by the server") : reason);
+    update.execute();
+}
 
-    std::vector<OutboxSummary> Outbox::summary(std::size_t limit) {
-        // The waiting entries are bounded by `limit`; those set aside are few and
-        // all listed.
-        sqlite::Statement select(
-            db_,
-            "SELECT seq, scope, register_key, created_at, set_aside, payload FROM (SELECT * FROM"
-            " outbox WHERE acked_at IS NULL AND set_aside IS NULL ORDER BY seq LIMIT ?1) UNION ALL"
-            " SELECT seq, scope, register_key, created_at, set_aside, payload FROM outbox WHERE"
-            " set_aside IS NOT NULL ORDER BY seq");
-        select.bind(1, static_cast<std::int64_t>(limit));
-        std::vector<OutboxSummary> rows;
-        while (select.step()) {
-            OutboxSummary row;
-            row.seq = select.column_int64(0);
-            row.scope = select.column_text(1);
-            row.register_key = select.column_text(2);
-            row.created_at_ms = select.column_int64(3);
-            row.set_aside = select.column_text(4);
-            const auto slash = row.register_key.find('/');
-            if (row.register_key.starts_with("evidence/")) {
-                // An evidence file's record names its item inside the sealed payload.
-                const auto value = nlohmann::json::parse(
-                    sealer_.open(kTable, row_key(row.seq, row.scope, row.register_key), "payload",
-                                 select.column_blob(5), "outbox entry " + std::to_string(row.seq)),
-                    nullptr, false);
-                row.item = value.is_object() ? value.value("item", std::string()) : std::string();
-            } else if (!row.register_key.starts_with("profile/") && slash != std::string::npos) {
-                row.item = row.register_key.substr(slash + 1);
-            }
-            rows.push_back(std::move(row));
+std::vector<OutboxSummary> Outbox::summary(std::size_t limit) {
+    // The waiting entries are bounded by `limit`; those set aside are few and
+    // all listed.
+    sqlite::Statement select(
+        db_,
+        "SELECT seq, scope, register_key, created_at, set_aside, payload FROM (SELECT * FROM"
+        " outbox WHERE acked_at IS NULL AND set_aside IS NULL ORDER BY seq LIMIT ?1) UNION ALL"
+        " SELECT seq, scope, register_key, created_at, set_aside, payload FROM outbox WHERE"
+        " set_aside IS NOT NULL ORDER BY seq");
+    select.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<OutboxSummary> rows;
+    while (select.step()) {
+        OutboxSummary row;
+        row.seq = select.column_int64(0);
+        row.scope = select.column_text(1);
+        row.register_key = select.column_text(2);
+        row.created_at_ms = select.column_int64(3);
+        row.set_aside = select.column_text(4);
+        const auto slash = row.register_key.find('/');
+        if (row.register_key.starts_with("evidence/")) {
+            // An evidence file's record names its item inside the sealed payload.
+            const auto value = nlohmann::json::parse(
+                sealer_.open(kTable, row_key(row.seq, row.scope, row.register_key), "payload",
+                             select.column_blob(5), "outbox entry " + std::to_string(row.seq)),
+                nullptr, false);
+            row.item = value.is_object() ? value.value("item", std::string()) : std::string();
+        } else if (!row.register_key.starts_with("profile/") && slash != std::string::npos) {
+            row.item = row.register_key.substr(slash + 1);
         }
-        return rows;
+        rows.push_back(std::move(row));
     }
+    return rows;
+}
 
-    std::vector<OutboxSummary> Outbox::set_aside_entries() {
-        auto rows = summary(0);
-        return rows;
-    }
+std::vector<OutboxSummary> Outbox::set_aside_entries() {
+    auto rows = summary(0);
+    return rows;
+}
 
-    bool Outbox::drop_set_aside(std::int64_t seq) {
-        if (!db_.in_transaction()) {
-            fail(ErrorCode::internal, "an outbox entry is dropped inside a transaction");
-        }
-        sqlite::Statement remove(db_,
-                                 "DELETE FROM outbox WHERE seq = ?1 AND set_aside IS NOT NULL");
-        remove.bind(1, seq);
-        remove.execute();
-        return db_.changes() > 0;
+bool Outbox::drop_set_aside(std::int64_t seq) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "an outbox entry is dropped inside a transaction");
     }
+    sqlite::Statement remove(db_, "DELETE FROM outbox WHERE seq = ?1 AND set_aside IS NOT NULL");
+    remove.bind(1, seq);
+    remove.execute();
+    return db_.changes() > 0;
+}
 
-    void Outbox::rehome(const std::string& replica_id) {
-        if (!db_.in_transaction()) {
-            fail(ErrorCode::internal, "the outbox moves to a new replica inside a transaction");
-        }
-        if (const auto set_aside = set_aside_entries().size(); set_aside > 0) {
-            fail(ErrorCode::failed_precondition,
-                 std::to_string(set_aside) + (set_aside == 1 ? " change is" : " changes are") +
-                     " set aside: answer again or drop them first (dspt outbox)");
-        }
-        const auto entries =
-            pending(static_cast<std::size_t>(meta::require_int(db_, meta::kNextSeq)));
-        db_.execute("DELETE FROM outbox");
-        std::int64_t seq = 1;
-        sqlite::Statement insert(
-            db_,
-            "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
-            " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
-            " ?6, ?7, ?8, 0)");
-        for (const auto& entry : entries) {
-            const sqlite::ResetGuard use(insert);
-            insert.bind(1, seq);
-            insert.bind(2, replica_id);
-            insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
-            insert.bind(4, entry.register_key);
-            insert.bind(5, nlohmann::json(entry.seen).dump());
-            insert.bind(
-                6, sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
-                                             "payload", entry.payload.dump())));
-            insert.bind(7, entry.created_at_ms);
-            insert.bind(8, entry.scope);
-            insert.execute();
-            ++seq;
-        }
-        meta::set(db_, meta::kNextSeq, std::to_string(seq));
-        meta::set(db_, meta::kReplicaId, replica_id);
+void Outbox::rehome(const std::string& replica_id) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "the outbox moves to a new replica inside a transaction");
     }
+    if (const auto set_aside = set_aside_entries().size(); set_aside > 0) {
+        fail(ErrorCode::failed_precondition,
+             std::to_string(set_aside) + (set_aside == 1 ? " change is" : " changes are") +
+                 " set aside: answer again or drop them first (dspt outbox)");
+    }
+    const auto entries = pending(static_cast<std::size_t>(meta::require_int(db_, meta::kNextSeq)));
+    db_.execute("DELETE FROM outbox");
+    std::int64_t seq = 1;
+    sqlite::Statement insert(db_,
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
+                             " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
+                             " ?6, ?7, ?8, 0)");
+    for (const auto& entry : entries) {
+        const sqlite::ResetGuard use(insert);
+        insert.bind(1, seq);
+        insert.bind(2, replica_id);
+        insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
+        insert.bind(4, entry.register_key);
+        insert.bind(5, nlohmann::json(entry.seen).dump());
+        insert.bind(6,
+                    sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
+                                              "payload", entry.payload.dump())));
+        insert.bind(7, entry.created_at_ms);
+        insert.bind(8, entry.scope);
+        insert.execute();
+        ++seq;
+    }
+    meta::set(db_, meta::kNextSeq, std::to_string(seq));
+    meta::set(db_, meta::kReplicaId, replica_id);
+}
 
-    std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>& drop) {
-        if (!db_.in_transaction()) {
-            fail(ErrorCode::internal, "the outbox is renumbered inside a transaction");
-        }
-        sqlite::Statement acked(
-            db_,
-            "SELECT 1 FROM outbox WHERE acked_at IS NOT NULL OR set_aside IS NOT NULL LIMIT 1");
-        if (acked.step()) {
-            fail(ErrorCode::failed_precondition,
-                 "changes of this store have reached the server already; they cannot be withdrawn");
-        }
-        const auto entries =
-            pending(static_cast<std::size_t>(meta::require_int(db_, meta::kNextSeq)));
-        if (entries.empty()) {
-            return 0;
-        }
-        db_.execute("DELETE FROM outbox");
-        std::int64_t seq = entries.front().seq;
-        std::size_t discarded = 0;
-        sqlite::Statement insert(
-            db_,
-            "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
-            " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
-            " ?6, ?7, ?8, 0)");
-        for (const auto& entry : entries) {
-            if (drop(entry)) {
-                ++discarded;
-                continue;
-            }
-            const sqlite::ResetGuard use(insert);
-            insert.bind(1, seq);
-            insert.bind(2, entry.replica_id);
-            insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
-            insert.bind(4, entry.register_key);
-            insert.bind(5, nlohmann::json(entry.seen).dump());
-            insert.bind(
-                6, sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
-                                             "payload", entry.payload.dump())));
-            insert.bind(7, entry.created_at_ms);
-            insert.bind(8, entry.scope);
-            insert.execute();
-            ++seq;
-        }
-        meta::set(db_, meta::kNextSeq, std::to_string(seq));
-        return discarded;
+std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>& drop) {
+    if (!db_.in_transaction()) {
+        fail(ErrorCode::internal, "the outbox is renumbered inside a transaction");
     }
+    sqlite::Statement acked(
+        db_, "SELECT 1 FROM outbox WHERE acked_at IS NOT NULL OR set_aside IS NOT NULL LIMIT 1");
+    if (acked.step()) {
+        fail(ErrorCode::failed_precondition,
+             "changes of this store have reached the server already; they cannot be withdrawn");
+    }
+    const auto entries = pending(static_cast<std::size_t>(meta::require_int(db_, meta::kNextSeq)));
+    if (entries.empty()) {
+        return 0;
+    }
+    db_.execute("DELETE FROM outbox");
+    std::int64_t seq = entries.front().seq;
+    std::size_t discarded = 0;
+    sqlite::Statement insert(db_,
+                             "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
+                             " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
+                             " ?6, ?7, ?8, 0)");
+    for (const auto& entry : entries) {
+        if (drop(entry)) {
+            ++discarded;
+            continue;
+        }
+        const sqlite::ResetGuard use(insert);
+        insert.bind(1, seq);
+        insert.bind(2, entry.replica_id);
+        insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
+        insert.bind(4, entry.register_key);
+        insert.bind(5, nlohmann::json(entry.seen).dump());
+        insert.bind(6,
+                    sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
+                                              "payload", entry.payload.dump())));
+        insert.bind(7, entry.created_at_ms);
+        insert.bind(8, entry.scope);
+        insert.execute();
+        ++seq;
+    }
+    meta::set(db_, meta::kNextSeq, std::to_string(seq));
+    return discarded;
+}
 
 }  // namespace dspt::client

@@ -21,12 +21,21 @@ namespace {
 const ScopeMap kBranch{"VA1B2"};
 
 PulledRegister pulled(std::string key, std::int64_t version, std::string value) {
-    return {"VA1B2",
-            std::move(key),
-            version,
-            {{"item", "1.1.1"}, {"value", std::move(value)}, {"comment", ""}, {"answered_by", "B"}},
-            "other-replica",
-            nlohmann::json::array()};
+    PulledRegister reg;
+    reg.scope = "VA1B2";
+    reg.register_key = std::move(key);
+    reg.version = version;
+    reg.shown = {
+        {"item", "1.1.1"}, {"value", std::move(value)}, {"comment", ""}, {"answered_by", "B"}};
+    reg.shown_replica = "other-replica";
+    reg.siblings = nlohmann::json::array();
+    reg.shown_sibling = {{"replica_id", "other-replica"},
+                         {"author", "B"},
+                         {"hlc", 1},
+                         {"version", version},
+                         {"value", reg.shown}};
+    reg.seen = {version};
+    return reg;
 }
 
 std::vector<std::int64_t> pending_seqs(LocalStore& store) {
@@ -96,7 +105,7 @@ TEST_CASE("dropping a change set aside discards it and brings the server's value
     auto store = home.open();
     // The register was synced at version 4, the store pulled up to 12.
     store->set_answer(kTextItem, "ZA0", std::nullopt, "A");
-    acknowledge_pushed(*store, {{1, "", "answer/1.1.1", 4}}, 1000);
+    acknowledge_pushed(*store, {{1, "", "answer/1.1.1", 4, true}}, 1000);
     apply_pulled(*store, {}, kBranch, 12, nullptr);
     store->set_answer(kTextItem, "ZA1", std::string("refused"), "A");                     // seq 2
     store->set_plan_entry(plan_entry(kDocumentItem, "Write it", "Carol", "2026-01-15"));  // 3
