@@ -13,6 +13,7 @@
 
 #include "client/actions/answer_change.hpp"
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
@@ -111,7 +112,9 @@ void print_backlog(CommandContext& context) {
         auto store = open_store(context.global);
         const auto backlog = sync_backlog(*store);
         *context.err << "dspt: still to send: " << backlog.changes << " change(s), "
-                     << human_size(backlog.bytes) << "; they are kept and sent by the next sync\n";
+                     << human_size(backlog.bytes)
+                     << "; nothing is lost: they are kept on this device and sent by the next "
+                        "sync\n";
     } catch (const Error&) {
         // The store itself is the trouble; the sync's own error says so.
     }
@@ -124,6 +127,9 @@ void print_backlog(CommandContext& context) {
 SyncReport sync_with_retry(CommandContext& context, const std::string& server,
                            const RetryPolicy& policy) {
     const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        if (g_stop != 0) {
+            throw failure;  // asked to stop: no further attempt
+        }
         *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
                      << pause.count() / 1000.0 << " s\n";
     };
@@ -151,6 +157,8 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
     g_stop = 0;
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
+    // A stop ends a request in flight too, rather than after its deadline.
+    context.network.stop_requested = [] { return g_stop != 0; };
     const auto interval =
         std::chrono::milliseconds(static_cast<std::int64_t>(options.interval_seconds * 1000));
     while (g_stop == 0) {
@@ -159,6 +167,9 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
                          sync_with_retry(context, options.server, retry_policy(options)),
                          options.json);
         } catch (const Error& e) {
+            if (g_stop != 0) {
+                break;
+            }
             if (!is_transient(e.code())) {
                 print_backlog(context);
                 throw;
@@ -231,6 +242,7 @@ void add_sync_commands(CLI::App& app, CommandContext& context) {
     sync->add_option("--retry-delay", sync_options->retry_delay_ms,
                      "First pause in ms before trying again; doubles each time, with jitter "
                      "(default 500)");
+    add_network_options(sync, context);
     on_run(sync, context, [&context, sync_options] { run_sync(context, *sync_options); });
 
     auto json = std::make_shared<bool>(false);
