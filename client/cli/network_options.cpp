@@ -26,8 +26,8 @@ TransportOptions transport_options(const CommandContext& context) {
         fail(ErrorCode::invalid_argument, "--timeout is more than 0 and at most 3600 seconds");
     }
     TransportOptions options;
-    options.timeout = std::chrono::milliseconds(
-        std::max<long long>(1, std::llround(seconds * 1000)));
+    options.timeout =
+        std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000)));
     options.stop_requested = context.network.stop_requested;
     return options;
 }

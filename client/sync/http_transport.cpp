@@ -6,6 +6,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <sys/ioctl.h>
+
+#include <climits>
+#if __has_include(<linux/sockios.h>)
+#include <linux/sockios.h>
+#endif
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -167,7 +173,10 @@ struct Pending {
 
 // One request on its own connection. The deadline starts at `timeout` from
 // construction; every piece of a body that moves pushes it to at least
-// `timeout` from then.
+// `timeout` from then. A request body has left the program long before it has
+// reached the server on a slow line (it waits in the system's send buffer),
+// so while the answer is awaited, the send buffer draining counts as the body
+// moving too.
 class Exchange {
   public:
     Exchange(const ServerUrl& url, const TransportOptions& options)
@@ -244,6 +253,10 @@ class Exchange {
                 moved();
             }
         }
+        if (!req.body().empty()) {
+            watch_send_buffer_ = true;
+            unsent_ = unsent_bytes();
+        }
     }
 
     template <class Stream>
@@ -271,12 +284,40 @@ class Exchange {
     // A body moved: the request may go on for another `timeout` from now.
     void moved() { deadline_ = std::max(deadline_, Clock::now() + options_.timeout); }
 
+    // Bytes sent but not yet taken by the other end, when the system says.
+    int unsent_bytes() {
+#ifdef SIOCOUTQ
+        int bytes = 0;
+        if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &bytes) == 0) {
+            return bytes;
+        }
+#endif
+        return INT_MAX;
+    }
+
+    // While the answer to a request with a body is awaited: whether more of
+    // the body reached the server since last asked.
+    bool send_buffer_drained() {
+        if (!watch_send_buffer_) {
+            return false;
+        }
+        const int unsent = unsent_bytes();
+        if (unsent >= unsent_) {
+            return false;
+        }
+        unsent_ = unsent;
+        return true;
+    }
+
     // Runs the private io_context until `pending` completes. When the
     // deadline passes or the caller asks to stop, the connection is closed, the
     // operation is let finish (aborted) and the request fails.
     void await(Pending& pending, Step step) {
         io_.restart();
         while (!pending.done) {
+            if (step == Step::wait_header && send_buffer_drained()) {
+                moved();
+            }
             const auto now = Clock::now();
             const bool late = now >= deadline_;
             if (late || (options_.stop_requested && options_.stop_requested())) {
@@ -333,6 +374,8 @@ class Exchange {
     asio::io_context io_;
     beast::tcp_stream stream_;
     Clock::time_point deadline_;
+    bool watch_send_buffer_ = false;
+    int unsent_ = INT_MAX;
 };
 
 class BeastTransport final : public Transport {

@@ -36,7 +36,9 @@ struct FaultProxy::Link {
     std::size_t left = 0;  // bytes still allowed in the cut direction
 
     // Whether nothing more is read in this direction (the link is held).
-    bool held(bool to_server) const { return hold && cut && cut_to_server == to_server && left == 0; }
+    bool held(bool to_server) const {
+        return hold && cut && cut_to_server == to_server && left == 0;
+    }
 
     void close_both() {
         if (client >= 0) {

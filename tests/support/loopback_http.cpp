@@ -69,8 +69,9 @@ LoopbackConnection::~LoopbackConnection() {
 void LoopbackConnection::send(const std::string& method, const std::string& target,
                               const std::map<std::string, std::string>& headers,
                               const std::string& body) {
-    std::string text = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                       std::to_string(port_) + "\r\nConnection: close\r\n";
+    std::string text = method + " " + target +
+                       " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                       "\r\nConnection: close\r\n";
     for (const auto& [name, value] : headers) {
         text += name + ": " + value + "\r\n";
     }
