@@ -80,9 +80,9 @@ LookupResult look_up(const std::string& host, const std::string& port,
             shared->done = true;
             shared->answered.notify_all();
         }).detach();
-    } catch (const std::system_error& e) {
-        LookupResult out;
-        out.error = e.code();
+    } catch (const std::system_error&) {
+        LookupResult out;  // no thread to spare: as if the resolver had failed
+        out.error = asio::error::no_memory;
         return out;
     }
 

@@ -18,7 +18,7 @@ namespace {
 // can look at itself stops it there.
 volatile std::sig_atomic_t g_stop = 0;
 
-extern "C" void request_stop(int /*signal*/) {
+extern "C" void request_screen_stop(int /*signal*/) {
     g_stop = 1;
 }
 
@@ -33,13 +33,13 @@ void empty_work_dir(const std::filesystem::path& dir) {
                                  std::filesystem::perm_options::replace);
 }
 
-// Installs request_stop for SIGINT and SIGTERM; puts back what was there.
+// Installs request_screen_stop for SIGINT and SIGTERM; puts back what was there.
 class StopSignals {
   public:
     StopSignals() {
         g_stop = 0;
         struct sigaction action {};
-        action.sa_handler = request_stop;
+        action.sa_handler = request_screen_stop;
         action.sa_flags = SA_RESTART;
         sigemptyset(&action.sa_mask);
         sigaction(SIGINT, &action, &old_int_);
