@@ -197,17 +197,17 @@ TEST_CASE("a sync stalled in the middle of a download ends, and the next run com
     // Every answer longer than 64 KiB stops there, its header long delivered:
     // only an evidence chunk is that long.
     proxy.stall_after(64 * 1024, false);
-    const auto stalled = leeds2.run({"sync", "--timeout", "1", "--attempts", "1"});
+    const auto stalled = leeds2.run({"sync", "--timeout", "2", "--attempts", "1"});
     INFO(stalled.err);
     CHECK_FALSE(stalled.timed_out);
     CHECK(stalled.exit_code == 4);
     CHECK_THAT(stalled.err, Catch::Contains("the connection to the server at " + address_of(proxy) +
-                                            " stalled: nothing moved for 1 s while reading the "
+                                            " stalled: nothing moved for 2 s while reading the "
                                             "response body"));
     CHECK(integrity_check(leeds2.store_file()) == "ok");
 
     proxy.forward();
-    const auto resumed = leeds2.run({"sync", "--timeout", "1", "--attempts", "1"});
+    const auto resumed = leeds2.run({"sync", "--timeout", "5", "--attempts", "1"});
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
     CHECK(leeds2.json({"show", "2.1.1"})["answer"]["value"] == "yes");
@@ -266,13 +266,13 @@ TEST_CASE("dspt sync --watch carries on after a stall, and a stop ends a request
     proxy.stall();
     {
         auto watching = home.start(
-            {"sync", "--watch", "--interval", "0.2", "--timeout", "0.5", "--attempts", "1"});
+            {"sync", "--watch", "--interval", "0.2", "--timeout", "1", "--attempts", "1"});
         for (int i = 0; i < 200 && watching->err().find("sync failed") == std::string::npos; ++i) {
             watching->wait_for_output("Sent", 100ms);
         }
         INFO(watching->err());
         CHECK_THAT(watching->err(),
-                   Catch::Contains("sync failed (" + waited_for_header(proxy, "0.5")));
+                   Catch::Contains("sync failed (" + waited_for_header(proxy, "1")));
         proxy.forward();
         CHECK(watching->wait_for_output("Sent ", 30s));
         watching->signal(SIGTERM);
