@@ -39,6 +39,7 @@ struct EnrolOptions {
 };
 
 void run_enrol(CommandContext& context, const EnrolOptions& options) {
+    auto transport_settings = transport_options(context);
     auto store = open_store(context.global);
     if (load_identity(*store)) {
         fail(ErrorCode::already_exists, "this store is already enrolled with a server");
@@ -46,7 +47,6 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     const auto code = protocol::EnrolmentCode::parse(options.code);
     const auto url = ServerUrl::parse(options.server);
 
-    auto transport_settings = transport_options(context);
     transport_settings.ca_file = options.ca_file;
     const auto transport = make_http_transport(url, transport_settings);
     const auto enrolment =

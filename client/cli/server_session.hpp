@@ -18,8 +18,14 @@ namespace dspt::client {
 class CommandSession : public ServerSession {
   public:
     explicit CommandSession(CommandContext& context, const std::string& server_url = {})
-        : ServerSession(open_store(context.global), *context.err, server_url,
-                        transport_options(context)) {}
+        : CommandSession(transport_options(context), context, server_url) {}
+
+  private:
+    // The options are read first, so a bad --timeout is refused before the
+    // store asks for its passphrase.
+    CommandSession(const TransportOptions& transport, CommandContext& context,
+                   const std::string& server_url)
+        : ServerSession(open_store(context.global), *context.err, server_url, transport) {}
 };
 
 // One sync as `dspt sync` and `dspt publish` run it (client/sync/sync_run.hpp),

@@ -140,6 +140,7 @@ SyncReport sync_with_retry(CommandContext& context, const std::string& server,
 namespace {
 
 void run_sync(CommandContext& context, const SyncOptions& options) {
+    transport_options(context);  // a bad --timeout is refused before the store is opened
     if (!options.watch) {
         try {
             print_report(*context.out,
