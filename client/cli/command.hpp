@@ -18,11 +18,20 @@ struct GlobalOptions {
     std::string site;             // --site: a branch's assessment, on a headquarters device
 };
 
+// How the commands that talk to the server do it (network_options.hpp).
+struct NetworkOptions {
+    double timeout_seconds = 30;  // --timeout: each request's deadline
+    // Set by a command that runs until stopped (sync --watch): a request in
+    // flight ends as soon as this answers true.
+    std::function<bool()> stop_requested;
+};
+
 struct CommandContext {
     std::function<void()> action;  // set by the chosen subcommand
     std::ostream* out = nullptr;   // results (stdout)
     std::ostream* err = nullptr;   // progress and warnings (stderr)
     GlobalOptions global;
+    NetworkOptions network;
 };
 
 // Makes `work` the action when `command` is chosen.

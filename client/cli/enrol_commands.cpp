@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
@@ -40,6 +41,7 @@ struct EnrolOptions {
 };
 
 void run_enrol(CommandContext& context, const EnrolOptions& options) {
+    auto transport_settings = transport_options(context);
     auto store = open_store(context.global);
     const auto old = load_identity(*store);
     if (old && !options.again) {
@@ -60,9 +62,8 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     const auto code = protocol::EnrolmentCode::parse(options.code);
     const auto url = ServerUrl::parse(server);
 
-    TransportOptions transport_options;
-    transport_options.ca_file = ca_file;
-    const auto transport = make_http_transport(url, transport_options);
+    transport_settings.ca_file = ca_file;
+    const auto transport = make_http_transport(url, transport_settings);
     const auto waiting = sync_backlog(*store).changes;
     const auto enrolment = enrol_device(*store, *transport, code,
                                         {url.to_string(), ca_file, options.name, options.again});
@@ -134,7 +135,7 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
     const auto lifetime = parse_duration(options.expires_in);
     request.expires_at_ms = static_cast<std::int64_t>(HybridClock::system_millis()) +
                             std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
-    const auto transport = transport_for(identity);
+    const auto transport = transport_for(identity, {}, transport_options(context));
     ApiClient api(*transport, identity.device_id, identity.signing);
     // Only a key the server holds a recovery copy of may be shared.
     if (!send_pending_recovery(*store, api, *context.err)) {
@@ -161,7 +162,7 @@ void run_recover(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);
     const auto identity = require_identity(*store);
     const auto code = protocol::EnrolmentCode::parse(options.recovery_code);
-    const auto transport = transport_for(identity);
+    const auto transport = transport_for(identity, {}, transport_options(context));
     ApiClient api(*transport, identity.device_id, identity.signing);
     const auto envelope = api.recovery();
     crypto::SecretKey key;
@@ -181,7 +182,7 @@ void run_recover(CommandContext& context, const EnrolOptions& options) {
 void run_whoami(CommandContext& context, bool json) {
     auto store = open_store(context.global);
     const auto identity = require_identity(*store);
-    const auto transport = transport_for(identity);
+    const auto transport = transport_for(identity, {}, transport_options(context));
     ApiClient api(*transport, identity.device_id, identity.signing);
     const auto server_view = api.whoami();
     send_pending_recovery(*store, api, *context.err);
@@ -233,6 +234,7 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
                     "Enrol this store again with a new code, after the organisation revoked its "
                     "device: its answers, evidence and unsent changes are kept and sent under the "
                     "new identity");
+    add_network_options(enrol, context);
     on_run(enrol, context, [&context, options] { run_enrol(context, *options); });
 
     auto* invite = app.add_subcommand("invite", "Make an enrolment code for another device");
@@ -243,15 +245,18 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
                      "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
         ->capture_default_str();
     invite->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(invite, context);
     on_run(invite, context, [&context, options] { run_invite(context, *options); });
 
     auto* recover = app.add_subcommand(
         "recover-key", "Recover the organisation key with the organisation's recovery code");
     recover->add_option("--recovery-code", options->recovery_code, "The recovery code")->required();
+    add_network_options(recover, context);
     on_run(recover, context, [&context, options] { run_recover(context, *options); });
 
     auto* whoami = app.add_subcommand("whoami", "Show this device as the server knows it");
     whoami->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(whoami, context);
     on_run(whoami, context, [&context, options] { run_whoami(context, options->json); });
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
@@ -177,6 +178,7 @@ void add_organisation_commands(CLI::App& app, CommandContext& context) {
     auto* org = app.add_subcommand("org", "Show an organisation and its sites, from the server");
     org->add_option("ODS", options->ods, "The organisation (default: this device's)");
     org->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(org, context);
     on_run(org, context, [&context, options] { run_show(context, *options); });
 
     auto* grant = app.add_subcommand(
@@ -189,12 +191,14 @@ void add_organisation_commands(CLI::App& app, CommandContext& context) {
         ->option_text("NAME");
     grant->add_option("--org", options->ods, "The organisation (default: this device's)");
     grant->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(grant, context);
     on_run(grant, context, [&context, options] { run_grant(context, *options); });
 
     auto* grants = app.add_subcommand(
         "grants", "List the partners given access (on a partner device: who gave it access)");
     grants->add_option("ODS", options->ods, "The organisation (default: this device's)");
     grants->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(grants, context);
     on_run(grants, context, [&context, options] { run_grants(context, *options); });
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/cli/server_session.hpp"
@@ -89,6 +90,7 @@ void add_partner_commands(CLI::App& app, CommandContext& context) {
     progress->add_flag("--json", options->json, "Machine-readable output");
     progress->add_option("--server", options->server,
                          "Ask this server address instead of the enrolled one");
+    add_network_options(progress, context);
     on_run(progress, context, [&context, options] { run_progress(context, *options); });
 }
 

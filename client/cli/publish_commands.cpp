@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/cli/server_session.hpp"
@@ -181,11 +182,13 @@ void add_publish_commands(CLI::App& app, CommandContext& context) {
     publish->add_option("--server", options->server, "Use this server address for this run");
     publish->add_option("--attempts", options->attempts,
                         "Tries before giving up on a failing connection (default 6)");
+    add_network_options(publish, context);
     on_run(publish, context, [&context, options] { run_publish(context, *options); });
 
     auto json = std::make_shared<bool>(false);
     auto* publications = app.add_subcommand("publications", "List the organisation's publications");
     publications->add_flag("--json", *json, "Machine-readable output");
+    add_network_options(publications, context);
     on_run(publications, context, [&context, json] { run_publications(context, *json); });
 
     auto certificate_options = std::make_shared<CertificateOptions>();
@@ -194,6 +197,7 @@ void add_publish_commands(CLI::App& app, CommandContext& context) {
     certificate->add_option("--out", certificate_options->out, "FILE.pdf or FILE.png")->required();
     certificate->add_option("--year", certificate_options->year,
                             "Standards year (default: the store's)");
+    add_network_options(certificate, context);
     on_run(certificate, context,
            [&context, certificate_options] { run_certificate(context, *certificate_options); });
 }

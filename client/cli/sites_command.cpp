@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/cli/server_session.hpp"
@@ -156,6 +157,7 @@ void add_sites_command(CLI::App& app, CommandContext& context) {
         ->check(CLI::IsMember({"approaching", "met"}));
     sites->add_option("--server", options->server,
                       "Ask this server address instead of the enrolled one");
+    add_network_options(sites, context);
     on_run(sites, context, [&context, options] { run_sites(context, *options); });
 }
 

@@ -13,6 +13,7 @@
 
 #include "client/actions/answer_change.hpp"
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 #include "client/cli/store_access.hpp"
@@ -145,7 +146,9 @@ void print_backlog(CommandContext& context, const Error& failure) {
             return;
         }
         *context.err << "dspt: still to send: " << backlog.changes << " change(s), "
-                     << human_size(backlog.bytes) << "; they are kept and sent by the next sync\n";
+                     << human_size(backlog.bytes)
+                     << "; nothing is lost: they are kept on this device and sent by the next "
+                        "sync\n";
     } catch (const Error&) {
         // The store itself is the trouble; the sync's own error says so.
     }
@@ -158,6 +161,9 @@ void print_backlog(CommandContext& context, const Error& failure) {
 SyncReport sync_with_retry(CommandContext& context, const std::string& server,
                            const RetryPolicy& policy) {
     const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+        if (g_stop != 0) {
+            throw failure;  // asked to stop: no further attempt
+        }
         *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
                      << pause.count() / 1000.0 << " s\n";
     };
@@ -168,6 +174,7 @@ SyncReport sync_with_retry(CommandContext& context, const std::string& server,
 namespace {
 
 void run_sync(CommandContext& context, const SyncOptions& options) {
+    transport_options(context);  // a bad --timeout is refused before the store is opened
     if (!options.watch) {
         SyncReport report;
         try {
@@ -188,6 +195,8 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
     g_stop = 0;
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
+    // A stop ends a request in flight too, rather than after its deadline.
+    context.network.stop_requested = [] { return g_stop != 0; };
     const auto interval =
         std::chrono::milliseconds(static_cast<std::int64_t>(options.interval_seconds * 1000));
     while (g_stop == 0) {
@@ -198,6 +207,9 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
                 *context.err << "dspt: " << notice << "\n";
             }
         } catch (const Error& e) {
+            if (g_stop != 0) {
+                break;
+            }
             if (!is_transient(e.code())) {
                 print_backlog(context, e);
                 throw;
@@ -270,6 +282,7 @@ void add_sync_commands(CLI::App& app, CommandContext& context) {
     sync->add_option("--retry-delay", sync_options->retry_delay_ms,
                      "First pause in ms before trying again; doubles each time, with jitter "
                      "(default 500)");
+    add_network_options(sync, context);
     on_run(sync, context, [&context, sync_options] { run_sync(context, *sync_options); });
 
     auto json = std::make_shared<bool>(false);

@@ -6,6 +6,7 @@
 #include <spawn.h>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/ui/run_screen.hpp"
 #include "common/error.hpp"
@@ -40,8 +41,9 @@ void run_ui(CommandContext& context, const UiOptions& options) {
     if (options.max_upload_mb < 1 || options.max_upload_mb > 2048) {
         fail(ErrorCode::invalid_argument, "--max-upload-mb is from 1 to 2048");
     }
-    auto store = open_store(context.global);
     ui::RunOptions run;
+    run.transport = transport_options(context);
+    auto store = open_store(context.global);
     run.port = static_cast<std::uint16_t>(options.port);
     run.max_upload_bytes = static_cast<std::uint64_t>(options.max_upload_mb) << 20;
     run.work_dir = resolve_home(context.global) / "ui-scratch";
@@ -72,6 +74,7 @@ void add_ui_command(CLI::App& app, CommandContext& context) {
     ui->add_flag("--open", options->open, "Open the default browser at the screen");
     ui->add_option("--max-upload-mb", options->max_upload_mb,
                    "Largest evidence file the screen accepts, in MB (default 100)");
+    add_network_options(ui, context);
     on_run(ui, context, [&context, options] { run_ui(context, *options); });
 }
 

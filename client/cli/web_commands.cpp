@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/output.hpp"
 #include "client/cli/server_session.hpp"
 
@@ -51,6 +52,7 @@ void add_web_commands(CLI::App& app, CommandContext& context) {
         "web-login", "Print a single-use link that signs a browser in to the dashboard");
     login->add_flag("--json", options->json, "Machine-readable output");
     login->add_option("--server", options->server, "Use this server address for this run");
+    add_network_options(login, context);
     on_run(login, context, [&context, options] { run_web_login(context, *options); });
 }
 

@@ -1,9 +1,18 @@
-// The Beast implementation of Transport: one connection per request, a
-// deadline on the whole exchange, TLS with host name verification.
+// The Beast implementation of Transport: one connection per request, TLS with
+// host name verification, and every network step asynchronous on a private
+// io_context that is run only until the request's deadline, so no step can
+// wait longer than the caller allowed.
 
+#include <algorithm>
+#include <cstdio>
 #include <optional>
+#include <sys/ioctl.h>
 
-#include <boost/asio/connect.hpp>
+#include <climits>
+#if __has_include(<linux/sockios.h>)
+#include <linux/sockios.h>
+#endif
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -11,11 +20,14 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "client/sync/name_lookup.hpp"
 #include "client/sync/transport.hpp"
 #include "common/compression/content_coding.hpp"
 #include "common/compression/zstd_codec.hpp"
@@ -29,19 +41,61 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 // The largest response body the client accepts, as it arrives and once
 // decompressed.
 constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
 
-[[noreturn]] void fail_network(const ServerUrl& url, const beast::error_code& ec,
-                               std::string_view during) {
-    if (ec == beast::error::timeout) {
-        fail(ErrorCode::timeout, "the server at " + url.to_string() + " did not answer in time (" +
-                                     std::string(during) + ")");
+// How often a waiting request looks at TransportOptions::stop_requested.
+constexpr std::chrono::milliseconds kStopCheck{100};
+
+// The steps of one request, each named in the message when it fails.
+enum class Step {
+    look_up,
+    connect,
+    handshake,
+    send_header,
+    send_body,
+    wait_header,
+    read_body,
+    close,
+};
+
+std::string_view describe(Step step) {
+    switch (step) {
+        case Step::look_up:
+            return "looking up its address";
+        case Step::connect:
+            return "connecting";
+        case Step::handshake:
+            return "setting up TLS";
+        case Step::send_header:
+            return "sending the request";
+        case Step::send_body:
+            return "sending the request body";
+        case Step::wait_header:
+            return "waiting for the response header";
+        case Step::read_body:
+            return "reading the response body";
+        case Step::close:
+            return "closing the connection";
     }
-    fail(ErrorCode::network, "cannot reach the server at " + url.to_string() + " (" +
-                                 std::string(during) + "): " + ec.message());
+    return "talking to it";
+}
+
+// "30 s", "2.5 s".
+std::string seconds_text(std::chrono::milliseconds duration) {
+    if (duration.count() % 1000 == 0) {
+        return std::to_string(duration.count() / 1000) + " s";
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(duration.count()) / 1000.0);
+    std::string out = text;
+    while (out.back() == '0') {
+        out.pop_back();
+    }
+    return out + " s";
 }
 
 http::request<http::string_body> to_beast(HttpRequest& request, const ServerUrl& url) {
@@ -90,33 +144,247 @@ std::string decoded_body(http::response<http::string_body>& res, const ServerUrl
     }
 }
 
-template <class Stream>
-HttpResponse exchange(Stream& stream, HttpRequest& request, const ServerUrl& url) {
-    beast::error_code ec;
-    auto req = to_beast(request, url);
-    http::write(stream, req, ec);
-    if (ec) {
-        fail_network(url, ec, "sending");
+// One asynchronous operation in flight, and how it ended.
+struct Pending {
+    bool done = false;
+    beast::error_code error;
+    std::size_t bytes = 0;
+
+    auto on_transfer() {
+        return [this](const beast::error_code& ec, std::size_t n) {
+            error = ec;
+            bytes = n;
+            done = true;
+        };
     }
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
-    http::read(stream, buffer, parser, ec);
-    if (ec) {
-        fail_network(url, ec, "receiving");
+    auto on_connect() {
+        return [this](const beast::error_code& ec, const tcp::endpoint&) {
+            error = ec;
+            done = true;
+        };
     }
-    auto& res = parser.get();
-    HttpResponse out;
-    out.status = static_cast<int>(res.result_int());
-    out.content_type = std::string(res[http::field::content_type]);
-    out.body = decoded_body(res, url);
-    return out;
-}
+    auto on_done() {
+        return [this](const beast::error_code& ec) {
+            error = ec;
+            done = true;
+        };
+    }
+};
+
+// One request on its own connection. The deadline starts at `timeout` from
+// construction; every piece of a body that moves pushes it to at least
+// `timeout` from then. A request body has left the program long before it has
+// reached the server on a slow line (it waits in the system's send buffer),
+// so while the answer is awaited, the send buffer draining counts as the body
+// moving too.
+class Exchange {
+  public:
+    Exchange(const ServerUrl& url, const TransportOptions& options)
+        : url_(url), options_(options), stream_(io_), deadline_(Clock::now() + options.timeout) {}
+
+    Exchange(const Exchange&) = delete;
+    Exchange& operator=(const Exchange&) = delete;
+
+    beast::tcp_stream& stream() noexcept { return stream_; }
+
+    void connect() {
+        const auto found = look_up(url_.host, url_.port, deadline_, options_.stop_requested);
+        switch (found.outcome) {
+            case LookupOutcome::found:
+                break;
+            case LookupOutcome::timeout:
+                fail_timeout(Step::look_up);
+            case LookupOutcome::stopped:
+                fail_stopped(Step::look_up);
+            case LookupOutcome::failed:
+                fail_network(found.error, Step::look_up);
+        }
+        Pending connecting;
+        stream_.async_connect(found.endpoints, connecting.on_connect());
+        await(connecting, Step::connect);
+    }
+
+    template <class Tls>
+    void handshake(Tls& tls) {
+        Pending shaking;
+        tls.async_handshake(asio::ssl::stream_base::client, shaking.on_done());
+        await(shaking, Step::handshake);
+    }
+
+    template <class Stream>
+    HttpResponse exchange(Stream& stream, HttpRequest& request) {
+        auto req = to_beast(request, url_);
+        send(stream, req);
+        return receive(stream);
+    }
+
+    // Ends a TLS session politely within what is left of the deadline; the
+    // answer is already in hand, so a server that does not take part costs
+    // nothing more.
+    template <class Tls>
+    void close_tls(Tls& tls) {
+        if (Clock::now() >= deadline_) {
+            return;
+        }
+        Pending closing;
+        tls.async_shutdown(closing.on_done());
+        try {
+            await(closing, Step::close);
+        } catch (const Error&) {
+            // The server may close first, or not at all; either is fine.
+        }
+    }
+
+    void close_plain() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
+
+  private:
+    template <class Stream>
+    void send(Stream& stream, http::request<http::string_body>& req) {
+        http::request_serializer<http::string_body> serializer(req);
+        while (!serializer.is_done()) {
+            const auto step = serializer.is_header_done() ? Step::send_body : Step::send_header;
+            Pending writing;
+            http::async_write_some(stream, serializer, writing.on_transfer());
+            await(writing, step);
+            if (serializer.is_header_done() && writing.bytes > 0) {
+                moved();
+            }
+        }
+        if (!req.body().empty()) {
+            watch_send_buffer_ = true;
+            unsent_ = unsent_bytes();
+        }
+    }
+
+    template <class Stream>
+    HttpResponse receive(Stream& stream) {
+        beast::flat_buffer buffer;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(kMaxResponseBytes);
+        while (!parser.is_done()) {
+            const auto step = parser.is_header_done() ? Step::read_body : Step::wait_header;
+            Pending reading;
+            http::async_read_some(stream, buffer, parser, reading.on_transfer());
+            await(reading, step);
+            if (parser.is_header_done() && reading.bytes > 0) {
+                moved();
+            }
+        }
+        auto& res = parser.get();
+        HttpResponse out;
+        out.status = static_cast<int>(res.result_int());
+        out.content_type = std::string(res[http::field::content_type]);
+        out.body = decoded_body(res, url_);
+        return out;
+    }
+
+    // A body moved: the request may go on for another `timeout` from now.
+    void moved() { deadline_ = std::max(deadline_, Clock::now() + options_.timeout); }
+
+    // Bytes sent but not yet taken by the other end, when the system says.
+    int unsent_bytes() {
+#ifdef SIOCOUTQ
+        int bytes = 0;
+        if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &bytes) == 0) {
+            return bytes;
+        }
+#endif
+        return INT_MAX;
+    }
+
+    // While the answer to a request with a body is awaited: whether more of
+    // the body reached the server since last asked.
+    bool send_buffer_drained() {
+        if (!watch_send_buffer_) {
+            return false;
+        }
+        const int unsent = unsent_bytes();
+        if (unsent >= unsent_) {
+            return false;
+        }
+        unsent_ = unsent;
+        return true;
+    }
+
+    // Runs the private io_context until `pending` completes. When the
+    // deadline passes or the caller asks to stop, the connection is closed, the
+    // operation is let finish (aborted) and the request fails.
+    void await(Pending& pending, Step step) {
+        io_.restart();
+        while (!pending.done) {
+            if (step == Step::wait_header && send_buffer_drained()) {
+                moved();
+            }
+            const auto now = Clock::now();
+            const bool late = now >= deadline_;
+            if (late || (options_.stop_requested && options_.stop_requested())) {
+                abandon(pending);
+                if (late) {
+                    fail_timeout(step);
+                }
+                fail_stopped(step);
+            }
+            io_.run_one_until(std::min(deadline_, now + kStopCheck));
+            if (io_.stopped()) {
+                io_.restart();
+            }
+        }
+        if (pending.error) {
+            fail_network(pending.error, step);
+        }
+    }
+
+    void abandon(Pending& pending) {
+        beast::error_code ignored;
+        stream_.socket().close(ignored);  // every operation on it ends, aborted
+        io_.restart();
+        for (int turn = 0; !pending.done && turn < 50; ++turn) {
+            io_.run_one_for(kStopCheck);
+        }
+    }
+
+    [[noreturn]] void fail_timeout(Step step) const {
+        const bool body = step == Step::send_body || step == Step::read_body;
+        if (body) {
+            fail(ErrorCode::timeout, "the connection to the server at " + url_.to_string() +
+                                         " stalled: nothing moved for " +
+                                         seconds_text(options_.timeout) + " while " +
+                                         std::string(describe(step)));
+        }
+        fail(ErrorCode::timeout, "no answer from the server at " + url_.to_string() + " within " +
+                                     seconds_text(options_.timeout) + " while " +
+                                     std::string(describe(step)));
+    }
+
+    [[noreturn]] void fail_stopped(Step step) const {
+        fail(ErrorCode::unavailable, "stopped while " + std::string(describe(step)) +
+                                         " with the server at " + url_.to_string());
+    }
+
+    [[noreturn]] void fail_network(const beast::error_code& ec, Step step) const {
+        fail(ErrorCode::network, "cannot reach the server at " + url_.to_string() + " (" +
+                                     std::string(describe(step)) + "): " + ec.message());
+    }
+
+    const ServerUrl& url_;
+    const TransportOptions& options_;
+    asio::io_context io_;
+    beast::tcp_stream stream_;
+    Clock::time_point deadline_;
+    bool watch_send_buffer_ = false;
+    int unsent_ = INT_MAX;
+};
 
 class BeastTransport final : public Transport {
   public:
     BeastTransport(ServerUrl url, TransportOptions options)
         : url_(std::move(url)), options_(std::move(options)) {
+        if (options_.timeout <= std::chrono::milliseconds::zero()) {
+            fail(ErrorCode::invalid_argument, "a request's deadline must be more than 0 s");
+        }
         if (url_.tls) {
             ssl_.emplace(asio::ssl::context::tls_client);
             ssl_->set_options(asio::ssl::context::default_workarounds |
@@ -137,35 +405,21 @@ class BeastTransport final : public Transport {
     }
 
     HttpResponse send(HttpRequest request) override {
-        asio::io_context io;
-        tcp::resolver resolver(io);
-        beast::tcp_stream stream(io);
-        stream.expires_after(options_.timeout);
-        beast::error_code ec;
-        const auto endpoints = resolver.resolve(url_.host, url_.port, ec);
-        if (ec) {
-            fail_network(url_, ec, "resolving");
-        }
-        stream.connect(endpoints, ec);
-        if (ec) {
-            fail_network(url_, ec, "connecting");
-        }
+        Exchange exchange(url_, options_);
+        exchange.connect();
         if (!url_.tls) {
-            auto response = exchange(stream, request, url_);
-            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            auto response = exchange.exchange(exchange.stream(), request);
+            exchange.close_plain();
             return response;
         }
-        beast::ssl_stream<beast::tcp_stream&> tls(stream, *ssl_);
+        beast::ssl_stream<beast::tcp_stream&> tls(exchange.stream(), *ssl_);
         tls.set_verify_callback(asio::ssl::host_name_verification(url_.host));
         if (!SSL_set_tlsext_host_name(tls.native_handle(), url_.host.c_str())) {
             fail(ErrorCode::network, "cannot set the TLS server name " + url_.host);
         }
-        tls.handshake(asio::ssl::stream_base::client, ec);
-        if (ec) {
-            fail_network(url_, ec, "TLS handshake");
-        }
-        auto response = exchange(tls, request, url_);
-        tls.shutdown(ec);  // the server may close first; that is fine
+        exchange.handshake(tls);
+        auto response = exchange.exchange(tls, request);
+        exchange.close_tls(tls);
         return response;
     }
 

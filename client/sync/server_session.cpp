@@ -5,24 +5,23 @@
 namespace dspt::client {
 
 std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity,
-                                         const std::string& server_url) {
-    TransportOptions options;
+                                         const std::string& server_url, TransportOptions options) {
     options.ca_file = identity.ca_file;
     return make_http_transport(
         ServerUrl::parse(server_url.empty() ? identity.server_url : server_url), options);
 }
 
 ServerSession::ServerSession(std::unique_ptr<LocalStore> store, std::ostream& notices,
-                             const std::string& server_url)
-    : ServerSession(*store, notices, server_url) {
+                             const std::string& server_url, const TransportOptions& transport)
+    : ServerSession(*store, notices, server_url, transport) {
     owned_ = std::move(store);
 }
 
 ServerSession::ServerSession(LocalStore& store, std::ostream& notices,
-                             const std::string& server_url)
+                             const std::string& server_url, const TransportOptions& transport)
     : store_(&store),
       identity_(require_identity(store)),
-      transport_(transport_for(identity_, server_url)),
+      transport_(transport_for(identity_, server_url, transport)),
       api_(std::make_unique<ApiClient>(*transport_, identity_.device_id, identity_.signing)) {
     send_pending_recovery(store, *api_, notices);
 }

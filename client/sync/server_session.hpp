@@ -20,13 +20,16 @@ class ServerSession {
   public:
     // `server_url`, when not empty, replaces the enrolled address for this
     // session (a proxy, a moved server); the device's keys stay the same.
-    // `notices` hears about a recovery copy sent late.
+    // `transport` gives the deadline of each request and the stop check; the
+    // certificate to trust is the device's own. `notices` hears about a
+    // recovery copy sent late.
     //
     // This one keeps `store` for its life.
     ServerSession(std::unique_ptr<LocalStore> store, std::ostream& notices,
-                  const std::string& server_url = {});
+                  const std::string& server_url = {}, const TransportOptions& transport = {});
     // This one works on a store its caller keeps open for longer.
-    ServerSession(LocalStore& store, std::ostream& notices, const std::string& server_url = {});
+    ServerSession(LocalStore& store, std::ostream& notices, const std::string& server_url = {},
+                  const TransportOptions& transport = {});
 
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
@@ -44,8 +47,10 @@ class ServerSession {
     std::unique_ptr<ApiClient> api_;  // signs with identity_.signing
 };
 
-// A transport to the server this device enrolled with, or to `server_url`.
+// A transport to the server this device enrolled with, or to `server_url`,
+// trusting the device's certificate (TransportOptions::ca_file is replaced).
 std::unique_ptr<Transport> transport_for(const DeviceIdentity& identity,
-                                         const std::string& server_url = {});
+                                         const std::string& server_url = {},
+                                         TransportOptions options = {});
 
 }  // namespace dspt::client

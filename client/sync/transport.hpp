@@ -4,6 +4,7 @@
 // implementation over Beast (http_transport.hpp).
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,8 +35,10 @@ class Transport {
 
     // Sends one request and returns the server's response, whatever its status.
     // Throws Error(network) when no response arrives (refused, reset, TLS
-    // failure) and Error(timeout) when the deadline passes. The request is taken
-    // by value so that a large body moves through rather than being copied.
+    // failure), Error(timeout) when the deadline passes, with a message naming
+    // the step it was waiting for, and Error(unavailable) when the caller asked
+    // to stop (TransportOptions::stop_requested). The request is taken by value
+    // so that a large body moves through rather than being copied.
     virtual HttpResponse send(HttpRequest request) = 0;
 };
 
@@ -50,13 +53,26 @@ struct ServerUrl {
     std::string to_string() const;
 };
 
+// The deadline of one request unless its command says otherwise (--timeout).
+inline constexpr std::chrono::milliseconds kDefaultRequestTimeout{30'000};
+
 struct TransportOptions {
-    std::chrono::milliseconds timeout{30'000};  // for each request, connect to last byte
+    // The deadline of each request. Every step (looking up the name,
+    // connecting, the TLS handshake, sending, waiting for the answer) must end
+    // within it, counted from the start of the request. A body, sent or
+    // received, may take longer as long as it keeps moving: each time bytes of
+    // a body move, the deadline is at least `timeout` from then.
+    std::chrono::milliseconds timeout = kDefaultRequestTimeout;
     std::string ca_file;  // trust this certificate (PEM) instead of the system's roots
+    // Asked several times a second while a request waits; when it answers
+    // true, the request is abandoned (a person asked the program to stop).
+    std::function<bool()> stop_requested;
 };
 
 // A transport over Beast: plain HTTP, or TLS with the certificate verified
-// against the host name. Opens a connection per request. Bodies travel
+// against the host name. Opens a connection per request, and waits for nothing
+// past the deadline of TransportOptions: every network step is asynchronous
+// and abandoned when the deadline passes. Bodies travel
 // compressed (common/compression/content_coding.hpp): every request says
 // "Accept-Encoding: zstd", a request body worth compressing is sent as zstd,
 // and a zstd answer is decompressed within the same 64 MiB bound as a plain

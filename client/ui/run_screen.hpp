@@ -2,7 +2,8 @@
 // Runs the local screen (`dspt ui`) on an open store until SIGINT or SIGTERM:
 // listens on 127.0.0.1, makes the one-time address, and serves one request at
 // a time. A stop lands between requests, so every change a request made is
-// whole in the store when this returns.
+// whole in the store when this returns; a request waiting for the server (Sync
+// now, Publish) is ended by the stop at once, its page saying so.
 
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "client/store/local_store.hpp"
+#include "client/sync/transport.hpp"
 
 namespace dspt::client::ui {
 
@@ -18,6 +20,7 @@ struct RunOptions {
     std::uint64_t max_upload_bytes = 100ULL << 20;
     std::filesystem::path work_dir;  // see ScreenOptions::work_dir; emptied at start and end
     std::string user;
+    TransportOptions transport;  // its stop_requested is the screen's own
 };
 
 // `ready` is called with the address once the screen is listening.

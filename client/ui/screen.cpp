@@ -445,12 +445,15 @@ Response Screen::act(const Request& request) {
     return redirect(back);
 }
 
+std::unique_ptr<ServerSession> Screen::open_session(std::ostream& notices) {
+    return std::make_unique<ServerSession>(store_, notices, std::string(), options_.transport);
+}
+
 std::string Screen::sync_now() {
     std::ostringstream notices;
     try {
         const auto report =
-            sync_with_retry([&] { return std::make_unique<ServerSession>(store_, notices); },
-                            screen_policy(), {}, pause);
+            sync_with_retry([&] { return open_session(notices); }, screen_policy(), {}, pause);
         flash_ = {!report.set_aside.empty(), describe(report)};
     } catch (const Error& e) {
         if (!is_transient(e.code())) {
@@ -468,14 +471,13 @@ std::string Screen::publish(const std::string& level_name) {
     }
     std::ostringstream notices;
     try {
-        sync_with_retry([&] { return std::make_unique<ServerSession>(store_, notices); },
-                        screen_policy(), {}, pause);
-        ServerSession session(store_, notices);
+        sync_with_retry([&] { return open_session(notices); }, screen_policy(), {}, pause);
+        const auto session = open_session(notices);
         std::vector<std::string> sites;
         if (!store_.scope().empty()) {
             sites.push_back(store_.scope());
         }
-        last_publish_ = publish_synced(session, *level, sites, screen_policy(), {}, pause);
+        last_publish_ = publish_synced(*session, *level, sites, screen_policy(), {}, pause);
         flash_ =
             last_publish_->published
                 ? Flash{false, "Published at " + std::string(standards::display_name(*level)) + "."}
@@ -494,8 +496,8 @@ std::string Screen::publish(const std::string& level_name) {
 std::string Screen::certificate(Response& out) {
     std::ostringstream notices;
     try {
-        ServerSession session(store_, notices);
-        out = download(session.api().certificate(store_.info().year, "pdf"), "application/pdf",
+        const auto session = open_session(notices);
+        out = download(session->api().certificate(store_.info().year, "pdf"), "application/pdf",
                        "dspt-certificate-" + store_.info().year + ".pdf");
         return {};
     } catch (const Error& e) {

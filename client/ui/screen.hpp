@@ -14,10 +14,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "client/store/local_store.hpp"
+#include "client/sync/server_session.hpp"
+#include "client/sync/transport.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/ui_gate.hpp"
 #include "client/ui/ui_http.hpp"
@@ -32,6 +36,9 @@ struct ScreenOptions {
     // spreadsheet before it is sent. Each is removed at once.
     std::filesystem::path work_dir;
     std::string user;  // who makes the changes, for the answers' "by"
+    // The deadline of each request to the server, and the stop check that
+    // ends one in flight when the screen is asked to stop.
+    TransportOptions transport;
 };
 
 class Screen {
@@ -48,6 +55,9 @@ class Screen {
                     const std::string& content);
     Response redirect(const std::string& to);
     Response download(std::string content, const std::string& type, const std::string& file_name);
+
+    // A session with the server under the screen's deadline and stop check.
+    std::unique_ptr<ServerSession> open_session(std::ostream& notices);
 
     // Actions: each returns where to go next and sets flash_.
     std::string sync_now();

@@ -31,8 +31,14 @@ struct FaultProxy::Link {
     int client = -1;
     int server = -1;
     bool cut = false;
+    bool hold = false;  // at the end of `left`: hold the connection, not close it
     bool cut_to_server = true;
     std::size_t left = 0;  // bytes still allowed in the cut direction
+
+    // Whether nothing more is read in this direction (the link is held).
+    bool held(bool to_server) const {
+        return hold && cut && cut_to_server == to_server && left == 0;
+    }
 
     void close_both() {
         if (client >= 0) {
@@ -91,7 +97,7 @@ bool FaultProxy::pump(int from, int to, Link& link, bool to_server) {
         link.left -= sent;
         if (link.left == 0) {
             ++cuts_;
-            return false;
+            return link.hold;
         }
     }
     return true;
@@ -121,8 +127,9 @@ void FaultProxy::run() {
     while (!stop_) {
         std::vector<pollfd> fds{{listener_, POLLIN, 0}};
         for (const auto& link : links) {
-            fds.push_back({link.client, POLLIN, 0});
-            fds.push_back({link.server, POLLIN, 0});
+            // A held direction is not read; its socket still reports a failure.
+            fds.push_back({link.client, static_cast<short>(link.held(true) ? 0 : POLLIN), 0});
+            fds.push_back({link.server, static_cast<short>(link.held(false) ? 0 : POLLIN), 0});
         }
         if (::poll(fds.data(), fds.size(), kPollMillis) <= 0) {
             continue;
@@ -133,10 +140,12 @@ void FaultProxy::run() {
             const auto& from_server = fds[2 + 2 * i];
             bool alive = true;
             if (from_client.revents != 0) {
-                alive = pump(link.client, link.server, link, true);
+                alive = link.held(true) ? (from_client.revents & (POLLERR | POLLHUP)) == 0
+                                        : pump(link.client, link.server, link, true);
             }
             if (alive && from_server.revents != 0) {
-                alive = pump(link.server, link.client, link, false);
+                alive = link.held(false) ? (from_server.revents & (POLLERR | POLLHUP)) == 0
+                                         : pump(link.server, link.client, link, false);
             }
             if (!alive) {
                 link.close_both();
@@ -161,24 +170,30 @@ void FaultProxy::run() {
             link.close_both();
             continue;
         }
+        const bool limited = mode == Mode::cut || mode == Mode::stall;
+        const bool skipped = limited && skip_left_ > 0;
+        if (skipped) {
+            --skip_left_;
+        }
+        link.cut = limited && !skipped && cut_left_ > 0;
+        if (link.cut) {
+            --cut_left_;
+        }
+        link.hold = mode == Mode::stall;
+        link.cut_to_server = cut_to_server_;
+        link.left = cut_bytes_;
+        if (link.cut && link.left == 0 && !link.hold) {
+            link.close_both();
+            continue;
+        }
+        if (link.held(true)) {
+            links.push_back(link);  // never answered, and the server never asked
+            continue;
+        }
         link.server = ::socket(AF_INET, SOCK_STREAM, 0);
         const auto address = loopback(server_port_);
         if (link.server < 0 || ::connect(link.server, reinterpret_cast<const sockaddr*>(&address),
                                          sizeof address) != 0) {
-            link.close_both();
-            continue;
-        }
-        const bool skipped = mode == Mode::cut && skip_left_ > 0;
-        if (skipped) {
-            --skip_left_;
-        }
-        link.cut = mode == Mode::cut && !skipped && cut_left_ > 0;
-        if (link.cut) {
-            --cut_left_;
-        }
-        link.cut_to_server = cut_to_server_;
-        link.left = cut_bytes_;
-        if (link.cut && link.left == 0) {
             link.close_both();
             continue;
         }

@@ -3,8 +3,10 @@
 // network: it forwards connections as they are until told otherwise, then
 // refuses new connections, cuts connections after a number of bytes from the
 // client or from the server (a cut after the first byte of a response drops
-// the answer to a request the server has handled), cuts whichever connection
-// carries each N-th byte, delays every segment, or throttles the bandwidth.
+// the answer to a request the server has handled), holds connections after a
+// number of bytes (a server that stops answering, a line that stalls), cuts
+// whichever connection carries each N-th byte, delays every segment, or
+// throttles the bandwidth.
 //
 // One background thread serves every connection with poll(); each wait is
 // bounded, and the destructor stops the thread and closes every socket.
@@ -23,6 +25,7 @@ class FaultProxy {
         refuse,     // accept, then close at once (the server is unreachable)
         cut,        // forward, then close after cut_bytes() bytes in the chosen direction
         cut_every,  // close the connection that carries every N-th byte in the direction
+        stall,      // forward, then hold after stall bytes in the chosen direction
     };
 
     // Proxies to 127.0.0.1:`server_port`; listens on an ephemeral port.
@@ -57,6 +60,16 @@ class FaultProxy {
         skip_left_ = skip;
         mode_ = Mode::cut;
     }
+    // As cut_after, but the connection is held open instead of closed: nothing
+    // more goes in that direction, and nothing tells the client. With 0 bytes
+    // to the server the server is not even contacted.
+    void stall_after(std::size_t bytes, bool to_server,
+                     std::size_t connections = static_cast<std::size_t>(-1), std::size_t skip = 0) {
+        cut_after(bytes, to_server, connections, skip);
+        mode_ = Mode::stall;
+    }
+    // A listener that accepts every new connection and never answers.
+    void stall() { stall_after(0, true); }
     // Counting from now, cuts the connection that carries byte `bytes`,
     // 2 * `bytes`, ... in the direction, whichever connection that is.
     void cut_every(std::size_t bytes, bool to_server) {

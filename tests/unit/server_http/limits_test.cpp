@@ -1,5 +1,5 @@
 // HttpServer's limits over loopback: body and header sizes, malformed
-// requests, Expect: 100-continue, read and idle timeouts, connection and
+// requests, Expect: 100-continue, read, write and idle timeouts, connection and
 // per-connection request caps.
 #include <atomic>
 #include <optional>
@@ -171,6 +171,41 @@ TEST_CASE("HttpServer disconnects a client that stalls mid-headers", "[unit][ser
         CHECK(slow.wait_for_close(5s).has_value());
         CHECK(calls == 0);
     }
+}
+
+TEST_CASE("HttpServer drops a client that stops reading a large answer, serving others meanwhile",
+          "[unit][server_http]") {
+    // Far more than the system's socket buffers hold, so the write must wait.
+    constexpr std::size_t kLarge = 32 * 1024 * 1024;
+    TestServer server(
+        [](const Request& request) {
+            if (request.path != "/large") {
+                return echo(request);
+            }
+            Response response;
+            response.content_type = "application/octet-stream";
+            response.body.assign(kLarge, 'x');
+            response.route = "GET /large";
+            return response;
+        },
+        [](ServerConfig& config) {
+            config.threads = 1;
+            config.limits.write_timeout = 300ms;
+        });
+    TestClient stalled(server.port());
+    stalled.write_raw("GET /large HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    // The one I/O thread is not held by the answer waiting to be read.
+    TestClient other(server.port());
+    const auto answer = other.request("POST", "/echo", "still served");
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "still served");
+
+    // The stalled answer ends at the write deadline, unfinished, and the
+    // connection is closed: reading it now finds its end before the whole body.
+    CHECK(server.log().wait_for({"GET /large", "status=200"}));
+    const auto received = stalled.read_until_close(10s);
+    CHECK(received.size() < kLarge);
 }
 
 TEST_CASE("HttpServer closes an idle keep-alive connection after the idle timeout",

@@ -1,0 +1,35 @@
+#include "client/cli/network_options.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "common/error.hpp"
+
+namespace dspt::client {
+
+namespace {
+
+constexpr double kLongestTimeoutSeconds = 3600;
+
+}  // namespace
+
+void add_network_options(CLI::App* command, CommandContext& context) {
+    command->add_option("--timeout", context.network.timeout_seconds,
+                        "Seconds to wait for the server at each step of a request, and for a "
+                        "transfer that stops moving (default 30)");
+}
+
+TransportOptions transport_options(const CommandContext& context) {
+    const double seconds = context.network.timeout_seconds;
+    if (!(seconds > 0 && seconds <= kLongestTimeoutSeconds)) {
+        fail(ErrorCode::invalid_argument, "--timeout is more than 0 and at most 3600 seconds");
+    }
+    TransportOptions options;
+    options.timeout =
+        std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000)));
+    options.stop_requested = context.network.stop_requested;
+    return options;
+}
+
+}  // namespace dspt::client
