@@ -61,10 +61,12 @@ dh::Response handler(const dh::Request& request) {
     seen.called = true;
     DSPT_FUZZ_CHECK(request.body.size() <= seen.body_limit);
     DSPT_FUZZ_CHECK(request.header(dz::kContentEncodingHeader).empty());
+    // Beast takes a Content-Length with leading zeros; the value is kept as
+    // sent unless the body was decoded, so compare numbers.
     const auto length = request.header("Content-Length");
     if (!length.empty() && request.header("Transfer-Encoding").empty() &&
         length.find(',') == std::string_view::npos) {
-        DSPT_FUZZ_CHECK(length == std::to_string(request.body.size()));
+        DSPT_FUZZ_CHECK(std::stoull(std::string(length)) == request.body.size());
     }
     if (request.query.find("throw") != std::string::npos) {
         throw std::runtime_error("a handler that fails");
