@@ -5,7 +5,8 @@
 # lines are ctest's summary.
 #
 # Last, a short bounded libFuzzer run (clang) of every decoder that reads bytes
-# from outside (tests/fuzz/CMakeLists.txt lists them): about 20 s each.
+# from outside (tests/fuzz/CMakeLists.txt lists them): 15 s each, 30 s for the
+# protocol decoder.
 #
 #   deploy/test.sh                          all three
 #   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
