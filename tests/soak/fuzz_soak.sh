@@ -12,6 +12,9 @@
 #   FUZZ_SOAK_PARALLEL=N   run N targets at a time (default 1)
 #   FUZZ_SOAK_TARGETS="a b" only these targets
 #   FUZZ_SOAK_NO_BUILD=1   use the targets already built
+#   FUZZ_SOAK_TIMEOUT=S    one input taking longer than S seconds is a finding
+#                          (default 120: generous, as a soak at nice 19 on a
+#                          busy machine can wait long for the processor)
 set -euo pipefail
 
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]] || [ "$1" -eq 0 ]; then
@@ -22,6 +25,7 @@ seconds=$1
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(realpath -m "${2:-$root/build/fuzz}")"
 parallel="${FUZZ_SOAK_PARALLEL:-1}"
+timeout="${FUZZ_SOAK_TIMEOUT:-120}"
 targets="${FUZZ_SOAK_TARGETS:-decode_fuzz http_request_fuzz multipart_form_fuzz \
 standards_csv_fuzz standards_json_fuzz zstd_fuzz enrolment_code_fuzz form_encoding_fuzz}"
 
@@ -43,7 +47,7 @@ run_one() {
   fi
   local before status=0
   before=$(find "$dir/artifacts" -type f | wc -l)
-  "$build/tests/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+  "$build/tests/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout="$timeout" \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
     >"$dir/log" 2>&1 || status=$?
   local executions crashes
