@@ -7,6 +7,7 @@
 # stopped. A crash, sanitizer report, leak, timeout or out-of-memory input is
 # written to <build>/soak/<target>/artifacts/ and ends that target's run (the
 # others still run); the script then exits 1. Logs: <build>/soak/<target>/log.
+# (libFuzzer also leaves "slow-unit-*" inputs there, which are no findings.)
 #
 # Usage: tests/soak/fuzz_soak.sh SECONDS [build directory (default build/fuzz)]
 #   FUZZ_SOAK_PARALLEL=N   run N targets at a time (default 1)
@@ -36,6 +37,11 @@ if [ "${FUZZ_SOAK_NO_BUILD:-0}" != 1 ]; then
 fi
 
 soak="$build/soak"
+# Inputs libFuzzer kept as findings (not its "slow-unit-" notes).
+findings() {
+  find "$1/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+    -o -name 'oom-*' \) | wc -l
+}
 run_one() {
   local target=$1 dir="$soak/$1"
   rm -f "$dir/result"
@@ -46,7 +52,7 @@ run_one() {
     cp "$root/tests/fuzz/corpus/$target/"* "$dir/corpus/"
   fi
   local before status=0
-  before=$(find "$dir/artifacts" -type f | wc -l)
+  before=$(findings "$dir")
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout="$timeout" \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
     >"$dir/log" 2>&1 || status=$?
@@ -57,7 +63,7 @@ run_one() {
     # last status line ("#N ...") gives the count reached.
     executions=$(grep -oE '^#[0-9]+' "$dir/log" | tail -1 | tr -d '#')
   fi
-  crashes=$(($(find "$dir/artifacts" -type f | wc -l) - before))
+  crashes=$(($(findings "$dir") - before))
   if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then
     crashes=1  # a finding libFuzzer could not write out
   fi
