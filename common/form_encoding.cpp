@@ -21,13 +21,12 @@ int hex_value(char c) {
     return -1;
 }
 
-}  // namespace
-
-std::string form_decode(std::string_view raw) {
+// %XX escapes decoded, and '+' as a space when `plus_is_space`.
+std::string decode(std::string_view raw, bool plus_is_space, const char* malformed) {
     std::string decoded;
     decoded.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '+') {
+        if (raw[i] == '+' && plus_is_space) {
             decoded += ' ';
         } else if (raw[i] != '%') {
             decoded += raw[i];
@@ -35,13 +34,23 @@ std::string form_decode(std::string_view raw) {
             const int high = i + 2 < raw.size() ? hex_value(raw[i + 1]) : -1;
             const int low = high >= 0 ? hex_value(raw[i + 2]) : -1;
             if (low < 0) {
-                fail(ErrorCode::invalid_argument, "the query has a malformed %-escape");
+                fail(ErrorCode::invalid_argument, malformed);
             }
             decoded += static_cast<char>(high * 16 + low);
             i += 2;
         }
     }
     return decoded;
+}
+
+}  // namespace
+
+std::string form_decode(std::string_view raw) {
+    return decode(raw, true, "the query has a malformed %-escape");
+}
+
+std::string percent_decode(std::string_view raw) {
+    return decode(raw, false, "malformed percent-encoding in the request target");
 }
 
 FormFields parse_form(std::string_view raw) {

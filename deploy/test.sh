@@ -4,7 +4,9 @@
 # UndefinedBehaviorSanitizer build. Exits non-zero on any failure; the last
 # lines are ctest's summary.
 #
-# Last, a short bounded libFuzzer run of the protocol decoder (clang).
+# Last, a short bounded libFuzzer run (clang) of every decoder that reads bytes
+# from outside (tests/fuzz/CMakeLists.txt lists them): 15 s each, 30 s for the
+# protocol decoder.
 #
 #   deploy/test.sh                          all three
 #   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
@@ -34,9 +36,9 @@ if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200
 fi
 if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
-  echo "== libFuzzer: protocol::decode, a short bounded run =="
+  echo "== libFuzzer: every decoder of outside bytes, a short bounded run each =="
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
-  cmake --build build/fuzz -j "$jobs" --target decode_fuzz decode_fuzz_seeds
-  ctest --test-dir build/fuzz --output-on-failure
+  cmake --build build/fuzz -j "$jobs" --target dspt_fuzz_targets
+  ctest --test-dir build/fuzz --output-on-failure -j "$jobs"
 fi

@@ -63,7 +63,9 @@ bool accepts_zstd(std::string_view accept_encoding) {
         const auto coding = next_part(element, ';');
         bool accepted = true;
         while (!element.empty()) {
-            accepted = accepted && !is_zero_weight(next_part(element, ';'));
+            // Every parameter is taken off, also after a zero weight.
+            const bool zero = is_zero_weight(next_part(element, ';'));
+            accepted = accepted && !zero;
         }
         if (iequals(coding, kZstdCoding)) {
             zstd = accepted;

@@ -1,5 +1,7 @@
 #include "common/crypto/encoding.hpp"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include "common/crypto/init.hpp"
@@ -52,10 +54,17 @@ std::string to_base64(ByteView bytes) {
 
 Bytes from_base64(std::string_view text) {
     ensure_initialised();
+    // libsodium 1.0.18 reads every byte from 0x80 up as '_' (its character
+    // is signed), so those are refused here.
+    const bool outside = std::any_of(text.begin(), text.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    if (outside) {
+        fail(ErrorCode::invalid_argument, "text is not URL-safe base64 without padding");
+    }
     Bytes bytes(text.size() / 4 * 3 + 3);
     std::size_t written = 0;
-    // libsodium rejects characters outside the alphabet (no ignore list), a
-    // dangling single character and non-zero leftover bits.
+    // libsodium rejects the other characters outside the alphabet (no ignore
+    // list), a dangling single character and non-zero leftover bits.
     if (sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &written,
                           nullptr, kBase64Variant) != 0) {
         fail(ErrorCode::invalid_argument, "text is not URL-safe base64 without padding");

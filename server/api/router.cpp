@@ -8,6 +8,7 @@
 
 #include "common/crypto/bytes.hpp"
 #include "common/date.hpp"
+#include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
@@ -21,24 +22,6 @@ namespace dspt::server::api {
 namespace {
 
 using auth::Access;
-
-std::string percent_decode(std::string_view raw) {
-    std::string decoded;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] != '%') {
-            decoded += raw[i];
-            continue;
-        }
-        const auto hex = i + 2 < raw.size() ? std::string(raw.substr(i + 1, 2)) : "";
-        if (hex.size() != 2 ||
-            hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-            fail(ErrorCode::invalid_argument, "malformed percent-encoding in the request target");
-        }
-        decoded += static_cast<char>(std::stoi(hex, nullptr, 16));
-        i += 2;
-    }
-    return decoded;
-}
 
 // A path split on '/', with each segment percent-decoded.
 std::vector<std::string> split_path(std::string_view path) {

@@ -40,13 +40,6 @@ using boost::system::error_code;
 
 namespace {
 
-ServerConfig with_default_log(ServerConfig config) {
-    if (!config.log) {
-        config.log = write_stderr_line;
-    }
-    return config;
-}
-
 auto into(error_code& ec) {
     return net::redirect_error(net::use_awaitable, ec);
 }
@@ -118,21 +111,6 @@ std::unique_ptr<net::ssl::context> make_tls_context(const std::filesystem::path&
 thread_local const void* current_server = nullptr;
 
 }  // namespace
-
-namespace detail {
-
-ServerState::ServerState(ServerConfig config_in, Handler handler_in)
-    : config(with_default_log(std::move(config_in))), handler(std::move(handler_in)) {}
-
-void ServerState::log(std::string_view line) const noexcept {
-    try {
-        config.log(line);
-    } catch (...) {
-        // A failing log sink must not take a connection (or the server) down.
-    }
-}
-
-}  // namespace detail
 
 void ServerConfig::validate() const {
     if (tls_cert.has_value() != tls_key.has_value()) {

@@ -34,6 +34,10 @@ TEST_CASE("Accept-Encoding accepts zstd when it lists it, or *, with a weight ab
     CHECK_FALSE(accepts_zstd("*;q=0"));
     CHECK_FALSE(accepts_zstd("*, zstd;q=0"));  // the named coding wins over *
     CHECK_FALSE(accepts_zstd("zstdx, xzstd"));
+    // A parameter after a zero weight (the server once looped on it forever).
+    CHECK_FALSE(accepts_zstd("gzip, zstd;q=0;5"));
+    CHECK_FALSE(accepts_zstd("zstd;q=0;level=3, br"));
+    CHECK(accepts_zstd("*;q=0;x, zstd;q=0.5;y"));
 }
 
 TEST_CASE("a body is compressed only when it is long enough and shrinks", "[unit][common]") {

@@ -72,4 +72,12 @@ TEST_CASE("base64 is URL-safe, unpadded, round-trips and is strict", "[unit][cry
         INFO(bad);
         require_error(ErrorCode::invalid_argument, [&] { (void)from_base64(bad); });
     }
+
+    // Bytes from 0x80 up: libsodium 1.0.18 alone would read each as '_'.
+    for (int byte = 0x80; byte <= 0xFF; ++byte) {
+        const std::string bad = "Zm" + std::string(1, static_cast<char>(byte)) + "v";
+        INFO(byte);
+        require_error(ErrorCode::invalid_argument, [&] { (void)from_base64(bad); });
+    }
+    require_error(ErrorCode::invalid_argument, [] { (void)from_base64("Zm\xC3\xA9"); });
 }

@@ -77,6 +77,11 @@ TEST_CASE("malformed enrolment codes are refused with a reason", "[unit][protoco
                   parse("0123456789abcdef-AAECAwQFBgcICQoLDA0ODx"));  // unused bits set
     require_error(ErrorCode::invalid_argument, {"not a valid secret"},
                   parse("0123456789abcdef-AAECAwQFBgc CQoLDA0ODw"));
+    // A byte from 0x80 up (as a pasted non-ASCII character brings) is no
+    // base64url character, though libsodium alone would read it as '_'.
+    require_error(ErrorCode::invalid_argument, {"not a valid secret"},
+                  parse("0123456789abcdef-AAECAwQFBgc\xBF"
+                        "CQoLDA0ODw"));
     // The message never repeats the code (it holds a secret).
     try {
         (void)EnrolmentCode::parse("0123456789abcdef-AAECAwQFBgcICQoLDA0OD+");

@@ -96,6 +96,13 @@ TEST_CASE("HttpServer compresses an answer when the client accepts zstd", "[unit
         client.request("POST", "/echo", text, {{"Accept-Encoding", "gzip, zstd;q=0"}});
     CHECK(declined.header("Content-Encoding").empty());
     CHECK(declined.body == text);
+    // A parameter after the zero weight: answered, as it is (the server's
+    // thread once looped on this header forever, and the client timed out).
+    const auto parameter_after_zero =
+        client.request("POST", "/echo", text, {{"Accept-Encoding", "gzip, zstd;q=0;5"}});
+    CHECK(parameter_after_zero.status == 200);
+    CHECK(parameter_after_zero.header("Content-Encoding").empty());
+    CHECK(parameter_after_zero.body == text);
     const auto short_answer =
         client.request("POST", "/echo", "short", {{"Accept-Encoding", "zstd"}});
     CHECK(short_answer.header("Content-Encoding").empty());
