@@ -29,9 +29,9 @@ if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
   echo "== sanitizer build (ASan + UBSan) =="
   # -O1 keeps the instrumented tests quick; -g1 gives reports their line numbers.
   # tests/lsan.supp: fontconfig's process-long cache, loaded by the certificates' cairo text.
+  # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
-    # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
     run_suite build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200
 fi
