@@ -133,9 +133,9 @@ void print_backlog(CommandContext& context, const Error& failure) {
                              std::string_view(failure.what()).find("revoked") != std::string::npos;
         if (revoked) {
             // Nothing was sent or set aside: the server refused the device, not a change.
-            *context.err << "dspt: this device's enrolment was revoked; its " << backlog.changes
-                         << " unsent change(s) (" << human_size(backlog.bytes)
-                         << ") are kept. Ask the organisation for a new enrolment code, then run "
+            *context.err << "dspt: this device's enrolment was revoked; still to send: "
+                         << backlog.changes << " change(s) (" << human_size(backlog.bytes)
+                         << "), kept here. Ask the organisation for a new enrolment code, then run "
                             "'dspt enrol --again --code CODE' on this store: it keeps the unsent "
                             "work and sends it under the new identity"
                          << (load_organisation_key(*store)

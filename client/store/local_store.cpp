@@ -142,7 +142,8 @@ std::unique_ptr<LocalStore> LocalStore::open(const std::filesystem::path& path,
     StoreInfo info;
     info.year = meta::require(db, meta::kYear);
     info.site_name = meta::require(db, meta::kSiteName);
-    info.replica_id = meta::require(db, meta::kReplicaId);
+    info.replica_id =
+        meta::get(db, meta::kSyncReplicaId).value_or(meta::require(db, meta::kReplicaId));
     info.created_at_ms = meta::require_int(db, meta::kCreatedAt);
     info.custom_pack = meta::get(db, meta::kCustomPack) == "1";
     info.archived = meta::get(db, meta::kArchived) == "1";

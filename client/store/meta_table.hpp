@@ -23,6 +23,10 @@ inline constexpr std::string_view kWrappedDataKey = "wrapped_data_key";
 inline constexpr std::string_view kNextSeq = "next_seq";   // next outbox seq
 inline constexpr std::string_view kHlc = "hlc";            // last HLC time, raw
 inline constexpr std::string_view kArchived = "archived";  // "1" in a finished year's copy
+// The replica id this store's changes travel under once 'dspt enrol --again'
+// gave it a new one; absent before. kReplicaId stays the store's own, which the
+// data key's wrapping names.
+inline constexpr std::string_view kSyncReplicaId = "sync_replica_id";
 
 std::optional<std::string> get(sqlite::Database& db, std::string_view key);
 

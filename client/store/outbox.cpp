@@ -264,7 +264,7 @@ void Outbox::rehome(const std::string& replica_id) {
         ++seq;
     }
     meta::set(db_, meta::kNextSeq, std::to_string(seq));
-    meta::set(db_, meta::kReplicaId, replica_id);
+    meta::set(db_, meta::kSyncReplicaId, replica_id);
 }
 
 std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>& drop) {

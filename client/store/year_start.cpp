@@ -38,7 +38,8 @@ bool is_unfinished_copy(const fs::path& file, const std::string& replica_id,
                         const std::string& year) {
     try {
         sqlite::Database copy(file, {sqlite::OpenMode::read_only});
-        return meta::get(copy, meta::kReplicaId) == replica_id &&
+        const auto copy_replica = meta::get(copy, meta::kSyncReplicaId);
+        return (copy_replica ? copy_replica : meta::get(copy, meta::kReplicaId)) == replica_id &&
                meta::get(copy, meta::kYear) == year && meta::get(copy, meta::kArchived) == "1";
     } catch (const Error&) {
         return false;
