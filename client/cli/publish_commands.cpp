@@ -17,6 +17,7 @@
 #include "client/store/publish_state.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/pack.hpp"
@@ -33,14 +34,6 @@ struct PublishOptions {
     std::string server;
     std::size_t attempts = RetryPolicy{}.attempts;
 };
-
-std::string joined(const std::vector<std::string>& codes) {
-    std::string text;
-    for (const auto& code : codes) {
-        text += (text.empty() ? "" : ", ") + code;
-    }
-    return text;
-}
 
 nlohmann::json to_json(const protocol::PublicationView& publication) {
     const auto published = Date::from_unix_ms(publication.published_at_ms);

@@ -8,6 +8,7 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
@@ -24,14 +25,6 @@ struct YearStartCommand {
     std::string pack_file;
     bool json = false;
 };
-
-std::string joined(const std::vector<std::string>& ids) {
-    std::string text;
-    for (const auto& id : ids) {
-        text += (text.empty() ? "" : ", ") + id;
-    }
-    return text;
-}
 
 void run_year_start(CommandContext& context, const YearStartCommand& command) {
     if (!context.global.site.empty()) {

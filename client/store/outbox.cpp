@@ -11,7 +11,7 @@ namespace dspt::client {
 
 namespace {
 
-constexpr std::string_view kTable = "outbox";
+constexpr std::string_view kOutboxTable = "outbox";
 // The columns Outbox::read_entry reads, in its order.
 constexpr const char* kEntryColumns =
     "seq, replica_id, hlc, register_key, seen, payload, created_at, scope";
@@ -78,7 +78,7 @@ HlcTime Outbox::append(std::string_view register_key, const nlohmann::json& payl
         replaced.execute();
     }
     const auto sealed =
-        sealer_.seal(kTable, row_key(seq, scope, register_key), "payload", payload.dump());
+        sealer_.seal(kOutboxTable, row_key(seq, scope, register_key), "payload", payload.dump());
     sqlite::Statement insert(db_,
                              "INSERT INTO outbox(seq, replica_id, hlc, register_key, seen,"
                              " payload, created_at, scope, base_version) VALUES(?1, ?2, ?3, ?4, ?5,"
@@ -141,7 +141,7 @@ OutboxEntry Outbox::read_entry(const sqlite::Statement& row) {
     entry.seen = parse_seen(row.column_text(4), entry.seq);
     entry.scope = row.column_text(7);
     const auto text =
-        sealer_.open(kTable, row_key(entry.seq, entry.scope, entry.register_key), "payload",
+        sealer_.open(kOutboxTable, row_key(entry.seq, entry.scope, entry.register_key), "payload",
                      row.column_blob(5), "outbox entry " + std::to_string(entry.seq));
     entry.payload = nlohmann::json::parse(text);
     entry.created_at_ms = row.column_int64(6);
@@ -205,7 +205,7 @@ std::vector<OutboxSummary> Outbox::summary(std::size_t limit) {
         if (row.register_key.starts_with("evidence/")) {
             // An evidence file's record names its item inside the sealed payload.
             const auto value = nlohmann::json::parse(
-                sealer_.open(kTable, row_key(row.seq, row.scope, row.register_key), "payload",
+                sealer_.open(kOutboxTable, row_key(row.seq, row.scope, row.register_key), "payload",
                              select.column_blob(5), "outbox entry " + std::to_string(row.seq)),
                 nullptr, false);
             row.item = value.is_object() ? value.value("item", std::string()) : std::string();
@@ -256,7 +256,7 @@ void Outbox::rehome(const std::string& replica_id) {
         insert.bind(4, entry.register_key);
         insert.bind(5, nlohmann::json(entry.seen).dump());
         insert.bind(6,
-                    sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
+                    sqlite::Blob(sealer_.seal(kOutboxTable, row_key(seq, entry.scope, entry.register_key),
                                               "payload", entry.payload.dump())));
         insert.bind(7, entry.created_at_ms);
         insert.bind(8, entry.scope);
@@ -300,7 +300,7 @@ std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>
         insert.bind(4, entry.register_key);
         insert.bind(5, nlohmann::json(entry.seen).dump());
         insert.bind(6,
-                    sqlite::Blob(sealer_.seal(kTable, row_key(seq, entry.scope, entry.register_key),
+                    sqlite::Blob(sealer_.seal(kOutboxTable, row_key(seq, entry.scope, entry.register_key),
                                               "payload", entry.payload.dump())));
         insert.bind(7, entry.created_at_ms);
         insert.bind(8, entry.scope);

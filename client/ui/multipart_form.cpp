@@ -1,6 +1,6 @@
 #include "client/ui/multipart_form.hpp"
 
-#include "common/ascii_text.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client::ui {

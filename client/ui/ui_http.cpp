@@ -14,7 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "common/ascii_text.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client::ui {

@@ -2,23 +2,12 @@
 
 #include <unordered_map>
 
-#include "common/ascii_text.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 
 namespace dspt::assessment {
 
 namespace {
-
-constexpr std::string_view kBlank = " \t\r\n\f\v";
-
-std::string_view trim(std::string_view text) noexcept {
-    const auto first = text.find_first_not_of(kBlank);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(kBlank);
-    return text.substr(first, last - first + 1);
-}
 
 bool is_blank(std::string_view text) noexcept {
     return trim(text).empty();

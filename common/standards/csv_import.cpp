@@ -5,7 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "common/ascii_text.hpp"
+#include "common/text.hpp"
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/standards/loader.hpp"
@@ -19,15 +19,6 @@ enum Column { kId, kStandard, kTitle, kQuestion, kType, kApproaching, kMet, kCom
 constexpr std::array<std::string_view, 9> kColumnNames = {
     "id", "standard", "title", "question", "type", "approaching", "met", "comment", "source"};
 constexpr std::size_t kRequiredColumns = kComment;  // the first seven
-
-std::string_view trim(std::string_view text) noexcept {
-    constexpr std::string_view kSpace = " \t\r\n\f\v";
-    const auto first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
 
 bool is_blank(const CsvRecord& record) {
     return std::all_of(record.fields.begin(), record.fields.end(),
@@ -55,10 +46,6 @@ std::optional<bool> parse_yes_no(std::string_view word) {
         return false;
     }
     return std::nullopt;
-}
-
-std::string in_quotes(std::string_view text) {
-    return detail::quote_for_message(text);
 }
 
 class CsvImporter {
@@ -108,13 +95,13 @@ class CsvImporter {
             }
             auto& index = columns_[static_cast<std::size_t>(known - kColumnNames.begin())];
             if (index) {
-                fail_at(header.line, "column " + in_quotes(name) + " appears twice");
+                fail_at(header.line, "column " + detail::quote_for_message(name) + " appears twice");
             }
             index = i;
         }
         for (std::size_t c = 0; c < kRequiredColumns; ++c) {
             if (!columns_[c]) {
-                fail_at(header.line, "missing column " + in_quotes(kColumnNames[c]));
+                fail_at(header.line, "missing column " + detail::quote_for_message(kColumnNames[c]));
             }
         }
     }
@@ -130,7 +117,7 @@ class CsvImporter {
         const auto text = value(record, column);
         const auto parsed = parse_yes_no(text);
         if (!parsed) {
-            fail_at(record.line, std::string(kColumnNames[column]) + " " + in_quotes(text) +
+            fail_at(record.line, std::string(kColumnNames[column]) + " " + detail::quote_for_message(text) +
                                      " is not yes or no");
         }
         return *parsed;
@@ -155,14 +142,14 @@ class CsvImporter {
             item.standard = std::stoi(std::string(standard));
         } else {
             fail_at(record.line,
-                    "standard " + in_quotes(standard) + " is not a number from 1 to 10");
+                    "standard " + detail::quote_for_message(standard) + " is not a number from 1 to 10");
         }
         item.title = value(record, kTitle);
         item.question = value(record, kQuestion);
         const auto type = value(record, kType);
         const auto parsed_type = parse_type_word(type);
         if (!parsed_type) {
-            fail_at(record.line, "type " + in_quotes(type) + " is not one of " +
+            fail_at(record.line, "type " + detail::quote_for_message(type) + " is not one of " +
                                      std::string(detail::answer_type_names()));
         }
         item.type = *parsed_type;
@@ -173,7 +160,7 @@ class CsvImporter {
             const auto parsed_source = parse_source(ascii_lower(source));
             if (!parsed_source) {
                 fail_at(record.line,
-                        "source " + in_quotes(source) + " is not one of confirmed, inferred");
+                        "source " + detail::quote_for_message(source) + " is not one of confirmed, inferred");
             }
             item.source = *parsed_source;
         }

@@ -26,10 +26,6 @@ bool contains(const auto& names, std::string_view name) {
     return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
-std::string in_quotes(std::string_view text) {
-    return detail::quote_for_message(text);
-}
-
 // A JSON value for an error message: ASCII only and at most about 60 bytes.
 std::string short_dump(const json& value) {
     std::string text = value.dump(-1, ' ', true);
@@ -68,7 +64,7 @@ class PackReader {
     Pack read(const json& doc) {
         if (const auto& dup = lines_.duplicate()) {
             fail_at(dup->line,
-                    "field " + in_quotes(dup->name) + " appears twice in the same object");
+                    "field " + detail::quote_for_message(dup->name) + " appears twice in the same object");
         }
         if (!doc.is_object()) {
             fail_at("", "a pack must be a JSON object");
@@ -82,7 +78,7 @@ class PackReader {
         }
         for (const auto& [key, value] : doc.items()) {
             if (!contains(kPackKeys, key)) {
-                fail_at(detail::json_pointer_child("", key), "unknown field " + in_quotes(key));
+                fail_at(detail::json_pointer_child("", key), "unknown field " + detail::quote_for_message(key));
             }
         }
         Pack pack;
@@ -128,11 +124,11 @@ class PackReader {
                              const std::string& label, const std::string& name) const {
         const auto it = object.find(name);
         if (it == object.end()) {
-            fail_at(pointer, label + "missing field " + in_quotes(name));
+            fail_at(pointer, label + "missing field " + detail::quote_for_message(name));
         }
         if (!it->is_string()) {
             fail_at(detail::json_pointer_child(pointer, name),
-                    label + "field " + in_quotes(name) + " must be a string");
+                    label + "field " + detail::quote_for_message(name) + " must be a string");
         }
         return it->get<std::string>();
     }
@@ -142,7 +138,7 @@ class PackReader {
         const auto& value = object.at(name);
         if (!value.is_boolean()) {
             fail_at(detail::json_pointer_child(pointer, name),
-                    label + "field " + in_quotes(name) + " must be true or false");
+                    label + "field " + detail::quote_for_message(name) + " must be true or false");
         }
         return value.get<bool>();
     }
@@ -156,12 +152,12 @@ class PackReader {
         for (const auto& [key, member] : value.items()) {
             if (!contains(kItemKeys, key)) {
                 fail_at(detail::json_pointer_child(pointer, key),
-                        label + "unknown field " + in_quotes(key));
+                        label + "unknown field " + detail::quote_for_message(key));
             }
         }
         for (const auto key : kItemKeys) {
             if (key != "comment" && !value.contains(key)) {
-                fail_at(pointer, label + "missing field " + in_quotes(key));
+                fail_at(pointer, label + "missing field " + detail::quote_for_message(key));
             }
         }
 
@@ -185,7 +181,7 @@ class PackReader {
         const auto parsed_type = parse_answer_type(type);
         if (!parsed_type) {
             fail_at(detail::json_pointer_child(pointer, "type"),
-                    label + "type " + in_quotes(type) + " is not one of " +
+                    label + "type " + detail::quote_for_message(type) + " is not one of " +
                         std::string(detail::answer_type_names()));
         }
         item.type = *parsed_type;
@@ -198,7 +194,7 @@ class PackReader {
         const auto parsed_source = parse_source(source);
         if (!parsed_source) {
             fail_at(detail::json_pointer_child(pointer, "source"),
-                    label + "source " + in_quotes(source) + " is not one of confirmed, inferred");
+                    label + "source " + detail::quote_for_message(source) + " is not one of confirmed, inferred");
         }
         item.source = *parsed_source;
 

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
+#include "common/text.hpp"
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
 
@@ -15,7 +16,7 @@ namespace dspt::server::api {
 
 namespace {
 
-constexpr std::string_view kCsp =
+constexpr std::string_view kPublicPageCsp =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
 
 // A whole number from 1 to `max`; throws invalid_argument naming the parameter.
@@ -28,14 +29,6 @@ std::size_t parse_count(std::string_view name, std::string_view text, std::size_
              std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
     }
     return value;
-}
-
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
 publish::RegisterQuery checked_query(const std::vector<std::pair<std::string, std::string>>& form) {
@@ -54,7 +47,7 @@ publish::RegisterQuery checked_query(const std::vector<std::pair<std::string, st
         } else if (name == "per_page") {
             query.per_page = parse_count("per_page", value, publish::kMaxPerPage);
         } else {
-            query.text = trimmed(value);
+            query.text = std::string(trim(value));
         }
     }
     if (query.text.size() > publish::kMaxQueryBytes) {
@@ -105,7 +98,7 @@ http::Response search_page(Context& context, const http::Request& request) {
     }
     auto response = public_response("text/html; charset=utf-8", std::move(body));
     response.status = status;
-    response.headers.emplace("Content-Security-Policy", std::string(kCsp));
+    response.headers.emplace("Content-Security-Policy", std::string(kPublicPageCsp));
     return response;
 }
 

@@ -10,7 +10,7 @@ namespace dspt::server::api {
 
 namespace {
 
-constexpr std::string_view kCsp =
+constexpr std::string_view kWebPageCsp =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'";
 
@@ -19,7 +19,7 @@ http::Response page(int status, std::string body) {
     response.status = status;
     response.content_type = "text/html; charset=utf-8";
     response.body = std::move(body);
-    response.headers.emplace("Content-Security-Policy", std::string(kCsp));
+    response.headers.emplace("Content-Security-Policy", std::string(kWebPageCsp));
     response.headers.emplace("X-Content-Type-Options", "nosniff");
     response.headers.emplace("Referrer-Policy", "no-referrer");
     response.headers.emplace("Cache-Control", "no-store");
@@ -165,7 +165,7 @@ http::Response sign_out(Context& context, const http::Request& request) {
     return response;
 }
 
-http::Response route(Context& context, const http::Request& request, http::Response& meta) {
+http::Response web_route(Context& context, const http::Request& request, http::Response& meta) {
     const auto& path = request.path;
     std::string route;
     std::string_view method = "GET";
@@ -207,7 +207,7 @@ bool is_web_path(std::string_view path) noexcept {
 
 http::Response handle_web(Context& context, const http::Request& request, http::Response& meta) {
     try {
-        return route(context, request, meta);
+        return web_route(context, request, meta);
     } catch (const Error& e) {
         const int status = http_status_for(e.code());
         if (status >= 500) {

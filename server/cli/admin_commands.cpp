@@ -11,6 +11,7 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "server/cli/wall_clock.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/cli/commands.hpp"
@@ -43,10 +44,6 @@ struct AdminOptions {
     // revoke-device
     std::string device;
 };
-
-std::int64_t now_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
-}
 
 std::string role_name(store::DeviceRole role) {
     switch (role) {

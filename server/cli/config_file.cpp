@@ -6,21 +6,13 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/text.hpp"
 
 namespace dspt::server {
 
 namespace {
 
 constexpr std::size_t kMaxConfigBytes = 64 * 1024;
-
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
 
 }  // namespace
 
@@ -31,7 +23,7 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
     std::set<std::string> seen;
     for (std::size_t number = 1; std::getline(lines, line); ++number) {
         const auto where = file.string() + ":" + std::to_string(number) + ": ";
-        line = trim(line);
+        line = std::string(trim(line));
         if (line.empty() || line.front() == '#') {
             continue;
         }
@@ -39,8 +31,8 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
         if (equals == std::string::npos) {
             fail(ErrorCode::invalid_argument, where + "expected key = value");
         }
-        const auto key = trim(line.substr(0, equals));
-        auto value = trim(line.substr(equals + 1));
+        const std::string key(trim(std::string_view(line).substr(0, equals)));
+        std::string value(trim(std::string_view(line).substr(equals + 1)));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);
         }

@@ -7,6 +7,7 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "server/cli/wall_clock.hpp"
 #include "server/api/router.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/config_file.hpp"
@@ -49,10 +50,6 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
         fail(ErrorCode::invalid_argument, "bad port in --listen \"" + text + "\"");
     }
     return {host, static_cast<std::uint16_t>(port)};
-}
-
-std::int64_t now_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
 }
 
 int run_serve(const ServeOptions& options) {

@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
 #include "server/publish/public_register.hpp"

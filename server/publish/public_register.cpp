@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "common/form_encoding.hpp"
 #include "common/html.hpp"
 #include "common/report/csv_writer.hpp"
@@ -211,17 +212,6 @@ std::string repair_utf8(std::string_view text) {
         }
         out.append(text.substr(i, length));
         i += length;
-    }
-    return out;
-}
-
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-    std::string out;
-    for (const auto& part : parts) {
-        if (!out.empty()) {
-            out += separator;
-        }
-        out += part;
     }
     return out;
 }

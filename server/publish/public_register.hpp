@@ -85,7 +85,4 @@ std::string render_html_error(std::string_view message);
 // (no overlong forms, no surrogates) replaced by '?'; valid text comes back unchanged.
 std::string repair_utf8(std::string_view text);
 
-// The parts with `separator` between them: {"VA1B2", "VA1B3"} and " " give "VA1B2 VA1B3".
-std::string joined(const std::vector<std::string>& parts, std::string_view separator);
-
 }  // namespace dspt::server::publish

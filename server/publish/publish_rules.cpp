@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
 
 namespace dspt::server::publish {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& codes) {
-    std::string text;
-    for (const auto& code : codes) {
-        text += (text.empty() ? "" : ", ") + code;
-    }
-    return text;
-}
 
 }  // namespace
 

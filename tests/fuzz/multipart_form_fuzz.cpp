@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "client/ui/multipart_form.hpp"
-#include "common/ascii_text.hpp"
+#include "common/text.hpp"
 #include "common/error.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 

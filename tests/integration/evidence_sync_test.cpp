@@ -41,7 +41,7 @@ struct Acorn {
     }
 };
 
-nlohmann::json sync(const ClientHome& home, std::vector<std::string> extra = {}) {
+nlohmann::json sync_json(const ClientHome& home, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"sync"};
     args.insert(args.end(), extra.begin(), extra.end());
     return home.json(args);
@@ -83,7 +83,7 @@ TEST_CASE(
     CHECK(waiting["last_sync"].is_null());
     CHECK(acorn.leeds.json({"evidence", "list"})[0]["sync"] == "to upload");
 
-    const auto sent = sync(acorn.leeds);
+    const auto sent = sync_json(acorn.leeds);
     CHECK(sent["files_uploaded"] == 1);
     CHECK(sent["chunks_uploaded"] == 4);
     CHECK(sent["pushed"] == 2);
@@ -94,7 +94,7 @@ TEST_CASE(
     CHECK(acorn.leeds.json({"evidence", "list"})[0]["sync"] == "synced");
 
     // The other Leeds device: the record, then the bytes.
-    const auto received = sync(acorn.leeds2);
+    const auto received = sync_json(acorn.leeds2);
     CHECK(received["files_downloaded"] == 1);
     CHECK(received["chunks_downloaded"] == 4);
     const auto listed = acorn.leeds2.json({"evidence", "list", kItem});
@@ -106,7 +106,7 @@ TEST_CASE(
     CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"]["value"] == "ZA123456");
 
     // Headquarters keeps a branch's files apart from its own.
-    CHECK(sync(acorn.hq)["files_downloaded"] == 1);
+    CHECK(sync_json(acorn.hq)["files_downloaded"] == 1);
     CHECK(acorn.hq.json({"evidence", "list"}).empty());
     const auto at_hq = acorn.hq.json({"evidence", "list", "--site", "VA001"});
     REQUIRE(at_hq.size() == 1);
@@ -115,16 +115,16 @@ TEST_CASE(
     CHECK(acorn.hq.run({"evidence", "remove", id}).exit_code == 2);
 
     // The sister site gets nothing, not even the record.
-    CHECK(sync(acorn.york)["files_downloaded"] == 0);
+    CHECK(sync_json(acorn.york)["files_downloaded"] == 0);
     CHECK(acorn.york.json({"evidence", "list"}).empty());
     CHECK(acorn.york.run({"evidence", "list", "--site", "VA001"}).exit_code == 2);
 
     // A removal travels too; a second sync has nothing to do.
     REQUIRE(acorn.leeds.run({"evidence", "remove", id}).exit_code == 0);
-    CHECK(sync(acorn.leeds)["pushed"] == 1);
-    sync(acorn.leeds2);
+    CHECK(sync_json(acorn.leeds)["pushed"] == 1);
+    sync_json(acorn.leeds2);
     CHECK(acorn.leeds2.json({"evidence", "list"}).empty());
-    const auto again = sync(acorn.leeds2);
+    const auto again = sync_json(acorn.leeds2);
     CHECK(again["pushed"] == 0);
     CHECK(again["pulled"] == 0);
 }
@@ -148,16 +148,16 @@ TEST_CASE(
     CHECK_THAT(cut.err, Catch::Contains("still to send: 1 change"));
 
     // The answer went first; the file is not listed anywhere until it is whole.
-    sync(acorn.leeds2);
+    sync_json(acorn.leeds2);
     CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"]["value"] == "ZA777777");
     CHECK(acorn.leeds2.json({"evidence", "list"}).empty());
 
     // The next sync resumes at the first chunk the server lacks.
     proxy.forward();
-    const auto resumed = sync(acorn.leeds, {"--server", via_proxy});
+    const auto resumed = sync_json(acorn.leeds, {"--server", via_proxy});
     CHECK(resumed["files_uploaded"] == 1);
     CHECK(resumed["chunks_uploaded"].get<int>() < 3);
-    sync(acorn.leeds2);
+    sync_json(acorn.leeds2);
     CHECK(same_content(fetch(acorn.leeds2, id, "copy.xlsx"), file));
 }
 
@@ -181,7 +181,7 @@ TEST_CASE(
     const std::size_t per_cut = (1 << 20) + 4096;
     CHECK(proxy.bytes_to_server() <= 50 * 1000 * 1000 + proxy.cuts() * per_cut + 64 * 1024);
 
-    CHECK(sync(acorn.hq)["files_downloaded"] == 1);
+    CHECK(sync_json(acorn.hq)["files_downloaded"] == 1);
     CHECK(same_content(fetch(acorn.hq, id, "audit.zip"), file));
 }
 
@@ -213,7 +213,7 @@ TEST_CASE(
                     .run({"plan", "set", "3.2.1", "--action", "Action " + std::to_string(round),
                           "--owner", "Manager", "--due", "2026-03-31"})
                     .exit_code == 0);
-        sync(acorn.leeds2);
+        sync_json(acorn.leeds2);
         const bool to_server = random() % 2 == 0;
         const std::size_t offset = 1 + random() % (to_server ? 1'400'000 : 6'000);
         INFO("round " << round << ": cut after " << offset << " bytes "
@@ -224,9 +224,9 @@ TEST_CASE(
         CHECK((cut.exit_code == 0 || cut.exit_code == 4));
     }
     proxy.forward();
-    sync(acorn.leeds, {"--server", via_proxy});
-    sync(acorn.leeds2);
-    sync(acorn.leeds);
+    sync_json(acorn.leeds, {"--server", via_proxy});
+    sync_json(acorn.leeds2);
+    sync_json(acorn.leeds);
 
     for (const auto* device : {&acorn.leeds, &acorn.leeds2}) {
         CHECK(device->json({"show", "1.1.1"})["answer"]["value"] ==
@@ -266,7 +266,7 @@ TEST_CASE("a revoked device's sync is refused and its pending changes stay safe"
     CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"]["value"] == "ZA555555");
     CHECK(same_content(
         fetch(acorn.leeds2, acorn.leeds2.json({"evidence", "list"})[0]["id"], "m.docx"), file));
-    sync(acorn.leeds);
+    sync_json(acorn.leeds);
     CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"].is_null());
 }
 
@@ -275,7 +275,7 @@ TEST_CASE("a chunk the server altered is refused without holding back the rest o
     Acorn acorn;
     const auto file = acorn.leeds.make_file("policy.pdf", 2 * 1024 * 1024 + 5, "POLICY");
     const auto id = add_evidence(acorn.leeds, file);
-    sync(acorn.leeds);
+    sync_json(acorn.leeds);
     {
         sqlite::Database db(acorn.server.database());
         sqlite::Statement alter(
@@ -284,9 +284,9 @@ TEST_CASE("a chunk the server altered is refused without holding back the rest o
         REQUIRE(db.changes() == 1);
     }
     REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA161803"}).exit_code == 0);
-    sync(acorn.leeds);
+    sync_json(acorn.leeds);
 
-    const auto received = sync(acorn.leeds2);
+    const auto received = sync_json(acorn.leeds2);
     REQUIRE(received["refused"].size() == 1);
     CHECK_THAT(received["refused"][0].get<std::string>(), Catch::Contains("integrity"));
     CHECK(received["files_downloaded"] == 0);

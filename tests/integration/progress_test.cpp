@@ -37,7 +37,7 @@ const std::string kPlanOwner = "Marta Quigley";
 const std::string kEvidenceName = "leeds-fire-drill-minutes.pdf";
 const std::string kCedarText = "Cedar keeps its register in the loft";
 
-void ok(const ClientHome& home, const std::vector<std::string>& args) {
+void succeeds(const ClientHome& home, const std::vector<std::string>& args) {
     const auto result = home.run(args);
     INFO("dspt " << args.front() << ": " << result.out << result.err);
     REQUIRE(result.exit_code == 0);
@@ -62,7 +62,7 @@ struct AcornBranches {
         enrol(leeds, server, invite("VA001"), "Acorn Leeds");
         enrol(york, server, invite("VA002"), "Acorn York");
         enrol(hull, server, invite("VA003"), "Acorn Hull");
-        ok(hq, {"sync"});
+        succeeds(hq, {"sync"});
     }
 
     std::string invite(const std::string& site) const {
@@ -76,26 +76,26 @@ struct AcornBranches {
     //     holds a conflict with headquarters over another;
     //   Hull has answered nothing and inherits the organisation-wide answers.
     void three_states() {
-        ok(hq, {"answer", "1.3.1", "yes"});  // organisation-wide
-        ok(hq, {"answer", "1.3.3", "yes"});
-        ok(hq, {"sync"});
+        succeeds(hq, {"answer", "1.3.1", "yes"});  // organisation-wide
+        succeeds(hq, {"answer", "1.3.3", "yes"});
+        succeeds(hq, {"sync"});
 
         answer_all(leeds, "approaching", {}, kAnswerText);
-        ok(leeds, {"answer", "1.3.4", "yes", "--comment", kComment});
-        ok(leeds, {"plan", "set", "1.3.2", "--action", kPlanAction, "--owner", kPlanOwner, "--due",
+        succeeds(leeds, {"answer", "1.3.4", "yes", "--comment", kComment});
+        succeeds(leeds, {"plan", "set", "1.3.2", "--action", kPlanAction, "--owner", kPlanOwner, "--due",
                    "2027-03-31"});
-        ok(leeds, {"evidence", "add", "1.1.2", leeds.make_file(kEvidenceName, 3000).string()});
-        ok(leeds, {"sync"});
+        succeeds(leeds, {"evidence", "add", "1.1.2", leeds.make_file(kEvidenceName, 3000).string()});
+        succeeds(leeds, {"sync"});
 
-        ok(york, {"answer", "1.3.1", "no"});
-        ok(york, {"answer", "1.1.1", kAnswerText});
-        ok(york, {"sync"});
-        ok(hq, {"--site", "VA002", "answer", "1.3.4", "yes"});
-        ok(hq, {"sync"});
-        ok(york, {"answer", "1.3.4", "no"});
-        ok(york, {"sync"});
+        succeeds(york, {"answer", "1.3.1", "no"});
+        succeeds(york, {"answer", "1.1.1", kAnswerText});
+        succeeds(york, {"sync"});
+        succeeds(hq, {"--site", "VA002", "answer", "1.3.4", "yes"});
+        succeeds(hq, {"sync"});
+        succeeds(york, {"answer", "1.3.4", "no"});
+        succeeds(york, {"sync"});
 
-        ok(hull, {"sync"});
+        succeeds(hull, {"sync"});
     }
 };
 
@@ -257,16 +257,16 @@ TEST_CASE("an organisation-wide answer counts at every branch but one that answe
 TEST_CASE("a branch offline for three days shows how old its unsynced changes are",
           "[integration][progress]") {
     AcornBranches acorn;
-    ok(acorn.leeds, {"answer", "1.1.1", "ZA100200"});
-    ok(acorn.leeds, {"sync"});
+    succeeds(acorn.leeds, {"answer", "1.1.1", "ZA100200"});
+    succeeds(acorn.leeds, {"sync"});
     const auto before = acorn.hq.json({"sites"});
     const auto synced_at = site_of(before, "VA001")["last_sync"];
     REQUIRE_FALSE(synced_at.is_null());
     CHECK(site_of(before, "VA002")["last_sync"].is_null());  // York never synced
 
     // Two changes made "three days ago" that never left the branch.
-    ok(acorn.leeds, {"answer", "1.3.1", "yes"});
-    ok(acorn.leeds, {"answer", "1.3.3", "yes"});
+    succeeds(acorn.leeds, {"answer", "1.3.1", "yes"});
+    succeeds(acorn.leeds, {"answer", "1.3.3", "yes"});
     {
         sqlite::Database store(acorn.leeds.store_file());
         sqlite::Statement age(
@@ -302,7 +302,7 @@ TEST_CASE("a branch offline for three days shows how old its unsynced changes ar
 
     // Once the branch is back, nothing waits.
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a later second
-    ok(acorn.leeds, {"sync"});
+    succeeds(acorn.leeds, {"sync"});
     const auto back = site_of(acorn.hq.json({"sites"}), "VA001");
     CHECK(back["pending_changes"] == 0);
     CHECK(back["oldest_pending"].is_null());
@@ -316,19 +316,19 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
     ClientHome cedar;
     enrol(cedar, acorn.server, acorn.server.code({"--org", "CD2", "--site", "VC001"}),
           "Cedar House");
-    ok(cedar, {"answer", "1.1.1", kCedarText});
-    ok(cedar, {"sync"});
+    succeeds(cedar, {"answer", "1.1.1", kCedarText});
+    succeeds(cedar, {"sync"});
     ClientHome partner;
     enrol(partner, acorn.server, acorn.server.code({"--partner", "County Care Association"}),
           "Adviser");
 
     // Before any grant: nothing.
     CHECK(partner.json({"partner", "progress"})["organisations"].empty());
-    ok(acorn.hq, {"grant", "--partner", "County Care Association"});
+    succeeds(acorn.hq, {"grant", "--partner", "County Care Association"});
 
-    const auto json = partner.json({"partner", "progress"});
-    REQUIRE(json["organisations"].size() == 1);
-    const auto& acorn_view = json["organisations"][0];
+    const auto progress = partner.json({"partner", "progress"});
+    REQUIRE(progress["organisations"].size() == 1);
+    const auto& acorn_view = progress["organisations"][0];
     CHECK(acorn_view["organisation"] == "AB1");
     REQUIRE(acorn_view["sites"].size() == 3);
     // The same figures headquarters sees.
@@ -355,10 +355,10 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
     // Nothing anyone wrote, in any output or any answer of the server; and
     // nothing of Cedar House, which gave no grant.
     check_nothing_private(text.out + text.err);
-    check_nothing_private(json.dump());
+    check_nothing_private(progress.dump());
     for (const auto* outsider : {"CD2", "VC001", "Cedar"}) {
         CHECK_THAT(text.out, !Catch::Contains(outsider));
-        CHECK_THAT(json.dump(), !Catch::Contains(outsider));
+        CHECK_THAT(progress.dump(), !Catch::Contains(outsider));
     }
     const RawApi raw(partner, acorn.server);
     const auto partner_body = raw.api->call("GET", "/v1/partner/progress?year=2025-26");
@@ -381,7 +381,7 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
     CHECK_THAT(not_partner.err, Catch::Contains("only a support partner's device"));
 
     // The grant revoked: the very next request shows nothing of Acorn.
-    ok(acorn.hq, {"grant", "--revoke", "County Care Association"});
+    succeeds(acorn.hq, {"grant", "--revoke", "County Care Association"});
     const auto revoked = partner.json({"partner", "progress"});
     CHECK(revoked["organisations"].empty());
     const auto revoked_text = partner.run({"partner", "progress"});
@@ -399,25 +399,25 @@ TEST_CASE("a partner of one organisation sees nothing of another", "[integration
     server.register_demo();
     ClientHome cedar;
     enrol(cedar, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
-    ok(cedar, {"answer", "1.1.1", kCedarText});
-    ok(cedar, {"sync"});
+    succeeds(cedar, {"answer", "1.1.1", kCedarText});
+    succeeds(cedar, {"sync"});
     ClientHome acorn_hq;
     enrol(acorn_hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
-    ok(acorn_hq, {"sync"});
+    succeeds(acorn_hq, {"sync"});
     ClientHome partner;
     enrol(partner, server, server.code({"--partner", "County Care Association"}), "Adviser");
-    ok(cedar, {"grant", "--partner", "County Care Association"});
+    succeeds(cedar, {"grant", "--partner", "County Care Association"});
 
-    const auto json = partner.json({"partner", "progress"});
-    REQUIRE(json["organisations"].size() == 1);
-    CHECK(json["organisations"][0]["organisation"] == "CD2");
-    CHECK(json["organisations"][0]["sites"][0]["site"] == "VC001");
+    const auto progress = partner.json({"partner", "progress"});
+    REQUIRE(progress["organisations"].size() == 1);
+    CHECK(progress["organisations"][0]["organisation"] == "CD2");
+    CHECK(progress["organisations"][0]["sites"][0]["site"] == "VC001");
     const auto text = partner.run({"partner", "progress"});
     for (const auto* outsider : {"AB1", "VA001", "VA002", "Acorn"}) {
         CHECK_THAT(text.out, !Catch::Contains(outsider));
-        CHECK_THAT(json.dump(), !Catch::Contains(outsider));
+        CHECK_THAT(progress.dump(), !Catch::Contains(outsider));
     }
-    check_nothing_private(text.out + json.dump());
+    check_nothing_private(text.out + progress.dump());
     const RawApi raw(partner, server);
     CHECK(error_of([&] { raw.api->call("GET", "/v1/orgs/AB1/progress?year=2025-26"); }) ==
           "forbidden");

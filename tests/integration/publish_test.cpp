@@ -26,11 +26,11 @@ void plan_the_rest(const ClientHome& home) {
 }
 
 // Cedar House (CD2): a single-site provider whose one device is enrolled to its site.
-struct CedarHouse {
+struct PublishingCedar {
     ServerProcess server;
     ClientHome home;
 
-    CedarHouse() {
+    PublishingCedar() {
         server.register_demo();
         enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
     }
@@ -40,7 +40,7 @@ struct CedarHouse {
 
 TEST_CASE("a first publication at Approaching Standards needs an action plan, and comes once",
           "[integration][publish]") {
-    CedarHouse cedar;
+    PublishingCedar cedar;
     answer_all(cedar.home, "approaching");
 
     auto refused = cedar.home.run({"publish", "--level", "approaching"});
@@ -70,7 +70,7 @@ TEST_CASE("a first publication at Approaching Standards needs an action plan, an
 
 TEST_CASE("a site that does not reach the level is told every item it lacks",
           "[integration][publish]") {
-    CedarHouse cedar;
+    PublishingCedar cedar;
     answer_all(cedar.home, "met");
     REQUIRE(cedar.home.run({"answer", "1.1.1", "--clear"}).exit_code == 0);
     REQUIRE(cedar.home.run({"answer", "2.1.1", "no"}).exit_code == 0);
@@ -191,7 +191,7 @@ TEST_CASE("a conflict the server holds stops publishing until it is resolved",
 }
 
 TEST_CASE("a publish whose answer is lost publishes once", "[integration][publish]") {
-    CedarHouse cedar;
+    PublishingCedar cedar;
     answer_all(cedar.home, "met");
     REQUIRE(cedar.home.run({"sync"}).exit_code == 0);
     FaultProxy proxy(cedar.server.port());
@@ -228,7 +228,7 @@ TEST_CASE("a publish whose answer is lost publishes once", "[integration][publis
 
 TEST_CASE("a publication at Standards Met is found by the public search and has a certificate",
           "[integration][publish]") {
-    CedarHouse cedar;
+    PublishingCedar cedar;
     answer_all(cedar.home, "met", {}, "Kept in the blue folder marked CONFIDENTIAL-ANSWER");
     REQUIRE(cedar.home.json({"publish", "--level", "met"})["published"] == true);
 

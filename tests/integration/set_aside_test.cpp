@@ -36,7 +36,7 @@ struct LeedsPair {
     }
 };
 
-ProcessResult run_ok(const ClientHome& home, const std::vector<std::string>& args) {
+ProcessResult must_run(const ClientHome& home, const std::vector<std::string>& args) {
     auto result = home.run(args);
     INFO("dspt " << args.front() << ": " << result.err);
     REQUIRE(result.exit_code == 0);
@@ -66,7 +66,7 @@ TEST_CASE("the limits of a change are checked where it is made, naming the limit
     CHECK(home.json({"plan", "list"}).empty());
 
     // Within the limit, the same commands go through.
-    run_ok(home, {"answer", "1.1.1", "ZA123456", "--comment", std::string(60'000, 'c')});
+    must_run(home, {"answer", "1.1.1", "ZA123456", "--comment", std::string(60'000, 'c')});
     CHECK(home.json({"status"})["pending_changes"] == 1);
 }
 
@@ -75,12 +75,12 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     LeedsPair acorn;
     // Over the server's 4096 bytes, within the protocol's 65,536: taken here.
     const std::string long_comment(6'000, 'L');
-    run_ok(acorn.leeds, {"answer", "1.1.1", "ZA111111", "--comment", long_comment});
-    run_ok(acorn.leeds, {"plan", "set", "1.1.6", "--action", std::string(5'000, 'A'), "--owner",
+    must_run(acorn.leeds, {"answer", "1.1.1", "ZA111111", "--comment", long_comment});
+    must_run(acorn.leeds, {"plan", "set", "1.1.6", "--action", std::string(5'000, 'A'), "--owner",
                          "Registered manager", "--due", "2026-03-31"});
-    run_ok(acorn.leeds, {"answer", "2.1.1", "yes"});
+    must_run(acorn.leeds, {"answer", "2.1.1", "yes"});
     const auto file = acorn.leeds.make_file("fire-policy.pdf", 300'000, "FIRE");
-    run_ok(acorn.leeds, {"evidence", "add", "1.1.2", file.string()});
+    must_run(acorn.leeds, {"evidence", "add", "1.1.2", file.string()});
 
     // The sync sends what it can, then ends with exit 2 naming each refused
     // item and the server's reason.
@@ -94,13 +94,13 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     CHECK_THAT(synced.out, Catch::Contains("Uploaded 1 evidence file"));
 
     // The next answer and the evidence file reach the second device.
-    run_ok(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds2, {"sync"});
     CHECK(acorn.leeds2.json({"show", "2.1.1"})["answer"]["value"] == "yes");
     CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"].is_null());
     const auto files = acorn.leeds2.json({"evidence", "list"});
     REQUIRE(files.size() == 1);
     const auto fetched = acorn.leeds2.home() / "fetched.pdf";
-    run_ok(acorn.leeds2, {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
+    must_run(acorn.leeds2, {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
     CHECK(same_content(fetched, file));
 
     // Status and outbox show what is set aside, and why; nothing waits.
@@ -119,13 +119,13 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"]["comment"] == long_comment);
 
     // A sync while they are set aside still says so, and sends later changes.
-    run_ok(acorn.leeds, {"answer", "2.1.1", "no"});
+    must_run(acorn.leeds, {"answer", "2.1.1", "no"});
     CHECK(acorn.leeds.run({"sync"}).exit_code == 2);
-    run_ok(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds2, {"sync"});
     CHECK(acorn.leeds2.json({"show", "2.1.1"})["answer"]["value"] == "no");
 
     // Answering the item again replaces its change set aside.
-    run_ok(acorn.leeds, {"answer", "1.1.1", "ZA111111", "--comment", "Renewed in May"});
+    must_run(acorn.leeds, {"answer", "1.1.1", "ZA111111", "--comment", "Renewed in May"});
     CHECK(acorn.leeds.json({"status"})["set_aside"].size() == 1);
 
     // Dropping asks first: without a terminal or --yes nothing goes.
@@ -134,7 +134,7 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     CHECK_THAT(unasked.err, Catch::Contains("--yes"));
     CHECK(acorn.leeds.json({"status"})["set_aside"].size() == 1);
     CHECK(acorn.leeds.run({"outbox", "drop", "9.9.9", "--yes"}).exit_code == 2);
-    const auto dropped = run_ok(acorn.leeds, {"outbox", "drop", "1.1.6", "--yes"});
+    const auto dropped = must_run(acorn.leeds, {"outbox", "drop", "1.1.6", "--yes"});
     CHECK_THAT(dropped.out, Catch::Contains("Discarded plan/1.1.6"));
     CHECK(acorn.leeds.json({"status"})["set_aside"].empty());
     CHECK(acorn.leeds.json({"plan", "list"}).empty());
@@ -144,16 +144,16 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     INFO(clean.err);
     CHECK(clean.exit_code == 0);
     CHECK(nlohmann::json::parse(clean.out)["set_aside"].empty());
-    run_ok(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds2, {"sync"});
     CHECK(acorn.leeds2.json({"show", "1.1.1"})["answer"]["comment"] == "Renewed in May");
 }
 
 TEST_CASE("a resolve over the limit is refused where it is made", "[integration][set_aside]") {
     LeedsPair acorn;
-    run_ok(acorn.leeds, {"answer", "1.1.1", "ZA111111"});
-    run_ok(acorn.leeds2, {"answer", "1.1.1", "ZA222222"});
-    run_ok(acorn.leeds, {"sync"});
-    run_ok(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds, {"answer", "1.1.1", "ZA111111"});
+    must_run(acorn.leeds2, {"answer", "1.1.1", "ZA222222"});
+    must_run(acorn.leeds, {"sync"});
+    must_run(acorn.leeds2, {"sync"});
     REQUIRE(acorn.leeds2.json({"conflicts"}).size() == 1);
 
     const auto resolved =
@@ -168,11 +168,11 @@ TEST_CASE("a resolve over the limit is refused where it is made", "[integration]
 TEST_CASE("a revoked device keeps its work and sends it once enrolled again",
           "[integration][set_aside]") {
     LeedsPair acorn;
-    run_ok(acorn.leeds2, {"answer", "1.1.1", "ZA555555"});
-    run_ok(acorn.leeds2, {"sync"});
-    run_ok(acorn.leeds2, {"answer", "2.1.1", "yes"});
+    must_run(acorn.leeds2, {"answer", "1.1.1", "ZA555555"});
+    must_run(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds2, {"answer", "2.1.1", "yes"});
     const auto file = acorn.leeds2.make_file("minutes.docx", 200'000, "MINUTES");
-    run_ok(acorn.leeds2, {"evidence", "add", "1.1.2", file.string()});
+    must_run(acorn.leeds2, {"evidence", "add", "1.1.2", file.string()});
     const auto old_device = acorn.leeds2.json({"whoami"})["device_id"].get<std::string>();
     REQUIRE(acorn.server.admin({"revoke-device", old_device}).exit_code == 0);
 
@@ -200,25 +200,25 @@ TEST_CASE("a revoked device keeps its work and sends it once enrolled again",
     CHECK(acorn.leeds2.json({"status"})["pending_changes"] == 2);
 
     const auto again =
-        run_ok(acorn.leeds2, {"enrol", "--again", "--code", LeedsPair::invite(acorn.hq)});
+        must_run(acorn.leeds2, {"enrol", "--again", "--code", LeedsPair::invite(acorn.hq)});
     CHECK_THAT(again.out, Catch::Contains("2 unsent change(s) are kept"));
     CHECK(acorn.leeds2.json({"whoami"})["device_id"] != old_device);
     CHECK(acorn.leeds2.json({"status"})["pending_changes"] == 2);
 
     // Its work reaches the site's other device under the new identity.
-    run_ok(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds2, {"sync"});
     CHECK(acorn.leeds2.json({"status"})["pending_changes"] == 0);
-    run_ok(acorn.leeds, {"sync"});
+    must_run(acorn.leeds, {"sync"});
     CHECK(acorn.leeds.json({"show", "1.1.1"})["answer"]["value"] == "ZA555555");
     CHECK(acorn.leeds.json({"show", "2.1.1"})["answer"]["value"] == "yes");
     const auto files = acorn.leeds.json({"evidence", "list"});
     REQUIRE(files.size() == 1);
     const auto fetched = acorn.leeds.home() / "fetched.docx";
-    run_ok(acorn.leeds, {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
+    must_run(acorn.leeds, {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
     CHECK(same_content(fetched, file));
     // And later changes follow.
-    run_ok(acorn.leeds2, {"answer", "2.1.1", "no"});
-    run_ok(acorn.leeds2, {"sync"});
-    run_ok(acorn.leeds, {"sync"});
+    must_run(acorn.leeds2, {"answer", "2.1.1", "no"});
+    must_run(acorn.leeds2, {"sync"});
+    must_run(acorn.leeds, {"sync"});
     CHECK(acorn.leeds.json({"show", "2.1.1"})["answer"]["value"] == "no");
 }

@@ -17,7 +17,7 @@ using namespace dspt::test;
 
 namespace {
 
-nlohmann::json value_of(const ClientHome& home, const std::string& item) {
+nlohmann::json value_json(const ClientHome& home, const std::string& item) {
     return home.json({"show", item})["answer"]["value"];
 }
 
@@ -93,8 +93,8 @@ TEST_CASE("kill -9 of the client during a sync and of the server during a push l
     REQUIRE(settled.exit_code == 0);
     CHECK(leeds.json({"status"})["pending_changes"] == 0);
     leeds2.json({"sync"});
-    CHECK(value_of(leeds2, "1.1.1") == "ZA" + std::to_string(300000 + kRounds - 1));
-    CHECK(value_of(leeds2, "2.1.1") == ((kRounds - 1) % 2 == 0 ? "yes" : "no"));
+    CHECK(value_json(leeds2, "1.1.1") == "ZA" + std::to_string(300000 + kRounds - 1));
+    CHECK(value_json(leeds2, "2.1.1") == ((kRounds - 1) % 2 == 0 ? "yes" : "no"));
     CHECK(leeds2.json({"status"})["conflicts"] == 0);
     const auto here = leeds.json({"evidence", "list"});
     const auto there = leeds2.json({"evidence", "list"});
@@ -125,13 +125,13 @@ TEST_CASE("dspt sync --watch keeps two devices in step on its own timer until st
     auto watching = first.start({"sync", "--watch", "--interval", "0.3"});
     REQUIRE(second.run({"answer", "1.1.1", "ZA424242"}).exit_code == 0);
     second.json({"sync"});
-    CHECK(eventually([&] { return value_of(first, "1.1.1") == "ZA424242"; }));
+    CHECK(eventually([&] { return value_json(first, "1.1.1") == "ZA424242"; }));
 
     // Written while it watches, without asking it to sync.
     REQUIRE(first.run({"answer", "2.1.1", "yes"}).exit_code == 0);
     CHECK(eventually([&] {
         second.json({"sync"});
-        return value_of(second, "2.1.1") == "yes";
+        return value_json(second, "2.1.1") == "yes";
     }));
 
     watching->signal(SIGTERM);

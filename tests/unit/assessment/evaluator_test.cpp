@@ -26,7 +26,7 @@ Item make_item(std::string id, AnswerType type, bool approaching, bool met) {
 }
 
 // Two items for Approaching Standards, two more for Standards Met, one optional.
-Pack small_pack() {
+Pack evaluator_pack() {
     Pack pack;
     pack.year = "2025-26";
     pack.items = {
@@ -51,7 +51,7 @@ const Date kToday = *Date::parse("2026-03-01");
 
 TEST_CASE("an empty assessment reaches no level and lists every mandatory item",
           "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     const auto e = evaluate(pack, Assessment{}, kToday);
     CHECK(e.level == Level::none);
     CHECK(e.approaching.satisfied == 0);
@@ -62,7 +62,7 @@ TEST_CASE("an empty assessment reaches no level and lists every mandatory item",
 }
 
 TEST_CASE("a partial assessment counts what is satisfied", "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
     a.answers["3.2.1"] = answer("no");  // answered, but not satisfied
@@ -75,7 +75,7 @@ TEST_CASE("a partial assessment counts what is satisfied", "[unit][assessment]")
 }
 
 TEST_CASE("Approaching Standards needs every AS item and nothing more", "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
     a.evidence.push_back({"e1", "1.1.2", "register.xlsx", 1024});
@@ -87,7 +87,7 @@ TEST_CASE("Approaching Standards needs every AS item and nothing more", "[unit][
 }
 
 TEST_CASE("Standards Met needs every SM item; optional items never matter", "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
     a.answers["1.1.2"] = answer("Office filing cabinet, folder IG-1");  // a stated location
@@ -104,7 +104,7 @@ TEST_CASE("Standards Met needs every SM item; optional items never matter", "[un
 
 TEST_CASE("Standards Exceeded needs a current Cyber Essentials Plus certificate",
           "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
     a.answers["1.1.2"] = answer("shared drive /IG");
@@ -157,7 +157,7 @@ TEST_CASE("each answer type has its own rule for being satisfied", "[unit][asses
 }
 
 TEST_CASE("organisation-wide answers apply unless the site has its own", "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment hq;
     hq.answers["1.1.1"] = answer("ZA000001");
     hq.answers["3.2.1"] = answer("yes");
@@ -187,7 +187,7 @@ TEST_CASE("organisation-wide answers apply unless the site has its own", "[unit]
 
 TEST_CASE("items needing a plan are the unmet Standards Met items without an entry",
           "[unit][assessment]") {
-    const auto pack = small_pack();
+    const auto pack = evaluator_pack();
     Assessment a;
     a.answers["1.1.1"] = answer("ZA123456");
     a.answers["1.1.2"] = answer("office");

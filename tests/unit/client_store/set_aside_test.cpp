@@ -18,9 +18,9 @@ using namespace dspt::client::test;
 
 namespace {
 
-const ScopeMap kBranch{"VA1B2"};
+const ScopeMap kOneBranch{"VA1B2"};
 
-PulledRegister pulled(std::string key, std::int64_t version, std::string value) {
+PulledRegister pulled_one(std::string key, std::int64_t version, std::string value) {
     PulledRegister reg;
     reg.scope = "VA1B2";
     reg.register_key = std::move(key);
@@ -74,7 +74,7 @@ TEST_CASE("a refused change is set aside and the rest are still sent", "[unit][c
 
     // The value it wrote stays on this device while it is set aside: a pull
     // does not replace it, so the user can see what was refused and shorten it.
-    apply_pulled(*store, {pulled("answer/1.1.1", 9, "THEIRS")}, kBranch, 9, nullptr);
+    apply_pulled(*store, {pulled_one("answer/1.1.1", 9, "THEIRS")}, kOneBranch, 9, nullptr);
     CHECK(store->answer(kTextItem)->value == "ZA1");
 
     // Its seq was taken by the server: the store cannot be renumbered any more.
@@ -106,7 +106,7 @@ TEST_CASE("dropping a change set aside discards it and brings the server's value
     // The register was synced at version 4, the store pulled up to 12.
     store->set_answer(kTextItem, "ZA0", std::nullopt, "A");
     acknowledge_pushed(*store, {{1, "", "answer/1.1.1", 4, true}}, 1000);
-    apply_pulled(*store, {}, kBranch, 12, nullptr);
+    apply_pulled(*store, {}, kOneBranch, 12, nullptr);
     store->set_answer(kTextItem, "ZA1", std::string("refused"), "A");                     // seq 2
     store->set_plan_entry(plan_entry(kDocumentItem, "Write it", "Carol", "2026-01-15"));  // 3
     set_aside_refused(*store, {{2, "too large"}, {3, "malformed"}});
@@ -123,7 +123,7 @@ TEST_CASE("dropping a change set aside discards it and brings the server's value
     // register again from the version this store knew.
     CHECK_FALSE(store->answer(kTextItem).has_value());
     CHECK(pull_cursor(*store) == 3);
-    apply_pulled(*store, {pulled("answer/1.1.1", 4, "ZA0")}, kBranch, 12, nullptr);
+    apply_pulled(*store, {pulled_one("answer/1.1.1", 4, "ZA0")}, kOneBranch, 12, nullptr);
     CHECK(store->answer(kTextItem)->value == "ZA0");
 
     // By its change's name too.

@@ -26,7 +26,9 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/standards/bundled.hpp"
+#include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
+
 
 namespace Catch {
 template <>
@@ -36,6 +38,9 @@ struct StringMaker<dspt::HlcTime> {
 }  // namespace Catch
 
 namespace dspt::client::test {
+
+using dspt::test::require_error;
+using dspt::test::thrown_error;
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<unsigned char>;
@@ -48,27 +53,6 @@ inline constexpr std::string_view kDocumentItem = "1.1.2";  // document
 inline constexpr std::string_view kConfirmItem = "1.1.6";   // confirm
 
 using TempDir = dspt::test::TempDir;
-
-// The dspt::Error that fn throws, or nothing if it throws none.
-template <typename Fn>
-std::optional<Error> thrown_error(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
-
-// Checks that fn throws a dspt::Error with `code`; returns its message.
-template <typename Fn>
-std::string require_error(ErrorCode code, Fn&& fn) {
-    const auto error = thrown_error(std::forward<Fn>(fn));
-    REQUIRE(error.has_value());
-    INFO("message: " << error->what());
-    REQUIRE(error->code() == code);
-    return error->what();
-}
 
 inline CreateOptions test_options(std::string site_name = "Rose Lodge Care Home") {
     CreateOptions options;

@@ -3,24 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-// Runs fn and checks it throws dspt::Error with the expected code.
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 TEST_CASE("Aead round-trips a value, including an empty one", "[unit][crypto]") {
     const SecretKey key = SecretKey::generate();

@@ -7,23 +7,12 @@
 #include "common/crypto/constant_time.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 TEST_CASE("constant_time_equal compares contents and lengths", "[unit][crypto]") {
     const Bytes a = to_bytes("abcdef");

@@ -5,23 +5,12 @@
 #include "common/crypto/constant_time.hpp"
 #include "common/crypto/password_kdf.hpp"
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 TEST_CASE("wrap_key and unwrap_key round-trip", "[unit][crypto]") {
     const SecretKey kek = SecretKey::generate();

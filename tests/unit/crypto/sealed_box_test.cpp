@@ -5,23 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 TEST_CASE("sealed boxes round-trip, including an empty message", "[unit][crypto]") {
     const BoxKeyPair recipient = BoxKeyPair::generate();

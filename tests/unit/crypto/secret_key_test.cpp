@@ -8,23 +8,12 @@
 #include "common/crypto/constant_time.hpp"
 #include "common/crypto/secure_buffer.hpp"
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 static_assert(!std::is_copy_constructible_v<SecretKey>);
 static_assert(!std::is_copy_assignable_v<SecretKey>);

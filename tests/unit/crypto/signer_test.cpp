@@ -6,23 +6,12 @@
 
 #include "common/crypto/encoding.hpp"
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
-
-}  // namespace
 
 TEST_CASE("Ed25519 matches RFC 8032 test 1", "[unit][crypto]") {
     const SigningKeyPair pair = SigningKeyPair::from_seed(

@@ -4,21 +4,14 @@
 
 #include "common/crypto/constant_time.hpp"
 #include "common/error.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::require_error;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
 
 namespace {
-
-template <typename Fn>
-void require_error(ErrorCode expected, Fn&& fn) {
-    try {
-        fn();
-        FAIL("no exception thrown");
-    } catch (const dspt::Error& e) {
-        REQUIRE(e.code() == expected);
-    }
-}
 
 bool same_key(const SecretKey& a, const SecretKey& b) {
     return constant_time_equal(a.view(), b.view());

@@ -26,7 +26,7 @@ std::string slurp(const std::filesystem::path& path) {
     return dspt::read_file(path, 16 * 1024 * 1024);
 }
 
-bool contains(const std::string& haystack, std::string_view needle) {
+bool sheet_contains(const std::string& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
@@ -44,24 +44,24 @@ TEST_CASE("the XLSX workbook has both sheets, the header and the answers", "[uni
     REQUIRE(entries.count("xl/sharedStrings.xml") == 1);
 
     const auto& workbook = entries.at("xl/workbook.xml");
-    CHECK(contains(workbook, "name=\"Answers\""));
-    CHECK(contains(workbook, "name=\"Summary\""));
-    CHECK(contains(workbook, "_xlnm._FilterDatabase"));  // the autofilter
+    CHECK(sheet_contains(workbook, "name=\"Answers\""));
+    CHECK(sheet_contains(workbook, "name=\"Summary\""));
+    CHECK(sheet_contains(workbook, "_xlnm._FilterDatabase"));  // the autofilter
 
     const auto& strings = entries.at("xl/sharedStrings.xml");
-    CHECK(contains(strings, "Mandatory for Standards Met"));
-    CHECK(contains(strings, "ZA123456"));
-    CHECK(contains(strings, "Office filing cabinet, folder IG-1"));
-    CHECK(contains(strings, "register.xlsx; ropa 2025.docx"));
-    CHECK(contains(strings, "Book refresher training"));
-    CHECK(contains(strings, "Rose House"));
-    CHECK(contains(strings, "Approaching Standards"));
-    CHECK(contains(strings, "2/4"));
+    CHECK(sheet_contains(strings, "Mandatory for Standards Met"));
+    CHECK(sheet_contains(strings, "ZA123456"));
+    CHECK(sheet_contains(strings, "Office filing cabinet, folder IG-1"));
+    CHECK(sheet_contains(strings, "register.xlsx; ropa 2025.docx"));
+    CHECK(sheet_contains(strings, "Book refresher training"));
+    CHECK(sheet_contains(strings, "Rose House"));
+    CHECK(sheet_contains(strings, "Approaching Standards"));
+    CHECK(sheet_contains(strings, "2/4"));
 
     const auto& answers_sheet = entries.at("xl/worksheets/sheet1.xml");
-    CHECK(contains(answers_sheet, "<pane ySplit=\"1\""));  // frozen header row
-    CHECK(contains(answers_sheet, "<autoFilter ref=\"A1:P6\""));
-    CHECK(contains(answers_sheet, "<cols>"));
+    CHECK(sheet_contains(answers_sheet, "<pane ySplit=\"1\""));  // frozen header row
+    CHECK(sheet_contains(answers_sheet, "<autoFilter ref=\"A1:P6\""));
+    CHECK(sheet_contains(answers_sheet, "<cols>"));
 
     // Nothing beside it: the temporary file was renamed.
     CHECK(dir.entries() == std::vector<std::string>{"answers.xlsx"});
@@ -73,9 +73,9 @@ TEST_CASE("the XLSX writer writes user text as strings, never formulas", "[unit]
     write_xlsx(sample_report(), path);
     const auto entries = unzip(slurp(path));
     // Element text: libxlsxwriter escapes &, < and > but not quotes.
-    CHECK(contains(entries.at("xl/sharedStrings.xml"),
+    CHECK(sheet_contains(entries.at("xl/sharedStrings.xml"),
                    "<t>=HYPERLINK(\"http://evil.example\",\"x\")</t>"));
-    CHECK_FALSE(contains(entries.at("xl/worksheets/sheet1.xml"), "<f>"));
+    CHECK_FALSE(sheet_contains(entries.at("xl/worksheets/sheet1.xml"), "<f>"));
 }
 
 TEST_CASE("the XLSX writer replaces an existing file", "[unit][report]") {
@@ -174,14 +174,14 @@ TEST_CASE("a headquarters workbook has a summary of the sites and a sheet per si
 
     const auto entries = unzip(slurp(path));
     const auto& workbook = entries.at("xl/workbook.xml");
-    CHECK(contains(workbook, "name=\"Sites\""));
-    CHECK(contains(workbook, "name=\"VA001\""));
-    CHECK(contains(workbook, "name=\"VA002\""));
+    CHECK(sheet_contains(workbook, "name=\"Sites\""));
+    CHECK(sheet_contains(workbook, "name=\"VA001\""));
+    CHECK(sheet_contains(workbook, "name=\"VA002\""));
     CHECK(entries.count("xl/worksheets/sheet3.xml") == 1);
     const auto& strings = entries.at("xl/sharedStrings.xml");
-    CHECK(contains(strings, "Acorn Leeds"));
-    CHECK(contains(strings, "Acorn York"));
-    CHECK(contains(strings, "ZA123456"));  // Leeds's answer, on its sheet
+    CHECK(sheet_contains(strings, "Acorn Leeds"));
+    CHECK(sheet_contains(strings, "Acorn York"));
+    CHECK(sheet_contains(strings, "ZA123456"));  // Leeds's answer, on its sheet
 
     CHECK(xlsx_sheet_name("VA/001:[x]") == "VA-001--x-");
     CHECK(xlsx_sheet_name("Sites") == "Site Sites");

@@ -14,7 +14,7 @@ using namespace dspt::server;
 
 namespace {
 
-const standards::Pack& pack() {
+const standards::Pack& progress_pack() {
     return standards::bundled_pack("2025-26");
 }
 
@@ -24,7 +24,7 @@ const store::Site kSite{"VA1B2", "AB12", "1-123456789", "Rose Lodge"};
 // Answers "yes" (or a text or date) to every Approaching Standards item.
 assessment::Assessment approaching_ready() {
     assessment::Assessment result;
-    for (const auto& item : pack().items) {
+    for (const auto& item : progress_pack().items) {
         if (!item.mandatory_approaching) {
             continue;
         }
@@ -73,11 +73,11 @@ store::Publication publication(std::int64_t id, std::string year, std::vector<st
 TEST_CASE("a site's level and counts are the evaluator's, with the missing items' titles",
           "[unit][server_progress]") {
     publish::SiteDraft draft{"VA1B2", approaching_ready(), {}};
-    const auto expected = assessment::evaluate(pack(), draft.effective, kToday);
+    const auto expected = assessment::evaluate(progress_pack(), draft.effective, kToday);
     REQUIRE(expected.level == standards::Level::approaching);
     REQUIRE_FALSE(expected.met.missing.empty());
 
-    const auto progress = progress::site_progress(pack(), kSite, draft, {}, {}, kToday);
+    const auto progress = progress::site_progress(progress_pack(), kSite, draft, {}, {}, kToday);
     CHECK(progress.site_code == "VA1B2");
     CHECK(progress.site_name == "Rose Lodge");
     CHECK(progress.level == "approaching");
@@ -89,7 +89,7 @@ TEST_CASE("a site's level and counts are the evaluator's, with the missing items
     REQUIRE(progress.missing_met.size() == expected.met.missing.size());
     for (std::size_t i = 0; i < progress.missing_met.size(); ++i) {
         CHECK(progress.missing_met[i].id == expected.met.missing[i]);
-        CHECK(progress.missing_met[i].title == pack().find(expected.met.missing[i])->title);
+        CHECK(progress.missing_met[i].title == progress_pack().find(expected.met.missing[i])->title);
         CHECK_FALSE(progress.missing_met[i].title.empty());
     }
     CHECK(progress.last_sync_at_ms == 0);
@@ -100,10 +100,10 @@ TEST_CASE("a site's level and counts are the evaluator's, with the missing items
 TEST_CASE("a site counts the conflicts it reads and the evidence its answers count",
           "[unit][server_progress]") {
     auto effective = approaching_ready();
-    effective.evidence.push_back({"e1", pack().items.front().id, "policy.pdf", 100});
-    effective.evidence.push_back({"e2", pack().items.front().id, "training.pdf", 200});
+    effective.evidence.push_back({"e1", progress_pack().items.front().id, "policy.pdf", 100});
+    effective.evidence.push_back({"e2", progress_pack().items.front().id, "training.pdf", 200});
     publish::SiteDraft draft{"VA1B2", effective, {"answer/1.1.1", "plan/1.2.1"}};
-    const auto progress = progress::site_progress(pack(), kSite, draft, {}, {}, kToday);
+    const auto progress = progress::site_progress(progress_pack(), kSite, draft, {}, {}, kToday);
     CHECK(progress.conflicts == 2);
     CHECK(progress.evidence_files == 2);
 }
@@ -121,14 +121,14 @@ TEST_CASE("a site's sync health comes from its own branch devices only",
         health("d4", "", now, 9, 40 * day, now + 1, store::DeviceRole::headquarters),
     };
     publish::SiteDraft draft{"VA1B2", {}, {}};
-    const auto progress = progress::site_progress(pack(), kSite, draft, devices, {}, kToday);
+    const auto progress = progress::site_progress(progress_pack(), kSite, draft, devices, {}, kToday);
     CHECK(progress.last_sync_at_ms == now - 1000);
     CHECK(progress.pending_changes == 5);
     CHECK(progress.pending_bytes == 50);
     CHECK(progress.oldest_pending_at_ms == now - 3 * day);
 
     // Nothing pending: no oldest change, whatever age a device reported.
-    const auto idle = progress::site_progress(pack(), kSite, draft,
+    const auto idle = progress::site_progress(progress_pack(), kSite, draft,
                                               {health("d1", "VA1B2", now, 0, 0, now)}, {}, kToday);
     CHECK(idle.pending_changes == 0);
     CHECK(idle.oldest_pending_at_ms == 0);
@@ -144,7 +144,7 @@ TEST_CASE("a site's last publication is the newest of the year that covers it",
         publication(2, "2025-26", {"VA1B2", "VA1B3"}, 2000),  // this one
         publication(1, "2025-26", {"VA1B2"}, 1000),
     };
-    const auto progress = progress::site_progress(pack(), kSite, draft, {}, newest_first, kToday);
+    const auto progress = progress::site_progress(progress_pack(), kSite, draft, {}, newest_first, kToday);
     REQUIRE(progress.published);
     CHECK(progress.last_publication.id == 2);
     CHECK(progress.last_publication.published_at_ms == 2000);

@@ -21,9 +21,13 @@
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
 
+
 namespace dspt::server::store::test {
+
+using dspt::test::require_error;
 
 namespace fs = std::filesystem;
 
@@ -43,21 +47,6 @@ inline bool wait_until(const std::function<bool()>& done,
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return true;
-}
-
-// Checks that fn throws a dspt::Error with `code`; returns its message.
-template <typename Fn>
-std::string require_error(ErrorCode code, Fn&& fn) {
-    std::optional<Error> error;
-    try {
-        fn();
-    } catch (const Error& e) {
-        error = e;
-    }
-    REQUIRE(error.has_value());
-    INFO("message: " << error->what());
-    REQUIRE(to_string(error->code()) == to_string(code));
-    return error->what();
 }
 
 // A data directory with an open repository, and the registry most tests start from:

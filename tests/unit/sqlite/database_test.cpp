@@ -12,7 +12,11 @@
 
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
+#include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/sqlite/sqlite_fixture.hpp"
+
+using dspt::test::thrown_error;
 
 using dspt::ErrorCode;
 using dspt::sqlite::Database;
@@ -20,26 +24,11 @@ using dspt::sqlite::OpenMode;
 using dspt::sqlite::OpenOptions;
 using dspt::sqlite::Statement;
 
+using dspt::sqlite::test::query_int;
+
 namespace {
 
 using TempDir = dspt::test::TempDir;
-
-// The dspt::Error that fn throws, or nothing if it throws none.
-template <typename Fn>
-std::optional<dspt::Error> thrown_error(Fn&& fn) {
-    try {
-        fn();
-    } catch (const dspt::Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-    Statement stmt(db, sql);
-    REQUIRE(stmt.step());
-    return stmt.column_int64(0);
-}
 
 }  // namespace
 

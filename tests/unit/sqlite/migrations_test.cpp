@@ -13,7 +13,11 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
+#include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/sqlite/sqlite_fixture.hpp"
+
+using dspt::test::thrown_error;
 
 using dspt::ErrorCode;
 using dspt::sqlite::Database;
@@ -22,25 +26,11 @@ using dspt::sqlite::Migration;
 using dspt::sqlite::Statement;
 using dspt::sqlite::Transaction;
 
+using dspt::sqlite::test::query_int;
+
 namespace {
 
 using TempDir = dspt::test::TempDir;
-
-template <typename Fn>
-std::optional<dspt::Error> thrown_error(Fn&& fn) {
-    try {
-        fn();
-    } catch (const dspt::Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-    Statement stmt(db, sql);
-    REQUIRE(stmt.step());
-    return stmt.column_int64(0);
-}
 
 bool has_table(Database& db, std::string_view name) {
     Statement stmt(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");

@@ -13,6 +13,9 @@
 
 #include "common/error.hpp"
 #include "common/sqlite/database.hpp"
+#include "tests/support/errors.hpp"
+
+using dspt::test::thrown_error;
 
 using dspt::ErrorCode;
 using dspt::sqlite::Blob;
@@ -23,16 +26,6 @@ using namespace std::string_view_literals;
 using Bytes = std::vector<unsigned char>;
 
 namespace {
-
-template <typename Fn>
-std::optional<dspt::Error> thrown_error(Fn&& fn) {
-    try {
-        fn();
-    } catch (const dspt::Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
 
 // A table whose `value` column has no type affinity, so SQLite stores each value with the
 // type it was bound as.

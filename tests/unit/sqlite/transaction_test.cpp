@@ -14,7 +14,10 @@
 #include "common/error.hpp"
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
+#include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
+
+using dspt::test::thrown_error;
 
 using dspt::ErrorCode;
 using dspt::sqlite::Database;
@@ -26,16 +29,6 @@ using dspt::sqlite::TransactionBehavior;
 namespace {
 
 using TempDir = dspt::test::TempDir;
-
-template <typename Fn>
-std::optional<dspt::Error> thrown_error(Fn&& fn) {
-    try {
-        fn();
-    } catch (const dspt::Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
 
 std::int64_t count_rows(Database& db) {
     Statement stmt(db, "SELECT count(*) FROM t");

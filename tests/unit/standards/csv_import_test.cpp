@@ -12,7 +12,7 @@
 namespace dspt::standards {
 namespace {
 
-const std::string kHeader = "id,standard,title,question,type,approaching,met\n";
+const std::string kImportHeader = "id,standard,title,question,type,approaching,met\n";
 
 // The malformed_pack message import_pack_csv throws for `text`.
 std::string import_error(const std::string& text, std::string_view year = "2025-26") {
@@ -115,50 +115,50 @@ TEST_CASE("CSV import errors name the line where the record starts", "[unit][sta
           "items.csv:1: missing column \"met\"");
     CHECK(import_error("\n\nid,title,question,type,approaching,met\n") ==
           "items.csv:3: missing column \"standard\"");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,no,yes\n" + "1.1.2,1,B,Q,number,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,no,yes\n" + "1.1.2,1,B,Q,number,no,yes\n") ==
           "items.csv:3: type \"number\" is not one of confirm, text, date, document");
     // Line 3 holds a record spanning two lines, so the duplicate starts on line 5.
     CHECK(
-        import_error(kHeader + "\n1.1.1,1,A,\"Q\nmore\",text,no,yes\n1.1.1,1,B,Q,text,no,yes\n") ==
+        import_error(kImportHeader + "\n1.1.1,1,A,\"Q\nmore\",text,no,yes\n1.1.1,1,B,Q,text,no,yes\n") ==
         "items.csv:5: duplicate id 1.1.1 (first on line 3)");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,no,yes\n1.1.2,1,B,\"Q\n\nnever closed\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,no,yes\n1.1.2,1,B,\"Q\n\nnever closed\n") ==
           "items.csv:3: unterminated quoted field");
-    CHECK(import_error(kHeader + "1.1.1,1,A,\"Q\"x,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,\"Q\"x,text,no,yes\n") ==
           "items.csv:2: unexpected text after a closing quote");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,maybe,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,maybe,yes\n") ==
           "items.csv:2: approaching \"maybe\" is not yes or no");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,no,\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,no,\n") ==
           "items.csv:2: met \"\" is not yes or no");
-    CHECK(import_error(kHeader + "1.1.1,one,A,Q,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,one,A,Q,text,no,yes\n") ==
           "items.csv:2: standard \"one\" is not a number from 1 to 10");
-    CHECK(import_error(kHeader + "1.1.1,2,A,Q,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,2,A,Q,text,no,yes\n") ==
           "items.csv:2: id 1.1.1 does not belong to standard 2");
-    CHECK(import_error(kHeader + "11.1.1,,A,Q,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "11.1.1,,A,Q,text,no,yes\n") ==
           "items.csv:2: standard 11 is not between 1 and 10");
-    CHECK(import_error(kHeader + "1.1,,A,Q,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1,,A,Q,text,no,yes\n") ==
           "items.csv:2: id \"1.1\" is not of the form N.N.N");
-    CHECK(import_error(kHeader + ",1,A,Q,text,no,yes\n") == "items.csv:2: id is empty");
-    CHECK(import_error(kHeader + "1.1.1,1, ,Q,text,no,yes\n") == "items.csv:2: title is empty");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,yes,no\n") ==
+    CHECK(import_error(kImportHeader + ",1,A,Q,text,no,yes\n") == "items.csv:2: id is empty");
+    CHECK(import_error(kImportHeader + "1.1.1,1, ,Q,text,no,yes\n") == "items.csv:2: title is empty");
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,yes,no\n") ==
           "items.csv:2: mandatory for Approaching Standards but not for Standards Met");
     CHECK(import_error("id,standard,title,question,type,approaching,met,source\n"
                        "1.1.1,1,A,Q,text,no,yes,official\n") ==
           "items.csv:2: source \"official\" is not one of confirmed, inferred");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,no,yes,extra\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,no,yes,extra\n") ==
           "items.csv:2: row has 8 fields but the header has 7");
-    CHECK(import_error(kHeader + "1.1.1,1,A,\xC3(,text,no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,\xC3(,text,no,yes\n") ==
           "items.csv:2: question is not valid UTF-8");
     CHECK(import_error("ID,id,standard,title,question,type,approaching,met\n") ==
           "items.csv:1: column \"id\" appears twice");
     // Echoed values are made safe to print: no control bytes, no bad UTF-8, no huge values.
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,\"te\nx\x01t\xFF\",no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,\"te\nx\x01t\xFF\",no,yes\n") ==
           "items.csv:2: type \"te?x?t?\" is not one of confirm, text, date, document");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q," + std::string(100, 'x') + ",no,yes\n") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q," + std::string(100, 'x') + ",no,yes\n") ==
           "items.csv:2: type \"" + std::string(60, 'x') +
               "...\" is not one of confirm, text, date, document");
-    CHECK(import_error(kHeader + ",,,\n") == "items.csv:1: no items after the header row");
+    CHECK(import_error(kImportHeader + ",,,\n") == "items.csv:1: no items after the header row");
     CHECK(import_error("") == "items.csv:1: missing header row");
-    CHECK(import_error(kHeader + "1.1.1,1,A,Q,text,no,yes\n", "2025") ==
+    CHECK(import_error(kImportHeader + "1.1.1,1,A,Q,text,no,yes\n", "2025") ==
           "items.csv: year \"2025\" is not of the form YYYY-YY naming consecutive years (for "
           "example 2025-26)");
 }

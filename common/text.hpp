@@ -1,0 +1,26 @@
+#pragma once
+// Small operations on the text of formats, protocols and messages, defined once
+// for the whole project. They work on bytes and treat only ASCII specially, so
+// they give the same result whatever the locale.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dspt {
+
+// The ASCII whitespace trim() removes: space, tab, CR, LF, form feed, vertical tab.
+inline constexpr std::string_view kAsciiSpace = " \t\r\n\f\v";
+
+// Case folding for the ASCII words of formats and protocols (CSV headers,
+// "Yes"/"NO" answers, HTTP header names, multipart parameters): A-Z become
+// a-z and every other byte stays.
+std::string ascii_lower(std::string_view text);
+
+// `text` without ASCII whitespace at either end. A view into `text`.
+std::string_view trim(std::string_view text) noexcept;
+
+// The parts, in order, with `separator` between each two: {"a", "b"} -> "a, b".
+std::string joined(const std::vector<std::string>& parts, std::string_view separator = ", ");
+
+}  // namespace dspt
