@@ -1,6 +1,6 @@
 #pragma once
 // Enrolment and recovery codes, and the keys derived from them
-// (ARCHITECTURE.md section 5).
+// (docs/security.md, "Enrolment codes and recovery codes").
 //
 // Format: "<token id>-<secret>", 39 characters, e.g.
 //

@@ -36,7 +36,7 @@ namespace dspt::protocol {
 
 using crypto::Bytes;
 
-// What a device may do (ARCHITECTURE.md section 5). The numbers are the wire
+// What a device may do (docs/security.md, "The parties"). The numbers are the wire
 // values; never renumber. 0 is not a role.
 enum class Role : std::uint8_t {
     branch = 1,        // one site of an organisation

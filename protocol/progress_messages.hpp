@@ -1,6 +1,6 @@
 #pragma once
 // Progress across sites: what a headquarters consolidates and what a support
-// partner reviews (ARCHITECTURE.md section 1). The server evaluates every
+// partner reviews (README.md, "Progress across sites"). The server evaluates every
 // site's synced drafts with the client's own evaluator and adds what only it
 // knows: when each site's devices last synced, what they still hold unsent,
 // and the last publication.

@@ -1,5 +1,5 @@
 #pragma once
-// The publishing messages (ARCHITECTURE.md section 6): a device asks the server
+// The publishing messages (docs/domain.md, "Publishing"): a device asks the server
 // to publish its synced assessment at a level, for its own site or, from
 // headquarters, for the branches it selects; the server checks every rule and
 // either records an immutable publication or answers with every reason it

@@ -1,6 +1,6 @@
 #pragma once
 // Request signatures: what a device signs and the headers that carry it
-// (ARCHITECTURE.md section 5).
+// (docs/security.md, "In transit").
 //
 // Every request after enrolment carries four headers:
 //   X-Dspt-Device     the device id the server assigned (EnrolResponse)

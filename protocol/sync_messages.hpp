@@ -1,5 +1,5 @@
 #pragma once
-// The sync messages (ARCHITECTURE.md section 4): a device pushes its outbox
+// The sync messages (docs/sync.md): a device pushes its outbox
 // entries and pulls the registers it may read.
 //
 // A register is one value that syncs and conflicts: "answer/<item>",

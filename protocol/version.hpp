@@ -4,11 +4,14 @@
 //
 // History (newest last; never renumber; keep protocol/README.md in step):
 //   1  First release: envelope "DSPT" | version | type | length | cereal
-//      portable binary payload (little-endian); messages EnrolRequest,
-//      EnrolResponse, Identity, InviteRequest, InviteResponse (0x0101-0x0105),
-//      KeyEnvelope, SiteInfo, OrganisationView (0x0201-0x0203), GrantRequest,
-//      GrantView, GrantList (0x0301-0x0303), each at class version 1; request
-//      signatures "DSPT-SIG-1".
+//      portable binary payload (little-endian); the 21 messages of AllMessages
+//      (message_list.hpp), listed with their type numbers and class versions in
+//      protocol/README.md, "Messages": enrolment 0x0101-0x0105, organisations
+//      0x0201-0x0203, grants 0x0301-0x0303, sync 0x0401-0x0404, publishing
+//      0x0501-0x0503, progress 0x0601-0x0602, browser sign-in 0x0701; request
+//      signatures "DSPT-SIG-1"; register keys carrying their standards year.
+//      Every struct at class version 1 except GrantRequest, GrantView,
+//      ChangeEntry and PushResult at class version 2, which still read 1.
 
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The application state every request shares (STYLE.md item 3): the store, the
+// The application state every request shares (docs/architecture.md, "The server"): the store, the
 // authenticator, the access rules and the services. Built once by `serve`,
 // handed to the router by reference; no globals.
 //

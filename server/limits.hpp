@@ -1,7 +1,7 @@
 #pragma once
 // Every tuning knob of the dsptsync server's HTTP front end, in one place
-// (STYLE.md item 16). The defaults are the production values; tests shorten
-// the timeouts.
+// (docs/architecture.md, "Where each kind of code lives"). The defaults are the
+// production values; tests shorten the timeouts.
 //
 // Limits is plain data: copy it, change a field, hand it to
 // http::ServerConfig. Nothing here is read after HttpServer::start() except

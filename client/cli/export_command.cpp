@@ -2,7 +2,7 @@
 // Responses only: evidence is listed by file name, never its content. On a
 // headquarters device without --site, the workbook holds every site of the
 // organisation, a sheet each, so head office can send each registered manager
-// their answers (DSPT.md rule 23).
+// their answers (docs/domain.md, "The answers spreadsheet").
 
 #include <memory>
 #include <ostream>

@@ -1,5 +1,5 @@
 #pragma once
-// The sync side of evidence files (ARCHITECTURE.md section 4): what waits to be
+// The sync side of evidence files (docs/security.md, "Evidence end to end"): what waits to be
 // uploaded or downloaded, the sealed chunks as they travel, and the register
 // entry of a file once every chunk is on the server.
 //

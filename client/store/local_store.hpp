@@ -12,7 +12,7 @@
 //
 // Changes. Every change (answer, comment, plan entry, evidence added or
 // removed) writes the new value and its outbox entry in one IMMEDIATE
-// transaction: either both are there or neither is (ARCHITECTURE.md s4).
+// transaction: either both are there or neither is (docs/sync.md, "The outbox").
 //
 // Errors. A wrong passphrase is ErrorCode::wrong_passphrase; a field that fails
 // its integrity check is ErrorCode::corrupt naming its item; a store written by

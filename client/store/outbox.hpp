@@ -1,6 +1,6 @@
 #pragma once
 // The outbox: every local change, in order, waiting to be pushed to the server
-// (ARCHITECTURE.md s4).
+// (docs/sync.md, "The outbox").
 //
 // An entry is {replica_id, seq, hlc, register_key, seen, payload}:
 //   seq           contiguous per replica, from 1, never reused;

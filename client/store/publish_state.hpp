@@ -2,7 +2,7 @@
 // The publish request this store has sent without an answer yet. Its id is
 // kept until the server answers, so asking again for the same publication
 // (after a lost answer, even after dspt was restarted) sends the same id and
-// the server publishes once (ARCHITECTURE.md s6).
+// the server publishes once (README.md, "Publishing").
 
 #include <string>
 #include <vector>

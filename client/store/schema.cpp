@@ -55,7 +55,7 @@ void create_version_1(sqlite::Database& db) {
             version      INTEGER NOT NULL
         ) WITHOUT ROWID;
 
-        -- Every local change, in order, waiting to be pushed (ARCHITECTURE.md s4).
+        -- Every local change, in order, waiting to be pushed (docs/sync.md, "The outbox").
         CREATE TABLE outbox (
             seq          INTEGER PRIMARY KEY,  -- contiguous per replica, from 1
             replica_id   TEXT NOT NULL,

@@ -1,7 +1,7 @@
 #pragma once
 // The client store's schema, as numbered migrations on PRAGMA user_version.
 //
-// What is in clear and what is sealed (ARCHITECTURE.md s5): item ids, register
+// What is in clear and what is sealed (docs/security.md, "On a device"): item ids, register
 // keys, timestamps, sizes and counts are clear; every answer value, comment and
 // author, action-plan entry, evidence file name, evidence chunk and outbox
 // payload is sealed with XChaCha20-Poly1305 under the data key (chunks under

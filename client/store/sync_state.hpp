@@ -1,5 +1,5 @@
 #pragma once
-// What the local store knows of the server (ARCHITECTURE.md section 4): the
+// What the local store knows of the server (docs/sync.md, "What a device learns, and when"): the
 // pull cursor, the server version of each register, the acknowledgement of
 // pushed outbox entries, the registers pulled from other devices, and the
 // conflicts the server reported.

@@ -1,5 +1,5 @@
 #pragma once
-// Retrying a sync over a patchy connection (ARCHITECTURE.md section 4, Retry):
+// Retrying a sync over a patchy connection (docs/sync.md, "Deadlines"):
 // a failure the network or an overloaded server caused is tried again after an
 // exponentially growing delay with full jitter, so devices cut off together do
 // not all come back at the same instant; anything else (a refusal, a damaged

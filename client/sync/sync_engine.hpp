@@ -1,5 +1,5 @@
 #pragma once
-// One sync (ARCHITECTURE.md section 4): every unacknowledged outbox entry is
+// One sync (docs/sync.md): every unacknowledged outbox entry is
 // pushed, oldest first, in batches; then every page of registers changed since
 // the cursor is pulled and applied. A batch is acknowledged only once its
 // answer arrives, and a page is applied with its cursor in one transaction, so

@@ -1,7 +1,7 @@
 #pragma once
 // How the client talks to the server: an interface, so the sync and
-// enrolment logic is tested without a socket (STYLE.md item 9), and one
-// implementation over Beast (http_transport.hpp).
+// enrolment logic is tested without a socket (docs/architecture.md, "Where each
+// kind of code lives"), and one implementation over Beast (http_transport.hpp).
 
 #include <chrono>
 #include <functional>

@@ -3,7 +3,7 @@
 // reaches and what is missing for each level. The client shows it offline and
 // the server runs the same code before it publishes.
 //
-// Rules (DSPT.md section 3, rules 1-3):
+// Rules (docs/domain.md, "Levels"):
 //   - Approaching Standards: every item mandatory for it is satisfied.
 //   - Standards Met: every item mandatory for it is satisfied.
 //   - Standards Exceeded: Standards Met and a Cyber Essentials Plus certificate
@@ -63,7 +63,7 @@ Evaluation evaluate(const standards::Pack& pack, const Assessment& assessment, D
 bool cyber_essentials_plus_current(const OrganisationProfile& profile, Date as_of) noexcept;
 
 // The Standards Met items that are not satisfied and have no action-plan entry:
-// publishing at Approaching Standards needs this to be empty (ARCHITECTURE.md s6).
+// publishing at Approaching Standards needs this to be empty (docs/domain.md, "Publishing").
 std::vector<std::string> items_needing_plan(const standards::Pack& pack,
                                             const Assessment& assessment);
 

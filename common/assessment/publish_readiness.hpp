@@ -1,6 +1,6 @@
 #pragma once
-// Whether an assessment is ready to publish at a level (domain/DSPT.md rules
-// 2-5; ARCHITECTURE.md s6), as a pure function over plain values: no store, no
+// Whether an assessment is ready to publish at a level (docs/domain.md,
+// "Levels" and "Publishing"), as a pure function over plain values: no store, no
 // clock, no network. The server decides every publication with it; the
 // client's screen (`dspt ui`) shows with it, before asking, which levels the
 // assessment can be published at and every reason for the others. Both ask
@@ -50,14 +50,14 @@ struct PublishProblem {
 
 // Every reason the sites cannot be published at facts.level; empty when they can.
 //   - The organisation has published before and asks for Approaching Standards:
-//     every later publication must reach at least Standards Met (rule 4).
+//     every later publication must reach at least Standards Met ("Publishing").
 //   - Standards Exceeded needs a Cyber Essentials Plus certificate current on
-//     facts.today (rule 3) in the profile of the first site's assessment.
+//     facts.today ("Levels") in the profile of the first site's assessment.
 //   - Changes the server has not received, and registers in conflict, block.
 //   - Each site must reach the level on its effective answers: one problem per
-//     unsatisfied item (rule 2).
+//     unsatisfied item ("Levels").
 //   - A first publication at Approaching Standards needs an action-plan entry
-//     for every Standards Met item not yet satisfied (rule 5).
+//     for every Standards Met item not yet satisfied ("Publishing").
 std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                                                  const std::vector<SiteDraft>& sites,
                                                  const PublishFacts& facts);

@@ -6,7 +6,7 @@
 // replica even when the wall clock steps back (NTP corrections, a laptop with a
 // flat CMOS battery). After update(remote) every later now() is greater than the
 // remote time, so a change made after seeing another replica's change sorts
-// after it. Ties between replicas are broken by replica id (ARCHITECTURE.md s4).
+// after it. Ties between replicas are broken by replica id (docs/sync.md, "Registers").
 //
 // Layout of a timestamp (64 bits): the high 48 bits are milliseconds since the
 // Unix epoch, the low 16 bits a logical counter within that millisecond.

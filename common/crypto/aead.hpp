@@ -4,7 +4,7 @@
 // Aead::seal encrypts a value under a SecretKey and binds it to associated
 // data (AD): bytes that are authenticated but not encrypted and not stored in
 // the output. The client passes the value's location as AD (table, row key and
-// column, ARCHITECTURE.md section 5), so a ciphertext copied to another row or
+// column; docs/security.md, "On a device"), so a ciphertext copied to another row or
 // column no longer opens.
 //
 // Sealed layout (what seal returns and open expects):

@@ -2,7 +2,7 @@
 // Signatures: Ed25519 (libsodium crypto_sign).
 //
 // Each device holds a SigningKeyPair and signs every request (method, path,
-// timestamp, nonce and the body's BLAKE2b hash, ARCHITECTURE.md section 5); the
+// timestamp, nonce and the body's BLAKE2b hash; docs/security.md, "In transit"); the
 // server keeps the device's public key and calls verify().
 //
 // Sizes: public key kPublicKeyBytes (32); signature kSignatureBytes (64,

@@ -1,7 +1,7 @@
 #pragma once
 // The answers report: one site's assessment for one standards year as a table
 // with one row per item, the spreadsheet a care manager hands to their manager
-// and a head office sends to each registered manager (DSPT.md rule 25).
+// and a head office sends to each registered manager (docs/domain.md, "The answers spreadsheet").
 //
 // What it holds, and what it never holds:
 //   - responses only: each item's answer, comment, the names of its evidence

@@ -53,8 +53,8 @@ struct SiteSheet {
     AnswersReport report;
 };
 
-// A headquarters' workbook (DSPT.md rule 23: head office sends each registered
-// manager their answers): a "Sites" sheet with one row per site (its sheet,
+// A headquarters' workbook (docs/domain.md, "The answers spreadsheet": head office
+// sends each registered manager their answers): a "Sites" sheet with one row per site (its sheet,
 // name, year, level reached, mandatory items satisfied, date), then one answers
 // sheet per site with the columns of the "Answers" sheet above. Atomic like
 // the single-site write. Throws invalid_argument for no sites or two sites

@@ -16,7 +16,7 @@
 
 namespace dspt::standards {
 
-// How an item is answered (DSPT.md section 1, "Answer types").
+// How an item is answered (docs/domain.md, "Items and standards packs").
 enum class AnswerType {
     confirm,   // a tick-box: yes or no
     text,      // free text

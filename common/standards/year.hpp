@@ -1,7 +1,7 @@
 #pragma once
 // Standards years: the DSPT is published against a year's standards, written
 // "2025-26". A year's assessment runs from 1 July to the 30 June deadline
-// (domain/DSPT.md rule 8).
+// (docs/domain.md, "Standards years").
 
 #include <optional>
 #include <string>
@@ -22,7 +22,7 @@ std::string year_on(Date date);
 std::optional<std::string> previous_year(std::string_view year);
 
 // Whether a publication made on `published` has lapsed by `today`: a DSPT is
-// republished at least every twelve months (domain/DSPT.md rule 7), so one
+// republished at least every twelve months (docs/domain.md, "Lapsing"), so one
 // published on 2025-03-10 is current up to and including 2026-03-10 and
 // lapsed from 2026-03-11. (Published on 29 February: current to 28 February.)
 bool publication_lapsed(Date published, Date today) noexcept;

@@ -18,7 +18,7 @@
 // answers an empty list.
 //
 // Only the organisation's name, its ODS and site codes, and its latest publication's
-// level, year and date are ever served here (domain/DSPT.md rule 12). Every response
+// level, year and date are ever served here (docs/domain.md, "What is public"). Every response
 // carries X-Content-Type-Options: nosniff; the HTML page also a Content-Security-Policy
 // that allows no script. Errors are JSON bodies from api::error_response: 404 for an
 // unknown path or a certificate that does not exist ("no certificate for <code>
@@ -42,7 +42,8 @@ http::Response handle_public(Context& context, const http::Request& request, htt
 
 // GET /v1/certificates/<file> for an authenticated device: a headquarters device gets
 // its organisation's certificate; a branch device only when a branch device of its own
-// site made the publication that covers the site, else 403 (rule 23); a partner 403.
+// site made the publication that covers the site, else 403 (docs/domain.md,
+// "Certificates"); a partner 403.
 http::Response device_certificate(Context& context, const store::Device& device,
                                   std::string_view file);
 

@@ -1,6 +1,6 @@
 #pragma once
 // The API's routes: decode, authenticate, authorise, call the service, encode
-// (ARCHITECTURE.md s2: handlers are thin). The router sees only the plain
+// (docs/architecture.md, "The server": handlers are thin). The router sees only the plain
 // http::Request and http::Response, never a socket.
 //
 //   POST   /v1/enrol                        EnrolRequest -> EnrolResponse (no signature)

@@ -1,5 +1,5 @@
 #pragma once
-// Who may see and change what (ARCHITECTURE.md s5, Roles).
+// Who may see and change what (docs/security.md, "The parties").
 //
 //   branch device        its own site: read and write. Its organisation's
 //                        settings only when the organisation is a single-site

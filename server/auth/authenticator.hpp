@@ -1,5 +1,5 @@
 #pragma once
-// Authenticates signed requests (ARCHITECTURE.md s5).
+// Authenticates signed requests (docs/security.md, "In transit").
 //
 // Every request after enrolment carries four headers (protocol/signing.hpp):
 // the device id, a timestamp, a nonce and an Ed25519 signature over the

@@ -1,6 +1,6 @@
 #pragma once
 // Enrolment of devices and the organisation key's envelopes
-// (ARCHITECTURE.md s5, "Evidence end to end" and "Devices and requests").
+// (docs/security.md, "Enrolment codes and recovery codes" and "Evidence end to end").
 //
 // An enrolment code is "<token id>-<secret>". The server stores only a
 // verifier, BLAKE2b-256 of an authentication key derived from the secret; the

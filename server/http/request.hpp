@@ -3,7 +3,8 @@
 //
 // The Beast session (session.cpp) parses a request into a Request, hands it to
 // the application's Handler and writes the Response back. Handlers never see
-// Beast or Asio types, so they are tested without a socket (STYLE.md item 2).
+// Beast or Asio types, so they are tested without a socket (docs/architecture.md,
+// "The HTTP server").
 //
 // Thread-safety: these are plain values; share them as you would a std::string.
 

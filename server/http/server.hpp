@@ -5,7 +5,7 @@
 // application's Handler (server/http/request.hpp). No Asio or Beast type
 // appears here; they stay in server/http's .cpp files.
 //
-// Model (ARCHITECTURE.md section 7): one io_context run by `threads` threads.
+// Model (docs/architecture.md, "The HTTP server"): one io_context run by `threads` threads.
 // Each connection is a C++20 coroutine on its own strand that reads a request,
 // calls the handler synchronously, writes the response and, on keep-alive,
 // waits for the next. A handler therefore holds its thread while it runs; with

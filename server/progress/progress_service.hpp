@@ -1,5 +1,5 @@
 #pragma once
-// Progress across sites (ARCHITECTURE.md s1): the view a headquarters
+// Progress across sites (README.md, "Progress across sites"): the view a headquarters
 // consolidates and a support partner reviews. For each site of an
 // organisation it evaluates the synced drafts of the year with the client's
 // own evaluator (common/assessment), on the site's effective answers (its own,

@@ -1,7 +1,7 @@
 #pragma once
 // Certificates: one A4 landscape page that says an organisation reached Standards Met
 // or Standards Exceeded in a standards year, for the sites a publication covers, on
-// the day it published (ARCHITECTURE.md s6, domain/DSPT.md rules 23-24). Drawn with
+// the day it published (docs/domain.md, "Certificates"). Drawn with
 // cairo, as PDF or PNG, with the "DejaVu Sans" font (fonts-dejavu-core).
 //
 // Which certificates exist:
@@ -14,7 +14,7 @@
 // Who may download one (the HTTP side, server/api/public_routes.hpp, applies it):
 // anyone through the public register by organisation code; through the signed API a
 // headquarters device, or a branch device when a branch device of its own site made
-// the publication (rule 23: for a headquarters publication only headquarters
+// the publication (docs/domain.md, "Certificates": for a headquarters publication only headquarters
 // downloads it).
 //
 // Everything here is pure (no store, no clock): safe to call from any thread at once.

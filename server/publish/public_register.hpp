@@ -1,7 +1,7 @@
 #pragma once
 // The public register: what anyone (the public, CQC, commissioners) learns of an
 // organisation's DSPT, rendered as JSON, CSV and an HTML search page
-// (ARCHITECTURE.md s6, domain/DSPT.md rules 12-13). Only the organisation's name,
+// (docs/domain.md, "What is public"). Only the organisation's name,
 // ODS code, site codes and its latest publication's level, standards year and date
 // appear; nothing else of an assessment is ever rendered here.
 //

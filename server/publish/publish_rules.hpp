@@ -1,6 +1,6 @@
 #pragma once
-// The rules a publication must meet (domain/DSPT.md rules 1-5, 18-22;
-// ARCHITECTURE.md s6), as pure functions over plain values: no store, no
+// The rules a publication must meet (docs/domain.md, "Levels" and
+// "Publishing"), as pure functions over plain values: no store, no
 // clock, no HTTP, so every rule is unit-tested with the reasons it gives.
 //
 // Two questions, asked in this order:

@@ -1,5 +1,5 @@
 #pragma once
-// Publishing (ARCHITECTURE.md s6): checks who may publish which sites, reads
+// Publishing (docs/domain.md, "Publishing"): checks who may publish which sites, reads
 // the synced assessment of the year, evaluates every rule (publish_rules.hpp)
 // with the same evaluator the client uses, and records an immutable
 // publication, or answers with every problem found.

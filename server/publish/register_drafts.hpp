@@ -1,6 +1,6 @@
 #pragma once
 // The assessments the server holds for one organisation and standards year,
-// read back from its synced registers (ARCHITECTURE.md s3-s4), so publishing
+// read back from its synced registers (docs/sync.md, "Registers"), so publishing
 // can run the same evaluator as the client (common/assessment).
 //
 // Registers of the year are "<year>/answer/<item>", "<year>/plan/<item>" and

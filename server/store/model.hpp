@@ -8,7 +8,7 @@
 // PostgreSQL repository all use them unchanged. Times are Unix milliseconds (UTC),
 // always passed in by the caller: the store never reads a clock.
 //
-// Identifiers (domain/DSPT.md rules 14-17): an organisation and a site each have an
+// Identifiers (docs/domain.md, "Identifiers"): an organisation and a site each have an
 // ODS-style code, e.g. "AB12" for an HQ ("parent") code and "VA1B2" for a site
 // ("child") code; a site also has its CQC location id ("1-123456789"), a separate field
 // that is never used in place of the ODS code. A single-site provider may be registered
@@ -85,7 +85,7 @@ struct Grant {
     bool operator==(const Grant&) const = default;
 };
 
-// What a device may do (ARCHITECTURE.md section 5).
+// What a device may do (docs/security.md, "The parties").
 enum class DeviceRole {
     branch,        // one site of an organisation
     headquarters,  // every site of its organisation

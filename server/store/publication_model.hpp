@@ -1,6 +1,6 @@
 #pragma once
-// Publications and the public register as plain values (ARCHITECTURE.md s6,
-// domain/DSPT.md rules 12-13 and 23-24).
+// Publications and the public register as plain values (docs/domain.md,
+// "Publishing", "What is public" and "Certificates").
 //
 // A publication is an immutable record that an organisation published its
 // assessment of one standards year for some of its sites at a level, when and

@@ -5,7 +5,7 @@
 //
 // All SQL of the server lives behind this interface, in server/store/. The embedded
 // implementation is SqliteRepository (sqlite_repository.hpp); a PostgreSQL one can
-// replace it without touching its callers (ARCHITECTURE.md section 7). Callers see
+// replace it without touching its callers (docs/architecture.md, "The server store"). Callers see
 // only the plain structs of model.hpp.
 //
 // The contract every implementation keeps:
@@ -255,7 +255,7 @@ class Repository {
                                          std::size_t limit) const = 0;
 
     // --- evidence chunks --------------------------------------------------
-    // Sealed chunks of evidence files (ARCHITECTURE.md section 4): bytes the
+    // Sealed chunks of evidence files (docs/security.md, "Evidence end to end"): bytes the
     // server stores and returns but cannot read.
 
     // Who the evidence file's chunks belong to; nullopt before its first chunk.
@@ -291,7 +291,7 @@ class Repository {
     //   - already_exists: the request id was used by another device;
     //   - not_found: an unknown organisation, or a site that is not one of its own;
     //   - failed_precondition: an Approaching Standards publication by an organisation
-    //     that has published before (domain/DSPT.md rule 4), checked under the write
+    //     that has published before (docs/domain.md, "Publishing"), checked under the write
     //     lock, so two concurrent first publications cannot both be at that level.
     // Publications are never changed or deleted afterwards.
     virtual RecordedPublication record_publication(const Publication& publication) = 0;

@@ -1,6 +1,7 @@
 #pragma once
 // SqliteRepository: the embedded Repository, one SQLite file in the server's data
-// directory, for an operator who runs the server with one command (ARCHITECTURE.md s7).
+// directory, for an operator who runs the server with one command
+// (docs/architecture.md, "The server store").
 //
 // Files. `<data dir>/server.db` plus SQLite's `-wal` and `-shm` beside it. The data
 // directory is created with mode 0700 if missing, and the database file with mode 0600

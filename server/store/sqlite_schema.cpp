@@ -173,7 +173,7 @@ void create_version_3(sqlite::Database& db) {
     )sql");
 }
 
-// Publications are immutable records (ARCHITECTURE.md s6): triggers refuse any
+// Publications are immutable records (docs/domain.md, "Publishing"): triggers refuse any
 // change or deletion, whatever code runs against the file.
 void create_version_4(sqlite::Database& db) {
     db.execute(R"sql(

@@ -1,6 +1,6 @@
 #pragma once
 // What devices report about their unsent changes with every sync, as plain values
-// (protocol::SyncHealth, ARCHITECTURE.md s1). The server keeps the latest report
+// (protocol::SyncHealth; README.md, "Progress across sites"). The server keeps the latest report
 // of each device, so a headquarters sees a branch that has stopped syncing, and
 // what it still holds, even while the branch cannot reach the server.
 

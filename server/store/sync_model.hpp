@@ -1,5 +1,5 @@
 #pragma once
-// The server's sync state as plain values (ARCHITECTURE.md section 4): the
+// The server's sync state as plain values (docs/sync.md, "Registers"): the
 // registers of each organisation, their values, and what each replica pushed.
 //
 // A register lives in a scope: a site's ODS code, or "" for the answers a

@@ -1,5 +1,5 @@
 #pragma once
-// Evidence chunks for authenticated devices (ARCHITECTURE.md section 4): a
+// Evidence chunks for authenticated devices (docs/security.md, "Evidence end to end"): a
 // device uploads the sealed chunks of a file before its register entry, asks
 // which chunks the server holds to resume an interrupted upload, and another
 // device of the organisation downloads them. The server cannot open a chunk:

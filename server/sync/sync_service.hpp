@@ -1,5 +1,5 @@
 #pragma once
-// Push and pull (ARCHITECTURE.md section 4) for authenticated devices: checks
+// Push and pull (docs/sync.md) for authenticated devices: checks
 // that every change is one the device may write and is well formed, then lets
 // the repository apply the batch in one transaction; pages the registers a
 // device may read.

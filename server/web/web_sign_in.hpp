@@ -1,5 +1,5 @@
 #pragma once
-// Signing a browser in (ARCHITECTURE.md s5): a browser cannot sign requests as
+// Signing a browser in (docs/security.md, "In transit"): a browser cannot sign requests as
 // a device does, so a signed-in device asks for a login link (`dspt web-login`),
 // and the link, opened once within kLoginLinkLifetimeMs, starts a session whose
 // id the browser keeps in a cookie. The session acts as that device, with its

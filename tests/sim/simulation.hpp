@@ -1,5 +1,5 @@
 #pragma once
-// A deterministic fault simulation of sync (ARCHITECTURE.md section 4): the
+// A deterministic fault simulation of sync (docs/sync.md, "Proof by simulation"): the
 // real client (LocalStore, the sync engine, ApiClient) on a headquarters
 // device and two or three branch devices, and the real server (router,
 // services, SQLite repository), in one process, joined by an in-memory

@@ -1,6 +1,6 @@
 #pragma once
 // Private to server/http. The state every session of one HttpServer shares
-// (STYLE.md item 3): the configuration, the handler, the metrics, the registry
+// (docs/architecture.md, "The server"): the configuration, the handler, the metrics, the registry
 // of open sessions and the stopping flag. Sessions hold it by shared_ptr.
 //
 // Thread-safety: config and handler are immutable once the server starts;

@@ -1,4 +1,4 @@
-// Every change and its outbox entry commit together (ARCHITECTURE.md s4).
+// Every change and its outbox entry commit together (docs/sync.md, "The outbox").
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-// AccessPolicy: what each role may read and change (ARCHITECTURE.md s5, Roles).
+// AccessPolicy: what each role may read and change (docs/security.md, "The parties").
 
 #include "server/auth/access_policy.hpp"
 
