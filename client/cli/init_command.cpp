@@ -1,10 +1,13 @@
 // `dspt init`: creates the encrypted local store for one site and one year.
 
+#include <cstdlib>
 #include <memory>
 #include <ostream>
+#include <string_view>
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
+#include "common/crypto/password_kdf.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
@@ -15,6 +18,26 @@ namespace dspt::client {
 namespace {
 
 constexpr std::size_t kMaxPackBytes = 8 * 1024 * 1024;
+
+// DSPT_KDF chooses what checking the passphrase costs: "interactive" (the
+// default, about a fifth of a second), "moderate" (several times that, and
+// stronger against someone who copies the store) or "minimal", for test rigs
+// that open stores hundreds of times and hold no real data.
+crypto::KdfStrength kdf_strength_from_environment() {
+    const char* env = std::getenv("DSPT_KDF");
+    const std::string_view value = env == nullptr ? "" : env;
+    if (value.empty() || value == "interactive") {
+        return crypto::KdfStrength::interactive;
+    }
+    if (value == "moderate") {
+        return crypto::KdfStrength::moderate;
+    }
+    if (value == "minimal") {
+        return crypto::KdfStrength::minimal;
+    }
+    fail(ErrorCode::invalid_argument,
+         "DSPT_KDF must be interactive, moderate or minimal, not '" + std::string(value) + "'");
+}
 
 struct InitOptions {
     std::string year;
@@ -30,6 +53,7 @@ void run_init(CommandContext& context, const InitOptions& options) {
     }
     CreateOptions create;
     create.site_name = options.name;
+    create.kdf_strength = kdf_strength_from_environment();
     if (!options.pack_file.empty()) {
         create.pack = standards::parse_pack_json(read_file(options.pack_file, kMaxPackBytes),
                                                  options.pack_file);

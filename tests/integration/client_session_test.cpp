@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "tests/integration/client_fixture.hpp"
 
 using namespace dspt::test;
@@ -209,6 +211,42 @@ TEST_CASE("init refuses an existing store and an unknown year", "[integration][c
     ClientHome older;
     older.init("2023-24");
     CHECK(older.json({"status"})["levels"]["met"]["total"] == 42);
+}
+
+TEST_CASE("the passphrase check costs what DSPT_KDF asks, interactive unless told",
+          "[integration][client]") {
+    // The stored Argon2id parameters: "argon2id$v=19$m=<KiB>,t=<passes>,p=1$<salt>".
+    const auto kdf_of = [](const std::filesystem::path& store) {
+        dspt::sqlite::Database db(store);
+        dspt::sqlite::Statement stmt(db, "SELECT value FROM meta WHERE key = 'kdf_params'");
+        REQUIRE(stmt.step());
+        return stmt.column_text(0);
+    };
+    const auto init_with = [](const ClientHome& home, const std::string& kdf) {
+        ProcessOptions options;
+        options.env["DSPT_PASSPHRASE"] = ClientHome::kPassphrase;
+        if (kdf.empty()) {
+            options.unset_env = {"DSPT_KDF"};
+        } else {
+            options.env["DSPT_KDF"] = kdf;
+        }
+        return run_process(DSPT_CLIENT_BIN, {"--home", home.home().string(), "init"}, options);
+    };
+
+    ClientHome plain;
+    REQUIRE(init_with(plain, "").exit_code == 0);
+    CHECK_THAT(kdf_of(plain.store_file()), Catch::StartsWith("argon2id$v=19$m=65536,t=2,p=1$"));
+
+    ClientHome stronger;
+    REQUIRE(init_with(stronger, "moderate").exit_code == 0);
+    CHECK_THAT(kdf_of(stronger.store_file()), Catch::StartsWith("argon2id$v=19$m=262144,t=3,"));
+    CHECK(stronger.json({"status"})["levels"]["met"]["total"].get<int>() > 0);
+
+    ClientHome wrong;
+    const auto refused = init_with(wrong, "fast");
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("DSPT_KDF must be interactive, moderate or minimal"));
+    CHECK_FALSE(std::filesystem::exists(wrong.store_file()));
 }
 
 TEST_CASE("commands without a store say how to make one", "[integration][client]") {
