@@ -1,44 +1,81 @@
 #!/usr/bin/env bash
 # Installs the dependencies, then builds and runs every test twice: a plain
 # Release build (the quickstart's flags), then an AddressSanitizer +
-# UndefinedBehaviorSanitizer build. Exits non-zero on any failure; the last
-# lines are ctest's summary.
+# UndefinedBehaviorSanitizer build. Exits non-zero on any failure.
 #
 # Last, a short bounded libFuzzer run (clang) of every decoder that reads bytes
 # from outside (tests/fuzz/CMakeLists.txt lists them): 15 s each, 30 s for the
 # protocol decoder.
+#
+# At the end it prints each stage's wall time, so a change can see what it
+# costs the test run (which must stay well inside CI's limit).
 #
 #   deploy/test.sh                          all three
 #   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+stages=()
+stage_start=0
+begin() {
+  echo "== $1 =="
+  stage_name=$1
+  stage_start=$(date +%s)
+}
+end() {
+  stages+=("$(printf '%-34s %5d s' "$stage_name" $(($(date +%s) - stage_start)))")
+}
+summary() {
+  local status=$?
+  if [ ${#stages[@]} -gt 0 ]; then
+    echo "== stage times =="
+    printf '%s\n' "${stages[@]}"
+    printf '%-34s %5d s\n' "total" $(($(date +%s) - run_start))
+  fi
+  return $status
+}
+run_start=$(date +%s)
+trap summary EXIT
+
+begin "dependencies"
 deploy/install-deps.sh
+end
+
+begin "include layers"
+deploy/check-layers.sh
+end
 
 jobs=$(nproc 2>/dev/null || echo 2)
-run_suite() {
-  local dir=$1; shift
+build_and_test() {
+  local name=$1 dir=$2; shift 2
+  begin "$name: build"
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
+  end
+  begin "$name: tests"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+  end
 }
 
-echo "== plain build (Release) =="
-run_suite build/test -DCMAKE_BUILD_TYPE=Release
+build_and_test "Release" build/test -DCMAKE_BUILD_TYPE=Release
 if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
-  echo "== sanitizer build (ASan + UBSan) =="
   # -O1 keeps the instrumented tests quick; -g1 gives reports their line numbers.
   # tests/lsan.supp: fontconfig's process-long cache, loaded by the certificates' cairo text.
   # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
+  # The benchmarks are built by the plain build only: they print figures, and
+  # figures from an instrumented build mean nothing.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
-    run_suite build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200
-fi
-if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
-  echo "== libFuzzer: every decoder of outside bytes, a short bounded run each =="
+    build_and_test "ASan + UBSan" build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200 \
+      -DDSPT_BUILD_BENCH=OFF
+
+  begin "libFuzzer: build"
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
   cmake --build build/fuzz -j "$jobs" --target dspt_fuzz_targets
+  end
+  begin "libFuzzer: a bounded run of each decoder"
   ctest --test-dir build/fuzz --output-on-failure -j "$jobs"
+  end
 fi

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/evidence_store.hpp"
 #include "common/assessment/evaluator.hpp"

@@ -8,8 +8,8 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/network_options.hpp"
-#include "client/cli/output.hpp"
-#include "client/cli/server_session.hpp"
+#include "client/format/output.hpp"
+#include "client/cli/command_session.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 
 namespace dspt::client {
 

@@ -1,6 +1,6 @@
 #include "client/cli/progress_view.hpp"
 
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "common/standards/pack.hpp"
 
 namespace dspt::client {

@@ -47,9 +47,6 @@ using Clock = std::chrono::steady_clock;
 // decompressed.
 constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
 
-// How often a waiting request looks at TransportOptions::stop_requested.
-constexpr std::chrono::milliseconds kStopCheck{100};
-
 // The steps of one request, each named in the message when it fails.
 enum class Step {
     look_up,

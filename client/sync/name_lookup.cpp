@@ -17,9 +17,6 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// How often a wait looks at stop_requested.
-constexpr std::chrono::milliseconds kStopCheck{100};
-
 // What the looking-up thread and the waiting caller share; the thread keeps
 // it alive when the caller has stopped waiting.
 struct Shared {

@@ -13,6 +13,9 @@
 
 namespace dspt::client {
 
+// How often a network wait looks at its stop_requested.
+inline constexpr std::chrono::milliseconds kStopCheck{100};
+
 enum class LookupOutcome {
     found,    // `endpoints` holds at least one address
     failed,   // the resolver answered with an error (`error`)

@@ -1,7 +1,7 @@
 // The conflicts page: an item changed on two devices at once keeps every
 // value until a person chooses; here they see each with its author and time.
 
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"

@@ -1,6 +1,6 @@
 // The overview: where the assessment stands, at a glance.
 
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"

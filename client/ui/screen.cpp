@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "client/actions/answer_change.hpp"
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"

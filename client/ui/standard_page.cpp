@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"

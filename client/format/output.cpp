@@ -1,4 +1,4 @@
-#include "client/cli/output.hpp"
+#include "client/format/output.hpp"
 
 #include <algorithm>
 #include <cstdio>
