@@ -30,10 +30,6 @@ constexpr std::string_view kProfileExpiry = "cyber_essentials_plus_expires";
 constexpr std::string_view kProfileSecurityLead = "security_lead";
 constexpr std::size_t kMaxSecurityLeadBytes = 200;
 
-std::int64_t wall_ms() {
-    return static_cast<std::int64_t>(HybridClock::system_millis());
-}
-
 // Whether the file starts with SQLite's header. Every store does: the header is
 // written when the file is switched to WAL mode, before anything else.
 bool has_sqlite_header(const std::filesystem::path& path) {
@@ -104,7 +100,7 @@ void LocalStore::create(const std::filesystem::path& path, std::string_view pass
     meta::set(db, meta::kYear, options.pack.year);
     meta::set(db, meta::kSiteName, options.site_name);
     meta::set(db, meta::kReplicaId, crypto::random_uuid());
-    meta::set(db, meta::kCreatedAt, std::to_string(wall_ms()));
+    meta::set(db, meta::kCreatedAt, std::to_string(options.wall()));
     meta::set(db, meta::kCustomPack, options.custom_pack ? "1" : "0");
     if (options.custom_pack) {
         meta::set(db, meta::kPack, standards::pack_to_json(options.pack));

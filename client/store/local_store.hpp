@@ -66,6 +66,9 @@ struct CreateOptions {
     standards::Pack pack;
     bool custom_pack = false;
     crypto::KdfStrength kdf_strength = crypto::KdfStrength::interactive;
+    // The wall clock that stamps the store's creation (open() takes the clock
+    // for everything after).
+    HybridClock::WallClock wall = &HybridClock::system_millis;
 };
 
 // What start_year() is given.

@@ -16,7 +16,7 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
         [&] {
             const auto session = open();
             auto report = sync_once(session->store(), session->api(), session->identity());
-            record_sync(session->store(), static_cast<std::int64_t>(HybridClock::system_millis()));
+            record_sync(session->store(), session->store().now_ms());
             return report;
         },
         notice, sleep);
