@@ -22,10 +22,9 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
         notice, sleep);
 }
 
-protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
+protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, standards::Level level,
                                          std::vector<std::string> sites, const RetryPolicy& policy,
                                          const RetryNotice& notice, const Sleeper& sleep) {
-    auto& store = session.store();
     const auto backlog = sync_backlog(store);
     if (backlog.changes > 0) {
         fail(ErrorCode::failed_precondition,
@@ -46,7 +45,7 @@ protocol::PublishResponse publish_synced(ServerSession& session, standards::Leve
     request.last_seq = store.outbox().last_seq();
     try {
         auto answer = with_retry(
-            policy, [&] { return session.api().publish(request); }, notice, sleep);
+            policy, [&] { return api.publish(request); }, notice, sleep);
         forget_publish_request(store);
         return answer;
     } catch (const Error& e) {
@@ -55,6 +54,13 @@ protocol::PublishResponse publish_synced(ServerSession& session, standards::Leve
         }
         throw;
     }
+}
+
+protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
+                                         std::vector<std::string> sites, const RetryPolicy& policy,
+                                         const RetryNotice& notice, const Sleeper& sleep) {
+    return publish_synced(session.store(), session.api(), level, std::move(sites), policy, notice,
+                          sleep);
 }
 
 }  // namespace dspt::client
