@@ -34,6 +34,12 @@ struct SimResult {
     std::size_t devices = 0;
     std::size_t writes = 0;
     std::size_t evidence_files = 0;
+    std::size_t evidence_removed = 0;
+    std::size_t fills = 0;              // assessments filled in to publish
+    std::size_t publishes = 0;          // runs of `dspt publish`
+    std::size_t publishes_refused = 0;  // answered "not published", with the problems
+    std::size_t published = 0;          // publications the server recorded
+    std::size_t year_starts = 0;        // devices that began the next year
     std::size_t syncs = 0;
     std::size_t requests = 0;
     std::size_t heal_rounds = 0;
