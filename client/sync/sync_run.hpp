@@ -6,7 +6,8 @@
 //
 // Publishing (publish_synced) then asks the server to publish what it now
 // holds, once: the request id kept in the store makes an answer lost on the
-// way harmless to ask for again.
+// way harmless to ask for again. The id is kept until an answer arrives,
+// whatever failure came instead.
 
 #include <functional>
 #include <memory>
