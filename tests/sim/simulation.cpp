@@ -61,6 +61,7 @@ constexpr std::string_view kNextYear = "2025-26";
 constexpr int kYearStartTries = 3;              // a refused year start is tried again, this often
 constexpr std::size_t kPublishSyncs = 3;        // `dspt publish` syncs first, retrying this often
 constexpr std::string_view kFiller = "filler";  // who answers the items nobody else writes
+constexpr double kPublishFaultRate = 0.3;       // the least chance of a fault on a publish request
 
 // The faults the transport and the scheduler inject.
 enum class Fault {
@@ -545,7 +546,12 @@ std::string Simulation::invite(std::size_t hq, const std::string& site) {
 // ---- the transport ----------------------------------------------------------------
 
 Fault Simulation::draw_fault(const client::HttpRequest& request) {
-    if (enabled_.empty() || !rng_.chance(fault_rate_)) {
+    // A publish is one exchange where a sync is dozens: it draws its faults
+    // more often, so that the ones that matter to it (an answer lost after the
+    // server published, a crash, a duplicate) happen on enough seeds.
+    const bool publish = request.target == "/v1/publish";
+    if (enabled_.empty() ||
+        !rng_.chance(publish ? std::max(fault_rate_, kPublishFaultRate) : fault_rate_)) {
         return Fault::none;
     }
     std::vector<Fault> choices(enabled_.begin(), enabled_.end());
@@ -988,8 +994,8 @@ void Simulation::fix(std::size_t d, const protocol::PublishResponse& answer) {
     }
 }
 
-// `dspt publish`, by a person who, told what is missing, may fill it in and
-// run it again.
+// `dspt publish`, by a person who runs it again when it fails, or, told what
+// is missing, fills that in first.
 void Simulation::publish(std::size_t d) {
     auto& device = devices_[d];
     PublishIntent intent;
@@ -1012,14 +1018,21 @@ void Simulation::publish(std::size_t d) {
     for (const auto& site : intent.sites) {
         sites += (sites.empty() ? " for " : ", ") + site;
     }
-    for (int run = 0; run < 2; ++run) {
+    for (int run = 0; run < 3; ++run) {
         log(device.name + " publishes " + intent.year + " at " +
             std::string(standards::to_string(intent.level)) + sites);
         const auto answer = publish_run(d, intent);
-        if (!answer || answer->published || !rng_.chance(0.6)) {
+        if (answer && answer->published) {
             return;
         }
-        fix(d, *answer);
+        // Not told of a publication: the person runs it again, having filled
+        // in what the server said was missing.
+        if (!rng_.chance(0.6)) {
+            return;
+        }
+        if (answer) {
+            fix(d, *answer);
+        }
     }
 }
 
