@@ -1025,9 +1025,9 @@ void Simulation::publish(std::size_t d) {
         if (answer && answer->published) {
             return;
         }
-        // Not told of a publication: the person runs it again, having filled
-        // in what the server said was missing.
-        if (!rng_.chance(0.6)) {
+        // Not told of a publication: the person runs it again, mostly after a
+        // failure, sometimes after filling in what the server said was missing.
+        if (!rng_.chance(answer ? 0.6 : 0.9)) {
             return;
         }
         if (answer) {
