@@ -22,10 +22,9 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
         notice, sleep);
 }
 
-protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
+protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, standards::Level level,
                                          std::vector<std::string> sites, const RetryPolicy& policy,
                                          const RetryNotice& notice, const Sleeper& sleep) {
-    auto& store = session.store();
     const auto backlog = sync_backlog(store);
     if (backlog.changes > 0) {
         fail(ErrorCode::failed_precondition,
@@ -44,17 +43,23 @@ protocol::PublishResponse publish_synced(ServerSession& session, standards::Leve
     request.sites = intent.sites;
     request.replica_id = store.info().replica_id;
     request.last_seq = store.outbox().last_seq();
-    try {
-        auto answer = with_retry(
-            policy, [&] { return session.api().publish(request); }, notice, sleep);
-        forget_publish_request(store);
-        return answer;
-    } catch (const Error& e) {
-        if (!is_transient(e.code())) {
-            forget_publish_request(store);  // answered, with a refusal
-        }
-        throw;
-    }
+    // The id is given up only once an answer arrives: a publication, or the
+    // problems (then nothing is recorded under it). A failure keeps it, even
+    // a refusal: an earlier try may have published before its answer was
+    // lost, and a refusal of a later one (a replayed request, say) tells
+    // nothing of that. Asking again with a kept id is always safe: the server
+    // answers a recorded id with its publication and judges any other afresh.
+    auto answer = with_retry(
+        policy, [&] { return api.publish(request); }, notice, sleep);
+    forget_publish_request(store);
+    return answer;
+}
+
+protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
+                                         std::vector<std::string> sites, const RetryPolicy& policy,
+                                         const RetryNotice& notice, const Sleeper& sleep) {
+    return publish_synced(session.store(), session.api(), level, std::move(sites), policy, notice,
+                          sleep);
 }
 
 }  // namespace dspt::client

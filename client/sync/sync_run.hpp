@@ -6,7 +6,8 @@
 //
 // Publishing (publish_synced) then asks the server to publish what it now
 // holds, once: the request id kept in the store makes an answer lost on the
-// way harmless to ask for again.
+// way harmless to ask for again. The id is kept until an answer arrives,
+// whatever failure came instead.
 
 #include <functional>
 #include <memory>
@@ -26,10 +27,15 @@ using SessionOpener = std::function<std::unique_ptr<ServerSession>()>;
 SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
                            const RetryNotice& notice, const Sleeper& sleep);
 
-// Asks the server to publish the session's assessment at `level` for `sites`
-// (a headquarters names them; a branch gives none). Refused with
-// failed_precondition while changes of this device have not reached the
+// Asks the server to publish the store's assessment at `level` for `sites`
+// (a headquarters names them; a branch gives none), through `api`. Refused
+// with failed_precondition while changes of this device have not reached the
 // server. Returns the server's answer: published, or every problem it found.
+protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, standards::Level level,
+                                         std::vector<std::string> sites, const RetryPolicy& policy,
+                                         const RetryNotice& notice, const Sleeper& sleep);
+
+// As above, with the session's store and API client.
 protocol::PublishResponse publish_synced(ServerSession& session, standards::Level level,
                                          std::vector<std::string> sites, const RetryPolicy& policy,
                                          const RetryNotice& notice, const Sleeper& sleep);

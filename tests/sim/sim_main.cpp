@@ -4,7 +4,9 @@
 //   dspt_sim --seeds N [--from K] seeds K .. K+N-1 (K defaults to 1)
 //
 // Prints one line per failing seed (its seed and the first invariant broken),
-// then the totals: seeds run and failed, faults injected, time per seed.
+// then the totals: seeds run and failed, what the workload did (publish runs
+// and the publications they made, year starts, evidence removed), faults
+// injected, time per seed.
 // Exits 1 when any seed failed, 2 on bad arguments.
 
 #include <chrono>
@@ -72,6 +74,12 @@ int main(int argc, char** argv) {
     std::size_t writes = 0;
     std::size_t syncs = 0;
     std::size_t requests = 0;
+    std::size_t publishes = 0;
+    std::size_t refused = 0;
+    std::size_t published = 0;
+    std::size_t publishing_seeds = 0;  // seeds with at least one publication
+    std::size_t year_starts = 0;
+    std::size_t removed = 0;
     const auto start = std::chrono::steady_clock::now();
     for (std::uint64_t seed = from; seed < from + count; ++seed) {
         const auto result = dspt::sim::run_simulation(seed, options);
@@ -81,6 +89,12 @@ int main(int argc, char** argv) {
         writes += result.writes;
         syncs += result.syncs;
         requests += result.requests;
+        publishes += result.publishes;
+        refused += result.publishes_refused;
+        published += result.published;
+        publishing_seeds += result.published > 0 ? 1 : 0;
+        year_starts += result.year_starts;
+        removed += result.evidence_removed;
         if (!result.passed) {
             ++failed;
             ++broken[result.invariant];
@@ -89,15 +103,22 @@ int main(int argc, char** argv) {
         } else if (single) {
             std::cout << "seed " << seed << ": passed (" << result.devices << " devices, "
                       << result.writes << " writes, " << result.evidence_files
-                      << " evidence files, " << result.syncs << " syncs, " << result.requests
-                      << " requests, healed in " << result.heal_rounds << " rounds)" << std::endl;
+                      << " evidence files (" << result.evidence_removed << " removed), "
+                      << result.fills << " fill-ins, " << result.publishes << " publish runs ("
+                      << result.publishes_refused << " told not ready), " << result.published
+                      << " publications, " << result.year_starts << " year starts, " << result.syncs
+                      << " syncs, " << result.requests << " requests, healed in "
+                      << result.heal_rounds << " rounds)" << std::endl;
         }
     }
     const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
     std::cout << "seeds " << from << ".." << (from + count - 1) << ": " << count << " run, "
               << failed << " failed; " << writes << " writes, " << syncs << " syncs, " << requests
               << " requests; " << elapsed.count() * 1000.0 / static_cast<double>(count)
-              << " ms per seed\n";
+              << " ms per seed\n"
+              << "  publish runs: " << publishes << " (" << refused << " told not ready), "
+              << published << " publications on " << publishing_seeds << " seed(s); " << year_starts
+              << " year start(s); " << removed << " evidence file(s) removed\n";
     for (const auto& [name, n] : broken) {
         std::cout << "  broken: " << name << ": " << n << " seed(s)\n";
     }

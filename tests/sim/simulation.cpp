@@ -20,7 +20,9 @@
 #include "client/sync/api_client.hpp"
 #include "client/sync/enrolment.hpp"
 #include "client/sync/recovery_upload.hpp"
+#include "client/sync/retry.hpp"
 #include "client/sync/sync_engine.hpp"
+#include "client/sync/sync_run.hpp"
 #include "client/sync/transport.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/database.hpp"
@@ -28,9 +30,11 @@
 #include "common/standards/bundled.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/enrolment_code.hpp"
+#include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/store/model.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "tests/sim/seeded_random.hpp"
 #include "tests/sim/sim_server.hpp"
 #include "tests/sim/write_model.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -50,6 +54,14 @@ constexpr std::string_view kOrganisation = "AB12";
 constexpr std::string_view kSiteOne = "VA1B2";  // two branch devices
 constexpr std::string_view kSiteTwo = "VA1B3";  // a third, when the seed has one
 constexpr std::size_t kMaxHealRounds = 12;
+// The stores start in the first year; one device may begin the next (`dspt
+// year start`). Both are bundled, so the server holds the standards of each.
+constexpr std::string_view kFirstYear = "2024-25";
+constexpr std::string_view kNextYear = "2025-26";
+constexpr int kYearStartTries = 3;              // a refused year start is tried again, this often
+constexpr std::size_t kPublishSyncs = 3;        // `dspt publish` syncs first, retrying this often
+constexpr std::string_view kFiller = "filler";  // who answers the items nobody else writes
+constexpr double kPublishFaultRate = 0.3;       // the least chance of a fault on a publish request
 
 // The faults the transport and the scheduler inject.
 enum class Fault {
@@ -129,9 +141,12 @@ struct InvariantBroken {
     std::string detail;
 };
 
-// A register the workload writes: its scope on the server ("" organisation-wide,
-// or a site) and its key as the store keeps it ("answer/1.1.1", "plan/1.1.1").
+// A register the workload writes: its standards year, its scope on the server
+// ("" organisation-wide, or a site) and its key as the store keeps it
+// ("answer/1.1.1", "plan/1.1.1"). A store holds one year: a device reads a
+// register only while its store is in the register's year.
 struct RegisterRef {
+    std::string year;
     std::string scope;
     std::string key;
     std::string item;
@@ -140,9 +155,33 @@ struct RegisterRef {
 
 struct EvidenceRecord {
     std::string id;
+    std::string year;
     std::string scope;  // on the server
     std::string bytes;
     std::size_t device = 0;
+    std::optional<std::size_t> removed_by;  // the first device that removed it
+};
+
+// The level and sites a publish asks for, and its store's year: what the
+// store's kept request id answers for.
+struct PublishIntent {
+    std::string year;
+    standards::Level level = standards::Level::met;
+    std::vector<std::string> sites;  // empty: a branch's own site
+
+    bool operator==(const PublishIntent&) const = default;
+};
+
+// One `dspt publish` run, from the moment its request left the device.
+struct PublishAttempt {
+    std::size_t device = 0;
+    PublishIntent intent;
+    std::set<std::string> request_ids;  // sent (normally one, however often retried)
+    bool told_published = false;        // a "published" answer reached the device
+    // Runs of one device that ask again for what an earlier run asked, that
+    // earlier run having heard of no publication, share a chain: a person
+    // retrying one publication. A chain publishes at most once.
+    std::size_t chain = 0;
 };
 
 class Simulation;
@@ -157,6 +196,8 @@ class SimTransport final : public client::Transport {
     Simulation& sim_;
     std::size_t device_;
 };
+
+enum class SyncOutcome { done, failed, crashed };
 
 struct Device {
     std::string name;
@@ -264,6 +305,22 @@ class Simulation {
         return std::nullopt;
     }
 
+    // Where `store` (device `d`'s) keeps the server scope `scope` of `year`, if
+    // it may read it: only while the store is in that year.
+    std::optional<std::string> reads(client::LocalStore& store, std::size_t d,
+                                     const std::string& year, const std::string& scope) const {
+        if (store.info().year != year) {
+            return std::nullopt;
+        }
+        return local_scope(d, scope);
+    }
+
+    // The scopes on the server device `d` writes: its site, or headquarters'
+    // own and every site's.
+    bool writes(std::size_t d, const std::string& scope) const {
+        return devices_[d].site.empty() || devices_[d].site == scope;
+    }
+
     void count(Fault fault) { ++result_.faults[fault_name(fault)]; }
 
     // ---- setup ----------------------------------------------------------------------
@@ -279,10 +336,20 @@ class Simulation {
     void write_answer(std::size_t d, client::LocalStore& store, std::size_t reg);
     void write_plan(std::size_t d, client::LocalStore& store, std::size_t reg);
     void add_evidence(std::size_t d, client::LocalStore& store);
-    void sync(std::size_t d, int depth);
+    bool remove_evidence(std::size_t d, client::LocalStore& store);
+    void fill(std::size_t d, client::LocalStore& store, const std::string& scope, bool certificate);
+    void fix(std::size_t d, const protocol::PublishResponse& answer);
+    void publish(std::size_t d);
+    std::optional<protocol::PublishResponse> publish_run(std::size_t d,
+                                                         const PublishIntent& intent);
+    void start_year(std::size_t d);
+    SyncOutcome sync(std::size_t d, int depth);
     client::SyncReport sync_once(std::size_t d);
     void crash(std::size_t d);
     Fault draw_fault(const client::HttpRequest& request);
+    void note_publish_request(std::size_t d, const std::string& body);
+    void note_publish_answer(const std::string& request_body,
+                             const server::http::Response& response, bool reached_device);
 
     // ---- the end --------------------------------------------------------------------
     void heal();
@@ -290,6 +357,7 @@ class Simulation {
     void check_registers();
     void check_applied();
     void check_evidence();
+    void check_published();
 
     SimOptions options_;
     Rng rng_;
@@ -297,6 +365,7 @@ class Simulation {
     test::TempDir dir_;
     SimServer server_;
     std::vector<Device> devices_;
+    std::vector<std::string> sites_;  // the registered sites the devices write
     std::vector<RegisterRef> registers_;
     std::vector<std::string> document_items_;
     WriteModel model_;
@@ -309,6 +378,21 @@ class Simulation {
     double fault_rate_ = 0;
     std::set<Fault> enabled_;
     double restart_rate_ = 0;
+    // Publishing: whether the seed fills in assessments and publishes; every
+    // run of `dspt publish` from the moment its request left; the latest such
+    // run of each device; which run sent each request id; and the
+    // publications the server answered each request id with.
+    bool publishing_ = false;
+    std::vector<PublishAttempt> publish_attempts_;
+    std::optional<std::size_t> publishing_now_;
+    std::map<std::size_t, std::size_t> last_publish_;
+    std::map<std::string, std::size_t> request_attempt_;
+    std::map<std::string, std::set<std::int64_t>> answered_;
+    std::size_t chains_ = 0;
+    // The next year: which device begins it, from which step, tries so far.
+    std::optional<std::size_t> year_start_device_;
+    std::int64_t year_start_step_ = 0;
+    int year_start_tries_ = 0;
     SimResult result_;
 };
 
@@ -351,10 +435,15 @@ void Simulation::setup() {
         enrol(d, invite(0, devices_[d].site));
     }
 
-    // The registers the workload writes: a few items, so that writes overlap.
+    // The registers the workload writes: a few items, so that writes overlap,
+    // in each year (every item of the first year is in the next).
     const auto& pack = devices_[0].store->pack();
+    const auto& next_pack = standards::bundled_pack(kNextYear);
     std::vector<std::string> text_items;
     for (const auto& item : pack.items) {
+        if (next_pack.find(item.id) == nullptr) {
+            continue;
+        }
         if (item.type == standards::AnswerType::text && text_items.size() < 3) {
             text_items.push_back(item.id);
         }
@@ -362,15 +451,20 @@ void Simulation::setup() {
             document_items_.push_back(item.id);
         }
     }
-    std::vector<std::string> scopes{"", std::string(kSiteOne)};
+    sites_.emplace_back(kSiteOne);
     if (third_branch) {
-        scopes.emplace_back(kSiteTwo);
+        sites_.emplace_back(kSiteTwo);
     }
-    for (const auto& scope : scopes) {
-        for (const auto& item : text_items) {
-            registers_.push_back({scope, "answer/" + item, item, true});
+    std::vector<std::string> scopes{""};
+    scopes.insert(scopes.end(), sites_.begin(), sites_.end());
+    for (const auto year : {kFirstYear, kNextYear}) {
+        for (const auto& scope : scopes) {
+            for (const auto& item : text_items) {
+                registers_.push_back({std::string(year), scope, "answer/" + item, item, true});
+            }
+            registers_.push_back(
+                {std::string(year), scope, "plan/" + text_items[0], text_items[0], false});
         }
-        registers_.push_back({scope, "plan/" + text_items[0], text_items[0], false});
     }
 
     // The seed's weather.
@@ -383,8 +477,17 @@ void Simulation::setup() {
         }
         restart_rate_ = rng_.chance(0.5) ? 0.05 : 0.0;
     }
+    // What the people do besides editing: fill in and publish, begin the next year.
+    publishing_ = rng_.chance(0.6);
+    if (rng_.chance(0.3)) {
+        year_start_device_ = static_cast<std::size_t>(rng_.below(devices_.size()));
+    }
     log("devices " + std::to_string(devices_.size()) + ", fault rate " +
-        std::to_string(fault_rate_) + (skewed ? ", clocks days apart" : ""));
+        std::to_string(fault_rate_) + (skewed ? ", clocks days apart" : "") +
+        (publishing_ ? ", publishing" : "") +
+        (year_start_device_
+             ? ", " + devices_[*year_start_device_].name + " begins " + std::string(kNextYear)
+             : ""));
 }
 
 void Simulation::add_device(const std::string& name, const std::string& site) {
@@ -394,7 +497,7 @@ void Simulation::add_device(const std::string& name, const std::string& site) {
     device.file = client::LocalStore::file_in(dir_.path() / name);
     client::CreateOptions create;
     create.site_name = name;
-    create.pack = standards::newest_bundled_pack();
+    create.pack = standards::bundled_pack(kFirstYear);
     create.kdf_strength = crypto::KdfStrength::minimal;
     client::LocalStore::create(device.file, kPassphrase, create);
     devices_.push_back(std::move(device));
@@ -443,7 +546,12 @@ std::string Simulation::invite(std::size_t hq, const std::string& site) {
 // ---- the transport ----------------------------------------------------------------
 
 Fault Simulation::draw_fault(const client::HttpRequest& request) {
-    if (enabled_.empty() || !rng_.chance(fault_rate_)) {
+    // A publish is one exchange where a sync is dozens: it draws its faults
+    // more often, so that the ones that matter to it (an answer lost after the
+    // server published, a crash, a duplicate) happen on enough seeds.
+    const bool publish = request.target == "/v1/publish";
+    if (enabled_.empty() ||
+        !rng_.chance(publish ? std::max(fault_rate_, kPublishFaultRate) : fault_rate_)) {
         return Fault::none;
     }
     std::vector<Fault> choices(enabled_.begin(), enabled_.end());
@@ -461,9 +569,53 @@ Fault Simulation::draw_fault(const client::HttpRequest& request) {
     return fault;
 }
 
+void Simulation::note_publish_request(std::size_t d, const std::string& body) {
+    if (!publishing_now_) {
+        throw InvariantBroken{"published once",
+                              devices_[d].name + " sent a publish request outside `dspt publish`"};
+    }
+    const auto request = protocol::decode<protocol::PublishRequest>(body);
+    auto& attempt = publish_attempts_[*publishing_now_];
+    if (attempt.request_ids.empty()) {
+        // The run's first request: a retry of the device's previous run when
+        // that asked for the same and heard of no publication.
+        const auto last = last_publish_.find(d);
+        if (last != last_publish_.end() && !publish_attempts_[last->second].told_published &&
+            publish_attempts_[last->second].intent == attempt.intent) {
+            attempt.chain = publish_attempts_[last->second].chain;
+        } else {
+            attempt.chain = chains_++;
+        }
+        last_publish_[d] = *publishing_now_;
+    }
+    attempt.request_ids.insert(request.request_id);
+    request_attempt_.emplace(request.request_id, *publishing_now_);
+}
+
+void Simulation::note_publish_answer(const std::string& request_body,
+                                     const server::http::Response& response, bool reached_device) {
+    if (response.status != 200 && response.status != 201) {
+        return;
+    }
+    const auto answer = protocol::decode<protocol::PublishResponse>(response.body);
+    if (!answer.published) {
+        return;
+    }
+    const auto request = protocol::decode<protocol::PublishRequest>(request_body);
+    answered_[request.request_id].insert(answer.publication.id);
+    if (reached_device && publishing_now_) {
+        publish_attempts_[*publishing_now_].told_published = true;
+    }
+}
+
 client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest request) {
     ++result_.requests;
     advance(rng_.between(1, 400));
+    const bool publish_request = request.method == "POST" && request.target == "/v1/publish";
+    const auto publish_body = publish_request ? request.body : std::string();
+    if (publish_request) {
+        note_publish_request(d, publish_body);
+    }
     const auto fault = faults_on_ && devices_[d].syncing ? draw_fault(request) : Fault::none;
     if (fault != Fault::none) {
         count(fault);
@@ -528,6 +680,9 @@ client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest requ
                 delivered_.emplace(entry.replica_id, entry.seq);
             }
         }
+        if (publish_request) {
+            note_publish_answer(publish_body, response, false);
+        }
         return response;
     };
     auto response = handle();
@@ -554,6 +709,9 @@ client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest requ
         default:
             break;
     }
+    if (publish_request) {
+        note_publish_answer(publish_body, response, true);
+    }
     return {response.status, response.content_type, std::move(response.body)};
 }
 
@@ -562,7 +720,7 @@ client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest requ
 std::set<std::string> Simulation::view(client::LocalStore& store, std::size_t d, std::size_t reg) {
     const auto& ref = registers_[reg];
     std::set<std::string> tokens;
-    const auto scope = local_scope(d, ref.scope);
+    const auto scope = reads(store, d, ref.year, ref.scope);
     if (!scope) {
         return tokens;
     }
@@ -576,7 +734,11 @@ std::set<std::string> Simulation::view(client::LocalStore& store, std::size_t d,
         }
     }
     if (ref.answer) {
-        if (const auto answer = store.answer(ref.item)) {
+        // An answer carried over from the previous year is not part of this
+        // year until it is reviewed: it never left the device, and the
+        // register's versions on this device start empty beside it.
+        if (const auto answer = store.answer(ref.item);
+            answer && !store.items_to_review(*scope).contains(ref.item)) {
             tokens.insert(answer->answered_by);
         }
     } else {
@@ -590,13 +752,17 @@ std::set<std::string> Simulation::view(client::LocalStore& store, std::size_t d,
 }
 
 void Simulation::write(std::size_t d, client::LocalStore& store) {
-    if (rng_.below(100) < 12) {
+    const auto roll = rng_.below(100);
+    if (roll < 12) {
         add_evidence(d, store);
+        return;
+    }
+    if (roll < 17 && remove_evidence(d, store)) {
         return;
     }
     std::vector<std::size_t> writable;
     for (std::size_t r = 0; r < registers_.size(); ++r) {
-        if (devices_[d].site.empty() || registers_[r].scope == devices_[d].site) {
+        if (registers_[r].year == store.info().year && writes(d, registers_[r].scope)) {
             writable.push_back(r);
         }
     }
@@ -652,8 +818,8 @@ void Simulation::write_answer(std::size_t d, client::LocalStore& store, std::siz
     }
     store.use_scope("");
     model_.record(reg, token, d, seen);
-    log(devices_[d].name + " " + what + " " + ref.scope + ":" + ref.key + " = " + token +
-        " having seen " + join(seen));
+    log(devices_[d].name + " " + what + " " + ref.year + "/" + ref.scope + ":" + ref.key + " = " +
+        token + " having seen " + join(seen));
 }
 
 void Simulation::write_plan(std::size_t d, client::LocalStore& store, std::size_t reg) {
@@ -665,14 +831,14 @@ void Simulation::write_plan(std::size_t d, client::LocalStore& store, std::size_
     store.set_plan_entry({ref.item, "action " + n, token, *Date::parse("2026-09-30")});
     store.use_scope("");
     model_.record(reg, token, d, seen);
-    log(devices_[d].name + " plan " + ref.scope + ":" + ref.key + " = " + token + " having seen " +
-        join(seen));
+    log(devices_[d].name + " plan " + ref.year + "/" + ref.scope + ":" + ref.key + " = " + token +
+        " having seen " + join(seen));
 }
 
 void Simulation::add_evidence(std::size_t d, client::LocalStore& store) {
     std::string scope = devices_[d].site;
     if (scope.empty() && rng_.chance(0.5)) {
-        scope = registers_.back().scope;  // headquarters adds a file for a site
+        scope = sites_[rng_.below(sites_.size())];  // headquarters adds a file for a site
     }
     // Mostly small files; now and then one of two chunks.
     const auto size = rng_.chance(0.05) ? client::EvidenceStore::kChunkBytes + rng_.below(4096)
@@ -691,9 +857,280 @@ void Simulation::add_evidence(std::size_t d, client::LocalStore& store) {
         store.evidence().add(document_items_[rng_.below(document_items_.size())], path);
     store.use_scope("");
     fs::remove(path);
-    evidence_.push_back({file.id, scope, std::move(bytes), d});
-    log(devices_[d].name + " evidence " + scope + ":" + file.id + " (" + std::to_string(size) +
-        " bytes)");
+    evidence_.push_back({file.id, store.info().year, scope, std::move(bytes), d, std::nullopt});
+    log(devices_[d].name + " evidence " + store.info().year + "/" + scope + ":" + file.id + " (" +
+        std::to_string(size) + " bytes)");
+}
+
+// `dspt evidence remove`: a file of an assessment the device writes, which
+// the device lists (its own, or one it has pulled). Returns false when there
+// is none.
+bool Simulation::remove_evidence(std::size_t d, client::LocalStore& store) {
+    std::vector<std::size_t> listed;
+    for (std::size_t f = 0; f < evidence_.size(); ++f) {
+        const auto& file = evidence_[f];
+        if (!writes(d, file.scope)) {
+            continue;
+        }
+        const auto scope = reads(store, d, file.year, file.scope);
+        if (!scope) {
+            continue;
+        }
+        try {
+            if (store.evidence().find(file.id).scope == *scope) {
+                listed.push_back(f);
+            }
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::not_found) {
+                throw;
+            }
+        }
+    }
+    if (listed.empty()) {
+        return false;
+    }
+    auto& file = evidence_[listed[rng_.below(listed.size())]];
+    store.use_scope(*reads(store, d, file.year, file.scope));
+    store.evidence().remove(file.id);
+    store.use_scope("");
+    if (!file.removed_by) {
+        file.removed_by = d;
+    }
+    ++result_.evidence_removed;
+    log(devices_[d].name + " removes evidence " + file.year + "/" + file.scope + ":" + file.id);
+    return true;
+}
+
+// Answers every item a publication needs in the assessment of server scope
+// `scope` (one the device writes), as a person completing it would: the
+// items the workload tracks through write_answer (so the model knows of them;
+// a conflict among them is resolved), the others with a fixed value every
+// device writes alike, so that two devices filling the same assessment agree
+// instead of conflicting. Headquarters may record a Cyber Essentials Plus
+// certificate, which Standards Exceeded needs.
+void Simulation::fill(std::size_t d, client::LocalStore& store, const std::string& scope,
+                      bool certificate) {
+    const auto year = store.info().year;
+    const auto local = *local_scope(d, scope);
+    ++result_.fills;
+    log(devices_[d].name + " fills in " + year + "/" + scope);
+    for (const auto& item : store.pack().items) {
+        if (!item.mandatory_approaching && !item.mandatory_met) {
+            continue;
+        }
+        store.use_scope(local);
+        const bool to_review = store.items_to_review(local).contains(item.id);
+        const bool answered = store.answer(item.id).has_value() && !to_review;
+        std::optional<std::size_t> tracked;
+        for (std::size_t r = 0; r < registers_.size(); ++r) {
+            const auto& ref = registers_[r];
+            if (ref.answer && ref.year == year && ref.scope == scope && ref.item == item.id) {
+                tracked = r;
+            }
+        }
+        if (tracked) {
+            if (!answered || client::find_conflict(store, "answer/" + item.id)) {
+                store.use_scope("");
+                write_answer(d, store, *tracked);
+            }
+            continue;
+        }
+        if (answered) {
+            continue;
+        }
+        client::AnswerChange change;
+        change.item = item.id;
+        switch (item.type) {
+            case standards::AnswerType::confirm:
+                change.value = "yes";
+                break;
+            case standards::AnswerType::text:
+                change.value = "filled in";
+                break;
+            case standards::AnswerType::date:
+                change.value = "2026-01-31";
+                break;
+            case standards::AnswerType::document:
+                change.location = "the shared drive";
+                break;
+        }
+        try {
+            client::apply_answer_change(store, change, kFiller);
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::failed_precondition) {
+                throw;  // a conflict is left for a person to resolve
+            }
+        }
+    }
+    store.use_scope("");
+    if (certificate && devices_[d].site.empty()) {
+        store.set_cyber_essentials_plus_expires(Date::parse("2027-03-31"));
+        log(devices_[d].name + " records a Cyber Essentials Plus certificate");
+    }
+}
+
+// A person told "not published" fills in what the problems name: a branch
+// its own assessment; headquarters the organisation's, each site whose
+// registers are in conflict, and the certificate when it is missing.
+void Simulation::fix(std::size_t d, const protocol::PublishResponse& answer) {
+    auto& store = *devices_[d].store;
+    if (!devices_[d].site.empty()) {
+        fill(d, store, devices_[d].site, false);
+        return;
+    }
+    std::set<std::string> conflicted;
+    bool certificate = false;
+    for (const auto& problem : answer.problems) {
+        if (!problem.site.empty() && problem.message.find("conflicting") != std::string::npos) {
+            conflicted.insert(problem.site);
+        }
+        if (problem.message.find("Cyber Essentials Plus") != std::string::npos) {
+            certificate = true;
+        }
+    }
+    fill(d, store, "", certificate);
+    for (const auto& site : conflicted) {
+        fill(d, store, site, false);
+    }
+}
+
+// `dspt publish`, by a person who runs it again when it fails, or, told what
+// is missing, fills that in first.
+void Simulation::publish(std::size_t d) {
+    auto& device = devices_[d];
+    PublishIntent intent;
+    intent.year = device.store->info().year;
+    const auto roll = rng_.below(10);
+    intent.level = roll < 6   ? standards::Level::met
+                   : roll < 9 ? standards::Level::approaching
+                              : standards::Level::exceeded;
+    if (device.site.empty()) {
+        // Headquarters names the sites: one or both registered.
+        const auto pick = rng_.below(3);
+        if (pick != 1) {
+            intent.sites.emplace_back(kSiteOne);
+        }
+        if (pick != 0) {
+            intent.sites.emplace_back(kSiteTwo);
+        }
+    }
+    std::string sites;
+    for (const auto& site : intent.sites) {
+        sites += (sites.empty() ? " for " : ", ") + site;
+    }
+    for (int run = 0; run < 3; ++run) {
+        log(device.name + " publishes " + intent.year + " at " +
+            std::string(standards::to_string(intent.level)) + sites);
+        const auto answer = publish_run(d, intent);
+        if (answer && answer->published) {
+            return;
+        }
+        // Not told of a publication: the person runs it again, mostly after a
+        // failure, sometimes after filling in what the server said was missing.
+        if (!rng_.chance(answer ? 0.6 : 0.9)) {
+            return;
+        }
+        if (answer) {
+            fix(d, *answer);
+        }
+    }
+}
+
+// One run of `dspt publish`: a sync (tried again, as the command does), then
+// the publish request, under the same faults as a sync. Returns the answer
+// the device was given, if any.
+std::optional<protocol::PublishResponse> Simulation::publish_run(std::size_t d,
+                                                                 const PublishIntent& intent) {
+    auto& device = devices_[d];
+    ++result_.publishes;
+    for (std::size_t attempt = 0; attempt < kPublishSyncs; ++attempt) {
+        const auto outcome = sync(d, 0);
+        if (outcome == SyncOutcome::crashed) {
+            return std::nullopt;
+        }
+        if (outcome == SyncOutcome::done) {
+            break;
+        }
+        advance(rng_.between(500, 30'000));
+    }
+
+    publish_attempts_.push_back({d, intent, {}, false, 0});
+    publishing_now_ = publish_attempts_.size() - 1;
+    device.syncing = true;
+    client::ApiClient api(*device.transport, device.identity->device_id, device.identity->signing,
+                          wall_of(d));
+    // The pauses between tries pass on the simulated clock, drawn from the seed.
+    const client::Sleeper pause = [this](std::chrono::milliseconds) {
+        advance(rng_.between(1, 30'000));
+    };
+    std::optional<protocol::PublishResponse> told;
+    try {
+        const auto answer = client::publish_synced(*device.store, api, intent.level, intent.sites,
+                                                   client::RetryPolicy{}, {}, pause);
+        told = answer;
+        if (answer.published) {
+            log(device.name + " was told: published as publication " +
+                std::to_string(answer.publication.id) +
+                (answer.duplicate ? " (recorded before)" : ""));
+        } else {
+            ++result_.publishes_refused;
+            std::string problems;
+            for (std::size_t p = 0; p < answer.problems.size() && p < 3; ++p) {
+                const auto& problem = answer.problems[p];
+                problems +=
+                    "; " + (problem.site.empty() ? "" : problem.site + ": ") + problem.message;
+            }
+            log(device.name + " was told: not published, " +
+                std::to_string(answer.problems.size()) + " problem(s)" + problems);
+        }
+    } catch (const DeviceCrash&) {
+        device.syncing = false;
+        publishing_now_.reset();
+        crash(d);
+        return std::nullopt;
+    } catch (const Error& e) {
+        log(device.name + " publish failed: " + e.what());
+    }
+    device.syncing = false;
+    publishing_now_.reset();
+    return told;
+}
+
+// `dspt year start`: the person syncs first, as the command asks, then begins
+// the next year; the finished year is kept as a store of its own. A start
+// refused because changes still wait is tried again at a later step.
+void Simulation::start_year(std::size_t d) {
+    auto& device = devices_[d];
+    ++year_start_tries_;
+    log(device.name + " begins " + std::string(kNextYear));
+    if (sync(d, 0) == SyncOutcome::crashed) {
+        return;
+    }
+    client::YearStartOptions options;
+    options.pack = standards::bundled_pack(kNextYear);
+    options.archive_home = dir_.path() / (device.name + "-years") / std::string(kFirstYear);
+    try {
+        const auto report = device.store->start_year(options, kPassphrase);
+        ++result_.year_starts;
+        year_start_device_.reset();
+        log(device.name + " is in " + report.new_year + ": " +
+            std::to_string(report.answers_to_review) + " answer(s) and " +
+            std::to_string(report.evidence_to_review) + " file(s) to review");
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::failed_precondition) {
+            throw;
+        }
+        log(device.name + " year start refused: " + e.what());
+        return;
+    }
+    const auto archive = client::LocalStore::open(client::LocalStore::file_in(options.archive_home),
+                                                  kPassphrase, wall_of(d));
+    if (!archive->info().archived || archive->info().year != kFirstYear) {
+        throw InvariantBroken{"year start", device.name + "'s kept copy of " +
+                                                std::string(kFirstYear) + " holds " +
+                                                archive->info().year +
+                                                (archive->info().archived ? "" : ", not archived")};
+    }
 }
 
 client::SyncReport Simulation::sync_once(std::size_t d) {
@@ -703,25 +1140,28 @@ client::SyncReport Simulation::sync_once(std::size_t d) {
     return client::sync_once(*device.store, api, *device.identity);
 }
 
-void Simulation::sync(std::size_t d, int depth) {
+SyncOutcome Simulation::sync(std::size_t d, int depth) {
     auto& device = devices_[d];
     ++result_.syncs;
     log(device.name + " syncs");
     device.syncing = true;
     const auto outer_depth = depth_;
     depth_ = depth;
+    auto outcome = SyncOutcome::done;
     try {
         sync_once(d);
     } catch (const DeviceCrash&) {
         device.syncing = false;
         depth_ = outer_depth;
         crash(d);
-        return;
+        return SyncOutcome::crashed;
     } catch (const Error& e) {
         log(device.name + " sync failed: " + e.what());
+        outcome = SyncOutcome::failed;
     }
     device.syncing = false;
     depth_ = outer_depth;
+    return outcome;
 }
 
 void Simulation::crash(std::size_t d) {
@@ -733,15 +1173,36 @@ void Simulation::crash(std::size_t d) {
 void Simulation::workload() {
     faults_on_ = true;
     const auto steps = rng_.between(20, 80);
+    if (year_start_device_) {
+        year_start_step_ = rng_.between(steps / 4, 3 * steps / 4);
+    }
     for (std::int64_t step = 0; step < steps; ++step) {
         // Seconds to hours between steps.
         advance(rng_.chance(0.1) ? rng_.between(kHourMs, 8 * kHourMs) : rng_.between(1, 60'000));
+        if (year_start_device_ && step >= year_start_step_ && year_start_tries_ < kYearStartTries) {
+            start_year(*year_start_device_);
+            year_start_step_ = step + rng_.between(1, 5);
+            continue;
+        }
         const auto d = static_cast<std::size_t>(rng_.below(devices_.size()));
         const auto action = rng_.below(100);
         if (action < 50) {
             write(d, *devices_[d].store);
         } else if (action < 92) {
-            sync(d, 0);
+            if (publishing_ && action >= 84) {
+                if (action < 87) {
+                    // Headquarters fills in its own assessment or a site's.
+                    std::string scope = devices_[d].site;
+                    if (scope.empty() && rng_.chance(0.3)) {
+                        scope = sites_[rng_.below(sites_.size())];
+                    }
+                    fill(d, *devices_[d].store, scope, rng_.chance(0.3));
+                } else {
+                    publish(d);
+                }
+            } else {
+                sync(d, 0);
+            }
         } else if (action < 96) {
             if (restart_rate_ > 0) {
                 count(Fault::server_restart);
@@ -801,17 +1262,19 @@ void Simulation::check() {
     check_registers();
     check_applied();
     check_evidence();
+    check_published();
 }
 
 void Simulation::check_registers() {
     for (std::size_t reg = 0; reg < registers_.size(); ++reg) {
         const auto& ref = registers_[reg];
-        const auto name =
-            (ref.scope.empty() ? std::string("(organisation)") : ref.scope) + ":" + ref.key;
+        const auto name = ref.year + "/" +
+                          (ref.scope.empty() ? std::string("(organisation)") : ref.scope) + ":" +
+                          ref.key;
         std::optional<std::set<std::string>> first;
         std::size_t first_device = 0;
         for (std::size_t d = 0; d < devices_.size(); ++d) {
-            if (!local_scope(d, ref.scope)) {
+            if (!reads(*devices_[d].store, d, ref.year, ref.scope)) {
                 continue;
             }
             auto shown = view(*devices_[d].store, d, reg);
@@ -824,7 +1287,10 @@ void Simulation::check_registers() {
                                                        devices_[d].name + " shows " + join(shown)};
             }
         }
-        const auto shown = first.value_or(std::set<std::string>{});
+        if (!first) {
+            continue;  // no device is in this register's year
+        }
+        const auto shown = *first;
         const auto expected = model_.expected(reg);
         for (const auto& token : expected) {
             if (!shown.contains(token)) {
@@ -913,12 +1379,40 @@ void Simulation::check_applied() {
 void Simulation::check_evidence() {
     for (const auto& file : evidence_) {
         for (std::size_t d = 0; d < devices_.size(); ++d) {
-            if (!local_scope(d, file.scope)) {
+            auto& store = *devices_[d].store;
+            if (!reads(store, d, file.year, file.scope)) {
+                continue;
+            }
+            if (file.removed_by) {
+                // Every removal is made by a device that held the file's
+                // record, so it replaces that record on the server: nothing
+                // concurrent keeps the file, and it goes with its chunks.
+                const auto& remover = devices_[*file.removed_by].name;
+                try {
+                    store.evidence().find(file.id);
+                    throw InvariantBroken{"evidence", "file " + file.id + " removed on " + remover +
+                                                          " is still listed on " +
+                                                          devices_[d].name};
+                } catch (const Error& e) {
+                    if (e.code() != ErrorCode::not_found) {
+                        throw;
+                    }
+                }
+                sqlite::Statement chunks(
+                    store.database(),
+                    "SELECT COUNT(*) FROM evidence_chunks WHERE evidence_id = ?1");
+                chunks.bind(1, file.id);
+                chunks.step();
+                if (chunks.column_int64(0) != 0) {
+                    throw InvariantBroken{"evidence", "file " + file.id + " removed on " + remover +
+                                                          " still has chunks on " +
+                                                          devices_[d].name};
+                }
                 continue;
             }
             const auto out = dir_.path() / "read-back.bin";
             try {
-                devices_[d].store->evidence().get(file.id, out, true);
+                store.evidence().get(file.id, out, true);
             } catch (const Error& e) {
                 throw InvariantBroken{
                     "evidence", "file " + file.id + " added on " + devices_[file.device].name +
@@ -933,9 +1427,72 @@ void Simulation::check_evidence() {
     }
 }
 
+void Simulation::check_published() {
+    sqlite::Database db(server::store::SqliteRepository::file_in(server_.data_dir()),
+                        {sqlite::OpenMode::read_only});
+    std::map<std::string, std::vector<std::int64_t>> by_request;
+    std::map<std::size_t, std::vector<std::int64_t>> by_chain;
+    sqlite::Statement select(db, "SELECT id, request_id FROM publications ORDER BY id");
+    while (select.step()) {
+        const auto id = select.column_int64(0);
+        const auto request_id = select.column_text(1);
+        ++result_.published;
+        by_request[request_id].push_back(id);
+        const auto attempt = request_attempt_.find(request_id);
+        if (attempt == request_attempt_.end()) {
+            throw InvariantBroken{"published once", "publication " + std::to_string(id) +
+                                                        " answers request " + request_id +
+                                                        ", which no device sent"};
+        }
+        by_chain[publish_attempts_[attempt->second].chain].push_back(id);
+    }
+    for (const auto& [request_id, ids] : by_request) {
+        if (ids.size() > 1) {
+            throw InvariantBroken{"published once", "request " + request_id + " was published " +
+                                                        std::to_string(ids.size()) + " times"};
+        }
+    }
+    for (const auto& [request_id, ids] : answered_) {
+        const auto held = by_request.find(request_id);
+        for (const auto id : ids) {
+            if (held == by_request.end() || held->second.front() != id) {
+                throw InvariantBroken{"published once", "request " + request_id +
+                                                            " was answered with publication " +
+                                                            std::to_string(id) +
+                                                            ", which the server does not hold "
+                                                            "for it"};
+            }
+        }
+    }
+    for (const auto& [chain, ids] : by_chain) {
+        if (ids.size() > 1) {
+            std::string devices;
+            std::string requests;
+            for (const auto& attempt : publish_attempts_) {
+                if (attempt.chain != chain || attempt.request_ids.empty()) {
+                    continue;
+                }
+                for (const auto& id : attempt.request_ids) {
+                    requests += (requests.empty() ? "" : ", ") + id;
+                }
+                devices = devices_[attempt.device].name;
+            }
+            throw InvariantBroken{
+                "published once",
+                devices +
+                    " asked again for a publication it had not been told of, and the "
+                    "server published " +
+                    std::to_string(ids.size()) + " times (publications " +
+                    std::to_string(ids.front()) + " and " + std::to_string(ids.back()) +
+                    "; requests " + requests + ")"};
+        }
+    }
+}
+
 }  // namespace
 
 SimResult run_simulation(std::uint64_t seed, const SimOptions& options) {
+    const SeededRandom random(seed);  // outlives the stores and the server
     Simulation simulation(seed, options);
     return simulation.run();
 }
