@@ -1,22 +1,20 @@
 #pragma once
 // Errors in dsptsync.
 //
-// Inside a layer, code throws dspt::Error, which carries one ErrorCode from the
-// single list below and a human-readable message. At a layer's edge (an HTTP
-// handler, a CLI command, a sync step that must not unwind) the error becomes a
-// Result<T>: a value or an Error, marked [[nodiscard]] so it cannot be ignored.
-//
-// The server maps an ErrorCode to an HTTP status in one place, the CLI maps it
-// to an exit code in one place; nothing else switches on codes to decide how to
-// present an error.
+// Code throws dspt::Error, which carries one ErrorCode from the single list
+// below and a human-readable message, and catches it once, at the edge where a
+// person or a peer is answered: the server maps the code to an HTTP status in
+// one place (server/api/error_response.cpp), the command line to an exit code
+// in one place (client/cli/exit_codes.cpp), and the screen shows the message.
+// Nothing else switches on codes to decide how to present an error. A step that
+// must not unwind (one change of a sync, one file of a transfer) catches the
+// Error itself and records it where the person will see it.
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
-#include <variant>
 
 namespace dspt {
 
@@ -73,84 +71,5 @@ class Error : public std::runtime_error {
 
 // Throws Error(code, message). For call sites that read better as a statement.
 [[noreturn]] void fail(ErrorCode code, std::string message);
-
-// A value or an Error, returned across a layer's edge.
-template <typename T>
-class [[nodiscard]] Result {
-  public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
-
-    bool ok() const noexcept { return state_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    // The value; throws the stored Error when there is none.
-    T& value() & {
-        throw_if_error();
-        return std::get<0>(state_);
-    }
-    const T& value() const& {
-        throw_if_error();
-        return std::get<0>(state_);
-    }
-    T&& value() && {
-        throw_if_error();
-        return std::get<0>(std::move(state_));
-    }
-
-    // The error; only valid when !ok().
-    const Error& error() const { return std::get<1>(state_); }
-
-  private:
-    void throw_if_error() const {
-        if (!ok()) {
-            throw std::get<1>(state_);
-        }
-    }
-
-    std::variant<T, Error> state_;
-};
-
-// Result<void>: success or an Error.
-template <>
-class [[nodiscard]] Result<void> {
-  public:
-    Result() = default;
-    Result(Error error) : error_(std::move(error)), failed_(true) {}
-
-    bool ok() const noexcept { return !failed_; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    // Throws the stored Error, if any.
-    void value() const {
-        if (failed_) {
-            throw error_;
-        }
-    }
-    const Error& error() const { return error_; }
-
-  private:
-    Error error_{ErrorCode::internal, ""};
-    bool failed_ = false;
-};
-
-// Runs fn and converts a thrown dspt::Error (or any std::exception, as
-// ErrorCode::internal) into a Result. Use at layer edges only.
-template <typename Fn>
-auto capture(Fn&& fn) -> Result<decltype(fn())> {
-    using T = decltype(fn());
-    try {
-        if constexpr (std::is_void_v<T>) {
-            fn();
-            return Result<void>{};
-        } else {
-            return Result<T>(fn());
-        }
-    } catch (const Error& e) {
-        return Result<T>(e);
-    } catch (const std::exception& e) {
-        return Result<T>(Error(ErrorCode::internal, e.what()));
-    }
-}
 
 }  // namespace dspt

@@ -5,9 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/actions/plan_change.hpp"
 #include "client/cli/command.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {
@@ -23,16 +24,11 @@ struct PlanOptions {
 };
 
 void run_set(CommandContext& context, const PlanOptions& options) {
-    const auto due = Date::parse(options.due);
-    if (!due) {
-        fail(ErrorCode::invalid_argument,
-             "--due needs a real date written YYYY-MM-DD, not \"" + options.due + "\"");
-    }
     auto store = open_store(context.global);
-    const auto& item = store->item(options.item);
-    store->set_plan_entry({item.id, options.action, options.owner, *due});
-    *context.out << "Planned for " << item.id << ": " << options.action << " (owner "
-                 << options.owner << ", due " << due->to_string() << ")\n";
+    const auto entry =
+        apply_plan_change(*store, {options.item, options.action, options.owner, options.due});
+    *context.out << "Planned for " << entry.item_id << ": " << entry.action << " (owner "
+                 << entry.owner << ", due " << entry.due.to_string() << ")\n";
 }
 
 void run_list(CommandContext& context, const PlanOptions& options) {

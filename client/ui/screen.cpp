@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "client/actions/answer_change.hpp"
+#include "client/actions/plan_change.hpp"
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/sync_state.hpp"
@@ -399,21 +400,10 @@ Response Screen::act(const Request& request) {
                 flash_ = {false, "Resolved " + item.id + ": " + kept +
                                      ". Every device shows it after its next sync."};
             } else if (what == "plan" && parts.size() == 3) {
-                const auto due_text = field(form, "due");
-                const auto due = Date::parse(due_text);
-                if (!due) {
-                    fail(
-                        ErrorCode::invalid_argument,
-                        "the plan for " + item.id + " needs a real date, not \"" + due_text + "\"");
-                }
-                const auto action = field(form, "action");
-                const auto owner = field(form, "owner");
-                if (action.empty() || owner.empty()) {
-                    fail(ErrorCode::invalid_argument,
-                         "the plan for " + item.id + " needs what will be done and who does it");
-                }
-                store_.set_plan_entry({item.id, action, owner, *due});
-                flash_ = {false, "Planned for " + item.id + ": " + action + "."};
+                const auto entry = apply_plan_change(
+                    store_,
+                    {item.id, field(form, "action"), field(form, "owner"), field(form, "due")});
+                flash_ = {false, "Planned for " + item.id + ": " + entry.action + "."};
             } else if (what == "plan" && parts.size() == 4 && parts[3] == "remove") {
                 store_.remove_plan_entry(item.id);
                 flash_ = {false, "Removed the plan entry for " + item.id + "."};

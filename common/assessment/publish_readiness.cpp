@@ -20,6 +20,10 @@ std::string unsatisfied(const standards::Item& item, standards::Level level) {
 
 }  // namespace
 
+bool level_open_to(standards::Level level, bool published_before) {
+    return level != standards::Level::approaching || !published_before;
+}
+
 std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                                                  const std::vector<SiteDraft>& sites,
                                                  const PublishFacts& facts) {
@@ -30,7 +34,7 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
         return problems;
     }
     const bool first = !facts.last.has_value();
-    if (facts.level == Level::approaching && !first) {
+    if (!level_open_to(facts.level, !first)) {
         problems.push_back({"", "",
                             "the organisation published at " + level_name(facts.last->level) +
                                 " for " + facts.last->year +

@@ -48,6 +48,11 @@ struct PublishProblem {
     bool operator==(const PublishProblem&) const = default;
 };
 
+// Whether an organisation may publish at `level`: Approaching Standards only as
+// its first publication, every later one at least Standards Met ("Publishing").
+// publication_problems() and the server's publications store both ask this.
+bool level_open_to(standards::Level level, bool published_before);
+
 // Every reason the sites cannot be published at facts.level; empty when they can.
 //   - The organisation has published before and asks for Approaching Standards:
 //     every later publication must reach at least Standards Met ("Publishing").

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/assessment/publish_readiness.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
 #include "server/store/sqlite_connections.hpp"
@@ -125,14 +126,13 @@ RecordedPublication SqliteRepository::record_publication(const Publication& publ
                      "site " + site_ods + " is not a site of " + publication.organisation_ods);
             }
         }
-        if (publication.level == standards::Level::approaching) {
-            const auto previous = select_publications(db, publication.organisation_ods, 1);
-            if (!previous.empty()) {
-                fail(ErrorCode::failed_precondition,
-                     publication.organisation_ods +
-                         " has published before, so it cannot publish at Approaching Standards "
-                         "again: every later publication must reach at least Standards Met");
-            }
+        if (!assessment::level_open_to(
+                publication.level,
+                !select_publications(db, publication.organisation_ods, 1).empty())) {
+            fail(ErrorCode::failed_precondition,
+                 publication.organisation_ods +
+                     " has published before, so it cannot publish at Approaching Standards "
+                     "again: every later publication must reach at least Standards Met");
         }
         sqlite::Statement insert(db,
                                  "INSERT INTO publications (organisation_ods, year, level, "

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <vector>
 
+#include "client/actions/plan_change.hpp"
 #include "client/store/schema.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
@@ -243,4 +244,35 @@ TEST_CASE("The Cyber Essentials Plus expiry is kept and synced", "[unit][client_
     CHECK(entries[0].register_key == "profile/cyber_essentials_plus");
     CHECK(entries[0].payload == nlohmann::json{{"expires", "2026-05-01"}});
     CHECK(entries[1].payload == nlohmann::json{{"deleted", true}});
+}
+
+TEST_CASE("a plan change is checked once for the command line and the screen",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+
+    const auto entry =
+        apply_plan_change(*store, {std::string(kConfirmItem), "Train every member of staff",
+                                   "Registered manager", "2026-03-31"});
+    CHECK(entry.due.to_string() == "2026-03-31");
+    REQUIRE(store->plan().count(std::string(kConfirmItem)) == 1);
+    CHECK(store->plan().at(std::string(kConfirmItem)).owner == "Registered manager");
+
+    CHECK_THAT(require_error(ErrorCode::invalid_argument,
+                             [&] {
+                                 apply_plan_change(*store, {std::string(kTextItem), "Review",
+                                                            "Manager", "2026-02-30"});
+                             }),
+               Catch::Contains("needs a real due date written YYYY-MM-DD, not \"2026-02-30\""));
+    CHECK_THAT(
+        require_error(
+            ErrorCode::invalid_argument,
+            [&] {
+                apply_plan_change(*store, {std::string(kTextItem), "Review", "  ", "2026-02-28"});
+            }),
+        Catch::Contains("needs an owner"));
+    require_error(ErrorCode::not_found, [&] {
+        apply_plan_change(*store, {"9.9.9", "Review", "Manager", "2026-02-28"});
+    });
+    CHECK(store->plan().size() == 1);
 }

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -16,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/text.hpp"
 #include "protocol/message_list.hpp"
 
 namespace {
@@ -37,11 +37,32 @@ std::string read_readme() {
     return text.str();
 }
 
+// The cells of a table line "| a | b | c |", trimmed; empty for any other line.
+std::vector<std::string> table_cells(const std::string& line) {
+    std::vector<std::string> cells;
+    if (!line.starts_with("|")) {
+        return cells;
+    }
+    std::size_t start = 1;
+    for (auto bar = line.find('|', start); bar != std::string::npos; bar = line.find('|', start)) {
+        cells.emplace_back(dspt::trim(std::string_view(line).substr(start, bar - start)));
+        start = bar + 1;
+    }
+    return cells;
+}
+
+bool all_of_set(std::string_view text, std::string_view set) {
+    return !text.empty() && text.find_first_not_of(set) == std::string_view::npos;
+}
+
 // The rows "| 0x0101 | `EnrolRequest` | 1 | ... |" of the section "## Messages",
 // by message name. A name given twice is a problem.
 std::map<std::string, Row> message_rows(const std::string& readme,
                                         std::vector<std::string>& problems) {
-    static const std::regex kRow(R"(^\| 0x([0-9a-fA-F]{4}) \| `(\w+)` \| (\d+) \|)");
+    constexpr std::string_view kHex = "0123456789abcdefABCDEF";
+    constexpr std::string_view kDigits = "0123456789";
+    constexpr std::string_view kWord =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
     std::map<std::string, Row> rows;
     std::istringstream lines(readme);
     std::string line;
@@ -51,14 +72,25 @@ std::map<std::string, Row> message_rows(const std::string& readme,
             in_section = line == "## Messages";
             continue;
         }
-        std::smatch match;
-        if (!in_section || !std::regex_search(line, match, kRow)) {
+        const auto cells = table_cells(line);
+        if (!in_section || cells.size() < 3) {
             continue;
         }
-        const Row row{static_cast<std::uint16_t>(std::stoul(match[1].str(), nullptr, 16)),
-                      static_cast<std::uint32_t>(std::stoul(match[3].str()))};
-        if (!rows.emplace(match[2].str(), row).second) {
-            problems.push_back("the table lists " + match[2].str() + " twice");
+        const std::string_view type = cells[0];
+        const std::string_view quoted = cells[1];
+        const std::string_view version = cells[2];
+        if (type.size() != 6 || !type.starts_with("0x") || !all_of_set(type.substr(2), kHex) ||
+            quoted.size() < 3 || !quoted.starts_with('`') || !quoted.ends_with('`') ||
+            !all_of_set(quoted.substr(1, quoted.size() - 2), kWord) ||
+            !all_of_set(version, kDigits)) {
+            continue;
+        }
+        const std::string name(quoted.substr(1, quoted.size() - 2));
+        const Row row{
+            static_cast<std::uint16_t>(std::stoul(std::string(type.substr(2)), nullptr, 16)),
+            static_cast<std::uint32_t>(std::stoul(std::string(version)))};
+        if (!rows.emplace(name, row).second) {
+            problems.push_back("the table lists " + name + " twice");
         }
     }
     return rows;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/assessment/evaluator.hpp"
+#include "common/assessment/publish_readiness.hpp"
 #include "common/error.hpp"
 #include "common/standards/bundled.hpp"
 #include "server/publish/register_drafts.hpp"
@@ -271,4 +272,13 @@ TEST_CASE("the assessments are read back from the year's registers", "[unit][ser
     CHECK(drafts.profile->cyber_essentials_plus_expires == Date::parse("2027-01-31"));
     CHECK(drafts.scope("VA009").answers.empty());
     CHECK(read_drafts(registers, "2024-25").scope("VA001").answers.at("1.1.2").value == "old year");
+}
+
+TEST_CASE("Approaching Standards is open to a first publication only", "[unit][server_publish]") {
+    using assessment::level_open_to;
+    CHECK(level_open_to(Level::approaching, false));
+    CHECK_FALSE(level_open_to(Level::approaching, true));
+    CHECK(level_open_to(Level::met, true));
+    CHECK(level_open_to(Level::exceeded, true));
+    CHECK(level_open_to(Level::met, false));
 }
