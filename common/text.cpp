@@ -12,12 +12,12 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
-std::string_view trim(std::string_view text) noexcept {
-    const auto first = text.find_first_not_of(kAsciiSpace);
+std::string_view trim(std::string_view text, std::string_view set) noexcept {
+    const auto first = text.find_first_not_of(set);
     if (first == std::string_view::npos) {
         return {};
     }
-    return text.substr(first, text.find_last_not_of(kAsciiSpace) - first + 1);
+    return text.substr(first, text.find_last_not_of(set) - first + 1);
 }
 
 std::string joined(const std::vector<std::string>& parts, std::string_view separator) {

@@ -17,8 +17,9 @@ inline constexpr std::string_view kAsciiSpace = " \t\r\n\f\v";
 // a-z and every other byte stays.
 std::string ascii_lower(std::string_view text);
 
-// `text` without ASCII whitespace at either end. A view into `text`.
-std::string_view trim(std::string_view text) noexcept;
+// `text` without the bytes of `set` (ASCII whitespace unless told) at either
+// end, e.g. " \t" for an HTTP header's optional whitespace. A view into `text`.
+std::string_view trim(std::string_view text, std::string_view set = kAsciiSpace) noexcept;
 
 // The parts, in order, with `separator` between each two: {"a", "b"} -> "a, b".
 std::string joined(const std::vector<std::string>& parts, std::string_view separator = ", ");

@@ -19,7 +19,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // The part of `text` before `separator`, trimmed; `text` keeps what follows.
 std::string_view next_part(std::string_view& text, char separator) {
     const auto at = text.find(separator);
-    const auto part = trim(text.substr(0, at));
+    const auto part = trim(text.substr(0, at), " \t");
     text = at == std::string_view::npos ? std::string_view{} : text.substr(at + 1);
     return part;
 }
@@ -37,7 +37,7 @@ bool is_zero_weight(std::string_view parameter) {
 }  // namespace
 
 std::optional<ContentCoding> parse_content_encoding(std::string_view value) {
-    const auto coding = trim(value);
+    const auto coding = trim(value, " \t");
     if (coding.empty() || iequals(coding, "identity")) {
         return ContentCoding::identity;
     }

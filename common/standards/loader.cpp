@@ -63,8 +63,8 @@ class PackReader {
 
     Pack read(const json& doc) {
         if (const auto& dup = lines_.duplicate()) {
-            fail_at(dup->line,
-                    "field " + detail::quote_for_message(dup->name) + " appears twice in the same object");
+            fail_at(dup->line, "field " + detail::quote_for_message(dup->name) +
+                                   " appears twice in the same object");
         }
         if (!doc.is_object()) {
             fail_at("", "a pack must be a JSON object");
@@ -78,7 +78,8 @@ class PackReader {
         }
         for (const auto& [key, value] : doc.items()) {
             if (!contains(kPackKeys, key)) {
-                fail_at(detail::json_pointer_child("", key), "unknown field " + detail::quote_for_message(key));
+                fail_at(detail::json_pointer_child("", key),
+                        "unknown field " + detail::quote_for_message(key));
             }
         }
         Pack pack;
@@ -194,7 +195,8 @@ class PackReader {
         const auto parsed_source = parse_source(source);
         if (!parsed_source) {
             fail_at(detail::json_pointer_child(pointer, "source"),
-                    label + "source " + detail::quote_for_message(source) + " is not one of confirmed, inferred");
+                    label + "source " + detail::quote_for_message(source) +
+                        " is not one of confirmed, inferred");
         }
         item.source = *parsed_source;
 
@@ -221,6 +223,10 @@ Pack parse_pack_json(std::string_view text, std::string_view origin) {
         fail(ErrorCode::malformed_pack, std::string(origin) + ":" +
                                             std::to_string(detail::line_at_offset(text, offset)) +
                                             ": invalid JSON: " + parse_error_reason(e));
+    } catch (const json::out_of_range&) {
+        // A number too large for any JSON number type the loader reads.
+        fail(ErrorCode::malformed_pack,
+             std::string(origin) + ": invalid JSON: a number is out of range");
     }
     Pack pack = PackReader(text, origin).read(doc);
     validate_pack(pack, origin);  // a safety net; the reader has checked everything

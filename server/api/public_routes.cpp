@@ -47,7 +47,7 @@ publish::RegisterQuery checked_query(const std::vector<std::pair<std::string, st
         } else if (name == "per_page") {
             query.per_page = parse_count("per_page", value, publish::kMaxPerPage);
         } else {
-            query.text = std::string(trim(value));
+            query.text = std::string(trim(value, " \t"));
         }
     }
     if (query.text.size() > publish::kMaxQueryBytes) {

@@ -23,7 +23,7 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
     std::set<std::string> seen;
     for (std::size_t number = 1; std::getline(lines, line); ++number) {
         const auto where = file.string() + ":" + std::to_string(number) + ": ";
-        line = std::string(trim(line));
+        line = std::string(trim(line, " \t\r"));
         if (line.empty() || line.front() == '#') {
             continue;
         }
@@ -31,8 +31,8 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
         if (equals == std::string::npos) {
             fail(ErrorCode::invalid_argument, where + "expected key = value");
         }
-        const std::string key(trim(std::string_view(line).substr(0, equals)));
-        std::string value(trim(std::string_view(line).substr(equals + 1)));
+        const std::string key(trim(std::string_view(line).substr(0, equals), " \t\r"));
+        std::string value(trim(std::string_view(line).substr(equals + 1), " \t\r"));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);
         }
