@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/cli/network_options.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/progress.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "common/error.hpp"
 

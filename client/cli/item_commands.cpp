@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"

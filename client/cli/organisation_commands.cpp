@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/cli/network_options.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/recovery_upload.hpp"

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/cli/network_options.hpp"
-#include "client/format/output.hpp"
-#include "client/cli/progress_view.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/network_options.hpp"
+#include "client/cli/progress_view.hpp"
+#include "client/format/output.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {

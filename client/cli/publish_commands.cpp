@@ -10,18 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/cli/network_options.hpp"
-#include "client/format/output.hpp"
-#include "client/cli/progress_view.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/network_options.hpp"
+#include "client/cli/progress_view.hpp"
+#include "client/format/output.hpp"
 #include "client/store/publish_state.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
-#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/pack.hpp"
 #include "common/standards/year.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"

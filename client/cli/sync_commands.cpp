@@ -13,10 +13,10 @@
 
 #include "client/actions/answer_change.hpp"
 #include "client/cli/command.hpp"
-#include "client/cli/network_options.hpp"
-#include "client/format/output.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
