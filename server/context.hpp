@@ -15,6 +15,8 @@
 #include "server/auth/enrolment_service.hpp"
 #include "server/progress/progress_service.hpp"
 #include "server/publish/publish_service.hpp"
+#include "server/registry/grant_service.hpp"
+#include "server/registry/organisation_service.hpp"
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
 #include "server/sync/sync_service.hpp"
@@ -34,6 +36,8 @@ struct Context {
           authenticator(*repository, auth_config, clock),
           policy(*repository, clock),
           enrolment(*repository, policy, clock),
+          organisations(*repository, policy),
+          grants(*repository, policy),
           sync(*repository, policy, max_value_bytes),
           blobs(*repository, policy),
           publishing(*repository),
@@ -45,6 +49,8 @@ struct Context {
     auth::Authenticator authenticator;
     auth::AccessPolicy policy;
     auth::EnrolmentService enrolment;
+    registry::OrganisationService organisations;
+    registry::GrantService grants;
     sync::SyncService sync;
     sync::BlobService blobs;
     publish::PublishService publishing;

@@ -227,11 +227,7 @@ http::Response handle_public(Context& context, const http::Request& request, htt
 
 http::Response device_certificate(Context& context, const store::Device& device,
                                   std::string_view file) {
-    if (device.role == store::DeviceRole::partner) {
-        fail(ErrorCode::forbidden,
-             "a support partner's device cannot download certificates; the organisation "
-             "shares them");
-    }
+    context.policy.require_certificates(device);
     const auto wanted = publish::parse_certificate_file(file);
     if (!wanted) {
         fail(ErrorCode::not_found, "certificates are named <year>.pdf or <year>.png");
@@ -242,22 +238,12 @@ http::Response device_certificate(Context& context, const store::Device& device,
         fail(ErrorCode::not_found, "there is no organisation " + device.organisation_ods);
     }
     const auto publications = repo.publications_of(organisation->ods);
-    if (device.role == store::DeviceRole::headquarters) {
-        return certificate(context, *organisation,
-                           publish::certificate_publication(publications, organisation->ods,
-                                                            wanted->year, today(context)),
-                           wanted->format);
-    }
-    const auto& publication = publish::certificate_publication(
-        publications, organisation->ods, wanted->year, today(context), device.site_ods);
-    // Rule 23: a branch downloads only what a branch device of its own site published.
-    const auto publisher = repo.find_device(publication.device_id);
-    if (!publisher || publisher->role != store::DeviceRole::branch ||
-        publisher->organisation_ods != device.organisation_ods ||
-        publisher->site_ods != device.site_ods) {
-        fail(ErrorCode::forbidden,
-             "your headquarters published this assessment; it downloads the certificate");
-    }
+    const auto site = device.role == store::DeviceRole::headquarters
+                          ? std::nullopt
+                          : std::optional<std::string_view>(device.site_ods);
+    const auto& publication = publish::certificate_publication(publications, organisation->ods,
+                                                               wanted->year, today(context), site);
+    context.policy.require_certificate(device, publication);
     return certificate(context, *organisation, publication, wanted->format);
 }
 

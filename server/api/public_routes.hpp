@@ -43,7 +43,7 @@ http::Response handle_public(Context& context, const http::Request& request, htt
 // GET /v1/certificates/<file> for an authenticated device: a headquarters device gets
 // its organisation's certificate; a branch device only when a branch device of its own
 // site made the publication that covers the site, else 403 (docs/domain.md,
-// "Certificates"); a partner 403.
+// "Certificates"); a partner 403. The rule is auth::AccessPolicy::require_certificate.
 http::Response device_certificate(Context& context, const store::Device& device,
                                   std::string_view file);
 

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
+#include <string>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 #include "common/crypto/bytes.hpp"
-#include "common/date.hpp"
 #include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/progress_messages.hpp"
@@ -15,6 +14,7 @@
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 #include "server/api/public_routes.hpp"
+#include "server/api/route_table.hpp"
 #include "server/api/web_routes.hpp"
 
 namespace dspt::server::api {
@@ -22,22 +22,6 @@ namespace dspt::server::api {
 namespace {
 
 using auth::Access;
-
-// A path split on '/', with each segment percent-decoded.
-std::vector<std::string> split_path(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 1;  // after the leading '/'
-    while (start <= path.size()) {
-        const auto end = path.find('/', start);
-        parts.push_back(
-            percent_decode(path.substr(start, end == std::string_view::npos ? end : end - start)));
-        if (end == std::string_view::npos) {
-            break;
-        }
-        start = end + 1;
-    }
-    return parts;
-}
 
 // The scope of "scope=<site ODS code>"; "" (organisation-wide) when absent.
 std::string scope_of(std::string_view query) {
@@ -85,39 +69,226 @@ http::Response binary(std::string body, int status = 200) {
     return response;
 }
 
-protocol::GrantView to_view(const store::Grant& grant) {
-    protocol::GrantView view;
-    view.organisation_ods = grant.organisation_ods;
-    view.partner_name = grant.partner_name;
-    view.given_at_ms = grant.given_at_ms;
-    view.revoked_at_ms = grant.revoked_at_ms.value_or(0);
-    view.expires_at_ms = grant.expires_at_ms.value_or(0);
-    return view;
-}
-
+// One request as a handler sees it: its context, the path's captures, the body, and
+// the metadata the access log reads (the route's name, the authenticated device).
 class Call {
   public:
-    Call(Context& context, const http::Request& request, http::Response& response)
-        : context_(context), request_(request), response_(response) {}
+    Call(Context& shared, const http::Request& received, http::Response& meta,
+         PathCaptures captures)
+        : context(shared), request(received), meta_(meta), captures_(std::move(captures)) {}
+
+    Context& context;
+    const http::Request& request;
 
     // Authenticates the request; the device is logged with it.
     store::Device device() {
-        auto device = context_.authenticator.authenticate(request_);
-        response_.device = device.id;
+        auto device = context.authenticator.authenticate(request);
+        meta_.device = device.id;
         return device;
     }
 
+    // The device to log when the request made it (enrolment).
+    void log_device(std::string device_id) { meta_.device = std::move(device_id); }
+
+    // Names the route for the log when its pattern is not name enough.
+    void name_route(std::string route) { meta_.route = std::move(route); }
+
     template <class T>
     T body() const {
-        return protocol::decode<T>(request_.body);
+        return protocol::decode<T>(request.body);
     }
 
-    Context& context() { return context_; }
+    // The percent-decoded path segment the route's pattern captured as <name>.
+    const std::string& path(std::string_view name) const { return captures_[name]; }
+
+    std::int64_t now() const { return context.clock(); }
 
   private:
-    Context& context_;
-    const http::Request& request_;
-    http::Response& response_;
+    http::Response& meta_;
+    PathCaptures captures_;
+};
+
+using ApiHandler = http::Response (*)(Call&);
+
+// ---- Enrolment and the organisation key ----------------------------------------------
+
+http::Response enrol_device(Call& call) {
+    const auto response = call.context.enrolment.enrol(call.body<protocol::EnrolRequest>());
+    call.log_device(response.device_id);
+    return binary(protocol::encode(response), 201);
+}
+
+http::Response identify_device(Call& call) {
+    return binary(protocol::encode(call.context.enrolment.identity(call.device())));
+}
+
+http::Response create_invite(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(
+                      call.context.enrolment.invite(device, call.body<protocol::InviteRequest>())),
+                  201);
+}
+
+http::Response store_recovery_envelope(Call& call) {
+    const auto device = call.device();
+    call.context.enrolment.put_recovery(device, call.body<protocol::KeyEnvelope>());
+    return binary({}, 204);
+}
+
+http::Response read_recovery_envelope(Call& call) {
+    return binary(protocol::encode(call.context.enrolment.recovery(call.device())));
+}
+
+// ---- Organisations, sites and grants -------------------------------------------------
+
+http::Response read_organisation(Call& call) {
+    const auto device = call.device();
+    const auto& ods = call.path("ods");
+    call.context.policy.require_organisation(device, ods, Access::read_progress);
+    return binary(protocol::encode(call.context.organisations.organisation(ods)));
+}
+
+http::Response read_organisation_progress(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.progress.organisation(
+        device, call.path("ods"), year_of(call.request.query), call.now())));
+}
+
+http::Response list_grants(Call& call) {
+    const auto device = call.device();
+    const auto& ods = call.path("ods");
+    call.context.policy.require_organisation(device, ods, Access::read);
+    return binary(protocol::encode(call.context.grants.of_organisation(ods)));
+}
+
+http::Response give_organisation_grant(Call& call) {
+    const auto device = call.device();
+    const auto& ods = call.path("ods");
+    call.context.policy.require_organisation(device, ods, Access::write);
+    const auto request = call.body<protocol::GrantRequest>();
+    return binary(protocol::encode(call.context.grants.give(device, ods, request, call.now())),
+                  201);
+}
+
+http::Response revoke_organisation_grant(Call& call) {
+    const auto device = call.device();
+    const auto& ods = call.path("ods");
+    call.context.policy.require_organisation(device, ods, Access::write);
+    return binary(protocol::encode(
+        call.context.grants.revoke(device, ods, call.path("partner"), call.now())));
+}
+
+http::Response read_site_info(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.organisations.site(device, call.path("ods"))));
+}
+
+// ---- Support partners ----------------------------------------------------------------
+
+http::Response read_partner_progress(Call& call) {
+    const auto device = call.device();
+    call.context.policy.require_partner_progress(device);
+    return binary(protocol::encode(
+        call.context.progress.visible(device, year_of(call.request.query), call.now())));
+}
+
+http::Response list_partner_grants(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.grants.to_partner(device, call.now())));
+}
+
+// ---- Sync and evidence ---------------------------------------------------------------
+
+http::Response push_changes(Call& call) {
+    const auto device = call.device();
+    return binary(
+        protocol::encode(call.context.sync.push(device, call.body<protocol::PushRequest>())));
+}
+
+http::Response pull_changes(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.sync.pull(device, cursor_of(call.request.query))));
+}
+
+http::Response record_sync_health(Call& call) {
+    const auto device = call.device();
+    call.context.progress.record_health(device, call.body<protocol::SyncHealth>(), call.now());
+    return binary({}, 204);
+}
+
+http::Response read_blob_status(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.blobs.status(device, call.path("evidence"))));
+}
+
+http::Response store_evidence_chunk(Call& call) {
+    const auto device = call.device();
+    const auto index = sync::parse_chunk_index(call.path("index"));
+    call.context.blobs.put(device, call.path("evidence"), index, scope_of(call.request.query),
+                           crypto::as_byte_view(call.request.body), call.now());
+    return binary({}, 204);
+}
+
+http::Response read_evidence_chunk(Call& call) {
+    const auto device = call.device();
+    const auto chunk = call.context.blobs.get(device, call.path("evidence"),
+                                              sync::parse_chunk_index(call.path("index")));
+    auto response = binary(std::string(chunk.begin(), chunk.end()));
+    response.content_type = "application/octet-stream";
+    return response;
+}
+
+// ---- Publishing, certificates and browser sign-in ------------------------------------
+
+http::Response publish_assessment(Call& call) {
+    const auto device = call.device();
+    const auto response =
+        call.context.publishing.publish(device, call.body<protocol::PublishRequest>(), call.now());
+    return binary(protocol::encode(response),
+                  response.published && !response.duplicate ? 201 : 200);
+}
+
+http::Response list_publications(Call& call) {
+    return binary(protocol::encode(call.context.publishing.publications(call.device())));
+}
+
+http::Response download_device_certificate(Call& call) {
+    const auto& file = call.path("file");
+    call.name_route(device_certificate_route(file));
+    return device_certificate(call.context, call.device(), file);
+}
+
+http::Response issue_web_login_link(Call& call) {
+    const auto device = call.device();
+    return binary(
+        protocol::encode(issue_login_link(call.context, device, year_of(call.request.query))), 201);
+}
+
+// Every /v1/ endpoint; the list at the top of router.hpp describes them.
+constexpr Route<ApiHandler> kApiRoutes[] = {
+    {"POST", "/v1/enrol", &enrol_device},
+    {"GET", "/v1/whoami", &identify_device},
+    {"GET", "/v1/certificates/<file>", &download_device_certificate},
+    {"POST", "/v1/invites", &create_invite},
+    {"PUT", "/v1/org/recovery", &store_recovery_envelope},
+    {"GET", "/v1/org/recovery", &read_recovery_envelope},
+    {"GET", "/v1/orgs/<ods>", &read_organisation},
+    {"GET", "/v1/orgs/<ods>/progress", &read_organisation_progress},
+    {"GET", "/v1/orgs/<ods>/grants", &list_grants},
+    {"POST", "/v1/orgs/<ods>/grants", &give_organisation_grant},
+    {"DELETE", "/v1/orgs/<ods>/grants/<partner>", &revoke_organisation_grant},
+    {"POST", "/v1/sync/push", &push_changes},
+    {"GET", "/v1/sync/pull", &pull_changes},
+    {"POST", "/v1/sync/health", &record_sync_health},
+    {"GET", "/v1/partner/progress", &read_partner_progress},
+    {"GET", "/v1/blobs/<evidence>", &read_blob_status},
+    {"PUT", "/v1/blobs/<evidence>/<index>", &store_evidence_chunk},
+    {"GET", "/v1/blobs/<evidence>/<index>", &read_evidence_chunk},
+    {"POST", "/v1/publish", &publish_assessment},
+    {"GET", "/v1/publications", &list_publications},
+    {"GET", "/v1/partner/grants", &list_partner_grants},
+    {"POST", "/v1/web/login-links", &issue_web_login_link},
+    {"GET", "/v1/sites/<ods>", &read_site_info},
 };
 
 http::Response not_found(const http::Request& request) {
@@ -132,213 +303,14 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     if (!request.path.starts_with("/v1/")) {
         return handle_public(context, request, meta);
     }
-    const auto parts = split_path(request.path);
-    const auto& method = request.method;
-    Call call(context, request, meta);
-    auto& repo = *context.repository;
-    if (parts.size() < 2 || parts[0] != "v1") {
-        meta.route = method + " (unrouted)";
+    auto found = find_route<ApiHandler>(kApiRoutes, request.method, split_path(request.path));
+    if (!found) {
+        meta.route = request.method + " (unrouted)";
         return not_found(request);
     }
-    const auto& area = parts[1];
-
-    if (area == "enrol" && parts.size() == 2 && method == "POST") {
-        meta.route = "POST /v1/enrol";
-        const auto response = context.enrolment.enrol(call.body<protocol::EnrolRequest>());
-        meta.device = response.device_id;
-        return binary(protocol::encode(response), 201);
-    }
-    if (area == "whoami" && parts.size() == 2 && method == "GET") {
-        meta.route = "GET /v1/whoami";
-        return binary(protocol::encode(context.enrolment.identity(call.device())));
-    }
-    if (area == "certificates" && parts.size() == 3 && method == "GET") {
-        meta.route = device_certificate_route(parts[2]);
-        return device_certificate(context, call.device(), parts[2]);
-    }
-    if (area == "invites" && parts.size() == 2 && method == "POST") {
-        meta.route = "POST /v1/invites";
-        const auto device = call.device();
-        return binary(protocol::encode(
-                          context.enrolment.invite(device, call.body<protocol::InviteRequest>())),
-                      201);
-    }
-    if (area == "org" && parts.size() == 3 && parts[2] == "recovery") {
-        if (method == "PUT") {
-            meta.route = "PUT /v1/org/recovery";
-            const auto device = call.device();
-            context.enrolment.put_recovery(device, call.body<protocol::KeyEnvelope>());
-            return binary({}, 204);
-        }
-        if (method == "GET") {
-            meta.route = "GET /v1/org/recovery";
-            return binary(protocol::encode(context.enrolment.recovery(call.device())));
-        }
-    }
-    if (area == "orgs" && parts.size() >= 3) {
-        const auto& ods = parts[2];
-        if (parts.size() == 3 && method == "GET") {
-            meta.route = "GET /v1/orgs/<ods>";
-            const auto device = call.device();
-            context.policy.require_organisation(device, ods, Access::read_progress);
-            const auto organisation = repo.find_organisation(ods);
-            if (!organisation) {
-                fail(ErrorCode::not_found, "there is no organisation " + ods);
-            }
-            protocol::OrganisationView view;
-            view.ods = organisation->ods;
-            view.name = organisation->name;
-            view.is_headquarters = organisation->is_headquarters;
-            for (const auto& site : repo.sites_of(ods)) {
-                view.sites.push_back({site.ods, site.cqc_location_id, site.name});
-            }
-            return binary(protocol::encode(view));
-        }
-        if (parts.size() == 4 && parts[3] == "progress" && method == "GET") {
-            meta.route = "GET /v1/orgs/<ods>/progress";
-            const auto device = call.device();
-            return binary(protocol::encode(context.progress.organisation(
-                device, ods, year_of(request.query), context.clock())));
-        }
-        if (parts.size() >= 4 && parts[3] == "grants") {
-            if (parts.size() == 4 && method == "GET") {
-                meta.route = "GET /v1/orgs/<ods>/grants";
-                const auto device = call.device();
-                context.policy.require_organisation(device, ods, Access::read);
-                protocol::GrantList list;
-                for (const auto& grant : repo.grants_of_organisation(ods)) {
-                    list.grants.push_back(to_view(grant));
-                }
-                return binary(protocol::encode(list));
-            }
-            if (parts.size() == 4 && method == "POST") {
-                meta.route = "POST /v1/orgs/<ods>/grants";
-                const auto device = call.device();
-                context.policy.require_organisation(device, ods, Access::write);
-                const auto request_body = call.body<protocol::GrantRequest>();
-                const auto partner = repo.find_partner_by_name(request_body.partner_name);
-                if (!partner) {
-                    fail(ErrorCode::not_found,
-                         "there is no partner named \"" + request_body.partner_name + "\"");
-                }
-                std::optional<std::int64_t> expires_at_ms;
-                if (!request_body.until.empty()) {
-                    const auto until = Date::parse(request_body.until);
-                    if (!until) {
-                        fail(ErrorCode::invalid_argument,
-                             "the grant's end is not a date (YYYY-MM-DD): " + request_body.until);
-                    }
-                    expires_at_ms = until->end_unix_ms();
-                }
-                const auto grant =
-                    repo.give_grant(ods, partner->id, device.id, context.clock(), expires_at_ms);
-                return binary(protocol::encode(to_view(grant)), 201);
-            }
-            if (parts.size() == 5 && method == "DELETE") {
-                meta.route = "DELETE /v1/orgs/<ods>/grants/<partner>";
-                const auto device = call.device();
-                context.policy.require_organisation(device, ods, Access::write);
-                const auto partner = repo.find_partner_by_name(parts[4]);
-                if (!partner) {
-                    fail(ErrorCode::not_found, "there is no partner named \"" + parts[4] + "\"");
-                }
-                const auto revoked =
-                    repo.revoke_grant(ods, partner->id, device.id, context.clock());
-                return binary(protocol::encode(to_view(revoked)));
-            }
-        }
-    }
-    if (area == "sync" && parts.size() == 3 && parts[2] == "push" && method == "POST") {
-        meta.route = "POST /v1/sync/push";
-        const auto device = call.device();
-        return binary(
-            protocol::encode(context.sync.push(device, call.body<protocol::PushRequest>())));
-    }
-    if (area == "sync" && parts.size() == 3 && parts[2] == "pull" && method == "GET") {
-        meta.route = "GET /v1/sync/pull";
-        const auto device = call.device();
-        return binary(protocol::encode(context.sync.pull(device, cursor_of(request.query))));
-    }
-    if (area == "sync" && parts.size() == 3 && parts[2] == "health" && method == "POST") {
-        meta.route = "POST /v1/sync/health";
-        const auto device = call.device();
-        context.progress.record_health(device, call.body<protocol::SyncHealth>(), context.clock());
-        return binary({}, 204);
-    }
-    if (area == "partner" && parts.size() == 3 && parts[2] == "progress" && method == "GET") {
-        meta.route = "GET /v1/partner/progress";
-        const auto device = call.device();
-        if (device.role != store::DeviceRole::partner) {
-            fail(ErrorCode::forbidden, "only a support partner's device reads partner progress");
-        }
-        return binary(protocol::encode(
-            context.progress.visible(device, year_of(request.query), context.clock())));
-    }
-    if (area == "blobs" && parts.size() == 3 && method == "GET") {
-        meta.route = "GET /v1/blobs/<evidence>";
-        const auto device = call.device();
-        return binary(protocol::encode(context.blobs.status(device, parts[2])));
-    }
-    if (area == "blobs" && parts.size() == 4 && method == "PUT") {
-        meta.route = "PUT /v1/blobs/<evidence>/<index>";
-        const auto device = call.device();
-        const auto index = sync::parse_chunk_index(parts[3]);
-        context.blobs.put(device, parts[2], index, scope_of(request.query),
-                          crypto::as_byte_view(request.body), context.clock());
-        return binary({}, 204);
-    }
-    if (area == "blobs" && parts.size() == 4 && method == "GET") {
-        meta.route = "GET /v1/blobs/<evidence>/<index>";
-        const auto device = call.device();
-        const auto chunk = context.blobs.get(device, parts[2], sync::parse_chunk_index(parts[3]));
-        auto response = binary(std::string(chunk.begin(), chunk.end()));
-        response.content_type = "application/octet-stream";
-        return response;
-    }
-    if (area == "publish" && parts.size() == 2 && method == "POST") {
-        meta.route = "POST /v1/publish";
-        const auto device = call.device();
-        const auto response = context.publishing.publish(
-            device, call.body<protocol::PublishRequest>(), context.clock());
-        return binary(protocol::encode(response),
-                      response.published && !response.duplicate ? 201 : 200);
-    }
-    if (area == "publications" && parts.size() == 2 && method == "GET") {
-        meta.route = "GET /v1/publications";
-        return binary(protocol::encode(context.publishing.publications(call.device())));
-    }
-    if (area == "partner" && parts.size() == 3 && parts[2] == "grants" && method == "GET") {
-        meta.route = "GET /v1/partner/grants";
-        const auto device = call.device();
-        if (device.role != store::DeviceRole::partner || !device.partner_id) {
-            fail(ErrorCode::forbidden, "only a partner device has grants given to it");
-        }
-        protocol::GrantList list;
-        for (const auto& grant : repo.grants_to_partner(*device.partner_id, context.clock())) {
-            list.grants.push_back(to_view(grant));
-        }
-        return binary(protocol::encode(list));
-    }
-    if (area == "web" && parts.size() == 3 && parts[2] == "login-links" && method == "POST") {
-        meta.route = "POST /v1/web/login-links";
-        const auto device = call.device();
-        return binary(protocol::encode(issue_login_link(context, device, year_of(request.query))),
-                      201);
-    }
-    if (area == "sites" && parts.size() == 3 && method == "GET") {
-        meta.route = "GET /v1/sites/<ods>";
-        const auto device = call.device();
-        const auto site = repo.find_site(parts[2]);
-        if (!site) {
-            // The same answer as for a site of another organisation.
-            fail(ErrorCode::forbidden, "this device may not read site " + parts[2]);
-        }
-        context.policy.require_site(device, *site, Access::read_progress);
-        return binary(
-            protocol::encode(protocol::SiteInfo{site->ods, site->cqc_location_id, site->name}));
-    }
-    meta.route = method + " (unrouted)";
-    return not_found(request);
+    meta.route = found->route->name();
+    Call call(context, request, meta, std::move(found->captures));
+    return found->route->handler(call);
 }
 
 }  // namespace
@@ -349,18 +321,17 @@ http::Response Router::handle(const http::Request& request) const {
     try {
         response = route(context_, request, meta);
     } catch (const Error& e) {
-        if (http_status_for(e.code()) == 500) {
-            std::fprintf(stderr, "server error on %s %s: %s\n", request.method.c_str(),
-                         request.path.c_str(), e.what());
-        }
         response = error_response(e);
+        if (http_status_for(e.code()) == 500) {
+            meta.error = e.what();  // the answer hides it; the access log carries it
+        }
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "internal error on %s %s: %s\n", request.method.c_str(),
-                     request.path.c_str(), e.what());
         response = error_response(Error(ErrorCode::internal, e.what()));
+        meta.error = e.what();
     }
     response.route = meta.route.empty() ? request.method + " (unrouted)" : meta.route;
     response.device = meta.device;
+    response.error = meta.error;
     return response;
 }
 

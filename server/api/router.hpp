@@ -3,6 +3,11 @@
 // (docs/architecture.md, "The server": handlers are thin). The router sees only the plain
 // http::Request and http::Response, never a socket.
 //
+// The /v1/ endpoints are a table of {method, pattern, handler} in router.cpp
+// (route_table.hpp): "GET /v1/orgs/<ods>/grants" is both how a request finds its handler
+// and the route's name in the access log and the metrics. A path no entry matches, or
+// matches only under another method, is 404 "no such endpoint: <method> <path>".
+//
 //   POST   /v1/enrol                        EnrolRequest -> EnrolResponse (no signature)
 //   GET    /v1/whoami                       -> Identity (the authenticated no-op)
 //   POST   /v1/invites                      InviteRequest -> InviteResponse
@@ -35,7 +40,9 @@
 //   GET    /api/v1/organisations.csv        every match as CSV (?q=)
 //   GET    /certificates/<ods>/<year>.pdf|.png  an organisation's certificate
 //
-// Every error becomes a JSON answer through api::error_response.
+// Every error becomes a JSON answer through api::error_response. A fault of the server's
+// own (a 500) answers "internal server error"; its message goes in Response::error, which
+// the access log writes on the request's line.
 //
 // Thread-safety: handle() runs on many threads at once; the router holds no
 // state of its own beyond the shared Context.

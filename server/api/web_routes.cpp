@@ -1,6 +1,5 @@
 #include "server/api/web_routes.hpp"
 
-#include <cstdio>
 #include <string>
 
 #include "server/api/error_response.hpp"
@@ -211,8 +210,7 @@ http::Response handle_web(Context& context, const http::Request& request, http::
     } catch (const Error& e) {
         const int status = http_status_for(e.code());
         if (status >= 500) {
-            std::fprintf(stderr, "server error on %s %s: %s\n", request.method.c_str(),
-                         request.path.c_str(), e.what());
+            meta.error = e.what();  // the page hides it; the access log carries it
             return message(status, "Something went wrong",
                            "The server could not show this page. Try again in a minute.", false);
         }

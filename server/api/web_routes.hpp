@@ -40,7 +40,8 @@ inline constexpr std::string_view kSessionCookie = "dspt_session";
 bool is_web_path(std::string_view path) noexcept;
 
 // Answers a /web request; never throws a refusal (each is an HTML page), only
-// server faults. Sets meta.route, and meta.device when a session is live.
+// server faults. Sets meta.route, meta.device when a session is live, and meta.error
+// when it answers a server fault (5xx) with its page.
 http::Response handle_web(Context& context, const http::Request& request, http::Response& meta);
 
 // POST /v1/web/login-links for an authenticated device: a link to the dashboard of

@@ -80,4 +80,41 @@ void AccessPolicy::require_organisation(const store::Device& device,
     refuse(device, (access == Access::write ? "change organisation " : "read organisation ") + ods);
 }
 
+void AccessPolicy::require_partner_progress(const store::Device& device) const {
+    if (device.role != store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden, "only a support partner's device reads partner progress");
+    }
+}
+
+std::int64_t AccessPolicy::require_grantee(const store::Device& device) const {
+    if (device.role != store::DeviceRole::partner || !device.partner_id) {
+        fail(ErrorCode::forbidden, "only a partner device has grants given to it");
+    }
+    return *device.partner_id;
+}
+
+void AccessPolicy::require_certificates(const store::Device& device) const {
+    if (device.role == store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden,
+             "a support partner's device cannot download certificates; the organisation "
+             "shares them");
+    }
+}
+
+void AccessPolicy::require_certificate(const store::Device& device,
+                                       const store::Publication& publication) const {
+    require_certificates(device);
+    if (device.role == store::DeviceRole::headquarters) {
+        return;
+    }
+    // Rule 23: a branch downloads only what a branch device of its own site published.
+    const auto publisher = repository_.find_device(publication.device_id);
+    if (!publisher || publisher->role != store::DeviceRole::branch ||
+        publisher->organisation_ods != device.organisation_ods ||
+        publisher->site_ods != device.site_ods) {
+        fail(ErrorCode::forbidden,
+             "your headquarters published this assessment; it downloads the certificate");
+    }
+}
+
 }  // namespace dspt::server::auth

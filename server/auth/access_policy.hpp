@@ -11,6 +11,10 @@
 // Nobody reaches another organisation. A refusal is Error(ErrorCode::forbidden)
 // with a message naming the device's role and what it tried to reach.
 //
+// Certificates (docs/domain.md, "Certificates"): a headquarters device downloads its
+// organisation's; a branch device only one that a branch device of its own site
+// published; a partner device none (the organisation shares them).
+//
 // Pure rules over the registry: no HTTP, no SQL. Thread-safe.
 
 #include <cstdint>
@@ -42,6 +46,25 @@ class AccessPolicy {
     // organisation as a whole (its site list, its grants, its settings).
     void require_organisation(const store::Device& device, std::string_view organisation_ods,
                               Access access) const;
+
+    // Throws Error(forbidden, "only a support partner's device reads partner progress")
+    // unless `device` is a partner's.
+    void require_partner_progress(const store::Device& device) const;
+
+    // The partner whose grants `device` may list: its own. Throws Error(forbidden,
+    // "only a partner device has grants given to it") for any other device.
+    std::int64_t require_grantee(const store::Device& device) const;
+
+    // Throws Error(forbidden) when `device` may download no certificate at all (a
+    // partner's), before the certificate is looked for.
+    void require_certificates(const store::Device& device) const;
+
+    // Throws Error(forbidden, "your headquarters published this assessment; it
+    // downloads the certificate") unless `device` may download the certificate of
+    // `publication`, a publication of its own organisation (covering its site, for a
+    // branch device).
+    void require_certificate(const store::Device& device,
+                             const store::Publication& publication) const;
 
   private:
     bool partner_has_grant(const store::Device& device, std::string_view organisation_ods) const;

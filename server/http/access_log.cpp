@@ -69,7 +69,7 @@ std::string format_utc_time(std::chrono::system_clock::time_point time) {
     return text;
 }
 
-std::string format_access_line(const AccessRecord& record) {
+std::string format_access_line(const AccessRecord& record, std::string_view error) {
     std::string line;
     line.reserve(256);
     append_field(line, "time", format_utc_time(record.time));
@@ -85,6 +85,9 @@ std::string format_access_line(const AccessRecord& record) {
     append_field(line, "remote", record.remote);
     append_field(line, "bytes_in", std::to_string(record.bytes_in));
     append_field(line, "bytes_out", std::to_string(record.bytes_out));
+    if (!error.empty()) {
+        append_field(line, "error", error);
+    }
     return line;
 }
 

@@ -5,6 +5,9 @@
 //   time=2026-11-21T05:30:00.123Z method=POST path=/v1/enrol route="POST /v1/enrol"
 //   status=201 duration_ms=3.2 device=- remote=127.0.0.1:5555 bytes_in=312 bytes_out=95
 //
+// and, when the handler answered a fault of its own (Response::error), a last field
+// error="..." with what went wrong;
+//
 //   time=2026-11-21T05:30:01.000Z event=tls_handshake_failed remote=... error="..."
 //
 // (each on one line). A value that is empty, or holds a space, '"', '=', '\'
@@ -38,8 +41,10 @@ struct AccessRecord {
     std::uint64_t bytes_out = 0;
 };
 
-// The access line for one request, without a trailing newline.
-std::string format_access_line(const AccessRecord& record);
+// The access line for one request, without a trailing newline. With a non-empty
+// `error` (Response::error: the handler answered a fault of its own), the line ends
+// with error="...".
+std::string format_access_line(const AccessRecord& record, std::string_view error = {});
 
 // An event line: time=<now> event=<event> then the fields in order.
 std::string format_event_line(

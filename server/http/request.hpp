@@ -56,6 +56,10 @@ struct Response {
     // of route names small: each (route, status) pair is a metrics series.
     std::string route;
     std::string device;
+    // For the access log only, never sent: what went wrong when the handler answers a
+    // fault of its own (a 500), so the operator sees it on the request's line. Empty
+    // otherwise.
+    std::string error;
 };
 
 // The application: called once per request, synchronously, on one of the

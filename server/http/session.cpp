@@ -157,7 +157,8 @@ class Session {
                                         .device = response.device,
                                         .remote = handle_->remote,
                                         .bytes_in = bytes_in,
-                                        .bytes_out = bytes_out}));
+                                        .bytes_out = bytes_out},
+                                       response.error));
     }
 
     void log_event(std::string_view event, const error_code& ec) {

@@ -85,3 +85,24 @@ TEST_CASE("The access log quotes values that need it", "[unit][server_http]") {
           "time=2026-11-21T05:30:00.123Z method=POST path=/v1/enrol route=\"POST /v1/enrol\" "
           "status=201 duration_ms=3.20 device=- remote=127.0.0.1:5555 bytes_in=120 bytes_out=80");
 }
+
+TEST_CASE("The access line ends with the handler's error, when there is one",
+          "[unit][server_http]") {
+    const auto time = std::chrono::system_clock::time_point(1'795'239'000'123ms);
+    const AccessRecord record{.time = time,
+                              .method = "GET",
+                              .path = "/v1/whoami",
+                              .route = "GET /v1/whoami",
+                              .status = 500,
+                              .duration = 1000us,
+                              .device = "d1",
+                              .remote = "127.0.0.1:5555",
+                              .bytes_in = 0,
+                              .bytes_out = 58};
+    CHECK(format_access_line(record, "disk I/O error") ==
+          "time=2026-11-21T05:30:00.123Z method=GET path=/v1/whoami route=\"GET /v1/whoami\" "
+          "status=500 duration_ms=1.00 device=d1 remote=127.0.0.1:5555 bytes_in=0 bytes_out=58 "
+          "error=\"disk I/O error\"");
+    CHECK(format_access_line(record) == format_access_line(record, ""));
+    CHECK(format_access_line(record).find("error=") == std::string::npos);
+}

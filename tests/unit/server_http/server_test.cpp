@@ -233,3 +233,30 @@ TEST_CASE("HttpServer writes one access log line per request", "[unit][server_ht
     REQUIRE(at != std::string::npos);
     CHECK(std::stoul(line.substr(at + 9)) > 5);
 }
+
+TEST_CASE("HttpServer writes the handler's error on the request's access line",
+          "[unit][server_http]") {
+    TestServer server([](const Request& request) -> Response {
+        Response response;
+        response.route = "GET /fault";
+        if (request.path == "/fault") {
+            response.status = 500;
+            response.body = R"({"error":"internal","message":"internal server error"})";
+            response.error = "disk I/O error";
+        }
+        return response;
+    });
+    TestClient client(server.port());
+
+    const auto fault = client.request("GET", "/fault");
+    CHECK(fault.status == 500);
+    CHECK(fault.body.find("disk I/O error") == std::string::npos);  // never sent
+    CHECK(server.log().wait_for(
+        {"method=GET", "path=/fault", "status=500", "bytes_out=", "error=\"disk I/O error\""}));
+
+    CHECK(client.request("GET", "/fine").status == 200);
+    CHECK(server.log().wait_for({"path=/fine", "status=200"}));
+    for (const auto& line : server.log().matching({"path=/fine"})) {
+        CHECK(line.find("error=") == std::string::npos);
+    }
+}
