@@ -1,6 +1,7 @@
 #include "common/form_encoding.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/error.hpp"
 
@@ -53,6 +54,20 @@ std::string percent_decode(std::string_view raw) {
     return decode(raw, false, "malformed percent-encoding in the request target");
 }
 
+std::vector<std::string> path_segments(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = path.starts_with('/') ? 1 : 0;
+    while (true) {
+        const auto end = path.find('/', start);
+        parts.push_back(
+            percent_decode(path.substr(start, end == std::string_view::npos ? end : end - start)));
+        if (end == std::string_view::npos) {
+            return parts;
+        }
+        start = end + 1;
+    }
+}
+
 FormFields parse_form(std::string_view raw) {
     FormFields form;
     std::size_t start = 0;
@@ -69,6 +84,23 @@ FormFields parse_form(std::string_view raw) {
         start = end + 1;
     }
     return form;
+}
+
+std::optional<std::string> only_field(std::string_view query, std::string_view name,
+                                      std::string_view usage) {
+    if (query.empty()) {
+        return std::nullopt;
+    }
+    FormFields fields;
+    try {
+        fields = parse_form(query);
+    } catch (const Error&) {
+        fail(ErrorCode::invalid_argument, std::string(usage));
+    }
+    if (fields.size() != 1 || fields.front().first != name) {
+        fail(ErrorCode::invalid_argument, std::string(usage));
+    }
+    return std::move(fields.front().second);
 }
 
 std::string form_encode(std::string_view text) {

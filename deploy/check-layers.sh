@@ -2,6 +2,7 @@
 # Fails when an #include crosses a layer the wrong way. The layers, each
 # allowed to include only what is to its left:
 #   common <- protocol <- client, server
+#   common <- http (the HTTP server component) <- server, client/ui
 #   client: store <- sync, actions <- ui <- cli, with format beside them all
 # Usage: deploy/check-layers.sh   (from anywhere; prints each crossing found)
 set -euo pipefail
@@ -9,14 +10,16 @@ cd "$(dirname "$0")/.."
 
 # folder : include prefixes it must not use
 rules=(
-  "common:protocol/ client/ server/ tests/"
-  "protocol:client/ server/ tests/"
+  "common:protocol/ http/ client/ server/ tests/"
+  "protocol:http/ client/ server/ tests/"
+  "http:protocol/ client/ server/ tests/"
   "server:client/ tests/"
   "client:server/ tests/"
-  "client/store:client/sync/ client/actions/ client/format/ client/ui/ client/cli/"
-  "client/sync:client/actions/ client/format/ client/ui/ client/cli/"
-  "client/actions:client/sync/ client/format/ client/ui/ client/cli/"
-  "client/format:client/store/ client/sync/ client/actions/ client/ui/ client/cli/"
+  "client/store:http/ client/sync/ client/actions/ client/format/ client/ui/ client/cli/"
+  "client/sync:http/ client/actions/ client/format/ client/ui/ client/cli/"
+  "client/actions:http/ client/sync/ client/format/ client/ui/ client/cli/"
+  "client/format:http/ client/store/ client/sync/ client/actions/ client/ui/ client/cli/"
+  "client/cli:http/"
   "client/ui:client/cli/"
 )
 found=0

@@ -1,21 +1,21 @@
 #include "client/ui/run_screen.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <thread>
 
 #include "client/ui/screen.hpp"
 #include "client/ui/ui_gate.hpp"
-#include "client/ui/ui_http.hpp"
+#include "http/server.hpp"
 
 namespace dspt::client::ui {
 
 namespace {
 
-// Set by SIGINT or SIGTERM. A plain flag rather than Asio's signal_set: a
-// request that waits for the server runs inside a handler, so only a flag it
-// can look at itself stops it there.
+// Set by SIGINT or SIGTERM. A plain flag rather than the HTTP server's own
+// signal handling: a request that waits for the server runs inside a handler,
+// so only a flag it can look at itself stops it there.
 volatile std::sig_atomic_t g_stop = 0;
 
 extern "C" void request_screen_stop(int /*signal*/) {
@@ -57,19 +57,35 @@ class StopSignals {
     struct sigaction old_term_ {};
 };
 
-// Stops `io` once a stop is asked for, looking every kStopCheck.
-void watch_for_stop(boost::asio::steady_timer& timer, boost::asio::io_context& io) {
-    timer.expires_after(kStopCheck);
-    timer.async_wait([&timer, &io](const boost::system::error_code& ec) {
-        if (ec) {
-            return;
-        }
-        if (g_stop != 0) {
-            io.stop();
-            return;
-        }
-        watch_for_stop(timer, io);
-    });
+// The HTTP layer as the screen runs it: 127.0.0.1 only, one thread, so one
+// request at a time has the store; no /healthz or /metrics; nothing logged
+// (the log would hold the one-time address and item names).
+http::Response starting() {
+    http::Response response;
+    response.status = 503;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = "The screen is starting. Open the address 'dspt ui' prints.\n";
+    return response;
+}
+
+http::ServerConfig screen_config(const RunOptions& options) {
+    http::ServerConfig config;
+    config.listen_host = "127.0.0.1";
+    config.listen_port = options.port;
+    config.threads = 1;
+    config.builtin_endpoints = false;
+    config.log = [](std::string_view) {};
+    config.limits.body_limit = options.max_upload_bytes;
+    config.limits.idle_timeout = std::chrono::seconds(120);
+    // A file may take a while to come in from a slow disk; one over the limit
+    // is read and dropped, within bounds, so the browser shows the answer
+    // rather than a reset connection.
+    config.limits.read_timeout = std::chrono::seconds(600);
+    config.limits.close_timeout = std::chrono::seconds(30);
+    config.limits.linger_drain_bytes = 4ULL << 30;
+    config.limits.max_connections = 64;
+    config.limits.shutdown_grace = std::chrono::seconds(5);
+    return config;
 }
 
 }  // namespace
@@ -78,25 +94,32 @@ void run_screen(LocalStore& store, const RunOptions& options,
                 const std::function<void(const std::string& address)>& ready) {
     empty_work_dir(options.work_dir);
     const StopSignals signals;
-    boost::asio::io_context io;
-    Screen* screen = nullptr;  // set before the first request can arrive (io.run below)
-    Listener listener(
-        io, {options.port, options.max_upload_bytes},
-        [&screen](const Request& request) { return screen->handle(request); },
-        [&screen](const Request& request, std::uint64_t size) {
-            return screen->too_large(request, size);
-        });
-    Gate gate(listener.port());
+    // The gate must know the port before the screen exists, so the server
+    // starts first; a request in that moment (no one has the address yet) is
+    // told to come back.
+    std::atomic<Screen*> screen{nullptr};
+    auto config = screen_config(options);
+    config.refusal_page = [&screen](const http::Refusal& refusal) {
+        Screen* const ready_screen = screen.load();
+        return ready_screen != nullptr ? ready_screen->refused(refusal) : starting();
+    };
+    http::HttpServer server(std::move(config), [&screen](const http::Request& request) {
+        Screen* const ready_screen = screen.load();
+        return ready_screen != nullptr ? ready_screen->handle(request) : starting();
+    });
+    Gate gate(server.start());
     auto transport = options.transport;
     transport.stop_requested = [] { return g_stop != 0; };
     Screen own(store, gate,
                {options.max_upload_bytes, options.work_dir, options.user, std::move(transport)});
     screen = &own;
-
-    boost::asio::steady_timer timer(io);
-    watch_for_stop(timer, io);
     ready(gate.address());
-    io.run();
+    while (g_stop == 0) {
+        std::this_thread::sleep_for(kStopCheck);
+    }
+    // Lets the request in hand finish (one waiting for the server sees the
+    // stop itself), then closes every connection; only then may `own` go.
+    server.stop();
     std::error_code ignored;
     std::filesystem::remove_all(options.work_dir, ignored);
 }

@@ -23,14 +23,11 @@
 #include "common/form_encoding.hpp"
 #include "common/report/answers_report.hpp"
 #include "common/report/xlsx_writer.hpp"
+#include "http/security_headers.hpp"
 
 namespace dspt::client::ui {
 
 namespace {
-
-constexpr std::string_view kPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 Response plain(int status, std::string text) {
     Response response;
@@ -41,23 +38,14 @@ Response plain(int status, std::string text) {
 }
 
 void secure(Response& response) {
-    response.headers.emplace_back("Content-Security-Policy", kPolicy);
-    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    response.headers.emplace_back("Referrer-Policy", "same-origin");
-    response.headers.emplace_back("Cache-Control", "no-store");
-    response.headers.emplace_back("X-Frame-Options", "DENY");
+    http::add_security_headers(response, http::PageKind::local_screen);
 }
 
+// The path's percent-decoded segments without empty ones: "/" is none, and
+// "/conflicts/" is as "/conflicts".
 std::vector<std::string> segments(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        const auto end = std::min(path.find('/', start), path.size());
-        if (end > start) {
-            parts.push_back(form_decode(path.substr(start, end - start)));
-        }
-        start = end + 1;
-    }
+    auto parts = path_segments(path);
+    std::erase(parts, std::string());
     return parts;
 }
 
@@ -185,7 +173,7 @@ Response Screen::handle(const Request& request) {
                              "wrong. Stop 'dspt ui' and start it again for a new one.");
         } else {
             response = redirect("/");
-            response.headers.emplace_back("Set-Cookie", cookie);
+            response.headers.insert_or_assign("Set-Cookie", cookie);
         }
     } else if (!gate_.signed_in(request)) {
         response = plain(403,
@@ -197,17 +185,25 @@ Response Screen::handle(const Request& request) {
         response = act(request);
     } else {
         response = plain(405, "The screen takes GET and POST only.");
-        response.headers.emplace_back("Allow", "GET, POST");
+        response.headers.insert_or_assign("Allow", "GET, POST");
     }
     secure(response);
     return response;
 }
 
-Response Screen::too_large(const Request& /*request*/, std::uint64_t size) {
-    auto response = plain(413, "This file (" + human_size(size) + ") is larger than the " +
-                                   human_size(options_.max_upload_bytes) +
-                                   " limit of this screen, so it was not added. (dspt ui "
-                                   "--max-upload-mb sets the limit.)");
+Response Screen::refused(const http::Refusal& refusal) {
+    Response response;
+    if (refusal.status == 413) {
+        const auto size = refusal.declared_length.value_or(options_.max_upload_bytes + 1);
+        response = plain(413, "This file (" + human_size(size) + ") is larger than the " +
+                                  human_size(options_.max_upload_bytes) +
+                                  " limit of this screen, so it was not added. (dspt ui "
+                                  "--max-upload-mb sets the limit.)");
+    } else {
+        response =
+            plain(refusal.status, "The screen could not read this request: " + refusal.message +
+                                      ". Nothing was changed.");
+    }
     secure(response);
     return response;
 }
@@ -223,6 +219,7 @@ Response Screen::render(const std::string& title, const std::string& current,
     frame.pending = sync_backlog(store_).changes;
     frame.flash = std::exchange(flash_, {});
     Response response;
+    response.content_type = "text/html; charset=utf-8";
     response.body = render_page(frame, content);
     return response;
 }
@@ -230,7 +227,7 @@ Response Screen::render(const std::string& title, const std::string& current,
 Response Screen::redirect(const std::string& to) {
     Response response;
     response.status = 303;
-    response.headers.emplace_back("Location", to);
+    response.headers.insert_or_assign("Location", to);
     response.content_type = "text/plain; charset=utf-8";
     return response;
 }
@@ -244,7 +241,7 @@ Response Screen::download(std::string content, const std::string& type,
     for (const char c : file_name) {
         ascii += (c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f) ? '_' : c;
     }
-    response.headers.emplace_back(
+    response.headers.insert_or_assign(
         "Content-Disposition",
         "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + form_encode(file_name));
     return response;

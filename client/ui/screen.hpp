@@ -10,7 +10,7 @@
 // commands do. With the server unreachable, sync and publish say that this
 // device is offline and that its changes are kept; everything else works.
 //
-// Not thread-safe: the HTTP layer calls it from one thread.
+// Not thread-safe: the HTTP layer (run with one thread) calls it from one thread.
 
 #include <cstdint>
 #include <filesystem>
@@ -24,7 +24,7 @@
 #include "client/sync/transport.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/ui_gate.hpp"
-#include "client/ui/ui_http.hpp"
+#include "http/server.hpp"
 #include "protocol/publish_messages.hpp"
 
 namespace dspt::client::ui {
@@ -46,7 +46,9 @@ class Screen {
     Screen(LocalStore& store, Gate& gate, ScreenOptions options);
 
     Response handle(const Request& request);
-    Response too_large(const Request& request, std::uint64_t size);
+    // The page for a request the HTTP layer refused before handle(): a file
+    // over the upload limit, or a malformed request.
+    Response refused(const http::Refusal& refusal);
 
   private:
     Response page(const Request& request);

@@ -61,7 +61,8 @@ std::string Gate::origin(std::string_view host) const {
 }
 
 bool Gate::host_allowed(const Request& request) const {
-    const auto host = "http://" + request.header("host");
+    std::string host = "http://";
+    host += request.header("host");
     return host == origin("127.0.0.1") || host == origin("localhost");
 }
 

@@ -15,9 +15,12 @@
 #include <string>
 #include <string_view>
 
-#include "client/ui/ui_http.hpp"
+#include "http/request.hpp"
 
 namespace dspt::client::ui {
+
+using http::Request;
+using http::Response;
 
 class Gate {
   public:

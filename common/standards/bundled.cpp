@@ -1,31 +1,41 @@
 #include "common/standards/bundled.hpp"
 
+#include <mutex>
+#include <optional>
+#include <vector>
+
 #include "common/error.hpp"
 #include "common/standards/embedded_packs.hpp"
 #include "common/standards/loader.hpp"
+#include "common/text.hpp"
 
 namespace dspt::standards {
 
 namespace {
 
-// Every embedded pack, parsed on first use. A function-local static is
-// initialised exactly once even when threads race (C++11 and later); if
-// parsing throws, the next call tries again and throws the same error.
-const std::vector<Pack>& bundled_packs() {
-    static const std::vector<Pack> packs = [] {
-        std::vector<Pack> out;
-        for (const auto& embedded : detail::embedded_packs()) {
-            Pack pack = parse_pack_json(embedded.json, embedded.file_name);
-            if (pack.year != embedded.year) {
-                fail(ErrorCode::internal, std::string(embedded.file_name) + ": holds year " +
-                                              pack.year + ", expected " +
-                                              std::string(embedded.year));
-            }
-            out.push_back(std::move(pack));
+// One embedded pack, parsed the first time it is asked for: a command that
+// reads one year parses only that year's file. std::call_once runs the parse
+// exactly once even when threads race; if it throws, the next call tries
+// again and throws the same error.
+struct ParsedPack {
+    std::once_flag once;
+    std::optional<Pack> pack;
+};
+
+const Pack& parsed_pack(std::size_t index) {
+    const auto& embedded = detail::embedded_packs();
+    static std::vector<ParsedPack> parsed(embedded.size());
+    auto& slot = parsed.at(index);
+    std::call_once(slot.once, [&] {
+        const auto& file = embedded[index];
+        Pack pack = parse_pack_json(file.json, file.file_name);
+        if (pack.year != file.year) {
+            fail(ErrorCode::internal, std::string(file.file_name) + ": holds year " + pack.year +
+                                          ", expected " + std::string(file.year));
         }
-        return out;
-    }();
-    return packs;
+        slot.pack = std::move(pack);
+    });
+    return *slot.pack;
 }
 
 }  // namespace
@@ -39,21 +49,18 @@ std::vector<std::string> bundled_years() {
 }
 
 const Pack& bundled_pack(std::string_view year) {
-    for (const auto& pack : bundled_packs()) {
-        if (pack.year == year) {
-            return pack;
+    const auto& embedded = detail::embedded_packs();
+    for (std::size_t i = 0; i < embedded.size(); ++i) {
+        if (embedded[i].year == year) {
+            return parsed_pack(i);
         }
     }
-    std::string available;
-    for (const auto& embedded : detail::embedded_packs()) {
-        available += (available.empty() ? "" : ", ") + std::string(embedded.year);
-    }
     fail(ErrorCode::not_found, "no bundled standards pack for year \"" + std::string(year) +
-                                   "\" (available: " + available + ")");
+                                   "\" (available: " + joined(bundled_years()) + ")");
 }
 
 const Pack& newest_bundled_pack() {
-    return bundled_packs().back();
+    return parsed_pack(detail::embedded_packs().size() - 1);
 }
 
 }  // namespace dspt::standards

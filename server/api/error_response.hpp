@@ -3,7 +3,7 @@
 // {"error": "<ErrorCode name>", "message": "..."} that clients show as is.
 
 #include "common/error.hpp"
-#include "server/http/request.hpp"
+#include "http/request.hpp"
 
 namespace dspt::server::api {
 

@@ -9,15 +9,13 @@
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
 #include "common/text.hpp"
+#include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
 
 namespace dspt::server::api {
 
 namespace {
-
-constexpr std::string_view kPublicPageCsp =
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
 
 // A whole number from 1 to `max`; throws invalid_argument naming the parameter.
 std::size_t parse_count(std::string_view name, std::string_view text, std::size_t max) {
@@ -74,7 +72,7 @@ http::Response public_response(std::string content_type, std::string body) {
     http::Response response;
     response.content_type = std::move(content_type);
     response.body = std::move(body);
-    response.headers.emplace("X-Content-Type-Options", "nosniff");
+    http::add_security_headers(response, http::PageKind::public_data);
     return response;
 }
 
@@ -98,7 +96,7 @@ http::Response search_page(Context& context, const http::Request& request) {
     }
     auto response = public_response("text/html; charset=utf-8", std::move(body));
     response.status = status;
-    response.headers.emplace("Content-Security-Policy", std::string(kPublicPageCsp));
+    http::add_security_headers(response, http::PageKind::public_page);
     return response;
 }
 

@@ -19,18 +19,18 @@
 //
 // Only the organisation's name, its ODS and site codes, and its latest publication's
 // level, year and date are ever served here (docs/domain.md, "What is public"). Every response
-// carries X-Content-Type-Options: nosniff; the HTML page also a Content-Security-Policy
-// that allows no script. Errors are JSON bodies from api::error_response: 404 for an
-// unknown path or a certificate that does not exist ("no certificate for <code>
-// <year>": the answer for an unknown code, a site code and a year without a Standards
-// Met or Exceeded publication alike), 405 for a method other than GET on a known path.
+// carries the security headers of http::PageKind::public_data, the HTML page those of
+// public_page (http/security_headers.hpp: no script). Errors are JSON bodies from
+// api::error_response: 404 for an unknown path or a certificate that does not exist ("no
+// certificate for <code> <year>": the answer for an unknown code, a site code and a year without a
+// Standards Met or Exceeded publication alike), 405 for a method other than GET on a known path.
 //
 // Thread-safety: as the Router, these functions keep no state beyond the Context.
 
 #include <string_view>
 
+#include "http/request.hpp"
 #include "server/context.hpp"
-#include "server/http/request.hpp"
 #include "server/publish/public_register.hpp"
 
 namespace dspt::server::api {

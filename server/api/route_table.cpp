@@ -3,24 +3,8 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "common/form_encoding.hpp"
 
 namespace dspt::server::api {
-
-std::vector<std::string> split_path(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 1;  // after the leading '/'
-    while (start <= path.size()) {
-        const auto end = path.find('/', start);
-        parts.push_back(
-            percent_decode(path.substr(start, end == std::string_view::npos ? end : end - start)));
-        if (end == std::string_view::npos) {
-            break;
-        }
-        start = end + 1;
-    }
-    return parts;
-}
 
 void PathCaptures::add(std::string_view name, std::string value) {
     values_.emplace_back(std::string(name), std::move(value));

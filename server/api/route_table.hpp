@@ -4,8 +4,8 @@
 // entry of a request.
 //
 // A pattern is a path of '/'-separated segments. A segment written <name> captures
-// the request's segment there, percent-decoded (split_path), and may capture an empty
-// one; any other segment must equal the request's decoded segment exactly. A path
+// the request's segment there, percent-decoded (path_segments, common/form_encoding.hpp), and may
+// capture an empty one; any other segment must equal the request's decoded segment exactly. A path
 // matches only with as many segments as the pattern has: no prefix matching, and a
 // trailing '/' is one more (empty) segment. The first entry in table order whose
 // method and pattern match wins. A path that matches some pattern only under another
@@ -24,11 +24,6 @@
 #include <vector>
 
 namespace dspt::server::api {
-
-// The segments of `path` after its leading '/', each percent-decoded:
-// "/v1/orgs/A%20B" is {"v1", "orgs", "A B"}, "/v1/" is {"v1", ""}. Throws
-// Error(invalid_argument) for a malformed %-escape (common/form_encoding.hpp).
-std::vector<std::string> split_path(std::string_view path);
 
 // The segments a pattern's <name> segments captured, by name.
 class PathCaptures {

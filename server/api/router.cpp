@@ -25,40 +25,33 @@ using auth::Access;
 
 // The scope of "scope=<site ODS code>"; "" (organisation-wide) when absent.
 std::string scope_of(std::string_view query) {
-    constexpr std::string_view kScope = "scope=";
-    if (query.empty()) {
-        return {};
-    }
-    if (!query.starts_with(kScope) || query.find('&') != std::string_view::npos) {
-        fail(ErrorCode::invalid_argument, "the query must be scope=<site>");
-    }
-    return percent_decode(query.substr(kScope.size()));
+    return only_field(query, "scope", "the query must be scope=<site>").value_or("");
 }
 
 // The `since` of "since=<cursor>"; 0 when absent.
 std::int64_t cursor_of(std::string_view query) {
-    if (query.empty()) {
+    constexpr std::string_view kUsage = "the query must be since=<cursor>, a whole number";
+    const auto digits = only_field(query, "since", kUsage);
+    if (!digits) {
         return 0;
     }
-    constexpr std::string_view kSince = "since=";
     std::int64_t cursor = 0;
-    const auto digits = query.substr(std::min(query.size(), kSince.size()));
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cursor);
-    if (!query.starts_with(kSince) || digits.empty() || ec != std::errc{} ||
-        end != digits.data() + digits.size() || cursor < 0) {
-        fail(ErrorCode::invalid_argument, "the query must be since=<cursor>, a whole number");
+    const auto [end, ec] = std::from_chars(digits->data(), digits->data() + digits->size(), cursor);
+    if (digits->empty() || ec != std::errc{} || end != digits->data() + digits->size() ||
+        cursor < 0) {
+        fail(ErrorCode::invalid_argument, std::string(kUsage));
     }
     return cursor;
 }
 
 // The year of "year=<standards year>", which progress needs.
 std::string year_of(std::string_view query) {
-    constexpr std::string_view kYear = "year=";
-    if (!query.starts_with(kYear) || query.find('&') != std::string_view::npos ||
-        query.size() == kYear.size()) {
-        fail(ErrorCode::invalid_argument, "the query must be year=<standards year>, e.g. 2025-26");
+    constexpr std::string_view kUsage = "the query must be year=<standards year>, e.g. 2025-26";
+    auto year = only_field(query, "year", kUsage);
+    if (!year || year->empty()) {
+        fail(ErrorCode::invalid_argument, std::string(kUsage));
     }
-    return percent_decode(query.substr(kYear.size()));
+    return std::move(*year);
 }
 
 http::Response binary(std::string body, int status = 200) {
@@ -303,7 +296,7 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     if (!request.path.starts_with("/v1/")) {
         return handle_public(context, request, meta);
     }
-    auto found = find_route<ApiHandler>(kApiRoutes, request.method, split_path(request.path));
+    auto found = find_route<ApiHandler>(kApiRoutes, request.method, path_segments(request.path));
     if (!found) {
         meta.route = request.method + " (unrouted)";
         return not_found(request);

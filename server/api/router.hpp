@@ -47,8 +47,8 @@
 // Thread-safety: handle() runs on many threads at once; the router holds no
 // state of its own beyond the shared Context.
 
+#include "http/request.hpp"
 #include "server/context.hpp"
-#include "server/http/request.hpp"
 
 namespace dspt::server::api {
 

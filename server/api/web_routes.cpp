@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
 #include "server/web/dashboard_page.hpp"
 
@@ -9,20 +10,12 @@ namespace dspt::server::api {
 
 namespace {
 
-constexpr std::string_view kWebPageCsp =
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'";
-
 http::Response page(int status, std::string body) {
     http::Response response;
     response.status = status;
     response.content_type = "text/html; charset=utf-8";
     response.body = std::move(body);
-    response.headers.emplace("Content-Security-Policy", std::string(kWebPageCsp));
-    response.headers.emplace("X-Content-Type-Options", "nosniff");
-    response.headers.emplace("Referrer-Policy", "no-referrer");
-    response.headers.emplace("Cache-Control", "no-store");
-    response.headers.emplace("X-Frame-Options", "DENY");
+    http::add_security_headers(response, http::PageKind::signed_in_page);
     return response;
 }
 

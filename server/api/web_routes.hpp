@@ -18,19 +18,19 @@
 //                                         a link
 //   POST /web/logout                      ends the session and clears the cookie
 //
-// Every /web answer is HTML and carries Content-Security-Policy "default-src
-// 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none';
-// base-uri 'none'", X-Content-Type-Options nosniff, Referrer-Policy no-referrer
-// (the login link's secret never leaves in a Referer) and Cache-Control
-// no-store. Another method on a known path gets 405, an unknown path 404.
+// Every /web answer is HTML with the security headers of
+// http::PageKind::signed_in_page (http/security_headers.hpp): no script, never
+// framed, Referrer-Policy no-referrer (the login link's secret never leaves in a
+// Referer) and Cache-Control no-store. Another method on a known path gets 405, an unknown path
+// 404.
 //
 // Thread-safety: as the Router, these functions keep no state beyond the Context.
 
 #include <string_view>
 
+#include "http/request.hpp"
 #include "protocol/web_messages.hpp"
 #include "server/context.hpp"
-#include "server/http/request.hpp"
 
 namespace dspt::server::api {
 

@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "server/http/request.hpp"
+#include "http/request.hpp"
 #include "server/store/model.hpp"
 #include "server/store/repository.hpp"
 

@@ -7,12 +7,12 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
-#include "server/cli/wall_clock.hpp"
+#include "http/server.hpp"
 #include "server/api/router.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/config_file.hpp"
+#include "server/cli/wall_clock.hpp"
 #include "server/context.hpp"
-#include "server/http/server.hpp"
 #include "server/store/sqlite_repository.hpp"
 
 namespace dspt::server {

@@ -38,13 +38,13 @@
 #include "common/compression/content_coding.hpp"
 #include "common/compression/zstd_codec.hpp"
 #include "common/error.hpp"
-#include "server/http/detail/exchange.hpp"
-#include "server/http/detail/server_state.hpp"
-#include "server/limits.hpp"
+#include "http/detail/exchange.hpp"
+#include "http/detail/server_state.hpp"
+#include "http/limits.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace bhttp = boost::beast::http;
-namespace dh = dspt::server::http;
+namespace dh = dspt::http;
 namespace dz = dspt::compression;
 
 namespace {
@@ -83,21 +83,21 @@ dh::Response handler(const dh::Request& request) {
     return response;
 }
 
-dspt::server::Limits small_limits() {
-    dspt::server::Limits limits;
+dspt::http::Limits small_limits() {
+    dspt::http::Limits limits;
     limits.header_limit = 512;
     limits.body_limit = 1024;
     return limits;
 }
 
 const dh::detail::ServerState& state(bool small) {
-    const auto make = [](dspt::server::Limits limits) {
+    const auto make = [](dspt::http::Limits limits) {
         dh::ServerConfig config;
         config.limits = limits;
         config.log = [](std::string_view) {};
         return new dh::detail::ServerState(std::move(config), handler);
     };
-    static const auto* defaults = make(dspt::server::Limits{});
+    static const auto* defaults = make(dspt::http::Limits{});
     static const auto* smalls = make(small_limits());
     return small ? *smalls : *defaults;
 }

@@ -18,7 +18,7 @@ void SimServer::open() {
     router_ = std::make_unique<server::api::Router>(*context_);
 }
 
-server::http::Response SimServer::handle(const server::http::Request& request) const {
+http::Response SimServer::handle(const http::Request& request) const {
     return router_->handle(request);
 }
 

@@ -9,9 +9,9 @@
 #include <functional>
 #include <memory>
 
+#include "http/request.hpp"
 #include "server/api/router.hpp"
 #include "server/context.hpp"
-#include "server/http/request.hpp"
 
 namespace dspt::sim {
 
@@ -22,7 +22,7 @@ class SimServer {
     SimServer(std::filesystem::path data_dir, std::function<std::int64_t()> clock,
               std::chrono::milliseconds auth_window);
 
-    server::http::Response handle(const server::http::Request& request) const;
+    http::Response handle(const http::Request& request) const;
 
     // Closes the store and opens it again.
     void restart();

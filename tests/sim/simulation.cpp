@@ -348,8 +348,8 @@ class Simulation {
     void crash(std::size_t d);
     Fault draw_fault(const client::HttpRequest& request);
     void note_publish_request(std::size_t d, const std::string& body);
-    void note_publish_answer(const std::string& request_body,
-                             const server::http::Response& response, bool reached_device);
+    void note_publish_answer(const std::string& request_body, const http::Response& response,
+                             bool reached_device);
 
     // ---- the end --------------------------------------------------------------------
     void heal();
@@ -593,7 +593,7 @@ void Simulation::note_publish_request(std::size_t d, const std::string& body) {
 }
 
 void Simulation::note_publish_answer(const std::string& request_body,
-                                     const server::http::Response& response, bool reached_device) {
+                                     const http::Response& response, bool reached_device) {
     if (response.status != 200 && response.status != 201) {
         return;
     }
@@ -660,7 +660,7 @@ client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest requ
             break;
     }
 
-    server::http::Request http;
+    http::Request http;
     http.method = request.method;
     http.target = request.target;
     const auto question = request.target.find('?');

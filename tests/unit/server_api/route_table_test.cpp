@@ -1,4 +1,4 @@
-// api::split_path, match_path and find_route: how a /v1/ path finds its handler.
+// api::path_segments, match_path and find_route: how a /v1/ path finds its handler.
 
 #include "server/api/route_table.hpp"
 
@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
+#include "common/form_encoding.hpp"
 #include "tests/support/errors.hpp"
 
 namespace dspt::server::api::test {
@@ -31,19 +32,19 @@ constexpr std::array<Route<int>, 6> kTableRoutes{{
 }};
 
 std::optional<RouteMatch<int>> lookup_route(std::string_view method, std::string_view path) {
-    return find_route<int>(kTableRoutes, method, split_path(path));
+    return find_route<int>(kTableRoutes, method, path_segments(path));
 }
 
 }  // namespace
 
-TEST_CASE("split_path percent-decodes each segment", "[unit][server_api]") {
-    CHECK(split_path("/v1/whoami") == Segments{"v1", "whoami"});
-    CHECK(split_path("/v1/orgs/A%20B/grants") == Segments{"v1", "orgs", "A B", "grants"});
-    CHECK(split_path("/v1/") == Segments{"v1", ""});
-    CHECK(split_path("/v1/a//b") == Segments{"v1", "a", "", "b"});
+TEST_CASE("path_segments percent-decodes each segment, keeping empty ones", "[unit][server_api]") {
+    CHECK(path_segments("/v1/whoami") == Segments{"v1", "whoami"});
+    CHECK(path_segments("/v1/orgs/A%20B/grants") == Segments{"v1", "orgs", "A B", "grants"});
+    CHECK(path_segments("/v1/") == Segments{"v1", ""});
+    CHECK(path_segments("/v1/a//b") == Segments{"v1", "a", "", "b"});
     // An escaped '/' stays inside its segment; '+' is not a space in a path.
-    CHECK(split_path("/v1/a%2Fb+c") == Segments{"v1", "a/b+c"});
-    CHECK(require_error(ErrorCode::invalid_argument, [] { split_path("/v1/VA%4"); }) != "");
+    CHECK(path_segments("/v1/a%2Fb+c") == Segments{"v1", "a/b+c"});
+    CHECK(require_error(ErrorCode::invalid_argument, [] { path_segments("/v1/VA%4"); }) != "");
 }
 
 TEST_CASE("match_path captures the <name> segments", "[unit][server_api]") {

@@ -19,11 +19,11 @@
 #include "common/crypto/secret_key.hpp"
 #include "common/crypto/signer.hpp"
 #include "common/error.hpp"
+#include "http/request.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/signing.hpp"
 #include "server/context.hpp"
-#include "server/http/request.hpp"
 #include "server/store/sqlite_repository.hpp"
 #include "tests/unit/server_store/store_fixture.hpp"
 

@@ -1,0 +1,127 @@
+#include "http/access_log.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace dspt::http {
+
+namespace {
+
+bool needs_quotes(std::string_view value) {
+    if (value.empty()) {
+        return true;
+    }
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f || c == '"' || c == '=' || c == '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+
+void append_field(std::string& line, std::string_view key, std::string_view value) {
+    if (!line.empty()) {
+        line += ' ';
+    }
+    line += key;
+    line += '=';
+    line += log_value(value);
+}
+
+}  // namespace
+
+std::string log_value(std::string_view value) {
+    if (!needs_quotes(value)) {
+        return std::string(value);
+    }
+    std::string out = "\"";
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string format_utc_time(std::chrono::system_clock::time_point time) {
+    const auto since_epoch = time.time_since_epoch();
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+    const std::time_t t = static_cast<std::time_t>(seconds.count());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(millis));
+    return text;
+}
+
+std::string format_access_line(const AccessRecord& record, std::string_view error) {
+    std::string line;
+    line.reserve(256);
+    append_field(line, "time", format_utc_time(record.time));
+    append_field(line, "method", record.method.empty() ? "-" : record.method);
+    append_field(line, "path", record.path.empty() ? "-" : record.path);
+    append_field(line, "route", record.route);
+    append_field(line, "status", std::to_string(record.status));
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.2f",
+                  std::chrono::duration<double, std::milli>(record.duration).count());
+    append_field(line, "duration_ms", ms);
+    append_field(line, "device", record.device.empty() ? "-" : record.device);
+    append_field(line, "remote", record.remote);
+    append_field(line, "bytes_in", std::to_string(record.bytes_in));
+    append_field(line, "bytes_out", std::to_string(record.bytes_out));
+    if (!error.empty()) {
+        append_field(line, "error", error);
+    }
+    return line;
+}
+
+std::string format_event_line(
+    std::string_view event,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+    std::string line;
+    append_field(line, "time", format_utc_time(std::chrono::system_clock::now()));
+    append_field(line, "event", event);
+    for (const auto& [key, value] : fields) {
+        append_field(line, key, value);
+    }
+    return line;
+}
+
+void write_stderr_line(std::string_view line) {
+    // One fwrite per line under a lock: lines from several I/O threads never mix.
+    static std::mutex mutex;
+    std::string whole(line);
+    whole += '\n';
+    const std::lock_guard lock(mutex);
+    std::fwrite(whole.data(), 1, whole.size(), stderr);
+    std::fflush(stderr);
+}
+
+std::string format_exception_line(std::string_view event, std::exception_ptr error) {
+    std::string what = "a non-standard exception";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    return format_event_line(event, {{"error", what}});
+}
+
+}  // namespace dspt::http

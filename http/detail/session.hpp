@@ -1,0 +1,44 @@
+#pragma once
+// Private to server/http. One connection's coroutine, and the handle through
+// which HttpServer::stop() reaches it.
+//
+// A session runs on its own strand (the executor of the accepted socket), so
+// everything it touches is serialised without locks; other threads reach it
+// only by posting to that strand (notify_stop).
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "http/detail/server_state.hpp"
+
+namespace dspt::http::detail {
+
+struct SessionHandle {
+    SessionHandle(boost::asio::any_io_executor executor_in, std::string remote_in)
+        : executor(std::move(executor_in)), remote(std::move(remote_in)) {}
+
+    const boost::asio::any_io_executor executor;  // the session's strand
+    const std::string remote;                     // "127.0.0.1:53122"
+
+    // Only read or written on the session's strand:
+    boost::beast::tcp_stream* stream = nullptr;  // the lowest layer; null once the session ended
+    bool idle = false;  // no request in progress (before the first byte, or during the handshake)
+};
+
+// Registers a session for `socket` (whose executor must be a strand) and
+// starts its coroutine. `tls` is null for plain HTTP; otherwise it must
+// outlive every session.
+void spawn_session(const std::shared_ptr<ServerState>& state, boost::asio::ip::tcp::socket socket,
+                   boost::asio::ssl::context* tls);
+
+// Tells a session the server is stopping. Without `force` it closes the
+// connection only if idle (a request in progress finishes first, and its
+// response says "Connection: close"); with `force` it closes it now.
+void notify_stop(const std::shared_ptr<SessionHandle>& session, bool force);
+
+}  // namespace dspt::http::detail

@@ -1,0 +1,36 @@
+#include "http/request.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+namespace dspt::http {
+
+bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const noexcept {
+    return std::lexicographical_compare(
+        a.begin(), a.end(), b.begin(), b.end(),
+        [](unsigned char x, unsigned char y) { return std::tolower(x) < std::tolower(y); });
+}
+
+std::string_view Request::header(std::string_view name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+std::string error_body(ErrorCode code, std::string_view message) {
+    const nlohmann::json body = {{"error", std::string(to_string(code))},
+                                 {"message", std::string(message)}};
+    // Messages may quote client input; replace bad UTF-8 rather than throw.
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response error_response(int status, ErrorCode code, std::string_view message) {
+    Response response;
+    response.status = status;
+    response.content_type = "application/json";
+    response.body = error_body(code, message);
+    return response;
+}
+
+}  // namespace dspt::http
