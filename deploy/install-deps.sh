@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ cmake ninja-build pkg-config git
+  g++ cmake ninja-build mold pkg-config git
   # libraries
   libboost-dev libssl-dev libsqlite3-dev libsodium-dev libcereal-dev
   libcli11-dev nlohmann-json3-dev libxlsxwriter-dev libcairo2-dev libzstd-dev libpq-dev

@@ -63,6 +63,9 @@ build_and_test() {
 }
 
 build_and_test "Release" build/test -DCMAKE_BUILD_TYPE=Release
+begin "library graph"
+deploy/draw-dependencies.sh build/test
+end
 if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
   # -O0: an instrumented -O1 build costs over half as much again to compile, more
   # than the tests gain from running faster; -g1 gives reports their line numbers.
