@@ -3,6 +3,7 @@
 // for the whole project. They work on bytes and treat only ASCII specially, so
 // they give the same result whatever the locale.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ std::string ascii_lower(std::string_view text);
 // `text` without the bytes of `set` (ASCII whitespace unless told) at either
 // end, e.g. " \t" for an HTTP header's optional whitespace. A view into `text`.
 std::string_view trim(std::string_view text, std::string_view set = kAsciiSpace) noexcept;
+
+// The length of the well-formed UTF-8 sequence starting at text[at], or 0
+// when there is none (a stray continuation byte, a truncated, overlong or
+// surrogate sequence, or a code point above U+10FFFF). `at` < text.size().
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) noexcept;
+
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool is_valid_utf8(std::string_view text) noexcept;
 
 // The parts, in order, with `separator` between each two: {"a", "b"} -> "a, b".
 std::string joined(const std::vector<std::string>& parts, std::string_view separator = ", ");

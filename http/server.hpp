@@ -109,6 +109,17 @@ struct ServerConfig {
     // Empty: refusals get the JSON error body.
     RefusalPage refusal_page;
 
+    // Called once a request's header is in, before its body is read (and
+    // before "100 Continue" invites it), with the request so far: no body. A
+    // response refuses the request there: it is sent (route "(rejected)"
+    // unless it names one), the body is never read, and the connection is
+    // closed. nullopt lets the request go on to the handler. For an
+    // application that can tell from the header alone that it will not take
+    // the body: the local screen, for a request from elsewhere or without its
+    // cookie. If it throws, the request is answered 500. Empty: every request
+    // goes on.
+    std::function<std::optional<Response>(const Request& head)> admit;
+
     // Throws dspt::Error(ErrorCode::invalid_argument) when the configuration
     // cannot be served:
     //  - only one of tls_cert / tls_key, or either not a readable file (the

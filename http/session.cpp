@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -70,16 +71,21 @@ bool is_routine(const error_code& ec) {
            ec == beast::error::timeout;
 }
 
+// A body over the limit: declared in the header, or grown past it in chunks.
+Refusal body_too_large(const Limits& limits) {
+    return Refusal{
+        413, ErrorCode::limit_exceeded,
+        "request body is larger than the limit of " + std::to_string(limits.body_limit) + " bytes",
+        std::nullopt};
+}
+
 // The error response for a request that could not be read, if it deserves one.
 // `unread` is what the parser left in the buffer, from the start of the request
 // line when the line itself was refused.
 std::optional<Refusal> refusal_for(const error_code& ec, const Limits& limits,
                                    std::string_view unread) {
     if (ec == bhttp::error::body_limit) {
-        return Refusal{413, ErrorCode::limit_exceeded,
-                       "request body is larger than the limit of " +
-                           std::to_string(limits.body_limit) + " bytes",
-                       std::nullopt};
+        return body_too_large(limits);
     }
     if (ec == bhttp::error::header_limit) {
         return Refusal{431, ErrorCode::limit_exceeded,
@@ -137,6 +143,25 @@ Response refusal_response(const ServerState& state, Refusal refusal, const Messa
     return error_response(refusal.status, refusal.code, refusal.message);
 }
 
+// The application's answer to a request's header (ServerConfig::admit), when
+// it refuses the request there; one that throws refuses it with a 500.
+std::optional<Response> admission(const ServerState& state, const BeastRequest& header,
+                                  const std::string& remote) {
+    if (!state.config.admit) {
+        return std::nullopt;
+    }
+    BeastRequest head = header;  // the body is not read yet: only the header is copied
+    const Request request = to_request(head, remote);
+    try {
+        return state.config.admit(request);
+    } catch (const std::exception& e) {
+        state.log(format_event_line(
+            "admit_failed",
+            {{"method", request.method}, {"path", request.path}, {"error", e.what()}}));
+        return error_response(500, ErrorCode::internal, "internal server error");
+    }
+}
+
 std::string endpoint_text(const net::ip::tcp::endpoint& endpoint) {
     const auto address = endpoint.address();
     const std::string host =
@@ -167,7 +192,7 @@ class Session {
     template <class Stream>
     net::awaitable<CloseMode> serve(Stream& stream);
     template <class Stream>
-    net::awaitable<void> reject(Stream& stream, const Parser& parser, const Refusal& refusal,
+    net::awaitable<void> reject(Stream& stream, const Parser& parser, Response response,
                                 const Timing& timing, std::size_t bytes_in);
     template <class Stream>
     net::awaitable<void> close(Stream& stream, CloseMode mode);
@@ -257,7 +282,9 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         Parser parser;
         parser.header_limit(
             static_cast<std::uint32_t>(std::min<std::size_t>(limits().header_limit, UINT32_MAX)));
-        parser.body_limit(limits().body_limit);
+        // The body limit applies once the header is in and admitted (below),
+        // so the application's refusal on the header comes before the limit's.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
         // The header first, so an oversized Content-Length is refused before
         // its body is read and before "100 Continue" invites it.
@@ -266,7 +293,8 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
             // Beast reads any "HTTP/d.d"; we speak 1.0 and 1.1 only.
             const Refusal refusal{505, ErrorCode::protocol,
                                   "only HTTP/1.0 and HTTP/1.1 are supported", std::nullopt};
-            co_await reject(stream, parser, refusal, timing, bytes_in);
+            Response answer = refusal_response(*state_, refusal, parser.get());
+            co_await reject(stream, parser, std::move(answer), timing, bytes_in);
             co_return CloseMode::linger;
         }
         if (!ec) {
@@ -276,7 +304,23 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
                 // can destroy such a temporary twice (seen here as a double free).
                 const Refusal refusal{417, ErrorCode::invalid_argument,
                                       "only \"Expect: 100-continue\" is supported", std::nullopt};
-                co_await reject(stream, parser, refusal, timing, bytes_in);
+                Response answer = refusal_response(*state_, refusal, parser.get());
+                co_await reject(stream, parser, std::move(answer), timing, bytes_in);
+                co_return CloseMode::linger;
+            }
+            // The application may refuse on the header alone, before the
+            // body is read or invited.
+            if (auto refused = admission(*state_, parser.get(), handle_->remote)) {
+                Response answer = std::move(*refused);
+                co_await reject(stream, parser, std::move(answer), timing, bytes_in);
+                co_return CloseMode::linger;
+            }
+            parser.body_limit(limits().body_limit);
+            if (const auto declared = parser.content_length();
+                declared && *declared > limits().body_limit) {
+                const auto refusal = body_too_large(limits());
+                Response answer = refusal_response(*state_, refusal, parser.get());
+                co_await reject(stream, parser, std::move(answer), timing, bytes_in);
                 co_return CloseMode::linger;
             }
             // HTTP/1.0 clients do not wait for 100 Continue (RFC 9110 10.1.1).
@@ -300,7 +344,8 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
             const std::string_view unread_text(static_cast<const char*>(unread.data()),
                                                unread.size());
             if (const auto refusal = refusal_for(ec, limits(), unread_text)) {
-                co_await reject(stream, parser, *refusal, timing, bytes_in);
+                Response answer = refusal_response(*state_, *refusal, parser.get());
+                co_await reject(stream, parser, std::move(answer), timing, bytes_in);
                 co_return CloseMode::linger;
             }
             if (ec == beast::error::timeout) {
@@ -340,7 +385,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
 }
 
 template <class Stream>
-net::awaitable<void> Session::reject(Stream& stream, const Parser& parser, const Refusal& refusal,
+net::awaitable<void> Session::reject(Stream& stream, const Parser& parser, Response response,
                                      const Timing& timing, std::size_t bytes_in) {
     // The request line may be missing or partial; log what there is.
     const auto& message = parser.get();
@@ -348,8 +393,9 @@ net::awaitable<void> Session::reject(Stream& stream, const Parser& parser, const
     const std::string target(message.target());
     const std::string path = target.substr(0, target.find('?'));
 
-    Response response = refusal_response(*state_, refusal, message);
-    response.route = kRejectedRoute;
+    if (response.route.empty()) {
+        response.route = kRejectedRoute;
+    }
     auto reply = to_beast_response(response, 11, false, false);
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(limits().write_timeout);

@@ -1,6 +1,7 @@
 #include "client/store/change_limits.hpp"
 
 #include "common/error.hpp"
+#include "protocol/file_name.hpp"
 #include "protocol/limits.hpp"
 
 namespace dspt::client {
@@ -72,6 +73,10 @@ void check_change_value(std::string_view register_key, const nlohmann::json& pay
 
 void check_file_name(std::string_view name) {
     check_field_size("file name", name, protocol::kMaxFileNameBytes);
+    if (const auto problem = protocol::file_name_problem(name)) {
+        fail(ErrorCode::invalid_argument,
+             "the file name " + *problem + "; rename the file and add it again");
+    }
 }
 
 }  // namespace dspt::client

@@ -31,7 +31,8 @@ void check_change_value(std::string_view register_key, const nlohmann::json& pay
 // command can name the field: `field` is "comment", "action", ...
 void check_field_size(std::string_view field, std::string_view text, std::size_t limit);
 
-// Checks an evidence file's name (protocol::kMaxFileNameBytes).
+// Checks an evidence file's name: its size (protocol::kMaxFileNameBytes),
+// then what protocol::file_name_problem refuses (invalid_argument).
 void check_file_name(std::string_view name);
 
 }  // namespace dspt::client

@@ -1,6 +1,7 @@
 #include "client/store/evidence_format.hpp"
 
 #include "common/error.hpp"
+#include "protocol/file_name.hpp"
 
 namespace dspt::client::evidence_format {
 
@@ -38,8 +39,11 @@ Manifest Manifest::from_value(const nlohmann::json& value, std::uint64_t max_siz
                       text("item")};
     if (manifest.size > max_size ||
         manifest.chunks != (manifest.size + kChunkBytes - 1) / kChunkBytes ||
-        manifest.blake2b.size() != 64 || manifest.name.empty() || manifest.name.size() > 255) {
-        fail(ErrorCode::invalid_argument, "the evidence record's size, chunks or name are wrong");
+        manifest.blake2b.size() != 64) {
+        fail(ErrorCode::invalid_argument, "the evidence record's size or chunks are wrong");
+    }
+    if (const auto problem = protocol::file_name_problem(manifest.name)) {
+        fail(ErrorCode::invalid_argument, "the evidence record's file name " + *problem);
     }
     return manifest;
 }

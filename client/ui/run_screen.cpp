@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "client/ui/screen.hpp"
@@ -102,6 +103,10 @@ void run_screen(LocalStore& store, const RunOptions& options,
     config.refusal_page = [&screen](const http::Refusal& refusal) {
         Screen* const ready_screen = screen.load();
         return ready_screen != nullptr ? ready_screen->refused(refusal) : starting();
+    };
+    config.admit = [&screen](const http::Request& head) -> std::optional<http::Response> {
+        Screen* const ready_screen = screen.load();
+        return ready_screen != nullptr ? ready_screen->admit(head) : starting();
     };
     http::HttpServer server(std::move(config), [&screen](const http::Request& request) {
         Screen* const ready_screen = screen.load();

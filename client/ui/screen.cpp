@@ -1,6 +1,7 @@
 #include "client/ui/screen.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <sstream>
 #include <thread>
@@ -23,11 +24,18 @@
 #include "common/form_encoding.hpp"
 #include "common/report/answers_report.hpp"
 #include "common/report/xlsx_writer.hpp"
+#include "http/header_values.hpp"
 #include "http/security_headers.hpp"
 
 namespace dspt::client::ui {
 
 namespace {
+
+constexpr std::string_view kOtherHost =
+    "This screen answers only to http://127.0.0.1 on its own port.";
+constexpr std::string_view kNotSignedIn =
+    "Open the screen with the address 'dspt ui' printed (it works once). Nothing was shown "
+    "or changed.";
 
 Response plain(int status, std::string text) {
     Response response;
@@ -160,10 +168,32 @@ void pause(std::chrono::milliseconds how_long) {
 Screen::Screen(LocalStore& store, Gate& gate, ScreenOptions options)
     : store_(store), gate_(gate), options_(std::move(options)) {}
 
+std::optional<Response> Screen::admit(const Request& head) {
+    std::optional<Response> refusal;
+    if (!gate_.host_allowed(head)) {
+        refusal = plain(403, std::string(kOtherHost));
+    } else if (!gate_.signed_in(head)) {
+        const auto length = head.header("content-length");
+        std::uint64_t declared = 0;
+        const auto [end, ec] =
+            std::from_chars(length.data(), length.data() + length.size(), declared);
+        const bool known =
+            !length.empty() && ec == std::errc{} && end == length.data() + length.size();
+        if (!head.header("transfer-encoding").empty() ||
+            (!length.empty() && (!known || declared > kMaxBodyBeforeSignIn))) {
+            refusal = plain(403, std::string(kNotSignedIn));
+        }
+    }
+    if (refusal) {
+        secure(*refusal);
+    }
+    return refusal;
+}
+
 Response Screen::handle(const Request& request) {
     Response response;
     if (!gate_.host_allowed(request)) {
-        response = plain(403, "This screen answers only to http://127.0.0.1 on its own port.");
+        response = plain(403, std::string(kOtherHost));
     } else if (request.method == "GET" && request.path == "/" &&
                request.query.find("token=") != std::string::npos && !gate_.signed_in(request)) {
         const auto cookie = gate_.redeem(request);
@@ -176,9 +206,7 @@ Response Screen::handle(const Request& request) {
             response.headers.insert_or_assign("Set-Cookie", cookie);
         }
     } else if (!gate_.signed_in(request)) {
-        response = plain(403,
-                         "Open the screen with the address 'dspt ui' printed (it works once). "
-                         "Nothing was shown or changed.");
+        response = plain(403, std::string(kNotSignedIn));
     } else if (request.method == "GET" || request.method == "HEAD") {
         response = page(request);
     } else if (request.method == "POST") {
@@ -227,7 +255,7 @@ Response Screen::render(const std::string& title, const std::string& current,
 Response Screen::redirect(const std::string& to) {
     Response response;
     response.status = 303;
-    response.headers.insert_or_assign("Location", to);
+    response.headers.insert_or_assign("Location", http::header_safe(to));
     response.content_type = "text/plain; charset=utf-8";
     return response;
 }
@@ -237,13 +265,8 @@ Response Screen::download(std::string content, const std::string& type,
     Response response;
     response.content_type = type;
     response.body = std::move(content);
-    std::string ascii;
-    for (const char c : file_name) {
-        ascii += (c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f) ? '_' : c;
-    }
     response.headers.insert_or_assign(
-        "Content-Disposition",
-        "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + form_encode(file_name));
+        "Content-Disposition", http::content_disposition(http::Disposition::attachment, file_name));
     return response;
 }
 

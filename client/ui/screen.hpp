@@ -45,6 +45,13 @@ class Screen {
   public:
     Screen(LocalStore& store, Gate& gate, ScreenOptions options);
 
+    // Refuses, on its header alone, a request the screen will not take: one
+    // addressed to another host, or one carrying a body of more than
+    // kMaxBodyBeforeSignIn bytes (or of unknown length) without the session
+    // cookie. Its body is then never read. nullopt: the request goes on.
+    std::optional<Response> admit(const Request& head);
+    static constexpr std::uint64_t kMaxBodyBeforeSignIn = 4 * 1024;
+
     Response handle(const Request& request);
     // The page for a request the HTTP layer refused before handle(): a file
     // over the upload limit, or a malformed request.

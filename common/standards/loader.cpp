@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "common/standards/json_lines.hpp"
 #include "common/standards/validation.hpp"
+#include "common/text.hpp"
 
 namespace dspt::standards {
 
@@ -240,7 +241,7 @@ void validate_pack(const Pack& pack, std::string_view origin) {
     if (!detail::is_valid_year(pack.year)) {
         fail_with(detail::year_problem(pack.year));
     }
-    if (!detail::is_valid_utf8(pack.version)) {
+    if (!is_valid_utf8(pack.version)) {
         fail_with("version is not valid UTF-8");
     }
     if (pack.items.empty()) {

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <tuple>
 
+#include "common/text.hpp"
+
 namespace dspt::standards::detail {
 
 namespace {
@@ -13,44 +15,6 @@ bool is_digit(char c) noexcept {
 
 bool is_blank(std::string_view text) noexcept {
     return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-}
-
-// The length of the well-formed UTF-8 sequence starting at text[i], or 0 when
-// there is none (a stray continuation byte, a truncated, overlong or surrogate
-// sequence, or a code point above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    char32_t cp = 0;
-    if (lead < 0x80) {
-        return 1;
-    } else if ((lead & 0xE0) == 0xC0) {
-        extra = 1;
-        cp = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        extra = 2;
-        cp = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        extra = 3;
-        cp = lead & 0x07;
-    } else {
-        return 0;
-    }
-    if (text.size() - i <= extra) {
-        return 0;
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-        const auto cont = static_cast<unsigned char>(text[i + k]);
-        if ((cont & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (cont & 0x3F);
-    }
-    constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return extra + 1;
 }
 
 }  // namespace
@@ -101,17 +65,6 @@ bool is_valid_year(std::string_view year) noexcept {
 std::string year_problem(std::string_view year) {
     return "year " + quote_for_message(year) +
            " is not of the form YYYY-YY naming consecutive years (for example 2025-26)";
-}
-
-bool is_valid_utf8(std::string_view text) noexcept {
-    for (std::size_t i = 0; i < text.size();) {
-        const std::size_t length = utf8_sequence_length(text, i);
-        if (length == 0) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
 }
 
 std::string quote_for_message(std::string_view text) {

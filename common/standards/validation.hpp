@@ -37,9 +37,6 @@ bool is_valid_year(std::string_view year) noexcept;
 // The reason `year` is rejected, for error messages.
 std::string year_problem(std::string_view year);
 
-// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool is_valid_utf8(std::string_view text) noexcept;
-
 // `text` in double quotes for an error message, safe to print or to put in
 // JSON: control characters and bytes that are not valid UTF-8 become '?', and
 // text longer than 60 bytes is cut (at a character boundary) and ends "...".

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
 #include "common/text.hpp"
+#include "http/header_values.hpp"
 #include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
@@ -117,14 +118,11 @@ http::Response certificate(Context& context, const store::Organisation& organisa
     content.published = Date::from_unix_ms(publication.published_at_ms);
     auto response = public_response(std::string(publish::content_type(format)),
                                     publish::render_certificate(content, format));
-    std::string disposition = "inline; filename=\"dspt-certificate-";
-    disposition += organisation.ods;
-    disposition += '-';
-    disposition += publication.year;
-    disposition += '.';
-    disposition += publish::extension(format);
-    disposition += '"';
-    response.headers.emplace("Content-Disposition", std::move(disposition));
+    response.headers.emplace(
+        "Content-Disposition",
+        http::content_disposition(http::Disposition::inline_shown,
+                                  "dspt-certificate-" + organisation.ods + "-" + publication.year +
+                                      "." + std::string(publish::extension(format))));
     return response;
 }
 
@@ -210,8 +208,9 @@ http::Response handle_public(Context& context, const http::Request& request, htt
         const auto page = context.repository->search_public(query.text, 0, publish::kMaxCsvRows);
         auto response =
             public_response("text/csv; charset=utf-8", publish::render_csv(page, today(context)));
-        response.headers.emplace("Content-Disposition",
-                                 "attachment; filename=\"dspt-organisations.csv\"");
+        response.headers.emplace(
+            "Content-Disposition",
+            http::content_disposition(http::Disposition::attachment, "dspt-organisations.csv"));
         // How many matched, when that is more than the file holds.
         response.headers.emplace("X-Total-Count", std::to_string(page.total));
         return response;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "tests/integration/server_fixture.hpp"
 #include "tests/integration/ui_fixture.hpp"
 #include "tests/support/cdp_browser.hpp"
+#include "tests/support/loopback_http.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace dspt;
@@ -280,13 +282,42 @@ TEST_CASE("the screen lets in only its own browser and prints markup as text",
     CHECK(
         browser.wait_for("document.querySelector(\"[id='item-7.1.1'] .upload-status\")"
                          ".textContent.includes('larger than')"));
-    const auto refused =
-        run_process("/usr/bin/curl",
-                    {"-sS", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}", "-F", "csrf=x",
-                     "-F", "file=@" + big.string(), screen.page("/item/7.1.1/evidence")});
+    // The browser's session cookie, which only a signed-in upload carries.
+    const auto cookies = browser.call("Network.getCookies", {{"urls", {screen.origin()}}});
+    REQUIRE(cookies["cookies"].size() == 1);
+    const auto cookie = cookies["cookies"][0]["name"].get<std::string>() + "=" +
+                        cookies["cookies"][0]["value"].get<std::string>();
+    const auto upload = [&](const std::vector<std::string>& extra) {
+        std::vector<std::string> args{
+            "-sS", "--max-time",           "30", "-o", "-", "-w", "\n%{http_code}", "-F", "csrf=x",
+            "-F",  "file=@" + big.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(screen.page("/item/7.1.1/evidence"));
+        return run_process("/usr/bin/curl", args);
+    };
+    const auto refused = upload({"-H", "Cookie: " + cookie});
     CHECK_THAT(refused.out, Catch::Contains("larger than the 1.0 MiB limit"));
     CHECK_THAT(refused.out, Catch::EndsWith("413"));
+    // Without the cookie the header alone is enough to refuse it.
+    const auto stranger = upload({});
+    CHECK_THAT(stranger.out, Catch::Contains("address 'dspt ui' printed"));
+    CHECK_THAT(stranger.out, Catch::EndsWith("403"));
     CHECK(home.json({"evidence", "list"}).empty());
+
+    // A body within the limit but without the cookie is not waited for: the
+    // refusal comes on the header, though the body never follows.
+    {
+        const auto port = static_cast<std::uint16_t>(
+            std::stoi(screen.origin().substr(screen.origin().rfind(':') + 1)));
+        LoopbackConnection connection(port);
+        connection.send_raw(
+            "POST /item/7.1.1/evidence HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+            "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            "Content-Length: 500000\r\n\r\n");
+        const auto early = connection.read(std::chrono::seconds(10));
+        CHECK(early.status == 403);
+        CHECK_THAT(early.body, Catch::Contains("address 'dspt ui' printed"));
+    }
 
     // A page elsewhere that posts a form to the screen changes nothing.
     const auto forged = dir.file("forged.html");

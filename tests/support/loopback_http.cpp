@@ -79,9 +79,13 @@ void LoopbackConnection::send(const std::string& method, const std::string& targ
         text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     }
     text += "\r\n" + body;
+    send_raw(text);
+}
+
+void LoopbackConnection::send_raw(std::string_view bytes) {
     std::size_t sent = 0;
-    while (sent < text.size()) {
-        const auto n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+    while (sent < bytes.size()) {
+        const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
         if (n <= 0) {
             throw std::runtime_error("cannot send to 127.0.0.1:" + std::to_string(port_));
         }

@@ -33,6 +33,10 @@ class LoopbackConnection {
     void send(const std::string& method, const std::string& target,
               const std::map<std::string, std::string>& headers, const std::string& body = {});
 
+    // Sends `bytes` as they are: a request cut short, or one whose header
+    // promises more than follows. Throws std::runtime_error.
+    void send_raw(std::string_view bytes);
+
     // Reads until the server closes or `limit` passes.
     LoopbackResponse read(std::chrono::milliseconds limit);
 

@@ -331,3 +331,44 @@ TEST_CASE("A store with the version 3 chunk table is migrated and its evidence r
     store->evidence().remove(id);
     CHECK(chunk_rows(raw, id) == 0);
 }
+
+TEST_CASE(
+    "A file name that could split a header or name a path is refused when added and "
+    "when another device's record carries it",
+    "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    const std::string injected = "a\r\nSet-Cookie: evil=1\r\nx.pdf";
+    const auto file = home.make_file("plain.pdf", "content");
+    const auto renamed = file.parent_path() / injected;
+    fs::rename(file, renamed);
+    CHECK_THAT(require_error(ErrorCode::invalid_argument,
+                             [&] { store->evidence().add(kDocumentItem, renamed); }),
+               Catch::Contains("holds a control character (0x0D)"));
+    CHECK(store->evidence().list(kDocumentItem).empty());
+    CHECK(store->outbox().pending_count() == 0);
+
+    // Another device's record: this store's own record, as a second device would pull it.
+    const auto organisation_key = crypto::SecretKey::generate();
+    const auto added = store->evidence().add(kDocumentItem, home.make_file("policy.pdf", "x"));
+    EvidenceTransfers(*store).finish_upload(added.id, organisation_key);
+    const auto record = store->outbox().pending(10).back().payload;
+    REQUIRE(record.value("name", std::string()) == "policy.pdf");
+
+    StoreHome other_home;
+    auto other = other_home.open();
+    for (const std::string& bad : {injected, std::string("..\\evil.pdf"), std::string("dir/x.pdf"),
+                                   std::string("\x1b[2Jx.pdf"), std::string("\xff\xfe.pdf")}) {
+        CAPTURE(bad);
+        auto tampered = record;
+        tampered["name"] = bad;
+        CHECK_THAT(require_error(
+                       ErrorCode::invalid_argument,
+                       [&] { EvidenceTransfers(*other).receive("", tampered, organisation_key); }),
+                   Catch::Contains("file name"));
+    }
+    CHECK(other->evidence().list(kDocumentItem).empty());
+    EvidenceTransfers(*other).receive("", record, organisation_key);
+    REQUIRE(other->evidence().list(kDocumentItem).size() == 1);
+    CHECK(other->evidence().list(kDocumentItem)[0].name == "policy.pdf");
+}

@@ -297,3 +297,53 @@ TEST_CASE("HttpServer answers a refusal with the application's page when it give
     CHECK(client.wait_for_close(3s).has_value());
     CHECK(calls == 0);
 }
+
+TEST_CASE("HttpServer lets the application refuse a request on its header, before the body",
+          "[unit][http]") {
+    std::atomic<int> calls{0};
+    TestServer server(CountingEcho{&calls}, [](ServerConfig& config) {
+        config.limits.body_limit = 1024;
+        config.admit = [](const Request& head) -> std::optional<Response> {
+            if (head.path == "/throw") {
+                throw std::runtime_error("admission broke");
+            }
+            if (head.header("X-Key") == "let-me-in") {
+                return std::nullopt;
+            }
+            Response refusal;
+            refusal.status = 403;
+            refusal.content_type = "text/plain";
+            refusal.body =
+                "no key for " + head.path + ", body so far: " + std::to_string(head.body.size());
+            return refusal;
+        };
+    });
+    TestClient client(server.port());
+
+    SECTION("a body that never comes is not waited for") {
+        client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+        const auto response = client.read_response();
+        CHECK(response.status == 403);
+        CHECK(response.body == "no key for /echo, body so far: 0");
+        CHECK_FALSE(response.keep_alive);
+        CHECK(server.log().wait_for({"route=(rejected)", "status=403"}));
+    }
+    SECTION("its refusal comes before the body limit's") {
+        client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n");
+        CHECK(client.read_response().status == 403);
+    }
+    SECTION("with no refusal the request goes on, under the body limit") {
+        CHECK(client.request("POST", "/echo", "hello", {{"X-Key", "let-me-in"}}).body == "hello");
+        CHECK(calls == 1);
+        TestClient second(server.port());
+        second.write_raw(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nX-Key: let-me-in\r\nContent-Length: 4096\r\n\r\n");
+        CHECK(second.read_response().status == 413);
+    }
+    SECTION("an admission that throws answers 500") {
+        client.write_raw("POST /throw HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+        CHECK(client.read_response().status == 500);
+        CHECK(server.log().wait_for({"admit_failed", "admission broke"}));
+    }
+    CHECK(calls <= 1);
+}
