@@ -103,7 +103,11 @@ std::optional<std::string> only_field(std::string_view query, std::string_view n
     return std::move(fields.front().second);
 }
 
-std::string form_encode(std::string_view text) {
+namespace {
+
+// `text` with every byte but RFC 3986's unreserved characters %-encoded, and a
+// space as '+' when `space_as_plus`.
+std::string encode(std::string_view text, bool space_as_plus) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (const char c : text) {
@@ -111,7 +115,7 @@ std::string form_encode(std::string_view text) {
         if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
             (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
             out += c;
-        } else if (c == ' ') {
+        } else if (c == ' ' && space_as_plus) {
             out += '+';
         } else {
             out += '%';
@@ -120,6 +124,16 @@ std::string form_encode(std::string_view text) {
         }
     }
     return out;
+}
+
+}  // namespace
+
+std::string form_encode(std::string_view text) {
+    return encode(text, true);
+}
+
+std::string percent_encode(std::string_view text) {
+    return encode(text, false);
 }
 
 }  // namespace dspt

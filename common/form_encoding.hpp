@@ -42,4 +42,9 @@ std::optional<std::string> only_field(std::string_view query, std::string_view n
 // `text` %-encoded for a form value: unreserved characters kept, space as '+'.
 std::string form_encode(std::string_view text);
 
+// `text` %-encoded for a path segment or query value of a request target, or
+// a header's RFC 8187 value: RFC 3986's unreserved characters kept, every
+// other byte (space included) as %XX. percent_decode undoes it.
+std::string percent_encode(std::string_view text);
+
 }  // namespace dspt

@@ -34,14 +34,8 @@ std::string content_disposition(Disposition disposition, std::string_view file_n
     value += ascii;
     value += '"';
     if (ascii != file_name) {
-        // form_encode leaves only unreserved characters, so filename* is
-        // plain ASCII too; its '+' for a space is written as %20 for RFC 8187.
-        std::string encoded;
-        for (const char c : form_encode(file_name)) {
-            encoded += c == '+' ? std::string("%20") : std::string(1, c);
-        }
         value += "; filename*=UTF-8''";
-        value += encoded;
+        value += percent_encode(file_name);
     }
     return value;
 }

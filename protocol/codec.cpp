@@ -147,6 +147,8 @@ DSPT_PROTOCOL_INSTANTIATE(EnrolResponse)
 DSPT_PROTOCOL_INSTANTIATE(Identity)
 DSPT_PROTOCOL_INSTANTIATE(InviteRequest)
 DSPT_PROTOCOL_INSTANTIATE(InviteResponse)
+DSPT_PROTOCOL_INSTANTIATE(InviteView)
+DSPT_PROTOCOL_INSTANTIATE(InviteList)
 DSPT_PROTOCOL_INSTANTIATE(KeyEnvelope)
 DSPT_PROTOCOL_INSTANTIATE(SiteInfo)
 DSPT_PROTOCOL_INSTANTIATE(OrganisationView)
@@ -167,7 +169,7 @@ DSPT_PROTOCOL_INSTANTIATE(WebLoginLink)
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 21,
+static_assert(std::tuple_size_v<AllMessages> == 23,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

@@ -13,9 +13,9 @@
 namespace dspt::protocol {
 
 using AllMessages =
-    std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, KeyEnvelope,
-               SiteInfo, OrganisationView, GrantRequest, GrantView, GrantList, PushRequest,
-               PushResponse, PullResponse, BlobStatus, PublishRequest, PublishResponse,
-               PublicationList, SyncHealth, ProgressReport, WebLoginLink>;
+    std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, InviteView,
+               InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
+               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, PublishRequest,
+               PublishResponse, PublicationList, SyncHealth, ProgressReport, WebLoginLink>;
 
 }  // namespace dspt::protocol

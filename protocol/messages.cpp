@@ -44,6 +44,10 @@ std::string_view to_string(MessageType type) noexcept {
             return InviteRequest::kName;
         case MessageType::invite_response:
             return InviteResponse::kName;
+        case MessageType::invite_view:
+            return InviteView::kName;
+        case MessageType::invite_list:
+            return InviteList::kName;
         case MessageType::key_envelope:
             return KeyEnvelope::kName;
         case MessageType::site_info:

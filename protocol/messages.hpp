@@ -65,6 +65,8 @@ enum class MessageType : std::uint16_t {
     identity = 0x0103,
     invite_request = 0x0104,
     invite_response = 0x0105,
+    invite_view = 0x0106,
+    invite_list = 0x0107,
     key_envelope = 0x0201,
     site_info = 0x0202,
     organisation_view = 0x0203,
@@ -240,6 +242,45 @@ struct InviteResponse {
     }
 };
 
+// One enrolment code a device made that nobody has used yet.
+struct InviteView {
+    static constexpr MessageType kType = MessageType::invite_view;
+    static constexpr std::string_view kName = "InviteView";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::string token_id;  // the code's first part; never its secret
+    Role role = Role::branch;
+    std::string site_ods;  // the site of a branch device, else ""
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+
+    bool operator==(const InviteView&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(token_id, detail::RoleField{role}, site_ods, created_at_ms, expires_at_ms);
+    }
+};
+
+// GET /v1/invites: the codes the asking device made that still work (neither
+// used, cancelled nor expired), oldest first.
+struct InviteList {
+    static constexpr MessageType kType = MessageType::invite_list;
+    static constexpr std::string_view kName = "InviteList";
+    static constexpr std::uint32_t kVersion = 1;
+
+    std::vector<InviteView> invites;
+
+    bool operator==(const InviteList&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(invites);
+    }
+};
+
 // PUT and GET /v1/org/recovery: the organisation key sealed under the
 // recovery code's seal key, kept by the server and opaque to it.
 struct KeyEnvelope {
@@ -371,6 +412,8 @@ CEREAL_CLASS_VERSION(dspt::protocol::EnrolResponse, dspt::protocol::EnrolRespons
 CEREAL_CLASS_VERSION(dspt::protocol::Identity, dspt::protocol::Identity::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::InviteRequest, dspt::protocol::InviteRequest::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::InviteResponse, dspt::protocol::InviteResponse::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::InviteView, dspt::protocol::InviteView::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::InviteList, dspt::protocol::InviteList::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::KeyEnvelope, dspt::protocol::KeyEnvelope::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::SiteInfo, dspt::protocol::SiteInfo::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::OrganisationView, dspt::protocol::OrganisationView::kVersion)

@@ -4,7 +4,7 @@
 //
 // History (newest last; never renumber; keep protocol/README.md in step):
 //   1  First release: envelope "DSPT" | version | type | length | cereal
-//      portable binary payload (little-endian); the 21 messages of AllMessages
+//      portable binary payload (little-endian); the 23 messages of AllMessages
 //      (message_list.hpp), listed with their type numbers and class versions in
 //      protocol/README.md, "Messages": enrolment 0x0101-0x0105, organisations
 //      0x0201-0x0203, grants 0x0301-0x0303, sync 0x0401-0x0404, publishing

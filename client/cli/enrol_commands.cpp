@@ -1,5 +1,6 @@
-// `dspt enrol`, `dspt invite`, `dspt recover-key` and `dspt whoami`: joining a
-// server, inviting the organisation's other devices, and the organisation key.
+// `dspt enrol`, `dspt invite`, `dspt invites`, `dspt recover-key` and `dspt whoami`:
+// joining a server, inviting the organisation's other devices (and cancelling an
+// invitation), and the organisation key.
 
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "client/cli/command_session.hpp"
 #include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/format/output.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
@@ -35,6 +37,8 @@ struct EnrolOptions {
     std::string site;
     bool hq = false;
     std::string expires_in = "72h";
+    // invites
+    std::string cancel;
     // recover-key
     std::string recovery_code;
     bool json = false;
@@ -158,6 +162,55 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
                  << code.to_string() << "\n";
 }
 
+// `dspt invites [--cancel ID]`: the codes this device made that nobody used.
+void run_invites(CommandContext& context, const EnrolOptions& options) {
+    auto store = open_store(context.global);
+    const auto identity = require_identity(*store);
+    const auto transport = transport_for(identity, {}, transport_options(context));
+    ApiClient api(*transport, identity.device_id, identity.signing);
+    const auto what = [](const protocol::InviteView& invite) {
+        return "a " + std::string(protocol::to_string(invite.role)) + " device" +
+               (invite.site_ods.empty() ? "" : " of site " + invite.site_ods);
+    };
+    if (!options.cancel.empty()) {
+        // The id, or the whole code pasted: its id is the part before the first '-'.
+        const auto cancelled =
+            api.cancel_invite(options.cancel.substr(0, options.cancel.find('-')));
+        if (options.json) {
+            *context.out << nlohmann::json{{"cancelled", cancelled.token_id}}.dump(2) << "\n";
+            return;
+        }
+        *context.out << "Cancelled code " << cancelled.token_id << " (for " << what(cancelled)
+                     << "): it can no longer enrol a device.\n";
+        return;
+    }
+    const auto list = api.invites();
+    if (options.json) {
+        auto rows = nlohmann::json::array();
+        for (const auto& invite : list.invites) {
+            rows.push_back({{"id", invite.token_id},
+                            {"role", protocol::to_string(invite.role)},
+                            {"site", invite.site_ods},
+                            {"created_at_ms", invite.created_at_ms},
+                            {"expires_at_ms", invite.expires_at_ms}});
+        }
+        *context.out << rows.dump(2) << "\n";
+        return;
+    }
+    if (list.invites.empty()) {
+        *context.out << "No code this device made is waiting to be used.\n";
+        return;
+    }
+    *context.out << "Codes this device made that nobody has used yet:\n";
+    for (const auto& invite : list.invites) {
+        *context.out << "  " << invite.token_id << "  for " << what(invite) << ", made "
+                     << format_time(invite.created_at_ms) << " UTC, works until "
+                     << format_time(invite.expires_at_ms) << " UTC\n";
+    }
+    *context.out << "Cancel one that was lost or sent to the wrong person with 'dspt invites "
+                    "--cancel ID'.\n";
+}
+
 void run_recover(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);
     const auto identity = require_identity(*store);
@@ -247,6 +300,14 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
     invite->add_flag("--json", options->json, "Machine-readable output");
     add_network_options(invite, context);
     on_run(invite, context, [&context, options] { run_invite(context, *options); });
+
+    auto* invites = app.add_subcommand(
+        "invites", "List the enrolment codes this device made that nobody has used, or cancel one");
+    invites->add_option("--cancel", options->cancel,
+                        "Cancel this code (its id, as listed, or the whole code)");
+    invites->add_flag("--json", options->json, "Machine-readable output");
+    add_network_options(invites, context);
+    on_run(invites, context, [&context, options] { run_invites(context, *options); });
 
     auto* recover = app.add_subcommand(
         "recover-key", "Recover the organisation key with the organisation's recovery code");

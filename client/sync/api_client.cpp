@@ -4,6 +4,7 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/signing.hpp"
 
@@ -72,6 +73,15 @@ protocol::InviteResponse ApiClient::invite(const protocol::InviteRequest& reques
         call("POST", "/v1/invites", protocol::encode(request)));
 }
 
+protocol::InviteList ApiClient::invites() {
+    return protocol::decode<protocol::InviteList>(call("GET", "/v1/invites"));
+}
+
+protocol::InviteView ApiClient::cancel_invite(const std::string& token_id) {
+    return protocol::decode<protocol::InviteView>(
+        call("DELETE", "/v1/invites/" + percent_encode(token_id)));
+}
+
 void ApiClient::put_recovery(const protocol::KeyEnvelope& envelope) {
     call("PUT", "/v1/org/recovery", protocol::encode(envelope));
 }
@@ -82,7 +92,7 @@ protocol::KeyEnvelope ApiClient::recovery() {
 
 protocol::OrganisationView ApiClient::organisation(const std::string& ods) {
     return protocol::decode<protocol::OrganisationView>(
-        call("GET", "/v1/orgs/" + encode_path_segment(ods)));
+        call("GET", "/v1/orgs/" + percent_encode(ods)));
 }
 
 protocol::PushResponse ApiClient::push(const protocol::PushRequest& request) {
@@ -106,14 +116,14 @@ void ApiClient::sync_health(const protocol::SyncHealth& health) {
 
 protocol::ProgressReport ApiClient::progress(const std::string& organisation_ods,
                                              const std::string& year) {
-    return protocol::decode<protocol::ProgressReport>(
-        call("GET", "/v1/orgs/" + encode_path_segment(organisation_ods) +
-                        "/progress?year=" + encode_path_segment(year)));
+    return protocol::decode<protocol::ProgressReport>(call(
+        "GET",
+        "/v1/orgs/" + percent_encode(organisation_ods) + "/progress?year=" + percent_encode(year)));
 }
 
 protocol::ProgressReport ApiClient::partner_progress(const std::string& year) {
     return protocol::decode<protocol::ProgressReport>(
-        call("GET", "/v1/partner/progress?year=" + encode_path_segment(year)));
+        call("GET", "/v1/partner/progress?year=" + percent_encode(year)));
 }
 
 protocol::PublicationList ApiClient::publications() {
@@ -121,36 +131,34 @@ protocol::PublicationList ApiClient::publications() {
 }
 
 std::string ApiClient::certificate(const std::string& year, const std::string& format) {
-    return call("GET", "/v1/certificates/" + encode_path_segment(year) + "." + format);
+    return call("GET", "/v1/certificates/" + percent_encode(year) + "." + format);
 }
 
 protocol::WebLoginLink ApiClient::web_login_link(const std::string& year) {
     return protocol::decode<protocol::WebLoginLink>(
-        call("POST", "/v1/web/login-links?year=" + encode_path_segment(year)));
+        call("POST", "/v1/web/login-links?year=" + percent_encode(year)));
 }
 
 protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
     return protocol::decode<protocol::BlobStatus>(
-        call("GET", "/v1/blobs/" + encode_path_segment(evidence_id)));
+        call("GET", "/v1/blobs/" + percent_encode(evidence_id)));
 }
 
 void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
                                const std::string& scope, crypto::ByteView sealed) {
     call("PUT",
-         "/v1/blobs/" + encode_path_segment(evidence_id) + "/" + std::to_string(index) +
-             (scope.empty() ? "" : "?scope=" + encode_path_segment(scope)),
+         "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index) +
+             (scope.empty() ? "" : "?scope=" + percent_encode(scope)),
          std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()),
          "application/octet-stream");
 }
 
 std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {
-    return call("GET",
-                "/v1/blobs/" + encode_path_segment(evidence_id) + "/" + std::to_string(index));
+    return call("GET", "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index));
 }
 
 protocol::SiteInfo ApiClient::site(const std::string& ods) {
-    return protocol::decode<protocol::SiteInfo>(
-        call("GET", "/v1/sites/" + encode_path_segment(ods)));
+    return protocol::decode<protocol::SiteInfo>(call("GET", "/v1/sites/" + percent_encode(ods)));
 }
 
 protocol::GrantView ApiClient::give_grant(const std::string& organisation_ods,
@@ -160,39 +168,24 @@ protocol::GrantView ApiClient::give_grant(const std::string& organisation_ods,
     request.partner_name = partner_name;
     request.until = until;
     return protocol::decode<protocol::GrantView>(
-        call("POST", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants",
+        call("POST", "/v1/orgs/" + percent_encode(organisation_ods) + "/grants",
              protocol::encode(request)));
 }
 
 protocol::GrantView ApiClient::revoke_grant(const std::string& organisation_ods,
                                             const std::string& partner_name) {
     return protocol::decode<protocol::GrantView>(
-        call("DELETE", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants/" +
-                           encode_path_segment(partner_name)));
+        call("DELETE", "/v1/orgs/" + percent_encode(organisation_ods) + "/grants/" +
+                           percent_encode(partner_name)));
 }
 
 protocol::GrantList ApiClient::grants(const std::string& organisation_ods) {
     return protocol::decode<protocol::GrantList>(
-        call("GET", "/v1/orgs/" + encode_path_segment(organisation_ods) + "/grants"));
+        call("GET", "/v1/orgs/" + percent_encode(organisation_ods) + "/grants"));
 }
 
 protocol::GrantList ApiClient::partner_grants() {
     return protocol::decode<protocol::GrantList>(call("GET", "/v1/partner/grants"));
-}
-
-std::string encode_path_segment(const std::string& segment) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : segment) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0xF];
-        }
-    }
-    return out;
 }
 
 }  // namespace dspt::client

@@ -38,6 +38,8 @@ class ApiClient {
     protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
     protocol::Identity whoami();
     protocol::InviteResponse invite(const protocol::InviteRequest& request);
+    protocol::InviteList invites();
+    protocol::InviteView cancel_invite(const std::string& token_id);
     void put_recovery(const protocol::KeyEnvelope& envelope);
     protocol::KeyEnvelope recovery();
     protocol::OrganisationView organisation(const std::string& ods);
@@ -89,8 +91,5 @@ class ApiClient {
     const crypto::SigningKeyPair* signing_ = nullptr;
     HybridClock::WallClock wall_ = &HybridClock::system_millis;
 };
-
-// Percent-encodes a path segment (names may hold spaces).
-std::string encode_path_segment(const std::string& segment);
 
 }  // namespace dspt::client

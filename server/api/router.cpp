@@ -122,6 +122,17 @@ http::Response create_invite(Call& call) {
                   201);
 }
 
+http::Response list_invites(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(call.context.enrolment.invites(device)));
+}
+
+http::Response cancel_invite(Call& call) {
+    const auto device = call.device();
+    return binary(
+        protocol::encode(call.context.enrolment.cancel_invite(device, call.path("token"))));
+}
+
 http::Response store_recovery_envelope(Call& call) {
     const auto device = call.device();
     call.context.enrolment.put_recovery(device, call.body<protocol::KeyEnvelope>());
@@ -263,6 +274,8 @@ constexpr Route<ApiHandler> kApiRoutes[] = {
     {"GET", "/v1/whoami", &identify_device},
     {"GET", "/v1/certificates/<file>", &download_device_certificate},
     {"POST", "/v1/invites", &create_invite},
+    {"GET", "/v1/invites", &list_invites},
+    {"DELETE", "/v1/invites/<token>", &cancel_invite},
     {"PUT", "/v1/org/recovery", &store_recovery_envelope},
     {"GET", "/v1/org/recovery", &read_recovery_envelope},
     {"GET", "/v1/orgs/<ods>", &read_organisation},

@@ -224,6 +224,36 @@ protocol::InviteResponse EnrolmentService::invite(const store::Device& inviter,
     return {token.token_id, token.expires_at_ms};
 }
 
+namespace {
+
+protocol::InviteView invite_view(const store::EnrolmentToken& token) {
+    protocol::InviteView view;
+    view.token_id = token.token_id;
+    view.role = to_protocol(token.role);
+    view.site_ods = token.site_ods;
+    view.created_at_ms = token.created_at_ms;
+    view.expires_at_ms = token.expires_at_ms;
+    return view;
+}
+
+}  // namespace
+
+protocol::InviteList EnrolmentService::invites(const store::Device& device) {
+    protocol::InviteList list;
+    for (const auto& token : repository_.usable_tokens("", device.id, clock_())) {
+        list.invites.push_back(invite_view(token));
+    }
+    return list;
+}
+
+protocol::InviteView EnrolmentService::cancel_invite(const store::Device& device,
+                                                     std::string_view token_id) {
+    if (!is_token_id(token_id)) {
+        fail(ErrorCode::not_found, "you made no code " + std::string(token_id.substr(0, 40)));
+    }
+    return invite_view(repository_.void_token(token_id, device.id, clock_()));
+}
+
 void EnrolmentService::put_recovery(const store::Device& device,
                                     const protocol::KeyEnvelope& envelope) {
     if (device.role == store::DeviceRole::partner) {

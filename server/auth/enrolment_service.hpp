@@ -63,6 +63,15 @@ class EnrolmentService {
     protocol::InviteResponse invite(const store::Device& inviter,
                                     const protocol::InviteRequest& request);
 
+    // The codes `device` made that still work (neither used, cancelled nor
+    // expired), oldest first; never their secrets, which the server has not.
+    protocol::InviteList invites(const store::Device& device);
+
+    // Cancels a code `device` made and nobody used. A code it did not make is
+    // not_found, as one that does not exist; a used or cancelled one fails its
+    // precondition.
+    protocol::InviteView cancel_invite(const store::Device& device, std::string_view token_id);
+
     void put_recovery(const store::Device& device, const protocol::KeyEnvelope& envelope);
     protocol::KeyEnvelope recovery(const store::Device& device);
 

@@ -8,13 +8,14 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/csv_reader.hpp"
+#include "common/date.hpp"
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "server/cli/wall_clock.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/wall_clock.hpp"
 #include "server/store/sqlite_repository.hpp"
 
 namespace dspt::server {
@@ -43,6 +44,8 @@ struct AdminOptions {
     std::string expires_in = "7d";
     // revoke-device
     std::string device;
+    // revoke-code
+    std::string code_id;
 };
 
 std::string role_name(store::DeviceRole role) {
@@ -228,7 +231,69 @@ int revoke_device(const AdminOptions& options) {
     auto repo = open(options);
     repo->revoke_device(options.device, now_ms());
     print(options, {{"revoked", options.device}},
-          "Revoked device " + options.device + ": its requests are refused from now on");
+          "Revoked device " + options.device +
+              ": its requests are refused from now on, and the codes it made and nobody "
+              "used no longer work");
+    return 0;
+}
+
+// "2026-12-06 14:05 UTC"
+std::string utc_minute(std::int64_t ms) {
+    constexpr std::int64_t kDayMs = 86'400'000;
+    const auto in_day = ((ms % kDayMs) + kDayMs) % kDayMs;
+    const auto hours = in_day / 3'600'000;
+    const auto minutes = in_day / 60'000 % 60;
+    return Date::from_unix_ms(ms).to_string() + " " + (hours < 10 ? "0" : "") +
+           std::to_string(hours) + ":" + (minutes < 10 ? "0" : "") + std::to_string(minutes) +
+           " UTC";
+}
+
+// What a code enrols: "headquarters of RX1", "branch of site RX1-01", "partner 3".
+std::string code_target(const store::EnrolmentToken& token) {
+    if (token.partner_id) {
+        return "a partner device (partner " + std::to_string(*token.partner_id) + ")";
+    }
+    if (!token.site_ods.empty()) {
+        return "a branch device of site " + token.site_ods;
+    }
+    return "a headquarters device of " + token.organisation_ods;
+}
+
+int list_codes(const AdminOptions& options) {
+    auto repo = open(options);
+    json rows = json::array();
+    std::string text;
+    for (const auto& token : repo->usable_tokens(options.org, "", now_ms())) {
+        rows.push_back({{"id", token.token_id},
+                        {"role", role_name(token.role)},
+                        {"organisation", token.organisation_ods},
+                        {"site", token.site_ods},
+                        {"partner_id", token.partner_id ? json(*token.partner_id) : json()},
+                        {"created_by", token.created_by},
+                        {"created_at_ms", token.created_at_ms},
+                        {"expires_at_ms", token.expires_at_ms}});
+        text += token.token_id + "  for " + code_target(token) + ", made by " +
+                (token.created_by == "admin" ? std::string("the operator")
+                                             : "device " + token.created_by) +
+                " on " + utc_minute(token.created_at_ms) + ", works until " +
+                utc_minute(token.expires_at_ms) + "\n";
+    }
+    if (text.empty()) {
+        text = "No enrolment code is waiting to be used.\n";
+    }
+    text.pop_back();
+    print(options, rows, text);
+    return 0;
+}
+
+int revoke_code(const AdminOptions& options) {
+    auto repo = open(options);
+    // The id, or the whole code pasted: its id is the part before the first '-'.
+    const auto id = options.code_id.substr(0, options.code_id.find('-'));
+    const auto token = repo->void_token(id, "", now_ms());
+    print(options, {{"cancelled", token.token_id}},
+          "Cancelled enrolment code " + token.token_id + " (for " + code_target(token) +
+              "): it can no longer enrol a device");
     return 0;
 }
 
@@ -290,6 +355,18 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
     auto* revoke = admin->add_subcommand("revoke-device", "Revoke a device");
     revoke->add_option("ID", options->device, "The device id")->required();
     on_run(revoke, revoke_device);
+
+    auto* codes = admin->add_subcommand(
+        "list-codes", "List the enrolment codes still waiting to be used (never their secrets)");
+    codes->add_option("--org", options->org, "Only the codes of this organisation");
+    on_run(codes, list_codes);
+
+    auto* revoke_one = admin->add_subcommand("revoke-code", "Cancel an unused enrolment code");
+    revoke_one
+        ->add_option("ID", options->code_id,
+                     "The code's id: its part before the '-' (as list-codes shows)")
+        ->required();
+    on_run(revoke_one, revoke_code);
 }
 
 }  // namespace dspt::server

@@ -137,11 +137,15 @@ struct EnrolmentToken {
     std::int64_t expires_at_ms = 0;  // the token works up to and including this time
     std::optional<std::int64_t> used_at_ms;
     std::string used_by_device;  // "" until used
+    // When the code was cancelled before use: by its creator or the operator, or
+    // because the device that made it was revoked. Unset while it may be used.
+    std::optional<std::int64_t> voided_at_ms;
     // The organisation key sealed by the inviting device for the enrolling one; opaque
     // to the server; may be empty.
     crypto::Bytes organisation_key_envelope;
 
     bool used() const noexcept { return used_at_ms.has_value(); }
+    bool voided() const noexcept { return voided_at_ms.has_value(); }
 
     bool operator==(const EnrolmentToken&) const = default;
 };

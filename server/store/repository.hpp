@@ -181,6 +181,8 @@ class Repository {
     //   - failed_precondition "... already used ...": the token was redeemed before;
     //   - failed_precondition "... expired ...": at_ms is after the token's
     //     expires_at_ms (a token works up to and including that time);
+    //   - failed_precondition "... cancelled ...": the token was voided, or the
+    //     device that made it is revoked;
     //   - invalid_argument: the device's role, organisation, site or partner differ
     //     from the token's;
     //   - already_exists: a device with that id is enrolled.
@@ -198,10 +200,25 @@ class Repository {
     // Every device, live and revoked, in order of enrolment.
     virtual std::vector<Device> list_devices() const = 0;
 
-    // Revokes a device from `at_ms`: it can no longer authenticate. Revoking is final.
+    // Revokes a device from `at_ms`: it can no longer authenticate, and the codes it
+    // made and nobody used are voided in the same transaction. Revoking is final.
     // Throws not_found for an unknown device, failed_precondition if it is already
     // revoked (the message gives when).
     virtual void revoke_device(std::string_view id, std::int64_t at_ms) = 0;
+
+    // The codes that still work at `now_ms` (neither used, voided nor expired),
+    // oldest first: of one organisation ("" any; partner codes have none), and
+    // made by `created_by` ("" anyone; "admin" the operator).
+    virtual std::vector<EnrolmentToken> usable_tokens(std::string_view organisation_ods,
+                                                      std::string_view created_by,
+                                                      std::int64_t now_ms) const = 0;
+
+    // Voids a code nobody used at `at_ms` and returns it as voided. With
+    // `created_by` not "", only a code that creator made (another creator's code
+    // is not_found, as if it did not exist). Throws not_found for an unknown code,
+    // failed_precondition for one already used or voided.
+    virtual EnrolmentToken void_token(std::string_view token_id, std::string_view created_by,
+                                      std::int64_t at_ms) = 0;
 
     // ---- Organisation key envelopes --------------------------------------------------
 

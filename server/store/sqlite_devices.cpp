@@ -145,6 +145,17 @@ Device SqliteRepository::enrol_device(std::string_view token_id, crypto::ByteVie
                  "enrolment token " + token->token_id + " expired at " +
                      std::to_string(token->expires_at_ms) + "; ask for a new code");
         }
+        if (token->voided_at_ms) {
+            fail(ErrorCode::failed_precondition,
+                 "enrolment token " + token->token_id + " was cancelled at " +
+                     std::to_string(*token->voided_at_ms) + "; ask for a new code");
+        }
+        if (const auto creator = rows::select_device(writer.db, token->created_by);
+            creator && creator->revoked_at_ms) {
+            fail(ErrorCode::failed_precondition,
+                 "enrolment token " + token->token_id + " was cancelled: device " + creator->id +
+                     ", which made it, was revoked; ask for a new code");
+        }
         check_device_matches_token(device, *token);
         if (rows::select_device(writer.db, device.id)) {
             fail(ErrorCode::already_exists, "device " + device.id + " is already enrolled");
@@ -213,6 +224,63 @@ void SqliteRepository::revoke_device(std::string_view id, std::int64_t at_ms) {
         update.bind(1, id);
         update.bind(2, at_ms);
         update.execute();
+        // Its invitations die with it: no one can enrol with what it handed out.
+        sqlite::Statement void_codes(writer.db,
+                                     "UPDATE enrolment_tokens SET voided_at_ms = ?2 "
+                                     "WHERE created_by = ?1 AND used_at_ms IS NULL "
+                                     "AND voided_at_ms IS NULL");
+        void_codes.bind(1, id);
+        void_codes.bind(2, at_ms);
+        void_codes.execute();
+    });
+}
+
+std::vector<EnrolmentToken> SqliteRepository::usable_tokens(std::string_view organisation_ods,
+                                                            std::string_view created_by,
+                                                            std::int64_t now_ms) const {
+    return read(false, [&](Reader& reader) {
+        sqlite::Statement select(reader.db,
+                                 "SELECT " + std::string(rows::kTokenColumns) +
+                                     " FROM enrolment_tokens t WHERE t.used_at_ms IS NULL"
+                                     " AND t.voided_at_ms IS NULL AND t.expires_at_ms >= ?1"
+                                     " AND (?2 = '' OR t.organisation_ods = ?2)"
+                                     " AND (?3 = '' OR t.created_by = ?3)"
+                                     " ORDER BY t.created_at_ms, t.token_id");
+        select.bind(1, now_ms);
+        select.bind(2, organisation_ods);
+        select.bind(3, created_by);
+        std::vector<EnrolmentToken> tokens;
+        while (select.step()) {
+            tokens.push_back(rows::read_token(select));
+        }
+        return tokens;
+    });
+}
+
+EnrolmentToken SqliteRepository::void_token(std::string_view token_id, std::string_view created_by,
+                                            std::int64_t at_ms) {
+    return write([&](Writer& writer) {
+        auto token = select_token(writer.db, token_id);
+        if (!token || (!created_by.empty() && token->created_by != created_by)) {
+            fail(ErrorCode::not_found, "no enrolment code " + token_label(token_id));
+        }
+        if (token->used_at_ms) {
+            fail(ErrorCode::failed_precondition, "enrolment code " + token->token_id +
+                                                     " was already used, by device " +
+                                                     token->used_by_device);
+        }
+        if (token->voided_at_ms) {
+            fail(ErrorCode::failed_precondition,
+                 "enrolment code " + token->token_id + " was already cancelled");
+        }
+        sqlite::Statement update(writer.db,
+                                 "UPDATE enrolment_tokens SET voided_at_ms = ?2 "
+                                 "WHERE token_id = ?1 AND used_at_ms IS NULL");
+        update.bind(1, token->token_id);
+        update.bind(2, at_ms);
+        update.execute();
+        token->voided_at_ms = at_ms;
+        return *token;
     });
 }
 

@@ -58,7 +58,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 7;
+inline constexpr int kServerSchemaVersion = 8;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -138,6 +138,11 @@ class SqliteRepository final : public Repository {
     std::optional<Device> find_device(std::string_view id) const override;
     std::vector<Device> list_devices() const override;
     void revoke_device(std::string_view id, std::int64_t at_ms) override;
+    std::vector<EnrolmentToken> usable_tokens(std::string_view organisation_ods,
+                                              std::string_view created_by,
+                                              std::int64_t now_ms) const override;
+    EnrolmentToken void_token(std::string_view token_id, std::string_view created_by,
+                              std::int64_t at_ms) override;
 
     // Organisation key envelopes.
     void put_recovery_envelope(std::string_view organisation_ods, crypto::ByteView sealed,

@@ -104,6 +104,7 @@ EnrolmentToken read_token(const sqlite::Statement& row) {
     token.used_at_ms = optional_int64(row, 9);
     token.used_by_device = row.column_text(10);
     token.organisation_key_envelope = row.column_blob(11);
+    token.voided_at_ms = optional_int64(row, 12);
     return token;
 }
 

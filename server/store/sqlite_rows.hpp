@@ -32,7 +32,7 @@ inline constexpr std::string_view kDeviceColumns =
 inline constexpr std::string_view kTokenColumns =
     "t.token_id, t.verifier, t.role, t.organisation_ods, t.site_ods, t.partner_id, "
     "t.created_by, t.created_at_ms, t.expires_at_ms, t.used_at_ms, t.used_by_device, "
-    "t.organisation_key_envelope";
+    "t.organisation_key_envelope, t.voided_at_ms";
 
 Organisation read_organisation(const sqlite::Statement& row);
 Site read_site(const sqlite::Statement& row);

@@ -254,7 +254,23 @@ void create_version_7(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 7> kSteps{{
+void create_version_8(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- When an unused code was cancelled: by its creator or the operator, or
+        -- because the device that made it was revoked. NULL: it still works
+        -- (until it expires).
+        ALTER TABLE enrolment_tokens ADD COLUMN voided_at_ms INTEGER;
+        CREATE INDEX enrolment_tokens_unused_by_creator ON enrolment_tokens(created_by)
+            WHERE used_at_ms IS NULL AND voided_at_ms IS NULL;
+        -- Codes made by devices revoked before this step die with them too.
+        UPDATE enrolment_tokens
+           SET voided_at_ms = (SELECT revoked_at_ms FROM devices WHERE id = created_by)
+         WHERE used_at_ms IS NULL
+           AND created_by IN (SELECT id FROM devices WHERE revoked_at_ms IS NOT NULL);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 8> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -262,6 +278,7 @@ const std::array<sqlite::Migration, 7> kSteps{{
     {5, "keep each device's latest sync health", create_version_5},
     {6, "keep browser login links and sessions", create_version_6},
     {7, "let a grant end on a date", create_version_7},
+    {8, "let an enrolment code be cancelled", create_version_8},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

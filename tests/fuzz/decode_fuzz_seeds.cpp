@@ -32,8 +32,12 @@ auto seeds() {
         dp::Identity{"device-7", dp::Role::partner, "", "", "Support Partners CIC"},
         dp::InviteRequest{"0123456789abcdef", dp::Role::headquarters, "AB1-01", bytes(32),
                           bytes(72), 1718000000123},
-        dp::InviteResponse{"0011223344556677", 1718000000123}, dp::KeyEnvelope{bytes(72)},
-        dp::SiteInfo{"AB1-02", "1-000000002", "Acme Lodge"},
+        dp::InviteResponse{"0011223344556677", 1718000000123},
+        dp::InviteView{"0011223344556677", dp::Role::branch, "AB1-01", 1717000000000,
+                       1718000000123},
+        dp::InviteList{{{"0011223344556677", dp::Role::headquarters, "", 1, 2},
+                        {"8899aabbccddeeff", dp::Role::branch, "AB1-02", 3, 4}}},
+        dp::KeyEnvelope{bytes(72)}, dp::SiteInfo{"AB1-02", "1-000000002", "Acme Lodge"},
         dp::OrganisationView{"AB1",
                              "Acme Care Ltd",
                              true,
@@ -93,6 +97,21 @@ auto seeds() {
         dp::WebLoginLink{"/web/login?token=Wm9vLWJhci1iYXotcXV4", 1718000400000});
 }
 
+// An older class version's bytes, as the fuzzer found them.
+constexpr const char* kGrantRequestVersion1 =
+    "445350540001030100000055010100000048000000000000000b30557a9fc4e9"
+    "0e33587da2c7ec11365b80a5caef14395e83a8cdf2173c6186abd0f51a3f6489"
+    "aed3f81d42678cb1d6fb20456a8fb4d9fe23486d92b7dc01264b7095badf0429"
+    "4e";
+
+std::string from_hex(const char* hex) {
+    std::string out;
+    for (const char* p = hex; p[0] != '\0' && p[1] != '\0'; p += 2) {
+        out += static_cast<char>(std::stoi(std::string(p, 2), nullptr, 16));
+    }
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,6 +130,11 @@ int main(int argc, char** argv) {
              ...);
         },
         seeds());
+    // A GrantRequest in class version 1, which decoding accepts and encodes
+    // anew as version 2: the soak once took this for a non-canonical decode.
+    std::ofstream(directory + "/seed-GrantRequest-v1", std::ios::binary | std::ios::trunc)
+        << from_hex(kGrantRequestVersion1);
+    ++written;
     std::printf("wrote %d seeds to %s\n", written, directory.c_str());
     return 0;
 }

@@ -80,6 +80,14 @@ inline InviteResponse sample<InviteResponse>() {
     return {"0011223344556677", -1};
 }
 template <>
+inline InviteView sample<InviteView>() {
+    return {"0011223344556677", Role::headquarters, "", 1'700'000'000'000, -1};
+}
+template <>
+inline InviteList sample<InviteList>() {
+    return {{sample<InviteView>(), {"8899aabbccddeeff", Role::branch, "VA1B2", 7, 8}}};
+}
+template <>
 inline KeyEnvelope sample<KeyEnvelope>() {
     return {binary(72, 6)};
 }

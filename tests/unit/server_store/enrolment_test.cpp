@@ -329,3 +329,105 @@ TEST_CASE_METHOD(StoreFixture, "only the first recovery envelope is kept", "[uni
 }
 
 }  // namespace dspt::server::store::test
+
+namespace dspt::server::store::test {
+
+TEST_CASE_METHOD(StoreFixture, "revoking a device cancels the codes it made and nobody used",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Device inviter = enrol(branch_token("1111111111111111"));
+    auto made = [&](std::string id) {
+        auto token = branch_token(std::move(id));
+        token.created_by = inviter.id;
+        repo().create_token(token);
+        return token;
+    };
+    const auto used = made("2222222222222222");
+    const Device invited =
+        repo().enrol_device(used.token_id, used.verifier, device_for(used), kT0 + 1500);
+    const auto unused = made("3333333333333333");
+    const auto by_operator = branch_token("4444444444444444");
+    repo().create_token(by_operator);
+    CHECK(repo().usable_tokens("AB12", inviter.id, kT0 + 2000).size() == 1);
+    CHECK(repo().usable_tokens("", "", kT0 + 2000).size() == 2);
+
+    repo().revoke_device(inviter.id, kT0 + 3000);
+
+    CHECK(repo().find_token(unused.token_id)->voided_at_ms == kT0 + 3000);
+    CHECK_FALSE(repo().find_token(used.token_id)->voided());  // spent: history, not cancelled
+    CHECK_FALSE(repo().find_token(by_operator.token_id)->voided());
+    CHECK_FALSE(repo().find_device(invited.id)->revoked());  // those it invited stay
+    const auto message = require_error(ErrorCode::failed_precondition, [&] {
+        (void)repo().enrol_device(unused.token_id, unused.verifier, device_for(unused), kT0 + 4000);
+    });
+    CHECK_THAT(message, Catch::Contains("cancelled"));
+    const auto usable = repo().usable_tokens("", "", kT0 + 4000);
+    REQUIRE(usable.size() == 1);
+    CHECK(usable[0].token_id == by_operator.token_id);
+}
+
+TEST_CASE_METHOD(StoreFixture, "a code whose maker was revoked does not enrol, even if not voided",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Device inviter = enrol(branch_token("1111111111111111"));
+    repo().revoke_device(inviter.id, kT0 + 2000);
+    // A code recorded afterwards with the revoked device as maker (as one made
+    // before the cancellation existed could be).
+    auto late = branch_token("5555555555555555");
+    late.created_by = inviter.id;
+    repo().create_token(late);
+    const auto message = require_error(ErrorCode::failed_precondition, [&] {
+        (void)repo().enrol_device(late.token_id, late.verifier, device_for(late), kT0 + 3000);
+    });
+    CHECK_THAT(message, Catch::Contains("was revoked"));
+    CHECK_FALSE(repo().find_token(late.token_id)->used());
+}
+
+TEST_CASE_METHOD(StoreFixture, "a code is cancelled by its maker or the operator, once",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Device maker = enrol(branch_token("1111111111111111"));
+    auto token = branch_token("6666666666666666");
+    token.created_by = maker.id;
+    repo().create_token(token);
+
+    // Another device: as if the code did not exist.
+    CHECK_THAT(require_error(ErrorCode::not_found,
+                             [&] { repo().void_token(token.token_id, "someone-else", kT0 + 10); }),
+               Catch::Contains("no enrolment code"));
+    CHECK_FALSE(repo().find_token(token.token_id)->voided());
+
+    const auto voided = repo().void_token(token.token_id, maker.id, kT0 + 20);
+    CHECK(voided.voided_at_ms == kT0 + 20);
+    CHECK(repo().find_token(token.token_id)->voided_at_ms == kT0 + 20);
+    CHECK_THAT(require_error(ErrorCode::failed_precondition,
+                             [&] { repo().void_token(token.token_id, "", kT0 + 30); }),
+               Catch::Contains("already cancelled"));
+    CHECK(repo().usable_tokens("", maker.id, kT0 + 40).empty());
+
+    // A used code is history: it cannot be cancelled.
+    CHECK_THAT(require_error(ErrorCode::failed_precondition,
+                             [&] { repo().void_token("1111111111111111", "", kT0 + 50); }),
+               Catch::Contains("already used"));
+    require_error(ErrorCode::not_found, [&] { repo().void_token("7777777777777777", "", kT0); });
+}
+
+TEST_CASE_METHOD(StoreFixture, "usable_tokens leaves out used, cancelled and expired codes",
+                 "[unit][server_store]") {
+    seed_registry();
+    auto first = branch_token("aaaaaaaaaaaaaaaa");
+    auto second = branch_token("bbbbbbbbbbbbbbbb");
+    second.created_at_ms = kT0 + 5;
+    second.expires_at_ms = kT0 + 100;
+    repo().create_token(first);
+    repo().create_token(second);
+    const auto at_start = repo().usable_tokens("AB12", "admin", kT0 + 50);
+    REQUIRE(at_start.size() == 2);
+    CHECK(at_start[0].token_id == first.token_id);                        // oldest first
+    CHECK(repo().usable_tokens("AB12", "admin", kT0 + 100).size() == 2);  // up to its expiry
+    CHECK(repo().usable_tokens("AB12", "admin", kT0 + 101).size() == 1);
+    CHECK(repo().usable_tokens("VC9D8", "", kT0).empty());
+    CHECK(repo().usable_tokens("", "another", kT0).empty());
+}
+
+}  // namespace dspt::server::store::test

@@ -1,0 +1,119 @@
+// Attacks on the real server and client on 127.0.0.1, as someone who holds a
+// device, a code or a file would try them. Each case is a hole once found and
+// closed; it must stay closed.
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/server_fixture.hpp"
+
+using namespace dspt;
+using namespace dspt::test;
+
+namespace {
+
+std::string hq_invite(const ClientHome& hq) {
+    const auto invited = hq.json({"invite", "--hq"});
+    return invited["code"].get<std::string>();
+}
+
+std::string device_id_of(const ClientHome& home) {
+    return home.json({"whoami"})["device_id"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("an invitation dies with the device that made it", "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    REQUIRE(hq.run({"answer", "1.1.1", "ZA555555"}).exit_code == 0);
+    REQUIRE(hq.run({"sync"}).exit_code == 0);
+
+    // The headquarters device hands out a code, then is revoked (lost, stolen, or
+    // its holder left).
+    const auto code = hq_invite(hq);
+    const auto listed = hq.json({"invites"});
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["role"] == "headquarters");
+    CHECK(code.starts_with(listed[0]["id"].get<std::string>() + "-"));
+    const auto admin_view = server.admin({"list-codes", "--org", "AB1"});
+    CHECK_THAT(admin_view.out, Catch::Contains(listed[0]["id"].get<std::string>()));
+    CHECK_THAT(admin_view.out, Catch::Contains("made by device " + device_id_of(hq)));
+    CHECK(admin_view.out.find(code) == std::string::npos);  // never the secret
+
+    REQUIRE(server.admin({"revoke-device", device_id_of(hq)}).exit_code == 0);
+
+    // The code no longer enrols anyone, and so reads nothing.
+    ClientHome intruder;
+    REQUIRE(intruder.run({"init", "--name", "Not Acorn"}).exit_code == 0);
+    const auto refused = intruder.run({"enrol", "--server", server.url(), "--code", code});
+    CHECK(refused.exit_code != 0);
+    CHECK_THAT(refused.err, Catch::Contains("cancelled"));
+    CHECK(intruder.run({"whoami"}).exit_code != 0);
+    const auto waiting = server.admin({"list-codes", "--json"});
+    CHECK(nlohmann::json::parse(waiting.out).empty());
+}
+
+TEST_CASE("a device cancels its own unused invitations and no one else's",
+          "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    ClientHome leeds;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
+          "Acorn Leeds");
+
+    const auto lost = hq.json({"invite", "--site", "VA002"})["code"].get<std::string>();
+    const auto kept = hq.json({"invite", "--site", "VA002"})["code"].get<std::string>();
+    const auto lost_id = lost.substr(0, lost.find('-'));
+    CHECK(hq.json({"invites"}).size() == 2);
+    CHECK(leeds.json({"invites"}).empty());  // the code leeds was enrolled with is used
+
+    // Leeds cannot cancel headquarters' code: to it, the code does not exist.
+    const auto foreign = leeds.run({"invites", "--cancel", lost_id});
+    CHECK(foreign.exit_code != 0);
+    CHECK_THAT(foreign.err, Catch::Contains("no enrolment code"));
+
+    const auto cancelled = hq.run({"invites", "--cancel", lost});  // the whole code, pasted
+    INFO(cancelled.err);
+    CHECK(cancelled.exit_code == 0);
+    CHECK_THAT(cancelled.out, Catch::Contains("Cancelled code " + lost_id));
+    const auto left = hq.json({"invites"});
+    REQUIRE(left.size() == 1);
+    CHECK(kept.starts_with(left[0]["id"].get<std::string>()));
+
+    ClientHome york;
+    REQUIRE(york.run({"init", "--name", "Acorn York"}).exit_code == 0);
+    const auto with_lost = york.run({"enrol", "--server", server.url(), "--code", lost});
+    CHECK(with_lost.exit_code != 0);
+    CHECK_THAT(with_lost.err, Catch::Contains("cancelled"));
+    // The operator cancels the other one.
+    const auto kept_id = kept.substr(0, kept.find('-'));
+    const auto by_operator = server.admin({"revoke-code", kept_id});
+    INFO(by_operator.err);
+    CHECK(by_operator.exit_code == 0);
+    CHECK(york.run({"enrol", "--server", server.url(), "--code", kept}).exit_code != 0);
+    CHECK(server.admin({"revoke-code", kept_id}).exit_code != 0);  // already cancelled
+    CHECK(hq.json({"invites"}).empty());
+}
+
+TEST_CASE("a file name with CR LF never reaches a header, from either end",
+          "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome leeds;
+    enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+    const auto file = leeds.make_file("plain.pdf", 1000, "PDF");
+    const auto injected = file.parent_path() / "a\r\nSet-Cookie: evil=1\r\nx.pdf";
+    std::filesystem::rename(file, injected);
+    const auto added = leeds.run({"evidence", "add", "1.1.2", injected.string()});
+    CHECK(added.exit_code != 0);
+    CHECK_THAT(added.err, Catch::Contains("control character"));
+    CHECK(leeds.json({"evidence", "list"}).empty());
+}
