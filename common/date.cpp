@@ -1,6 +1,7 @@
 #include "common/date.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace dspt {
 
@@ -53,6 +54,15 @@ std::string Date::to_string() const {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+std::string utc_minute_text(std::int64_t unix_ms) {
+    const auto secs = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
     return buf;
 }
 

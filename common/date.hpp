@@ -54,4 +54,7 @@ class Date {
     std::chrono::sys_days days_{};
 };
 
+// "2025-06-30 14:05" (UTC) from Unix milliseconds: a moment as people read it.
+std::string utc_minute_text(std::int64_t unix_ms);
+
 }  // namespace dspt

@@ -9,6 +9,7 @@
 #include "common/crypto/key_wrap.hpp"
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace dspt::protocol {
 
@@ -41,10 +42,6 @@ crypto::SecretKey code_key(crypto::ByteView secret) {
     return key;
 }
 
-bool is_space(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 [[noreturn]] void malformed(const std::string& why) {
     fail(ErrorCode::invalid_argument, "not a valid code: " + why);
 }
@@ -66,20 +63,29 @@ EnrolmentCode EnrolmentCode::generate() {
     return EnrolmentCode(crypto::to_hex(crypto::random_bytes(kTokenIdBytes)), std::move(guarded));
 }
 
+bool EnrolmentCode::is_token_id(std::string_view text) noexcept {
+    return text.size() == kTokenIdChars && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
+std::string EnrolmentCode::token_id_of(std::string_view text) {
+    text = trim(text);
+    const auto id = text.substr(0, text.find('-'));
+    if (!is_token_id(id)) {
+        fail(ErrorCode::invalid_argument,
+             "a code's id is the 16 lower-case hex characters before its '-'");
+    }
+    return std::string(id);
+}
+
 EnrolmentCode EnrolmentCode::parse(std::string_view text) {
-    while (!text.empty() && is_space(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_space(text.back())) {
-        text.remove_suffix(1);
-    }
+    text = trim(text);
     if (text.size() != kChars) {
         malformed("a code has " + std::to_string(kChars) + " characters (16, '-', 22), not " +
                   std::to_string(text.size()));
     }
-    const std::string_view token = text.substr(0, kTokenIdChars);
-    if (!std::all_of(token.begin(), token.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+    if (!is_token_id(text.substr(0, kTokenIdChars))) {
         malformed("its first 16 characters must be lower-case hex (0-9, a-f)");
     }
     if (text[kTokenIdChars] != '-') {
@@ -96,7 +102,7 @@ EnrolmentCode EnrolmentCode::parse(std::string_view text) {
     }
     crypto::SecureBuffer guarded = crypto::SecureBuffer::copy_of(secret);
     wipe(secret);
-    return EnrolmentCode(std::string(token), std::move(guarded));
+    return EnrolmentCode(std::string(text.substr(0, kTokenIdChars)), std::move(guarded));
 }
 
 std::string EnrolmentCode::to_string() const {

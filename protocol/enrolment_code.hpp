@@ -65,6 +65,15 @@ class EnrolmentCode {
     static constexpr std::size_t kSecretChars = 22;
     static constexpr std::size_t kChars = kTokenIdChars + 1 + kSecretChars;  // 39
 
+    // Whether `text` is a token id: kTokenIdChars lower-case hex characters.
+    [[nodiscard]] static bool is_token_id(std::string_view text) noexcept;
+
+    // The token id a person gave to name a code: the id itself, or the whole
+    // code pasted (its part before the '-'; the secret is not read), with
+    // surrounding ASCII whitespace ignored. Throws
+    // Error(ErrorCode::invalid_argument) when that part is not a token id.
+    [[nodiscard]] static std::string token_id_of(std::string_view text);
+
     // A fresh code: random token id and secret.
     [[nodiscard]] static EnrolmentCode generate();
 

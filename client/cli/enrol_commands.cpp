@@ -173,9 +173,8 @@ void run_invites(CommandContext& context, const EnrolOptions& options) {
                (invite.site_ods.empty() ? "" : " of site " + invite.site_ods);
     };
     if (!options.cancel.empty()) {
-        // The id, or the whole code pasted: its id is the part before the first '-'.
         const auto cancelled =
-            api.cancel_invite(options.cancel.substr(0, options.cancel.find('-')));
+            api.cancel_invite(protocol::EnrolmentCode::token_id_of(options.cancel));
         if (options.json) {
             *context.out << nlohmann::json{{"cancelled", cancelled.token_id}}.dump(2) << "\n";
             return;

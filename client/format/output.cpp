@@ -5,6 +5,8 @@
 #include <ctime>
 #include <ostream>
 
+#include "common/date.hpp"
+
 namespace dspt::client {
 
 void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
@@ -78,10 +80,7 @@ std::tm utc_of(std::int64_t unix_ms) {
 }  // namespace
 
 std::string format_time(std::int64_t unix_ms) {
-    const auto tm = utc_of(unix_ms);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
+    return utc_minute_text(unix_ms);
 }
 
 std::string format_time_iso(std::int64_t unix_ms) {

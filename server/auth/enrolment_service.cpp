@@ -38,11 +38,6 @@ void require_size(const crypto::Bytes& bytes, std::size_t size, const char* what
     }
 }
 
-bool is_token_id(std::string_view id) {
-    return id.size() == protocol::EnrolmentCode::kTokenIdChars &&
-           id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 }  // namespace
 
 EnrolmentService::EnrolmentService(store::Repository& repository, const AccessPolicy& policy,
@@ -111,8 +106,9 @@ protocol::EnrolResponse EnrolmentService::enrol(const protocol::EnrolRequest& re
                                               std::to_string(kMaxDeviceNameChars) + " characters");
     }
     // Unknown and wrong codes get the same answer, so codes cannot be probed.
-    const auto token =
-        is_token_id(request.token_id) ? repository_.find_token(request.token_id) : std::nullopt;
+    const auto token = protocol::EnrolmentCode::is_token_id(request.token_id)
+                           ? repository_.find_token(request.token_id)
+                           : std::nullopt;
     if (!token ||
         !crypto::constant_time_equal(protocol::verifier(request.auth_key), token->verifier)) {
         fail(ErrorCode::unauthenticated, "the enrolment code is not valid");
@@ -199,7 +195,7 @@ protocol::InviteResponse EnrolmentService::invite(const store::Device& inviter,
             fail(ErrorCode::forbidden,
                  "partner devices are enrolled by the server's administrator");
     }
-    if (!is_token_id(request.token_id)) {
+    if (!protocol::EnrolmentCode::is_token_id(request.token_id)) {
         fail(ErrorCode::invalid_argument, "the token id must be 16 lower-case hex characters");
     }
     require_size(request.verifier, kKeyBytes, "verifier");
@@ -248,7 +244,7 @@ protocol::InviteList EnrolmentService::invites(const store::Device& device) {
 
 protocol::InviteView EnrolmentService::cancel_invite(const store::Device& device,
                                                      std::string_view token_id) {
-    if (!is_token_id(token_id)) {
+    if (!protocol::EnrolmentCode::is_token_id(token_id)) {
         fail(ErrorCode::not_found, "you made no code " + std::string(token_id.substr(0, 40)));
     }
     return invite_view(repository_.void_token(token_id, device.id, clock_()));

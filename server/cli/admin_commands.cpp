@@ -12,6 +12,7 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "protocol/enrolment_code.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/cli/commands.hpp"
@@ -237,17 +238,6 @@ int revoke_device(const AdminOptions& options) {
     return 0;
 }
 
-// "2026-12-06 14:05 UTC"
-std::string utc_minute(std::int64_t ms) {
-    constexpr std::int64_t kDayMs = 86'400'000;
-    const auto in_day = ((ms % kDayMs) + kDayMs) % kDayMs;
-    const auto hours = in_day / 3'600'000;
-    const auto minutes = in_day / 60'000 % 60;
-    return Date::from_unix_ms(ms).to_string() + " " + (hours < 10 ? "0" : "") +
-           std::to_string(hours) + ":" + (minutes < 10 ? "0" : "") + std::to_string(minutes) +
-           " UTC";
-}
-
 // What a code enrols: "headquarters of RX1", "branch of site RX1-01", "partner 3".
 std::string code_target(const store::EnrolmentToken& token) {
     if (token.partner_id) {
@@ -275,8 +265,8 @@ int list_codes(const AdminOptions& options) {
         text += token.token_id + "  for " + code_target(token) + ", made by " +
                 (token.created_by == "admin" ? std::string("the operator")
                                              : "device " + token.created_by) +
-                " on " + utc_minute(token.created_at_ms) + ", works until " +
-                utc_minute(token.expires_at_ms) + "\n";
+                " on " + utc_minute_text(token.created_at_ms) + " UTC, works until " +
+                utc_minute_text(token.expires_at_ms) + " UTC\n";
     }
     if (text.empty()) {
         text = "No enrolment code is waiting to be used.\n";
@@ -288,9 +278,8 @@ int list_codes(const AdminOptions& options) {
 
 int revoke_code(const AdminOptions& options) {
     auto repo = open(options);
-    // The id, or the whole code pasted: its id is the part before the first '-'.
-    const auto id = options.code_id.substr(0, options.code_id.find('-'));
-    const auto token = repo->void_token(id, "", now_ms());
+    const auto token =
+        repo->void_token(protocol::EnrolmentCode::token_id_of(options.code_id), "", now_ms());
     print(options, {{"cancelled", token.token_id}},
           "Cancelled enrolment code " + token.token_id + " (for " + code_target(token) +
               "): it can no longer enrol a device");
