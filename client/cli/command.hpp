@@ -47,6 +47,7 @@ void add_evidence_commands(CLI::App& app, CommandContext& context);
 void add_plan_commands(CLI::App& app, CommandContext& context);
 void add_status_command(CLI::App& app, CommandContext& context);
 void add_export_command(CLI::App& app, CommandContext& context);
+void add_import_command(CLI::App& app, CommandContext& context);
 void add_passphrase_commands(CLI::App& app, CommandContext& context);
 void add_profile_command(CLI::App& app, CommandContext& context);
 void add_enrol_commands(CLI::App& app, CommandContext& context);

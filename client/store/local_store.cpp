@@ -273,9 +273,36 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
     if (raw_value) {
         value = assessment::normalise_value(item, *raw_value);
     }
-
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    const auto existing = answer(item_id);
+    record_answer(item, std::move(value), comment, answered_by, always_record);
+    tx.commit();
+}
+
+void LocalStore::set_answers(const std::vector<AnswerEdit>& edits, std::string_view answered_by) {
+    require_writable();
+    std::vector<std::optional<std::string>> values;
+    values.reserve(edits.size());
+    for (const auto& edit : edits) {
+        const auto& item = this->item(edit.item_id);
+        values.push_back(edit.raw_value ? std::optional<std::string>(
+                                              assessment::normalise_value(item, *edit.raw_value))
+                                        : std::nullopt);
+    }
+    sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        std::optional<std::string_view> comment;
+        if (edits[i].comment) {
+            comment = *edits[i].comment;
+        }
+        record_answer(item(edits[i].item_id), std::move(values[i]), comment, answered_by, false);
+    }
+    tx.commit();
+}
+
+void LocalStore::record_answer(const standards::Item& item, std::optional<std::string> value,
+                               std::optional<std::string_view> comment,
+                               std::string_view answered_by, bool always_record) {
+    const auto existing = answer(item.id);
     // Saving an item carried over from the previous year reviews it, even
     // with its value unchanged.
     always_record = always_record || items_to_review(scope_).contains(item.id);
@@ -300,10 +327,9 @@ void LocalStore::set_answer(std::string_view item_id, std::optional<std::string_
                                      {"comment", new_comment},
                                      {"answered_by", answered_by}},
                                     now_ms(), scope_);
-    write_answer_row(scope_, item_id, *value, new_comment, answered_by,
+    write_answer_row(scope_, item.id, *value, new_comment, answered_by,
                      static_cast<std::int64_t>(at.millis()));
     release_carried(scope_, item.id);
-    tx.commit();
 }
 
 void LocalStore::clear_answer(std::string_view item_id) {

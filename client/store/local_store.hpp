@@ -163,6 +163,16 @@ class LocalStore {
                     std::optional<std::string_view> comment, std::string_view answered_by,
                     bool always_record = false);
 
+    // Sets several answers in one transaction, all or none, each as
+    // set_answer() would (a carried-over item among them is reviewed). Each
+    // value is checked before anything is written.
+    struct AnswerEdit {
+        std::string item_id;
+        std::optional<std::string> raw_value;  // nullopt keeps the value
+        std::optional<std::string> comment;    // nullopt keeps the comment
+    };
+    void set_answers(const std::vector<AnswerEdit>& edits, std::string_view answered_by);
+
     // Removes an item's answer; ErrorCode::not_found when it has none.
     void clear_answer(std::string_view item_id);
 
@@ -275,6 +285,11 @@ class LocalStore {
     void require_writable() const;
 
   private:
+    // set_answer()'s work inside the caller's transaction, with the value
+    // already checked.
+    void record_answer(const standards::Item& item, std::optional<std::string> value,
+                       std::optional<std::string_view> comment, std::string_view answered_by,
+                       bool always_record);
     std::optional<assessment::Answer> read_answer(std::string_view scope, std::string_view item_id);
     assessment::Answers read_answers(std::string_view scope);
     void require_not_archived() const;

@@ -7,6 +7,8 @@ namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kLineEnd = "\r\n";
 
+}  // namespace
+
 bool starts_like_formula(std::string_view text) noexcept {
     if (text.empty()) {
         return false;
@@ -23,6 +25,8 @@ bool starts_like_formula(std::string_view text) noexcept {
             return false;
     }
 }
+
+namespace {
 
 template <typename Cells>
 void append_line(std::string& out, const Cells& cells) {

@@ -37,4 +37,8 @@ std::string to_csv(const AnswersReport& report);
 // quoted when it needs to be. Exposed for tests and for other CSV exports.
 std::string csv_field(std::string_view text);
 
+// Whether a spreadsheet would take a cell with this text for a formula: it
+// starts with =, +, -, @, a tab or CR. csv_field() guards such text.
+bool starts_like_formula(std::string_view text) noexcept;
+
 }  // namespace dspt::report

@@ -1,5 +1,8 @@
 // `dspt export`: the answers spreadsheet as CSV and XLSX, responses only.
 
+#include <map>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "tests/integration/client_fixture.hpp"
@@ -47,4 +50,60 @@ TEST_CASE("export writes one row per item with answers, never evidence content",
     const auto bad = home.run({"export", (home.home() / "answers.pdf").string()});
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains(".xlsx or .csv"));
+}
+
+TEST_CASE("import records the answers filled in on the exported spreadsheet, or nothing",
+          "[integration][client_export]") {
+    ClientHome home;
+    home.init();
+    REQUIRE(home.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    const auto csv_path = home.home() / "answers.csv";
+    REQUIRE(home.run({"export", csv_path.string()}).exit_code == 0);
+
+    // The spreadsheet as exported says what the store holds.
+    const auto same = home.run({"import", csv_path.string()});
+    INFO(same.err);
+    REQUIRE(same.exit_code == 0);
+    CHECK_THAT(same.out, Catch::Contains("Nothing to import"));
+
+    // Filled in: a confirm item, a comment, a document's location; one cell
+    // starts like a formula, as the export guards it.
+    auto text = slurp(csv_path);
+    // Replaces item `id`'s row with one whose cells are empty but `cells` (column -> text).
+    const auto fill = [&text](const std::string& id,
+                              const std::map<std::size_t, std::string>& cells) {
+        const auto start = text.find("\r\n1," + id + ",") + 2;
+        REQUIRE(start > 2);
+        std::string row = "1," + id;
+        for (std::size_t column = 2; column < 16; ++column) {
+            row += "," + (cells.count(column) ? cells.at(column) : std::string());
+        }
+        text.replace(start, text.find("\r\n", start) - start, row);
+    };
+    fill("1.1.6", {{8, "Yes"}, {9, "\"'=signed, by the board\""}});
+    fill("1.1.2", {{11, "Office cabinet"}});
+    const auto filled = home.write_file("filled.csv", text);
+    const auto imported = home.run({"import", filled.string()});
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
+    CHECK_THAT(imported.out, Catch::Contains("Recorded 2 answers"));
+    const auto confirm = home.json({"show", "1.1.6"});
+    CHECK(confirm["answer"]["value"] == "yes");
+    CHECK(confirm["answer"]["comment"] == "=signed, by the board");
+    CHECK(home.json({"show", "1.1.2"})["answer"]["value"] == "Office cabinet");
+    const auto outbox = home.run({"outbox"});
+
+    // One wrong row: nothing is recorded, and the message names the line.
+    const auto wrong =
+        home.write_file("wrong.csv", "Item,Answer\r\n1.2.4,yes\r\n1.3.1,perhaps\r\n");
+    const auto refused = home.run({"import", wrong.string()});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("wrong.csv:3:"));
+    CHECK_THAT(refused.err, Catch::Contains("nothing was imported"));
+    CHECK(home.json({"show", "1.2.4"})["answer"].is_null());
+    CHECK(home.run({"outbox"}).out == outbox.out);
+
+    const auto workbook = home.run({"import", (home.home() / "answers.xlsx").string()});
+    CHECK(workbook.exit_code == 2);
+    CHECK_THAT(workbook.err, Catch::Contains("CSV UTF-8"));
 }

@@ -92,6 +92,14 @@ class ClientHome {
         return path;
     }
 
+    // A file in the temporary directory holding exactly `content`.
+    std::filesystem::path write_file(const std::string& name, const std::string& content) const {
+        const auto path = dir_.path() / name;
+        std::ofstream out(path, std::ios::binary);
+        out << content;
+        return path;
+    }
+
   private:
     static ProcessOptions options(const std::string& passphrase) {
         ProcessOptions options;
