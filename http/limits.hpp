@@ -35,11 +35,15 @@ struct Limits {
     std::size_t header_limit = 16 * 1024;
 
     // Time allowed to read one whole request (request line, headers and
-    // body), counted from its first byte. On a new connection it also bounds
-    // the wait for that first byte (and the TLS handshake), so a client that
-    // connects and sends nothing is dropped after this long. On expiry the
-    // connection is closed without a response.
+    // body), counted from its first byte. On expiry the connection is closed
+    // without a response.
     std::chrono::milliseconds read_timeout{30'000};
+
+    // Time a new connection has to finish its TLS handshake and send the
+    // first byte of its first request. A client that connects and sends
+    // nothing is dropped after this long, so idle connections cannot hold
+    // the server's connection slots for the whole read_timeout.
+    std::chrono::milliseconds first_byte_timeout{10'000};
 
     // Time a keep-alive connection may sit between requests before the
     // server closes it.
@@ -64,6 +68,14 @@ struct Limits {
     // at once (no response is written: on a TLS port that would need a
     // handshake), counting it in dspt_http_connections_refused_total.
     std::size_t max_connections = 10'000;
+
+    // Open connections at most from one client address (an IPv4 address, or
+    // an IPv6 one; an IPv4-mapped IPv6 address counts as its IPv4 address).
+    // One more from that address is accepted and closed at once, like one
+    // over max_connections, so one client cannot take every slot and others
+    // are still served while it floods. Behind a proxy every connection comes
+    // from the proxy's address: raise it to max_connections there.
+    std::size_t max_connections_per_address = 256;
 
     // Requests served on one connection before the server answers with
     // "Connection: close". Pipelined requests are read and answered strictly

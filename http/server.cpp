@@ -147,6 +147,8 @@ void ServerConfig::validate() const {
     require(limits.close_timeout.count() > 0, "close_timeout must be positive");
     require(limits.shutdown_grace.count() >= 0, "shutdown_grace must not be negative");
     require(limits.max_connections > 0, "max_connections must be positive");
+    require(limits.max_connections_per_address > 0, "max_connections_per_address must be positive");
+    require(limits.first_byte_timeout.count() > 0, "first_byte_timeout must be positive");
     require(limits.max_requests_per_connection > 0, "max_requests_per_connection must be positive");
     require(limits.listen_backlog > 0, "listen_backlog must be positive");
 }
@@ -295,23 +297,37 @@ net::awaitable<void> HttpServer::Impl::listen() {
             co_await pause.async_wait(into(ec));
             continue;
         }
+        const auto remote = socket.remote_endpoint(ec);
+        if (ec) {
+            continue;  // gone already; the socket closes with this scope
+        }
+        const auto address = detail::client_address(remote);
+        const char* refusal = nullptr;
         if (state_->sessions.size() >= limits.max_connections) {
+            refusal = "max_connections";
+        } else if (state_->sessions.from(address) >= limits.max_connections_per_address) {
+            refusal = "max_connections_per_address";
+        }
+        if (refusal != nullptr) {
             state_->metrics.record_refused_connection();
             // At most one line a second however fast connections are refused.
             const auto now = std::chrono::steady_clock::now();
             if (now - last_refusal_log_ >= std::chrono::seconds(1)) {
                 last_refusal_log_ = now;
-                state_->log(format_event_line(
-                    "connection_refused",
-                    {{"reason", "max_connections"},
-                     {"max_connections", std::to_string(limits.max_connections)}}));
+                state_->log(
+                    format_event_line("connection_refused",
+                                      {{"reason", refusal},
+                                       {"address", address},
+                                       {"max_connections", std::to_string(limits.max_connections)},
+                                       {"max_connections_per_address",
+                                        std::to_string(limits.max_connections_per_address)}}));
             }
             socket.close(ec);
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
         try {
-            detail::spawn_session(state_, std::move(socket), tls_.get());
+            detail::spawn_session(state_, std::move(socket), remote, tls_.get());
         } catch (...) {
             log_exception("session_spawn_failed", std::current_exception());
         }

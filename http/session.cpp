@@ -237,7 +237,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
     if constexpr (kIsTls<Stream>) {
         // The handshake counts as waiting for the first request: idle for stop().
         handle_->idle = true;
-        tcp.expires_after(limits().read_timeout);
+        tcp.expires_after(limits().first_byte_timeout);
         co_await stream.async_handshake(net::ssl::stream_base::server, into(ec));
         handle_->idle = false;
         if (ec) {
@@ -251,7 +251,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
 
     for (std::size_t served = 0;;) {
         // Wait for the first byte of the next request under the idle
-        // deadline (the read deadline on a new connection), so that a
+        // deadline (the first-byte deadline on a new connection), so that a
         // keep-alive connection may rest between requests but a request,
         // once begun, must arrive within read_timeout.
         if (buffer_.size() == 0) {
@@ -259,7 +259,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
                 co_return CloseMode::graceful;
             }
             handle_->idle = true;
-            tcp.expires_after(served == 0 ? limits().read_timeout : limits().idle_timeout);
+            tcp.expires_after(served == 0 ? limits().first_byte_timeout : limits().idle_timeout);
             const std::size_t n =
                 co_await stream.async_read_some(buffer_.prepare(kReadChunkBytes), into(ec));
             handle_->idle = false;
@@ -491,12 +491,27 @@ net::awaitable<void> tls_session(std::shared_ptr<ServerState> state,
 void SessionRegistry::add(std::shared_ptr<SessionHandle> session) {
     const std::lock_guard lock(mutex_);
     const SessionHandle* key = session.get();
+    ++per_address_[session->address];
     sessions_.emplace(key, std::move(session));
 }
 
 void SessionRegistry::remove(const SessionHandle* session) {
     const std::lock_guard lock(mutex_);
-    sessions_.erase(session);
+    const auto found = sessions_.find(session);
+    if (found == sessions_.end()) {
+        return;
+    }
+    const auto count = per_address_.find(found->second->address);
+    if (count != per_address_.end() && --count->second == 0) {
+        per_address_.erase(count);
+    }
+    sessions_.erase(found);
+}
+
+std::size_t SessionRegistry::from(const std::string& address) const {
+    const std::lock_guard lock(mutex_);
+    const auto found = per_address_.find(address);
+    return found == per_address_.end() ? 0 : found->second;
 }
 
 std::size_t SessionRegistry::size() const {
@@ -514,12 +529,18 @@ std::vector<std::shared_ptr<SessionHandle>> SessionRegistry::snapshot() const {
     return out;
 }
 
+std::string client_address(const net::ip::tcp::endpoint& remote) {
+    const auto address = remote.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+    }
+    return address.to_string();
+}
+
 void spawn_session(const std::shared_ptr<ServerState>& state, net::ip::tcp::socket socket,
-                   net::ssl::context* tls) {
-    error_code ec;
-    const auto endpoint = socket.remote_endpoint(ec);
-    auto handle =
-        std::make_shared<SessionHandle>(socket.get_executor(), ec ? "-" : endpoint_text(endpoint));
+                   const net::ip::tcp::endpoint& remote, net::ssl::context* tls) {
+    auto handle = std::make_shared<SessionHandle>(socket.get_executor(), endpoint_text(remote),
+                                                  client_address(remote));
     state->sessions.add(handle);
     state->metrics.session_opened();
 

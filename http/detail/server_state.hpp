@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -24,18 +25,21 @@ namespace dspt::http::detail {
 // session.hpp; it holds Asio types).
 struct SessionHandle;
 
-// The open sessions. A session is added by the listener before it starts and
-// removes itself when it ends.
+// The open sessions, and how many come from each client address. A session is
+// added by the listener before it starts and removes itself when it ends.
 class SessionRegistry {
   public:
     void add(std::shared_ptr<SessionHandle> session);
     void remove(const SessionHandle* session);
     std::size_t size() const;
+    // Open sessions from `address` (SessionHandle::address).
+    std::size_t from(const std::string& address) const;
     std::vector<std::shared_ptr<SessionHandle>> snapshot() const;
 
   private:
     mutable std::mutex mutex_;
     std::unordered_map<const SessionHandle*, std::shared_ptr<SessionHandle>> sessions_;
+    std::unordered_map<std::string, std::size_t> per_address_;
 };
 
 struct ServerState {

@@ -19,22 +19,31 @@
 namespace dspt::http::detail {
 
 struct SessionHandle {
-    SessionHandle(boost::asio::any_io_executor executor_in, std::string remote_in)
-        : executor(std::move(executor_in)), remote(std::move(remote_in)) {}
+    SessionHandle(boost::asio::any_io_executor executor_in, std::string remote_in,
+                  std::string address_in)
+        : executor(std::move(executor_in)),
+          remote(std::move(remote_in)),
+          address(std::move(address_in)) {}
 
     const boost::asio::any_io_executor executor;  // the session's strand
     const std::string remote;                     // "127.0.0.1:53122"
+    const std::string address;                    // "127.0.0.1": the client, for its connection cap
 
     // Only read or written on the session's strand:
     boost::beast::tcp_stream* stream = nullptr;  // the lowest layer; null once the session ended
     bool idle = false;  // no request in progress (before the first byte, or during the handshake)
 };
 
-// Registers a session for `socket` (whose executor must be a strand) and
-// starts its coroutine. `tls` is null for plain HTTP; otherwise it must
-// outlive every session.
+// The client address a connection counts against (Limits::
+// max_connections_per_address): the IP address alone, an IPv4-mapped IPv6
+// address as its IPv4 address.
+std::string client_address(const boost::asio::ip::tcp::endpoint& remote);
+
+// Registers a session for `socket` (whose executor must be a strand), coming
+// from `remote`, and starts its coroutine. `tls` is null for plain HTTP;
+// otherwise it must outlive every session.
 void spawn_session(const std::shared_ptr<ServerState>& state, boost::asio::ip::tcp::socket socket,
-                   boost::asio::ssl::context* tls);
+                   const boost::asio::ip::tcp::endpoint& remote, boost::asio::ssl::context* tls);
 
 // Tells a session the server is stopping. Without `force` it closes the
 // connection only if idle (a request in progress finishes first, and its

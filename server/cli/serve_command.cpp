@@ -29,6 +29,9 @@ struct ServeOptions {
     int auth_window_seconds = 300;
     int read_timeout_seconds = 30;
     int idle_timeout_seconds = 60;
+    int first_byte_timeout_seconds = 10;
+    std::size_t max_connections = 10'000;
+    std::size_t max_connections_per_address = 256;
     std::size_t body_limit = 16 * 1024 * 1024;
     std::size_t max_value_bytes = sync::kMaxPayloadBytes;
 };
@@ -69,6 +72,9 @@ int run_serve(const ServeOptions& options) {
     config.limits.body_limit = options.body_limit;
     config.limits.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
     config.limits.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
+    config.limits.first_byte_timeout = std::chrono::seconds(options.first_byte_timeout_seconds);
+    config.limits.max_connections = options.max_connections;
+    config.limits.max_connections_per_address = options.max_connections_per_address;
     config.validate();
 
     auth::AuthConfig auth_config;
@@ -119,6 +125,20 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
         ->add_option("--idle-timeout", options->idle_timeout_seconds,
                      "Seconds an idle keep-alive connection stays open")
         ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    serve
+        ->add_option("--first-byte-timeout", options->first_byte_timeout_seconds,
+                     "Seconds a new connection has to send the start of its first request")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    serve->add_option("--max-connections", options->max_connections, "Open connections at most")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->capture_default_str();
+    serve
+        ->add_option("--max-connections-per-address", options->max_connections_per_address,
+                     "Open connections at most from one client address (behind a proxy, "
+                     "raise it to --max-connections)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->capture_default_str();
     serve->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))

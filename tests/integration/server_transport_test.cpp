@@ -287,9 +287,10 @@ TEST_CASE("a corrupt zstd body gets 400, another coding 415, and plain clients p
                Catch::Contains("dspt_http_requests_total"));
 }
 
-TEST_CASE("a client that sends nothing is disconnected after the read timeout",
+TEST_CASE("a client that sends nothing is disconnected after the first-byte timeout",
           "[integration][server_transport]") {
-    ServerProcess server({"--read-timeout", "1", "--idle-timeout", "1"});
+    ServerProcess server(
+        {"--first-byte-timeout", "1", "--read-timeout", "1", "--idle-timeout", "1"});
     RawSocket silent(server.port());
     const auto started = std::chrono::steady_clock::now();
     const auto [data, closed] = silent.read_until_closed(std::chrono::seconds(15));

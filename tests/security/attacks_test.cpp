@@ -2,12 +2,18 @@
 // device, a code or a file would try them. Each case is a hole once found and
 // closed; it must stay closed.
 
+#include <arpa/inet.h>
+#include <memory>
+#include <netinet/in.h>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "client/sync/transport.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -23,6 +29,38 @@ std::string hq_invite(const ClientHome& hq) {
 std::string device_id_of(const ClientHome& home) {
     return home.json({"whoami"})["device_id"].get<std::string>();
 }
+
+// A TCP connection to 127.0.0.1:port from the loopback address `source`, as
+// another machine's would come; it sends nothing.
+class SilentConnection {
+  public:
+    SilentConnection(const char* source, std::uint16_t port)
+        : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in from{};
+        from.sin_family = AF_INET;
+        ::inet_pton(AF_INET, source, &from.sin_addr);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+        if (fd_ >= 0 && (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+                         ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0)) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~SilentConnection() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+    }
+    SilentConnection(const SilentConnection&) = delete;
+    SilentConnection& operator=(const SilentConnection&) = delete;
+    bool connected() const { return fd_ >= 0; }
+
+  private:
+    int fd_;
+};
 
 }  // namespace
 
@@ -116,4 +154,26 @@ TEST_CASE("a file name with CR LF never reaches a header, from either end",
     CHECK(added.exit_code != 0);
     CHECK_THAT(added.err, Catch::Contains("control character"));
     CHECK(leeds.json({"evidence", "list"}).empty());
+}
+
+TEST_CASE("a flood of connections from one address leaves room for every other client",
+          "[integration][security]") {
+    // 400 connections from one address that say nothing, against a server that
+    // takes 300 in all: the address gets its share (256 by default), not all.
+    ServerProcess server({"--max-connections", "300"});
+    std::vector<std::unique_ptr<SilentConnection>> flood;
+    for (int i = 0; i < 400; ++i) {
+        flood.push_back(std::make_unique<SilentConnection>("127.0.0.2", server.port()));
+        REQUIRE(flood.back()->connected());
+    }
+
+    // Another client is served during the flood, and a device's own commands work.
+    const auto transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
+    CHECK(transport->send({"GET", "/healthz", {}, {}, {}}).status == 200);
+    server.register_demo();
+    ClientHome home;
+    enrol(home, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    CHECK(home.run({"sync"}).exit_code == 0);
+    const auto metrics = transport->send({"GET", "/metrics", {}, {}, {}}).body;
+    CHECK_THAT(metrics, Catch::Contains("dspt_http_connections_refused_total 144\n"));
 }

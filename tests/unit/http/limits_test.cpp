@@ -1,9 +1,13 @@
 // HttpServer's limits over loopback: body and header sizes, malformed
-// requests, Expect: 100-continue, read, write and idle timeouts, connection and
-// per-connection request caps.
+// requests, Expect: 100-continue, first-byte, read, write and idle timeouts,
+// connection caps (in all and per client address) and per-connection request caps.
 #include <atomic>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -142,7 +146,8 @@ TEST_CASE("HttpServer handles Expect: 100-continue", "[unit][http]") {
 
 TEST_CASE("HttpServer disconnects a client that sends nothing", "[unit][http]") {
     TestServer server(echo, [](ServerConfig& config) {
-        config.limits.read_timeout = 300ms;
+        config.limits.first_byte_timeout = 300ms;
+        config.limits.read_timeout = 10s;  // for a request once begun
         config.limits.idle_timeout = 10s;  // not the one that applies to a new connection
     });
     TestClient client(server.port());
@@ -248,6 +253,44 @@ TEST_CASE("HttpServer refuses connections over max_connections", "[unit][http]")
     const auto metrics = first.request("GET", "/metrics").body;
     CHECK_THAT(metrics, Catch::Contains("dspt_http_connections_refused_total 1\n"));
     CHECK_THAT(metrics, Catch::Contains("dspt_http_open_sessions 2\n"));
+}
+
+TEST_CASE("HttpServer caps the connections from one address and serves other clients meanwhile",
+          "[unit][http]") {
+    TestServer server(echo, [](ServerConfig& config) {
+        config.limits.max_connections = 10;
+        config.limits.max_connections_per_address = 3;
+    });
+    ClientOptions flooder;
+    flooder.source_address = "127.0.0.2";
+    std::vector<std::unique_ptr<TestClient>> flood;
+    for (int i = 0; i < 3; ++i) {
+        flood.push_back(std::make_unique<TestClient>(server.port(), flooder));
+        CHECK(flood.back()->request("POST", "/echo", "x").status == 200);
+    }
+    TestClient over(server.port(), flooder);  // the kernel accepts; the server closes it
+    const auto closed_after = over.wait_for_close(3s);
+    REQUIRE(closed_after.has_value());
+    CHECK(*closed_after < 2s);
+    CHECK(server.log().wait_for(
+        {"event=connection_refused", "reason=max_connections_per_address", "address=127.0.0.2"}));
+
+    // Another address is served while the first holds its share.
+    TestClient other(server.port());
+    CHECK(other.request("POST", "/echo", "mine").body == "mine");
+
+    // A connection that ends frees its place for the same address.
+    flood.pop_back();
+    bool served_again = false;
+    for (int attempt = 0; attempt < 50 && !served_again; ++attempt) {
+        TestClient again(server.port(), flooder);
+        try {
+            served_again = again.request("POST", "/echo", "y").status == 200;
+        } catch (const std::runtime_error&) {
+            std::this_thread::sleep_for(20ms);  // the server has not seen the close yet
+        }
+    }
+    CHECK(served_again);
 }
 
 TEST_CASE("HttpServer answers a refusal with the application's page when it gives one",

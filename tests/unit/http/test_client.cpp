@@ -102,7 +102,18 @@ TestClient::TestClient(std::uint16_t port, ClientOptions options)
         impl.ssl_context.set_verify_callback(net::ssl::host_name_verification("127.0.0.1"));
         impl.tls.emplace(beast::tcp_stream(impl.ioc), impl.ssl_context);
     }
-    error_code ec = impl.run([&](Completion done) { impl.lowest().async_connect(endpoint, done); });
+    error_code ec;
+    if (impl.options.source_address) {
+        auto& socket = impl.lowest().socket();
+        socket.open(tcp::v4(), ec);
+        if (!ec) {
+            socket.bind(tcp::endpoint(net::ip::make_address(*impl.options.source_address), 0), ec);
+        }
+        if (ec) {
+            throw std::runtime_error("test client: bind failed: " + ec.message());
+        }
+    }
+    ec = impl.run([&](Completion done) { impl.lowest().async_connect(endpoint, done); });
     if (ec) {
         throw std::runtime_error("test client: connect failed: " + ec.message());
     }

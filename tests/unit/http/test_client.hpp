@@ -37,6 +37,9 @@ struct ClientOptions {
     // the host 127.0.0.1. Unset: plain HTTP.
     std::optional<std::filesystem::path> ca_cert;
     std::chrono::milliseconds timeout{5'000};  // per operation
+    // Set: connect from this loopback address ("127.0.0.2"), as another
+    // client machine would. Unset: the system's choice (127.0.0.1).
+    std::optional<std::string> source_address{};
 };
 
 class TestClient {
