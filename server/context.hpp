@@ -10,10 +10,12 @@
 #include <functional>
 #include <memory>
 
+#include "http/rate_limiter.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/authenticator.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/progress/progress_service.hpp"
+#include "server/publish/certificate_cache.hpp"
 #include "server/publish/publish_service.hpp"
 #include "server/registry/grant_service.hpp"
 #include "server/registry/organisation_service.hpp"
@@ -56,6 +58,11 @@ struct Context {
     publish::PublishService publishing;
     progress::ProgressService progress;
     web::WebSignIn web_sign_in;
+    // Certificates drawn once and kept (publish/certificate_cache.hpp).
+    publish::CertificateCache certificates;
+    // How often one client address may make a request anyone may make (the public
+    // register, certificates); none: no limit. Set once, before the server starts.
+    std::unique_ptr<http::RateLimiter> public_rate;
     // Whether the server itself speaks TLS: browser session cookies are then Secure.
     // Set once, before the server starts.
     bool tls = false;

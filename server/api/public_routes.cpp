@@ -2,17 +2,21 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
 #include "common/text.hpp"
 #include "http/header_values.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
+#include "server/publish/certificate_cache.hpp"
 
 namespace dspt::server::api {
 
@@ -101,9 +105,11 @@ http::Response search_page(Context& context, const http::Request& request) {
     return response;
 }
 
-http::Response certificate(Context& context, const store::Organisation& organisation,
-                           const store::Publication& publication,
-                           publish::CertificateFormat format) {
+}  // namespace
+
+publish::CertificateContent certificate_content(Context& context,
+                                                const store::Organisation& organisation,
+                                                const store::Publication& publication) {
     publish::CertificateContent content;
     content.organisation_name = organisation.name;
     content.organisation_ods = organisation.ods;
@@ -116,8 +122,39 @@ http::Response certificate(Context& context, const store::Organisation& organisa
     content.level = publication.level;
     content.year = publication.year;
     content.published = Date::from_unix_ms(publication.published_at_ms);
+    return content;
+}
+
+namespace {
+
+// A 429 or 503 that says when to come back.
+http::Response come_back_later(int status, std::chrono::seconds after, const std::string& message,
+                               bool page) {
+    auto response =
+        page ? public_response("text/html; charset=utf-8", publish::render_html_error(message))
+             : public_response("application/json",
+                               http::error_body(ErrorCode::unavailable, message));
+    if (page) {
+        http::add_security_headers(response, http::PageKind::public_page);
+    }
+    response.status = status;
+    response.headers.emplace("Retry-After", std::to_string(after.count()));
+    return response;
+}
+
+http::Response certificate(Context& context, const store::Organisation& organisation,
+                           const store::Publication& publication,
+                           publish::CertificateFormat format) {
+    const auto drawn =
+        context.certificates.get(certificate_content(context, organisation, publication), format);
+    if (std::holds_alternative<publish::CertificateCache::Busy>(drawn)) {
+        return come_back_later(503, std::chrono::seconds(1),
+                               "the certificate is being drawn: try again in a second", false);
+    }
     auto response = public_response(std::string(publish::content_type(format)),
-                                    publish::render_certificate(content, format));
+                                    *std::get<publish::CertificateCache::Drawing>(drawn));
+    // A publication never changes; its organisation's name rarely does.
+    response.headers.emplace("Cache-Control", "public, max-age=3600");
     response.headers.emplace(
         "Content-Disposition",
         http::content_disposition(http::Disposition::inline_shown,
@@ -125,6 +162,24 @@ http::Response certificate(Context& context, const store::Organisation& organisa
                                       "." + std::string(publish::extension(format))));
     return response;
 }
+
+}  // namespace
+
+void prepare_certificates(Context& context, std::int64_t publication_id,
+                          std::string_view organisation_ods) {
+    const auto organisation = context.repository->find_organisation(organisation_ods);
+    if (!organisation) {
+        return;
+    }
+    for (const auto& publication : context.repository->publications_of(organisation_ods)) {
+        if (publication.id == publication_id &&
+            publish::certificate_offered(publication.level, publication.year, today(context))) {
+            context.certificates.prepare(certificate_content(context, *organisation, publication));
+        }
+    }
+}
+
+namespace {
 
 // GET /certificates/<ods>/<file>: anyone, by organisation code.
 http::Response public_certificate(Context& context, std::string_view ods, std::string_view file) {
@@ -194,6 +249,16 @@ http::Response handle_public(Context& context, const http::Request& request, htt
         return method_not_allowed(request);
     }
     meta.route = "GET " + route;
+    if (context.public_rate) {
+        const auto allowed =
+            context.public_rate->take(http::address_without_port(request.remote_address));
+        if (!allowed.allowed) {
+            return come_back_later(429, allowed.retry_after,
+                                   "too many requests from this address: try again in " +
+                                       std::to_string(allowed.retry_after.count()) + " s",
+                                   path == "/");
+        }
+    }
 
     if (path == "/") {
         return search_page(context, request);

@@ -25,8 +25,14 @@
 // certificate for <code> <year>": the answer for an unknown code, a site code and a year without a
 // Standards Met or Exceeded publication alike), 405 for a method other than GET on a known path.
 //
+// Anyone can send these requests, so their cost is bounded: each client address
+// may make Context::public_rate of them (429 with Retry-After past it), and
+// certificates come from Context::certificates, drawn once; a certificate not
+// drawn yet while another is being drawn answers 503 with "Retry-After: 1".
+//
 // Thread-safety: as the Router, these functions keep no state beyond the Context.
 
+#include <cstdint>
 #include <string_view>
 
 #include "http/request.hpp"
@@ -49,6 +55,17 @@ http::Response device_certificate(Context& context, const store::Device& device,
 
 // The route name (for the access log and metrics) of GET /v1/certificates/<file>.
 std::string device_certificate_route(std::string_view file);
+
+// What the certificate of `publication` shows: the organisation's name and its
+// sites' names as the registry holds them now.
+publish::CertificateContent certificate_content(Context& context,
+                                                const store::Organisation& organisation,
+                                                const store::Publication& publication);
+
+// Draws the certificates of a publication just made, off the request threads,
+// when it has any (Standards Met or Exceeded, a year still offered).
+void prepare_certificates(Context& context, std::int64_t publication_id,
+                          std::string_view organisation_ods);
 
 // The search parameters of a raw (undecoded) query string; throws
 // ErrorCode::invalid_argument as described above.

@@ -248,6 +248,10 @@ http::Response publish_assessment(Call& call) {
     const auto device = call.device();
     const auto response =
         call.context.publishing.publish(device, call.body<protocol::PublishRequest>(), call.now());
+    if (response.published && !response.duplicate) {
+        prepare_certificates(call.context, response.publication.id,
+                             response.publication.organisation_ods);
+    }
     return binary(protocol::encode(response),
                   response.published && !response.duplicate ? 201 : 200);
 }

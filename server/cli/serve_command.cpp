@@ -7,6 +7,7 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "server/api/router.hpp"
 #include "server/cli/commands.hpp"
@@ -32,6 +33,8 @@ struct ServeOptions {
     int first_byte_timeout_seconds = 10;
     std::size_t max_connections = 10'000;
     std::size_t max_connections_per_address = 256;
+    double public_rate = 5;
+    double public_burst = 30;
     std::size_t body_limit = 16 * 1024 * 1024;
     std::size_t max_value_bytes = sync::kMaxPayloadBytes;
 };
@@ -82,6 +85,10 @@ int run_serve(const ServeOptions& options) {
     Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms,
                     options.max_value_bytes);
     context.tls = config.tls_cert.has_value();
+    if (options.public_rate > 0) {
+        context.public_rate =
+            std::make_unique<http::RateLimiter>(options.public_rate, options.public_burst);
+    }
     const api::Router router(context);
     http::HttpServer server(
         config, [&router](const http::Request& request) { return router.handle(request); });
@@ -139,6 +146,18 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                      "Open connections at most from one client address (behind a proxy, "
                      "raise it to --max-connections)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->capture_default_str();
+    serve
+        ->add_option("--public-rate", options->public_rate,
+                     "Requests a second one client address may make to the public register and "
+                     "certificates, after a burst of --public-burst (0: no limit; behind a proxy, "
+                     "limit there instead)")
+        ->check(CLI::Range(0.0, 100000.0))
+        ->capture_default_str();
+    serve
+        ->add_option("--public-burst", options->public_burst,
+                     "Requests one client address may make at once before --public-rate applies")
+        ->check(CLI::Range(1.0, 100000.0))
         ->capture_default_str();
     serve->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))

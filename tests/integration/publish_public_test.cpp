@@ -39,24 +39,9 @@ struct Published {
 };
 
 Published publish_acorn(const ServerProcess& server) {
-    server.register_demo();
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count() -
-                        3'600'000;
-    const auto day = Date::from_unix_ms(now_ms);
-    server::store::Publication publication;
-    publication.organisation_ods = "AB1";
-    publication.sites = {"VA001", "VA002"};
-    publication.year = standards::year_on(day);
-    publication.level = standards::Level::met;
-    publication.published_at_ms = now_ms;
-    publication.device_id = "admin";
-    publication.request_id = "integration-publication-1";
-    {
-        server::store::SqliteRepository repository(server.data());
-        REQUIRE_FALSE(repository.record_publication(publication).duplicate);
-    }
+    const auto publication =
+        publish_acorn_met(server, {"VA001", "VA002"}, "integration-publication-1");
+    const auto day = Date::from_unix_ms(publication.published_at_ms);
     return {publication.year, day.to_string(), server::publish::long_date(day)};
 }
 

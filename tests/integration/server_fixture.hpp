@@ -12,6 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/date.hpp"
+#include "common/standards/year.hpp"
+#include "server/store/sqlite_repository.hpp"
 #include "tests/integration/client_fixture.hpp"
 #include "tests/support/process.hpp"
 
@@ -171,5 +174,29 @@ struct AcornGroup {
         enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
     }
 };
+
+// Registers the demo organisations and records a Standards Met publication of
+// AB1 made an hour ago in the current standards year straight into the
+// server's store, covering `sites`; returns it.
+inline server::store::Publication publish_acorn_met(const ServerProcess& server,
+                                                    std::vector<std::string> sites,
+                                                    const std::string& request_id) {
+    server.register_demo();
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() -
+                        3'600'000;
+    server::store::Publication publication;
+    publication.organisation_ods = "AB1";
+    publication.sites = std::move(sites);
+    publication.year = standards::year_on(Date::from_unix_ms(now_ms));
+    publication.level = standards::Level::met;
+    publication.published_at_ms = now_ms;
+    publication.device_id = "admin";
+    publication.request_id = request_id;
+    server::store::SqliteRepository repository(server.data());
+    REQUIRE_FALSE(repository.record_publication(publication).duplicate);
+    return publication;
+}
 
 }  // namespace dspt::test

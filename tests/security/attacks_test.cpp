@@ -2,12 +2,10 @@
 // device, a code or a file would try them. Each case is a hole once found and
 // closed; it must stay closed.
 
-#include <arpa/inet.h>
+#include <chrono>
+#include <future>
 #include <memory>
-#include <netinet/in.h>
 #include <string>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -15,6 +13,7 @@
 
 #include "client/sync/transport.hpp"
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/loopback_http.hpp"
 
 using namespace dspt;
 using namespace dspt::test;
@@ -29,38 +28,6 @@ std::string hq_invite(const ClientHome& hq) {
 std::string device_id_of(const ClientHome& home) {
     return home.json({"whoami"})["device_id"].get<std::string>();
 }
-
-// A TCP connection to 127.0.0.1:port from the loopback address `source`, as
-// another machine's would come; it sends nothing.
-class SilentConnection {
-  public:
-    SilentConnection(const char* source, std::uint16_t port)
-        : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in from{};
-        from.sin_family = AF_INET;
-        ::inet_pton(AF_INET, source, &from.sin_addr);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (fd_ >= 0 && (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-                         ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0)) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-    ~SilentConnection() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    SilentConnection(const SilentConnection&) = delete;
-    SilentConnection& operator=(const SilentConnection&) = delete;
-    bool connected() const { return fd_ >= 0; }
-
-  private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -161,10 +128,9 @@ TEST_CASE("a flood of connections from one address leaves room for every other c
     // 400 connections from one address that say nothing, against a server that
     // takes 300 in all: the address gets its share (256 by default), not all.
     ServerProcess server({"--max-connections", "300"});
-    std::vector<std::unique_ptr<SilentConnection>> flood;
+    std::vector<std::unique_ptr<LoopbackConnection>> flood;
     for (int i = 0; i < 400; ++i) {
-        flood.push_back(std::make_unique<SilentConnection>("127.0.0.2", server.port()));
-        REQUIRE(flood.back()->connected());
+        flood.push_back(std::make_unique<LoopbackConnection>(server.port(), "127.0.0.2"));
     }
 
     // Another client is served during the flood, and a device's own commands work.
@@ -176,4 +142,52 @@ TEST_CASE("a flood of connections from one address leaves room for every other c
     CHECK(home.run({"sync"}).exit_code == 0);
     const auto metrics = transport->send({"GET", "/metrics", {}, {}, {}}).body;
     CHECK_THAT(metrics, Catch::Contains("dspt_http_connections_refused_total 144\n"));
+}
+
+TEST_CASE("strangers asking for certificates again and again are slowed, and others still served",
+          "[integration][security]") {
+    ServerProcess server({"--public-rate", "2", "--public-burst", "10"});
+    const auto year = publish_acorn_met(server, {"VA001"}, "security-publication-1").year;
+    const auto target = "/certificates/AB1/" + year + ".png";
+
+    // Eight clients behind one address ask 10 times each, at once.
+    std::vector<std::future<std::vector<LoopbackResponse>>> askers;
+    for (int i = 0; i < 8; ++i) {
+        askers.push_back(std::async(std::launch::async, [&] {
+            std::vector<LoopbackResponse> answers;
+            for (int n = 0; n < 10; ++n) {
+                LoopbackConnection connection(server.port(), "127.0.0.2");
+                connection.send("GET", target, {});
+                answers.push_back(connection.read(std::chrono::seconds(10)));
+            }
+            return answers;
+        }));
+    }
+    // Meanwhile the server answers its health check and another address.
+    const auto transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
+    CHECK(transport->send({"GET", "/healthz", {}, {}, {}}).status == 200);
+    const auto mine = http_exchange(server.port(), "GET", target, {});
+    REQUIRE(mine.status == 200);
+    const auto png = mine.body;
+    CHECK(png.starts_with("\x89PNG"));
+
+    std::size_t served = 0;
+    std::size_t slowed = 0;
+    for (auto& asker : askers) {
+        for (const auto& answer : asker.get()) {
+            INFO(answer.head);
+            CHECK((answer.status == 200 || answer.status == 429 || answer.status == 503));
+            if (answer.status == 200) {
+                ++served;
+                CHECK(answer.body == png);
+            } else if (answer.status == 429) {
+                ++slowed;
+                CHECK_FALSE(answer.header("Retry-After").empty());
+            }
+        }
+    }
+    CHECK(served >= 1);
+    CHECK(served < 80);
+    CHECK(slowed >= 1);
+    CHECK(transport->send({"GET", "/healthz", {}, {}, {}}).status == 200);
 }

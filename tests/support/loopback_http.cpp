@@ -47,13 +47,19 @@ std::string LoopbackResponse::header(std::string_view name) const {
     return {};
 }
 
-LoopbackConnection::LoopbackConnection(std::uint16_t port) : port_(port) {
+LoopbackConnection::LoopbackConnection(std::uint16_t port, const std::string& source)
+    : port_(port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    const bool bound =
+        source.empty() || (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) == 1 &&
+                           ::bind(fd_, reinterpret_cast<const sockaddr*>(&from), sizeof from) == 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 ||
+    if (fd_ < 0 || !bound ||
         ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
         if (fd_ >= 0) {
             ::close(fd_);

@@ -20,10 +20,13 @@ struct LoopbackResponse {
     std::string header(std::string_view name) const;
 };
 
-// One connection to 127.0.0.1:port. The destructor closes it.
+// One connection to 127.0.0.1:port, from the loopback address `source`
+// ("127.0.0.2", as another machine's would come) or the system's choice when
+// empty. The destructor closes it.
 class LoopbackConnection {
   public:
-    explicit LoopbackConnection(std::uint16_t port);  // throws std::runtime_error
+    explicit LoopbackConnection(std::uint16_t port,
+                                const std::string& source = {});  // throws std::runtime_error
     ~LoopbackConnection();
     LoopbackConnection(const LoopbackConnection&) = delete;
     LoopbackConnection& operator=(const LoopbackConnection&) = delete;
