@@ -1,5 +1,7 @@
 #include "client/store/evidence_format.hpp"
 
+#include "common/crypto/aead.hpp"
+#include "common/crypto/encoding.hpp"
 #include "common/error.hpp"
 #include "protocol/file_name.hpp"
 
@@ -17,12 +19,50 @@ std::string organisation_key_ad(std::string_view evidence_id) {
     return "evidence-file-key|" + std::string(evidence_id);
 }
 
+std::string sealed_manifest_ad(std::string_view evidence_id) {
+    return "evidence-manifest|" + std::string(evidence_id);
+}
+
 nlohmann::json Manifest::to_json() const {
     return {
         {"name", name}, {"size", size}, {"chunks", chunks}, {"blake2b", blake2b}, {"item", item}};
 }
 
-Manifest Manifest::from_value(const nlohmann::json& value, std::uint64_t max_size) {
+nlohmann::json Manifest::register_value(std::string_view id, const crypto::SecretKey& file_key,
+                                        crypto::ByteView wrapped_file_key) const {
+    const auto hidden = nlohmann::json{{"name", name}, {"blake2b", blake2b}}.dump();
+    const auto sealed = crypto::Aead::seal(file_key, crypto::as_byte_view(hidden),
+                                           crypto::as_byte_view(sealed_manifest_ad(id)));
+    return {{"id", id},
+            {"item", item},
+            {"size", size},
+            {"chunks", chunks},
+            {"file_key", crypto::to_base64(wrapped_file_key)},
+            {"sealed", crypto::to_base64(sealed)}};
+}
+
+Manifest Manifest::from_value(const nlohmann::json& value, std::string_view id,
+                              const crypto::SecretKey& file_key, std::uint64_t max_size) {
+    nlohmann::json opened = value;
+    if (value.contains("sealed")) {
+        if (!value["sealed"].is_string()) {
+            fail(ErrorCode::invalid_argument, "the evidence record's sealed part is not text");
+        }
+        const auto plain =
+            crypto::Aead::open(file_key, crypto::from_base64(value["sealed"].get<std::string>()),
+                               crypto::as_byte_view(sealed_manifest_ad(id)));
+        const auto hidden =
+            nlohmann::json::parse(std::string(plain.begin(), plain.end()), nullptr, false);
+        if (!hidden.is_object()) {
+            fail(ErrorCode::invalid_argument, "the evidence record's sealed part is not JSON");
+        }
+        opened["name"] = hidden.value("name", nlohmann::json());
+        opened["blake2b"] = hidden.value("blake2b", nlohmann::json());
+    }
+    return from_opened(opened, max_size);
+}
+
+Manifest Manifest::from_opened(const nlohmann::json& value, std::uint64_t max_size) {
     const auto text = [&](const char* key) {
         if (!value.contains(key) || !value[key].is_string()) {
             fail(ErrorCode::invalid_argument, std::string("the evidence record has no ") + key);

@@ -94,12 +94,12 @@ void EvidenceTransfers::finish_upload(std::string_view evidence_id,
     select.bind(1, evidence_id);
     select.step();
     const auto manifest = fmt::open_manifest(store_.sealer(), file.id, select.column_blob(0));
-    const auto wrapped = crypto::wrap_key(organisation_key, file_key(file.id),
+    auto manifest_now = manifest;
+    manifest_now.item = file.item_id;
+    const auto key = file_key(file.id);
+    const auto wrapped = crypto::wrap_key(organisation_key, key,
                                           crypto::as_byte_view(fmt::organisation_key_ad(file.id)));
-    auto value = manifest.to_json();
-    value["id"] = file.id;
-    value["item"] = file.item_id;
-    value["file_key"] = crypto::to_base64(wrapped);
+    const auto value = manifest_now.register_value(file.id, key, wrapped);
     mark_on_server(file.id);
     store_.outbox().append("evidence/" + file.id, value, store_.now_ms(), file.scope);
     tx.commit();
@@ -124,11 +124,12 @@ void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& 
         }
         return;
     }
-    const auto manifest = fmt::Manifest::from_value(value, EvidenceStore::kMaxFileBytes);
-    const auto& item = store_.item(manifest.item);
     const auto file_key = crypto::unwrap_key(
         organisation_key, crypto::from_base64(value["file_key"].get<std::string>()),
         crypto::as_byte_view(fmt::organisation_key_ad(id)));
+    const auto manifest =
+        fmt::Manifest::from_value(value, id, file_key, EvidenceStore::kMaxFileBytes);
+    const auto& item = store_.item(manifest.item);
     sqlite::Statement insert(db,
                              "INSERT INTO evidence(id, item_id, manifest, file_key, size, "
                              "chunk_count, added_at, transfer, scope) VALUES(?1, ?2, ?3, ?4, ?5, "

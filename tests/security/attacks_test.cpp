@@ -3,6 +3,7 @@
 // closed; it must stay closed.
 
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <string>
@@ -12,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "client/sync/transport.hpp"
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/encoding.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/loopback_http.hpp"
 
@@ -190,4 +193,39 @@ TEST_CASE("strangers asking for certificates again and again are slowed, and oth
     CHECK(served < 80);
     CHECK(slowed >= 1);
     CHECK(transport->send({"GET", "/healthz", {}, {}, {}}).status == 200);
+}
+
+TEST_CASE("the server's store holds neither an evidence file's name nor its content hash",
+          "[integration][security]") {
+    // Headquarters holds the organisation key and invites the branch, which so gets it too.
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    ClientHome leeds;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
+          "Acorn Leeds");
+    const auto file = leeds.make_file("DBS_JohnSmith.pdf", 3000, "CONTENT-OF-THE-DBS-CHECK");
+    REQUIRE(leeds.run({"evidence", "add", "1.1.3", file.string()}).exit_code == 0);
+    const auto synced = leeds.run({"sync"});
+    INFO(synced.err);
+    REQUIRE(synced.exit_code == 0);
+    const auto content = slurp(file);
+    const auto hash = crypto::to_hex(crypto::blake2b(crypto::as_byte_view(content)));
+
+    // Headquarters reads the name, as every device of the organisation does.
+    REQUIRE(hq.run({"sync"}).exit_code == 0);
+    const auto listed = hq.json({"--site", "VA001", "evidence", "list"});
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["name"] == "DBS_JohnSmith.pdf");
+
+    // Whoever holds the server's files reads neither.
+    server.stop();
+    for (const auto& entry : std::filesystem::directory_iterator(server.data())) {
+        const auto bytes = slurp(entry.path());
+        INFO(entry.path().string());
+        CHECK(bytes.find("JohnSmith") == std::string::npos);
+        CHECK(bytes.find("CONTENT-OF-THE-DBS-CHECK") == std::string::npos);
+        CHECK(bytes.find(hash) == std::string::npos);
+    }
 }

@@ -4,9 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "client/store/evidence_format.hpp"
 #include "client/store/evidence_transfer.hpp"
 #include "client/store/schema.hpp"
 #include "common/crypto/aead.hpp"
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/key_wrap.hpp"
+#include "common/text.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
 using namespace dspt;
@@ -353,22 +357,64 @@ TEST_CASE(
     const auto added = store->evidence().add(kDocumentItem, home.make_file("policy.pdf", "x"));
     EvidenceTransfers(*store).finish_upload(added.id, organisation_key);
     const auto record = store->outbox().pending(10).back().payload;
-    REQUIRE(record.value("name", std::string()) == "policy.pdf");
+    const auto file_key = crypto::unwrap_key(
+        organisation_key, crypto::from_base64(record["file_key"].get<std::string>()),
+        crypto::as_byte_view(evidence_format::organisation_key_ad(added.id)));
 
     StoreHome other_home;
     auto other = other_home.open();
     for (const std::string& bad : {injected, std::string("..\\evil.pdf"), std::string("dir/x.pdf"),
                                    std::string("\x1b[2Jx.pdf"), std::string("\xff\xfe.pdf")}) {
         CAPTURE(bad);
-        auto tampered = record;
-        tampered["name"] = bad;
-        CHECK_THAT(require_error(
-                       ErrorCode::invalid_argument,
-                       [&] { EvidenceTransfers(*other).receive("", tampered, organisation_key); }),
-                   Catch::Contains("file name"));
+        // Sealed by a device of the organisation that means harm (raw bytes: the
+        // name need not be valid UTF-8)...
+        std::string quoted = "\"" + bad + "\"";
+        if (is_valid_utf8(bad)) {
+            quoted = nlohmann::json(bad).dump();
+        }
+        const std::string hidden =
+            "{\"name\":" + quoted + ",\"blake2b\":\"" + std::string(64, 'a') + "\"}";
+        auto sealed = record;
+        sealed["sealed"] = crypto::to_base64(crypto::Aead::seal(
+            file_key, crypto::as_byte_view(hidden),
+            crypto::as_byte_view(evidence_format::sealed_manifest_ad(added.id))));
+        // ... or in clear, as earlier versions sent records.
+        auto clear = record;
+        clear.erase("sealed");
+        clear["name"] = bad;
+        clear["blake2b"] = std::string(64, 'a');
+        for (const nlohmann::json& tampered : {sealed, clear}) {
+            CHECK_THAT(
+                require_error(
+                    ErrorCode::invalid_argument,
+                    [&] { EvidenceTransfers(*other).receive("", tampered, organisation_key); }),
+                Catch::Contains("file name") || Catch::Contains("sealed part is not JSON"));
+        }
     }
     CHECK(other->evidence().list(kDocumentItem).empty());
     EvidenceTransfers(*other).receive("", record, organisation_key);
     REQUIRE(other->evidence().list(kDocumentItem).size() == 1);
     CHECK(other->evidence().list(kDocumentItem)[0].name == "policy.pdf");
+
+    // A record an earlier version sent, name and hash in clear, still opens.
+    auto earlier = record;
+    earlier.erase("sealed");
+    earlier["name"] = "policy (2024).pdf";
+    earlier["blake2b"] = crypto::to_hex(crypto::blake2b(crypto::as_byte_view(std::string("x"))));
+    StoreHome third_home;
+    auto third = third_home.open();
+    EvidenceTransfers(*third).receive("", earlier, organisation_key);
+    REQUIRE(third->evidence().list(kDocumentItem).size() == 1);
+    CHECK(third->evidence().list(kDocumentItem)[0].name == "policy (2024).pdf");
+
+    // A sealed part altered, or moved from another file, does not open.
+    auto altered = record;
+    auto bytes = crypto::from_base64(record["sealed"].get<std::string>());
+    bytes.back() ^= 1;
+    altered["sealed"] = crypto::to_base64(bytes);
+    StoreHome fourth_home;
+    auto fourth = fourth_home.open();
+    require_error(ErrorCode::authentication_failed,
+                  [&] { EvidenceTransfers(*fourth).receive("", altered, organisation_key); });
+    CHECK(fourth->evidence().list(kDocumentItem).empty());
 }

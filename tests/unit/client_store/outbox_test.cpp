@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "client/store/evidence_transfer.hpp"
+#include "common/crypto/aead.hpp"
 #include "common/crypto/key_wrap.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
@@ -81,16 +82,22 @@ TEST_CASE("Each change adds exactly one outbox entry, in order", "[unit][client_
     CHECK(entries[3].register_key == "evidence/" + file.id);
     CHECK(entries[3].payload["id"] == file.id);
     CHECK(entries[3].payload["item"] == "1.1.2");
-    CHECK(entries[3].payload["name"] == "policy.pdf");
     CHECK(entries[3].payload["size"] == 3);
     CHECK(entries[3].payload["chunks"] == 1);
-    CHECK(entries[3].payload["blake2b"] == crypto::to_hex(crypto::blake2b(Bytes{'P', 'D', 'F'})));
-    // The file key travels wrapped by the organisation key only.
-    CHECK(crypto::unwrap_key(organisation_key,
-                             crypto::from_base64(entries[3].payload["file_key"].get<std::string>()),
-                             crypto::as_byte_view("evidence-file-key|" + file.id))
-              .view()
-              .size() == crypto::SecretKey::kSize);
+    // The file key travels wrapped by the organisation key only, and the name
+    // and content hash sealed under the file key: the server holds neither.
+    CHECK_FALSE(entries[3].payload.contains("name"));
+    CHECK_FALSE(entries[3].payload.contains("blake2b"));
+    CHECK(entries[3].payload.dump().find("policy") == std::string::npos);
+    const auto file_key = crypto::unwrap_key(
+        organisation_key, crypto::from_base64(entries[3].payload["file_key"].get<std::string>()),
+        crypto::as_byte_view("evidence-file-key|" + file.id));
+    const auto hidden = crypto::Aead::open(
+        file_key, crypto::from_base64(entries[3].payload["sealed"].get<std::string>()),
+        crypto::as_byte_view("evidence-manifest|" + file.id));
+    CHECK(nlohmann::json::parse(std::string(hidden.begin(), hidden.end())) ==
+          nlohmann::json{{"name", "policy.pdf"},
+                         {"blake2b", crypto::to_hex(crypto::blake2b(Bytes{'P', 'D', 'F'}))}});
     CHECK(entries[4].register_key == "answer/1.1.6");
     CHECK(entries[4].payload == nlohmann::json{{"item", "1.1.6"}, {"deleted", true}});
     CHECK(entries[5].register_key == "plan/1.1.2");
