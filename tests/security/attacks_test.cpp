@@ -32,6 +32,21 @@ std::string device_id_of(const ClientHome& home) {
     return home.json({"whoami"})["device_id"].get<std::string>();
 }
 
+// Acorn Homecare: headquarters enrolled with the operator's code, so holding the
+// organisation key, and a Leeds branch device it invited, which so holds it too.
+struct InvitedBranch {
+    ServerProcess server;
+    ClientHome hq;
+    ClientHome leeds;
+
+    InvitedBranch() {
+        server.register_demo();
+        enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+        enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
+              "Acorn Leeds");
+    }
+};
+
 }  // namespace
 
 TEST_CASE("an invitation dies with the device that made it", "[integration][security]") {
@@ -69,13 +84,8 @@ TEST_CASE("an invitation dies with the device that made it", "[integration][secu
 
 TEST_CASE("a device cancels its own unused invitations and no one else's",
           "[integration][security]") {
-    ServerProcess server;
-    server.register_demo();
-    ClientHome hq;
-    ClientHome leeds;
-    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
-    enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
-          "Acorn Leeds");
+    InvitedBranch acorn;
+    auto& [server, hq, leeds] = acorn;
 
     const auto lost = hq.json({"invite", "--site", "VA002"})["code"].get<std::string>();
     const auto kept = hq.json({"invite", "--site", "VA002"})["code"].get<std::string>();
@@ -197,14 +207,8 @@ TEST_CASE("strangers asking for certificates again and again are slowed, and oth
 
 TEST_CASE("the server's store holds neither an evidence file's name nor its content hash",
           "[integration][security]") {
-    // Headquarters holds the organisation key and invites the branch, which so gets it too.
-    ServerProcess server;
-    server.register_demo();
-    ClientHome hq;
-    ClientHome leeds;
-    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
-    enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
-          "Acorn Leeds");
+    InvitedBranch acorn;
+    auto& [server, hq, leeds] = acorn;
     const auto file = leeds.make_file("DBS_JohnSmith.pdf", 3000, "CONTENT-OF-THE-DBS-CHECK");
     REQUIRE(leeds.run({"evidence", "add", "1.1.3", file.string()}).exit_code == 0);
     const auto synced = leeds.run({"sync"});
