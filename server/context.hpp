@@ -30,9 +30,11 @@ struct Context {
     using Clock = std::function<std::int64_t()>;  // Unix milliseconds
 
     // `max_value_bytes`: the largest change value the server takes (at most
-    // protocol::kMaxChangeValueBytes).
+    // protocol::kMaxChangeValueBytes); `storage_quota_bytes`: the evidence one
+    // organisation may keep on the server (0: no quota).
     Context(std::unique_ptr<store::Repository> repo, auth::AuthConfig auth_config, Clock now,
-            std::size_t max_value_bytes = sync::kMaxPayloadBytes)
+            std::size_t max_value_bytes = sync::kMaxPayloadBytes,
+            std::uint64_t storage_quota_bytes = 0)
         : repository(std::move(repo)),
           clock(std::move(now)),
           authenticator(*repository, auth_config, clock),
@@ -41,7 +43,7 @@ struct Context {
           organisations(*repository, policy),
           grants(*repository, policy),
           sync(*repository, policy, max_value_bytes),
-          blobs(*repository, policy),
+          blobs(*repository, policy, storage_quota_bytes),
           publishing(*repository),
           progress(*repository, policy),
           web_sign_in(*repository) {}

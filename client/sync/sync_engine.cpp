@@ -142,7 +142,15 @@ void upload_evidence(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
                 continue;
             }
             const auto sealed = transfers.sealed_chunk(file.id, index);
-            api.put_blob_chunk(file.id, index, scopes.server(file.scope), sealed);
+            try {
+                api.put_blob_chunk(file.id, index, scopes.server(file.scope), sealed);
+            } catch (const Error& e) {
+                if (e.code() != ErrorCode::limit_exceeded) {
+                    throw;
+                }
+                report.storage_full = e.what();  // every other file would meet it too
+                return;
+            }
             ++report.chunks_uploaded;
             report.bytes_uploaded += sealed.size();
         }

@@ -36,6 +36,11 @@ struct SyncReport {
     std::uint64_t bytes_downloaded = 0;
     std::size_t files_waiting = 0;     // pulled files whose uploader has not finished
     std::vector<std::string> refused;  // chunks that failed their check, why
+    // Set when the server refused an upload for its organisation's storage
+    // quota: what it said. The files stay here, waiting, and the rest of the
+    // sync (changes both ways, downloads) went on; sync_with_retry then fails
+    // with this message, so the user hears of it.
+    std::string storage_full;
     // Changes the server refused for good, this sync or before, set aside
     // until the user answers their item again or drops them (outbox.hpp).
     std::vector<OutboxSummary> set_aside;

@@ -17,6 +17,12 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
             const auto session = open();
             auto report = sync_once(session->store(), session->api(), session->identity());
             record_sync(session->store(), session->store().now_ms());
+            if (!report.storage_full.empty()) {
+                fail(ErrorCode::limit_exceeded,
+                     report.storage_full +
+                         ". Everything else was synced; the evidence files not sent wait on this "
+                         "device for a later sync");
+            }
             return report;
         },
         notice, sleep);

@@ -18,6 +18,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/wall_clock.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
 
@@ -47,6 +48,8 @@ struct AdminOptions {
     std::string device;
     // revoke-code
     std::string code_id;
+    // collect-evidence
+    int grace_hours = 24;
 };
 
 std::string role_name(store::DeviceRole role) {
@@ -67,6 +70,17 @@ void print(const AdminOptions& options, const json& doc, const std::string& text
     } else {
         std::cout << text << "\n";
     }
+}
+
+// A list: its rows as JSON, or its lines (each ending "\n") as text, or `none`
+// when it has no line.
+void print_list(const AdminOptions& options, const json& rows, std::string lines,
+                const std::string& none) {
+    if (lines.empty()) {
+        lines = none + "\n";
+    }
+    lines.pop_back();
+    print(options, rows, lines);
 }
 
 std::unique_ptr<store::SqliteRepository> open(const AdminOptions& options) {
@@ -220,11 +234,7 @@ int list_devices(const AdminOptions& options) {
                 (device.site_ods.empty() ? device.organisation_ods : device.site_ods) + "  " +
                 device.name + (device.revoked_at_ms ? "  (revoked)" : "") + "\n";
     }
-    if (text.empty()) {
-        text = "No devices enrolled.\n";
-    }
-    text.pop_back();
-    print(options, rows, text);
+    print_list(options, rows, text, "No devices enrolled.");
     return 0;
 }
 
@@ -268,11 +278,7 @@ int list_codes(const AdminOptions& options) {
                 " on " + utc_minute_text(token.created_at_ms) + " UTC, works until " +
                 utc_minute_text(token.expires_at_ms) + " UTC\n";
     }
-    if (text.empty()) {
-        text = "No enrolment code is waiting to be used.\n";
-    }
-    text.pop_back();
-    print(options, rows, text);
+    print_list(options, rows, text, "No enrolment code is waiting to be used.");
     return 0;
 }
 
@@ -283,6 +289,36 @@ int revoke_code(const AdminOptions& options) {
     print(options, {{"cancelled", token.token_id}},
           "Cancelled enrolment code " + token.token_id + " (for " + code_target(token) +
               "): it can no longer enrol a device");
+    return 0;
+}
+
+std::string mib_text(std::uint64_t bytes) {
+    const auto tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MiB";
+}
+
+int storage(const AdminOptions& options) {
+    auto repo = open(options);
+    json rows = json::array();
+    std::string text;
+    for (const auto& use : repo->storage_use()) {
+        rows.push_back(
+            {{"organisation", use.organisation_ods}, {"files", use.files}, {"bytes", use.bytes}});
+        text += use.organisation_ods + "  " + std::to_string(use.files) + " evidence file" +
+                (use.files == 1 ? "" : "s") + ", " + mib_text(use.bytes) + "\n";
+    }
+    print_list(options, rows, text, "No organisation keeps evidence on this server.");
+    return 0;
+}
+
+int collect_evidence(const AdminOptions& options) {
+    auto repo = open(options);
+    const auto removed =
+        sync::collect_evidence(*repo, now_ms(), std::chrono::hours(options.grace_hours));
+    print(options, {{"files", removed.files}, {"bytes", removed.bytes}},
+          "Removed " + std::to_string(removed.files) + " evidence file" +
+              (removed.files == 1 ? "" : "s") + " no record names (" + mib_text(removed.bytes) +
+              ")");
     return 0;
 }
 
@@ -356,6 +392,20 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
                      "The code's id: its part before the '-' (as list-codes shows)")
         ->required();
     on_run(revoke_one, revoke_code);
+
+    on_run(admin->add_subcommand("storage", "Show the evidence each organisation keeps here"),
+           storage);
+
+    auto* collect = admin->add_subcommand(
+        "collect-evidence",
+        "Remove now the evidence no record names: uploads never finished, files removed (serve "
+        "does it hourly)");
+    collect
+        ->add_option("--grace-hours", options->grace_hours,
+                     "Keep files whose upload began less than this long ago")
+        ->check(CLI::Range(0, 24 * 365))
+        ->capture_default_str();
+    on_run(collect, collect_evidence);
 }
 
 }  // namespace dspt::server

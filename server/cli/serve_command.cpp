@@ -7,6 +7,7 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "http/access_log.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "server/api/router.hpp"
@@ -15,6 +16,7 @@
 #include "server/cli/wall_clock.hpp"
 #include "server/context.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
 
@@ -33,6 +35,8 @@ struct ServeOptions {
     int first_byte_timeout_seconds = 10;
     std::size_t max_connections = 10'000;
     std::size_t max_connections_per_address = 256;
+    std::uint64_t storage_quota_mib = 20 * 1024;
+    int evidence_grace_hours = 24;
     double public_rate = 5;
     double public_burst = 30;
     std::size_t body_limit = 16 * 1024 * 1024;
@@ -83,7 +87,10 @@ int run_serve(const ServeOptions& options) {
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
     Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms,
-                    options.max_value_bytes);
+                    options.max_value_bytes, options.storage_quota_mib * 1024 * 1024);
+    const sync::EvidenceCollector collector(*context.repository, &now_ms,
+                                            std::chrono::hours(options.evidence_grace_hours),
+                                            std::chrono::hours(1), http::write_stderr_line);
     context.tls = config.tls_cert.has_value();
     if (options.public_rate > 0) {
         context.public_rate =
@@ -146,6 +153,17 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                      "Open connections at most from one client address (behind a proxy, "
                      "raise it to --max-connections)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->capture_default_str();
+    serve
+        ->add_option("--storage-quota", options->storage_quota_mib,
+                     "Evidence one organisation may keep on the server, in MiB (0: no quota)")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 30))
+        ->capture_default_str();
+    serve
+        ->add_option("--evidence-grace", options->evidence_grace_hours,
+                     "Hours an evidence upload is kept before its record arrives; the chunks of "
+                     "uploads never finished and of removed files go after it, checked hourly")
+        ->check(CLI::Range(1, 24 * 365))
         ->capture_default_str();
     serve
         ->add_option("--public-rate", options->public_rate,

@@ -280,10 +280,22 @@ class Repository {
 
     // Stores chunk `index` of the file (replacing one sent before), claiming the
     // file for `owner` with its first chunk. Throws forbidden when the file
-    // belongs to another organisation or scope.
+    // belongs to another organisation or scope, and limit_exceeded when the
+    // owner's chunks would then hold more than `quota_bytes` (0: no quota),
+    // checked in the same transaction as the write.
     virtual void put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner,
-                                std::uint32_t index, crypto::ByteView sealed,
-                                std::int64_t at_ms) = 0;
+                                std::uint32_t index, crypto::ByteView sealed, std::int64_t at_ms,
+                                std::uint64_t quota_bytes) = 0;
+
+    // The evidence chunks each organisation holds, by organisation code; only
+    // organisations that hold any.
+    virtual std::vector<StorageUse> storage_use() const = 0;
+
+    // Removes the files (their chunks and their claim) that no live evidence
+    // register of their organisation names, in any year or scope: uploads never
+    // finished, and files removed. Only files whose first chunk arrived before
+    // `before_ms` go, so an upload under way is never touched. Returns what went.
+    virtual StorageUse collect_unreferenced_blobs(std::int64_t before_ms) = 0;
 
     // The indexes of the chunks held, ascending.
     virtual std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const = 0;

@@ -18,7 +18,87 @@ std::optional<BlobOwner> select_owner(sqlite::Database& db, std::string_view evi
     return BlobOwner{select.column_text(0), select.column_text(1)};
 }
 
+// Sealed chunk bytes the organisation's files hold.
+std::uint64_t bytes_held(sqlite::Database& db, std::string_view organisation_ods) {
+    sqlite::Statement sum(db,
+                          "SELECT COALESCE(SUM(length(c.data)), 0) FROM blobs b JOIN blob_chunks c "
+                          "ON c.evidence_id = b.evidence_id WHERE b.organisation_ods = ?1");
+    sum.bind(1, organisation_ods);
+    sum.step();
+    return static_cast<std::uint64_t>(sum.column_int64(0));
+}
+
+std::uint64_t chunk_bytes(sqlite::Database& db, std::string_view evidence_id, std::uint32_t index) {
+    sqlite::Statement size(
+        db, "SELECT length(data) FROM blob_chunks WHERE evidence_id = ?1 AND idx = ?2");
+    size.bind(1, evidence_id);
+    size.bind(2, static_cast<std::int64_t>(index));
+    return size.step() ? static_cast<std::uint64_t>(size.column_int64(0)) : 0;
+}
+
+// The files no live evidence register of their organisation names ("<year>/
+// evidence/<id>" in any scope, with a value that is not a removal), among those
+// claimed before ?1.
+constexpr const char* kUnreferenced = R"sql(
+    SELECT b.evidence_id, b.organisation_ods,
+           (SELECT COALESCE(SUM(length(c.data)), 0) FROM blob_chunks c
+             WHERE c.evidence_id = b.evidence_id)
+      FROM blobs b
+     WHERE b.created_at < ?1
+       AND NOT EXISTS (
+           SELECT 1 FROM register_values v
+            WHERE v.organisation_ods = b.organisation_ods
+              AND v.register_key LIKE '%/evidence/' || b.evidence_id
+              AND NOT (json_valid(v.payload)
+                       AND COALESCE(json_extract(v.payload, '$.deleted'), 0) = 1))
+)sql";
+
 }  // namespace
+
+std::vector<StorageUse> SqliteRepository::storage_use() const {
+    return read(false, [&](Reader& reader) {
+        sqlite::Statement select(
+            reader.db,
+            "SELECT b.organisation_ods, COUNT(DISTINCT b.evidence_id), "
+            "COALESCE(SUM(length(c.data)), 0) FROM blobs b LEFT JOIN blob_chunks c ON "
+            "c.evidence_id = b.evidence_id GROUP BY b.organisation_ods ORDER BY "
+            "b.organisation_ods");
+        std::vector<StorageUse> use;
+        while (select.step()) {
+            use.push_back({select.column_text(0),
+                           static_cast<std::uint64_t>(select.column_int64(1)),
+                           static_cast<std::uint64_t>(select.column_int64(2))});
+        }
+        return use;
+    });
+}
+
+StorageUse SqliteRepository::collect_unreferenced_blobs(std::int64_t before_ms) {
+    return write([&](Writer& writer) {
+        auto& db = writer.db;
+        std::vector<std::string> ids;
+        StorageUse removed;
+        {
+            sqlite::Statement select(db, kUnreferenced);
+            select.bind(1, before_ms);
+            while (select.step()) {
+                ids.push_back(select.column_text(0));
+                ++removed.files;
+                removed.bytes += static_cast<std::uint64_t>(select.column_int64(2));
+            }
+        }
+        sqlite::Statement chunks(db, "DELETE FROM blob_chunks WHERE evidence_id = ?1");
+        sqlite::Statement claim(db, "DELETE FROM blobs WHERE evidence_id = ?1");
+        for (const auto& id : ids) {
+            for (auto* statement : {&chunks, &claim}) {
+                statement->reset();
+                statement->bind(1, id);
+                statement->execute();
+            }
+        }
+        return removed;
+    });
+}
 
 std::optional<BlobOwner> SqliteRepository::find_blob(std::string_view evidence_id) const {
     return read(false, [&](Reader& reader) { return select_owner(reader.db, evidence_id); });
@@ -26,10 +106,23 @@ std::optional<BlobOwner> SqliteRepository::find_blob(std::string_view evidence_i
 
 void SqliteRepository::put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner,
                                       std::uint32_t index, crypto::ByteView sealed,
-                                      std::int64_t at_ms) {
+                                      std::int64_t at_ms, std::uint64_t quota_bytes) {
     write([&](Writer& writer) {
         auto& db = writer.db;
         const auto existing = select_owner(db, evidence_id);
+        if (quota_bytes > 0) {
+            const auto used = bytes_held(db, owner.organisation_ods);
+            const auto replaced = chunk_bytes(db, evidence_id, index);
+            if (used - replaced + sealed.size() > quota_bytes) {
+                constexpr std::uint64_t kMiB = 1024 * 1024;
+                fail(ErrorCode::limit_exceeded,
+                     "the organisation's evidence storage on the server is full (" +
+                         std::to_string(used / kMiB) + " MiB of " +
+                         std::to_string(quota_bytes / kMiB) +
+                         " MiB): remove evidence files no longer needed, or ask the server's "
+                         "operator for more room");
+            }
+        }
         if (!existing) {
             rows::require_organisation(db, owner.organisation_ods);
             sqlite::Statement claim(db,

@@ -163,7 +163,10 @@ class SqliteRepository final : public Repository {
 
     std::optional<BlobOwner> find_blob(std::string_view evidence_id) const override;
     void put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner, std::uint32_t index,
-                        crypto::ByteView sealed, std::int64_t at_ms) override;
+                        crypto::ByteView sealed, std::int64_t at_ms,
+                        std::uint64_t quota_bytes) override;
+    std::vector<StorageUse> storage_use() const override;
+    StorageUse collect_unreferenced_blobs(std::int64_t before_ms) override;
     std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const override;
     std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                             std::uint32_t index) const override;

@@ -91,4 +91,13 @@ struct BlobOwner {
     bool operator==(const BlobOwner&) const = default;
 };
 
+// Evidence chunks held for one organisation, or removed by a collection.
+struct StorageUse {
+    std::string organisation_ods;  // empty for a total
+    std::uint64_t files = 0;
+    std::uint64_t bytes = 0;  // sealed chunk bytes
+
+    bool operator==(const StorageUse&) const = default;
+};
+
 }  // namespace dspt::server::store

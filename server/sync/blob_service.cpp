@@ -56,7 +56,8 @@ void BlobService::put(const store::Device& device, const std::string& evidence_i
                                               " to " + std::to_string(kMaxChunkBytes) +
                                               " bytes, not " + std::to_string(sealed.size()));
     }
-    repository_.put_blob_chunk(evidence_id, {device.organisation_ods, scope}, index, sealed, at_ms);
+    repository_.put_blob_chunk(evidence_id, {device.organisation_ods, scope}, index, sealed, at_ms,
+                               quota_bytes_);
 }
 
 crypto::Bytes BlobService::get(const store::Device& device, const std::string& evidence_id,

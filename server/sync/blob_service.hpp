@@ -35,8 +35,12 @@ inline constexpr std::uint32_t kMaxChunkIndex = 2047;
 
 class BlobService {
   public:
-    BlobService(store::Repository& repository, const auth::AccessPolicy& policy)
-        : repository_(repository), scopes_(repository, policy) {}
+    // `quota_bytes`: the most evidence chunk bytes one organisation may hold
+    // (0: no quota); a chunk that would take it past is refused with
+    // limit_exceeded, saying how full it is.
+    BlobService(store::Repository& repository, const auth::AccessPolicy& policy,
+                std::uint64_t quota_bytes = 0)
+        : repository_(repository), scopes_(repository, policy), quota_bytes_(quota_bytes) {}
 
     // The chunks held of a file the device may read; none for a file no chunk
     // has reached yet.
@@ -53,6 +57,7 @@ class BlobService {
   private:
     store::Repository& repository_;
     ScopeAccess scopes_;
+    std::uint64_t quota_bytes_;
 };
 
 // Checks an evidence id (a UUID as the client makes them) and a chunk index

@@ -39,7 +39,8 @@ struct InvitedBranch {
     ClientHome hq;
     ClientHome leeds;
 
-    InvitedBranch() {
+    explicit InvitedBranch(std::vector<std::string> server_args = {})
+        : server(std::move(server_args)) {
         server.register_demo();
         enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
         enrol(leeds, server, hq.json({"invite", "--site", "VA001"})["code"].get<std::string>(),
@@ -232,4 +233,57 @@ TEST_CASE("the server's store holds neither an evidence file's name nor its cont
         CHECK(bytes.find("CONTENT-OF-THE-DBS-CHECK") == std::string::npos);
         CHECK(bytes.find(hash) == std::string::npos);
     }
+}
+
+TEST_CASE(
+    "an organisation's evidence stops at its quota without holding back its answers, and "
+    "what no record names is collected",
+    "[integration][security]") {
+    InvitedBranch acorn({"--storage-quota", "2"});  // MiB
+    auto& [server, hq, leeds] = acorn;
+    REQUIRE(leeds.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    const auto big = leeds.make_file("training-records.pdf", 3 * 1024 * 1024);
+    REQUIRE(leeds.run({"evidence", "add", "1.1.3", big.string()}).exit_code == 0);
+
+    // The first chunk fits, the second does not: the sync says so, and the
+    // answer went all the same.
+    const auto full = leeds.run({"sync"});
+    CHECK(full.exit_code != 0);
+    CHECK_THAT(full.err, Catch::Contains("storage on the server is full") &&
+                             Catch::Contains("Everything else was synced"));
+    REQUIRE(hq.run({"sync"}).exit_code == 0);
+    CHECK(hq.json({"--site", "VA001", "show", "1.1.1"})["answer"]["value"] == "ZA123456");
+    const auto waiting = leeds.json({"evidence", "list"});
+    REQUIRE(waiting.size() == 1);
+    CHECK(waiting[0]["sync"] == "to upload");
+
+    const auto held = nlohmann::json::parse(server.admin({"storage", "--json"}).out);
+    REQUIRE(held.size() == 1);
+    CHECK(held[0]["organisation"] == "AB1");
+    CHECK(held[0]["files"] == 1);
+    CHECK(held[0]["bytes"].get<std::uint64_t>() > 1024 * 1024);
+
+    // The upload never finished, so no record names it: collected once its grace is over.
+    const auto kept = nlohmann::json::parse(server.admin({"collect-evidence", "--json"}).out);
+    CHECK(kept["files"] == 0);
+    const auto collected = nlohmann::json::parse(
+        server.admin({"collect-evidence", "--grace-hours", "0", "--json"}).out);
+    CHECK(collected["files"] == 1);
+    CHECK(nlohmann::json::parse(server.admin({"storage", "--json"}).out).empty());
+
+    // A file that fits goes; removed on the devices, its chunks go too.
+    REQUIRE(leeds.run({"evidence", "remove", waiting[0]["id"].get<std::string>()}).exit_code == 0);
+    const auto small = leeds.make_file("policy.pdf", 10'000);
+    REQUIRE(leeds.run({"evidence", "add", "1.1.3", small.string()}).exit_code == 0);
+    REQUIRE(leeds.run({"sync"}).exit_code == 0);
+    const auto stored = leeds.json({"evidence", "list"});
+    REQUIRE(stored.size() == 1);
+    CHECK(server.admin({"collect-evidence", "--grace-hours", "0"}).exit_code == 0);
+    CHECK(nlohmann::json::parse(server.admin({"storage", "--json"}).out)[0]["files"] == 1);
+    REQUIRE(leeds.run({"evidence", "remove", stored[0]["id"].get<std::string>()}).exit_code == 0);
+    REQUIRE(leeds.run({"sync"}).exit_code == 0);
+    const auto removed = nlohmann::json::parse(
+        server.admin({"collect-evidence", "--grace-hours", "0", "--json"}).out);
+    CHECK(removed["files"] == 1);
+    CHECK(nlohmann::json::parse(server.admin({"storage", "--json"}).out).empty());
 }

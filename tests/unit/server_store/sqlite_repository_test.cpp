@@ -172,7 +172,7 @@ TEST_CASE_METHOD(StoreFixture, "the WAL is checkpointed on the repository's own 
     std::vector<crypto::Bytes> chunks;
     for (std::uint32_t i = 0; i < 8; ++i) {
         chunks.push_back(crypto::random_bytes(1 << 20));
-        repo().put_blob_chunk("e1", owner, i, chunks.back(), kT0);
+        repo().put_blob_chunk("e1", owner, i, chunks.back(), kT0, 0);
     }
     CHECK(wait_until([&] { return repo().TEST_background_checkpoints() > 0; },
                      std::chrono::seconds(20)));

@@ -118,4 +118,34 @@ TEST_CASE_METHOD(AuthFixture, "chunks through the router, signed", "[unit][serve
     CHECK(router.handle(sign(branch, "GET", path + "/1")).status == 404);
 }
 
+TEST_CASE_METHOD(AuthFixture,
+                 "an organisation's evidence stops at its quota, and what no record names is "
+                 "collected after its grace",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    server::sync::BlobService quota(*context.repository, context.policy, 250);
+    quota.put(branch.device, kFile, 0, "VA1B2", chunk_of(100, 1), now);
+    quota.put(branch.device, kFile, 1, "VA1B2", chunk_of(100, 2), now);
+    CHECK_THAT(
+        require_error(ErrorCode::limit_exceeded,
+                      [&] { quota.put(branch.device, kFile, 2, "VA1B2", chunk_of(100, 3), now); }),
+        Catch::Contains("storage on the server is full"));
+    // A chunk sent again replaces the first copy and is not counted twice.
+    quota.put(branch.device, kFile, 1, "VA1B2", chunk_of(140, 4), now);
+    CHECK(quota.status(branch.device, kFile).held == std::vector<std::uint32_t>{0, 1});
+    // Another organisation has its own quota.
+    const auto other = enrol_headquarters("XY34");
+    constexpr const char* kTheirs = "2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    quota.put(other.device, kTheirs, 0, "", chunk_of(200, 5), now);
+
+    CHECK(context.repository->storage_use() ==
+          std::vector<store::StorageUse>{{"AB12", 1, 240}, {"XY34", 1, 200}});
+
+    // No register names either file: within the grace both stay, after it both go.
+    CHECK(context.repository->collect_unreferenced_blobs(now - 1) == store::StorageUse{"", 0, 0});
+    CHECK(context.repository->collect_unreferenced_blobs(now + 1) == store::StorageUse{"", 2, 440});
+    CHECK(context.repository->storage_use().empty());
+    CHECK(quota.status(branch.device, kFile).held.empty());
+}
+
 }  // namespace dspt::server::auth::test
