@@ -117,3 +117,42 @@ TEST_CASE("a file name with CR LF never reaches a header, from either end",
     CHECK_THAT(added.err, Catch::Contains("control character"));
     CHECK(leeds.json({"evidence", "list"}).empty());
 }
+
+TEST_CASE("answers and keys never cross a network in plain http unless the user says so",
+          "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    const auto code = server.code({"--org", "AB1", "--site", "VA001"});
+    ClientHome leeds;
+    REQUIRE(leeds.run({"init", "--name", "Acorn Leeds"}).exit_code == 0);
+
+    // 192.0.2.1 (TEST-NET-1) stands for any other computer: the refusal comes
+    // before anything is sent, so the code stays unused and the store unenrolled.
+    const std::string elsewhere = "http://192.0.2.1:8080";
+    const auto refused = leeds.run({"enrol", "--server", elsewhere, "--code", code});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("unencrypted"));
+    CHECK_THAT(refused.err, Catch::Contains("https://"));
+    CHECK_THAT(refused.err, Catch::Contains("--insecure-http"));
+    CHECK(leeds.run({"whoami"}).exit_code != 0);
+    // Said so: the request goes out (and here finds nobody within a second).
+    const auto trusted = leeds.run(
+        {"enrol", "--server", elsewhere, "--code", code, "--insecure-http", "--timeout", "1"});
+    CHECK(trusted.exit_code != 0);
+    CHECK(trusted.err.find("unencrypted") == std::string::npos);
+
+    // This computer by name: plain http is fine, and the code still works.
+    const auto local = "http://localhost:" + std::to_string(server.port());
+    const auto enrolled = leeds.run({"enrol", "--server", local, "--code", code});
+    INFO(enrolled.err);
+    REQUIRE(enrolled.exit_code == 0);
+    REQUIRE(leeds.run({"answer", "1.1.1", "ZA555555"}).exit_code == 0);
+
+    // A run that sends to another address meets the same rule, and sends nothing.
+    const auto moved = leeds.run({"sync", "--server", elsewhere});
+    CHECK(moved.exit_code == 2);
+    CHECK_THAT(moved.err, Catch::Contains("unencrypted"));
+    CHECK(leeds.json({"status"})["pending_changes"] == 1);
+    CHECK(leeds.run({"sync"}).exit_code == 0);
+    CHECK(leeds.json({"status"})["pending_changes"] == 0);
+}
