@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/files.hpp"
+#include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -155,4 +157,35 @@ TEST_CASE("answers and keys never cross a network in plain http unless the user 
     CHECK(leeds.json({"status"})["pending_changes"] == 1);
     CHECK(leeds.run({"sync"}).exit_code == 0);
     CHECK(leeds.json({"status"})["pending_changes"] == 0);
+}
+
+TEST_CASE("behind a TLS proxy the session cookie is Secure once the public address is set",
+          "[integration][security]") {
+    // The proxy speaks https to browsers and plain HTTP to the server: only the
+    // operator's public_url tells the server, which marks its cookie Secure so a
+    // browser never sends the session over plain HTTP.
+    TempDir dir;
+    const auto config = dir.path() / "dspt-server.conf";
+    write_file_atomic(config, "# the proxy's address\npublic_url = https://dspt.example.org/\n");
+    ServerProcess server({"--config", config.string()});
+    server.register_demo();
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    const auto opened = fetch(hq.json({"web-login"})["url"].get<std::string>());
+    REQUIRE(opened.status == 303);
+    const auto cookie = opened.header("set-cookie");
+    CHECK_THAT(cookie, Catch::StartsWith("dspt_session="));
+    CHECK_THAT(cookie, Catch::Contains("; Secure"));
+    CHECK(opened.header("location") == "https://dspt.example.org/web/");
+
+    // Only an https address says browsers arrive encrypted.
+    for (const auto* wrong : {"http://dspt.example.org", "https://dspt.example.org/dspt",
+                              "dspt.example.org", "https://"}) {
+        INFO(wrong);
+        const auto refused =
+            run_process(DSPT_SERVER_BIN, {"serve", "--data", dir.file("data").string(), "--listen",
+                                          "127.0.0.1:0", "--public-url", wrong});
+        CHECK(refused.exit_code == 2);
+        CHECK_THAT(refused.err, Catch::Contains("--public-url"));
+    }
 }
