@@ -10,6 +10,7 @@
 
 #include "common/files.hpp"
 #include "tests/integration/browser_fixture.hpp"
+#include "tests/integration/raw_api.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
@@ -188,4 +189,61 @@ TEST_CASE("behind a TLS proxy the session cookie is Secure once the public addre
         CHECK(refused.exit_code == 2);
         CHECK_THAT(refused.err, Catch::Contains("--public-url"));
     }
+}
+
+TEST_CASE("a branch's grant shows a partner its own site, never a sister site's",
+          "[integration][security]") {
+    // Elm Care has two sites and no headquarters: each branch device manages the
+    // organisation's grants, but sees only its own site.
+    ServerProcess server;
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"create-org", "--ods", "EF3", "--name", "Elm Care"},
+             {"add-site", "--org", "EF3", "--ods", "VE001", "--cqc", "1-300000001", "--name",
+              "Elm North"},
+             {"add-site", "--org", "EF3", "--ods", "VE002", "--cqc", "1-300000002", "--name",
+              "Elm South"},
+             {"create-partner", "--name", "County Care Association"}}) {
+        REQUIRE(server.admin(args).exit_code == 0);
+    }
+    ClientHome north;
+    ClientHome south;
+    ClientHome partner;
+    enrol(north, server, server.code({"--org", "EF3", "--site", "VE001"}), "Elm North");
+    enrol(south, server, server.code({"--org", "EF3", "--site", "VE002"}), "Elm South");
+    enrol(partner, server, server.code({"--partner", "County Care Association"}), "Adviser");
+    REQUIRE(south.run({"answer", "1.1.1", "ZA777777"}).exit_code == 0);
+    REQUIRE(south.run({"sync"}).exit_code == 0);
+    // North cannot read South's progress itself.
+    const RawApi north_api(north, server);
+    CHECK(error_of([&] { north_api.api->call("GET", "/v1/sites/VE002"); }) == "forbidden");
+
+    const auto granted = north.run({"grant", "--partner", "County Care Association"});
+    INFO(granted.err);
+    REQUIRE(granted.exit_code == 0);
+
+    // The partner sees North, and nothing of South, however it asks.
+    const auto progress = partner.json({"partner", "progress"});
+    REQUIRE(progress["organisations"].size() == 1);
+    const auto& sites = progress["organisations"][0]["sites"];
+    REQUIRE(sites.size() == 1);
+    CHECK(sites[0]["site"] == "VE001");
+    const RawApi raw(partner, server);
+    const auto through_organisation = raw.api->call("GET", "/v1/orgs/EF3/progress?year=2025-26");
+    CHECK(through_organisation.find("VE001") != std::string::npos);
+    CHECK(through_organisation.find("Elm South") == std::string::npos);
+    CHECK(raw.api->call("GET", "/v1/partner/progress?year=2025-26").find("Elm South") ==
+          std::string::npos);
+    CHECK(error_of([&] { raw.api->call("GET", "/v1/sites/VE002"); }) == "forbidden");
+    CHECK(error_of([&] { raw.api->call("GET", "/v1/sites/VE001"); }) == "none");
+
+    // South neither takes North's grant over nor ends it.
+    const auto taken =
+        south.run({"grant", "--partner", "County Care Association", "--until", "2099-12-31"});
+    CHECK(taken.exit_code == 2);
+    CHECK_THAT(taken.err, Catch::Contains("another site"));
+    CHECK(south.run({"grant", "--revoke", "County Care Association"}).exit_code == 2);
+    CHECK(partner.json({"partner", "progress"})["organisations"][0]["sites"][0]["site"] == "VE001");
+    // North ends its own.
+    CHECK(north.run({"grant", "--revoke", "County Care Association"}).exit_code == 0);
+    CHECK(partner.json({"partner", "progress"})["organisations"].empty());
 }
