@@ -2,13 +2,17 @@
 // device, a code or a file would try them. Each case is a hole once found and
 // closed; it must stay closed.
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "client/store/local_store.hpp"
 #include "common/files.hpp"
+#include "protocol/publish_messages.hpp"
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/raw_api.hpp"
 #include "tests/integration/server_fixture.hpp"
@@ -246,4 +250,49 @@ TEST_CASE("a branch's grant shows a partner its own site, never a sister site's"
     // North ends its own.
     CHECK(north.run({"grant", "--revoke", "County Care Association"}).exit_code == 0);
     CHECK(partner.json({"partner", "progress"})["organisations"].empty());
+}
+
+TEST_CASE("a publish request counts only the publishing device's own replica",
+          "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome cedar;
+    ClientHome leeds;
+    enrol(cedar, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+    REQUIRE(cedar.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    REQUIRE(cedar.run({"answer", "2.1.1", "yes"}).exit_code == 0);
+    REQUIRE(cedar.run({"sync"}).exit_code == 0);
+    const auto cedar_replica =
+        client::LocalStore::open(cedar.store_file(), ClientHome::kPassphrase)->info().replica_id;
+
+    // Leeds, another organisation's device, publishes naming a replica it does
+    // not write as, and says the store has written a million changes.
+    const RawApi raw(leeds, server);
+    const auto problems_with = [&](const std::string& replica_id, std::int64_t last_seq) {
+        protocol::PublishRequest request;
+        request.request_id = "attack-" + replica_id + "-" + std::to_string(last_seq);
+        request.year = "2025-26";
+        request.level = "approaching";
+        request.replica_id = replica_id;
+        request.last_seq = last_seq;
+        const auto response = raw.api->publish(request);
+        CHECK_FALSE(response.published);
+        std::vector<std::string> messages;
+        for (const auto& problem : response.problems) {
+            messages.push_back(problem.message);
+        }
+        return messages;
+    };
+    const auto foreign = problems_with(cedar_replica, 1'000'000);
+    const auto unknown = problems_with("00000000-0000-4000-8000-000000000000", 1'000'000);
+    const auto empty = problems_with("", 1'000'000);
+    // The count is the request's own: nothing of Cedar's two changes shows.
+    const std::string untouched = "has not received 1000000 change(s)";
+    CHECK(std::count_if(foreign.begin(), foreign.end(), [&](const std::string& message) {
+              return message.find(untouched) != std::string::npos;
+          }) == 1);
+    CHECK(foreign == unknown);
+    // No replica named does not skip the rule.
+    CHECK(empty == unknown);
 }
