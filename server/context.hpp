@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "http/rate_limiter.hpp"
 #include "server/auth/access_policy.hpp"
@@ -65,9 +67,19 @@ struct Context {
     // How often one client address may make a request anyone may make (the public
     // register, certificates); none: no limit. Set once, before the server starts.
     std::unique_ptr<http::RateLimiter> public_rate;
-    // Whether the server itself speaks TLS: browser session cookies are then Secure.
-    // Set once, before the server starts.
+    // Whether the server itself speaks TLS. Set once, before the server starts.
     bool tls = false;
+    // Where browsers reach the server, "https://dspt.example.org" without a
+    // trailing slash (`--public-url`, behind a TLS-terminating proxy); empty
+    // when not given. Set once, before the server starts.
+    std::string public_url;
+
+    // Whether browser cookies are marked Secure: the server speaks TLS, or
+    // browsers reach it through https:// (public_url).
+    bool secure_cookies() const noexcept { return tls || !public_url.empty(); }
+    // `path` ("/web/") as a link for a browser: absolute under public_url when
+    // it is set, else as it is.
+    std::string link_to(std::string_view path) const { return public_url + std::string(path); }
 };
 
 }  // namespace dspt::server

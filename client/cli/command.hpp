@@ -21,6 +21,7 @@ struct GlobalOptions {
 // How the commands that talk to the server do it (network_options.hpp).
 struct NetworkOptions {
     double timeout_seconds = 30;  // --timeout: each request's deadline
+    bool insecure_http = false;   // --insecure-http: plain http:// beyond this computer
     // Set by a command that runs until stopped (sync --watch): a request in
     // flight ends as soon as this answers true.
     std::function<bool()> stop_requested;

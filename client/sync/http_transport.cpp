@@ -28,6 +28,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "client/sync/name_lookup.hpp"
+#include "client/sync/plain_http.hpp"
 #include "client/sync/transport.hpp"
 #include "common/compression/content_coding.hpp"
 #include "common/compression/zstd_codec.hpp"
@@ -100,7 +101,7 @@ http::request<http::string_body> to_beast(HttpRequest& request, const ServerUrl&
     req.method_string(request.method);
     req.target(request.target);
     req.version(11);
-    req.set(http::field::host, url.host);
+    req.set(http::field::host, url.authority_host());
     req.set(http::field::user_agent, "dspt/" DSPT_VERSION);
     req.set(http::field::accept_encoding, compression::kZstdCoding);
     for (const auto& [name, value] : request.headers) {
@@ -196,8 +197,19 @@ class Exchange {
             case LookupOutcome::failed:
                 fail_network(found.error, Step::look_up);
         }
+        auto endpoints = found.endpoints;
+        if (!url_.tls && !options_.insecure_http) {
+            // A loopback name ("localhost") must lead to this computer.
+            std::erase_if(endpoints, [](const tcp::endpoint& at) {
+                return !is_loopback_address(at.address());
+            });
+            if (endpoints.empty()) {
+                refuse_plain_http(
+                    url_, url_.host + " (" + found.endpoints.front().address().to_string() + ")");
+            }
+        }
         Pending connecting;
-        stream_.async_connect(found.endpoints, connecting.on_connect());
+        stream_.async_connect(endpoints, connecting.on_connect());
         await(connecting, Step::connect);
     }
 
@@ -447,17 +459,32 @@ ServerUrl ServerUrl::parse(const std::string& url) {
         fail(ErrorCode::invalid_argument,
              "the server URL must be scheme://host[:port], not \"" + url + "\"");
     }
-    const auto colon = rest.rfind(':');
-    if (colon != std::string::npos && rest.find(']') == std::string::npos) {
-        out.host = rest.substr(0, colon);
-        out.port = rest.substr(colon + 1);
-        if (out.port.empty() || out.port.find_first_not_of("0123456789") != std::string::npos) {
-            fail(ErrorCode::invalid_argument, "bad port in the server URL \"" + url + "\"");
+    // An IPv6 address is written in brackets: "http://[::1]:8080".
+    std::string_view authority = rest;
+    std::optional<std::string_view> port;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        const auto after =
+            close == std::string_view::npos ? std::string_view("?") : authority.substr(close + 1);
+        if (!after.empty() && after.front() != ':') {
+            fail(ErrorCode::invalid_argument,
+                 "the server URL must be scheme://host[:port], not \"" + url + "\"");
+        }
+        out.host = authority.substr(1, close - 1);
+        if (!after.empty()) {
+            port = after.substr(1);
         }
     } else {
-        out.host = rest;
-        out.port = out.tls ? "443" : "80";
+        const auto colon = authority.rfind(':');
+        out.host = authority.substr(0, colon);
+        if (colon != std::string_view::npos) {
+            port = authority.substr(colon + 1);
+        }
     }
+    if (port && (port->empty() || port->find_first_not_of("0123456789") != std::string::npos)) {
+        fail(ErrorCode::invalid_argument, "bad port in the server URL \"" + url + "\"");
+    }
+    out.port = port ? std::string(*port) : out.tls ? "443" : "80";
     if (out.host.empty()) {
         fail(ErrorCode::invalid_argument, "no host in the server URL \"" + url + "\"");
     }
@@ -465,11 +492,16 @@ ServerUrl ServerUrl::parse(const std::string& url) {
 }
 
 std::string ServerUrl::to_string() const {
-    return std::string(tls ? "https://" : "http://") + host + ":" + port;
+    return std::string(tls ? "https://" : "http://") + authority_host() + ":" + port;
+}
+
+std::string ServerUrl::authority_host() const {
+    return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
 std::unique_ptr<Transport> make_http_transport(const ServerUrl& url,
                                                const TransportOptions& options) {
+    require_encrypted_or_local(url, options.insecure_http);
     return std::make_unique<BeastTransport>(url, options);
 }
 

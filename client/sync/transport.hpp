@@ -48,9 +48,12 @@ struct ServerUrl {
     std::string host;
     std::string port;  // "443" / "80" when the URL gives none
 
-    // Throws Error(invalid_argument) for anything but http(s)://host[:port][/].
+    // Throws Error(invalid_argument) for anything but http(s)://host[:port][/],
+    // where an IPv6 host is in brackets ("http://[::1]:8080"; `host` is then "::1").
     static ServerUrl parse(const std::string& url);
     std::string to_string() const;
+    // The host as a URL or a Host header writes it: an IPv6 address in brackets.
+    std::string authority_host() const;
 };
 
 // The deadline of one request unless its command says otherwise (--timeout).
@@ -64,6 +67,9 @@ struct TransportOptions {
     // a body move, the deadline is at least `timeout` from then.
     std::chrono::milliseconds timeout = kDefaultRequestTimeout;
     std::string ca_file;  // trust this certificate (PEM) instead of the system's roots
+    // `--insecure-http`: plain http:// to a host that is not this computer
+    // (client/sync/plain_http.hpp). Off: such an address is refused.
+    bool insecure_http = false;
     // Asked several times a second while a request waits; when it answers
     // true, the request is abandoned (a person asked the program to stop).
     std::function<bool()> stop_requested;
@@ -78,7 +84,9 @@ struct TransportOptions {
 // and a zstd answer is decompressed within the same 64 MiB bound as a plain
 // one. An answer that does not decompress throws Error(protocol), or
 // Error(limit_exceeded) when it is too large; one in another coding throws
-// Error(protocol).
+// Error(protocol). An http:// URL to a host other than this computer is refused
+// with Error(invalid_argument) unless `options.insecure_http`
+// (client/sync/plain_http.hpp), before anything is sent.
 std::unique_ptr<Transport> make_http_transport(const ServerUrl& url,
                                                const TransportOptions& options);
 

@@ -34,7 +34,7 @@ std::string session_cookie(const Context& context, std::string_view value,
     cookie += "; Path=/; Max-Age=";
     cookie += std::to_string(max_age_seconds);
     cookie += "; HttpOnly; SameSite=Strict";
-    if (context.tls) {
+    if (context.secure_cookies()) {
         cookie += "; Secure";
     }
     return cookie;
@@ -77,7 +77,7 @@ http::Response open_link(Context& context, const http::Request& request) {
     switch (opened.outcome) {
         case store::LinkOutcome::opened: {
             auto response = message(303, "Signed in", "Signed in: opening your dashboard.", false);
-            response.headers.emplace("Location", "/web/");
+            response.headers.emplace("Location", context.link_to("/web/"));
             response.headers.emplace(
                 "Set-Cookie",
                 session_cookie(context, opened.session_id, web::kWebSessionLifetimeMs / 1000));

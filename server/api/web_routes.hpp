@@ -6,8 +6,10 @@
 //                                         opens a session once, within 5 minutes
 //   GET  /web/login?token=<secret>        opens the session: sets the cookie
 //                                         dspt_session (HttpOnly; SameSite=Strict;
-//                                         Path=/; Secure when the server runs TLS)
-//                                         and answers 303 to /web/. A link used
+//                                         Path=/; Secure when the server runs TLS or
+//                                         has an https:// public URL) and answers
+//                                         303 to /web/ (under the public URL when
+//                                         set). A link used
 //                                         before, or made by a revoked device: 403;
 //                                         expired: 410; each an HTML page, no cookie
 //   GET  /web/ (and /web)                 the dashboard of the session's device: a

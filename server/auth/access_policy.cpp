@@ -31,27 +31,69 @@ bool AccessPolicy::partner_has_grant(const store::Device& device,
                .has_value();
 }
 
-void AccessPolicy::require_site(const store::Device& device, const store::Site& site,
-                                Access access) const {
+std::optional<std::string> AccessPolicy::grant_site(const store::Grant& grant) const {
+    if (grant.given_by_device == "admin") {
+        return std::nullopt;  // the operator's
+    }
+    const auto giver = repository_.find_device(grant.given_by_device);
+    if (giver && giver->role == store::DeviceRole::headquarters &&
+        giver->organisation_ods == grant.organisation_ods) {
+        return std::nullopt;
+    }
+    // A branch device's grant covers its site. Anything else (no such device, a
+    // device of another organisation) covers no site at all.
+    return giver && giver->role == store::DeviceRole::branch &&
+                   giver->organisation_ods == grant.organisation_ods
+               ? giver->site_ods
+               : std::string();
+}
+
+bool AccessPolicy::grant_covers(const store::Grant& grant, std::string_view site_ods) const {
+    const auto site = grant_site(grant);
+    return !site || (!site->empty() && *site == site_ods);
+}
+
+void AccessPolicy::require_grant_change(const store::Device& device,
+                                        const store::Grant& grant) const {
+    if (device.role != store::DeviceRole::branch) {
+        return;
+    }
+    const auto site = grant_site(grant);
+    if (site && *site == device.site_ods) {
+        return;
+    }
+    const auto sites = repository_.sites_of(grant.organisation_ods);
+    if (!site && sites.size() == 1 && sites.front().ods == device.site_ods) {
+        return;  // a whole-organisation grant of a provider with this one site
+    }
+    refuse(device, "change the grant to " + grant.partner_name +
+                       " given from another site or from headquarters");
+}
+
+bool AccessPolicy::allows_site(const store::Device& device, const store::Site& site,
+                               Access access) const {
     switch (device.role) {
         case store::DeviceRole::branch:
-            if (device.site_ods == site.ods) {
-                return;
-            }
-            break;
+            return device.site_ods == site.ods;
         case store::DeviceRole::headquarters:
-            if (device.organisation_ods == site.organisation_ods) {
-                return;
+            return device.organisation_ods == site.organisation_ods;
+        case store::DeviceRole::partner: {
+            if (access != Access::read_progress || !device.partner_id) {
+                return false;
             }
-            break;
-        case store::DeviceRole::partner:
-            if (access == Access::read_progress &&
-                partner_has_grant(device, site.organisation_ods)) {
-                return;
-            }
-            break;
+            const auto grant =
+                repository_.live_grant(site.organisation_ods, *device.partner_id, now_());
+            return grant && grant_covers(*grant, site.ods);
+        }
     }
-    refuse(device, (access == Access::write ? "change site " : "read site ") + site.ods);
+    return false;
+}
+
+void AccessPolicy::require_site(const store::Device& device, const store::Site& site,
+                                Access access) const {
+    if (!allows_site(device, site, access)) {
+        refuse(device, (access == Access::write ? "change site " : "read site ") + site.ods);
+    }
 }
 
 void AccessPolicy::require_organisation(const store::Device& device,

@@ -7,7 +7,11 @@
 //   headquarters device  every site of its organisation, and the organisation.
 //   partner device       progress only (never evidence, never writing) of the
 //                        organisations that have a grant in force to its partner
-//                        (live and not past its end date, by the policy's clock).
+//                        (live and not past its end date, by the policy's clock),
+//                        and of the sites each grant covers: a grant given from a
+//                        branch device covers that device's site only (what the
+//                        branch itself sees), one given from a headquarters device
+//                        every site of the organisation.
 // Nobody reaches another organisation. A refusal is Error(ErrorCode::forbidden)
 // with a message naming the device's role and what it tried to reach.
 //
@@ -19,6 +23,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "server/store/model.hpp"
@@ -41,6 +47,18 @@ class AccessPolicy {
 
     // Throws Error(forbidden) unless `device` may have `access` to the site.
     void require_site(const store::Device& device, const store::Site& site, Access access) const;
+
+    // Whether `device` may have `access` to the site; require_site without the refusal.
+    bool allows_site(const store::Device& device, const store::Site& site, Access access) const;
+
+    // Whether `grant` lets its partner read the progress of site `site_ods` of the
+    // granting organisation: a grant covers what the device that gave it may see.
+    bool grant_covers(const store::Grant& grant, std::string_view site_ods) const;
+
+    // Throws Error(forbidden) unless `device`, which may change its organisation's
+    // grants, may replace or revoke `grant`: a branch device only one that covers no
+    // site but its own, so that it neither ends nor takes over a sister site's grant.
+    void require_grant_change(const store::Device& device, const store::Grant& grant) const;
 
     // Throws Error(forbidden) unless `device` may have `access` to the
     // organisation as a whole (its site list, its grants, its settings).
@@ -68,6 +86,10 @@ class AccessPolicy {
 
   private:
     bool partner_has_grant(const store::Device& device, std::string_view organisation_ods) const;
+    // The one site a grant covers, as the device that gave it sees it; nullopt for
+    // every site of the organisation (a headquarters device's grant, or the
+    // operator's); "" for none (a giver that is no device of the organisation).
+    std::optional<std::string> grant_site(const store::Grant& grant) const;
 
     store::Repository& repository_;
     Clock now_;

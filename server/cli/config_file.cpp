@@ -1,5 +1,6 @@
 #include "server/cli/config_file.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <string>
@@ -31,7 +32,9 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
         if (equals == std::string::npos) {
             fail(ErrorCode::invalid_argument, where + "expected key = value");
         }
-        const std::string key(trim(std::string_view(line).substr(0, equals), " \t\r"));
+        // "public_url" names --public-url as "public-url" does.
+        std::string key(trim(std::string_view(line).substr(0, equals), " \t\r"));
+        std::replace(key.begin(), key.end(), '_', '-');
         std::string value(trim(std::string_view(line).substr(equals + 1), " \t\r"));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
             value = value.substr(1, value.size() - 2);

@@ -1,7 +1,8 @@
 #pragma once
 // `dspt-server serve --config FILE`: options read from a file of `key = value`
-// lines, where each key is the name of a flag without its dashes ("data" for
-// --data). Blank lines and lines starting with '#' are ignored; a value may be
+// lines, where each key is the name of a flag without its leading dashes ("data"
+// for --data), with '_' or '-' between words ("public_url" or "public-url" for
+// --public-url). Blank lines and lines starting with '#' are ignored; a value may be
 // wrapped in double quotes; a flag such as --insecure takes true or false.
 //
 // A flag given on the command line wins over the file. A key that names no

@@ -1,5 +1,6 @@
 // `dspt-server serve`: runs the server until SIGINT or SIGTERM.
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <iostream>
@@ -28,6 +29,7 @@ struct ServeOptions {
     std::string tls_cert;
     std::string tls_key;
     bool insecure = false;
+    std::string public_url;
     std::size_t threads = 0;
     int auth_window_seconds = 300;
     int read_timeout_seconds = 30;
@@ -62,6 +64,30 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
     return {host, static_cast<std::uint16_t>(port)};
 }
 
+// "https://HOST[:PORT][/]" -> without the trailing slash. Only https: the
+// setting says browsers reach the server encrypted, so its cookies are Secure.
+std::string parse_public_url(const std::string& text) {
+    constexpr std::string_view kScheme = "https://";
+    std::string_view rest(text);
+    if (!rest.starts_with(kScheme)) {
+        fail(ErrorCode::invalid_argument,
+             "--public-url is the https:// address browsers reach the server at, not \"" + text +
+                 "\"");
+    }
+    rest.remove_prefix(kScheme.size());
+    if (rest.ends_with('/')) {
+        rest.remove_suffix(1);
+    }
+    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
+        return c > ' ' && c < 0x7f && c != '/' && c != '?' && c != '#' && c != '@' && c != '\\';
+    });
+    if (rest.empty() || rest.front() == ':' || !printable) {
+        fail(ErrorCode::invalid_argument,
+             "--public-url takes https://HOST[:PORT], no path, not \"" + text + "\"");
+    }
+    return std::string(kScheme) + std::string(rest);
+}
+
 int run_serve(const ServeOptions& options) {
     if (options.data.empty()) {
         fail(ErrorCode::invalid_argument, "--data DIR is required");
@@ -83,6 +109,8 @@ int run_serve(const ServeOptions& options) {
     config.limits.max_connections = options.max_connections;
     config.limits.max_connections_per_address = options.max_connections_per_address;
     config.validate();
+    const auto public_url =
+        options.public_url.empty() ? std::string() : parse_public_url(options.public_url);
 
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
@@ -95,6 +123,12 @@ int run_serve(const ServeOptions& options) {
     if (options.public_rate > 0) {
         context.public_rate =
             std::make_unique<http::RateLimiter>(options.public_rate, options.public_burst);
+    }
+    context.public_url = public_url;
+    if (public_url.empty() && options.insecure && !context.tls) {
+        std::cerr << "dspt-server: plain HTTP with --insecure: behind a TLS proxy, give "
+                     "--public-url https://... so browser session cookies are marked Secure"
+                  << std::endl;
     }
     const api::Router router(context);
     http::HttpServer server(
@@ -123,6 +157,9 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     serve->add_option("--tls-key", options->tls_key, "TLS private key (PEM)");
     serve->add_flag("--insecure", options->insecure,
                     "Allow plain HTTP on a non-loopback address (behind a TLS proxy only)");
+    serve->add_option("--public-url", options->public_url,
+                      "The https:// address browsers reach the server at, behind a "
+                      "TLS-terminating proxy: cookies are marked Secure and links use it");
     serve->add_option("--threads", options->threads, "Worker threads (0: one per core)")
         ->capture_default_str();
     serve

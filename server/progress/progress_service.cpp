@@ -62,17 +62,21 @@ protocol::ProgressReport ProgressService::organisation(const store::Device& devi
     if (!organisation) {
         fail(ErrorCode::not_found, "there is no organisation " + std::string(organisation_ods));
     }
-    std::vector<store::Site> sites;
-    for (auto& site : repository_.sites_of(organisation->ods)) {
-        if (!own_site_only || site.ods == device.site_ods) {
-            sites.push_back(std::move(site));
-        }
-    }
     protocol::ProgressReport report;
     report.generated_at_ms = now_ms;
-    report.organisations.push_back(
-        organisation_progress(repository_, *organisation, sites, pack, Date::from_unix_ms(now_ms)));
+    report.organisations.push_back(organisation_progress(repository_, *organisation,
+                                                         readable_sites(device, organisation->ods),
+                                                         pack, Date::from_unix_ms(now_ms)));
     return report;
+}
+
+std::vector<store::Site> ProgressService::readable_sites(const store::Device& device,
+                                                         std::string_view organisation_ods) const {
+    auto sites = repository_.sites_of(organisation_ods);
+    std::erase_if(sites, [&](const store::Site& site) {
+        return !policy_.allows_site(device, site, auth::Access::read_progress);
+    });
+    return sites;
 }
 
 protocol::ProgressReport ProgressService::visible(const store::Device& device,
@@ -89,9 +93,9 @@ protocol::ProgressReport ProgressService::visible(const store::Device& device,
     }
     for (const auto& organisation :
          repository_.organisations_granting(*device.partner_id, now_ms)) {
-        report.organisations.push_back(organisation_progress(repository_, organisation,
-                                                             repository_.sites_of(organisation.ods),
-                                                             pack, Date::from_unix_ms(now_ms)));
+        report.organisations.push_back(organisation_progress(
+            repository_, organisation, readable_sites(device, organisation.ods), pack,
+            Date::from_unix_ms(now_ms)));
     }
     return report;
 }

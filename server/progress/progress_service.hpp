@@ -13,13 +13,16 @@
 //
 // Who sees what (auth::AccessPolicy, Access::read_progress): a headquarters
 // device every site of its organisation; a branch device its own site; a
-// partner device every site of each organisation with a live grant to its
-// partner, and nothing once the grant is revoked or has expired.
+// partner device, of each organisation with a live grant to its partner, the
+// sites that grant covers (every site when headquarters gave it, the giving
+// device's site when a branch device did), and nothing once the grant is
+// revoked or has expired.
 //
 // Thread-safety: as the repository; the service holds no state of its own.
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "protocol/progress_messages.hpp"
 #include "server/auth/access_policy.hpp"
@@ -52,6 +55,11 @@ class ProgressService {
                                      std::int64_t now_ms) const;
 
   private:
+    // The sites of the organisation whose progress `device` may read, in the
+    // repository's order.
+    std::vector<store::Site> readable_sites(const store::Device& device,
+                                            std::string_view organisation_ods) const;
+
     store::Repository& repository_;
     const auth::AccessPolicy& policy_;
 };

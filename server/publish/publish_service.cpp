@@ -92,10 +92,12 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     if (last) {
         facts.last = assessment::PriorPublication{last->level, last->year};
     }
-    if (!request.replica_id.empty()) {
-        const auto received = repository_.replica_high_water(request.replica_id).value_or(0);
-        facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
-    }
+    // What the server holds of the changes the device says it made: counted only
+    // on a replica bound to this device. A request naming none, one never seen, or
+    // another device's is answered as for a replica that sent nothing, so the rule
+    // is never skipped and another device's count never shows.
+    const auto received = repository_.replica_high_water(request.replica_id, device.id).value_or(0);
+    facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
     for (auto& problem : publication_problems(pack, site_drafts, facts)) {
         response.problems.push_back(
             {std::move(problem.site), std::move(problem.item), std::move(problem.message)});

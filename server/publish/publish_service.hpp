@@ -4,6 +4,11 @@
 // with the same evaluator the client uses, and records an immutable
 // publication, or answers with every problem found.
 //
+// Every change made: the request says how many changes the publishing store has
+// written (last_seq); the server compares that with what it received from the
+// replica the request names only when that replica is bound to the publishing
+// device (it pushed as it), and otherwise counts nothing received.
+//
 // Idempotent: a request id already recorded returns its publication again,
 // before any rule is checked, so a publish retried after a lost answer
 // publishes once even though the organisation has now published.

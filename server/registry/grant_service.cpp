@@ -43,12 +43,21 @@ store::Partner GrantService::partner_named(std::string_view name) const {
     return std::move(*partner);
 }
 
+void GrantService::require_change_allowed(const store::Device& device,
+                                          std::string_view organisation_ods,
+                                          std::int64_t partner_id, std::int64_t now_ms) const {
+    if (const auto live = repository_.live_grant(organisation_ods, partner_id, now_ms)) {
+        policy_.require_grant_change(device, *live);
+    }
+}
+
 protocol::GrantView GrantService::give(const store::Device& device,
                                        std::string_view organisation_ods,
                                        const protocol::GrantRequest& request,
                                        std::int64_t now_ms) const {
     const auto partner = partner_named(request.partner_name);
     const auto expires_at_ms = grant_expiry_of(request.until);
+    require_change_allowed(device, organisation_ods, partner.id, now_ms);
     return grant_view(
         repository_.give_grant(organisation_ods, partner.id, device.id, now_ms, expires_at_ms));
 }
@@ -57,6 +66,7 @@ protocol::GrantView GrantService::revoke(const store::Device& device,
                                          std::string_view organisation_ods,
                                          std::string_view partner_name, std::int64_t now_ms) const {
     const auto partner = partner_named(partner_name);
+    require_change_allowed(device, organisation_ods, partner.id, now_ms);
     return grant_view(repository_.revoke_grant(organisation_ods, partner.id, device.id, now_ms));
 }
 

@@ -6,7 +6,10 @@
 //
 // Authorisation. give, revoke and of_organisation act for an organisation: the caller
 // has checked with auth::AccessPolicy::require_organisation first (Access::write to give
-// or revoke, Access::read to list), before it decoded the request's body. to_partner
+// or revoke, Access::read to list), before it decoded the request's body. A grant
+// covers what the device that gave it sees (AccessPolicy::grant_covers): a branch
+// device's grant, its own site. give and revoke check besides that a branch device
+// does not replace or end a grant given from another site or from headquarters. to_partner
 // checks itself that the device is a partner's (AccessPolicy::require_grantee): the
 // partner whose grants it lists is the device's own.
 //
@@ -50,6 +53,10 @@ class GrantService {
 
   private:
     store::Partner partner_named(std::string_view name) const;
+    // Throws forbidden when the organisation's grant in force to the partner is
+    // one `device` may not replace or revoke (AccessPolicy::require_grant_change).
+    void require_change_allowed(const store::Device& device, std::string_view organisation_ods,
+                                std::int64_t partner_id, std::int64_t now_ms) const;
 
     store::Repository& repository_;
     const auth::AccessPolicy& policy_;

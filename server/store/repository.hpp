@@ -304,8 +304,11 @@ class Repository {
     virtual std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                                     std::uint32_t index) const = 0;
 
-    // The highest seq applied from a replica; nullopt for a replica never seen.
-    virtual std::optional<std::int64_t> replica_high_water(std::string_view replica_id) const = 0;
+    // The highest seq applied from a replica that `device_id` writes as; nullopt
+    // for a replica never seen or bound to another device, so that no device
+    // learns what another device's replica sent.
+    virtual std::optional<std::int64_t> replica_high_water(std::string_view replica_id,
+                                                           std::string_view device_id) const = 0;
 
     // ---- Publications ------------------------------------------------------------------
 

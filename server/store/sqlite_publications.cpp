@@ -221,12 +221,13 @@ PublicPage SqliteRepository::search_public(std::string_view query, std::size_t o
     });
 }
 
-std::optional<std::int64_t> SqliteRepository::replica_high_water(
-    std::string_view replica_id) const {
+std::optional<std::int64_t> SqliteRepository::replica_high_water(std::string_view replica_id,
+                                                                 std::string_view device_id) const {
     return read(false, [&](Reader& reader) -> std::optional<std::int64_t> {
-        sqlite::Statement select(reader.db,
-                                 "SELECT high_water FROM replicas WHERE replica_id = ?1");
+        sqlite::Statement select(
+            reader.db, "SELECT high_water FROM replicas WHERE replica_id = ?1 AND device_id = ?2");
         select.bind(1, replica_id);
+        select.bind(2, device_id);
         if (!select.step()) {
             return std::nullopt;
         }

@@ -170,7 +170,8 @@ class SqliteRepository final : public Repository {
     std::vector<std::uint32_t> blob_chunks_held(std::string_view evidence_id) const override;
     std::optional<crypto::Bytes> blob_chunk(std::string_view evidence_id,
                                             std::uint32_t index) const override;
-    std::optional<std::int64_t> replica_high_water(std::string_view replica_id) const override;
+    std::optional<std::int64_t> replica_high_water(std::string_view replica_id,
+                                                   std::string_view device_id) const override;
 
     // Publications (sqlite_publications.cpp).
     RecordedPublication record_publication(const Publication& publication) override;

@@ -11,14 +11,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "client/store/identity_store.hpp"
-#include "client/store/local_store.hpp"
-#include "client/sync/api_client.hpp"
-#include "client/sync/transport.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "tests/integration/answering.hpp"
+#include "tests/integration/raw_api.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 
@@ -82,9 +79,10 @@ struct AcornBranches {
 
         answer_all(leeds, "approaching", {}, kAnswerText);
         succeeds(leeds, {"answer", "1.3.4", "yes", "--comment", kComment});
-        succeeds(leeds, {"plan", "set", "1.3.2", "--action", kPlanAction, "--owner", kPlanOwner, "--due",
-                   "2027-03-31"});
-        succeeds(leeds, {"evidence", "add", "1.1.2", leeds.make_file(kEvidenceName, 3000).string()});
+        succeeds(leeds, {"plan", "set", "1.3.2", "--action", kPlanAction, "--owner", kPlanOwner,
+                         "--due", "2027-03-31"});
+        succeeds(leeds,
+                 {"evidence", "add", "1.1.2", leeds.make_file(kEvidenceName, 3000).string()});
         succeeds(leeds, {"sync"});
 
         succeeds(york, {"answer", "1.3.1", "no"});
@@ -118,32 +116,6 @@ nlohmann::json missing_entry(const nlohmann::json& missing, const std::string& i
         }
     }
     return nullptr;
-}
-
-// An API client signing as the device in `home`, to read endpoints as they answer.
-struct RawApi {
-    RawApi(const ClientHome& home, const ServerProcess& server) {
-        auto store = client::LocalStore::open(home.store_file(), ClientHome::kPassphrase);
-        identity = std::make_unique<client::DeviceIdentity>(client::require_identity(*store));
-        transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
-        api =
-            std::make_unique<client::ApiClient>(*transport, identity->device_id, identity->signing);
-    }
-
-    std::unique_ptr<client::DeviceIdentity> identity;
-    std::unique_ptr<client::Transport> transport;
-    std::unique_ptr<client::ApiClient> api;
-};
-
-// The error code a call fails with; "none" when it succeeds.
-template <class Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return std::string(to_string(e.code()));
-    }
-    return "none";
 }
 
 void check_nothing_private(const std::string& text) {

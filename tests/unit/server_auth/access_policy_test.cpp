@@ -188,6 +188,36 @@ TEST_CASE_METHOD(PolicyFixture, "a revoked grant ends the partner's access at on
     CHECK_NOTHROW(policy().require_site(partner, site("VA1B2"), Access::read_progress));
 }
 
+TEST_CASE_METHOD(PolicyFixture, "a grant covers what the device that gave it sees",
+                 "[unit][server_auth]") {
+    const auto partner = device(store::DeviceRole::partner, "", "", partner_id);
+    const auto lodge = enrol_branch("VA1B2").device;
+    const auto court = enrol_branch("VA1B3").device;
+    const auto grant = repo().give_grant("AB12", partner_id, lodge.id, now, std::nullopt);
+
+    CHECK(policy().grant_covers(grant, "VA1B2"));
+    CHECK_FALSE(policy().grant_covers(grant, "VA1B3"));
+    CHECK_NOTHROW(policy().require_site(partner, site("VA1B2"), Access::read_progress));
+    CHECK(site_refusal(partner, "VA1B3", Access::read_progress) ==
+          "a partner device may not read site VA1B3");
+
+    // The sister site neither takes it over nor ends it; the site that gave it may.
+    CHECK_THAT(
+        require_error(ErrorCode::forbidden, [&] { policy().require_grant_change(court, grant); }),
+        Catch::Contains("given from another site or from headquarters"));
+    CHECK_NOTHROW(policy().require_grant_change(lodge, grant));
+
+    // Headquarters' grant covers every site, and no branch changes it.
+    const auto headquarters = enrol_headquarters().device;
+    repo().revoke_grant("AB12", partner_id, lodge.id, now + 1);
+    const auto wide = repo().give_grant("AB12", partner_id, headquarters.id, now + 2, std::nullopt);
+    CHECK(policy().grant_covers(wide, "VA1B2"));
+    CHECK(policy().grant_covers(wide, "VA1B3"));
+    CHECK_NOTHROW(policy().require_site(partner, site("VA1B3"), Access::read_progress));
+    CHECK_THROWS_AS(policy().require_grant_change(lodge, wide), Error);
+    CHECK_NOTHROW(policy().require_grant_change(headquarters, wide));
+}
+
 TEST_CASE_METHOD(PolicyFixture, "a partner device without a partner id reaches nothing",
                  "[unit][server_auth]") {
     auto partner = device(store::DeviceRole::partner, "", "", std::nullopt);

@@ -90,6 +90,17 @@ TEST_CASE_METHOD(SyncFixture, "a replica's changes must arrive in order and from
     CHECK(push(branch, {change("r1", 2, "answer/2.1.1", 0, "a")})[0].version == 2);
 }
 
+TEST_CASE_METHOD(SyncFixture, "how far a replica got is told only to the device it is bound to",
+                 "[unit][server_store]") {
+    REQUIRE(push(branch, {change("r1", 1, "answer/1.1.1", 0, "ZA1"),
+                          change("r1", 2, "answer/2.1.1", 0, "yes")})
+                .size() == 2);
+    CHECK(repo().replica_high_water("r1", branch.id) == 2);
+    CHECK_FALSE(repo().replica_high_water("r1", other.id).has_value());
+    CHECK_FALSE(repo().replica_high_water("r2", branch.id).has_value());
+    CHECK_FALSE(repo().replica_high_water("", branch.id).has_value());
+}
+
 TEST_CASE_METHOD(SyncFixture,
                  "concurrent edits are all kept, and one that had seen every sibling resolves",
                  "[unit][server_store]") {

@@ -94,6 +94,22 @@ TEST_CASE_METHOD(WebFixture, "under TLS the session cookie is Secure", "[unit][w
     CHECK_THAT(header(opened, "Set-Cookie"), Catch::EndsWith("; Secure"));
 }
 
+TEST_CASE_METHOD(WebFixture,
+                 "behind a TLS proxy the public https address makes the cookie Secure and the "
+                 "redirect absolute",
+                 "[unit][web]") {
+    context.public_url = "https://dspt.example.org";
+    const auto opened = get(link_for(enrol_headquarters()));
+    REQUIRE(opened.status == 303);
+    CHECK_THAT(header(opened, "Set-Cookie"),
+               Catch::EndsWith("; HttpOnly; SameSite=Strict; Secure"));
+    CHECK(header(opened, "Location") == "https://dspt.example.org/web/");
+    auto logout = plain_request("POST", "/web/logout");
+    const auto out = router.handle(logout);
+    CHECK_THAT(header(out, "Set-Cookie"), Catch::Contains("Max-Age=0"));
+    CHECK_THAT(header(out, "Set-Cookie"), Catch::EndsWith("; Secure"));
+}
+
 TEST_CASE_METHOD(WebFixture, "an expired link shows 410 and opens nothing", "[unit][web]") {
     const auto path = link_for(enrol_headquarters());
     now += kLoginLinkLifetimeMs + 1;
