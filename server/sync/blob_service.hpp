@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "common/crypto/bytes.hpp"
+#include "protocol/limits.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/store/model.hpp"
@@ -31,7 +32,7 @@ namespace dspt::server::sync {
 inline constexpr std::size_t kMaxChunkBytes = (std::size_t{1} << 20) + 24 + 16;
 inline constexpr std::size_t kMinChunkBytes = 24 + 16 + 1;
 // Files are at most 2 GiB: 2048 chunks.
-inline constexpr std::uint32_t kMaxChunkIndex = 2047;
+inline constexpr std::uint32_t kMaxChunkIndex = protocol::kMaxBlobChunks - 1;
 
 class BlobService {
   public:
