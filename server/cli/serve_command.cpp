@@ -7,6 +7,8 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/text.hpp"
 #include "http/server.hpp"
 #include "server/api/router.hpp"
 #include "server/cli/commands.hpp"
@@ -31,7 +33,23 @@ struct ServeOptions {
     int idle_timeout_seconds = 60;
     std::size_t body_limit = 16 * 1024 * 1024;
     std::size_t max_value_bytes = sync::kMaxPayloadBytes;
+    std::string metrics_token_file;
 };
+
+// The shortest metrics token taken: 128 bits of hex, or the like.
+constexpr std::size_t kMinMetricsTokenChars = 32;
+
+// The token of --metrics-token-file: its first line, without surrounding blanks.
+std::string read_metrics_token(const std::string& file) {
+    const auto text = read_file(file, 4096);
+    const auto token = std::string(trim(text.substr(0, text.find_first_of("\r\n")), " \t"));
+    if (token.size() < kMinMetricsTokenChars || token.find_first_of(" \t") != std::string::npos) {
+        fail(ErrorCode::invalid_argument,
+             "the metrics token in " + file + " must be one word of at least " +
+                 std::to_string(kMinMetricsTokenChars) + " characters (e.g. openssl rand -hex 32)");
+    }
+    return token;
+}
 
 // "HOST:PORT", "[::1]:PORT".
 std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
@@ -69,6 +87,9 @@ int run_serve(const ServeOptions& options) {
     config.limits.body_limit = options.body_limit;
     config.limits.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
     config.limits.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
+    if (!options.metrics_token_file.empty()) {
+        config.metrics_token = read_metrics_token(options.metrics_token_file);
+    }
     config.validate();
 
     auth::AuthConfig auth_config;
@@ -129,6 +150,10 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                      "entry); a larger change is refused and set aside by the device that sent it")
         ->check(CLI::Range(std::size_t{256}, sync::kMaxPayloadBytes))
         ->capture_default_str();
+    serve->add_option("--metrics-token-file", options->metrics_token_file,
+                      "Let peers other than this host read /metrics with 'Authorization: Bearer "
+                      "TOKEN', TOKEN the file's first line (32 characters or more); without it "
+                      "/metrics answers this host only");
     serve->callback([&context, options, config, serve] {
         if (!config->empty()) {
             apply_config_file(*serve, *config);

@@ -73,16 +73,19 @@ TEST_CASE("decode refuses a truncated header", "[unit][protocol]") {
 TEST_CASE("decode refuses protocol versions it does not speak", "[unit][protocol]") {
     const std::string payload = encode(sample<GrantRequest>()).substr(kEnvelopeHeaderBytes);
     for (const std::uint16_t version :
-         {std::uint16_t{0}, std::uint16_t{2}, std::uint16_t{0xFFFF}}) {
+         {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{3}, std::uint16_t{0xFFFF}}) {
         const std::string bytes = envelope(MessageType::grant_request, payload, {}, version);
         require_error(ErrorCode::protocol,
                       {"protocol version " + std::to_string(version) + " is not supported",
-                       "this build speaks 1 to 1"},
+                       "this build speaks 2 to 2"},
                       [&] { (void)decode<GrantRequest>(bytes); });
     }
     REQUIRE_FALSE(is_supported_version(0));
-    REQUIRE(is_supported_version(1));
-    REQUIRE_FALSE(is_supported_version(2));
+    // Version 1 signed requests without the device id; its messages are refused
+    // so that its clients are told to update rather than misread.
+    REQUIRE_FALSE(is_supported_version(1));
+    REQUIRE(is_supported_version(2));
+    REQUIRE_FALSE(is_supported_version(3));
 }
 
 TEST_CASE("decode refuses a message of another type", "[unit][protocol]") {
