@@ -3,8 +3,10 @@
 #include <exception>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "common/crypto/constant_time.hpp"
 #include "http/access_log.hpp"
 #include "http/detail/content_coding.hpp"
 
@@ -56,6 +58,52 @@ Response text_response(int status, std::string body, std::string route) {
     return response;
 }
 
+// Whether the request comes straight from this host: a loopback peer, and no
+// proxy's forwarding header (a proxy here would make every client loopback).
+bool from_this_host(const Request& request) {
+    if (!request.header("Forwarded").empty() || !request.header("X-Forwarded-For").empty()) {
+        return false;
+    }
+    // "127.0.0.1:53122", "[::1]:53122"
+    std::string_view host = request.remote_address;
+    host = host.substr(0, host.rfind(':'));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(host, ec);
+    if (ec) {
+        return false;
+    }
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    }
+    return address.is_loopback();
+}
+
+// The refusal of a /metrics request from elsewhere (ServerConfig::metrics_token).
+std::optional<Response> refuse_metrics(const ServerConfig& config, const Request& request) {
+    if (from_this_host(request)) {
+        return std::nullopt;
+    }
+    if (config.metrics_token.empty()) {
+        return error_response(403, ErrorCode::forbidden,
+                              "/metrics answers this host only; to read it from elsewhere, set "
+                              "metrics-token-file in the server's configuration");
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    const std::string_view given = request.header("Authorization");
+    if (given.starts_with(kBearer) &&
+        crypto::constant_time_equal(crypto::as_byte_view(given.substr(kBearer.size())),
+                                    crypto::as_byte_view(config.metrics_token))) {
+        return std::nullopt;
+    }
+    Response response = error_response(401, ErrorCode::unauthenticated,
+                                       "/metrics from elsewhere needs the metrics bearer token");
+    response.headers.emplace("WWW-Authenticate", "Bearer");
+    return response;
+}
+
 // /healthz and /metrics; nothing when the path is neither.
 std::optional<Response> serve_builtin(const ServerState& state, const Request& request) {
     if (!state.config.builtin_endpoints) {
@@ -77,6 +125,10 @@ std::optional<Response> serve_builtin(const ServerState& state, const Request& r
         // A stopping server reports 503 so that load balancers drain it.
         return state.stopping ? text_response(503, "stopping\n", std::move(route))
                               : text_response(200, "ok\n", std::move(route));
+    }
+    if (auto refused = refuse_metrics(state.config, request)) {
+        refused->route = std::move(route);
+        return refused;
     }
     Response response = text_response(200, state.metrics.render(), std::move(route));
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

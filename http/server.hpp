@@ -14,7 +14,8 @@
 // Served by the component on every port (unless builtin_endpoints is off),
 // before the handler and without authentication: GET/HEAD /healthz (200 "ok", or 503 while
 // stopping, so load balancers drain the instance) and GET/HEAD /metrics (metrics.hpp; it holds
-// request counts and latencies by route, nothing about devices or data).
+// request counts and latencies by route, nothing about devices or data), for
+// loopback peers and holders of ServerConfig::metrics_token only.
 //
 // Limits (http/limits.hpp): a body over body_limit gets 413, a header over
 // header_limit 431, a malformed request 400, an HTTP version other than 1.0
@@ -105,6 +106,14 @@ struct ServerConfig {
     // Whether the server answers GET /healthz and GET /metrics itself (above).
     // The local screen turns them off: it has no load balancer or scraper.
     bool builtin_endpoints = true;
+
+    // Who else may read GET /metrics. A loopback peer always may, unless the
+    // request came through a proxy (it carries Forwarded or X-Forwarded-For:
+    // a proxy on this host would otherwise make every client a loopback peer).
+    // Any other request is answered 403, or, when this is set, needs
+    // `Authorization: Bearer <metrics_token>` (401 without it). /healthz stays
+    // open to all.
+    std::string metrics_token;
 
     // Empty: refusals get the JSON error body.
     RefusalPage refusal_page;

@@ -22,8 +22,38 @@ inline constexpr std::size_t kMaxMessageBytes = std::size_t{16} * 1024 * 1024;
 // The envelope header: magic (4) | version (2) | type (2) | payload length (4).
 inline constexpr std::size_t kEnvelopeHeaderBytes = 12;
 
-// Changes one push carries at most.
+// List lengths. Every list in a message has a bound (the message structs
+// name it with detail::ListField): decode() reads a list's count and refuses
+// one over its bound with ErrorCode::limit_exceeded before it reads or
+// allocates a single element, and encode() refuses to write one. A list costs
+// far more in memory than on the wire (an empty ChangeEntry: 64 bytes sent,
+// some 600 held), so the message size limit alone does not bound memory.
+
+// Changes one push carries at most (PushRequest::entries), and so the results
+// of its answer (PushResponse::results).
 inline constexpr std::size_t kMaxPushEntries = 1000;
+
+// Registers one pull page carries at most (PullResponse::registers): the
+// server's page size.
+inline constexpr std::size_t kMaxPullRegisters = 500;
+
+// Sites one publication covers at most (PublishRequest::sites,
+// PublicationView::sites).
+inline constexpr std::size_t kMaxPublishSites = 500;
+
+// The reasons one refused publication gives at most (PublishResponse::problems):
+// per site and per item, so up to a pack's items for each of kMaxPublishSites.
+inline constexpr std::size_t kMaxPublishProblems = 100'000;
+
+// Chunks of one evidence file (BlobStatus::held): 2 GiB in 1 MiB chunks.
+inline constexpr std::size_t kMaxBlobChunks = 2048;
+
+// Every other list: the versions a change names as seen and a register's
+// siblings (a server takes at most 256 seen per change and refuses that change
+// alone), an organisation's sites, a device's waiting invitations, an
+// organisation's grants and publications, a progress report's organisations,
+// sites and missing items.
+inline constexpr std::size_t kMaxListEntries = 10'000;
 
 // The largest value of one change (ChangeEntry::payload, its JSON text): an
 // answer with its comment, a plan entry, an evidence file's record. A server

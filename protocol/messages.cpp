@@ -10,6 +10,14 @@
 
 namespace dspt::protocol {
 
+void detail::check_list_length(std::string_view what, std::size_t count, std::size_t max) {
+    if (count > max) {
+        fail(ErrorCode::limit_exceeded, std::string(what) + " holds " + std::to_string(count) +
+                                            " elements; a message carries at most " +
+                                            std::to_string(max));
+    }
+}
+
 std::string_view to_string(Role role) noexcept {
     switch (role) {
         case Role::branch:

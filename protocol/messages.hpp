@@ -20,10 +20,12 @@
 // Thread safety: plain values; the usual rules for std types apply.
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <cereal/cereal.hpp>
@@ -31,6 +33,7 @@
 #include <cereal/types/vector.hpp>
 
 #include "common/crypto/bytes.hpp"
+#include "protocol/limits.hpp"
 
 namespace dspt::protocol {
 
@@ -117,6 +120,51 @@ struct RoleField {
         role = role_from_wire(raw);
     }
 };
+
+// Throws Error(ErrorCode::limit_exceeded) when `what` (a list field,
+// "PushRequest.entries") holds more than max elements.
+void check_list_length(std::string_view what, std::size_t count, std::size_t max);
+
+// Serialises a list with the most elements it may hold (limits.hpp). Message
+// structs write `ListField{entries, kMaxPushEntries, "PushRequest.entries"}`
+// instead of `entries`; the bytes are cereal's list (a u64 count, then the
+// elements). Loading reads the count through the decoder's archive
+// (detail/bounded_input_archive.hpp), which refuses one over max before a
+// single element is read or allocated, then appends the elements as they are
+// read; saving refuses a list over max, so whatever encode() writes decodes.
+template <class List>  // a std::vector, const when saving
+struct ListField {
+    List& items;
+    std::size_t max;
+    std::string_view what;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        check_list_length(what, items.size(), max);
+        ar(items);
+    }
+    template <class Archive>
+    void load(Archive& ar) {
+        using T = typename List::value_type;
+        std::size_t count = 0;
+        if constexpr (requires { ar.read_count(std::size_t{1}, what, max); }) {
+            count = ar.read_count(std::is_arithmetic_v<T> ? sizeof(T) : 1, what, max);
+        } else {  // another cereal archive (tests read encode's bytes with cereal's own)
+            cereal::size_type declared = 0;
+            ar(cereal::make_size_tag(declared));
+            check_list_length(what, declared, max);
+            count = static_cast<std::size_t>(declared);
+        }
+        items.clear();
+        for (std::size_t i = 0; i < count; ++i) {
+            items.emplace_back();
+            ar(items.back());
+        }
+    }
+};
+
+template <class List>
+ListField(List&, std::size_t, std::string_view) -> ListField<List>;
 
 }  // namespace detail
 
@@ -277,7 +325,7 @@ struct InviteList {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(invites);
+        ar(detail::ListField{invites, kMaxListEntries, "InviteList.invites"});
     }
 };
 
@@ -334,7 +382,8 @@ struct OrganisationView {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(ods, name, is_headquarters, sites);
+        ar(ods, name, is_headquarters,
+           detail::ListField{sites, kMaxListEntries, "OrganisationView.sites"});
     }
 };
 
@@ -400,7 +449,7 @@ struct GrantList {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(grants);
+        ar(detail::ListField{grants, kMaxListEntries, "GrantList.grants"});
     }
 };
 

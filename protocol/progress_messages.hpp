@@ -99,8 +99,12 @@ struct SiteProgress {
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
         ar(site_code, site_name, level, approaching_satisfied, approaching_total, met_satisfied,
-           met_total, missing_approaching, missing_met, conflicts, evidence_files, last_sync_at_ms,
-           pending_changes, pending_bytes, oldest_pending_at_ms, published, last_publication);
+           met_total,
+           detail::ListField{missing_approaching, kMaxListEntries,
+                             "SiteProgress.missing_approaching"},
+           detail::ListField{missing_met, kMaxListEntries, "SiteProgress.missing_met"}, conflicts,
+           evidence_files, last_sync_at_ms, pending_changes, pending_bytes, oldest_pending_at_ms,
+           published, last_publication);
     }
 };
 
@@ -119,7 +123,8 @@ struct OrganisationProgress {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(organisation_ods, organisation_name, year, sites);
+        ar(organisation_ods, organisation_name, year,
+           detail::ListField{sites, kMaxListEntries, "OrganisationProgress.sites"});
     }
 };
 
@@ -139,7 +144,8 @@ struct ProgressReport {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(generated_at_ms, organisations);
+        ar(generated_at_ms,
+           detail::ListField{organisations, kMaxListEntries, "ProgressReport.organisations"});
     }
 };
 

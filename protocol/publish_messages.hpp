@@ -42,7 +42,9 @@ struct PublishRequest {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(request_id, year, level, sites, replica_id, last_seq);
+        ar(request_id, year, level,
+           detail::ListField{sites, kMaxPublishSites, "PublishRequest.sites"}, replica_id,
+           last_seq);
     }
 };
 
@@ -82,7 +84,9 @@ struct PublicationView {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(id, organisation_ods, sites, year, level, published_at_ms, device_id);
+        ar(id, organisation_ods,
+           detail::ListField{sites, kMaxPublishSites, "PublicationView.sites"}, year, level,
+           published_at_ms, device_id);
     }
 };
 
@@ -103,7 +107,8 @@ struct PublishResponse {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(published, duplicate, publication, problems);
+        ar(published, duplicate, publication,
+           detail::ListField{problems, kMaxPublishProblems, "PublishResponse.problems"});
     }
 };
 
@@ -120,7 +125,7 @@ struct PublicationList {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(publications);
+        ar(detail::ListField{publications, kMaxListEntries, "PublicationList.publications"});
     }
 };
 

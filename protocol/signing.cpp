@@ -37,23 +37,51 @@ std::int64_t parse_timestamp(std::string_view text) {
     return value;
 }
 
-}  // namespace
-
-std::string canonical_request(std::string_view method, std::string_view target,
-                              std::int64_t timestamp_ms, std::string_view nonce_hex,
-                              std::string_view body) {
+// The canonical string of `scheme`; DSPT-SIG-1's has no device id line.
+std::string canonical_string(std::string_view scheme, std::string_view device_id,
+                             std::string_view method, std::string_view target,
+                             std::int64_t timestamp_ms, std::string_view nonce_hex,
+                             std::string_view body) {
+    require_single_line(device_id, "the device id");
     require_single_line(method, "the method");
     require_single_line(target, "the target");
     require_single_line(nonce_hex, "the nonce");
     std::string out;
-    out.reserve(kSignatureScheme.size() + method.size() + target.size() + nonce_hex.size() + 96);
-    out.append(kSignatureScheme).push_back('\n');
+    out.reserve(scheme.size() + device_id.size() + method.size() + target.size() +
+                nonce_hex.size() + 96);
+    out.append(scheme).push_back('\n');
+    if (scheme != kPreviousSignatureScheme) {
+        out.append(device_id).push_back('\n');
+    }
     out.append(method).push_back('\n');
     out.append(target).push_back('\n');
     out.append(std::to_string(timestamp_ms)).push_back('\n');
     out.append(nonce_hex).push_back('\n');
     out.append(crypto::to_hex(crypto::blake2b(crypto::as_byte_view(body))));
     return out;
+}
+
+bool verify_scheme(std::string_view scheme, crypto::ByteView public_key,
+                   const RequestSignature& signature, std::string_view method,
+                   std::string_view target, std::string_view body) {
+    for (const std::string_view part : {std::string_view(signature.device_id), method, target,
+                                        std::string_view(signature.nonce)}) {
+        if (part.find('\n') != std::string_view::npos) {
+            return false;
+        }
+    }
+    const std::string canonical = canonical_string(scheme, signature.device_id, method, target,
+                                                   signature.timestamp_ms, signature.nonce, body);
+    return crypto::verify(public_key, crypto::as_byte_view(canonical), signature.signature);
+}
+
+}  // namespace
+
+std::string canonical_request(std::string_view device_id, std::string_view method,
+                              std::string_view target, std::int64_t timestamp_ms,
+                              std::string_view nonce_hex, std::string_view body) {
+    return canonical_string(kSignatureScheme, device_id, method, target, timestamp_ms, nonce_hex,
+                            body);
 }
 
 std::string new_nonce() {
@@ -100,7 +128,8 @@ SignedHeaders sign_request(const crypto::SigningKeyPair& signing, std::string_vi
     headers.device_id = std::string(device_id);
     headers.timestamp = std::to_string(now_ms);
     headers.nonce = new_nonce();
-    const std::string canonical = canonical_request(method, target, now_ms, headers.nonce, body);
+    const std::string canonical =
+        canonical_request(device_id, method, target, now_ms, headers.nonce, body);
     headers.signature = crypto::to_base64(signing.sign(crypto::as_byte_view(canonical)));
     return headers;
 }
@@ -138,14 +167,13 @@ RequestSignature parse_signed_headers(std::string_view device_id, std::string_vi
 
 bool verify_request(crypto::ByteView public_key, const RequestSignature& signature,
                     std::string_view method, std::string_view target, std::string_view body) {
-    if (method.find('\n') != std::string_view::npos ||
-        target.find('\n') != std::string_view::npos ||
-        signature.nonce.find('\n') != std::string::npos) {
-        return false;
-    }
-    const std::string canonical =
-        canonical_request(method, target, signature.timestamp_ms, signature.nonce, body);
-    return crypto::verify(public_key, crypto::as_byte_view(canonical), signature.signature);
+    return verify_scheme(kSignatureScheme, public_key, signature, method, target, body);
+}
+
+bool is_previous_scheme_signature(crypto::ByteView public_key, const RequestSignature& signature,
+                                  std::string_view method, std::string_view target,
+                                  std::string_view body) {
+    return verify_scheme(kPreviousSignatureScheme, public_key, signature, method, target, body);
 }
 
 }  // namespace dspt::protocol

@@ -7,7 +7,7 @@
 //   X-Dspt-Timestamp  Unix milliseconds, canonical decimal ("1718000000123")
 //   X-Dspt-Nonce      16 random bytes as 32 lower-hex characters
 //   X-Dspt-Signature  base64url, unpadded, of the 64-byte Ed25519 signature
-//                     of canonical_request(...)
+//                     of canonical_request(...), which includes the device id
 //
 // This header defines the format only. The policy (known, unrevoked device;
 // timestamp within the server's window; nonce not seen before) is the
@@ -31,7 +31,11 @@ inline constexpr std::string_view kNonceHeader = "X-Dspt-Nonce";
 inline constexpr std::string_view kSignatureHeader = "X-Dspt-Signature";
 
 // The first line of every canonical string; a new scheme gets a new label.
-inline constexpr std::string_view kSignatureScheme = "DSPT-SIG-1";
+// DSPT-SIG-2 (protocol version 2) signs the device id too; DSPT-SIG-1
+// (protocol version 1) did not, so one device's signature could be presented
+// under another device id holding the same public key.
+inline constexpr std::string_view kSignatureScheme = "DSPT-SIG-2";
+inline constexpr std::string_view kPreviousSignatureScheme = "DSPT-SIG-1";
 
 inline constexpr std::size_t kNonceBytes = 16;
 inline constexpr std::size_t kNonceChars = 2 * kNonceBytes;
@@ -41,17 +45,19 @@ inline constexpr std::size_t kMaxDeviceIdChars = 64;
 
 // The string a device signs:
 //
-//   "DSPT-SIG-1\n" method "\n" target "\n" timestamp "\n" nonce "\n" body-hash
+//   "DSPT-SIG-2\n" device-id "\n" method "\n" target "\n" timestamp "\n" nonce "\n"
+//   body-hash
 //
-// where target is the request target exactly as sent (path and query),
-// timestamp is the decimal of timestamp_ms (as std::to_string writes it) and
-// body-hash is the lower-hex BLAKE2b-256 of the body (of zero bytes when there
-// is none). No trailing newline. Throws Error(ErrorCode::invalid_argument)
-// when method, target or nonce_hex contains '\n', which would make two
-// different requests share one string.
-[[nodiscard]] std::string canonical_request(std::string_view method, std::string_view target,
-                                            std::int64_t timestamp_ms, std::string_view nonce_hex,
-                                            std::string_view body);
+// where device-id is the X-Dspt-Device value, target is the request target
+// exactly as sent (path and query), timestamp is the decimal of timestamp_ms
+// (as std::to_string writes it) and body-hash is the lower-hex BLAKE2b-256 of
+// the body (of zero bytes when there is none). No trailing newline. Throws
+// Error(ErrorCode::invalid_argument) when device_id, method, target or
+// nonce_hex contains '\n', which would make two different requests share one
+// string.
+[[nodiscard]] std::string canonical_request(std::string_view device_id, std::string_view method,
+                                            std::string_view target, std::int64_t timestamp_ms,
+                                            std::string_view nonce_hex, std::string_view body);
 
 // The four header values, ready to set under the k*Header names.
 struct SignedHeaders {
@@ -98,10 +104,20 @@ struct RequestSignature {
                                                     std::string_view signature);
 
 // True when signature.signature is public_key's Ed25519 signature of the
-// canonical string of this request. False (never throws) for a wrong key,
-// any changed part, or a method or target containing '\n'.
+// canonical string of this request, signature.device_id included. False
+// (never throws) for a wrong key, any changed part (another device id
+// among them), or a method or target containing '\n'.
 [[nodiscard]] bool verify_request(crypto::ByteView public_key, const RequestSignature& signature,
                                   std::string_view method, std::string_view target,
                                   std::string_view body);
+
+// True when the signature is instead one of protocol version 1's scheme
+// (DSPT-SIG-1: the same string without the device id line), as a client not
+// yet updated sends. Never a reason to accept a request: a server uses it only
+// to tell such a client to update.
+[[nodiscard]] bool is_previous_scheme_signature(crypto::ByteView public_key,
+                                                const RequestSignature& signature,
+                                                std::string_view method, std::string_view target,
+                                                std::string_view body);
 
 }  // namespace dspt::protocol

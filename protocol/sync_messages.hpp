@@ -53,7 +53,8 @@ struct ChangeEntry {
     template <class Archive>
     void save(Archive& ar, std::uint32_t const version) const {
         detail::check_class_version(kName, version, kVersion);
-        ar(replica_id, seq, hlc, scope, register_key, seen, payload, author);
+        ar(replica_id, seq, hlc, scope, register_key,
+           detail::ListField{seen, kMaxListEntries, "ChangeEntry.seen"}, payload, author);
     }
 
     template <class Archive>
@@ -61,7 +62,7 @@ struct ChangeEntry {
         detail::check_class_version(kName, version, kVersion);
         ar(replica_id, seq, hlc, scope, register_key);
         if (version >= 2) {
-            ar(seen);
+            ar(detail::ListField{seen, kMaxListEntries, "ChangeEntry.seen"});
         } else {
             std::int64_t base_version = 0;
             ar(base_version);
@@ -87,7 +88,7 @@ struct PushRequest {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(entries);
+        ar(detail::ListField{entries, kMaxPushEntries, "PushRequest.entries"});
     }
 };
 
@@ -163,7 +164,7 @@ struct PushResponse {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(results);
+        ar(detail::ListField{results, kMaxPushEntries, "PushResponse.results"});
     }
 };
 
@@ -206,7 +207,8 @@ struct RegisterState {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version_number) {
         detail::check_class_version(kName, version_number, kVersion);
-        ar(scope, register_key, version, shown, siblings);
+        ar(scope, register_key, version, shown,
+           detail::ListField{siblings, kMaxListEntries, "RegisterState.siblings"});
     }
 };
 
@@ -226,7 +228,8 @@ struct PullResponse {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(registers, next_cursor, more);
+        ar(detail::ListField{registers, kMaxPullRegisters, "PullResponse.registers"}, next_cursor,
+           more);
     }
 };
 
@@ -246,7 +249,7 @@ struct BlobStatus {
     template <class Archive>
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
-        ar(evidence_id, held);
+        ar(evidence_id, detail::ListField{held, kMaxBlobChunks, "BlobStatus.held"});
     }
 };
 

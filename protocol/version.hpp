@@ -12,15 +12,20 @@
 //      signatures "DSPT-SIG-1"; register keys carrying their standards year.
 //      Every struct at class version 1 except GrantRequest, GrantView,
 //      ChangeEntry and PushResult at class version 2, which still read 1.
+//   2  Request signatures "DSPT-SIG-2": the signed string carries the device
+//      id (X-Dspt-Device), so a signature made for one device cannot be
+//      presented as another's. Messages unchanged. Version 1 is no longer
+//      read: its clients sign the old way, which a server now refuses (with
+//      a message telling the client to update).
 
 #include <cstdint>
 
 namespace dspt::protocol {
 
-inline constexpr std::uint16_t kProtocolVersion = 1;
+inline constexpr std::uint16_t kProtocolVersion = 2;
 
 // The oldest version this build still decodes.
-inline constexpr std::uint16_t kMinProtocolVersion = 1;
+inline constexpr std::uint16_t kMinProtocolVersion = 2;
 
 // True when a peer's version can be decoded by this build.
 bool is_supported_version(std::uint16_t version) noexcept;

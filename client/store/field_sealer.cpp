@@ -5,6 +5,25 @@
 
 namespace dspt::client {
 
+namespace {
+
+// Runs open_field, reporting a field that fails to open as a damaged store.
+template <class Open>
+auto opened(std::string_view what, Open&& open_field) {
+    try {
+        return open_field();
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::authentication_failed) {
+            throw;
+        }
+        fail(ErrorCode::corrupt, "the stored " + std::string(what) +
+                                     " fails its integrity check: the store was changed "
+                                     "outside dspt or is damaged");
+    }
+}
+
+}  // namespace
+
 std::string FieldSealer::associated_data(std::string_view table, std::string_view row,
                                          std::string_view column) {
     std::string ad;
@@ -22,17 +41,24 @@ crypto::Bytes FieldSealer::seal(std::string_view table, std::string_view row,
 std::string FieldSealer::open(std::string_view table, std::string_view row, std::string_view column,
                               crypto::ByteView sealed, std::string_view what) const {
     const auto ad = associated_data(table, row, column);
-    try {
+    return opened(what, [&] {
         const auto plain = crypto::Aead::open(key_, sealed, crypto::as_byte_view(ad));
         return std::string(plain.begin(), plain.end());
-    } catch (const Error& e) {
-        if (e.code() != ErrorCode::authentication_failed) {
-            throw;
+    });
+}
+
+crypto::SecureBuffer FieldSealer::open_secret(std::string_view table, std::string_view row,
+                                              std::string_view column, crypto::ByteView sealed,
+                                              std::string_view what) const {
+    const auto ad = associated_data(table, row, column);
+    return opened(what, [&] {
+        if (sealed.size() < crypto::Aead::kOverheadBytes) {
+            fail(ErrorCode::authentication_failed, "too short to be sealed");
         }
-        fail(ErrorCode::corrupt, "the stored " + std::string(what) +
-                                     " fails its integrity check: the store was changed "
-                                     "outside dspt or is damaged");
-    }
+        crypto::SecureBuffer plain(sealed.size() - crypto::Aead::kOverheadBytes);
+        crypto::Aead::open_into(key_, sealed, crypto::as_byte_view(ad), plain.mutable_view());
+        return plain;
+    });
 }
 
 }  // namespace dspt::client

@@ -12,6 +12,7 @@
 
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/secret_key.hpp"
+#include "common/crypto/secure_buffer.hpp"
 
 namespace dspt::client {
 
@@ -26,6 +27,13 @@ class FieldSealer {
     // `what` names the field's owner for the error message.
     std::string open(std::string_view table, std::string_view row, std::string_view column,
                      crypto::ByteView sealed, std::string_view what) const;
+
+    // open() for a field that holds key bytes: the plaintext is opened straight
+    // into guarded memory (crypto::SecureBuffer: wiped when freed, never
+    // swapped), so it never sits in an ordinary string that is freed unwiped.
+    crypto::SecureBuffer open_secret(std::string_view table, std::string_view row,
+                                     std::string_view column, crypto::ByteView sealed,
+                                     std::string_view what) const;
 
     const crypto::SecretKey& key() const noexcept { return key_; }
 

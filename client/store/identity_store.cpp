@@ -30,6 +30,11 @@ std::string as_text(const crypto::Bytes& bytes) {
     return std::string(bytes.begin(), bytes.end());
 }
 
+// The bytes of a guarded buffer, to seal them without copying them.
+std::string_view as_text_view(const crypto::SecureBuffer& buffer) {
+    return {reinterpret_cast<const char*>(buffer.view().data()), buffer.size()};
+}
+
 constexpr auto kSigningSecretBytes = crypto::SigningKeyPair::kSecretKeyBytes;
 constexpr auto kBoxSecretBytes = crypto::BoxKeyPair::kSecretKeyBytes;
 
@@ -77,9 +82,9 @@ std::optional<DeviceIdentity> load_identity(LocalStore& store) {
     identity.partner_name = json.value("partner_name", "");
 
     const auto sealed = meta::require(db, kDeviceKeys);
-    const auto keys = store.sealer().open("meta", kDeviceKeys, "value",
-                                          crypto::as_byte_view(sealed), "device keys");
-    const auto bytes = crypto::as_byte_view(keys);
+    const auto keys = store.sealer().open_secret("meta", kDeviceKeys, "value",
+                                                 crypto::as_byte_view(sealed), "device keys");
+    const auto bytes = keys.view();
     constexpr auto kSigning = crypto::SigningKeyPair::kSecretKeyBytes;
     constexpr auto kBox = crypto::BoxKeyPair::kSecretKeyBytes;
     if (bytes.size() != kSigning + kBox) {
@@ -99,11 +104,11 @@ DeviceKeys enrolment_keys(LocalStore& store, const std::string& token_id) {
     auto& db = store.database();
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
     if (const auto sealed = meta::get(db, kPendingEnrolment)) {
-        const auto kept = store.sealer().open("meta", kPendingEnrolment, "value",
-                                              crypto::as_byte_view(*sealed), "enrolment keys");
-        const auto bytes = crypto::as_byte_view(kept);
+        const auto kept = store.sealer().open_secret(
+            "meta", kPendingEnrolment, "value", crypto::as_byte_view(*sealed), "enrolment keys");
+        const auto bytes = kept.view();
         if (bytes.size() == token_id.size() + kSigningSecretBytes + kBoxSecretBytes &&
-            kept.compare(0, token_id.size(), token_id) == 0) {
+            std::equal(token_id.begin(), token_id.end(), bytes.begin())) {
             const auto keys = bytes.subspan(token_id.size());
             return {crypto::SigningKeyPair::from_secret_key(keys.first(kSigningSecretBytes)),
                     crypto::BoxKeyPair::from_secret_key(
@@ -111,12 +116,15 @@ DeviceKeys enrolment_keys(LocalStore& store, const std::string& token_id) {
         }
     }
     DeviceKeys keys{crypto::SigningKeyPair::generate(), crypto::BoxKeyPair::generate()};
+    // token id || signing secret key || box secret key, in guarded memory
     const auto secrets = secret_keys(keys.signing, keys.box);
-    std::string record = token_id;
-    record.append(reinterpret_cast<const char*>(secrets.view().data()), secrets.size());
-    meta::set(db, kPendingEnrolment,
-              as_text(store.sealer().seal("meta", kPendingEnrolment, "value", record)));
-    std::fill(record.begin(), record.end(), '\0');
+    crypto::SecureBuffer record(token_id.size() + secrets.size());
+    auto out = record.mutable_view();
+    std::copy(token_id.begin(), token_id.end(), out.begin());
+    std::copy(secrets.view().begin(), secrets.view().end(), out.begin() + token_id.size());
+    meta::set(
+        db, kPendingEnrolment,
+        as_text(store.sealer().seal("meta", kPendingEnrolment, "value", as_text_view(record))));
     tx.commit();
     return keys;
 }
@@ -192,9 +200,7 @@ void write_identity(LocalStore& store, const DeviceIdentity& identity,
                                  {"partner_name", identity.partner_name}};
     meta::set(db, kDevice, as_text(store.sealer().seal("meta", kDevice, "value", json.dump())));
     const auto keys = secret_keys(identity.signing, identity.box);
-    const auto sealed = store.sealer().seal(
-        "meta", kDeviceKeys, "value",
-        std::string_view(reinterpret_cast<const char*>(keys.view().data()), keys.size()));
+    const auto sealed = store.sealer().seal("meta", kDeviceKeys, "value", as_text_view(keys));
     meta::set(db, kDeviceKeys, as_text(sealed));
     meta::erase(db, kPendingEnrolment);
     if (organisation.key != nullptr) {

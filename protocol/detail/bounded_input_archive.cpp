@@ -34,12 +34,18 @@ void BoundedInputArchive::read_bytes(void* out, std::size_t n) {
     position_ += n;
 }
 
-std::size_t BoundedInputArchive::read_count(std::size_t min_element_bytes, std::string_view what) {
+std::size_t BoundedInputArchive::read_count(std::size_t min_element_bytes, std::string_view what,
+                                            std::size_t max_count) {
     const std::size_t at = position_;
     const auto count = read_unsigned<std::uint64_t>();
+    if (count > max_count) {
+        fail(ErrorCode::limit_exceeded, std::string(what) + " declares " + std::to_string(count) +
+                                            " elements; a message carries at most " +
+                                            std::to_string(max_count));
+    }
     // Division, not count * min_element_bytes, which could overflow.
     if (count > remaining() / min_element_bytes) {
-        fail(ErrorCode::protocol, "a " + std::string(what) + " at offset " + std::to_string(at) +
+        fail(ErrorCode::protocol, std::string(what) + " at offset " + std::to_string(at) +
                                       " declares " + std::to_string(count) + " elements but only " +
                                       std::to_string(remaining()) + " bytes are left");
     }

@@ -15,15 +15,20 @@
 // before anything is allocated.
 //   - std::string and byte vectors: length <= remaining, then one allocation
 //     of at most the payload size;
-//   - vectors of anything else: length <= remaining (every element takes at
-//     least one byte), then elements are appended one by one as they are
-//     read, so memory grows with the bytes actually consumed, never with the
-//     declared length;
+//   - lists (vectors of anything else) load only through detail::ListField
+//     (messages.hpp), which names the most elements the list may hold: the
+//     count is refused over that bound (ErrorCode::limit_exceeded) and then
+//     checked against remaining (every element takes at least one byte), and
+//     elements are appended one by one as they are read. A bare list does not
+//     compile, so no list decodes without a bound. Without the bound a 16 MiB
+//     push of 245,760 empty changes, 64 bytes each on the wire, costs about
+//     600 bytes each in memory;
 //   - any other container cereal may add later goes through the SizeTag load
 //     below, which applies the same length <= remaining check;
 //   - bool must be 0 or 1; the endianness byte must be 1 (encode() always
 //     writes little-endian), so every value has exactly one encoding.
-// Every failure throws Error(ErrorCode::protocol). Bare enums do not compile
+// Every failure throws Error(ErrorCode::protocol), except a list over its
+// bound, which throws Error(ErrorCode::limit_exceeded). Bare enums do not compile
 // with this archive (no minimal-serialisation traits): use a checked wrapper
 // such as detail::RoleField.
 //
@@ -56,8 +61,11 @@ class BoundedInputArchive
 
     // Reads a u64 element count and checks that count elements of at least
     // min_element_bytes each fit in what remains; what names the container
-    // in the error ("string", "byte string", "list").
-    std::size_t read_count(std::size_t min_element_bytes, std::string_view what);
+    // in the error ("a string", "a byte string", "PushRequest.entries").
+    // A count over max_count throws Error(ErrorCode::limit_exceeded) first,
+    // so an oversized list is refused whatever follows it.
+    std::size_t read_count(std::size_t min_element_bytes, std::string_view what,
+                           std::size_t max_count = std::numeric_limits<std::size_t>::max());
 
     // Reads a little-endian unsigned integer of sizeof(U) bytes.
     template <class U>
@@ -122,7 +130,7 @@ void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& ar, cereal::NameValuePair<T>
 // The generic container length (see the file comment).
 template <class T>
 void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& ar, cereal::SizeTag<T>& tag) {
-    tag.size = ar.read_count(1, "container");
+    tag.size = ar.read_count(1, "a container");
 }
 
 // Strings: length-checked, then one allocation and one copy.
@@ -130,29 +138,21 @@ template <class CharT, class Traits, class Alloc>
 void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& ar,
                                std::basic_string<CharT, Traits, Alloc>& text) {
     static_assert(sizeof(CharT) == 1, "only 8-bit strings travel");
-    const std::size_t size = ar.read_count(1, "string");
+    const std::size_t size = ar.read_count(1, "a string");
     text.resize(size);
     ar.read_bytes(text.data(), size);
 }
 
-// Vectors: byte vectors like strings; others element by element.
+// Byte vectors, like strings. Any other vector is a list and loads through
+// detail::ListField, which bounds it.
 template <class T, class Alloc>
 void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& ar, std::vector<T, Alloc>& items) {
-    if constexpr (std::is_same_v<T, unsigned char> || std::is_same_v<T, char> ||
-                  std::is_same_v<T, signed char>) {
-        const std::size_t size = ar.read_count(1, "byte string");
-        items.resize(size);
-        ar.read_bytes(items.data(), size);
-    } else if constexpr (std::is_same_v<T, bool>) {
-        static_assert(!std::is_same_v<T, bool>, "std::vector<bool> is not a wire type");
-    } else {
-        const std::size_t size = ar.read_count(std::is_arithmetic_v<T> ? sizeof(T) : 1, "list");
-        items.clear();
-        for (std::size_t i = 0; i < size; ++i) {
-            items.emplace_back();
-            ar(items.back());
-        }
-    }
+    static_assert(std::is_same_v<T, unsigned char> || std::is_same_v<T, char> ||
+                      std::is_same_v<T, signed char>,
+                  "a list field is written detail::ListField{items, max, name} (messages.hpp)");
+    const std::size_t size = ar.read_count(1, "a byte string");
+    items.resize(size);
+    ar.read_bytes(items.data(), size);
 }
 
 }  // namespace dspt::protocol::detail

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "protocol/signing.hpp"
+#include "protocol/version.hpp"
 
 namespace dspt::server::auth {
 
@@ -46,6 +47,14 @@ store::Device Authenticator::authenticate(const http::Request& request) const {
     }
     if (!protocol::verify_request(device->signing_public_key, parsed, request.method,
                                   request.target, request.body)) {
+        if (protocol::is_previous_scheme_signature(device->signing_public_key, parsed,
+                                                   request.method, request.target, request.body)) {
+            refuse("bad signature: signed the way of protocol version 1 (" +
+                   std::string(protocol::kPreviousSignatureScheme) +
+                   ", without the device id), which this server no longer accepts; update dspt "
+                   "to a version that speaks protocol version " +
+                   std::to_string(protocol::kProtocolVersion));
+        }
         refuse("bad signature");
     }
     // A timestamp is accepted from now - window to now + window, so a request

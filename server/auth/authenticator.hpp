@@ -3,7 +3,8 @@
 //
 // Every request after enrolment carries four headers (protocol/signing.hpp):
 // the device id, a timestamp, a nonce and an Ed25519 signature over the
-// canonical string (method, target, timestamp, nonce, BLAKE2b of the body).
+// canonical string (device id, method, target, timestamp, nonce, BLAKE2b of
+// the body).
 // authenticate() accepts a request only when, in this order:
 //   1. all four headers are present and well formed;
 //   2. the device is known and not revoked;
@@ -14,7 +15,9 @@
 // The nonce is remembered only after the signature verifies, so nobody can use
 // up another device's nonces. Every refusal is Error(ErrorCode::unauthenticated)
 // with a reason a client can show ("unknown device", "device revoked", "stale
-// timestamp", "bad signature", "replayed request").
+// timestamp", "bad signature", "replayed request"); a signature of protocol
+// version 1's scheme, which left the device id out, is refused too, with a
+// message telling the client to update.
 //
 // Thread-safety: authenticate() may run on many threads at once; the
 // repository serialises the nonce check.

@@ -8,6 +8,8 @@
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/text.hpp"
 #include "http/access_log.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -43,7 +45,23 @@ struct ServeOptions {
     double public_burst = 30;
     std::size_t body_limit = 16 * 1024 * 1024;
     std::size_t max_value_bytes = sync::kMaxPayloadBytes;
+    std::string metrics_token_file;
 };
+
+// The shortest metrics token taken: 128 bits of hex, or the like.
+constexpr std::size_t kMinMetricsTokenChars = 32;
+
+// The token of --metrics-token-file: its first line, without surrounding blanks.
+std::string read_metrics_token(const std::string& file) {
+    const auto text = read_file(file, 4096);
+    const auto token = std::string(trim(text.substr(0, text.find_first_of("\r\n")), " \t"));
+    if (token.size() < kMinMetricsTokenChars || token.find_first_of(" \t") != std::string::npos) {
+        fail(ErrorCode::invalid_argument,
+             "the metrics token in " + file + " must be one word of at least " +
+                 std::to_string(kMinMetricsTokenChars) + " characters (e.g. openssl rand -hex 32)");
+    }
+    return token;
+}
 
 // "HOST:PORT", "[::1]:PORT".
 std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
@@ -108,6 +126,9 @@ int run_serve(const ServeOptions& options) {
     config.limits.first_byte_timeout = std::chrono::seconds(options.first_byte_timeout_seconds);
     config.limits.max_connections = options.max_connections;
     config.limits.max_connections_per_address = options.max_connections_per_address;
+    if (!options.metrics_token_file.empty()) {
+        config.metrics_token = read_metrics_token(options.metrics_token_file);
+    }
     config.validate();
     const auto public_url =
         options.public_url.empty() ? std::string() : parse_public_url(options.public_url);
@@ -223,6 +244,10 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                      "entry); a larger change is refused and set aside by the device that sent it")
         ->check(CLI::Range(std::size_t{256}, sync::kMaxPayloadBytes))
         ->capture_default_str();
+    serve->add_option("--metrics-token-file", options->metrics_token_file,
+                      "Let peers other than this host read /metrics with 'Authorization: Bearer "
+                      "TOKEN', TOKEN the file's first line (32 characters or more); without it "
+                      "/metrics answers this host only");
     serve->callback([&context, options, config, serve] {
         if (!config->empty()) {
             apply_config_file(*serve, *config);

@@ -5,6 +5,7 @@
 #include "common/assessment/assessment.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
+#include "protocol/limits.hpp"
 #include "server/publish/publish_rules.hpp"
 #include "server/publish/site_drafts.hpp"
 
@@ -13,7 +14,7 @@ namespace dspt::server::publish {
 namespace {
 
 constexpr std::size_t kMaxRequestIdBytes = 64;
-constexpr std::size_t kMaxSites = 500;
+constexpr std::size_t kMaxSites = protocol::kMaxPublishSites;
 
 standards::Level parse_requested_level(const std::string& text) {
     const auto level = standards::parse_level(text);

@@ -185,7 +185,8 @@ class Repository {
     //     device that made it is revoked;
     //   - invalid_argument: the device's role, organisation, site or partner differ
     //     from the token's;
-    //   - already_exists: a device with that id is enrolled.
+    //   - already_exists: a device with that id is enrolled, or a device (live or
+    //     revoked) holds the same signing or box public key.
     // Of several concurrent calls with the same token, exactly one succeeds; the others
     // fail with "already used".
     virtual Device enrol_device(std::string_view token_id, crypto::ByteView verifier,

@@ -160,6 +160,18 @@ Device SqliteRepository::enrol_device(std::string_view token_id, crypto::ByteVie
         if (rows::select_device(writer.db, device.id)) {
             fail(ErrorCode::already_exists, "device " + device.id + " is already enrolled");
         }
+        // A key pair belongs to one device for life, revoked or not: a second
+        // device holding it could take the first one's signed requests as its own.
+        sqlite::Statement same_key(writer.db,
+                                   "SELECT 1 FROM devices WHERE signing_public_key = ?1 "
+                                   "OR box_public_key = ?2 LIMIT 1");
+        same_key.bind(1, sqlite::Blob(device.signing_public_key));
+        same_key.bind(2, sqlite::Blob(device.box_public_key));
+        if (same_key.step()) {
+            fail(ErrorCode::already_exists,
+                 "this device's public key is already enrolled, by another device; a device "
+                 "makes new keys for each enrolment (the code was not used)");
+        }
         insert_device(writer.db, device, at_ms);
 
         sqlite::Statement mark_used(

@@ -31,18 +31,31 @@ std::uint32_t parse_chunk_index(std::string_view text) {
     return index;
 }
 
+bool BlobService::readable(const store::Device& device, const std::string& evidence_id) const {
+    const auto owner = repository_.find_blob(evidence_id);
+    if (!owner) {
+        return false;
+    }
+    try {
+        scopes_.require(device, owner->organisation_ods, owner->scope, auth::Access::read);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::forbidden) {
+            throw;
+        }
+        return false;  // answered as a file no chunk has reached
+    }
+    return true;
+}
+
 protocol::BlobStatus BlobService::status(const store::Device& device,
                                          const std::string& evidence_id) const {
     check_evidence_id(evidence_id);
     require_syncing_device(device);
     protocol::BlobStatus status;
     status.evidence_id = evidence_id;
-    const auto owner = repository_.find_blob(evidence_id);
-    if (!owner) {
-        return status;
+    if (readable(device, evidence_id)) {
+        status.held = repository_.blob_chunks_held(evidence_id);
     }
-    scopes_.require(device, owner->organisation_ods, owner->scope, auth::Access::read);
-    status.held = repository_.blob_chunks_held(evidence_id);
     return status;
 }
 
@@ -64,11 +77,8 @@ crypto::Bytes BlobService::get(const store::Device& device, const std::string& e
                                std::uint32_t index) const {
     check_evidence_id(evidence_id);
     require_syncing_device(device);
-    const auto owner = repository_.find_blob(evidence_id);
-    if (owner) {
-        scopes_.require(device, owner->organisation_ods, owner->scope, auth::Access::read);
-    }
-    auto chunk = owner ? repository_.blob_chunk(evidence_id, index) : std::nullopt;
+    auto chunk =
+        readable(device, evidence_id) ? repository_.blob_chunk(evidence_id, index) : std::nullopt;
     if (!chunk) {
         fail(ErrorCode::not_found, "the server does not hold chunk " + std::to_string(index) +
                                        " of evidence file " + evidence_id);

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "common/crypto/bytes.hpp"
+#include "protocol/limits.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/store/model.hpp"
@@ -31,7 +32,7 @@ namespace dspt::server::sync {
 inline constexpr std::size_t kMaxChunkBytes = (std::size_t{1} << 20) + 24 + 16;
 inline constexpr std::size_t kMinChunkBytes = 24 + 16 + 1;
 // Files are at most 2 GiB: 2048 chunks.
-inline constexpr std::uint32_t kMaxChunkIndex = 2047;
+inline constexpr std::uint32_t kMaxChunkIndex = protocol::kMaxBlobChunks - 1;
 
 class BlobService {
   public:
@@ -43,18 +44,24 @@ class BlobService {
         : repository_(repository), scopes_(repository, policy), quota_bytes_(quota_bytes) {}
 
     // The chunks held of a file the device may read; none for a file no chunk
-    // has reached yet.
+    // has reached yet, and none for a file it may not read (another
+    // organisation's, a sister site's), so that the answer never tells that
+    // such a file exists. A partner device, which never syncs, is forbidden.
     protocol::BlobStatus status(const store::Device& device, const std::string& evidence_id) const;
 
     // Stores one chunk of a file of `scope`.
     void put(const store::Device& device, const std::string& evidence_id, std::uint32_t index,
              const std::string& scope, crypto::ByteView sealed, std::int64_t at_ms);
 
-    // One chunk's sealed bytes; not_found when the server does not hold it.
+    // One chunk's sealed bytes; not_found when the server does not hold it or
+    // the device may not read the file (one answer for both, as status()).
     crypto::Bytes get(const store::Device& device, const std::string& evidence_id,
                       std::uint32_t index) const;
 
   private:
+    // Whether some chunk of the file has arrived and `device` may read it.
+    bool readable(const store::Device& device, const std::string& evidence_id) const;
+
     store::Repository& repository_;
     ScopeAccess scopes_;
     std::uint64_t quota_bytes_;

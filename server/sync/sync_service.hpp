@@ -44,7 +44,7 @@ inline constexpr std::size_t kMaxAuthorBytes = protocol::kMaxAuthorBytes;
 // The values a change may name as seen: a register's siblings, one per
 // device that wrote it concurrently.
 inline constexpr std::size_t kMaxSeenVersions = 256;
-inline constexpr std::size_t kPullPageRegisters = 500;
+inline constexpr std::size_t kPullPageRegisters = protocol::kMaxPullRegisters;
 
 class SyncService {
   public:

@@ -16,49 +16,13 @@
 #include "protocol/codec.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/signing.hpp"
+#include "tests/integration/raw_client.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 using namespace dspt;
 using namespace dspt::test;
 
 namespace {
-
-// Sends a request signed with the device key held in `home`'s store, with the
-// chosen timestamp and nonce, and returns the server's answer as it is.
-struct RawClient {
-    RawClient(const ClientHome& home, const ServerProcess& server) : url(server.url()) {
-        auto store = client::LocalStore::open(home.store_file(), ClientHome::kPassphrase);
-        identity = std::make_unique<client::DeviceIdentity>(client::require_identity(*store));
-    }
-
-    client::HttpResponse send(const std::string& method, const std::string& target,
-                              const std::string& body, std::int64_t timestamp_ms,
-                              const std::string& nonce, const std::string& signed_body) const {
-        const auto canonical =
-            protocol::canonical_request(method, target, timestamp_ms, nonce, signed_body);
-        const auto signature = identity->signing.sign(crypto::as_byte_view(canonical));
-        client::HttpRequest request;
-        request.method = method;
-        request.target = target;
-        request.body = body;
-        request.headers[std::string(protocol::kDeviceHeader)] = identity->device_id;
-        request.headers[std::string(protocol::kTimestampHeader)] = std::to_string(timestamp_ms);
-        request.headers[std::string(protocol::kNonceHeader)] = nonce;
-        request.headers[std::string(protocol::kSignatureHeader)] = crypto::to_base64(signature);
-        const auto transport = client::make_http_transport(client::ServerUrl::parse(url), {});
-        return transport->send(request);
-    }
-
-    client::HttpResponse send(const std::string& method, const std::string& target,
-                              const std::string& body = {}) const {
-        return send(method, target, body, now(), protocol::new_nonce(), body);
-    }
-
-    static std::int64_t now() { return static_cast<std::int64_t>(HybridClock::system_millis()); }
-
-    std::string url;
-    std::unique_ptr<client::DeviceIdentity> identity;
-};
 
 crypto::Bytes organisation_key_of(const ClientHome& home) {
     auto store = client::LocalStore::open(home.store_file(), ClientHome::kPassphrase);

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,9 +21,16 @@
 #include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/files.hpp"
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/enrolment_code.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/sync_messages.hpp"
+#include "protocol/version.hpp"
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/raw_api.hpp"
+#include "tests/integration/raw_client.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/loopback_http.hpp"
 
@@ -30,8 +39,10 @@ using namespace dspt::test;
 
 namespace {
 
-std::string hq_invite(const ClientHome& hq) {
-    const auto invited = hq.json({"invite", "--hq"});
+// A code from `hq` for another headquarters device, or for a branch device of `site`.
+std::string hq_invite(const ClientHome& hq, const std::string& site = {}) {
+    const auto invited = hq.json(site.empty() ? std::vector<std::string>{"invite", "--hq"}
+                                              : std::vector<std::string>{"invite", "--site", site});
     return invited["code"].get<std::string>();
 }
 
@@ -54,6 +65,49 @@ struct InvitedBranch {
               "Acorn Leeds");
     }
 };
+
+std::string little_endian(std::uint64_t value, int bytes) {
+    std::string out;
+    for (int i = 0; i < bytes; ++i) {
+        out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+    }
+    return out;
+}
+
+// A PushRequest envelope declaring `count` entries, followed by `entries`.
+std::string push_declaring(std::uint64_t count, const std::string& entries) {
+    const std::string payload =
+        std::string(1, '\x01') + little_endian(1, 4) + little_endian(count, 8) + entries;
+    std::string out = "DSPT";
+    for (const std::uint32_t value :
+         {std::uint32_t{protocol::kProtocolVersion}, std::uint32_t{0x0401}}) {
+        out.push_back(static_cast<char>(value >> 8));
+        out.push_back(static_cast<char>(value & 0xFF));
+    }
+    const auto size = static_cast<std::uint32_t>(payload.size());
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<char>((size >> shift) & 0xFF));
+    }
+    return out + payload;
+}
+
+// An unsigned POST /v1/enrol with `code` and the given public keys.
+client::HttpResponse enrol_raw(const ServerProcess& server, const std::string& code_text,
+                               const crypto::Bytes& signing_public_key,
+                               const crypto::Bytes& box_public_key) {
+    const auto code = protocol::EnrolmentCode::parse(code_text);
+    protocol::EnrolRequest request;
+    request.token_id = code.token_id();
+    request.auth_key = protocol::auth_key(code.secret());
+    request.signing_public_key = signing_public_key;
+    request.box_public_key = box_public_key;
+    request.device_name = "Copied keys";
+    client::HttpRequest http;
+    http.method = "POST";
+    http.target = "/v1/enrol";
+    http.body = protocol::encode(request);
+    return client::make_http_transport(client::ServerUrl::parse(server.url()), {})->send(http);
+}
 
 }  // namespace
 
@@ -465,4 +519,186 @@ TEST_CASE("a publish request counts only the publishing device's own replica",
     CHECK(foreign == unknown);
     // No replica named does not skip the rule.
     CHECK(empty == unknown);
+}
+
+TEST_CASE("a push declaring 245,760 tiny changes is refused at its count, not held in memory",
+          "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome leeds;
+    enrol(leeds, server, server.code({"--org", "AB1", "--site", "VA001"}), "Acorn Leeds");
+    const RawClient raw(leeds, server);
+
+    // The whole flood, under the 16 MiB body limit: 64 bytes a change on the
+    // wire, some 600 once decoded, about 150 MB in all.
+    const std::size_t flood = 245'760;
+    std::string entries = little_endian(2, 4);  // ChangeEntry class version
+    entries.append(flood * 64, '\0');
+    const auto answer = raw.send("POST", "/v1/sync/push", push_declaring(flood, entries));
+    CHECK(answer.status == 413);
+    const auto body = nlohmann::json::parse(answer.body);
+    CHECK(body["error"] == "limit_exceeded");
+    CHECK_THAT(body["message"].get<std::string>(),
+               Catch::Contains("PushRequest.entries declares 245760 elements") &&
+                   Catch::Contains("at most 1000"));
+
+    // A count of 2^31 with nothing after it gets the same answer.
+    const auto huge = raw.send("POST", "/v1/sync/push", push_declaring(std::uint64_t{1} << 31, ""));
+    CHECK(huge.status == 413);
+    // The device still syncs.
+    REQUIRE(leeds.run({"answer", "1.1.1", "ZA555555"}).exit_code == 0);
+    CHECK(leeds.run({"sync"}).exit_code == 0);
+}
+
+TEST_CASE("a signature made for one device is refused under another device's id",
+          "[integration][security]") {
+    AcornGroup acorn;
+    auto& server = acorn.server;
+    const RawClient raw(acorn.leeds, server);
+    const auto leeds_id = raw.identity->device_id;
+    const auto hq_id = device_id_of(acorn.hq);
+
+    // Headquarters' device row made to hold Leeds' public key, as two devices
+    // holding one key would (enrolment refuses that now; the signature must
+    // not depend on it).
+    {
+        dspt::sqlite::Database db(server.database());
+        dspt::sqlite::Statement copy(
+            db,
+            "UPDATE devices SET signing_public_key = (SELECT signing_public_key FROM devices "
+            "WHERE id = ?1) WHERE id = ?2");
+        copy.bind(1, leeds_id);
+        copy.bind(2, hq_id);
+        copy.execute();
+        REQUIRE(db.changes() == 1);
+    }
+    // Leeds' signed request, presented as headquarters: refused.
+    const auto as_hq = raw.send_as("GET", "/v1/orgs/AB1/grants", "", RawClient::now(),
+                                   protocol::new_nonce(), "", leeds_id, hq_id);
+    CHECK(as_hq.status == 401);
+    CHECK_THAT(as_hq.body, Catch::Contains("bad signature"));
+    // The same request presented as Leeds, which signed it, is taken.
+    CHECK(raw.send_as("GET", "/v1/whoami", "", RawClient::now(), protocol::new_nonce(), "",
+                      leeds_id, leeds_id)
+              .status == 200);
+
+    // A request signed the way of protocol version 1 (no device id) is refused
+    // with a message that says to update.
+    const auto nonce = protocol::new_nonce();
+    const auto at = RawClient::now();
+    const std::string old_string =
+        "DSPT-SIG-1\nGET\n/v1/whoami\n" + std::to_string(at) + "\n" + nonce + "\n" +
+        "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8";
+    client::HttpRequest old;
+    old.method = "GET";
+    old.target = "/v1/whoami";
+    old.headers[std::string(protocol::kDeviceHeader)] = leeds_id;
+    old.headers[std::string(protocol::kTimestampHeader)] = std::to_string(at);
+    old.headers[std::string(protocol::kNonceHeader)] = nonce;
+    old.headers[std::string(protocol::kSignatureHeader)] =
+        crypto::to_base64(raw.identity->signing.sign(crypto::as_byte_view(old_string)));
+    const auto refused =
+        client::make_http_transport(client::ServerUrl::parse(server.url()), {})->send(old);
+    CHECK(refused.status == 401);
+    CHECK_THAT(refused.body, Catch::Contains("protocol version 1") && Catch::Contains("update"));
+}
+
+TEST_CASE("a public key already enrolled is not enrolled again", "[integration][security]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    const RawClient raw(hq, server);
+
+    // A second code presented with headquarters' public keys.
+    const auto code = server.code({"--org", "AB1", "--site", "VA002"});
+    const auto copied =
+        enrol_raw(server, code, raw.identity->signing.public_key(), raw.identity->box.public_key());
+    CHECK(copied.status == 409);
+    CHECK_THAT(copied.body, Catch::Contains("already_exists") &&
+                                Catch::Contains("public key is already enrolled"));
+    // Nobody was enrolled, and the code still works for a device with its own keys.
+    CHECK(nlohmann::json::parse(server.admin({"list-devices", "--json"}).out).size() == 1);
+    ClientHome york;
+    enrol(york, server, code, "Acorn York");
+    CHECK(york.json({"whoami"})["site"] == "VA002");
+}
+
+TEST_CASE("another organisation's evidence id is answered as an unknown one",
+          "[integration][security]") {
+    AcornGroup acorn;
+    auto& server = acorn.server;
+    ClientHome leeds;  // invited by headquarters, so it holds the organisation key
+    enrol(leeds, server, hq_invite(acorn.hq, "VA001"), "Acorn Leeds");
+    ClientHome cedar;
+    enrol(cedar, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    const auto file = leeds.make_file("policy.pdf", 1000, "PDF");
+    REQUIRE(leeds.run({"evidence", "add", "1.1.2", file.string()}).exit_code == 0);
+    REQUIRE(leeds.run({"sync"}).exit_code == 0);
+    const auto id = leeds.json({"evidence", "list"})[0]["id"].get<std::string>();
+    const std::string unknown = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+
+    const RawClient owner(leeds, server);
+    REQUIRE(protocol::decode<protocol::BlobStatus>(owner.send("GET", "/v1/blobs/" + id).body)
+                .held.size() == 1);
+
+    const RawClient stranger(cedar, server);
+    const auto theirs = stranger.send("GET", "/v1/blobs/" + id);
+    const auto nobodys = stranger.send("GET", "/v1/blobs/" + unknown);
+    CHECK(theirs.status == 200);
+    CHECK(nobodys.status == 200);
+    CHECK(protocol::decode<protocol::BlobStatus>(theirs.body).held.empty());
+    CHECK(protocol::decode<protocol::BlobStatus>(nobodys.body).held.empty());
+
+    const auto their_chunk = stranger.send("GET", "/v1/blobs/" + id + "/0");
+    const auto nobodys_chunk = stranger.send("GET", "/v1/blobs/" + unknown + "/0");
+    CHECK(their_chunk.status == 404);
+    CHECK(nobodys_chunk.status == 404);
+    auto unmasked = their_chunk.body;
+    unmasked.replace(unmasked.find(id), id.size(), unknown);
+    CHECK(unmasked == nobodys_chunk.body);
+}
+
+TEST_CASE("/metrics answers this host, and elsewhere only with the configured token",
+          "[integration][security]") {
+    const auto get_metrics = [](const ServerProcess& server,
+                                const std::map<std::string, std::string>& headers) {
+        client::HttpRequest request{"GET", "/metrics", {}, {}, {}};
+        for (const auto& [name, value] : headers) {
+            request.headers[name] = value;
+        }
+        return client::make_http_transport(client::ServerUrl::parse(server.url()), {})
+            ->send(request);
+    };
+    const std::string proxied = "X-Forwarded-For";  // what a proxy on this host adds
+    {
+        ServerProcess server;
+        CHECK(get_metrics(server, {}).status == 200);
+        const auto refused = get_metrics(server, {{proxied, "203.0.113.7"}});
+        CHECK(refused.status == 403);
+        CHECK(refused.body.find("dspt_http_requests_total") == std::string::npos);
+    }
+
+    TempDir settings;
+    const std::string token(40, 'k');
+    const auto token_file = settings.file("metrics.token");
+    std::ofstream(token_file) << token << "\n";
+    const auto config_file = settings.file("server.conf");
+    std::ofstream(config_file) << "metrics-token-file = " << token_file.string() << "\n";
+    ServerProcess server({"--config", config_file.string()});
+    CHECK(get_metrics(server, {{proxied, "203.0.113.7"}}).status == 401);
+    CHECK(
+        get_metrics(server, {{proxied, "203.0.113.7"}, {"Authorization", "Bearer nope"}}).status ==
+        401);
+    const auto allowed =
+        get_metrics(server, {{proxied, "203.0.113.7"}, {"Authorization", "Bearer " + token}});
+    CHECK(allowed.status == 200);
+    CHECK_THAT(allowed.body, Catch::Contains("dspt_http_requests_total"));
+
+    // A token too short to be a secret is refused at start.
+    std::ofstream(token_file, std::ios::trunc) << "short\n";
+    const auto refused = run_process(DSPT_SERVER_BIN, {"serve", "--data", settings.path().string(),
+                                                       "--config", config_file.string()});
+    CHECK(refused.exit_code != 0);
+    CHECK_THAT(refused.err, Catch::Contains("at least 32 characters"));
 }

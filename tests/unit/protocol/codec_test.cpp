@@ -73,16 +73,19 @@ TEST_CASE("decode refuses a truncated header", "[unit][protocol]") {
 TEST_CASE("decode refuses protocol versions it does not speak", "[unit][protocol]") {
     const std::string payload = encode(sample<GrantRequest>()).substr(kEnvelopeHeaderBytes);
     for (const std::uint16_t version :
-         {std::uint16_t{0}, std::uint16_t{2}, std::uint16_t{0xFFFF}}) {
+         {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{3}, std::uint16_t{0xFFFF}}) {
         const std::string bytes = envelope(MessageType::grant_request, payload, {}, version);
         require_error(ErrorCode::protocol,
                       {"protocol version " + std::to_string(version) + " is not supported",
-                       "this build speaks 1 to 1"},
+                       "this build speaks 2 to 2"},
                       [&] { (void)decode<GrantRequest>(bytes); });
     }
     REQUIRE_FALSE(is_supported_version(0));
-    REQUIRE(is_supported_version(1));
-    REQUIRE_FALSE(is_supported_version(2));
+    // Version 1 signed requests without the device id; its messages are refused
+    // so that its clients are told to update rather than misread.
+    REQUIRE_FALSE(is_supported_version(1));
+    REQUIRE(is_supported_version(2));
+    REQUIRE_FALSE(is_supported_version(3));
 }
 
 TEST_CASE("decode refuses a message of another type", "[unit][protocol]") {
@@ -162,19 +165,75 @@ TEST_CASE("a huge declared length fails fast without allocating it", "[unit][pro
     require_error(ErrorCode::protocol, {"declares 18446744073709551615 elements"},
                   [&] { (void)decode<KeyEnvelope>(huge_bytes); });
 
-    // A list of 2^40 sites, and a list that claims more sites than it holds:
-    // elements are appended as they are read, never resized up front.
+    // A list of 2^40 sites (over the list's bound), and a list that claims more
+    // sites than it holds: elements are appended as they are read, never
+    // resized up front.
     const std::string org_start =
         payload_start() + string_field("AB1") + string_field("Acme") + std::string(1, '\x01');
-    require_error(ErrorCode::protocol, {"list", "declares 1099511627776 elements"}, [&] {
-        (void)decode<OrganisationView>(
-            envelope(MessageType::organisation_view, org_start + little_endian(1ULL << 40, 8)));
-    });
+    require_error(
+        ErrorCode::limit_exceeded, {"OrganisationView.sites declares 1099511627776 elements"}, [&] {
+            (void)decode<OrganisationView>(
+                envelope(MessageType::organisation_view, org_start + little_endian(1ULL << 40, 8)));
+        });
     const std::string few_sites = org_start + little_endian(40, 8) + little_endian(1, 4) +
                                   string_field("a") + string_field("b") + string_field("c") +
                                   std::string(15, '\0');
     require_error(ErrorCode::protocol, {"malformed OrganisationView payload", "ends early"}, [&] {
         (void)decode<OrganisationView>(envelope(MessageType::organisation_view, few_sites));
+    });
+}
+
+TEST_CASE("a list longer than its message may carry is refused at its count", "[unit][protocol]") {
+    // PushRequest class version 1, then the entries' count.
+    const auto push_declaring = [](std::uint64_t count, const std::string& rest) {
+        return envelope(MessageType::push_request,
+                        payload_start() + little_endian(count, 8) + rest);
+    };
+    // A declared count and nothing after it: the refusal comes from the count
+    // alone, before any entry is read or allocated (reading one would find the
+    // payload ended).
+    for (const std::uint64_t count :
+         {std::uint64_t{1001}, std::uint64_t{245'760}, std::uint64_t{1} << 31, ~std::uint64_t{0}}) {
+        require_error(ErrorCode::limit_exceeded,
+                      {"PushRequest.entries declares " + std::to_string(count) + " elements",
+                       "a message carries at most 1000"},
+                      [&] { (void)decode<PushRequest>(push_declaring(count, "")); });
+    }
+
+    // The whole attack: 245,760 empty changes of 64 bytes each, a message
+    // under the 16 MiB limit that would hold some 150 MB once decoded.
+    const std::size_t attack = 245'760;
+    const std::string empty_change(64, '\0');   // eight zero lengths and numbers
+    std::string entries = little_endian(2, 4);  // ChangeEntry class version, once
+    entries.reserve(4 + attack * empty_change.size());
+    for (std::size_t i = 0; i < attack; ++i) {
+        entries += empty_change;
+    }
+    const std::string flood = push_declaring(attack, entries);
+    REQUIRE(flood.size() <= kMaxMessageBytes);
+    require_error(ErrorCode::limit_exceeded, {"PushRequest.entries declares 245760 elements"},
+                  [&] { (void)decode<PushRequest>(flood); });
+
+    // The same bytes with as many entries as a push may carry decode.
+    const std::string largest =
+        push_declaring(kMaxPushEntries, entries.substr(0, 4 + kMaxPushEntries * 64));
+    REQUIRE(decode<PushRequest>(largest).entries.size() == kMaxPushEntries);
+
+    // encode refuses what decode would, so a peer is never sent a list it refuses.
+    PushRequest too_many;
+    too_many.entries.resize(kMaxPushEntries + 1);
+    require_error(ErrorCode::limit_exceeded, {"PushRequest.entries holds 1001 elements"},
+                  [&] { (void)encode(too_many); });
+
+    // Other lists have their own bounds: a file's chunks, a pull page.
+    require_error(ErrorCode::limit_exceeded, {"BlobStatus.held declares 2049 elements"}, [&] {
+        (void)decode<BlobStatus>(envelope(
+            MessageType::blob_status, payload_start() + string_field("e") + little_endian(2049, 8) +
+                                          std::string(2049 * 4, '\0')));
+    });
+    require_error(ErrorCode::limit_exceeded, {"PullResponse.registers declares 501 elements"}, [&] {
+        (void)decode<PullResponse>(
+            envelope(MessageType::pull_response, payload_start() + little_endian(501, 8)));
     });
 }
 

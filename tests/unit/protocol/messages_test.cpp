@@ -65,7 +65,7 @@ TEST_CASE("a GrantRequest encodes to the documented bytes", "[unit][protocol]") 
     const std::string bytes = encode(GrantRequest{"Acme", "2027-03-31"});
     REQUIRE(dspt::crypto::to_hex(dspt::crypto::as_byte_view(bytes)) ==
             "44535054"                // "DSPT"
-            "0001"                    // protocol version 1
+            "0002"                    // protocol version 2
             "0301"                    // MessageType::grant_request
             "00000023"                // payload: 35 bytes
             "01"                      // cereal portable binary: little-endian
@@ -78,9 +78,9 @@ TEST_CASE("a GrantRequest encodes to the documented bytes", "[unit][protocol]") 
 
 TEST_CASE("a GrantRequest of class version 1 still decodes, as a grant until revoked",
           "[unit][protocol]") {
-    // What a client of the first release sends: no end date.
+    // A GrantRequest as the first release wrote it: no end date.
     const auto bytes = dspt::crypto::from_hex(
-        "44535054000103010000001101010000000400000000000000"
+        "44535054000203010000001101010000000400000000000000"
         "41636d65");
     const auto request = decode<GrantRequest>(
         std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
@@ -92,7 +92,7 @@ TEST_CASE("a change of class version 1 still decodes, its base version the one v
     // What a client before `seen` sends: one base version (5), then none (0).
     const auto with_base = [](const char* base_hex) {
         const auto bytes = dspt::crypto::from_hex(
-            std::string("44535054000104010000005501"  // envelope; little-endian
+            std::string("44535054000204010000005501"  // envelope; little-endian
                         "01000000"                    // PushRequest class version 1
                         "0100000000000000"            // one entry
                         "01000000"                    // ChangeEntry class version 1
@@ -112,9 +112,9 @@ TEST_CASE("a change of class version 1 still decodes, its base version the one v
 }
 
 TEST_CASE("a PushResult of class version 1 still decodes, with no reason", "[unit][protocol]") {
-    // What a server of the first release answers: seq, outcome and version.
+    // A PushResult as the first release wrote it: seq, outcome and version.
     const auto bytes = dspt::crypto::from_hex(
-        "44535054000104020000002201"  // "DSPT", version 1, PushResponse, 34 bytes, little-endian
+        "44535054000204020000002201"  // "DSPT", version 2, PushResponse, 34 bytes, little-endian
         "01000000"                    // PushResponse class version 1
         "0100000000000000"            // one result
         "01000000"                    // PushResult class version 1

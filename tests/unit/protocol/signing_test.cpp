@@ -18,40 +18,45 @@ namespace crypto = dspt::crypto;
 namespace {
 
 constexpr std::string_view kNonce = "00112233445566778899aabbccddeeff";
+constexpr std::string_view kDevice = "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4";
 
 }  // namespace
 
 TEST_CASE("the canonical request has the documented form", "[unit][protocol]") {
-    REQUIRE(canonical_request("GET", "/v1/whoami", 1718000000123, kNonce, "") ==
-            "DSPT-SIG-1\n"
+    REQUIRE(canonical_request(kDevice, "GET", "/v1/whoami", 1718000000123, kNonce, "") ==
+            "DSPT-SIG-2\n"
+            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4\n"
             "GET\n"
             "/v1/whoami\n"
             "1718000000123\n"
             "00112233445566778899aabbccddeeff\n"
             "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");  // BLAKE2b-256("")
-    REQUIRE(canonical_request("POST", "/v1/orgs/AB1/grants?x=1", 5, kNonce, R"({"a":1})") ==
-            "DSPT-SIG-1\nPOST\n/v1/orgs/AB1/grants?x=1\n5\n00112233445566778899aabbccddeeff\n"
+    REQUIRE(canonical_request("d1", "POST", "/v1/orgs/AB1/grants?x=1", 5, kNonce, R"({"a":1})") ==
+            "DSPT-SIG-2\nd1\nPOST\n/v1/orgs/AB1/grants?x=1\n5\n00112233445566778899aabbccddeeff\n"
             "10a7ff3e312baec0c356be489739b93f63af84416c40f1c13023eb96c7ed50aa");
 }
 
 TEST_CASE("the canonical request changes with every input", "[unit][protocol]") {
     const std::string body = "\x00\x01 body"s;
     std::set<std::string> seen;
-    seen.insert(canonical_request("POST", "/v1/invites", 1000, kNonce, body));
-    seen.insert(canonical_request("PUT", "/v1/invites", 1000, kNonce, body));
-    seen.insert(canonical_request("POST", "/v1/invites?a", 1000, kNonce, body));
-    seen.insert(canonical_request("POST", "/v1/invites", 1001, kNonce, body));
-    seen.insert(
-        canonical_request("POST", "/v1/invites", 1000, "00112233445566778899aabbccddeef0", body));
-    seen.insert(canonical_request("POST", "/v1/invites", 1000, kNonce, body + "x"));
-    seen.insert(canonical_request("POST", "/v1/invites", 1000, kNonce, "\x00\x02 body"s));
-    REQUIRE(seen.size() == 7);
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites", 1000, kNonce, body));
+    seen.insert(canonical_request("d2", "POST", "/v1/invites", 1000, kNonce, body));
+    seen.insert(canonical_request(kDevice, "PUT", "/v1/invites", 1000, kNonce, body));
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites?a", 1000, kNonce, body));
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites", 1001, kNonce, body));
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites", 1000,
+                                  "00112233445566778899aabbccddeef0", body));
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites", 1000, kNonce, body + "x"));
+    seen.insert(canonical_request(kDevice, "POST", "/v1/invites", 1000, kNonce, "\x00\x02 body"s));
+    REQUIRE(seen.size() == 8);
 
     // A newline would let one request pass as another ("GET\n/a" + "b" vs "GET" + "/a\nb").
     require_error(ErrorCode::invalid_argument, {"the method contains a newline"},
-                  [] { (void)canonical_request("GET\n/a", "b", 1, kNonce, ""); });
+                  [] { (void)canonical_request(kDevice, "GET\n/a", "b", 1, kNonce, ""); });
     require_error(ErrorCode::invalid_argument, {"the target contains a newline"},
-                  [] { (void)canonical_request("GET", "/a\nb", 1, kNonce, ""); });
+                  [] { (void)canonical_request(kDevice, "GET", "/a\nb", 1, kNonce, ""); });
+    require_error(ErrorCode::invalid_argument, {"the device id contains a newline"},
+                  [] { (void)canonical_request("d\nx", "GET", "/a", 1, kNonce, ""); });
 }
 
 TEST_CASE("a signed request verifies over the canonical string", "[unit][protocol]") {
@@ -65,7 +70,7 @@ TEST_CASE("a signed request verifies over the canonical string", "[unit][protoco
     REQUIRE(headers.signature.size() == 86);
 
     const std::string canonical =
-        canonical_request("POST", "/v1/invites", 1718000000123, headers.nonce, body);
+        canonical_request(kDevice, "POST", "/v1/invites", 1718000000123, headers.nonce, body);
     REQUIRE(crypto::verify(device.public_key(), crypto::as_byte_view(canonical),
                            crypto::from_base64(headers.signature)));
 
@@ -87,6 +92,32 @@ TEST_CASE("a signed request verifies over the canonical string", "[unit][protoco
     REQUIRE_FALSE(verify_request(device.public_key(), other_nonce, "POST", "/v1/invites", body));
     REQUIRE_FALSE(verify_request(crypto::SigningKeyPair::generate().public_key(), parsed, "POST",
                                  "/v1/invites", body));
+    REQUIRE_FALSE(
+        is_previous_scheme_signature(device.public_key(), parsed, "POST", "/v1/invites", body));
+}
+
+TEST_CASE("a signature made for one device does not verify as another's, even with its key",
+          "[unit][protocol]") {
+    // Two device ids holding one key pair (the server refuses to enrol a key
+    // twice, but the signature must not depend on that).
+    const auto key = crypto::SigningKeyPair::generate();
+    const SignedHeaders mine = sign_request(key, "device-a", "GET", "/v1/whoami", "", 5000);
+    RequestSignature presented =
+        parse_signed_headers("device-a", mine.timestamp, mine.nonce, mine.signature);
+    REQUIRE(verify_request(key.public_key(), presented, "GET", "/v1/whoami", ""));
+    presented.device_id = "device-b";
+    REQUIRE_FALSE(verify_request(key.public_key(), presented, "GET", "/v1/whoami", ""));
+
+    // A client of protocol version 1 signed without the device id: never
+    // accepted, but recognised, so the server can tell it to update.
+    const std::string old_string =
+        "DSPT-SIG-1\nGET\n/v1/whoami\n5000\n" + mine.nonce + "\n" +
+        "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8";
+    RequestSignature old = presented;
+    old.signature = key.sign(crypto::as_byte_view(old_string));
+    REQUIRE_FALSE(verify_request(key.public_key(), old, "GET", "/v1/whoami", ""));
+    REQUIRE(is_previous_scheme_signature(key.public_key(), old, "GET", "/v1/whoami", ""));
+    REQUIRE_FALSE(is_previous_scheme_signature(key.public_key(), old, "GET", "/v1/whoami?x", ""));
 }
 
 TEST_CASE("every signature gets a fresh nonce", "[unit][protocol]") {

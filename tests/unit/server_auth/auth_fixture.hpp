@@ -98,8 +98,8 @@ inline http::Request signed_request_with_nonce(const crypto::SigningKeyPair& sig
                                                std::string target, std::string body,
                                                std::int64_t at_ms, const std::string& nonce) {
     auto request = plain_request(std::move(method), std::move(target), std::move(body));
-    const auto canonical =
-        protocol::canonical_request(request.method, request.target, at_ms, nonce, request.body);
+    const auto canonical = protocol::canonical_request(device_id, request.method, request.target,
+                                                       at_ms, nonce, request.body);
     protocol::SignedHeaders headers;
     headers.device_id = std::string(device_id);
     headers.timestamp = std::to_string(at_ms);

@@ -259,6 +259,39 @@ TEST_CASE_METHOD(EnrolmentFixture, "an unknown or wrong enrolment code gets one 
     CHECK(service().enrol(enrol_request(code, signing, box)).site_ods == "VA1B2");
 }
 
+TEST_CASE_METHOD(EnrolmentFixture, "a public key enrolled once is never enrolled again",
+                 "[unit][server_auth]") {
+    const auto signing = crypto::SigningKeyPair::generate();
+    const auto box = crypto::BoxKeyPair::generate();
+    const auto first = service().enrol(enrol_request(
+        protocol::EnrolmentCode::parse(service().create_admin_code("AB12", "VA1B2", "").code),
+        signing, box));
+
+    const auto second =
+        protocol::EnrolmentCode::parse(service().create_admin_code("AB12", "VA1B2", "").code);
+    const auto fresh_signing = crypto::SigningKeyPair::generate();
+    const auto fresh_box = crypto::BoxKeyPair::generate();
+    SECTION("the same signing key") {
+        CHECK_THAT(require_error(
+                       ErrorCode::already_exists,
+                       [&] { (void)service().enrol(enrol_request(second, signing, fresh_box)); }),
+                   Catch::Contains("public key is already enrolled"));
+    }
+    SECTION("the same box key") {
+        require_error(ErrorCode::already_exists,
+                      [&] { (void)service().enrol(enrol_request(second, fresh_signing, box)); });
+    }
+    SECTION("the key of a device revoked since") {
+        repo().revoke_device(first.device_id, now);
+        require_error(ErrorCode::already_exists,
+                      [&] { (void)service().enrol(enrol_request(second, signing, fresh_box)); });
+    }
+    CHECK(repo().list_devices().size() == 1);
+    // The refused attempt did not use the code up.
+    CHECK(service().enrol(enrol_request(second, fresh_signing, fresh_box)).device_id !=
+          first.device_id);
+}
+
 TEST_CASE_METHOD(EnrolmentFixture, "an enrolment code works once", "[unit][server_auth]") {
     const auto admin = service().create_admin_code("AB12", "VA1B2", "");
     const auto first = enrol_with(admin.code);

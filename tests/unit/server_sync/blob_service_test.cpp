@@ -48,14 +48,19 @@ TEST_CASE_METHOD(AuthFixture,
     CHECK_THAT(require_error(ErrorCode::not_found, [&] { (void)blobs.get(hq.device, kFile, 1); }),
                Catch::Contains("chunk 1"));
 
-    // The sister site, another organisation and a partner reach nothing.
+    // The sister site, another organisation and a partner reach nothing; the
+    // first two are answered as for a file that does not exist, so they cannot
+    // tell that it does.
     const auto sister = enrol_branch("VA1B3");
-    require_error(ErrorCode::forbidden, [&] { (void)blobs.get(sister.device, kFile, 0); });
-    require_error(ErrorCode::forbidden, [&] { (void)blobs.status(sister.device, kFile); });
+    const auto stranger = enrol_headquarters("XY34");
+    for (const auto* outsider : {&sister, &stranger}) {
+        CHECK(blobs.status(outsider->device, kFile).held.empty());
+        CHECK(require_error(ErrorCode::not_found, [&] {
+                  (void)blobs.get(outsider->device, kFile, 0);
+              }) == std::string("the server does not hold chunk 0 of evidence file ") + kFile);
+    }
     require_error(ErrorCode::forbidden,
                   [&] { blobs.put(sister.device, kFile, 1, "VA1B3", chunk_of(100, 9), now); });
-    const auto stranger = enrol_headquarters("XY34");
-    require_error(ErrorCode::forbidden, [&] { (void)blobs.get(stranger.device, kFile, 0); });
     require_error(ErrorCode::forbidden,
                   [&] { blobs.put(stranger.device, kFile, 1, "VX9Y8", chunk_of(100, 9), now); });
     const auto partner = enrol_partner();
