@@ -16,22 +16,15 @@
 #include "common/report/answers_report.hpp"
 #include "common/report/csv_writer.hpp"
 #include "common/report/xlsx_writer.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
 namespace {
 
-std::string lower_extension(const std::filesystem::path& path) {
-    auto ext = path.extension().string();
-    for (auto& c : ext) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return ext;
-}
-
 void run_export(CommandContext& context, const std::string& file) {
     const std::filesystem::path path(file);
-    const auto ext = lower_extension(path);
+    const auto ext = ascii_lower(path.extension().string());
     if (ext != ".xlsx" && ext != ".csv") {
         fail(ErrorCode::invalid_argument,
              "export writes .xlsx or .csv files; \"" + file + "\" is neither");

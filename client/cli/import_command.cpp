@@ -3,7 +3,6 @@
 // document locations in a spreadsheet program, saves it as CSV and imports
 // it; every row is checked before any is recorded.
 
-#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -14,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/report/answers_csv_reader.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
@@ -24,10 +24,7 @@ constexpr std::size_t kMaxImportBytes = 16 * 1024 * 1024;
 
 void run_import(CommandContext& context, const std::string& file) {
     const std::filesystem::path path(file);
-    auto ext = path.extension().string();
-    for (auto& c : ext) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    const auto ext = ascii_lower(path.extension().string());
     if (ext == ".xlsx" || ext == ".xls" || ext == ".ods") {
         fail(ErrorCode::invalid_argument,
              "import reads CSV: save \"" + file +
