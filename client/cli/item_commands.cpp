@@ -82,7 +82,7 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
         }
         const auto state = state_of(item, assessment, counts);
         if (!options.missing.empty()) {
-            const bool mandatory = for_met ? item.mandatory_met : item.mandatory_approaching;
+            const bool mandatory = for_met ? item.needed_for_met() : item.mandatory_approaching;
             if (!mandatory || state == ItemState::satisfied) {
                 continue;
             }
@@ -163,9 +163,12 @@ void run_show(CommandContext& context, const ShowOptions& options) {
     auto& out = *context.out;
     out << item.id << "  " << item.title << "\n"
         << "Standard " << item.standard << ", " << standards::to_string(item.type) << " item; "
-        << (item.mandatory_approaching ? "mandatory for Approaching Standards and Standards Met"
-            : item.mandatory_met       ? "mandatory for Standards Met"
-                                       : "optional")
+        << (item.mandatory_approaching && item.mandatory_met
+                ? "mandatory for Approaching Standards and Standards Met"
+            : item.mandatory_approaching
+                ? "mandatory for Approaching Standards (so Standards Met needs it too)"
+            : item.mandatory_met ? "mandatory for Standards Met"
+                                 : "optional: shown and answered, never needed for a level")
         << (item.source == standards::Source::inferred ? " (inferred: check the official list)"
                                                        : "")
         << "\n\n"

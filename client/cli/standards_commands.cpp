@@ -74,9 +74,10 @@ void list_items(std::ostream& out, const std::string& year, int standard, bool j
         if (standard != 0 && item.standard != standard) {
             continue;
         }
-        const char* level = item.mandatory_approaching ? "AS+SM"
-                            : item.mandatory_met       ? "SM"
-                                                       : "opt";
+        const char* level = item.mandatory_approaching && item.mandatory_met ? "AS+SM"
+                            : item.mandatory_approaching                     ? "AS"
+                            : item.mandatory_met                             ? "SM"
+                                                                             : "opt";
         char line[256];
         std::snprintf(line, sizeof line, "%-7s %-8s %-5s %s%s\n", item.id.c_str(),
                       std::string(standards::to_string(item.type)).c_str(), level,

@@ -152,8 +152,10 @@ std::string item_section(LocalStore& store, const standards::Item& item,
     if (item.mandatory_approaching) {
         html += "<span class=\"badge\">Needed for Approaching Standards</span>";
     }
-    if (item.mandatory_met) {
+    if (item.needed_for_met()) {
         html += "<span class=\"badge\">Needed for Standards Met</span>";
+    } else {
+        html += "<span class=\"badge\">Optional</span>";
     }
     html += "<span class=\"badge state-" + std::string(assessment::to_string(state)) + "\" id=\"" +
             escape(field_id("state", item)) + "\">" + std::string(assessment::to_string(state)) +

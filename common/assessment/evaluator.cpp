@@ -2,8 +2,8 @@
 
 #include <unordered_map>
 
-#include "common/text.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace dspt::assessment {
 
@@ -87,7 +87,7 @@ Evaluation evaluate(const standards::Pack& pack, const Assessment& assessment, D
         if (item.mandatory_approaching) {
             add_to_progress(result.approaching, item, ok);
         }
-        if (item.mandatory_met) {
+        if (item.needed_for_met()) {
             add_to_progress(result.met, item, ok);
         }
     }

@@ -5,7 +5,9 @@
 //
 // Rules (docs/domain.md, "Levels"):
 //   - Approaching Standards: every item mandatory for it is satisfied.
-//   - Standards Met: every item mandatory for it is satisfied.
+//   - Standards Met: every item mandatory for it, and every item mandatory for
+//     Approaching Standards, is satisfied (the levels are ordered; the toolkit
+//     marks a few items mandatory for Approaching Standards only).
 //   - Standards Exceeded: Standards Met and a Cyber Essentials Plus certificate
 //     current on the evaluation date. Answering optional items never adds a level.
 // An item is satisfied when its answer meets its answer type's rule:

@@ -5,11 +5,11 @@
 #include <optional>
 #include <unordered_map>
 
-#include "common/text.hpp"
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/validation.hpp"
+#include "common/text.hpp"
 
 namespace dspt::standards {
 
@@ -95,13 +95,15 @@ class CsvImporter {
             }
             auto& index = columns_[static_cast<std::size_t>(known - kColumnNames.begin())];
             if (index) {
-                fail_at(header.line, "column " + detail::quote_for_message(name) + " appears twice");
+                fail_at(header.line,
+                        "column " + detail::quote_for_message(name) + " appears twice");
             }
             index = i;
         }
         for (std::size_t c = 0; c < kRequiredColumns; ++c) {
             if (!columns_[c]) {
-                fail_at(header.line, "missing column " + detail::quote_for_message(kColumnNames[c]));
+                fail_at(header.line,
+                        "missing column " + detail::quote_for_message(kColumnNames[c]));
             }
         }
     }
@@ -117,8 +119,8 @@ class CsvImporter {
         const auto text = value(record, column);
         const auto parsed = parse_yes_no(text);
         if (!parsed) {
-            fail_at(record.line, std::string(kColumnNames[column]) + " " + detail::quote_for_message(text) +
-                                     " is not yes or no");
+            fail_at(record.line, std::string(kColumnNames[column]) + " " +
+                                     detail::quote_for_message(text) + " is not yes or no");
         }
         return *parsed;
     }
@@ -141,8 +143,8 @@ class CsvImporter {
                                [](char c) { return c >= '0' && c <= '9'; })) {
             item.standard = std::stoi(std::string(standard));
         } else {
-            fail_at(record.line,
-                    "standard " + detail::quote_for_message(standard) + " is not a number from 1 to 10");
+            fail_at(record.line, "standard " + detail::quote_for_message(standard) +
+                                     " is not a number from 1 to 10");
         }
         item.title = value(record, kTitle);
         item.question = value(record, kQuestion);
@@ -159,8 +161,8 @@ class CsvImporter {
         if (const auto source = value(record, kSource); !source.empty()) {
             const auto parsed_source = parse_source(ascii_lower(source));
             if (!parsed_source) {
-                fail_at(record.line,
-                        "source " + detail::quote_for_message(source) + " is not one of confirmed, inferred");
+                fail_at(record.line, "source " + detail::quote_for_message(source) +
+                                         " is not one of confirmed, inferred");
             }
             item.source = *parsed_source;
         }

@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t kFormat = 1;
-constexpr std::string_view kPackKeys[] = {"format", "year", "version", "items"};
+constexpr std::string_view kPackKeys[] = {"format", "year", "version", "opens", "items"};
 constexpr std::string_view kItemKeys[] = {"id",      "standard",    "title", "question", "type",
                                           "comment", "approaching", "met",   "source"};
 
@@ -90,6 +90,17 @@ class PackReader {
         }
         if (doc.contains("version")) {
             pack.version = string_field(doc, "", "", "version");
+        }
+        if (doc.contains("opens")) {
+            const auto text = string_field(doc, "", "", "opens");
+            pack.opens = Date::parse(text);
+            if (!pack.opens) {
+                fail_at("/opens", "opens " + detail::quote_for_message(text) +
+                                      " is not a date of the form YYYY-MM-DD");
+            }
+            if (const auto problem = detail::opening_problem(pack)) {
+                fail_at("/opens", *problem);
+            }
         }
         const auto items = doc.find("items");
         if (items == doc.end()) {
@@ -244,6 +255,9 @@ void validate_pack(const Pack& pack, std::string_view origin) {
     if (!is_valid_utf8(pack.version)) {
         fail_with("version is not valid UTF-8");
     }
+    if (const auto problem = detail::opening_problem(pack)) {
+        fail_with(*problem);
+    }
     if (pack.items.empty()) {
         fail_with("the pack has no items");
     }
@@ -284,6 +298,9 @@ std::string pack_to_json(const Pack& pack) {
     doc["year"] = pack.year;
     if (!pack.version.empty()) {
         doc["version"] = pack.version;
+    }
+    if (pack.opens) {
+        doc["opens"] = pack.opens->to_string();
     }
     doc["items"] = std::move(items);
     return doc.dump(2) + "\n";

@@ -11,6 +11,18 @@ const Item* Pack::find(std::string_view id) const noexcept {
     return it == items.end() ? nullptr : &*it;
 }
 
+Date Pack::opening_date() const noexcept {
+    if (opens) {
+        return *opens;
+    }
+    // year is "YYYY-YY" in every validated pack; the first calendar year's 1 July.
+    int first = 0;
+    for (std::size_t i = 0; i < 4 && i < year.size(); ++i) {
+        first = first * 10 + (year[i] - '0');
+    }
+    return Date::from_days(std::chrono::sys_days{std::chrono::year{first} / std::chrono::July / 1});
+}
+
 std::size_t Pack::count_mandatory_approaching() const noexcept {
     return static_cast<std::size_t>(std::count_if(
         items.begin(), items.end(), [](const Item& item) { return item.mandatory_approaching; }));
@@ -18,7 +30,7 @@ std::size_t Pack::count_mandatory_approaching() const noexcept {
 
 std::size_t Pack::count_mandatory_met() const noexcept {
     return static_cast<std::size_t>(std::count_if(
-        items.begin(), items.end(), [](const Item& item) { return item.mandatory_met; }));
+        items.begin(), items.end(), [](const Item& item) { return item.needed_for_met(); }));
 }
 
 std::string_view to_string(AnswerType type) noexcept {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/date.hpp"
+
 namespace dspt::standards {
 
 // How an item is answered (docs/domain.md, "Items and standards packs").
@@ -51,6 +53,11 @@ struct Item {
     bool mandatory_met = false;
     Source source = Source::confirmed;
 
+    // Whether Standards Met needs this item: mandatory for it, or mandatory for
+    // Approaching Standards, since each level includes every lower one. The
+    // toolkit marks a few items mandatory for Approaching Standards only.
+    bool needed_for_met() const noexcept { return mandatory_met || mandatory_approaching; }
+
     // Field-by-field equality; used by round-trip tests and by callers that
     // compare an imported pack with a bundled one.
     friend bool operator==(const Item&, const Item&) = default;
@@ -60,11 +67,21 @@ struct Pack {
     std::string year;         // "2025-26"
     std::string version;      // the toolkit version, e.g. "v8"; may be empty
     std::vector<Item> items;  // in toolkit order (standard, then id)
+    // The day the toolkit opened this version for publishing. A version opens
+    // some weeks after the year's 1 July start (version 8, 2025-26, opened in
+    // September 2025); until then the previous version stays the open one.
+    // Absent in a pack that does not say: opening_date() then takes 1 July.
+    std::optional<Date> opens{};
 
     // The item with this id, or nullptr.
     const Item* find(std::string_view id) const noexcept;
 
-    // Number of items mandatory for Approaching Standards and for Standards Met.
+    // The day this version opened: `opens`, or 1 July of the year's first
+    // calendar year when the pack does not say.
+    Date opening_date() const noexcept;
+
+    // Number of items Approaching Standards needs, and Standards Met needs
+    // (needed_for_met(): its own mandatory items and Approaching Standards').
     std::size_t count_mandatory_approaching() const noexcept;
     std::size_t count_mandatory_met() const noexcept;
 

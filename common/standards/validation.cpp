@@ -117,8 +117,20 @@ std::optional<ItemProblem> check_item(const Item& item) {
             return ItemProblem{name, std::string(name) + " is not valid UTF-8"};
         }
     }
-    if (item.mandatory_approaching && !item.mandatory_met) {
-        return ItemProblem{"met", "mandatory for Approaching Standards but not for Standards Met"};
+    return std::nullopt;
+}
+
+std::optional<std::string> opening_problem(const Pack& pack) {
+    if (!pack.opens || !is_valid_year(pack.year)) {
+        return std::nullopt;
+    }
+    const Date year_start = Pack{pack.year, "", {}}.opening_date();
+    const std::chrono::year_month_day start{year_start.days()};
+    const Date year_end = Date::from_days(
+        std::chrono::sys_days{(start.year() + std::chrono::years{1}) / std::chrono::June / 30});
+    if (*pack.opens < year_start || *pack.opens > year_end) {
+        return "opens " + pack.opens->to_string() + " is outside the year " + pack.year + " (" +
+               year_start.to_string() + " to " + year_end.to_string() + ")";
     }
     return std::nullopt;
 }

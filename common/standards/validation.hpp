@@ -50,6 +50,11 @@ std::optional<ItemProblem> check_item(const Item& item);
 
 // Toolkit order: by standard, then by the numeric parts of the id. Ids that do
 // not parse sort after those that do, by text. A strict weak ordering.
+// Why a pack's opening date cannot be right: it falls outside the pack's year
+// (1 July of the first calendar year to 30 June of the second). nullopt when it
+// is absent or within.
+std::optional<std::string> opening_problem(const Pack& pack);
+
 bool toolkit_order_less(const Item& a, const Item& b) noexcept;
 
 // The list of accepted answer type names, for messages:

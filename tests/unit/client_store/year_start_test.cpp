@@ -196,6 +196,7 @@ TEST_CASE("the finished year is kept as a read-only store that opens with the sa
     // A second start from the new year cannot overwrite another year's copy.
     auto options = new_year(home);
     options.pack.year = "2026-27";
+    options.pack.opens.reset();
     require_error(ErrorCode::already_exists, [&] { store->start_year(options, kPassphrase); });
     CHECK(store->info().year == kNewYear);
 }
@@ -335,7 +336,7 @@ TEST_CASE("the organisation profile is set by headquarters and received by every
     StoreHome branch_home(old_year_options(false));
     auto branch = branch_home.open();
     for (const auto& item : branch->pack().items) {
-        if (item.mandatory_met) {
+        if (item.needed_for_met()) {
             branch->set_answer(item.id, satisfying_value(item), std::nullopt, "Manager");
         }
     }

@@ -144,13 +144,39 @@ TEST_CASE("malformed items are rejected with the reason and the item's line", "[
     CHECK(parse_error(pack_with({kItem1, c.item2})) == c.message);
 }
 
-TEST_CASE("an item mandatory for Approaching Standards must be mandatory for Standards Met",
+TEST_CASE("an item may be mandatory for Approaching Standards only, and Standards Met needs it",
           "[unit][standards]") {
-    const std::string bad =
+    const std::string as_only =
         item2_with(R"("approaching": false, "met": true)", R"("approaching": true, "met": false)");
-    CHECK(parse_error(pack_with({kItem1, bad})) ==
-          "test.json:7: item 1.1.2: mandatory for Approaching Standards but not for Standards "
-          "Met");
+    const Pack pack = parse_pack_json(pack_with({kItem1, as_only}), "test.json");
+    const Item& item = *pack.find("1.1.2");
+    CHECK(item.mandatory_approaching);
+    CHECK_FALSE(item.mandatory_met);
+    CHECK(item.needed_for_met());
+    CHECK(pack.count_mandatory_met() == 2);
+    CHECK(parse_pack_json(pack_to_json(pack), "again.json") == pack);
+}
+
+TEST_CASE("a pack says the day its version opened, within its year", "[unit][standards]") {
+    const auto with_opens = [](std::string_view opens) {
+        std::string text = pack_with({kItem1});
+        const auto at = text.find("\"items\"");
+        return text.insert(at, "\"opens\": \"" + std::string(opens) + "\", ");
+    };
+    const Pack pack = parse_pack_json(with_opens("2025-09-18"), "test.json");
+    REQUIRE(pack.opens);
+    CHECK(pack.opening_date() == *Date::parse("2025-09-18"));
+    CHECK(parse_pack_json(pack_to_json(pack), "again.json") == pack);
+    CHECK(parse_pack_json(pack_with({kItem1}), "test.json").opening_date() ==
+          *Date::parse("2025-07-01"));
+    CHECK_THAT(
+        parse_error(with_opens("2025-13-01")),
+        Catch::Matchers::Contains("opens \"2025-13-01\" is not a date of the form YYYY-MM-DD"));
+    CHECK_THAT(parse_error(with_opens("2026-07-01")),
+               Catch::Matchers::Contains("opens 2026-07-01 is outside the year 2025-26 "
+                                         "(2025-07-01 to 2026-06-30)"));
+    CHECK_THAT(parse_error(with_opens("2025-06-30")),
+               Catch::Matchers::Contains("is outside the year 2025-26"));
 }
 
 TEST_CASE("a duplicate id names the line of its first use", "[unit][standards]") {
@@ -238,8 +264,11 @@ TEST_CASE("validate_pack checks packs built in memory", "[unit][standards]") {
     CHECK(message(Pack{"2025-26", "", {good, good}}) == "memory: duplicate id 1.1.1");
     Item bad = good;
     bad.mandatory_met = false;
-    CHECK(message(Pack{"2025-26", "", {bad}}) ==
-          "memory: item 1.1.1: mandatory for Approaching Standards but not for Standards Met");
+    CHECK(message(Pack{"2025-26", "", {bad}}) == "valid");
+    Pack late{"2025-26", "", {good}};
+    late.opens = Date::parse("2026-07-01");
+    CHECK(message(late) ==
+          "memory: opens 2026-07-01 is outside the year 2025-26 (2025-07-01 to 2026-06-30)");
     bad = good;
     bad.question = "\xFF";
     CHECK(message(Pack{"2025-26", "", {bad}}) == "memory: item 1.1.1: question is not valid UTF-8");
