@@ -56,7 +56,8 @@ ItemState state_of(const Item& item, const assessment::Assessment& assessment,
 constexpr std::string_view kToReview = "to review";
 
 nlohmann::json mandatory_json(const Item& item) {
-    return {{"approaching", item.mandatory_approaching}, {"met", item.mandatory_met}};
+    // What each level needs: Standards Met needs the Approaching Standards items too.
+    return {{"approaching", item.mandatory_approaching}, {"met", item.needed_for_met()}};
 }
 
 void run_items(CommandContext& context, const ItemsOptions& options) {
@@ -98,8 +99,8 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
                         {"to_review", review},
                         {"source", standards::to_string(item.source)}});
         rows.push_back({item.id, std::string(standards::to_string(item.type)),
-                        item.mandatory_approaching ? "yes" : "-", item.mandatory_met ? "yes" : "-",
-                        state_name, item.title});
+                        item.mandatory_approaching ? "yes" : "-",
+                        item.needed_for_met() ? "yes" : "-", state_name, item.title});
     }
     if (options.json) {
         *context.out << json.dump(2) << "\n";
