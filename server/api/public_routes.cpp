@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
+#include "common/standards/year.hpp"
 #include "common/text.hpp"
 #include "http/header_values.hpp"
 #include "http/rate_limiter.hpp"
@@ -122,6 +123,9 @@ publish::CertificateContent certificate_content(Context& context,
     content.level = publication.level;
     content.year = publication.year;
     content.published = Date::from_unix_ms(publication.published_at_ms);
+    content.lapses = standards::lapses_on(content.published);
+    // The organisation's row shows every site it covers, each with its own status.
+    content.register_address = context.link_to("/?q=" + form_encode(organisation.ods));
     return content;
 }
 
@@ -142,9 +146,10 @@ http::Response come_back_later(int status, std::chrono::seconds after, const std
     return response;
 }
 
+// The certificate of `publication`, asked for by `code` (the organisation's or a site's).
 http::Response certificate(Context& context, const store::Organisation& organisation,
-                           const store::Publication& publication,
-                           publish::CertificateFormat format) {
+                           const store::Publication& publication, publish::CertificateFormat format,
+                           std::string_view code) {
     const auto drawn =
         context.certificates.get(certificate_content(context, organisation, publication), format);
     if (std::holds_alternative<publish::CertificateCache::Busy>(drawn)) {
@@ -158,7 +163,7 @@ http::Response certificate(Context& context, const store::Organisation& organisa
     response.headers.emplace(
         "Content-Disposition",
         http::content_disposition(http::Disposition::inline_shown,
-                                  "dspt-certificate-" + organisation.ods + "-" + publication.year +
+                                  "dspt-certificate-" + std::string(code) + "-" + publication.year +
                                       "." + std::string(publish::extension(format))));
     return response;
 }
@@ -181,24 +186,33 @@ void prepare_certificates(Context& context, std::int64_t publication_id,
 
 namespace {
 
-// GET /certificates/<ods>/<file>: anyone, by organisation code.
-http::Response public_certificate(Context& context, std::string_view ods, std::string_view file) {
+// GET /certificates/<code>/<file>: anyone, by organisation code, or by site code for
+// the latest publication that covers that site (an organisation's code is looked up
+// first).
+http::Response public_certificate(Context& context, std::string_view code, std::string_view file) {
     const auto wanted = publish::parse_certificate_file(file);
     if (!wanted) {
         fail(ErrorCode::not_found, "certificates are named <year>.pdf or <year>.png");
     }
-    // An unknown code (a site's among them) gets the answer of a code with nothing
-    // published, "no certificate for <code> <year>": the register says no more than
-    // its search does.
-    const auto organisation = context.repository->find_organisation(ods);
+    // An unknown code gets the answer of a code with nothing published, "no certificate
+    // for <code> <year>": the register says no more than its search does.
+    auto& repo = *context.repository;
+    auto organisation = repo.find_organisation(code);
+    std::optional<std::string_view> site;
+    if (!organisation) {
+        if (const auto found = repo.find_site(code)) {
+            organisation = repo.find_organisation(found->organisation_ods);
+            site = code;
+        }
+    }
     const auto publications =
-        organisation ? context.repository->publications_of(ods) : std::vector<store::Publication>{};
-    const auto& publication =
-        publish::certificate_publication(publications, ods, wanted->year, today(context));
+        organisation ? repo.publications_of(organisation->ods) : std::vector<store::Publication>{};
+    const auto& publication = publish::certificate_publication(
+        publications, organisation ? organisation->ods : code, wanted->year, today(context), site);
     if (!organisation) {  // certificate_publication has thrown already: no publications
         fail(ErrorCode::internal, "a certificate was found for an unknown organisation");
     }
-    return certificate(context, *organisation, publication, wanted->format);
+    return certificate(context, *organisation, publication, wanted->format, code);
 }
 
 http::Response method_not_allowed(const http::Request& request) {
@@ -306,7 +320,7 @@ http::Response device_certificate(Context& context, const store::Device& device,
     const auto& publication = publish::certificate_publication(publications, organisation->ods,
                                                                wanted->year, today(context), site);
     context.policy.require_certificate(device, publication);
-    return certificate(context, *organisation, publication, wanted->format);
+    return certificate(context, *organisation, publication, wanted->format, organisation->ods);
 }
 
 std::string device_certificate_route(std::string_view file) {

@@ -6,7 +6,8 @@
 //   GET /                                   the HTML search page (?q=TEXT&page=N&per_page=M)
 //   GET /api/v1/organisations               JSON, same parameters
 //   GET /api/v1/organisations.csv           CSV of every match (?q=TEXT), at most 10,000 rows
-//   GET /certificates/<ods>/<year>.pdf|png  an organisation's certificate
+//   GET /certificates/<ods>/<year>.pdf|png  an organisation's certificate, or by a site's
+//                                           code the latest that covers that site
 //   GET /v1/certificates/<year>.pdf|png     (signed) the requesting device's organisation's
 //
 // Query parameters. `q`, `page` (from 1) and `per_page` (1 to 100, default 20) are
@@ -17,13 +18,15 @@
 // parameters (a form's button, a campaign tag) still work. A page past the last
 // answers an empty list.
 //
-// Only the organisation's name, its ODS and site codes, and its latest publication's
-// level, year and date are ever served here (docs/domain.md, "What is public"). Every response
+// Only the organisation's name, its ODS and site codes, and for each site the level,
+// year and dates of the latest publication that covers it are ever served here
+// (docs/domain.md, "What is public"). Every response
 // carries the security headers of http::PageKind::public_data, the HTML page those of
 // public_page (http/security_headers.hpp: no script). Errors are JSON bodies from
 // api::error_response: 404 for an unknown path or a certificate that does not exist ("no
-// certificate for <code> <year>": the answer for an unknown code, a site code and a year without a
-// Standards Met or Exceeded publication alike), 405 for a method other than GET on a known path.
+// certificate for <code> <year>": the answer for an unknown code and a year without a
+// Standards Met or Exceeded publication that covers the site or organisation alike), 405
+// for a method other than GET on a known path.
 //
 // Anyone can send these requests, so their cost is bounded: each client address
 // may make Context::public_rate of them (429 with Retry-After past it), and
@@ -56,8 +59,10 @@ http::Response device_certificate(Context& context, const store::Device& device,
 // The route name (for the access log and metrics) of GET /v1/certificates/<file>.
 std::string device_certificate_route(std::string_view file);
 
-// What the certificate of `publication` shows: the organisation's name and its
-// sites' names as the registry holds them now.
+// What the certificate of `publication` shows: the organisation's name and the names
+// of the sites the publication covers as the registry holds them now, its dates, and
+// the register page that confirms it (under Context::public_url; the path alone when
+// that is not set).
 publish::CertificateContent certificate_content(Context& context,
                                                 const store::Organisation& organisation,
                                                 const store::Publication& publication);

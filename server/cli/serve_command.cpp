@@ -180,7 +180,8 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                     "Allow plain HTTP on a non-loopback address (behind a TLS proxy only)");
     serve->add_option("--public-url", options->public_url,
                       "The https:// address browsers reach the server at, behind a "
-                      "TLS-terminating proxy: cookies are marked Secure and links use it");
+                      "TLS-terminating proxy: cookies are marked Secure, and links and "
+                      "certificates (the register page that confirms them) use it");
     serve->add_option("--threads", options->threads, "Worker threads (0: one per core)")
         ->capture_default_str();
     serve

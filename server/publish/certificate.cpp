@@ -6,9 +6,9 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
-#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
+#include "common/text.hpp"
 #include "server/publish/public_register.hpp"
 
 namespace dspt::server::publish {
@@ -68,6 +68,8 @@ class Page {
     }
 
     void skip(double points) { y_ += points; }
+    // Puts the cursor `y` points down the page.
+    void at(double y) { y_ = y; }
 
     // `words` broken into lines no wider than kTextWidth, at most `max_lines` of them;
     // a line holds at least one word, however wide. Words that do not fit are left out:
@@ -185,6 +187,9 @@ void draw(cairo_t* cr, const CertificateContent& content) {
     page.centred("Published " + long_date(content.published) + " (" +
                      content.published.to_string() + ")  \u00b7  Standards year " + content.year,
                  24);
+    page.centred("Lapses on " + long_date(content.lapses) + " (" + content.lapses.to_string() +
+                     ") unless a newer assessment is published",
+                 6);
 
     if (!content.sites.empty()) {
         page.font(11, true, kGrey);
@@ -219,11 +224,29 @@ void draw(cairo_t* cr, const CertificateContent& content) {
         }
     }
 
+    // The register page that confirms it, at the foot of the page, never cut short.
+    const auto address = repair_utf8(content.register_address);
+    const bool absolute = !address.starts_with("/");
+    page.at(kPageHeight - 72);
     page.font(9, false, kGrey);
-    cairo_move_to(cr, 48, kPageHeight - 44);
-    cairo_show_text(cr, ("Check this certificate on the public register: search for ODS code " +
-                         repair_utf8(content.organisation_ods) + ".")
-                            .c_str());
+    page.centred(absolute ? "Confirm this certificate on the public register:"
+                          : "Confirm this certificate on the public register of the server that "
+                            "issued it, at the page");
+    double address_size = 9;
+    while (address_size > 5 && page.width_of(address) > kTextWidth) {
+        address_size -= 0.5;
+        page.font(address_size, false, kGrey);
+    }
+    // Past the smallest size, the address goes on as many lines as it needs.
+    std::string rest = address;
+    for (double gap = 4; !rest.empty(); gap = 2) {
+        std::size_t fits = rest.size();
+        while (fits > 1 && page.width_of(rest.substr(0, fits)) > kTextWidth) {
+            --fits;
+        }
+        page.centred(rest.substr(0, fits), gap);
+        rest.erase(0, fits);
+    }
 }
 
 cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {

@@ -4,6 +4,9 @@
 // the day it published (docs/domain.md, "Certificates"). Drawn with
 // cairo, as PDF or PNG, with the "DejaVu Sans" font (fonts-dejavu-core).
 //
+// A certificate names exactly the sites its publication covers, and the public register
+// page that confirms it.
+//
 // Which certificates exist:
 //   - only for a Standards Met or Standards Exceeded publication: Approaching
 //     Standards has none;
@@ -12,7 +15,8 @@
 //   - of that year, the organisation's latest such publication (for a branch, the
 //     latest that covers its site).
 // Who may download one (the HTTP side, server/api/public_routes.hpp, applies it):
-// anyone through the public register by organisation code; through the signed API a
+// anyone through the public register by organisation code, or by the code of a site
+// (the latest such publication that covers the site); through the signed API a
 // headquarters device, or a branch device when a branch device of its own site made
 // the publication (docs/domain.md, "Certificates": for a headquarters publication only headquarters
 // downloads it).
@@ -73,12 +77,19 @@ struct CertificateContent {
     standards::Level level = standards::Level::met;
     std::string year;  // "2025-26"
     Date published;
+    Date lapses;  // the first day the publication is lapsed (standards::lapses_on)
+    // The public register page that confirms it: "https://dspt.example.org/?q=AB1", or
+    // the path alone, "/?q=AB1", when the server's public address is not configured (the
+    // certificate then says the page is on the register of the server that issued it).
+    std::string register_address;
 };
 
 // The certificate as a one-page PDF (A4 landscape, 842 x 595 points) or a PNG of the
-// same page at 144 dots per inch (1684 x 1190 pixels). A long organisation name is
-// drawn smaller and then wrapped (and cut short with "..." only past four lines); a
-// long list of sites ends with "and N more". Text that is not valid UTF-8 has its bad
+// same page at 144 dots per inch (1684 x 1190 pixels): the organisation's name and ODS
+// code, the level and year, the date published and the date it lapses, the sites
+// covered, and the register address. A long organisation name is drawn smaller and
+// then wrapped (and cut short with "..." only past four lines); a long list of sites
+// ends with "and N more"; a long address is drawn smaller. Text that is not valid UTF-8 has its bad
 // bytes shown as "?". Throws ErrorCode::internal if cairo fails.
 std::string render_certificate(const CertificateContent& content, CertificateFormat format);
 

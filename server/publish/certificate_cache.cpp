@@ -26,8 +26,8 @@ std::string CertificateCache::key_of(const CertificateContent& content,
     // Fields separated by a byte no UTF-8 text holds.
     constexpr char kSeparator = '\xff';
     std::string key(extension(format));
-    for (const auto* field :
-         {&content.organisation_name, &content.organisation_ods, &content.year}) {
+    for (const auto* field : {&content.organisation_name, &content.organisation_ods, &content.year,
+                              &content.register_address}) {
         key += kSeparator;
         key += *field;
     }
@@ -35,6 +35,8 @@ std::string CertificateCache::key_of(const CertificateContent& content,
     key += std::to_string(static_cast<int>(content.level));
     key += kSeparator;
     key += content.published.to_string();
+    key += kSeparator;
+    key += content.lapses.to_string();
     for (const auto& site : content.sites) {
         key += kSeparator;
         key += site;

@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/text.hpp"
 #include "common/form_encoding.hpp"
 #include "common/html.hpp"
 #include "common/report/csv_writer.hpp"
 #include "common/standards/year.hpp"
+#include "common/text.hpp"
 #include "server/publish/certificate.hpp"
 
 namespace dspt::server::publish {
@@ -28,7 +28,8 @@ constexpr std::string_view kStyle =
     "max-width:100%}button{font-size:1em;padding:.3em .8em}"
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4em .6em;"
     "border-bottom:1px solid #b1b4b6;vertical-align:top}"
-    ".lapsed{color:#942514}.none{font-weight:bold}nav a{margin-right:1em}";
+    ".lapsed{color:#942514}.none{font-weight:bold}nav a{margin-right:1em}"
+    "ul.sites{list-style:none;margin:0;padding:0}.code{font-weight:bold}";
 
 std::string page_link(const RegisterQuery& query, std::size_t page, std::string_view label,
                       std::string_view rel) {
@@ -40,14 +41,55 @@ std::string page_link(const RegisterQuery& query, std::size_t page, std::string_
            std::string(label) + "</a>";
 }
 
+// A site's status with its date: "Standards Met 2025-26, published 2025-11-04".
+std::string site_line(const RegisterStatus& status) {
+    return status.published ? status.text + ", published " + status.published->to_string()
+                            : status.text;
+}
+
+nlohmann::ordered_json or_null(const std::optional<Date>& date) {
+    return date ? nlohmann::ordered_json(date->to_string()) : nlohmann::ordered_json(nullptr);
+}
+
+// The fields of a status in the JSON register.
+void put_status(nlohmann::ordered_json& row, const RegisterStatus& status) {
+    row["status"] = status.text;
+    row["level"] = status.level ? nlohmann::ordered_json(standards::to_string(*status.level))
+                                : nlohmann::ordered_json(nullptr);
+    row["year"] =
+        status.level ? nlohmann::ordered_json(status.year) : nlohmann::ordered_json(nullptr);
+    row["published"] = or_null(status.published);
+    row["lapsed"] = status.lapsed;
+    row["lapses"] = or_null(status.lapses);
+}
+
+std::vector<std::string> site_codes(const store::PublicEntry& entry) {
+    std::vector<std::string> codes;
+    for (const auto& site : entry.sites) {
+        codes.push_back(site.ods);
+    }
+    return codes;
+}
+
+std::string sites_cell(const store::PublicEntry& entry, Date today) {
+    std::string cell = "<ul class=\"sites\">";
+    for (const auto& site : entry.sites) {
+        const auto status = register_status(site.latest, today);
+        cell += "<li class=\"site";
+        cell += !status.level ? " unpublished" : status.lapsed ? " lapsed" : "";
+        cell += "\"><span class=\"code\">" + escape(site.ods) + "</span> " +
+                escape(site_line(status)) + "</li>";
+    }
+    return cell + "</ul>";
+}
+
 std::string result_row(const store::PublicEntry& entry, Date today) {
-    const auto status = register_status(entry.latest, today);
+    const auto status = organisation_status(entry, today);
     std::string row = "<tr class=\"result\"><td class=\"name\">" + escape(entry.name) +
                       "</td><td class=\"ods\">" + escape(entry.ods) + "</td><td class=\"sites\">" +
-                      escape(joined(entry.sites, " ")) + "</td><td class=\"status" +
+                      sites_cell(entry, today) + "</td><td class=\"status" +
                       (status.lapsed ? " lapsed" : "") + "\">" + escape(status.text);
-    if (status.level && !status.lapsed && certificate_offered(*status.level, status.year, today)) {
-        const auto href = "/certificates/" + form_encode(entry.ods) + "/" + status.year + ".pdf";
+    if (const auto href = certificate_link(entry, status, today); !href.empty()) {
         row += " <a class=\"certificate\" href=\"" + escape(href) + "\">Certificate (PDF)</a>";
     }
     row += "</td><td class=\"published\">" +
@@ -80,28 +122,84 @@ RegisterStatus register_status(const std::optional<store::Publication>& latest, 
     status.level = latest->level;
     status.year = latest->year;
     status.published = Date::from_unix_ms(latest->published_at_ms);
+    status.lapses = standards::lapses_on(*status.published);
     status.lapsed = standards::publication_lapsed(*status.published, today);
+    status.covers = latest->sites;
     const auto reached = std::string(standards::display_name(latest->level)) + " " + latest->year;
     status.text = status.lapsed ? "Lapsed (" + reached + ")" : reached;
     return status;
 }
 
+const store::Publication* latest_publication(const store::PublicEntry& entry) {
+    const store::Publication* newest = nullptr;
+    for (const auto& site : entry.sites) {
+        if (site.latest && (!newest || site.latest->published_at_ms > newest->published_at_ms ||
+                            (site.latest->published_at_ms == newest->published_at_ms &&
+                             site.latest->id > newest->id))) {
+            newest = &*site.latest;
+        }
+    }
+    return newest;
+}
+
+RegisterStatus organisation_status(const store::PublicEntry& entry, Date today) {
+    const auto* latest = latest_publication(entry);
+    if (!latest) {
+        return register_status(std::nullopt, today);
+    }
+    auto status = register_status(*latest, today);
+    const bool covers_every_site =
+        std::all_of(entry.sites.begin(), entry.sites.end(), [&](const store::PublicSite& site) {
+            return std::binary_search(latest->sites.begin(), latest->sites.end(), site.ods);
+        });
+    if (!covers_every_site) {
+        const auto reached = std::string(standards::display_name(latest->level)) + " " +
+                             latest->year + " for " + joined(latest->sites, ", ");
+        status.text = status.lapsed ? "Lapsed (" + reached + ")" : reached;
+    }
+    return status;
+}
+
+std::string certificate_link(const store::PublicEntry& entry, const RegisterStatus& status,
+                             Date today) {
+    if (!status.level || status.lapsed || !certificate_offered(*status.level, status.year, today)) {
+        return {};
+    }
+    auto code = entry.ods;
+    if (!entry.every_site) {
+        // By a shown site the publication covers: its certificate is this publication's,
+        // the newest that covers any shown site.
+        const auto covered = std::find_if(
+            entry.sites.begin(), entry.sites.end(), [&](const store::PublicSite& site) {
+                return std::binary_search(status.covers.begin(), status.covers.end(), site.ods);
+            });
+        if (covered == entry.sites.end()) {
+            return {};
+        }
+        code = covered->ods;
+    }
+    return "/certificates/" + form_encode(code) + "/" + status.year + ".pdf";
+}
+
 std::string render_json(const RegisterQuery& query, const store::PublicPage& page, Date today) {
     auto organisations = nlohmann::ordered_json::array();
     for (const auto& entry : page.entries) {
-        const auto status = register_status(entry.latest, today);
+        const auto status = organisation_status(entry, today);
         nlohmann::ordered_json row;
         row["name"] = entry.name;
         row["ods"] = entry.ods;
-        row["sites"] = entry.sites;
-        row["status"] = status.text;
-        row["level"] = status.level ? nlohmann::ordered_json(standards::to_string(*status.level))
-                                    : nlohmann::ordered_json(nullptr);
-        row["year"] =
-            status.level ? nlohmann::ordered_json(status.year) : nlohmann::ordered_json(nullptr);
-        row["published"] = status.published ? nlohmann::ordered_json(status.published->to_string())
-                                            : nlohmann::ordered_json(nullptr);
-        row["lapsed"] = status.lapsed;
+        row["sites"] = site_codes(entry);
+        put_status(row, status);
+        row["covers"] = status.covers;
+        row["every_site"] = entry.every_site;
+        auto sites = nlohmann::ordered_json::array();
+        for (const auto& site : entry.sites) {
+            nlohmann::ordered_json each;
+            each["ods"] = site.ods;
+            put_status(each, register_status(site.latest, today));
+            sites.push_back(std::move(each));
+        }
+        row["site_statuses"] = std::move(sites);
         organisations.push_back(std::move(row));
     }
     nlohmann::ordered_json body;
@@ -114,12 +212,19 @@ std::string render_json(const RegisterQuery& query, const store::PublicPage& pag
 }
 
 std::string render_csv(const store::PublicPage& page, Date today) {
-    std::string csv = "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published\r\n";
+    std::string csv =
+        "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published,Status of each site\r\n";
     for (const auto& entry : page.entries) {
-        const auto status = register_status(entry.latest, today);
+        const auto status = organisation_status(entry, today);
+        std::vector<std::string> each;
+        for (const auto& site : entry.sites) {
+            each.push_back(site.ods + ": " + site_line(register_status(site.latest, today)));
+        }
         csv += report::csv_field(entry.name) + "," + report::csv_field(entry.ods) + "," +
-               report::csv_field(joined(entry.sites, " ")) + "," + report::csv_field(status.text) +
-               "," + (status.published ? status.published->to_string() : std::string()) + "\r\n";
+               report::csv_field(joined(site_codes(entry), " ")) + "," +
+               report::csv_field(status.text) + "," +
+               (status.published ? status.published->to_string() : std::string()) + "," +
+               report::csv_field(joined(each, "; ")) + "\r\n";
     }
     return csv;
 }
@@ -146,8 +251,9 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
                 (page.total == 1 ? " organisation" : " organisations") + " found; showing " +
                 std::to_string(first) + " to " + std::to_string(first + page.entries.size() - 1) +
                 ".</p>\n<table>\n<thead><tr><th scope=\"col\">Organisation</th>"
-                "<th scope=\"col\">ODS code</th><th scope=\"col\">Site codes</th>"
-                "<th scope=\"col\">Status</th><th scope=\"col\">Date published</th></tr></thead>\n"
+                "<th scope=\"col\">ODS code</th><th scope=\"col\">Sites</th>"
+                "<th scope=\"col\">Latest publication</th><th scope=\"col\">Date published</th>"
+                "</tr></thead>\n"
                 "<tbody>\n";
         for (const auto& entry : page.entries) {
             html += result_row(entry, today);
@@ -172,8 +278,11 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
                 "\">Download every match as CSV</a></p>\n";
     }
     html +=
-        "<p>Each organisation's latest publication is shown. A publication lapses twelve "
-        "months after it was made.</p>\n</body>\n</html>\n";
+        "<p>Each site shows the latest publication that covers it; a site no publication "
+        "covers is not published. An organisation's latest publication names the sites it "
+        "covers unless it covers all those shown. A search by site code shows only the "
+        "matching sites. A publication lapses twelve months after it was made.</p>\n"
+        "</body>\n</html>\n";
     return html;
 }
 

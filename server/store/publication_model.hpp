@@ -37,13 +37,26 @@ struct RecordedPublication {
     bool duplicate = false;  // the request was recorded before: this is that publication
 };
 
-// One organisation as the public search shows it: who it is, its sites, and its
-// latest publication, if any.
+// One site as the public register shows it: its code, and the latest publication
+// that covers it (none: nothing published for it).
+struct PublicSite {
+    std::string ods;
+    std::optional<Publication> latest;
+
+    bool operator==(const PublicSite&) const = default;
+};
+
+// One organisation as the public search shows it: who it is, and the sites the entry
+// speaks for, each with the latest publication that covers it. Every publication
+// covers at least one of its organisation's sites, and sites never leave their
+// organisation, so the organisation's latest publication is the newest of its sites'.
 struct PublicEntry {
     std::string ods;
     std::string name;
-    std::vector<std::string> sites;  // every registered site code, ascending
-    std::optional<Publication> latest;
+    // Ascending by code: every registered site, or, when the search matched the
+    // organisation by site code alone, only the sites whose code matched.
+    std::vector<PublicSite> sites;
+    bool every_site = true;  // false: `sites` holds only the sites the search matched
 
     bool operator==(const PublicEntry&) const = default;
 };

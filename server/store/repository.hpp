@@ -339,7 +339,10 @@ class Repository {
     // The public register: organisations whose name contains `query` (ASCII case
     // ignored) or whose ODS code, or one of whose sites' codes, starts with it (case
     // ignored); every organisation for an empty query. Ordered by name then code; at
-    // most `limit` entries from `offset`, with the total that match.
+    // most `limit` entries from `offset`, with the total that match. Each entry holds
+    // every registered site, or only the matching sites when the query matched the
+    // organisation by site code alone, each with the latest publication that covers
+    // it (PublicEntry).
     virtual PublicPage search_public(std::string_view query, std::size_t offset,
                                      std::size_t limit) const = 0;
 

@@ -15,18 +15,12 @@ namespace {
 constexpr std::string_view kPublicationColumns =
     "p.id, p.organisation_ods, p.year, p.level, p.published_at_ms, p.device_id, p.request_id";
 
-std::vector<std::string> publication_sites(sqlite::Database& db, std::int64_t id) {
-    sqlite::Statement select(
-        db, "SELECT site_ods FROM publication_sites WHERE publication_id = ?1 ORDER BY site_ods");
-    select.bind(1, id);
-    std::vector<std::string> sites;
-    while (select.step()) {
-        sites.push_back(select.column_text(0));
-    }
-    return sites;
-}
+constexpr std::string_view kPublicationSites =
+    "SELECT site_ods FROM publication_sites WHERE publication_id = ?1 ORDER BY site_ods";
 
-Publication read_publication(sqlite::Database& db, const sqlite::Statement& row) {
+// The publication on `row` (kPublicationColumns), its sites read with `sites`, a
+// prepared kPublicationSites.
+Publication read_publication(sqlite::Statement& sites, const sqlite::Statement& row) {
     Publication publication;
     publication.id = row.column_int64(0);
     publication.organisation_ods = row.column_text(1);
@@ -40,8 +34,17 @@ Publication read_publication(sqlite::Database& db, const sqlite::Statement& row)
     publication.published_at_ms = row.column_int64(4);
     publication.device_id = row.column_text(5);
     publication.request_id = row.column_text(6);
-    publication.sites = publication_sites(db, publication.id);
+    const sqlite::ResetGuard use(sites);
+    sites.bind(1, publication.id);
+    while (sites.step()) {
+        publication.sites.push_back(sites.column_text(0));
+    }
     return publication;
+}
+
+Publication read_publication(sqlite::Database& db, const sqlite::Statement& row) {
+    sqlite::Statement sites(db, kPublicationSites);
+    return read_publication(sites, row);
 }
 
 std::optional<Publication> select_by_request(sqlite::Database& db, std::string_view request_id) {
@@ -96,13 +99,37 @@ std::string folded(std::string_view text) {
     return out;
 }
 
-// Matches an organisation by a fragment of its name, or by the start of its ODS code
-// or of one of its sites' codes. ?1 is the folded query, ?2 the query in upper case.
-constexpr std::string_view kSearchWhere =
-    " WHERE ?1 = '' OR instr(lower(o.name), ?1) > 0"
-    " OR substr(o.ods, 1, length(?2)) = ?2"
-    " OR EXISTS (SELECT 1 FROM sites s WHERE s.organisation_ods = o.ods"
-    " AND substr(s.ods, 1, length(?2)) = ?2)";
+// Whether the search names the organisation itself: an empty search, a fragment of its
+// name or the start of its ODS code. ?1 is the folded query, ?2 the query in upper case.
+constexpr std::string_view kNamesOrganisation =
+    "(?1 = '' OR instr(lower(o.name), ?1) > 0 OR substr(o.ods, 1, length(?2)) = ?2)";
+
+// Whether the search matches site s: the start of its code.
+constexpr std::string_view kMatchesSite = "substr(s.ods, 1, length(?2)) = ?2";
+
+// Matches an organisation that the search names, or one of whose sites it matches.
+std::string search_where() {
+    return " WHERE " + std::string(kNamesOrganisation) +
+           " OR EXISTS (SELECT 1 FROM sites s WHERE s.organisation_ods = o.ods AND " +
+           std::string(kMatchesSite) + ")";
+}
+
+// The sites of organisation ?1 that an entry shows: all of them when ?3 is 1, else those
+// the search (?2, in upper case) matches.
+std::string entry_sites_sql() {
+    return "SELECT s.ods FROM sites s WHERE s.organisation_ods = ?1 AND (?3 = 1 OR " +
+           std::string(kMatchesSite) + ") ORDER BY s.ods";
+}
+
+// The latest publication of organisation ?2 that covers site ?1, through
+// publication_sites_by_site: a site's few publications are read, not every publication
+// of its organisation (the unary + keeps the planner off publications_by_organisation).
+std::string latest_covering_sql() {
+    return "SELECT " + std::string(kPublicationColumns) +
+           " FROM publication_sites ps JOIN publications p ON p.id = ps.publication_id"
+           " WHERE ps.site_ods = ?1 AND +p.organisation_ods = ?2"
+           " ORDER BY p.published_at_ms DESC, p.id DESC LIMIT 1";
+}
 
 }  // namespace
 
@@ -184,16 +211,17 @@ PublicPage SqliteRepository::search_public(std::string_view query, std::size_t o
     return read(true, [&](Reader& reader) {
         auto& db = reader.db;
         PublicPage page;
-        sqlite::Statement count(db,
-                                "SELECT COUNT(*) FROM organisations o" + std::string(kSearchWhere));
+        const auto where = search_where();
+        sqlite::Statement count(db, "SELECT COUNT(*) FROM organisations o" + where);
         count.bind(1, lower);
         count.bind(2, upper);
         count.step();
         page.total = static_cast<std::size_t>(count.column_int64(0));
 
-        sqlite::Statement select(
-            db, "SELECT o.ods, o.name FROM organisations o" + std::string(kSearchWhere) +
-                    " ORDER BY o.name COLLATE NOCASE, o.ods LIMIT ?3 OFFSET ?4");
+        sqlite::Statement select(db,
+                                 "SELECT o.ods, o.name, " + std::string(kNamesOrganisation) +
+                                     " FROM organisations o" + where +
+                                     " ORDER BY o.name COLLATE NOCASE, o.ods LIMIT ?3 OFFSET ?4");
         select.bind(1, lower);
         select.bind(2, upper);
         select.bind(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
@@ -202,19 +230,29 @@ PublicPage SqliteRepository::search_public(std::string_view query, std::size_t o
             PublicEntry entry;
             entry.ods = select.column_text(0);
             entry.name = select.column_text(1);
+            entry.every_site = select.column_int64(2) != 0;
             page.entries.push_back(std::move(entry));
         }
-        sqlite::Statement sites(db,
-                                "SELECT ods FROM sites WHERE organisation_ods = ?1 ORDER BY ods");
+        sqlite::Statement sites(db, entry_sites_sql());
+        sqlite::Statement latest(db, latest_covering_sql());
+        sqlite::Statement covered(db, kPublicationSites);
         for (auto& entry : page.entries) {
-            const sqlite::ResetGuard use(sites);
-            sites.bind(1, entry.ods);
-            while (sites.step()) {
-                entry.sites.push_back(sites.column_text(0));
+            {
+                const sqlite::ResetGuard use(sites);
+                sites.bind(1, entry.ods);
+                sites.bind(2, upper);
+                sites.bind(3, static_cast<std::int64_t>(entry.every_site ? 1 : 0));
+                while (sites.step()) {
+                    entry.sites.push_back({sites.column_text(0), std::nullopt});
+                }
             }
-            auto latest = select_publications(db, entry.ods, 1);
-            if (!latest.empty()) {
-                entry.latest = std::move(latest.front());
+            for (auto& site : entry.sites) {
+                const sqlite::ResetGuard use(latest);
+                latest.bind(1, site.ods);
+                latest.bind(2, entry.ods);
+                if (latest.step()) {
+                    site.latest = read_publication(covered, latest);
+                }
             }
         }
         return page;

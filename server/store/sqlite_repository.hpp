@@ -58,7 +58,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 8;
+inline constexpr int kServerSchemaVersion = 9;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;

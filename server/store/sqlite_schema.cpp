@@ -270,7 +270,15 @@ void create_version_8(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 8> kSteps{{
+// The public register shows each site the latest publication that covers it: found
+// through the site, not by reading every publication of its organisation.
+void create_version_9(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE INDEX publication_sites_by_site ON publication_sites(site_ods, publication_id);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 9> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -279,6 +287,7 @@ const std::array<sqlite::Migration, 8> kSteps{{
     {6, "keep browser login links and sessions", create_version_6},
     {7, "let a grant end on a date", create_version_7},
     {8, "let an enrolment code be cancelled", create_version_8},
+    {9, "find a site's publications", create_version_9},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -83,12 +83,19 @@ TEST_CASE("the public register answers searches by name and by code over HTTP",
     REQUIRE(csv.status == 200);
     CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
     CHECK(csv.header("content-disposition") == "attachment; filename=\"dspt-organisations.csv\"");
-    std::string expected = "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published\r\n";
+    std::string expected =
+        "\xEF\xBB\xBFOrganisation,ODS code,Sites,Status,Published,Status of each site\r\n";
     expected += "Acorn Homecare,AB1,VA001 VA002,";
     expected += status;
     expected += ",";
     expected += published.date;
-    expected += "\r\nCedar House,CD2,VC001,Not published,\r\n";
+    for (const auto* site : {",\"VA001: ", "; VA002: "}) {
+        expected += site;
+        expected += status;
+        expected += ", published ";
+        expected += published.date;
+    }
+    expected += "\"\r\nCedar House,CD2,VC001,Not published,,VC001: Not published\r\n";
     CHECK(csv.body == expected);
 }
 
@@ -142,7 +149,8 @@ TEST_CASE("a headless browser shows the search page's results", "[integration][s
     const auto row_html = dom.substr(row, dom.find("</tr>", row) - row);
     CHECK_THAT(row_html, Catch::Contains("<td class=\"name\">Acorn Homecare</td>"));
     CHECK_THAT(row_html, Catch::Contains("<td class=\"ods\">AB1</td>"));
-    CHECK_THAT(row_html, Catch::Contains("<td class=\"sites\">VA001 VA002</td>"));
+    CHECK_THAT(row_html, Catch::Contains("<span class=\"code\">VA001</span> Standards Met"));
+    CHECK_THAT(row_html, Catch::Contains("<span class=\"code\">VA002</span> Standards Met"));
     CHECK_THAT(row_html, Catch::Contains("Standards Met " + published.year));
     CHECK_THAT(row_html, Catch::Contains(published.date));
     CHECK_THAT(dom, Catch::Contains("value=\"Acorn\""));

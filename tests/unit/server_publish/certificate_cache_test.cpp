@@ -25,6 +25,8 @@ CertificateContent content_of(std::string ods) {
     content.level = standards::Level::met;
     content.year = "2026-27";
     content.published = day("2026-11-21");
+    content.lapses = day("2027-11-22");
+    content.register_address = "/?q=" + content.organisation_ods;
     return content;
 }
 
@@ -77,6 +79,15 @@ TEST_CASE("A certificate is drawn once per format and then served as drawn",
     renamed.sites = {"Rose House (VA1B2)"};
     CHECK(bytes_of(cache.get(renamed, CertificateFormat::png)).starts_with("AB12.png"));
     CHECK(renderer.calls == 3);
+    // So is one whose register address or lapse date differs.
+    auto addressed = rose;
+    addressed.register_address = "https://dspt.example.org/?q=AB12";
+    cache.get(addressed, CertificateFormat::png);
+    CHECK(renderer.calls == 4);
+    auto lapsing = rose;
+    lapsing.lapses = day("2027-11-23");
+    cache.get(lapsing, CertificateFormat::png);
+    CHECK(renderer.calls == 5);
 }
 
 TEST_CASE("The certificate cache keeps the recently used within its size",

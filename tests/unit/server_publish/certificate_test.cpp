@@ -39,6 +39,8 @@ CertificateContent rose_content() {
     content.level = Level::exceeded;
     content.year = "2026-27";
     content.published = day("2026-11-21");
+    content.lapses = day("2027-11-22");
+    content.register_address = "https://dspt.example.org/?q=AB12";
     return content;
 }
 
@@ -182,6 +184,38 @@ TEST_CASE("the PDF certificate is one A4 landscape page with the facts on it",
     CHECK_THAT(text, Catch::Contains("2026-27"));
     CHECK_THAT(text, Catch::Contains("Published 21 November 2026 (2026-11-21)"));
     CHECK_THAT(text, Catch::Contains("Rose Lodge (VA1B2), Rose Court (VA1B3)"));
+    CHECK_THAT(text, Catch::Contains("Lapses on 22 November 2027 (2027-11-22)"));
+    CHECK_THAT(text, Catch::Contains("Confirm this certificate on the public register:"));
+    CHECK_THAT(text, Catch::Contains("https://dspt.example.org/?q=AB12"));
+}
+
+TEST_CASE("without a public address the certificate names the register page's path",
+          "[unit][server_publish]") {
+    const dspt::test::TempDir dir;
+    auto content = rose_content();
+    content.register_address = "/?q=AB12";
+    const auto path = write(dir, "path.pdf", render_certificate(content, CertificateFormat::pdf));
+    const auto text = poppler("pdftotext", {path.string(), "-"});
+    CHECK_THAT(text, Catch::Contains("public register of the server that issued it"));
+    CHECK_THAT(text, Catch::Contains("/?q=AB12"));
+    CHECK(text.find("https://") == std::string::npos);
+
+    // An address too long for the line is drawn whole, smaller and over lines, on the page.
+    content.register_address = "https://" + std::string(240, 'w') + ".example.org/?q=AB12";
+    const auto long_path =
+        write(dir, "long-address.pdf", render_certificate(content, CertificateFormat::pdf));
+    std::string joined_text;
+    for (const char c : poppler("pdftotext", {long_path.string(), "-"})) {
+        if (c != '\n') {
+            joined_text += c;
+        }
+    }
+    CHECK_THAT(joined_text, Catch::Contains(content.register_address));
+    const auto boxes = poppler("pdftotext", {"-bbox", long_path.string(), "-"});
+    const auto right = attribute_values(boxes, "xMax");
+    const auto bottom = attribute_values(boxes, "yMax");
+    CHECK(*std::max_element(right.begin(), right.end()) <= 842 - 28);
+    CHECK(*std::max_element(bottom.begin(), bottom.end()) <= 595 - 28);
 }
 
 TEST_CASE("a long name and many sites stay inside the page", "[unit][server_publish]") {

@@ -67,16 +67,17 @@ TEST_CASE("dates are written in full and by the UTC day", "[unit][server_publish
     CHECK(Date::from_unix_ms(at("2026-07-01", 0, 0)) == day("2026-07-01"));
 }
 
-TEST_CASE("the JSON register gives each organisation's fields", "[unit][server_publish]") {
+TEST_CASE("the JSON register gives each organisation's fields and each site's status",
+          "[unit][server_publish]") {
     store::PublicPage page;
     page.total = 7;
     page.entries.push_back(
         entry("AB12", "Rose Care Group", {"VA1B2", "VA1B3"},
-              publication("AB12", {"VA1B2"}, "2025-26", Level::exceeded, at("2025-12-01"))));
+              {publication("AB12", {"VA1B2"}, "2025-26", Level::exceeded, at("2025-12-01"))}));
     page.entries.push_back(entry("VC9D8", "Oak Homecare", {"VC9D8"}));
     page.entries.push_back(
         entry("XY34", "Elm Group", {"VX9Y8"},
-              publication("XY34", {"VX9Y8"}, "2024-25", Level::met, at("2025-06-01"))));
+              {publication("XY34", {"VX9Y8"}, "2024-25", Level::met, at("2025-06-01"))}));
     const auto body =
         nlohmann::json::parse(render_json(RegisterQuery{"care", 2, 3}, page, day("2026-07-02")));
 
@@ -89,11 +90,31 @@ TEST_CASE("the JSON register gives each organisation's fields", "[unit][server_p
     CHECK(rose["name"] == "Rose Care Group");
     CHECK(rose["ods"] == "AB12");
     CHECK(rose["sites"] == nlohmann::json::array({"VA1B2", "VA1B3"}));
-    CHECK(rose["status"] == "Standards Exceeded 2025-26");
+    CHECK(rose["every_site"] == true);
+    // The latest publication covers VA1B2 only, and says so.
+    CHECK(rose["status"] == "Standards Exceeded 2025-26 for VA1B2");
+    CHECK(rose["covers"] == nlohmann::json::array({"VA1B2"}));
     CHECK(rose["level"] == "exceeded");
     CHECK(rose["year"] == "2025-26");
     CHECK(rose["published"] == "2025-12-01");
+    CHECK(rose["lapses"] == "2026-12-02");
     CHECK(rose["lapsed"] == false);
+    REQUIRE(rose["site_statuses"].size() == 2);
+    const auto& lodge = rose["site_statuses"][0];
+    CHECK(lodge["ods"] == "VA1B2");
+    CHECK(lodge["status"] == "Standards Exceeded 2025-26");
+    CHECK(lodge["level"] == "exceeded");
+    CHECK(lodge["year"] == "2025-26");
+    CHECK(lodge["published"] == "2025-12-01");
+    CHECK(lodge["lapses"] == "2026-12-02");
+    CHECK(lodge["lapsed"] == false);
+    const auto& court = rose["site_statuses"][1];
+    CHECK(court["ods"] == "VA1B3");
+    CHECK(court["status"] == "Not published");
+    CHECK(court["level"].is_null());
+    CHECK(court["year"].is_null());
+    CHECK(court["published"].is_null());
+    CHECK(court["lapses"].is_null());
 
     const auto& oak = body["organisations"][1];
     CHECK(oak["status"] == "Not published");
@@ -101,25 +122,104 @@ TEST_CASE("the JSON register gives each organisation's fields", "[unit][server_p
     CHECK(oak["year"].is_null());
     CHECK(oak["published"].is_null());
     CHECK(oak["lapsed"] == false);
+    CHECK(oak["covers"] == nlohmann::json::array());
 
     const auto& elm = body["organisations"][2];
     CHECK(elm["status"] == "Lapsed (Standards Met 2024-25)");
     CHECK(elm["level"] == "met");
     CHECK(elm["lapsed"] == true);
+    CHECK(elm["site_statuses"][0]["status"] == "Lapsed (Standards Met 2024-25)");
+}
+
+TEST_CASE("each site shows the latest publication that covers it", "[unit][server_publish]") {
+    // Rose Lodge published alone in 2024, lapsed by now; headquarters then published for
+    // Rose Court only, and Rose Gardens never.
+    const auto rose =
+        entry("AB12", "Rose Care Group", {"VA1B2", "VA1B3", "VA1B4"},
+              {publication("AB12", {"VA1B2"}, "2024-25", Level::met, at("2024-10-01"), 1),
+               publication("AB12", {"VA1B3"}, "2026-27", Level::exceeded, at("2026-11-01"), 2)});
+    const auto today = day("2026-11-21");
+    CHECK(register_status(rose.sites[0].latest, today).text == "Lapsed (Standards Met 2024-25)");
+    CHECK(register_status(rose.sites[1].latest, today).text == "Standards Exceeded 2026-27");
+    CHECK(register_status(rose.sites[2].latest, today).text == "Not published");
+
+    const auto status = organisation_status(rose, today);
+    CHECK(status.text == "Standards Exceeded 2026-27 for VA1B3");
+    CHECK(status.covers == std::vector<std::string>{"VA1B3"});
+    CHECK(status.published == day("2026-11-01"));
+    CHECK(certificate_link(rose, status, today) == "/certificates/AB12/2026-27.pdf");
+
+    const auto csv = render_csv({{rose}, 1}, today);
+    CHECK_THAT(csv, Catch::Contains(
+                        "Rose Care Group,AB12,VA1B2 VA1B3 VA1B4,Standards Exceeded 2026-27 for "
+                        "VA1B3,2026-11-01,\"VA1B2: Lapsed (Standards Met 2024-25), published "
+                        "2024-10-01; VA1B3: Standards Exceeded 2026-27, published 2026-11-01; "
+                        "VA1B4: Not published\"\r\n"));
+
+    const auto html = render_html(RegisterQuery{"rose", 1, 20}, {{rose}, 1}, today);
+    CHECK_THAT(html, Catch::Contains("<li class=\"site lapsed\"><span class=\"code\">VA1B2</span> "
+                                     "Lapsed (Standards Met 2024-25), published 2024-10-01</li>"));
+    CHECK_THAT(html, Catch::Contains("<li class=\"site\"><span class=\"code\">VA1B3</span> "
+                                     "Standards Exceeded 2026-27, published 2026-11-01</li>"));
+    CHECK_THAT(html, Catch::Contains("<li class=\"site unpublished\"><span "
+                                     "class=\"code\">VA1B4</span> Not published</li>"));
+    CHECK_THAT(html,
+               Catch::Contains("Standards Exceeded 2026-27 for VA1B3 <a class=\"certificate\" "
+                               "href=\"/certificates/AB12/2026-27.pdf\">"));
+
+    // A lapsed latest publication names its sites too.
+    const auto old =
+        entry("AB12", "Rose Care Group", {"VA1B2", "VA1B3"},
+              {publication("AB12", {"VA1B2"}, "2024-25", Level::met, at("2024-10-01"))});
+    CHECK(organisation_status(old, today).text == "Lapsed (Standards Met 2024-25 for VA1B2)");
+    CHECK(certificate_link(old, organisation_status(old, today), today).empty());
+}
+
+TEST_CASE("a search by site code shows only that site's publications", "[unit][server_publish]") {
+    const auto met = publication("AB1", {"VA001"}, "2026-27", Level::met, at("2026-11-01"));
+    const auto today = day("2026-11-21");
+    // The store's row for a search of VA002: that site alone, which nothing covers.
+    const auto va002 = entry("AB1", "Acorn Homecare", {"VA002"}, {met}, false);
+    const auto status = organisation_status(va002, today);
+    CHECK(status.text == "Not published");
+    CHECK_FALSE(status.level.has_value());
+    CHECK(certificate_link(va002, status, today).empty());
+
+    const auto html = render_html(RegisterQuery{"VA002", 1, 20}, {{va002}, 1}, today);
+    CHECK(html.find("Standards Met") == std::string::npos);
+    CHECK(html.find("/certificates/") == std::string::npos);
+    const auto json =
+        nlohmann::json::parse(render_json(RegisterQuery{"VA002", 1, 20}, {{va002}, 1}, today));
+    const auto& row = json["organisations"][0];
+    CHECK(row["sites"] == nlohmann::json::array({"VA002"}));
+    CHECK(row["every_site"] == false);
+    CHECK(row["status"] == "Not published");
+    CHECK(row["level"].is_null());
+    CHECK(row["site_statuses"][0]["status"] == "Not published");
+    const auto csv = render_csv({{va002}, 1}, today);
+    CHECK(csv.find("Standards Met") == std::string::npos);
+
+    // The row for VA001 shows its publication and links its certificate by site code.
+    const auto va001 = entry("AB1", "Acorn Homecare", {"VA001"}, {met}, false);
+    const auto covered = organisation_status(va001, today);
+    CHECK(covered.text == "Standards Met 2026-27");
+    CHECK(certificate_link(va001, covered, today) == "/certificates/VA001/2026-27.pdf");
 }
 
 TEST_CASE("the CSV has a header row and quotes what needs quoting", "[unit][server_publish]") {
     store::PublicPage page;
     page.entries.push_back(
         entry("AB12", "Rose \"Lodge\", Care", {"VA1B2", "VA1B3"},
-              publication("AB12", {"VA1B2"}, "2025-26", Level::met, at("2025-11-04"))));
+              {publication("AB12", {"VA1B2", "VA1B3"}, "2025-26", Level::met, at("2025-11-04"))}));
     page.entries.push_back(entry("VC9D8", "=HYPERLINK(\"x\")", {"VC9D8"}));
     const auto csv = render_csv(page, day("2026-01-01"));
     CHECK(csv ==
           "\xEF\xBB\xBF"
-          "Organisation,ODS code,Sites,Status,Published\r\n"
-          "\"Rose \"\"Lodge\"\", Care\",AB12,VA1B2 VA1B3,Standards Met 2025-26,2025-11-04\r\n"
-          "\"'=HYPERLINK(\"\"x\"\")\",VC9D8,VC9D8,Not published,\r\n");
+          "Organisation,ODS code,Sites,Status,Published,Status of each site\r\n"
+          "\"Rose \"\"Lodge\"\", Care\",AB12,VA1B2 VA1B3,Standards Met 2025-26,2025-11-04,"
+          "\"VA1B2: Standards Met 2025-26, published 2025-11-04; VA1B3: Standards Met "
+          "2025-26, published 2025-11-04\"\r\n"
+          "\"'=HYPERLINK(\"\"x\"\")\",VC9D8,VC9D8,Not published,,VC9D8: Not published\r\n");
 }
 
 TEST_CASE("the search page escapes a hostile organisation name and the query",
@@ -128,7 +228,7 @@ TEST_CASE("the search page escapes a hostile organisation name and the query",
     page.total = 1;
     page.entries.push_back(
         entry("AB12", "<script>alert('x')</script> \"Care\" & Co", {"VA1B2"},
-              publication("AB12", {"VA1B2"}, "2025-26", Level::met, at("2025-11-04"))));
+              {publication("AB12", {"VA1B2"}, "2025-26", Level::met, at("2025-11-04"))}));
     const auto html =
         render_html(RegisterQuery{"\"><script>q</script>", 1, 20}, page, day("2026-01-01"));
 
@@ -138,8 +238,11 @@ TEST_CASE("the search page escapes a hostile organisation name and the query",
                                      "script&gt; &quot;Care&quot; &amp; Co</td>"));
     CHECK_THAT(html, Catch::Contains("value=\"&quot;&gt;&lt;script&gt;q&lt;/script&gt;\""));
     CHECK(count_of(html, "<tr class=\"result\">") == 1);
-    CHECK_THAT(html, Catch::Contains("<td class=\"ods\">AB12</td><td class=\"sites\">VA1B2</td>"));
-    CHECK_THAT(html, Catch::Contains("Standards Met 2025-26"));
+    CHECK_THAT(html, Catch::Contains("<td class=\"ods\">AB12</td><td class=\"sites\"><ul "
+                                     "class=\"sites\"><li class=\"site\"><span "
+                                     "class=\"code\">VA1B2</span> Standards Met 2025-26, "
+                                     "published 2025-11-04</li></ul></td>"));
+    CHECK_THAT(html, Catch::Contains("<td class=\"status\">Standards Met 2025-26 <a"));
     CHECK_THAT(html, Catch::Contains("<td class=\"published\">2025-11-04</td>"));
     // The certificate of the current year's publication is linked.
     CHECK_THAT(html, Catch::Contains("href=\"/certificates/AB12/2025-26.pdf\""));

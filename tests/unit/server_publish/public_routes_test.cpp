@@ -147,10 +147,12 @@ TEST_CASE_METHOD(PublicFixture, "the CSV export has every match as an attachment
           "attachment; filename=\"dspt-organisations.csv\"");
     CHECK(response.body ==
           "\xEF\xBB\xBF"
-          "Organisation,ODS code,Sites,Status,Published\r\n"
-          "Elm Group,XY34,VX9Y8,Standards Exceeded 2025-26,2026-03-02\r\n"
-          "Oak Homecare,VC9D8,VC9D8,Not published,\r\n"
-          "Rose Care Group,AB12,VA1B2 VA1B3,Not published,\r\n");
+          "Organisation,ODS code,Sites,Status,Published,Status of each site\r\n"
+          "Elm Group,XY34,VX9Y8,Standards Exceeded 2025-26,2026-03-02,\"VX9Y8: Standards "
+          "Exceeded 2025-26, published 2026-03-02\"\r\n"
+          "Oak Homecare,VC9D8,VC9D8,Not published,,VC9D8: Not published\r\n"
+          "Rose Care Group,AB12,VA1B2 VA1B3,Not published,,VA1B2: Not published; VA1B3: Not "
+          "published\r\n");
     CHECK(response.route == "GET /api/v1/organisations.csv");
 }
 
@@ -215,6 +217,33 @@ TEST_CASE_METHOD(PublicFixture, "anyone gets an organisation's PDF and PNG certi
     CHECK(png.route == "GET /certificates/<ods>/<year>.png");
 }
 
+TEST_CASE_METHOD(PublicFixture, "a site's certificate is its latest publication that covers it",
+                 "[unit][server_publish]") {
+    publish("AB12", {"VA1B2"}, "2026-27", Level::met, at("2026-10-05"));
+    const auto pdf = get("/certificates/VA1B2/2026-27.pdf");
+    REQUIRE(pdf.status == 200);
+    CHECK(pdf.content_type == "application/pdf");
+    CHECK(header(pdf, "Content-Disposition") ==
+          "inline; filename=\"dspt-certificate-VA1B2-2026-27.pdf\"");
+    // Rose Court is not covered: no certificate, as the register shows it not published.
+    const auto court = get("/certificates/VA1B3/2026-27.pdf");
+    CHECK(court.status == 404);
+    CHECK(error_of(court).second == "no certificate for VA1B3 2026-27");
+
+    const auto organisation = repo().find_organisation("AB12");
+    REQUIRE(organisation.has_value());
+    const auto content =
+        api::certificate_content(context, *organisation, repo().publications_of("AB12").at(0));
+    CHECK(content.sites == std::vector<std::string>{"Rose Lodge (VA1B2)"});
+    CHECK(content.published == day("2026-10-05"));
+    CHECK(content.lapses == day("2027-10-06"));
+    // Without --public-url the server does not know its address: the path alone.
+    CHECK(content.register_address == "/?q=AB12");
+    context.public_url = "https://dspt.example.org";
+    CHECK(api::certificate_content(context, *organisation, repo().publications_of("AB12").at(0))
+              .register_address == "https://dspt.example.org/?q=AB12");
+}
+
 TEST_CASE_METHOD(PublicFixture, "a certificate that does not exist is 404 with the reason",
                  "[unit][server_publish]") {
     publish("AB12", {"VA1B2"}, "2026-27", Level::approaching, at("2026-09-01"));
@@ -229,8 +258,12 @@ TEST_CASE_METHOD(PublicFixture, "a certificate that does not exist is 404 with t
           "2025-26)"},
          {"/certificates/VC9D8/2026-27.pdf", "no certificate for VC9D8 2026-27"},
          {"/certificates/ZZ99/2026-27.png", "no certificate for ZZ99 2026-27"},
-         // A site code gets the answer of an unknown code.
-         {"/certificates/VA1B2/2026-27.pdf", "no certificate for VA1B2 2026-27"},
+         // By site code: the publications that cover the site.
+         {"/certificates/VA1B2/2026-27.pdf",
+          "no certificate for VA1B2 2026-27: its 2026-27 publication is at Approaching "
+          "Standards, and certificates are issued for Standards Met and Standards Exceeded "
+          "only"},
+         {"/certificates/VA1B3/2026-27.pdf", "no certificate for VA1B3 2026-27"},
          {"/certificates/AB12/2026.pdf", "no certificate for AB12 2026"},
          {"/certificates/AB12/2026-27.txt", "certificates are named <year>.pdf or <year>.png"}}));
     INFO(target);

@@ -2,7 +2,9 @@
 // Shared helpers for the public register and certificate tests: times on given
 // days and publications built field by field.
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,9 +47,24 @@ inline store::Publication publication(std::string ods, std::vector<std::string> 
     return p;
 }
 
+// An entry of `sites`, each with the newest of `publications` that covers it, as the
+// store finds them; `every_site` false for a row of the sites a search matched.
 inline store::PublicEntry entry(std::string ods, std::string name, std::vector<std::string> sites,
-                                std::optional<store::Publication> latest = std::nullopt) {
-    return store::PublicEntry{std::move(ods), std::move(name), std::move(sites), std::move(latest)};
+                                const std::vector<store::Publication>& publications = {},
+                                bool every_site = true) {
+    store::PublicEntry made{std::move(ods), std::move(name), {}, every_site};
+    for (auto& code : sites) {
+        store::PublicSite site{std::move(code), std::nullopt};
+        for (const auto& p : publications) {
+            const bool covers =
+                std::find(p.sites.begin(), p.sites.end(), site.ods) != p.sites.end();
+            if (covers && (!site.latest || p.published_at_ms > site.latest->published_at_ms)) {
+                site.latest = p;
+            }
+        }
+        made.sites.push_back(std::move(site));
+    }
+    return made;
 }
 
 // How many times `needle` occurs in `text`.

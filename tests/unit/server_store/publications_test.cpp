@@ -107,17 +107,35 @@ TEST_CASE("the public register finds organisations by name and by code", "[unit]
 
     const auto by_name = fx.repo().search_public("rose care", 0, 10);
     REQUIRE(by_name.total == 1);
-    CHECK(by_name.entries[0].ods == "AB12");
-    CHECK(by_name.entries[0].sites == std::vector<std::string>{"VA1B2", "VA1B3"});
-    REQUIRE(by_name.entries[0].latest.has_value());
-    CHECK(by_name.entries[0].latest->level == Level::met);
+    const auto& rose = by_name.entries[0];
+    CHECK(rose.ods == "AB12");
+    CHECK(rose.every_site);
+    REQUIRE(rose.sites.size() == 2);
+    CHECK(rose.sites[0].ods == "VA1B2");
+    REQUIRE(rose.sites[0].latest.has_value());
+    CHECK(rose.sites[0].latest->level == Level::met);
+    CHECK(rose.sites[0].latest->sites == std::vector<std::string>{"VA1B2"});
+    // Nothing covers Rose Court.
+    CHECK(rose.sites[1].ods == "VA1B3");
+    CHECK_FALSE(rose.sites[1].latest.has_value());
 
-    CHECK(fx.repo().search_public("ab12", 0, 10).entries.at(0).ods == "AB12");
-    CHECK(fx.repo().search_public("VA1B3", 0, 10).entries.at(0).ods == "AB12");
+    CHECK(fx.repo().search_public("ab12", 0, 10).entries.at(0).sites.size() == 2);
+    // A site code finds its organisation with that site alone.
+    const auto court = fx.repo().search_public("va1b3", 0, 10);
+    REQUIRE(court.entries.size() == 1);
+    CHECK(court.entries[0].ods == "AB12");
+    CHECK_FALSE(court.entries[0].every_site);
+    REQUIRE(court.entries[0].sites.size() == 1);
+    CHECK(court.entries[0].sites[0].ods == "VA1B3");
+    CHECK_FALSE(court.entries[0].sites[0].latest.has_value());
+    CHECK(fx.repo().search_public("VA1B", 0, 10).entries.at(0).sites.size() == 2);
+
     const auto oak = fx.repo().search_public("VC9", 0, 10);
     REQUIRE(oak.entries.size() == 1);
     CHECK(oak.entries[0].name == "Oak Homecare");
-    CHECK_FALSE(oak.entries[0].latest.has_value());
+    CHECK(oak.entries[0].every_site);
+    REQUIRE(oak.entries[0].sites.size() == 1);
+    CHECK_FALSE(oak.entries[0].sites[0].latest.has_value());
     CHECK(fx.repo().search_public("nothing like it", 0, 10).total == 0);
     // 100% of a query is text, never a pattern.
     CHECK(fx.repo().search_public("%", 0, 10).total == 0);
@@ -127,4 +145,20 @@ TEST_CASE("the public register finds organisations by name and by code", "[unit]
     REQUIRE(all.entries.size() == 1);
     CHECK(all.entries[0].name == "Oak Homecare");  // by name: Oak before Rose
     CHECK(fx.repo().search_public("", 1, 1).entries.at(0).name == "Rose Care Group");
+}
+
+TEST_CASE("each site on the public register gets the newest publication that covers it",
+          "[unit][server_store]") {
+    StoreFixture fx;
+    fx.seed_registry();
+    fx.repo().record_publication(publication("request-1", Level::met, {"VA1B2", "VA1B3"}, kT0));
+    fx.repo().record_publication(publication("request-2", Level::exceeded, {"VA1B3"}, kT0 + 1000));
+    const auto rose = fx.repo().search_public("AB12", 0, 10).entries.at(0);
+    REQUIRE(rose.sites.size() == 2);
+    REQUIRE(rose.sites[0].latest.has_value());
+    CHECK(rose.sites[0].latest->request_id == "request-1");
+    CHECK(rose.sites[0].latest->sites == std::vector<std::string>{"VA1B2", "VA1B3"});
+    REQUIRE(rose.sites[1].latest.has_value());
+    CHECK(rose.sites[1].latest->request_id == "request-2");
+    CHECK(rose.sites[1].latest->level == Level::exceeded);
 }
