@@ -1,11 +1,13 @@
 #include "server/publish/publish_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/assessment/assessment.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
 #include "protocol/limits.hpp"
+#include "server/publish/publish_pack.hpp"
 #include "server/publish/publish_rules.hpp"
 #include "server/publish/site_drafts.hpp"
 
@@ -15,6 +17,7 @@ namespace {
 
 constexpr std::size_t kMaxRequestIdBytes = 64;
 constexpr std::size_t kMaxSites = protocol::kMaxPublishSites;
+constexpr std::size_t kMaxPackVersionBytes = 40;
 
 standards::Level parse_requested_level(const std::string& text) {
     const auto level = standards::parse_level(text);
@@ -35,6 +38,16 @@ void check_request(const protocol::PublishRequest& request) {
     }
     if (request.sites.size() > kMaxSites) {
         fail(ErrorCode::limit_exceeded, "a publication covers at most 500 sites");
+    }
+    const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (!request.pack_digest.empty() &&
+        (request.pack_digest.size() != 64 ||
+         !std::all_of(request.pack_digest.begin(), request.pack_digest.end(), hex))) {
+        fail(ErrorCode::invalid_argument,
+             "a standards pack digest is 64 lower-case hex characters");
+    }
+    if (request.pack_version.size() > kMaxPackVersionBytes) {
+        fail(ErrorCode::invalid_argument, "a standards pack version is at most 40 bytes");
     }
     if (request.last_seq < 0) {
         fail(ErrorCode::invalid_argument, "last_seq is negative");
@@ -83,7 +96,13 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     }
     const auto sites = sites_to_publish(
         device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
-    const auto& pack = served_pack(request.year);
+    const auto pack = held_pack(repository_, request.year, request.pack_digest);
+    if (!pack) {
+        response.problems.push_back(
+            {"", "",
+             missing_pack_message(request.year, request.pack_version, request.pack_digest)});
+        return response;
+    }
 
     const auto site_drafts = read_site_drafts(repository_, *organisation, sites, request.year);
 
@@ -99,7 +118,7 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     // is never skipped and another device's count never shows.
     const auto received = repository_.replica_high_water(request.replica_id, device.id).value_or(0);
     facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
-    for (auto& problem : publication_problems(pack, site_drafts, facts)) {
+    for (auto& problem : publication_problems(*pack, site_drafts, facts)) {
         response.problems.push_back(
             {std::move(problem.site), std::move(problem.item), std::move(problem.message)});
     }
