@@ -313,6 +313,7 @@ class SheetReader {
                 }
                 last_row_ = number;
                 next_column_ = 0;
+                take_cells(1, scan);  // a row costs as a cell does
                 rows.push_back({number, {}});
                 in_row_ = !tag.empty;
             } else if (scan.is_close("row")) {
@@ -369,16 +370,19 @@ class SheetReader {
             return;
         }
         if (row.cells.size() <= column_) {
-            const auto added = column_ + 1 - row.cells.size();
-            if (added > cells_left_) {
-                fail(ErrorCode::limit_exceeded, scan.what() + ": the workbook has more than " +
-                                                    std::to_string(kMaxSheetCells) +
-                                                    " cells; it is not an item list");
-            }
-            cells_left_ -= added;
+            take_cells(column_ + 1 - row.cells.size(), scan);
             row.cells.resize(column_ + 1);
         }
         row.cells[column_] = std::move(text);
+    }
+
+    void take_cells(std::size_t count, const XmlScanner& scan) {
+        if (count > cells_left_) {
+            fail(ErrorCode::limit_exceeded, scan.what() + ": the workbook has more than " +
+                                                std::to_string(kMaxSheetCells) +
+                                                " cells and rows; it is not an item list");
+        }
+        cells_left_ -= count;
     }
 
     const std::vector<std::string>& strings_;

@@ -11,8 +11,8 @@
 // Formatting, formulas and merged cells are not interpreted.
 //
 // Bounds, for files from outside: the archive's (kMaxZipEntries,
-// kMaxInflatedBytes); at most kMaxSheetCells cells over all sheets, counting
-// the empty ones before a cell in its row; at most kMaxSharedStrings shared
+// kMaxInflatedBytes); at most kMaxSheetCells cells and rows over all sheets,
+// counting the empty cells before a cell in its row; at most kMaxSharedStrings shared
 // strings; cell references within Excel's grid (XFD1048576); at most
 // kMaxSheets sheets. Refused with Error(ErrorCode::invalid_argument, or
 // limit_exceeded for a bound, "<origin>: <reason>"). Pure and thread-safe.
@@ -35,7 +35,7 @@ struct SheetRow {
 
 struct Sheet {
     std::string name;
-    std::vector<SheetRow> rows;  // in row order; rows with no cells are absent
+    std::vector<SheetRow> rows;  // as the sheet lists them, in row order
 };
 
 // Every sheet of the workbook in `bytes`, in the workbook's order.

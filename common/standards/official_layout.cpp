@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/standards/loader.hpp"
 #include "common/standards/validation.hpp"
 #include "common/text.hpp"
 
