@@ -78,7 +78,7 @@ std::string xlsx_of(const Rows& rows) {
         }
     }
     REQUIRE(workbook_close(workbook) == LXW_NO_ERROR);
-    return read_file(path, 16 * 1024 * 1024);
+    return dspt::read_file(path, 16 * 1024 * 1024);
 }
 
 ItemListOptions options_2025() {
@@ -90,7 +90,7 @@ ItemListOptions options_2025() {
 }
 
 // The error `bytes` are refused with.
-std::string import_error(const std::string& bytes, const ItemListOptions& options,
+std::string refusal(const std::string& bytes, const ItemListOptions& options,
                          const char* origin = "items.xlsx") {
     try {
         (void)import_item_list(bytes, options, origin);
@@ -182,7 +182,7 @@ TEST_CASE("a sheet without a column it needs is refused naming it and the headin
           "[unit][standards]") {
     auto rows = kSheet;
     rows[1][4] = "Notes";  // no Standards Met column for category 3
-    const auto message = import_error(xlsx_of(rows), options_2025());
+    const auto message = refusal(xlsx_of(rows), options_2025());
     CHECK(message ==
           "items.xlsx (sheet \"Evidence items\"):4: missing column: mandatory (Standards Met) for "
           "category \"Evidence text - Others (Category 3)\"; headings found: \"Assertion\", "
@@ -193,14 +193,14 @@ TEST_CASE("a sheet without a column it needs is refused naming it and the headin
 
     auto options = options_2025();
     options.category = "Dentists";
-    CHECK_THAT(import_error(csv_of(kSheet), options, "items.csv"),
+    CHECK_THAT(refusal(csv_of(kSheet), options, "items.csv"),
                Catch::StartsWith("items.csv:2: missing column: evidence text for category "
                                  "\"Dentists\" (\"Evidence text - Dentists\"); headings found: "
                                  "\"Assertion\""));
 
     auto flags = kSheet;
     flags[3][5] = "Sometimes";
-    CHECK(import_error(csv_of(flags), options_2025(), "items.csv") ==
+    CHECK(refusal(csv_of(flags), options_2025(), "items.csv") ==
           "items.csv:4: \"Approaching Standards - Others (Category 3)\" \"Sometimes\" is not "
           "yes or no");
 }
@@ -258,7 +258,7 @@ std::string stored_zip(const std::vector<std::pair<std::string, std::string>>& e
 TEST_CASE("a damaged or hostile workbook is refused with a message, not read",
           "[unit][standards]") {
     const auto whole = xlsx_of(kSheet);
-    CHECK(import_error(whole.substr(0, whole.size() / 2), options_2025()) ==
+    CHECK(refusal(whole.substr(0, whole.size() / 2), options_2025()) ==
           "items.xlsx: not a ZIP archive (an XLSX workbook is one), or a truncated one");
 
     // An entry that says it inflates to 100 MiB is refused before anything is
@@ -274,7 +274,7 @@ TEST_CASE("a damaged or hostile workbook is refused with a message, not read",
               "bytes are read from a workbook");
     }
 
-    CHECK(import_error(stored_zip({{"hello.txt", "hi"}}), options_2025()) ==
+    CHECK(refusal(stored_zip({{"hello.txt", "hi"}}), options_2025()) ==
           "items.xlsx: not an Excel workbook (it has no xl/workbook.xml)");
 
     const std::string workbook =
@@ -287,17 +287,17 @@ TEST_CASE("a damaged or hostile workbook is refused with a message, not read",
                            {"xl/_rels/workbook.xml.rels", rels},
                            {"xl/worksheets/sheet1.xml", sheet}});
     };
-    CHECK(import_error(with_sheet("<sheetData><row r=\"1\"><c r=\"AAAA1\" t=\"inlineStr\"><is><t>"
+    CHECK(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"AAAA1\" t=\"inlineStr\"><is><t>"
                                   "x</t></is></c></row></sheetData>"),
                        options_2025()) ==
           "items.xlsx: xl/worksheets/sheet1.xml: cell reference \"AAAA1\" is not within A1 to "
           "XFD1048576");
-    CHECK(import_error(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c>"
+    CHECK(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c>"
                                   "</row></sheetData>"),
                        options_2025()) ==
           "items.xlsx: xl/worksheets/sheet1.xml: a cell points to shared string \"7\", which the "
           "workbook does not have");
-    CHECK_THAT(import_error(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
+    CHECK_THAT(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
                                        "<t>Notes</t></is></c></row></sheetData>"),
                             options_2025()),
                Catch::StartsWith("items.xlsx: no sheet has a header row of an item list"));
