@@ -91,7 +91,7 @@ ItemListOptions options_2025() {
 
 // The error `bytes` are refused with.
 std::string refusal(const std::string& bytes, const ItemListOptions& options,
-                         const char* origin = "items.xlsx") {
+                    const char* origin = "items.xlsx") {
     try {
         (void)import_item_list(bytes, options, origin);
     } catch (const Error& e) {
@@ -288,18 +288,18 @@ TEST_CASE("a damaged or hostile workbook is refused with a message, not read",
                            {"xl/worksheets/sheet1.xml", sheet}});
     };
     CHECK(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"AAAA1\" t=\"inlineStr\"><is><t>"
-                                  "x</t></is></c></row></sheetData>"),
-                       options_2025()) ==
+                             "x</t></is></c></row></sheetData>"),
+                  options_2025()) ==
           "items.xlsx: xl/worksheets/sheet1.xml: cell reference \"AAAA1\" is not within A1 to "
           "XFD1048576");
     CHECK(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c>"
-                                  "</row></sheetData>"),
-                       options_2025()) ==
+                             "</row></sheetData>"),
+                  options_2025()) ==
           "items.xlsx: xl/worksheets/sheet1.xml: a cell points to shared string \"7\", which the "
           "workbook does not have");
     CHECK_THAT(refusal(with_sheet("<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
-                                       "<t>Notes</t></is></c></row></sheetData>"),
-                            options_2025()),
+                                  "<t>Notes</t></is></c></row></sheetData>"),
+                       options_2025()),
                Catch::StartsWith("items.xlsx: no sheet has a header row of an item list"));
 }
 
