@@ -13,8 +13,22 @@ namespace dspt::server::publish {
 namespace {
 
 constexpr std::size_t kShownDigest = 16;
+constexpr std::size_t kDigestChars = 64;
+constexpr std::size_t kMaxVersionBytes = 40;
 
 }  // namespace
+
+void check_pack_identity(const std::string& version, const std::string& digest) {
+    const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (!digest.empty() &&
+        (digest.size() != kDigestChars || !std::all_of(digest.begin(), digest.end(), hex))) {
+        fail(ErrorCode::invalid_argument,
+             "a standards pack digest is 64 lower-case hex characters");
+    }
+    if (version.size() > kMaxVersionBytes) {
+        fail(ErrorCode::invalid_argument, "a standards pack version is at most 40 bytes");
+    }
+}
 
 std::optional<standards::Pack> held_pack(const store::Repository& repository,
                                          const std::string& year, const std::string& digest) {

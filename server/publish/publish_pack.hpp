@@ -14,6 +14,10 @@
 
 namespace dspt::server::publish {
 
+// Refuses (invalid_argument) a pack version over 40 bytes, and a digest that is
+// neither empty nor 64 lower-case hex characters.
+void check_pack_identity(const std::string& version, const std::string& digest);
+
 // The pack, or nullopt when this server does not hold it. Throws
 // invalid_argument for a year it has no bundled pack for when no digest is
 // given, and corrupt for an installed pack that no longer loads.

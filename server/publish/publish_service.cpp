@@ -1,6 +1,5 @@
 #include "server/publish/publish_service.hpp"
 
-#include <algorithm>
 #include <chrono>
 
 #include "common/assessment/assessment.hpp"
@@ -17,7 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxRequestIdBytes = 64;
 constexpr std::size_t kMaxSites = protocol::kMaxPublishSites;
-constexpr std::size_t kMaxPackVersionBytes = 40;
 
 standards::Level parse_requested_level(const std::string& text) {
     const auto level = standards::parse_level(text);
@@ -39,16 +37,7 @@ void check_request(const protocol::PublishRequest& request) {
     if (request.sites.size() > kMaxSites) {
         fail(ErrorCode::limit_exceeded, "a publication covers at most 500 sites");
     }
-    const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
-    if (!request.pack_digest.empty() &&
-        (request.pack_digest.size() != 64 ||
-         !std::all_of(request.pack_digest.begin(), request.pack_digest.end(), hex))) {
-        fail(ErrorCode::invalid_argument,
-             "a standards pack digest is 64 lower-case hex characters");
-    }
-    if (request.pack_version.size() > kMaxPackVersionBytes) {
-        fail(ErrorCode::invalid_argument, "a standards pack version is at most 40 bytes");
-    }
+    check_pack_identity(request.pack_version, request.pack_digest);
     if (request.last_seq < 0) {
         fail(ErrorCode::invalid_argument, "last_seq is negative");
     }

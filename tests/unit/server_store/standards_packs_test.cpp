@@ -72,3 +72,17 @@ TEST_CASE("a publication's pack is the bundled one or an installed one, else non
     REQUIRE(fx.repo().install_pack(installed(pack, kT0)));
     CHECK(held_pack(fx.repo(), "2025-26", digest) == pack);
 }
+
+TEST_CASE("a publish request's pack digest and version are checked before use",
+          "[unit][server_store]") {
+    using dspt::server::publish::check_pack_identity;
+    const std::string digest(64, 'a');
+    check_pack_identity("v8", digest);
+    check_pack_identity("", "");  // a request of class version 1
+    for (const auto& bad : {std::string(63, 'a'), std::string(64, 'A'), std::string(64, 'g')}) {
+        REQUIRE_THROWS_WITH(check_pack_identity("v8", bad),
+                            "a standards pack digest is 64 lower-case hex characters");
+    }
+    REQUIRE_THROWS_WITH(check_pack_identity(std::string(41, 'v'), digest),
+                        "a standards pack version is at most 40 bytes");
+}
