@@ -58,7 +58,7 @@ TEST_CASE("dspt standards lists the bundled years with their counts", "[integrat
 
     const auto json = dspt_cli({"standards", "list", "--json"});
     REQUIRE(json.exit_code == 0);
-    CHECK_THAT(json.out, Catch::Contains("\"met\": 42"));  // 2025-26
+    CHECK_THAT(json.out, Catch::Contains("\"met\": 45"));
 
     const auto items = dspt_cli({"standards", "items", "--year", "2024-25", "--standard", "4"});
     REQUIRE(items.exit_code == 0);
