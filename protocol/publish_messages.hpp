@@ -24,7 +24,7 @@ namespace dspt::protocol {
 struct PublishRequest {
     static constexpr MessageType kType = MessageType::publish_request;
     static constexpr std::string_view kName = "PublishRequest";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
     // Chosen by the client and kept until an answer arrives: a retry with the same
     // id returns the first publication instead of publishing again.
@@ -36,6 +36,13 @@ struct PublishRequest {
     // refuses while it has not received all of them.
     std::string replica_id;
     std::int64_t last_seq = 0;
+    // Version 2: the standards pack the publishing store uses for `year`: its
+    // toolkit version ("v8"; may be empty) and the lower-case hex BLAKE2b-256 of
+    // its canonical JSON (standards::pack_digest). The server evaluates against
+    // that pack and refuses one it does not hold. Empty in version 1: the
+    // server's bundled pack of the year.
+    std::string pack_version;
+    std::string pack_digest;
 
     bool operator==(const PublishRequest&) const = default;
 
@@ -45,6 +52,9 @@ struct PublishRequest {
         ar(request_id, year, level,
            detail::ListField{sites, kMaxPublishSites, "PublishRequest.sites"}, replica_id,
            last_seq);
+        if (version >= 2) {
+            ar(pack_version, pack_digest);
+        }
     }
 };
 

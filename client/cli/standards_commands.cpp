@@ -1,5 +1,5 @@
 // `dspt standards`: the standards packs this build knows, their items, and the
-// import of an official item list from CSV.
+// import of an official item list (XLSX or CSV).
 
 #include <algorithm>
 #include <cstdio>
@@ -9,16 +9,18 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
-#include "common/standards/csv_import.hpp"
+#include "common/standards/item_list_import.hpp"
 #include "common/standards/loader.hpp"
 
 namespace dspt::client {
 
 namespace {
 
-constexpr std::size_t kMaxCsvBytes = 8 * 1024 * 1024;
+// An item list, CSV or XLSX; NHS England's workbook is well under 1 MiB.
+constexpr std::size_t kMaxListBytes = 32 * 1024 * 1024;
 
 std::size_t count_inferred(const standards::Pack& pack) {
     std::size_t n = 0;
@@ -87,19 +89,49 @@ void list_items(std::ostream& out, const std::string& year, int standard, bool j
     }
 }
 
-void import_csv(std::ostream& out, const std::string& file, const std::string& year,
-                const std::string& output) {
-    const auto text = read_file(file, kMaxCsvBytes);
-    const auto pack = standards::import_pack_csv(text, year, file);
+struct ImportOptions {
+    std::string file;
+    std::string year;
+    std::string version;
+    std::string opens;
+    std::string category;
+    std::string out;
+};
+
+void import_list(std::ostream& out, std::ostream& err, const ImportOptions& options) {
+    standards::ItemListOptions list;
+    list.year = options.year;
+    list.version = options.version;
+    list.category = options.category;
+    if (!options.opens.empty()) {
+        list.opens = Date::parse(options.opens);
+        if (!list.opens) {
+            fail(ErrorCode::invalid_argument,
+                 "--opens is a date written YYYY-MM-DD, not \"" + options.opens + "\"");
+        }
+    }
+    const auto bytes = read_file(options.file, kMaxListBytes);
+    const auto imported = standards::import_item_list(bytes, list, options.file);
+    const auto& pack = imported.pack;
+    if (imported.layout == standards::ItemListLayout::official) {
+        err << "dspt: read NHS England's evidence-item layout"
+            << (imported.from_xlsx ? " (XLSX)" : " (CSV)") << ", category \"" << imported.category
+            << "\"; titles are the first words of each item's text\n";
+    }
+    if (!pack.opens) {
+        err << "dspt: no --opens date given: the version counts as open from 1 July "
+            << pack.year.substr(0, 4) << "\n";
+    }
     const auto json = standards::pack_to_json(pack);
-    if (output.empty()) {
+    if (options.out.empty()) {
         out << json;
         return;
     }
-    write_file_atomic(output, json);
-    out << "Imported " << pack.items.size() << " items for " << pack.year << " ("
+    write_file_atomic(options.out, json);
+    out << "Imported " << pack.items.size() << " items for " << pack.year
+        << (pack.version.empty() ? "" : " " + pack.version) << " ("
         << pack.count_mandatory_approaching() << " mandatory for Approaching Standards, "
-        << pack.count_mandatory_met() << " for Standards Met) into " << output << "\n";
+        << pack.count_mandatory_met() << " for Standards Met) into " << options.out << "\n";
 }
 
 }  // namespace
@@ -133,21 +165,24 @@ void add_standards_commands(CLI::App& app, CommandContext& context) {
     });
 
     auto* import = group->add_subcommand(
-        "import", "Check an official item list (CSV) and write it as a standards pack (JSON)");
-    struct ImportOptions {
-        std::string file;
-        std::string year;
-        std::string out;
-    };
+        "import",
+        "Check an official item list (NHS England's XLSX or CSV, or the simple CSV layout) and "
+        "write it as a standards pack (JSON)");
     auto import_opts = std::make_shared<ImportOptions>();
-    import->add_option("FILE", import_opts->file, "The item list, CSV with a header row")
+    import->add_option("FILE", import_opts->file, "The item list: .xlsx, or CSV with a header row")
         ->required();
     import->add_option("--year", import_opts->year, "The standards year it is for, e.g. 2025-26")
         ->required();
+    import->add_option("--version", import_opts->version, "The toolkit version, e.g. v8");
+    import->add_option("--opens", import_opts->opens,
+                       "The day the toolkit opened this version, YYYY-MM-DD");
+    import->add_option("--category", import_opts->category,
+                       "The organisation category's columns to read (default: Others "
+                       "(Category 3), Category 3 or Social Care)");
     import->add_option("--out", import_opts->out, "Write the pack here (default: stdout)");
     import->callback([&context, import_opts] {
         context.action = [&context, import_opts] {
-            import_csv(*context.out, import_opts->file, import_opts->year, import_opts->out);
+            import_list(*context.out, *context.err, *import_opts);
 };
 }  // namespace dspt::client
 );

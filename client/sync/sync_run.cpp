@@ -6,6 +6,7 @@
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
+#include "common/standards/pack_digest.hpp"
 
 namespace dspt::client {
 
@@ -49,6 +50,9 @@ protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, stan
     request.sites = intent.sites;
     request.replica_id = store.info().replica_id;
     request.last_seq = store.outbox().last_seq();
+    // The pack the store evaluates with, so the server evaluates with the same one.
+    request.pack_version = store.pack().version;
+    request.pack_digest = standards::pack_digest(store.pack());
     // The id is given up only once an answer arrives: a publication, or the
     // problems (then nothing is recorded under it). A failure keeps it, even
     // a refusal: an earlier try may have published before its answer was

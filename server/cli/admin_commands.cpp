@@ -12,6 +12,9 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/standards/bundled.hpp"
+#include "common/standards/loader.hpp"
+#include "common/standards/pack_digest.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
@@ -27,6 +30,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxRegistryBytes = 64 * 1024 * 1024;
+constexpr std::size_t kMaxPackBytes = 8 * 1024 * 1024;
 
 struct AdminOptions {
     std::string data;
@@ -176,6 +180,52 @@ int import_sites(const AdminOptions& options) {
               " rows: " + std::to_string(counts.organisations_created) + " organisations and " +
               std::to_string(counts.sites_created) + " sites created, " +
               std::to_string(counts.organisations_updated + counts.sites_updated) + " updated");
+    return 0;
+}
+
+// A standards pack made by `dspt standards import`, kept so that publications
+// made against it are evaluated with it.
+int import_standards(const AdminOptions& options) {
+    const auto text = read_file(options.file, kMaxPackBytes);
+    const auto pack = standards::parse_pack_json(text, options.file);
+    store::InstalledPack installed{pack.year, pack.version, standards::pack_digest(pack),
+                                   standards::pack_to_json(pack), now_ms()};
+    const bool added = open(options)->install_pack(installed);
+    const std::string name =
+        pack.year + (pack.version.empty() ? std::string() : " " + pack.version);
+    print(options,
+          {{"year", pack.year},
+           {"version", pack.version},
+           {"digest", installed.digest},
+           {"items", pack.items.size()},
+           {"installed", added}},
+          (added ? "Installed the standards pack " : "The standards pack ") + name + " (" +
+              std::to_string(pack.items.size()) + " items, digest " +
+              installed.digest.substr(0, 16) + "...)" +
+              (added ? ": publications made against it are evaluated with it"
+                     : " was already installed"));
+    return 0;
+}
+
+int list_standards(const AdminOptions& options) {
+    json rows = json::array();
+    std::string lines;
+    for (const auto& year : standards::bundled_years()) {
+        const auto& pack = standards::bundled_pack(year);
+        const auto digest = standards::pack_digest(pack);
+        rows.push_back(
+            {{"year", year}, {"version", pack.version}, {"digest", digest}, {"bundled", true}});
+        lines += year + "  " + pack.version + "  " + digest.substr(0, 16) + "  bundled\n";
+    }
+    for (const auto& pack : open(options)->installed_packs()) {
+        rows.push_back({{"year", pack.year},
+                        {"version", pack.version},
+                        {"digest", pack.digest},
+                        {"bundled", false}});
+        lines += pack.year + "  " + pack.version + "  " + pack.digest.substr(0, 16) +
+                 "  installed " + Date::from_unix_ms(pack.installed_at_ms).to_string() + "\n";
+    }
+    print_list(options, rows, lines, "No standards packs.");
     return 0;
 }
 
@@ -361,6 +411,16 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
                      " headquarters, site_ods, cqc_location_id, site_name")
         ->required();
     on_run(import, import_sites);
+
+    auto* standards_import = admin->add_subcommand(
+        "import-standards",
+        "Hold a standards pack (JSON from 'dspt standards import') to evaluate publications with");
+    standards_import->add_option("FILE", options->file, "The pack, JSON")->required();
+    on_run(standards_import, import_standards);
+
+    on_run(admin->add_subcommand("list-standards",
+                                 "List the standards packs held: bundled and installed"),
+           list_standards);
 
     auto* partner = admin->add_subcommand("create-partner", "Register a support partner");
     partner->add_option("--name", options->name, "The partner's name")->required();

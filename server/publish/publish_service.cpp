@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
 #include "protocol/limits.hpp"
+#include "server/publish/publish_pack.hpp"
 #include "server/publish/publish_rules.hpp"
 #include "server/publish/site_drafts.hpp"
 
@@ -36,6 +37,7 @@ void check_request(const protocol::PublishRequest& request) {
     if (request.sites.size() > kMaxSites) {
         fail(ErrorCode::limit_exceeded, "a publication covers at most 500 sites");
     }
+    check_pack_identity(request.pack_version, request.pack_digest);
     if (request.last_seq < 0) {
         fail(ErrorCode::invalid_argument, "last_seq is negative");
     }
@@ -83,7 +85,13 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     }
     const auto sites = sites_to_publish(
         device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
-    const auto& pack = served_pack(request.year);
+    const auto pack = held_pack(repository_, request.year, request.pack_digest);
+    if (!pack) {
+        response.problems.push_back(
+            {"", "",
+             missing_pack_message(request.year, request.pack_version, request.pack_digest)});
+        return response;
+    }
 
     const auto site_drafts = read_site_drafts(repository_, *organisation, sites, request.year);
 
@@ -99,7 +107,7 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     // is never skipped and another device's count never shows.
     const auto received = repository_.replica_high_water(request.replica_id, device.id).value_or(0);
     facts.changes_not_received = std::max<std::int64_t>(0, request.last_seq - received);
-    for (auto& problem : publication_problems(pack, site_drafts, facts)) {
+    for (auto& problem : publication_problems(*pack, site_drafts, facts)) {
         response.problems.push_back(
             {std::move(problem.site), std::move(problem.item), std::move(problem.message)});
     }

@@ -43,6 +43,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/date.hpp"
 #include "server/store/model.hpp"
+#include "server/store/pack_model.hpp"
 #include "server/store/publication_model.hpp"
 #include "server/store/sync_health_model.hpp"
 #include "server/store/sync_model.hpp"
@@ -359,6 +360,20 @@ class Repository {
     // no organisation, so they never appear.
     virtual std::vector<DeviceSyncHealth> sync_health_of(
         std::string_view organisation_ods) const = 0;
+
+    // ---- Standards packs -----------------------------------------------------------------
+
+    // Keeps a pack an operator installed, under its year and digest. The caller
+    // has validated it and made `digest` from `json`. Returns false, changing
+    // nothing, when a pack of that year and digest is already installed.
+    virtual bool install_pack(const InstalledPack& pack) = 0;
+
+    // The installed pack of `year` whose digest is `digest`, if any.
+    virtual std::optional<InstalledPack> find_installed_pack(std::string_view year,
+                                                             std::string_view digest) const = 0;
+
+    // Every installed pack, by year then installation time.
+    virtual std::vector<InstalledPack> installed_packs() const = 0;
 
     // ---- Browser sign-in ----------------------------------------------------------------
 

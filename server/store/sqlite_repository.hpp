@@ -58,7 +58,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 9;
+inline constexpr int kServerSchemaVersion = 10;
 
 // remember_nonce deletes entries older than its window once every this many calls.
 inline constexpr std::uint64_t kNoncePruneInterval = 1024;
@@ -180,6 +180,12 @@ class SqliteRepository final : public Repository {
     std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
     PublicPage search_public(std::string_view query, std::size_t offset,
                              std::size_t limit) const override;
+
+    // Standards packs (sqlite_packs.cpp).
+    bool install_pack(const InstalledPack& pack) override;
+    std::optional<InstalledPack> find_installed_pack(std::string_view year,
+                                                     std::string_view digest) const override;
+    std::vector<InstalledPack> installed_packs() const override;
 
     // Sync health (sqlite_sync_health.cpp).
     void record_sync_health(const SyncHealthReport& report) override;

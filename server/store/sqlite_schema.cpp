@@ -278,7 +278,23 @@ void create_version_9(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 9> kSteps{{
+// Standards packs an operator installs, beside the bundled ones.
+void create_version_10(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- Standards packs an operator installed, beside the bundled ones: the
+        -- pack's canonical JSON under its year and the BLAKE2b-256 of that JSON.
+        CREATE TABLE standards_packs (
+            year            TEXT NOT NULL,
+            digest          TEXT NOT NULL,  -- lower-case hex
+            version         TEXT NOT NULL,  -- "" when the pack names none
+            pack_json       TEXT NOT NULL,
+            installed_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (year, digest)
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 10> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -288,6 +304,7 @@ const std::array<sqlite::Migration, 9> kSteps{{
     {7, "let a grant end on a date", create_version_7},
     {8, "let an enrolment code be cancelled", create_version_8},
     {9, "find a site's publications", create_version_9},
+    {10, "hold standards packs an operator installs", create_version_10},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

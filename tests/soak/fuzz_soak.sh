@@ -28,7 +28,7 @@ build="$(realpath -m "${2:-$root/build/fuzz}")"
 parallel="${FUZZ_SOAK_PARALLEL:-1}"
 timeout="${FUZZ_SOAK_TIMEOUT:-120}"
 targets="${FUZZ_SOAK_TARGETS:-decode_fuzz http_request_fuzz multipart_form_fuzz \
-standards_csv_fuzz standards_json_fuzz zstd_fuzz enrolment_code_fuzz form_encoding_fuzz}"
+standards_csv_fuzz standards_json_fuzz zstd_fuzz enrolment_code_fuzz form_encoding_fuzz xlsx_fuzz}"
 
 if [ "${FUZZ_SOAK_NO_BUILD:-0}" != 1 ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -87,6 +87,19 @@ TEST_CASE("a GrantRequest of class version 1 still decodes, as a grant until rev
     CHECK(request == GrantRequest{"Acme", ""});
 }
 
+TEST_CASE("a PublishRequest of class version 1 still decodes, naming no standards pack",
+          "[unit][protocol]") {
+    // As a client before version 2 wrote it: no pack version or digest, which
+    // the server reads as its bundled pack of the year.
+    const auto bytes = dspt::crypto::from_hex(
+        "445350540002050100000059010100000005000000000000007265712d310700000000000000323032"
+        "352d323603000000000000006d6574010000000000000006000000000000004142312d303107000000"
+        "000000007265706c6963610c00000000000000");
+    const auto request = decode<PublishRequest>(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    CHECK(request == PublishRequest{"req-1", "2025-26", "met", {"AB1-01"}, "replica", 12, "", ""});
+}
+
 TEST_CASE("a change of class version 1 still decodes, its base version the one value seen",
           "[unit][protocol]") {
     // What a client before `seen` sends: one base version (5), then none (0).
@@ -164,9 +177,11 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
         values.insert(static_cast<std::uint16_t>(T::kType));
         names.insert(T::kName);
         REQUIRE(to_string(T::kType) == T::kName);
-        // GrantRequest and GrantView gained the grant's end in version 2.
+        // GrantRequest and GrantView gained the grant's end in version 2, and
+        // PublishRequest the standards pack it is made against.
         REQUIRE(T::kVersion ==
-                (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view
+                (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view ||
+                         T::kType == MessageType::publish_request
                      ? 2u
                      : 1u));
     };

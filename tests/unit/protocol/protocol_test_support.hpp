@@ -159,8 +159,14 @@ inline BlobStatus sample<BlobStatus>() {
 }
 template <>
 inline PublishRequest sample<PublishRequest>() {
-    return {"0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "2025-26", "met", {"AB1-01", "AB1-02"},
-            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4", 12};
+    return {"0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+            "2025-26",
+            "met",
+            {"AB1-01", "AB1-02"},
+            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+            12,
+            "v8",
+            "5f0e3c0b9a7d6e2f1c4b8a9d0e3f2c1b5a6d7e8f9c0b1a2d3e4f5a6b7c8d9e0f"};
 }
 template <>
 inline PublishResponse sample<PublishResponse>() {
