@@ -17,7 +17,7 @@ using namespace dspt::client::test;
 
 namespace {
 
-DeviceIdentity branch_device() {
+DeviceIdentity cedar_branch() {
     DeviceIdentity identity;
     identity.server_url = "http://127.0.0.1:9";
     identity.device_id = "device-1";
@@ -30,7 +30,7 @@ DeviceIdentity branch_device() {
     return identity;
 }
 
-PulledRegister profile(std::string field, nlohmann::json value, std::int64_t version) {
+PulledRegister pulled_profile(std::string field, nlohmann::json value, std::int64_t version) {
     return PulledRegister{"",           "profile/" + field,
                           version,      std::move(value),
                           "hq-replica", nlohmann::json::array(),
@@ -88,7 +88,7 @@ TEST_CASE("a branch device sets the profile only when its organisation has this 
           "[unit][client_store]") {
     StoreHome home;
     auto store = home.open();
-    save_identity(*store, branch_device());
+    save_identity(*store, cedar_branch());
     CHECK_FALSE(store->may_set_profile());
     CHECK_THAT(
         require_error(ErrorCode::forbidden,
@@ -119,19 +119,19 @@ TEST_CASE("profile values received from other devices are kept when this build c
           "[unit][client_store]") {
     StoreHome home;
     auto store = home.open();
-    save_identity(*store, branch_device());
+    save_identity(*store, cedar_branch());
     CHECK(apply_pulled(*store,
-                       {profile("caldicott_guardian", {{"name", "Dr Ruth Okafor"}}, 1),
-                        profile("nhsmail", {{"address", "cedar.house@nhs.net"}}, 2),
-                        profile("organisation_type", {{"type", "both"}}, 3),
-                        profile("nhsmail", {{"address", "not an address"}}, 4),
-                        profile("organisation_type", {{"type", "hospital"}}, 5)},
+                       {pulled_profile("caldicott_guardian", {{"name", "Dr Ruth Okafor"}}, 1),
+                        pulled_profile("nhsmail", {{"address", "cedar.house@nhs.net"}}, 2),
+                        pulled_profile("organisation_type", {{"type", "both"}}, 3),
+                        pulled_profile("nhsmail", {{"address", "not an address"}}, 4),
+                        pulled_profile("organisation_type", {{"type", "hospital"}}, 5)},
                        ScopeMap{"VC001"}, 5, nullptr) == 3);
     CHECK(store->profile_text(protocol::kProfileCaldicottGuardian) == "Dr Ruth Okafor");
     CHECK(store->profile_text(protocol::kProfileNhsmail) == "cedar.house@nhs.net");
     CHECK(store->profile_text(protocol::kProfileOrganisationType) == "both");
-    apply_pulled(*store, {profile("caldicott_guardian", {{"deleted", true}}, 6)}, ScopeMap{"VC001"},
-                 6, nullptr);
+    apply_pulled(*store, {pulled_profile("caldicott_guardian", {{"deleted", true}}, 6)},
+                 ScopeMap{"VC001"}, 6, nullptr);
     CHECK_FALSE(store->profile_text(protocol::kProfileCaldicottGuardian).has_value());
     CHECK(store->outbox().pending_count() == 0);  // received, not sent back
 }
