@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/files.hpp"
 #include "tests/integration/answering.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/process.hpp"
@@ -63,12 +64,15 @@ TEST_CASE(
     CHECK(published["publication"]["level"] == "approaching");
 
     // Another device of the site receives the document with the rest.
-    enrol(cedar.second, cedar.server, cedar.server.code({"--org", "CD2", "--site", "VC001"}),
-          "Cedar House");
+    enrol(cedar.second, cedar.server,
+          cedar.home.json({"invite", "--site", "VC001"})["code"].get<std::string>(), "Cedar House");
     cedar.second.json({"sync"});
     const auto files = cedar.second.json({"evidence", "list", "plan"});
     REQUIRE(files.size() == 1);
     CHECK(files[0]["name"] == "Cedar action plan.odt");
+    const auto copy = cedar.second.write_file("placeholder", "").parent_path() / "copy.odt";
+    REQUIRE(cedar.second.run({"evidence", "get", files[0]["id"], copy.string()}).exit_code == 0);
+    CHECK(read_file(copy, 1024) == "our plan, in our words");
 }
 
 TEST_CASE("dspt plan export writes the plan in the format its extension names",

@@ -50,7 +50,8 @@ TEST_CASE("a single-site provider's device sets its profile and publishes at Sta
     CHECK(published["publication"]["level"] == "exceeded");
 
     // A second device of the site receives it.
-    enrol(second, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    enrol(second, server, home.json({"invite", "--site", "VC001"})["code"].get<std::string>(),
+          "Cedar House");
     second.json({"sync"});
     const auto received = second.json({"profile"});
     CHECK(received["nhsmail"] == "cedar.house@nhs.net");
