@@ -6,6 +6,7 @@
 // device of an organisation with one site and no headquarters; every device of
 // the organisation receives it when it syncs.
 
+#include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
