@@ -513,8 +513,11 @@ bool LocalStore::may_set_profile() {
     if (!identity || identity->role == protocol::Role::headquarters) {
         return true;
     }
-    return identity->role == protocol::Role::branch &&
-           meta::get(db_, kSingleSiteOrganisation).value_or("") == "1";
+    return identity->role == protocol::Role::branch && single_site_organisation();
+}
+
+bool LocalStore::single_site_organisation() {
+    return meta::get(db_, kSingleSiteOrganisation).value_or("") == "1";
 }
 
 void LocalStore::set_single_site_organisation(bool single_site) {

@@ -211,6 +211,7 @@ class LocalStore {
     // Records whether this branch device's organisation has exactly one site and
     // no headquarters, as the server said (`dspt profile` asks it).
     void set_single_site_organisation(bool single_site);
+    bool single_site_organisation();
 
     // Applies a profile register's pulled value, without an outbox entry.
     // `field` is a protocol::kProfileFields name; returns false (and changes

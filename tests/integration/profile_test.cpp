@@ -97,3 +97,20 @@ TEST_CASE("the branch of an organisation with more sites cannot set the profile"
     lodge.json({"sync"});
     CHECK(lodge.json({"profile"})["data_protection_officer"] == "Priya Shah");
 }
+
+TEST_CASE("what a single-site provider set in its profile before enrolling reaches the server",
+          "[integration][profile]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome cedar;
+    REQUIRE(cedar.run({"init", "--name", "Cedar House"}).exit_code == 0);
+    REQUIRE(cedar.run({"profile", "--ce-plus-until", "2099-09-30"}).exit_code == 0);
+    answer_all(cedar, "met");
+    const auto code = server.code({"--org", "CD2", "--site", "VC001"});
+    const auto enrolled = cedar.run({"enrol", "--server", server.url(), "--code", code});
+    INFO(enrolled.err);
+    REQUIRE(enrolled.exit_code == 0);
+    CHECK(cedar.json({"sync"})["refused"].empty());
+    const auto published = cedar.json({"publish", "--level", "exceeded"});
+    CHECK(published["publication"]["level"] == "exceeded");
+}

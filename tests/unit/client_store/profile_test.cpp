@@ -115,6 +115,18 @@ TEST_CASE("a branch device sets the profile only when its organisation has this 
     CHECK(store->cyber_essentials_plus_expires() == Date::parse("2027-03-31"));
 }
 
+TEST_CASE("a single-site provider's device keeps the profile changes made before enrolling",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_cyber_essentials_plus_expires(Date::parse("2027-03-31"));
+    store->set_single_site_organisation(true);  // as the enrolment found
+    save_identity(*store, cedar_branch());
+    const auto pending = store->outbox().pending(10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].register_key == "profile/cyber_essentials_plus");
+}
+
 TEST_CASE("profile values received from other devices are kept when this build can read them",
           "[unit][client_store]") {
     StoreHome home;
