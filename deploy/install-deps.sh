@@ -9,10 +9,9 @@ packages=(
   g++ cmake ninja-build mold pkg-config git
   # libraries
   libboost-dev libssl-dev libsqlite3-dev libsodium-dev libcereal-dev
-  libcli11-dev nlohmann-json3-dev libxlsxwriter-dev libcairo2-dev libzstd-dev libpq-dev
+  libcli11-dev nlohmann-json3-dev libxlsxwriter-dev libcairo2-dev libzstd-dev libpq-dev zlib1g-dev
   catch2
   # tools the tests and the quickstart use
-  zlib1g-dev
   sqlite3 openssl curl clang-format clang libclang-rt-14-dev procps
   # certificates: a font for cairo; pdftotext and a headless browser for their tests
   fonts-dejavu-core poppler-utils chromium

@@ -30,13 +30,24 @@ enum class RegisterKind : std::uint8_t { answer, plan, evidence, profile };
 // "answer", "plan", "evidence", "profile".
 [[nodiscard]] std::string_view to_string(RegisterKind kind) noexcept;
 
-// The profile's fields, and what each holds:
-//   cyber_essentials_plus  {"expires": "YYYY-MM-DD"} or {"deleted": true}
-//   security_lead          {"name": "..."} or {"deleted": true}
+// The profile's fields, and what each holds ({"deleted": true} when unset):
+//   cyber_essentials_plus          {"expires": "YYYY-MM-DD"}
+//   security_lead                  {"name": "..."}
+//   caldicott_guardian             {"name": "..."}
+//   senior_information_risk_owner  {"name": "..."}
+//   data_protection_officer        {"name": "..."}
+//   nhsmail                        {"address": "someone@nhs.net"}
+//   organisation_type              {"type": "care_home" | "homecare" | "both" | "other"}
 inline constexpr std::string_view kProfileCyberEssentialsPlus = "cyber_essentials_plus";
 inline constexpr std::string_view kProfileSecurityLead = "security_lead";
-inline constexpr std::array<std::string_view, 2> kProfileFields{kProfileCyberEssentialsPlus,
-                                                                kProfileSecurityLead};
+inline constexpr std::string_view kProfileCaldicottGuardian = "caldicott_guardian";
+inline constexpr std::string_view kProfileSiro = "senior_information_risk_owner";
+inline constexpr std::string_view kProfileDataProtectionOfficer = "data_protection_officer";
+inline constexpr std::string_view kProfileNhsmail = "nhsmail";
+inline constexpr std::string_view kProfileOrganisationType = "organisation_type";
+inline constexpr std::array<std::string_view, 7> kProfileFields{
+    kProfileCyberEssentialsPlus,   kProfileSecurityLead, kProfileCaldicottGuardian, kProfileSiro,
+    kProfileDataProtectionOfficer, kProfileNhsmail,      kProfileOrganisationType};
 
 // True when `year` is "YYYY-YY" naming two consecutive years ("2025-26",
 // "2099-00").

@@ -82,9 +82,16 @@ constexpr const char* kSelectColumns =
 
 }  // namespace
 
+std::string evidence_slot(const LocalStore& store, std::string_view id) {
+    if (id == assessment::kPlanDocumentSlot) {
+        return std::string(assessment::kPlanDocumentSlot);
+    }
+    return store.item(id).id;
+}
+
 EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem::path& file,
                                 const ProgressFn& progress) {
-    const auto& item = store_.item(item_id);
+    const auto slot = evidence_slot(store_, item_id);
     if (store_.scope() == LocalStore::kOrganisationScope) {
         fail(ErrorCode::forbidden, "the organisation-wide evidence is added by headquarters");
     }
@@ -114,7 +121,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     const auto file_key = crypto::SecretKey::generate();
     const auto wrapped_key =
         crypto::wrap_key(store_.data_key(), file_key, crypto::as_byte_view(key_ad(id)));
-    Manifest manifest{file.filename().string(), 0, 0, "", item.id};
+    Manifest manifest{file.filename().string(), 0, 0, "", slot};
     const auto now = store_.now_ms();
 
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
@@ -125,7 +132,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
                                  " chunk_count, added_at, scope) VALUES(?1, ?2, x'', ?3, 0, 0, ?4,"
                                  " ?5)");
         insert.bind(1, id);
-        insert.bind(2, item.id);
+        insert.bind(2, slot);
         insert.bind(5, store_.scope());
         insert.bind(3, sqlite::Blob(wrapped_key));
         insert.bind(4, now);
@@ -185,7 +192,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         }
     }
     return {id,
-            item.id,
+            slot,
             manifest.name,
             manifest.size,
             manifest.chunks,
@@ -201,7 +208,7 @@ std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> it
                                      (item_id ? " AND item_id = ?1" : " AND ?1 IS NULL") +
                                      " ORDER BY added_at, id");
     if (item_id) {
-        select.bind(1, store_.item(*item_id).id);
+        select.bind(1, evidence_slot(store_, *item_id));
     } else {
         select.bind(1, nullptr);
     }

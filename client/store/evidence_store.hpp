@@ -62,6 +62,11 @@ struct EvidenceFile {
 // Called after each chunk with the bytes done so far and the total.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
+// What evidence `id` is filed under, as stored: the item's id as its pack
+// spells it, or assessment::kPlanDocumentSlot for an action-plan document;
+// ErrorCode::not_found for anything else (LocalStore::item()).
+std::string evidence_slot(const LocalStore& store, std::string_view id);
+
 class EvidenceStore {
   public:
     static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
@@ -71,8 +76,9 @@ class EvidenceStore {
 
     explicit EvidenceStore(LocalStore& store) : store_(store) {}
 
-    // Adds `file` as evidence for `item_id`. ErrorCode::not_found for an unknown
-    // item or a missing file, ErrorCode::limit_exceeded over kMaxFileBytes.
+    // Adds `file` as evidence for `item_id` (an item, or the action-plan
+    // document slot). ErrorCode::not_found for an unknown item or a missing file,
+    // ErrorCode::limit_exceeded over kMaxFileBytes.
     EvidenceFile add(std::string_view item_id, const std::filesystem::path& file,
                      const ProgressFn& progress = {});
 

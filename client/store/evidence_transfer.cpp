@@ -129,13 +129,13 @@ void EvidenceTransfers::receive(const std::string& scope, const nlohmann::json& 
         crypto::as_byte_view(fmt::organisation_key_ad(id)));
     const auto manifest =
         fmt::Manifest::from_value(value, id, file_key, EvidenceStore::kMaxFileBytes);
-    const auto& item = store_.item(manifest.item);
+    const auto slot = evidence_slot(store_, manifest.item);
     sqlite::Statement insert(db,
                              "INSERT INTO evidence(id, item_id, manifest, file_key, size, "
                              "chunk_count, added_at, transfer, scope) VALUES(?1, ?2, ?3, ?4, ?5, "
                              "?6, ?7, ?8, ?9)");
     insert.bind(1, id);
-    insert.bind(2, item.id);
+    insert.bind(2, slot);
     insert.bind(3, sqlite::Blob(fmt::seal_manifest(store_.sealer(), id, manifest)));
     insert.bind(4, sqlite::Blob(crypto::wrap_key(store_.data_key(), file_key,
                                                  crypto::as_byte_view(fmt::local_key_ad(id)))));

@@ -214,9 +214,13 @@ void write_identity(LocalStore& store, const DeviceIdentity& identity,
                       std::string_view(reinterpret_cast<const char*>(envelope.data()),
                                        envelope.size()))));
     }
-    // Only headquarters writes the organisation profile: what a store set for
-    // itself before it was enrolled stays shown here but is never sent.
-    if (identity.role != protocol::Role::headquarters) {
+    // Only headquarters, and a single-site provider's device, write the
+    // organisation profile: what another store set for itself before it was
+    // enrolled stays shown here but is never sent.
+    const bool writes_profile =
+        identity.role == protocol::Role::headquarters ||
+        (identity.role == protocol::Role::branch && store.single_site_organisation());
+    if (!writes_profile) {
         store.outbox().discard_unsent(
             [](const OutboxEntry& entry) { return entry.register_key.starts_with("profile/"); });
     }

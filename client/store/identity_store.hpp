@@ -62,7 +62,8 @@ struct OrganisationKeyState {
 // the store is already enrolled (a store belongs to one server and one device
 // id for life). A device enrolled other than as headquarters drops the
 // organisation profile changes it has not sent (Outbox::discard_unsent): only
-// headquarters writes the profile.
+// headquarters writes the profile, and a single-site provider's branch device
+// (LocalStore::single_site_organisation(), recorded before this is called).
 void save_identity(LocalStore& store, const DeviceIdentity& identity,
                    OrganisationKeyState keys = {});
 

@@ -8,6 +8,7 @@
 #include "client/store/identity_store.hpp"
 #include "client/store/key_record.hpp"
 #include "client/store/meta_table.hpp"
+#include "client/store/profile_fields.hpp"
 #include "client/store/schema.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/crypto/random.hpp"
@@ -27,8 +28,9 @@ constexpr std::string_view kAnswers = "answers";
 constexpr std::string_view kPlan = "plan_entries";
 constexpr std::string_view kToReview = "to_review";
 constexpr std::string_view kProfileExpiry = "cyber_essentials_plus_expires";
-constexpr std::string_view kProfileSecurityLead = "security_lead";
-constexpr std::size_t kMaxSecurityLeadBytes = 200;
+// Set on the branch device of an organisation with one site and no
+// headquarters, which sets its own profile (LocalStore::may_set_profile).
+constexpr std::string_view kSingleSiteOrganisation = "single_site_organisation";
 
 // Whether the file starts with SQLite's header. Every store does: the header is
 // written when the file is switched to WAL mode, before anything else.
@@ -464,46 +466,74 @@ std::optional<Date> LocalStore::cyber_essentials_plus_expires() {
 void LocalStore::set_cyber_essentials_plus_expires(std::optional<Date> expires) {
     const auto text = expires ? expires->to_string() : std::string();
     set_profile_field(
-        protocol::kProfileCyberEssentialsPlus, text,
-        expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}});
+        protocol::kProfileCyberEssentialsPlus, kProfileExpiry,
+        expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}}, text);
 }
 
 std::optional<std::string> LocalStore::security_lead() {
-    auto value = meta::get(db_, kProfileSecurityLead);
+    return profile_text(protocol::kProfileSecurityLead);
+}
+
+void LocalStore::set_security_lead(std::optional<std::string_view> name) {
+    set_profile_text(protocol::kProfileSecurityLead, name);
+}
+
+namespace {
+
+const ProfileTextField& text_field(std::string_view field) {
+    const auto* found = find_profile_text_field(field);
+    if (found == nullptr) {
+        fail(ErrorCode::invalid_argument,
+             "the organisation profile has no text field " + std::string(field));
+    }
+    return *found;
+}
+
+}  // namespace
+
+std::optional<std::string> LocalStore::profile_text(std::string_view field) {
+    // The meta row of a text field is named as its register.
+    auto value = meta::get(db_, text_field(field).field);
     if (!value || value->empty()) {
         return std::nullopt;
     }
     return value;
 }
 
-void LocalStore::set_security_lead(std::optional<std::string_view> name) {
-    std::string text;
-    if (name) {
-        const auto first = name->find_first_not_of(" \t\r\n");
-        const auto last = name->find_last_not_of(" \t\r\n");
-        text = first == std::string_view::npos ? "" : name->substr(first, last - first + 1);
-        if (text.empty()) {
-            fail(ErrorCode::invalid_argument, "the security lead's name is empty");
-        }
-        if (text.size() > kMaxSecurityLeadBytes) {
-            fail(ErrorCode::invalid_argument, "the security lead's name is longer than " +
-                                                  std::to_string(kMaxSecurityLeadBytes) + " bytes");
-        }
-    }
-    set_profile_field(protocol::kProfileSecurityLead, text,
-                      name ? nlohmann::json{{"name", text}} : nlohmann::json{{"deleted", true}});
+void LocalStore::set_profile_text(std::string_view field, std::optional<std::string_view> value) {
+    const auto& spec = text_field(field);
+    const auto text = value ? normalise_profile_text(spec, *value) : std::string();
+    set_profile_field(
+        spec.field, spec.field,
+        value ? nlohmann::json{{spec.json_key, text}} : nlohmann::json{{"deleted", true}}, text);
 }
 
-void LocalStore::set_profile_field(std::string_view field, std::string_view meta_value,
-                                   const nlohmann::json& payload) {
+bool LocalStore::may_set_profile() {
+    const auto identity = load_identity(*this);
+    if (!identity || identity->role == protocol::Role::headquarters) {
+        return true;
+    }
+    return identity->role == protocol::Role::branch && single_site_organisation();
+}
+
+bool LocalStore::single_site_organisation() {
+    return meta::get(db_, kSingleSiteOrganisation).value_or("") == "1";
+}
+
+void LocalStore::set_single_site_organisation(bool single_site) {
+    meta::set(db_, kSingleSiteOrganisation, single_site ? "1" : "0");
+}
+
+void LocalStore::set_profile_field(std::string_view field, std::string_view meta_key,
+                                   const nlohmann::json& payload, std::string_view meta_value) {
     require_not_archived();
-    if (const auto identity = load_identity(*this);
-        identity && identity->role != protocol::Role::headquarters) {
-        fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+    if (!may_set_profile()) {
+        fail(ErrorCode::forbidden,
+             "the organisation profile is set by headquarters (a branch device sets it only "
+             "when its organisation has this one site and no headquarters)");
     }
     sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
-    meta::set(db_, field == protocol::kProfileSecurityLead ? kProfileSecurityLead : kProfileExpiry,
-              meta_value);
+    meta::set(db_, meta_key, meta_value);
     // Organisation-wide whatever assessment is chosen: the sync engine sends
     // profile registers in the organisation's scope.
     outbox_->append("profile/" + std::string(field), payload, now_ms());
@@ -522,17 +552,18 @@ bool LocalStore::write_profile_field(std::string_view field, const nlohmann::jso
         meta::set(db_, kProfileExpiry, deleted ? std::string() : expires->to_string());
         return true;
     }
-    if (field == protocol::kProfileSecurityLead) {
-        const auto name = value.contains("name") && value["name"].is_string()
-                              ? value["name"].get<std::string>()
-                              : std::string();
-        if (!deleted && (name.empty() || name.size() > kMaxSecurityLeadBytes)) {
-            return false;
-        }
-        meta::set(db_, kProfileSecurityLead, deleted ? std::string() : name);
-        return true;
+    const auto* spec = find_profile_text_field(field);
+    if (spec == nullptr) {
+        return false;
     }
-    return false;
+    const std::string key(spec->json_key);
+    const auto text = value.contains(key) && value[key].is_string() ? value[key].get<std::string>()
+                                                                    : std::string();
+    if (!deleted && !is_profile_text(*spec, text)) {
+        return false;
+    }
+    meta::set(db_, spec->field, deleted ? std::string() : text);
+    return true;
 }
 
 std::set<std::string, std::less<>> LocalStore::items_to_review() {

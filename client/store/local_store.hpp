@@ -187,17 +187,31 @@ class LocalStore {
     // --- organisation profile ---------------------------------------------
     // Organisation-wide facts, the same for every standards year; they sync as
     // profile registers in the organisation-wide scope. A headquarters device
-    // sets them; so may a store not yet enrolled. On any other enrolled
-    // device setting one is ErrorCode::forbidden ("the organisation profile is
-    // set by headquarters"); it shows what headquarters set.
+    // sets them; so may a store not yet enrolled, and the branch device of an
+    // organisation with this one site and no headquarters, once it knows so
+    // (set_single_site_organisation). On any other enrolled device setting
+    // one is ErrorCode::forbidden ("the organisation profile is set by
+    // headquarters ..."); it shows what was set.
     //
     // When the organisation's Cyber Essentials Plus certificate expires
     // (nullopt: it holds none). Decides Standards Exceeded.
     std::optional<Date> cyber_essentials_plus_expires();
     void set_cyber_essentials_plus_expires(std::optional<Date> expires);
-    // The person named as the organisation's data security lead.
+    // A text fact (profile_fields.hpp): `field` a protocol::kProfile... name
+    // other than Cyber Essentials Plus; nullopt when not set. Setting checks and
+    // normalises the value (normalise_profile_text); nullopt unsets it.
+    std::optional<std::string> profile_text(std::string_view field);
+    void set_profile_text(std::string_view field, std::optional<std::string_view> value);
+    // The person named as the organisation's data security lead (profile_text).
     std::optional<std::string> security_lead();
     void set_security_lead(std::optional<std::string_view> name);
+
+    // Whether this device may set the profile, as above.
+    bool may_set_profile();
+    // Records whether this branch device's organisation has exactly one site and
+    // no headquarters, as the server said (`dspt profile` asks it).
+    void set_single_site_organisation(bool single_site);
+    bool single_site_organisation();
 
     // Applies a profile register's pulled value, without an outbox entry.
     // `field` is a protocol::kProfileFields name; returns false (and changes
@@ -293,8 +307,8 @@ class LocalStore {
     std::optional<assessment::Answer> read_answer(std::string_view scope, std::string_view item_id);
     assessment::Answers read_answers(std::string_view scope);
     void require_not_archived() const;
-    void set_profile_field(std::string_view field, std::string_view meta_value,
-                           const nlohmann::json& payload);
+    void set_profile_field(std::string_view field, std::string_view meta_key,
+                           const nlohmann::json& payload, std::string_view meta_value);
     void release_carried(std::string_view scope, std::string_view item_id);
 
     LocalStore(sqlite::Database db, crypto::SecretKey data_key, standards::Pack pack,

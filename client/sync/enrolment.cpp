@@ -68,6 +68,21 @@ Enrolment enrol_device(LocalStore& store, Transport& transport, const protocol::
     }
     const OrganisationKeyState received{organisation_key ? &*organisation_key : nullptr,
                                         result.recovery_code ? &recovery_envelope : nullptr};
+    if (identity.role == protocol::Role::branch && !params.again) {
+        // A single-site provider's device sets the organisation profile, and
+        // keeps what it set before it was enrolled (save_identity). When the
+        // server cannot say, the device is taken for one that does not.
+        bool single_site = false;
+        try {
+            const auto view = ApiClient(transport, identity.device_id, identity.signing)
+                                  .organisation(identity.organisation_ods);
+            single_site = !view.is_headquarters && view.sites.size() == 1 &&
+                          view.sites.front().ods == identity.site_ods;
+        } catch (const Error&) {
+            single_site = false;
+        }
+        store.set_single_site_organisation(single_site);
+    }
     if (params.again) {
         replace_identity(store, identity, received);
     } else {

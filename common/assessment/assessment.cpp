@@ -4,6 +4,15 @@
 
 namespace dspt::assessment {
 
+bool has_plan_document(const Assessment& assessment) {
+    for (const auto& ref : assessment.evidence) {
+        if (ref.item_id == kPlanDocumentSlot) {
+            return true;
+        }
+    }
+    return false;
+}
+
 Assessment effective_assessment(const Assessment& organisation, const Assessment& site) {
     // An item is the site's own when it has an answer or evidence of its own.
     std::set<std::string, std::less<>> site_items;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/date.hpp"
@@ -28,6 +29,11 @@ struct Answer {
 
     friend bool operator==(const Answer&, const Answer&) = default;
 };
+
+// The evidence slot that holds uploaded action-plan documents: an EvidenceRef
+// whose item_id is this is the organisation's or the site's action plan as a
+// file (`dspt plan attach`), not evidence for an item. No item id is spelt so.
+inline constexpr std::string_view kPlanDocumentSlot = "plan";
 
 // A file attached to an item. The content lives elsewhere (encrypted chunks);
 // the evaluator needs only that it exists.
@@ -68,6 +74,10 @@ struct Assessment {
     Plan plan;
     OrganisationProfile profile;
 };
+
+// Whether an action-plan document is attached (an evidence file in
+// kPlanDocumentSlot).
+bool has_plan_document(const Assessment& assessment);
 
 // A site's effective assessment: for each item, the site's own answer and
 // evidence when it has either, otherwise the organisation-wide ones written by

@@ -81,7 +81,9 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                 problems.push_back({site.site, item.id, unsatisfied(item, needed)});
             }
         }
-        if (facts.level == Level::approaching && first) {
+        // The action plan: an entry for every unmet Standards Met item, or an
+        // uploaded plan document, which stands for the whole plan.
+        if (facts.level == Level::approaching && first && !has_plan_document(site.effective)) {
             for (const auto& id : items_needing_plan(pack, site.effective)) {
                 problems.push_back(
                     {site.site, id,
@@ -89,7 +91,9 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                          " is needed for Standards Met and not yet satisfied: a first "
                          "publication at Approaching Standards needs an action-plan entry for it "
                          "(dspt plan set " +
-                         id + " --action ... --owner ... --due YYYY-MM-DD)"});
+                         id +
+                         " --action ... --owner ... --due YYYY-MM-DD) or an action-plan document "
+                         "(dspt plan attach FILE)"});
             }
         }
     }

@@ -61,8 +61,10 @@ bool level_open_to(standards::Level level, bool published_before);
 //   - Changes the server has not received, and registers in conflict, block.
 //   - Each site must reach the level on its effective answers: one problem per
 //     unsatisfied item ("Levels").
-//   - A first publication at Approaching Standards needs an action-plan entry
-//     for every Standards Met item not yet satisfied ("Publishing").
+//   - A first publication at Approaching Standards needs an action plan
+//     ("Publishing"): an action-plan entry for every Standards Met item not yet
+//     satisfied, or an uploaded plan document (evidence in kPlanDocumentSlot).
+//     Each item without an entry is a problem that names both ways.
 std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                                                  const std::vector<SiteDraft>& sites,
                                                  const PublishFacts& facts);

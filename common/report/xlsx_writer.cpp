@@ -310,6 +310,43 @@ class SheetWriter {
                    nullptr);
     }
 
+    // The action plan: its heading lines, then one row per item (plan_report.hpp).
+    void write_plan(const PlanReport& report) {
+        lxw_worksheet* sheet = new_sheet("Action plan");
+        constexpr double kWidths[] = {8, 30, 34, 44, 20, 12, 14};
+        lxw_row_t row = 0;
+        for (const auto& line : plan_heading(report)) {
+            write_text(sheet, row, 0, line, row == 0 ? label_ : cell_);
+            ++row;
+        }
+        ++row;
+        const lxw_row_t header_row = row;
+        for (lxw_col_t col = 0; col < kPlanHeaders.size(); ++col) {
+            check(worksheet_set_column(sheet, col, col, kWidths[col], col == 0 ? cell_ : wrapped_),
+                  "set a column width");
+            write_text(sheet, header_row, col, kPlanHeaders[col], header_);
+        }
+        for (const auto& plan_row : report.rows) {
+            ++row;
+            lxw_col_t col = 0;
+            for (const auto& cell : plan_cells(plan_row)) {
+                write_text(sheet, row, col, cell, col == 0 ? cell_ : wrapped_);
+                ++col;
+            }
+        }
+        if (report.rows.empty()) {
+            write_text(sheet, row + 1, 0,
+                       "Every item needed for Standards Met is satisfied: nothing to plan.",
+                       nullptr);
+        }
+        worksheet_freeze_panes(sheet, header_row + 1, 0);
+        worksheet_set_landscape(sheet);
+        worksheet_set_paper(sheet, kPaperA4);
+        worksheet_fit_to_pages(sheet, 1, 0);
+        check(worksheet_repeat_rows(sheet, header_row, header_row),
+              "repeat the header when printed");
+    }
+
   private:
     void check(lxw_error error, std::string_view what) const {
         if (error != LXW_NO_ERROR) {
@@ -349,6 +386,22 @@ class SheetWriter {
     lxw_format* wrapped_ = nullptr;
     lxw_format* label_ = nullptr;
 };
+
+// Writes a workbook filled by `fill` to `path`, atomically (TempFile).
+template <class Fill>
+void write_workbook(const fs::path& path, Fill&& fill) {
+    // Declared first so it is destroyed last, after the workbook has let go of it.
+    TempFile temp(path);
+    {
+        Workbook workbook(temp.path());
+        SheetWriter writer(workbook.get(), path.string());
+        fill(writer);
+        if (const lxw_error error = workbook.close(); error != LXW_NO_ERROR) {
+            fail(ErrorCode::io, "cannot write " + path.string() + ": " + lxw_strerror(error));
+        }
+    }
+    temp.commit_to(path);
+}
 
 }  // namespace
 
@@ -420,34 +473,23 @@ void write_xlsx(const std::vector<SiteSheet>& sites, const std::filesystem::path
         }
         names.push_back(name);
     }
-    TempFile temp(path);
-    {
-        Workbook workbook(temp.path());
-        SheetWriter writer(workbook.get(), path.string());
+    write_workbook(path, [&](SheetWriter& writer) {
         writer.write_sites(sites);
         for (std::size_t i = 0; i < sites.size(); ++i) {
             writer.write_answers(sites[i].report, names[i].c_str());
         }
-        if (const lxw_error error = workbook.close(); error != LXW_NO_ERROR) {
-            fail(ErrorCode::io, "cannot write " + path.string() + ": " + lxw_strerror(error));
-        }
-    }
-    temp.commit_to(path);
+    });
 }
 
 void write_xlsx(const AnswersReport& report, const std::filesystem::path& path) {
-    // Declared first so it is destroyed last, after the workbook has let go of it.
-    TempFile temp(path);
-    {
-        Workbook workbook(temp.path());
-        SheetWriter writer(workbook.get(), path.string());
+    write_workbook(path, [&](SheetWriter& writer) {
         writer.write_answers(report);
         writer.write_summary(report);
-        if (const lxw_error error = workbook.close(); error != LXW_NO_ERROR) {
-            fail(ErrorCode::io, "cannot write " + path.string() + ": " + lxw_strerror(error));
-        }
-    }
-    temp.commit_to(path);
+    });
+}
+
+void write_plan_xlsx(const PlanReport& report, const std::filesystem::path& path) {
+    write_workbook(path, [&](SheetWriter& writer) { writer.write_plan(report); });
 }
 
 }  // namespace dspt::report

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "common/report/answers_report.hpp"
+#include "common/report/plan_report.hpp"
 
 namespace dspt::report {
 
@@ -60,6 +61,11 @@ struct SiteSheet {
 // the single-site write. Throws invalid_argument for no sites or two sites
 // whose sheet names would be the same, io as above.
 void write_xlsx(const std::vector<SiteSheet>& sites, const std::filesystem::path& path);
+
+// The action plan (plan_report.hpp) as a workbook of one sheet, "Action plan":
+// the heading lines, then a bold header row (kPlanHeaders) and one row per
+// item, wrapped, for printing on A4 landscape. Atomic, and throws, as above.
+void write_plan_xlsx(const PlanReport& report, const std::filesystem::path& path);
 
 // A worksheet name Excel accepts: at most 31 characters, none of []:*?/\ or
 // control or non-ASCII characters (each becomes '-'), not starting with an

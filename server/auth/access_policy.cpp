@@ -122,6 +122,26 @@ void AccessPolicy::require_organisation(const store::Device& device,
     refuse(device, (access == Access::write ? "change organisation " : "read organisation ") + ods);
 }
 
+void AccessPolicy::require_profile(const store::Device& device) const {
+    if (device.role == store::DeviceRole::headquarters) {
+        return;
+    }
+    if (device.role == store::DeviceRole::branch) {
+        const auto organisation = repository_.find_organisation(device.organisation_ods);
+        if (organisation && !organisation->is_headquarters) {
+            const auto sites = repository_.sites_of(device.organisation_ods);
+            if (sites.size() == 1 && sites.front().ods == device.site_ods) {
+                return;  // a single-site provider sets its own profile
+            }
+            fail(ErrorCode::forbidden,
+                 "the organisation profile is set by headquarters: " + device.organisation_ods +
+                     " has " + std::to_string(sites.size()) + " sites, so " + describe(device) +
+                     " does not set it");
+        }
+    }
+    fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+}
+
 void AccessPolicy::require_partner_progress(const store::Device& device) const {
     if (device.role != store::DeviceRole::partner) {
         fail(ErrorCode::forbidden, "only a support partner's device reads partner progress");

@@ -3,7 +3,9 @@
 //
 //   branch device        its own site: read and write. Its organisation's
 //                        settings only when the organisation is a single-site
-//                        provider (not flagged headquarters).
+//                        provider (not flagged headquarters); its organisation
+//                        profile only when, besides, the organisation has this
+//                        one site.
 //   headquarters device  every site of its organisation, and the organisation.
 //   partner device       progress only (never evidence, never writing) of the
 //                        organisations that have a grant in force to its partner
@@ -64,6 +66,12 @@ class AccessPolicy {
     // organisation as a whole (its site list, its grants, its settings).
     void require_organisation(const store::Device& device, std::string_view organisation_ods,
                               Access access) const;
+
+    // Throws Error(forbidden) unless `device` may write its organisation's
+    // profile (docs/domain.md, "The organisation profile"): a headquarters
+    // device, or the branch device of an organisation not flagged headquarters
+    // whose one registered site is the device's.
+    void require_profile(const store::Device& device) const;
 
     // Throws Error(forbidden, "only a support partner's device reads partner progress")
     // unless `device` is a partner's.

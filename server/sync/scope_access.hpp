@@ -27,6 +27,10 @@ class ScopeAccess {
     void require(const store::Device& device, std::string_view organisation_ods,
                  std::string_view scope, auth::Access access) const;
 
+    // Throws forbidden unless `device` may write the organisation profile
+    // (AccessPolicy::require_profile).
+    void require_profile(const store::Device& device) const { policy_.require_profile(device); }
+
     // Every scope `device` reads, "" first.
     std::vector<std::string> readable(const store::Device& device) const;
 

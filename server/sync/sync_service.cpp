@@ -95,19 +95,22 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     for (const auto& entry : request.entries) {
         check_origin(entry);
         std::string refusal;
+        bool profile = false;
         try {
             protocol::RegisterKey key;
             check_entry(entry, max_value_bytes_, key);
-            if (key.kind == protocol::RegisterKind::profile &&
-                device.role != store::DeviceRole::headquarters) {
-                fail(ErrorCode::forbidden, "the organisation profile is set by headquarters");
+            profile = key.kind == protocol::RegisterKind::profile;
+            if (profile) {
+                scopes_.require_profile(device);
             }
         } catch (const Error& e) {
             refusal = e.what();
         }
         // A change that would write where the device may not refuses the push:
-        // the device's rights, not the change, are in question.
-        if (refusal.empty() && !writable.contains(entry.scope)) {
+        // the device's rights, not the change, are in question. A profile
+        // change was checked above: the profile, organisation-wide, is the one
+        // register of scope "" a single-site provider's branch device writes.
+        if (refusal.empty() && !profile && !writable.contains(entry.scope)) {
             scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
             writable.insert(entry.scope);
         }

@@ -74,7 +74,11 @@ TEST_CASE("malformed register keys and years are refused, saying why", "[unit][p
     CHECK_THAT(refusal("2025-26/evidence/0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9"),
                Catch::Contains("lower-case UUID"));
     CHECK_THAT(refusal("2025-26/evidence/1.1.1"), Catch::Contains("lower-case UUID"));
-    CHECK_THAT(refusal("profile/caldicott_guardian"), Catch::Contains("security_lead"));
+    CHECK_THAT(refusal("profile/information_governance_lead"), Catch::Contains("security_lead"));
+    for (const auto* field : {"caldicott_guardian", "senior_information_risk_owner",
+                              "data_protection_officer", "nhsmail", "organisation_type"}) {
+        CHECK(RegisterKey::parse(std::string("profile/") + field).name == field);
+    }
     CHECK_THAT(refusal("profile/security_lead/x"), Catch::Contains("profile/<field>"));
     CHECK_THAT(refusal("2025-26/answer/1.1.1/x"), Catch::Contains("profile/<field>"));
     CHECK_THAT(refusal(""), Catch::Contains("profile/<field>"));

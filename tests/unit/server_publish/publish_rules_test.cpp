@@ -282,3 +282,43 @@ TEST_CASE("Approaching Standards is open to a first publication only", "[unit][s
     CHECK(level_open_to(Level::exceeded, true));
     CHECK(level_open_to(Level::met, false));
 }
+
+TEST_CASE("an uploaded action-plan document stands for the plan entries at Approaching Standards",
+          "[unit][server_publish]") {
+    const auto reg = [](std::string scope, std::string key, std::string payload) {
+        store::Register r;
+        r.scope = std::move(scope);
+        r.register_key = std::move(key);
+        r.version = 1;
+        r.values.push_back({1, "replica-a", 1, 1, 0, std::move(payload), "A"});
+        return r;
+    };
+    const auto draft = ready_for(Level::approaching);
+    const auto lacking = assessment::items_needing_plan(pack(), draft);
+    REQUIRE_FALSE(lacking.empty());
+
+    // Neither entries nor a document: every reason names both ways.
+    const auto refused =
+        publication_problems(pack(), {site("VC001", draft)}, facts(Level::approaching));
+    CHECK(items_of(refused) == lacking);
+    CHECK_THAT(refused.front().message, Catch::Contains("dspt plan set " + lacking.front()));
+    CHECK_THAT(refused.front().message, Catch::Contains("dspt plan attach FILE"));
+
+    // The document's evidence record, as the server reads it, of the site or of
+    // the organisation-wide answers.
+    for (const auto* scope : {"VC001", ""}) {
+        const auto drafts =
+            read_drafts({reg(scope, "2025-26/evidence/6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
+                             R"({"item":"plan","name":"action plan.docx","size":2048})")},
+                        "2025-26");
+        auto effective = assessment::effective_assessment(drafts.scope(""), drafts.scope("VC001"));
+        CHECK(assessment::has_plan_document(effective));
+        effective.answers = draft.answers;
+        INFO(scope);
+        CHECK(publication_problems(pack(), {site("VC001", effective)}, facts(Level::approaching))
+                  .empty());
+        // It plans nothing for Standards Met itself.
+        CHECK_FALSE(
+            publication_problems(pack(), {site("VC001", effective)}, facts(Level::met)).empty());
+    }
+}

@@ -124,6 +124,28 @@ TEST_CASE_METHOD(AuthFixture, "the organisation profile is written by headquarte
     CHECK_THAT(refused.reason, Catch::Contains("organisation-wide"));
 }
 
+TEST_CASE_METHOD(AuthFixture,
+                 "a single-site provider's device writes its profile while it has that one site",
+                 "[unit][server_sync]") {
+    const auto oak = enrol_branch("VC9D8", "VC9D8");  // no headquarters, one site
+    auto& sync = context.sync;
+    auto expiry = entry("oak", 1, "", "profile/cyber_essentials_plus", "x");
+    expiry.payload = R"({"expires":"2027-03-31"})";
+    CHECK(sync.push(oak.device, {{expiry}}).results.at(0).outcome ==
+          protocol::PushOutcome::accepted);
+    // The profile only: the organisation-wide answers stay headquarters'.
+    auto answer = entry("oak", 2, "", "2025-26/answer/1.1.1", "x");
+    CHECK_THAT(refusal(ErrorCode::forbidden, [&] { (void)sync.push(oak.device, {{answer}}); }),
+               Catch::Contains("only a headquarters device writes organisation-wide answers"));
+
+    // With a second site, the profile is no longer the branch's to write.
+    repo().add_site(store::Site{"VC9D9", "VC9D8", "1-555555556", "Oak Homecare North"});
+    expiry.seq = 2;
+    const auto refused = sync.push(oak.device, {{expiry}}).results.at(0);
+    CHECK(refused.outcome == protocol::PushOutcome::refused);
+    CHECK_THAT(refused.reason, Catch::Contains("VC9D8 has 2 sites"));
+}
+
 TEST_CASE_METHOD(AuthFixture, "a partner device does not sync", "[unit][server_sync]") {
     const auto partner = enrol_partner();
     CHECK(refusal(ErrorCode::forbidden, [&] {
