@@ -4,6 +4,7 @@
 
 #include "common/assessment/assessment.hpp"
 #include "common/error.hpp"
+#include "common/standards/bundled.hpp"
 #include "common/standards/year.hpp"
 #include "protocol/limits.hpp"
 #include "server/publish/publish_rules.hpp"
@@ -81,15 +82,16 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     if (!history.empty()) {
         last = history.front();
     }
-    const auto sites = sites_to_publish(
-        device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
+    const auto sites = sites_to_publish(device, *organisation,
+                                        repository_.sites_of(organisation->ods), request.sites);
     const auto& pack = served_pack(request.year);
 
     const auto site_drafts = read_site_drafts(repository_, *organisation, sites, request.year);
 
     PublishFacts facts;
     facts.level = level;
-    facts.today = Date::from_unix_ms(now_ms);
+    facts.today = Date::from_unix_ms(now_ms);  // the server's date, never the client's
+    facts.packs_held = standards::openings_of(standards::bundled_packs());
     if (last) {
         facts.last = assessment::PriorPublication{last->level, last->year};
     }
