@@ -58,6 +58,9 @@ protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, stan
     auto answer = with_retry(
         policy, [&] { return api.publish(request); }, notice, sleep);
     forget_publish_request(store);
+    if (answer.published && !answer.duplicate) {
+        remember_publication(store, answer.publication);
+    }
     return answer;
 }
 

@@ -129,7 +129,12 @@ protocol::PublicationList PublishService::publications(const store::Device& devi
         fail(ErrorCode::forbidden, "a support partner's device has no publications of its own");
     }
     protocol::PublicationList list;
-    for (const auto& publication : repository_.publications_of(device.organisation_ods)) {
+    const auto history = repository_.publications_of(device.organisation_ods);
+    if (!history.empty()) {
+        list.last_level = std::string(standards::to_string(history.front().level));
+        list.last_year = history.front().year;
+    }
+    for (const auto& publication : history) {
         if (device.role == store::DeviceRole::branch &&
             std::find(publication.sites.begin(), publication.sites.end(), device.site_ods) ==
                 publication.sites.end()) {
