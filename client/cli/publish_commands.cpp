@@ -109,10 +109,13 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
     const auto today = Date::today();
     if (const auto refusals = refusals_before_asking(session.store(), *level, today);
         !refusals.empty()) {
+        protocol::PublishResponse refused;
         for (const auto& refusal : refusals) {
-            *context.err << "dspt: " << refusal << "\n";
+            refused.problems.push_back({"", "", refusal});
         }
-        fail(ErrorCode::failed_precondition, "not published: " + refusals.front());
+        print_publish_answer(*context.out, refused, options.json);
+        fail(ErrorCode::failed_precondition,
+             "not published, nothing asked of the server: " + refusals.front());
     }
     if (const auto earlier = republishes(session.store(), *level, options.sites, today)) {
         const auto what = describe_republish(*earlier);

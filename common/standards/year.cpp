@@ -51,6 +51,11 @@ Date lapses_on(Date published) noexcept {
     return Date::from_days(sys_days(anniversary) + days(1));
 }
 
+bool lapses_within(Date published, Date today, int days) noexcept {
+    const auto lapses = lapses_on(published);
+    return today < lapses && lapses.days() <= today.days() + std::chrono::days(days);
+}
+
 Date deadline_of(std::string_view year) {
     const int first = (year[0] - '0') * 1000 + (year[1] - '0') * 100 + two_digits(year.substr(2));
     return Date::from_days(std::chrono::sys_days{std::chrono::year{first + 1} / std::chrono::June / 30});

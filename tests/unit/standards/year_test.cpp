@@ -54,3 +54,11 @@ TEST_CASE("the days left to a year's 30 June deadline", "[unit][standards]") {
           "the 30 June 2026 deadline passed 159 days ago: publishing late stays open until a "
           "newer version opens");
 }
+
+TEST_CASE("a publication lapsing within 30 days", "[unit][standards]") {
+    const auto published = day("2025-12-20");  // lapses on 2026-12-21
+    CHECK_FALSE(lapses_within(published, day("2026-11-20"), 30));
+    CHECK(lapses_within(published, day("2026-11-21"), 30));
+    CHECK(lapses_within(published, day("2026-12-20"), 30));
+    CHECK_FALSE(lapses_within(published, day("2026-12-21"), 30));  // lapsed already
+}
