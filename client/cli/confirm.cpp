@@ -1,8 +1,7 @@
 #include "client/cli/confirm.hpp"
 
-#include <unistd.h>
-
 #include <iostream>
+#include <unistd.h>
 
 #include "common/error.hpp"
 

@@ -117,7 +117,13 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
         fail(ErrorCode::failed_precondition,
              "not published, nothing asked of the server: " + refusals.front());
     }
-    if (const auto earlier = republishes(session.store(), *level, options.sites, today)) {
+    // A request whose answer was lost is sent again as it was, without asking:
+    // the user chose it, and the server answers it with its publication.
+    const auto intent = publish_intent(session.store(), *level, options.sites);
+    const auto earlier = publish_request_pending(session.store(), intent)
+                             ? std::nullopt
+                             : republishes(session.store(), *level, options.sites, today);
+    if (earlier) {
         const auto what = describe_republish(*earlier);
         if (!confirmed(context, "This republishes: " + what + ". Publish again?", options.yes,
                        "not published: " + what +

@@ -72,8 +72,9 @@ nlohmann::json outlook_json(const std::vector<LevelOutlook>& outlook) {
         }
         doc[std::string(standards::to_string(level.level))] = {
             {"ready", level.problems.empty()},
-            {"republishes", level.republishes ? nlohmann::json(describe_republish(*level.republishes))
-                                              : nlohmann::json()},
+            {"republishes", level.republishes
+                                ? nlohmann::json(describe_republish(*level.republishes))
+                                : nlohmann::json()},
             {"reasons", reasons}};
     }
     return doc;

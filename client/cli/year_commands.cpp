@@ -10,12 +10,12 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
-#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/open_version.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
@@ -40,9 +40,9 @@ std::string offered_year(const LocalStore& store, const std::string& asked) {
     const auto open = standards::open_year(packs, today);
     if (!open || *open <= store.info().year) {
         const auto newer = standards::newer_year_notice(packs, today);
-        fail(ErrorCode::failed_precondition,
-             "this store is already at the open version, " + store.info().year +
-                 (newer ? "; " + *newer : std::string()));
+        fail(ErrorCode::failed_precondition, "this store is already at the open version, " +
+                                                 store.info().year +
+                                                 (newer ? "; " + *newer : std::string()));
     }
     return *open;
 }
@@ -51,8 +51,8 @@ std::string offered_year(const LocalStore& store, const std::string& asked) {
 void check_open(const standards::Pack& pack) {
     const auto today = Date::today();
     if (pack.opening_date() > today) {
-        const auto open = standards::open_year(standards::openings_of(standards::bundled_packs()),
-                                               today);
+        const auto open =
+            standards::open_year(standards::openings_of(standards::bundled_packs()), today);
         fail(ErrorCode::failed_precondition,
              pack.year + " opens on " + pack.opening_date().to_string() +
                  (open ? ": until then the open version is " + *open : std::string()));

@@ -60,8 +60,8 @@ std::vector<std::string> refusals_before_asking(LocalStore& store, standards::Le
 std::optional<assessment::PriorPublication> republishes(LocalStore& store, standards::Level level,
                                                         const std::vector<std::string>& sites,
                                                         Date today) {
-    return assessment::republished(known_publications(store).publications, level,
-                                   store.info().year, sites, today);
+    return assessment::republished(known_publications(store).publications, level, store.info().year,
+                                   sites, today);
 }
 
 std::string describe_republish(const assessment::PriorPublication& earlier) {

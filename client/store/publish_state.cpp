@@ -1,5 +1,7 @@
 #include "client/store/publish_state.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "client/store/local_store.hpp"
@@ -54,16 +56,35 @@ nlohmann::json describe(const PublishIntent& intent) {
     return {{"year", intent.year}, {"level", intent.level}, {"sites", intent.sites}};
 }
 
-}  // namespace
-
-std::string publish_request_id(LocalStore& store, const PublishIntent& intent) {
-    auto& db = store.database();
-    if (const auto text = meta::get(db, kPendingPublish)) {
+// The id of the unanswered request for `intent`, if there is one.
+std::optional<std::string> pending_id(LocalStore& store, const PublishIntent& intent) {
+    if (const auto text = meta::get(store.database(), kPendingPublish)) {
         const auto pending = nlohmann::json::parse(*text, nullptr, false);
         if (pending.is_object() && pending.value("intent", nlohmann::json()) == describe(intent) &&
             pending.contains("id") && pending["id"].is_string()) {
             return pending["id"].get<std::string>();
         }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+PublishIntent publish_intent(const LocalStore& store, standards::Level level,
+                             std::vector<std::string> sites) {
+    std::sort(sites.begin(), sites.end());
+    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+    return {store.info().year, std::string(standards::to_string(level)), std::move(sites)};
+}
+
+bool publish_request_pending(LocalStore& store, const PublishIntent& intent) {
+    return pending_id(store, intent).has_value();
+}
+
+std::string publish_request_id(LocalStore& store, const PublishIntent& intent) {
+    auto& db = store.database();
+    if (auto pending = pending_id(store, intent)) {
+        return *pending;
     }
     auto id = crypto::random_uuid();
     meta::set(db, kPendingPublish, nlohmann::json{{"id", id}, {"intent", describe(intent)}}.dump());

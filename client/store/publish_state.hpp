@@ -25,6 +25,15 @@ struct PublishIntent {
     std::vector<std::string> sites;  // sorted
 };
 
+// What publishing the store's year at `level` for `sites` asks for (sites
+// sorted, without repeats).
+PublishIntent publish_intent(const LocalStore& store, standards::Level level,
+                             std::vector<std::string> sites);
+
+// Whether a request for `intent` was sent and its answer never arrived: asking
+// again repeats that request, which the user already chose to make.
+bool publish_request_pending(LocalStore& store, const PublishIntent& intent);
+
 // The id of the unanswered request for `intent`, or a new id kept for it
 // (replacing an unanswered request for something else).
 std::string publish_request_id(LocalStore& store, const PublishIntent& intent);

@@ -65,11 +65,11 @@ std::string publish_content(LocalStore& store, const PageInputs& inputs) {
                 escape(standards::display_name(level)) + "</h2>";
         if (problems.empty()) {
             // The sites the screen publishes for: the store's site, when it has one.
-            const auto earlier = republishes(
-                store, level,
-                store.scope().empty() ? std::vector<std::string>{}
-                                      : std::vector<std::string>{store.scope()},
-                today);
+            const auto earlier =
+                republishes(store, level,
+                            store.scope().empty() ? std::vector<std::string>{}
+                                                  : std::vector<std::string>{store.scope()},
+                            today);
             html += "<p class=\"ready\">Ready to publish.</p>";
             if (earlier) {
                 html += "<p class=\"republish\" id=\"republish-" + key +

@@ -58,7 +58,8 @@ bool lapses_within(Date published, Date today, int days) noexcept {
 
 Date deadline_of(std::string_view year) {
     const int first = (year[0] - '0') * 1000 + (year[1] - '0') * 100 + two_digits(year.substr(2));
-    return Date::from_days(std::chrono::sys_days{std::chrono::year{first + 1} / std::chrono::June / 30});
+    return Date::from_days(
+        std::chrono::sys_days{std::chrono::year{first + 1} / std::chrono::June / 30});
 }
 
 long days_to_deadline(std::string_view year, Date today) {

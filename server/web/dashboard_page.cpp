@@ -118,8 +118,8 @@ std::string publication(const protocol::SiteProgress& site, std::int64_t now_ms)
     const auto& last = site.last_publication;
     const auto published = Date::from_unix_ms(last.published_at_ms);
     const auto today = Date::from_unix_ms(now_ms);
-    std::string html = html::escape(level_name(last.level) + " " + last.year) + " on " +
-                       published.to_string();
+    std::string html =
+        html::escape(level_name(last.level) + " " + last.year) + " on " + published.to_string();
     if (standards::publication_lapsed(published, today)) {
         html += " <span class=\"lapse warn\">lapsed on " +
                 standards::lapses_on(published).to_string() + "</span>";
@@ -205,8 +205,8 @@ std::string render_dashboard(const protocol::ProgressReport& report,
     if (standards::is_valid_year(viewer.year)) {
         // The server's date, as every age on the page.
         html += "<p id=\"deadline\">" +
-                html::escape(standards::deadline_words(viewer.year,
-                                                       Date::from_unix_ms(report.generated_at_ms))) +
+                html::escape(standards::deadline_words(
+                    viewer.year, Date::from_unix_ms(report.generated_at_ms))) +
                 ". The missing mandatory items of each site are listed below.</p>\n";
     }
     if (report.organisations.empty()) {

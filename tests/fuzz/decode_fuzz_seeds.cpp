@@ -71,9 +71,8 @@ auto seeds() {
                            "6d0f1c2e-8f3a-4b5c-9d6e-7f8091a2b3c4",
                            12},
         dp::PublishResponse{false, false, {}, {{"AB1-01", "1.1.1", "not satisfied"}}},
-        dp::PublicationList{{{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}},
-                            "met",
-                            "2025-26"},
+        dp::PublicationList{
+            {{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}, "met", "2025-26"},
         dp::SyncHealth{3, 4096, 259200000, true},
         dp::ProgressReport{1718000100000,
                            {{"AB1",

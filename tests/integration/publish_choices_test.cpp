@@ -94,8 +94,9 @@ TEST_CASE("readiness knows earlier publications, and a same-day republish is con
     const auto invite = cedar.home.json({"invite", "--site", "VC001"});
     ClientHome second;
     second.init();
-    REQUIRE(second.run({"enrol", "--server", cedar.server.url(), "--code",
-                        invite["code"].get<std::string>()})
+    REQUIRE(second
+                .run({"enrol", "--server", cedar.server.url(), "--code",
+                      invite["code"].get<std::string>()})
                 .exit_code == 0);
     REQUIRE(cedar.home.json({"publish", "--level", "met"})["published"] == true);
 

@@ -149,9 +149,8 @@ TEST_CASE("a first publication at Approaching Standards is refused once Standard
         pack(), {site("VA001", ready_for(Level::approaching)), site("VA002", reaching)},
         facts(Level::approaching));
     // VA001 still lacks Standards Met items (plan entries); VA002 reaches it.
-    const auto refusal = std::find_if(problems.begin(), problems.end(), [](const Problem& p) {
-        return p.site == "VA002";
-    });
+    const auto refusal = std::find_if(problems.begin(), problems.end(),
+                                      [](const Problem& p) { return p.site == "VA002"; });
     REQUIRE(refusal != problems.end());
     CHECK(refusal->item.empty());
     CHECK_THAT(refusal->message, Catch::Contains("already reaches Standards Met") &&
@@ -177,8 +176,7 @@ TEST_CASE("publishing is against the version open on the day", "[unit][server_pu
                Catch::Contains("2025-26 is not open for publishing yet (it opens on 2025-09-18)"));
 }
 
-TEST_CASE("a publication at the same level on the same day republishes",
-          "[unit][server_publish]") {
+TEST_CASE("a publication at the same level on the same day republishes", "[unit][server_publish]") {
     const auto today = *Date::parse("2026-11-21");
     const std::vector<assessment::PriorPublication> history{
         {Level::met, "2025-26", today, {"VA001", "VA002"}},
@@ -189,8 +187,8 @@ TEST_CASE("a publication at the same level on the same day republishes",
     CHECK(assessment::republished(history, Level::met, "2025-26", {}, today).has_value());
     CHECK_FALSE(assessment::republished(history, Level::exceeded, "2025-26", {}, today));
     CHECK_FALSE(assessment::republished(history, Level::met, "2025-26", {"VA003"}, today));
-    CHECK_FALSE(assessment::republished(history, Level::met, "2025-26", {},
-                                        *Date::parse("2026-11-22")));
+    CHECK_FALSE(
+        assessment::republished(history, Level::met, "2025-26", {}, *Date::parse("2026-11-22")));
 }
 
 TEST_CASE("publishing at Standards Exceeded needs a current Cyber Essentials Plus certificate",
@@ -231,13 +229,11 @@ TEST_CASE("conflicts and changes the server lacks stop publishing", "[unit][serv
 TEST_CASE("who may publish which sites", "[unit][server_publish]") {
     const store::Organisation hq{"AB1", "Acorn Homecare", true, std::nullopt, 0};
     const auto branch = device(store::DeviceRole::branch, "VA001");
-    CHECK(sites_to_publish(branch, hq, kSites, {}) ==
-          std::vector<std::string>{"VA001"});
-    CHECK(sites_to_publish(branch, hq, kSites, {"VA001"}) ==
-          std::vector<std::string>{"VA001"});
-    CHECK_THAT(error_of(ErrorCode::forbidden,
-                        [&] { sites_to_publish(branch, hq, kSites, {"VA002"}); }),
-               Catch::Contains("own site (VA001) only"));
+    CHECK(sites_to_publish(branch, hq, kSites, {}) == std::vector<std::string>{"VA001"});
+    CHECK(sites_to_publish(branch, hq, kSites, {"VA001"}) == std::vector<std::string>{"VA001"});
+    CHECK_THAT(
+        error_of(ErrorCode::forbidden, [&] { sites_to_publish(branch, hq, kSites, {"VA002"}); }),
+        Catch::Contains("own site (VA001) only"));
 
     const auto head_office = device(store::DeviceRole::headquarters);
     CHECK(sites_to_publish(head_office, hq, kSites, {"VA003", "VA001", "VA003"}) ==
@@ -245,11 +241,9 @@ TEST_CASE("who may publish which sites", "[unit][server_publish]") {
     CHECK_THAT(error_of(ErrorCode::invalid_argument,
                         [&] { sites_to_publish(head_office, hq, kSites, {}); }),
                Catch::Contains("VA001, VA002, VA003"));
+    error_of(ErrorCode::forbidden, [&] { sites_to_publish(head_office, hq, kSites, {"VC001"}); });
     error_of(ErrorCode::forbidden,
-             [&] { sites_to_publish(head_office, hq, kSites, {"VC001"}); });
-    error_of(ErrorCode::forbidden, [&] {
-        sites_to_publish(device(store::DeviceRole::partner), hq, kSites, {"VA001"});
-    });
+             [&] { sites_to_publish(device(store::DeviceRole::partner), hq, kSites, {"VA001"}); });
 }
 
 TEST_CASE("an organisation not flagged as a headquarters publishes for any of its sites",

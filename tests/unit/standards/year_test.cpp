@@ -48,7 +48,8 @@ TEST_CASE("the days left to a year's 30 June deadline", "[unit][standards]") {
     CHECK(days_to_deadline("2025-26", day("2025-12-07")) == 205);
     CHECK(days_to_deadline("2025-26", day("2026-06-30")) == 0);
     CHECK(days_to_deadline("2025-26", day("2026-12-06")) == -159);
-    CHECK(deadline_words("2025-26", day("2026-06-29")) == "1 day left to the 30 June 2026 deadline");
+    CHECK(deadline_words("2025-26", day("2026-06-29")) ==
+          "1 day left to the 30 June 2026 deadline");
     CHECK(deadline_words("2025-26", day("2026-06-30")) == "the 30 June 2026 deadline is today");
     CHECK(deadline_words("2025-26", day("2026-12-06")) ==
           "the 30 June 2026 deadline passed 159 days ago: publishing late stays open until a "
