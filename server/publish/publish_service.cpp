@@ -93,7 +93,8 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     facts.today = Date::from_unix_ms(now_ms);  // the server's date, never the client's
     facts.packs_held = standards::openings_of(standards::bundled_packs());
     if (last) {
-        facts.last = assessment::PriorPublication{last->level, last->year};
+        facts.last = assessment::PriorPublication{
+            last->level, last->year, Date::from_unix_ms(last->published_at_ms), last->sites};
     }
     // What the server holds of the changes the device says it made: counted only
     // on a replica bound to this device. A request naming none, one never seen, or

@@ -132,7 +132,7 @@ TEST_CASE("a first publication at Approaching Standards needs a plan for what Me
 
 TEST_CASE("after any publication, Approaching Standards is refused", "[unit][server_publish]") {
     auto f = facts(Level::approaching);
-    f.last = assessment::PriorPublication{Level::approaching, "2024-25"};
+    f.last = assessment::PriorPublication{Level::approaching, "2024-25", {}, {}};
     const auto problems = publication_problems(pack(), {site("VC001", ready_for(Level::met))}, f);
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].site.empty());
