@@ -178,9 +178,11 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
         values.insert(static_cast<std::uint16_t>(T::kType));
         names.insert(T::kName);
         REQUIRE(to_string(T::kType) == T::kName);
-        // GrantRequest and GrantView gained the grant's end in version 2.
+        // GrantRequest and GrantView gained the grant's end in version 2, and
+        // PublicationList the organisation's newest publication.
         REQUIRE(T::kVersion ==
-                (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view
+                (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view ||
+                         T::kType == MessageType::publication_list
                      ? 2u
                      : 1u));
     };
