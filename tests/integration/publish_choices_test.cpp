@@ -202,7 +202,7 @@ TEST_CASE("an organisation not flagged as a headquarters publishes for any regis
           "[integration][publish_choices]") {
     ServerProcess server;
     for (const auto& args : std::vector<std::vector<std::string>>{
-             {"create-org", "--ods", "EF3", "--name", "Elm Group"},
+             {"create-org", "--ods", "EF3", "--name", "Elm Group", "--hq"},
              {"add-site", "--org", "EF3", "--ods", "VE001", "--cqc", "1-300000001", "--name",
               "Elm North"},
              {"add-site", "--org", "EF3", "--ods", "VE002", "--cqc", "1-300000002", "--name",
@@ -211,6 +211,15 @@ TEST_CASE("an organisation not flagged as a headquarters publishes for any regis
     }
     ClientHome office;
     enrol(office, server, server.code({"--org", "EF3"}), "Elm Group");
+    // The registry then says the organisation is not a headquarters.
+    const auto registry = office.write_file(
+        "registry.csv",
+        "organisation_ods,organisation_name,headquarters,site_ods,cqc_location_id,site_name\n"
+        "EF3,Elm Group,no,VE001,1-300000001,Elm North\n"
+        "EF3,Elm Group,no,VE002,1-300000002,Elm South\n");
+    const auto imported = server.admin({"import-sites", registry.string()});
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
     answer_all(office, "met");
     // Never published before: any of its sites may be chosen.
     const auto published = office.json({"publish", "--level", "met", "--sites", "VE002"});
