@@ -118,9 +118,12 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
              "not published, nothing asked of the server: " + refusals.front());
     }
     // A request whose answer was lost is sent again as it was, without asking:
-    // the user chose it, and the server answers it with its publication.
+    // the user chose it, and the server answers it with its publication. A
+    // headquarters that chose no site is told by the server to choose.
     const auto intent = publish_intent(session.store(), *level, options.sites);
-    const auto earlier = publish_request_pending(session.store(), intent)
+    const bool no_choice =
+        session.identity().role == protocol::Role::headquarters && options.sites.empty();
+    const auto earlier = no_choice || publish_request_pending(session.store(), intent)
                              ? std::nullopt
                              : republishes(session.store(), *level, options.sites, today);
     if (earlier) {

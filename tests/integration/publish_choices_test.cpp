@@ -16,6 +16,8 @@
 #include "tests/integration/answering.hpp"
 #include "tests/integration/raw_api.hpp"
 #include "tests/integration/server_fixture.hpp"
+#include "tests/integration/ui_fixture.hpp"
+#include "tests/support/loopback_http.hpp"
 
 using namespace dspt;
 using namespace dspt::test;
@@ -60,6 +62,31 @@ long days_until(int year, unsigned month, unsigned day) {
     using namespace std::chrono;
     const auto today = floor<days>(system_clock::now());
     return static_cast<long>((sys_days{std::chrono::year{year} / month / day} - today).count());
+}
+
+// The pages of `dspt ui` at `paths`, signed in once as its browser would be.
+std::vector<std::string> screen_pages(const LocalScreen& screen,
+                                      const std::vector<std::string>& paths) {
+    const auto& origin = screen.origin();
+    const auto port = static_cast<std::uint16_t>(std::stoi(origin.substr(origin.rfind(':') + 1)));
+    const auto signed_in = http_exchange(port, "GET", screen.address().substr(origin.size()), {});
+    REQUIRE(signed_in.status == 303);
+    const auto cookie = signed_in.header("Set-Cookie");
+    std::vector<std::string> pages;
+    for (const auto& path : paths) {
+        const auto page =
+            http_exchange(port, "GET", path, {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+        REQUIRE(page.status == 200);
+        pages.push_back(page.body);
+    }
+    return pages;
+}
+
+// The card of a level on the Publish page.
+std::string level_card(const std::string& page, const std::string& level) {
+    const auto at = page.find("id=\"level-" + level + "\"");
+    REQUIRE(at != std::string::npos);
+    return page.substr(at, page.find("</section>", at) - at);
 }
 
 }  // namespace
@@ -130,6 +157,19 @@ TEST_CASE("readiness knows earlier publications, and a same-day republish is con
     const auto again = second.json({"publish", "--level", "met", "--yes"});
     CHECK(again["published"] == true);
     CHECK(second.json({"publications"}).size() == 2);
+
+    // The screen agrees: its overview shows the deadline, its Publish page offers
+    // no Approaching Standards and says Standards Met would republish.
+    LocalScreen screen(second);
+    const auto pages = screen_pages(screen, {"/", "/publish"});
+    CHECK_THAT(pages[0],
+               Catch::Contains("id=\"deadline\">") && Catch::Contains("the 30 June 2026 deadline"));
+    const auto approaching = level_card(pages[1], "approaching");
+    CHECK(approaching.find("Ready to publish") == std::string::npos);
+    CHECK_THAT(approaching, Catch::Contains("must reach at least Standards Met"));
+    const auto met = level_card(pages[1], "met");
+    CHECK_THAT(met, Catch::Contains("id=\"republish-met\"") &&
+                        Catch::Contains("Publish again at Standards Met"));
 }
 
 TEST_CASE("a branch learns that its organisation published for another site",
