@@ -45,7 +45,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kStartMs = 1'772'323'200'000;  // 2026-03-01T00:00:00Z
+// 2025-08-01T00:00:00Z: 2024-25, the stores' year, is then the version open for
+// publishing (2025-26 opens on 18 September 2025).
+constexpr std::int64_t kStartMs = 1'754'006'400'000;
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 24 * kHourMs;
 constexpr std::int64_t kDeadlineMs = 30'000;  // the transport's default per request
