@@ -59,16 +59,12 @@ std::vector<LevelOutlook> publishing_outlook(LocalStore& store, Date today) {
     return outlook;
 }
 
-std::string problem_text(const assessment::PublishProblem& problem) {
-    return problem.site.empty() ? problem.message : problem.site + ": " + problem.message;
-}
-
 nlohmann::json outlook_json(const std::vector<LevelOutlook>& outlook) {
     nlohmann::json doc = nlohmann::json::object();
     for (const auto& level : outlook) {
         auto reasons = nlohmann::json::array();
         for (const auto& problem : level.problems) {
-            reasons.push_back(problem_text(problem));
+            reasons.push_back(problem.message);  // of the assessment shown
         }
         doc[std::string(standards::to_string(level.level))] = {
             {"ready", level.problems.empty()},
@@ -94,7 +90,7 @@ void print_outlook(std::ostream& out, const std::vector<LevelOutlook>& outlook, 
             continue;
         }
         // The first reason, and how many more (dspt status --json lists them all).
-        out << "not yet: " << problem_text(level.problems.front());
+        out << "not yet: " << level.problems.front().message;
         if (level.problems.size() > 1) {
             out << " (and " << level.problems.size() - 1 << " more)";
         }
