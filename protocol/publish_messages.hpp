@@ -122,13 +122,20 @@ struct PublishResponse {
     }
 };
 
-// GET /v1/publications: the organisation's publications, newest first.
+// GET /v1/publications: the organisation's publications, newest first (a
+// branch device's: those that cover its site).
 struct PublicationList {
     static constexpr MessageType kType = MessageType::publication_list;
     static constexpr std::string_view kName = "PublicationList";
-    static constexpr std::uint32_t kVersion = 1;
+    static constexpr std::uint32_t kVersion = 2;
 
     std::vector<PublicationView> publications;
+    // Class version 2: the level and year of the organisation's newest
+    // publication, whatever sites it covers; "" when it has none. A branch
+    // device learns from them that the organisation has published, so that
+    // it does not offer Approaching Standards. Version 1 reads as "".
+    std::string last_level;
+    std::string last_year;
 
     bool operator==(const PublicationList&) const = default;
 
@@ -136,6 +143,9 @@ struct PublicationList {
     void serialize(Archive& ar, std::uint32_t const version) {
         detail::check_class_version(kName, version, kVersion);
         ar(detail::ListField{publications, kMaxListEntries, "PublicationList.publications"});
+        if (version >= 2) {
+            ar(last_level, last_year);
+        }
     }
 };
 

@@ -2,15 +2,14 @@
 // those the server refused and this store set aside; dropping one set aside,
 // at the user's word only.
 
-#include <iostream>
 #include <memory>
 #include <ostream>
 #include <string>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/confirm.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/format/output.hpp"
 #include "client/store/set_aside_changes.hpp"
@@ -76,16 +75,6 @@ void run_list(CommandContext& context, const OutboxOptions& options) {
     }
 }
 
-// Asks on the terminal; anything but y or yes is no.
-bool confirmed(CommandContext& context, const std::string& question) {
-    *context.err << question << " [y/N] " << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) {
-        return false;
-    }
-    return line == "y" || line == "Y" || line == "yes" || line == "Yes";
-}
-
 void run_drop(CommandContext& context, const OutboxOptions& options) {
     auto store = open_store(context.global);
     const auto found = find_set_aside(*store, options.which);
@@ -99,15 +88,10 @@ void run_drop(CommandContext& context, const OutboxOptions& options) {
         question += "\n  " + describe_set_aside(entry);
     }
     question += "\nThe server's value comes back at the next sync; this is not undone.";
-    if (!options.yes) {
-        if (::isatty(STDIN_FILENO) == 0) {
-            fail(ErrorCode::failed_precondition,
-                 "nothing discarded: confirm on a terminal, or pass --yes");
-        }
-        if (!confirmed(context, question)) {
-            *context.out << "Nothing discarded.\n";
-            return;
-        }
+    if (!confirmed(context, question, options.yes,
+                   "nothing discarded: confirm on a terminal, or pass --yes")) {
+        *context.out << "Nothing discarded.\n";
+        return;
     }
     const auto dropped = drop_set_aside(*store, options.which);
     for (const auto& entry : dropped) {

@@ -1,7 +1,8 @@
 // `dspt partner progress`: what a support partner's device sees of the
 // organisations that gave its partner access: each site's level, counts,
-// missing items, conflicts, last sync and publication. Progress only: the
-// server never sends an answer, a comment, a plan or an evidence name.
+// missing items, conflicts, last sync and publication, and first the
+// publications that lapse within 30 days of the server's date. Progress only:
+// the server never sends an answer, a comment, a plan or an evidence name.
 
 #include <memory>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include "client/cli/progress_view.hpp"
 #include "client/format/output.hpp"
 #include "common/error.hpp"
+#include "common/standards/year.hpp"
 
 namespace dspt::client {
 
@@ -38,6 +40,31 @@ void print_site_missing(std::ostream& out, const protocol::SiteProgress& site) {
     }
 }
 
+// A publication a provider will have to renew soon: its site and the day it lapses.
+struct Lapsing {
+    const protocol::OrganisationProgress* organisation;
+    const protocol::SiteProgress* site;
+    Date lapses_on;
+};
+
+constexpr int kLapsingDays = 30;
+
+// The sites whose last publication lapses within 30 days of the server's date,
+// in the report's order.
+std::vector<Lapsing> lapsing_soon(const protocol::ProgressReport& report) {
+    const auto today = Date::from_unix_ms(report.generated_at_ms);
+    std::vector<Lapsing> lapsing;
+    for (const auto& organisation : report.organisations) {
+        for (const auto& site : organisation.sites) {
+            const auto published = Date::from_unix_ms(site.last_publication.published_at_ms);
+            if (site.published && standards::lapses_within(published, today, kLapsingDays)) {
+                lapsing.push_back({&organisation, &site, standards::lapses_on(published)});
+            }
+        }
+    }
+    return lapsing;
+}
+
 void run_progress(CommandContext& context, const PartnerOptions& options) {
     CommandSession session(context, options.server);
     if (session.identity().role != protocol::Role::partner) {
@@ -52,9 +79,17 @@ void run_progress(CommandContext& context, const PartnerOptions& options) {
         for (const auto& organisation : report.organisations) {
             organisations.push_back(organisation_json(organisation, report.generated_at_ms));
         }
+        auto lapsing = nlohmann::json::array();
+        for (const auto& soon : lapsing_soon(report)) {
+            lapsing.push_back({{"organisation", soon.organisation->organisation_ods},
+                               {"name", soon.organisation->organisation_name},
+                               {"site", soon.site->site_code},
+                               {"lapses_on", soon.lapses_on.to_string()}});
+        }
         out << nlohmann::json{{"generated_at", format_time_iso(report.generated_at_ms)},
                               {"year", session.store().info().year},
-                              {"organisations", organisations}}
+                              {"organisations", organisations},
+                              {"lapsing_within_30_days", lapsing}}
                    .dump(2)
             << "\n";
         return;
@@ -62,6 +97,15 @@ void run_progress(CommandContext& context, const PartnerOptions& options) {
     if (report.organisations.empty()) {
         out << "No organisation has given this partner access to its progress.\n";
         return;
+    }
+    if (const auto lapsing = lapsing_soon(report); !lapsing.empty()) {
+        out << "Publications lapsing within 30 days (republish before the day):\n";
+        for (const auto& soon : lapsing) {
+            out << "  " << soon.organisation->organisation_name << " ("
+                << soon.organisation->organisation_ods << "), " << soon.site->site_code
+                << ": lapses on " << soon.lapses_on.to_string() << "\n";
+        }
+        out << "\n";
     }
     for (const auto& organisation : report.organisations) {
         out << organisation.organisation_name << " (" << organisation.organisation_ods

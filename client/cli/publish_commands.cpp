@@ -11,9 +11,11 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/command_session.hpp"
+#include "client/cli/confirm.hpp"
 #include "client/cli/network_options.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/format/output.hpp"
+#include "client/store/publish_outlook.hpp"
 #include "client/store/publish_state.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
@@ -31,6 +33,7 @@ struct PublishOptions {
     std::string level;
     std::vector<std::string> sites;
     bool json = false;
+    bool yes = false;
     std::string server;
     std::size_t attempts = RetryPolicy{}.attempts;
 };
@@ -101,6 +104,38 @@ void run_publish(CommandContext& context, const PublishOptions& options) {
     sync_with_retry(context, options.server, policy);
 
     CommandSession session(context, options.server);
+    // Rules the server applies whatever the answers, checked here first on
+    // what the sync just learned, so nothing is asked that will be refused.
+    const auto today = Date::today();
+    if (const auto refusals = refusals_before_asking(session.store(), *level, today);
+        !refusals.empty()) {
+        protocol::PublishResponse refused;
+        for (const auto& refusal : refusals) {
+            refused.problems.push_back({"", "", refusal});
+        }
+        print_publish_answer(*context.out, refused, options.json);
+        fail(ErrorCode::failed_precondition,
+             "not published, nothing asked of the server: " + refusals.front());
+    }
+    // A request whose answer was lost is sent again as it was, without asking:
+    // the user chose it, and the server answers it with its publication. A
+    // headquarters that chose no site is told by the server to choose.
+    const auto intent = publish_intent(session.store(), *level, options.sites);
+    const bool no_choice =
+        session.identity().role == protocol::Role::headquarters && options.sites.empty();
+    const auto earlier = no_choice || publish_request_pending(session.store(), intent)
+                             ? std::nullopt
+                             : republishes(session.store(), *level, options.sites, today);
+    if (earlier) {
+        const auto what = describe_republish(*earlier);
+        if (!confirmed(context, "This republishes: " + what + ". Publish again?", options.yes,
+                       "not published: " + what +
+                           "; publishing again republishes it: add --yes to confirm")) {
+            *context.out << "Not published.\n";
+            return;
+        }
+        *context.err << "dspt: republishing (" << what << ")\n";
+    }
     const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
         *context.err << "dspt: publishing interrupted (" << failure.what() << "); asking again in "
                      << pause.count() / 1000.0 << " s\n";
@@ -172,6 +207,8 @@ void add_publish_commands(CLI::App& app, CommandContext& context) {
                      "Headquarters: the sites to publish for, e.g. VA001,VA002")
         ->delimiter(',');
     publish->add_flag("--json", options->json, "Machine-readable output");
+    publish->add_flag("--yes", options->yes,
+                      "Republish without asking when the same level was published today");
     publish->add_option("--server", options->server, "Use this server address for this run");
     publish->add_option("--attempts", options->attempts,
                         "Tries before giving up on a failing connection (default 6)");

@@ -1,5 +1,7 @@
-// `dspt year start YEAR`: begins a newer standards year's assessment from the
-// current one, keeping the finished year as a store of its own.
+// `dspt year start [YEAR]`: begins a newer standards year's assessment from the
+// current one, keeping the finished year as a store of its own. Without YEAR
+// it offers the version open today (docs/domain.md, "Publishing"); a version
+// that has not opened yet is not started.
 
 #include <memory>
 #include <ostream>
@@ -8,11 +10,12 @@
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
-#include "common/text.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
+#include "common/standards/open_version.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
@@ -25,6 +28,36 @@ struct YearStartCommand {
     std::string pack_file;
     bool json = false;
 };
+
+// The year to start from the bundled packs: `asked`, or the version open
+// today when none is asked for.
+std::string offered_year(const LocalStore& store, const std::string& asked) {
+    if (!asked.empty()) {
+        return asked;
+    }
+    const auto today = Date::today();
+    const auto packs = standards::openings_of(standards::bundled_packs());
+    const auto open = standards::open_year(packs, today);
+    if (!open || *open <= store.info().year) {
+        const auto newer = standards::newer_year_notice(packs, today);
+        fail(ErrorCode::failed_precondition, "this store is already at the open version, " +
+                                                 store.info().year +
+                                                 (newer ? "; " + *newer : std::string()));
+    }
+    return *open;
+}
+
+// A version that has not opened is not started: publishing could not use it.
+void check_open(const standards::Pack& pack) {
+    const auto today = Date::today();
+    if (pack.opening_date() > today) {
+        const auto open =
+            standards::open_year(standards::openings_of(standards::bundled_packs()), today);
+        fail(ErrorCode::failed_precondition,
+             pack.year + " opens on " + pack.opening_date().to_string() +
+                 (open ? ": until then the open version is " + *open : std::string()));
+    }
+}
 
 void run_year_start(CommandContext& context, const YearStartCommand& command) {
     if (!context.global.site.empty()) {
@@ -41,17 +74,19 @@ void run_year_start(CommandContext& context, const YearStartCommand& command) {
         options.pack = standards::parse_pack_json(read_file(command.pack_file, kMaxPackBytes),
                                                   command.pack_file);
         options.custom_pack = true;
-        if (options.pack.year != command.year) {
+        if (!command.year.empty() && options.pack.year != command.year) {
             fail(ErrorCode::invalid_argument,
                  command.pack_file + " is for " + options.pack.year + ", not " + command.year);
         }
     } else if (store->info().custom_pack) {
         fail(ErrorCode::failed_precondition,
-             "this store uses an imported standards pack: give the " + command.year +
+             "this store uses an imported standards pack: give the " +
+                 (command.year.empty() ? std::string("new year's") : command.year) +
                  " pack with --pack FILE (made by 'dspt standards import')");
     } else {
-        options.pack = standards::bundled_pack(command.year);
+        options.pack = standards::bundled_pack(offered_year(*store, command.year));
     }
+    check_open(options.pack);
     options.archive_home = home / "years" / store->info().year;
 
     const auto report = store->start_year(options, passphrase);
@@ -102,7 +137,8 @@ void add_year_commands(CLI::App& app, CommandContext& context) {
     auto command = std::make_shared<YearStartCommand>();
     auto* start = year->add_subcommand(
         "start", "Begin a newer standards year from this one; answers carry over to review");
-    start->add_option("YEAR", command->year, "The new standards year, e.g. 2025-26")->required();
+    start->add_option("YEAR", command->year,
+                      "The new standards year, e.g. 2025-26 (default: the version open today)");
     start->add_option("--pack", command->pack_file,
                       "The new year's imported standards pack (for a store that uses one)");
     start->add_flag("--json", command->json, "Machine-readable output");

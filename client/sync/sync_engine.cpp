@@ -4,6 +4,7 @@
 #include <set>
 
 #include "client/store/evidence_transfer.hpp"
+#include "client/store/publish_state.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
@@ -245,6 +246,8 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
         push_outbox(store, api, scopes, report);
     }
     download_evidence(store, api, report);
+    // The organisation's publications, so readiness shown offline knows them.
+    remember_publications(store, api.publications());
     report.open_conflicts = count_conflicts(store);
     report.set_aside = store.outbox().set_aside_entries();
     report_health(store, api, true);

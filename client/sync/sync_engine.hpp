@@ -8,6 +8,8 @@
 // here upload (resuming at the first the server lacks) and then their register
 // entries are pushed; the chunks of files pulled from other devices download.
 // An entry the server refuses for good is set aside, and the rest go on.
+// Last, the organisation's publications are listed and kept, so readiness
+// shown offline knows what was published (client/store/publish_state.hpp).
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,5 @@
 #include "client/sync/sync_run.hpp"
 
-#include <algorithm>
-
 #include "client/store/publish_state.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/clock/hybrid_clock.hpp"
@@ -38,10 +36,7 @@ protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, stan
              std::to_string(backlog.changes) +
                  " change(s) of this device have not reached the server: sync first");
     }
-    std::sort(sites.begin(), sites.end());
-    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
-    const PublishIntent intent{store.info().year, std::string(standards::to_string(level)),
-                               std::move(sites)};
+    const auto intent = publish_intent(store, level, std::move(sites));
 
     protocol::PublishRequest request;
     request.request_id = publish_request_id(store, intent);
@@ -62,6 +57,9 @@ protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, stan
     auto answer = with_retry(
         policy, [&] { return api.publish(request); }, notice, sleep);
     forget_publish_request(store);
+    if (answer.published && !answer.duplicate) {
+        remember_publication(store, answer.publication);
+    }
     return answer;
 }
 

@@ -1,11 +1,13 @@
 // The overview: where the assessment stands, at a glance.
 
 #include "client/format/output.hpp"
+#include "client/store/publish_outlook.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
 #include "common/assessment/evaluator.hpp"
+#include "common/standards/year.hpp"
 
 namespace dspt::client::ui {
 
@@ -27,6 +29,25 @@ std::string missing_list(LocalStore& store, const assessment::LevelProgress& pro
     return list + "</ul>\n";
 }
 
+// The standards year shown, the version open for publishing when it is
+// another, a newer year with no pack here, and the days to the deadline.
+std::string year_and_deadline(const LocalStore& store, Date today) {
+    const auto& year = store.info().year;
+    const auto packs = packs_held(store);
+    const auto open = standards::open_year(packs, today);
+    std::string html = "<p>Standards <span id=\"year\">" + escape(year) +
+                       "</span>: <span id=\"deadline\">" +
+                       escape(standards::deadline_words(year, today)) + "</span>.</p>\n";
+    if (open && *open != year) {
+        html += "<p id=\"open-version\">The open version is " + escape(*open) +
+                ": publishing is against it only.</p>\n";
+    }
+    if (const auto newer = standards::newer_year_notice(packs, today)) {
+        html += "<p id=\"newer-year\" class=\"guidance\">" + escape(*newer) + ".</p>\n";
+    }
+    return html;
+}
+
 }  // namespace
 
 std::string item_link(const standards::Item& item) {
@@ -34,7 +55,8 @@ std::string item_link(const standards::Item& item) {
 }
 
 std::string overview_content(LocalStore& store, const PageInputs& inputs) {
-    const auto evaluation = assessment::evaluate(store.pack(), store.assessment(), Date::today());
+    const auto today = Date::today();
+    const auto evaluation = assessment::evaluate(store.pack(), store.assessment(), today);
     const auto backlog = sync_backlog(store);
     const auto synced_at = last_sync(store);
     const auto conflicts = open_conflicts(store).size();
@@ -45,6 +67,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         "<section class=\"card\" aria-labelledby=\"level-heading\">"
         "<h2 id=\"level-heading\">Level reached: <span id=\"level\">" +
         escape(standards::display_name(evaluation.level)) + "</span></h2>\n";
+    html += year_and_deadline(store, today);
     html += progress_bar("progress-approaching", "Approaching Standards",
                          evaluation.approaching.satisfied, evaluation.approaching.total);
     html += progress_bar("progress-met", "Standards Met", evaluation.met.satisfied,

@@ -1,12 +1,12 @@
 // The publish page and the export page. Which levels the assessment can be
-// published at is asked of assessment::publication_problems, the function the
-// server decides with, over this device's own copy; the server, which holds
-// every device's changes, has the last word and its answer is shown too.
+// published at is asked of client/store/publish_outlook (the function the
+// server decides with, over this device's own copy and the publications
+// learned at the last sync); the server, which holds every device's changes,
+// has the last word and its answer is shown too.
 
-#include "client/store/sync_state.hpp"
+#include "client/store/publish_outlook.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
-#include "common/assessment/publish_readiness.hpp"
 
 namespace dspt::client::ui {
 
@@ -48,19 +48,7 @@ std::string server_answer(const protocol::PublishResponse& answer) {
 }  // namespace
 
 std::string publish_content(LocalStore& store, const PageInputs& inputs) {
-    assessment::SiteDraft draft;
-    draft.site = store.scope();
-    draft.effective = store.assessment();
-    for (const auto& conflict : open_conflicts(store)) {
-        draft.conflicts.push_back(conflict.register_key);
-    }
-    assessment::PublishFacts facts;
-    facts.today = Date::today();
-    if (inputs.last_publish && inputs.last_publish->published) {
-        const auto& publication = inputs.last_publish->publication;
-        facts.last = assessment::PriorPublication{
-            standards::parse_level(publication.level).value_or(Level::none), publication.year};
-    }
+    const auto today = Date::today();
     std::string html =
         "<p>Publishing sends this device's changes first, then asks the server "
         "to publish the " +
@@ -70,19 +58,29 @@ std::string publish_content(LocalStore& store, const PageInputs& inputs) {
         html += server_answer(*inputs.last_publish);
     }
     for (const auto level : {Level::approaching, Level::met, Level::exceeded}) {
-        facts.level = level;
-        const auto problems = assessment::publication_problems(store.pack(), {draft}, facts);
+        const auto problems = local_publication_problems(store, level, today);
         const auto key = std::string(standards::to_string(level));
         html += "<section class=\"card\" id=\"level-" + key + "\" aria-labelledby=\"level-title-" +
                 key + "\"><h2 id=\"level-title-" + key + "\">" +
                 escape(standards::display_name(level)) + "</h2>";
         if (problems.empty()) {
-            html +=
-                "<p class=\"ready\">Ready to publish.</p><form method=\"post\" "
-                "action=\"/publish\">" +
-                csrf_field(inputs.csrf) + "<input type=\"hidden\" name=\"level\" value=\"" + key +
-                "\"><button type=\"submit\" id=\"publish-" + key + "\">Publish at " +
-                escape(standards::display_name(level)) + "</button></form>";
+            // The sites the screen publishes for: the store's site, when it has one.
+            const auto earlier =
+                republishes(store, level,
+                            store.scope().empty() ? std::vector<std::string>{}
+                                                  : std::vector<std::string>{store.scope()},
+                            today);
+            html += "<p class=\"ready\">Ready to publish.</p>";
+            if (earlier) {
+                html += "<p class=\"republish\" id=\"republish-" + key +
+                        "\">Publishing again republishes: " + escape(describe_republish(*earlier)) +
+                        ".</p>";
+            }
+            html += "<form method=\"post\" action=\"/publish\">" + csrf_field(inputs.csrf) +
+                    "<input type=\"hidden\" name=\"level\" value=\"" + key +
+                    "\"><button type=\"submit\" id=\"publish-" + key + "\">" +
+                    (earlier ? "Publish again at " : "Publish at ") +
+                    escape(standards::display_name(level)) + "</button></form>";
         } else {
             html += "<p>Not yet: " + std::to_string(problems.size()) +
                     " reason(s).</p><ul class=\"reasons\">";

@@ -12,6 +12,7 @@
 #include "client/actions/plan_change.hpp"
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
+#include "client/store/publish_outlook.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
 #include "client/ui/multipart_form.hpp"
@@ -483,6 +484,13 @@ std::string Screen::publish(const std::string& level_name) {
     try {
         sync_with_retry([&] { return open_session(notices); }, screen_policy(), {}, pause);
         const auto session = open_session(notices);
+        // As `dspt publish`: what the server refuses whatever the answers is
+        // not asked for.
+        if (const auto refusals = refusals_before_asking(store_, *level, Date::today());
+            !refusals.empty()) {
+            flash_ = {true, "Not published: " + refusals.front()};
+            return "/publish";
+        }
         std::vector<std::string> sites;
         if (!store_.scope().empty()) {
             sites.push_back(store_.scope());

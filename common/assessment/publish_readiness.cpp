@@ -1,5 +1,6 @@
 #include "common/assessment/publish_readiness.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "common/assessment/evaluator.hpp"
@@ -34,6 +35,13 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
         return problems;
     }
     const bool first = !facts.last.has_value();
+    if (!facts.packs_held.empty()) {
+        const auto open = standards::open_year(facts.packs_held, facts.today);
+        if (auto problem = standards::version_problem(pack.year, open, facts.packs_held);
+            !problem.empty()) {
+            problems.push_back({"", "", std::move(problem)});
+        }
+    }
     if (!level_open_to(facts.level, !first)) {
         problems.push_back({"", "",
                             "the organisation published at " + level_name(facts.last->level) +
@@ -71,6 +79,13 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                                       "it (dspt conflicts, dspt resolve) and sync"});
         }
         const auto evaluation = evaluate(pack, site.effective, facts.today);
+        if (facts.level == Level::approaching && first && evaluation.met.reached()) {
+            problems.push_back(
+                {site.site, "",
+                 "already reaches Standards Met: publish at Standards Met. Approaching Standards "
+                 "is for a first publication that cannot reach Standards Met yet, and would use "
+                 "the organisation's one-time allowance for nothing"});
+        }
         std::set<std::string> missing(evaluation.approaching.missing.begin(),
                                       evaluation.approaching.missing.end());
         if (needed == Level::met) {
@@ -98,6 +113,22 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
         }
     }
     return problems;
+}
+
+std::optional<PriorPublication> republished(const std::vector<PriorPublication>& history,
+                                            standards::Level level, const std::string& year,
+                                            const std::vector<std::string>& sites, Date today) {
+    for (const auto& earlier : history) {
+        const bool covers = std::all_of(sites.begin(), sites.end(), [&](const std::string& site) {
+            return std::find(earlier.sites.begin(), earlier.sites.end(), site) !=
+                   earlier.sites.end();
+        });
+        if (earlier.level == level && earlier.year == year && earlier.published == today &&
+            covers) {
+            return earlier;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace dspt::assessment

@@ -13,6 +13,7 @@
 
 #include "common/assessment/assessment.hpp"
 #include "common/date.hpp"
+#include "common/standards/open_version.hpp"
 #include "common/standards/pack.hpp"
 
 namespace dspt::assessment {
@@ -26,10 +27,12 @@ struct SiteDraft {
     std::vector<std::string> conflicts;
 };
 
-// The organisation's latest publication, of any year and level.
+// A publication the organisation made, of any year and level.
 struct PriorPublication {
     standards::Level level = standards::Level::none;
     std::string year;
+    Date published{};                // the day it was made (UTC)
+    std::vector<std::string> sites;  // the sites it covers
 };
 
 struct PublishFacts {
@@ -38,6 +41,9 @@ struct PublishFacts {
     std::optional<PriorPublication> last;
     // Changes the publishing device has written that the server has not received.
     std::int64_t changes_not_received = 0;
+    // The packs held, to find the version open on `today`
+    // (common/standards/open_version.hpp); empty: the version is not checked.
+    std::vector<standards::PackOpening> packs_held;
 };
 
 struct PublishProblem {
@@ -54,8 +60,14 @@ struct PublishProblem {
 bool level_open_to(standards::Level level, bool published_before);
 
 // Every reason the sites cannot be published at facts.level; empty when they can.
+//   - The pack's year is not the version open on facts.today among
+//     facts.packs_held (when given): publishing is against the open version
+//     only, and the problem names it ("Publishing").
 //   - The organisation has published before and asks for Approaching Standards:
 //     every later publication must reach at least Standards Met ("Publishing").
+//   - A first publication at Approaching Standards while a site being
+//     published already reaches Standards Met: the one-time allowance is for an
+//     assessment that cannot reach Standards Met yet ("Publishing").
 //   - Standards Exceeded needs a Cyber Essentials Plus certificate current on
 //     facts.today ("Levels") in the profile of the first site's assessment.
 //   - Changes the server has not received, and registers in conflict, block.
@@ -68,5 +80,13 @@ bool level_open_to(standards::Level level, bool published_before);
 std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
                                                  const std::vector<SiteDraft>& sites,
                                                  const PublishFacts& facts);
+
+// The earlier publication that publishing `year` at `level` for `sites` on
+// `today` would repeat: one of `history` made the same day, for the same year
+// and level, covering every site of `sites` (empty: a branch's own site, which
+// each of its publications covers). The client asks before republishing.
+std::optional<PriorPublication> republished(const std::vector<PriorPublication>& history,
+                                            standards::Level level, const std::string& year,
+                                            const std::vector<std::string>& sites, Date today);
 
 }  // namespace dspt::assessment

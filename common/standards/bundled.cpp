@@ -63,4 +63,12 @@ const Pack& newest_bundled_pack() {
     return parsed_pack(detail::embedded_packs().size() - 1);
 }
 
+std::vector<const Pack*> bundled_packs() {
+    std::vector<const Pack*> packs;
+    for (std::size_t i = 0; i < detail::embedded_packs().size(); ++i) {
+        packs.push_back(&parsed_pack(i));
+    }
+    return packs;
+}
+
 }  // namespace dspt::standards

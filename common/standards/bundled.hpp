@@ -21,4 +21,7 @@ const Pack& bundled_pack(std::string_view year);
 // The pack of the newest bundled year.
 const Pack& newest_bundled_pack();
 
+// Every bundled pack, oldest first.
+std::vector<const Pack*> bundled_packs();
+
 }  // namespace dspt::standards

@@ -51,6 +51,34 @@ Date lapses_on(Date published) noexcept {
     return Date::from_days(sys_days(anniversary) + days(1));
 }
 
+bool lapses_within(Date published, Date today, int days) noexcept {
+    const auto lapses = lapses_on(published);
+    return today < lapses && lapses.days() <= today.days() + std::chrono::days(days);
+}
+
+Date deadline_of(std::string_view year) {
+    const int first = (year[0] - '0') * 1000 + (year[1] - '0') * 100 + two_digits(year.substr(2));
+    return Date::from_days(
+        std::chrono::sys_days{std::chrono::year{first + 1} / std::chrono::June / 30});
+}
+
+long days_to_deadline(std::string_view year, Date today) {
+    return static_cast<long>((deadline_of(year).days() - today.days()).count());
+}
+
+std::string deadline_words(std::string_view year, Date today) {
+    const auto deadline = "the 30 June " + std::to_string(deadline_of(year).year()) + " deadline";
+    const auto days = days_to_deadline(year, today);
+    if (days == 0) {
+        return deadline + " is today";
+    }
+    if (days > 0) {
+        return std::to_string(days) + (days == 1 ? " day" : " days") + " left to " + deadline;
+    }
+    return deadline + " passed " + std::to_string(-days) + (days == -1 ? " day" : " days") +
+           " ago: publishing late stays open until a newer version opens";
+}
+
 bool publication_lapsed(Date published, Date today) noexcept {
     return today >= lapses_on(published);
 }

@@ -31,4 +31,21 @@ bool publication_lapsed(Date published, Date today) noexcept;
 // the day after its twelve-month anniversary (2025-03-10 -> 2026-03-11).
 Date lapses_on(Date published) noexcept;
 
+// Whether a publication made on `published`, current on `today`, lapses
+// within `days` days: lapses_on() is no later than `days` days after `today`.
+// Published 2025-12-20: on 2026-11-21 it lapses within 30 days (2026-12-21).
+bool lapses_within(Date published, Date today, int days) noexcept;
+
+// The 30 June deadline of a valid year: "2025-26" -> 2026-06-30.
+Date deadline_of(std::string_view year);
+
+// Days from `today` to the deadline of `year`: 0 on the day, negative once it
+// has passed (publishing late stays open until a newer version opens).
+long days_to_deadline(std::string_view year, Date today);
+
+// The deadline in words: "205 days left to the 30 June 2026 deadline",
+// "the 30 June 2026 deadline is today", "the 30 June 2026 deadline passed 159
+// days ago: publishing late stays open until a newer version opens".
+std::string deadline_words(std::string_view year, Date today);
+
 }  // namespace dspt::standards

@@ -54,6 +54,21 @@ std::optional<standards::Pack> held_pack(const store::Repository& repository,
     }
 }
 
+std::vector<standards::PackOpening> held_openings(const store::Repository& repository) {
+    auto openings = standards::openings_of(standards::bundled_packs());
+    for (const auto& installed : repository.installed_packs()) {
+        try {
+            const auto pack =
+                standards::parse_pack_json(installed.json, "installed pack " + installed.year);
+            openings.push_back({pack.year, pack.opening_date()});
+        } catch (const Error& e) {
+            fail(ErrorCode::corrupt,
+                 std::string("the installed standards pack no longer loads: ") + e.what());
+        }
+    }
+    return openings;
+}
+
 std::string missing_pack_message(const std::string& year, const std::string& version,
                                  const std::string& digest) {
     return "this server does not hold the standards pack your devices use for " + year +

@@ -8,7 +8,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/standards/open_version.hpp"
 #include "common/standards/pack.hpp"
 #include "server/store/repository.hpp"
 
@@ -23,6 +25,11 @@ void check_pack_identity(const std::string& version, const std::string& digest);
 // given, and corrupt for an installed pack that no longer loads.
 std::optional<standards::Pack> held_pack(const store::Repository& repository,
                                          const std::string& year, const std::string& digest);
+
+// When each pack this server holds opened, bundled and installed: the open
+// version on a day is the newest of them that has opened
+// (common/standards/open_version.hpp).
+std::vector<standards::PackOpening> held_openings(const store::Repository& repository);
 
 // Why a publication against a pack the server does not hold is refused, and
 // how its operator installs it.

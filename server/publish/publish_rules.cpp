@@ -3,21 +3,15 @@
 #include <algorithm>
 #include <set>
 
-#include "common/text.hpp"
-#include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace dspt::server::publish {
-
-namespace {
-
-}  // namespace
 
 std::vector<std::string> sites_to_publish(const store::Device& device,
                                           const store::Organisation& organisation,
                                           const std::vector<store::Site>& organisation_sites,
-                                          const std::vector<std::string>& requested,
-                                          const std::optional<store::Publication>& last) {
+                                          const std::vector<std::string>& requested) {
     std::set<std::string> wanted(requested.begin(), requested.end());
     switch (device.role) {
         case store::DeviceRole::partner:
@@ -46,20 +40,6 @@ std::vector<std::string> sites_to_publish(const store::Device& device,
         if (std::find(all.begin(), all.end(), site) == all.end()) {
             fail(ErrorCode::forbidden,
                  site + " is not a site of " + organisation.ods + " (" + organisation.name + ")");
-        }
-    }
-    if (!organisation.is_headquarters) {
-        const bool only_site = all.size() == 1;
-        for (const auto& site : wanted) {
-            const bool published_last = last && std::find(last->sites.begin(), last->sites.end(),
-                                                          site) != last->sites.end();
-            if (!published_last && !only_site) {
-                fail(ErrorCode::forbidden,
-                     organisation.ods +
-                         " is not registered as a headquarters: it may publish only for the "
-                         "sites it published for last time (" +
-                         (last ? joined(last->sites) : std::string("none")) + "), not " + site);
-            }
         }
     }
     return {wanted.begin(), wanted.end()};

@@ -34,14 +34,14 @@ using assessment::PublishFacts;
 //     naming just that site; any other site is forbidden.
 //   - A headquarters device names the sites (`requested` empty is
 //     invalid_argument listing them); each must be a site of its organisation
-//     (forbidden otherwise). When the organisation is not flagged as a
-//     headquarters, each must also be one it published for last time
-//     (`last`), or its only site.
+//     (forbidden otherwise). An organisation not flagged as a headquarters
+//     chooses among all its registered sites too, as the toolkit offers "sites
+//     within your CQC registration and any other sites added", not only those
+//     of its last publication.
 //   - A partner device never publishes (forbidden).
 std::vector<std::string> sites_to_publish(const store::Device& device,
                                           const store::Organisation& organisation,
                                           const std::vector<store::Site>& organisation_sites,
-                                          const std::vector<std::string>& requested,
-                                          const std::optional<store::Publication>& last);
+                                          const std::vector<std::string>& requested);
 
 }  // namespace dspt::server::publish

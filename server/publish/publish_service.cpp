@@ -4,6 +4,7 @@
 
 #include "common/assessment/assessment.hpp"
 #include "common/error.hpp"
+#include "common/standards/bundled.hpp"
 #include "common/standards/year.hpp"
 #include "protocol/limits.hpp"
 #include "server/publish/publish_pack.hpp"
@@ -83,8 +84,8 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
     if (!history.empty()) {
         last = history.front();
     }
-    const auto sites = sites_to_publish(
-        device, *organisation, repository_.sites_of(organisation->ods), request.sites, last);
+    const auto sites = sites_to_publish(device, *organisation,
+                                        repository_.sites_of(organisation->ods), request.sites);
     const auto pack = held_pack(repository_, request.year, request.pack_digest);
     if (!pack) {
         response.problems.push_back(
@@ -97,9 +98,11 @@ protocol::PublishResponse PublishService::publish(const store::Device& device,
 
     PublishFacts facts;
     facts.level = level;
-    facts.today = Date::from_unix_ms(now_ms);
+    facts.today = Date::from_unix_ms(now_ms);  // the server's date, never the client's
+    facts.packs_held = held_openings(repository_);
     if (last) {
-        facts.last = assessment::PriorPublication{last->level, last->year};
+        facts.last = assessment::PriorPublication{
+            last->level, last->year, Date::from_unix_ms(last->published_at_ms), last->sites};
     }
     // What the server holds of the changes the device says it made: counted only
     // on a replica bound to this device. A request naming none, one never seen, or
@@ -135,7 +138,12 @@ protocol::PublicationList PublishService::publications(const store::Device& devi
         fail(ErrorCode::forbidden, "a support partner's device has no publications of its own");
     }
     protocol::PublicationList list;
-    for (const auto& publication : repository_.publications_of(device.organisation_ods)) {
+    const auto history = repository_.publications_of(device.organisation_ods);
+    if (!history.empty()) {
+        list.last_level = std::string(standards::to_string(history.front().level));
+        list.last_year = history.front().year;
+    }
+    for (const auto& publication : history) {
         if (device.role == store::DeviceRole::branch &&
             std::find(publication.sites.begin(), publication.sites.end(), device.site_ods) ==
                 publication.sites.end()) {

@@ -35,7 +35,8 @@ class PublishService {
     protocol::PublishResponse publish(const store::Device& device,
                                       const protocol::PublishRequest& request, std::int64_t now_ms);
 
-    // The device's organisation's publications, newest first.
+    // The device's organisation's publications, newest first (a branch's: those
+    // covering its site), and the level and year of the newest of all.
     protocol::PublicationList publications(const store::Device& device) const;
 
   private:

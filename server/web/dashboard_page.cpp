@@ -3,6 +3,7 @@
 #include "common/date.hpp"
 #include "common/html.hpp"
 #include "common/standards/pack.hpp"
+#include "common/standards/year.hpp"
 
 namespace dspt::server::web {
 
@@ -107,13 +108,26 @@ std::string unsent(const protocol::SiteProgress& site, std::int64_t now_ms) {
            changes + ")";
 }
 
-std::string publication(const protocol::SiteProgress& site) {
+// Days within which a lapsing publication is flagged.
+constexpr int kLapsingDays = 30;
+
+std::string publication(const protocol::SiteProgress& site, std::int64_t now_ms) {
     if (!site.published) {
         return "never";
     }
     const auto& last = site.last_publication;
-    return html::escape(level_name(last.level) + " " + last.year) + " on " +
-           date_of(last.published_at_ms);
+    const auto published = Date::from_unix_ms(last.published_at_ms);
+    const auto today = Date::from_unix_ms(now_ms);
+    std::string html =
+        html::escape(level_name(last.level) + " " + last.year) + " on " + published.to_string();
+    if (standards::publication_lapsed(published, today)) {
+        html += " <span class=\"lapse warn\">lapsed on " +
+                standards::lapses_on(published).to_string() + "</span>";
+    } else if (standards::lapses_within(published, today, kLapsingDays)) {
+        html += " <span class=\"lapse warn\">lapses on " +
+                standards::lapses_on(published).to_string() + "</span>";
+    }
+    return html;
 }
 
 std::string fraction(std::uint32_t satisfied, std::uint32_t total) {
@@ -137,7 +151,7 @@ std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
     row += cell("Evidence files", "evidence", std::to_string(site.evidence_files));
     row += cell("Last sync", "last-sync", when(site.last_sync_at_ms, now_ms));
     row += cell("Oldest unsynced change", "unsent", unsent(site, now_ms));
-    row += cell("Last publication", "publication", publication(site));
+    row += cell("Last publication", "publication", publication(site, now_ms));
     row += "</tr>\n";
     return row;
 }
@@ -188,6 +202,13 @@ std::string render_dashboard(const protocol::ProgressReport& report,
             " device of " + html::escape(viewer.description) +
             "</p>\n<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign "
             "out</button></form>\n</header>\n<main>\n";
+    if (standards::is_valid_year(viewer.year)) {
+        // The server's date, as every age on the page.
+        html += "<p id=\"deadline\">" +
+                html::escape(standards::deadline_words(
+                    viewer.year, Date::from_unix_ms(report.generated_at_ms))) +
+                ". The missing mandatory items of each site are listed below.</p>\n";
+    }
     if (report.organisations.empty()) {
         html +=
             viewer.role == "partner"

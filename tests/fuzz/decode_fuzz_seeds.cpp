@@ -73,7 +73,8 @@ auto seeds() {
                            "v8",
                            "5f0e3c0b9a7d6e2f1c4b8a9d0e3f2c1b5a6d7e8f9c0b1a2d3e4f5a6b7c8d9e0f"},
         dp::PublishResponse{false, false, {}, {{"AB1-01", "1.1.1", "not satisfied"}}},
-        dp::PublicationList{{{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}},
+        dp::PublicationList{
+            {{1, "AB1", {"AB1-01"}, "2025-26", "met", 1718000000000, "device"}}, "met", "2025-26"},
         dp::SyncHealth{3, 4096, 259200000, true},
         dp::ProgressReport{1718000100000,
                            {{"AB1",

@@ -143,6 +143,20 @@ TEST_CASE("a PushResult of class version 1 still decodes, with no reason", "[uni
     CHECK(to_string(PushOutcome::refused) == "refused");
 }
 
+TEST_CASE("a PublicationList of class version 1 still decodes, with no organisation-wide last",
+          "[unit][protocol]") {
+    const auto bytes = dspt::crypto::from_hex(
+        "44535054000205030000000d01"  // "DSPT", version 2, PublicationList, 13 bytes, little-endian
+        "01000000"                    // PublicationList class version 1
+        "0000000000000000");          // no publications
+    const auto list = decode<PublicationList>(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    CHECK(list == PublicationList{});
+    // This build writes class version 2, with the organisation's newest publication.
+    const PublicationList branch_view{{}, "approaching", "2024-25"};
+    CHECK(decode<PublicationList>(encode(branch_view)) == branch_view);
+}
+
 TEST_CASE("nested structs carry their class version once per message", "[unit][protocol]") {
     OrganisationView view{"AB1", "Acme", false, {{"a", "b", "c"}, {"d", "e", "f"}}};
     const std::string bytes = encode(view);
@@ -178,10 +192,12 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
         names.insert(T::kName);
         REQUIRE(to_string(T::kType) == T::kName);
         // GrantRequest and GrantView gained the grant's end in version 2, and
-        // PublishRequest the standards pack it is made against.
+        // PublishRequest the standards pack it is made against, PublicationList the
+        // organisation's newest publication.
         REQUIRE(T::kVersion ==
                 (T::kType == MessageType::grant_request || T::kType == MessageType::grant_view ||
-                         T::kType == MessageType::publish_request
+                         T::kType == MessageType::publish_request ||
+                         T::kType == MessageType::publication_list
                      ? 2u
                      : 1u));
     };

@@ -178,7 +178,9 @@ inline PublishResponse sample<PublishResponse>() {
 template <>
 inline PublicationList sample<PublicationList>() {
     return {{{1, "AB1", {"AB1-01", "AB1-02"}, "2025-26", "met", 1718000000000, "device-a"},
-             {2, "AB1", {"AB1-01"}, "2024-25", "approaching", 1690000000000, "device-b"}}};
+             {2, "AB1", {"AB1-01"}, "2024-25", "approaching", 1690000000000, "device-b"}},
+            "met",
+            "2025-26"};
 }
 template <>
 inline SyncHealth sample<SyncHealth>() {

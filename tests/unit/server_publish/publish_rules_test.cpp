@@ -55,15 +55,6 @@ PublishFacts facts(Level level) {
     return f;
 }
 
-store::Publication earlier(Level level) {
-    store::Publication p;
-    p.organisation_ods = "AB1";
-    p.sites = {"VA001"};
-    p.year = "2024-25";
-    p.level = level;
-    return p;
-}
-
 std::vector<std::string> items_of(const std::vector<Problem>& problems) {
     std::vector<std::string> items;
     for (const auto& problem : problems) {
@@ -102,9 +93,12 @@ std::string error_of(ErrorCode code, Fn&& fn) {
 TEST_CASE("a site that reaches the level publishes with no problem", "[unit][server_publish]") {
     CHECK(publication_problems(pack(), {site("VA001", ready_for(Level::met))}, facts(Level::met))
               .empty());
-    CHECK(publication_problems(pack(), {site("VA001", ready_for(Level::met))},
-                               facts(Level::approaching))
-              .empty());
+    auto lacking = ready_for(Level::approaching);
+    for (const auto& id : assessment::items_needing_plan(pack(), lacking)) {
+        lacking.plan[id] = {id, "Write it", "Manager", *Date::parse("2027-03-31")};
+    }
+    CHECK(
+        publication_problems(pack(), {site("VA001", lacking)}, facts(Level::approaching)).empty());
 }
 
 TEST_CASE("every unsatisfied item is a problem of its site", "[unit][server_publish]") {
@@ -141,7 +135,7 @@ TEST_CASE("a first publication at Approaching Standards needs a plan for what Me
 
 TEST_CASE("after any publication, Approaching Standards is refused", "[unit][server_publish]") {
     auto f = facts(Level::approaching);
-    f.last = assessment::PriorPublication{Level::approaching, "2024-25"};
+    f.last = assessment::PriorPublication{Level::approaching, "2024-25", {}, {}};
     const auto problems = publication_problems(pack(), {site("VC001", ready_for(Level::met))}, f);
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].site.empty());
@@ -149,6 +143,55 @@ TEST_CASE("after any publication, Approaching Standards is refused", "[unit][ser
 
     f.level = Level::met;
     CHECK(publication_problems(pack(), {site("VC001", ready_for(Level::met))}, f).empty());
+}
+
+TEST_CASE("a first publication at Approaching Standards is refused once Standards Met is reached",
+          "[unit][server_publish]") {
+    auto reaching = ready_for(Level::met);
+    const auto problems = publication_problems(
+        pack(), {site("VA001", ready_for(Level::approaching)), site("VA002", reaching)},
+        facts(Level::approaching));
+    // VA001 still lacks Standards Met items (plan entries); VA002 reaches it.
+    const auto refusal = std::find_if(problems.begin(), problems.end(),
+                                      [](const Problem& p) { return p.site == "VA002"; });
+    REQUIRE(refusal != problems.end());
+    CHECK(refusal->item.empty());
+    CHECK_THAT(refusal->message, Catch::Contains("already reaches Standards Met") &&
+                                     Catch::Contains("one-time allowance"));
+    CHECK(publication_problems(pack(), {site("VA002", reaching)}, facts(Level::met)).empty());
+}
+
+TEST_CASE("publishing is against the version open on the day", "[unit][server_publish]") {
+    auto f = facts(Level::met);
+    f.packs_held = standards::openings_of(standards::bundled_packs());
+    CHECK(publication_problems(pack(), {site("VA001", ready_for(Level::met))}, f).empty());
+
+    const auto& older = standards::bundled_pack("2024-25");
+    const auto problems = publication_problems(older, {site("VA001", {})}, f);
+    REQUIRE_FALSE(problems.empty());
+    CHECK(problems[0].message ==
+          "2024-25 is no longer open for publishing: the open version is 2025-26 (start it with "
+          "dspt year start 2025-26)");
+
+    // Before 2025-26 opened, 2024-25 was the open version.
+    f.today = *Date::parse("2025-09-17");
+    CHECK_THAT(publication_problems(pack(), {site("VA001", ready_for(Level::met))}, f)[0].message,
+               Catch::Contains("2025-26 is not open for publishing yet (it opens on 2025-09-18)"));
+}
+
+TEST_CASE("a publication at the same level on the same day republishes", "[unit][server_publish]") {
+    const auto today = *Date::parse("2026-11-21");
+    const std::vector<assessment::PriorPublication> history{
+        {Level::met, "2025-26", today, {"VA001", "VA002"}},
+        {Level::approaching, "2025-26", *Date::parse("2026-01-10"), {"VA001"}}};
+    const auto again = assessment::republished(history, Level::met, "2025-26", {"VA002"}, today);
+    REQUIRE(again.has_value());
+    CHECK(again->sites == std::vector<std::string>{"VA001", "VA002"});
+    CHECK(assessment::republished(history, Level::met, "2025-26", {}, today).has_value());
+    CHECK_FALSE(assessment::republished(history, Level::exceeded, "2025-26", {}, today));
+    CHECK_FALSE(assessment::republished(history, Level::met, "2025-26", {"VA003"}, today));
+    CHECK_FALSE(
+        assessment::republished(history, Level::met, "2025-26", {}, *Date::parse("2026-11-22")));
 }
 
 TEST_CASE("publishing at Standards Exceeded needs a current Cyber Essentials Plus certificate",
@@ -189,43 +232,38 @@ TEST_CASE("conflicts and changes the server lacks stop publishing", "[unit][serv
 TEST_CASE("who may publish which sites", "[unit][server_publish]") {
     const store::Organisation hq{"AB1", "Acorn Homecare", true, std::nullopt, 0};
     const auto branch = device(store::DeviceRole::branch, "VA001");
-    CHECK(sites_to_publish(branch, hq, kSites, {}, std::nullopt) ==
-          std::vector<std::string>{"VA001"});
-    CHECK(sites_to_publish(branch, hq, kSites, {"VA001"}, std::nullopt) ==
-          std::vector<std::string>{"VA001"});
-    CHECK_THAT(error_of(ErrorCode::forbidden,
-                        [&] { sites_to_publish(branch, hq, kSites, {"VA002"}, std::nullopt); }),
-               Catch::Contains("own site (VA001) only"));
+    CHECK(sites_to_publish(branch, hq, kSites, {}) == std::vector<std::string>{"VA001"});
+    CHECK(sites_to_publish(branch, hq, kSites, {"VA001"}) == std::vector<std::string>{"VA001"});
+    CHECK_THAT(
+        error_of(ErrorCode::forbidden, [&] { sites_to_publish(branch, hq, kSites, {"VA002"}); }),
+        Catch::Contains("own site (VA001) only"));
 
     const auto head_office = device(store::DeviceRole::headquarters);
-    CHECK(sites_to_publish(head_office, hq, kSites, {"VA003", "VA001", "VA003"}, std::nullopt) ==
+    CHECK(sites_to_publish(head_office, hq, kSites, {"VA003", "VA001", "VA003"}) ==
           std::vector<std::string>{"VA001", "VA003"});
     CHECK_THAT(error_of(ErrorCode::invalid_argument,
-                        [&] { sites_to_publish(head_office, hq, kSites, {}, std::nullopt); }),
+                        [&] { sites_to_publish(head_office, hq, kSites, {}); }),
                Catch::Contains("VA001, VA002, VA003"));
+    error_of(ErrorCode::forbidden, [&] { sites_to_publish(head_office, hq, kSites, {"VC001"}); });
     error_of(ErrorCode::forbidden,
-             [&] { sites_to_publish(head_office, hq, kSites, {"VC001"}, std::nullopt); });
-    error_of(ErrorCode::forbidden, [&] {
-        sites_to_publish(device(store::DeviceRole::partner), hq, kSites, {"VA001"}, std::nullopt);
-    });
+             [&] { sites_to_publish(device(store::DeviceRole::partner), hq, kSites, {"VA001"}); });
 }
 
-TEST_CASE("an organisation not flagged as a headquarters keeps to the sites it published for",
+TEST_CASE("an organisation not flagged as a headquarters publishes for any of its sites",
           "[unit][server_publish]") {
     const store::Organisation group{"AB1", "Acorn Homecare", false, std::nullopt, 0};
     const auto head_office = device(store::DeviceRole::headquarters);
-    auto last = earlier(Level::met);
-    last.sites = {"VA001", "VA002"};
-    CHECK(sites_to_publish(head_office, group, kSites, {"VA002"}, last) ==
+    // Never published: any registered site, not only the one it published for.
+    CHECK(sites_to_publish(head_office, group, kSites, {"VA003", "VA001"}) ==
+          std::vector<std::string>{"VA001", "VA003"});
+    CHECK(sites_to_publish(head_office, group, kSites, {"VA002"}) ==
           std::vector<std::string>{"VA002"});
+    // A site outside its registration stays refused.
     CHECK_THAT(error_of(ErrorCode::forbidden,
-                        [&] { sites_to_publish(head_office, group, kSites, {"VA003"}, last); }),
-               Catch::Contains("not registered as a headquarters"));
-    error_of(ErrorCode::forbidden,
-             [&] { sites_to_publish(head_office, group, kSites, {"VA001"}, std::nullopt); });
-    // A single-site provider publishes for its one site.
+                        [&] { sites_to_publish(head_office, group, kSites, {"VC001"}); }),
+               Catch::Contains("VC001 is not a site of AB1"));
     const std::vector<store::Site> one{{"VC001", "AB1", "1-200000001", "Cedar House"}};
-    CHECK(sites_to_publish(head_office, group, one, {"VC001"}, std::nullopt) ==
+    CHECK(sites_to_publish(head_office, group, one, {"VC001"}) ==
           std::vector<std::string>{"VC001"});
 }
 

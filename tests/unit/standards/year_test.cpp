@@ -42,3 +42,24 @@ TEST_CASE("a publication lapses twelve months after its date", "[unit][standards
     CHECK_FALSE(publication_lapsed(day("2024-02-29"), day("2025-02-28")));
     CHECK(publication_lapsed(day("2024-02-29"), day("2025-03-01")));
 }
+
+TEST_CASE("the days left to a year's 30 June deadline", "[unit][standards]") {
+    CHECK(deadline_of("2025-26") == day("2026-06-30"));
+    CHECK(days_to_deadline("2025-26", day("2025-12-07")) == 205);
+    CHECK(days_to_deadline("2025-26", day("2026-06-30")) == 0);
+    CHECK(days_to_deadline("2025-26", day("2026-12-06")) == -159);
+    CHECK(deadline_words("2025-26", day("2026-06-29")) ==
+          "1 day left to the 30 June 2026 deadline");
+    CHECK(deadline_words("2025-26", day("2026-06-30")) == "the 30 June 2026 deadline is today");
+    CHECK(deadline_words("2025-26", day("2026-12-06")) ==
+          "the 30 June 2026 deadline passed 159 days ago: publishing late stays open until a "
+          "newer version opens");
+}
+
+TEST_CASE("a publication lapsing within 30 days", "[unit][standards]") {
+    const auto published = day("2025-12-20");  // lapses on 2026-12-21
+    CHECK_FALSE(lapses_within(published, day("2026-11-20"), 30));
+    CHECK(lapses_within(published, day("2026-11-21"), 30));
+    CHECK(lapses_within(published, day("2026-12-20"), 30));
+    CHECK_FALSE(lapses_within(published, day("2026-12-21"), 30));  // lapsed already
+}

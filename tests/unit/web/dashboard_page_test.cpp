@@ -116,6 +116,25 @@ TEST_CASE("a site's row shows its level, counts, missing items, sync and publica
     CHECK_THAT(row, Catch::Contains("data-label=\"Last sync\""));
 }
 
+TEST_CASE("the dashboard shows the days to the deadline and publications about to lapse",
+          "[unit][web]") {
+    auto soon = leeds();
+    soon.last_publication.published_at_ms = kNow - 350 * kDay;  // 2025-12-06
+    auto lapsed = york();
+    lapsed.published = true;
+    lapsed.last_publication = {8, "AB1", {"VA002"}, "2025-26", "met", kNow - 400 * kDay, "d"};
+    const auto html = render_dashboard(report_of({soon, lapsed}), kHeadquarters);
+    CHECK_THAT(html, Catch::Contains("<p id=\"deadline\">the 30 June 2026 deadline passed 144 "
+                                     "days ago: publishing late stays open until a newer version "
+                                     "opens. The missing mandatory items of each site are listed "
+                                     "below.</p>"));
+    CHECK(cell(site_row(html, "VA001"), "publication") ==
+          "Approaching Standards 2025-26 on 2025-12-06 <span class=\"lapse warn\">lapses on "
+          "2026-12-07</span>");
+    CHECK_THAT(cell(site_row(html, "VA002"), "publication"),
+               Catch::Contains("<span class=\"lapse warn\">lapsed on 2026-10-18</span>"));
+}
+
 TEST_CASE("a site that never synced or published says never", "[unit][web]") {
     const auto row = site_row(render_dashboard(report_of({york()}), kHeadquarters), "VA002");
     REQUIRE_FALSE(row.empty());
