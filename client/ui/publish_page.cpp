@@ -4,9 +4,13 @@
 // learned at the last sync); the server, which holds every device's changes,
 // has the last word and its answer is shown too.
 
+#include "client/store/evidence_store.hpp"
 #include "client/store/publish_outlook.hpp"
+#include "client/ui/evidence_list.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
+#include "common/assessment/assessment.hpp"
+#include "common/error.hpp"
 
 namespace dspt::client::ui {
 
@@ -43,6 +47,29 @@ std::string server_answer(const protocol::PublishResponse& answer) {
         html += "</ul>";
     }
     return html + "</div></section>\n";
+}
+
+// The plan documents attached with `dspt plan attach`: at Approaching Standards
+// one stands for the plan entries.
+std::string plan_documents(LocalStore& store, const PageInputs& inputs) {
+    bool writable = true;
+    try {
+        store.require_writable();
+    } catch (const Error&) {
+        writable = false;
+    }
+    const auto files = store.evidence().list(assessment::kPlanDocumentSlot);
+    std::string html =
+        "<section class=\"card\" aria-labelledby=\"plan-documents-heading\"><h2 "
+        "id=\"plan-documents-heading\">Action plan documents</h2><p>Publishing at Approaching "
+        "Standards needs an action plan for every Standards Met item still missing: a plan "
+        "entry on each item's page, or one plan document. Attach a document with <code>dspt "
+        "plan attach FILE</code>; <code>dspt plan export plan.docx</code> writes one from the "
+        "entries.</p>";
+    html += files.empty()
+                ? "<p id=\"plan-documents-none\">No plan document attached.</p>"
+                : evidence_list(files, "plan-documents", store.scope(), writable, inputs.csrf);
+    return html + "</section>\n";
 }
 
 }  // namespace
@@ -97,7 +124,7 @@ std::string publish_content(LocalStore& store, const PageInputs& inputs) {
         }
         html += "</section>\n";
     }
-    return html;
+    return html + plan_documents(store, inputs);
 }
 
 std::string export_content(LocalStore& store) {

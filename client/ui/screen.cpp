@@ -17,6 +17,7 @@
 #include "client/sync/sync_run.hpp"
 #include "client/ui/multipart_form.hpp"
 #include "client/ui/pages.hpp"
+#include "common/assessment/assessment.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/random.hpp"
@@ -376,9 +377,16 @@ Response Screen::act(const Request& request) {
             back = publish(field(form, "level"));
         } else if (parts.size() == 3 && parts[0] == "evidence" && parts[2] == "remove") {
             const auto found = store_.evidence().find(parts[1]);
-            back = item_link(store_.item(found.item_id));
+            // A plan document is listed on the Publish page, not under an item.
+            back = found.item_id == assessment::kPlanDocumentSlot
+                       ? std::string("/publish")
+                       : item_link(store_.item(found.item_id));
             store_.evidence().remove(found.id);
-            flash_ = {false, "Removed " + found.name + " from " + found.item_id + "."};
+            flash_ = {false, "Removed " + found.name + " from " +
+                                 (found.item_id == assessment::kPlanDocumentSlot
+                                      ? std::string("the action plan documents")
+                                      : found.item_id) +
+                                 "."};
         } else if (parts.size() >= 3 && parts[0] == "item") {
             const auto& item = store_.item(parts[1]);
             back = item_link(item);

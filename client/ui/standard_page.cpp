@@ -7,6 +7,7 @@
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/sync_state.hpp"
+#include "client/ui/evidence_list.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
 #include "common/assessment/evaluator.hpp"
@@ -66,24 +67,8 @@ std::string evidence_section(LocalStore& store, const standards::Item& item,
     if (files.empty()) {
         html += "<p>No files attached.</p>";
     } else {
-        html += "<ul class=\"evidence\" id=\"" + escape(field_id("evidence", item)) + "\">";
-        for (const auto& file : files) {
-            html += "<li><a href=\"/evidence/" + escape(file.id) + "\" download>" +
-                    escape(file.name) + "</a> (" + escape(human_size(file.size)) + ")";
-            if (file.transfer == EvidenceTransfer::to_upload) {
-                html += " <span class=\"badge\">waiting to sync</span>";
-            } else if (file.transfer == EvidenceTransfer::downloading) {
-                html += " <span class=\"badge\">still downloading</span>";
-            }
-            if (writable && file.scope == store.scope()) {
-                html += " <form method=\"post\" action=\"/evidence/" + escape(file.id) +
-                        "/remove\" style=\"display:inline\">" + csrf_field(inputs.csrf) +
-                        "<button type=\"submit\" class=\"danger\" aria-label=\"Remove " +
-                        escape(file.name) + "\">Remove</button></form>";
-            }
-            html += "</li>";
-        }
-        html += "</ul>";
+        html +=
+            evidence_list(files, field_id("evidence", item), store.scope(), writable, inputs.csrf);
     }
     if (!writable) {
         return html;

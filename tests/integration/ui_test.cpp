@@ -180,6 +180,16 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
               .get<int>() > 0);
     CHECK(browser.evaluate("document.getElementById('publish-approaching') === null").get<bool>());
     answer_all(home, "approaching");
+    // A plan document attached with `dspt plan attach` is listed on the Publish
+    // page and can be removed there.
+    const auto plan_file = write_file(files, "action-plan.docx", 2000);
+    REQUIRE(home.run({"plan", "attach", plan_file.string()}).exit_code == 0);
+    browser.navigate(screen.page("/publish"));
+    CHECK_THAT(browser.text("#plan-documents"), Catch::Contains("action-plan.docx"));
+    browser.click_and_wait_load("button[aria-label='Remove action-plan.docx']");
+    CHECK_THAT(flash(browser),
+               Catch::Contains("Removed action-plan.docx from the action plan documents"));
+    CHECK_FALSE(browser.text("#plan-documents-none").empty());
     for (const auto& item : home.json({"items", "--missing", "met"})) {
         const auto id = item["id"].get<std::string>();
         if (id != "1.1.3") {
