@@ -17,12 +17,12 @@ using namespace dspt::test;
 namespace {
 
 // Cedar House (CD2): a single-site provider, its one device enrolled to its site.
-struct Cedar {
+struct CedarSite {
     ServerProcess server;
     ClientHome home;
     ClientHome second;  // another device of the same site
 
-    Cedar() {
+    CedarSite() {
         server.register_demo();
         enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
     }
@@ -34,7 +34,7 @@ TEST_CASE(
     "Approaching Standards is refused with neither plan entries nor a plan document, and "
     "accepted with an uploaded document alone",
     "[integration][action_plan]") {
-    Cedar cedar;
+    CedarSite cedar;
     answer_all(cedar.home, "approaching");
     const auto lacking = cedar.home.json({"items", "--missing", "met"});
     REQUIRE(lacking.size() > 0);
@@ -77,7 +77,7 @@ TEST_CASE(
 
 TEST_CASE("dspt plan export writes the plan in the format its extension names",
           "[integration][action_plan]") {
-    Cedar cedar;
+    CedarSite cedar;
     answer_all(cedar.home, "approaching");
     const auto lacking = cedar.home.json({"items", "--missing", "met"});
     REQUIRE(lacking.size() > 1);
