@@ -80,7 +80,10 @@ if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
       -DDSPT_BUILD_BENCH=OFF
 
   begin "libFuzzer: build"
+  # -O1 with line tables: what AddressSanitizer needs for speed and readable
+  # reports, at half the compile time of -O2 -g (the runs are bounded by time).
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
   cmake --build build/fuzz -j "$jobs" --target dspt_fuzz_targets
   end
