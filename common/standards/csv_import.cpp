@@ -25,18 +25,6 @@ bool is_blank(const CsvRecord& record) {
                        [](const std::string& field) { return trim(field).empty(); });
 }
 
-std::optional<AnswerType> parse_type_word(std::string_view word) {
-    static const std::unordered_map<std::string, AnswerType> kWords = {
-        {"confirm", AnswerType::confirm}, {"checkbox", AnswerType::confirm},
-        {"yes/no", AnswerType::confirm},  {"y/n", AnswerType::confirm},
-        {"text", AnswerType::text},       {"free text", AnswerType::text},
-        {"date", AnswerType::date},       {"document", AnswerType::document},
-        {"doc", AnswerType::document},    {"upload", AnswerType::document},
-    };
-    const auto it = kWords.find(ascii_lower(word));
-    return it == kWords.end() ? std::nullopt : std::optional(it->second);
-}
-
 std::optional<bool> parse_yes_no(std::string_view word) {
     const std::string w = ascii_lower(word);
     if (w == "yes" || w == "y" || w == "true" || w == "1") {
@@ -149,7 +137,7 @@ class CsvImporter {
         item.title = value(record, kTitle);
         item.question = value(record, kQuestion);
         const auto type = value(record, kType);
-        const auto parsed_type = parse_type_word(type);
+        const auto parsed_type = detail::parse_type_word(type);
         if (!parsed_type) {
             fail_at(record.line, "type " + detail::quote_for_message(type) + " is not one of " +
                                      std::string(detail::answer_type_names()));

@@ -82,20 +82,6 @@ std::optional<bool> parse_flag(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<AnswerType> parse_type(std::string_view text) {
-    static const std::unordered_map<std::string, AnswerType> kWords = {
-        {"confirm", AnswerType::confirm},   {"checkbox", AnswerType::confirm},
-        {"tick box", AnswerType::confirm},  {"yes/no", AnswerType::confirm},
-        {"yes / no", AnswerType::confirm},  {"boolean", AnswerType::confirm},
-        {"text", AnswerType::text},         {"free text", AnswerType::text},
-        {"text box", AnswerType::text},     {"date", AnswerType::date},
-        {"document", AnswerType::document}, {"upload", AnswerType::document},
-        {"file", AnswerType::document},     {"document upload", AnswerType::document},
-    };
-    const auto it = kWords.find(ascii_lower(trim(text)));
-    return it == kWords.end() ? std::nullopt : std::optional(it->second);
-}
-
 bool contains_word(const std::string& lower, std::string_view word) {
     for (auto at = lower.find(word); at != std::string::npos; at = lower.find(word, at + 1)) {
         const bool start = at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]));
@@ -321,7 +307,7 @@ class OfficialReader {
         const auto title = cell(row, title_);
         item.title = title.empty() ? derive_title(question) : std::string(title);
         if (const auto type = cell(row, type_); !type.empty()) {
-            const auto parsed = parse_type(type);
+            const auto parsed = detail::parse_type_word(type);
             if (!parsed) {
                 fail_at(row.line, "type " + detail::quote_for_message(type) +
                                       " is not one of yes/no, text, date, document");

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <tuple>
+#include <unordered_map>
 
 #include "common/text.hpp"
 
@@ -118,6 +119,21 @@ std::optional<ItemProblem> check_item(const Item& item) {
         }
     }
     return std::nullopt;
+}
+
+std::optional<AnswerType> parse_type_word(std::string_view word) {
+    static const std::unordered_map<std::string, AnswerType> kWords = {
+        {"confirm", AnswerType::confirm},  {"checkbox", AnswerType::confirm},
+        {"tick box", AnswerType::confirm}, {"yes/no", AnswerType::confirm},
+        {"yes / no", AnswerType::confirm}, {"y/n", AnswerType::confirm},
+        {"boolean", AnswerType::confirm},  {"text", AnswerType::text},
+        {"free text", AnswerType::text},   {"text box", AnswerType::text},
+        {"date", AnswerType::date},        {"document", AnswerType::document},
+        {"doc", AnswerType::document},     {"upload", AnswerType::document},
+        {"file", AnswerType::document},    {"document upload", AnswerType::document},
+    };
+    const auto it = kWords.find(ascii_lower(trim(word)));
+    return it == kWords.end() ? std::nullopt : std::optional(it->second);
 }
 
 std::optional<std::string> opening_problem(const Pack& pack) {

@@ -50,6 +50,11 @@ std::optional<ItemProblem> check_item(const Item& item);
 
 // Toolkit order: by standard, then by the numeric parts of the id. Ids that do
 // not parse sort after those that do, by text. A strict weak ordering.
+// An answer type as item lists spell it ("Checkbox", "Free text", "yes/no",
+// "Document upload", ...), whatever its case and surrounding spaces; nullopt
+// for a word neither importer knows.
+std::optional<AnswerType> parse_type_word(std::string_view word);
+
 // Why a pack's opening date cannot be right: it falls outside the pack's year
 // (1 July of the first calendar year to 30 June of the second). nullopt when it
 // is absent or within.
