@@ -13,6 +13,8 @@ packages=(
   catch2
   # tools the tests and the quickstart use
   sqlite3 openssl curl clang-format clang libclang-rt-14-dev procps
+  # the PostgreSQL store's tests run a throwaway cluster; HAProxy fronts several servers
+  postgresql haproxy
   # certificates: a font for cairo; pdftotext and a headless browser for their tests
   fonts-dejavu-core poppler-utils chromium
 )

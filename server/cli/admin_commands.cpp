@@ -20,7 +20,7 @@
 #include "server/auth/enrolment_service.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/wall_clock.hpp"
-#include "server/store/sqlite_repository.hpp"
+#include "server/store/open_repository.hpp"
 #include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
@@ -34,6 +34,7 @@ constexpr std::size_t kMaxPackBytes = 8 * 1024 * 1024;
 
 struct AdminOptions {
     std::string data;
+    std::string store;
     bool json = false;
     // create-org / add-site
     std::string ods;
@@ -87,8 +88,8 @@ void print_list(const AdminOptions& options, const json& rows, std::string lines
     print(options, rows, lines);
 }
 
-std::unique_ptr<store::SqliteRepository> open(const AdminOptions& options) {
-    return std::make_unique<store::SqliteRepository>(options.data);
+std::unique_ptr<store::Repository> open(const AdminOptions& options) {
+    return store::open_repository({options.data, options.store});
 }
 
 int create_org(const AdminOptions& options) {
@@ -378,7 +379,9 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
     auto* admin = app.add_subcommand("admin", "Manage the registry and devices on the server host");
     admin->require_subcommand(1);
     auto options = std::make_shared<AdminOptions>();
-    admin->add_option("--data", options->data, "Directory of the server's store")->required();
+    admin->add_option("--data", options->data, "Directory of the embedded store");
+    admin->add_option("--store", options->store,
+                      "postgresql://USER@HOST[:PORT]/DB: the PostgreSQL store instead");
     admin->add_flag("--json", options->json, "Machine-readable output");
     admin->fallthrough();
 

@@ -18,7 +18,7 @@
 #include "server/cli/config_file.hpp"
 #include "server/cli/wall_clock.hpp"
 #include "server/context.hpp"
-#include "server/store/sqlite_repository.hpp"
+#include "server/store/open_repository.hpp"
 #include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
@@ -27,6 +27,7 @@ namespace {
 
 struct ServeOptions {
     std::string data;
+    std::string store;
     std::string listen = "127.0.0.1:8080";
     std::string tls_cert;
     std::string tls_key;
@@ -107,9 +108,7 @@ std::string parse_public_url(const std::string& text) {
 }
 
 int run_serve(const ServeOptions& options) {
-    if (options.data.empty()) {
-        fail(ErrorCode::invalid_argument, "--data DIR is required");
-    }
+    const store::StoreLocation location{options.data, options.store};
     http::ServerConfig config;
     std::tie(config.listen_host, config.listen_port) = parse_listen(options.listen);
     if (!options.tls_cert.empty()) {
@@ -135,8 +134,8 @@ int run_serve(const ServeOptions& options) {
 
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
-    Context context(std::make_unique<store::SqliteRepository>(options.data), auth_config, &now_ms,
-                    options.max_value_bytes, options.storage_quota_mib * 1024 * 1024);
+    Context context(store::open_repository(location), auth_config, &now_ms, options.max_value_bytes,
+                    options.storage_quota_mib * 1024 * 1024);
     const sync::EvidenceCollector collector(*context.repository, &now_ms,
                                             std::chrono::hours(options.evidence_grace_hours),
                                             std::chrono::hours(1), http::write_stderr_line);
@@ -157,7 +156,8 @@ int run_serve(const ServeOptions& options) {
     const auto port = server.start();
     server.stop_on_signals();
     std::cout << "dspt-server listening on " << (config.tls_cert ? "https" : "http") << "://"
-              << config.listen_host << ":" << port << " (data " << options.data << ")" << std::endl;
+              << config.listen_host << ":" << port << " (" << store::describe(location) << ")"
+              << std::endl;
     server.wait();
     std::cout << "dspt-server stopped" << std::endl;
     return 0;
@@ -172,7 +172,11 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     serve->add_option("--config", *config,
                       "Read settings from FILE: key = value lines, keys named as these flags "
                       "(flags given here win)");
-    serve->add_option("--data", options->data, "Directory of the server's store (required)");
+    serve->add_option("--data", options->data,
+                      "Directory of the embedded store (SQLite); this or --store is required");
+    serve->add_option("--store", options->store,
+                      "postgresql://USER@HOST[:PORT]/DB: keep the store in PostgreSQL, shared "
+                      "by several servers");
     serve->add_option("--listen", options->listen, "HOST:PORT to listen on")->capture_default_str();
     serve->add_option("--tls-cert", options->tls_cert, "TLS certificate chain (PEM)");
     serve->add_option("--tls-key", options->tls_key, "TLS private key (PEM)");

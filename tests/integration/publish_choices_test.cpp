@@ -292,8 +292,8 @@ TEST_CASE("a partner sees the publications that lapse within 30 days",
     publication.device_id = "admin";
     publication.request_id = "old-cedar";
     {
-        server::store::SqliteRepository repository(server.data());
-        REQUIRE_FALSE(repository.record_publication(publication).duplicate);
+        const auto repository = server.open_store();
+        REQUIRE_FALSE(repository->record_publication(publication).duplicate);
     }
     const auto lapses_on =
         standards::lapses_on(Date::from_unix_ms(publication.published_at_ms)).to_string();

@@ -1,6 +1,7 @@
 #pragma once
-// The real dspt-server on 127.0.0.1 with an ephemeral port and a temporary data
-// directory, and the admin commands run against that directory.
+// The real dspt-server on 127.0.0.1 with an ephemeral port and a store of its own: a
+// temporary data directory, or, when the run tests PostgreSQL (DSPT_TEST_POSTGRES), a
+// fresh schema in the test cluster; and the admin commands run against that store.
 
 #include <cctype>
 #include <chrono>
@@ -14,9 +15,10 @@
 
 #include "common/date.hpp"
 #include "common/standards/year.hpp"
-#include "server/store/sqlite_repository.hpp"
+#include "server/store/open_repository.hpp"
 #include "tests/integration/client_fixture.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace dspt::test {
 
@@ -31,9 +33,30 @@ class ServerProcess {
     std::uint16_t port() const noexcept { return port_; }
     BackgroundProcess& process() { return *process_; }
 
-    // Runs `dspt-server admin --data DIR args...`.
+    // Whether the server runs on PostgreSQL (else on the embedded store in data()).
+    bool postgresql() const noexcept { return !store_.location().empty(); }
+
+    // The flags that name the server's store: `--data DIR` or `--store LOCATION`.
+    std::vector<std::string> store_args() const {
+        if (postgresql()) {
+            return {"--store", store_.location()};
+        }
+        return {"--data", data_.path().string()};
+    }
+
+    // The server's store, opened by the test (beside the running server).
+    std::unique_ptr<server::store::Repository> open_store() const {
+        if (postgresql()) {
+            return server::store::open_repository({"", store_.location()});
+        }
+        return server::store::open_repository({data_.path().string(), ""});
+    }
+
+    // Runs `dspt-server admin --data DIR args...` (or `--store LOCATION`).
     ProcessResult admin(const std::vector<std::string>& args) const {
-        std::vector<std::string> full{"admin", "--data", data_.path().string()};
+        std::vector<std::string> full{"admin"};
+        const auto where = store_args();
+        full.insert(full.end(), where.begin(), where.end());
         full.insert(full.end(), args.begin(), args.end());
         return run_process(DSPT_SERVER_BIN, full);
     }
@@ -88,8 +111,10 @@ class ServerProcess {
   private:
     void start(std::vector<std::string> extra, std::uint16_t port = 0) {
         extra_ = extra;
-        std::vector<std::string> args{"serve", "--data", data_.path().string(), "--listen",
-                                      "127.0.0.1:" + std::to_string(port)};
+        std::vector<std::string> args{"serve"};
+        const auto where = store_args();
+        args.insert(args.end(), where.begin(), where.end());
+        args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(port)});
         args.insert(args.end(), extra.begin(), extra.end());
         process_ = std::make_unique<BackgroundProcess>(DSPT_SERVER_BIN, args);
         const bool up = process_->wait_for_output("listening on", std::chrono::seconds(30));
@@ -110,6 +135,7 @@ class ServerProcess {
     }
 
     TempDir data_;
+    TestStore store_;
     std::vector<std::string> extra_;
     std::unique_ptr<BackgroundProcess> process_;
     std::string url_;
@@ -194,8 +220,8 @@ inline server::store::Publication publish_acorn_met(const ServerProcess& server,
     publication.published_at_ms = now_ms;
     publication.device_id = "admin";
     publication.request_id = request_id;
-    server::store::SqliteRepository repository(server.data());
-    REQUIRE_FALSE(repository.record_publication(publication).duplicate);
+    const auto repository = server.open_store();
+    REQUIRE_FALSE(repository->record_publication(publication).duplicate);
     return publication;
 }
 

@@ -109,7 +109,7 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
 }  // namespace
 
 TEST_CASE("jobs that queue while a group runs are committed together, oldest first",
-          "[unit][server_store]") {
+          "[unit][server_store][sqlite]") {
     GroupCommit<Job> queue(64);
     const auto outcome = lead_and_queue(queue, 5, First::take_then_wait, [](auto) {});
     REQUIRE(outcome.queued_in_time);
@@ -123,7 +123,7 @@ TEST_CASE("jobs that queue while a group runs are committed together, oldest fir
 }
 
 TEST_CASE("jobs that queue while the leader waits for the lock join its group",
-          "[unit][server_store]") {
+          "[unit][server_store][sqlite]") {
     GroupCommit<Job> queue(64);
     const auto outcome = lead_and_queue(queue, 5, First::wait_then_take, [](auto) {});
     REQUIRE(outcome.queued_in_time);
@@ -136,7 +136,8 @@ TEST_CASE("jobs that queue while the leader waits for the lock join its group",
     CHECK(queue.stats().groups == 1);
 }
 
-TEST_CASE("a group takes at most its limit; the rest wait for the next", "[unit][server_store]") {
+TEST_CASE("a group takes at most its limit; the rest wait for the next",
+          "[unit][server_store][sqlite]") {
     GroupCommit<Job> queue(2);
     const auto outcome = lead_and_queue(queue, 5, First::take_then_wait, [](auto) {});
     REQUIRE(outcome.queued_in_time);
@@ -152,7 +153,7 @@ TEST_CASE("a group takes at most its limit; the rest wait for the next", "[unit]
     CHECK(outcome.errors.empty());
 }
 
-TEST_CASE("a group that throws fails its own callers only", "[unit][server_store]") {
+TEST_CASE("a group that throws fails its own callers only", "[unit][server_store][sqlite]") {
     GroupCommit<Job> queue(64);
     const auto outcome = lead_and_queue(queue, 3, First::take_then_wait, [](auto) {
         throw std::runtime_error("the commit failed");
@@ -172,7 +173,7 @@ TEST_CASE("a group that throws fails its own callers only", "[unit][server_store
 }
 
 TEST_CASE("a group that fails before taking its jobs fails those queued then",
-          "[unit][server_store]") {
+          "[unit][server_store][sqlite]") {
     GroupCommit<Job> queue(64);
     const auto outcome = lead_and_queue(queue, 3, First::wait_then_throw, [](auto) {});
     REQUIRE(outcome.queued_in_time);
@@ -260,12 +261,12 @@ TEST_CASE_METHOD(SyncFixture, "concurrent pushes all get distinct versions and n
 }
 
 TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of its group commit",
-                 "[unit][server_store]") {
+                 "[unit][server_store][sqlite]") {
     // A second repository on the same file, patient enough to wait for the lock
     // the test holds below.
     SqliteOptions patient;
     patient.busy_timeout = 60s;
-    const auto repository = open(patient);
+    const auto repository = open_sqlite(patient);
     const auto push_as = [&](const Device& device, std::vector<Change> batch) {
         return repository->apply_changes("AB12", device.id, batch);
     };

@@ -79,7 +79,8 @@ TEST_CASE_METHOD(StoreFixture, "concurrent uses of one nonce: exactly one is acc
     }
 }
 
-TEST_CASE_METHOD(StoreFixture, "old nonces are pruned now and then", "[unit][server_store]") {
+TEST_CASE_METHOD(StoreFixture, "old nonces are pruned now and then",
+                 "[unit][server_store][sqlite]") {
     // Calls 0 .. interval-1 (the first prunes an empty table) leave nonces that will
     // be old.
     for (std::uint64_t i = 0; i < kNoncePruneInterval; ++i) {

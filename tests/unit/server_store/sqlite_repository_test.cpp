@@ -25,9 +25,9 @@ unsigned mode_of(const fs::path& path) {
 }  // namespace
 
 TEST_CASE_METHOD(StoreFixture, "the data directory is private and the database uses WAL",
-                 "[unit][server_store]") {
+                 "[unit][server_store][sqlite]") {
     const auto file = SqliteRepository::file_in(data_dir());
-    CHECK(repo().path() == file);
+    CHECK(sqlite_repo().path() == file);
     CHECK(file.filename() == "server.db");
     CHECK(mode_of(data_dir()) == 0700u);
     CHECK(mode_of(file) == 0600u);
@@ -37,7 +37,8 @@ TEST_CASE_METHOD(StoreFixture, "the data directory is private and the database u
     CHECK(db.user_version() == kServerSchemaVersion);
 }
 
-TEST_CASE_METHOD(StoreFixture, "a nested data directory is created", "[unit][server_store]") {
+TEST_CASE_METHOD(StoreFixture, "a nested data directory is created",
+                 "[unit][server_store][sqlite]") {
     const auto nested = data_dir() / "a" / "b";
     const SqliteRepository repository(nested);
     CHECK(fs::exists(SqliteRepository::file_in(nested)));
@@ -85,7 +86,7 @@ TEST_CASE_METHOD(StoreFixture, "reopening the data directory keeps everything",
     CHECK(repo().create_partner("Care IT Support", kT0).id > partner.id);
 }
 
-TEST_CASE("a database written by a newer dsptsync is refused", "[unit][server_store]") {
+TEST_CASE("a database written by a newer dsptsync is refused", "[unit][server_store][sqlite]") {
     TempDir dir;
     const auto data_dir = dir.path() / "data";
     { const SqliteRepository repository(data_dir); }
@@ -101,7 +102,7 @@ TEST_CASE("a database written by a newer dsptsync is refused", "[unit][server_st
     CHECK(db.user_version() == kServerSchemaVersion + 1);
 }
 
-TEST_CASE("opening refuses a bad data directory, file or option", "[unit][server_store]") {
+TEST_CASE("opening refuses a bad data directory, file or option", "[unit][server_store][sqlite]") {
     TempDir dir;
     SECTION("the data directory is a file") {
         const auto file = dir.path() / "plain-file";
@@ -123,10 +124,10 @@ TEST_CASE("opening refuses a bad data directory, file or option", "[unit][server
 }
 
 TEST_CASE_METHOD(StoreFixture, "reads and writes from many threads see every committed write",
-                 "[unit][server_store]") {
+                 "[unit][server_store][sqlite]") {
     SqliteOptions options;
     options.reader_connections = 2;  // fewer than the readers below, so some wait
-    const auto repository = open(options);
+    const auto repository = open_sqlite(options);
     repository->create_organisation(organisation("AB12", "Rose Care Group", true));
 
     constexpr int kSites = 40;
@@ -165,7 +166,7 @@ TEST_CASE_METHOD(StoreFixture, "reads and writes from many threads see every com
 }
 
 TEST_CASE_METHOD(StoreFixture, "the WAL is checkpointed on the repository's own thread",
-                 "[unit][server_store]") {
+                 "[unit][server_store][sqlite]") {
     seed_registry();
     const BlobOwner owner{"AB12", "VA1B2"};
     // Eight 1 MiB chunks: about 2,000 WAL pages, past kCheckpointPages.
@@ -174,7 +175,7 @@ TEST_CASE_METHOD(StoreFixture, "the WAL is checkpointed on the repository's own 
         chunks.push_back(crypto::random_bytes(1 << 20));
         repo().put_blob_chunk("e1", owner, i, chunks.back(), kT0, 0);
     }
-    CHECK(wait_until([&] { return repo().TEST_background_checkpoints() > 0; },
+    CHECK(wait_until([&] { return sqlite_repo().TEST_background_checkpoints() > 0; },
                      std::chrono::seconds(20)));
     // Every chunk reads back, before and after a reopen.
     for (std::uint32_t i = 0; i < 8; ++i) {

@@ -1,7 +1,12 @@
 #pragma once
-// Shared helpers for the server store's unit tests: a fresh data directory per test
-// holding a SqliteRepository, and builders for the registry, tokens and devices the
-// tests enrol.
+// Shared helpers for the server store's unit tests: a fresh store per test, and
+// builders for the registry, tokens and devices the tests enrol.
+//
+// The store is the embedded SqliteRepository in a fresh data directory, or, when the
+// run tests PostgreSQL (DSPT_TEST_POSTGRES, tests/support/test_store.hpp), a
+// PgRepository in a fresh schema: the same test cases run against both. Cases about
+// the embedded store alone (its files, WAL, group commit) are tagged [sqlite] and
+// left out of the PostgreSQL run.
 
 #include <chrono>
 #include <cstdint>
@@ -20,10 +25,11 @@
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
+#include "server/store/pg_repository.hpp"
 #include "server/store/sqlite_repository.hpp"
 #include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
-
+#include "tests/support/test_store.hpp"
 
 namespace dspt::server::store::test {
 
@@ -57,9 +63,22 @@ class StoreFixture {
 
     fs::path data_dir() const { return dir_.path() / "data"; }
 
-    std::unique_ptr<SqliteRepository> open(SqliteOptions options = {}) const {
+    // Opens the test's store (another connection to it when it is already open).
+    std::unique_ptr<Repository> open() const {
+        if (postgresql()) {
+            return std::make_unique<PgRepository>(store_.location());
+        }
+        return std::make_unique<SqliteRepository>(data_dir());
+    }
+    // The embedded store with options: for [sqlite] cases only.
+    std::unique_ptr<SqliteRepository> open_sqlite(SqliteOptions options) const {
         return std::make_unique<SqliteRepository>(data_dir(), options);
     }
+
+    // Whether this run tests PostgreSQL.
+    static bool postgresql() { return dspt::test::testing_postgresql(); }
+    // The PostgreSQL location of this test's store ("" on the embedded store).
+    const std::string& location() const { return store_.location(); }
 
     // Closes the repository and opens the same data directory again.
     void reopen() {
@@ -67,7 +86,9 @@ class StoreFixture {
         repo_ = open();
     }
 
-    SqliteRepository& repo() { return *repo_; }
+    Repository& repo() { return *repo_; }
+    // The embedded store: for [sqlite] cases only.
+    SqliteRepository& sqlite_repo() { return dynamic_cast<SqliteRepository&>(*repo_); }
 
     void seed_registry() {
         repo().create_organisation(organisation("AB12", "Rose Care Group", true));
@@ -121,7 +142,8 @@ class StoreFixture {
 
   private:
     TempDir dir_;
-    std::unique_ptr<SqliteRepository> repo_;
+    dspt::test::TestStore store_;  // destroyed after repo_ closes its connections
+    std::unique_ptr<Repository> repo_;
 };
 
 }  // namespace dspt::server::store::test

@@ -1,0 +1,57 @@
+#pragma once
+// Private to PgRepository's .cpp files: the column lists each table is read with, the
+// functions that turn a row into a model struct, and the lookups several operations
+// share. The same shapes as the embedded store's (sqlite_rows.hpp).
+//
+// Empty strings in the model ("no organisation", "not revoked by anyone") are stored as
+// NULL, so foreign keys hold; reading NULL text gives "" back.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "server/store/model.hpp"
+#include "server/store/pg_connection.hpp"
+
+namespace dspt::server::store::pg_rows {
+
+// SELECT lists; read_* below take the row with these columns from column 0.
+inline constexpr std::string_view kOrganisationColumns =
+    "o.ods, o.name, o.is_headquarters, o.cyber_essentials_plus_expires, o.created_at_ms";
+inline constexpr std::string_view kSiteColumns =
+    "s.ods, s.organisation_ods, s.cqc_location_id, s.name";
+inline constexpr std::string_view kPartnerColumns = "p.id, p.name, p.created_at_ms";
+// Reads grants g joined with partners p.
+inline constexpr std::string_view kGrantColumns =
+    "g.organisation_ods, g.partner_id, p.name, g.given_at_ms, g.given_by_device, "
+    "g.revoked_at_ms, g.revoked_by_device, g.expires_at_ms";
+inline constexpr std::string_view kDeviceColumns =
+    "d.id, d.role, d.organisation_ods, d.site_ods, d.partner_id, d.signing_public_key, "
+    "d.box_public_key, d.name, d.enrolled_at_ms, d.revoked_at_ms";
+inline constexpr std::string_view kTokenColumns =
+    "t.token_id, t.verifier, t.role, t.organisation_ods, t.site_ods, t.partner_id, "
+    "t.created_by, t.created_at_ms, t.expires_at_ms, t.used_at_ms, t.used_by_device, "
+    "t.organisation_key_envelope, t.voided_at_ms";
+
+// Read row `row` of `result`, whose columns are the lists above from column 0.
+Organisation read_organisation(const pg::Result& result, int row);
+Site read_site(const pg::Result& result, int row);
+Partner read_partner(const pg::Result& result, int row);
+Grant read_grant(const pg::Result& result, int row);
+Device read_device(const pg::Result& result, int row);
+EnrolmentToken read_token(const pg::Result& result, int row);
+
+// Lookups inside the caller's transaction. With `lock`, the row found stays locked
+// (FOR UPDATE) until the transaction ends.
+std::optional<Organisation> select_organisation(pg::Connection& db, std::string_view ods,
+                                                bool lock = false);
+std::optional<Site> select_site(pg::Connection& db, std::string_view ods);
+std::optional<Partner> select_partner(pg::Connection& db, std::int64_t id);
+std::optional<Device> select_device(pg::Connection& db, std::string_view id, bool lock = false);
+
+// Throw not_found naming the thing unless it exists. The key must already have been
+// validated (it appears in the message).
+void require_organisation(pg::Connection& db, std::string_view ods);
+Partner require_partner(pg::Connection& db, std::int64_t id);
+
+}  // namespace dspt::server::store::pg_rows
