@@ -74,12 +74,18 @@
 #include "common/error.hpp"
 #include "common/standards/bundled.hpp"
 #include "protocol/enrolment_code.hpp"
+#include "tests/bench/bench_devices.hpp"
 #include "tests/bench/counting_relay.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace dspt;
+using bench::answer_value;
+using bench::Device;
+using bench::enrol_bare;
+using bench::Failures;
+using bench::parallel_for;
 using client::ApiClient;
 using client::LocalStore;
 using client::Transport;
@@ -218,51 +224,6 @@ void figure(const std::string& name, double value, std::string_view unit, int pr
     std::cout.flush();
 }
 
-// Failures of any phase: counted, the first few kept to show.
-class Failures {
-  public:
-    void record(const std::string& what) {
-        const std::lock_guard lock(mutex_);
-        if (messages_.size() < 10) {
-            messages_.push_back(what);
-        }
-        ++count_;
-    }
-    std::size_t count() const { return count_; }
-    void print() const {
-        for (const auto& message : messages_) {
-            std::cout << "# error: " << message << "\n";
-        }
-        if (count_ > messages_.size()) {
-            std::cout << "# ... and " << count_ - messages_.size() << " more errors\n";
-        }
-    }
-
-  private:
-    std::mutex mutex_;
-    std::vector<std::string> messages_;
-    std::atomic<std::size_t> count_{0};
-};
-
-// Runs fn(i) for every i below `count` on `threads` threads, each taking the
-// next index; a throw is recorded and the rest go on.
-void parallel_for(std::size_t count, std::size_t threads, Failures& failures,
-                  const std::function<void(std::size_t)>& fn) {
-    std::atomic<std::size_t> next{0};
-    std::vector<std::jthread> workers;
-    for (std::size_t t = 0; t < std::min(threads, count); ++t) {
-        workers.emplace_back([&] {
-            for (std::size_t i = next++; i < count; i = next++) {
-                try {
-                    fn(i);
-                } catch (const std::exception& e) {
-                    failures.record(e.what());
-                }
-            }
-        });
-    }
-}
-
 // Counts the requests sent through it.
 class CountingTransport final : public Transport {
   public:
@@ -326,22 +287,6 @@ struct Site {
     std::unique_ptr<LocalStore> store;
     client::DeviceIdentity identity;
 };
-
-// A value for `item` of its type; `variant` makes each call's value differ.
-std::string answer_value(const standards::Item& item, std::size_t variant) {
-    switch (item.type) {
-        case standards::AnswerType::confirm:
-            return variant % 2 == 0 ? "yes" : "no";
-        case standards::AnswerType::date:
-            return "2025-" + std::string(variant % 12 < 9 ? "0" : "") +
-                   std::to_string(variant % 12 + 1) + "-15";
-        case standards::AnswerType::text:
-            return "Reviewed by the registered manager, revision " + std::to_string(variant);
-        case standards::AnswerType::document:
-            return "Office cabinet, drawer " + std::to_string(variant);
-    }
-    return "yes";
-}
 
 void change_answer(Site& site, const standards::Item& item, std::size_t variant) {
     site.store->set_answer(item.id, answer_value(item, variant), std::nullopt, kAuthor);
@@ -507,29 +452,6 @@ void run_incremental(Site& site, Network& network, const Options& options) {
     figure(std::string(label) + " (slowest)", times.back(), "ms", 2);
 }
 
-// A device enrolled without a store: its id and signing key.
-struct Device {
-    std::string id;
-    std::string site;
-    crypto::SigningKeyPair signing;
-};
-
-Device enrol_bare(Transport& transport, const protocol::EnrolmentCode& code,
-                  const std::string& name) {
-    Device device{{}, {}, crypto::SigningKeyPair::generate()};
-    protocol::EnrolRequest request;
-    request.token_id = code.token_id();
-    request.auth_key = protocol::auth_key(code.secret());
-    request.signing_public_key = device.signing.public_key();
-    request.box_public_key = crypto::BoxKeyPair::generate().public_key();
-    request.device_name = name;
-    ApiClient anonymous(transport);
-    const auto response = anonymous.enrol(request);
-    device.id = response.device_id;
-    device.site = response.site_ods;
-    return device;
-}
-
 // A branch device for each of the headquarters' first `count` sites, invited
 // by the headquarters device as `dspt invite --site` does.
 std::vector<Device> enrol_branches(const Device& hq, const std::string& organisation,
@@ -568,29 +490,6 @@ std::vector<Device> enrol_branches(const Device& hq, const std::string& organisa
     return enrolled;
 }
 
-protocol::PushRequest answers_of(const Device& device, const std::vector<standards::Item>& items) {
-    protocol::PushRequest request;
-    const auto replica = crypto::random_uuid();
-    const auto hlc = HybridClock::system_millis() << 16;
-    std::int64_t seq = 0;
-    for (const auto& item : items) {
-        ++seq;
-        const nlohmann::json payload{{"item", item.id},
-                                     {"value", answer_value(item, 0)},
-                                     {"comment", ""},
-                                     {"answered_by", kAuthor}};
-        request.entries.push_back({replica,
-                                   seq,
-                                   hlc + static_cast<std::uint64_t>(seq),
-                                   device.site,
-                                   std::string(kYear) + "/answer/" + item.id,
-                                   {},
-                                   payload.dump(),
-                                   std::string(kAuthor)});
-    }
-    return request;
-}
-
 void run_throughput(const Options& options, Network& network, Failures& failures) {
     const auto transport = network.transport(false);
     const auto hq = enrol_bare(*transport, protocol::EnrolmentCode::parse(options.hq_code),
@@ -608,7 +507,7 @@ void run_throughput(const Options& options, Network& network, Failures& failures
     std::vector<protocol::PushRequest> requests;
     requests.reserve(devices.size());
     for (const auto& device : devices) {
-        requests.push_back(answers_of(device, items));
+        requests.push_back(bench::answers_of(device, items, kYear, kAuthor));
     }
 
     std::mutex versions_mutex;

@@ -28,6 +28,13 @@ class ServerProcess {
     // says where it listens.
     explicit ServerProcess(std::vector<std::string> extra = {}) { start(std::move(extra)); }
 
+    // Another process on the store of `first` (its data directory or schema), as
+    // several servers behind a load balancer share one; `first` must outlive it.
+    ServerProcess(const ServerProcess& first, std::vector<std::string> extra)
+        : shared_store_(first.store_args()) {
+        start(std::move(extra));
+    }
+
     const std::filesystem::path& data() const noexcept { return data_.path(); }
     const std::string& url() const noexcept { return url_; }
     std::uint16_t port() const noexcept { return port_; }
@@ -38,6 +45,9 @@ class ServerProcess {
 
     // The flags that name the server's store: `--data DIR` or `--store LOCATION`.
     std::vector<std::string> store_args() const {
+        if (!shared_store_.empty()) {
+            return shared_store_;
+        }
         if (postgresql()) {
             return {"--store", store_.location()};
         }
@@ -136,21 +146,28 @@ class ServerProcess {
 
     TempDir data_;
     TestStore store_;
+    std::vector<std::string> shared_store_;  // the store flags of the first process, if shared
     std::vector<std::string> extra_;
     std::unique_ptr<BackgroundProcess> process_;
     std::string url_;
     std::uint16_t port_ = 0;
 };
 
-// A client home enrolled with the server under `code`.
-inline void enrol(const ClientHome& home, const ServerProcess& server, const std::string& code,
+// A client home enrolled under `code` with the server at `url`.
+inline void enrol(const ClientHome& home, const std::string& url, const std::string& code,
                   const std::string& name = "Rosewood Care Home") {
     const auto init = home.run({"init", "--name", name});
     INFO(init.err);
     REQUIRE(init.exit_code == 0);
-    const auto result = home.run({"enrol", "--server", server.url(), "--code", code});
+    const auto result = home.run({"enrol", "--server", url, "--code", code});
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
+}
+
+// A client home enrolled with the server under `code`.
+inline void enrol(const ClientHome& home, const ServerProcess& server, const std::string& code,
+                  const std::string& name = "Rosewood Care Home") {
+    enrol(home, server.url(), code, name);
 }
 
 // The recovery code printed by the organisation's first `dspt enrol`.

@@ -1,0 +1,381 @@
+// The deadline load for dspt-server (driven by tests/bench/deadline_bench.sh): every
+// site of the country syncing its whole assessment in the last days before the
+// deadline. Prints figures, one a line as `name: value unit` (lines starting with #
+// describe); asserts nothing and is not a ctest test.
+//
+//   dspt_deadline_bench registry --sites S
+//       Prints the registry CSV for `dspt-server admin import-sites`: S single-site
+//       providers DL00001, ...
+//
+//   dspt_deadline_bench codes (--data DIR | --store LOCATION) --sites S
+//       Makes an enrolment code for the branch device of each of the S sites in the
+//       server's store, as `dspt-server admin enrol-code --org ODS --site ODS` does
+//       (in one process, so 30,000 take seconds), and prints "ODS CODE" lines.
+//
+//   dspt_deadline_bench run --url URL --codes FILE [--sites S] [--concurrency C]
+//       [--answers A] [--evidence-bytes B] [--enrol-concurrency E]
+//       Setup, not measured: enrols a device for each site (POST /v1/enrol, E at
+//       a time). Then, measured: each device makes the requests of its first sync
+//       as the client does (sync_engine.cpp): sync health, a push of A answers
+//       (45), a pull, the evidence file's status, its one chunk of B bytes
+//       (100 KB), the push of its record, the publications, sync health; C
+//       devices at a time, a connection per request. Prints the time to absorb
+//       the load, changes and requests per second, and latency percentiles.
+//
+// Every request has the transport's deadline, and every loop is bounded by the
+// sites. Exit status: 0 when every request succeeded, 1 when any failed (the
+// figures are printed all the same), 2 for bad arguments.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/sync/api_client.hpp"
+#include "client/sync/transport.hpp"
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/random.hpp"
+#include "common/standards/bundled.hpp"
+#include "protocol/enrolment_code.hpp"
+#include "protocol/progress_messages.hpp"
+#include "server/auth/access_policy.hpp"
+#include "server/auth/enrolment_service.hpp"
+#include "server/store/open_repository.hpp"
+#include "tests/bench/bench_devices.hpp"
+
+namespace {
+
+using namespace dspt;
+using bench::Device;
+using bench::Failures;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kYear = "2025-26";
+constexpr std::string_view kAuthor = "Bench Manager";
+
+struct Options {
+    std::string mode;
+    std::string data;
+    std::string store;
+    std::string url;
+    std::filesystem::path codes;
+    std::size_t sites = 30'000;
+    std::size_t concurrency = 16;
+    std::size_t enrol_concurrency = 16;
+    std::size_t answers = 45;
+    std::size_t evidence_bytes = 100'000;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+    std::cerr << "dspt_deadline_bench: " << problem << "\n"
+              << "usage: dspt_deadline_bench registry --sites S\n"
+              << "       dspt_deadline_bench codes (--data DIR | --store LOCATION) --sites S\n"
+              << "       dspt_deadline_bench run --url URL --codes FILE [--sites S] "
+                 "[--concurrency C]\n"
+              << "           [--answers A] [--evidence-bytes B] [--enrol-concurrency E]\n";
+    std::exit(2);
+}
+
+std::size_t number(const std::string& flag, const std::string& text, std::size_t low,
+                   std::size_t high) {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        usage(flag + " takes a number, not \"" + text + "\"");
+    }
+    if (used != text.size() || value < low || value > high) {
+        usage(flag + " takes a number from " + std::to_string(low) + " to " + std::to_string(high) +
+              ", not \"" + text + "\"");
+    }
+    return static_cast<std::size_t>(value);
+}
+
+Options parse(int argc, char** argv) {
+    if (argc < 2) {
+        usage("give a mode: registry, codes or run");
+    }
+    Options options;
+    options.mode = argv[1];
+    if (options.mode != "registry" && options.mode != "codes" && options.mode != "run") {
+        usage("unknown mode \"" + options.mode + "\"");
+    }
+    const std::map<std::string, std::tuple<std::size_t*, std::size_t, std::size_t>> numbers{
+        {"--sites", {&options.sites, 1, 99'999}},
+        {"--concurrency", {&options.concurrency, 1, 1024}},
+        {"--enrol-concurrency", {&options.enrol_concurrency, 1, 1024}},
+        {"--answers", {&options.answers, 1, 54}},
+        {"--evidence-bytes", {&options.evidence_bytes, 1, std::size_t{1} << 20}},
+    };
+    const std::map<std::string, std::string*> texts{
+        {"--data", &options.data}, {"--store", &options.store}, {"--url", &options.url}};
+    for (int i = 2; i < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc) {
+            usage(flag + " needs a value");
+        }
+        const std::string value = argv[i + 1];
+        if (const auto it = numbers.find(flag); it != numbers.end()) {
+            const auto& [target, low, high] = it->second;
+            *target = number(flag, value, low, high);
+        } else if (const auto text = texts.find(flag); text != texts.end()) {
+            *text->second = value;
+        } else if (flag == "--codes") {
+            options.codes = value;
+        } else {
+            usage("unknown option " + flag);
+        }
+    }
+    if (options.mode == "codes" && options.data.empty() == options.store.empty()) {
+        usage("codes needs --data DIR or --store LOCATION");
+    }
+    if (options.mode == "run" && (options.url.empty() || options.codes.empty())) {
+        usage("run needs --url and --codes");
+    }
+    return options;
+}
+
+std::string site_ods(std::size_t n) {
+    std::ostringstream out;
+    out << "DL" << std::setw(5) << std::setfill('0') << n;
+    return out.str();
+}
+
+void print_registry(const Options& options) {
+    std::cout << "organisation_ods,organisation_name,headquarters,site_ods,cqc_location_id,"
+                 "site_name\n";
+    for (std::size_t i = 1; i <= options.sites; ++i) {
+        const auto ods = site_ods(i);
+        std::cout << ods << ",Deadline Care Home " << i << ",no," << ods << ",1-" << 500'000'000 + i
+                  << ",Deadline Care Home " << i << "\n";
+    }
+}
+
+std::int64_t wall_ms() {
+    return static_cast<std::int64_t>(HybridClock::system_millis());
+}
+
+void print_codes(const Options& options) {
+    const auto repository = server::store::open_repository({options.data, options.store});
+    const server::auth::AccessPolicy policy(*repository, &wall_ms);
+    server::auth::EnrolmentService service(*repository, policy, &wall_ms);
+    for (std::size_t i = 1; i <= options.sites; ++i) {
+        const auto ods = site_ods(i);
+        std::cout << ods << " "
+                  << service.create_admin_code(ods, ods, "", std::chrono::hours(24 * 7)).code
+                  << "\n";
+    }
+}
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void figure(const std::string& name, double value, std::string_view unit, int precision = 1) {
+    std::cout << name << ": " << std::fixed << std::setprecision(precision) << value << " " << unit
+              << "\n";
+    std::cout.flush();
+}
+
+// Latencies of each kind of request, in milliseconds.
+class Latencies {
+  public:
+    template <class Fn>
+    auto time(const std::string& kind, Fn&& fn) {
+        const auto start = Clock::now();
+        auto result = fn();
+        const auto ms = ms_since(start);
+        const std::lock_guard lock(mutex_);
+        by_kind_[kind].push_back(ms);
+        all_.push_back(ms);
+        return result;
+    }
+
+    std::size_t count() const { return all_.size(); }
+
+    void print() {
+        print_line("all requests", all_);
+        for (auto& [kind, values] : by_kind_) {
+            print_line(kind, values);
+        }
+    }
+
+  private:
+    static void print_line(const std::string& kind, std::vector<double>& values) {
+        if (values.empty()) {
+            return;
+        }
+        std::sort(values.begin(), values.end());
+        const auto at = [&](double q) {
+            return values[std::min(values.size() - 1, static_cast<std::size_t>(
+                                                          q * static_cast<double>(values.size())))];
+        };
+        std::cout << "latency " << kind << " (" << values.size() << "): p50 " << std::fixed
+                  << std::setprecision(1) << at(0.50) << " ms, p99 " << at(0.99) << " ms, max "
+                  << values.back() << " ms\n";
+    }
+
+    std::mutex mutex_;
+    std::vector<double> all_;
+    std::map<std::string, std::vector<double>> by_kind_;
+};
+
+std::vector<std::pair<std::string, std::string>> read_codes(const Options& options) {
+    std::ifstream in(options.codes);
+    if (!in) {
+        usage("cannot read " + options.codes.string());
+    }
+    std::vector<std::pair<std::string, std::string>> codes;
+    std::string ods;
+    std::string code;
+    while (codes.size() < options.sites && in >> ods >> code) {
+        codes.emplace_back(ods, code);
+    }
+    return codes;
+}
+
+// The register entry of an evidence file of one chunk, as the client sends after
+// the chunk (its key and manifest sealed: the server reads neither).
+protocol::ChangeEntry evidence_record(const protocol::ChangeEntry& last_answer,
+                                      const std::string& evidence_id, const std::string& item,
+                                      std::size_t bytes) {
+    const nlohmann::json value{{"id", evidence_id},
+                               {"item", item},
+                               {"size", bytes},
+                               {"chunks", 1},
+                               {"file_key", crypto::to_base64(crypto::random_bytes(72))},
+                               {"sealed", crypto::to_base64(crypto::random_bytes(120))}};
+    return {last_answer.replica_id,
+            last_answer.seq + 1,
+            last_answer.hlc + 1,
+            last_answer.scope,
+            std::string(kYear) + "/evidence/" + evidence_id,
+            {},
+            value.dump(),
+            std::string(kAuthor)};
+}
+
+int run(const Options& options) {
+    const auto codes = read_codes(options);
+    const auto url = client::ServerUrl::parse(options.url);
+    const auto transport = [&] { return client::make_http_transport(url, {}); };
+    Failures failures;
+    std::cout << "# deadline load: " << codes.size() << " sites, one device each pushing "
+              << options.answers << " answers and a " << options.evidence_bytes
+              << "-byte evidence file in its first sync (8 requests), " << options.concurrency
+              << " devices at a time, a connection per request; " << options.url << ", "
+              << std::thread::hardware_concurrency() << " CPUs, clients on the same machine\n";
+    std::cout.flush();
+
+    std::vector<std::optional<Device>> enrolled(codes.size());
+    const auto setup_start = Clock::now();
+    bench::parallel_for(codes.size(), options.enrol_concurrency, failures, [&](std::size_t i) {
+        const auto own = transport();
+        enrolled[i] = bench::enrol_bare(*own, protocol::EnrolmentCode::parse(codes[i].second),
+                                        "Deadline " + codes[i].first);
+    });
+    figure("setup: devices enrolled (" + std::to_string(options.enrol_concurrency) + " at a time)",
+           ms_since(setup_start) / 1000.0, "s");
+    std::vector<Device> devices;
+    for (auto& device : enrolled) {
+        if (device) {
+            devices.push_back(std::move(*device));
+        }
+    }
+
+    const auto& pack = standards::bundled_pack(kYear);
+    const std::vector<standards::Item> items(
+        pack.items.begin(), pack.items.begin() + static_cast<std::ptrdiff_t>(options.answers));
+    // One sealed chunk's bytes (nonce, ciphertext, tag) for every file: the server
+    // neither opens nor compares them.
+    const auto chunk = crypto::random_bytes(options.evidence_bytes + 24 + 16);
+
+    Latencies latencies;
+    std::atomic<std::uint64_t> accepted{0};
+    const auto count_accepted = [&](const protocol::PushResponse& response) {
+        for (const auto& result : response.results) {
+            accepted += result.outcome == protocol::PushOutcome::accepted ? 1 : 0;
+        }
+        return response;
+    };
+    const auto start = Clock::now();
+    bench::parallel_for(devices.size(), options.concurrency, failures, [&](std::size_t i) {
+        const auto& device = devices[i];
+        const auto own = transport();
+        client::ApiClient api(*own, device.id, device.signing);
+        auto answers = bench::answers_of(device, items, kYear, kAuthor);
+        const auto evidence_id = crypto::random_uuid();
+        protocol::PushRequest record;
+        record.entries.push_back(evidence_record(answers.entries.back(), evidence_id,
+                                                 items.front().id, options.evidence_bytes));
+        protocol::SyncHealth health;
+        health.pending_changes = answers.entries.size() + 1;
+        latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
+        latencies.time("push answers", [&] { return count_accepted(api.push(answers)); });
+        latencies.time("pull", [&] { return api.pull(0); });
+        latencies.time("evidence status", [&] { return api.blob_status(evidence_id); });
+        latencies.time("evidence chunk",
+                       [&] { return (api.put_blob_chunk(evidence_id, 0, device.site, chunk), 0); });
+        latencies.time("push evidence record", [&] { return count_accepted(api.push(record)); });
+        latencies.time("publications", [&] { return api.publications(); });
+        health = {};
+        health.finished = true;
+        latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
+    });
+    const double seconds = ms_since(start) / 1000.0;
+
+    figure("time to absorb the load", seconds, "s", 2);
+    figure("changes applied", static_cast<double>(accepted.load()), "changes", 0);
+    figure("changes per second", static_cast<double>(accepted.load()) / seconds, "changes/s", 0);
+    figure("requests", static_cast<double>(latencies.count()), "requests", 0);
+    figure("requests per second", static_cast<double>(latencies.count()) / seconds, "requests/s",
+           0);
+    figure("evidence received per second",
+           static_cast<double>(devices.size() * options.evidence_bytes) / 1e6 / seconds, "MB/s");
+    latencies.print();
+    const auto expected = devices.size() * (items.size() + 1);
+    if (accepted != expected) {
+        failures.record(std::to_string(accepted.load()) + " changes accepted of " +
+                        std::to_string(expected));
+    }
+    figure("errors", static_cast<double>(failures.count()), "", 0);
+    failures.print();
+    std::cout.flush();
+    return failures.count() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Options options = parse(argc, argv);
+    try {
+        if (options.mode == "registry") {
+            print_registry(options);
+            return 0;
+        }
+        if (options.mode == "codes") {
+            print_codes(options);
+            return 0;
+        }
+        return run(options);
+    } catch (const std::exception& e) {
+        std::cerr << "dspt_deadline_bench: " << e.what() << "\n";
+        return 1;
+    }
+}
