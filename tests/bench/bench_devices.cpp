@@ -33,6 +33,12 @@ void Failures::print() const {
     }
 }
 
+int Failures::finish() const {
+    print();
+    std::cout.flush();
+    return count_ == 0 ? 0 : 1;
+}
+
 void parallel_for(std::size_t count, std::size_t threads, Failures& failures,
                   const std::function<void(std::size_t)>& fn) {
     std::atomic<std::size_t> next{0};

@@ -26,6 +26,8 @@ class Failures {
     std::size_t count() const { return count_; }
     // Prints the kept ones as "# error: ..." lines.
     void print() const;
+    // Prints them and gives the driver's exit status: 0 when none, else 1.
+    int finish() const;
 
   private:
     std::mutex mutex_;

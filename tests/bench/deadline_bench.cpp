@@ -57,13 +57,17 @@
 #include "server/auth/enrolment_service.hpp"
 #include "server/store/open_repository.hpp"
 #include "tests/bench/bench_devices.hpp"
+#include "tests/bench/bench_figures.hpp"
+#include "tests/bench/bench_flags.hpp"
 
 namespace {
 
 using namespace dspt;
+using bench::Clock;
 using bench::Device;
 using bench::Failures;
-using Clock = std::chrono::steady_clock;
+using bench::figure;
+using bench::ms_since;
 
 constexpr std::string_view kYear = "2025-26";
 constexpr std::string_view kAuthor = "Bench Manager";
@@ -91,22 +95,6 @@ struct Options {
     std::exit(2);
 }
 
-std::size_t number(const std::string& flag, const std::string& text, std::size_t low,
-                   std::size_t high) {
-    std::size_t used = 0;
-    unsigned long long value = 0;
-    try {
-        value = std::stoull(text, &used);
-    } catch (const std::exception&) {
-        usage(flag + " takes a number, not \"" + text + "\"");
-    }
-    if (used != text.size() || value < low || value > high) {
-        usage(flag + " takes a number from " + std::to_string(low) + " to " + std::to_string(high) +
-              ", not \"" + text + "\"");
-    }
-    return static_cast<std::size_t>(value);
-}
-
 Options parse(int argc, char** argv) {
     if (argc < 2) {
         usage("give a mode: registry, codes or run");
@@ -116,32 +104,24 @@ Options parse(int argc, char** argv) {
     if (options.mode != "registry" && options.mode != "codes" && options.mode != "run") {
         usage("unknown mode \"" + options.mode + "\"");
     }
-    const std::map<std::string, std::tuple<std::size_t*, std::size_t, std::size_t>> numbers{
-        {"--sites", {&options.sites, 1, 99'999}},
-        {"--concurrency", {&options.concurrency, 1, 1024}},
-        {"--enrol-concurrency", {&options.enrol_concurrency, 1, 1024}},
-        {"--answers", {&options.answers, 1, 54}},
-        {"--evidence-bytes", {&options.evidence_bytes, 1, std::size_t{1} << 20}},
-    };
-    const std::map<std::string, std::string*> texts{
-        {"--data", &options.data}, {"--store", &options.store}, {"--url", &options.url}};
-    for (int i = 2; i < argc; i += 2) {
-        const std::string flag = argv[i];
-        if (i + 1 >= argc) {
-            usage(flag + " needs a value");
-        }
-        const std::string value = argv[i + 1];
-        if (const auto it = numbers.find(flag); it != numbers.end()) {
-            const auto& [target, low, high] = it->second;
-            *target = number(flag, value, low, high);
-        } else if (const auto text = texts.find(flag); text != texts.end()) {
-            *text->second = value;
-        } else if (flag == "--codes") {
-            options.codes = value;
-        } else {
-            usage("unknown option " + flag);
-        }
+    std::string codes;
+    const auto problem = bench::parse_flags(
+        argc, argv, 2,
+        {
+            {"--sites", {&options.sites, 1, 99'999}},
+            {"--concurrency", {&options.concurrency, 1, 1024}},
+            {"--enrol-concurrency", {&options.enrol_concurrency, 1, 1024}},
+            {"--answers", {&options.answers, 1, 54}},
+            {"--evidence-bytes", {&options.evidence_bytes, 1, std::size_t{1} << 20}},
+        },
+        {{"--data", &options.data},
+         {"--store", &options.store},
+         {"--url", &options.url},
+         {"--codes", &codes}});
+    if (problem) {
+        usage(*problem);
     }
+    options.codes = codes;
     if (options.mode == "codes" && options.data.empty() == options.store.empty()) {
         usage("codes needs --data DIR or --store LOCATION");
     }
@@ -181,16 +161,6 @@ void print_codes(const Options& options) {
                   << service.create_admin_code(ods, ods, "", std::chrono::hours(24 * 7)).code
                   << "\n";
     }
-}
-
-double ms_since(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-void figure(const std::string& name, double value, std::string_view unit, int precision = 1) {
-    std::cout << name << ": " << std::fixed << std::setprecision(precision) << value << " " << unit
-              << "\n";
-    std::cout.flush();
 }
 
 // Latencies of each kind of request, in milliseconds.
@@ -355,9 +325,7 @@ int run(const Options& options) {
                         std::to_string(expected));
     }
     figure("errors", static_cast<double>(failures.count()), "", 0);
-    failures.print();
-    std::cout.flush();
-    return failures.count() == 0 ? 0 : 1;
+    return failures.finish();
 }
 
 }  // namespace
@@ -365,15 +333,11 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
     try {
-        if (options.mode == "registry") {
-            print_registry(options);
-            return 0;
+        if (options.mode == "run") {
+            return run(options);
         }
-        if (options.mode == "codes") {
-            print_codes(options);
-            return 0;
-        }
-        return run(options);
+        (options.mode == "codes" ? print_codes : print_registry)(options);
+        return 0;
     } catch (const std::exception& e) {
         std::cerr << "dspt_deadline_bench: " << e.what() << "\n";
         return 1;

@@ -75,6 +75,8 @@
 #include "common/standards/bundled.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "tests/bench/bench_devices.hpp"
+#include "tests/bench/bench_figures.hpp"
+#include "tests/bench/bench_flags.hpp"
 #include "tests/bench/counting_relay.hpp"
 
 namespace {
@@ -82,14 +84,16 @@ namespace {
 namespace fs = std::filesystem;
 using namespace dspt;
 using bench::answer_value;
+using bench::Clock;
 using bench::Device;
 using bench::enrol_bare;
 using bench::Failures;
+using bench::figure;
+using bench::ms_since;
 using bench::parallel_for;
 using client::ApiClient;
 using client::LocalStore;
 using client::Transport;
-using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kYear = "2025-26";
 constexpr std::string_view kPassphrase = "benchmark passphrase";
@@ -127,22 +131,6 @@ struct Options {
     std::exit(2);
 }
 
-std::size_t number(const std::string& flag, const std::string& text, std::size_t low,
-                   std::size_t high) {
-    std::size_t used = 0;
-    unsigned long long value = 0;
-    try {
-        value = std::stoull(text, &used);
-    } catch (const std::exception&) {
-        usage(flag + " takes a number, not \"" + text + "\"");
-    }
-    if (used != text.size() || value < low || value > high) {
-        usage(flag + " takes a number from " + std::to_string(low) + " to " + std::to_string(high) +
-              ", not \"" + text + "\"");
-    }
-    return static_cast<std::size_t>(value);
-}
-
 Options parse(int argc, char** argv) {
     if (argc < 2) {
         usage("give a mode: registry or run");
@@ -152,39 +140,31 @@ Options parse(int argc, char** argv) {
     if (options.mode != "registry" && options.mode != "run") {
         usage("unknown mode \"" + options.mode + "\"");
     }
-    const std::map<std::string, std::tuple<std::size_t*, std::size_t, std::size_t>> numbers{
-        {"--sites", {&options.sites, 1, 9999}},
-        {"--rounds", {&options.rounds, 0, 10'000}},
-        {"--files", {&options.files, 0, 100}},
-        {"--file-bytes", {&options.file_bytes, 1, std::size_t{1} << 30}},
-        {"--concurrency", {&options.concurrency, 1, 256}},
-        {"--throughput-sites", {&options.throughput_sites, 1, 9999}},
-        {"--throughput-answers", {&options.throughput_answers, 1, 54}},
-        {"--throughput-connections", {&options.throughput_connections, 1, 256}},
-        {"--incremental-runs", {&options.incremental_runs, 1, 10'000}},
-        {"--upload-bytes", {&options.upload_bytes, 1, std::size_t{2} << 30}},
-    };
-    for (int i = 2; i < argc; i += 2) {
-        const std::string flag = argv[i];
-        if (i + 1 >= argc) {
-            usage(flag + " needs a value");
-        }
-        const std::string value = argv[i + 1];
-        if (const auto it = numbers.find(flag); it != numbers.end()) {
-            const auto& [target, low, high] = it->second;
-            *target = number(flag, value, low, high);
-        } else if (flag == "--port") {
-            options.port = static_cast<std::uint16_t>(number(flag, value, 1, 65535));
-        } else if (flag == "--codes") {
-            options.codes = value;
-        } else if (flag == "--hq-code") {
-            options.hq_code = value;
-        } else if (flag == "--work") {
-            options.work = value;
-        } else {
-            usage("unknown option " + flag);
-        }
+    std::size_t port = 0;
+    std::string codes;
+    std::string work;
+    const auto problem = bench::parse_flags(
+        argc, argv, 2,
+        {
+            {"--sites", {&options.sites, 1, 9999}},
+            {"--rounds", {&options.rounds, 0, 10'000}},
+            {"--files", {&options.files, 0, 100}},
+            {"--file-bytes", {&options.file_bytes, 1, std::size_t{1} << 30}},
+            {"--concurrency", {&options.concurrency, 1, 256}},
+            {"--throughput-sites", {&options.throughput_sites, 1, 9999}},
+            {"--throughput-answers", {&options.throughput_answers, 1, 54}},
+            {"--throughput-connections", {&options.throughput_connections, 1, 256}},
+            {"--incremental-runs", {&options.incremental_runs, 1, 10'000}},
+            {"--upload-bytes", {&options.upload_bytes, 1, std::size_t{2} << 30}},
+            {"--port", {&port, 1, 65535}},
+        },
+        {{"--codes", &codes}, {"--hq-code", &options.hq_code}, {"--work", &work}});
+    if (problem) {
+        usage(*problem);
     }
+    options.port = static_cast<std::uint16_t>(port);
+    options.codes = codes;
+    options.work = work;
     if (options.mode == "run" && (options.port == 0 || options.codes.empty() ||
                                   options.hq_code.empty() || options.work.empty())) {
         usage("run needs --port, --codes, --hq-code and --work");
@@ -213,16 +193,6 @@ void print_registry(const Options& options) {
 }
 
 // ------------------------------------------------------------------ helpers
-
-double ms_since(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-void figure(const std::string& name, double value, std::string_view unit, int precision = 1) {
-    std::cout << name << ": " << std::fixed << std::setprecision(precision) << value << " " << unit
-              << "\n";
-    std::cout.flush();
-}
 
 // Counts the requests sent through it.
 class CountingTransport final : public Transport {
@@ -594,9 +564,7 @@ int run(const Options& options) {
     if (sites.front().store) {
         phase(failures, "evidence upload", [&] { run_upload(sites.front(), network, options); });
     }
-    failures.print();
-    std::cout.flush();
-    return failures.count() == 0 ? 0 : 1;
+    return failures.finish();
 }
 
 }  // namespace
