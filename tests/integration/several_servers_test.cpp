@@ -13,11 +13,13 @@
 #include <fstream>
 #include <memory>
 #include <netinet/in.h>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -166,13 +168,30 @@ struct TwoServers {
     }
 };
 
-// Comment text that differs from item to item, so the push is long.
-std::string long_text() {
-    std::string text = "Described in the branch handbook, section ";
-    for (int i = 0; text.size() < 600; ++i) {
-        text += std::to_string(i * 7919 % 1000) + " ";
+// Answers every item Standards Met needs, each with a comment of 800 random
+// letters (which the client's compression cannot shorten much, so the push is
+// long); returns how many.
+std::size_t answer_all_with_comments(const ClientHome& home) {
+    std::vector<std::string> ids;
+    for (const auto& item : home.json({"items", "--missing", "met"})) {
+        ids.push_back(item["id"].get<std::string>());
     }
-    return text;
+    const auto answered = answer_all(home, "met");
+    REQUIRE(answered == ids.size());
+    std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<int> letter('a', 'z');
+    std::string csv = "Item,Comment\r\n";
+    for (const auto& id : ids) {
+        csv += id + ",";
+        for (int i = 0; i < 800; ++i) {
+            csv += static_cast<char>(letter(random));
+        }
+        csv += "\r\n";
+    }
+    const auto imported = home.run({"import", home.write_file("comments.csv", csv).string()});
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
+    return answered;
 }
 
 }  // namespace
@@ -182,7 +201,7 @@ TEST_CASE(
     "the other server behind HAProxy",
     "[integration][several_servers]") {
     TwoServers servers;
-    const auto answered = answer_all(servers.leeds, "met", {}, long_text());
+    const auto answered = answer_all_with_comments(servers.leeds);
     REQUIRE(answered > 0);
 
     // The answers' push is the only request of the sync longer than 8 KiB.
