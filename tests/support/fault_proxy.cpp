@@ -104,7 +104,9 @@ bool FaultProxy::pump(int from, int to, Link& link, bool to_server) {
 }
 
 FaultProxy::FaultProxy(std::uint16_t server_port) : server_port_(server_port) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    // Close-on-exec, as every socket here: a process the test starts later (a
+    // server, HAProxy) must not keep the port open after the proxy is gone.
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     auto address = loopback(0);
     socklen_t size = sizeof address;
     if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
@@ -156,7 +158,7 @@ void FaultProxy::run() {
             continue;
         }
         Link link;
-        link.client = ::accept(listener_, nullptr, nullptr);
+        link.client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
         if (link.client < 0) {
             continue;
         }
@@ -190,7 +192,7 @@ void FaultProxy::run() {
             links.push_back(link);  // never answered, and the server never asked
             continue;
         }
-        link.server = ::socket(AF_INET, SOCK_STREAM, 0);
+        link.server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const auto address = loopback(server_port_);
         if (link.server < 0 || ::connect(link.server, reinterpret_cast<const sockaddr*>(&address),
                                          sizeof address) != 0) {

@@ -49,7 +49,7 @@ std::string LoopbackResponse::header(std::string_view name) const {
 
 LoopbackConnection::LoopbackConnection(std::uint16_t port, const std::string& source)
     : port_(port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in from{};
     from.sin_family = AF_INET;
     const bool bound =
