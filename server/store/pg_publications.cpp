@@ -135,9 +135,9 @@ RecordedPublication PgRepository::record_publication(const Publication& publicat
                      "site " + site_ods + " is not a site of " + publication.organisation_ods);
             }
         }
-        if (!assessment::level_open_to(publication.level, !pg_publications::select_publications(
-                                                               db, publication.organisation_ods, 1)
-                                                               .empty())) {
+        const bool published_before =
+            !pg_publications::select_publications(db, publication.organisation_ods, 1).empty();
+        if (!assessment::level_open_to(publication.level, published_before)) {
             fail(ErrorCode::failed_precondition,
                  publication.organisation_ods +
                      " has published before, so it cannot publish at Approaching Standards "
