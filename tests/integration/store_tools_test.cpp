@@ -146,10 +146,12 @@ TEST_CASE("migrate moves the embedded store to PostgreSQL, where a new device pu
 
     ServerProcess on_postgresql{ServerProcess::Store{target.location()}};
     service.second_device_pulls_everything(on_postgresql);
-    // Ids continue past the copied ones: a new organisation's partner gets a new id.
-    const auto partner = on_postgresql.admin({"create-partner", "--name", "Bay Care Partners"});
+    // Ids go on past the copied ones: the demo's partner is 1, a new one 2.
+    const auto partner =
+        on_postgresql.admin({"create-partner", "--name", "Bay Care Partners", "--json"});
     INFO(partner.err);
-    CHECK(partner.exit_code == 0);
+    REQUIRE(partner.exit_code == 0);
+    CHECK(nlohmann::json::parse(partner.out)["id"] == 2);
 }
 
 TEST_CASE("migrate refuses a PostgreSQL store that holds data, and changes nothing",
