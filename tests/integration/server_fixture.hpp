@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,18 +29,29 @@ class ServerProcess {
     // says where it listens.
     explicit ServerProcess(std::vector<std::string> extra = {}) { start(std::move(extra)); }
 
+    // A server on a store the test chooses, whatever the run's: the embedded store in a
+    // directory of its own (location ""), or the PostgreSQL store at `location`.
+    struct Store {
+        std::string location;
+    };
+    explicit ServerProcess(Store chosen, std::vector<std::string> extra = {})
+        : chosen_(std::move(chosen.location)) {
+        start(std::move(extra));
+    }
+
     const std::filesystem::path& data() const noexcept { return data_.path(); }
     const std::string& url() const noexcept { return url_; }
     std::uint16_t port() const noexcept { return port_; }
     BackgroundProcess& process() { return *process_; }
 
     // Whether the server runs on PostgreSQL (else on the embedded store in data()).
-    bool postgresql() const noexcept { return !store_.location().empty(); }
+    bool postgresql() const noexcept { return !location().empty(); }
+    const std::string& location() const noexcept { return chosen_ ? *chosen_ : store_.location(); }
 
     // The flags that name the server's store: `--data DIR` or `--store LOCATION`.
     std::vector<std::string> store_args() const {
         if (postgresql()) {
-            return {"--store", store_.location()};
+            return {"--store", location()};
         }
         return {"--data", data_.path().string()};
     }
@@ -47,7 +59,7 @@ class ServerProcess {
     // The server's store, opened by the test (beside the running server).
     std::unique_ptr<server::store::Repository> open_store() const {
         if (postgresql()) {
-            return server::store::open_repository({"", store_.location()});
+            return server::store::open_repository({"", location()});
         }
         return server::store::open_repository({data_.path().string(), ""});
     }
@@ -136,6 +148,7 @@ class ServerProcess {
 
     TempDir data_;
     TestStore store_;
+    std::optional<std::string> chosen_;  // the store the test chose, if it did
     std::vector<std::string> extra_;
     std::unique_ptr<BackgroundProcess> process_;
     std::string url_;
