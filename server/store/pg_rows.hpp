@@ -54,4 +54,24 @@ std::optional<Device> select_device(pg::Connection& db, std::string_view id, boo
 void require_organisation(pg::Connection& db, std::string_view ods);
 Partner require_partner(pg::Connection& db, std::int64_t id);
 
+// Every row of `result`, each read with read(result, row).
+template <typename Read>
+auto read_rows(const pg::Result& result, Read read) -> std::vector<decltype(read(result, 0))> {
+    std::vector<decltype(read(result, 0))> values;
+    values.reserve(static_cast<std::size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) {
+        values.push_back(read(result, row));
+    }
+    return values;
+}
+
+// The first row of `result` read with read(result, 0), if there is one.
+template <typename Read>
+auto read_first(const pg::Result& result, Read read) -> std::optional<decltype(read(result, 0))> {
+    if (result.empty()) {
+        return std::nullopt;
+    }
+    return read(result, 0);
+}
+
 }  // namespace dspt::server::store::pg_rows

@@ -261,11 +261,11 @@ struct Step {
     std::string_view sql;
 };
 
-const std::array<Step, 1> kSteps{{
+const std::array<Step, 1> kPgSteps{{
     {1, "create the server store", kVersion1},
 }};
 
-static_assert(kSteps.size() == kPgSchemaVersion);
+static_assert(kPgSteps.size() == kPgSchemaVersion);
 
 // Any constant of the project's own: every process migrating a database takes it.
 constexpr std::int64_t kMigrationLock = 0x64737074;  // "dspt"
@@ -288,7 +288,7 @@ void migrate_pg_store(pg::Connection& connection) {
                      ", written by a newer dsptsync; this one reads up to version " +
                      std::to_string(kPgSchemaVersion) + ". Upgrade dspt-server.");
         }
-        for (const Step& step : kSteps) {
+        for (const Step& step : kPgSteps) {
             if (step.version <= version) {
                 continue;
             }
