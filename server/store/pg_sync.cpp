@@ -4,9 +4,10 @@
 // A push is one transaction that first locks its organisation's counter row and holds
 // it to commit, so the organisation's pushes, from every process, take their versions
 // one after another and commit in that order: a pull paging by version never passes a
-// version that commits later. The batch is then read and written in a constant number
-// of statements, whatever its size: the replicas and registers it names are read at
-// once, the merge runs in memory, and the rows it leaves are written set by set.
+// version that commits later. The batch then takes a constant number of statements,
+// whatever its size: the replicas and registers it names are read at once, the merge
+// runs in memory, and everything it leaves is written by one statement, one array
+// parameter per column.
 
 #include <algorithm>
 #include <cstdint>
@@ -165,114 +166,6 @@ void merge_in_memory(PgRegisterState& state, const Change& change, std::int64_t 
     state.changed = true;
 }
 
-// Writes what the batch did to its registers: the values it removed and added, and
-// each register's new version; three statements for the whole batch.
-void write_registers(pg::Connection& db, std::string_view organisation_ods,
-                     const std::map<PgRegisterName, PgRegisterState>& registers,
-                     std::int64_t first_new_version) {
-    ArrayLiteral gone_scopes, gone_keys, gone_versions;
-    ArrayLiteral scopes, keys, versions, replicas, seqs, hlcs, bases, payloads, authors;
-    ArrayLiteral register_scopes, register_keys, register_versions;
-    for (const auto& [name, state] : registers) {
-        if (!state.changed) {
-            continue;
-        }
-        const auto& values = state.current->values;
-        for (const auto version : state.stored_versions) {
-            const bool kept = std::any_of(values.begin(), values.end(), [&](const auto& value) {
-                return value.version == version;
-            });
-            if (!kept) {
-                gone_scopes.add(name.first);
-                gone_keys.add(name.second);
-                gone_versions.add(version);
-            }
-        }
-        for (const auto& value : values) {
-            if (value.version < first_new_version) {
-                continue;  // stored before the batch
-            }
-            scopes.add(name.first);
-            keys.add(name.second);
-            versions.add(value.version);
-            replicas.add(value.replica_id);
-            seqs.add(value.seq);
-            hlcs.add(static_cast<std::int64_t>(value.hlc));
-            bases.add(value.base_version);
-            payloads.add(value.payload);
-            authors.add(value.author);
-        }
-        register_scopes.add(name.first);
-        register_keys.add(name.second);
-        register_versions.add(state.current->version);
-    }
-    if (register_scopes.empty()) {
-        return;
-    }
-    if (!gone_versions.empty()) {
-        db.run(
-            "DELETE FROM register_values v USING unnest($2::text[], $3::text[], $4::bigint[]) "
-            "AS k(scope, register_key, version) WHERE v.organisation_ods = $1 AND "
-            "v.scope = k.scope AND v.register_key = k.register_key AND v.version = k.version",
-            pg::Params()
-                .text(organisation_ods)
-                .text(gone_scopes.literal())
-                .text(gone_keys.literal())
-                .text(gone_versions.literal()));
-    }
-    db.run(
-        "INSERT INTO register_values (organisation_ods, scope, register_key, version, "
-        "replica_id, seq, hlc, base_version, payload, author) SELECT $1, * FROM "
-        "unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], "
-        "$8::bigint[], $9::text[], $10::text[])",
-        pg::Params()
-            .text(organisation_ods)
-            .text(scopes.literal())
-            .text(keys.literal())
-            .text(versions.literal())
-            .text(replicas.literal())
-            .text(seqs.literal())
-            .text(hlcs.literal())
-            .text(bases.literal())
-            .text(payloads.literal())
-            .text(authors.literal()));
-    db.run(
-        "INSERT INTO registers (organisation_ods, scope, register_key, version) SELECT $1, * "
-        "FROM unnest($2::text[], $3::text[], $4::bigint[]) ON CONFLICT (organisation_ods, "
-        "scope, register_key) DO UPDATE SET version = excluded.version",
-        pg::Params()
-            .text(organisation_ods)
-            .text(register_scopes.literal())
-            .text(register_keys.literal())
-            .text(register_versions.literal()));
-}
-
-// Records the result of every change the batch took (not those sent again).
-void record_results(pg::Connection& db, const std::vector<Change>& changes,
-                    const std::vector<ChangeResult>& results, const std::vector<bool>& taken) {
-    ArrayLiteral replicas, seqs, outcomes, versions;
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-        if (!taken[i]) {
-            continue;
-        }
-        replicas.add(changes[i].replica_id);
-        seqs.add(results[i].seq);
-        outcomes.add(static_cast<std::int64_t>(results[i].outcome));
-        versions.add(results[i].version);
-    }
-    if (replicas.empty()) {
-        return;
-    }
-    db.run(
-        "INSERT INTO applied_changes (replica_id, seq, outcome, version) SELECT * FROM "
-        "unnest($1::text[], $2::bigint[], $3::integer[], $4::bigint[])",
-        pg::Params()
-            .text(replicas.literal())
-            .text(seqs.literal())
-            .text(outcomes.literal())
-            .text(versions.literal()));
-}
-
 // Fills in the results of the changes sent again (`again`, by index): `duplicate`
 // with their first version, or `refused` again when they were refused the first time.
 // A change taken earlier in the same batch answers from `results`.
@@ -318,39 +211,138 @@ void answer_again(pg::Connection& db, const std::vector<Change>& changes,
     }
 }
 
-// Binds the new replicas to the device and stores every replica's new high water.
-// A replica another device bound meanwhile (from another organisation's push, which
-// does not hold this one's lock) is forbidden.
-void store_replicas(pg::Connection& db, std::string_view organisation_ods,
-                    std::string_view device_id,
-                    const std::map<std::string, PgReplica, std::less<>>& replicas) {
-    ArrayLiteral ids, high_waters;
-    for (const auto& [replica_id, replica] : replicas) {
-        if (!replica.stored || replica.high_water != replica.stored_at) {
-            ids.add(replica_id);
-            high_waters.add(replica.high_water);
+// What a batch leaves behind, as one array per column, written by one statement.
+struct PgBatchWrites {
+    // register_values removed
+    ArrayLiteral gone_scopes, gone_keys, gone_versions;
+    // register_values added
+    ArrayLiteral scopes, keys, versions, replicas, seqs, hlcs, bases, payloads, authors;
+    // registers at their new version
+    ArrayLiteral register_scopes, register_keys, register_versions;
+    // applied_changes
+    ArrayLiteral result_replicas, result_seqs, outcomes, result_versions;
+    // replicas bound or advanced
+    ArrayLiteral replica_ids, high_waters;
+};
+
+// The values the batch removed and added, and each register's new version.
+void collect_register_writes(const std::map<PgRegisterName, PgRegisterState>& registers,
+                             std::int64_t first_new_version, PgBatchWrites& out) {
+    for (const auto& [name, state] : registers) {
+        if (!state.changed) {
+            continue;
+        }
+        const auto& values = state.current->values;
+        for (const auto version : state.stored_versions) {
+            const bool kept = std::any_of(values.begin(), values.end(), [&](const auto& value) {
+                return value.version == version;
+            });
+            if (!kept) {
+                out.gone_scopes.add(name.first);
+                out.gone_keys.add(name.second);
+                out.gone_versions.add(version);
+            }
+        }
+        for (const auto& value : values) {
+            if (value.version < first_new_version) {
+                continue;  // stored before the batch
+            }
+            out.scopes.add(name.first);
+            out.keys.add(name.second);
+            out.versions.add(value.version);
+            out.replicas.add(value.replica_id);
+            out.seqs.add(value.seq);
+            out.hlcs.add(static_cast<std::int64_t>(value.hlc));
+            out.bases.add(value.base_version);
+            out.payloads.add(value.payload);
+            out.authors.add(value.author);
+        }
+        out.register_scopes.add(name.first);
+        out.register_keys.add(name.second);
+        out.register_versions.add(state.current->version);
+    }
+}
+
+// The result of every change the batch took (not those sent again).
+void collect_results(const std::vector<Change>& changes, const std::vector<ChangeResult>& results,
+                     const std::vector<bool>& taken, PgBatchWrites& out) {
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (taken[i]) {
+            out.result_replicas.add(changes[i].replica_id);
+            out.result_seqs.add(results[i].seq);
+            out.outcomes.add(static_cast<std::int64_t>(results[i].outcome));
+            out.result_versions.add(results[i].version);
         }
     }
-    if (ids.empty()) {
-        return;
+}
+
+// The new replicas and those whose high water moved.
+void collect_replicas(const std::map<std::string, PgReplica, std::less<>>& replicas,
+                      PgBatchWrites& out) {
+    for (const auto& [replica_id, replica] : replicas) {
+        if (!replica.stored || replica.high_water != replica.stored_at) {
+            out.replica_ids.add(replica_id);
+            out.high_waters.add(replica.high_water);
+        }
     }
-    const auto written = db.run(
-                               "INSERT INTO replicas (replica_id, device_id, organisation_ods, "
-                               "high_water) SELECT k.replica_id, $2, $1, k.high_water FROM "
-                               "unnest($3::text[], $4::bigint[]) AS k(replica_id, high_water) "
-                               "ON CONFLICT (replica_id) DO UPDATE SET high_water = "
-                               "excluded.high_water WHERE replicas.device_id = excluded.device_id",
-                               pg::Params()
-                                   .text(organisation_ods)
-                                   .text(device_id)
-                                   .text(ids.literal())
-                                   .text(high_waters.literal()))
-                             .affected();
-    if (written != static_cast<std::int64_t>(ids.size())) {
+}
+
+// Writes the batch in one statement: its values, registers, results, replicas and
+// the organisation's last version. Binds the new replicas to the device; a replica
+// another device bound meanwhile (from another organisation's push, which does not
+// hold this one's lock) is forbidden.
+void write_batch(pg::Connection& db, std::string_view organisation_ods, std::string_view device_id,
+                 const PgBatchWrites& in, std::int64_t last_version) {
+    const pg::Result written = db.run(
+        "WITH gone AS (DELETE FROM register_values v USING unnest($3::text[], $4::text[], "
+        "$5::bigint[]) AS k(scope, register_key, version) WHERE v.organisation_ods = $1 AND "
+        "v.scope = k.scope AND v.register_key = k.register_key AND v.version = k.version), "
+        "added AS (INSERT INTO register_values (organisation_ods, scope, register_key, version, "
+        "replica_id, seq, hlc, base_version, payload, author) SELECT $1, * FROM "
+        "unnest($6::text[], $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[], "
+        "$12::bigint[], $13::text[], $14::text[])), "
+        "moved AS (INSERT INTO registers (organisation_ods, scope, register_key, version) "
+        "SELECT $1, * FROM unnest($15::text[], $16::text[], $17::bigint[]) ON CONFLICT "
+        "(organisation_ods, scope, register_key) DO UPDATE SET version = excluded.version), "
+        "applied AS (INSERT INTO applied_changes (replica_id, seq, outcome, version) SELECT * "
+        "FROM unnest($18::text[], $19::bigint[], $20::integer[], $21::bigint[])), "
+        "counted AS (UPDATE organisation_versions SET last_version = $24 WHERE "
+        "organisation_ods = $1 AND last_version < $24), "
+        "bound AS (INSERT INTO replicas (replica_id, device_id, organisation_ods, high_water) "
+        "SELECT k.replica_id, $2, $1, k.high_water FROM unnest($22::text[], $23::bigint[]) AS "
+        "k(replica_id, high_water) ON CONFLICT (replica_id) DO UPDATE SET high_water = "
+        "excluded.high_water WHERE replicas.device_id = excluded.device_id RETURNING 1) "
+        "SELECT count(*) FROM bound",
+        pg::Params()
+            .text(organisation_ods)
+            .text(device_id)
+            .text(in.gone_scopes.literal())
+            .text(in.gone_keys.literal())
+            .text(in.gone_versions.literal())
+            .text(in.scopes.literal())
+            .text(in.keys.literal())
+            .text(in.versions.literal())
+            .text(in.replicas.literal())
+            .text(in.seqs.literal())
+            .text(in.hlcs.literal())
+            .text(in.bases.literal())
+            .text(in.payloads.literal())
+            .text(in.authors.literal())
+            .text(in.register_scopes.literal())
+            .text(in.register_keys.literal())
+            .text(in.register_versions.literal())
+            .text(in.result_replicas.literal())
+            .text(in.result_seqs.literal())
+            .text(in.outcomes.literal())
+            .text(in.result_versions.literal())
+            .text(in.replica_ids.literal())
+            .text(in.high_waters.literal())
+            .int64(last_version));
+    if (written.int64(0, 0) != static_cast<std::int64_t>(in.replica_ids.size())) {
         const pg::Result other = db.run(
             "SELECT replica_id FROM replicas WHERE replica_id = ANY($1::text[]) AND "
             "device_id <> $2 ORDER BY replica_id LIMIT 1",
-            pg::Params().text(ids.literal()).text(device_id));
+            pg::Params().text(in.replica_ids.literal()).text(device_id));
         fail(ErrorCode::forbidden,
              "replica " + (other.empty() ? "" : other.text(0, 0)) + " belongs to another device");
     }
@@ -424,12 +416,13 @@ std::vector<ChangeResult> apply_batch(pg::Connection& db, std::string_view organ
         results[i] = result;
     }
     answer_again(db, changes, results, taken, again);
-    write_registers(db, organisation_ods, registers, first_version);
-    record_results(db, changes, results, taken);
-    store_replicas(db, organisation_ods, device_id, replicas);
-    if (next_version != first_version) {
-        db.run("UPDATE organisation_versions SET last_version = $2 WHERE organisation_ods = $1",
-               pg::Params().text(organisation_ods).int64(next_version - 1));
+    PgBatchWrites writes;
+    collect_register_writes(registers, first_version, writes);
+    collect_results(changes, results, taken, writes);
+    collect_replicas(replicas, writes);
+    // A batch sent again as a whole takes nothing and writes nothing.
+    if (!writes.result_replicas.empty()) {
+        write_batch(db, organisation_ods, device_id, writes, next_version - 1);
     }
     return results;
 }

@@ -1,6 +1,6 @@
-// Pushes from two server processes while a device pulls: the pull's cursor never
-// passes a change that commits later, so a device paging by version sees every
-// change once.
+// Pushes from two server processes at once: while a device pulls, the pull's cursor
+// never passes a change that commits later, so a device paging by version sees every
+// change once; and a batch sent twice at once is applied once.
 
 #include <atomic>
 #include <chrono>
@@ -169,6 +169,56 @@ TEST_CASE_METHOD(StoreFixture,
     for (const auto& reg : all.registers) {
         CHECK(latest[reg.register_key] == reg.version);
     }
+}
+
+// A device that lost the answer to its push sends the batch again, and the retry may
+// reach another server process while the first is still being applied.
+TEST_CASE_METHOD(StoreFixture, "a batch sent twice at once through two processes is applied once",
+                 "[unit][server_store]") {
+    seed_registry();
+    const auto device = enrol(branch_token());
+    const auto second = open();
+    std::vector<Repository*> processes{&repo(), second.get()};
+    constexpr int kRounds = 10;
+    for (int round = 0; round < kRounds; ++round) {
+        const auto batch = concurrent_push_of(0, 1 + round * kChangesPerPush);
+        std::vector<std::vector<ChangeResult>> answers(2);
+        std::vector<std::exception_ptr> failures(2);
+        std::vector<std::thread> senders;
+        for (std::size_t i = 0; i < 2; ++i) {
+            senders.emplace_back([&, i] {
+                try {
+                    answers[i] = processes[i]->apply_changes("AB12", device.id, batch);
+                } catch (...) {
+                    failures[i] = std::current_exception();
+                }
+            });
+        }
+        for (auto& sender : senders) {
+            sender.join();
+        }
+        for (const auto& failure : failures) {
+            if (failure) {
+                std::rethrow_exception(failure);
+            }
+        }
+        INFO("round " << round);
+        // One of the two applied the batch; the other got its results as duplicates.
+        const bool first_applied = answers[0][0].outcome != ChangeOutcome::duplicate;
+        const auto& applied = answers[first_applied ? 0 : 1];
+        const auto& again = answers[first_applied ? 1 : 0];
+        REQUIRE(applied.size() == batch.size());
+        REQUIRE(again.size() == batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            CHECK(applied[i].outcome != ChangeOutcome::duplicate);
+            CHECK(again[i] ==
+                  ChangeResult{batch[i].seq, ChangeOutcome::duplicate, applied[i].version});
+        }
+    }
+    // Every change took one version: the organisation's sequence has no gaps.
+    const auto all = repo().registers_since("AB12", {"VA1B2"}, 0, 1000);
+    CHECK(all.next_cursor == kRounds * kChangesPerPush);
+    CHECK(repo().replica_high_water("replica-0", device.id) == kRounds * kChangesPerPush);
 }
 
 }  // namespace dspt::server::store::test
