@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,33 +84,33 @@ bool value_keeps_file(std::string_view payload) {
     return !(deleted->is_number() && deleted->get<double>() == 1.0);
 }
 
-// A file claimed before the cutoff, with what it holds and whether a live evidence
-// register of its organisation names it.
-struct PgCollectedFile {
-    std::string organisation_ods;
-    std::uint64_t bytes = 0;
-    bool referenced = false;
-};
-
-// The files claimed before `before_ms`, each with every register value of its
-// organisation that names it ("<year>/evidence/<id>" in any scope).
-std::map<std::string, PgCollectedFile> files_claimed_before(pg::Connection& db,
-                                                            std::int64_t before_ms) {
-    const pg::Result rows = db.run(
-        "SELECT b.evidence_id, b.organisation_ods, (SELECT COALESCE(SUM(octet_length(c.data)), "
-        "0) FROM blob_chunks c WHERE c.evidence_id = b.evidence_id), v.payload FROM blobs b "
-        "LEFT JOIN register_values v ON v.organisation_ods = b.organisation_ods AND "
-        "v.register_key LIKE '%/evidence/' || b.evidence_id WHERE b.created_at < $1",
-        pg::Params().int64(before_ms));
-    std::map<std::string, PgCollectedFile> files;
+// The files claimed before `before_ms` that no live evidence register of their
+// organisation names ("<year>/evidence/<id>" in any scope), by id with their
+// organisation; with `among`, only files of those ids.
+std::map<std::string, std::string> unreferenced_files(pg::Connection& db, std::int64_t before_ms,
+                                                      const pg_rows::ArrayLiteral* among) {
+    std::string sql =
+        "SELECT b.evidence_id, b.organisation_ods, v.payload FROM blobs b LEFT JOIN "
+        "register_values v ON v.organisation_ods = b.organisation_ods AND v.register_key LIKE "
+        "'%/evidence/' || b.evidence_id WHERE b.created_at < $1";
+    pg::Params params;
+    params.int64(before_ms);
+    if (among != nullptr) {
+        sql += " AND b.evidence_id = ANY($2::text[])";
+        params.text(among->literal());
+    }
+    const pg::Result rows = db.run(sql, params);
+    std::map<std::string, std::string> files;
+    std::set<std::string> kept;
     for (int row = 0; row < rows.rows(); ++row) {
-        auto& file = files[rows.text(row, 0)];
-        file.organisation_ods = rows.text(row, 1);
-        file.bytes = static_cast<std::uint64_t>(rows.int64(row, 2));
-        if (!rows.is_null(row, 3) && value_keeps_file(rows.view(row, 3))) {
-            file.referenced = true;
+        const std::string evidence_id = rows.text(row, 0);
+        if (!rows.is_null(row, 2) && value_keeps_file(rows.view(row, 2))) {
+            kept.insert(evidence_id);
+        } else {
+            files.emplace(evidence_id, rows.text(row, 1));
         }
     }
+    std::erase_if(files, [&](const auto& file) { return kept.contains(file.first); });
     return files;
 }
 
@@ -133,31 +134,47 @@ std::vector<StorageUse> PgRepository::storage_use() const {
 
 StorageUse PgRepository::collect_unreferenced_blobs(std::int64_t before_ms) {
     return pg::in_transaction(*pool_, pg::Access::write, [&](pg::Connection& db) {
-        // The organisations' change counters first, in one order for every collector:
-        // a push naming one of their files waits until this ends, and one that
-        // committed before is seen below.
-        db.run(
-            "SELECT 1 FROM organisation_versions WHERE organisation_ods IN (SELECT DISTINCT "
-            "organisation_ods FROM blobs WHERE created_at < $1) ORDER BY organisation_ods FOR "
-            "UPDATE",
-            pg::Params().int64(before_ms));
         StorageUse removed;
-        pg_rows::ArrayLiteral ids;
-        for (const auto& [evidence_id, file] : files_claimed_before(db, before_ms)) {
-            if (!file.referenced) {
-                ids.add(evidence_id);
-            }
-        }
-        if (ids.empty()) {
+        // Found without locks, since it reads every old file...
+        const auto candidates = unreferenced_files(db, before_ms, nullptr);
+        if (candidates.empty()) {
             return removed;
         }
-        // Locked before their chunks, as a chunk upload locks them; the sizes are
-        // counted again now that no upload can change them.
+        std::set<std::string> organisations;
+        pg_rows::ArrayLiteral ids;
+        for (const auto& [evidence_id, organisation_ods] : candidates) {
+            ids.add(evidence_id);
+            organisations.insert(organisation_ods);
+        }
+        pg_rows::ArrayLiteral counters;
+        for (const auto& organisation_ods : organisations) {
+            counters.add(organisation_ods);
+        }
+        // ...then checked again holding their organisations' change counters, taken
+        // in one order by every collector: a push naming one of the files waits until
+        // this ends, and one that committed before is seen.
+        db.run(
+            "INSERT INTO organisation_versions (organisation_ods, last_version) SELECT o, 0 FROM "
+            "unnest($1::text[]) AS o ON CONFLICT (organisation_ods) DO NOTHING",
+            pg::Params().text(counters.literal()));
+        db.run(
+            "SELECT 1 FROM organisation_versions WHERE organisation_ods = ANY($1::text[]) ORDER "
+            "BY organisation_ods FOR UPDATE",
+            pg::Params().text(counters.literal()));
+        pg_rows::ArrayLiteral still;
+        for (const auto& file : unreferenced_files(db, before_ms, &ids)) {
+            still.add(file.first);
+        }
+        if (still.empty()) {
+            return removed;
+        }
+        // Locked before their chunks, as a chunk upload locks them, and measured now
+        // that no upload can change them.
         const pg::Result locked = db.run(
             "SELECT b.evidence_id, (SELECT COALESCE(SUM(octet_length(c.data)), 0) FROM "
             "blob_chunks c WHERE c.evidence_id = b.evidence_id) FROM blobs b WHERE "
             "b.evidence_id = ANY($1::text[]) ORDER BY b.evidence_id FOR UPDATE OF b",
-            pg::Params().text(ids.literal()));
+            pg::Params().text(still.literal()));
         pg_rows::ArrayLiteral going;
         for (int row = 0; row < locked.rows(); ++row) {
             going.add(locked.view(row, 0));
