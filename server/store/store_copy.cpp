@@ -44,7 +44,12 @@ struct Value {
 };
 
 std::string identifier(std::string_view name) {
-    return "\"" + std::string(name) + "\"";
+    std::string quoted;
+    quoted.reserve(name.size() + 2);
+    quoted.push_back('"');
+    quoted.append(name);
+    quoted.push_back('"');
+    return quoted;
 }
 
 void add_big_endian(crypto::Bytes& out, std::uint64_t value) {
