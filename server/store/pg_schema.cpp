@@ -165,13 +165,15 @@ constexpr std::string_view kVersion1 = R"sql(
         scope            TEXT NOT NULL,  -- a site ODS code, or '' organisation-wide
         created_at       BIGINT NOT NULL
     );
+    -- The quota check and storage_use sum an organisation's files.
+    CREATE INDEX blobs_by_organisation ON blobs(organisation_ods);
 
     -- The chunks, sealed by the uploading device under a key the server never sees:
     -- a row of about 1 MiB each, which PostgreSQL keeps out of line (TOAST). They are
     -- already sealed, so compressing them would only cost time.
     CREATE TABLE blob_chunks (
         evidence_id TEXT NOT NULL REFERENCES blobs(evidence_id),
-        idx         INTEGER NOT NULL,
+        idx         BIGINT NOT NULL,
         data        BYTEA NOT NULL,
         PRIMARY KEY (evidence_id, idx)
     );
