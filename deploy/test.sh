@@ -3,6 +3,9 @@
 # Release build (the quickstart's flags), then an AddressSanitizer +
 # UndefinedBehaviorSanitizer build. Exits non-zero on any failure.
 #
+# The PostgreSQL store's tests run on a throwaway cluster that ctest starts and
+# removes (deploy/pg-cluster.sh); this script removes it too if a run stops half-way.
+#
 # Last, a short bounded libFuzzer run (clang) of every decoder that reads bytes
 # from outside (tests/fuzz/CMakeLists.txt lists them): 15 s each, 30 s for the
 # protocol decoder.
@@ -27,8 +30,18 @@ end() {
   stages+=("$(printf '%-34s %5d s' "$stage_name" $(($(date +%s) - stage_start)))")
   stage_name=
 }
+# The throwaway PostgreSQL clusters the builds' tests started (ctest starts and removes
+# each; this removes one left by a run that was stopped or failed half-way).
+pg_dirs=()
+remove_clusters() {
+  local dir
+  for dir in "${pg_dirs[@]}"; do
+    deploy/pg-cluster.sh remove "$dir" >/dev/null 2>&1 || true
+  done
+}
 summary() {
   local status=$?
+  remove_clusters
   if [ -n "$stage_name" ]; then
     stages+=("$(printf '%-34s %5d s  (failed)' "$stage_name" $(($(date +%s) - stage_start)))")
   fi
@@ -58,7 +71,10 @@ build_and_test() {
   cmake --build "$dir" -j "$jobs"
   end
   begin "$name: tests"
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+  if [ -f "$dir/postgresql-test-dir" ]; then
+    pg_dirs+=("$(cat "$dir/postgresql-test-dir")")
+  fi
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" ${ctest_exclude:+-E "$ctest_exclude"}
   end
 }
 
@@ -73,7 +89,11 @@ if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
   # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
   # The benchmarks are built by the plain build only: they print figures, and
   # figures from an instrumented build mean nothing.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  # The store's cases run on PostgreSQL under the sanitizers too; the integration
+  # suites' PostgreSQL runs exercise the same store code as the plain build's, so
+  # they run there only.
+  ctest_exclude='^integration\..*\.postgresql$' \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
     build_and_test "ASan + UBSan" build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200 \

@@ -12,6 +12,7 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/sqlite/backup.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/pack_digest.hpp"
@@ -21,6 +22,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/wall_clock.hpp"
 #include "server/store/open_repository.hpp"
+#include "server/store/sqlite_repository.hpp"
 #include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
@@ -373,6 +375,22 @@ int collect_evidence(const AdminOptions& options) {
     return 0;
 }
 
+// A consistent copy of the embedded store, safe while the server runs.
+int backup(const AdminOptions& options) {
+    if (!options.store.empty() || options.data.empty()) {
+        fail(ErrorCode::invalid_argument,
+             "admin backup copies the embedded store: give --data DIR (back up a PostgreSQL "
+             "store with PostgreSQL's own tools, such as pg_dump)");
+    }
+    const auto source = store::SqliteRepository::file_in(options.data);
+    const auto bytes = sqlite::backup_database(source, options.file);
+    print(options, {{"source", source.string()}, {"backup", options.file}, {"bytes", bytes}},
+          "Backed up " + source.string() + " to " + options.file + " (" + mib_text(bytes) +
+              "). To restore it, stop the server and copy it back as " + source.string() +
+              ", removing any " + source.filename().string() + "-wal and -shm beside it.");
+    return 0;
+}
+
 }  // namespace
 
 void add_admin_commands(CLI::App& app, CommandContext& context) {
@@ -469,6 +487,12 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
         ->check(CLI::Range(0, 24 * 365))
         ->capture_default_str();
     on_run(collect, collect_evidence);
+
+    auto* copy = admin->add_subcommand(
+        "backup", "Copy the embedded store to a new file, consistently, while the server runs");
+    copy->add_option("OUT", options->file, "The new file (never overwritten); written 0600")
+        ->required();
+    on_run(copy, backup);
 }
 
 }  // namespace dspt::server

@@ -51,6 +51,7 @@ int run_cli(int argc, char** argv) {
     CommandContext context;
     add_serve_command(app, context);
     add_admin_commands(app, context);
+    add_migrate_command(app, context);
 
     if (argc >= 2 && argv[1][0] != '-') {
         bool known = false;

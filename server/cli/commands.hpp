@@ -14,5 +14,6 @@ struct CommandContext {
 
 void add_serve_command(CLI::App& app, CommandContext& context);
 void add_admin_commands(CLI::App& app, CommandContext& context);
+void add_migrate_command(CLI::App& app, CommandContext& context);
 
 }  // namespace dspt::server

@@ -28,6 +28,7 @@ namespace {
 struct ServeOptions {
     std::string data;
     std::string store;
+    std::size_t store_connections = 8;
     std::string listen = "127.0.0.1:8080";
     std::string tls_cert;
     std::string tls_key;
@@ -108,7 +109,7 @@ std::string parse_public_url(const std::string& text) {
 }
 
 int run_serve(const ServeOptions& options) {
-    const store::StoreLocation location{options.data, options.store};
+    const store::StoreLocation location{options.data, options.store, options.store_connections};
     http::ServerConfig config;
     std::tie(config.listen_host, config.listen_port) = parse_listen(options.listen);
     if (!options.tls_cert.empty()) {
@@ -177,6 +178,10 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     serve->add_option("--store", options->store,
                       "postgresql://USER@HOST[:PORT]/DB: keep the store in PostgreSQL, shared "
                       "by several servers");
+    serve
+        ->add_option("--store-connections", options->store_connections,
+                     "PostgreSQL connections this server may hold, 1 to 256")
+        ->capture_default_str();
     serve->add_option("--listen", options->listen, "HOST:PORT to listen on")->capture_default_str();
     serve->add_option("--tls-cert", options->tls_cert, "TLS certificate chain (PEM)");
     serve->add_option("--tls-key", options->tls_key, "TLS private key (PEM)");

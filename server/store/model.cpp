@@ -1,8 +1,10 @@
 #include "server/store/model.hpp"
 
+#include <cstdint>
 #include <string>
 
 #include "common/error.hpp"
+#include "server/store/sync_health_model.hpp"
 
 namespace dspt::server::store {
 
@@ -246,6 +248,18 @@ void validate_registry_row(const RegistryRow& row, std::size_t row_number) {
         validate_name(row.site_name, "site name");
     } catch (const Error& e) {
         throw Error(e.code(), where + e.what());
+    }
+}
+
+void validate_sync_health_report(const SyncHealthReport& report) {
+    if (report.reported_at_ms < 0 || report.oldest_pending_age_ms < 0) {
+        fail(ErrorCode::invalid_argument,
+             "a sync health report has no negative time or age (device " + report.device_id + ")");
+    }
+    if (report.pending_changes > INT64_MAX || report.pending_bytes > INT64_MAX) {
+        fail(ErrorCode::invalid_argument,
+             "a sync health report counts at most 2^63-1 changes and bytes (device " +
+                 report.device_id + ")");
     }
 }
 

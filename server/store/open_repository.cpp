@@ -18,7 +18,9 @@ std::unique_ptr<Repository> open_repository(const StoreLocation& location) {
                                                   redact_location(location.store) +
                                                   "\"; for the embedded store give --data DIR");
         }
-        return std::make_unique<PgRepository>(location.store);
+        PgOptions options;
+        options.connections = location.connections;
+        return std::make_unique<PgRepository>(location.store, options);
     }
     if (location.data_dir.empty()) {
         fail(ErrorCode::invalid_argument,

@@ -2,6 +2,7 @@
 // Opens the server's store from where the operator said it is: a data directory for
 // the embedded SQLite store, or a postgresql:// location for PostgreSQL.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -11,7 +12,9 @@ namespace dspt::server::store {
 
 struct StoreLocation {
     std::string data_dir;  // the embedded store's directory
-    std::string store;     // "postgresql://..." (takes precedence), or ""
+    std::string store;     // "postgresql://...", or ""
+    // PostgreSQL: the connections this process may hold (PgOptions::connections).
+    std::size_t connections = 8;
 };
 
 // Throws invalid_argument when neither is given, or both; otherwise what the

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <libpq-fe.h>
 
+#include "server/store/pg_repository.hpp"
+
 namespace dspt::server::store::pg {
 
 namespace {
@@ -199,7 +201,16 @@ crypto::Bytes Result::bytes(int row, int column) const {
 
 // ---- Connection -----------------------------------------------------------------------
 
-Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+Connection::Connection(const std::string& conninfo) {
+    // Bounds on a database that stops answering, so a request cannot hang on it: the
+    // connection attempt, and unacknowledged data on a TCP connection (keepalives cover
+    // an idle one). The location given comes after them, so its own settings win.
+    const char* const keywords[] = {"connect_timeout",     "keepalives",       "keepalives_idle",
+                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                                    "application_name",    "dbname",           nullptr};
+    const char* const values[] = {
+        "10", "1", "30", "10", "3", "30000", "dspt-server", conninfo.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keywords, values, 1);
     if (conn_ == nullptr) {
         fail(ErrorCode::database, "cannot connect to PostgreSQL: out of memory");
     }
@@ -207,12 +218,18 @@ Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo
         const std::string message = trimmed(PQerrorMessage(conn_));
         PQfinish(conn_);
         conn_ = nullptr;
-        fail(ErrorCode::database, "cannot connect to PostgreSQL: " + message);
+        fail(ErrorCode::database, "cannot connect to PostgreSQL at " + redact_location(conninfo) +
+                                      ": " + message +
+                                      " (check that PostgreSQL is running and that --store "
+                                      "names its host, port, database and user)");
     }
     // Notices (for example "relation already exists, skipping") are not the
     // server's log lines.
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
+    // A statement that waits this long (for a lock, or on a stuck server) fails with
+    // database_busy instead of holding its request.
+    execute("SET statement_timeout = 30000");
 }
 
 Connection::~Connection() {

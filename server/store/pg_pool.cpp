@@ -57,4 +57,12 @@ void Pool::give_back(std::unique_ptr<Connection> connection) noexcept {
     returned_.notify_one();
 }
 
+void rollback_quietly(Connection& connection) noexcept {
+    try {
+        connection.execute("ROLLBACK");
+    } catch (const std::exception&) {
+        // Not idle any more, so the pool closes it instead of lending it again.
+    }
+}
+
 }  // namespace dspt::server::store::pg

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "server/store/pg_connection.hpp"
@@ -64,6 +65,9 @@ enum class Access {
     read,   // REPEATABLE READ READ ONLY: every statement sees one snapshot
 };
 
+// Ends a failed transaction; a connection that cannot is dropped by the pool.
+void rollback_quietly(Connection& connection) noexcept;
+
 // The most times a transaction that PostgreSQL aborted for a serialization failure or
 // a deadlock is run again before the caller gets database_busy.
 inline constexpr int kTransactionAttempts = 5;
@@ -76,9 +80,18 @@ auto in_transaction(Pool& pool, Access access, Fn&& fn) {
     for (int attempt = 1;; ++attempt) {
         auto connection = pool.acquire();
         try {
+            // A pooled connection the database closed (a restart, an idle timeout)
+            // fails here, before anything ran: take another.
             connection->execute(access == Access::read
                                     ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                                     : "BEGIN");
+        } catch (const Error&) {
+            if (connection->reusable() || attempt == kTransactionAttempts) {
+                throw;
+            }
+            continue;  // the lease drops the broken connection
+        }
+        try {
             if constexpr (std::is_void_v<decltype(fn(*connection))>) {
                 fn(*connection);
                 connection->execute("COMMIT");
@@ -89,11 +102,7 @@ auto in_transaction(Pool& pool, Access access, Fn&& fn) {
                 return result;
             }
         } catch (const SqlError& error) {
-            try {
-                connection->execute("ROLLBACK");
-            } catch (const Error&) {
-                // The connection is dropped by the pool (not idle).
-            }
+            rollback_quietly(*connection);
             const bool retry = error.is(kSerializationFailure) || error.is(kDeadlockDetected);
             if (!retry) {
                 throw;
@@ -105,10 +114,7 @@ auto in_transaction(Pool& pool, Access access, Fn&& fn) {
                                 std::string(error.what()));
             }
         } catch (...) {
-            try {
-                connection->execute("ROLLBACK");
-            } catch (const Error&) {
-            }
+            rollback_quietly(*connection);
             throw;
         }
     }

@@ -149,4 +149,27 @@ Partner require_partner(pg::Connection& db, std::int64_t id) {
     return std::move(*partner);
 }
 
+ArrayLiteral& ArrayLiteral::add(std::string_view text) {
+    if (size_++ > 0) {
+        elements_ += ',';
+    }
+    elements_ += '"';
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            elements_ += '\\';
+        }
+        elements_ += c;
+    }
+    elements_ += '"';
+    return *this;
+}
+
+ArrayLiteral& ArrayLiteral::add(std::int64_t number) {
+    if (size_++ > 0) {
+        elements_ += ',';
+    }
+    elements_ += std::to_string(number);
+    return *this;
+}
+
 }  // namespace dspt::server::store::pg_rows

@@ -6,8 +6,10 @@
 // Empty strings in the model ("no organisation", "not revoked by anyone") are stored as
 // NULL, so foreign keys hold; reading NULL text gives "" back.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "server/store/model.hpp"
@@ -53,5 +55,44 @@ std::optional<Device> select_device(pg::Connection& db, std::string_view id, boo
 // validated (it appears in the message).
 void require_organisation(pg::Connection& db, std::string_view ods);
 Partner require_partner(pg::Connection& db, std::int64_t id);
+
+// Every row of `result`, each read with read(result, row).
+template <typename Read>
+auto read_rows(const pg::Result& result, Read read) -> std::vector<decltype(read(result, 0))> {
+    std::vector<decltype(read(result, 0))> values;
+    values.reserve(static_cast<std::size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) {
+        values.push_back(read(result, row));
+    }
+    return values;
+}
+
+// The first row of `result` read with read(result, 0), if there is one.
+template <typename Read>
+auto read_first(const pg::Result& result, Read read) -> std::optional<decltype(read(result, 0))> {
+    if (result.empty()) {
+        return std::nullopt;
+    }
+    return read(result, 0);
+}
+
+// A PostgreSQL array literal built one element at a time, passed as one text
+// parameter cast in the statement ($2::text[], $3::bigint[]), so that one statement
+// reads or writes a whole batch of rows (unnest($2::text[], $3::bigint[])). Any text
+// goes in, quoted; no element is NULL.
+class ArrayLiteral {
+  public:
+    ArrayLiteral& add(std::string_view text);
+    ArrayLiteral& add(std::int64_t number);
+
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    // The literal, "{...}".
+    std::string literal() const { return "{" + elements_ + "}"; }
+
+  private:
+    std::string elements_;  // comma-separated, without the braces
+    std::size_t size_ = 0;
+};
 
 }  // namespace dspt::server::store::pg_rows

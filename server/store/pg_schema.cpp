@@ -165,13 +165,15 @@ constexpr std::string_view kVersion1 = R"sql(
         scope            TEXT NOT NULL,  -- a site ODS code, or '' organisation-wide
         created_at       BIGINT NOT NULL
     );
+    -- The quota check and storage_use sum an organisation's files.
+    CREATE INDEX blobs_by_organisation ON blobs(organisation_ods);
 
     -- The chunks, sealed by the uploading device under a key the server never sees:
     -- a row of about 1 MiB each, which PostgreSQL keeps out of line (TOAST). They are
     -- already sealed, so compressing them would only cost time.
     CREATE TABLE blob_chunks (
         evidence_id TEXT NOT NULL REFERENCES blobs(evidence_id),
-        idx         INTEGER NOT NULL,
+        idx         BIGINT NOT NULL,
         data        BYTEA NOT NULL,
         PRIMARY KEY (evidence_id, idx)
     );
@@ -261,11 +263,11 @@ struct Step {
     std::string_view sql;
 };
 
-const std::array<Step, 1> kSteps{{
+const std::array<Step, 1> kPgSteps{{
     {1, "create the server store", kVersion1},
 }};
 
-static_assert(kSteps.size() == kPgSchemaVersion);
+static_assert(kPgSteps.size() == kPgSchemaVersion);
 
 // Any constant of the project's own: every process migrating a database takes it.
 constexpr std::int64_t kMigrationLock = 0x64737074;  // "dspt"
@@ -288,7 +290,7 @@ void migrate_pg_store(pg::Connection& connection) {
                      ", written by a newer dsptsync; this one reads up to version " +
                      std::to_string(kPgSchemaVersion) + ". Upgrade dspt-server.");
         }
-        for (const Step& step : kSteps) {
+        for (const Step& step : kPgSteps) {
             if (step.version <= version) {
                 continue;
             }

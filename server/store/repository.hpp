@@ -4,16 +4,18 @@
 // devices, the organisations' recovery envelopes and the request nonces seen recently.
 //
 // All SQL of the server lives behind this interface, in server/store/. The embedded
-// implementation is SqliteRepository (sqlite_repository.hpp); a PostgreSQL one can
-// replace it without touching its callers (docs/architecture.md, "The server store"). Callers see
+// implementation is SqliteRepository (sqlite_repository.hpp); PgRepository
+// (pg_repository.hpp) keeps the same contract on PostgreSQL, for several server
+// processes on one database (docs/architecture.md, "The server store"). Callers see
 // only the plain structs of model.hpp.
 //
 // The contract every implementation keeps:
 //
 // Atomicity. Every method is one transaction: it either does all it says or changes
 // nothing. A method that checks state and then writes (give_grant, enrol_device, ...)
-// does both under the same write lock, so no other call, from this process or another
-// on the same store, can slip in between.
+// does both under the same lock (SQLite's write lock; on PostgreSQL, the rows it
+// checks), so no other call, from this process or another on the same store, can slip
+// in between.
 //
 // Thread-safety. Every method may be called from any thread, concurrently with any
 // other, without external locking. Calls that write are serialised; reads run in

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "common/crypto/constant_time.hpp"
 #include "common/error.hpp"
+#include "server/store/device_rules.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
 
@@ -19,15 +19,7 @@ void require_scope(sqlite::Database& db, std::string_view organisation_ods,
         rows::require_organisation(db, organisation_ods);
     }
     if (!site_ods.empty()) {
-        const auto site = rows::select_site(db, site_ods);
-        if (!site) {
-            fail(ErrorCode::not_found, "site " + std::string(site_ods) + " is not registered");
-        }
-        if (site->organisation_ods != organisation_ods) {
-            fail(ErrorCode::failed_precondition, "site " + site->ods + " belongs to organisation " +
-                                                     site->organisation_ods + ", not " +
-                                                     std::string(organisation_ods));
-        }
+        check_token_site(rows::select_site(db, site_ods), site_ods, organisation_ods);
     }
     if (partner_id) {
         rows::require_partner(db, *partner_id);
@@ -44,28 +36,28 @@ std::optional<EnrolmentToken> select_token(sqlite::Database& db, std::string_vie
     return rows::read_token(select);
 }
 
-// The token id as it may appear in a message: validate_new_token's form, else a
-// placeholder (find and enrol take ids straight from requests).
-std::string token_label(std::string_view token_id) {
-    for (const char c : token_id) {
-        if (c <= 0x20 || c >= 0x7f) {
-            return "(malformed id)";
-        }
-    }
-    if (token_id.empty() || token_id.size() > kMaxTokenIdBytes) {
-        return "(malformed id)";
-    }
-    return std::string(token_id);
-}
+// enrol_device's reads, on the writer: under the write lock nothing changes between
+// them and the writes.
+class SqliteEnrolmentReader final : public EnrolmentReader {
+  public:
+    explicit SqliteEnrolmentReader(sqlite::Database& db) : db_(db) {}
 
-void check_device_matches_token(const Device& device, const EnrolmentToken& token) {
-    if (device.role != token.role || device.organisation_ods != token.organisation_ods ||
-        device.site_ods != token.site_ods || device.partner_id != token.partner_id) {
-        fail(ErrorCode::invalid_argument,
-             "the device's role, organisation, site or partner differ from enrolment token " +
-                 token.token_id + "'s");
+    std::optional<Device> find_device(std::string_view id) override {
+        return rows::select_device(db_, id);
     }
-}
+
+    bool public_key_enrolled(const Device& device) override {
+        sqlite::Statement same_key(db_,
+                                   "SELECT 1 FROM devices WHERE signing_public_key = ?1 "
+                                   "OR box_public_key = ?2 LIMIT 1");
+        same_key.bind(1, sqlite::Blob(device.signing_public_key));
+        same_key.bind(2, sqlite::Blob(device.box_public_key));
+        return same_key.step();
+    }
+
+  private:
+    sqlite::Database& db_;
+};
 
 void insert_device(sqlite::Database& db, const Device& device, std::int64_t enrolled_at_ms) {
     sqlite::Statement insert(db,
@@ -125,67 +117,23 @@ Device SqliteRepository::enrol_device(std::string_view token_id, crypto::ByteVie
                                       const Device& device, std::int64_t at_ms) {
     validate_device(device);
     return write([&](Writer& writer) {
-        const auto token = select_token(writer.db, token_id);
-        if (!token) {
-            fail(ErrorCode::not_found, "no enrolment token " + token_label(token_id));
-        }
-        // Checked before anything about the token's state, so a caller without the
-        // secret learns only that the id exists.
-        if (!crypto::constant_time_equal(verifier, token->verifier)) {
-            fail(ErrorCode::unauthenticated,
-                 "the code does not match enrolment token " + token->token_id);
-        }
-        if (token->used_at_ms) {
-            fail(ErrorCode::failed_precondition,
-                 "enrolment token " + token->token_id + " was already used, by device " +
-                     token->used_by_device + " at " + std::to_string(*token->used_at_ms));
-        }
-        if (at_ms > token->expires_at_ms) {
-            fail(ErrorCode::failed_precondition,
-                 "enrolment token " + token->token_id + " expired at " +
-                     std::to_string(token->expires_at_ms) + "; ask for a new code");
-        }
-        if (token->voided_at_ms) {
-            fail(ErrorCode::failed_precondition,
-                 "enrolment token " + token->token_id + " was cancelled at " +
-                     std::to_string(*token->voided_at_ms) + "; ask for a new code");
-        }
-        if (const auto creator = rows::select_device(writer.db, token->created_by);
-            creator && creator->revoked_at_ms) {
-            fail(ErrorCode::failed_precondition,
-                 "enrolment token " + token->token_id + " was cancelled: device " + creator->id +
-                     ", which made it, was revoked; ask for a new code");
-        }
-        check_device_matches_token(device, *token);
-        if (rows::select_device(writer.db, device.id)) {
-            fail(ErrorCode::already_exists, "device " + device.id + " is already enrolled");
-        }
-        // A key pair belongs to one device for life, revoked or not: a second
-        // device holding it could take the first one's signed requests as its own.
-        sqlite::Statement same_key(writer.db,
-                                   "SELECT 1 FROM devices WHERE signing_public_key = ?1 "
-                                   "OR box_public_key = ?2 LIMIT 1");
-        same_key.bind(1, sqlite::Blob(device.signing_public_key));
-        same_key.bind(2, sqlite::Blob(device.box_public_key));
-        if (same_key.step()) {
-            fail(ErrorCode::already_exists,
-                 "this device's public key is already enrolled, by another device; a device "
-                 "makes new keys for each enrolment (the code was not used)");
-        }
+        const auto found = select_token(writer.db, token_id);
+        SqliteEnrolmentReader reader(writer.db);
+        const EnrolmentToken& token =
+            check_enrolment(found, token_id, verifier, device, at_ms, reader);
         insert_device(writer.db, device, at_ms);
 
         sqlite::Statement mark_used(
             writer.db,
             "UPDATE enrolment_tokens SET used_at_ms = ?2, "
             "used_by_device = ?3 WHERE token_id = ?1 AND used_at_ms IS NULL");
-        mark_used.bind(1, token->token_id);
+        mark_used.bind(1, token.token_id);
         mark_used.bind(2, at_ms);
         mark_used.bind(3, device.id);
         mark_used.execute();
         if (writer.db.changes() != 1) {
             // Impossible under the write lock; refuse rather than enrol twice.
-            fail(ErrorCode::internal,
-                 "enrolment token " + token->token_id + " changed during its own transaction");
+            fail_token_changed(token);
         }
 
         Device stored = device;
@@ -223,15 +171,7 @@ std::vector<Device> SqliteRepository::list_devices() const {
 void SqliteRepository::revoke_device(std::string_view id, std::int64_t at_ms) {
     validate_device_id(id);
     write([&](Writer& writer) {
-        const auto device = rows::select_device(writer.db, id);
-        if (!device) {
-            fail(ErrorCode::not_found, "device " + std::string(id) + " is not enrolled");
-        }
-        if (device->revoked_at_ms) {
-            fail(ErrorCode::failed_precondition, "device " + device->id +
-                                                     " was already revoked at " +
-                                                     std::to_string(*device->revoked_at_ms));
-        }
+        check_revocable(rows::select_device(writer.db, id), id);
         sqlite::Statement update(writer.db, "UPDATE devices SET revoked_at_ms = ?2 WHERE id = ?1");
         update.bind(1, id);
         update.bind(2, at_ms);
@@ -272,27 +212,16 @@ std::vector<EnrolmentToken> SqliteRepository::usable_tokens(std::string_view org
 EnrolmentToken SqliteRepository::void_token(std::string_view token_id, std::string_view created_by,
                                             std::int64_t at_ms) {
     return write([&](Writer& writer) {
-        auto token = select_token(writer.db, token_id);
-        if (!token || (!created_by.empty() && token->created_by != created_by)) {
-            fail(ErrorCode::not_found, "no enrolment code " + token_label(token_id));
-        }
-        if (token->used_at_ms) {
-            fail(ErrorCode::failed_precondition, "enrolment code " + token->token_id +
-                                                     " was already used, by device " +
-                                                     token->used_by_device);
-        }
-        if (token->voided_at_ms) {
-            fail(ErrorCode::failed_precondition,
-                 "enrolment code " + token->token_id + " was already cancelled");
-        }
+        const auto found = select_token(writer.db, token_id);
+        EnrolmentToken token = check_voidable(found, token_id, created_by);
         sqlite::Statement update(writer.db,
                                  "UPDATE enrolment_tokens SET voided_at_ms = ?2 "
                                  "WHERE token_id = ?1 AND used_at_ms IS NULL");
-        update.bind(1, token->token_id);
+        update.bind(1, token.token_id);
         update.bind(2, at_ms);
         update.execute();
-        token->voided_at_ms = at_ms;
-        return *token;
+        token.voided_at_ms = at_ms;
+        return token;
     });
 }
 
@@ -301,11 +230,7 @@ EnrolmentToken SqliteRepository::void_token(std::string_view token_id, std::stri
 void SqliteRepository::put_recovery_envelope(std::string_view organisation_ods,
                                              crypto::ByteView sealed, std::string_view device_id,
                                              std::int64_t at_ms) {
-    validate_ods_code(organisation_ods, "organisation ODS code");
-    validate_actor(device_id, "device");
-    if (sealed.empty()) {
-        fail(ErrorCode::invalid_argument, "the recovery envelope is empty");
-    }
+    validate_recovery_envelope(organisation_ods, sealed, device_id);
     write([&](Writer& writer) {
         rows::require_organisation(writer.db, organisation_ods);
         sqlite::Statement exists(writer.db,
@@ -313,10 +238,8 @@ void SqliteRepository::put_recovery_envelope(std::string_view organisation_ods,
                                  "WHERE organisation_ods = ?1");
         exists.bind(1, organisation_ods);
         if (exists.step()) {
-            fail(ErrorCode::already_exists, "organisation " + std::string(organisation_ods) +
-                                                " already has a recovery envelope, put by device " +
-                                                exists.column_text(0) + " at " +
-                                                std::to_string(exists.column_int64(1)));
+            fail_recovery_envelope_kept(organisation_ods, exists.column_text(0),
+                                        exists.column_int64(1));
         }
         sqlite::Statement insert(writer.db,
                                  "INSERT INTO recovery_envelopes (organisation_ods, sealed, "
@@ -348,22 +271,8 @@ std::optional<RecoveryEnvelope> SqliteRepository::find_recovery_envelope(
 
 bool SqliteRepository::remember_nonce(std::string_view device_id, std::string_view nonce,
                                       std::int64_t at_ms, std::int64_t window_ms) {
-    if (device_id.empty() || device_id.size() > kMaxActorBytes) {
-        fail(ErrorCode::invalid_argument, "remember_nonce needs a device id of 1 to " +
-                                              std::to_string(kMaxActorBytes) + " bytes");
-    }
-    if (nonce.empty() || nonce.size() > kMaxNonceBytes) {
-        fail(ErrorCode::invalid_argument, "a request nonce must have 1 to " +
-                                              std::to_string(kMaxNonceBytes) + " bytes, not " +
-                                              std::to_string(nonce.size()));
-    }
-    if (at_ms < 0 || window_ms <= 0) {
-        fail(ErrorCode::invalid_argument,
-             "remember_nonce needs a time of at least 0 and a positive window (got at_ms " +
-                 std::to_string(at_ms) + ", window_ms " + std::to_string(window_ms) + ")");
-    }
-    // Nonces used at or after `cutoff` are inside the window. No overflow: at_ms >= 0.
-    const std::int64_t cutoff = at_ms - window_ms;
+    // Nonces used at or after `cutoff` are inside the window.
+    const std::int64_t cutoff = nonce_window_start(device_id, nonce, at_ms, window_ms);
 
     // One statement each, so no explicit transaction: SQLite makes each atomic, and the
     // UNIQUE key (device_id, nonce) decides between concurrent callers, in this process

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "server/store/grant_rules.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
 
@@ -46,16 +47,6 @@ void end_grant(sqlite::Database& db, std::int64_t id, std::int64_t at_ms,
     update.bind(2, at_ms);
     update.bind(3, device_id);
     update.execute();
-}
-
-void validate_grant_request(std::string_view organisation_ods, std::string_view device_id) {
-    validate_ods_code(organisation_ods, "organisation ODS code");
-    validate_actor(device_id, "device");
-}
-
-std::string grant_name(std::string_view organisation_ods, const Partner& partner) {
-    return "organisation " + std::string(organisation_ods) + " to partner \"" + partner.name +
-           "\" (" + std::to_string(partner.id) + ")";
 }
 
 }  // namespace
@@ -110,18 +101,13 @@ std::vector<Partner> SqliteRepository::list_partners() const {
 Grant SqliteRepository::give_grant(std::string_view organisation_ods, std::int64_t partner_id,
                                    std::string_view device_id, std::int64_t at_ms,
                                    std::optional<std::int64_t> expires_at_ms) {
-    validate_grant_request(organisation_ods, device_id);
-    if (expires_at_ms && *expires_at_ms < at_ms) {
-        fail(ErrorCode::invalid_argument, "a grant cannot end before it is given");
-    }
+    const GrantPeriod given{at_ms, expires_at_ms};
+    validate_grant_request(organisation_ods, device_id, given);
     return write([&](Writer& writer) {
         rows::require_organisation(writer.db, organisation_ods);
         const Partner partner = rows::require_partner(writer.db, partner_id);
         if (const auto live = select_live_grant(writer.db, organisation_ods, partner_id)) {
-            if (live->grant.in_force(at_ms) && live->grant.expires_at_ms == expires_at_ms) {
-                fail(ErrorCode::already_exists,
-                     "a grant from " + grant_name(organisation_ods, partner) + " is already live");
-            }
+            check_grant_replaceable(live->grant, partner, given);
             // A new end date, or a grant past its end: the old one is kept as history.
             end_grant(writer.db, live->id, at_ms, device_id);
         }
@@ -147,8 +133,7 @@ Grant SqliteRepository::revoke_grant(std::string_view organisation_ods, std::int
         const Partner partner = rows::require_partner(writer.db, partner_id);
         auto live = select_live_grant(writer.db, organisation_ods, partner_id);
         if (!live) {
-            fail(ErrorCode::not_found,
-                 "there is no live grant from " + grant_name(organisation_ods, partner));
+            fail_no_live_grant(organisation_ods, partner);
         }
         end_grant(writer.db, live->id, at_ms, device_id);
         live->grant.revoked_at_ms = at_ms;

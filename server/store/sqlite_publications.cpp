@@ -4,7 +4,7 @@
 
 #include "common/assessment/publish_readiness.hpp"
 #include "common/error.hpp"
-#include "common/standards/year.hpp"
+#include "server/store/publication_checks.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
 
@@ -69,34 +69,6 @@ std::vector<Publication> select_publications(sqlite::Database& db, std::string_v
         publications.push_back(read_publication(db, select));
     }
     return publications;
-}
-
-void validate_publication(const Publication& publication) {
-    validate_ods_code(publication.organisation_ods, "organisation ODS code");
-    if (publication.level == standards::Level::none) {
-        fail(ErrorCode::invalid_argument, "a publication needs a level");
-    }
-    if (publication.sites.empty()) {
-        fail(ErrorCode::invalid_argument, "a publication covers at least one site");
-    }
-    for (const auto& site : publication.sites) {
-        validate_ods_code(site, "site ODS code");
-    }
-    if (!standards::is_valid_year(publication.year)) {
-        fail(ErrorCode::invalid_argument,
-             "a standards year is written like 2025-26, not \"" + publication.year + "\"");
-    }
-    validate_actor(publication.device_id, "publishing device");
-    validate_actor(publication.request_id, "publication request id");
-}
-
-// The text a name search compares with: ASCII letters in lower case.
-std::string folded(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return out;
 }
 
 // Whether the search names the organisation itself: an empty search, a fragment of its
@@ -203,11 +175,8 @@ std::vector<Publication> SqliteRepository::publications_of(
 
 PublicPage SqliteRepository::search_public(std::string_view query, std::size_t offset,
                                            std::size_t limit) const {
-    std::string upper(query);
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-        return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-    });
-    const auto lower = folded(query);
+    const auto upper = ascii_upper(query);
+    const auto lower = ascii_lower(query);
     return read(true, [&](Reader& reader) {
         auto& db = reader.db;
         PublicPage page;

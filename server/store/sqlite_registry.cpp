@@ -1,9 +1,9 @@
 // SqliteRepository: the registry of organisations and sites, and its import.
 
-#include <map>
 #include <string>
 
 #include "common/error.hpp"
+#include "server/store/registry_rules.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
 
@@ -15,20 +15,9 @@ std::string select_sql(std::string_view columns, std::string_view rest) {
     return "SELECT " + std::string(columns) + " " + std::string(rest);
 }
 
-void validate_organisation(const Organisation& organisation) {
-    validate_ods_code(organisation.ods, "organisation ODS code");
-    validate_name(organisation.name, "organisation name");
-}
-
-void validate_site(const Site& site) {
-    validate_ods_code(site.ods, "site ODS code");
-    validate_ods_code(site.organisation_ods, "organisation ODS code");
-    validate_cqc_location_id(site.cqc_location_id);
-    validate_name(site.name, "site name");
-}
-
-// Prepared once per import and reused for every row.
-struct RegistryStatements {
+// Prepared once per import and reused for every row. Under the write lock nobody else
+// adds an organisation or a site between a find and an add.
+struct RegistryStatements final : RegistryWriter {
     explicit RegistryStatements(sqlite::Database& db)
         : select_organisation(
               db, select_sql(rows::kOrganisationColumns, "FROM organisations o WHERE o.ods = ?1")),
@@ -45,7 +34,7 @@ struct RegistryStatements {
                       "VALUES (?1, ?2, ?3, ?4)"),
           update_site(db, "UPDATE sites SET cqc_location_id = ?2, name = ?3 WHERE ods = ?1") {}
 
-    std::optional<Organisation> find_organisation(std::string_view ods) {
+    std::optional<Organisation> find_organisation(std::string_view ods) override {
         const sqlite::ResetGuard use(select_organisation);
         select_organisation.bind(1, ods);
         if (!select_organisation.step()) {
@@ -54,7 +43,7 @@ struct RegistryStatements {
         return rows::read_organisation(select_organisation);
     }
 
-    void add_organisation(const Organisation& organisation) {
+    bool add_organisation(const Organisation& organisation) override {
         const sqlite::ResetGuard use(insert_organisation);
         insert_organisation.bind(1, organisation.ods);
         insert_organisation.bind(2, organisation.name);
@@ -66,9 +55,11 @@ struct RegistryStatements {
         }
         insert_organisation.bind(5, organisation.created_at_ms);
         insert_organisation.execute();
+        return true;
     }
 
-    void rename_organisation(std::string_view ods, std::string_view name, bool is_headquarters) {
+    void rename_organisation(std::string_view ods, std::string_view name,
+                             bool is_headquarters) override {
         const sqlite::ResetGuard use(update_organisation);
         update_organisation.bind(1, ods);
         update_organisation.bind(2, name);
@@ -76,7 +67,7 @@ struct RegistryStatements {
         update_organisation.execute();
     }
 
-    std::optional<Site> find_site(std::string_view ods) {
+    std::optional<Site> find_site(std::string_view ods) override {
         const sqlite::ResetGuard use(select_site);
         select_site.bind(1, ods);
         if (!select_site.step()) {
@@ -85,17 +76,18 @@ struct RegistryStatements {
         return rows::read_site(select_site);
     }
 
-    void add_site(const Site& site) {
+    bool add_site(const Site& site) override {
         const sqlite::ResetGuard use(insert_site);
         insert_site.bind(1, site.ods);
         insert_site.bind(2, site.organisation_ods);
         insert_site.bind(3, site.cqc_location_id);
         insert_site.bind(4, site.name);
         insert_site.execute();
+        return true;
     }
 
     void change_site(std::string_view ods, std::string_view cqc_location_id,
-                     std::string_view name) {
+                     std::string_view name) override {
         const sqlite::ResetGuard use(update_site);
         update_site.bind(1, ods);
         update_site.bind(2, cqc_location_id);
@@ -110,49 +102,6 @@ struct RegistryStatements {
     sqlite::Statement insert_site;
     sqlite::Statement update_site;
 };
-
-// The first row naming each organisation and each site, in the order they first appear,
-// after checking every row and that rows naming the same thing agree.
-struct PlannedImport {
-    std::vector<std::size_t> organisation_rows;  // indexes into the rows
-    std::vector<std::size_t> site_rows;
-};
-
-PlannedImport plan_import(const std::vector<RegistryRow>& rows) {
-    PlannedImport plan;
-    std::map<std::string_view, std::size_t> organisations;
-    std::map<std::string_view, std::size_t> sites;
-    const auto row_names = [](std::size_t a, std::size_t b) {
-        return "registry rows " + std::to_string(a + 1) + " and " + std::to_string(b + 1);
-    };
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const RegistryRow& row = rows[i];
-        validate_registry_row(row, i + 1);
-
-        const auto [org, org_is_new] = organisations.try_emplace(row.organisation_ods, i);
-        if (org_is_new) {
-            plan.organisation_rows.push_back(i);
-        } else {
-            const RegistryRow& first = rows[org->second];
-            if (first.organisation_name != row.organisation_name ||
-                first.is_headquarters != row.is_headquarters) {
-                fail(ErrorCode::invalid_argument, row_names(org->second, i) +
-                                                      " disagree about the name or headquarters "
-                                                      "flag of organisation " +
-                                                      row.organisation_ods);
-            }
-        }
-
-        const auto [site, site_is_new] = sites.try_emplace(row.site_ods, i);
-        if (site_is_new) {
-            plan.site_rows.push_back(i);
-        } else if (!(rows[site->second] == row)) {
-            fail(ErrorCode::invalid_argument,
-                 row_names(site->second, i) + " disagree about site " + row.site_ods);
-        }
-    }
-    return plan;
-}
 
 }  // namespace
 
@@ -238,45 +187,10 @@ std::vector<Site> SqliteRepository::sites_of(std::string_view organisation_ods) 
 
 ImportSummary SqliteRepository::import_registry(const std::vector<RegistryRow>& rows,
                                                 std::int64_t at_ms) {
-    const PlannedImport plan = plan_import(rows);
+    const PlannedImport plan = plan_registry_import(rows);
     return write([&](Writer& writer) {
         RegistryStatements statements(writer.db);
-        ImportSummary summary;
-        for (const std::size_t i : plan.organisation_rows) {
-            const RegistryRow& row = rows[i];
-            const auto existing = statements.find_organisation(row.organisation_ods);
-            if (!existing) {
-                statements.add_organisation(Organisation{row.organisation_ods,
-                                                         row.organisation_name, row.is_headquarters,
-                                                         std::nullopt, at_ms});
-                ++summary.organisations_created;
-            } else if (existing->name != row.organisation_name ||
-                       existing->is_headquarters != row.is_headquarters) {
-                statements.rename_organisation(row.organisation_ods, row.organisation_name,
-                                               row.is_headquarters);
-                ++summary.organisations_updated;
-            }
-        }
-        for (const std::size_t i : plan.site_rows) {
-            const RegistryRow& row = rows[i];
-            const auto existing = statements.find_site(row.site_ods);
-            if (!existing) {
-                statements.add_site(
-                    Site{row.site_ods, row.organisation_ods, row.cqc_location_id, row.site_name});
-                ++summary.sites_created;
-            } else if (existing->organisation_ods != row.organisation_ods) {
-                fail(ErrorCode::failed_precondition,
-                     "registry row " + std::to_string(i + 1) + ": site " + row.site_ods +
-                         " is registered to organisation " + existing->organisation_ods + ", not " +
-                         row.organisation_ods +
-                         "; an import does not move sites between organisations");
-            } else if (existing->name != row.site_name ||
-                       existing->cqc_location_id != row.cqc_location_id) {
-                statements.change_site(row.site_ods, row.cqc_location_id, row.site_name);
-                ++summary.sites_updated;
-            }
-        }
-        return summary;
+        return apply_registry_import(rows, plan, at_ms, statements);
     });
 }
 

@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "common/sqlite/database.hpp"
+#include "server/store/device_rules.hpp"  // kNoncePruneInterval
 #include "server/store/group_commit.hpp"
 #include "server/store/repository.hpp"
 
@@ -59,9 +60,6 @@ namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
 inline constexpr int kServerSchemaVersion = 10;
-
-// remember_nonce deletes entries older than its window once every this many calls.
-inline constexpr std::uint64_t kNoncePruneInterval = 1024;
 
 // The WAL pages after a commit that start a checkpoint on the checkpointer's thread
 // (SQLite's own default threshold), and the pages at which the committing request

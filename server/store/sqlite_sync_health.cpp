@@ -9,24 +9,8 @@
 
 namespace dspt::server::store {
 
-namespace {
-
-void validate_report(const SyncHealthReport& report) {
-    if (report.reported_at_ms < 0 || report.oldest_pending_age_ms < 0) {
-        fail(ErrorCode::invalid_argument,
-             "a sync health report has no negative time or age (device " + report.device_id + ")");
-    }
-    if (report.pending_changes > INT64_MAX || report.pending_bytes > INT64_MAX) {
-        fail(ErrorCode::invalid_argument,
-             "a sync health report counts at most 2^63-1 changes and bytes (device " +
-                 report.device_id + ")");
-    }
-}
-
-}  // namespace
-
 void SqliteRepository::record_sync_health(const SyncHealthReport& report) {
-    validate_report(report);
+    validate_sync_health_report(report);
     write([&](Writer& writer) {
         auto& db = writer.db;
         if (!rows::select_device(db, report.device_id)) {

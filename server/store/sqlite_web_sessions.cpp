@@ -1,27 +1,16 @@
 // SqliteRepository: browser login links and the sessions they open.
 
 #include "common/error.hpp"
-#include "common/standards/year.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
+#include "server/store/web_checks.hpp"
 
 namespace dspt::server::store {
 
 namespace {
 
-// Links and sessions stay this long after they expire, then go.
-constexpr std::int64_t kKeepExpiredMs = 24LL * 60 * 60 * 1000;
-
 constexpr std::string_view kSessionColumns =
     "id_hash, device_id, year, created_at_ms, expires_at_ms, revoked_at_ms";
-
-void validate_hash(crypto::ByteView hash, std::string_view what) {
-    if (hash.size() != kWebHashBytes) {
-        fail(ErrorCode::invalid_argument, std::string(what) + " must be a " +
-                                              std::to_string(kWebHashBytes) + "-byte hash, not " +
-                                              std::to_string(hash.size()) + " bytes");
-    }
-}
 
 WebSession read_session(const sqlite::Statement& row) {
     WebSession session;
@@ -38,7 +27,7 @@ void forget_expired(sqlite::Database& db, std::int64_t at_ms) {
     for (const auto* table : {"login_links", "web_sessions"}) {
         sqlite::Statement prune(db,
                                 std::string("DELETE FROM ") + table + " WHERE expires_at_ms < ?1");
-        prune.bind(1, at_ms - kKeepExpiredMs);
+        prune.bind(1, at_ms - kKeepExpiredWebMs);
         prune.execute();
     }
 }
@@ -46,16 +35,7 @@ void forget_expired(sqlite::Database& db, std::int64_t at_ms) {
 }  // namespace
 
 void SqliteRepository::create_login_link(const LoginLink& link) {
-    validate_hash(link.secret_hash, "a login link's secret hash");
-    validate_device_id(link.device_id);
-    if (!standards::is_valid_year(link.year)) {
-        fail(ErrorCode::invalid_argument,
-             "a standards year is written like 2025-26, not \"" + link.year + "\"");
-    }
-    if (link.expires_at_ms <= link.created_at_ms || link.used_at_ms) {
-        fail(ErrorCode::invalid_argument,
-             "a new login link must expire after it is created and be unused");
-    }
+    validate_new_login_link(link);
     write([&](Writer& writer) {
         auto& db = writer.db;
         const auto device = rows::select_device(db, link.device_id);
@@ -87,10 +67,7 @@ void SqliteRepository::create_login_link(const LoginLink& link) {
 OpenedLink SqliteRepository::open_login_link(crypto::ByteView secret_hash,
                                              crypto::ByteView session_hash, std::int64_t at_ms,
                                              std::int64_t session_expires_at_ms) {
-    validate_hash(session_hash, "a session id's hash");
-    if (session_expires_at_ms <= at_ms) {
-        fail(ErrorCode::invalid_argument, "a session must expire after it opens");
-    }
+    validate_new_session(session_hash, at_ms, session_expires_at_ms);
     if (secret_hash.size() != kWebHashBytes) {
         return {LinkOutcome::unknown, {}};
     }

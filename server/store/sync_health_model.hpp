@@ -35,4 +35,8 @@ struct DeviceSyncHealth {
     bool operator==(const DeviceSyncHealth&) const = default;
 };
 
+// Throws invalid_argument for a report with a negative time or age, or a count beyond
+// INT64_MAX (what a store can keep); every store checks reports with it.
+void validate_sync_health_report(const SyncHealthReport& report);
+
 }  // namespace dspt::server::store

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,6 +29,16 @@ class ServerProcess {
     // says where it listens.
     explicit ServerProcess(std::vector<std::string> extra = {}) { start(std::move(extra)); }
 
+    // A server on a store the test chooses, whatever the run's: the embedded store in a
+    // directory of its own (location ""), or the PostgreSQL store at `location`.
+    struct Store {
+        std::string location;
+    };
+    explicit ServerProcess(Store chosen, std::vector<std::string> extra = {})
+        : chosen_(std::move(chosen.location)) {
+        start(std::move(extra));
+    }
+
     // Another process on the store of `first` (its data directory or schema), as
     // several servers behind a load balancer share one; `first` must outlive it.
     ServerProcess(const ServerProcess& first, std::vector<std::string> extra)
@@ -41,7 +52,8 @@ class ServerProcess {
     BackgroundProcess& process() { return *process_; }
 
     // Whether the server runs on PostgreSQL (else on the embedded store in data()).
-    bool postgresql() const noexcept { return !store_.location().empty(); }
+    bool postgresql() const noexcept { return !location().empty(); }
+    const std::string& location() const noexcept { return chosen_ ? *chosen_ : store_.location(); }
 
     // The flags that name the server's store: `--data DIR` or `--store LOCATION`.
     std::vector<std::string> store_args() const {
@@ -49,7 +61,7 @@ class ServerProcess {
             return shared_store_;
         }
         if (postgresql()) {
-            return {"--store", store_.location()};
+            return {"--store", location()};
         }
         return {"--data", data_.path().string()};
     }
@@ -57,7 +69,7 @@ class ServerProcess {
     // The server's store, opened by the test (beside the running server).
     std::unique_ptr<server::store::Repository> open_store() const {
         if (postgresql()) {
-            return server::store::open_repository({"", store_.location()});
+            return server::store::open_repository({"", location()});
         }
         return server::store::open_repository({data_.path().string(), ""});
     }
@@ -146,6 +158,7 @@ class ServerProcess {
 
     TempDir data_;
     TestStore store_;
+    std::optional<std::string> chosen_;      // the store the test chose, if it did
     std::vector<std::string> shared_store_;  // the store flags of the first process, if shared
     std::vector<std::string> extra_;
     std::unique_ptr<BackgroundProcess> process_;

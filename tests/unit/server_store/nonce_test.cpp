@@ -7,6 +7,7 @@
 
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
+#include "server/store/pg_connection.hpp"
 #include "store_fixture.hpp"
 
 namespace dspt::server::store::test {
@@ -18,8 +19,13 @@ constexpr std::string_view kDeviceA = "0f8e2c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b";
 constexpr std::string_view kDeviceB = "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d";
 constexpr std::string_view kNonce = "00112233445566778899aabbccddeeff";
 
-std::int64_t stored_nonces(const fs::path& file) {
-    sqlite::Database db(file, {sqlite::OpenMode::read_only});
+// The nonces the test's store holds, read from its database.
+std::int64_t stored_nonces(const StoreFixture& store) {
+    if (StoreFixture::postgresql()) {
+        pg::Connection db(store.location());
+        return db.run("SELECT count(*) FROM request_nonces").int64(0, 0);
+    }
+    sqlite::Database db(SqliteRepository::file_in(store.data_dir()), {sqlite::OpenMode::read_only});
     sqlite::Statement count(db, "SELECT count(*) FROM request_nonces");
     REQUIRE(count.step());
     return count.column_int64(0);
@@ -86,15 +92,29 @@ TEST_CASE_METHOD(StoreFixture, "old nonces are pruned now and then",
     for (std::uint64_t i = 0; i < kNoncePruneInterval; ++i) {
         REQUIRE(repo().remember_nonce(kDeviceA, "old-" + std::to_string(i), kT0, kWindow));
     }
-    const auto file = SqliteRepository::file_in(data_dir());
-    CHECK(stored_nonces(file) == static_cast<std::int64_t>(kNoncePruneInterval));
+    CHECK(stored_nonces(*this) == static_cast<std::int64_t>(kNoncePruneInterval));
 
     // The next call is the interval's: it prunes everything before its window.
     const std::int64_t later = kT0 + kWindow + 1;
     CHECK(repo().remember_nonce(kDeviceB, "fresh", later, kWindow));
-    CHECK(stored_nonces(file) == 1);
+    CHECK(stored_nonces(*this) == 1);
     // A pruned nonce is accepted again (its use was before the window anyway).
     CHECK(repo().remember_nonce(kDeviceA, "old-0", later, kWindow));
+}
+
+TEST_CASE_METHOD(StoreFixture, "nonces from before the window are gone within an interval of calls",
+                 "[unit][server_store]") {
+    // On PostgreSQL the calls are counted per process, so which call prunes depends on
+    // the cases run before; one of any kNoncePruneInterval calls in a row does.
+    for (int i = 0; i < 10; ++i) {
+        REQUIRE(repo().remember_nonce(kDeviceA, "old-" + std::to_string(i), kT0, kWindow));
+    }
+    const std::int64_t later = kT0 + kWindow + 1;
+    for (std::uint64_t i = 0; i < kNoncePruneInterval; ++i) {
+        REQUIRE(repo().remember_nonce(kDeviceB, "fresh-" + std::to_string(i), later, kWindow));
+    }
+    // The fresh ones are all inside the window and stay; the old ones went.
+    CHECK(stored_nonces(*this) == static_cast<std::int64_t>(kNoncePruneInterval));
 }
 
 TEST_CASE_METHOD(StoreFixture, "remember_nonce refuses malformed arguments",

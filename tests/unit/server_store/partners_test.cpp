@@ -1,3 +1,8 @@
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "store_fixture.hpp"
@@ -163,6 +168,37 @@ TEST_CASE_METHOD(StoreFixture, "a grant with an end date stops at its end and ca
     CHECK(repo().grants_of_organisation("AB12").size() == 3);
     const Partner other = repo().create_partner("Care IT Support", kT0);
     CHECK_THROWS_AS(repo().give_grant("AB12", other.id, kHqDevice, kT0 + 10, kT0 + 9), Error);
+}
+
+TEST_CASE_METHOD(StoreFixture, "two repositories giving one grant at once give it once",
+                 "[unit][server_store]") {
+    // As two server processes would, each with its own connections.
+    seed_registry();
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const auto second = open();
+
+    std::atomic<int> given{0};
+    std::atomic<int> already_live{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        Repository& target = i % 2 == 0 ? repo() : *second;
+        threads.emplace_back([&, i] {
+            try {
+                (void)target.give_grant("AB12", partner.id, "admin", kT0 + i, std::nullopt);
+                ++given;
+            } catch (const Error& e) {
+                if (e.code() == ErrorCode::already_exists) {
+                    ++already_live;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    CHECK(given == 1);
+    CHECK(already_live == 3);
+    CHECK(repo().grants_of_organisation("AB12").size() == 1);
 }
 
 }  // namespace dspt::server::store::test

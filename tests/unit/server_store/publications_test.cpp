@@ -1,9 +1,15 @@
 // Publications in the server store: immutable, idempotent by request id,
 // Approaching Standards only once, and the public register's search.
 
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "common/sqlite/database.hpp"
+#include "server/store/pg_connection.hpp"
 #include "tests/unit/server_store/store_fixture.hpp"
 
 using namespace dspt::server::store;
@@ -69,6 +75,40 @@ TEST_CASE("Approaching Standards is refused once an organisation has published",
     CHECK(fx.repo().publications_of("AB12").size() == 1);
 }
 
+TEST_CASE("of first publications at Approaching Standards made at once, one is recorded",
+          "[unit][server_store]") {
+    StoreFixture fx;
+    fx.seed_registry();
+    // Each from a repository of its own, as from several server processes.
+    constexpr int kPublishers = 6;
+    std::vector<std::unique_ptr<Repository>> stores;
+    for (int i = 0; i < kPublishers; ++i) {
+        stores.push_back(fx.open());
+    }
+    std::atomic<int> recorded{0};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kPublishers; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                stores[static_cast<std::size_t>(i)]->record_publication(publication(
+                    "request-" + std::to_string(i), Level::approaching, {"VA1B2"}, kT0 + i));
+                ++recorded;
+            } catch (const dspt::Error& error) {
+                if (error.code() == ErrorCode::failed_precondition) {
+                    ++refused;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    CHECK(recorded == 1);
+    CHECK(refused == kPublishers - 1);
+    CHECK(fx.repo().publications_of("AB12").size() == 1);
+}
+
 TEST_CASE("a publication names only its organisation's sites and well-formed values",
           "[unit][server_store]") {
     StoreFixture fx;
@@ -93,10 +133,17 @@ TEST_CASE("the stored publications cannot be changed or deleted", "[unit][server
     StoreFixture fx;
     fx.seed_registry();
     fx.repo().record_publication(publication("request-1", Level::met, {"VA1B2"}));
-    dspt::sqlite::Database db(SqliteRepository::file_in(fx.data_dir()));
-    CHECK_THROWS(db.execute("UPDATE publications SET level = 'exceeded'"));
-    CHECK_THROWS(db.execute("DELETE FROM publications"));
-    CHECK_THROWS(db.execute("DELETE FROM publication_sites"));
+    // Straight to the database, past the repository.
+    for (const auto* sql : {"UPDATE publications SET level = 'exceeded'",
+                            "DELETE FROM publications", "DELETE FROM publication_sites"}) {
+        if (fx.postgresql()) {
+            pg::Connection db(fx.location());
+            CHECK_THROWS(db.execute(sql));
+        } else {
+            dspt::sqlite::Database db(SqliteRepository::file_in(fx.data_dir()));
+            CHECK_THROWS(db.execute(sql));
+        }
+    }
     CHECK(fx.repo().publications_of("AB12").at(0).level == Level::met);
 }
 

@@ -1,3 +1,5 @@
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -185,6 +187,50 @@ TEST_CASE_METHOD(StoreFixture, "a registry import with a bad row in the middle c
         unchanged();
         CHECK(repo().find_site("VA1B3")->organisation_ods == "AB12");
     }
+}
+
+TEST_CASE_METHOD(StoreFixture, "two repositories importing one registry at once create it once",
+                 "[unit][server_store]") {
+    // As two server processes would, each with its own connections.
+    seed_registry();
+    std::vector<RegistryRow> rows;
+    for (int i = 0; i < 20; ++i) {
+        const std::string n = std::to_string(10 + i);
+        rows.push_back(
+            row("EF" + n, "Elm Care " + n, true, "VE1F" + n, "1-6666666" + n, "Elm House " + n));
+    }
+    rows.push_back(row("AB12", "Rose Care Group Ltd", true, "VA1B2", "1-123456789", "Rose Lodge"));
+    const auto second = open();
+
+    constexpr int kImports = 4;
+    std::vector<ImportSummary> summaries(kImports);
+    std::vector<std::string> errors(kImports);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kImports; ++i) {
+        Repository& target = i % 2 == 0 ? repo() : *second;
+        threads.emplace_back([&, i] {
+            try {
+                summaries[i] = target.import_registry(rows, kT0 + i);
+            } catch (const Error& e) {
+                errors[i] = e.what();
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    ImportSummary total;
+    for (int i = 0; i < kImports; ++i) {
+        INFO("import " << i);
+        CHECK(errors[i].empty());
+        total.organisations_created += summaries[i].organisations_created;
+        total.organisations_updated += summaries[i].organisations_updated;
+        total.sites_created += summaries[i].sites_created;
+        total.sites_updated += summaries[i].sites_updated;
+    }
+    CHECK(total == ImportSummary{20, 1, 20, 0});
+    CHECK(repo().list_organisations().size() == 22);
+    CHECK(second->find_organisation("AB12")->name == "Rose Care Group Ltd");
 }
 
 }  // namespace dspt::server::store::test
