@@ -58,11 +58,11 @@ void parallel_for(std::size_t count, std::size_t threads, Failures& failures,
 
 Device enrol_bare(client::Transport& transport, const protocol::EnrolmentCode& code,
                   const std::string& name) {
-    Device device{{}, {}, crypto::SigningKeyPair::generate()};
+    Device device{{}, {}, crypto::random_bytes(crypto::SigningKeyPair::kSeedBytes)};
     protocol::EnrolRequest request;
     request.token_id = code.token_id();
     request.auth_key = protocol::auth_key(code.secret());
-    request.signing_public_key = device.signing.public_key();
+    request.signing_public_key = device.signing().public_key();
     request.box_public_key = crypto::BoxKeyPair::generate().public_key();
     request.device_name = name;
     client::ApiClient anonymous(transport);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "client/sync/transport.hpp"
+#include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "common/standards/pack.hpp"
 #include "protocol/enrolment_code.hpp"
@@ -40,11 +41,16 @@ class Failures {
 void parallel_for(std::size_t count, std::size_t threads, Failures& failures,
                   const std::function<void(std::size_t)>& fn);
 
-// A device enrolled without a store: its id, its site and signing key.
+// A device enrolled without a store: its id, its site and its signing key's seed.
+// The seed stays in plain memory and the key pair is made when needed: a benchmark
+// holds tens of thousands of devices, more guarded allocations (each a few memory
+// mappings) than the system allows one process.
 struct Device {
     std::string id;
     std::string site;
-    crypto::SigningKeyPair signing;
+    crypto::Bytes seed;
+
+    crypto::SigningKeyPair signing() const { return crypto::SigningKeyPair::from_seed(seed); }
 };
 
 // Enrols a device with `code` (POST /v1/enrol, fresh keys).

@@ -268,6 +268,7 @@ int run(const Options& options) {
             devices.push_back(std::move(*device));
         }
     }
+    figure("setup: devices enrolled", static_cast<double>(devices.size()), "devices", 0);
 
     const auto& pack = standards::bundled_pack(kYear);
     const std::vector<standards::Item> items(
@@ -288,7 +289,8 @@ int run(const Options& options) {
     bench::parallel_for(devices.size(), options.concurrency, failures, [&](std::size_t i) {
         const auto& device = devices[i];
         const auto own = transport();
-        client::ApiClient api(*own, device.id, device.signing);
+        const auto signing = device.signing();
+        client::ApiClient api(*own, device.id, signing);
         auto answers = bench::answers_of(device, items, kYear, kAuthor);
         const auto evidence_id = crypto::random_uuid();
         protocol::PushRequest record;

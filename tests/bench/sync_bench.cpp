@@ -427,7 +427,8 @@ void run_incremental(Site& site, Network& network, const Options& options) {
 std::vector<Device> enrol_branches(const Device& hq, const std::string& organisation,
                                    const Options& options, Network& network, Failures& failures) {
     const auto transport = network.transport(false);
-    ApiClient hq_api(*transport, hq.id, hq.signing);
+    const auto hq_signing = hq.signing();
+    ApiClient hq_api(*transport, hq.id, hq_signing);
     auto sites = hq_api.organisation(organisation).sites;
     if (sites.size() < options.throughput_sites) {
         fail(ErrorCode::not_found, organisation + " has " + std::to_string(sites.size()) +
@@ -438,7 +439,7 @@ std::vector<Device> enrol_branches(const Device& hq, const std::string& organisa
     std::vector<std::optional<Device>> devices(sites.size());
     parallel_for(sites.size(), options.throughput_connections, failures, [&](std::size_t i) {
         const auto own = network.transport(false);
-        ApiClient api(*own, hq.id, hq.signing);
+        ApiClient api(*own, hq.id, hq_signing);
         const auto code = protocol::EnrolmentCode::generate();
         protocol::InviteRequest invite;
         invite.token_id = code.token_id();
@@ -486,7 +487,8 @@ void run_throughput(const Options& options, Network& network, Failures& failures
     const auto start = Clock::now();
     parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
         const auto own = network.transport(false);
-        ApiClient api(*own, devices[i].id, devices[i].signing);
+        const auto signing = devices[i].signing();
+        ApiClient api(*own, devices[i].id, signing);
         const auto response = api.push(requests[i]);
         std::size_t ok = 0;
         for (const auto& result : response.results) {
