@@ -106,7 +106,7 @@ start_haproxy() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   {
-    printf 'global\n    maxconn 20000\ndefaults\n    mode http\n    timeout connect 5s\n'
+    printf 'global\n    maxconn 1000\ndefaults\n    mode http\n    timeout connect 5s\n'
     printf '    timeout client 120s\n    timeout server 120s\n    timeout http-request 30s\n'
     printf '    retries 2\n    retry-on conn-failure\n    option redispatch 1\n'
     printf 'frontend devices\n    bind 127.0.0.1:%s\n    default_backend servers\n' "$port"
@@ -121,10 +121,12 @@ start_haproxy() {
   } >"$work/haproxy.cfg"
   haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.out" 2>&1 &
   pids+=($!)
+  local up=no
   for _ in $(seq 100); do
-    curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { up=yes; break; }
     sleep 0.1
   done
+  [ "$up" = yes ] || { echo "haproxy did not start within 10 s:" >&2; cat "$work/haproxy.out" >&2; exit 1; }
   started_port=$port
 }
 
