@@ -1,6 +1,6 @@
 // PgRepository's schema history, numbered like the embedded store's: steps are
 // append-only, and once released a step is never edited. Version 1 is the embedded
-// store's schema at its step 10, in PostgreSQL's types.
+// store's schema at its step 11, in PostgreSQL's types.
 
 #include "server/store/pg_schema.hpp"
 

@@ -59,7 +59,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 10;
+inline constexpr int kServerSchemaVersion = 11;
 
 // The WAL pages after a commit that start a checkpoint on the checkpointer's thread
 // (SQLite's own default threshold), and the pages at which the committing request

@@ -294,7 +294,16 @@ void create_version_10(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 10> kSteps{{
+// Enrolment checks that no device holds the new device's keys: found through an
+// index, not by reading every device (a service enrols tens of thousands).
+void create_version_11(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE INDEX devices_by_signing_key ON devices(signing_public_key);
+        CREATE INDEX devices_by_box_key ON devices(box_public_key);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 11> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -305,6 +314,7 @@ const std::array<sqlite::Migration, 10> kSteps{{
     {8, "let an enrolment code be cancelled", create_version_8},
     {9, "find a site's publications", create_version_9},
     {10, "hold standards packs an operator installs", create_version_10},
+    {11, "find a device by its keys", create_version_11},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

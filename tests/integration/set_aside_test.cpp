@@ -77,7 +77,7 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     const std::string long_comment(6'000, 'L');
     must_run(acorn.leeds, {"answer", "1.1.1", "ZA111111", "--comment", long_comment});
     must_run(acorn.leeds, {"plan", "set", "1.1.6", "--action", std::string(5'000, 'A'), "--owner",
-                         "Registered manager", "--due", "2026-03-31"});
+                           "Registered manager", "--due", "2026-03-31"});
     must_run(acorn.leeds, {"answer", "2.1.1", "yes"});
     const auto file = acorn.leeds.make_file("fire-policy.pdf", 300'000, "FIRE");
     must_run(acorn.leeds, {"evidence", "add", "1.1.2", file.string()});
@@ -100,7 +100,8 @@ TEST_CASE("a change the server refuses is set aside while the rest reach the oth
     const auto files = acorn.leeds2.json({"evidence", "list"});
     REQUIRE(files.size() == 1);
     const auto fetched = acorn.leeds2.home() / "fetched.pdf";
-    must_run(acorn.leeds2, {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
+    must_run(acorn.leeds2,
+             {"evidence", "get", files[0]["id"].get<std::string>(), fetched.string()});
     CHECK(same_content(fetched, file));
 
     // Status and outbox show what is set aside, and why; nothing waits.
