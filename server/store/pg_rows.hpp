@@ -14,26 +14,18 @@
 
 #include "server/store/model.hpp"
 #include "server/store/pg_connection.hpp"
+#include "server/store/row_columns.hpp"
 
 namespace dspt::server::store::pg_rows {
 
-// SELECT lists; read_* below take the row with these columns from column 0.
-inline constexpr std::string_view kOrganisationColumns =
-    "o.ods, o.name, o.is_headquarters, o.cyber_essentials_plus_expires, o.created_at_ms";
-inline constexpr std::string_view kSiteColumns =
-    "s.ods, s.organisation_ods, s.cqc_location_id, s.name";
-inline constexpr std::string_view kPartnerColumns = "p.id, p.name, p.created_at_ms";
-// Reads grants g joined with partners p.
-inline constexpr std::string_view kGrantColumns =
-    "g.organisation_ods, g.partner_id, p.name, g.given_at_ms, g.given_by_device, "
-    "g.revoked_at_ms, g.revoked_by_device, g.expires_at_ms";
-inline constexpr std::string_view kDeviceColumns =
-    "d.id, d.role, d.organisation_ods, d.site_ods, d.partner_id, d.signing_public_key, "
-    "d.box_public_key, d.name, d.enrolled_at_ms, d.revoked_at_ms";
-inline constexpr std::string_view kTokenColumns =
-    "t.token_id, t.verifier, t.role, t.organisation_ods, t.site_ods, t.partner_id, "
-    "t.created_by, t.created_at_ms, t.expires_at_ms, t.used_at_ms, t.used_by_device, "
-    "t.organisation_key_envelope, t.voided_at_ms";
+// SELECT lists (row_columns.hpp); read_* below take the row with these columns from
+// column 0.
+using row_columns::kDeviceColumns;
+using row_columns::kGrantColumns;
+using row_columns::kOrganisationColumns;
+using row_columns::kPartnerColumns;
+using row_columns::kSiteColumns;
+using row_columns::kTokenColumns;
 
 // Read row `row` of `result`, whose columns are the lists above from column 0.
 Organisation read_organisation(const pg::Result& result, int row);
