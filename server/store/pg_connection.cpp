@@ -249,22 +249,20 @@ void Connection::execute(std::string_view sql) {
 }
 
 Result Connection::run(std::string_view sql, const Params& params) {
-    const std::string text(sql);
-    PGresult* raw = nullptr;
-    auto found = prepared_.find(text);
-    if (found == prepared_.end() && prepared_.size() < kMaxPrepared) {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end()) {
+        const std::string text(sql);
+        if (prepared_.size() >= kMaxPrepared) {
+            return check(
+                Result(PQexecParams(conn_, text.c_str(), params.size(), nullptr, params.values(),
+                                    params.lengths(), params.formats(), 1)));
+        }
         const std::string name = "s" + std::to_string(prepared_.size());
         check(Result(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr)));
         found = prepared_.emplace(text, name).first;
     }
-    if (found != prepared_.end()) {
-        raw = PQexecPrepared(conn_, found->second.c_str(), params.size(), params.values(),
-                             params.lengths(), params.formats(), 1);
-    } else {
-        raw = PQexecParams(conn_, text.c_str(), params.size(), nullptr, params.values(),
-                           params.lengths(), params.formats(), 1);
-    }
-    return check(Result(raw));
+    return check(Result(PQexecPrepared(conn_, found->second.c_str(), params.size(), params.values(),
+                                       params.lengths(), params.formats(), 1)));
 }
 
 Result Connection::check(Result result) {

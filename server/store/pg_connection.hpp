@@ -14,6 +14,7 @@
 // connection throws `database` and marks the connection broken, so the pool drops it.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,7 +136,15 @@ class Connection {
     Result check(Result result);
 
     pg_conn* conn_ = nullptr;
-    std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+    // Hashes std::string and std::string_view alike, so a lookup copies no SQL.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    // SQL text -> statement name.
+    std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;
     bool broken_ = false;
 };
 

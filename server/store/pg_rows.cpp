@@ -94,45 +94,32 @@ EnrolmentToken read_token(const pg::Result& result, int row) {
 
 std::optional<Organisation> select_organisation(pg::Connection& db, std::string_view ods,
                                                 bool lock) {
-    const pg::Result result =
+    return read_first(
         db.run("SELECT " + std::string(kOrganisationColumns) +
                    " FROM organisations o WHERE o.ods = $1" + (lock ? " FOR UPDATE" : ""),
-               pg::Params().text(ods));
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_organisation(result, 0);
+               pg::Params().text(ods)),
+        read_organisation);
 }
 
 std::optional<Site> select_site(pg::Connection& db, std::string_view ods) {
-    const pg::Result result =
+    return read_first(
         db.run("SELECT " + std::string(kSiteColumns) + " FROM sites s WHERE s.ods = $1",
-               pg::Params().text(ods));
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_site(result, 0);
+               pg::Params().text(ods)),
+        read_site);
 }
 
 std::optional<Partner> select_partner(pg::Connection& db, std::int64_t id) {
-    const pg::Result result =
+    return read_first(
         db.run("SELECT " + std::string(kPartnerColumns) + " FROM partners p WHERE p.id = $1",
-               pg::Params().int64(id));
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_partner(result, 0);
+               pg::Params().int64(id)),
+        read_partner);
 }
 
 std::optional<Device> select_device(pg::Connection& db, std::string_view id, bool lock) {
-    const pg::Result result =
-        db.run("SELECT " + std::string(kDeviceColumns) + " FROM devices d WHERE d.id = $1" +
-                   (lock ? " FOR UPDATE" : ""),
-               pg::Params().text(id));
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_device(result, 0);
+    return read_first(db.run("SELECT " + std::string(kDeviceColumns) +
+                                 " FROM devices d WHERE d.id = $1" + (lock ? " FOR UPDATE" : ""),
+                             pg::Params().text(id)),
+                      read_device);
 }
 
 void require_organisation(pg::Connection& db, std::string_view ods) {
