@@ -7,6 +7,12 @@
 //       single-site provider per workload site (BS0001, ...), and one
 //       headquarters organisation (BTHQ) with a branch per throughput site.
 //
+//   dspt_sync_bench answers [flags]
+//       Prints, as one JSON object, the answers the workload gives every
+//       site (the payloads as the client stores them), the item each round
+//       changes and its value in each round: tests/bench/compare_couchdb.sh
+//       gives the peer exactly this content.
+//
 //   dspt_sync_bench run --port P --codes FILE --hq-code CODE --work DIR [flags]
 //       Runs every measurement against the dspt-server on 127.0.0.1:P. FILE
 //       holds "ODS CODE" lines: an enrolment code for each workload site;
@@ -123,6 +129,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& problem) {
     std::cerr << "dspt_sync_bench: " << problem << "\n"
               << "usage: dspt_sync_bench registry [flags]\n"
+              << "       dspt_sync_bench answers [flags]\n"
               << "       dspt_sync_bench run --port P --codes FILE --hq-code CODE --work DIR "
                  "[flags]\n"
               << "flags: --sites S --rounds R --files K --file-bytes B --concurrency C\n"
@@ -133,11 +140,11 @@ struct Options {
 
 Options parse(int argc, char** argv) {
     if (argc < 2) {
-        usage("give a mode: registry or run");
+        usage("give a mode: registry, answers or run");
     }
     Options options;
     options.mode = argv[1];
-    if (options.mode != "registry" && options.mode != "run") {
+    if (options.mode != "registry" && options.mode != "answers" && options.mode != "run") {
         usage("unknown mode \"" + options.mode + "\"");
     }
     std::size_t port = 0;
@@ -190,6 +197,39 @@ void print_registry(const Options& options) {
         std::cout << kHeadquarters << ",Bench Care Group,yes," << numbered("BT", i) << ",1-"
                   << 400'000'000 + i << ",Bench Group Home " << i << "\n";
     }
+}
+
+// The first text item: the one every round changes.
+const standards::Item& round_item(const standards::Pack& pack) {
+    for (const auto& item : pack.items) {
+        if (item.type == standards::AnswerType::text) {
+            return item;
+        }
+    }
+    return pack.items.front();
+}
+
+// The workload's content as JSON, for a peer that must carry the same.
+void print_answers(const Options& options) {
+    const auto pack = standards::bundled_pack(kYear);
+    nlohmann::json answers = nlohmann::json::array();
+    for (const auto& item : pack.items) {
+        answers.push_back({{"item", item.id},
+                           {"value", answer_value(item, 0)},
+                           {"comment", ""},
+                           {"answered_by", kAuthor}});
+    }
+    const auto& changed = round_item(pack);
+    nlohmann::json rounds = nlohmann::json::array();
+    for (std::size_t round = 1; round <= options.rounds; ++round) {
+        rounds.push_back(answer_value(changed, round));
+    }
+    std::cout << nlohmann::json{{"year", kYear},
+                                {"answers", answers},
+                                {"round_item", changed.id},
+                                {"round_values", rounds}}
+                     .dump()
+              << "\n";
 }
 
 // ------------------------------------------------------------------ helpers
@@ -260,16 +300,6 @@ struct Site {
 
 void change_answer(Site& site, const standards::Item& item, std::size_t variant) {
     site.store->set_answer(item.id, answer_value(item, variant), std::nullopt, kAuthor);
-}
-
-// The first text item: the one every round changes.
-const standards::Item& round_item(const LocalStore& store) {
-    for (const auto& item : store.pack().items) {
-        if (item.type == standards::AnswerType::text) {
-            return item;
-        }
-    }
-    return store.pack().items.front();
 }
 
 std::vector<Site> read_codes(const Options& options) {
@@ -375,7 +405,7 @@ void run_workload(std::vector<Site>& sites, Network& network, const Options& opt
 
     for (std::size_t round = 1; round <= options.rounds; ++round) {
         for (auto& site : sites) {
-            change_answer(site, round_item(*site.store), round);
+            change_answer(site, round_item(site.store->pack()), round);
         }
         before = network.snapshot();
         sync_all(sites, network, options, failures);
@@ -395,7 +425,7 @@ void run_wire_per_change(Site& site, Network& network) {
                " answers, one sync)",
            static_cast<double>(wire.total()) / static_cast<double>(items.size()), "bytes");
 
-    change_answer(site, round_item(*site.store), 1002);
+    change_answer(site, round_item(site.store->pack()), 1002);
     before = network.snapshot();
     sync_site(site, network, true);
     wire = network.snapshot().wire - before.wire;
@@ -410,7 +440,7 @@ void run_wire_per_change(Site& site, Network& network) {
 void run_incremental(Site& site, Network& network, const Options& options) {
     std::vector<double> times;
     for (std::size_t run = 0; run < options.incremental_runs; ++run) {
-        change_answer(site, round_item(*site.store), 2000 + run);
+        change_answer(site, round_item(site.store->pack()), 2000 + run);
         const auto start = Clock::now();
         sync_site(site, network, false);
         times.push_back(ms_since(start));
@@ -576,6 +606,10 @@ int main(int argc, char** argv) {
     try {
         if (options.mode == "registry") {
             print_registry(options);
+            return 0;
+        }
+        if (options.mode == "answers") {
+            print_answers(options);
             return 0;
         }
         return run(options);
