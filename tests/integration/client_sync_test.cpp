@@ -6,12 +6,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
+#include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "client/sync/transport.hpp"
+#include "tests/integration/answering.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 
@@ -42,6 +47,46 @@ nlohmann::json sync(const ClientHome& home) {
 nlohmann::json answer_of(const ClientHome& home, const std::string& item) {
     return home.json({"show", item})["answer"];
 }
+
+// The requests the server has answered under /v1/, by route, from its metrics.
+std::map<std::string, std::uint64_t> api_requests(const ServerProcess& server) {
+    const auto transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
+    const auto metrics = transport->send({"GET", "/metrics", {}, {}, {}});
+    REQUIRE(metrics.status == 200);
+    std::map<std::string, std::uint64_t> counts;
+    std::istringstream lines(metrics.body);
+    constexpr std::string_view kPrefix = "dspt_http_requests_total{route=\"";
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with(kPrefix)) {
+            continue;
+        }
+        const auto route =
+            line.substr(kPrefix.size(), line.find('"', kPrefix.size()) - kPrefix.size());
+        if (route.find(" /v1/") != std::string::npos) {
+            counts[route] += std::stoull(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return counts;
+}
+
+// The requests `home` made to the server running `args`: route and how many.
+std::map<std::string, std::uint64_t> requests_of(const ServerProcess& server,
+                                                 const ClientHome& home,
+                                                 const std::vector<std::string>& args) {
+    const auto before = api_requests(server);
+    const auto result = home.run(args);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto after = api_requests(server);
+    for (const auto& [route, count] : before) {
+        after[route] -= count;
+    }
+    std::erase_if(after, [](const auto& entry) { return entry.second == 0; });
+    return after;
+}
+
+using Requests = std::map<std::string, std::uint64_t>;
+const Requests kOneExchange{{"POST /v1/sync", 1}};
 
 }  // namespace
 
@@ -485,4 +530,49 @@ TEST_CASE("a value a resolution replaced never comes back; one it never saw stay
     // Leeds resolves the conflict it saw, {a, b}; h arrived after.
     ok(acorn.leeds, {"resolve", "1.1.1", "--value", "r"});
     check_everywhere(acorn, {"h", "r"});
+}
+
+TEST_CASE("an ordinary sync is one request, and publications learned once are kept",
+          "[integration][client_sync]") {
+    CedarHouse home;
+    answer_all(home.first, "met");
+    REQUIRE(home.first.json({"publish", "--level", "met"})["published"] == true);
+    sync(home.first);
+    sync(home.second);
+
+    // One changed answer each way: one request per device.
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA654321"}).exit_code == 0);
+    CHECK(requests_of(home.server, home.first, {"sync"}) == kOneExchange);
+    CHECK(requests_of(home.server, home.second, {"sync"}) == kOneExchange);
+    CHECK(answer_of(home.second, "1.1.1")["value"] == "ZA654321");
+    // Nothing changed: still one request.
+    CHECK(requests_of(home.server, home.second, {"sync"}) == kOneExchange);
+
+    // The publication, sent once, is still known after syncs that did not resend it.
+    const auto status = home.second.json({"status"});
+    CHECK(status["publications_learned"] == true);
+    CHECK(status["publishing"]["approaching"]["ready"] == false);
+    CHECK(home.second.json({"publications"}).size() == 1);
+}
+
+TEST_CASE("a headquarters sync learns its sites, and a new one when it is added",
+          "[integration][client_sync]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    CHECK(hq.run({"answer", "1.1.1", "ZA1", "--site", "VA002"}).exit_code != 0);  // not known yet
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+    REQUIRE(hq.run({"answer", "1.1.1", "ZA1", "--site", "VA002"}).exit_code == 0);
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+
+    const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
+                                     "1-100000003", "--name", "Acorn Hull"});
+    INFO(added.err);
+    REQUIRE(added.exit_code == 0);
+    CHECK(hq.run({"answer", "1.1.1", "ZA3", "--site", "VA003"}).exit_code != 0);
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+    REQUIRE(hq.run({"answer", "1.1.1", "ZA3", "--site", "VA003"}).exit_code == 0);
+    // The sites it already knew are still known.
+    CHECK(hq.json({"show", "1.1.1", "--site", "VA002"})["answer"]["value"] == "ZA1");
 }
