@@ -303,15 +303,15 @@ struct SyncResponse {
 
     PushResponse push;  // one result per entry sent, in the same order; none for none
     PullResponse page;  // the next page after `since`, its next_cursor and `more`
-    // The publication list (as GET /v1/publications answers it) when its
-    // digest differs from the request's; `publications_changed` false and the
-    // list empty otherwise. The digest is the list's, sent either way.
+    // The publication list (as GET /v1/publications answers it) and its
+    // digest when the digest differs from the request's; otherwise
+    // `publications_changed` false, the list empty and the digest "".
     bool publications_changed = false;
     PublicationList publications;
     std::string publications_digest;
     // A headquarters device: its organisation's sites (as GET /v1/orgs/<ods>
-    // lists them) when their digest differs from the request's. Other devices:
-    // never, with an empty digest.
+    // lists them) and their digest when it differs from the request's. Other
+    // devices: never.
     bool sites_changed = false;
     std::vector<SiteInfo> sites;
     std::string sites_digest;

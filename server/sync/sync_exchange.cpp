@@ -28,8 +28,10 @@ protocol::SyncHealth left_after(const protocol::SyncRequest& request, bool last_
     left.pending_changes =
         reported.pending_changes -
         std::min<std::uint64_t>(reported.pending_changes, request.entries.size());
-    left.pending_bytes = reported.pending_bytes - std::min(reported.pending_bytes, batch_bytes);
-    left.oldest_pending_age_ms = left.pending_changes > 0 ? reported.oldest_pending_age_ms : 0;
+    const bool anything_left = left.pending_changes > 0;
+    left.pending_bytes =
+        anything_left ? reported.pending_bytes - std::min(reported.pending_bytes, batch_bytes) : 0;
+    left.oldest_pending_age_ms = anything_left ? reported.oldest_pending_age_ms : 0;
     left.finished = left.pending_changes == 0 && last_page;
     return left;
 }
@@ -65,18 +67,18 @@ protocol::SyncResponse SyncExchange::exchange(const store::Device& device,
         response.evidence.push_back(blobs_.status(device, evidence_id));
     }
     auto publications = publishing_.publications(device);
-    response.publications_digest = list_digest(publications);
-    if (response.publications_digest != request.publications_digest) {
+    if (auto digest = list_digest(publications); digest != request.publications_digest) {
         response.publications_changed = true;
         response.publications = std::move(publications);
+        response.publications_digest = std::move(digest);
     }
     if (device.role == store::DeviceRole::headquarters) {
         policy_.require_organisation(device, device.organisation_ods, auth::Access::read_progress);
         auto organisation = organisations_.organisation(device.organisation_ods);
-        response.sites_digest = list_digest(organisation);
-        if (response.sites_digest != request.sites_digest) {
+        if (auto digest = list_digest(organisation); digest != request.sites_digest) {
             response.sites_changed = true;
             response.sites = std::move(organisation.sites);
+            response.sites_digest = std::move(digest);
         }
     }
     const auto left = left_after(request, !response.page.more);

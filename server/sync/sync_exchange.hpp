@@ -16,10 +16,10 @@
 //      as what is left after this batch:
 //        pending_changes = reported pending_changes - the batch's entries,
 //        pending_bytes   = reported pending_bytes - the batch's payload bytes,
-//        oldest_pending_age_ms = as reported while anything is left, else 0,
+//        oldest_pending_age_ms = as reported,
 //        finished        = nothing is left (pending_changes 0) and the page is
-//                          the last (`more` false),
-//      each count at least 0. The report replaces the device's earlier one,
+//                          the last (`more` false);
+//      each count at least 0, and bytes and age 0 when nothing is left. The report replaces the device's earlier one,
 //      and a finished one is the device's last sync, as with POST /v1/sync/health.
 //      When the push is refused as a whole (an error answer), the figures are
 //      recorded as reported, not finished, and the error is answered.

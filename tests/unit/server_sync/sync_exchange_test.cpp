@@ -148,7 +148,7 @@ TEST_CASE_METHOD(AuthFixture, "publications and sites travel only when they chan
     CHECK_FALSE(same.publications_changed);
     CHECK_FALSE(same.sites_changed);
     CHECK(same.sites.empty());
-    CHECK(same.publications_digest == first.publications_digest);
+    CHECK(same.publications_digest.empty());  // the device has it
 
     // A publication and a new site change the digests, and the lists come again.
     (void)repo().record_publication(publish::test::publication(
