@@ -19,10 +19,11 @@
 //        oldest_pending_age_ms = as reported,
 //        finished        = nothing is left (pending_changes 0) and the page is
 //                          the last (`more` false);
-//      each count at least 0, and bytes and age 0 when nothing is left. The report replaces the device's earlier one,
-//      and a finished one is the device's last sync, as with POST /v1/sync/health.
-//      When the push is refused as a whole (an error answer), the figures are
-//      recorded as reported, not finished, and the error is answered.
+//      each count at least 0, and bytes and age 0 when nothing is left.
+//      The report replaces the device's earlier one, and a finished one is
+//      the device's last sync, as with POST /v1/sync/health. When the push is
+//      refused as a whole (an error answer), the figures are recorded as
+//      reported, not finished, and the error is answered.
 //
 // A partner device, which does not sync, is forbidden before anything is read.
 //
