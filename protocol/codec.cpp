@@ -159,6 +159,8 @@ DSPT_PROTOCOL_INSTANTIATE(PushRequest)
 DSPT_PROTOCOL_INSTANTIATE(PushResponse)
 DSPT_PROTOCOL_INSTANTIATE(PullResponse)
 DSPT_PROTOCOL_INSTANTIATE(BlobStatus)
+DSPT_PROTOCOL_INSTANTIATE(SyncRequest)
+DSPT_PROTOCOL_INSTANTIATE(SyncResponse)
 DSPT_PROTOCOL_INSTANTIATE(PublishRequest)
 DSPT_PROTOCOL_INSTANTIATE(PublishResponse)
 DSPT_PROTOCOL_INSTANTIATE(PublicationList)
@@ -169,7 +171,7 @@ DSPT_PROTOCOL_INSTANTIATE(WebLoginLink)
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 23,
+static_assert(std::tuple_size_v<AllMessages> == 25,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

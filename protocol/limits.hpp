@@ -48,6 +48,10 @@ inline constexpr std::size_t kMaxPublishProblems = 100'000;
 // Chunks of one evidence file (BlobStatus::held): 2 GiB in 1 MiB chunks.
 inline constexpr std::size_t kMaxBlobChunks = 2048;
 
+// Evidence files one sync exchange asks about (SyncRequest::evidence) and
+// so the statuses of its answer (SyncResponse::evidence).
+inline constexpr std::size_t kMaxSyncEvidenceFiles = 64;
+
 // Every other list: the versions a change names as seen and a register's
 // siblings (a server takes at most 256 seen per change and refuses that change
 // alone), an organisation's sites, a device's waiting invitations, an

@@ -15,7 +15,8 @@ namespace dspt::protocol {
 using AllMessages =
     std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, InviteView,
                InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
-               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, PublishRequest,
-               PublishResponse, PublicationList, SyncHealth, ProgressReport, WebLoginLink>;
+               GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, SyncRequest,
+               SyncResponse, PublishRequest, PublishResponse, PublicationList, SyncHealth,
+               ProgressReport, WebLoginLink>;
 
 }  // namespace dspt::protocol

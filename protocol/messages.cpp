@@ -76,6 +76,10 @@ std::string_view to_string(MessageType type) noexcept {
             return PullResponse::kName;
         case MessageType::blob_status:
             return BlobStatus::kName;
+        case MessageType::sync_request:
+            return SyncRequest::kName;
+        case MessageType::sync_response:
+            return SyncResponse::kName;
         case MessageType::publish_request:
             return PublishRequest::kName;
         case MessageType::publish_response:

@@ -80,6 +80,8 @@ enum class MessageType : std::uint16_t {
     push_response = 0x0402,
     pull_response = 0x0403,
     blob_status = 0x0404,
+    sync_request = 0x0405,
+    sync_response = 0x0406,
     publish_request = 0x0501,
     publish_response = 0x0502,
     publication_list = 0x0503,

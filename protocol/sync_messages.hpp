@@ -21,7 +21,10 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
+#include "protocol/limits.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/progress_messages.hpp"
+#include "protocol/publish_messages.hpp"
 
 namespace dspt::protocol {
 
@@ -253,6 +256,84 @@ struct BlobStatus {
     }
 };
 
+// POST /v1/sync: one exchange of a sync (docs/sync.md, "One exchange"). It
+// carries what the separate push, pull, health, organisation, publications
+// and blob-status requests carry, so an ordinary sync is one request; a sync
+// with more to move (further outbox batches or pages, evidence chunks) makes
+// further exchanges and chunk requests.
+struct SyncRequest {
+    static constexpr MessageType kType = MessageType::sync_request;
+    static constexpr std::string_view kName = "SyncRequest";
+    static constexpr std::uint32_t kVersion = 1;
+
+    // The oldest unacknowledged outbox entries, in seq order, as a push; may
+    // be empty.
+    std::vector<ChangeEntry> entries;
+    std::int64_t since = 0;  // the pull cursor, as `since` of a pull
+    // What the device held unsent before this exchange, this batch included;
+    // the server records it less this batch (SyncResponse).
+    SyncHealth health;
+    // What the device already knows: the digests of the publication list and
+    // (a headquarters device) the site list from an earlier answer; "" for
+    // none. The answer carries a list only when its digest differs.
+    std::string publications_digest;
+    std::string sites_digest;
+    // Evidence files the device has still to upload or download, at most
+    // kMaxSyncEvidenceFiles: the answer says which chunks of each it holds.
+    std::vector<std::string> evidence;
+
+    bool operator==(const SyncRequest&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(detail::ListField{entries, kMaxPushEntries, "SyncRequest.entries"}, since, health,
+           publications_digest, sites_digest,
+           detail::ListField{evidence, kMaxSyncEvidenceFiles, "SyncRequest.evidence"});
+    }
+};
+
+// The answer to an exchange. The push is applied before the page is read, so
+// the page holds the device's own changes of this batch, as a push followed by
+// a pull would.
+struct SyncResponse {
+    static constexpr MessageType kType = MessageType::sync_response;
+    static constexpr std::string_view kName = "SyncResponse";
+    static constexpr std::uint32_t kVersion = 1;
+
+    PushResponse push;  // one result per entry sent, in the same order; none for none
+    PullResponse page;  // the next page after `since`, its next_cursor and `more`
+    // The publication list (as GET /v1/publications answers it) and its
+    // digest when the digest differs from the request's; otherwise
+    // `publications_changed` false, the list empty and the digest "".
+    bool publications_changed = false;
+    PublicationList publications;
+    std::string publications_digest;
+    // A headquarters device: its organisation's sites (as GET /v1/orgs/<ods>
+    // lists them) and their digest when it differs from the request's. Other
+    // devices: never.
+    bool sites_changed = false;
+    std::vector<SiteInfo> sites;
+    std::string sites_digest;
+    // One status per evidence id of the request, in the same order: the
+    // chunks the server holds, which are what it has (to download) or what it
+    // lacks (to upload).
+    std::vector<BlobStatus> evidence;
+    // What the server recorded as the device's sync health: `finished` when
+    // nothing remained to push after this batch and no page remains.
+    bool finished = false;
+
+    bool operator==(const SyncResponse&) const = default;
+
+    template <class Archive>
+    void serialize(Archive& ar, std::uint32_t const version) {
+        detail::check_class_version(kName, version, kVersion);
+        ar(push, page, publications_changed, publications, publications_digest, sites_changed,
+           detail::ListField{sites, kMaxListEntries, "SyncResponse.sites"}, sites_digest,
+           detail::ListField{evidence, kMaxSyncEvidenceFiles, "SyncResponse.evidence"}, finished);
+    }
+};
+
 }  // namespace dspt::protocol
 
 CEREAL_CLASS_VERSION(dspt::protocol::ChangeEntry, dspt::protocol::ChangeEntry::kVersion)
@@ -263,3 +344,5 @@ CEREAL_CLASS_VERSION(dspt::protocol::RegisterValue, dspt::protocol::RegisterValu
 CEREAL_CLASS_VERSION(dspt::protocol::RegisterState, dspt::protocol::RegisterState::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::PullResponse, dspt::protocol::PullResponse::kVersion)
 CEREAL_CLASS_VERSION(dspt::protocol::BlobStatus, dspt::protocol::BlobStatus::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::SyncRequest, dspt::protocol::SyncRequest::kVersion)
+CEREAL_CLASS_VERSION(dspt::protocol::SyncResponse, dspt::protocol::SyncResponse::kVersion)

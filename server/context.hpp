@@ -23,6 +23,7 @@
 #include "server/registry/organisation_service.hpp"
 #include "server/store/repository.hpp"
 #include "server/sync/blob_service.hpp"
+#include "server/sync/sync_exchange.hpp"
 #include "server/sync/sync_service.hpp"
 #include "server/web/web_sign_in.hpp"
 
@@ -48,6 +49,7 @@ struct Context {
           blobs(*repository, policy, storage_quota_bytes),
           publishing(*repository),
           progress(*repository, policy),
+          exchange(sync, blobs, publishing, organisations, progress, policy),
           web_sign_in(*repository) {}
 
     std::unique_ptr<store::Repository> repository;
@@ -61,6 +63,7 @@ struct Context {
     sync::BlobService blobs;
     publish::PublishService publishing;
     progress::ProgressService progress;
+    sync::SyncExchange exchange;  // POST /v1/sync, over the services above
     web::WebSignIn web_sign_in;
     // Certificates drawn once and kept (publish/certificate_cache.hpp).
     publish::CertificateCache certificates;

@@ -95,7 +95,8 @@ void forget_publish_request(LocalStore& store) {
     meta::erase(store.database(), kPendingPublish);
 }
 
-void remember_publications(LocalStore& store, const protocol::PublicationList& list) {
+void remember_publications(LocalStore& store, const protocol::PublicationList& list,
+                           const std::string& digest) {
     auto rows = nlohmann::json::array();
     for (const auto& publication : list.publications) {
         rows.push_back(to_json(publication));
@@ -107,7 +108,7 @@ void remember_publications(LocalStore& store, const protocol::PublicationList& l
         last = to_json(list.publications.front());
     }
     meta::set(store.database(), kPublications,
-              nlohmann::json{{"publications", rows}, {"last", last}}.dump());
+              nlohmann::json{{"publications", rows}, {"last", last}, {"digest", digest}}.dump());
 }
 
 void remember_publication(LocalStore& store, const protocol::PublicationView& publication) {
@@ -117,7 +118,16 @@ void remember_publication(LocalStore& store, const protocol::PublicationView& pu
     }
     doc["publications"].insert(doc["publications"].begin(), to_json(publication));
     doc["last"] = {{"level", publication.level}, {"year", publication.year}};
+    doc.erase("digest");  // no longer the server's list as it was sent
     meta::set(store.database(), kPublications, doc.dump());
+}
+
+std::string known_publications_digest(LocalStore& store) {
+    const auto doc = kept_publications(store);
+    if (doc.is_null() || !doc.contains("digest") || !doc["digest"].is_string()) {
+        return {};
+    }
+    return doc["digest"].get<std::string>();
 }
 
 KnownPublications known_publications(LocalStore& store) {

@@ -50,8 +50,14 @@ struct KnownPublications {
     std::optional<assessment::PriorPublication> last;
 };
 
-// Keeps the server's list, replacing what was known.
-void remember_publications(LocalStore& store, const protocol::PublicationList& list);
+// Keeps the server's list, replacing what was known, with the digest the
+// server gave it (protocol::SyncResponse; "" when not given).
+void remember_publications(LocalStore& store, const protocol::PublicationList& list,
+                           const std::string& digest = {});
+
+// The digest of the list kept, as the server gave it; "" when none was given
+// or the list has changed here since (remember_publication).
+std::string known_publications_digest(LocalStore& store);
 
 // Adds a publication this device just made, ahead of the next sync.
 void remember_publication(LocalStore& store, const protocol::PublicationView& publication);

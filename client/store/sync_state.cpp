@@ -18,6 +18,7 @@ constexpr std::string_view kPullCursor = "pull_cursor";
 constexpr std::string_view kLastSync = "last_sync";
 constexpr std::string_view kConflicts = "conflicts";
 constexpr std::string_view kSites = "organisation_sites";
+constexpr std::string_view kSitesDigest = "organisation_sites_digest";
 
 // Records what the store holds of a register: its version and the version of
 // each of its values. An older answer than the one recorded changes nothing.
@@ -192,8 +193,15 @@ std::vector<std::string> known_sites(LocalStore& store) {
     return json.get<std::vector<std::string>>();
 }
 
-void remember_sites(LocalStore& store, const std::vector<std::string>& sites) {
+void remember_sites(LocalStore& store, const std::vector<std::string>& sites,
+                    const std::string& digest) {
+    // The list before its digest: a store cut between the two asks for the list again.
     meta::set(store.database(), kSites, nlohmann::json(sites).dump());
+    meta::set(store.database(), kSitesDigest, digest);
+}
+
+std::string known_sites_digest(LocalStore& store) {
+    return meta::get(store.database(), kSitesDigest).value_or("");
 }
 
 std::int64_t pull_cursor(LocalStore& store) {

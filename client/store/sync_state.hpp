@@ -74,9 +74,12 @@ std::optional<std::int64_t> last_sync(LocalStore& store);
 void record_sync(LocalStore& store, std::int64_t at_ms);
 
 // The site codes of the organisation, as a headquarters device last heard
-// them from the server (empty before its first sync).
+// them from the server (empty before its first sync), and the digest the
+// server gave that list ("" when none).
 std::vector<std::string> known_sites(LocalStore& store);
-void remember_sites(LocalStore& store, const std::vector<std::string>& sites);
+void remember_sites(LocalStore& store, const std::vector<std::string>& sites,
+                    const std::string& digest = {});
+std::string known_sites_digest(LocalStore& store);
 
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);

@@ -105,6 +105,11 @@ protocol::PullResponse ApiClient::pull(std::int64_t since) {
         call("GET", "/v1/sync/pull?since=" + std::to_string(since)));
 }
 
+protocol::SyncResponse ApiClient::exchange(const protocol::SyncRequest& request) {
+    return protocol::decode<protocol::SyncResponse>(
+        call("POST", "/v1/sync", protocol::encode(request)));
+}
+
 protocol::PublishResponse ApiClient::publish(const protocol::PublishRequest& request) {
     return protocol::decode<protocol::PublishResponse>(
         call("POST", "/v1/publish", protocol::encode(request)));

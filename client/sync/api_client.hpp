@@ -54,6 +54,9 @@ class ApiClient {
     protocol::GrantList partner_grants();
     protocol::PushResponse push(const protocol::PushRequest& request);
     protocol::PullResponse pull(std::int64_t since);
+    // One sync exchange (POST /v1/sync): a push, a page, health and what else
+    // a sync asks, in one request.
+    protocol::SyncResponse exchange(const protocol::SyncRequest& request);
 
     // Evidence chunks: which the server holds, and each one's sealed bytes.
     // `scope` is the site ("" organisation-wide) the file belongs to.

@@ -1,6 +1,8 @@
 #include "client/sync/sync_engine.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "client/store/evidence_transfer.hpp"
@@ -29,115 +31,235 @@ nlohmann::json sibling_json(const protocol::RegisterValue& value) {
             {"value", nlohmann::json::parse(value.payload, nullptr, false)}};
 }
 
-void push_outbox(LocalStore& store, ApiClient& api, const ScopeMap& scopes, SyncReport& report) {
-    for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
-        const auto pending = store.outbox().pending(kPushBatchEntries);
-        if (pending.empty()) {
-            return;
-        }
-        protocol::PushRequest request;
-        for (const auto& entry : pending) {
-            // On the wire an assessment's register carries the store's year;
-            // the profile is the organisation's, in the organisation-wide scope.
-            const auto key =
-                protocol::RegisterKey::from_local(entry.register_key, store.info().year);
-            const auto scope = key.has_year() ? scopes.server(entry.scope) : std::string();
-            request.entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(), scope,
-                                       key.to_string(), entry.seen, entry.payload.dump(),
-                                       entry.payload.value("answered_by", std::string())});
-        }
-        const auto response = api.push(request);
-        if (response.results.size() != pending.size()) {
-            fail(ErrorCode::protocol, "the server answered " +
-                                          std::to_string(response.results.size()) + " of " +
-                                          std::to_string(pending.size()) + " changes");
-        }
-        std::vector<PushAck> acks;
-        std::vector<RefusedChange> refused;
-        for (std::size_t i = 0; i < pending.size(); ++i) {
-            const auto& result = response.results[i];
-            if (result.seq != pending[i].seq) {
-                fail(ErrorCode::protocol, "the server answered for the wrong change");
-            }
-            if (result.outcome == protocol::PushOutcome::conflict) {
-                ++report.conflicts;
-            }
-            if (result.outcome == protocol::PushOutcome::refused) {
-                refused.push_back({result.seq, result.reason});  // set aside, not acknowledged
-                continue;
-            }
-            // Accepted or unchanged, the register holds this entry's value
-            // alone. A conflict (or a duplicate, whose first answer is not
-            // known) leaves what this device has seen as it was, so its next
-            // edit does not claim siblings it never received.
-            acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version,
-                            result.outcome == protocol::PushOutcome::accepted ||
-                                result.outcome == protocol::PushOutcome::unchanged});
-        }
-        set_aside_refused(store, refused);
-        acknowledge_pushed(store, acks, store.now_ms());
-        report.pushed += acks.size();
+// The outbox batch as pushed: on the wire an assessment's register carries the
+// store's year; the profile is the organisation's, in the organisation-wide
+// scope.
+std::vector<protocol::ChangeEntry> change_entries(LocalStore& store, const ScopeMap& scopes,
+                                                  const std::vector<OutboxEntry>& pending) {
+    std::vector<protocol::ChangeEntry> entries;
+    entries.reserve(pending.size());
+    for (const auto& entry : pending) {
+        const auto key = protocol::RegisterKey::from_local(entry.register_key, store.info().year);
+        const auto scope = key.has_year() ? scopes.server(entry.scope) : std::string();
+        entries.push_back({entry.replica_id, entry.seq, entry.hlc.raw(), scope, key.to_string(),
+                           entry.seen, entry.payload.dump(),
+                           entry.payload.value("answered_by", std::string())});
     }
+    return entries;
 }
 
-void pull_all(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
-              const crypto::SecretKey* organisation_key, SyncReport& report) {
-    for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
-        const auto since = pull_cursor(store);
-        const auto page = api.pull(since);
-        std::vector<PulledRegister> registers;
-        for (const auto& state : page.registers) {
-            // Only this store's year and the profile; other years' registers
-            // (and keys this build does not know) are passed over.
-            const auto key = protocol::RegisterKey::try_parse(state.register_key);
-            if (!key || (key->has_year() && key->year != store.info().year)) {
-                continue;
-            }
-            PulledRegister reg;
-            reg.scope = state.scope;
-            reg.register_key = key->local_key();
-            reg.version = state.version;
-            reg.shown_replica = state.shown.replica_id;
-            reg.shown_at_ms =
-                static_cast<std::int64_t>(HlcTime::from_raw(state.shown.hlc).millis());
-            reg.shown = nlohmann::json::parse(state.shown.payload, nullptr, false);
-            if (!reg.shown.is_object()) {
-                fail(ErrorCode::protocol,
-                     "the server sent a value that is not JSON for " + state.register_key);
-            }
-            reg.shown_sibling = sibling_json(state.shown);
-            reg.siblings = nlohmann::json::array();
-            reg.latest_hlc = state.shown.hlc;
-            for (const auto& sibling : state.siblings) {
-                reg.siblings.push_back(sibling_json(sibling));
-                reg.seen.push_back(sibling.version);
-                reg.latest_hlc = std::max(reg.latest_hlc, sibling.hlc);
-            }
-            if (state.siblings.empty()) {
-                reg.seen.push_back(state.shown.version);
-            }
-            registers.push_back(std::move(reg));
+// Takes the server's answer to a pushed batch: acknowledges what it applied,
+// sets aside what it refused for good.
+void take_push_results(LocalStore& store, const std::vector<OutboxEntry>& pending,
+                       const protocol::PushResponse& response, SyncReport& report) {
+    if (response.results.size() != pending.size()) {
+        fail(ErrorCode::protocol, "the server answered " + std::to_string(response.results.size()) +
+                                      " of " + std::to_string(pending.size()) + " changes");
+    }
+    std::vector<PushAck> acks;
+    std::vector<RefusedChange> refused;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        const auto& result = response.results[i];
+        if (result.seq != pending[i].seq) {
+            fail(ErrorCode::protocol, "the server answered for the wrong change");
         }
-        report.pulled += apply_pulled(store, registers, scopes, page.next_cursor, organisation_key);
-        if (!page.more || page.next_cursor <= since) {
-            return;
+        if (result.outcome == protocol::PushOutcome::conflict) {
+            ++report.conflicts;
+        }
+        if (result.outcome == protocol::PushOutcome::refused) {
+            refused.push_back({result.seq, result.reason});  // set aside, not acknowledged
+            continue;
+        }
+        // Accepted or unchanged, the register holds this entry's value
+        // alone. A conflict (or a duplicate, whose first answer is not
+        // known) leaves what this device has seen as it was, so its next
+        // edit does not claim siblings it never received.
+        acks.push_back({result.seq, pending[i].scope, pending[i].register_key, result.version,
+                        result.outcome == protocol::PushOutcome::accepted ||
+                            result.outcome == protocol::PushOutcome::unchanged});
+    }
+    set_aside_refused(store, refused);
+    acknowledge_pushed(store, acks, store.now_ms());
+    report.pushed += acks.size();
+}
+
+// A pulled page as the store takes it: only this store's year and the
+// profile; other years' registers (and keys this build does not know) are
+// passed over.
+std::vector<PulledRegister> pulled_registers(LocalStore& store,
+                                             const protocol::PullResponse& page) {
+    std::vector<PulledRegister> registers;
+    for (const auto& state : page.registers) {
+        const auto key = protocol::RegisterKey::try_parse(state.register_key);
+        if (!key || (key->has_year() && key->year != store.info().year)) {
+            continue;
+        }
+        PulledRegister reg;
+        reg.scope = state.scope;
+        reg.register_key = key->local_key();
+        reg.version = state.version;
+        reg.shown_replica = state.shown.replica_id;
+        reg.shown_at_ms = static_cast<std::int64_t>(HlcTime::from_raw(state.shown.hlc).millis());
+        reg.shown = nlohmann::json::parse(state.shown.payload, nullptr, false);
+        if (!reg.shown.is_object()) {
+            fail(ErrorCode::protocol,
+                 "the server sent a value that is not JSON for " + state.register_key);
+        }
+        reg.shown_sibling = sibling_json(state.shown);
+        reg.siblings = nlohmann::json::array();
+        reg.latest_hlc = state.shown.hlc;
+        for (const auto& sibling : state.siblings) {
+            reg.siblings.push_back(sibling_json(sibling));
+            reg.seen.push_back(sibling.version);
+            reg.latest_hlc = std::max(reg.latest_hlc, sibling.hlc);
+        }
+        if (state.siblings.empty()) {
+            reg.seen.push_back(state.shown.version);
+        }
+        registers.push_back(std::move(reg));
+    }
+    return registers;
+}
+
+// What this device still holds unsent, before an exchange.
+protocol::SyncHealth current_health(LocalStore& store) {
+    const auto backlog = sync_backlog(store);
+    protocol::SyncHealth health;
+    health.pending_changes = backlog.changes;
+    health.pending_bytes = backlog.bytes;
+    if (backlog.oldest_at_ms > 0) {
+        health.oldest_pending_age_ms =
+            std::max<std::int64_t>(0, store.now_ms() - backlog.oldest_at_ms);
+    }
+    return health;
+}
+
+// The chunk indexes the server holds of each evidence file asked about.
+using HeldChunks = std::map<std::string, std::vector<std::uint32_t>, std::less<>>;
+
+// The exchanges of one sync (POST /v1/sync): each pushes the next outbox
+// batch, pulls the next page, reports health and learns what changed of the
+// publications and (headquarters) the sites, and what the server holds of the
+// evidence files named.
+class Exchanges {
+  public:
+    Exchanges(LocalStore& store, ApiClient& api, const DeviceIdentity& identity,
+              const ScopeMap& scopes, const crypto::SecretKey* organisation_key, SyncReport& report)
+        : store_(store),
+          api_(api),
+          headquarters_(identity.role == protocol::Role::headquarters),
+          scopes_(scopes),
+          organisation_key_(organisation_key),
+          report_(report) {}
+
+    // Exchanges until every outbox entry is answered and the last page is
+    // here; the first exchange asks about `evidence` too.
+    void all_changes(const std::vector<std::string>& evidence) {
+        for (std::size_t round = 0; round < kMaxSyncRounds; ++round) {
+            if (!once(round == 0 ? evidence : std::vector<std::string>{})) {
+                return;
+            }
         }
     }
-}
+
+    // Makes sure the server's chunks of every file in `files` are known,
+    // asking in further exchanges about those not asked yet.
+    void ask_about(const std::vector<EvidenceFile>& files) {
+        std::vector<std::string> unknown;
+        for (const auto& file : files) {
+            if (!held_.contains(file.id)) {
+                unknown.push_back(file.id);
+            }
+        }
+        for (std::size_t at = 0; at < unknown.size(); at += protocol::kMaxSyncEvidenceFiles) {
+            const auto end = std::min(unknown.size(), at + protocol::kMaxSyncEvidenceFiles);
+            once({unknown.begin() + static_cast<std::ptrdiff_t>(at),
+                  unknown.begin() + static_cast<std::ptrdiff_t>(end)});
+        }
+    }
+
+    const std::vector<std::uint32_t>& held(const std::string& evidence_id) const {
+        const auto found = held_.find(evidence_id);
+        if (found == held_.end()) {
+            fail(ErrorCode::internal, "no chunk status of evidence file " + evidence_id);
+        }
+        return found->second;
+    }
+
+  private:
+    // One exchange; true when there is more to move (a further batch or page).
+    bool once(const std::vector<std::string>& evidence) {
+        const auto pending = store_.outbox().pending(kPushBatchEntries);
+        protocol::SyncRequest request;
+        request.health = current_health(store_);
+        request.entries = change_entries(store_, scopes_, pending);
+        request.since = pull_cursor(store_);
+        request.publications_digest = known_publications_digest(store_);
+        if (headquarters_ && !known_sites(store_).empty()) {
+            request.sites_digest = known_sites_digest(store_);
+        }
+        request.evidence = evidence;
+        const auto response = api_.exchange(request);
+        if (response.evidence.size() != evidence.size()) {
+            fail(ErrorCode::protocol, "the server answered for " +
+                                          std::to_string(response.evidence.size()) + " of " +
+                                          std::to_string(evidence.size()) + " evidence files");
+        }
+        for (std::size_t i = 0; i < evidence.size(); ++i) {
+            if (response.evidence[i].evidence_id != evidence[i]) {
+                fail(ErrorCode::protocol, "the server answered for the wrong evidence file");
+            }
+        }
+        // The push's answer first, then the page (which holds this batch as
+        // the server applied it), each in its own transaction.
+        take_push_results(store_, pending, response.push, report_);
+        const auto& page = response.page;
+        report_.pulled += apply_pulled(store_, pulled_registers(store_, page), scopes_,
+                                       page.next_cursor, organisation_key_);
+        if (headquarters_ && response.sites_changed) {
+            // The sites --site may name, for working offline until the next sync.
+            std::vector<std::string> sites;
+            for (const auto& site : response.sites) {
+                sites.push_back(site.ods);
+            }
+            remember_sites(store_, sites, response.sites_digest);
+        }
+        if (response.publications_changed) {
+            // So readiness shown offline knows them.
+            remember_publications(store_, response.publications, response.publications_digest);
+        }
+        for (const auto& status : response.evidence) {
+            held_[status.evidence_id] = status.held;
+        }
+        return (page.more && page.next_cursor > request.since) ||
+               !store_.outbox().pending(1).empty();
+    }
+
+    LocalStore& store_;
+    ApiClient& api_;
+    bool headquarters_;
+    const ScopeMap& scopes_;
+    const crypto::SecretKey* organisation_key_;
+    SyncReport& report_;
+    HeldChunks held_;
+};
 
 // Sends the chunks of every file added here that the server does not hold
 // yet, resuming at the first missing one, then the file's register entry.
-void upload_evidence(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
-                     const crypto::SecretKey* organisation_key, SyncReport& report) {
+void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
+                     const ScopeMap& scopes, const crypto::SecretKey* organisation_key,
+                     SyncReport& report) {
     EvidenceTransfers transfers(store);
-    for (const auto& file : transfers.uploads_pending()) {
+    const auto files = transfers.uploads_pending();
+    exchanges.ask_about(files);
+    for (const auto& file : files) {
         if (organisation_key == nullptr) {
             fail(ErrorCode::failed_precondition,
                  "this device has no organisation key to share evidence files: run 'dspt "
                  "recover-key'");
         }
-        const auto status = api.blob_status(file.id);
-        const std::set<std::uint32_t> held(status.held.begin(), status.held.end());
+        const auto& held_list = exchanges.held(file.id);
+        const std::set<std::uint32_t> held(held_list.begin(), held_list.end());
         for (std::uint32_t index = 0; index < file.chunk_count; ++index) {
             if (held.contains(index)) {
                 continue;
@@ -162,14 +284,17 @@ void upload_evidence(LocalStore& store, ApiClient& api, const ScopeMap& scopes,
 
 // Fetches the chunks the server holds of every file pulled from another
 // device; a file whose uploader has not finished waits for a later sync.
-void download_evidence(LocalStore& store, ApiClient& api, SyncReport& report) {
+void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
+                       SyncReport& report) {
     EvidenceTransfers transfers(store);
-    for (const auto& file : transfers.downloads_pending()) {
-        const auto status = api.blob_status(file.id);
+    const auto files = transfers.downloads_pending();
+    exchanges.ask_about(files);
+    for (const auto& file : files) {
+        const auto& held = exchanges.held(file.id);
         const auto here_list = transfers.chunks_here(file.id);
         std::set<std::uint32_t> here(here_list.begin(), here_list.end());
         try {
-            for (const auto index : status.held) {
+            for (const auto index : held) {
                 if (index >= file.chunk_count || here.contains(index)) {
                     continue;
                 }
@@ -196,21 +321,6 @@ void download_evidence(LocalStore& store, ApiClient& api, SyncReport& report) {
     }
 }
 
-// Tells the server what this device still holds unsent; `finished` after a
-// sync that completed.
-void report_health(LocalStore& store, ApiClient& api, bool finished) {
-    const auto backlog = sync_backlog(store);
-    protocol::SyncHealth health;
-    health.pending_changes = backlog.changes;
-    health.pending_bytes = backlog.bytes;
-    if (backlog.oldest_at_ms > 0) {
-        health.oldest_pending_age_ms =
-            std::max<std::int64_t>(0, store.now_ms() - backlog.oldest_at_ms);
-    }
-    health.finished = finished;
-    api.sync_health(health);
-}
-
 }  // namespace
 
 SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
@@ -222,35 +332,34 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
              "this is the kept copy of the finished " + store.info().year +
                  " assessment: the live store syncs, this copy does not");
     }
-    // First of all, so a headquarters sees what waits here even when the
-    // connection fails later in this sync.
-    report_health(store, api, false);
     SyncReport report;
     const ScopeMap scopes{own_scope(identity)};
     const auto organisation_key = load_organisation_key(store);
     const auto* key = organisation_key ? &*organisation_key : nullptr;
+    Exchanges exchanges(store, api, identity, scopes, key, report);
     // Every register change both ways first, so a large file never holds an
-    // answer back; then the files.
-    if (identity.role == protocol::Role::headquarters) {
-        // The sites --site may name, for working offline until the next sync.
-        std::vector<std::string> sites;
-        for (const auto& site : api.organisation(identity.organisation_ods).sites) {
-            sites.push_back(site.ods);
+    // answer back; then the files. The first exchange reports what waits here
+    // (so a headquarters sees it even when the connection fails later) and
+    // asks about the files known to move already.
+    std::vector<std::string> evidence;
+    {
+        EvidenceTransfers transfers(store);
+        for (const auto& list : {transfers.uploads_pending(), transfers.downloads_pending()}) {
+            for (const auto& file : list) {
+                if (evidence.size() < protocol::kMaxSyncEvidenceFiles) {
+                    evidence.push_back(file.id);
+                }
+            }
         }
-        remember_sites(store, sites);
     }
-    push_outbox(store, api, scopes, report);
-    pull_all(store, api, scopes, key, report);
-    upload_evidence(store, api, scopes, key, report);
+    exchanges.all_changes(evidence);
+    upload_evidence(store, api, exchanges, scopes, key, report);
     if (report.files_uploaded > 0) {
-        push_outbox(store, api, scopes, report);
+        exchanges.all_changes({});  // their register entries
     }
-    download_evidence(store, api, report);
-    // The organisation's publications, so readiness shown offline knows them.
-    remember_publications(store, api.publications());
+    download_evidence(store, api, exchanges, report);
     report.open_conflicts = count_conflicts(store);
     report.set_aside = store.outbox().set_aside_entries();
-    report_health(store, api, true);
     return report;
 }
 

@@ -1,15 +1,21 @@
 #pragma once
-// One sync (docs/sync.md): every unacknowledged outbox entry is
-// pushed, oldest first, in batches; then every page of registers changed since
-// the cursor is pulled and applied. A batch is acknowledged only once its
+// One sync (docs/sync.md): exchanges with the server (POST /v1/sync), each
+// pushing the next batch of unacknowledged outbox entries, oldest first, and
+// pulling the next page of registers changed since the cursor, until every
+// entry is answered and the last page is here. An ordinary sync, with one
+// batch and one page, is one request. A batch is acknowledged only once its
 // answer arrives, and a page is applied with its cursor in one transaction, so
 // a connection lost at any point loses nothing and the next sync carries on.
-// Evidence bytes move after every register change: the chunks of files added
+// Each exchange reports what waits here (the server records it as the
+// device's sync health) and learns the organisation's publications (kept, so
+// readiness shown offline knows what was published:
+// client/store/publish_state.hpp) and, on a headquarters device, its sites,
+// each only when it changed.
+// Evidence bytes move after every register change: the exchanges say which
+// chunks the server holds of the files waiting here; the chunks of files added
 // here upload (resuming at the first the server lacks) and then their register
 // entries are pushed; the chunks of files pulled from other devices download.
 // An entry the server refuses for good is set aside, and the rest go on.
-// Last, the organisation's publications are listed and kept, so readiness
-// shown offline knows what was published (client/store/publish_state.hpp).
 
 #include <cstddef>
 #include <cstdint>

@@ -214,6 +214,12 @@ http::Response pull_changes(Call& call) {
     return binary(protocol::encode(call.context.sync.pull(device, cursor_of(call.request.query))));
 }
 
+http::Response exchange_changes(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(
+        call.context.exchange.exchange(device, call.body<protocol::SyncRequest>(), call.now())));
+}
+
 http::Response record_sync_health(Call& call) {
     const auto device = call.device();
     call.context.progress.record_health(device, call.body<protocol::SyncHealth>(), call.now());
@@ -287,6 +293,7 @@ constexpr Route<ApiHandler> kApiRoutes[] = {
     {"GET", "/v1/orgs/<ods>/grants", &list_grants},
     {"POST", "/v1/orgs/<ods>/grants", &give_organisation_grant},
     {"DELETE", "/v1/orgs/<ods>/grants/<partner>", &revoke_organisation_grant},
+    {"POST", "/v1/sync", &exchange_changes},
     {"POST", "/v1/sync/push", &push_changes},
     {"GET", "/v1/sync/pull", &pull_changes},
     {"POST", "/v1/sync/health", &record_sync_health},

@@ -18,6 +18,7 @@
 //   POST   /v1/orgs/<ods>/grants            GrantRequest -> GrantView
 //   DELETE /v1/orgs/<ods>/grants/<partner>  -> GrantView
 //   GET    /v1/sites/<ods>                  -> SiteInfo
+//   POST   /v1/sync                         SyncRequest -> SyncResponse (one sync exchange)
 //   POST   /v1/sync/push                    PushRequest -> PushResponse
 //   GET    /v1/sync/pull?since=<cursor>     -> PullResponse
 //   GET    /v1/blobs/<evidence>             -> BlobStatus

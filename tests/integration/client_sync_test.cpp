@@ -6,12 +6,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
+#include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "client/sync/transport.hpp"
+#include "tests/integration/answering.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 
@@ -42,6 +47,46 @@ nlohmann::json sync(const ClientHome& home) {
 nlohmann::json answer_of(const ClientHome& home, const std::string& item) {
     return home.json({"show", item})["answer"];
 }
+
+// The requests the server has answered under /v1/, by route, from its metrics.
+std::map<std::string, std::uint64_t> api_requests(const ServerProcess& server) {
+    const auto transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
+    const auto metrics = transport->send({"GET", "/metrics", {}, {}, {}});
+    REQUIRE(metrics.status == 200);
+    std::map<std::string, std::uint64_t> counts;
+    std::istringstream lines(metrics.body);
+    constexpr std::string_view kPrefix = "dspt_http_requests_total{route=\"";
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with(kPrefix)) {
+            continue;
+        }
+        const auto route =
+            line.substr(kPrefix.size(), line.find('"', kPrefix.size()) - kPrefix.size());
+        if (route.find(" /v1/") != std::string::npos) {
+            counts[route] += std::stoull(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return counts;
+}
+
+// The requests `home` made to the server running `args`: route and how many.
+std::map<std::string, std::uint64_t> requests_of(const ServerProcess& server,
+                                                 const ClientHome& home,
+                                                 const std::vector<std::string>& args) {
+    const auto before = api_requests(server);
+    const auto result = home.run(args);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto after = api_requests(server);
+    for (const auto& [route, count] : before) {
+        after[route] -= count;
+    }
+    std::erase_if(after, [](const auto& entry) { return entry.second == 0; });
+    return after;
+}
+
+using Requests = std::map<std::string, std::uint64_t>;
+const Requests kOneExchange{{"POST /v1/sync", 1}};
 
 }  // namespace
 
@@ -421,9 +466,10 @@ TEST_CASE("an edit after a lost pull keeps the value of the other device it neve
     ok(acorn.leeds2, {"answer", "1.1.1", "from-b2"});
     ok(acorn.leeds2, {"sync"});
 
-    // The push is answered "conflict"; the answer to the pull never arrives.
+    // The push is applied as a conflict; the answer, which carries the pull's
+    // page with from-b2, never arrives.
     FaultProxy proxy(acorn.server.port());
-    proxy.cut_after(1, false, 1, 2);  // the third connection of the sync: the pull
+    proxy.cut_after(1, false, 1);  // the sync's exchange
     const auto cut =
         acorn.leeds.run({"sync", "--server", "http://127.0.0.1:" + std::to_string(proxy.port()),
                          "--attempts", "1"});
@@ -444,8 +490,8 @@ TEST_CASE("an edit saved while a sync pulls keeps the other device's value besid
     ok(acorn.leeds2, {"answer", "1.1.1", "from-b2"});
     ok(acorn.leeds2, {"sync"});
 
-    // A slow line: every segment waits 2 s. The sync's connections are its
-    // health report, its push, then its pull.
+    // A slow line: every segment waits 2 s. The sync's first connection is
+    // its exchange: its push and its pull.
     FaultProxy proxy(acorn.server.port());
     proxy.delay(2000);
     auto syncing =
@@ -453,11 +499,11 @@ TEST_CASE("an edit saved while a sync pulls keeps the other device's value besid
                            "--attempts", "1"});
     bool pulling = false;
     for (int i = 0; i < 400 && !pulling; ++i) {  // at most 20 s
-        pulling = proxy.connections() >= 3;
+        pulling = proxy.connections() >= 1;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     REQUIRE(pulling);
-    // The push was answered "conflict", the pull is on its way: a save now.
+    // The push will be answered "conflict" with the page: a save now.
     ok(acorn.leeds, {"answer", "1.1.1", "from-b1-during-sync"});
     REQUIRE(syncing->wait(std::chrono::seconds(60)) == 0);
 
@@ -485,4 +531,49 @@ TEST_CASE("a value a resolution replaced never comes back; one it never saw stay
     // Leeds resolves the conflict it saw, {a, b}; h arrived after.
     ok(acorn.leeds, {"resolve", "1.1.1", "--value", "r"});
     check_everywhere(acorn, {"h", "r"});
+}
+
+TEST_CASE("an ordinary sync is one request, and publications learned once are kept",
+          "[integration][client_sync]") {
+    CedarHouse home;
+    answer_all(home.first, "met");
+    REQUIRE(home.first.json({"publish", "--level", "met"})["published"] == true);
+    sync(home.first);
+    sync(home.second);
+
+    // One changed answer each way: one request per device.
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA654321"}).exit_code == 0);
+    CHECK(requests_of(home.server, home.first, {"sync"}) == kOneExchange);
+    CHECK(requests_of(home.server, home.second, {"sync"}) == kOneExchange);
+    CHECK(answer_of(home.second, "1.1.1")["value"] == "ZA654321");
+    // Nothing changed: still one request.
+    CHECK(requests_of(home.server, home.second, {"sync"}) == kOneExchange);
+
+    // The publication, sent once, is still known after syncs that did not resend it.
+    const auto status = home.second.json({"status"});
+    CHECK(status["publications_learned"] == true);
+    CHECK(status["publishing"]["approaching"]["ready"] == false);
+    CHECK(home.second.json({"publications"}).size() == 1);
+}
+
+TEST_CASE("a headquarters sync learns its sites, and a new one when it is added",
+          "[integration][client_sync]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    CHECK(hq.run({"answer", "1.1.1", "ZA1", "--site", "VA002"}).exit_code != 0);  // not known yet
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+    REQUIRE(hq.run({"answer", "1.1.1", "ZA1", "--site", "VA002"}).exit_code == 0);
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+
+    const auto added = server.admin({"add-site", "--org", "AB1", "--ods", "VA003", "--cqc",
+                                     "1-100000003", "--name", "Acorn Hull"});
+    INFO(added.err);
+    REQUIRE(added.exit_code == 0);
+    CHECK(hq.run({"answer", "1.1.1", "ZA3", "--site", "VA003"}).exit_code != 0);
+    CHECK(requests_of(server, hq, {"sync"}) == kOneExchange);
+    REQUIRE(hq.run({"answer", "1.1.1", "ZA3", "--site", "VA003"}).exit_code == 0);
+    // The sites it already knew are still known.
+    CHECK(hq.json({"show", "1.1.1", "--site", "VA002"})["answer"]["value"] == "ZA1");
 }

@@ -236,18 +236,19 @@ TEST_CASE("a branch offline for three days shows how old its unsynced changes ar
     REQUIRE_FALSE(synced_at.is_null());
     CHECK(site_of(before, "VA002")["last_sync"].is_null());  // York never synced
 
-    // Two changes made "three days ago" that never left the branch.
-    succeeds(acorn.leeds, {"answer", "1.3.1", "yes"});
-    succeeds(acorn.leeds, {"answer", "1.3.3", "yes"});
+    // Two evidence files added "three days ago" that never left the branch.
+    for (const std::string item : {"1.3.1", "1.3.3"}) {
+        succeeds(acorn.leeds, {"evidence", "add", item,
+                               acorn.leeds.make_file(item + ".pdf", 2'000, item).string()});
+    }
     {
         sqlite::Database store(acorn.leeds.store_file());
-        sqlite::Statement age(
-            store, "UPDATE outbox SET created_at = created_at - ?1 WHERE acked_at IS NULL");
+        sqlite::Statement age(store, "UPDATE evidence SET added_at = added_at - ?1");
         age.bind(1, 3 * kDayMs);
         age.execute();
     }
-    // The branch tries to sync: its health report gets through, then the
-    // connection is lost for the rest.
+    // The branch tries to sync: its exchange, which reports them, gets
+    // through, then the connection is lost for the rest (their chunks).
     FaultProxy proxy(acorn.server.port());
     proxy.refuse_after(1);
     std::string via_proxy = "http://127.0.0.1:";

@@ -682,6 +682,11 @@ client::HttpResponse Simulation::deliver(std::size_t d, client::HttpRequest requ
                 delivered_.emplace(entry.replica_id, entry.seq);
             }
         }
+        if (http.path == "/v1/sync" && response.status == 200) {
+            for (const auto& entry : protocol::decode<protocol::SyncRequest>(http.body).entries) {
+                delivered_.emplace(entry.replica_id, entry.seq);
+            }
+        }
         if (publish_request) {
             note_publish_answer(publish_body, response, false);
         }

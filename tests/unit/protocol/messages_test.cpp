@@ -215,6 +215,8 @@ TEST_CASE("message types are unique, named and never renumbered", "[unit][protoc
     REQUIRE(static_cast<int>(MessageType::push_request) == 0x0401);
     REQUIRE(static_cast<int>(MessageType::pull_response) == 0x0403);
     REQUIRE(static_cast<int>(MessageType::blob_status) == 0x0404);
+    REQUIRE(static_cast<int>(MessageType::sync_request) == 0x0405);
+    REQUIRE(static_cast<int>(MessageType::sync_response) == 0x0406);
     REQUIRE(static_cast<int>(MessageType::publish_request) == 0x0501);
     REQUIRE(static_cast<int>(MessageType::publish_response) == 0x0502);
     REQUIRE(static_cast<int>(MessageType::publication_list) == 0x0503);

@@ -187,6 +187,28 @@ inline SyncHealth sample<SyncHealth>() {
     return {3, 4096, 259200000, false};
 }
 template <>
+inline SyncRequest sample<SyncRequest>() {
+    return {sample<PushRequest>().entries,
+            43,
+            sample<SyncHealth>(),
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            "",
+            {sample<BlobStatus>().evidence_id, "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"}};
+}
+template <>
+inline SyncResponse sample<SyncResponse>() {
+    return {sample<PushResponse>(),
+            sample<PullResponse>(),
+            true,
+            sample<PublicationList>(),
+            "00112233445566778899aabbccddeeff",
+            true,
+            {sample<SiteInfo>()},
+            "ffeeddccbbaa99887766554433221100",
+            {sample<BlobStatus>(), {"0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", {}}},
+            true};
+}
+template <>
 inline ProgressReport sample<ProgressReport>() {
     SiteProgress site{"AB1-01",
                       "Leeds branch",
