@@ -76,9 +76,16 @@ struct TransportOptions {
 };
 
 // A transport over Beast: plain HTTP, or TLS with the certificate verified
-// against the host name. Opens a connection per request, and waits for nothing
-// past the deadline of TransportOptions: every network step is asynchronous
-// and abandoned when the deadline passes. Bodies travel
+// against the host name. Keeps its connection from one request to the next
+// (one connection, one TLS handshake for a whole sync run) until the server
+// answers "Connection: close", a request fails, or the transport is destroyed.
+// A kept connection the server has closed meanwhile (its idle timeout, a
+// restart) is replaced without the caller noticing: when it fails before any
+// byte of the answer arrives, the request is sent once more on a new
+// connection (every dsptsync request may be repeated). A deadline passing or a
+// stop is never retried. It waits for nothing past the deadline of
+// TransportOptions: every network step is asynchronous and abandoned when the
+// deadline passes, on a kept connection as on a new one. Bodies travel
 // compressed (common/compression/content_coding.hpp): every request says
 // "Accept-Encoding: zstd", a request body worth compressing is sent as zstd,
 // and a zstd answer is decompressed within the same 64 MiB bound as a plain
