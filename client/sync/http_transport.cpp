@@ -210,10 +210,21 @@ class Exchange {
         unsent_ = INT_MAX;
         answer_started_ = false;
         keep_alive_ = false;
+        last_error_ = {};
     }
 
-    // Whether any byte of the answer has arrived in this attempt.
-    bool answer_started() const noexcept { return answer_started_; }
+    // Whether this attempt failed because the server had ended the connection
+    // in order (its end closed, not reset) before any byte of the answer
+    // arrived: what a kept connection looks like when the server's idle
+    // timeout fired just as the request went. A connection cut in the middle
+    // of a request is reset instead, and is not taken for this.
+    bool closed_before_answer() const noexcept {
+        const auto& ec = last_error_;
+        const bool in_order = ec == asio::error::eof || ec == http::error::end_of_stream ||
+                              ec == asio::error::broken_pipe ||
+                              ec == asio::ssl::error::stream_truncated;
+        return in_order && !answer_started_;
+    }
     // Whether the server lets the connection carry another request.
     bool keep_alive() const noexcept { return keep_alive_; }
 
@@ -376,6 +387,7 @@ class Exchange {
             answer_started_ = true;
         }
         if (pending.error) {
+            last_error_ = pending.error;
             fail_network(pending.error, step);
         }
     }
@@ -421,6 +433,7 @@ class Exchange {
     int unsent_ = INT_MAX;
     bool answer_started_ = false;
     bool keep_alive_ = false;
+    beast::error_code last_error_;
 };
 
 class BeastTransport final : public Transport {
@@ -466,7 +479,8 @@ class BeastTransport final : public Transport {
     // server has not closed it meanwhile, else on a new one. A kept connection
     // the server closed just as the request went (its idle timeout, a restart)
     // fails before any of the answer arrives: the request is sent once more on
-    // a new connection, as every dsptsync request may be repeated.
+    // a new connection, as every dsptsync request may be repeated. A connection
+    // reset in the middle of a request fails it, as on a new connection.
     HttpResponse send(HttpRequest request) override {
         const auto req = to_beast(request, url_);
         Exchange exchange(url_, options_);
@@ -493,7 +507,7 @@ class BeastTransport final : public Transport {
                 return response;
             } catch (const Error& e) {
                 const bool again = connection_->reused && e.code() == ErrorCode::network &&
-                                   !exchange.answer_started();
+                                   exchange.closed_before_answer();
                 connection_.reset();
                 if (!again) {
                     throw;
