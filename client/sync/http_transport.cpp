@@ -254,6 +254,10 @@ class Exchange {
         Pending connecting;
         connection_->tcp.async_connect(endpoints, connecting.on_connect());
         await(connecting, Step::connect);
+        // A request's last segment goes at once, not held back for the
+        // acknowledgement of the previous answer on a kept connection.
+        beast::error_code ignored;
+        connection_->tcp.socket().set_option(tcp::no_delay(true), ignored);
     }
 
     template <class Tls>
