@@ -211,7 +211,7 @@ void EvidenceTransfers::store_chunk(std::string_view evidence_id, std::uint32_t 
                              "VALUES(?1, ?2, ?3)");
     insert.bind(1, file.id);
     insert.bind(2, static_cast<std::int64_t>(index));
-    insert.bind(3, sqlite::Blob(sealed.data(), sealed.size()));
+    insert.bind_unowned(3, sqlite::Blob(sealed.data(), sealed.size()));
     insert.execute();
     sqlite::Statement complete(db,
                                "UPDATE evidence SET transfer = ?2 WHERE id = ?1 AND chunk_count = "

@@ -1,11 +1,13 @@
-// The Beast implementation of Transport: one connection per request, TLS with
-// host name verification, and every network step asynchronous on a private
-// io_context that is run only until the request's deadline, so no step can
-// wait longer than the caller allowed.
+// The Beast implementation of Transport: one connection kept across requests,
+// TLS with host name verification, and every network step asynchronous on the
+// connection's private io_context that is run only until the request's
+// deadline, so no step can wait longer than the caller allowed.
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <optional>
+#include <poll.h>
 #include <sys/ioctl.h>
 
 #include <climits>
@@ -169,8 +171,25 @@ struct Pending {
     }
 };
 
-// One request on its own connection. The deadline starts at `timeout` from
-// construction; every piece of a body that moves pushes it to at least
+// A connection to the server, kept from one request to the next. It has its
+// own io_context, so that an operation abandoned at a deadline can never
+// complete into a later request: dropping the connection destroys both.
+struct Connection {
+    asio::io_context io;
+    beast::tcp_stream tcp{io};
+    std::optional<beast::ssl_stream<beast::tcp_stream&>> tls;
+    bool reused = false;  // it has carried a request already
+
+    // Whether the server has closed it (or sent something unasked) since its
+    // last answer: then it is of no use for another request.
+    bool closed_by_server() {
+        pollfd watch{tcp.socket().native_handle(), POLLIN, 0};
+        return ::poll(&watch, 1, 0) != 0;
+    }
+};
+
+// One request, on a connection it is given. The deadline starts at `timeout`
+// from construction; every piece of a body that moves pushes it to at least
 // `timeout` from then. A request body has left the program long before it has
 // reached the server on a slow line (it waits in the system's send buffer),
 // so while the answer is awaited, the send buffer draining counts as the body
@@ -178,12 +197,36 @@ struct Pending {
 class Exchange {
   public:
     Exchange(const ServerUrl& url, const TransportOptions& options)
-        : url_(url), options_(options), stream_(io_), deadline_(Clock::now() + options.timeout) {}
+        : url_(url), options_(options), deadline_(Clock::now() + options.timeout) {}
 
     Exchange(const Exchange&) = delete;
     Exchange& operator=(const Exchange&) = delete;
 
-    beast::tcp_stream& stream() noexcept { return stream_; }
+    // Starts an attempt on `connection` (a new one, or one kept from an
+    // earlier request); the deadline runs on from the start of the request.
+    void use(Connection& connection) {
+        connection_ = &connection;
+        watch_send_buffer_ = false;
+        unsent_ = INT_MAX;
+        answer_started_ = false;
+        keep_alive_ = false;
+        last_error_ = {};
+    }
+
+    // Whether this attempt failed because the server had ended the connection
+    // in order (its end closed, not reset) before any byte of the answer
+    // arrived: what a kept connection looks like when the server's idle
+    // timeout fired just as the request went. A connection cut in the middle
+    // of a request is reset instead, and is not taken for this.
+    bool closed_before_answer() const noexcept {
+        const auto& ec = last_error_;
+        const bool in_order = ec == asio::error::eof || ec == http::error::end_of_stream ||
+                              ec == asio::error::broken_pipe ||
+                              ec == asio::ssl::error::stream_truncated;
+        return in_order && !answer_started_;
+    }
+    // Whether the server lets the connection carry another request.
+    bool keep_alive() const noexcept { return keep_alive_; }
 
     void connect() {
         const auto found = look_up(url_.host, url_.port, deadline_, options_.stop_requested);
@@ -209,8 +252,12 @@ class Exchange {
             }
         }
         Pending connecting;
-        stream_.async_connect(endpoints, connecting.on_connect());
+        connection_->tcp.async_connect(endpoints, connecting.on_connect());
         await(connecting, Step::connect);
+        // A request's last segment goes at once, not held back for the
+        // acknowledgement of the previous answer on a kept connection.
+        beast::error_code ignored;
+        connection_->tcp.socket().set_option(tcp::no_delay(true), ignored);
     }
 
     template <class Tls>
@@ -221,8 +268,7 @@ class Exchange {
     }
 
     template <class Stream>
-    HttpResponse exchange(Stream& stream, HttpRequest& request) {
-        auto req = to_beast(request, url_);
+    HttpResponse exchange(Stream& stream, const http::request<http::string_body>& req) {
         send(stream, req);
         return receive(stream);
     }
@@ -244,14 +290,9 @@ class Exchange {
         }
     }
 
-    void close_plain() {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    }
-
   private:
     template <class Stream>
-    void send(Stream& stream, http::request<http::string_body>& req) {
+    void send(Stream& stream, const http::request<http::string_body>& req) {
         http::request_serializer<http::string_body> serializer(req);
         while (!serializer.is_done()) {
             const auto step = serializer.is_header_done() ? Step::send_body : Step::send_header;
@@ -277,12 +318,15 @@ class Exchange {
             const auto step = parser.is_header_done() ? Step::read_body : Step::wait_header;
             Pending reading;
             http::async_read_some(stream, buffer, parser, reading.on_transfer());
-            await(reading, step);
+            await(reading, step, &buffer);
             if (parser.is_header_done() && reading.bytes > 0) {
                 moved();
             }
         }
         auto& res = parser.get();
+        // Bytes past the answer are nothing a client asked for: the
+        // connection is not used again.
+        keep_alive_ = res.keep_alive() && buffer.size() == 0;
         HttpResponse out;
         out.status = static_cast<int>(res.result_int());
         out.content_type = std::string(res[http::field::content_type]);
@@ -297,7 +341,7 @@ class Exchange {
     int unsent_bytes() {
 #ifdef SIOCOUTQ
         int bytes = 0;
-        if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &bytes) == 0) {
+        if (::ioctl(connection_->tcp.socket().native_handle(), SIOCOUTQ, &bytes) == 0) {
             return bytes;
         }
 #endif
@@ -318,11 +362,13 @@ class Exchange {
         return true;
     }
 
-    // Runs the private io_context until `pending` completes. When the
+    // Runs the connection's io_context until `pending` completes. When the
     // deadline passes or the caller asks to stop, the connection is closed, the
-    // operation is let finish (aborted) and the request fails.
-    void await(Pending& pending, Step step) {
-        io_.restart();
+    // operation is let finish (aborted) and the request fails. `answer`, while
+    // an answer is read: the bytes of it that have arrived.
+    void await(Pending& pending, Step step, const beast::flat_buffer* answer = nullptr) {
+        auto& io = connection_->io;
+        io.restart();
         while (!pending.done) {
             if (step == Step::wait_header && send_buffer_drained()) {
                 moved();
@@ -336,22 +382,27 @@ class Exchange {
                 }
                 fail_stopped(step);
             }
-            io_.run_one_until(std::min(deadline_, now + kStopCheck));
-            if (io_.stopped()) {
-                io_.restart();
+            io.run_one_until(std::min(deadline_, now + kStopCheck));
+            if (io.stopped()) {
+                io.restart();
             }
         }
+        if (answer != nullptr && (pending.bytes > 0 || answer->size() > 0)) {
+            answer_started_ = true;
+        }
         if (pending.error) {
+            last_error_ = pending.error;
             fail_network(pending.error, step);
         }
     }
 
     void abandon(Pending& pending) {
+        auto& io = connection_->io;
         beast::error_code ignored;
-        stream_.socket().close(ignored);  // every operation on it ends, aborted
-        io_.restart();
+        connection_->tcp.socket().close(ignored);  // every operation on it ends, aborted
+        io.restart();
         for (int turn = 0; !pending.done && turn < 50; ++turn) {
-            io_.run_one_for(kStopCheck);
+            io.run_one_for(kStopCheck);
         }
     }
 
@@ -380,11 +431,13 @@ class Exchange {
 
     const ServerUrl& url_;
     const TransportOptions& options_;
-    asio::io_context io_;
-    beast::tcp_stream stream_;
+    Connection* connection_ = nullptr;
     Clock::time_point deadline_;
     bool watch_send_buffer_ = false;
     int unsent_ = INT_MAX;
+    bool answer_started_ = false;
+    bool keep_alive_ = false;
+    beast::error_code last_error_;
 };
 
 class BeastTransport final : public Transport {
@@ -413,29 +466,90 @@ class BeastTransport final : public Transport {
         }
     }
 
+    ~BeastTransport() override {
+        if (connection_ && connection_->tls) {
+            // Says goodbye to the server, waiting for its reply no longer than
+            // a request would.
+            Exchange goodbye(url_, options_);
+            goodbye.use(*connection_);
+            goodbye.close_tls(*connection_->tls);
+        } else if (connection_) {
+            beast::error_code ignored;
+            connection_->tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        }
+    }
+
+    // The request goes on the connection kept from the previous one when the
+    // server has not closed it meanwhile, else on a new one. A kept connection
+    // the server closed just as the request went (its idle timeout, a restart)
+    // fails before any of the answer arrives: the request is sent once more on
+    // a new connection, as every dsptsync request may be repeated. A connection
+    // reset in the middle of a request fails it, as on a new connection.
     HttpResponse send(HttpRequest request) override {
+        const auto req = to_beast(request, url_);
         Exchange exchange(url_, options_);
+        if (connection_ && connection_->closed_by_server()) {
+            connection_.reset();
+        }
+        for (;;) {
+            const bool fresh = !connection_;
+            if (fresh) {
+                connection_ = std::make_unique<Connection>();
+            }
+            exchange.use(*connection_);
+            try {
+                if (fresh) {
+                    open(exchange);
+                }
+                auto response = connection_->tls ? exchange.exchange(*connection_->tls, req)
+                                                 : exchange.exchange(connection_->tcp, req);
+                if (!exchange.keep_alive()) {
+                    close(exchange);
+                } else {
+                    connection_->reused = true;
+                }
+                return response;
+            } catch (const Error& e) {
+                const bool again = connection_->reused && e.code() == ErrorCode::network &&
+                                   exchange.closed_before_answer();
+                connection_.reset();
+                if (!again) {
+                    throw;
+                }
+            }
+        }
+    }
+
+  private:
+    // Connects the new connection, and sets up TLS over it for an https:// URL.
+    void open(Exchange& exchange) {
         exchange.connect();
         if (!url_.tls) {
-            auto response = exchange.exchange(exchange.stream(), request);
-            exchange.close_plain();
-            return response;
+            return;
         }
-        beast::ssl_stream<beast::tcp_stream&> tls(exchange.stream(), *ssl_);
+        auto& tls = connection_->tls.emplace(connection_->tcp, *ssl_);
         tls.set_verify_callback(asio::ssl::host_name_verification(url_.host));
         if (!SSL_set_tlsext_host_name(tls.native_handle(), url_.host.c_str())) {
             fail(ErrorCode::network, "cannot set the TLS server name " + url_.host);
         }
         exchange.handshake(tls);
-        auto response = exchange.exchange(tls, request);
-        exchange.close_tls(tls);
-        return response;
     }
 
-  private:
+    // Ends the connection the server will not use again ("Connection: close").
+    void close(Exchange& exchange) {
+        if (connection_->tls) {
+            exchange.close_tls(*connection_->tls);
+        } else {
+            beast::error_code ignored;
+            connection_->tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        }
+        connection_.reset();
+    }
+
     ServerUrl url_;
     TransportOptions options_;
     std::optional<asio::ssl::context> ssl_;
+    std::unique_ptr<Connection> connection_;  // kept from the last request, if any
 };
 
 }  // namespace

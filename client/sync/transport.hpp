@@ -76,13 +76,20 @@ struct TransportOptions {
 };
 
 // A transport over Beast: plain HTTP, or TLS with the certificate verified
-// against the host name. Opens a connection per request, and waits for nothing
-// past the deadline of TransportOptions: every network step is asynchronous
-// and abandoned when the deadline passes. Bodies travel
-// compressed (common/compression/content_coding.hpp): every request says
-// "Accept-Encoding: zstd", a request body worth compressing is sent as zstd,
-// and a zstd answer is decompressed within the same 64 MiB bound as a plain
-// one. An answer that does not decompress throws Error(protocol), or
+// against the host name. Keeps its connection from one request to the next
+// (one connection, one TLS handshake for a whole sync run) until the server
+// answers "Connection: close", a request fails, or the transport is destroyed.
+// A kept connection the server has closed meanwhile (its idle timeout, a
+// restart) is replaced without the caller noticing: when the server had
+// closed it in order before any byte of the answer arrived, the request is
+// sent once more on a new connection (every dsptsync request may be
+// repeated). A connection reset in the middle of a request, a deadline
+// passing or a stop fails the request as it did on a new connection. It waits for nothing past the
+// deadline of TransportOptions: every network step is asynchronous and abandoned when the deadline
+// passes, on a kept connection as on a new one. Bodies travel compressed
+// (common/compression/content_coding.hpp): every request says "Accept-Encoding: zstd", a request
+// body worth compressing is sent as zstd, and a zstd answer is decompressed within the same 64 MiB
+// bound as a plain one. An answer that does not decompress throws Error(protocol), or
 // Error(limit_exceeded) when it is too large; one in another coding throws
 // Error(protocol). An http:// URL to a host other than this computer is refused
 // with Error(invalid_argument) unless `options.insecure_http`

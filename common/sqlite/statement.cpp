@@ -112,6 +112,15 @@ void Statement::bind(int index, Blob bytes) {
         index);
 }
 
+void Statement::bind_unowned(int index, Blob bytes) {
+    if (bytes.empty()) {
+        bind(index, bytes);
+        return;
+    }
+    check_bind(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_STATIC),
+               index);
+}
+
 void Statement::bind(int index, std::nullptr_t) {
     check_bind(sqlite3_bind_null(stmt_.get(), index), index);
 }

@@ -71,7 +71,10 @@ class Statement {
     void bind(int index, int value);
     void bind(int index, double value);
     void bind(int index, std::string_view text);  // embedded NUL bytes are kept
-    void bind(int index, Blob bytes);      // an empty blob binds a zero-length BLOB, not NULL
+    void bind(int index, Blob bytes);  // an empty blob binds a zero-length BLOB, not NULL
+    // As bind(int, Blob), without the copy: for a large value (an evidence chunk) that
+    // outlives every step() and reset() of this binding, as a caller's argument does.
+    void bind_unowned(int index, Blob bytes);
     void bind(int index, std::nullptr_t);  // binds SQL NULL
 
     // Binds the value, or NULL when the optional is empty.

@@ -143,7 +143,7 @@ void SqliteRepository::put_blob_chunk(std::string_view evidence_id, const BlobOw
                               "excluded.data");
         put.bind(1, evidence_id);
         put.bind(2, static_cast<std::int64_t>(index));
-        put.bind(3, sqlite::Blob(sealed.data(), sealed.size()));
+        put.bind_unowned(3, sqlite::Blob(sealed.data(), sealed.size()));
         put.execute();
     });
 }

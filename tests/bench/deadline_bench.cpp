@@ -19,8 +19,8 @@
 //       as the client does (sync_engine.cpp): sync health, a push of A answers
 //       (45), a pull, the evidence file's status, its one chunk of B bytes
 //       (100 KB), the push of its record, the publications, sync health; C
-//       devices at a time, a connection per request. Prints the time to absorb
-//       the load, changes and requests per second, and latency percentiles.
+//       devices at a time, each on one kept-alive connection as a sync is. Prints the time to
+//       absorb the load, changes and requests per second, and latency percentiles.
 //
 // Every request has the transport's deadline, and every loop is bounded by the
 // sites. Exit status: 0 when every request succeeded, 1 when any failed (the
@@ -249,7 +249,7 @@ int run(const Options& options) {
     std::cout << "# deadline load: " << codes.size() << " sites, one device each pushing "
               << options.answers << " answers and a " << options.evidence_bytes
               << "-byte evidence file in its first sync (8 requests), " << options.concurrency
-              << " devices at a time, a connection per request; " << options.url << ", "
+              << " devices at a time, one kept-alive connection each; " << options.url << ", "
               << std::thread::hardware_concurrency() << " CPUs, clients on the same machine\n";
     std::cout.flush();
 

@@ -583,8 +583,8 @@ int run(const Options& options) {
               << std::thread::hardware_concurrency() << " CPUs, server and clients on loopback\n"
               << "# wire bytes: counted by a TCP relay in the bench between the clients and "
                  "the server (HTTP headers and bodies as sent, compressed, both ways)\n"
-              << "# HTTP requests: counted by a Transport decorator; the client opens a "
-                 "connection per request\n";
+              << "# HTTP requests: counted by a Transport decorator; the client keeps one "
+                 "connection per sync\n";
     std::cout.flush();
     phase(failures, "workload", [&] { run_workload(sites, network, options, failures); });
     if (sites.front().store) {
