@@ -7,6 +7,7 @@
 #include "protocol/messages.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/session_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "protocol/web_messages.hpp"
 
@@ -16,6 +17,7 @@ using AllMessages =
     std::tuple<EnrolRequest, EnrolResponse, Identity, InviteRequest, InviteResponse, InviteView,
                InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
                GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, PublishRequest,
-               PublishResponse, PublicationList, SyncHealth, ProgressReport, WebLoginLink>;
+               PublishResponse, PublicationList, SyncHealth, ProgressReport, WebLoginLink,
+               SessionRequest, SessionOffer>;
 
 }  // namespace dspt::protocol
