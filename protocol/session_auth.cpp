@@ -58,12 +58,11 @@ bool is_valid_session_id(std::string_view session_id) noexcept {
 SessionProof parse_session_headers(std::string_view session_id, std::string_view counter,
                                    std::string_view mac) {
     if (session_id.empty() || counter.empty() || mac.empty()) {
-        fail(ErrorCode::unauthenticated,
-             "the request is not authenticated (missing " +
-                 std::string(session_id.empty() ? kSessionHeader
-                             : counter.empty()  ? kCounterHeader
-                                                : kMacHeader) +
-                 " header)");
+        fail(ErrorCode::unauthenticated, "the request is not authenticated (missing " +
+                                             std::string(session_id.empty() ? kSessionHeader
+                                                         : counter.empty()  ? kCounterHeader
+                                                                            : kMacHeader) +
+                                             " header)");
     }
     SessionProof proof;
     if (!is_valid_session_id(session_id)) {

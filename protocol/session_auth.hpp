@@ -52,8 +52,8 @@ inline constexpr std::size_t kSessionIdChars = 2 * kSessionIdBytes;
 // method or target contains '\n'.
 [[nodiscard]] std::string canonical_session_request(std::string_view session_id,
                                                     std::string_view method,
-                                                    std::string_view target,
-                                                    std::uint64_t counter, std::string_view body);
+                                                    std::string_view target, std::uint64_t counter,
+                                                    std::string_view body);
 
 // The three header values, ready to set under the k*Header names.
 struct SessionHeaders {

@@ -38,8 +38,8 @@ struct SessionOffer {
     static constexpr std::string_view kName = "SessionOffer";
     static constexpr std::uint32_t kVersion = 1;
 
-    std::string session_id;   // the X-Dspt-Session value (32 lower hex)
-    Bytes server_public_key;  // X25519 (crypto_kx), 32 bytes, made for this session
+    std::string session_id;        // the X-Dspt-Session value (32 lower hex)
+    Bytes server_public_key;       // X25519 (crypto_kx), 32 bytes, made for this session
     std::int64_t lifetime_ms = 0;  // from the server's answer; after it, open another
 
     bool operator==(const SessionOffer&) const = default;

@@ -41,8 +41,8 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     request.content_type = content_type;
     // Bodies may be evidence chunks of a mebibyte: moved, never copied.
     request.body = std::move(body);
-    const auto response = session_ ? session_->send(std::move(request))
-                                   : transport_.send(std::move(request));
+    const auto response =
+        session_ ? session_->send(std::move(request)) : transport_.send(std::move(request));
     if (response.status < 200 || response.status >= 300) {
         throw_server_error(response);
     }

@@ -57,9 +57,8 @@ HttpResponse RequestSession::send(HttpRequest request) {
         }
         // Kept for a second attempt: the server may not hold the session.
         HttpRequest in_session = request;
-        const auto headers =
-            protocol::mac_request(ticket->key, ticket->session_id, ticket->counter,
-                                  request.method, request.target, request.body);
+        const auto headers = protocol::mac_request(ticket->key, ticket->session_id, ticket->counter,
+                                                   request.method, request.target, request.body);
         in_session.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
         in_session.headers[std::string(protocol::kCounterHeader)] = headers.counter;
         in_session.headers[std::string(protocol::kMacHeader)] = headers.mac;

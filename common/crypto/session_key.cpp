@@ -48,9 +48,9 @@ MacKey SessionKeyPair::client_request_key(ByteView server_public_key) const {
     require_public_key(server_public_key);
     std::array<unsigned char, kMacKeyBytes> rx{};
     std::array<unsigned char, kMacKeyBytes> tx{};
-    const bool ok = crypto_kx_client_session_keys(rx.data(), tx.data(), public_.data(),
-                                                  secret_.view().data(),
-                                                  server_public_key.data()) == 0;
+    const bool ok =
+        crypto_kx_client_session_keys(rx.data(), tx.data(), public_.data(), secret_.view().data(),
+                                      server_public_key.data()) == 0;
     MacKey key(ByteView(tx.data(), tx.size()));
     sodium_memzero(rx.data(), rx.size());
     sodium_memzero(tx.data(), tx.size());
@@ -64,9 +64,9 @@ MacKey SessionKeyPair::server_request_key(ByteView client_public_key) const {
     require_public_key(client_public_key);
     std::array<unsigned char, kMacKeyBytes> rx{};
     std::array<unsigned char, kMacKeyBytes> tx{};
-    const bool ok = crypto_kx_server_session_keys(rx.data(), tx.data(), public_.data(),
-                                                  secret_.view().data(),
-                                                  client_public_key.data()) == 0;
+    const bool ok =
+        crypto_kx_server_session_keys(rx.data(), tx.data(), public_.data(), secret_.view().data(),
+                                      client_public_key.data()) == 0;
     MacKey key(ByteView(rx.data(), rx.size()));
     sodium_memzero(rx.data(), rx.size());
     sodium_memzero(tx.data(), tx.size());
