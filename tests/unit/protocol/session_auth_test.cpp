@@ -38,7 +38,7 @@ TEST_CASE("the MACed session request has the documented form", "[unit][protocol]
             "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
     CHECK(canonical_session_request(kSession, "GET", "/v1/whoami", 1, "body") !=
           canonical_session_request(kSession, "GET", "/v1/whoami", 1, "bodz"));
-    require_error(ErrorCode::invalid_argument,
+    require_error(ErrorCode::invalid_argument, {"the target contains a newline"},
                   [] { (void)canonical_session_request(kSession, "GET", "/v1/x\nGET", 1, ""); });
 }
 
@@ -81,27 +81,24 @@ TEST_CASE("a MACed request verifies only as it was sent", "[unit][protocol]") {
     other_session.session_id = "ffeeddccbbaa99887766554433221100";
     CHECK_FALSE(verify_session_request(key, other_session, "POST", "/v1/sync/push", body));
 
-    require_error(ErrorCode::invalid_argument,
+    require_error(ErrorCode::invalid_argument, {"counter starts at 1"},
                   [&] { (void)mac_request(key, kSession, 0, "GET", "/v1/whoami", ""); });
-    require_error(ErrorCode::invalid_argument,
+    require_error(ErrorCode::invalid_argument, {"not a valid session id"},
                   [&] { (void)mac_request(key, "short", 1, "GET", "/v1/whoami", ""); });
 }
 
 TEST_CASE("session headers of the wrong form are refused, naming the header", "[unit][protocol]") {
     const auto mac = mac_request(agreed_key(), kSession, 1, "GET", "/v1/whoami", "").mac;
-    CHECK_THAT(require_error(ErrorCode::unauthenticated,
-                             [&] { (void)parse_session_headers(kSession, "", mac); }),
-               Catch::Contains("missing X-Dspt-Counter"));
-    CHECK_THAT(require_error(ErrorCode::unauthenticated,
-                             [&] { (void)parse_session_headers("ABCD", "1", mac); }),
-               Catch::Contains("X-Dspt-Session"));
+    require_error(ErrorCode::unauthenticated, {"missing X-Dspt-Counter"},
+                  [&] { (void)parse_session_headers(kSession, "", mac); });
+    require_error(ErrorCode::unauthenticated, {"malformed X-Dspt-Session"},
+                  [&] { (void)parse_session_headers("ABCD", "1", mac); });
     for (const auto* counter : {"0", "01", "-1", "+1", "1 ", "99999999999999999999"}) {
         INFO(counter);
-        CHECK_THAT(require_error(ErrorCode::unauthenticated,
-                                 [&] { (void)parse_session_headers(kSession, counter, mac); }),
-                   Catch::Contains("X-Dspt-Counter"));
+        require_error(ErrorCode::unauthenticated, {"malformed X-Dspt-Counter"},
+                      [&] { (void)parse_session_headers(kSession, counter, mac); });
     }
-    CHECK_THAT(require_error(ErrorCode::unauthenticated,
-                             [&] { (void)parse_session_headers(kSession, "1", "AAAA"); }),
-               Catch::Contains("32-byte MAC"));
+    require_error(ErrorCode::unauthenticated, {"32-byte MAC"},
+                  [&] { (void)parse_session_headers(kSession, "1", "AAAA"); });
+    CHECK(parse_session_headers(kSession, "18446744073709551", mac).counter == 18446744073709551u);
 }
