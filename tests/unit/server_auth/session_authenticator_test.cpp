@@ -25,7 +25,7 @@ struct DeviceSession {
     std::uint64_t counter = 0;
 };
 
-DeviceSession open(const Authenticator& authenticator, const store::Device& device) {
+DeviceSession open_for(const Authenticator& authenticator, const store::Device& device) {
     const auto pair = crypto::SessionKeyPair::generate();
     protocol::SessionRequest request;
     request.client_public_key.assign(pair.public_key().begin(), pair.public_key().end());
@@ -33,8 +33,8 @@ DeviceSession open(const Authenticator& authenticator, const store::Device& devi
     return {offer.session_id, pair.client_request_key(offer.server_public_key), offer.lifetime_ms};
 }
 
-http::Request in_session(const DeviceSession& session, std::uint64_t counter, std::string method,
-                         std::string target, std::string body = {}) {
+http::Request maced(const DeviceSession& session, std::uint64_t counter, std::string method,
+                    std::string target, std::string body = {}) {
     auto request = plain_request(std::move(method), std::move(target), std::move(body));
     const auto headers = protocol::mac_request(session.key, session.id, counter, request.method,
                                                request.target, request.body);
@@ -46,8 +46,8 @@ http::Request in_session(const DeviceSession& session, std::uint64_t counter, st
 
 // The refusal's message; `unknown_session` says whether it tells the device to
 // open a new session.
-std::string refusal(const Authenticator& authenticator, const http::Request& request,
-                    bool unknown_session = false) {
+std::string session_refusal(const Authenticator& authenticator, const http::Request& request,
+                            bool unknown_session = false) {
     try {
         (void)authenticator.authenticate(request);
     } catch (const UnknownSession& e) {
@@ -67,15 +67,15 @@ std::string refusal(const Authenticator& authenticator, const http::Request& req
 TEST_CASE_METHOD(AuthFixture, "a MACed request in a live session authenticates as its device",
                  "[unit][server_auth]") {
     const auto branch = enrol_branch();
-    const auto session = open(context.authenticator, branch.device);
+    const auto session = open_for(context.authenticator, branch.device);
     CHECK(session.lifetime_ms == 30 * 60 * 1000);
 
-    CHECK(context.authenticator.authenticate(in_session(session, 1, "GET", "/v1/whoami")).id ==
+    CHECK(context.authenticator.authenticate(maced(session, 1, "GET", "/v1/whoami")).id ==
           branch.device.id);
     // Two requests in flight: the later counter arrives first.
-    CHECK(context.authenticator.authenticate(in_session(session, 3, "POST", "/v1/sync/push", "b"))
-              .id == branch.device.id);
-    CHECK(context.authenticator.authenticate(in_session(session, 2, "GET", "/v1/whoami")).id ==
+    CHECK(context.authenticator.authenticate(maced(session, 3, "POST", "/v1/sync/push", "b")).id ==
+          branch.device.id);
+    CHECK(context.authenticator.authenticate(maced(session, 2, "GET", "/v1/whoami")).id ==
           branch.device.id);
     // The signed scheme still works beside it.
     CHECK(context.authenticator.authenticate(sign(branch, "GET", "/v1/whoami")).id ==
@@ -85,12 +85,12 @@ TEST_CASE_METHOD(AuthFixture, "a MACed request in a live session authenticates a
 TEST_CASE_METHOD(AuthFixture, "a replayed or altered MACed request is refused",
                  "[unit][server_auth]") {
     const auto branch = enrol_branch();
-    const auto session = open(context.authenticator, branch.device);
-    const auto push = in_session(session, 1, "POST", "/v1/sync/push", "changes");
+    const auto session = open_for(context.authenticator, branch.device);
+    const auto push = maced(session, 1, "POST", "/v1/sync/push", "changes");
     REQUIRE(context.authenticator.authenticate(push).id == branch.device.id);
-    CHECK_THAT(refusal(context.authenticator, push), Catch::Contains("replayed request"));
+    CHECK_THAT(session_refusal(context.authenticator, push), Catch::Contains("replayed request"));
 
-    auto altered = in_session(session, 2, "POST", "/v1/sync/push", "changes");
+    auto altered = maced(session, 2, "POST", "/v1/sync/push", "changes");
     SECTION("the body") {
         altered.body = "chang3s";
     }
@@ -103,10 +103,9 @@ TEST_CASE_METHOD(AuthFixture, "a replayed or altered MACed request is refused",
     SECTION("the counter") {
         altered.headers[std::string(protocol::kCounterHeader)] = "3";
     }
-    CHECK_THAT(refusal(context.authenticator, altered), Catch::Contains("bad MAC"));
+    CHECK_THAT(session_refusal(context.authenticator, altered), Catch::Contains("bad MAC"));
     // A refused request does not use up its counter.
-    CHECK(context.authenticator
-              .authenticate(in_session(session, 2, "POST", "/v1/sync/push", "changes"))
+    CHECK(context.authenticator.authenticate(maced(session, 2, "POST", "/v1/sync/push", "changes"))
               .id == branch.device.id);
 }
 
@@ -114,18 +113,18 @@ TEST_CASE_METHOD(AuthFixture,
                  "an unknown or expired session is refused so that the device opens another",
                  "[unit][server_auth]") {
     const auto branch = enrol_branch();
-    auto session = open(context.authenticator, branch.device);
+    auto session = open_for(context.authenticator, branch.device);
 
     auto unknown = session;
     unknown.id = "ffeeddccbbaa99887766554433221100";
-    CHECK_THAT(refusal(context.authenticator, in_session(unknown, 1, "GET", "/v1/whoami"), true),
+    CHECK_THAT(session_refusal(context.authenticator, maced(unknown, 1, "GET", "/v1/whoami"), true),
                Catch::Contains("unknown session"));
 
     now += session.lifetime_ms;
-    CHECK_THAT(refusal(context.authenticator, in_session(session, 1, "GET", "/v1/whoami"), true),
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 1, "GET", "/v1/whoami"), true),
                Catch::Contains("expired session"));
-    const auto again = open(context.authenticator, branch.device);
-    CHECK(context.authenticator.authenticate(in_session(again, 1, "GET", "/v1/whoami")).id ==
+    const auto again = open_for(context.authenticator, branch.device);
+    CHECK(context.authenticator.authenticate(maced(again, 1, "GET", "/v1/whoami")).id ==
           branch.device.id);
 }
 
@@ -133,18 +132,18 @@ TEST_CASE_METHOD(AuthFixture, "a device revoked mid-session is refused on its ne
                  "[unit][server_auth]") {
     const auto branch = enrol_branch();
     const auto hq = enrol_headquarters();
-    const auto session = open(context.authenticator, branch.device);
-    const auto other = open(context.authenticator, hq.device);
-    REQUIRE(context.authenticator.authenticate(in_session(session, 1, "GET", "/v1/whoami")).id ==
+    const auto session = open_for(context.authenticator, branch.device);
+    const auto other = open_for(context.authenticator, hq.device);
+    REQUIRE(context.authenticator.authenticate(maced(session, 1, "GET", "/v1/whoami")).id ==
             branch.device.id);
 
     repo().revoke_device(branch.device.id, now);
-    CHECK_THAT(refusal(context.authenticator, in_session(session, 2, "GET", "/v1/whoami")),
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 2, "GET", "/v1/whoami")),
                Catch::Contains("revoked"));
     // Its sessions are gone; the other device's is not.
-    CHECK_THAT(refusal(context.authenticator, in_session(session, 3, "GET", "/v1/whoami"), true),
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 3, "GET", "/v1/whoami"), true),
                Catch::Contains("unknown session"));
-    CHECK(context.authenticator.authenticate(in_session(other, 1, "GET", "/v1/whoami")).id ==
+    CHECK(context.authenticator.authenticate(maced(other, 1, "GET", "/v1/whoami")).id ==
           hq.device.id);
 }
 
