@@ -39,7 +39,8 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     request.method = method;
     request.target = target;
     request.content_type = content_type;
-    // Bodies may be evidence chunks of a mebibyte: moved, never copied.
+    // Bodies may be evidence chunks of a mebibyte: moved here (a request session keeps
+    // one copy while the server may ask it to send the request again).
     request.body = std::move(body);
     const auto response =
         session_ ? session_->send(std::move(request)) : transport_.send(std::move(request));

@@ -32,11 +32,11 @@ struct RawSession {
         key = pair.client_request_key(offer.server_public_key);
     }
 
-    // MACed as the `counter`th request over `maced_body`, sent with `body`.
+    // MACed as the `nth` request over `maced_body`, sent with `body`.
     client::HttpResponse send(const std::string& method, const std::string& target,
-                              const std::string& body, std::uint64_t counter,
+                              const std::string& body, std::uint64_t nth,
                               const std::string& maced_body) const {
-        const auto headers = protocol::mac_request(key, id, counter, method, target, maced_body);
+        const auto headers = protocol::mac_request(key, id, nth, method, target, maced_body);
         client::HttpRequest request;
         request.method = method;
         request.target = target;
@@ -50,13 +50,13 @@ struct RawSession {
     // As the next request of the session.
     client::HttpResponse send(const std::string& method, const std::string& target,
                               const std::string& body = {}) {
-        return send(method, target, body, ++counter, body);
+        return send(method, target, body, ++sent, body);
     }
 
     std::string url;
     std::string id;
     crypto::MacKey key;
-    std::uint64_t counter = 0;
+    std::uint64_t sent = 0;  // the counter of the last request send() numbered
 };
 
 }  // namespace dspt::test
