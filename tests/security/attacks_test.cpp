@@ -732,9 +732,11 @@ TEST_CASE("a request in a session is refused when replayed, altered, or its devi
     const auto changed_body = session.send("POST", "/v1/orgs/AB1/grants", altered, 4, body);
     CHECK(changed_body.status == 401);
     CHECK_THAT(changed_body.body, Catch::Contains("bad MAC"));
-    const auto headers = protocol::mac_request(session.key, session.id, 5, "GET", "/v1/whoami", "");
+    // MACed for GET /v1/invites, sent to another target, or with another method.
+    const auto headers =
+        protocol::mac_request(session.key, session.id, 5, "GET", "/v1/invites", "");
     for (const auto& [method, target] :
-         {std::pair<std::string, std::string>{"GET", "/v1/invites"}, {"DELETE", "/v1/whoami"}}) {
+         {std::pair<std::string, std::string>{"GET", "/v1/whoami"}, {"POST", "/v1/invites"}}) {
         client::HttpRequest moved;
         moved.method = method;
         moved.target = target;
