@@ -30,8 +30,8 @@ class ApiClient {
 
     // A client that authenticates every request as `device_id` with `signing`,
     // which must outlive it, timestamped by `wall` (the system clock, or a
-    // simulated one in tests): in a request session it opens on the first call
-    // and keeps for its life, or signed.
+    // simulated one in tests): the first call signed, later ones in a request
+    // session it opens on the second call and keeps for its life.
     ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing,
               HybridClock::WallClock wall = &HybridClock::system_millis)
         : transport_(transport),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -74,7 +75,7 @@ HttpResponse RequestSession::send(HttpRequest request) {
 std::optional<RequestSession::Ticket> RequestSession::next_ticket(
     std::optional<HttpResponse>& refusal) {
     const std::lock_guard guard(lock_);
-    if (!offered_) {
+    if (std::exchange(first_, false) || !offered_) {
         return std::nullopt;
     }
     if (!open_ || wall_() >= open_->renew_at_ms) {

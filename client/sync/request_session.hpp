@@ -3,9 +3,10 @@
 // sessions"): in a session opened by one signed request and then a MAC per
 // request, falling back to a signature per request.
 //
-// The first send() opens a session (POST /v1/session, signed, with a fresh
-// X25519 key); later sends MAC the request with the session's key and the next
-// counter. A session is opened again shortly before it ends. When the server
+// The first send() is signed: a run that makes one request (a sync in one
+// exchange, a whoami) pays for no session. The second opens a session (POST
+// /v1/session, signed, with a fresh X25519 key); it and later sends MAC the
+// request with the session's key and the next counter. A session is opened again shortly before it ends. When the server
 // answers that it does not hold the session (another server process, a restart,
 // an expiry), a new one is opened and the request sent again, once; if that
 // fails the same way, the request goes signed. A server without sessions (404
@@ -75,6 +76,7 @@ class RequestSession {
     std::mutex lock_;
     std::optional<Open> open_;
     bool offered_ = true;  // false once the server answered 404 to /v1/session
+    bool first_ = true;    // no request sent yet: the first goes signed
 };
 
 }  // namespace dspt::client

@@ -763,7 +763,8 @@ TEST_CASE("a request in a session is refused when replayed, altered, or its devi
     // The device is revoked mid-session: its next request is refused, by the
     // dspt client as well.
     RawApi api(acorn.leeds, server);
-    REQUIRE(api.api->whoami().device_id == raw.identity->device_id);  // in its own session
+    REQUIRE(api.api->whoami().device_id == raw.identity->device_id);  // signed
+    REQUIRE(api.api->invites().invites.empty());                      // in its own session
     REQUIRE(server.admin({"revoke-device", raw.identity->device_id}).exit_code == 0);
     const auto revoked = session.send("GET", "/v1/whoami", "", 7, "");
     CHECK(revoked.status == 401);
@@ -791,7 +792,8 @@ TEST_CASE("an expired session is refused as one to open again, and the client do
         client::make_http_transport(client::ServerUrl::parse(acorn.server.url()), {});
     client::ApiClient api(*transport, raw.identity->device_id, raw.identity->signing,
                           [frozen] { return frozen; });
-    REQUIRE(api.whoami().device_id == raw.identity->device_id);
+    REQUIRE(api.whoami().device_id == raw.identity->device_id);  // signed
+    REQUIRE(api.invites().invites.empty());                      // in a session it opens
 
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const auto expired = session.send("GET", "/v1/whoami");
