@@ -6,11 +6,12 @@
 // The first send() is signed: a run that makes one request (a sync in one
 // exchange, a whoami) pays for no session. The second opens a session (POST
 // /v1/session, signed, with a fresh X25519 key); it and later sends MAC the
-// request with the session's key and the next counter. A session is opened again shortly before it
-// ends. When the server answers that it does not hold the session (another server process, a
-// restart, an expiry), a new one is opened and the request sent again, once; if that fails the same
-// way, the request goes signed. A server without sessions (404 on /v1/session) gets signed requests
-// for the life of this object.
+// request with the session's key and the next counter. A session is opened
+// again shortly before it ends. When the server answers that it does not hold
+// the session (another server process, a restart, an expiry), a new one is
+// opened and the request sent again, once; if that fails the same way, the
+// request goes signed. A server without sessions (404 on /v1/session) gets
+// signed requests for the life of this object.
 //
 // Thread safety: send() may be called from many threads at once; each request
 // gets its own counter.
