@@ -7,6 +7,7 @@
 #include "protocol/messages.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/session_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "protocol/web_messages.hpp"
 
@@ -17,6 +18,6 @@ using AllMessages =
                InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
                GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, SyncRequest,
                SyncResponse, PublishRequest, PublishResponse, PublicationList, SyncHealth,
-               ProgressReport, WebLoginLink>;
+               ProgressReport, WebLoginLink, SessionRequest, SessionOffer>;
 
 }  // namespace dspt::protocol

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/session_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "protocol/web_messages.hpp"
 
@@ -56,6 +57,10 @@ std::string_view to_string(MessageType type) noexcept {
             return InviteView::kName;
         case MessageType::invite_list:
             return InviteList::kName;
+        case MessageType::session_request:
+            return SessionRequest::kName;
+        case MessageType::session_offer:
+            return SessionOffer::kName;
         case MessageType::key_envelope:
             return KeyEnvelope::kName;
         case MessageType::site_info:

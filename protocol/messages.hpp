@@ -70,6 +70,8 @@ enum class MessageType : std::uint16_t {
     invite_response = 0x0105,
     invite_view = 0x0106,
     invite_list = 0x0107,
+    session_request = 0x0108,
+    session_offer = 0x0109,
     key_envelope = 0x0201,
     site_info = 0x0202,
     organisation_view = 0x0203,

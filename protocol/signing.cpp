@@ -1,40 +1,25 @@
 #include "protocol/signing.hpp"
 
-#include <charconv>
 #include <string>
 
-#include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
+#include "protocol/detail/request_text.hpp"
 
 namespace dspt::protocol {
 
 namespace {
 
-void require_single_line(std::string_view value, std::string_view what) {
-    if (value.find('\n') != std::string_view::npos) {
-        fail(ErrorCode::invalid_argument, std::string(what) + " contains a newline");
-    }
-}
-
-bool is_lower_hex(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-[[noreturn]] void malformed(std::string_view header, std::string_view why) {
-    fail(ErrorCode::unauthenticated,
-         "malformed " + std::string(header) + " header: " + std::string(why));
-}
+using detail::malformed;
+using detail::require_single_line;
 
 std::int64_t parse_timestamp(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value <= 0 ||
-        std::to_string(value) != text) {
+    const auto value = detail::positive_decimal(text);
+    if (!value) {
         malformed(kTimestampHeader, "expected decimal Unix milliseconds");
     }
-    return value;
+    return *value;
 }
 
 // The canonical string of `scheme`; DSPT-SIG-1's has no device id line.
@@ -57,18 +42,15 @@ std::string canonical_string(std::string_view scheme, std::string_view device_id
     out.append(target).push_back('\n');
     out.append(std::to_string(timestamp_ms)).push_back('\n');
     out.append(nonce_hex).push_back('\n');
-    out.append(crypto::to_hex(crypto::blake2b(crypto::as_byte_view(body))));
+    out.append(detail::body_hash(body));
     return out;
 }
 
 bool verify_scheme(std::string_view scheme, crypto::ByteView public_key,
                    const RequestSignature& signature, std::string_view method,
                    std::string_view target, std::string_view body) {
-    for (const std::string_view part : {std::string_view(signature.device_id), method, target,
-                                        std::string_view(signature.nonce)}) {
-        if (part.find('\n') != std::string_view::npos) {
-            return false;
-        }
+    if (!detail::all_single_line({signature.device_id, method, target, signature.nonce})) {
+        return false;
     }
     const std::string canonical = canonical_string(scheme, signature.device_id, method, target,
                                                    signature.timestamp_ms, signature.nonce, body);
@@ -89,15 +71,7 @@ std::string new_nonce() {
 }
 
 bool is_valid_nonce(std::string_view nonce) noexcept {
-    if (nonce.size() != kNonceChars) {
-        return false;
-    }
-    for (const char c : nonce) {
-        if (!is_lower_hex(c)) {
-            return false;
-        }
-    }
-    return true;
+    return detail::is_lower_hex(nonce, kNonceChars);
 }
 
 bool is_valid_device_id(std::string_view device_id) noexcept {

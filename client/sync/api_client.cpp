@@ -2,11 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
-#include "protocol/signing.hpp"
 
 namespace dspt::client {
 
@@ -41,18 +39,11 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     request.method = method;
     request.target = target;
     request.content_type = content_type;
-    if (signing_ != nullptr) {
-        const auto now = static_cast<std::int64_t>(wall_());
-        const auto headers =
-            protocol::sign_request(*signing_, device_id_, method, target, body, now);
-        request.headers[std::string(protocol::kDeviceHeader)] = headers.device_id;
-        request.headers[std::string(protocol::kTimestampHeader)] = headers.timestamp;
-        request.headers[std::string(protocol::kNonceHeader)] = headers.nonce;
-        request.headers[std::string(protocol::kSignatureHeader)] = headers.signature;
-    }
-    // Bodies may be evidence chunks of a mebibyte: moved, never copied.
+    // Bodies may be evidence chunks of a mebibyte: moved here (a request session keeps
+    // one copy while the server may ask it to send the request again).
     request.body = std::move(body);
-    const auto response = transport_.send(std::move(request));
+    const auto response =
+        session_ ? session_->send(std::move(request)) : transport_.send(std::move(request));
     if (response.status < 200 || response.status >= 300) {
         throw_server_error(response);
     }

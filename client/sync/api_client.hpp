@@ -1,13 +1,16 @@
 #pragma once
 // The server's API as the client sees it: each call builds the request,
-// signs it with the device's key (all but enrol), sends it through a
+// authenticates it as the device (all but enrol: in a request session, or
+// signed; request_session.hpp), sends it through a
 // Transport, and decodes the answer. An error answer becomes a dspt::Error
 // with the server's code and message, so `dspt` reports "device revoked" or
 // "forbidden" exactly as the server said it.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "client/sync/request_session.hpp"
 #include "client/sync/transport.hpp"
 #include "common/clock/hybrid_clock.hpp"
 #include "common/crypto/bytes.hpp"
@@ -25,15 +28,15 @@ class ApiClient {
     // An unsigned client: only enrol() works.
     explicit ApiClient(Transport& transport) : transport_(transport) {}
 
-    // A client that signs every request as `device_id` with `signing`, which
-    // must outlive it, timestamped by `wall` (the system clock, or a simulated
-    // one in tests).
+    // A client that authenticates every request as `device_id` with `signing`,
+    // which must outlive it, timestamped by `wall` (the system clock, or a
+    // simulated one in tests): the first call signed, later ones in a request
+    // session it opens on the second call and keeps for its life.
     ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing,
               HybridClock::WallClock wall = &HybridClock::system_millis)
         : transport_(transport),
-          device_id_(std::move(device_id)),
-          signing_(&signing),
-          wall_(std::move(wall)) {}
+          session_(std::make_unique<RequestSession>(transport, std::move(device_id), signing,
+                                                    std::move(wall))) {}
 
     protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
     protocol::Identity whoami();
@@ -82,7 +85,7 @@ class ApiClient {
     // A single-use browser login link to the dashboard of `year`, as this device.
     protocol::WebLoginLink web_login_link(const std::string& year);
 
-    // Sends a request (signed when this client has a key) and returns the body
+    // Sends a request (authenticated when this client has a key) and returns the body
     // of a 2xx answer; any other status throws the server's error. Bodies are
     // protocol messages unless `content_type` says otherwise.
     std::string call(const std::string& method, const std::string& target, std::string body = {},
@@ -90,9 +93,7 @@ class ApiClient {
 
   private:
     Transport& transport_;
-    std::string device_id_;
-    const crypto::SigningKeyPair* signing_ = nullptr;
-    HybridClock::WallClock wall_ = &HybridClock::system_millis;
+    std::unique_ptr<RequestSession> session_;  // none for an unsigned client
 };
 
 }  // namespace dspt::client

@@ -1,6 +1,10 @@
 #include "server/api/error_response.hpp"
 
+#include <string>
+
 #include <nlohmann/json.hpp>
+
+#include "protocol/session_auth.hpp"
 
 namespace dspt::server::api {
 
@@ -48,6 +52,14 @@ http::Response error_response(const Error& error) {
     // A server fault's details stay in the log, not in the answer.
     const bool fault = response.status >= 500 && response.status != 503 && response.status != 504;
     response.body = http::error_body(error.code(), fault ? "internal server error" : error.what());
+    return response;
+}
+
+http::Response new_session_response(const Error& error) {
+    auto response = error_response(error);
+    auto body = nlohmann::json::parse(response.body);
+    body[std::string(protocol::kSessionRefusalField)] = std::string(protocol::kSessionRefusalNew);
+    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return response;
 }
 

@@ -11,6 +11,8 @@
 #include "protocol/codec.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/session_auth.hpp"
+#include "protocol/session_messages.hpp"
 #include "protocol/sync_messages.hpp"
 #include "server/api/error_response.hpp"
 #include "server/api/public_routes.hpp"
@@ -80,6 +82,13 @@ class Call {
         return device;
     }
 
+    // Authenticates the request by its signature only (opening a session).
+    store::Device signed_device() {
+        auto device = context.authenticator.authenticate_signed(request);
+        meta_.device = device.id;
+        return device;
+    }
+
     // The device to log when the request made it (enrolment).
     void log_device(std::string device_id) { meta_.device = std::move(device_id); }
 
@@ -109,6 +118,17 @@ http::Response enrol_device(Call& call) {
     const auto response = call.context.enrolment.enrol(call.body<protocol::EnrolRequest>());
     call.log_device(response.device_id);
     return binary(protocol::encode(response), 201);
+}
+
+// A request session: the answer carries its id in a header too, where a proxy
+// keeping a session on one server process reads it (deploy/production/haproxy.cfg).
+http::Response open_request_session(Call& call) {
+    const auto device = call.signed_device();
+    const auto offer =
+        call.context.authenticator.open_session(device, call.body<protocol::SessionRequest>());
+    auto response = binary(protocol::encode(offer), 201);
+    response.headers[std::string(protocol::kSessionHeader)] = offer.session_id;
+    return response;
 }
 
 http::Response identify_device(Call& call) {
@@ -281,6 +301,7 @@ http::Response issue_web_login_link(Call& call) {
 // Every /v1/ endpoint; the list at the top of router.hpp describes them.
 constexpr Route<ApiHandler> kApiRoutes[] = {
     {"POST", "/v1/enrol", &enrol_device},
+    {"POST", "/v1/session", &open_request_session},
     {"GET", "/v1/whoami", &identify_device},
     {"GET", "/v1/certificates/<file>", &download_device_certificate},
     {"POST", "/v1/invites", &create_invite},
@@ -337,6 +358,8 @@ http::Response Router::handle(const http::Request& request) const {
     http::Response response;
     try {
         response = route(context_, request, meta);
+    } catch (const auth::UnknownSession& e) {
+        response = new_session_response(e);
     } catch (const Error& e) {
         response = error_response(e);
         if (http_status_for(e.code()) == 500) {

@@ -9,6 +9,8 @@
 // matches only under another method, is 404 "no such endpoint: <method> <path>".
 //
 //   POST   /v1/enrol                        EnrolRequest -> EnrolResponse (no signature)
+//   POST   /v1/session                      SessionRequest -> SessionOffer (201; signed,
+//                                           never in a session: opens a request session)
 //   GET    /v1/whoami                       -> Identity (the authenticated no-op)
 //   POST   /v1/invites                      InviteRequest -> InviteResponse
 //   PUT    /v1/org/recovery                 KeyEnvelope

@@ -1,6 +1,10 @@
 #include "server/auth/authenticator.hpp"
 
+#include <optional>
+
+#include "common/crypto/session_key.hpp"
 #include "common/error.hpp"
+#include "protocol/session_auth.hpp"
 #include "protocol/signing.hpp"
 #include "protocol/version.hpp"
 
@@ -15,9 +19,78 @@ namespace {
 }  // namespace
 
 Authenticator::Authenticator(store::Repository& repository, AuthConfig config, Clock clock)
-    : repository_(repository), config_(config), clock_(std::move(clock)) {}
+    : repository_(repository),
+      config_(config),
+      clock_(std::move(clock)),
+      sessions_(config.max_sessions) {}
 
 store::Device Authenticator::authenticate(const http::Request& request) const {
+    if (!request.header(protocol::kSessionHeader).empty()) {
+        return authenticate_in_session(request);
+    }
+    return authenticate_signed(request);
+}
+
+store::Device Authenticator::authenticate_in_session(const http::Request& request) const {
+    protocol::SessionProof proof;
+    try {
+        proof = protocol::parse_session_headers(request.header(protocol::kSessionHeader),
+                                                request.header(protocol::kCounterHeader),
+                                                request.header(protocol::kMacHeader));
+    } catch (const Error& e) {
+        refuse(std::string("malformed session headers: ") + e.what());
+    }
+    SessionTable::Live session;
+    switch (sessions_.find(proof.session_id, clock_(), session)) {
+        case SessionTable::Lookup::unknown:
+            throw UnknownSession("unknown session: this server does not hold it; open a new one");
+        case SessionTable::Lookup::expired:
+            throw UnknownSession("expired session: open a new one");
+        case SessionTable::Lookup::live:
+            break;
+    }
+    const auto device = repository_.find_device(session.device_id);
+    if (!device) {
+        sessions_.drop_device(session.device_id);
+        refuse("unknown device " + session.device_id);
+    }
+    if (device->revoked_at_ms) {
+        sessions_.drop_device(device->id);
+        refuse("device " + device->id + " has been revoked");
+    }
+    if (!protocol::verify_session_request(session.key, proof, request.method, request.target,
+                                          request.body)) {
+        refuse("bad MAC: the request is not the one its session key authenticated");
+    }
+    if (!sessions_.use_counter(proof.session_id, proof.counter)) {
+        refuse("replayed request: this session's counter " + std::to_string(proof.counter) +
+               " was already used or is too old");
+    }
+    return *device;
+}
+
+protocol::SessionOffer Authenticator::open_session(const store::Device& device,
+                                                   const protocol::SessionRequest& request) const {
+    const auto pair = crypto::SessionKeyPair::generate();
+    std::optional<crypto::MacKey> key;
+    try {
+        key = pair.server_request_key(request.client_public_key);
+    } catch (const Error& e) {
+        fail(ErrorCode::invalid_argument, std::string("the session request: ") + e.what());
+    }
+    const auto now = clock_();
+    protocol::SessionOffer offer;
+    offer.lifetime_ms = config_.session_lifetime.count();
+    offer.session_id = sessions_.open(device.id, *key, now, now + offer.lifetime_ms);
+    offer.server_public_key.assign(pair.public_key().begin(), pair.public_key().end());
+    return offer;
+}
+
+void Authenticator::drop_sessions(std::string_view device_id) const {
+    sessions_.drop_device(device_id);
+}
+
+store::Device Authenticator::authenticate_signed(const http::Request& request) const {
     const auto device_id = request.header(protocol::kDeviceHeader);
     const auto timestamp = request.header(protocol::kTimestampHeader);
     const auto nonce = request.header(protocol::kNonceHeader);

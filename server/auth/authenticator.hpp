@@ -1,7 +1,9 @@
 #pragma once
-// Authenticates signed requests (docs/security.md, "In transit").
+// Authenticates requests (docs/security.md, "In transit" and "Request sessions").
 //
-// Every request after enrolment carries four headers (protocol/signing.hpp):
+// A request after enrolment is authenticated one of two ways.
+//
+// Signed: four headers (protocol/signing.hpp):
 // the device id, a timestamp, a nonce and an Ed25519 signature over the
 // canonical string (device id, method, target, timestamp, nonce, BLAKE2b of
 // the body).
@@ -19,14 +21,33 @@
 // version 1's scheme, which left the device id out, is refused too, with a
 // message telling the client to update.
 //
-// Thread-safety: authenticate() may run on many threads at once; the
-// repository serialises the nonce check.
+// In a session: a device opens one with a signed POST /v1/session
+// (open_session()), then MACs each request with the session's key
+// (protocol/session_auth.hpp). authenticate() accepts such a request only when:
+//   1. the three session headers are present and well formed;
+//   2. the session is live in this process (else UnknownSession: the device
+//      opens another and sends again);
+//   3. its device is known and not revoked (a read of the device; a revoked
+//      device's sessions are dropped);
+//   4. the MAC verifies with the session's key;
+//   5. the counter has not been used in the session (ReplayWindow).
+// Nothing is written to the store. Refusals are Error(unauthenticated) with a
+// reason ("device revoked", "bad MAC", "replayed request").
+//
+// Thread-safety: every method may run on many threads at once; the repository
+// serialises the nonce check, the session table its own.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
 
+#include "common/error.hpp"
 #include "http/request.hpp"
+#include "protocol/session_messages.hpp"
+#include "server/auth/session_table.hpp"
 #include "server/store/model.hpp"
 #include "server/store/repository.hpp"
 
@@ -34,6 +55,18 @@ namespace dspt::server::auth {
 
 struct AuthConfig {
     std::chrono::milliseconds window{std::chrono::minutes(5)};
+    // How long a request session lives, and how many one process holds.
+    std::chrono::milliseconds session_lifetime{std::chrono::minutes(30)};
+    std::size_t max_sessions = 100'000;
+};
+
+// The refusal of a request whose session this process does not hold (never
+// opened here, expired, dropped): unauthenticated, and the answer tells the
+// device to open a new session (server/api/error_response.hpp).
+class UnknownSession : public Error {
+  public:
+    explicit UnknownSession(std::string message)
+        : Error(ErrorCode::unauthenticated, std::move(message)) {}
 };
 
 class Authenticator {
@@ -43,13 +76,29 @@ class Authenticator {
 
     Authenticator(store::Repository& repository, AuthConfig config, Clock clock);
 
-    // The device that signed the request; throws Error(unauthenticated).
+    // The device that made the request, signed or in a session; throws
+    // Error(unauthenticated), UnknownSession for a session not held here.
     store::Device authenticate(const http::Request& request) const;
 
+    // The device that signed the request; a session is not enough. Same throws.
+    store::Device authenticate_signed(const http::Request& request) const;
+
+    // A new session for `device` (authenticated by signature) with the device's
+    // ephemeral public key. Throws Error(invalid_argument) for a key that is not
+    // 32 bytes or gives no usable key.
+    protocol::SessionOffer open_session(const store::Device& device,
+                                        const protocol::SessionRequest& request) const;
+
+    // Ends every session of `device_id` held here (the device was revoked).
+    void drop_sessions(std::string_view device_id) const;
+
   private:
+    store::Device authenticate_in_session(const http::Request& request) const;
+
     store::Repository& repository_;
     AuthConfig config_;
     Clock clock_;
+    mutable SessionTable sessions_;
 };
 
 }  // namespace dspt::server::auth

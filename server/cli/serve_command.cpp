@@ -36,6 +36,7 @@ struct ServeOptions {
     std::string public_url;
     std::size_t threads = 0;
     int auth_window_seconds = 300;
+    int session_lifetime_seconds = 1800;
     int read_timeout_seconds = 30;
     int idle_timeout_seconds = 60;
     int first_byte_timeout_seconds = 10;
@@ -135,6 +136,7 @@ int run_serve(const ServeOptions& options) {
 
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
+    auth_config.session_lifetime = std::chrono::seconds(options.session_lifetime_seconds);
     Context context(store::open_repository(location), auth_config, &now_ms, options.max_value_bytes,
                     options.storage_quota_mib * 1024 * 1024);
     const sync::EvidenceCollector collector(*context.repository, &now_ms,
@@ -196,6 +198,11 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
     serve
         ->add_option("--auth-window", options->auth_window_seconds,
                      "Seconds a signed request's timestamp may differ from the server's clock")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    serve
+        ->add_option("--session-lifetime", options->session_lifetime_seconds,
+                     "Seconds a device's request session lives before it opens another")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
     serve

@@ -2,9 +2,13 @@
 // Prints figures; asserts nothing and is not a ctest test.
 //
 //   dspt_server_bench load --home DIR --port P [--connections 8] [--seconds 10]
-//       Keeps CONNECTIONS keep-alive connections busy with signed GET /v1/whoami
-//       requests (one thread each, a fresh nonce per request) for SECONDS and
-//       prints requests, errors, requests per second and p50/p99/max latency.
+//                          [--auth signed|session]
+//       Keeps CONNECTIONS keep-alive connections busy with GET /v1/whoami
+//       requests (one thread each) for SECONDS and prints requests, errors,
+//       requests per second and p50/p99/max latency. Each request is signed
+//       with a fresh nonce (--auth signed, the default), or MACed in a request
+//       session each connection opens first with one signed POST /v1/session
+//       (--auth session).
 //
 //   dspt_server_bench idle --home DIR --port P [--connections 1000] [--hold-seconds 15]
 //       Opens CONNECTIONS connections on one thread, makes one signed request on
@@ -28,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -43,7 +48,6 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -51,6 +55,10 @@
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
 #include "common/clock/hybrid_clock.hpp"
+#include "common/crypto/session_key.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/session_auth.hpp"
+#include "protocol/session_messages.hpp"
 #include "protocol/signing.hpp"
 
 namespace {
@@ -89,12 +97,20 @@ struct Options {
     std::size_t connections = 0;
     int seconds = 10;
     int hold_seconds = 15;
+    bool in_session = false;  // --auth session
+};
+
+// A connection's request session, when it has one.
+struct Session {
+    std::string id;
+    dspt::crypto::MacKey key;
+    std::uint64_t counter = 0;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
     std::cerr << "dspt_server_bench: " << problem << "\n"
               << "usage: dspt_server_bench load --home DIR --port P [--connections N] "
-                 "[--seconds S]\n"
+                 "[--seconds S] [--auth signed|session]\n"
               << "       dspt_server_bench idle --home DIR --port P [--connections N] "
                  "[--hold-seconds S]\n";
     std::exit(2);
@@ -140,6 +156,11 @@ Options parse(int argc, char** argv) {
                 number(flag, value, 1, options.mode == "load" ? 256 : 20'000));
         } else if (flag == "--seconds" && options.mode == "load") {
             options.seconds = static_cast<int>(number(flag, value, 1, 600));
+        } else if (flag == "--auth" && options.mode == "load") {
+            if (value != "signed" && value != "session") {
+                usage("--auth takes signed or session, not \"" + value + "\"");
+            }
+            options.in_session = value == "session";
         } else if (flag == "--hold-seconds" && options.mode == "idle") {
             options.hold_seconds = static_cast<int>(number(flag, value, 0, 600));
         } else {
@@ -163,27 +184,20 @@ Identity load_identity(const std::filesystem::path& home) {
     return Identity{identity.device_id, std::move(identity.signing)};
 }
 
-// One signed GET /v1/whoami and its response on an open connection. Sets ec on
-// a network failure or timeout; otherwise returns the status and whether the
+// One request and its response on an open connection. Sets ec on a network
+// failure or timeout; otherwise returns the status, the body and whether the
 // server keeps the connection open.
 struct Answer {
     unsigned status = 0;
     bool keep_alive = false;
+    std::string body;
 };
 
-net::awaitable<Answer> whoami(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                              const Identity& identity, error_code& ec) {
-    const auto now_ms = static_cast<std::int64_t>(dspt::HybridClock::system_millis());
-    const auto headers = dspt::protocol::sign_request(identity.signing, identity.device_id, "GET",
-                                                      kTarget, "", now_ms);
-    bhttp::request<bhttp::empty_body> request{bhttp::verb::get, kTarget, 11};
+net::awaitable<Answer> exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                bhttp::request<bhttp::string_body>& request, error_code& ec) {
     request.set(bhttp::field::host, "127.0.0.1");
-    request.set(dspt::protocol::kDeviceHeader, headers.device_id);
-    request.set(dspt::protocol::kTimestampHeader, headers.timestamp);
-    request.set(dspt::protocol::kNonceHeader, headers.nonce);
-    request.set(dspt::protocol::kSignatureHeader, headers.signature);
     request.keep_alive(true);
-
+    request.prepare_payload();
     Answer answer;
     stream.expires_after(kOpTimeout);
     co_await bhttp::async_write(stream, request, into(ec));
@@ -197,7 +211,57 @@ net::awaitable<Answer> whoami(beast::tcp_stream& stream, beast::flat_buffer& buf
     }
     answer.status = response.result_int();
     answer.keep_alive = response.keep_alive();
+    answer.body = std::move(response.body());
     co_return answer;
+}
+
+// `method target body`, signed as the device.
+bhttp::request<bhttp::string_body> signed_request(const Identity& identity, bhttp::verb method,
+                                                  std::string_view target, std::string body) {
+    const auto now_ms = static_cast<std::int64_t>(dspt::HybridClock::system_millis());
+    bhttp::request<bhttp::string_body> request{method, target, 11};
+    const auto headers = dspt::protocol::sign_request(
+        identity.signing, identity.device_id, request.method_string(), target, body, now_ms);
+    request.set(dspt::protocol::kDeviceHeader, headers.device_id);
+    request.set(dspt::protocol::kTimestampHeader, headers.timestamp);
+    request.set(dspt::protocol::kNonceHeader, headers.nonce);
+    request.set(dspt::protocol::kSignatureHeader, headers.signature);
+    request.body() = std::move(body);
+    return request;
+}
+
+// Opens a request session with one signed POST /v1/session; sets ec, or
+// returns the answer's status when it is not 201.
+net::awaitable<unsigned> open_session(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      const Identity& identity, Session& session, error_code& ec) {
+    const auto pair = dspt::crypto::SessionKeyPair::generate();
+    dspt::protocol::SessionRequest body;
+    body.client_public_key.assign(pair.public_key().begin(), pair.public_key().end());
+    auto request =
+        signed_request(identity, bhttp::verb::post, "/v1/session", dspt::protocol::encode(body));
+    const auto answer = co_await exchange(stream, buffer, request, ec);
+    if (ec || answer.status != 201) {
+        co_return answer.status;
+    }
+    const auto offer = dspt::protocol::decode<dspt::protocol::SessionOffer>(answer.body);
+    session = Session{offer.session_id, pair.client_request_key(offer.server_public_key), 0};
+    co_return answer.status;
+}
+
+// One GET /v1/whoami, MACed in `session` when there is one, else signed.
+net::awaitable<Answer> whoami(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                              const Identity& identity, Session* session, error_code& ec) {
+    if (session == nullptr) {
+        auto request = signed_request(identity, bhttp::verb::get, kTarget, {});
+        co_return co_await exchange(stream, buffer, request, ec);
+    }
+    bhttp::request<bhttp::string_body> request{bhttp::verb::get, kTarget, 11};
+    const auto headers = dspt::protocol::mac_request(session->key, session->id, ++session->counter,
+                                                     "GET", kTarget, "");
+    request.set(dspt::protocol::kSessionHeader, headers.session_id);
+    request.set(dspt::protocol::kCounterHeader, headers.counter);
+    request.set(dspt::protocol::kMacHeader, headers.mac);
+    co_return co_await exchange(stream, buffer, request, ec);
 }
 
 net::awaitable<void> open_connection(beast::tcp_stream& stream, const tcp::endpoint& endpoint,
@@ -234,11 +298,13 @@ struct LoadResult {
 };
 
 net::awaitable<void> load_connection(tcp::endpoint endpoint, const Identity& identity,
-                                     Clock::time_point deadline, LoadResult& result) {
+                                     bool in_session, Clock::time_point deadline,
+                                     LoadResult& result) {
     auto executor = co_await net::this_coro::executor;
     auto stream = std::make_unique<beast::tcp_stream>(executor);
     beast::flat_buffer buffer;
     bool connected = false;
+    std::optional<Session> session;
     int failures_in_a_row = 0;
     for (std::uint64_t n = 0; n < kMaxRequestsPerConnection && Clock::now() < deadline; ++n) {
         error_code ec;
@@ -256,8 +322,25 @@ net::awaitable<void> load_connection(tcp::endpoint endpoint, const Identity& ide
             }
             connected = true;
         }
+        if (in_session && !session) {
+            session.emplace();
+            const auto status = co_await open_session(*stream, buffer, identity, *session, ec);
+            if (ec || status != 201) {
+                session.reset();
+                ++result.errors;
+                ++result.failures[ec ? "session: " + ec.message()
+                                     : "session: HTTP " + std::to_string(status)];
+                close_connection(*stream);
+                connected = false;
+                if (++failures_in_a_row >= kMaxConsecutiveFailures) {
+                    break;
+                }
+                continue;
+            }
+        }
         const auto start = Clock::now();
-        const Answer answer = co_await whoami(*stream, buffer, identity, ec);
+        const Answer answer =
+            co_await whoami(*stream, buffer, identity, session ? &*session : nullptr, ec);
         const auto stop = Clock::now();
         if (ec) {
             ++result.errors;
@@ -312,8 +395,10 @@ int run_load(const Options& options, const Identity& identity) {
         for (std::size_t i = 0; i < options.connections; ++i) {
             threads.emplace_back([&, i] {
                 net::io_context context(1);
-                net::co_spawn(context, load_connection(endpoint, identity, deadline, results[i]),
-                              net::detached);
+                net::co_spawn(
+                    context,
+                    load_connection(endpoint, identity, options.in_session, deadline, results[i]),
+                    net::detached);
                 // The last request may start just before the deadline and take
                 // kOpTimeout twice (write, read); allow that, then give up.
                 context.run_for(std::chrono::seconds(options.seconds) + 3 * kOpTimeout);
@@ -382,7 +467,7 @@ net::awaitable<void> opener(tcp::endpoint endpoint, const Identity& identity, Id
             ++state.failures["connect: " + ec.message()];
             continue;
         }
-        const Answer answer = co_await whoami(*stream, buffer, identity, ec);
+        const Answer answer = co_await whoami(*stream, buffer, identity, nullptr, ec);
         if (ec) {
             ++state.errors;
             ++state.failures["exchange: " + ec.message()];

@@ -8,6 +8,8 @@
 # temporary data directory, enrols one device, then measures:
 #   - signed GET /v1/whoami on 8 keep-alive connections for 10 s: requests per
 #     second and p50/p99/max latency;
+#   - the same GET /v1/whoami MACed in a request session (one per connection,
+#     opened with one signed request), likewise;
 #   - the server's VmRSS (/proc/PID/status) before, while and after 1,000
 #     keep-alive connections sit idle, each having made one signed request.
 # Tunable through the environment: LOAD_CONNECTIONS, LOAD_SECONDS,
@@ -92,6 +94,9 @@ threads_start=$(threads_of)
 timeout $((load_seconds + 90)) "$bench_bin" load --home "$work/client" --port "$port" \
   --connections "$load_connections" --seconds "$load_seconds" >"$work/load.out" 2>&1 &&
   load_status=0 || load_status=$?
+timeout $((load_seconds + 90)) "$bench_bin" load --home "$work/client" --port "$port" \
+  --connections "$load_connections" --seconds "$load_seconds" --auth session \
+  >"$work/session.out" 2>&1 && session_status=0 || session_status=$?
 field() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 rss_after_load=$(rss_kib)
 
@@ -128,17 +133,26 @@ rss_idle_last=0
 
 echo "dspt-server benchmark ($(nproc) CPUs, loopback, plain HTTP, server threads: $threads_start)"
 echo
-echo "1. signed GET /v1/whoami, $load_connections keep-alive connections, ${load_seconds} s"
-if [ -n "$(field requests_ok "$work/load.out")" ]; then
-  printf '   requests ok   %s in %s s (%s errors, %s reconnects after Connection: close or failure)\n' \
-    "$(field requests_ok "$work/load.out")" "$(field seconds "$work/load.out")" \
-    "$(field errors "$work/load.out")" "$(field reconnects "$work/load.out")"
-  printf '   throughput    %s requests/s\n' "$(field rps "$work/load.out")"
-  printf '   latency       p50 %s ms, p99 %s ms, max %s ms\n' "$(field p50_ms "$work/load.out")" \
-    "$(field p99_ms "$work/load.out")" "$(field max_ms "$work/load.out")"
-fi
-grep -E '^ *error:|dspt_server_bench:' "$work/load.out" | sed 's/^ */   /' || true
-[ "$load_status" -eq 0 ] || echo "   (bench exit status $load_status)"
+# The figures of one load run: $1 its title, $2 its output, $3 its exit status.
+print_load() {
+  local title=$1 out=$2 status=$3
+  echo "$title"
+  if [ -n "$(field requests_ok "$out")" ]; then
+    printf '   requests ok   %s in %s s (%s errors, %s reconnects after Connection: close or failure)\n' \
+      "$(field requests_ok "$out")" "$(field seconds "$out")" \
+      "$(field errors "$out")" "$(field reconnects "$out")"
+    printf '   throughput    %s requests/s\n' "$(field rps "$out")"
+    printf '   latency       p50 %s ms, p99 %s ms, max %s ms\n' "$(field p50_ms "$out")" \
+      "$(field p99_ms "$out")" "$(field max_ms "$out")"
+  fi
+  grep -E '^ *error:|dspt_server_bench:' "$out" | sed 's/^ */   /' || true
+  [ "$status" -eq 0 ] || echo "   (bench exit status $status)"
+}
+print_load "1. signed GET /v1/whoami, $load_connections keep-alive connections, ${load_seconds} s" \
+  "$work/load.out" "$load_status"
+echo
+print_load "1b. GET /v1/whoami MACed in a request session, $load_connections keep-alive connections, ${load_seconds} s" \
+  "$work/session.out" "$session_status"
 echo
 echo "2. server memory (VmRSS), $idle_connections idle keep-alive connections held ${idle_hold} s"
 printf '   at start                  %8s KiB\n' "$rss_start"

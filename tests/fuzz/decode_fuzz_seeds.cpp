@@ -120,7 +120,9 @@ auto seeds() {
                                1717000000000,
                                false,
                                {}}}}}},
-        dp::WebLoginLink{"/web/login?token=Wm9vLWJhci1iYXotcXV4", 1718000400000});
+        dp::WebLoginLink{"/web/login?token=Wm9vLWJhci1iYXotcXV4", 1718000400000},
+        dp::SessionRequest{dp::Bytes(32, 0x5a)},
+        dp::SessionOffer{"00112233445566778899aabbccddeeff", dp::Bytes(32, 0xa5), 1800000});
 }
 
 // An older class version's bytes, as the fuzzer found them.

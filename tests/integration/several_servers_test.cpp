@@ -63,7 +63,8 @@ std::filesystem::path haproxy_program() {
 
 // HAProxy on 127.0.0.1 in front of two servers, configured as
 // deploy/production/haproxy.cfg is (retries only where the connection could not
-// be made, health checks on /healthz), without TLS, with quick checks, and one
+// be made, health checks on /healthz, request sessions kept on the server that
+// opened them), without TLS, with quick checks, and one
 // server connection per request so that a fault on a server's link hits one
 // request.
 class LoadBalancer {
@@ -94,6 +95,9 @@ class LoadBalancer {
                                  "dspt\n"
                                  "    http-check expect status 200\n"
                                  "    default-server check inter 1s fall 2 rise 2\n"
+                                 "    stick-table type string len 64 size 10k expire 35m\n"
+                                 "    stick store-response res.hdr(X-Dspt-Session)\n"
+                                 "    stick match req.hdr(X-Dspt-Session)\n"
                                  "    server first 127.0.0.1:"
                               << first << "\n    server second 127.0.0.1:" << second << "\n";
         process_ = std::make_unique<BackgroundProcess>(

@@ -11,12 +11,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "client/store/local_store.hpp"
+#include "client/sync/api_client.hpp"
 #include "client/sync/transport.hpp"
 #include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
@@ -26,11 +28,13 @@
 #include "protocol/codec.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "protocol/publish_messages.hpp"
+#include "protocol/session_auth.hpp"
 #include "protocol/sync_messages.hpp"
 #include "protocol/version.hpp"
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/raw_api.hpp"
 #include "tests/integration/raw_client.hpp"
+#include "tests/integration/raw_session.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/loopback_http.hpp"
 
@@ -701,4 +705,113 @@ TEST_CASE("/metrics answers this host, and elsewhere only with the configured to
                                                        "--config", config_file.string()});
     CHECK(refused.exit_code != 0);
     CHECK_THAT(refused.err, Catch::Contains("at least 32 characters"));
+}
+
+TEST_CASE("a request in a session is refused when replayed, altered, or its device revoked",
+          "[integration][security]") {
+    InvitedBranch acorn;
+    auto& server = acorn.server;
+    const RawClient raw(acorn.leeds, server);
+    RawSession session(raw);
+
+    // Taken once; a copy of it, sent again, is refused.
+    CHECK(session.send("GET", "/v1/whoami", "", 1, "").status == 200);
+    const auto replay = session.send("GET", "/v1/whoami", "", 1, "");
+    CHECK(replay.status == 401);
+    CHECK_THAT(replay.body, Catch::Contains("replayed"));
+    // Two requests in flight on two connections arrive out of order: both taken.
+    CHECK(session.send("GET", "/v1/whoami", "", 3, "").status == 200);
+    CHECK(session.send("GET", "/v1/whoami", "", 2, "").status == 200);
+
+    // Someone holding a request changes its body, its target or its method.
+    protocol::GrantRequest grant;
+    grant.partner_name = "County Care Association";
+    const auto body = protocol::encode(grant);
+    auto altered = body;
+    altered.back() ^= 0x01;
+    const auto changed_body = session.send("POST", "/v1/orgs/AB1/grants", altered, 4, body);
+    CHECK(changed_body.status == 401);
+    CHECK_THAT(changed_body.body, Catch::Contains("bad MAC"));
+    // MACed for GET /v1/invites, sent to another target, or with another method.
+    const auto headers =
+        protocol::mac_request(session.key, session.id, 5, "GET", "/v1/invites", "");
+    for (const auto& [method, target] :
+         {std::pair<std::string, std::string>{"GET", "/v1/whoami"}, {"POST", "/v1/invites"}}) {
+        client::HttpRequest moved;
+        moved.method = method;
+        moved.target = target;
+        moved.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
+        moved.headers[std::string(protocol::kCounterHeader)] = headers.counter;
+        moved.headers[std::string(protocol::kMacHeader)] = headers.mac;
+        const auto answer =
+            client::make_http_transport(client::ServerUrl::parse(server.url()), {})->send(moved);
+        INFO(method << " " << target);
+        CHECK(answer.status == 401);
+        CHECK_THAT(answer.body, Catch::Contains("bad MAC"));
+    }
+    // None of that used up counter 5 or granted anything.
+    CHECK(session.send("GET", "/v1/whoami", "", 5, "").status == 200);
+    const auto grants = RawClient(acorn.hq, server).send("GET", "/v1/orgs/AB1/grants");
+    REQUIRE(grants.status == 200);
+    CHECK(protocol::decode<protocol::GrantList>(grants.body).grants.empty());
+
+    // A session cannot open another: only the device's signature can.
+    const auto reopened = session.send("POST", "/v1/session", body, 6, body);
+    CHECK(reopened.status == 401);
+    CHECK_THAT(reopened.body, Catch::Contains("not signed"));
+
+    // The device is revoked mid-session: its next request is refused, by the
+    // dspt client as well.
+    RawApi api(acorn.leeds, server);
+    REQUIRE(api.api->whoami().device_id == raw.identity->device_id);  // signed
+    REQUIRE(api.api->invites().invites.empty());                      // in its own session
+    REQUIRE(server.admin({"revoke-device", raw.identity->device_id}).exit_code == 0);
+    const auto revoked = session.send("GET", "/v1/whoami", "", 7, "");
+    CHECK(revoked.status == 401);
+    CHECK_THAT(revoked.body, Catch::Contains("revoked"));
+    try {
+        (void)api.api->whoami();
+        FAIL("a revoked device's request was taken");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::unauthenticated);
+        CHECK_THAT(e.what(), Catch::Contains("revoked"));
+    }
+}
+
+TEST_CASE("an expired session is refused as one to open again, and the client does so itself",
+          "[integration][security]") {
+    InvitedBranch acorn({"--session-lifetime", "1"});
+    const RawClient raw(acorn.leeds, acorn.server);
+    RawSession session(raw);
+    REQUIRE(session.send("GET", "/v1/whoami").status == 200);
+
+    // The client's clock stands still, so it does not see the end coming and
+    // meets the server's refusal.
+    const auto frozen = static_cast<std::uint64_t>(RawClient::now());
+    const auto transport =
+        client::make_http_transport(client::ServerUrl::parse(acorn.server.url()), {});
+    client::ApiClient api(*transport, raw.identity->device_id, raw.identity->signing,
+                          [frozen] { return frozen; });
+    REQUIRE(api.whoami().device_id == raw.identity->device_id);  // signed
+    REQUIRE(api.invites().invites.empty());                      // in a session it opens
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const auto expired = session.send("GET", "/v1/whoami");
+    CHECK(expired.status == 401);
+    CHECK_THAT(expired.body, Catch::Contains("expired session"));
+    const auto json = nlohmann::json::parse(expired.body);
+    CHECK(json.value(std::string(protocol::kSessionRefusalField), "") ==
+          protocol::kSessionRefusalNew);
+    // An id the server never gave gets the same kind of answer.
+    auto made_up = session;
+    made_up.id = "ffeeddccbbaa99887766554433221100";
+    const auto unknown = made_up.send("GET", "/v1/whoami");
+    CHECK(unknown.status == 401);
+    CHECK(nlohmann::json::parse(unknown.body)
+              .value(std::string(protocol::kSessionRefusalField), "") ==
+          protocol::kSessionRefusalNew);
+
+    // The client opens a new session and sends again, and the user sees nothing.
+    CHECK(api.whoami().device_id == raw.identity->device_id);
+    CHECK(api.invites().invites.empty());
 }

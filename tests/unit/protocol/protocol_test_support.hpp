@@ -233,5 +233,13 @@ template <>
 inline WebLoginLink sample<WebLoginLink>() {
     return {"/web/login?token=Wm9vLWJhci1iYXotcXV4LXF1dXgtY29yZ2UtZ3JhdWx0", 1718000400000};
 }
+template <>
+inline SessionRequest sample<SessionRequest>() {
+    return {binary(32, 71)};
+}
+template <>
+inline SessionOffer sample<SessionOffer>() {
+    return {"00112233445566778899aabbccddeeff", binary(32, 73), 1800000};
+}
 
 }  // namespace dspt::protocol::test

@@ -1,0 +1,99 @@
+#include "protocol/session_auth.hpp"
+
+#include <string>
+
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/random.hpp"
+#include "common/error.hpp"
+#include "protocol/detail/request_text.hpp"
+
+namespace dspt::protocol {
+
+using detail::malformed;
+using detail::require_single_line;
+
+std::string canonical_session_request(std::string_view session_id, std::string_view method,
+                                      std::string_view target, std::uint64_t counter,
+                                      std::string_view body) {
+    require_single_line(session_id, "the session id");
+    require_single_line(method, "the method");
+    require_single_line(target, "the target");
+    std::string out;
+    out.reserve(kSessionScheme.size() + session_id.size() + method.size() + target.size() + 96);
+    out.append(kSessionScheme).push_back('\n');
+    out.append(session_id).push_back('\n');
+    out.append(method).push_back('\n');
+    out.append(target).push_back('\n');
+    out.append(std::to_string(counter)).push_back('\n');
+    out.append(detail::body_hash(body));
+    return out;
+}
+
+SessionHeaders mac_request(const crypto::MacKey& key, std::string_view session_id,
+                           std::uint64_t counter, std::string_view method, std::string_view target,
+                           std::string_view body) {
+    if (!is_valid_session_id(session_id)) {
+        fail(ErrorCode::invalid_argument,
+             "not a valid session id: '" + std::string(session_id) + "'");
+    }
+    if (counter == 0) {
+        fail(ErrorCode::invalid_argument, "a session's counter starts at 1");
+    }
+    const auto canonical = canonical_session_request(session_id, method, target, counter, body);
+    SessionHeaders headers;
+    headers.session_id = std::string(session_id);
+    headers.counter = std::to_string(counter);
+    headers.mac = crypto::to_base64(crypto::mac(key, crypto::as_byte_view(canonical)));
+    return headers;
+}
+
+std::string new_session_id() {
+    return crypto::to_hex(crypto::random_bytes(kSessionIdBytes));
+}
+
+bool is_valid_session_id(std::string_view session_id) noexcept {
+    return detail::is_lower_hex(session_id, kSessionIdChars);
+}
+
+SessionProof parse_session_headers(std::string_view session_id, std::string_view counter,
+                                   std::string_view mac) {
+    if (session_id.empty() || counter.empty() || mac.empty()) {
+        fail(ErrorCode::unauthenticated, "the request is not authenticated (missing " +
+                                             std::string(session_id.empty() ? kSessionHeader
+                                                         : counter.empty()  ? kCounterHeader
+                                                                            : kMacHeader) +
+                                             " header)");
+    }
+    SessionProof proof;
+    if (!is_valid_session_id(session_id)) {
+        malformed(kSessionHeader, "expected 32 lower-case hex characters");
+    }
+    proof.session_id = std::string(session_id);
+    const auto value = detail::positive_decimal(counter);
+    if (!value) {
+        malformed(kCounterHeader, "expected a positive decimal number");
+    }
+    proof.counter = static_cast<std::uint64_t>(*value);
+    try {
+        proof.mac = crypto::from_base64(mac);
+    } catch (const Error&) {
+        malformed(kMacHeader, "expected base64url");
+    }
+    if (proof.mac.size() != crypto::kMacBytes) {
+        malformed(kMacHeader, "expected a 32-byte MAC");
+    }
+    return proof;
+}
+
+bool verify_session_request(const crypto::MacKey& key, const SessionProof& proof,
+                            std::string_view method, std::string_view target,
+                            std::string_view body) {
+    if (!detail::all_single_line({proof.session_id, method, target})) {
+        return false;
+    }
+    const auto canonical =
+        canonical_session_request(proof.session_id, method, target, proof.counter, body);
+    return crypto::verify_mac(key, crypto::as_byte_view(canonical), proof.mac);
+}
+
+}  // namespace dspt::protocol

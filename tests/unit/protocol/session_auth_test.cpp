@@ -1,0 +1,104 @@
+#include "protocol/session_auth.hpp"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "common/crypto/encoding.hpp"
+#include "common/crypto/session_key.hpp"
+#include "tests/unit/protocol/protocol_test_support.hpp"
+
+using namespace dspt::protocol;
+using dspt::ErrorCode;
+using namespace std::string_literals;
+using dspt::protocol::test::require_error;
+namespace crypto = dspt::crypto;
+
+namespace {
+
+constexpr std::string_view kSession = "00112233445566778899aabbccddeeff";
+
+// A session key both sides agree on, as POST /v1/session makes it.
+crypto::MacKey agreed_key() {
+    const auto client = crypto::SessionKeyPair::generate();
+    const auto server = crypto::SessionKeyPair::generate();
+    return client.client_request_key(server.public_key());
+}
+
+}  // namespace
+
+TEST_CASE("the MACed session request has the documented form", "[unit][protocol]") {
+    REQUIRE(canonical_session_request(kSession, "PUT", "/v1/blobs/e1/0?scope=VA001", 7, "") ==
+            "DSPT-MAC-1\n"
+            "00112233445566778899aabbccddeeff\n"
+            "PUT\n"
+            "/v1/blobs/e1/0?scope=VA001\n"
+            "7\n"
+            // BLAKE2b-256 of zero bytes, as the signed request has it
+            "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+    CHECK(canonical_session_request(kSession, "GET", "/v1/whoami", 1, "body") !=
+          canonical_session_request(kSession, "GET", "/v1/whoami", 1, "bodz"));
+    require_error(ErrorCode::invalid_argument, {"the target contains a newline"},
+                  [] { (void)canonical_session_request(kSession, "GET", "/v1/x\nGET", 1, ""); });
+}
+
+TEST_CASE("both ends of a session derive one request key, and a swapped server key another",
+          "[unit][protocol]") {
+    const auto client = crypto::SessionKeyPair::generate();
+    const auto server = crypto::SessionKeyPair::generate();
+    const auto on_client = client.client_request_key(server.public_key());
+    const auto on_server = server.server_request_key(client.public_key());
+    CHECK(crypto::to_hex(on_client.view()) == crypto::to_hex(on_server.view()));
+
+    // Someone in the middle hands the client its own key: the client then MACs
+    // with a key the server does not have.
+    const auto middle = crypto::SessionKeyPair::generate();
+    const auto fooled = client.client_request_key(middle.public_key());
+    CHECK(crypto::to_hex(fooled.view()) != crypto::to_hex(on_server.view()));
+
+    CHECK_THROWS(client.client_request_key(crypto::Bytes(31, 1)));
+    CHECK_THROWS(server.server_request_key(crypto::Bytes(32, 0)));  // a low-order point
+}
+
+TEST_CASE("a MACed request verifies only as it was sent", "[unit][protocol]") {
+    const auto key = agreed_key();
+    const auto body = "push\0body"s;
+    const auto headers = mac_request(key, kSession, 42, "POST", "/v1/sync/push", body);
+    CHECK(headers.session_id == kSession);
+    CHECK(headers.counter == "42");
+    CHECK(headers.mac.size() == 43);
+    const auto proof = parse_session_headers(headers.session_id, headers.counter, headers.mac);
+    CHECK(verify_session_request(key, proof, "POST", "/v1/sync/push", body));
+
+    CHECK_FALSE(verify_session_request(key, proof, "PUT", "/v1/sync/push", body));
+    CHECK_FALSE(verify_session_request(key, proof, "POST", "/v1/sync/pull", body));
+    CHECK_FALSE(verify_session_request(key, proof, "POST", "/v1/sync/push", body + "x"));
+    CHECK_FALSE(verify_session_request(agreed_key(), proof, "POST", "/v1/sync/push", body));
+    auto other_counter = proof;
+    other_counter.counter = 43;
+    CHECK_FALSE(verify_session_request(key, other_counter, "POST", "/v1/sync/push", body));
+    auto other_session = proof;
+    other_session.session_id = "ffeeddccbbaa99887766554433221100";
+    CHECK_FALSE(verify_session_request(key, other_session, "POST", "/v1/sync/push", body));
+
+    require_error(ErrorCode::invalid_argument, {"counter starts at 1"},
+                  [&] { (void)mac_request(key, kSession, 0, "GET", "/v1/whoami", ""); });
+    require_error(ErrorCode::invalid_argument, {"not a valid session id"},
+                  [&] { (void)mac_request(key, "short", 1, "GET", "/v1/whoami", ""); });
+}
+
+TEST_CASE("session headers of the wrong form are refused, naming the header", "[unit][protocol]") {
+    const auto mac = mac_request(agreed_key(), kSession, 1, "GET", "/v1/whoami", "").mac;
+    require_error(ErrorCode::unauthenticated, {"missing X-Dspt-Counter"},
+                  [&] { (void)parse_session_headers(kSession, "", mac); });
+    require_error(ErrorCode::unauthenticated, {"malformed X-Dspt-Session"},
+                  [&] { (void)parse_session_headers("ABCD", "1", mac); });
+    for (const auto* counter : {"0", "01", "-1", "+1", "1 ", "99999999999999999999"}) {
+        INFO(counter);
+        require_error(ErrorCode::unauthenticated, {"malformed X-Dspt-Counter"},
+                      [&] { (void)parse_session_headers(kSession, counter, mac); });
+    }
+    require_error(ErrorCode::unauthenticated, {"32-byte MAC"},
+                  [&] { (void)parse_session_headers(kSession, "1", "AAAA"); });
+    CHECK(parse_session_headers(kSession, "18446744073709551", mac).counter == 18446744073709551u);
+}
