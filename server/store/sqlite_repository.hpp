@@ -72,6 +72,11 @@ inline constexpr int kMaxWalPages = 16000;
 // 1,000 changes).
 inline constexpr std::size_t kMaxGroupCommitBatches = 64;
 
+// The writer connection's page cache, in pages (64 MiB of 4 KiB pages): room for the
+// pages one group commit dirties, so none is written to the WAL before the commit, and
+// for the b-tree pages every push reads again.
+inline constexpr int kWriterCachePages = 16384;
+
 struct SqliteOptions {
     // Read-only connections in the pool, 1 to 64. More lets more reads run at once;
     // each costs a file descriptor and some page cache.
