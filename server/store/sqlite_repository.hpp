@@ -32,11 +32,11 @@
 // for the write lock, then takes every batch queued by then (at most
 // kMaxGroupCommitBatches), applies each inside its own SAVEPOINT of one IMMEDIATE
 // transaction and commits once, so a busy server pays for a commit (and the pages it
-// writes to the WAL) once per group, not once per push. A lone push runs at once:
-// nothing waits for a timer. Each caller gets its own results; a batch that fails
-// rolls back to its savepoint and only its caller gets the error, while the rest of
-// the group commits. If the transaction cannot begin or commit, every caller of the
-// group gets that error and nothing of the group is kept.
+// writes to the WAL) once per group, not once per push. A lone push runs at once,
+// without a savepoint: nothing waits for a timer. Each caller gets its own results;
+// a batch that fails rolls back to its savepoint and only its caller gets the error,
+// while the rest of the group commits. If the transaction cannot begin or commit,
+// every caller of the group gets that error and nothing of the group is kept.
 //
 // Lifetime. Open the repository once per process and share it (by reference) between
 // threads; destroy it after every call has returned.
@@ -71,6 +71,11 @@ inline constexpr int kMaxWalPages = 16000;
 // the next group. Bounds how long a group holds the write lock (a batch is at most
 // 1,000 changes).
 inline constexpr std::size_t kMaxGroupCommitBatches = 64;
+
+// The writer connection's page cache, in pages (64 MiB of 4 KiB pages): room for the
+// pages one group commit dirties, so none is written to the WAL before the commit, and
+// for the b-tree pages every push reads again.
+inline constexpr int kWriterCachePages = 16384;
 
 struct SqliteOptions {
     // Read-only connections in the pool, 1 to 64. More lets more reads run at once;

@@ -58,9 +58,11 @@ void require_organisation(SyncStatements& sql, std::string_view organisation_ods
     }
 }
 
-// The register with its values, read in one statement. A register without
-// values (there is none: every register is written with its first value) reads
-// as no register, which the merge rule treats alike.
+// The register's values, read in one statement from register_values alone: a
+// register's version is always that of its newest value (every write gives the new
+// value the register's new version), so its row in `registers` need not be read. A
+// register without values (there is none: every register is written with its first
+// value) reads as no register, which the merge rule treats alike.
 std::optional<Register> select_register(SyncStatements& sql, std::string_view organisation_ods,
                                         std::string_view scope, std::string_view key) {
     auto& select = sql.select_register;
@@ -69,10 +71,11 @@ std::optional<Register> select_register(SyncStatements& sql, std::string_view or
     if (!select.step()) {
         return std::nullopt;
     }
-    Register reg{std::string(scope), std::string(key), select.column_int64(7), {}};
+    Register reg{std::string(scope), std::string(key), 0, {}};
     do {
         reg.values.push_back(read_value(select));
     } while (select.step());
+    reg.version = reg.values.back().version;  // oldest first
     return reg;
 }
 
@@ -303,12 +306,7 @@ std::string_view select_register_values_sql() {
 
 SyncStatements::SyncStatements(sqlite::Database& db)
     : select_organisation(db, "SELECT 1 FROM organisations WHERE ods = ?1"),
-      select_register(db,
-                      "SELECT v.version, v.replica_id, v.seq, v.hlc, v.base_version, v.payload, "
-                      "v.author, r.version FROM registers r JOIN register_values v ON "
-                      "v.organisation_ods = r.organisation_ods AND v.scope = r.scope AND "
-                      "v.register_key = r.register_key WHERE r.organisation_ods = ?1 AND "
-                      "r.scope = ?2 AND r.register_key = ?3 ORDER BY v.version"),
+      select_register(db, kSelectValues),
       select_replica(db, "SELECT device_id, high_water FROM replicas WHERE replica_id = ?1"),
       insert_replica(db,
                      "INSERT INTO replicas (replica_id, device_id, organisation_ods, high_water) "
@@ -360,7 +358,17 @@ void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
         auto& sql = writer.sync;
         // Taken only now that the transaction holds the write lock: batches that
         // queued while it waited join this group.
-        for (PendingBatch* batch : group.take()) {
+        const auto batches = group.take();
+        if (batches.size() == 1) {
+            // The usual group: one batch, alone in its transaction, needs no
+            // savepoint. Refused, it throws, the transaction rolls back, and its
+            // caller alone gets the error from submit().
+            PendingBatch& batch = *batches.front();
+            batch.results =
+                apply_batch(sql, batch.organisation_ods, batch.device_id, batch.changes);
+            return;
+        }
+        for (PendingBatch* batch : batches) {
             run(sql.savepoint);
             try {
                 batch->results =
