@@ -239,7 +239,7 @@ TEST_CASE("a branch offline for three days shows how old its unsynced changes ar
     // Two evidence files added "three days ago" that never left the branch.
     for (const std::string item : {"1.3.1", "1.3.3"}) {
         succeeds(acorn.leeds, {"evidence", "add", item,
-                               acorn.leeds.make_file(item + ".pdf", 2'000, item).string()});
+                               acorn.leeds.make_file(item + ".pdf", 200'000, item).string()});
     }
     {
         sqlite::Database store(acorn.leeds.store_file());
@@ -248,9 +248,10 @@ TEST_CASE("a branch offline for three days shows how old its unsynced changes ar
         age.execute();
     }
     // The branch tries to sync: its exchange, which reports them, gets
-    // through, then the connection is lost for the rest (their chunks).
+    // through, then the connection is lost for the rest: every connection is
+    // cut once 50,000 bytes have gone up, within the first file's chunk.
     FaultProxy proxy(acorn.server.port());
-    proxy.refuse_after(1);
+    proxy.cut_after(50'000, true);
     std::string via_proxy = "http://127.0.0.1:";
     via_proxy += std::to_string(proxy.port());
     const auto cut = acorn.leeds.run({"sync", "--attempts", "1", "--server", via_proxy});
