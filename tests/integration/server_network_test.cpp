@@ -78,7 +78,7 @@ TEST_CASE("the organisation key's recovery copy reaches the server after a lost 
     REQUIRE(first.run({"init", "--name", "Cedar House"}).exit_code == 0);
 
     // The enrolment goes through; the upload of the recovery copy does not.
-    proxy.refuse_after(1);
+    proxy.refuse_after_requests(1);
     const auto enrolled = first.run({"enrol", "--server", url_of(proxy), "--code",
                                      server.code({"--org", "CD2", "--site", "VC001"})});
     INFO(enrolled.err);

@@ -168,8 +168,12 @@ struct TwoServers {
         const int code = syncing->wait(120s);
         INFO("sync stderr: " << syncing->err());
         CHECK(code == 0);
-        // The request the server died in failed, and the sync went on.
-        CHECK_THAT(syncing->err(), Catch::Contains("trying again"));
+        // The request the server died in was sent again and the sync went on:
+        // by the sync's retry ("trying again"), or, when HAProxy closed the
+        // client's kept connection before any answer, by the transport at
+        // once on a new connection (every request here is idempotent). Either
+        // way the request reached the other server: the callers check that
+        // what it carried is there whole.
         return code;
     }
 };

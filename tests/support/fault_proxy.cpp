@@ -33,7 +33,8 @@ struct FaultProxy::Link {
     bool cut = false;
     bool hold = false;  // at the end of `left`: hold the connection, not close it
     bool cut_to_server = true;
-    std::size_t left = 0;  // bytes still allowed in the cut direction
+    std::size_t left = 0;      // bytes still allowed in the cut direction
+    bool request_next = true;  // the client's next bytes start a request
 
     // Whether nothing more is read in this direction (the link is held).
     bool held(bool to_server) const {
@@ -69,6 +70,18 @@ bool FaultProxy::pump(int from, int to, Link& link, bool to_server) {
     const auto n = ::recv(from, buffer, want, 0);
     if (n <= 0) {
         return false;
+    }
+    if (!to_server) {
+        link.request_next = true;
+    } else if (link.request_next) {
+        link.request_next = false;
+        if (mode_ == Mode::refuse_requests) {
+            if (forward_left_ == 0) {
+                ++cuts_;
+                return false;
+            }
+            --forward_left_;
+        }
     }
     if (delay_millis_ > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_millis_));
@@ -168,7 +181,9 @@ void FaultProxy::run() {
             --forward_left_;
             mode = Mode::forward;
         }
-        if (mode == Mode::refuse || links.size() >= kMaxConnections) {
+        const bool refused =
+            mode == Mode::refuse || (mode == Mode::refuse_requests && forward_left_ == 0);
+        if (refused || links.size() >= kMaxConnections) {
             link.close_both();
             continue;
         }

@@ -21,11 +21,12 @@ namespace dspt::test {
 class FaultProxy {
   public:
     enum class Mode {
-        forward,    // pass everything both ways
-        refuse,     // accept, then close at once (the server is unreachable)
-        cut,        // forward, then close after cut_bytes() bytes in the chosen direction
-        cut_every,  // close the connection that carries every N-th byte in the direction
-        stall,      // forward, then hold after stall bytes in the chosen direction
+        forward,          // pass everything both ways
+        refuse,           // accept, then close at once (the server is unreachable)
+        cut,              // forward, then close after cut_bytes() bytes in the chosen direction
+        cut_every,        // close the connection that carries every N-th byte in the direction
+        stall,            // forward, then hold after stall bytes in the chosen direction
+        refuse_requests,  // forward a number of requests, then close and refuse
     };
 
     // Proxies to 127.0.0.1:`server_port`; listens on an ephemeral port.
@@ -47,6 +48,15 @@ class FaultProxy {
     void refuse_after(std::size_t count) {
         forward_left_ = count;
         mode_ = Mode::refuse;
+    }
+    // Forwards the next `count` requests, then closes the connection a further
+    // request starts on, before any of it reaches the server, and refuses new
+    // connections: a server lost between two requests of a kept connection. A
+    // request starts with the first bytes from the client after the server
+    // has answered (or on a new connection).
+    void refuse_after_requests(std::size_t count) {
+        forward_left_ = count;
+        mode_ = Mode::refuse_requests;
     }
     // Cuts each new connection once `bytes` have gone from the client to the
     // server (to_server) or from the server to the client (!to_server); with
