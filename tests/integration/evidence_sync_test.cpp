@@ -165,7 +165,7 @@ TEST_CASE(
     "a large file over a connection cut every tenth of it uploads whole, re-sending at most a "
     "chunk per cut",
     "[integration][evidence_sync]") {
-    // 50 MB in the plain build, 20 MB in the sanitizer build (tests/integration/CMakeLists.txt).
+    // 50 MB (DSPT_TEST_LARGE_FILE_MB, tests/integration/CMakeLists.txt).
     constexpr std::size_t size = std::size_t{DSPT_TEST_LARGE_FILE_MB} * 1000 * 1000;
     Acorn acorn;
     FaultProxy proxy(acorn.server.port());
