@@ -278,7 +278,7 @@ void add_sync_commands(CLI::App& app, CommandContext& context) {
     sync->add_option("--interval", sync_options->interval_seconds,
                      "Seconds between syncs with --watch (default 60)");
     sync->add_option("--attempts", sync_options->attempts,
-                     "Tries before giving up on a failing connection (default 6)");
+                     "Tries in a row that move nothing before giving up (default 6)");
     sync->add_option("--retry-delay", sync_options->retry_delay_ms,
                      "First pause in ms before trying again; doubles each time, with jitter "
                      "(default 500)");

@@ -87,18 +87,24 @@ protocol::OrganisationView ApiClient::organisation(const std::string& ods) {
 }
 
 protocol::PushResponse ApiClient::push(const protocol::PushRequest& request) {
-    return protocol::decode<protocol::PushResponse>(
+    auto response = protocol::decode<protocol::PushResponse>(
         call("POST", "/v1/sync/push", protocol::encode(request)));
+    moved_ += response.results.empty() ? 0 : 1;
+    return response;
 }
 
 protocol::PullResponse ApiClient::pull(std::int64_t since) {
-    return protocol::decode<protocol::PullResponse>(
+    auto response = protocol::decode<protocol::PullResponse>(
         call("GET", "/v1/sync/pull?since=" + std::to_string(since)));
+    moved_ += response.registers.empty() ? 0 : 1;
+    return response;
 }
 
 protocol::SyncResponse ApiClient::exchange(const protocol::SyncRequest& request) {
-    return protocol::decode<protocol::SyncResponse>(
+    auto response = protocol::decode<protocol::SyncResponse>(
         call("POST", "/v1/sync", protocol::encode(request)));
+    moved_ += response.push.results.empty() && response.page.registers.empty() ? 0 : 1;
+    return response;
 }
 
 protocol::PublishResponse ApiClient::publish(const protocol::PublishRequest& request) {
@@ -147,10 +153,14 @@ void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t ind
              (scope.empty() ? "" : "?scope=" + percent_encode(scope)),
          std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()),
          "application/octet-stream");
+    ++moved_;
 }
 
 std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {
-    return call("GET", "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index));
+    auto chunk =
+        call("GET", "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index));
+    ++moved_;
+    return chunk;
 }
 
 protocol::SiteInfo ApiClient::site(const std::string& ods) {

@@ -91,9 +91,15 @@ class ApiClient {
     std::string call(const std::string& method, const std::string& target, std::string body = {},
                      const std::string& content_type = "application/x-dspt");
 
+    // How many answers so far moved something: a pushed batch, a page with
+    // changes, an evidence chunk stored or fetched. A sync that fails after
+    // moving something made progress (retry.hpp).
+    std::uint64_t moved() const noexcept { return moved_; }
+
   private:
     Transport& transport_;
     std::unique_ptr<RequestSession> session_;  // none for an unsigned client
+    std::uint64_t moved_ = 0;
 };
 
 }  // namespace dspt::client

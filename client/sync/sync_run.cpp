@@ -10,10 +10,24 @@ namespace dspt::client {
 
 SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
                            const RetryNotice& notice, const Sleeper& sleep) {
+    // What the attempts so far moved, counted by each attempt's client as it goes,
+    // so a failed attempt's count survives it.
+    std::uint64_t moved_before = 0;
+    ApiClient* current = nullptr;
+    const auto moved = [&] { return moved_before + (current ? current->moved() : 0); };
     return with_retry(
         policy,
         [&] {
             const auto session = open();
+            current = &session->api();
+            struct Done {
+                std::uint64_t& before;
+                ApiClient*& current;
+                ~Done() {
+                    before += current->moved();
+                    current = nullptr;
+                }
+            } done{moved_before, current};
             auto report = sync_once(session->store(), session->api(), session->identity());
             record_sync(session->store(), session->store().now_ms());
             if (!report.storage_full.empty()) {
@@ -24,7 +38,7 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
             }
             return report;
         },
-        notice, sleep);
+        notice, sleep, moved);
 }
 
 protocol::PublishResponse publish_synced(LocalStore& store, ApiClient& api, standards::Level level,

@@ -94,3 +94,50 @@ TEST_CASE("only failures of the network or an overloaded server are tried again"
     CHECK(calls <= 3);
     CHECK(notices == static_cast<std::size_t>(calls - 1));
 }
+
+TEST_CASE("an attempt that moved something starts the pauses and the count afresh",
+          "[unit][client_sync]") {
+    RetryPolicy policy;
+    policy.attempts = 3;
+    policy.first_delay = milliseconds(10);
+    policy.max_delay = milliseconds(100'000);
+    std::vector<milliseconds> pauses;
+    const auto sleep = [&](milliseconds pause) { pauses.push_back(pause); };
+
+    // A long upload over a line cut again and again: each attempt stores a
+    // chunk before the cut, so twelve cuts in all do not end it, and no pause
+    // grows beyond the first delay.
+    std::uint64_t moved = 0;
+    int calls = 0;
+    const auto result = with_retry(
+        policy,
+        [&] {
+            ++moved;
+            if (++calls <= 12) {
+                fail(ErrorCode::network, "cut after a chunk");
+            }
+            return calls;
+        },
+        {}, sleep, [&] { return moved; });
+    CHECK(result == 13);
+    REQUIRE(pauses.size() == 12);
+    for (const auto pause : pauses) {
+        CHECK(pause <= milliseconds(10));
+    }
+
+    // Attempts that move nothing still end it after `attempts` in a row, with
+    // growing pauses, also after earlier attempts moved something.
+    pauses.clear();
+    calls = 0;
+    CHECK_THROWS_WITH(with_retry(
+                          policy,
+                          [&]() -> int {
+                              if (++calls <= 2) {
+                                  ++moved;
+                              }
+                              fail(ErrorCode::network, "down");
+                          },
+                          {}, sleep, [&] { return moved; }),
+                      "down");
+    CHECK(calls == 2 + 3);
+}
