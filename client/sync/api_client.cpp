@@ -1,5 +1,7 @@
 #include "client/sync/api_client.hpp"
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
@@ -101,8 +103,21 @@ protocol::PullResponse ApiClient::pull(std::int64_t since) {
 }
 
 protocol::SyncResponse ApiClient::exchange(const protocol::SyncRequest& request) {
-    auto response = protocol::decode<protocol::SyncResponse>(
-        call("POST", "/v1/sync", protocol::encode(request)));
+    std::string body;
+    try {
+        body = call("POST", "/v1/sync", protocol::encode(request));
+    } catch (const Error& e) {
+        // A server from before the one-request sync has no such endpoint.
+        if (e.code() == ErrorCode::not_found &&
+            std::string_view(e.what()).find("no such endpoint") != std::string_view::npos) {
+            fail(ErrorCode::failed_precondition,
+                 "the server is older than this dspt: it has no one-request sync (POST "
+                 "/v1/sync). Ask whoever runs it to upgrade the server; every change waits on "
+                 "this device until then");
+        }
+        throw;
+    }
+    auto response = protocol::decode<protocol::SyncResponse>(body);
     moved_ += response.push.results.empty() && response.page.registers.empty() ? 0 : 1;
     return response;
 }

@@ -1,0 +1,98 @@
+// What the device's API client makes of the server's answers: a server from
+// before the one-request sync is named as too old, and answers that moved
+// something are counted, so a failed sync attempt that moved something is
+// known to have made progress (retry.hpp).
+
+#include "client/sync/api_client.hpp"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "client/sync/transport.hpp"
+#include "common/error.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/sync_messages.hpp"
+
+namespace dspt::client::test {
+
+namespace {
+
+// Answers every request with the next of `answers`, and keeps the targets.
+class CannedServer final : public Transport {
+  public:
+    std::vector<HttpResponse> answers;
+    std::vector<std::string> targets;
+
+    HttpResponse send(HttpRequest request) override {
+        targets.push_back(request.method + " " + request.target);
+        REQUIRE(targets.size() <= answers.size());
+        return answers[targets.size() - 1];
+    }
+};
+
+HttpResponse error_answer(int status, const std::string& code, const std::string& message) {
+    return {status, "application/json",
+            nlohmann::json{{"error", code}, {"message", message}}.dump()};
+}
+
+HttpResponse ok(const std::string& body) {
+    return {200, "application/x-dspt", body};
+}
+
+}  // namespace
+
+TEST_CASE("a server without the one-request sync is named as older than the client",
+          "[unit][client_sync][api_client]") {
+    CannedServer server;
+    server.answers.push_back(error_answer(404, "not_found", "no such endpoint: POST /v1/sync"));
+    ApiClient api(server);
+    try {
+        api.exchange(protocol::SyncRequest{});
+        FAIL("the exchange should have failed");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::failed_precondition);
+        CHECK_THAT(e.what(), Catch::Contains("the server is older than this dspt") &&
+                                 Catch::Contains("upgrade the server"));
+    }
+    CHECK(server.targets == std::vector<std::string>{"POST /v1/sync"});
+    CHECK(api.moved() == 0);
+}
+
+TEST_CASE("other refusals of the exchange keep the server's own words",
+          "[unit][client_sync][api_client]") {
+    CannedServer server;
+    server.answers.push_back(
+        error_answer(404, "not_found", "there is no organisation AB1: it was removed"));
+    ApiClient api(server);
+    CHECK_THROWS_WITH(api.exchange(protocol::SyncRequest{}),
+                      "server: there is no organisation AB1: it was removed");
+}
+
+TEST_CASE("answers that moved something are counted, answers that moved nothing are not",
+          "[unit][client_sync][api_client]") {
+    CannedServer server;
+    protocol::SyncResponse nothing;
+    protocol::SyncResponse pushed;
+    pushed.push.results.resize(2);
+    protocol::SyncResponse pulled;
+    pulled.page.registers.resize(1);
+    server.answers = {ok(protocol::encode(nothing)), ok(protocol::encode(pushed)),
+                      ok(protocol::encode(pulled)), ok("chunk"), ok("")};
+    ApiClient api(server);
+    api.exchange(protocol::SyncRequest{});
+    CHECK(api.moved() == 0);
+    api.exchange(protocol::SyncRequest{});
+    CHECK(api.moved() == 1);
+    api.exchange(protocol::SyncRequest{});
+    CHECK(api.moved() == 2);
+    CHECK(api.blob_chunk("e1", 0) == "chunk");
+    CHECK(api.moved() == 3);
+    const std::vector<std::uint8_t> sealed{1, 2, 3};
+    api.put_blob_chunk("e1", 1, "", sealed);
+    CHECK(api.moved() == 4);
+}
+
+}  // namespace dspt::client::test
