@@ -121,6 +121,13 @@ void Statement::bind_unowned(int index, Blob bytes) {
                index);
 }
 
+void Statement::bind_unowned(int index, std::string_view text) {
+    const char* data = text.data() != nullptr ? text.data() : "";
+    check_bind(
+        sqlite3_bind_text64(stmt_.get(), index, data, text.size(), SQLITE_STATIC, SQLITE_UTF8),
+        index);
+}
+
 void Statement::bind(int index, std::nullptr_t) {
     check_bind(sqlite3_bind_null(stmt_.get(), index), index);
 }

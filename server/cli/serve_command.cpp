@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <thread>
 
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
@@ -24,6 +26,16 @@
 namespace dspt::server {
 
 namespace {
+
+// Worker threads per core when --threads is 0. A request's handler holds its thread
+// while it runs, and a push spends part of that waiting for the store's one writer
+// (its group commit): with more threads than cores, the cores serve other requests
+// meanwhile, and the pushes that wait together share one commit.
+constexpr std::size_t kThreadsPerCore = 4;
+
+std::size_t default_threads() {
+    return kThreadsPerCore * std::max(1U, std::thread::hardware_concurrency());
+}
 
 struct ServeOptions {
     std::string data;
@@ -120,7 +132,7 @@ int run_serve(const ServeOptions& options) {
         config.tls_key = options.tls_key;
     }
     config.insecure = options.insecure;
-    config.threads = options.threads;
+    config.threads = options.threads != 0 ? options.threads : default_threads();
     config.limits.body_limit = options.body_limit;
     config.limits.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
     config.limits.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
@@ -193,7 +205,9 @@ void add_serve_command(CLI::App& app, CommandContext& context) {
                       "The https:// address browsers reach the server at, behind a "
                       "TLS-terminating proxy: cookies are marked Secure, and links and "
                       "certificates (the register page that confirms them) use it");
-    serve->add_option("--threads", options->threads, "Worker threads (0: one per core)")
+    serve
+        ->add_option("--threads", options->threads,
+                     "Worker threads (0: " + std::to_string(kThreadsPerCore) + " per core)")
         ->capture_default_str();
     serve
         ->add_option("--auth-window", options->auth_window_seconds,

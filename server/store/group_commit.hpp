@@ -10,7 +10,9 @@
 // commits once, and returns; their callers wake. Jobs that arrive later queue
 // for the next group, led by one of their own callers. So a busy store commits
 // once per group instead of once per job, and an idle one runs a lone job at
-// once: nothing waits for a timer.
+// once: nothing waits for a timer. While the leader applies the jobs it took,
+// run_group may call group.take_more() for those queued since, so that they share
+// the commit too (up to max_group in all) rather than wait for the next group.
 //
 // Results and errors. run_group gives each job its own outcome, by writing into
 // the job (a result, or the exception that only that job's caller should see).
@@ -58,23 +60,40 @@ class GroupCommit {
         std::span<Job* const> take() {
             if (!taken_) {
                 taken_ = true;
-                const std::lock_guard lock(owner_.mutex_);
-                const auto count = std::min(owner_.queue_.size(), owner_.max_group_);
-                // Room first, so that nothing below can throw with a ticket half moved.
-                tickets_.reserve(count);
-                jobs_.reserve(count);
-                for (std::size_t i = 0; i < count; ++i) {
-                    tickets_.push_back(owner_.queue_.front());
-                    jobs_.push_back(owner_.queue_.front()->job);
-                    owner_.queue_.pop_front();
-                }
+                take_queued();
             }
             return jobs_;
+        }
+
+        // The jobs queued since the last take() or take_more(), oldest first, up to
+        // max_group for the whole group; empty when none waits or the group is full.
+        // They join this group and its commit: a leader calls it after applying
+        // the jobs it has, so that callers who queued meanwhile need not wait for
+        // the next group. Call take() first.
+        std::span<Job* const> take_more() {
+            const auto before = jobs_.size();
+            take_queued();
+            return std::span<Job* const>(jobs_).subspan(before);
         }
 
       private:
         friend class GroupCommit;
         explicit Group(GroupCommit& owner) : owner_(owner) {}
+
+        void take_queued() {
+            const std::lock_guard lock(owner_.mutex_);
+            const auto count =
+                std::min(owner_.queue_.size(),
+                         owner_.max_group_ - std::min(owner_.max_group_, jobs_.size()));
+            // Room first, so that nothing below can throw with a ticket half moved.
+            tickets_.reserve(tickets_.size() + count);
+            jobs_.reserve(jobs_.size() + count);
+            for (std::size_t i = 0; i < count; ++i) {
+                tickets_.push_back(owner_.queue_.front());
+                jobs_.push_back(owner_.queue_.front()->job);
+                owner_.queue_.pop_front();
+            }
+        }
 
         GroupCommit& owner_;
         bool taken_ = false;

@@ -75,6 +75,7 @@ struct SqliteRepository::Reader {
 
     sqlite::Database db;
     sqlite::Statement find_device;
+    sqlite::Statement find_site;      // every push checks the sites it writes
     sqlite::Statement select_values;  // registers_since, for each register
 };
 

@@ -166,7 +166,14 @@ void SqliteRepository::add_site(const Site& site) {
 }
 
 std::optional<Site> SqliteRepository::find_site(std::string_view ods) const {
-    return read(false, [&](Reader& reader) { return rows::select_site(reader.db, ods); });
+    return read(false, [&](Reader& reader) -> std::optional<Site> {
+        const sqlite::ResetGuard use(reader.find_site);
+        reader.find_site.bind(1, ods);
+        if (!reader.find_site.step()) {
+            return std::nullopt;
+        }
+        return rows::read_site(reader.find_site);
+    });
 }
 
 std::vector<Site> SqliteRepository::sites_of(std::string_view organisation_ods) const {

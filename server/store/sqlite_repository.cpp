@@ -92,6 +92,10 @@ std::string find_device_sql() {
     return "SELECT " + std::string(rows::kDeviceColumns) + " FROM devices d WHERE d.id = ?1";
 }
 
+std::string find_site_sql() {
+    return "SELECT " + std::string(rows::kSiteColumns) + " FROM sites s WHERE s.ods = ?1";
+}
+
 }  // namespace
 
 SqliteRepository::Writer::Writer(const fs::path& path, const SqliteOptions& options)
@@ -103,6 +107,7 @@ SqliteRepository::Writer::Writer(const fs::path& path, const SqliteOptions& opti
 SqliteRepository::Reader::Reader(const fs::path& path, const SqliteOptions& options)
     : db(path, {sqlite::OpenMode::read_only, options.busy_timeout}),
       find_device(db, find_device_sql()),
+      find_site(db, find_site_sql()),
       select_values(db, select_register_values_sql()) {}
 
 SqliteRepository::ReaderPool::ReaderPool(const fs::path& path, const SqliteOptions& options) {

@@ -24,14 +24,15 @@
 // read-only connections (SqliteOptions::reader_connections) serves the calls that only
 // read; a reader waits for a free connection when all are busy. Multi-statement reads
 // run in one read transaction, so they see one snapshot. Every connection is used by
-// one thread at a time. The statements behind find_device (on each reader),
+// one thread at a time. The statements behind find_device and find_site (on each reader),
 // remember_nonce and every change apply_changes writes (on the writer), and the
 // values of each register a pull reads (on each reader) are prepared once and reused.
 //
 // Group commit. Concurrent apply_changes calls queue; one of them, the leader, waits
 // for the write lock, then takes every batch queued by then (at most
 // kMaxGroupCommitBatches), applies each inside its own SAVEPOINT of one IMMEDIATE
-// transaction and commits once, so a busy server pays for a commit (and the pages it
+// transaction, then takes and applies those that queued meanwhile (up to the same
+// limit), and commits once, so a busy server pays for a commit (and the pages it
 // writes to the WAL) once per group, not once per push. A lone push runs at once,
 // without a savepoint: nothing waits for a timer. Each caller gets its own results;
 // a batch that fails rolls back to its savepoint and only its caller gets the error,

@@ -21,12 +21,14 @@ constexpr std::string_view kSelectValues =
     "WHERE organisation_ods = ?1 AND scope = ?2 AND register_key = ?3 ORDER BY version";
 
 // Binds ?1, ?2 and ?3 to a register's organisation, scope and key, the order
-// every statement here names a register in.
+// every statement here names a register in. Text is bound without a copy here and
+// below: every value bound is the caller's and outlives the statement's use, which a
+// ResetGuard in the same scope ends.
 void bind_register(sqlite::Statement& statement, std::string_view organisation_ods,
                    std::string_view scope, std::string_view key) {
-    statement.bind(1, organisation_ods);
-    statement.bind(2, scope);
-    statement.bind(3, key);
+    statement.bind_unowned(1, organisation_ods);
+    statement.bind_unowned(2, scope);
+    statement.bind_unowned(3, key);
 }
 
 RegisterValue read_value(const sqlite::Statement& row) {
@@ -84,7 +86,7 @@ std::int64_t replica_high_water(SyncStatements& sql, std::string_view replica_id
                                 std::string_view device_id, std::string_view organisation_ods) {
     {
         const sqlite::ResetGuard use(sql.select_replica);
-        sql.select_replica.bind(1, replica_id);
+        sql.select_replica.bind_unowned(1, replica_id);
         if (sql.select_replica.step()) {
             if (sql.select_replica.column_text(0) != device_id) {
                 fail(ErrorCode::forbidden,
@@ -94,7 +96,7 @@ std::int64_t replica_high_water(SyncStatements& sql, std::string_view replica_id
         }
     }
     const sqlite::ResetGuard use(sql.insert_replica);
-    sql.insert_replica.bind(1, replica_id);
+    sql.insert_replica.bind_unowned(1, replica_id);
     sql.insert_replica.bind(2, device_id);
     sql.insert_replica.bind(3, organisation_ods);
     sql.insert_replica.execute();
@@ -103,7 +105,7 @@ std::int64_t replica_high_water(SyncStatements& sql, std::string_view replica_id
 
 void advance_replica(SyncStatements& sql, std::string_view replica_id, std::int64_t high_water) {
     const sqlite::ResetGuard use(sql.advance_replica);
-    sql.advance_replica.bind(1, replica_id);
+    sql.advance_replica.bind_unowned(1, replica_id);
     sql.advance_replica.bind(2, high_water);
     sql.advance_replica.execute();
 }
@@ -179,12 +181,12 @@ void write_value(SyncStatements& sql, std::string_view organisation_ods, const C
         const sqlite::ResetGuard use(insert);
         bind_register(insert, organisation_ods, change.scope, change.register_key);
         insert.bind(4, version);
-        insert.bind(5, change.replica_id);
+        insert.bind_unowned(5, change.replica_id);
         insert.bind(6, change.seq);
         insert.bind(7, static_cast<std::int64_t>(change.hlc));
         insert.bind(8, greatest_seen(change));
-        insert.bind(9, change.payload);
-        insert.bind(10, change.author);
+        insert.bind_unowned(9, change.payload);
+        insert.bind_unowned(10, change.author);
         insert.execute();
     }
     auto& upsert = sql.upsert_register;
@@ -196,7 +198,7 @@ void write_value(SyncStatements& sql, std::string_view organisation_ods, const C
 
 void record_result(SyncStatements& sql, std::string_view replica_id, const ChangeResult& result) {
     const sqlite::ResetGuard use(sql.insert_result);
-    sql.insert_result.bind(1, replica_id);
+    sql.insert_result.bind_unowned(1, replica_id);
     sql.insert_result.bind(2, result.seq);
     sql.insert_result.bind(3, static_cast<int>(result.outcome));
     sql.insert_result.bind(4, result.version);
@@ -207,7 +209,7 @@ void record_result(SyncStatements& sql, std::string_view replica_id, const Chang
 // when it was refused the first time.
 ChangeResult stored_result(SyncStatements& sql, std::string_view replica_id, std::int64_t seq) {
     const sqlite::ResetGuard use(sql.select_result);
-    sql.select_result.bind(1, replica_id);
+    sql.select_result.bind_unowned(1, replica_id);
     sql.select_result.bind(2, seq);
     if (!sql.select_result.step()) {
         fail(ErrorCode::corrupt, "the result of change " + std::to_string(seq) + " of replica " +
@@ -358,30 +360,35 @@ void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
         auto& sql = writer.sync;
         // Taken only now that the transaction holds the write lock: batches that
         // queued while it waited join this group.
-        const auto batches = group.take();
+        auto batches = group.take();
         if (batches.size() == 1) {
-            // The usual group: one batch, alone in its transaction, needs no
+            // The usual start: one batch, first in its transaction, needs no
             // savepoint. Refused, it throws, the transaction rolls back, and its
-            // caller alone gets the error from submit().
+            // caller alone gets the error from submit() (nothing else is taken).
             PendingBatch& batch = *batches.front();
             batch.results =
                 apply_batch(sql, batch.organisation_ods, batch.device_id, batch.changes);
-            return;
+            batches = group.take_more();
         }
-        for (PendingBatch* batch : batches) {
-            run(sql.savepoint);
-            try {
-                batch->results =
-                    apply_batch(sql, batch->organisation_ods, batch->device_id, batch->changes);
-            } catch (...) {
-                // This batch alone is undone and refused; the group goes on. A
-                // failure to roll back leaves the transaction unknown: it throws,
-                // and the whole group fails.
-                batch->error = std::current_exception();
-                batch->results.clear();
-                run(sql.rollback_to);
+        // Batches that queued while those before them were applied join the same
+        // commit, each in its own savepoint, until none waits (or the group is full).
+        while (!batches.empty()) {
+            for (PendingBatch* batch : batches) {
+                run(sql.savepoint);
+                try {
+                    batch->results =
+                        apply_batch(sql, batch->organisation_ods, batch->device_id, batch->changes);
+                } catch (...) {
+                    // This batch alone is undone and refused; the group goes on. A
+                    // failure to roll back leaves the transaction unknown: it
+                    // throws, and the whole group fails.
+                    batch->error = std::current_exception();
+                    batch->results.clear();
+                    run(sql.rollback_to);
+                }
+                run(sql.release);
             }
-            run(sql.release);
+            batches = group.take_more();
         }
     });
 }

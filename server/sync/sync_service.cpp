@@ -21,6 +21,13 @@ bool is_printable_token(std::string_view text) {
     return !text.empty();
 }
 
+// Whether `text` is one JSON object (whitespace around it allowed): checked
+// without building the value, which the store keeps as the text it came as.
+bool is_json_object(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\n\r");
+    return first != std::string_view::npos && text[first] == '{' && nlohmann::json::accept(text);
+}
+
 // Checks who wrote a change and where it stands in its replica's order: a
 // change that fails here cannot take a seq, so it refuses the whole push.
 void check_origin(const protocol::ChangeEntry& entry) {
@@ -65,8 +72,7 @@ void check_entry(const protocol::ChangeEntry& entry, std::size_t max_value_bytes
              where + ": the value is " + std::to_string(entry.payload.size()) +
                  " bytes; the limit is " + std::to_string(max_value_bytes) + " bytes");
     }
-    const auto value = nlohmann::json::parse(entry.payload, nullptr, false);
-    if (value.is_discarded() || !value.is_object()) {
+    if (!is_json_object(entry.payload)) {
         fail(ErrorCode::invalid_argument, where + ": the value is not a JSON object");
     }
     if (entry.author.size() > kMaxAuthorBytes) {

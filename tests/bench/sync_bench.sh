@@ -13,6 +13,8 @@
 # --rounds R --files K --file-bytes B --concurrency C --throughput-sites N
 # --throughput-answers A --throughput-connections T --incremental-runs I
 # --upload-bytes U.
+# DSPT_SERVER_THREADS=N in the environment runs the server with --threads N
+# (default: one per core).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:?usage: tests/bench/sync_bench.sh BUILD_DIR [flags]}
@@ -50,6 +52,7 @@ hq_code=$(admin enrol-code --org "$hq" --json | code_of)
 [ -n "$hq_code" ] || { echo "no enrolment code from the admin command" >&2; exit 1; }
 
 "$server_bin" serve --data "$work/server" --listen 127.0.0.1:0 \
+  ${DSPT_SERVER_THREADS:+--threads "$DSPT_SERVER_THREADS"} \
   >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 300); do

@@ -4,17 +4,23 @@
 
 #include "server/store/group_commit.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <latch>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <signal.h>
 #include <span>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -38,11 +44,13 @@ struct QueueOutcome {
     std::vector<std::vector<int>> groups;  // the job ids of each group, in order
     std::map<int, std::string> errors;     // what submit() threw, by job id
     bool queued_in_time = false;
+    std::size_t more_after = 0;  // take_more() once the group had taken all that queued
 };
 
 // What the first group does while jobs 1..n queue.
 enum class First {
     take_then_wait,   // takes job 0 alone: the others queue behind it
+    take_then_more,   // takes job 0, and then, with take_more(), those that queued since
     wait_then_take,   // as a leader waiting for the lock: the others join it
     wait_then_throw,  // fails without taking anything
 };
@@ -69,11 +77,12 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
             return;
         }
         started = true;
-        if (first == First::take_then_wait) {
+        const bool took_first = first == First::take_then_wait || first == First::take_then_more;
+        if (took_first) {
             record(group.take());
         }
         // Job 0 waits too until its group takes it.
-        const auto waiting = static_cast<std::size_t>(first == First::take_then_wait ? n : n + 1);
+        const auto waiting = static_cast<std::size_t>(took_first ? n : n + 1);
         const bool queued = wait_until([&] { return queue.stats().waiting == waiting; });
         {
             const std::lock_guard lock(mutex);
@@ -84,6 +93,15 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
         }
         if (first == First::wait_then_take) {
             record(group.take());
+        }
+        if (first == First::take_then_more) {
+            // Those that queued while job 0 was applied join its group; then none is left.
+            const auto more = group.take_more();
+            const std::lock_guard lock(mutex);
+            for (const Job* job : more) {
+                outcome.groups.back().push_back(job->id);
+            }
+            outcome.more_after = group.take_more().size();
         }
     };
     const auto submit = [&](int id) {
@@ -134,6 +152,39 @@ TEST_CASE("jobs that queue while the leader waits for the lock join its group",
           std::set<int>{0, 1, 2, 3, 4, 5});
     CHECK(outcome.errors.empty());
     CHECK(queue.stats().groups == 1);
+}
+
+TEST_CASE("jobs that queue while the leader applies its own join its group with take_more",
+          "[unit][server_store][sqlite]") {
+    GroupCommit<Job> queue(64);
+    const auto outcome = lead_and_queue(queue, 5, First::take_then_more, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 1);
+    REQUIRE(outcome.groups[0].size() == 6);
+    CHECK(outcome.groups[0].front() == 0);
+    CHECK(std::set<int>(outcome.groups[0].begin(), outcome.groups[0].end()) ==
+          std::set<int>{0, 1, 2, 3, 4, 5});
+    CHECK(outcome.more_after == 0);
+    CHECK(outcome.errors.empty());
+    CHECK(queue.stats().groups == 1);
+    CHECK(queue.stats().waiting == 0);
+}
+
+TEST_CASE("take_more fills a group up to its limit and leaves the rest for the next",
+          "[unit][server_store][sqlite]") {
+    GroupCommit<Job> queue(3);
+    const auto outcome = lead_and_queue(queue, 5, First::take_then_more, [](auto) {});
+    REQUIRE(outcome.queued_in_time);
+    REQUIRE(outcome.groups.size() == 2);
+    CHECK(outcome.groups[0].size() == 3);
+    CHECK(outcome.groups[0].front() == 0);
+    CHECK(outcome.groups[1].size() == 3);
+    std::set<int> all;
+    for (const auto& group : outcome.groups) {
+        all.insert(group.begin(), group.end());
+    }
+    CHECK(all == std::set<int>{0, 1, 2, 3, 4, 5});
+    CHECK(outcome.errors.empty());
 }
 
 TEST_CASE("a group takes at most its limit; the rest wait for the next",
@@ -415,6 +466,121 @@ TEST_CASE_METHOD(SyncFixture, "concurrent retries of a batch apply it once and r
                                              {2, ChangeOutcome::duplicate, 2},
                                              {3, ChangeOutcome::duplicate, 3}});
     CHECK(repo().registers_since("AB12", {"VA1B2"}, 0, 10).registers.size() == 3);
+}
+
+}  // namespace dspt::server::store::test
+
+namespace dspt::server::store::test {
+
+TEST_CASE_METHOD(SyncFixture, "a push answered before the server dies is kept when it restarts",
+                 "[unit][server_store][sqlite]") {
+    // A child process pushes from several threads at once (so that pushes share
+    // group commits), reports each push the store has answered through a pipe, and
+    // is killed (SIGKILL: no destructor, no close, no checkpoint) while pushes are
+    // still in flight. Every push it reported must be in the store afterwards.
+    constexpr int kThreads = 6;
+    constexpr int kBatches = 200;  // per thread; the child dies long before the last
+    constexpr int kChanges = 3;
+    constexpr int kDieAfter = 60;  // answered pushes
+    close();                       // no SQLite connection is carried across fork()
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(fds[0]);
+        const auto repository = open();
+        std::atomic<int> answered{0};
+        std::mutex write_mutex;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&, t] {
+                const std::string replica = "crash" + std::to_string(t);
+                const Device& device = t % 2 == 0 ? branch : other;
+                for (int b = 0; b < kBatches; ++b) {
+                    std::vector<Change> batch;
+                    for (int c = 0; c < kChanges; ++c) {
+                        const int seq = b * kChanges + c + 1;
+                        batch.push_back(change(
+                            replica, seq, "answer/" + std::to_string(t) + "." + std::to_string(seq),
+                            0, "v" + std::to_string(seq)));
+                    }
+                    std::vector<ChangeResult> results;
+                    try {
+                        results = repository->apply_changes("AB12", device.id, batch);
+                    } catch (...) {
+                        ::_exit(3);
+                    }
+                    std::ostringstream line;
+                    for (const auto& result : results) {
+                        line << replica << " " << result.seq << " "
+                             << static_cast<int>(result.outcome) << " " << result.version << "\n";
+                    }
+                    {
+                        const std::lock_guard lock(write_mutex);
+                        const auto text = line.str();
+                        if (::write(fds[1], text.data(), text.size()) !=
+                            static_cast<ssize_t>(text.size())) {
+                            ::_exit(4);
+                        }
+                    }
+                    if (++answered == kDieAfter) {
+                        ::kill(::getpid(), SIGKILL);
+                    }
+                }
+            });
+        }
+        for (auto& thread : threads) {
+            thread.join();
+        }
+        ::_exit(5);  // not reached: the child is killed first
+    }
+    ::close(fds[1]);
+    std::string reported;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) {
+        reported.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGKILL);
+
+    reopen();
+    std::istringstream lines(reported);
+    std::string replica;
+    std::int64_t seq = 0;
+    int outcome = 0;
+    std::int64_t version = 0;
+    std::map<std::int64_t, std::string> key_of_version;
+    std::size_t count = 0;
+    while (lines >> replica >> seq >> outcome >> version) {
+        ++count;
+        CHECK(outcome == static_cast<int>(ChangeOutcome::accepted));
+        key_of_version[version] = "answer/" + replica.substr(5) + "." + std::to_string(seq);
+    }
+    CHECK(count >= static_cast<std::size_t>(kDieAfter * kChanges));
+    CHECK(key_of_version.size() == count);  // distinct versions
+    // Every reported change is stored, at the version it was answered with.
+    const auto page = repo().registers_since("AB12", {"VA1B2"}, 0, 100'000);
+    std::map<std::int64_t, std::string> stored;
+    for (const auto& reg : page.registers) {
+        stored[reg.version] = reg.register_key;
+    }
+    for (const auto& [answered_version, key] : key_of_version) {
+        INFO("version " << answered_version << " " << key);
+        REQUIRE(stored.contains(answered_version));
+        CHECK(stored.at(answered_version) == key);
+    }
+    // The store goes on from there: a replica's next push follows what it kept.
+    const auto high_water = repo().replica_high_water("crash0", branch.id);
+    REQUIRE(high_water);
+    const auto next = *high_water + 1;
+    const auto results =
+        repo().apply_changes("AB12", branch.id, {change("crash0", next, "answer/after", 0, "x")});
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].outcome == ChangeOutcome::accepted);
 }
 
 }  // namespace dspt::server::store::test

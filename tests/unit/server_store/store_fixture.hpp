@@ -86,6 +86,9 @@ class StoreFixture {
         repo_ = open();
     }
 
+    // Closes the repository (every connection); reopen() opens it again.
+    void close() { repo_.reset(); }
+
     Repository& repo() { return *repo_; }
     // The embedded store: for [sqlite] cases only.
     SqliteRepository& sqlite_repo() { return dynamic_cast<SqliteRepository&>(*repo_); }
