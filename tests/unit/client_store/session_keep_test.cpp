@@ -5,7 +5,6 @@
 #include <set>
 #include <thread>
 
-#include "client/store/identity_store.hpp"
 #include "common/crypto/constant_time.hpp"
 #include "common/crypto/random.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
@@ -21,19 +20,6 @@ constexpr std::uint64_t kNow = 1'780'000'000'000;
 
 KeptSession session_at(std::uint64_t opened, std::string id = "00112233445566778899aabbccddeeff") {
     return {std::move(id), crypto::MacKey(crypto::random_bytes(32)), opened, opened + 60'000};
-}
-
-DeviceIdentity device(const std::string& id) {
-    DeviceIdentity identity;
-    identity.server_url = std::string(kServer);
-    identity.device_id = id;
-    identity.role = protocol::Role::branch;
-    identity.organisation_ods = "AB1";
-    identity.organisation_name = "Acorn Homecare";
-    identity.site_ods = "VA1B2";
-    identity.signing = crypto::SigningKeyPair::generate();
-    identity.box = crypto::BoxKeyPair::generate();
-    return identity;
 }
 
 }  // namespace
@@ -119,7 +105,7 @@ TEST_CASE("two store handles reserving counters of one kept session never get th
 TEST_CASE("a kept session goes with the identity it was opened for", "[unit][client_store]") {
     StoreHome home;
     auto store = home.open();
-    save_identity(*store, device("device-1"));
+    save_identity(*store, acorn_branch_device("device-1", std::string(kServer)));
     SessionKeep keep(*store, "device-1", std::string(kServer));
     REQUIRE(keep.keep(session_at(kNow), 1));
     REQUIRE(keep.take(kNow, 1).has_value());
@@ -129,7 +115,7 @@ TEST_CASE("a kept session goes with the identity it was opened for", "[unit][cli
 
     // Re-enrolment forgets it, whatever it was kept for.
     REQUIRE(keep.keep(session_at(kNow), 1));
-    replace_identity(*store, device("device-2"));
+    replace_identity(*store, acorn_branch_device("device-2", std::string(kServer)));
     CHECK_FALSE(keep.take(kNow, 1).has_value());
     CHECK_FALSE(SessionKeep(*store, "device-2", std::string(kServer)).take(kNow, 1).has_value());
 }
