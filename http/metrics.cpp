@@ -41,8 +41,13 @@ std::string format_double(double value) {
 
 }  // namespace
 
-void Metrics::record_request(std::string_view route, int status,
-                             std::chrono::nanoseconds duration) {
+void Metrics::record_request(std::string_view route, int status, std::chrono::nanoseconds duration,
+                             std::string_view authenticated_by) {
+    if (authenticated_by == "signature") {
+        signed_.fetch_add(1, std::memory_order_relaxed);
+    } else if (authenticated_by == "session") {
+        in_session_.fetch_add(1, std::memory_order_relaxed);
+    }
     const double seconds = std::chrono::duration<double>(duration).count();
     std::size_t bucket = 0;
     while (bucket < kBucketBounds.size() && seconds > kBucketBounds[bucket]) {
@@ -127,6 +132,15 @@ std::string Metrics::render() const {
         "# TYPE dspt_http_connections_refused_total counter\n"
         "dspt_http_connections_refused_total " +
         std::to_string(refused_.load(std::memory_order_relaxed)) + "\n";
+    out +=
+        "# HELP dspt_http_authenticated_total Requests authenticated, by a device's signature "
+        "or in a request session.\n"
+        "# TYPE dspt_http_authenticated_total counter\n"
+        "dspt_http_authenticated_total{by=\"signature\"} " +
+        std::to_string(signed_.load(std::memory_order_relaxed)) +
+        "\n"
+        "dspt_http_authenticated_total{by=\"session\"} " +
+        std::to_string(in_session_.load(std::memory_order_relaxed)) + "\n";
     return out;
 }
 

@@ -7,6 +7,7 @@
 //   dspt_http_request_duration_seconds_sum / _count
 //   dspt_http_open_sessions                                         gauge
 //   dspt_http_connections_refused_total                             counter
+//   dspt_http_authenticated_total{by="signature"|"session"}         counter
 //
 // Routes are the handler's route names (Response::route), never raw paths, so
 // the number of series stays bounded; past kMaxMetricSeries distinct
@@ -39,7 +40,9 @@ class Metrics {
     // One request answered (including the server's own /healthz, /metrics and
     // error responses), with the time from its first byte to its last byte
     // written.
-    void record_request(std::string_view route, int status, std::chrono::nanoseconds duration);
+    // `authenticated_by` is Response::authenticated_by.
+    void record_request(std::string_view route, int status, std::chrono::nanoseconds duration,
+                        std::string_view authenticated_by = {});
 
     // A connection accepted and closed at once because max_connections were open.
     void record_refused_connection() noexcept;
@@ -76,6 +79,8 @@ class Metrics {
     std::atomic<std::uint64_t> duration_sum_ns_{0};
     std::atomic<std::int64_t> open_sessions_{0};
     std::atomic<std::uint64_t> refused_{0};
+    std::atomic<std::uint64_t> signed_{0};
+    std::atomic<std::uint64_t> in_session_{0};
 };
 
 }  // namespace dspt::http

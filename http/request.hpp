@@ -56,6 +56,9 @@ struct Response {
     // of route names small: each (route, status) pair is a metrics series.
     std::string route;
     std::string device;
+    // For metrics: how the request was authenticated, "signature" or "session";
+    // "" when it was not.
+    std::string authenticated_by;
     // For the access log only, never sent: what went wrong when the handler answers a
     // fault of its own (a 500), so the operator sees it on the request's line. Empty
     // otherwise.

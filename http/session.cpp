@@ -200,7 +200,8 @@ class Session {
     void record(std::string_view method, std::string_view path, const Response& response,
                 const Timing& timing, std::size_t bytes_in, std::size_t bytes_out) {
         const auto duration = std::chrono::steady_clock::now() - timing.steady;
-        state_->metrics.record_request(response.route, response.status, duration);
+        state_->metrics.record_request(response.route, response.status, duration,
+                                       response.authenticated_by);
         state_->log(format_access_line({.time = timing.wall,
                                         .method = method,
                                         .path = path,

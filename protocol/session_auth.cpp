@@ -96,4 +96,64 @@ bool verify_session_request(const crypto::MacKey& key, const SessionProof& proof
     return crypto::verify_mac(key, crypto::as_byte_view(canonical), proof.mac);
 }
 
+std::string with_session_key(std::string_view target, crypto::ByteView public_key) {
+    std::string out(target);
+    out.append(target.find('?') == std::string_view::npos ? "?" : "&")
+        .append(kSessionKeyParameter)
+        .append("=")
+        .append(crypto::to_base64(public_key));
+    return out;
+}
+
+std::optional<crypto::Bytes> session_key_parameter(std::string_view query) {
+    while (!query.empty()) {
+        const auto end = query.find('&');
+        const auto pair = query.substr(0, end);
+        query = end == std::string_view::npos ? std::string_view{} : query.substr(end + 1);
+        if (pair.size() <= kSessionKeyParameter.size() || !pair.starts_with(kSessionKeyParameter) ||
+            pair[kSessionKeyParameter.size()] != '=') {
+            continue;
+        }
+        auto key = crypto::from_base64(pair.substr(kSessionKeyParameter.size() + 1));
+        if (key.size() != crypto::kSessionPublicKeyBytes) {
+            fail(ErrorCode::invalid_argument, "the session_key parameter is not a 32-byte key");
+        }
+        return key;
+    }
+    return std::nullopt;
+}
+
+std::string format_session_offer(const SessionOffer& offer) {
+    return offer.session_id + "." + crypto::to_base64(offer.server_public_key) + "." +
+           std::to_string(offer.lifetime_ms);
+}
+
+SessionOffer parse_session_offer(std::string_view value) {
+    const auto first = value.find('.');
+    const auto second = first == std::string_view::npos ? first : value.find('.', first + 1);
+    SessionOffer offer;
+    try {
+        if (second == std::string_view::npos) {
+            fail(ErrorCode::invalid_argument, "three parts expected");
+        }
+        offer.session_id = std::string(value.substr(0, first));
+        offer.server_public_key = crypto::from_base64(value.substr(first + 1, second - first - 1));
+        const auto lifetime = value.substr(second + 1);
+        if (lifetime.empty() || lifetime.size() > 15 ||
+            lifetime.find_first_not_of("0123456789") != std::string_view::npos ||
+            lifetime.front() == '0') {
+            fail(ErrorCode::invalid_argument, "a bad lifetime");
+        }
+        offer.lifetime_ms = std::stoll(std::string(lifetime));
+    } catch (const Error& e) {
+        fail(ErrorCode::protocol,
+             std::string("the server's session offer is malformed: ") + e.what());
+    }
+    if (!is_valid_session_id(offer.session_id) ||
+        offer.server_public_key.size() != crypto::kSessionPublicKeyBytes) {
+        fail(ErrorCode::protocol, "the server's session offer is malformed");
+    }
+    return offer;
+}
+
 }  // namespace dspt::protocol

@@ -17,11 +17,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/session_key.hpp"
+#include "protocol/session_messages.hpp"
 
 namespace dspt::protocol {
 
@@ -96,5 +98,30 @@ struct SessionProof {
 [[nodiscard]] bool verify_session_request(const crypto::MacKey& key, const SessionProof& proof,
                                           std::string_view method, std::string_view target,
                                           std::string_view body);
+
+// Opening a session inside a signed request (protocol version 2 clients;
+// protocol/README.md "Request sessions"): the device adds its ephemeral public
+// key to the request's target as the query parameter
+//   session_key=<base64url of the 32-byte X25519 key>
+// which the request's signature covers, and a server that knows the parameter
+// adds to its successful answer
+//   X-Dspt-Session-Offer: <session id>.<base64url server public key>.<lifetime ms>
+// and X-Dspt-Session: <session id> (for a proxy keeping sessions on one process).
+// A server that does not know the parameter ignores it and offers nothing.
+inline constexpr std::string_view kSessionKeyParameter = "session_key";
+inline constexpr std::string_view kSessionOfferHeader = "X-Dspt-Session-Offer";
+
+// `target` with the session_key parameter added.
+[[nodiscard]] std::string with_session_key(std::string_view target, crypto::ByteView public_key);
+
+// The session_key parameter of a request's query ("a=1&session_key=..."), when
+// there is one; Error(ErrorCode::invalid_argument) when it is not base64url of
+// kSessionPublicKeyBytes bytes.
+[[nodiscard]] std::optional<crypto::Bytes> session_key_parameter(std::string_view query);
+
+// The X-Dspt-Session-Offer value of `offer`, and back. parse_session_offer throws
+// Error(ErrorCode::protocol) for any other form.
+[[nodiscard]] std::string format_session_offer(const SessionOffer& offer);
+[[nodiscard]] SessionOffer parse_session_offer(std::string_view value);
 
 }  // namespace dspt::protocol

@@ -140,7 +140,9 @@ void run_invite(CommandContext& context, const EnrolOptions& options) {
     request.expires_at_ms = static_cast<std::int64_t>(HybridClock::system_millis()) +
                             std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
     const auto transport = transport_for(identity, {}, transport_options(context));
-    ApiClient api(*transport, identity.device_id, identity.signing);
+    SessionKeep keep(*store, identity.device_id, identity.server_url);
+    ApiClient api(*transport, identity.device_id, identity.signing, &HybridClock::system_millis,
+                  &keep);
     // Only a key the server holds a recovery copy of may be shared.
     if (!send_pending_recovery(*store, api, *context.err)) {
         fail(ErrorCode::network,
@@ -167,7 +169,9 @@ void run_invites(CommandContext& context, const EnrolOptions& options) {
     auto store = open_store(context.global);
     const auto identity = require_identity(*store);
     const auto transport = transport_for(identity, {}, transport_options(context));
-    ApiClient api(*transport, identity.device_id, identity.signing);
+    SessionKeep keep(*store, identity.device_id, identity.server_url);
+    ApiClient api(*transport, identity.device_id, identity.signing, &HybridClock::system_millis,
+                  &keep);
     const auto what = [](const protocol::InviteView& invite) {
         return "a " + std::string(protocol::to_string(invite.role)) + " device" +
                (invite.site_ods.empty() ? "" : " of site " + invite.site_ods);
@@ -215,7 +219,9 @@ void run_recover(CommandContext& context, const EnrolOptions& options) {
     const auto identity = require_identity(*store);
     const auto code = protocol::EnrolmentCode::parse(options.recovery_code);
     const auto transport = transport_for(identity, {}, transport_options(context));
-    ApiClient api(*transport, identity.device_id, identity.signing);
+    SessionKeep keep(*store, identity.device_id, identity.server_url);
+    ApiClient api(*transport, identity.device_id, identity.signing, &HybridClock::system_millis,
+                  &keep);
     const auto envelope = api.recovery();
     crypto::SecretKey key;
     try {
@@ -235,7 +241,9 @@ void run_whoami(CommandContext& context, bool json) {
     auto store = open_store(context.global);
     const auto identity = require_identity(*store);
     const auto transport = transport_for(identity, {}, transport_options(context));
-    ApiClient api(*transport, identity.device_id, identity.signing);
+    SessionKeep keep(*store, identity.device_id, identity.server_url);
+    ApiClient api(*transport, identity.device_id, identity.signing, &HybridClock::system_millis,
+                  &keep);
     const auto server_view = api.whoami();
     send_pending_recovery(*store, api, *context.err);
     const bool has_key = load_organisation_key(*store).has_value();

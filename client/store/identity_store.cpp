@@ -203,6 +203,8 @@ void write_identity(LocalStore& store, const DeviceIdentity& identity,
     const auto sealed = store.sealer().seal("meta", kDeviceKeys, "value", as_text_view(keys));
     meta::set(db, kDeviceKeys, as_text(sealed));
     meta::erase(db, kPendingEnrolment);
+    // A session kept for the identity before this one is not this identity's.
+    meta::erase(db, meta::kRequestSession);
     if (organisation.key != nullptr) {
         save_organisation_key(store, *organisation.key);
     }

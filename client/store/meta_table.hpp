@@ -27,6 +27,9 @@ inline constexpr std::string_view kArchived = "archived";  // "1" in a finished 
 // gave it a new one; absent before. kReplicaId stays the store's own, which the
 // data key's wrapping names.
 inline constexpr std::string_view kSyncReplicaId = "sync_replica_id";
+// The request session kept between runs, sealed (session_keep.hpp); absent when
+// none is kept. Removed whenever the device's identity changes.
+inline constexpr std::string_view kRequestSession = "request_session";
 
 std::optional<std::string> get(sqlite::Database& db, std::string_view key);
 

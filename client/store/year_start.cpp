@@ -73,6 +73,8 @@ void copy_store(sqlite::Database& db, const fs::path& file) {
     ::chmod(file.c_str(), 0600);
     sqlite::Database copy(file, {sqlite::OpenMode::read_write});
     meta::set(copy, meta::kArchived, "1");
+    // The kept copy never syncs: the session and its counters stay the store's.
+    meta::erase(copy, meta::kRequestSession);
 }
 
 // The text columns of every row of a query.

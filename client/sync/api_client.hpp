@@ -30,13 +30,15 @@ class ApiClient {
 
     // A client that authenticates every request as `device_id` with `signing`,
     // which must outlive it, timestamped by `wall` (the system clock, or a
-    // simulated one in tests): the first call signed, later ones in a request
-    // session it opens on the second call and keeps for its life.
+    // simulated one in tests), in request sessions (request_session.hpp): kept
+    // between runs in `keep` when given (it must outlive this), else opened on
+    // the second call and kept for this client's life.
     ApiClient(Transport& transport, std::string device_id, const crypto::SigningKeyPair& signing,
-              HybridClock::WallClock wall = &HybridClock::system_millis)
+              HybridClock::WallClock wall = &HybridClock::system_millis,
+              SessionKeep* keep = nullptr)
         : transport_(transport),
           session_(std::make_unique<RequestSession>(transport, std::move(device_id), signing,
-                                                    std::move(wall))) {}
+                                                    std::move(wall), keep)) {}
 
     protocol::EnrolResponse enrol(const protocol::EnrolRequest& request);
     protocol::Identity whoami();

@@ -35,6 +35,7 @@
 #include "common/compression/content_coding.hpp"
 #include "common/compression/zstd_codec.hpp"
 #include "common/error.hpp"
+#include "protocol/session_auth.hpp"
 
 namespace dspt::client {
 
@@ -98,19 +99,26 @@ std::string seconds_text(std::chrono::milliseconds duration) {
     return out + " s";
 }
 
+constexpr std::string_view kProtocolContentType = "application/x-dspt";
+
 http::request<http::string_body> to_beast(HttpRequest& request, const ServerUrl& url) {
     http::request<http::string_body> req;
     req.method_string(request.method);
     req.target(request.target);
     req.version(11);
+    // No User-Agent: every protocol message names its protocol version, which
+    // is what the server goes by.
     req.set(http::field::host, url.authority_host());
-    req.set(http::field::user_agent, "dspt/" DSPT_VERSION);
     req.set(http::field::accept_encoding, compression::kZstdCoding);
     for (const auto& [name, value] : request.headers) {
         req.set(name, value);
     }
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-        req.set(http::field::content_type, request.content_type);
+        // A protocol message says what it is in its envelope (protocol/codec.hpp),
+        // and the server reads no Content-Type: only other bodies name theirs.
+        if (request.content_type != kProtocolContentType) {
+            req.set(http::field::content_type, request.content_type);
+        }
         // The signature (if any) is over request.body as it is: the server
         // checks it after decompressing.
         if (auto frame = compression::compress_body(request.body, request.content_type)) {
@@ -330,6 +338,9 @@ class Exchange {
         HttpResponse out;
         out.status = static_cast<int>(res.result_int());
         out.content_type = std::string(res[http::field::content_type]);
+        if (const auto offer = res.find(protocol::kSessionOfferHeader); offer != res.end()) {
+            out.session_offer = std::string(offer->value());
+        }
         out.body = decoded_body(res, url_);
         return out;
     }

@@ -33,6 +33,18 @@ bool asks_for_new_session(const HttpResponse& response) {
            json[field].get<std::string>() == protocol::kSessionRefusalNew;
 }
 
+// The server's refusal of a counter it saw before. A kept session's counters are
+// reserved in the store, so this means the store went back in time (a copy put
+// back): the session is of no more use.
+bool refuses_counter(const HttpResponse& response) {
+    return response.status == 401 &&
+           response.body.find("replayed request: this session's counter") != std::string::npos;
+}
+
+// At most this many counters of a kept session are reserved at a time, fewer at
+// first: a run that makes one request skips few.
+constexpr std::uint64_t kMaxCounterBlock = 32;
+
 }  // namespace
 
 HttpResponse RequestSession::send_signed(HttpRequest request) {
@@ -49,12 +61,16 @@ HttpResponse RequestSession::send_signed(HttpRequest request) {
 HttpResponse RequestSession::send(HttpRequest request) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::optional<HttpResponse> refusal;
-        const auto ticket = next_ticket(refusal);
+        bool open_inline = request.target.find('?') == std::string::npos;
+        const auto ticket = next_ticket(refusal, open_inline);
         if (refusal) {
             return std::move(*refusal);
         }
         if (!ticket) {
-            break;  // the server offers no sessions
+            if (open_inline) {
+                return send_opening(std::move(request));
+            }
+            break;  // the first request, or the server offers no sessions
         }
         // Kept for a second attempt: the server may not hold the session.
         HttpRequest in_session = request;
@@ -64,7 +80,7 @@ HttpResponse RequestSession::send(HttpRequest request) {
         in_session.headers[std::string(protocol::kCounterHeader)] = headers.counter;
         in_session.headers[std::string(protocol::kMacHeader)] = headers.mac;
         auto response = transport_.send(std::move(in_session));
-        if (!asks_for_new_session(response)) {
+        if (!asks_for_new_session(response) && !(ticket->kept && refuses_counter(response))) {
             return response;
         }
         forget(ticket->session_id);
@@ -73,19 +89,74 @@ HttpResponse RequestSession::send(HttpRequest request) {
 }
 
 std::optional<RequestSession::Ticket> RequestSession::next_ticket(
-    std::optional<HttpResponse>& refusal) {
+    std::optional<HttpResponse>& refusal, bool& open_inline) {
+    const bool can_open_inline = std::exchange(open_inline, false);
     const std::lock_guard guard(lock_);
-    if (std::exchange(first_, false) || !offered_) {
+    if (!offered_) {
+        first_ = false;
         return std::nullopt;
     }
-    if (!open_ || wall_() >= open_->renew_at_ms) {
+    const auto now = wall_();
+    if (open_ && now >= open_->renew_at_ms) {
         open_.reset();
+    }
+    if (open_ && open_->next_counter == open_->end_counter) {
+        // A kept session's block is used up: another from the store, unless the
+        // store now keeps another session.
+        if (const auto first = keep_->reserve(open_->session_id, block_)) {
+            open_->next_counter = *first;
+            open_->end_counter = *first + block_;
+            block_ = std::min(block_ * 2, kMaxCounterBlock);
+        } else {
+            open_.reset();
+        }
+    }
+    if (!open_ && keep_ != nullptr) {
+        if (auto taken = keep_->take(now, block_)) {
+            open_ = Open{taken->session.session_id,     taken->session.key,
+                         taken->session.renew_at_ms,    taken->first_counter,
+                         taken->first_counter + block_, true};
+            block_ = std::min(block_ * 2, kMaxCounterBlock);
+        }
+    }
+    if (!open_) {
+        const bool first = std::exchange(first_, false);
+        if (keep_ != nullptr && inline_offered_ && can_open_inline) {
+            open_inline = true;
+            return std::nullopt;
+        }
+        if (first) {
+            return std::nullopt;
+        }
         refusal = open_session();
         if (refusal || !open_) {
             return std::nullopt;
         }
     }
-    return Ticket{open_->session_id, open_->key, open_->next_counter++};
+    first_ = false;
+    return Ticket{open_->session_id, open_->key, open_->next_counter++, open_->kept};
+}
+
+HttpResponse RequestSession::send_opening(HttpRequest request) {
+    const auto pair = crypto::SessionKeyPair::generate();
+    request.target = protocol::with_session_key(request.target, pair.public_key());
+    const auto started = wall_();
+    auto response = send_signed(std::move(request));
+    const std::lock_guard guard(lock_);
+    if (response.session_offer.empty()) {
+        if (response.status >= 200 && response.status < 300) {
+            inline_offered_ = false;  // a server from before: POST /v1/session from now on
+        }
+        return response;
+    }
+    try {
+        const auto offer = protocol::parse_session_offer(response.session_offer);
+        take_offer(pair, offer.session_id, offer.server_public_key, offer.lifetime_ms, started);
+    } catch (const Error&) {
+        // The request was answered; only its offer is unusable.
+        inline_offered_ = false;
+    }
+    return response;
 }
 
 std::optional<HttpResponse> RequestSession::open_session() {
@@ -97,6 +168,7 @@ std::optional<HttpResponse> RequestSession::open_session() {
     http.target = "/v1/session";
     http.content_type = "application/x-dspt";
     http.body = protocol::encode(request);
+    const auto started = wall_();
     auto response = send_signed(std::move(http));
     if (response.status == 404) {
         offered_ = false;  // a server from before sessions: sign every request
@@ -109,18 +181,31 @@ std::optional<HttpResponse> RequestSession::open_session() {
     if (!protocol::is_valid_session_id(offer.session_id) || offer.lifetime_ms <= 0) {
         fail(ErrorCode::protocol, "the server's session offer is malformed");
     }
-    const auto started = wall_();
-    open_ = Open{offer.session_id, pair.client_request_key(offer.server_public_key),
-                 started + static_cast<std::uint64_t>(offer.lifetime_ms -
-                                                      renewal_margin_ms(offer.lifetime_ms)),
-                 1};
+    take_offer(pair, offer.session_id, offer.server_public_key, offer.lifetime_ms, started);
     return std::nullopt;
+}
+
+void RequestSession::take_offer(const crypto::SessionKeyPair& pair, const std::string& session_id,
+                                const crypto::Bytes& server_public_key, std::int64_t lifetime_ms,
+                                std::uint64_t started) {
+    const auto renew_at =
+        started + static_cast<std::uint64_t>(lifetime_ms - renewal_margin_ms(lifetime_ms));
+    open_ = Open{session_id, pair.client_request_key(server_public_key), renew_at, 1, UINT64_MAX,
+                 false};
+    if (keep_ != nullptr && keep_->keep({session_id, open_->key, started, renew_at}, 1 + block_)) {
+        open_->end_counter = 1 + block_;
+        open_->kept = true;
+        block_ = std::min(block_ * 2, kMaxCounterBlock);
+    }
 }
 
 void RequestSession::forget(const std::string& session_id) {
     const std::lock_guard guard(lock_);
     if (open_ && open_->session_id == session_id) {
         open_.reset();
+    }
+    if (keep_ != nullptr) {
+        keep_->drop(session_id);
     }
 }
 

@@ -22,7 +22,9 @@ ServerSession::ServerSession(LocalStore& store, std::ostream& notices,
     : store_(&store),
       identity_(require_identity(store)),
       transport_(transport_for(identity_, server_url, transport)),
-      api_(std::make_unique<ApiClient>(*transport_, identity_.device_id, identity_.signing)) {
+      keep_(store, identity_.device_id, server_url.empty() ? identity_.server_url : server_url),
+      api_(std::make_unique<ApiClient>(*transport_, identity_.device_id, identity_.signing,
+                                       &HybridClock::system_millis, &keep_)) {
     send_pending_recovery(store, *api_, notices);
 }
 

@@ -11,6 +11,7 @@
 
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
+#include "client/store/session_keep.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/transport.hpp"
 
@@ -44,6 +45,7 @@ class ServerSession {
     LocalStore* store_;
     DeviceIdentity identity_;
     std::unique_ptr<Transport> transport_;
+    SessionKeep keep_;                // the request session kept in the store
     std::unique_ptr<ApiClient> api_;  // signs with identity_.signing
 };
 

@@ -27,6 +27,9 @@ struct HttpResponse {
     int status = 0;
     std::string content_type;
     std::string body;
+    // The X-Dspt-Session-Offer header, when the server sent one
+    // (protocol/session_auth.hpp); "" otherwise.
+    std::string session_offer = {};
 };
 
 class Transport {

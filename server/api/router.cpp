@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,17 +76,44 @@ class Call {
     Context& context;
     const http::Request& request;
 
-    // Authenticates the request; the device is logged with it.
+    // Authenticates the request; the device is logged with it. A signed request
+    // carrying the device's session key (protocol/session_auth.hpp) opens a
+    // session whose offer the answer carries (offer_headers()).
     store::Device device() {
         auto device = context.authenticator.authenticate(request);
         meta_.device = device.id;
+        const bool in_session = !request.header(protocol::kSessionHeader).empty();
+        meta_.authenticated_by = in_session ? "session" : "signature";
+        if (!in_session && !request.query.empty()) {
+            std::optional<crypto::Bytes> key;
+            try {
+                key = protocol::session_key_parameter(request.query);
+            } catch (const Error& e) {
+                fail(ErrorCode::invalid_argument, std::string("the request's ") + e.what());
+            }
+            if (key) {
+                protocol::SessionRequest open;
+                open.client_public_key = std::move(*key);
+                offer_ = context.authenticator.open_session(device, open);
+            }
+        }
         return device;
+    }
+
+    // Adds the offer of a session opened by device() to `response`.
+    void offer_headers(http::Response& response) const {
+        if (offer_) {
+            response.headers[std::string(protocol::kSessionOfferHeader)] =
+                protocol::format_session_offer(*offer_);
+            response.headers[std::string(protocol::kSessionHeader)] = offer_->session_id;
+        }
     }
 
     // Authenticates the request by its signature only (opening a session).
     store::Device signed_device() {
         auto device = context.authenticator.authenticate_signed(request);
         meta_.device = device.id;
+        meta_.authenticated_by = "signature";
         return device;
     }
 
@@ -108,6 +136,7 @@ class Call {
   private:
     http::Response& meta_;
     PathCaptures captures_;
+    std::optional<protocol::SessionOffer> offer_;
 };
 
 using ApiHandler = http::Response (*)(Call&);
@@ -348,7 +377,9 @@ http::Response route(Context& context, const http::Request& request, http::Respo
     }
     meta.route = found->route->name();
     Call call(context, request, meta, std::move(found->captures));
-    return found->route->handler(call);
+    auto response = found->route->handler(call);
+    call.offer_headers(response);
+    return response;
 }
 
 }  // namespace
@@ -371,6 +402,7 @@ http::Response Router::handle(const http::Request& request) const {
     }
     response.route = meta.route.empty() ? request.method + " (unrouted)" : meta.route;
     response.device = meta.device;
+    response.authenticated_by = meta.authenticated_by;
     response.error = meta.error;
     return response;
 }

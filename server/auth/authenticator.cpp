@@ -62,9 +62,19 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
                                           request.body)) {
         refuse("bad MAC: the request is not the one its session key authenticated");
     }
-    if (!sessions_.use_counter(proof.session_id, proof.counter)) {
-        refuse("replayed request: this session's counter " + std::to_string(proof.counter) +
-               " was already used or is too old");
+    switch (sessions_.take_counter(proof.session_id, proof.counter)) {
+        case ReplayWindow::Verdict::taken:
+            break;
+        case ReplayWindow::Verdict::seen:
+            refuse("replayed request: this session's counter " + std::to_string(proof.counter) +
+                   " was already used");
+        case ReplayWindow::Verdict::too_old:
+            // Several processes of one device share a session, each with its own
+            // block of counters: one that sent nothing for a while falls below the
+            // window. Nothing is done; the device opens a new session.
+            throw UnknownSession("replayed request: this session's counter " +
+                                 std::to_string(proof.counter) +
+                                 " is too old (below its window); open a new session");
     }
     return *device;
 }

@@ -30,7 +30,9 @@
 //   3. its device is known and not revoked (a read of the device; a revoked
 //      device's sessions are dropped);
 //   4. the MAC verifies with the session's key;
-//   5. the counter has not been used in the session (ReplayWindow).
+//   5. the counter has not been used in the session (ReplayWindow); one below
+//      the session's window is refused as UnknownSession, so the device opens
+//      another (its processes share a session, each with its own counters).
 // Nothing is written to the store. Refusals are Error(unauthenticated) with a
 // reason ("device revoked", "bad MAC", "replayed request").
 //

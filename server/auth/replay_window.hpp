@@ -19,7 +19,13 @@ class ReplayWindow {
 
     // True, and the counter is used, when it was not used and is not below the
     // window. Counter 0 is never taken (counters start at 1).
-    bool accept(std::uint64_t counter) noexcept;
+    bool accept(std::uint64_t counter) noexcept { return take(counter) == Verdict::taken; }
+
+    // accept(), saying why a counter was refused: `seen` when it was taken
+    // before, `too_old` when it is below the window (or 0), so nothing can tell
+    // whether it was.
+    enum class Verdict { taken, seen, too_old };
+    Verdict take(std::uint64_t counter) noexcept;
 
     // The highest counter taken; 0 before any.
     std::uint64_t highest() const noexcept { return highest_; }

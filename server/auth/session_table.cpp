@@ -48,10 +48,11 @@ SessionTable::Lookup SessionTable::find(const std::string& id, std::int64_t now_
     return Lookup::live;
 }
 
-bool SessionTable::use_counter(const std::string& id, std::uint64_t counter) {
+ReplayWindow::Verdict SessionTable::take_counter(const std::string& id, std::uint64_t counter) {
     const std::lock_guard guard(lock_);
     const auto found = sessions_.find(id);
-    return found != sessions_.end() && found->second.counters.accept(counter);
+    return found == sessions_.end() ? ReplayWindow::Verdict::seen
+                                    : found->second.counters.take(counter);
 }
 
 std::size_t SessionTable::drop_device(std::string_view device_id) {

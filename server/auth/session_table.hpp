@@ -47,7 +47,12 @@ class SessionTable {
 
     // Takes `counter` for session `id`: false when it was used or is below the
     // window, or the session has gone since it was found.
-    bool use_counter(const std::string& id, std::uint64_t counter);
+    bool use_counter(const std::string& id, std::uint64_t counter) {
+        return take_counter(id, counter) == ReplayWindow::Verdict::taken;
+    }
+    // use_counter(), saying why a counter was refused (a session gone since it
+    // was found counts as `seen`).
+    ReplayWindow::Verdict take_counter(const std::string& id, std::uint64_t counter);
 
     // Forgets every session of `device_id` (it was revoked); how many there were.
     std::size_t drop_device(std::string_view device_id);

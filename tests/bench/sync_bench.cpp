@@ -69,6 +69,7 @@
 #include "client/store/evidence_store.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
+#include "client/store/session_keep.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/enrolment.hpp"
 #include "client/sync/recovery_upload.hpp"
@@ -375,9 +376,13 @@ void set_up_site(Site& site, std::size_t index, const Options& options, Network&
     }
 }
 
+// One sync as `dspt sync` makes it: a new connection, and the request session
+// kept in the site's store (the relay reaches the same server).
 client::SyncReport sync_site(Site& site, Network& network, bool through_relay) {
     const auto transport = network.transport(through_relay);
-    ApiClient api(*transport, site.identity.device_id, site.identity.signing);
+    client::SessionKeep keep(*site.store, site.identity.device_id, network.server_url());
+    ApiClient api(*transport, site.identity.device_id, site.identity.signing,
+                  &HybridClock::system_millis, &keep);
     return client::sync_once(*site.store, api, site.identity);
 }
 

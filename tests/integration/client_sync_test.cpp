@@ -48,45 +48,80 @@ nlohmann::json answer_of(const ClientHome& home, const std::string& item) {
     return home.json({"show", item})["answer"];
 }
 
-// The requests the server has answered under /v1/, by route, from its metrics.
-std::map<std::string, std::uint64_t> api_requests(const ServerProcess& server) {
+// The counters of the server's /metrics whose lines start with `prefix` (a
+// metric's name up to its first label's opening quote), by that label's value.
+std::map<std::string, std::uint64_t> metric_counts(const ServerProcess& server,
+                                                   std::string_view prefix) {
     const auto transport = client::make_http_transport(client::ServerUrl::parse(server.url()), {});
     const auto metrics = transport->send({"GET", "/metrics", {}, {}, {}});
     REQUIRE(metrics.status == 200);
     std::map<std::string, std::uint64_t> counts;
     std::istringstream lines(metrics.body);
-    constexpr std::string_view kPrefix = "dspt_http_requests_total{route=\"";
     for (std::string line; std::getline(lines, line);) {
-        if (!line.starts_with(kPrefix)) {
-            continue;
-        }
-        const auto route =
-            line.substr(kPrefix.size(), line.find('"', kPrefix.size()) - kPrefix.size());
-        if (route.find(" /v1/") != std::string::npos) {
-            counts[route] += std::stoull(line.substr(line.rfind(' ') + 1));
+        if (line.starts_with(prefix)) {
+            const auto label =
+                line.substr(prefix.size(), line.find('"', prefix.size()) - prefix.size());
+            counts[label] += std::stoull(line.substr(line.rfind(' ') + 1));
         }
     }
     return counts;
+}
+
+// The requests the server has answered under /v1/, by route, from its metrics.
+std::map<std::string, std::uint64_t> api_requests(const ServerProcess& server) {
+    auto counts = metric_counts(server, "dspt_http_requests_total{route=\"");
+    std::erase_if(counts,
+                  [](const auto& entry) { return entry.first.find(" /v1/") == std::string::npos; });
+    return counts;
+}
+
+// How much each of the server's `counts` grew while `home` ran `args`.
+template <class Counts>
+std::map<std::string, std::uint64_t> growth(Counts counts, const ServerProcess& server,
+                                            const ClientHome& home,
+                                            const std::vector<std::string>& args) {
+    const auto before = counts(server);
+    const auto result = home.run(args);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto after = counts(server);
+    for (const auto& [name, count] : before) {
+        after[name] -= count;
+    }
+    return after;
 }
 
 // The requests `home` made to the server running `args`: route and how many.
 std::map<std::string, std::uint64_t> requests_of(const ServerProcess& server,
                                                  const ClientHome& home,
                                                  const std::vector<std::string>& args) {
-    const auto before = api_requests(server);
-    const auto result = home.run(args);
-    INFO(result.err);
-    REQUIRE(result.exit_code == 0);
-    auto after = api_requests(server);
-    for (const auto& [route, count] : before) {
-        after[route] -= count;
-    }
-    std::erase_if(after, [](const auto& entry) { return entry.second == 0; });
-    return after;
+    auto made = growth(api_requests, server, home, args);
+    std::erase_if(made, [](const auto& entry) { return entry.second == 0; });
+    return made;
 }
 
 using Requests = std::map<std::string, std::uint64_t>;
 const Requests kOneExchange{{"POST /v1/sync", 1}};
+
+// The requests the server authenticated, by "signature" and "session", from its
+// metrics.
+std::map<std::string, std::uint64_t> authentications(const ServerProcess& server) {
+    auto counts = metric_counts(server, "dspt_http_authenticated_total{by=\"");
+    counts.try_emplace("signature", 0);
+    counts.try_emplace("session", 0);
+    return counts;
+}
+
+// How `home` running `args` was authenticated: requests by signature and in a
+// session.
+std::map<std::string, std::uint64_t> authentication_of(const ServerProcess& server,
+                                                       const ClientHome& home,
+                                                       const std::vector<std::string>& args) {
+    return growth(authentications, server, home, args);
+}
+
+using Authentications = std::map<std::string, std::uint64_t>;
+const Authentications kOneInSession{{"signature", 0}, {"session", 1}};
 
 }  // namespace
 
@@ -554,6 +589,32 @@ TEST_CASE("an ordinary sync is one request, and publications learned once are ke
     CHECK(status["publications_learned"] == true);
     CHECK(status["publishing"]["approaching"]["ready"] == false);
     CHECK(home.second.json({"publications"}).size() == 1);
+}
+
+TEST_CASE("a sync sends its one request in the session an earlier run kept, also after a restart",
+          "[integration][client_sync]") {
+    CedarHouse home;
+    // The second device's first run opens a session in its one signed request.
+    CHECK(authentication_of(home.server, home.second, {"sync"}) ==
+          Authentications{{"signature", 1}, {"session", 0}});
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA654321"}).exit_code == 0);
+    CHECK(requests_of(home.server, home.first, {"sync"}) == kOneExchange);
+    // Later runs, each its own process: one request, MACed, none signed.
+    CHECK(authentication_of(home.server, home.second, {"sync"}) == kOneInSession);
+    CHECK(answer_of(home.second, "1.1.1")["value"] == "ZA654321");
+    CHECK(authentication_of(home.server, home.second, {"sync"}) == kOneInSession);
+    CHECK(authentication_of(home.server, home.second, {"whoami"}) == kOneInSession);
+
+    // A restarted server holds no session: the sync is refused as one to open
+    // again, sent again signed (opening another) and goes through.
+    home.server.stop();
+    home.server.restart();
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA000002"}).exit_code == 0);
+    REQUIRE(sync(home.first)["pushed"] == 1);
+    const auto restarted = authentication_of(home.server, home.second, {"sync"});
+    CHECK(restarted.at("signature") == 1);
+    CHECK(answer_of(home.second, "1.1.1")["value"] == "ZA000002");
+    CHECK(authentication_of(home.server, home.second, {"sync"}) == kOneInSession);
 }
 
 TEST_CASE("a headquarters sync learns its sites, and a new one when it is added",

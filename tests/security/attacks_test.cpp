@@ -815,3 +815,24 @@ TEST_CASE("an expired session is refused as one to open again, and the client do
     CHECK(api.whoami().device_id == raw.identity->device_id);
     CHECK(api.invites().invites.empty());
 }
+
+TEST_CASE("a session kept between runs is refused at once when its device is revoked",
+          "[integration][security]") {
+    InvitedBranch acorn;
+    // The first run opens a session and keeps it in the store; the next ones use it.
+    REQUIRE(acorn.leeds.run({"sync"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"sync"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"whoami"}).exit_code == 0);
+
+    REQUIRE(acorn.server.admin({"revoke-device", device_id_of(acorn.leeds)}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA654321"}).exit_code == 0);
+    for (const auto& command : {std::vector<std::string>{"sync"}, {"whoami"}}) {
+        const auto refused = acorn.leeds.run(command);
+        INFO(command.front());
+        CHECK(refused.exit_code != 0);
+        CHECK_THAT(refused.err, Catch::Contains("revoked"));
+    }
+    // The change refused with it is still waiting, not lost.
+    CHECK(acorn.leeds.json({"status"})["pending_changes"] == 1);
+}

@@ -51,19 +51,6 @@ bool in_heap(crypto::ByteView secret) {
     return false;
 }
 
-DeviceIdentity branch_device() {
-    DeviceIdentity identity;
-    identity.server_url = "http://127.0.0.1:9";
-    identity.device_id = "device-1";
-    identity.role = protocol::Role::branch;
-    identity.organisation_ods = "AB1";
-    identity.organisation_name = "Acorn Homecare";
-    identity.site_ods = "VA1B2";
-    identity.signing = crypto::SigningKeyPair::generate();
-    identity.box = crypto::BoxKeyPair::generate();
-    return identity;
-}
-
 }  // namespace
 
 TEST_CASE("a device's secret keys are read from the store into guarded memory, never the heap",
@@ -93,7 +80,7 @@ TEST_CASE("a device's secret keys are read from the store into guarded memory, n
     REQUIRE(crypto::constant_time_equal(kept.box.secret_key(), pending.box.secret_key()));
     CHECK_FALSE(in_heap(kept.box.secret_key()));
 
-    save_identity(*store, branch_device());
+    save_identity(*store, acorn_branch_device());
     const auto loaded = load_identity(*store);
     REQUIRE(loaded.has_value());
     REQUIRE(loaded->box.secret_key().size() == crypto::BoxKeyPair::kSecretKeyBytes);

@@ -19,6 +19,7 @@
 #include <catch2/catch.hpp>
 
 #include "client/store/evidence_store.hpp"
+#include "client/store/identity_store.hpp"
 #include "client/store/local_store.hpp"
 #include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
@@ -28,7 +29,6 @@
 #include "common/standards/bundled.hpp"
 #include "tests/support/errors.hpp"
 #include "tests/support/temp_dir.hpp"
-
 
 namespace Catch {
 template <>
@@ -103,6 +103,21 @@ inline Bytes store_file_bytes(const fs::path& path) {
 
 inline std::string hash_of(const Bytes& bytes) {
     return crypto::to_hex(crypto::blake2b(bytes));
+}
+
+// A branch device of Acorn Homecare (AB1), site VA1B2, with new keys.
+inline DeviceIdentity acorn_branch_device(std::string device_id = "device-1",
+                                          std::string server_url = "http://127.0.0.1:9") {
+    DeviceIdentity identity;
+    identity.server_url = std::move(server_url);
+    identity.device_id = std::move(device_id);
+    identity.role = protocol::Role::branch;
+    identity.organisation_ods = "AB1";
+    identity.organisation_name = "Acorn Homecare";
+    identity.site_ods = "VA1B2";
+    identity.signing = crypto::SigningKeyPair::generate();
+    identity.box = crypto::BoxKeyPair::generate();
+    return identity;
 }
 
 // A second connection to the store's file, as someone editing it outside dspt.

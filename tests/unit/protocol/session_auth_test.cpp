@@ -102,3 +102,38 @@ TEST_CASE("session headers of the wrong form are refused, naming the header", "[
                   [&] { (void)parse_session_headers(kSession, "1", "AAAA"); });
     CHECK(parse_session_headers(kSession, "18446744073709551", mac).counter == 18446744073709551u);
 }
+
+TEST_CASE("a session opened inside a signed request: the key in the target, the offer in a header",
+          "[unit][protocol]") {
+    const auto pair = crypto::SessionKeyPair::generate();
+    const auto target = with_session_key("/v1/sync", pair.public_key());
+    CHECK(target == "/v1/sync?session_key=" + crypto::to_base64(pair.public_key()));
+    CHECK(with_session_key("/v1/sync/pull?since=4", pair.public_key())
+              .starts_with("/v1/sync/pull?since=4&session_key="));
+    const auto query = target.substr(target.find('?') + 1);
+    const auto key = session_key_parameter(query);
+    REQUIRE(key.has_value());
+    CHECK(*key == crypto::Bytes(pair.public_key().begin(), pair.public_key().end()));
+    CHECK(session_key_parameter("since=4&" + query) == key);
+    CHECK_FALSE(session_key_parameter("since=4").has_value());
+    CHECK_FALSE(session_key_parameter("session_keys=1").has_value());
+    require_error(ErrorCode::invalid_argument, {"32-byte"},
+                  [] { (void)session_key_parameter("session_key=AAAA"); });
+
+    SessionOffer offer;
+    offer.session_id = std::string(kSession);
+    const auto server = crypto::SessionKeyPair::generate();
+    offer.server_public_key.assign(server.public_key().begin(), server.public_key().end());
+    offer.lifetime_ms = 1'800'000;
+    const auto header = format_session_offer(offer);
+    CHECK(header ==
+          std::string(kSession) + "." + crypto::to_base64(server.public_key()) + ".1800000");
+    CHECK(parse_session_offer(header) == offer);
+    for (const auto& bad :
+         {std::string(kSession), header + ".1", std::string(kSession) + ".AAAA.1800000",
+          header.substr(0, header.rfind('.')) + ".0", header.substr(0, header.rfind('.')) + ".-1",
+          "ZZ" + header.substr(2)}) {
+        INFO(bad);
+        require_error(ErrorCode::protocol, {"malformed"}, [&] { (void)parse_session_offer(bad); });
+    }
+}

@@ -40,4 +40,17 @@ TEST_CASE("a counter 64 or more below the highest is refused, one within is take
     CHECK_FALSE(window.accept(10'000));
 }
 
+TEST_CASE("a refused counter is told apart: used before, or below the window",
+          "[unit][server_auth]") {
+    ReplayWindow window;
+    using Verdict = ReplayWindow::Verdict;
+    CHECK(window.take(0) == Verdict::too_old);
+    CHECK(window.take(100) == Verdict::taken);
+    CHECK(window.take(100) == Verdict::seen);
+    CHECK(window.take(37) == Verdict::taken);
+    CHECK(window.take(37) == Verdict::seen);
+    CHECK(window.take(36) == Verdict::too_old);
+    CHECK(window.highest() == 100);
+}
+
 }  // namespace dspt::server::auth::test

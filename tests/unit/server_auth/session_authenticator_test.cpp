@@ -175,4 +175,22 @@ TEST_CASE("a full session table makes room by forgetting the oldest session",
     CHECK(table.size() == 0);
 }
 
+TEST_CASE_METHOD(AuthFixture,
+                 "a counter below the window is refused as a session to open again, a used one "
+                 "as a replay",
+                 "[unit][server_auth]") {
+    const auto branch = enrol_branch();
+    const auto session = open_for(context.authenticator, branch.device);
+    // Another process of the device went on with later counters meanwhile.
+    REQUIRE(context.authenticator.authenticate(maced(session, 70, "GET", "/v1/whoami")).id ==
+            branch.device.id);
+    const auto stale = maced(session, 6, "GET", "/v1/whoami");
+    CHECK_THAT(session_refusal(context.authenticator, stale, true),
+               Catch::Contains("too old") && Catch::Contains("open a new session"));
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 70, "GET", "/v1/whoami")),
+               Catch::Contains("replayed request") && Catch::Contains("already used"));
+    CHECK(context.authenticator.authenticate(maced(session, 7, "GET", "/v1/whoami")).id ==
+          branch.device.id);
+}
+
 }  // namespace dspt::server::auth::test
