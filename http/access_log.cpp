@@ -1,8 +1,10 @@
 #include "http/access_log.hpp"
 
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 namespace dspt::http {
 
@@ -103,14 +105,112 @@ std::string format_event_line(
     return line;
 }
 
-void write_stderr_line(std::string_view line) {
-    // One fwrite per line under a lock: lines from several I/O threads never mix.
+// Serialises writes to stderr: whole lines, or whole blocks of them.
+std::mutex& stderr_mutex() {
     static std::mutex mutex;
+    return mutex;
+}
+
+void write_stderr_block(std::string_view block) {
+    const std::lock_guard lock(stderr_mutex());
+    std::fwrite(block.data(), 1, block.size(), stderr);
+    std::fflush(stderr);
+}
+
+void write_stderr_line(std::string_view line) {
     std::string whole(line);
     whole += '\n';
-    const std::lock_guard lock(mutex);
-    std::fwrite(whole.data(), 1, whole.size(), stderr);
-    std::fflush(stderr);
+    write_stderr_block(whole);
+}
+
+class StderrLineWriter::State {
+  public:
+    void add(std::string_view line) {
+        bool wake = false;
+        bool overflow = false;
+        {
+            const std::lock_guard lock(mutex_);
+            wake = pending_.empty();
+            pending_.append(line).push_back('\n');
+            overflow = pending_.size() >= kMaxPending;
+        }
+        if (overflow) {
+            write_pending();  // stderr is slow: wait for it, as a direct write would
+        } else if (wake) {
+            wake_.notify_one();
+        }
+    }
+
+    // Writes what is pending, in order with any other call of it.
+    void write_pending() {
+        const std::lock_guard writing(writing_);
+        std::string block;
+        {
+            const std::lock_guard lock(mutex_);
+            block.swap(pending_);
+        }
+        if (!block.empty()) {
+            write_stderr_block(block);
+        }
+    }
+
+    void run() {
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+                if (pending_.empty()) {
+                    return;  // stopping, and all written
+                }
+            }
+            write_pending();
+            // Let lines gather: under load one write carries many.
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, kInterval, [this] { return stopping_; });
+        }
+    }
+
+    void stop() {
+        {
+            const std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+    }
+
+  private:
+    std::mutex writing_;  // held while a block is taken and written
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::string pending_;  // guarded by mutex_
+    bool stopping_ = false;
+};
+
+StderrLineWriter::StderrLineWriter() : state_(std::make_shared<State>()) {
+    thread_ = std::thread([state = state_] {
+        try {
+            state->run();
+        } catch (...) {
+            // Lines left are written by the destructor.
+        }
+    });
+}
+
+StderrLineWriter::~StderrLineWriter() {
+    state_->stop();
+    thread_.join();
+    try {
+        state_->write_pending();
+    } catch (...) {
+    }
+}
+
+void StderrLineWriter::add(std::string_view line) noexcept {
+    try {
+        state_->add(line);
+    } catch (...) {
+        // Out of memory: the line is lost, the request is not.
+    }
 }
 
 std::string format_exception_line(std::string_view event, std::exception_ptr error) {

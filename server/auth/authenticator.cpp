@@ -22,7 +22,8 @@ Authenticator::Authenticator(store::Repository& repository, AuthConfig config, C
     : repository_(repository),
       config_(config),
       clock_(std::move(clock)),
-      sessions_(config.max_sessions) {}
+      sessions_(config.max_sessions),
+      devices_(repository, config.max_sessions) {}
 
 store::Device Authenticator::authenticate(const http::Request& request) const {
     if (!request.header(protocol::kSessionHeader).empty()) {
@@ -49,7 +50,7 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
         case SessionTable::Lookup::live:
             break;
     }
-    const auto device = repository_.find_device(session.device_id);
+    const auto device = devices_.find(session.device_id);
     if (!device) {
         sessions_.drop_device(session.device_id);
         refuse("unknown device " + session.device_id);
@@ -105,7 +106,7 @@ store::Device Authenticator::authenticate_signed(const http::Request& request) c
         refuse(std::string("malformed signature headers: ") + e.what());
     }
 
-    const auto device = repository_.find_device(parsed.device_id);
+    const auto device = devices_.find(parsed.device_id);
     if (!device) {
         refuse("unknown device " + parsed.device_id);
     }
