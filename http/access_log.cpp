@@ -1,10 +1,15 @@
 #include "http/access_log.hpp"
 
+#include <charconv>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <thread>
+#include <type_traits>
+
+#include <climits>
 
 namespace dspt::http {
 
@@ -23,22 +28,13 @@ bool needs_quotes(std::string_view value) {
     return false;
 }
 
-void append_field(std::string& line, std::string_view key, std::string_view value) {
-    if (!line.empty()) {
-        line += ' ';
-    }
-    line += key;
-    line += '=';
-    line += log_value(value);
-}
-
-}  // namespace
-
-std::string log_value(std::string_view value) {
+// `value` as log_value() writes it, appended to `out`.
+void append_value(std::string& out, std::string_view value) {
     if (!needs_quotes(value)) {
-        return std::string(value);
+        out += value;
+        return;
     }
-    std::string out = "\"";
+    out += '"';
     for (const char c : value) {
         const auto u = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\') {
@@ -53,6 +49,31 @@ std::string log_value(std::string_view value) {
         }
     }
     out += '"';
+}
+
+void append_field(std::string& line, std::string_view key, std::string_view value) {
+    if (!line.empty()) {
+        line += ' ';
+    }
+    line += key;
+    line += '=';
+    append_value(line, value);
+}
+
+// A whole number as text, without allocating.
+template <typename Integer>
+requires std::is_integral_v<Integer>
+void append_field(std::string& line, std::string_view key, Integer value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    append_field(line, key, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+}
+
+}  // namespace
+
+std::string log_value(std::string_view value) {
+    std::string out;
+    append_value(out, value);
     return out;
 }
 
@@ -61,13 +82,25 @@ std::string format_utc_time(std::chrono::system_clock::time_point time) {
     const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
     const auto millis =
         std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-    const std::time_t t = static_cast<std::time_t>(seconds.count());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
+    // Most lines of a thread fall in the second of its previous line: format that
+    // second once.
+    thread_local std::int64_t cached_second = INT64_MIN;
+    thread_local char cached_text[64] = {};
+    if (seconds.count() != cached_second) {
+        const std::time_t t = static_cast<std::time_t>(seconds.count());
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::snprintf(cached_text, sizeof cached_text, "%04d-%02d-%02dT%02d:%02d:%02d",
+                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                      tm.tm_sec);
+        cached_second = seconds.count();
+    }
+    std::string text(cached_text);
+    const int ms = static_cast<int>(millis);
+    const char fraction[] = {'.', static_cast<char>('0' + ms / 100),
+                             static_cast<char>('0' + ms / 10 % 10),
+                             static_cast<char>('0' + ms % 10), 'Z'};
+    text.append(fraction, sizeof fraction);
     return text;
 }
 
@@ -78,15 +111,18 @@ std::string format_access_line(const AccessRecord& record, std::string_view erro
     append_field(line, "method", record.method.empty() ? "-" : record.method);
     append_field(line, "path", record.path.empty() ? "-" : record.path);
     append_field(line, "route", record.route);
-    append_field(line, "status", std::to_string(record.status));
+    append_field(line, "status", record.status);
     char ms[32];
-    std::snprintf(ms, sizeof ms, "%.2f",
-                  std::chrono::duration<double, std::milli>(record.duration).count());
-    append_field(line, "duration_ms", ms);
+    const auto ms_end =
+        std::to_chars(ms, ms + sizeof ms,
+                      std::chrono::duration<double, std::milli>(record.duration).count(),
+                      std::chars_format::fixed, 2)
+            .ptr;
+    append_field(line, "duration_ms", std::string_view(ms, static_cast<std::size_t>(ms_end - ms)));
     append_field(line, "device", record.device.empty() ? "-" : record.device);
     append_field(line, "remote", record.remote);
-    append_field(line, "bytes_in", std::to_string(record.bytes_in));
-    append_field(line, "bytes_out", std::to_string(record.bytes_out));
+    append_field(line, "bytes_in", record.bytes_in);
+    append_field(line, "bytes_out", record.bytes_out);
     if (!error.empty()) {
         append_field(line, "error", error);
     }

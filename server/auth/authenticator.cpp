@@ -1,6 +1,7 @@
 #include "server/auth/authenticator.hpp"
 
 #include <optional>
+#include <utility>
 
 #include "common/crypto/session_key.hpp"
 #include "common/error.hpp"
@@ -50,7 +51,7 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
         case SessionTable::Lookup::live:
             break;
     }
-    const auto device = devices_.find(session.device_id);
+    auto device = devices_.find(session.device_id);
     if (!device) {
         sessions_.drop_device(session.device_id);
         refuse("unknown device " + session.device_id);
@@ -67,7 +68,7 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
         refuse("replayed request: this session's counter " + std::to_string(proof.counter) +
                " was already used or is too old");
     }
-    return *device;
+    return std::move(*device);
 }
 
 protocol::SessionOffer Authenticator::open_session(const store::Device& device,
@@ -106,7 +107,7 @@ store::Device Authenticator::authenticate_signed(const http::Request& request) c
         refuse(std::string("malformed signature headers: ") + e.what());
     }
 
-    const auto device = devices_.find(parsed.device_id);
+    auto device = devices_.find(parsed.device_id);
     if (!device) {
         refuse("unknown device " + parsed.device_id);
     }
@@ -136,7 +137,7 @@ store::Device Authenticator::authenticate_signed(const http::Request& request) c
     if (!repository_.remember_nonce(device->id, parsed.nonce, now, 2 * window)) {
         refuse("replayed request: this nonce was already used");
     }
-    return *device;
+    return std::move(*device);
 }
 
 }  // namespace dspt::server::auth
