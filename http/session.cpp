@@ -214,6 +214,24 @@ class Session {
                                        response.error));
     }
 
+    // Parses what the buffer holds of the next request's header, as
+    // async_read_header would before reading: the bytes taken, with `ec` set
+    // when the header is refused. A header not yet whole leaves `ec` clear and
+    // the parser wanting more.
+    std::size_t parse_buffered_header(Parser& parser, error_code& ec) {
+        ec = {};
+        if (buffer_.size() == 0) {
+            return 0;
+        }
+        parser.eager(false);
+        const std::size_t used = parser.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more) {
+            ec = {};
+        }
+        return used;
+    }
+
     void log_event(std::string_view event, const error_code& ec) {
         state_->log(
             format_event_line(event, {{"remote", handle_->remote}, {"error", ec.message()}}));
@@ -287,8 +305,14 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
         // The header first, so an oversized Content-Length is refused before
-        // its body is read and before "100 Continue" invites it.
-        std::size_t bytes_in = co_await bhttp::async_read_header(stream, buffer_, parser, into(ec));
+        // its body is read and before "100 Continue" invites it. A header
+        // already whole in the buffer (the usual case) is parsed here, sparing
+        // the trip through the event loop an asynchronous read that needs no
+        // I/O still makes.
+        std::size_t bytes_in = parse_buffered_header(parser, ec);
+        if (!ec && !parser.is_header_done()) {
+            bytes_in += co_await bhttp::async_read_header(stream, buffer_, parser, into(ec));
+        }
         if (!ec && parser.get().version() != 10 && parser.get().version() != 11) {
             // Beast reads any "HTTP/d.d"; we speak 1.0 and 1.1 only.
             const Refusal refusal{505, ErrorCode::protocol,

@@ -24,7 +24,8 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free,
 
 }  // namespace
 
-SharedCounter::SharedCounter(const std::filesystem::path& path) {
+SharedCounter::SharedCounter(const std::filesystem::path& path,
+                             const std::filesystem::path& owner_like) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         fail_counter(path, "cannot open");
@@ -44,6 +45,13 @@ SharedCounter::SharedCounter(const std::filesystem::path& path) {
         ::close(fd);
         errno = EINVAL;
         fail_counter(path, "is not a counter (wrong size)");
+    }
+    struct stat owner {};
+    if (::geteuid() == 0 && ::stat(owner_like.c_str(), &owner) == 0 &&
+        (info.st_uid != owner.st_uid || info.st_gid != owner.st_gid) &&
+        ::fchown(fd, owner.st_uid, owner.st_gid) != 0) {
+        ::close(fd);
+        fail_counter(path, "cannot give it the database's owner");
     }
     void* mapped =
         ::mmap(nullptr, sizeof(std::uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

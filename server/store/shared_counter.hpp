@@ -20,9 +20,12 @@ namespace dspt::server::store {
 
 class SharedCounter {
   public:
-    // Opens (or makes) the counter file at `path`. Throws Error(io) when it
-    // cannot be made or mapped, or holds something else.
-    explicit SharedCounter(const std::filesystem::path& path);
+    // Opens (or makes) the counter file at `path`. A file made by root is given
+    // the owner of `owner_like` (as SQLite gives its -wal and -shm files the
+    // database's owner), so that an operator's command run as root leaves a file
+    // the server's own user can open. Throws Error(io) when it cannot be made or
+    // mapped, or holds something else.
+    SharedCounter(const std::filesystem::path& path, const std::filesystem::path& owner_like);
     ~SharedCounter();
 
     SharedCounter(const SharedCounter&) = delete;
