@@ -15,15 +15,18 @@
 // escaped and control characters as \xNN, so every line splits unambiguously.
 // The query string is never logged (it may carry tokens).
 //
-// Thread-safety: the functions are pure, except write_stderr_line(), which
-// may be called from any thread; concurrent lines never interleave.
+// Thread-safety: the functions are pure, except write_stderr_line() and
+// StderrLineWriter::add(), which may be called from any thread; concurrent
+// lines never interleave.
 
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace dspt::http {
@@ -61,7 +64,36 @@ std::string log_value(std::string_view value);
 // UTC time with milliseconds: "2026-11-21T05:30:00.123Z".
 std::string format_utc_time(std::chrono::system_clock::time_point time);
 
-// The default ServerConfig::log: the line and a newline to stderr, whole.
+// The line and a newline to stderr, whole, at once.
 void write_stderr_line(std::string_view line);
+
+// The default ServerConfig::log: lines to stderr, gathered and written by a
+// thread of its own, so that a request costs no write to the log file and no
+// wait for another thread's. A line is written within kInterval of its add()
+// (more exactly, once the thread has written the lines before it and slept
+// kInterval). Should lines pile up beyond kMaxPending (stderr blocked), add()
+// writes them itself, so nothing is lost and memory stays bounded. Lines keep
+// their order, and never interleave with write_stderr_line's. The destructor
+// writes what is left; a process killed with SIGKILL loses at most the lines of
+// its last kInterval.
+//
+// Thread-safety: add() may be called from any thread.
+class StderrLineWriter {
+  public:
+    static constexpr std::chrono::milliseconds kInterval{20};
+    static constexpr std::size_t kMaxPending = 4 * 1024 * 1024;  // bytes
+
+    StderrLineWriter();
+    ~StderrLineWriter();
+    StderrLineWriter(const StderrLineWriter&) = delete;
+    StderrLineWriter& operator=(const StderrLineWriter&) = delete;
+
+    void add(std::string_view line) noexcept;
+
+  private:
+    class State;
+    std::shared_ptr<State> state_;
+    std::thread thread_;
+};
 
 }  // namespace dspt::http

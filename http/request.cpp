@@ -1,16 +1,31 @@
 #include "http/request.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <nlohmann/json.hpp>
 
 namespace dspt::http {
 
+namespace {
+
+// ASCII only, as header names are: no locale, and inlined (every request looks
+// its headers up by name several times).
+constexpr unsigned char header_char_lower(unsigned char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+
+}  // namespace
+
 bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const noexcept {
-    return std::lexicographical_compare(
-        a.begin(), a.end(), b.begin(), b.end(),
-        [](unsigned char x, unsigned char y) { return std::tolower(x) < std::tolower(y); });
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto x = header_char_lower(static_cast<unsigned char>(a[i]));
+        const auto y = header_char_lower(static_cast<unsigned char>(b[i]));
+        if (x != y) {
+            return x < y;
+        }
+    }
+    return a.size() < b.size();
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -100,7 +100,8 @@ struct ServerConfig {
     // Receives one structured line per request (access_log.hpp) and one per
     // notable connection event (refusal, TLS failure, timeout mid-request, a
     // handler's exception), without a trailing newline. Called from the I/O
-    // threads, concurrently; it must not throw. Default: write_stderr_line.
+    // threads, concurrently; it must not throw. Default: to stderr through a
+    // StderrLineWriter (access_log.hpp): lines reach it within a few tens of ms.
     std::function<void(std::string_view line)> log;
 
     // Whether the server answers GET /healthz and GET /metrics itself (above).

@@ -8,9 +8,13 @@ namespace dspt::http::detail {
 
 namespace {
 
-ServerConfig with_default_log(ServerConfig config) {
+std::unique_ptr<StderrLineWriter> default_log(const ServerConfig& config) {
+    return config.log ? nullptr : std::make_unique<StderrLineWriter>();
+}
+
+ServerConfig with_log(ServerConfig config, StderrLineWriter* writer) {
     if (!config.log) {
-        config.log = write_stderr_line;
+        config.log = [writer](std::string_view line) { writer->add(line); };
     }
     return config;
 }
@@ -18,7 +22,9 @@ ServerConfig with_default_log(ServerConfig config) {
 }  // namespace
 
 ServerState::ServerState(ServerConfig config_in, Handler handler_in)
-    : config(with_default_log(std::move(config_in))), handler(std::move(handler_in)) {}
+    : stderr_log(default_log(config_in)),
+      config(with_log(std::move(config_in), stderr_log.get())),
+      handler(std::move(handler_in)) {}
 
 void ServerState::log(std::string_view line) const noexcept {
     try {

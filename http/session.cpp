@@ -28,6 +28,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -192,6 +193,9 @@ class Session {
     template <class Stream>
     net::awaitable<CloseMode> serve(Stream& stream);
     template <class Stream>
+    net::awaitable<std::size_t> write_response(Stream& stream, BeastResponse& reply,
+                                               error_code& ec);
+    template <class Stream>
     net::awaitable<void> reject(Stream& stream, const Parser& parser, Response response,
                                 const Timing& timing, std::size_t bytes_in);
     template <class Stream>
@@ -215,6 +219,24 @@ class Session {
                                        response.error));
     }
 
+    // Parses what the buffer holds of the next request's header, as
+    // async_read_header would before reading: the bytes taken, with `ec` set
+    // when the header is refused. A header not yet whole leaves `ec` clear and
+    // the parser wanting more.
+    std::size_t parse_buffered_header(Parser& parser, error_code& ec) {
+        ec = {};
+        if (buffer_.size() == 0) {
+            return 0;
+        }
+        parser.eager(false);
+        const std::size_t used = parser.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more) {
+            ec = {};
+        }
+        return used;
+    }
+
     void log_event(std::string_view event, const error_code& ec) {
         state_->log(
             format_event_line(event, {{"remote", handle_->remote}, {"error", ec.message()}}));
@@ -225,7 +247,35 @@ class Session {
     // Bytes read but not parsed yet: the start of the next request, or
     // pipelined requests. The parser bounds how far it can grow.
     beast::flat_buffer buffer_;
+    // Plain TCP in non-blocking mode: a response goes out by a direct write
+    // as far as the socket takes it (write_response).
+    bool direct_writes_ = false;
 };
+
+// A response whose whole fits the socket's send buffer (most) is written at
+// once, without a deadline to arm and cancel or a completion to queue; what is
+// left, or all of it over TLS, is written asynchronously under write_timeout.
+template <class Stream>
+net::awaitable<std::size_t> Session::write_response(Stream& stream, BeastResponse& reply,
+                                                    error_code& ec) {
+    bhttp::serializer<false, bhttp::string_body> serializer(reply);
+    std::size_t written = 0;
+    auto& tcp = beast::get_lowest_layer(stream);
+    if constexpr (!kIsTls<Stream>) {
+        if (direct_writes_) {
+            while (!ec && !serializer.is_done()) {
+                written += bhttp::write_some(tcp.socket(), serializer, ec);
+            }
+            if (ec != net::error::would_block && ec != net::error::try_again) {
+                co_return written;  // all of it, or a failure
+            }
+            ec = {};
+        }
+    }
+    tcp.expires_after(limits().write_timeout);
+    written += co_await bhttp::async_write(stream, serializer, into(ec));
+    co_return written;
+}
 
 template <class Stream>
 net::awaitable<CloseMode> Session::serve(Stream& stream) {
@@ -248,6 +298,13 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
             }
             co_return CloseMode::abort;
         }
+    }
+
+    if constexpr (!kIsTls<Stream>) {
+        // The socket never blocks a thread: write_response writes what it takes.
+        error_code mode;
+        tcp.socket().non_blocking(true, mode);
+        direct_writes_ = !mode;
     }
 
     for (std::size_t served = 0;;) {
@@ -288,8 +345,14 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
         // The header first, so an oversized Content-Length is refused before
-        // its body is read and before "100 Continue" invites it.
-        std::size_t bytes_in = co_await bhttp::async_read_header(stream, buffer_, parser, into(ec));
+        // its body is read and before "100 Continue" invites it. A header
+        // already whole in the buffer (the usual case) is parsed here, sparing
+        // the trip through the event loop an asynchronous read that needs no
+        // I/O still makes.
+        std::size_t bytes_in = parse_buffered_header(parser, ec);
+        if (!ec && !parser.is_header_done()) {
+            bytes_in += co_await bhttp::async_read_header(stream, buffer_, parser, into(ec));
+        }
         if (!ec && parser.get().version() != 10 && parser.get().version() != 11) {
             // Beast reads any "HTTP/d.d"; we speak 1.0 and 1.1 only.
             const Refusal refusal{505, ErrorCode::protocol,
@@ -370,8 +433,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         const bool keep_alive =
             client_keep_alive && !state_->stopping && served < limits().max_requests_per_connection;
         auto reply = to_beast_response(response, version, keep_alive, head_request);
-        tcp.expires_after(limits().write_timeout);
-        const std::size_t bytes_out = co_await bhttp::async_write(stream, reply, into(ec));
+        const std::size_t bytes_out = co_await write_response(stream, reply, ec);
         record(request.method, request.path, response, timing, bytes_in, bytes_out);
         if (ec) {
             if (!is_routine(ec)) {

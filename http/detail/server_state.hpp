@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/access_log.hpp"
 #include "http/metrics.hpp"
 #include "http/request.hpp"
 #include "http/server.hpp"
@@ -48,6 +49,9 @@ struct ServerState {
     // Calls config.log; a throwing log callback loses its line, nothing more.
     void log(std::string_view line) const noexcept;
 
+    // The default log, when the configuration gives none. Declared first: it
+    // outlives every use of config.log, and writes the last lines when it goes.
+    const std::unique_ptr<StderrLineWriter> stderr_log;
     const ServerConfig config;  // config.log is never empty
     const Handler handler;
     Metrics metrics;

@@ -1,6 +1,7 @@
 #include "server/auth/authenticator.hpp"
 
 #include <optional>
+#include <utility>
 
 #include "common/crypto/session_key.hpp"
 #include "common/error.hpp"
@@ -22,7 +23,8 @@ Authenticator::Authenticator(store::Repository& repository, AuthConfig config, C
     : repository_(repository),
       config_(config),
       clock_(std::move(clock)),
-      sessions_(config.max_sessions) {}
+      sessions_(config.max_sessions),
+      devices_(repository, config.max_sessions) {}
 
 store::Device Authenticator::authenticate(const http::Request& request) const {
     if (!request.header(protocol::kSessionHeader).empty()) {
@@ -49,7 +51,7 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
         case SessionTable::Lookup::live:
             break;
     }
-    const auto device = repository_.find_device(session.device_id);
+    auto device = devices_.find(session.device_id);
     if (!device) {
         sessions_.drop_device(session.device_id);
         refuse("unknown device " + session.device_id);
@@ -76,7 +78,7 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
                                  std::to_string(proof.counter) +
                                  " is too old (below its window); open a new session");
     }
-    return *device;
+    return std::move(*device);
 }
 
 protocol::SessionOffer Authenticator::open_session(const store::Device& device,
@@ -115,7 +117,7 @@ store::Device Authenticator::authenticate_signed(const http::Request& request) c
         refuse(std::string("malformed signature headers: ") + e.what());
     }
 
-    const auto device = repository_.find_device(parsed.device_id);
+    auto device = devices_.find(parsed.device_id);
     if (!device) {
         refuse("unknown device " + parsed.device_id);
     }
@@ -145,7 +147,7 @@ store::Device Authenticator::authenticate_signed(const http::Request& request) c
     if (!repository_.remember_nonce(device->id, parsed.nonce, now, 2 * window)) {
         refuse("replayed request: this nonce was already used");
     }
-    return *device;
+    return std::move(*device);
 }
 
 }  // namespace dspt::server::auth

@@ -9,7 +9,7 @@
 // the body).
 // authenticate() accepts a request only when, in this order:
 //   1. all four headers are present and well formed;
-//   2. the device is known and not revoked;
+//   2. the device is known and not revoked (through DeviceCache, as below);
 //   3. the timestamp is within the window of the server's clock (default five
 //      minutes either side);
 //   4. the signature verifies with the device's public key;
@@ -27,8 +27,9 @@
 //   1. the three session headers are present and well formed;
 //   2. the session is live in this process (else UnknownSession: the device
 //      opens another and sends again);
-//   3. its device is known and not revoked (a read of the device; a revoked
-//      device's sessions are dropped);
+//   3. its device is known and not revoked (DeviceCache: a read of the device
+//      only when one was revoked since it was read; a revoked device's sessions
+//      are dropped);
 //   4. the MAC verifies with the session's key;
 //   5. the counter has not been used in the session (ReplayWindow); one below
 //      the session's window is refused as UnknownSession, so the device opens
@@ -49,6 +50,7 @@
 #include "common/error.hpp"
 #include "http/request.hpp"
 #include "protocol/session_messages.hpp"
+#include "server/auth/device_cache.hpp"
 #include "server/auth/session_table.hpp"
 #include "server/store/model.hpp"
 #include "server/store/repository.hpp"
@@ -101,6 +103,7 @@ class Authenticator {
     AuthConfig config_;
     Clock clock_;
     mutable SessionTable sessions_;
+    DeviceCache devices_;  // both ways read their device through it
 };
 
 }  // namespace dspt::server::auth

@@ -210,6 +210,17 @@ class Repository {
     // revoked (the message gives when).
     virtual void revoke_device(std::string_view id, std::int64_t at_ms) = 0;
 
+    // How many revocations this store has seen, as far as this process can tell
+    // without reading the store: the value grows when revoke_device returns, in
+    // this process or any other using the same store. A device read after a value
+    // was taken is at least as recent as the revocations it counts, so a copy of a
+    // device read after value V is still true while the value is V (whoever holds
+    // it then checks only this). None when the store cannot tell so cheaply: then
+    // every request reads its device. See docs/security.md, "Request sessions".
+    virtual std::optional<std::uint64_t> device_revocations() const noexcept {
+        return std::nullopt;
+    }
+
     // The codes that still work at `now_ms` (neither used, voided nor expired),
     // oldest first: of one organisation ("" any; partner codes have none), and
     // made by `created_by` ("" anyone; "admin" the operator).

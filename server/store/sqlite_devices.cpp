@@ -185,6 +185,13 @@ void SqliteRepository::revoke_device(std::string_view id, std::int64_t at_ms) {
         void_codes.bind(2, at_ms);
         void_codes.execute();
     });
+    // After the commit: a process that sees the new count and reads the device then
+    // finds it revoked.
+    revocations_->increment();
+}
+
+std::optional<std::uint64_t> SqliteRepository::device_revocations() const noexcept {
+    return revocations_->load();
 }
 
 std::vector<EnrolmentToken> SqliteRepository::usable_tokens(std::string_view organisation_ods,

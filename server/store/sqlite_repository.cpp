@@ -162,6 +162,7 @@ SqliteRepository::SqliteRepository(const fs::path& data_dir, SqliteOptions optio
     checkpointer_ = std::make_unique<Checkpointer>(path_, options, writer_->db);
     readers_ = std::make_unique<ReaderPool>(path_, options);
     batches_ = std::make_unique<BatchQueue>();
+    revocations_ = std::make_unique<SharedCounter>(data_dir / kRevocationsFile, path_);
 }
 
 SqliteRepository::~SqliteRepository() {

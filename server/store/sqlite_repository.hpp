@@ -6,7 +6,8 @@
 // Files. `<data dir>/server.db` plus SQLite's `-wal` and `-shm` beside it. The data
 // directory is created with mode 0700 if missing, and the database file with mode 0600
 // (SQLite gives its -wal and -shm files the database file's mode). An existing
-// directory or file keeps its mode.
+// directory or file keeps its mode. Beside them, `server.db-revocations` counts device
+// revocations for every process on the directory (kRevocationsFile).
 //
 // Checkpoints. The WAL is copied into the database file by a thread of the
 // repository's own (kCheckpointPages), never inside a request's commit unless the
@@ -56,11 +57,17 @@
 #include "server/store/device_rules.hpp"  // kNoncePruneInterval
 #include "server/store/group_commit.hpp"
 #include "server/store/repository.hpp"
+#include "server/store/shared_counter.hpp"
 
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
 inline constexpr int kServerSchemaVersion = 11;
+
+// The file beside server.db that counts revocations (SharedCounter): revoke_device
+// adds one after its commit, and every process on the data directory reads it
+// for device_revocations().
+inline constexpr std::string_view kRevocationsFile = "server.db-revocations";
 
 // The WAL pages after a commit that start a checkpoint on the checkpointer's thread
 // (SQLite's own default threshold), and the pages at which the committing request
@@ -142,6 +149,8 @@ class SqliteRepository final : public Repository {
     std::optional<Device> find_device(std::string_view id) const override;
     std::vector<Device> list_devices() const override;
     void revoke_device(std::string_view id, std::int64_t at_ms) override;
+    // The revocations counter file next to server.db (kRevocationsFile).
+    std::optional<std::uint64_t> device_revocations() const noexcept override;
     std::vector<EnrolmentToken> usable_tokens(std::string_view organisation_ods,
                                               std::string_view created_by,
                                               std::int64_t now_ms) const override;
@@ -236,6 +245,7 @@ class SqliteRepository final : public Repository {
     std::mutex writer_mutex_;
     std::unique_ptr<ReaderPool> readers_;
     std::unique_ptr<BatchQueue> batches_;
+    std::unique_ptr<SharedCounter> revocations_;  // device_revocations()
 };
 
 }  // namespace dspt::server::store

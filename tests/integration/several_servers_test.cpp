@@ -24,6 +24,8 @@
 #include <catch2/catch.hpp>
 
 #include "tests/integration/answering.hpp"
+#include "tests/integration/raw_client.hpp"
+#include "tests/integration/raw_session.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/loopback_http.hpp"
@@ -282,4 +284,36 @@ TEST_CASE("a login link made by one server process opens on the other",
     CHECK_THAT(page.body, Catch::Contains("Acorn"));
     CHECK(http_exchange(servers.first.port(), "GET", target, {}).status != 303);
     CHECK(http_exchange(servers.second.port(), "GET", target, {}).status != 303);
+}
+
+TEST_CASE(
+    "a device revoked by the operator is refused at once by every server process on the store, "
+    "in the sessions each holds and signed",
+    "[integration][several_servers]") {
+    TwoServers servers;
+    const RawClient on_first(servers.leeds, servers.first);
+    const RawClient on_second(servers.leeds, servers.second);
+    RawSession first_session(on_first);
+    RawSession second_session(on_second);
+    // Each process has served the device several times, so holds its record.
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(first_session.send("GET", "/v1/whoami").status == 200);
+        REQUIRE(second_session.send("GET", "/v1/whoami").status == 200);
+        REQUIRE(on_first.send("GET", "/v1/whoami").status == 200);
+        REQUIRE(on_second.send("GET", "/v1/whoami").status == 200);
+    }
+
+    const auto revoked = servers.first.admin({"revoke-device", on_first.identity->device_id});
+    INFO(revoked.err);
+    REQUIRE(revoked.exit_code == 0);
+    for (auto* session : {&first_session, &second_session}) {
+        const auto answer = session->send("GET", "/v1/whoami");
+        CHECK(answer.status == 401);
+        CHECK_THAT(answer.body, Catch::Contains("revoked"));
+    }
+    for (const auto* raw : {&on_first, &on_second}) {
+        const auto answer = raw->send("GET", "/v1/whoami");
+        CHECK(answer.status == 401);
+        CHECK_THAT(answer.body, Catch::Contains("revoked"));
+    }
 }

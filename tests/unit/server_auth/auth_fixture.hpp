@@ -6,6 +6,7 @@
 // (client/cli/enrol_commands.cpp).
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -134,6 +135,8 @@ class AuthFixture {
     }
 
     store::Repository& repo() { return *context.repository; }
+    // The store's data directory, for a second repository on it (another process).
+    std::filesystem::path data_dir() const { return dir_.path() / "data"; }
 
     // Enrols a new device with a fresh admin code (see create_admin_code).
     Enrolled enrol_admin(const std::string& organisation_ods, const std::string& site_ods,

@@ -3,10 +3,13 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "common/crypto/session_key.hpp"
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "protocol/session_auth.hpp"
 #include "protocol/session_messages.hpp"
 #include "server/auth/authenticator.hpp"
@@ -145,6 +148,54 @@ TEST_CASE_METHOD(AuthFixture, "a device revoked mid-session is refused on its ne
                Catch::Contains("unknown session"));
     CHECK(context.authenticator.authenticate(maced(other, 1, "GET", "/v1/whoami")).id ==
           hq.device.id);
+}
+
+TEST_CASE_METHOD(AuthFixture,
+                 "a device revoked by another process on the same data directory is refused on "
+                 "its next request, in a session or signed",
+                 "[unit][server_auth]") {
+    const auto branch = enrol_branch();
+    const auto hq = enrol_headquarters();
+    const auto session = open_for(context.authenticator, branch.device);
+    // Both devices are known to this process: their records are held in memory.
+    for (std::uint64_t counter = 1; counter <= 3; ++counter) {
+        REQUIRE(
+            context.authenticator.authenticate(maced(session, counter, "GET", "/v1/whoami")).id ==
+            branch.device.id);
+    }
+    REQUIRE(context.authenticator.authenticate(sign(hq, "GET", "/v1/whoami")).id == hq.device.id);
+
+    {
+        // What `dspt-server admin revoke-device` does: its own repository on the directory.
+        store::SqliteRepository admin(data_dir());
+        admin.revoke_device(branch.device.id, now);
+        admin.revoke_device(hq.device.id, now);
+    }
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 4, "GET", "/v1/whoami")),
+               Catch::Contains("revoked"));
+    CHECK_THAT(session_refusal(context.authenticator, sign(hq, "GET", "/v1/whoami")),
+               Catch::Contains("revoked"));
+}
+
+TEST_CASE_METHOD(AuthFixture,
+                 "a device revoked behind the store's back (no revocation counted) is refused "
+                 "within a second",
+                 "[unit][server_auth]") {
+    const auto branch = enrol_branch();
+    const auto session = open_for(context.authenticator, branch.device);
+    REQUIRE(context.authenticator.authenticate(maced(session, 1, "GET", "/v1/whoami")).id ==
+            branch.device.id);
+    {
+        // An older dspt-server, or a hand-made change: the row changes, no count moves.
+        sqlite::Database db(store::SqliteRepository::file_in(data_dir()));
+        sqlite::Statement revoke(db, "UPDATE devices SET revoked_at_ms = ?1 WHERE id = ?2");
+        revoke.bind(1, now);
+        revoke.bind(2, branch.device.id);
+        revoke.execute();
+    }
+    std::this_thread::sleep_for(DeviceCache::kMaxAge + std::chrono::milliseconds(100));
+    CHECK_THAT(session_refusal(context.authenticator, maced(session, 2, "GET", "/v1/whoami")),
+               Catch::Contains("revoked"));
 }
 
 TEST_CASE_METHOD(AuthFixture, "a session key that is not an X25519 public key opens nothing",

@@ -10,6 +10,7 @@
 
 #include "common/crypto/random.hpp"
 #include "common/sqlite/database.hpp"
+#include "server/store/shared_counter.hpp"
 #include "store_fixture.hpp"
 
 namespace dspt::server::store::test {
@@ -185,6 +186,53 @@ TEST_CASE_METHOD(StoreFixture, "the WAL is checkpointed on the repository's own 
     for (std::uint32_t i = 0; i < 8; ++i) {
         CHECK(repo().blob_chunk("e1", i) == chunks[i]);
     }
+}
+
+}  // namespace dspt::server::store::test
+
+namespace dspt::server::store::test {
+
+TEST_CASE(
+    "a revocations counter file is shared by everyone who opens it, and a stranger "
+    "file is refused",
+    "[unit][server_store][sqlite]") {
+    const TempDir dir;
+    const auto file = dir.path() / "counter";
+    const auto owner = dir.path();
+    SharedCounter first(file, owner);
+    CHECK(first.load() == 0);
+    CHECK(mode_of(file) == 0600u);
+    {
+        SharedCounter second(file, owner);  // as another process would
+        CHECK(second.increment() == 1);
+        CHECK(first.load() == 1);
+        CHECK(first.increment() == 2);
+        CHECK(second.load() == 2);
+    }
+    CHECK(SharedCounter(file, owner).load() == 2);  // kept in the file
+
+    const auto other = dir.path() / "not-a-counter";
+    std::ofstream(other) << "something else altogether";
+    CHECK_THROWS_WITH(SharedCounter(other, owner), Catch::Contains("not a counter"));
+}
+
+TEST_CASE_METHOD(StoreFixture,
+                 "a revocation counts for every repository on the data directory, after it "
+                 "commits",
+                 "[unit][server_store][sqlite]") {
+    SqliteRepository other(data_dir());
+    const auto before = repo().device_revocations();
+    REQUIRE(before.has_value());
+    CHECK(other.device_revocations() == before);
+    CHECK(fs::exists(data_dir() / kRevocationsFile));
+    seed_registry();
+    const auto device = enrol(branch_token());
+    other.revoke_device(device.id, kT0 + 2000);
+    CHECK(repo().device_revocations() == *before + 1);
+    CHECK(repo().find_device(device.id)->revoked_at_ms == kT0 + 2000);
+    // A refused revocation counts nothing.
+    CHECK_THROWS(other.revoke_device(device.id, kT0 + 3000));
+    CHECK(repo().device_revocations() == *before + 1);
 }
 
 }  // namespace dspt::server::store::test
