@@ -56,10 +56,14 @@ HttpResponse RequestSession::send(HttpRequest request) {
         if (!ticket) {
             break;  // the server offers no sessions
         }
+        if (request.body_hash.empty()) {
+            request.body_hash = protocol::request_body_hash(request.body);  // once for every attempt
+        }
         // Kept for a second attempt: the server may not hold the session.
         HttpRequest in_session = request;
-        const auto headers = protocol::mac_request(ticket->key, ticket->session_id, ticket->counter,
-                                                   request.method, request.target, request.body);
+        const auto headers =
+            protocol::mac_request_with_body_hash(ticket->key, ticket->session_id, ticket->counter,
+                                                 request.method, request.target, request.body_hash);
         in_session.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
         in_session.headers[std::string(protocol::kCounterHeader)] = headers.counter;
         in_session.headers[std::string(protocol::kMacHeader)] = headers.mac;
