@@ -45,9 +45,9 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     return send(std::move(request));
 }
 
-std::string ApiClient::send(HttpRequest request) {
-    const auto response =
-        session_ ? session_->send(std::move(request)) : transport_.send(std::move(request));
+std::string ApiClient::send(HttpRequest request, std::string body_hash) {
+    const auto response = session_ ? session_->send(std::move(request), std::move(body_hash))
+                                   : transport_.send(std::move(request));
     if (response.status < 200 || response.status >= 300) {
         throw_server_error(response);
     }
@@ -153,8 +153,7 @@ void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t ind
                      (scope.empty() ? "" : "?scope=" + percent_encode(scope));
     request.content_type = "application/octet-stream";
     request.body = std::move(sealed);
-    request.body_hash = std::move(sealed_hash);
-    send(std::move(request));
+    send(std::move(request), std::move(sealed_hash));
 }
 
 std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {

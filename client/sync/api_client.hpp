@@ -95,8 +95,8 @@ class ApiClient {
                      const std::string& content_type = "application/x-dspt");
 
   private:
-    // call() for a request already built.
-    std::string send(HttpRequest request);
+    // call() for a request already built; `body_hash` as RequestSession::send.
+    std::string send(HttpRequest request, std::string body_hash = {});
 
     Transport& transport_;
     std::unique_ptr<RequestSession> session_;  // none for an unsigned client

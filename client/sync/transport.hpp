@@ -20,11 +20,6 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;
     std::string content_type = "application/octet-stream";
     std::string body;
-    // protocol::request_body_hash(body) when the caller worked it out already (an
-    // evidence chunk, hashed while the one before it travelled), so that
-    // authenticating the request does not hash the body again; empty otherwise.
-    // Never sent as it is.
-    std::string body_hash;
 };
 
 // A response as the server meant it: the body is already decompressed.
