@@ -15,8 +15,8 @@ using detail::require_single_line;
 namespace {
 
 std::string session_canonical_from_hash(std::string_view session_id, std::string_view method,
-                                std::string_view target, std::uint64_t counter,
-                                std::string_view body_hash) {
+                                        std::string_view target, std::uint64_t counter,
+                                        std::string_view body_hash) {
     require_single_line(session_id, "the session id");
     require_single_line(method, "the method");
     require_single_line(target, "the target");
@@ -36,7 +36,8 @@ std::string session_canonical_from_hash(std::string_view session_id, std::string
 std::string canonical_session_request(std::string_view session_id, std::string_view method,
                                       std::string_view target, std::uint64_t counter,
                                       std::string_view body) {
-    return session_canonical_from_hash(session_id, method, target, counter, detail::body_hash(body));
+    return session_canonical_from_hash(session_id, method, target, counter,
+                                       detail::body_hash(body));
 }
 
 std::string request_body_hash(std::string_view body) {
@@ -60,7 +61,8 @@ SessionHeaders mac_request_with_body_hash(const crypto::MacKey& key, std::string
     if (counter == 0) {
         fail(ErrorCode::invalid_argument, "a session's counter starts at 1");
     }
-    const auto canonical = session_canonical_from_hash(session_id, method, target, counter, body_hash);
+    const auto canonical =
+        session_canonical_from_hash(session_id, method, target, counter, body_hash);
     SessionHeaders headers;
     headers.session_id = std::string(session_id);
     headers.counter = std::to_string(counter);

@@ -67,8 +67,7 @@ class ApiClient {
     // The chunk's bytes move into the request; `sealed_hash`, when given, is
     // protocol::request_body_hash(sealed), worked out ahead.
     void put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
-                        const std::string& scope, std::string sealed,
-                        std::string sealed_hash = {});
+                        const std::string& scope, std::string sealed, std::string sealed_hash = {});
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
 
     // Sync health, reported at the start and the end of every sync.

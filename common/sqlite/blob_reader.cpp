@@ -14,8 +14,8 @@ struct CloseBlob {
 
 }  // namespace
 
-void read_blob(Database& db, std::string_view table, std::string_view column,
-               std::int64_t rowid, std::string& out) {
+void read_blob(Database& db, std::string_view table, std::string_view column, std::int64_t rowid,
+               std::string& out) {
     const std::string table_name(table);
     const std::string column_name(column);
     const auto context = [&] {
@@ -23,8 +23,8 @@ void read_blob(Database& db, std::string_view table, std::string_view column,
     };
     sqlite3_blob* raw = nullptr;
     // An open handle holds a read transaction: it is closed before this returns.
-    int rc = sqlite3_blob_open(db.handle(), "main", table_name.c_str(), column_name.c_str(),
-                               rowid, 0, &raw);
+    int rc = sqlite3_blob_open(db.handle(), "main", table_name.c_str(), column_name.c_str(), rowid,
+                               0, &raw);
     std::unique_ptr<sqlite3_blob, CloseBlob> blob(raw);
     if (rc != SQLITE_OK) {
         detail::throw_error(db.handle(), rc, context());

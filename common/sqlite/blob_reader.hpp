@@ -19,7 +19,7 @@ namespace dspt::sqlite {
 // the main schema) in row `rowid`. Throws ErrorCode::database when there is no such
 // row or the value is neither a BLOB nor text. Like a statement run to its end, it
 // leaves no read transaction open behind it.
-void read_blob(Database& db, std::string_view table, std::string_view column,
-               std::int64_t rowid, std::string& out);
+void read_blob(Database& db, std::string_view table, std::string_view column, std::int64_t rowid,
+               std::string& out);
 
 }  // namespace dspt::sqlite

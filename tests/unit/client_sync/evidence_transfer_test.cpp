@@ -66,11 +66,14 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
     // Chunks out of place, altered or from beyond the file are refused.
     const auto chunk0 = sending.sealed_chunk(file.id, 0);
     const auto chunk1 = sending.sealed_chunk(file.id, 1);
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk1)); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk1)); });
     auto altered = chunk0;
     altered[40] ^= 1;
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(altered)); });
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 3, crypto::as_byte_view(chunk0)); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(altered)); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 3, crypto::as_byte_view(chunk0)); });
     CHECK(receiving.chunks_here(file.id).empty());
 
     // In any order, and resumable: the file is readable with its last chunk.
