@@ -12,9 +12,11 @@ namespace dspt::protocol {
 using detail::malformed;
 using detail::require_single_line;
 
-std::string canonical_session_request(std::string_view session_id, std::string_view method,
-                                      std::string_view target, std::uint64_t counter,
-                                      std::string_view body) {
+namespace {
+
+std::string session_canonical_from_hash(std::string_view session_id, std::string_view method,
+                                        std::string_view target, std::uint64_t counter,
+                                        std::string_view body_hash) {
     require_single_line(session_id, "the session id");
     require_single_line(method, "the method");
     require_single_line(target, "the target");
@@ -25,13 +27,33 @@ std::string canonical_session_request(std::string_view session_id, std::string_v
     out.append(method).push_back('\n');
     out.append(target).push_back('\n');
     out.append(std::to_string(counter)).push_back('\n');
-    out.append(detail::body_hash(body));
+    out.append(body_hash);
     return out;
+}
+
+}  // namespace
+
+std::string canonical_session_request(std::string_view session_id, std::string_view method,
+                                      std::string_view target, std::uint64_t counter,
+                                      std::string_view body) {
+    return session_canonical_from_hash(session_id, method, target, counter,
+                                       detail::body_hash(body));
+}
+
+std::string request_body_hash(std::string_view body) {
+    return detail::body_hash(body);
 }
 
 SessionHeaders mac_request(const crypto::MacKey& key, std::string_view session_id,
                            std::uint64_t counter, std::string_view method, std::string_view target,
                            std::string_view body) {
+    return mac_request_with_body_hash(key, session_id, counter, method, target,
+                                      detail::body_hash(body));
+}
+
+SessionHeaders mac_request_with_body_hash(const crypto::MacKey& key, std::string_view session_id,
+                                          std::uint64_t counter, std::string_view method,
+                                          std::string_view target, std::string_view body_hash) {
     if (!is_valid_session_id(session_id)) {
         fail(ErrorCode::invalid_argument,
              "not a valid session id: '" + std::string(session_id) + "'");
@@ -39,7 +61,8 @@ SessionHeaders mac_request(const crypto::MacKey& key, std::string_view session_i
     if (counter == 0) {
         fail(ErrorCode::invalid_argument, "a session's counter starts at 1");
     }
-    const auto canonical = canonical_session_request(session_id, method, target, counter, body);
+    const auto canonical =
+        session_canonical_from_hash(session_id, method, target, counter, body_hash);
     SessionHeaders headers;
     headers.session_id = std::string(session_id);
     headers.counter = std::to_string(counter);

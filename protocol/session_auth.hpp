@@ -71,6 +71,16 @@ struct SessionHeaders {
                                          std::uint64_t counter, std::string_view method,
                                          std::string_view target, std::string_view body);
 
+// The body-hash of canonical_session_request: the lower-hex BLAKE2b-256 of `body`.
+[[nodiscard]] std::string request_body_hash(std::string_view body);
+
+// As mac_request, for a body whose request_body_hash is `body_hash`: a caller that
+// worked it out ahead (while an earlier request travelled) does not hash the body
+// again.
+[[nodiscard]] SessionHeaders mac_request_with_body_hash(
+    const crypto::MacKey& key, std::string_view session_id, std::uint64_t counter,
+    std::string_view method, std::string_view target, std::string_view body_hash);
+
 // A fresh session id: kSessionIdBytes random bytes in lower hex.
 [[nodiscard]] std::string new_session_id();
 

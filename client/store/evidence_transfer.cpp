@@ -6,6 +6,7 @@
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/key_wrap.hpp"
 #include "common/error.hpp"
+#include "common/sqlite/blob_reader.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
 
@@ -52,16 +53,24 @@ std::int64_t EvidenceTransfers::oldest_upload_added_at_ms() {
     return oldest.column_int64(0);
 }
 
-crypto::Bytes EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
-    sqlite::Statement select(
-        store_.database(), "SELECT data FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");
-    select.bind(1, evidence_id);
-    select.bind(2, static_cast<std::int64_t>(index));
-    if (!select.step()) {
-        fail(ErrorCode::corrupt, "chunk " + std::to_string(index) + " of evidence file " +
-                                     std::string(evidence_id) + " is missing from the store");
+std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
+    std::int64_t rowid = 0;
+    {
+        sqlite::Statement select(
+            store_.database(),
+            "SELECT rowid FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");
+        select.bind(1, evidence_id);
+        select.bind(2, static_cast<std::int64_t>(index));
+        if (!select.step()) {
+            fail(ErrorCode::corrupt, "chunk " + std::to_string(index) + " of evidence file " +
+                                         std::string(evidence_id) + " is missing from the store");
+        }
+        rowid = select.column_int64(0);
     }
-    return select.column_blob(0);
+    // Read straight into the request body it becomes: one copy of a mebibyte, not three.
+    std::string sealed;
+    sqlite::read_blob(store_.database(), "evidence_chunks", "data", rowid, sealed);
+    return sealed;
 }
 
 crypto::SecretKey EvidenceTransfers::file_key(std::string_view evidence_id) {

@@ -41,8 +41,8 @@ class EvidenceTransfers {
     // When the oldest of them was added (Unix ms); 0 when none waits.
     std::int64_t oldest_upload_added_at_ms();
 
-    // One sealed chunk of a file, as uploaded.
-    crypto::Bytes sealed_chunk(std::string_view evidence_id, std::uint32_t index);
+    // One sealed chunk of a file, as uploaded (the body of its request).
+    std::string sealed_chunk(std::string_view evidence_id, std::uint32_t index);
 
     // Records that every chunk of the file is on the server and writes its
     // register entry to the outbox, carrying the manifest and the file key

@@ -44,8 +44,12 @@ std::string ApiClient::call(const std::string& method, const std::string& target
     // Bodies may be evidence chunks of a mebibyte: moved here (a request session keeps
     // one copy while the server may ask it to send the request again).
     request.body = std::move(body);
-    const auto response =
-        session_ ? session_->send(std::move(request)) : transport_.send(std::move(request));
+    return send(std::move(request));
+}
+
+std::string ApiClient::send(HttpRequest request, std::string body_hash) {
+    const auto response = session_ ? session_->send(std::move(request), std::move(body_hash))
+                                   : transport_.send(std::move(request));
     if (response.status < 200 || response.status >= 300) {
         throw_server_error(response);
     }
@@ -162,12 +166,15 @@ protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
 }
 
 void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
-                               const std::string& scope, crypto::ByteView sealed) {
-    call("PUT",
-         "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index) +
-             (scope.empty() ? "" : "?scope=" + percent_encode(scope)),
-         std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()),
-         "application/octet-stream");
+                               const std::string& scope, std::string sealed,
+                               std::string sealed_hash) {
+    HttpRequest request;
+    request.method = "PUT";
+    request.target = "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index) +
+                     (scope.empty() ? "" : "?scope=" + percent_encode(scope));
+    request.content_type = "application/octet-stream";
+    request.body = std::move(sealed);
+    send(std::move(request), std::move(sealed_hash));
     ++moved_;
 }
 

@@ -66,8 +66,10 @@ class ApiClient {
     // Evidence chunks: which the server holds, and each one's sealed bytes.
     // `scope` is the site ("" organisation-wide) the file belongs to.
     protocol::BlobStatus blob_status(const std::string& evidence_id);
+    // The chunk's bytes move into the request; `sealed_hash`, when given, is
+    // protocol::request_body_hash(sealed), worked out ahead.
     void put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
-                        const std::string& scope, crypto::ByteView sealed);
+                        const std::string& scope, std::string sealed, std::string sealed_hash = {});
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
 
     // Sync health, reported at the start and the end of every sync.
@@ -99,6 +101,9 @@ class ApiClient {
     std::uint64_t moved() const noexcept { return moved_; }
 
   private:
+    // call() for a request already built; `body_hash` as RequestSession::send.
+    std::string send(HttpRequest request, std::string body_hash = {});
+
     Transport& transport_;
     std::unique_ptr<RequestSession> session_;  // none for an unsigned client
     std::uint64_t moved_ = 0;

@@ -58,7 +58,7 @@ HttpResponse RequestSession::send_signed(HttpRequest request) {
     return transport_.send(std::move(request));
 }
 
-HttpResponse RequestSession::send(HttpRequest request) {
+HttpResponse RequestSession::send(HttpRequest request, std::string body_hash) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::optional<HttpResponse> refusal;
         bool open_inline = request.target.find('?') == std::string::npos;
@@ -72,10 +72,14 @@ HttpResponse RequestSession::send(HttpRequest request) {
             }
             break;  // the first request, or the server offers no sessions
         }
+        if (body_hash.empty()) {
+            body_hash = protocol::request_body_hash(request.body);  // once for every attempt
+        }
         // Kept for a second attempt: the server may not hold the session.
         HttpRequest in_session = request;
-        const auto headers = protocol::mac_request(ticket->key, ticket->session_id, ticket->counter,
-                                                   request.method, request.target, request.body);
+        const auto headers =
+            protocol::mac_request_with_body_hash(ticket->key, ticket->session_id, ticket->counter,
+                                                 request.method, request.target, body_hash);
         in_session.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
         in_session.headers[std::string(protocol::kCounterHeader)] = headers.counter;
         in_session.headers[std::string(protocol::kMacHeader)] = headers.mac;

@@ -55,7 +55,10 @@ class RequestSession {
 
     // Sends `request` authenticated and returns the answer, whatever its status
     // (a refused session open is that answer). Transport errors pass through.
-    HttpResponse send(HttpRequest request);
+    // `body_hash`: protocol::request_body_hash(request.body) when the caller worked
+    // it out already (an evidence chunk, hashed while the one before it travelled),
+    // so that the body is not hashed again; empty: worked out here.
+    HttpResponse send(HttpRequest request, std::string body_hash = {});
 
     // Sends `request` signed, outside any session.
     HttpResponse send_signed(HttpRequest request);

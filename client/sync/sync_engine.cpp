@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
 #include "protocol/register_key.hpp"
+#include "protocol/session_auth.hpp"
 
 namespace dspt::client {
 
@@ -244,6 +246,12 @@ class Exchanges {
     HeldChunks held_;
 };
 
+// A chunk as its request carries it: the sealed bytes and their request body hash.
+struct PreparedChunk {
+    std::string sealed;
+    std::string hash;
+};
+
 // Sends the chunks of every file added here that the server does not hold
 // yet, resuming at the first missing one, then the file's register entry.
 void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
@@ -260,13 +268,38 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
         }
         const auto& held_list = exchanges.held(file.id);
         const std::set<std::uint32_t> held(held_list.begin(), held_list.end());
+        std::vector<std::uint32_t> missing;
         for (std::uint32_t index = 0; index < file.chunk_count; ++index) {
-            if (held.contains(index)) {
-                continue;
+            if (!held.contains(index)) {
+                missing.push_back(index);
             }
-            const auto sealed = transfers.sealed_chunk(file.id, index);
+        }
+        // Each chunk is read from the store and hashed for its request while the one
+        // before it travels, so the line does not wait for the store. The store is
+        // used by one thread at a time: the reader runs only while this thread sends,
+        // and is waited for (here, or by the future's destructor) before anything
+        // else touches the store.
+        const auto prepare = [&transfers, &file](std::uint32_t index) {
+            return std::async(std::launch::async, [&transfers, &file, index] {
+                PreparedChunk chunk;
+                chunk.sealed = transfers.sealed_chunk(file.id, index);
+                chunk.hash = protocol::request_body_hash(chunk.sealed);
+                return chunk;
+            });
+        };
+        std::future<PreparedChunk> next;
+        if (!missing.empty()) {
+            next = prepare(missing.front());
+        }
+        for (std::size_t at = 0; at < missing.size(); ++at) {
+            auto chunk = next.get();
+            if (at + 1 < missing.size()) {
+                next = prepare(missing[at + 1]);
+            }
+            const auto size = chunk.sealed.size();
             try {
-                api.put_blob_chunk(file.id, index, scopes.server(file.scope), sealed);
+                api.put_blob_chunk(file.id, missing[at], scopes.server(file.scope),
+                                   std::move(chunk.sealed), std::move(chunk.hash));
             } catch (const Error& e) {
                 if (e.code() != ErrorCode::limit_exceeded) {
                     throw;
@@ -275,7 +308,7 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
                 return;
             }
             ++report.chunks_uploaded;
-            report.bytes_uploaded += sealed.size();
+            report.bytes_uploaded += size;
         }
         transfers.finish_upload(file.id, *organisation_key);
         ++report.files_uploaded;

@@ -302,8 +302,11 @@ int run(const Options& options) {
         latencies.time("push answers", [&] { return count_accepted(api.push(answers)); });
         latencies.time("pull", [&] { return api.pull(0); });
         latencies.time("evidence status", [&] { return api.blob_status(evidence_id); });
-        latencies.time("evidence chunk",
-                       [&] { return (api.put_blob_chunk(evidence_id, 0, device.site, chunk), 0); });
+        latencies.time("evidence chunk", [&] {
+            return (api.put_blob_chunk(evidence_id, 0, device.site,
+                                       std::string(chunk.begin(), chunk.end())),
+                    0);
+        });
         latencies.time("push evidence record", [&] { return count_accepted(api.push(record)); });
         latencies.time("publications", [&] { return api.publications(); });
         health = {};

@@ -66,19 +66,22 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
     // Chunks out of place, altered or from beyond the file are refused.
     const auto chunk0 = sending.sealed_chunk(file.id, 0);
     const auto chunk1 = sending.sealed_chunk(file.id, 1);
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, chunk1); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk1)); });
     auto altered = chunk0;
     altered[40] ^= 1;
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 0, altered); });
-    require_error(ErrorCode::corrupt, [&] { receiving.store_chunk(file.id, 3, chunk0); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(altered)); });
+    require_error(ErrorCode::corrupt,
+                  [&] { receiving.store_chunk(file.id, 3, crypto::as_byte_view(chunk0)); });
     CHECK(receiving.chunks_here(file.id).empty());
 
     // In any order, and resumable: the file is readable with its last chunk.
-    receiving.store_chunk(file.id, 2, sending.sealed_chunk(file.id, 2));
-    receiving.store_chunk(file.id, 0, chunk0);
+    receiving.store_chunk(file.id, 2, crypto::as_byte_view(sending.sealed_chunk(file.id, 2)));
+    receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk0));
     CHECK(receiving.chunks_here(file.id) == std::vector<std::uint32_t>{0, 2});
     CHECK(receiving.downloads_pending().size() == 1);
-    receiving.store_chunk(file.id, 1, chunk1);
+    receiving.store_chunk(file.id, 1, crypto::as_byte_view(chunk1));
     CHECK(receiving.downloads_pending().empty());
     CHECK(there.read_evidence(*receiver, file.id) == content);
     // Nothing of it goes back: the receiver has nothing to upload or push.
