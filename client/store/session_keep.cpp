@@ -111,12 +111,23 @@ std::optional<SessionRecord> current_record(LocalStore& store) {
 }  // namespace
 
 std::optional<SessionKeep::Taken> SessionKeep::take(std::uint64_t now_ms, std::uint64_t count) {
-    auto& db = store_.database();
+    if (store_ == nullptr) {
+        if (held_ && (now_ms < held_->opened_at_ms || now_ms >= held_->renew_at_ms)) {
+            held_.reset();
+        }
+        if (!held_) {
+            return std::nullopt;
+        }
+        const Taken taken{*held_, held_next_counter_};
+        held_next_counter_ += count;
+        return taken;
+    }
+    auto& db = store_->database();
     if (db.in_transaction()) {
         return std::nullopt;
     }
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    auto record = current_record(store_);
+    auto record = current_record(*store_);
     if (!record) {
         tx.commit();
         return std::nullopt;
@@ -133,48 +144,67 @@ std::optional<SessionKeep::Taken> SessionKeep::take(std::uint64_t now_ms, std::u
     }
     Taken taken{record->session, record->next_counter};
     record->next_counter += count;
-    write_record(store_, *record);
+    write_record(*store_, *record);
     tx.commit();
     return taken;
 }
 
 std::optional<std::uint64_t> SessionKeep::reserve(const std::string& session_id,
                                                   std::uint64_t count) {
-    auto& db = store_.database();
+    if (store_ == nullptr) {
+        if (!held_ || held_->session_id != session_id) {
+            return std::nullopt;
+        }
+        const auto first = held_next_counter_;
+        held_next_counter_ += count;
+        return first;
+    }
+    auto& db = store_->database();
     if (db.in_transaction()) {
         return std::nullopt;
     }
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    auto record = current_record(store_);
+    auto record = current_record(*store_);
     if (!record || record->session.session_id != session_id) {
         tx.commit();
         return std::nullopt;
     }
     const auto first = record->next_counter;
     record->next_counter += count;
-    write_record(store_, *record);
+    write_record(*store_, *record);
     tx.commit();
     return first;
 }
 
 bool SessionKeep::keep(const KeptSession& session, std::uint64_t next_counter) {
-    auto& db = store_.database();
+    if (store_ == nullptr) {
+        held_ = session;
+        held_next_counter_ = next_counter;
+        return true;
+    }
+    auto& db = store_->database();
     if (db.in_transaction()) {
         return false;
     }
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    write_record(store_, SessionRecord{session, next_counter, device_id_, server_url_});
+    write_record(*store_, SessionRecord{session, next_counter, device_id_, server_url_});
     tx.commit();
     return true;
 }
 
 void SessionKeep::drop(const std::string& session_id) {
-    auto& db = store_.database();
+    if (store_ == nullptr) {
+        if (held_ && held_->session_id == session_id) {
+            held_.reset();
+        }
+        return;
+    }
+    auto& db = store_->database();
     if (db.in_transaction()) {
         return;
     }
     sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    const auto record = current_record(store_);
+    const auto record = current_record(*store_);
     if (record && record->session.session_id == session_id) {
         meta::erase(db, meta::kRequestSession);
     }

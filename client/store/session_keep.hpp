@@ -19,6 +19,10 @@
 // reserve() answer nothing and keep() does nothing, so a rolled-back
 // transaction never gives counters back.
 //
+// A SessionKeep made without a store keeps its session in itself, for its own
+// life only: a client that keeps nothing between runs but opens its session in
+// its first request as dspt does (the deadline bench's devices).
+//
 // Thread safety: as LocalStore (one thread at a time).
 
 #include <cstdint>
@@ -43,7 +47,9 @@ class SessionKeep {
     // The session of `device_id` with the server at `server_url` kept in
     // `store`, which must outlive this.
     SessionKeep(LocalStore& store, std::string device_id, std::string server_url)
-        : store_(store), device_id_(std::move(device_id)), server_url_(std::move(server_url)) {}
+        : store_(&store), device_id_(std::move(device_id)), server_url_(std::move(server_url)) {}
+    // A keep in this object only (see above).
+    SessionKeep() = default;
 
     struct Taken {
         KeptSession session;
@@ -67,9 +73,11 @@ class SessionKeep {
     void drop(const std::string& session_id);
 
   private:
-    LocalStore& store_;
+    LocalStore* store_ = nullptr;  // none: kept in held_
     std::string device_id_;
     std::string server_url_;
+    std::optional<KeptSession> held_;
+    std::uint64_t held_next_counter_ = 1;
 };
 
 }  // namespace dspt::client

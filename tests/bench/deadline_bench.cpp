@@ -13,14 +13,23 @@
 //       (in one process, so 30,000 take seconds), and prints "ODS CODE" lines.
 //
 //   dspt_deadline_bench run --url URL --codes FILE [--sites S] [--concurrency C]
-//       [--answers A] [--evidence-bytes B] [--enrol-concurrency E]
+//       [--answers A] [--evidence-bytes B] [--enrol-concurrency E] [--old-requests]
 //       Setup, not measured: enrols a device for each site (POST /v1/enrol, E at
 //       a time). Then, measured: each device makes the requests of its first sync
-//       as the client does (sync_engine.cpp): sync health, a push of A answers
-//       (45), a pull, the evidence file's status, its one chunk of B bytes
-//       (100 KB), the push of its record, the publications, sync health; C
-//       devices at a time, each on one kept-alive connection as a sync is. Prints the time to
-//       absorb the load, changes and requests per second, and latency percentiles.
+//       as dspt does (client/sync/sync_engine.cpp), 3 of them: a sync exchange
+//       (POST /v1/sync) pushing A answers (45) with its health and asking about
+//       the evidence file, the file's one chunk of B bytes (100 KB), and an
+//       exchange pushing the file's record. The first goes signed and opens a
+//       request session in its target, the other two are MACed in it, as a
+//       device's first run of dspt sync (client::RequestSession with a
+//       SessionKeep, here kept in memory). --old-requests makes instead the 8
+//       requests of the client before sync exchanges (sync health, a push, a
+//       pull, the file's status, its chunk, the push of its record, the
+//       publications, sync health; the first signed, the others in a session
+//       opened by a ninth, POST /v1/session, which is timed with the push), to
+//       compare. C devices at a time, each on one
+//       kept-alive connection as a sync is. Prints the time to absorb the load,
+//       changes and requests per second, and latency percentiles.
 //
 // Every request has the transport's deadline, and every loop is bounded by the
 // sites. Exit status: 0 when every request succeeded, 1 when any failed (the
@@ -40,12 +49,15 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "client/store/session_keep.hpp"
 #include "client/sync/api_client.hpp"
 #include "client/sync/transport.hpp"
 #include "common/crypto/encoding.hpp"
@@ -53,6 +65,8 @@
 #include "common/standards/bundled.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "protocol/progress_messages.hpp"
+#include "protocol/session_auth.hpp"
+#include "protocol/sync_messages.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
 #include "server/store/open_repository.hpp"
@@ -83,6 +97,7 @@ struct Options {
     std::size_t enrol_concurrency = 16;
     std::size_t answers = 45;
     std::size_t evidence_bytes = 100'000;
+    bool old_requests = false;  // the 8 requests of the client before sync exchanges
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -91,7 +106,8 @@ struct Options {
               << "       dspt_deadline_bench codes (--data DIR | --store LOCATION) --sites S\n"
               << "       dspt_deadline_bench run --url URL --codes FILE [--sites S] "
                  "[--concurrency C]\n"
-              << "           [--answers A] [--evidence-bytes B] [--enrol-concurrency E]\n";
+              << "           [--answers A] [--evidence-bytes B] [--enrol-concurrency E] "
+                 "[--old-requests]\n";
     std::exit(2);
 }
 
@@ -104,9 +120,18 @@ Options parse(int argc, char** argv) {
     if (options.mode != "registry" && options.mode != "codes" && options.mode != "run") {
         usage("unknown mode \"" + options.mode + "\"");
     }
+    // --old-requests stands alone; the other flags come in pairs.
+    std::vector<char*> args(argv, argv + argc);
+    const auto old_flag = std::find_if(args.begin() + 2, args.end(), [](const char* arg) {
+        return std::string_view(arg) == "--old-requests";
+    });
+    if (old_flag != args.end()) {
+        options.old_requests = true;
+        args.erase(old_flag);
+    }
     std::string codes;
     const auto problem = bench::parse_flags(
-        argc, argv, 2,
+        static_cast<int>(args.size()), args.data(), 2,
         {
             {"--sites", {&options.sites, 1, 99'999}},
             {"--concurrency", {&options.concurrency, 1, 1024}},
@@ -248,7 +273,10 @@ int run(const Options& options) {
     Failures failures;
     std::cout << "# deadline load: " << codes.size() << " sites, one device each pushing "
               << options.answers << " answers and a " << options.evidence_bytes
-              << "-byte evidence file in its first sync (8 requests), " << options.concurrency
+              << "-byte evidence file in its first sync ("
+              << (options.old_requests ? "the 8 requests of the client before sync exchanges"
+                                       : "3 requests in a request session, as dspt sync")
+              << "), " << options.concurrency
               << " devices at a time, one kept-alive connection each; " << options.url << ", "
               << std::thread::hardware_concurrency() << " CPUs, clients on the same machine\n";
     std::cout.flush();
@@ -277,6 +305,10 @@ int run(const Options& options) {
     // neither opens nor compares them.
     const auto chunk = crypto::random_bytes(options.evidence_bytes + 24 + 16);
 
+    // The chunk's request body hash, as the client works it out ahead of each chunk.
+    const auto chunk_hash = protocol::request_body_hash(
+        std::string_view(reinterpret_cast<const char*>(chunk.data()), chunk.size()));
+
     Latencies latencies;
     std::atomic<std::uint64_t> accepted{0};
     const auto count_accepted = [&](const protocol::PushResponse& response) {
@@ -290,28 +322,68 @@ int run(const Options& options) {
         const auto& device = devices[i];
         const auto own = transport();
         const auto signing = device.signing();
-        client::ApiClient api(*own, device.id, signing);
+        // A device's first run of dspt sync: no session kept yet.
+        client::SessionKeep keep;
+        client::ApiClient api(*own, device.id, signing, &HybridClock::system_millis,
+                              options.old_requests ? nullptr : &keep);
         auto answers = bench::answers_of(device, items, kYear, kAuthor);
         const auto evidence_id = crypto::random_uuid();
         protocol::PushRequest record;
         record.entries.push_back(evidence_record(answers.entries.back(), evidence_id,
                                                  items.front().id, options.evidence_bytes));
-        protocol::SyncHealth health;
-        health.pending_changes = answers.entries.size() + 1;
-        latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
-        latencies.time("push answers", [&] { return count_accepted(api.push(answers)); });
-        latencies.time("pull", [&] { return api.pull(0); });
-        latencies.time("evidence status", [&] { return api.blob_status(evidence_id); });
-        latencies.time("evidence chunk", [&] {
-            return (api.put_blob_chunk(evidence_id, 0, device.site,
-                                       std::string(chunk.begin(), chunk.end())),
-                    0);
+        const auto chunk_body = [&] { return std::string(chunk.begin(), chunk.end()); };
+        if (options.old_requests) {
+            protocol::SyncHealth health;
+            health.pending_changes = answers.entries.size() + 1;
+            latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
+            latencies.time("push answers", [&] { return count_accepted(api.push(answers)); });
+            latencies.time("pull", [&] { return api.pull(0); });
+            latencies.time("evidence status", [&] { return api.blob_status(evidence_id); });
+            latencies.time("evidence chunk", [&] {
+                return (api.put_blob_chunk(evidence_id, 0, device.site, chunk_body()), 0);
+            });
+            latencies.time("push evidence record",
+                           [&] { return count_accepted(api.push(record)); });
+            latencies.time("publications", [&] { return api.publications(); });
+            health = {};
+            health.finished = true;
+            latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
+            return;
+        }
+        // As sync_once: every register change first, asking which chunks of the
+        // file the server holds; then the missing chunk; then the file's record.
+        protocol::SyncRequest first;
+        first.entries = std::move(answers.entries);
+        first.health.pending_changes = first.entries.size() + 1;  // the answers and the file
+        first.health.pending_bytes = options.evidence_bytes;
+        for (const auto& entry : first.entries) {
+            first.health.pending_bytes += entry.payload.size();
+        }
+        first.evidence = {evidence_id};
+        const auto answered = latencies.time("sync exchange, answers", [&] {
+            auto response = api.exchange(first);
+            count_accepted(response.push);
+            return response;
         });
-        latencies.time("push evidence record", [&] { return count_accepted(api.push(record)); });
-        latencies.time("publications", [&] { return api.publications(); });
-        health = {};
-        health.finished = true;
-        latencies.time("sync health", [&] { return (api.sync_health(health), 0); });
+        if (answered.evidence.size() != 1 || !answered.evidence.front().held.empty()) {
+            throw std::runtime_error("the server's first answer does not say it holds no chunk");
+        }
+        latencies.time("evidence chunk", [&] {
+            return (api.put_blob_chunk(evidence_id, 0, device.site, chunk_body(), chunk_hash), 0);
+        });
+        protocol::SyncRequest second;
+        second.entries = std::move(record.entries);
+        second.since = answered.page.next_cursor;
+        second.health.pending_changes = 1;
+        second.health.pending_bytes = second.entries.front().payload.size();
+        // The digest the client remembers from the first answer.
+        second.publications_digest = answered.publications_changed ? answered.publications_digest
+                                                                   : first.publications_digest;
+        latencies.time("sync exchange, file record", [&] {
+            auto response = api.exchange(second);
+            count_accepted(response.push);
+            return response;
+        });
     });
     const double seconds = ms_since(start) / 1000.0;
 

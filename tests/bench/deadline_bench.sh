@@ -4,9 +4,12 @@
 #
 #   tests/bench/deadline_bench.sh BUILD_DIR [--sites S] [--concurrency C]
 #                                 [--setups "sqlite pg pg2"] [--enrol-concurrency E]
+#                                 [--old-requests]
 #
 # S sites (30,000), each a single-site provider with one device that makes its first
-# sync: 45 answers and a 100 KB evidence file (dspt_deadline_bench, in
+# sync: 45 answers and a 100 KB evidence file, in the 3 requests of dspt sync (two
+# sync exchanges and the chunk, in a request session), or with --old-requests the 8
+# of the client before sync exchanges (dspt_deadline_bench, in
 # tests/bench/deadline_bench.cpp, says which requests), C devices at a time (16),
 # against each setup named:
 #   sqlite  one dspt-server on the embedded store
@@ -31,7 +34,13 @@ sites=30000
 concurrency=16
 enrol_concurrency=16
 setups="sqlite pg pg2"
+old_requests=()
 while [ $# -gt 0 ]; do
+  if [ "$1" = --old-requests ]; then
+    old_requests=(--old-requests)
+    shift
+    continue
+  fi
   [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
   case $1 in
     --sites) sites=$2 ;;
@@ -169,7 +178,7 @@ run_setup() {
   echo "# registry and codes: $((SECONDS - setup_start)) s"
   local status=0
   timeout 7200 "$bench_bin" run --url "$url" --codes "$work/codes-$setup.txt" --sites "$sites" \
-    --concurrency "$concurrency" --enrol-concurrency "$enrol_concurrency" \
+    --concurrency "$concurrency" --enrol-concurrency "$enrol_concurrency" "${old_requests[@]}" \
     | tee "$work/$setup.figures" || status=$?
   [ "$status" -eq 0 ] || echo "# (bench exit status $status)"
   stop_servers
@@ -195,7 +204,8 @@ for setup in $setups; do
   run_setup "$setup"
 done
 echo
-echo "# $sites sites x (45 answers + a 100 KB file), concurrency $concurrency"
+echo "# $sites sites x (45 answers + a 100 KB file), concurrency $concurrency," \
+  "${old_requests:+8 requests of the client before sync exchanges}${old_requests:-3 requests as dspt sync}"
 printf '%-7s %9s %11s %11s %8s %8s %9s %7s\n' setup "absorb s" changes/s requests/s "p50 ms" \
   "p99 ms" "db size" errors
 for setup in $setups; do

@@ -617,6 +617,36 @@ TEST_CASE("a sync sends its one request in the session an earlier run kept, also
     CHECK(authentication_of(home.server, home.second, {"sync"}) == kOneInSession);
 }
 
+TEST_CASE("a device's first sync of answers and a file is two exchanges and a chunk, one signed",
+          "[integration][client_sync]") {
+    // What tests/bench/deadline_bench.cpp makes for each site: a new device of a
+    // single site whose first sync sends its answers and a 100 KB evidence file.
+    ServerProcess server;
+    server.register_demo();
+    ClientHome home;
+    enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    const auto answered = answer_all(home, "approaching") + answer_all(home, "met");
+    REQUIRE(answered >= 40);
+    const auto file = home.make_file("policy.pdf", 100'000, "policy");
+    REQUIRE(home.run({"evidence", "add", "1.1.3", file.string()}).exit_code == 0);
+
+    const auto requests_before = api_requests(server);
+    const auto authenticated_before = authentications(server);
+    const auto report = sync(home);
+    CHECK(report["pushed"] == answered + 1);
+    auto requests = api_requests(server);
+    for (const auto& [route, count] : requests_before) {
+        requests[route] -= count;
+    }
+    std::erase_if(requests, [](const auto& entry) { return entry.second == 0; });
+    auto authenticated = authentications(server);
+    for (const auto& [by, count] : authenticated_before) {
+        authenticated[by] -= count;
+    }
+    CHECK(requests == Requests{{"POST /v1/sync", 2}, {"PUT /v1/blobs/<evidence>/<index>", 1}});
+    CHECK(authenticated == Authentications{{"signature", 1}, {"session", 2}});
+}
+
 TEST_CASE("a headquarters sync learns its sites, and a new one when it is added",
           "[integration][client_sync]") {
     ServerProcess server;

@@ -119,3 +119,27 @@ TEST_CASE("a kept session goes with the identity it was opened for", "[unit][cli
     CHECK_FALSE(keep.take(kNow, 1).has_value());
     CHECK_FALSE(SessionKeep(*store, "device-2", std::string(kServer)).take(kNow, 1).has_value());
 }
+
+TEST_CASE("a keep without a store holds its session for its own life", "[unit][client_store]") {
+    SessionKeep keep;
+    CHECK_FALSE(keep.take(kNow, 1).has_value());
+    const auto kept = session_at(kNow);
+    REQUIRE(keep.keep(kept, 2));
+    const auto taken = keep.take(kNow, 3);
+    REQUIRE(taken.has_value());
+    CHECK(taken->session.session_id == kept.session_id);
+    CHECK(taken->first_counter == 2);
+    CHECK(keep.reserve(kept.session_id, 4) == 5u);
+    CHECK(keep.take(kNow, 1)->first_counter == 9);
+    CHECK_FALSE(keep.reserve("ffeeddccbbaa99887766554433221100", 1).has_value());
+    // Another session's id leaves it; its own forgets it.
+    keep.drop("ffeeddccbbaa99887766554433221100");
+    CHECK(keep.take(kNow, 1).has_value());
+    keep.drop(kept.session_id);
+    CHECK_FALSE(keep.take(kNow, 1).has_value());
+    CHECK_FALSE(keep.reserve(kept.session_id, 1).has_value());
+    // Past its renewal time: none, and it is forgotten.
+    REQUIRE(keep.keep(kept, 1));
+    CHECK_FALSE(keep.take(kept.renew_at_ms, 1).has_value());
+    CHECK_FALSE(keep.take(kNow, 1).has_value());
+}
