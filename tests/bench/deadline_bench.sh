@@ -204,8 +204,9 @@ for setup in $setups; do
   run_setup "$setup"
 done
 echo
-echo "# $sites sites x (45 answers + a 100 KB file), concurrency $concurrency," \
-  "${old_requests:+8 requests of the client before sync exchanges}${old_requests:-3 requests as dspt sync}"
+requests="3 requests as dspt sync"
+[ ${#old_requests[@]} -eq 0 ] || requests="the 8 requests of the client before sync exchanges"
+echo "# $sites sites x (45 answers + a 100 KB file), concurrency $concurrency, $requests"
 printf '%-7s %9s %11s %11s %8s %8s %9s %7s\n' setup "absorb s" changes/s requests/s "p50 ms" \
   "p99 ms" "db size" errors
 for setup in $setups; do
