@@ -27,9 +27,9 @@
 //       pull, the file's status, its chunk, the push of its record, the
 //       publications, sync health; the first signed, the others in a session
 //       opened by a ninth, POST /v1/session, which is timed with the push), to
-//       compare. C devices at a time, each on one
-//       kept-alive connection as a sync is. Prints the time to absorb the load,
-//       changes and requests per second, and latency percentiles.
+//       compare. C devices at a time, each on one kept-alive connection as a
+//       sync is. Prints the time to absorb the load, changes and requests per
+//       second (the requests it times: 3 or 8 a site), and latency percentiles.
 //
 // Every request has the transport's deadline, and every loop is bounded by the
 // sites. Exit status: 0 when every request succeeded, 1 when any failed (the
