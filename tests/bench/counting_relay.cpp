@@ -34,7 +34,7 @@ struct Pair {
     tcp::socket server;
 };
 
-// Copies from `from` to `to` until `from` ends, counting into `bytes`, then
+// Copies from `from` to `to` until `from` ends, counting into `bytes` what it read, then
 // passes the end on (half-close), so the other direction may still finish.
 net::awaitable<void> pump([[maybe_unused]] std::shared_ptr<Pair> owner, tcp::socket& from,
                           tcp::socket& to, std::atomic<std::uint64_t>& bytes) {
@@ -45,11 +45,13 @@ net::awaitable<void> pump([[maybe_unused]] std::shared_ptr<Pair> owner, tcp::soc
         if (ec) {
             break;
         }
+        // Counted before they are passed on: once the other side has them (and the
+        // bench may take its snapshot), they are in the count.
+        bytes += n;
         co_await net::async_write(to, net::buffer(buffer.data(), n), into(ec));
         if (ec) {
             break;
         }
-        bytes += n;
     }
     error_code ignored;
     to.shutdown(tcp::socket::shutdown_send, ignored);
