@@ -17,15 +17,10 @@ constexpr unsigned char header_char_lower(unsigned char c) noexcept {
 }  // namespace
 
 bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const noexcept {
-    const std::size_t n = std::min(a.size(), b.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto x = header_char_lower(static_cast<unsigned char>(a[i]));
-        const auto y = header_char_lower(static_cast<unsigned char>(b[i]));
-        if (x != y) {
-            return x < y;
-        }
-    }
-    return a.size() < b.size();
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [](unsigned char x, unsigned char y) {
+                                            return header_char_lower(x) < header_char_lower(y);
+                                        });
 }
 
 std::string_view Request::header(std::string_view name) const {

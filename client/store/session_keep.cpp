@@ -108,6 +108,30 @@ std::optional<SessionRecord> current_record(LocalStore& store) {
     return std::nullopt;
 }
 
+// In one write transaction: the kept record, when `usable` accepts it, as it
+// was, with its next counter moved on by `count` in the store. `usable` runs
+// inside the transaction and may erase the record. Nothing inside a caller's
+// transaction: its rollback would hand the counters back.
+template <class Usable>
+std::optional<SessionRecord> claim_counters(LocalStore& store, std::uint64_t count,
+                                            Usable&& usable) {
+    auto& db = store.database();
+    if (db.in_transaction()) {
+        return std::nullopt;
+    }
+    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
+    auto record = current_record(store);
+    if (!record || !usable(*record)) {
+        tx.commit();
+        return std::nullopt;
+    }
+    auto claimed = *record;
+    record->next_counter += count;
+    write_record(store, *record);
+    tx.commit();
+    return claimed;
+}
+
 }  // namespace
 
 std::optional<SessionKeep::Taken> SessionKeep::take(std::uint64_t now_ms, std::uint64_t count) {
@@ -122,31 +146,22 @@ std::optional<SessionKeep::Taken> SessionKeep::take(std::uint64_t now_ms, std::u
         held_next_counter_ += count;
         return taken;
     }
-    auto& db = store_->database();
-    if (db.in_transaction()) {
-        return std::nullopt;
-    }
-    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    auto record = current_record(*store_);
-    if (!record) {
-        tx.commit();
-        return std::nullopt;
-    }
-    if (record->device_id != device_id_ || record->server_url != server_url_ ||
-        now_ms < record->session.opened_at_ms || now_ms >= record->session.renew_at_ms) {
+    const auto record = claim_counters(*store_, count, [&](const SessionRecord& kept) {
+        if (kept.device_id == device_id_ && kept.server_url == server_url_ &&
+            now_ms >= kept.session.opened_at_ms && now_ms < kept.session.renew_at_ms) {
+            return true;
+        }
         // Another server's (a --server for one command) stays for later; a
         // session past its time or of another identity is forgotten.
-        if (record->server_url == server_url_ || record->device_id != device_id_) {
-            meta::erase(db, meta::kRequestSession);
+        if (kept.server_url == server_url_ || kept.device_id != device_id_) {
+            meta::erase(store_->database(), meta::kRequestSession);
         }
-        tx.commit();
+        return false;
+    });
+    if (!record) {
         return std::nullopt;
     }
-    Taken taken{record->session, record->next_counter};
-    record->next_counter += count;
-    write_record(*store_, *record);
-    tx.commit();
-    return taken;
+    return Taken{record->session, record->next_counter};
 }
 
 std::optional<std::uint64_t> SessionKeep::reserve(const std::string& session_id,
@@ -159,21 +174,13 @@ std::optional<std::uint64_t> SessionKeep::reserve(const std::string& session_id,
         held_next_counter_ += count;
         return first;
     }
-    auto& db = store_->database();
-    if (db.in_transaction()) {
+    const auto record = claim_counters(*store_, count, [&](const SessionRecord& kept) {
+        return kept.session.session_id == session_id;
+    });
+    if (!record) {
         return std::nullopt;
     }
-    sqlite::Transaction tx(db, sqlite::TransactionBehavior::immediate);
-    auto record = current_record(*store_);
-    if (!record || record->session.session_id != session_id) {
-        tx.commit();
-        return std::nullopt;
-    }
-    const auto first = record->next_counter;
-    record->next_counter += count;
-    write_record(*store_, *record);
-    tx.commit();
-    return first;
+    return record->next_counter;
 }
 
 bool SessionKeep::keep(const KeptSession& session, std::uint64_t next_counter) {

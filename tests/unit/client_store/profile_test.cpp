@@ -18,16 +18,7 @@ using namespace dspt::client::test;
 namespace {
 
 DeviceIdentity cedar_branch() {
-    DeviceIdentity identity;
-    identity.server_url = "http://127.0.0.1:9";
-    identity.device_id = "device-1";
-    identity.role = protocol::Role::branch;
-    identity.organisation_ods = "CD2";
-    identity.organisation_name = "Cedar House";
-    identity.site_ods = "VC001";
-    identity.signing = crypto::SigningKeyPair::generate();
-    identity.box = crypto::BoxKeyPair::generate();
-    return identity;
+    return branch_device("CD2", "Cedar House", "VC001");
 }
 
 PulledRegister pulled_profile(std::string field, nlohmann::json value, std::int64_t version) {

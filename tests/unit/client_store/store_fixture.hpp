@@ -105,19 +105,27 @@ inline std::string hash_of(const Bytes& bytes) {
     return crypto::to_hex(crypto::blake2b(bytes));
 }
 
-// A branch device of Acorn Homecare (AB1), site VA1B2, with new keys.
-inline DeviceIdentity acorn_branch_device(std::string device_id = "device-1",
-                                          std::string server_url = "http://127.0.0.1:9") {
+// A branch device of organisation `ods` (`name`), site `site`, with new keys.
+inline DeviceIdentity branch_device(std::string ods, std::string name, std::string site,
+                                    std::string device_id = "device-1",
+                                    std::string server_url = "http://127.0.0.1:9") {
     DeviceIdentity identity;
     identity.server_url = std::move(server_url);
     identity.device_id = std::move(device_id);
     identity.role = protocol::Role::branch;
-    identity.organisation_ods = "AB1";
-    identity.organisation_name = "Acorn Homecare";
-    identity.site_ods = "VA1B2";
+    identity.organisation_ods = std::move(ods);
+    identity.organisation_name = std::move(name);
+    identity.site_ods = std::move(site);
     identity.signing = crypto::SigningKeyPair::generate();
     identity.box = crypto::BoxKeyPair::generate();
     return identity;
+}
+
+// A branch device of Acorn Homecare (AB1), site VA1B2, with new keys.
+inline DeviceIdentity acorn_branch_device(std::string device_id = "device-1",
+                                          std::string server_url = "http://127.0.0.1:9") {
+    return branch_device("AB1", "Acorn Homecare", "VA1B2", std::move(device_id),
+                         std::move(server_url));
 }
 
 // A second connection to the store's file, as someone editing it outside dspt.
