@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "common/sqlite/statement_cache.hpp"
 
 namespace dspt::sqlite {
 
@@ -93,7 +94,9 @@ void Database::Close::operator()(sqlite3* db) const noexcept {
 }
 
 Database::Database(const std::filesystem::path& path, OpenOptions options)
-    : path_(path.string()), mode_(options.mode) {
+    : cache_(std::make_shared<detail::StatementCache>()),
+      path_(path.string()),
+      mode_(options.mode) {
     // NOMUTEX: a Database is used by one thread at a time, so SQLite's own locking of
     // the connection would be pure overhead.
     int flags = SQLITE_OPEN_NOMUTEX;
@@ -118,7 +121,12 @@ Database::Database(const std::filesystem::path& path, OpenOptions options)
     configure(options);
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    // Kept statements go first, so the connection closes now rather than as a zombie.
+    if (cache_) {
+        cache_->close();
+    }
+}
 
 void Database::configure(const OpenOptions& options) {
     sqlite3* db = db_.get();
@@ -145,12 +153,58 @@ void Database::configure(const OpenOptions& options) {
     }
 }
 
-void Database::execute(std::string_view sql) {
-    const std::string text(sql);  // sqlite3_exec needs a terminating NUL
-    const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-        detail::throw_error(db_.get(), rc, detail::describe_sql("execute", sql));
+namespace {
+
+// Runs a compiled statement to its end, discarding any rows, as sqlite3_exec would.
+void run_to_end(sqlite3* db, sqlite3_stmt* stmt, std::string_view sql) {
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) {
+        rc = sqlite3_step(stmt);
     }
+    if (rc != SQLITE_DONE) {
+        detail::throw_error(db, rc, detail::describe_sql("execute", sql));
+    }
+}
+
+bool rest_is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n;") == std::string_view::npos;
+}
+
+}  // namespace
+
+void Database::execute(std::string_view sql) {
+    sqlite3* db = db_.get();
+    // One statement is compiled once and kept; a script goes through sqlite3_exec.
+    sqlite3_stmt* stmt = cache_ != nullptr ? cache_->take(sql) : nullptr;
+    if (stmt == nullptr) {
+        if (sql.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+            fail(ErrorCode::internal, "SQL text too long to execute");
+        }
+        const char* tail = nullptr;
+        const int rc =
+            sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+        const std::size_t used = tail != nullptr ? static_cast<std::size_t>(tail - sql.data()) : 0;
+        if (rc != SQLITE_OK || stmt == nullptr || !rest_is_blank(sql.substr(used))) {
+            sqlite3_finalize(stmt);
+            const std::string text(sql);  // sqlite3_exec needs a terminating NUL
+            const int exec_rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);
+            if (exec_rc != SQLITE_OK) {
+                detail::throw_error(db, exec_rc, detail::describe_sql("execute", sql));
+            }
+            return;
+        }
+    }
+    struct Keep {
+        detail::StatementCache* cache;
+        std::string_view sql;
+        sqlite3_stmt* stmt;
+        ~Keep() {
+            if (cache == nullptr || !cache->give_back(sql, stmt)) {
+                sqlite3_finalize(stmt);
+            }
+        }
+    } keep{cache_.get(), sql, stmt};
+    run_to_end(db, stmt, sql);
 }
 
 std::int64_t Database::last_insert_rowid() const noexcept {

@@ -34,6 +34,10 @@ struct sqlite3_stmt;
 
 namespace dspt::sqlite {
 
+namespace detail {
+class StatementCache;
+}
+
 // How a Database opens its file.
 enum class OpenMode {
     read_write_create,  // open for reading and writing, creating the file if missing
@@ -76,7 +80,8 @@ class Database {
     // locked past the busy timeout while being configured.
     explicit Database(const std::filesystem::path& path, OpenOptions options = {});
 
-    // Closes the connection (sqlite3_close_v2); never throws.
+    // Finalizes the statements it kept (statement_cache.hpp) and closes the connection
+    // (sqlite3_close_v2); never throws.
     ~Database();
 
     Database(Database&& other) noexcept = default;
@@ -85,7 +90,8 @@ class Database {
     Database& operator=(const Database&) = delete;
 
     // Runs SQL that returns no rows we need: DDL, PRAGMA assignments, and scripts of
-    // several statements separated by semicolons (via sqlite3_exec). Rows that a
+    // several statements separated by semicolons (via sqlite3_exec). A single statement
+    // is compiled once and kept for the next call with the same text. Rows that a
     // statement does return are discarded. Statements before a failing one stay applied
     // unless the caller wraps the call in a Transaction. Not for values from outside the
     // program: use a Statement with bind() for those.
@@ -126,9 +132,13 @@ class Database {
         void operator()(sqlite3* db) const noexcept;
     };
 
+    friend class Statement;  // takes and gives back kept statements
+
     void configure(const OpenOptions& options);
 
     std::unique_ptr<sqlite3, Close> db_;
+    // Compiled statements kept for reuse; shared weakly with this connection's Statements.
+    std::shared_ptr<detail::StatementCache> cache_;
     std::string path_;
     OpenMode mode_ = OpenMode::read_write_create;
 };

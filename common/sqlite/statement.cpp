@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "common/sqlite/statement_cache.hpp"
 
 namespace dspt::sqlite {
 
@@ -35,7 +36,14 @@ void Statement::Finalize::operator()(sqlite3_stmt* stmt) const noexcept {
     sqlite3_finalize(stmt);
 }
 
-Statement::Statement(Database& db, std::string_view sql) : sql_(sql) {
+Statement::Statement(Database& db, std::string_view sql) : cache_(db.cache_), sql_(sql) {
+    if (db.cache_ != nullptr) {
+        // Checked for a single statement when it was first compiled.
+        if (sqlite3_stmt* kept = db.cache_->take(sql_)) {
+            stmt_.reset(kept);
+            return;
+        }
+    }
     if (sql_.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         fail(ErrorCode::internal, "SQL statement too long to prepare");
     }
@@ -69,7 +77,14 @@ Statement::Statement(Database& db, std::string_view sql) : sql_(sql) {
     }
 }
 
-Statement::~Statement() = default;
+Statement::~Statement() {
+    if (stmt_ == nullptr) {
+        return;
+    }
+    if (const auto cache = cache_.lock(); cache != nullptr && cache->give_back(sql_, stmt_.get())) {
+        stmt_.release();
+    }
+}
 
 void Statement::throw_error(int rc, std::string_view verb) const {
     detail::throw_error(sqlite3_db_handle(stmt_.get()), rc, detail::describe_sql(verb, sql_));

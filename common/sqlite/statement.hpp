@@ -52,14 +52,19 @@ using Blob = std::span<const unsigned char>;
 class Statement {
   public:
     // Compiles `sql`, which must hold exactly one SQL statement (a trailing semicolon
-    // and whitespace are fine). Throws ErrorCode::database on a syntax error or unknown
-    // table/column, ErrorCode::internal if `sql` holds no statement or more than one.
+    // and whitespace are fine), or takes the statement the connection kept from an
+    // earlier Statement with the same text (statement_cache.hpp). Throws
+    // ErrorCode::database on a syntax error or unknown table/column, ErrorCode::internal
+    // if `sql` holds no statement or more than one.
     Statement(Database& db, std::string_view sql);
 
-    // Finalizes the statement; never throws.
+    // Gives the statement back to its connection's cache, reset and with its bindings
+    // cleared, or finalizes it when the cache is full or the Database is gone; never
+    // throws.
     ~Statement();
 
     Statement(Statement&& other) noexcept = default;
+    // The statement this one held is finalized, not kept.
     Statement& operator=(Statement&& other) noexcept = default;
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -155,6 +160,7 @@ class Statement {
     void check_column(int index) const;
 
     std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+    std::weak_ptr<detail::StatementCache> cache_;  // where the statement goes back to
     std::string sql_;
     bool has_row_ = false;  // step() last returned true
 };

@@ -4,22 +4,15 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/crypto/constant_time.hpp"
 #include "common/error.hpp"
 #include "tests/support/errors.hpp"
+#include "tests/support/keys.hpp"
 
 using dspt::test::require_error;
+using dspt::test::same_key;
 
 using dspt::ErrorCode;
 using namespace dspt::crypto;
-
-namespace {
-
-bool same_key(const SecretKey& a, const SecretKey& b) {
-    return constant_time_equal(a.view(), b.view());
-}
-
-}  // namespace
 
 TEST_CASE("Argon2id is deterministic for the same passphrase, salt and params", "[unit][crypto]") {
     const KdfParams params = KdfParams::generate(KdfStrength::minimal);
