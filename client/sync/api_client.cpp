@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/sync_own_changes.hpp"
 
 namespace dspt::client {
 
@@ -109,7 +110,8 @@ protocol::PullResponse ApiClient::pull(std::int64_t since) {
 protocol::SyncResponse ApiClient::exchange(const protocol::SyncRequest& request) {
     std::string body;
     try {
-        body = call("POST", "/v1/sync", protocol::encode(request));
+        // The answer refers to this batch's own changes (protocol/sync_own_changes.hpp).
+        body = call("POST", std::string(protocol::kSyncTargetOwnBySeq), protocol::encode(request));
     } catch (const Error& e) {
         // A server from before the one-request sync has no such endpoint.
         if (e.code() == ErrorCode::not_found &&
@@ -122,6 +124,7 @@ protocol::SyncResponse ApiClient::exchange(const protocol::SyncRequest& request)
         throw;
     }
     auto response = protocol::decode<protocol::SyncResponse>(body);
+    protocol::restore_own_changes(request, response);
     moved_ += response.push.results.empty() && response.page.registers.empty() ? 0 : 1;
     return response;
 }

@@ -11,6 +11,7 @@
 #include "protocol/session_auth.hpp"
 #include "protocol/session_messages.hpp"
 #include "protocol/signing.hpp"
+#include "protocol/sync_own_changes.hpp"
 
 namespace dspt::client {
 
@@ -45,6 +46,14 @@ bool refuses_counter(const HttpResponse& response) {
 // first: a run that makes one request skips few.
 constexpr std::uint64_t kMaxCounterBlock = 32;
 
+// A request may open a session itself (?session_key=) when the server reads its query
+// leniently: one with no query, or the sync exchange's, which every server with request
+// sessions answers whatever else its query holds. Others (a pull's since=) are parsed
+// strictly.
+bool may_open_inline(std::string_view target) {
+    return target.find('?') == std::string_view::npos || target == protocol::kSyncTargetOwnBySeq;
+}
+
 }  // namespace
 
 HttpResponse RequestSession::send_signed(HttpRequest request) {
@@ -61,7 +70,7 @@ HttpResponse RequestSession::send_signed(HttpRequest request) {
 HttpResponse RequestSession::send(HttpRequest request, std::string body_hash) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::optional<HttpResponse> refusal;
-        bool open_inline = request.target.find('?') == std::string::npos;
+        bool open_inline = may_open_inline(request.target);
         const auto ticket = next_ticket(refusal, open_inline);
         if (refusal) {
             return std::move(*refusal);

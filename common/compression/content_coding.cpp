@@ -74,7 +74,7 @@ std::optional<std::string> compress_body(std::string_view body, std::string_view
         return std::nullopt;
     }
     auto frame = compress(body);
-    if (frame.size() >= body.size()) {
+    if (frame.size() + kCodingHeaderBytes >= body.size()) {
         return std::nullopt;
     }
     return frame;

@@ -30,7 +30,12 @@ inline constexpr std::string_view kZstdCoding = "zstd";
 
 // Bodies shorter than this travel as they are: a frame's header and checksum
 // take about 15 bytes, and so short a body seldom shrinks by much more.
-inline constexpr std::size_t kCompressMinBytes = 256;
+inline constexpr std::size_t kCompressMinBytes = 64;
+
+// What compressing adds to a message besides the frame: the header line
+// "Content-Encoding: zstd" and its CRLF.
+inline constexpr std::size_t kCodingHeaderBytes =
+    kContentEncodingHeader.size() + 2 + kZstdCoding.size() + 2;
 
 enum class ContentCoding { identity, zstd };
 
@@ -48,8 +53,9 @@ enum class ContentCoding { identity, zstd };
 // The zstd frame to send for `body`, or nothing when the body should travel
 // as it is: when its content type says it is opaque bytes
 // ("application/octet-stream": sealed evidence chunks, which never shrink), when
-// it is shorter than kCompressMinBytes, or when the frame would not be smaller
-// (already compressed or encrypted bytes).
+// it is shorter than kCompressMinBytes, or when the frame and the header line
+// that names it (kCodingHeaderBytes) would not be smaller than the body (already
+// compressed or encrypted bytes; short bodies of little repetition).
 [[nodiscard]] std::optional<std::string> compress_body(std::string_view body,
                                                        std::string_view content_type = {});
 

@@ -15,6 +15,7 @@
 #include "protocol/session_auth.hpp"
 #include "protocol/session_messages.hpp"
 #include "protocol/sync_messages.hpp"
+#include "protocol/sync_own_changes.hpp"
 #include "server/api/error_response.hpp"
 #include "server/api/public_routes.hpp"
 #include "server/api/route_table.hpp"
@@ -263,10 +264,16 @@ http::Response pull_changes(Call& call) {
     return binary(protocol::encode(call.context.sync.pull(device, cursor_of(call.request.query))));
 }
 
+// POST /v1/sync?own=seq: the page refers to the device's own changes instead of
+// repeating them (protocol/sync_own_changes.hpp); without it, as before.
 http::Response exchange_changes(Call& call) {
     const auto device = call.device();
-    return binary(protocol::encode(
-        call.context.exchange.exchange(device, call.body<protocol::SyncRequest>(), call.now())));
+    const auto request = call.body<protocol::SyncRequest>();
+    auto response = call.context.exchange.exchange(device, request, call.now());
+    if (protocol::asks_own_changes_by_seq(call.request.query)) {
+        protocol::refer_to_own_changes(request, response);
+    }
+    return binary(protocol::encode(response));
 }
 
 http::Response record_sync_health(Call& call) {

@@ -1,6 +1,9 @@
 #include "tests/bench/counting_relay.hpp"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -36,8 +39,43 @@ struct Pair {
 
 // Copies from `from` to `to` until `from` ends, counting into `bytes` what it read, then
 // passes the end on (half-close), so the other direction may still finish.
+// DSPT_BENCH_RELAY_DUMP=FILE: every relayed byte is also appended to FILE, each
+// read as a line "<up|down> <connection> <bytes>" followed by the bytes, so a
+// figure's bytes can be taken apart (request line, each header, body).
+class Dump {
+  public:
+    Dump() {
+        if (const char* path = std::getenv("DSPT_BENCH_RELAY_DUMP"); path && *path) {
+            file_ = std::fopen(path, "wb");
+        }
+    }
+    ~Dump() {
+        if (file_) {
+            std::fclose(file_);
+        }
+    }
+    Dump(const Dump&) = delete;
+    Dump& operator=(const Dump&) = delete;
+
+    void write(const char* direction, std::uint64_t connection, const char* data, std::size_t n) {
+        if (!file_) {
+            return;
+        }
+        const std::lock_guard lock(mutex_);
+        std::fprintf(file_, "%s %llu %zu\n", direction, static_cast<unsigned long long>(connection),
+                     n);
+        std::fwrite(data, 1, n, file_);
+        std::fflush(file_);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::FILE* file_ = nullptr;
+};
+
 net::awaitable<void> pump([[maybe_unused]] std::shared_ptr<Pair> owner, tcp::socket& from,
-                          tcp::socket& to, std::atomic<std::uint64_t>& bytes) {
+                          tcp::socket& to, std::atomic<std::uint64_t>& bytes, Dump& dump,
+                          const char* direction, std::uint64_t connection) {
     std::array<char, kBufferBytes> buffer;
     error_code ec;
     for (;;) {
@@ -48,6 +86,7 @@ net::awaitable<void> pump([[maybe_unused]] std::shared_ptr<Pair> owner, tcp::soc
         // Counted before they are passed on: once the other side has them (and the
         // bench may take its snapshot), they are in the count.
         bytes += n;
+        dump.write(direction, connection, buffer.data(), n);
         co_await net::async_write(to, net::buffer(buffer.data(), n), into(ec));
         if (ec) {
             break;
@@ -87,9 +126,11 @@ struct CountingRelay::Impl {
         }
         pair->client.set_option(tcp::no_delay(true), ec);
         pair->server.set_option(tcp::no_delay(true), ec);
-        ++connections;
-        net::co_spawn(io, pump(pair, pair->client, pair->server, up), net::detached);
-        net::co_spawn(io, pump(pair, pair->server, pair->client, down), net::detached);
+        const auto connection = ++connections;
+        net::co_spawn(io, pump(pair, pair->client, pair->server, up, dump, "up", connection),
+                      net::detached);
+        net::co_spawn(io, pump(pair, pair->server, pair->client, down, dump, "down", connection),
+                      net::detached);
     }
 
     net::io_context io{1};
@@ -98,6 +139,7 @@ struct CountingRelay::Impl {
     std::atomic<std::uint64_t> up{0};
     std::atomic<std::uint64_t> down{0};
     std::atomic<std::uint64_t> connections{0};
+    Dump dump;
     std::thread thread;
 };
 

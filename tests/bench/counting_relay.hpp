@@ -8,6 +8,10 @@
 // may be read from any thread. A connection ends, each direction on its own,
 // when either side closes; the relay adds no timeouts of its own (the client's
 // and server's deadlines apply through it).
+//
+// With DSPT_BENCH_RELAY_DUMP=FILE in the environment it also writes every
+// relayed byte to FILE (tests/bench/wire_breakdown.py takes the last exchange
+// apart: request line, each header, body).
 
 #include <atomic>
 #include <cstdint>

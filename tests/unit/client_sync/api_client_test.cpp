@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/sync_messages.hpp"
+#include "protocol/sync_own_changes.hpp"
 
 namespace dspt::client::test {
 
@@ -57,7 +58,7 @@ TEST_CASE("a server without the one-request sync is named as older than the clie
         CHECK_THAT(e.what(), Catch::Contains("the server is older than this dspt") &&
                                  Catch::Contains("upgrade the server"));
     }
-    CHECK(server.targets == std::vector<std::string>{"POST /v1/sync"});
+    CHECK(server.targets == std::vector<std::string>{"POST /v1/sync?own=seq"});
     CHECK(api.moved() == 0);
 }
 
@@ -92,6 +93,42 @@ TEST_CASE("answers that moved something are counted, answers that moved nothing 
     CHECK(api.moved() == 3);
     api.put_blob_chunk("e1", 1, "", std::string("sealed"));
     CHECK(api.moved() == 4);
+}
+
+TEST_CASE("the exchange asks for references to its own changes and puts them back",
+          "[unit][client_sync][api_client]") {
+    protocol::SyncRequest request;
+    request.entries = {{"replica-1",
+                        4,
+                        77,
+                        "VA1B2",
+                        "2025-26/answer/1.1.1",
+                        {},
+                        R"({"value":"ours"})",
+                        "Registered manager"}};
+    protocol::SyncResponse full;
+    full.push.results = {{4, protocol::PushOutcome::accepted, 12, ""}};
+    full.page.registers = {protocol::own_change_state(request.entries[0], full.push.results[0])};
+    full.page.next_cursor = 12;
+    auto referring = full;
+    protocol::refer_to_own_changes(request, referring);
+    REQUIRE(protocol::is_own_change_reference(referring.page.registers[0]));
+
+    // This server refers to the change; a server from before sends it in full. The
+    // sync reads the same answer from both.
+    CannedServer server;
+    server.answers.push_back(ok(protocol::encode(referring)));
+    server.answers.push_back(ok(protocol::encode(full)));
+    ApiClient api(server);
+    CHECK(api.exchange(request) == full);
+    CHECK(api.exchange(request) == full);
+    CHECK(server.targets ==
+          std::vector<std::string>{"POST /v1/sync?own=seq", "POST /v1/sync?own=seq"});
+
+    // A reference to a change it did not send is refused, not guessed at.
+    referring.page.registers[0].shown.seq = 5;
+    server.answers.push_back(ok(protocol::encode(referring)));
+    CHECK_THROWS_WITH(api.exchange(request), Catch::Contains("did not send"));
 }
 
 }  // namespace dspt::client::test

@@ -55,4 +55,14 @@ TEST_CASE("a body is compressed only when it is long enough and shrinks", "[unit
     // Opaque bytes are not even tried.
     CHECK_FALSE(compress_body(repetitive, "application/octet-stream").has_value());
     CHECK(compress_body(repetitive, "application/x-dspt").has_value());
+
+    // A body that shrinks by less than the "Content-Encoding: zstd" line costs travels
+    // as it is: sent compressed, the message would be longer.
+    const auto mostly_noise = dspt::crypto::random_bytes(100);
+    const auto almost =
+        std::string(mostly_noise.begin(), mostly_noise.end()) + std::string(40, 'a');
+    REQUIRE(dspt::compression::compress(almost).size() < almost.size());
+    REQUIRE(dspt::compression::compress(almost).size() + kCodingHeaderBytes >= almost.size());
+    CHECK_FALSE(compress_body(almost).has_value());
+    CHECK(kCodingHeaderBytes == std::string_view("Content-Encoding: zstd\r\n").size());
 }

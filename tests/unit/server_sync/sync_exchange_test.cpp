@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/codec.hpp"
+#include "protocol/sync_own_changes.hpp"
 #include "server/api/router.hpp"
 #include "tests/unit/server_auth/auth_fixture.hpp"
 #include "tests/unit/server_publish/publish_fixture.hpp"
@@ -216,6 +217,65 @@ TEST_CASE_METHOD(AuthFixture, "POST /v1/sync answers a signed SyncRequest with a
     auto unsigned_request = sign(branch, "POST", "/v1/sync", protocol::encode(request));
     unsigned_request.headers.erase(std::string(protocol::kSignatureHeader));
     CHECK(router.handle(unsigned_request).status == 401);
+}
+
+TEST_CASE_METHOD(AuthFixture,
+                 "POST /v1/sync?own=seq refers to the device's own changes, and no other register",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    const auto other = enrol_branch("VA1B2");
+    api::Router router(context);
+    (void)context.sync.push(other.device, {{change("r2", 1, "VA1B2", "2.1.1", "theirs")}});
+
+    protocol::SyncRequest request;
+    request.entries = {change("r1", 1, "VA1B2", "1.1.1", "ours"),
+                       change("r1", 2, "VA1B2", "1.1.1", "ours again"),
+                       change("r1", 3, "VA1B2", "1.1.2", "ours too")};
+    request.health = {3, 60, 0, false};
+    const auto answered = router.handle(sign(
+        branch, "POST", std::string(protocol::kSyncTargetOwnBySeq), protocol::encode(request)));
+    REQUIRE(answered.status == 200);
+    CHECK(answered.route == "POST /v1/sync");
+    auto answer = protocol::decode<protocol::SyncResponse>(answered.body);
+    REQUIRE(answer.push.results.size() == 3);
+    REQUIRE(answer.page.registers.size() == 3);
+    // The other device's change in full; each of ours by the seq of the entry that
+    // left it as it is (the second of 1.1.1, which replaced the first).
+    CHECK(answer.page.registers[0].register_key == "2025-26/answer/2.1.1");
+    CHECK(protocol::is_own_change_reference(answer.page.registers[1]));
+    CHECK(answer.page.registers[1].shown.seq == 2);
+    CHECK(answer.page.registers[1].version == answer.push.results[1].version);
+    CHECK(answer.page.registers[1].shown.payload.empty());
+    CHECK(protocol::is_own_change_reference(answer.page.registers[2]));
+    CHECK(answer.page.registers[2].shown.seq == 3);
+
+    // Put back, the page is the one a pull gives.
+    protocol::restore_own_changes(request, answer);
+    CHECK(answer.page == context.sync.pull(branch.device, 0));
+}
+
+TEST_CASE_METHOD(AuthFixture,
+                 "POST /v1/sync without own=seq repeats the device's own changes in full",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    api::Router router(context);
+    protocol::SyncRequest request;
+    request.entries = {change("r1", 1, "VA1B2", "1.1.1", "ours")};
+    request.health = {1, 20, 0, false};
+    // A client before references: its request has no parameter, or another one.
+    for (const std::string target : {"/v1/sync", "/v1/sync?own=all"}) {
+        INFO(target);
+        request.since = context.sync.pull(branch.device, 0).next_cursor;
+        request.entries[0].seq += target == "/v1/sync" ? 0 : 1;
+        request.entries[0].payload = R"({"value":")" + target + "\"}";
+        const auto answered =
+            router.handle(sign(branch, "POST", target, protocol::encode(request)));
+        REQUIRE(answered.status == 200);
+        const auto answer = protocol::decode<protocol::SyncResponse>(answered.body);
+        REQUIRE(answer.page.registers.size() == 1);
+        CHECK_FALSE(protocol::is_own_change_reference(answer.page.registers[0]));
+        CHECK(answer.page.registers[0].shown.payload == request.entries[0].payload);
+    }
 }
 
 }  // namespace dspt::server::auth::test
