@@ -198,7 +198,15 @@ void create_version_7(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 7> kSteps{{
+// The changes set aside are listed on every sync and every answer; an index keeps
+// that from reading the whole outbox, which holds every change ever made here.
+void create_version_8(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE INDEX outbox_set_aside ON outbox(seq) WHERE set_aside IS NOT NULL;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 8> kSteps{{
     {1, "create the client store", create_version_1},
     {2, "add the conflicts reported by the server", create_version_2},
     {3, "keep each assessment apart and track evidence uploads and downloads", create_version_3},
@@ -206,6 +214,7 @@ const std::array<sqlite::Migration, 7> kSteps{{
     {5, "mark the items carried over from the previous standards year", create_version_5},
     {6, "record every value a change had seen", create_version_6},
     {7, "set aside the changes the server refused", create_version_7},
+    {8, "index the changes set aside", create_version_8},
 }};
 
 static_assert(kSteps.size() == kClientSchemaVersion);
