@@ -106,6 +106,11 @@ std::unique_ptr<net::ssl::context> make_tls_context(const std::filesystem::path&
     return context;
 }
 
+// Bounds of the period of an I/O thread's timer floor (hold_timer_floor): half
+// the shortest per-request timeout, within these.
+constexpr std::chrono::milliseconds kTimerFloorMinPeriod{10};
+constexpr std::chrono::milliseconds kTimerFloorMaxPeriod{5'000};
+
 // The server whose I/O thread this is, if any: stop() and wait() must not
 // join the thread they run on.
 thread_local const void* current_server = nullptr;
@@ -197,10 +202,13 @@ class HttpServer::Impl {
         // Keeps run() going while the worker has no connection; released once
         // stop() has drained the server.
         std::optional<net::executor_work_guard<net::io_context::executor_type>> guard;
+        // The timer floor (hold_timer_floor), used on the worker's thread only.
+        std::optional<net::steady_timer> floor;
     };
 
     net::awaitable<void> listen();
     net::awaitable<void> drain();
+    net::awaitable<void> hold_timer_floor(Worker& worker);
     Worker& next_worker();
     void run_thread(net::io_context& context);
     void log_exception(std::string_view event, std::exception_ptr error) const;
@@ -215,6 +223,8 @@ class HttpServer::Impl {
     // so that no handler holding a worker delays an accept or the stop.
     net::io_context control_context_{1};
     const net::io_context::executor_type control_{control_context_.get_executor()};
+    // Keeps the control thread until the drain has ended, whenever stop() comes.
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> control_guard_;
     tcp::acceptor acceptor_{control_};
     std::chrono::steady_clock::time_point last_refusal_log_{};  // on control_
     std::size_t next_worker_ = 0;                               // on control_
@@ -275,9 +285,14 @@ std::uint16_t HttpServer::Impl::start() {
     started_ = true;
     {
         const std::lock_guard join_lock(join_mutex_);
+        control_guard_.emplace(control_);
         threads_.emplace_back([this] { run_thread(control_context_); });
         for (const auto& worker : workers_) {
             worker->guard.emplace(worker->context.get_executor());
+            worker->floor.emplace(worker->context);
+            net::co_spawn(
+                worker->context, hold_timer_floor(*worker),
+                [this](std::exception_ptr error) { log_exception("timer_floor_failed", error); });
             threads_.emplace_back([this, &context = worker->context] { run_thread(context); });
         }
     }
@@ -359,6 +374,26 @@ net::awaitable<void> HttpServer::Impl::listen() {
     }
 }
 
+// Every read and write of a connection arms a deadline (tcp_stream), and an
+// io_context asks the kernel to move its wake-up (a timerfd_settime call)
+// whenever a new deadline is the earliest it holds: with a connection or two
+// per worker, that is once a request. A timer that always expires sooner than
+// any connection's deadline can keeps the connections' deadlines from being
+// the earliest, so arming them costs no call; it wakes its worker once a
+// period, and a deadline shorter than the period is kept as before.
+net::awaitable<void> HttpServer::Impl::hold_timer_floor(Worker& worker) {
+    const Limits& limits = state_->config.limits;
+    const auto shortest = std::min({limits.read_timeout, limits.first_byte_timeout,
+                                    limits.idle_timeout, limits.write_timeout});
+    const auto period = std::clamp<std::chrono::milliseconds>(shortest / 2, kTimerFloorMinPeriod,
+                                                              kTimerFloorMaxPeriod);
+    error_code ec;
+    while (!state_->stopping) {
+        worker.floor->expires_after(period);
+        co_await worker.floor->async_wait(into(ec));
+    }
+}
+
 HttpServer::Impl::Worker& HttpServer::Impl::next_worker() {
     // The fewest connections; among equals, the one after the last chosen.
     const std::size_t count = workers_.size();
@@ -395,7 +430,9 @@ void HttpServer::Impl::request_stop() {
         // has seen `stopping`): each worker ends when its last session does.
         for (const auto& worker : workers_) {
             worker->guard.reset();
+            net::post(worker->context, [&floor = worker->floor] { floor->cancel(); });
         }
+        control_guard_.reset();
         log_exception("drain_failed", error);
     });
 }
