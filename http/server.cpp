@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -23,7 +24,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/ssl.h>
 
@@ -106,6 +106,11 @@ std::unique_ptr<net::ssl::context> make_tls_context(const std::filesystem::path&
     return context;
 }
 
+// Bounds of the period of an I/O thread's timer floor (hold_timer_floor): half
+// the shortest per-request timeout, within these.
+constexpr std::chrono::milliseconds kTimerFloorMinPeriod{10};
+constexpr std::chrono::milliseconds kTimerFloorMaxPeriod{5'000};
+
 // The server whose I/O thread this is, if any: stop() and wait() must not
 // join the thread they run on.
 thread_local const void* current_server = nullptr;
@@ -159,10 +164,13 @@ class HttpServer::Impl {
         : state_(std::make_shared<detail::ServerState>(std::move(config), std::move(handler))),
           thread_count_(state_->config.threads != 0
                             ? state_->config.threads
-                            : std::max(1u, std::thread::hardware_concurrency())),
-          ioc_(static_cast<int>(std::min<std::size_t>(thread_count_, INT32_MAX))) {
+                            : std::max(1u, std::thread::hardware_concurrency())) {
         if (!state_->handler) {
             fail(ErrorCode::invalid_argument, "HttpServer needs a handler");
+        }
+        workers_.reserve(thread_count_);
+        for (std::size_t i = 0; i < thread_count_; ++i) {
+            workers_.push_back(std::make_unique<Worker>());
         }
     }
 
@@ -181,22 +189,46 @@ class HttpServer::Impl {
     std::uint16_t port() const noexcept { return port_.load(); }
 
   private:
+    // One I/O thread and the connections it serves. Its io_context is run by
+    // that thread alone, so a connection's coroutine and timers never run
+    // concurrently without a strand, and no other thread is woken to pass
+    // a connection's completions along.
+    struct Worker {
+        // Connections on this worker now; the listener gives a new one to the
+        // worker with the fewest. Declared before `context`, whose sessions
+        // count themselves out as it destroys them.
+        std::atomic<std::size_t> sessions{0};
+        net::io_context context{1};
+        // Keeps run() going while the worker has no connection; released once
+        // stop() has drained the server.
+        std::optional<net::executor_work_guard<net::io_context::executor_type>> guard;
+        // The timer floor (hold_timer_floor), used on the worker's thread only.
+        std::optional<net::steady_timer> floor;
+    };
+
     net::awaitable<void> listen();
     net::awaitable<void> drain();
-    void run_thread();
+    net::awaitable<void> hold_timer_floor(Worker& worker);
+    Worker& next_worker();
+    void run_thread(net::io_context& context);
     void log_exception(std::string_view event, std::exception_ptr error) const;
 
-    // Declared before ioc_ so that they outlive any coroutine frame the
-    // io_context may still hold when it is destroyed.
+    // Declared before the io_contexts so that they outlive any coroutine frame
+    // an io_context may still hold when it is destroyed.
     std::shared_ptr<detail::ServerState> state_;
     std::unique_ptr<net::ssl::context> tls_;
     const std::size_t thread_count_;
 
-    net::io_context ioc_;
-    // The listener, the signal set and stop's drain run on this strand.
-    net::strand<net::io_context::executor_type> control_{net::make_strand(ioc_)};
+    // The listener, the signal set and stop's drain run on their own thread,
+    // so that no handler holding a worker delays an accept or the stop.
+    net::io_context control_context_{1};
+    const net::io_context::executor_type control_{control_context_.get_executor()};
+    // Keeps the control thread until the drain has ended, whenever stop() comes.
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> control_guard_;
     tcp::acceptor acceptor_{control_};
     std::chrono::steady_clock::time_point last_refusal_log_{};  // on control_
+    std::size_t next_worker_ = 0;                               // on control_
+    std::vector<std::unique_ptr<Worker>> workers_;
 
     std::mutex signals_mutex_;
     std::optional<net::signal_set> signals_;  // guarded by signals_mutex_
@@ -253,8 +285,15 @@ std::uint16_t HttpServer::Impl::start() {
     started_ = true;
     {
         const std::lock_guard join_lock(join_mutex_);
-        for (std::size_t i = 0; i < thread_count_; ++i) {
-            threads_.emplace_back([this] { run_thread(); });
+        control_guard_.emplace(control_);
+        threads_.emplace_back([this] { run_thread(control_context_); });
+        for (const auto& worker : workers_) {
+            worker->guard.emplace(worker->context.get_executor());
+            worker->floor.emplace(worker->context);
+            net::co_spawn(
+                worker->context, hold_timer_floor(*worker),
+                [this](std::exception_ptr error) { log_exception("timer_floor_failed", error); });
+            threads_.emplace_back([this, &context = worker->context] { run_thread(context); });
         }
     }
     state_->log(format_event_line("listening", {{"address", endpoint.address().to_string()},
@@ -264,13 +303,14 @@ std::uint16_t HttpServer::Impl::start() {
     return port_;
 }
 
-void HttpServer::Impl::run_thread() {
+void HttpServer::Impl::run_thread(net::io_context& context) {
     current_server = this;
     for (;;) {
         try {
-            // Returns when nothing is left to do: the listener, every
-            // session, the drain and the signal set have ended.
-            ioc_.run();
+            // Returns when nothing is left to do: for the control thread, the
+            // listener, the drain and the signal set have ended; for a worker,
+            // the drain has released it and its sessions have ended.
+            context.run();
             return;
         } catch (...) {
             log_exception("io_thread_exception", std::current_exception());
@@ -282,9 +322,9 @@ net::awaitable<void> HttpServer::Impl::listen() {
     const Limits& limits = state_->config.limits;
     net::steady_timer pause(control_);
     for (;;) {
-        // Each connection gets its own strand: its coroutine and the
-        // tcp_stream timers never run concurrently, even with many threads.
-        tcp::socket socket(net::make_strand(ioc_));
+        // The connection lives on one worker from accept to close.
+        Worker& worker = next_worker();
+        tcp::socket socket(worker.context);
         error_code ec;
         co_await acceptor_.async_accept(socket, into(ec));
         if (state_->stopping || ec == net::error::operation_aborted) {
@@ -327,11 +367,46 @@ net::awaitable<void> HttpServer::Impl::listen() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         try {
-            detail::spawn_session(state_, std::move(socket), remote, tls_.get());
+            detail::spawn_session(state_, std::move(socket), remote, tls_.get(), worker.sessions);
         } catch (...) {
             log_exception("session_spawn_failed", std::current_exception());
         }
     }
+}
+
+// Every read and write of a connection arms a deadline (tcp_stream), and an
+// io_context asks the kernel to move its wake-up (a timerfd_settime call)
+// whenever a new deadline is the earliest it holds: with a connection or two
+// per worker, that is once a request. A timer that always expires sooner than
+// any connection's deadline can keeps the connections' deadlines from being
+// the earliest, so arming them costs no call; it wakes its worker once a
+// period, and a deadline shorter than the period is kept as before.
+net::awaitable<void> HttpServer::Impl::hold_timer_floor(Worker& worker) {
+    const Limits& limits = state_->config.limits;
+    const auto shortest = std::min({limits.read_timeout, limits.first_byte_timeout,
+                                    limits.idle_timeout, limits.write_timeout});
+    const auto period = std::clamp<std::chrono::milliseconds>(shortest / 2, kTimerFloorMinPeriod,
+                                                              kTimerFloorMaxPeriod);
+    error_code ec;
+    while (!state_->stopping) {
+        worker.floor->expires_after(period);
+        co_await worker.floor->async_wait(into(ec));
+    }
+}
+
+HttpServer::Impl::Worker& HttpServer::Impl::next_worker() {
+    // The fewest connections; among equals, the one after the last chosen.
+    const std::size_t count = workers_.size();
+    std::size_t best = next_worker_ % count;
+    for (std::size_t step = 1; step < count; ++step) {
+        const std::size_t i = (next_worker_ + step) % count;
+        if (workers_[i]->sessions.load(std::memory_order_relaxed) <
+            workers_[best]->sessions.load(std::memory_order_relaxed)) {
+            best = i;
+        }
+    }
+    next_worker_ = best + 1;
+    return *workers_[best];
 }
 
 void HttpServer::Impl::request_stop() {
@@ -350,8 +425,16 @@ void HttpServer::Impl::request_stop() {
             signals_->clear(ignored);  // back to the default dispositions
         }
     });
-    net::co_spawn(control_, drain(),
-                  [this](std::exception_ptr error) { log_exception("drain_failed", error); });
+    net::co_spawn(control_, drain(), [this](std::exception_ptr error) {
+        // No session starts after the drain (the listener, on this thread too,
+        // has seen `stopping`): each worker ends when its last session does.
+        for (const auto& worker : workers_) {
+            worker->guard.reset();
+            net::post(worker->context, [&floor = worker->floor] { floor->cancel(); });
+        }
+        control_guard_.reset();
+        log_exception("drain_failed", error);
+    });
 }
 
 net::awaitable<void> HttpServer::Impl::drain() {

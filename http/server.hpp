@@ -5,11 +5,14 @@
 // application's Handler (http/request.hpp). No Asio or Beast type
 // appears here; they stay in server/http's .cpp files.
 //
-// Model (docs/architecture.md, "The HTTP server"): one io_context run by `threads` threads.
-// Each connection is a C++20 coroutine on its own strand that reads a request,
-// calls the handler synchronously, writes the response and, on keep-alive,
-// waits for the next. A handler therefore holds its thread while it runs; with
-// a thread per core and short SQLite transactions that is the intended use.
+// Model (docs/architecture.md, "The HTTP server"): `threads` I/O threads, each
+// running an io_context of its own, and a control thread for the listener, the
+// signals and stop(). The listener gives each new connection to the I/O thread
+// with the fewest open; it stays there until it closes. Each connection is a
+// C++20 coroutine that reads a request, calls the handler synchronously, writes
+// the response and, on keep-alive, waits for the next. A handler therefore holds
+// its thread, and the other connections of that thread, while it runs; with
+// short SQLite transactions that is the intended use.
 //
 // Served by the component on every port (unless builtin_endpoints is off),
 // before the handler and without authentication: GET/HEAD /healthz (200 "ok", or 503 while

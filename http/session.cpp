@@ -534,6 +534,7 @@ class Registration {
     ~Registration() {
         state_.sessions.remove(handle_.get());
         state_.metrics.session_closed();
+        handle_->worker_sessions.fetch_sub(1, std::memory_order_relaxed);
     }
     Registration(const Registration&) = delete;
     Registration& operator=(const Registration&) = delete;
@@ -630,11 +631,13 @@ std::string client_address(const net::ip::tcp::endpoint& remote) {
 }
 
 void spawn_session(const std::shared_ptr<ServerState>& state, net::ip::tcp::socket socket,
-                   const net::ip::tcp::endpoint& remote, net::ssl::context* tls) {
+                   const net::ip::tcp::endpoint& remote, net::ssl::context* tls,
+                   std::atomic<std::size_t>& worker_sessions) {
     auto handle = std::make_shared<SessionHandle>(socket.get_executor(), endpoint_text(remote),
-                                                  client_address(remote));
+                                                  client_address(remote), worker_sessions);
     state->sessions.add(handle);
     state->metrics.session_opened();
+    worker_sessions.fetch_add(1, std::memory_order_relaxed);
 
     const auto executor = socket.get_executor();
     auto on_end = [state](std::exception_ptr error) {
@@ -653,6 +656,7 @@ void spawn_session(const std::shared_ptr<ServerState>& state, net::ip::tcp::sock
         // The frame was never created, so no Registration will undo ours.
         state->sessions.remove(handle.get());
         state->metrics.session_closed();
+        worker_sessions.fetch_sub(1, std::memory_order_relaxed);
         throw;
     }
 }

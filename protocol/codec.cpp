@@ -1,6 +1,7 @@
 #include "protocol/codec.hpp"
 
-#include <sstream>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,81 @@ std::uint32_t read_big_endian(std::string_view bytes, std::size_t offset, std::s
         value = (value << 8) | static_cast<unsigned char>(bytes[offset + i]);
     }
     return value;
+}
+
+void put_big_endian(std::string& out, std::size_t offset, std::uint32_t value, std::size_t bytes) {
+    for (std::size_t i = 0; i < bytes; ++i) {
+        out[offset + i] = static_cast<char>((value >> (8 * (bytes - 1 - i))) & 0xFFu);
+    }
+}
+
+// Appends what is written through it to a string.
+class AppendingBuffer final : public std::streambuf {
+  public:
+    void target(std::string* out) noexcept { out_ = out; }
+
+  protected:
+    int_type overflow(int_type c) override {
+        if (out_ == nullptr) {
+            return traits_type::eof();
+        }
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            out_->push_back(traits_type::to_char_type(c));
+        }
+        return traits_type::not_eof(c);
+    }
+
+    std::streamsize xsputn(const char* data, std::streamsize count) override {
+        if (out_ == nullptr) {
+            return 0;
+        }
+        out_->append(data, static_cast<std::size_t>(count));
+        return count;
+    }
+
+  private:
+    std::string* out_ = nullptr;
+};
+
+// A stream that writes a message's payload straight after its envelope header,
+// made once per thread: building a std::ostream (its locale) cost more than
+// encoding a small message.
+class PayloadStream {
+  public:
+    // Whether the stream is in use on this thread (an encode within an encode).
+    bool busy() const noexcept { return busy_; }
+
+    // Sends what is written to `stream()` to the end of `out`, until the
+    // returned guard goes.
+    auto into(std::string& out) {
+        busy_ = true;
+        buffer_.target(&out);
+        stream_.clear();
+        struct Release {
+            PayloadStream* self;
+            ~Release() {
+                self->buffer_.target(nullptr);
+                self->busy_ = false;
+            }
+        };
+        return Release{this};
+    }
+
+    std::ostream& stream() noexcept { return stream_; }
+
+  private:
+    AppendingBuffer buffer_;
+    std::ostream stream_{&buffer_};
+    bool busy_ = false;
+};
+
+// Cereal's archive over `stream`, writing `message`.
+template <Message T>
+void write_payload(std::ostream& stream, const T& message) {
+    // Little-endian whatever the host, so the bytes are the same everywhere.
+    cereal::PortableBinaryOutputArchive archive(
+        stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
+    archive(message);
 }
 
 std::string describe(MessageType type) {
@@ -73,27 +149,30 @@ EnvelopeHeader read_header(std::string_view bytes, std::size_t max_bytes) {
 
 template <Message T>
 std::string encode(const T& message) {
-    std::ostringstream stream(std::ios::out | std::ios::binary);
-    {
-        // Little-endian whatever the host, so the bytes are the same everywhere.
-        cereal::PortableBinaryOutputArchive archive(
-            stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
-        archive(message);
-    }
-    const std::string payload = std::move(stream).str();
-    if (payload.size() > kMaxMessageBytes - kEnvelopeHeaderBytes) {
-        fail(ErrorCode::limit_exceeded, std::string(T::kName) + " of " +
-                                            std::to_string(payload.size()) +
-                                            " bytes is over the message limit of " +
-                                            std::to_string(kMaxMessageBytes) + " bytes");
-    }
     std::string out;
-    out.reserve(kEnvelopeHeaderBytes + payload.size());
+    out.reserve(kEnvelopeHeaderBytes + 120);
     out.append(kMagic);
     append_big_endian(out, kProtocolVersion, 2);
     append_big_endian(out, static_cast<std::uint16_t>(T::kType), 2);
-    append_big_endian(out, static_cast<std::uint32_t>(payload.size()), 4);
-    out.append(payload);
+    append_big_endian(out, 0, 4);  // the payload's length, once known
+    thread_local PayloadStream payload;
+    if (payload.busy()) {
+        AppendingBuffer buffer;
+        buffer.target(&out);
+        std::ostream stream(&buffer);
+        write_payload(stream, message);
+    } else {
+        const auto writing = payload.into(out);
+        write_payload(payload.stream(), message);
+    }
+    const std::size_t payload_bytes = out.size() - kEnvelopeHeaderBytes;
+    if (payload_bytes > kMaxMessageBytes - kEnvelopeHeaderBytes) {
+        fail(ErrorCode::limit_exceeded, std::string(T::kName) + " of " +
+                                            std::to_string(payload_bytes) +
+                                            " bytes is over the message limit of " +
+                                            std::to_string(kMaxMessageBytes) + " bytes");
+    }
+    put_big_endian(out, kLengthOffset, static_cast<std::uint32_t>(payload_bytes), 4);
     return out;
 }
 
