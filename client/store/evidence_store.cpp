@@ -99,7 +99,7 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     store_.require_writable();
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec)) {
-        fail(ErrorCode::invalid_argument,
+        fail(ErrorCode::not_found,
              file.string() + " is a folder, not a file: give the path of one file in it, e.g. " +
                  (file / "policy.pdf").string() + " (add each file on its own)");
     }
