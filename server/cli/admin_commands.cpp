@@ -431,9 +431,11 @@ int list_devices(const AdminOptions& options) {
 
 int revoke_device(const AdminOptions& options) {
     auto repo = open(options);
+    const auto device = repo->find_device(options.device);
     repo->revoke_device(options.device, now_ms());
+    const auto name = device && !device->name.empty() ? " (\"" + device->name + "\")" : "";
     print(options, {{"revoked", options.device}},
-          "Revoked device " + options.device +
+          "Revoked device " + options.device + name +
               ": its requests are refused from now on, and the codes it made and nobody "
               "used no longer work");
     return 0;

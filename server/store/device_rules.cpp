@@ -75,9 +75,13 @@ const EnrolmentToken& check_enrolment(const std::optional<EnrolmentToken>& token
              "the code does not match enrolment token " + token->token_id);
     }
     if (token->used_at_ms) {
+        const auto user = reader.find_device(token->used_by_device);
+        const auto who = user && !user->name.empty()
+                             ? "\"" + user->name + "\" (" + token->used_by_device + ")"
+                             : token->used_by_device;
         fail(ErrorCode::failed_precondition,
              "enrolment code " + token->token_id + " was already used, on " +
-                 long_moment_text(*token->used_at_ms) + " by device " + token->used_by_device +
+                 long_moment_text(*token->used_at_ms) + " by device " + who +
                  ": a code enrols one device. " + new_code_step(*token));
     }
     if (at_ms > token->expires_at_ms) {
@@ -141,7 +145,9 @@ const EnrolmentToken& check_voidable(const std::optional<EnrolmentToken>& token,
 
 void check_revocable(const std::optional<Device>& device, std::string_view id) {
     if (!device) {
-        fail(ErrorCode::not_found, "device " + std::string(id) + " is not enrolled");
+        fail(ErrorCode::not_found, "device " + std::string(id) +
+                                       " is not enrolled: 'dspt-server admin list-devices' "
+                                       "lists the devices and their ids");
     }
     if (device->revoked_at_ms) {
         fail(ErrorCode::failed_precondition, "device " + device->id + " was already revoked, on " +

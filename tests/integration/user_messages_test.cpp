@@ -191,11 +191,14 @@ TEST_CASE("enrolment codes that do not work say why and what to do next", "[inte
     const auto used = second.run({"enrol", "--server", server.url(), "--code", code});
     CHECK(used.exit_code == 2);
     CHECK_THAT(used.err, Catch::Contains("already used, on " + long_date(Date::today())));
+    CHECK_THAT(used.err, Catch::Contains("by device \"Cedar House\""));
     CHECK_THAT(used.err, Catch::Contains("dspt-server admin enrol-code --org CD2 --site VC001"));
 
     // Revoked: the next step on every command that meets the server.
     const auto device = first.json({"whoami"})["device_id"].get<std::string>();
-    REQUIRE(server.admin({"revoke-device", device}).exit_code == 0);
+    const auto revoked = server.admin({"revoke-device", device});
+    REQUIRE(revoked.exit_code == 0);
+    CHECK_THAT(revoked.out, Catch::Contains("(\"Cedar House\")"));
     const auto refused = first.run({"sites"});
     CHECK(refused.exit_code != 0);
     CHECK_THAT(refused.err, Catch::Contains("revoked"));
