@@ -1,5 +1,6 @@
 #include "common/date.hpp"
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -64,6 +65,21 @@ std::string utc_minute_text(std::int64_t unix_ms) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
     return buf;
+}
+
+std::string long_date(Date date) {
+    static constexpr std::array<std::string_view, 12> kMonths{
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    const std::chrono::year_month_day day{date.days()};
+    return std::to_string(static_cast<unsigned>(day.day())) + " " +
+           std::string(kMonths[static_cast<unsigned>(day.month()) - 1]) + " " +
+           std::to_string(static_cast<int>(day.year()));
+}
+
+std::string long_moment_text(std::int64_t unix_ms) {
+    return long_date(Date::from_unix_ms(unix_ms)) + " at " + utc_minute_text(unix_ms).substr(11) +
+           " UTC";
 }
 
 }  // namespace dspt

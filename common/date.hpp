@@ -57,4 +57,10 @@ class Date {
 // "2025-06-30 14:05" (UTC) from Unix milliseconds: a moment as people read it.
 std::string utc_minute_text(std::int64_t unix_ms);
 
+// "21 November 2026": a date as people in the UK write it.
+std::string long_date(Date date);
+
+// "6 December 2026 at 14:05 UTC" from Unix milliseconds: a moment in messages.
+std::string long_moment_text(std::int64_t unix_ms);
+
 }  // namespace dspt

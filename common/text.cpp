@@ -12,6 +12,16 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
+std::string ascii_upper(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) {
+        if (c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - 'a' + 'A');
+        }
+    }
+    return out;
+}
+
 std::string_view trim(std::string_view text, std::string_view set) noexcept {
     const auto first = text.find_first_not_of(set);
     if (first == std::string_view::npos) {

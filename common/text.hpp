@@ -18,6 +18,10 @@ inline constexpr std::string_view kAsciiSpace = " \t\r\n\f\v";
 // a-z and every other byte stays.
 std::string ascii_lower(std::string_view text);
 
+// A-Z for a-z, every other byte kept: codes people may type in either case, such
+// as ODS codes ("ab1" is AB1).
+std::string ascii_upper(std::string_view text);
+
 // `text` without the bytes of `set` (ASCII whitespace unless told) at either
 // end, e.g. " \t" for an HTTP header's optional whitespace. A view into `text`.
 std::string_view trim(std::string_view text, std::string_view set = kAsciiSpace) noexcept;

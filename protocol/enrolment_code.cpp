@@ -95,6 +95,17 @@ EnrolmentCode EnrolmentCode::parse(std::string_view text) {
     try {
         secret = crypto::from_base64(text.substr(kTokenIdChars + 1));
     } catch (const Error&) {
+        const auto tail = text.substr(kTokenIdChars + 1);
+        const bool letters_allowed = std::all_of(tail.begin(), tail.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_';
+        });
+        if (letters_allowed) {
+            // Every character may appear in a code, but these do not make one.
+            malformed(
+                "it is not a code this server issued, or it was mistyped: check it "
+                "character by character against the code you were given");
+        }
         malformed("its last 22 characters are not a valid secret (A-Z a-z 0-9 - _)");
     }
     if (secret.size() != kSecretBytes) {  // cannot happen for 22 characters; kept as a guard

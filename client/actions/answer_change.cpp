@@ -4,6 +4,7 @@
 
 #include "client/store/sync_state.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
@@ -43,6 +44,12 @@ void apply_answer_change(LocalStore& store, const AnswerChange& change, std::str
         fail(ErrorCode::invalid_argument, "give a value for item " + item.id +
                                               (document ? " (--location TEXT)" : "") +
                                               ", a --comment, or --clear");
+    }
+    if (raw && trim(*raw).empty()) {
+        fail(ErrorCode::invalid_argument,
+             "an empty " + std::string(document ? "location" : "value") +
+                 " is not an answer: to remove the answer to item " + item.id +
+                 ", run 'dspt answer " + item.id + " --clear'");
     }
     std::optional<std::string_view> raw_view;
     if (raw) {

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "client/cli/command.hpp"
 #include "client/cli/exit_codes.hpp"
@@ -58,9 +59,9 @@ int run_cli(int argc, char** argv) {
                    "The store's directory (default: $DSPT_HOME, else ~/.local/share/dspt)");
     app.add_option("--passphrase-file", context.global.passphrase_file,
                    "Read the passphrase from FILE (default: $DSPT_PASSPHRASE, else a prompt)");
-    app.add_option("--site", context.global.site,
-                   "On a headquarters device: work on this branch's assessment (its site code) "
-                   "instead of the organisation-wide answers");
+    ods_codes(app.add_option("--site", context.global.site,
+                             "On a headquarters device: work on this branch's assessment (its "
+                             "site code) instead of the organisation-wide answers"));
 
     add_init_command(app, context);
     add_item_commands(app, context);
@@ -101,6 +102,14 @@ int run_cli(int argc, char** argv) {
         return static_cast<int>(ExitCode::ok);
     } catch (const Error& e) {
         std::cerr << "dspt: " << e.what() << "\n";
+        const bool revoked = e.code() == ErrorCode::unauthenticated &&
+                             std::string_view(e.what()).find("revoked") != std::string_view::npos;
+        if (revoked && !context.next_step_given) {
+            std::cerr << "dspt: the server no longer accepts this device: its enrolment was "
+                         "revoked. Your answers and unsent changes are kept here. Ask head office "
+                         "or the server's operator for a new enrolment code, then run 'dspt enrol "
+                         "--again --code CODE' on this store\n";
+        }
         return static_cast<int>(exit_code_for(e.code()));
     } catch (const std::exception& e) {
         std::cerr << "dspt: internal error: " << e.what() << "\n";

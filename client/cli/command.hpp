@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/text.hpp"
+
 namespace dspt::client {
 
 struct GlobalOptions {
@@ -33,7 +35,15 @@ struct CommandContext {
     std::ostream* err = nullptr;   // progress and warnings (stderr)
     GlobalOptions global;
     NetworkOptions network;
+    // Set by a command that has already told the user what to do about its error,
+    // so the general advice (app.cpp) is not repeated.
+    bool next_step_given = false;
 };
+
+// An option that takes ODS codes: upper-cased, as people type them in either case.
+inline CLI::Option* ods_codes(CLI::Option* option) {
+    return option->transform([](std::string code) { return ascii_upper(code); });
+}
 
 // Makes `work` the action when `command` is chosen.
 inline void on_run(CLI::App* command, CommandContext& context, std::function<void()> work) {

@@ -69,8 +69,22 @@ void run_enrol(CommandContext& context, const EnrolOptions& options) {
     transport_settings.ca_file = ca_file;
     const auto transport = make_http_transport(url, transport_settings);
     const auto waiting = sync_backlog(*store).changes;
-    const auto enrolment = enrol_device(*store, *transport, code,
-                                        {url.to_string(), ca_file, options.name, options.again});
+    const auto enrolment = [&] {
+        try {
+            return enrol_device(*store, *transport, code,
+                                {url.to_string(), ca_file, options.name, options.again});
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::unauthenticated) {
+                throw;
+            }
+            // The server answers unknown and wrong codes alike, so codes cannot be probed.
+            fail(ErrorCode::unauthenticated,
+                 std::string(e.what()) +
+                     ": it is not a code this server issued, or it was mistyped. Check it "
+                     "against the code you were given (and --server), or ask whoever gave it "
+                     "for a new one");
+        }
+    }();
     const auto& identity = enrolment.identity;
 
     auto& out = *context.out;
@@ -298,7 +312,7 @@ void add_enrol_commands(CLI::App& app, CommandContext& context) {
     on_run(enrol, context, [&context, options] { run_enrol(context, *options); });
 
     auto* invite = app.add_subcommand("invite", "Make an enrolment code for another device");
-    invite->add_option("--site", options->site, "For the branch device of this site");
+    ods_codes(invite->add_option("--site", options->site, "For the branch device of this site"));
     invite->add_flag("--hq", options->hq, "For another headquarters device");
     invite
         ->add_option("--expires-in", options->expires_in,

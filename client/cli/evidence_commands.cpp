@@ -61,6 +61,20 @@ void run_add(CommandContext& context, const EvidenceOptions& options) {
     finish_progress(ec ? 0 : size);
     *context.out << "Added " << added.name << " (" << human_size(added.size) << ") to item "
                  << added.item_id << " as evidence " << added.id << "\n";
+    if (added.size == 0) {
+        *context.err << "Warning: " << added.name
+                     << " is empty (0 bytes): check it is the file you meant, and remove this "
+                        "one with 'dspt evidence remove "
+                     << added.id << "' if not.\n";
+    }
+    for (const auto& other : store->evidence().list(std::string_view(added.item_id))) {
+        if (other.id != added.id && other.content_hash == added.content_hash) {
+            *context.err << "Warning: item " << added.item_id << " already has this file, as "
+                         << other.name << " (evidence " << other.id
+                         << "): remove one copy with 'dspt evidence remove ID'.\n";
+            break;
+        }
+    }
 }
 
 void run_list(CommandContext& context, const EvidenceOptions& options) {
@@ -126,13 +140,15 @@ void add_evidence_commands(CLI::App& app, CommandContext& context) {
     on_run(list, context, [&context, options] { run_list(context, *options); });
 
     auto* get = group->add_subcommand("get", "Write an evidence file's exact bytes to OUT");
-    get->add_option("ID", options->id, "Evidence id (see 'dspt evidence list')")->required();
+    get->add_option("ID", options->id,
+                    "Evidence id, or the start of one (see 'dspt evidence list')")
+        ->required();
     get->add_option("OUT", options->out, "Where to write the file")->required();
     get->add_flag("--force", options->force, "Replace OUT if it exists");
     on_run(get, context, [&context, options] { run_get(context, *options); });
 
     auto* remove = group->add_subcommand("remove", "Remove an evidence file");
-    remove->add_option("ID", options->id, "Evidence id")->required();
+    remove->add_option("ID", options->id, "Evidence id, or the start of one")->required();
     on_run(remove, context, [&context, options] { run_remove(context, *options); });
 }
 

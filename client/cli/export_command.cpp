@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "client/cli/command.hpp"
+#include "client/cli/output_file.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/sync_state.hpp"
@@ -22,13 +23,20 @@ namespace dspt::client {
 
 namespace {
 
-void run_export(CommandContext& context, const std::string& file) {
+struct ExportOptions {
+    std::string file;
+    bool force = false;
+};
+
+void run_export(CommandContext& context, const ExportOptions& options) {
+    const auto& file = options.file;
     const std::filesystem::path path(file);
     const auto ext = ascii_lower(path.extension().string());
     if (ext != ".xlsx" && ext != ".csv") {
         fail(ErrorCode::invalid_argument,
              "export writes .xlsx or .csv files; \"" + file + "\" is neither");
     }
+    refuse_existing_output(path, options.force);
     auto store = open_store(context.global);
     const auto identity = load_identity(*store);
     if (identity && identity->role == protocol::Role::headquarters && store->scope().empty()) {
@@ -70,9 +78,11 @@ void run_export(CommandContext& context, const std::string& file) {
 void add_export_command(CLI::App& app, CommandContext& context) {
     auto* command =
         app.add_subcommand("export", "Write the answers spreadsheet (FILE.xlsx or FILE.csv)");
-    auto file = std::make_shared<std::string>();
-    command->add_option("FILE", *file, "The file to write, ending .xlsx or .csv")->required();
-    on_run(command, context, [&context, file] { run_export(context, *file); });
+    auto options = std::make_shared<ExportOptions>();
+    command->add_option("FILE", options->file, "The file to write, ending .xlsx or .csv")
+        ->required();
+    command->add_flag("--force", options->force, "Replace FILE if it exists");
+    on_run(command, context, [&context, options] { run_export(context, *options); });
 }
 
 }  // namespace dspt::client

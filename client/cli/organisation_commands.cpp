@@ -176,7 +176,7 @@ void add_organisation_commands(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<OrganisationOptions>();
 
     auto* org = app.add_subcommand("org", "Show an organisation and its sites, from the server");
-    org->add_option("ODS", options->ods, "The organisation (default: this device's)");
+    ods_codes(org->add_option("ODS", options->ods, "The organisation (default: this device's)"));
     org->add_flag("--json", options->json, "Machine-readable output");
     add_network_options(org, context);
     on_run(org, context, [&context, options] { run_show(context, *options); });
@@ -189,14 +189,15 @@ void add_organisation_commands(CLI::App& app, CommandContext& context) {
         ->option_text("DATE");
     grant->add_option("--revoke", options->revoke, "The partner whose access ends now")
         ->option_text("NAME");
-    grant->add_option("--org", options->ods, "The organisation (default: this device's)");
+    ods_codes(
+        grant->add_option("--org", options->ods, "The organisation (default: this device's)"));
     grant->add_flag("--json", options->json, "Machine-readable output");
     add_network_options(grant, context);
     on_run(grant, context, [&context, options] { run_grant(context, *options); });
 
     auto* grants = app.add_subcommand(
         "grants", "List the partners given access (on a partner device: who gave it access)");
-    grants->add_option("ODS", options->ods, "The organisation (default: this device's)");
+    ods_codes(grants->add_option("ODS", options->ods, "The organisation (default: this device's)"));
     grants->add_flag("--json", options->json, "Machine-readable output");
     add_network_options(grants, context);
     on_run(grants, context, [&context, options] { run_grants(context, *options); });

@@ -11,10 +11,12 @@
 
 #include "client/actions/plan_change.hpp"
 #include "client/cli/command.hpp"
+#include "client/cli/output_file.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/identity_store.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/report/plan_docx.hpp"
 #include "common/report/plan_pdf.hpp"
@@ -41,6 +43,12 @@ void run_set(CommandContext& context, const PlanOptions& options) {
         apply_plan_change(*store, {options.item, options.action, options.owner, options.due});
     *context.out << "Planned for " << entry.item_id << ": " << entry.action << " (owner "
                  << entry.owner << ", due " << entry.due.to_string() << ")\n";
+    if (entry.due < Date::today()) {
+        *context.err << "Warning: the due date, " << long_date(entry.due)
+                     << ", is already past: if that is a slip, set the right one with 'dspt plan "
+                        "set "
+                     << entry.item_id << " --due YYYY-MM-DD ...'.\n";
+    }
 }
 
 void run_list(CommandContext& context, const PlanOptions& options) {
@@ -101,11 +109,7 @@ void run_export(CommandContext& context, const PlanOptions& options) {
         fail(ErrorCode::invalid_argument, "plan export writes .xlsx, .docx or .pdf files; \"" +
                                               options.file + "\" is none of them");
     }
-    std::error_code ec;
-    if (!options.force && std::filesystem::exists(path, ec)) {
-        fail(ErrorCode::already_exists,
-             options.file + " exists: give --force to replace it, or choose another name");
-    }
+    refuse_existing_output(path, options.force);
     auto store = open_store(context.global);
     const auto [organisation, site] = plan_owner(*store);
     const auto report = report::build_plan_report(store->pack(), store->assessment(), organisation,

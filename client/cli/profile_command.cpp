@@ -20,6 +20,7 @@
 #include "client/store/identity_store.hpp"
 #include "client/store/profile_fields.hpp"
 #include "client/sync/server_session.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 #include "protocol/register_key.hpp"
 
@@ -134,6 +135,12 @@ void run_profile(CommandContext& context, const ProfileOptions& options) {
     }
     if (expires || options.clear_expires) {
         store->set_cyber_essentials_plus_expires(expires);
+    }
+    if (expires && *expires < Date::today()) {
+        *context.err
+            << "Warning: that Cyber Essentials Plus certificate expired on " << long_date(*expires)
+            << ": if that is a slip, set the right date with 'dspt profile --ce-plus-until "
+               "YYYY-MM-DD'; if it has lapsed, renew it.\n";
     }
     for (const auto& text : text_options()) {
         if (const auto& value = options.set.at(text.field)) {

@@ -13,6 +13,7 @@
 #include "client/cli/command_session.hpp"
 #include "client/cli/confirm.hpp"
 #include "client/cli/network_options.hpp"
+#include "client/cli/output_file.hpp"
 #include "client/cli/progress_view.hpp"
 #include "client/format/output.hpp"
 #include "client/store/publish_outlook.hpp"
@@ -178,11 +179,19 @@ void run_publications(CommandContext& context, bool json) {
 struct CertificateOptions {
     std::string out;
     std::string year;
+    bool force = false;
 };
 
 void run_certificate(CommandContext& context, const CertificateOptions& options) {
-    const std::string extension = std::filesystem::path(options.out).extension().string();
-    const std::string format = extension == ".png" || extension == ".PNG" ? "png" : "pdf";
+    const std::string extension =
+        ascii_lower(std::filesystem::path(options.out).extension().string());
+    if (extension != ".pdf" && extension != ".png") {
+        fail(ErrorCode::invalid_argument,
+             "certificate writes .pdf or .png files (the name's ending picks the format); \"" +
+                 options.out + "\" is neither: give e.g. --out certificate.pdf");
+    }
+    const std::string format = extension.substr(1);
+    refuse_existing_output(options.out, options.force);
     CommandSession session(context);
     const auto year = options.year.empty() ? session.store().info().year : options.year;
     if (!standards::is_valid_year(year)) {
@@ -202,10 +211,10 @@ void add_publish_commands(CLI::App& app, CommandContext& context) {
     auto* publish = app.add_subcommand(
         "publish", "Sync, then ask the server to publish the assessment at a level");
     publish->add_option("--level", options->level, "approaching, met or exceeded")->required();
-    publish
-        ->add_option("--sites", options->sites,
-                     "Headquarters: the sites to publish for, e.g. VA001,VA002")
-        ->delimiter(',');
+    ods_codes(publish
+                  ->add_option("--sites", options->sites,
+                               "Headquarters: the sites to publish for, e.g. VA001,VA002")
+                  ->delimiter(','));
     publish->add_flag("--json", options->json, "Machine-readable output");
     publish->add_flag("--yes", options->yes,
                       "Republish without asking when the same level was published today");
@@ -227,6 +236,7 @@ void add_publish_commands(CLI::App& app, CommandContext& context) {
     certificate->add_option("--out", certificate_options->out, "FILE.pdf or FILE.png")->required();
     certificate->add_option("--year", certificate_options->year,
                             "Standards year (default: the store's)");
+    certificate->add_flag("--force", certificate_options->force, "Replace FILE if it exists");
     add_network_options(certificate, context);
     on_run(certificate, context,
            [&context, certificate_options] { run_certificate(context, *certificate_options); });

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
+#include "client/cli/output_file.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
@@ -96,6 +97,7 @@ struct ImportOptions {
     std::string opens;
     std::string category;
     std::string out;
+    bool force = false;
 };
 
 void import_list(std::ostream& out, std::ostream& err, const ImportOptions& options) {
@@ -127,6 +129,7 @@ void import_list(std::ostream& out, std::ostream& err, const ImportOptions& opti
         out << json;
         return;
     }
+    refuse_existing_output(options.out, options.force);
     write_file_atomic(options.out, json);
     out << "Imported " << pack.items.size() << " items for " << pack.year
         << (pack.version.empty() ? "" : " " + pack.version) << " ("
@@ -180,6 +183,7 @@ void add_standards_commands(CLI::App& app, CommandContext& context) {
                        "The organisation category's columns to read (default: Others "
                        "(Category 3), Category 3 or Social Care)");
     import->add_option("--out", import_opts->out, "Write the pack here (default: stdout)");
+    import->add_flag("--force", import_opts->force, "Replace the --out file if it exists");
     import->callback([&context, import_opts] {
         context.action = [&context, import_opts] {
             import_list(*context.out, *context.err, *import_opts);

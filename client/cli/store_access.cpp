@@ -93,7 +93,19 @@ std::string read_passphrase(const GlobalOptions& options) {
 }
 
 std::string read_new_passphrase(const std::string& env_name, const std::string& file) {
-    return from_sources(env_name, file, true, "new passphrase");
+    auto passphrase = from_sources(env_name, file, true, "new passphrase");
+    std::size_t characters = 0;  // UTF-8: every byte but continuation bytes starts one
+    for (const char c : passphrase) {
+        characters += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
+    }
+    if (characters < kMinNewPassphraseChars) {
+        fail(ErrorCode::invalid_argument,
+             "the new passphrase has " + std::to_string(characters) + " characters: use at least " +
+                 std::to_string(kMinNewPassphraseChars) +
+                 " (a few unrelated words are easy to remember and hard to guess); nothing was "
+                 "changed");
+    }
+    return passphrase;
 }
 
 std::unique_ptr<LocalStore> open_store(const GlobalOptions& options) {

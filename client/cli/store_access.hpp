@@ -22,6 +22,8 @@ std::string read_passphrase(const GlobalOptions& options);
 
 // A new passphrase: from the same sources, but a prompt asks twice.
 // A new passphrase from $<env_name>, else `file`, else a prompt that asks twice.
+// Refuses one shorter than kMinNewPassphraseChars characters, saying so.
+inline constexpr std::size_t kMinNewPassphraseChars = 12;
 std::string read_new_passphrase(const std::string& env_name, const std::string& file);
 
 std::unique_ptr<LocalStore> open_store(const GlobalOptions& options);

@@ -132,6 +132,7 @@ void print_backlog(CommandContext& context, const Error& failure) {
         const bool revoked = failure.code() == ErrorCode::unauthenticated &&
                              std::string_view(failure.what()).find("revoked") != std::string::npos;
         if (revoked) {
+            context.next_step_given = true;
             // Nothing was sent or set aside: the server refused the device, not a change.
             *context.err << "dspt: this device's enrolment was revoked; still to send: "
                          << backlog.changes << " change(s) (" << human_size(backlog.bytes)

@@ -74,6 +74,7 @@ EvidenceFile read_row(sqlite::Statement& row, const FieldSealer& sealer) {
     file.added_at_ms = row.column_int64(5);
     file.transfer = static_cast<EvidenceTransfer>(row.column_int64(6));
     file.scope = row.column_text(7);
+    file.content_hash = manifest.blake2b;
     return file;
 }
 
@@ -96,11 +97,17 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         fail(ErrorCode::forbidden, "the organisation-wide evidence is added by headquarters");
     }
     store_.require_writable();
-    check_file_name(file.filename().string());
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
-        fail(ErrorCode::not_found, "no such file: " + file.string());
+    if (std::filesystem::is_directory(file, ec)) {
+        fail(ErrorCode::not_found,
+             file.string() + " is a folder, not a file: give the path of one file in it, e.g. " +
+                 (file / "policy.pdf").string() + " (add each file on its own)");
     }
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        fail(ErrorCode::not_found, "no such file: " + file.string() +
+                                       " (check the path; a name with spaces needs quotes)");
+    }
+    check_file_name(file.filename().string());
     const std::uint64_t size = std::filesystem::file_size(file, ec);
     if (ec) {
         fail(ErrorCode::io, "cannot read " + file.string() + ": " + ec.message());
@@ -198,7 +205,8 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
             manifest.chunks,
             now,
             EvidenceTransfer::to_upload,
-            store_.scope()};
+            store_.scope(),
+            manifest.blake2b};
 }
 
 std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> item_id) {
@@ -221,12 +229,41 @@ std::vector<EvidenceFile> EvidenceStore::list(std::optional<std::string_view> it
 }
 
 EvidenceFile EvidenceStore::find(std::string_view evidence_id) {
-    sqlite::Statement select(store_.database(), std::string(kSelectColumns) + " WHERE id = ?1");
-    select.bind(1, evidence_id);
-    if (!select.step()) {
-        fail(ErrorCode::not_found, "there is no evidence file with id " + std::string(evidence_id));
+    const std::string wanted(evidence_id);
+    if (wanted.empty()) {
+        fail(ErrorCode::invalid_argument,
+             "give an evidence id, or the start of one: see 'dspt evidence list'");
     }
-    return read_row(select, store_.sealer());
+    sqlite::Statement exact(store_.database(), std::string(kSelectColumns) + " WHERE id = ?1");
+    exact.bind(1, wanted);
+    if (exact.step()) {
+        return read_row(exact, store_.sealer());
+    }
+    // At most a few of the files it could mean, to name them.
+    constexpr int kShown = 5;
+    sqlite::Statement select(store_.database(),
+                             std::string(kSelectColumns) +
+                                 " WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT " +
+                                 std::to_string(kShown + 1));
+    select.bind(1, wanted);
+    std::vector<EvidenceFile> found;
+    while (select.step()) {
+        found.push_back(read_row(select, store_.sealer()));
+    }
+    if (found.empty()) {
+        fail(ErrorCode::not_found, "there is no evidence file with an id starting " + wanted +
+                                       ": see 'dspt evidence list' for the ids");
+    }
+    if (found.size() > 1) {
+        std::string message = "several evidence files have an id starting " + wanted +
+                              ": give more of the id. They include:";
+        for (std::size_t i = 0; i < found.size() && i < kShown; ++i) {
+            message +=
+                "\n  " + found[i].id + "  " + found[i].name + " (item " + found[i].item_id + ")";
+        }
+        fail(ErrorCode::invalid_argument, message);
+    }
+    return found.front();
 }
 
 void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::path& out,
@@ -259,7 +296,20 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
         fail(ErrorCode::corrupt, "the key of " + what + " fails its integrity check");
     }
     if (!overwrite && std::filesystem::exists(out)) {
-        fail(ErrorCode::already_exists, out.string() + " already exists");
+        fail(ErrorCode::already_exists, out.string() +
+                                            " exists: give --force to replace it, or choose "
+                                            "another name");
+    }
+    if (std::filesystem::is_directory(out)) {
+        fail(ErrorCode::invalid_argument, out.string() +
+                                              " is a folder: give a file name in it, e.g. " +
+                                              (out / manifest.name).string());
+    }
+    const auto folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(folder)) {
+        fail(ErrorCode::not_found, "the folder " + folder.string() +
+                                       " does not exist: create it first (mkdir -p " +
+                                       folder.string() + ") or write somewhere else");
     }
 
     // Read inside one transaction so a concurrent remove cannot cut the file short.
@@ -267,7 +317,7 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
     const auto temp = out.string() + ".dspt-partial";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        fail(ErrorCode::io, "cannot create " + temp + ": " + std::strerror(errno));
+        fail(ErrorCode::io, "cannot write " + out.string() + ": " + std::strerror(errno));
     }
     try {
         sqlite::Statement chunks(
@@ -294,7 +344,7 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
                                              " fails its integrity check");
             }
             hasher.update(plain);
-            write_all(fd, plain.data(), plain.size(), temp);
+            write_all(fd, plain.data(), plain.size(), out.string());
             done += plain.size();
             ++expected_index;
             if (progress) {
@@ -306,7 +356,7 @@ void EvidenceStore::get(std::string_view evidence_id, const std::filesystem::pat
             fail(ErrorCode::corrupt, what + " is incomplete or does not match its record");
         }
         if (::fsync(fd) != 0) {
-            fail(ErrorCode::io, "cannot flush " + temp + ": " + std::strerror(errno));
+            fail(ErrorCode::io, "cannot flush " + out.string() + ": " + std::strerror(errno));
         }
     } catch (...) {
         ::close(fd);
@@ -335,7 +385,7 @@ void EvidenceStore::remove(std::string_view evidence_id) {
                                        "headquarters device chooses a site with --site)");
     }
     sqlite::Statement remove(db, "DELETE FROM evidence WHERE id = ?1");
-    remove.bind(1, evidence_id);
+    remove.bind(1, file.id);
     remove.execute();
     // A file never uploaded is known to no other device: it leaves no trace.
     const auto key = "evidence/" + file.id;

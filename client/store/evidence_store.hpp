@@ -57,6 +57,7 @@ struct EvidenceFile {
     EvidenceTransfer transfer = EvidenceTransfer::to_upload;
     // The assessment it belongs to (LocalStore::scope()): "" this store's own.
     std::string scope;
+    std::string content_hash;  // BLAKE2b-256 of the content, hex: the same file twice
 };
 
 // Called after each chunk with the bytes done so far and the total.
@@ -86,7 +87,9 @@ class EvidenceStore {
     // (LocalStore::use_scope), oldest first.
     std::vector<EvidenceFile> list(std::optional<std::string_view> item_id);
 
-    // One file's metadata; ErrorCode::not_found when there is none with this id.
+    // One file's metadata, by its id or a prefix of it only it has (as `dspt
+    // evidence list` shows ids in full). ErrorCode::not_found when no file has
+    // it; ErrorCode::invalid_argument, naming the files, when several do.
     EvidenceFile find(std::string_view evidence_id);
 
     // Writes the file's exact bytes to `out` (atomically: a temporary file is

@@ -436,8 +436,16 @@ class Exchange {
     }
 
     [[noreturn]] void fail_network(const beast::error_code& ec, Step step) const {
+        std::string hint;
+        if (step == Step::handshake) {
+            hint =
+                ". If the server's certificate is from its own certificate authority, give "
+                "that authority's certificate with 'dspt enrol --ca-file FILE' (this store "
+                "keeps it for later syncs); check too that the address and the computer's "
+                "clock are right";
+        }
         fail(ErrorCode::network, "cannot reach the server at " + url_.to_string() + " (" +
-                                     std::string(describe(step)) + "): " + ec.message());
+                                     std::string(describe(step)) + "): " + ec.message() + hint);
     }
 
     const ServerUrl& url_;

@@ -139,7 +139,9 @@ std::string normalise_value(const standards::Item& item, std::string_view raw) {
         case AnswerType::text:
             if (value.empty()) {
                 fail(ErrorCode::invalid_argument,
-                     "item " + item.id + " needs some text; to remove an answer, clear it");
+                     "item " + item.id +
+                         " needs some text; to remove the answer, clear it (dspt answer " +
+                         item.id + " --clear)");
             }
             return std::string(value);
         case AnswerType::document:

@@ -1,7 +1,10 @@
 // `dspt-server admin ...`: the registry and devices, run on the server host
 // against the data directory (safe while the server runs: SQLite serialises).
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +19,7 @@
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/pack_digest.hpp"
+#include "common/text.hpp"
 #include "protocol/enrolment_code.hpp"
 #include "server/auth/access_policy.hpp"
 #include "server/auth/enrolment_service.hpp"
@@ -37,6 +41,7 @@ constexpr std::size_t kMaxPackBytes = 8 * 1024 * 1024;
 struct AdminOptions {
     std::string data;
     std::string store;
+    bool create = false;
     bool json = false;
     // create-org / add-site
     std::string ods;
@@ -90,8 +95,49 @@ void print_list(const AdminOptions& options, const json& rows, std::string lines
     print(options, rows, lines);
 }
 
+// The store the operator named. A data directory without a store is refused unless
+// --create is given: a mistyped path would otherwise become a new, empty registry.
 std::unique_ptr<store::Repository> open(const AdminOptions& options) {
+    if (!options.data.empty() && options.store.empty() && !options.create &&
+        !std::filesystem::exists(store::SqliteRepository::file_in(options.data))) {
+        fail(ErrorCode::not_found,
+             "there is no store in " + options.data + " (no " +
+                 store::SqliteRepository::file_in(options.data).filename().string() +
+                 " there). Check the path given to --data (the directory `dspt-server serve "
+                 "--data` uses); to make a new, empty store there, run the command again with "
+                 "`dspt-server admin --data " +
+                 options.data + " --create ...`");
+    }
     return store::open_repository({options.data, options.store});
+}
+
+// "never" for 0, else the moment people read.
+std::string moment_or_never(std::int64_t unix_ms) {
+    return unix_ms == 0 ? std::string("never") : long_moment_text(unix_ms);
+}
+
+// Lines of text as columns: each cell padded to its column's widest (the last
+// column unpadded), header first.
+std::string table_text(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width;
+    for (const auto& row : rows) {
+        width.resize(std::max(width.size(), row.size()));
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            width[c] = std::max(width[c], row[c].size());
+        }
+    }
+    std::string text;
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            line += row[c];
+            if (c + 1 < row.size()) {
+                line += std::string(width[c] - row[c].size() + 2, ' ');
+            }
+        }
+        text += line + "\n";
+    }
+    return text;
 }
 
 int create_org(const AdminOptions& options) {
@@ -108,6 +154,12 @@ int create_org(const AdminOptions& options) {
         }
     }
     repo->create_organisation(organisation);
+    if (organisation.cyber_essentials_plus_expires &&
+        *organisation.cyber_essentials_plus_expires < Date::from_unix_ms(now_ms())) {
+        std::cerr << "Warning: that Cyber Essentials Plus certificate expired on "
+                  << long_date(*organisation.cyber_essentials_plus_expires)
+                  << ": check the date given to --cyber-essentials-plus-expires.\n";
+    }
     print(options,
           {{"ods", organisation.ods}, {"name", organisation.name}, {"headquarters", options.hq}},
           "Created organisation " + organisation.ods + " (" + organisation.name + ")" +
@@ -169,8 +221,8 @@ int import_sites(const AdminOptions& options) {
             fail(ErrorCode::invalid_argument, options.file + ":" + std::to_string(records[r].line) +
                                                   ": headquarters must be yes or no");
         }
-        rows.push_back(
-            {field(0), field(1), hq == "yes" || hq == "true", field(3), field(4), field(5)});
+        rows.push_back({ascii_upper(field(0)), field(1), hq == "yes" || hq == "true",
+                        ascii_upper(field(3)), field(4), field(5)});
     }
     auto repo = open(options);
     const auto counts = repo->import_registry(rows, now_ms());
@@ -232,6 +284,66 @@ int list_standards(const AdminOptions& options) {
     return 0;
 }
 
+int list_orgs(const AdminOptions& options) {
+    auto repo = open(options);
+    json rows = json::array();
+    std::vector<std::vector<std::string>> table{{"ODS", "NAME", "KIND", "SITES", "CE+ EXPIRES"}};
+    for (const auto& organisation : repo->list_organisations()) {
+        const auto sites = repo->sites_of(organisation.ods).size();
+        const auto& expires = organisation.cyber_essentials_plus_expires;
+        rows.push_back(
+            {{"ods", organisation.ods},
+             {"name", organisation.name},
+             {"headquarters", organisation.is_headquarters},
+             {"sites", sites},
+             {"cyber_essentials_plus_expires", expires ? json(expires->to_string()) : json()}});
+        table.push_back({organisation.ods, organisation.name,
+                         organisation.is_headquarters ? "headquarters" : "single",
+                         std::to_string(sites), expires ? long_date(*expires) : "-"});
+    }
+    print_list(options, rows, table.size() == 1 ? std::string() : table_text(table),
+               "No organisation is registered: add one with `dspt-server admin --data DIR "
+               "create-org --ods CODE --name NAME`, or many with `import-sites FILE.csv`.");
+    return 0;
+}
+
+int list_sites(const AdminOptions& options) {
+    auto repo = open(options);
+    std::vector<std::string> organisations;
+    if (!options.org.empty()) {
+        if (!repo->find_organisation(options.org)) {
+            fail(ErrorCode::not_found, "no organisation " + options.org +
+                                           " is registered: `dspt-server admin list-orgs` "
+                                           "shows those that are");
+        }
+        organisations.push_back(options.org);
+    } else {
+        for (const auto& organisation : repo->list_organisations()) {
+            organisations.push_back(organisation.ods);
+        }
+    }
+    json rows = json::array();
+    std::vector<std::vector<std::string>> table{{"ODS", "ORGANISATION", "CQC", "NAME"}};
+    for (const auto& ods : organisations) {
+        for (const auto& site : repo->sites_of(ods)) {
+            rows.push_back({{"ods", site.ods},
+                            {"organisation", site.organisation_ods},
+                            {"cqc", site.cqc_location_id},
+                            {"name", site.name}});
+            table.push_back({site.ods, site.organisation_ods, site.cqc_location_id, site.name});
+        }
+    }
+    print_list(options, rows, table.size() == 1 ? std::string() : table_text(table),
+               options.org.empty()
+                   ? "No site is registered: add one with `dspt-server admin --data DIR "
+                     "add-site --org CODE --ods CODE --cqc 1-... --name NAME`."
+                   : "Organisation " + options.org +
+                         " has no site registered: add one with "
+                         "`dspt-server admin --data DIR add-site --org " +
+                         options.org + " --ods CODE --cqc 1-... --name NAME`.");
+    return 0;
+}
+
 int create_partner(const AdminOptions& options) {
     auto repo = open(options);
     const auto partner = repo->create_partner(options.name, now_ms());
@@ -259,43 +371,71 @@ int enrol_code(const AdminOptions& options) {
     } else {
         what += " of partner \"" + options.partner + "\"";
     }
+    const auto command = "dspt enrol --server https://THIS-SERVER --code " + code.code;
     print(options,
           {{"code", code.code},
            {"role", role_name(token.role)},
            {"organisation", token.organisation_ods},
            {"site", token.site_ods},
            {"partner", options.partner},
-           {"expires_at_ms", token.expires_at_ms}},
+           {"expires_at_ms", token.expires_at_ms},
+           {"expires", long_moment_text(token.expires_at_ms)},
+           {"command", command}},
           "Enrolment code for " + what + " (single use, valid " + format_duration(lifetime) +
-              "):\n" + code.code);
+              ", until " + long_moment_text(token.expires_at_ms) + "):\n" + code.code +
+              "\n\nOn the device, after `dspt init`, run:\n  " + command +
+              "\n(with this server's address). Once it expires, make a new code with "
+              "`dspt-server admin enrol-code`.");
     return 0;
 }
 
+// Each device with its last contact: the latest sync report it sent (partner
+// devices send none, so theirs shows as "-").
 int list_devices(const AdminOptions& options) {
     auto repo = open(options);
+    std::map<std::string, std::int64_t> last_seen;
+    for (const auto& organisation : repo->list_organisations()) {
+        for (const auto& health : repo->sync_health_of(organisation.ods)) {
+            last_seen[health.device_id] = health.reported_at_ms;
+        }
+    }
     json rows = json::array();
-    std::string text;
+    std::vector<std::vector<std::string>> table{
+        {"DEVICE ID", "ROLE", "SITE/ORG", "NAME", "ENROLLED", "LAST SEEN", "STATE"}};
     for (const auto& device : repo->list_devices()) {
+        const auto seen = last_seen.find(device.id);
+        const std::int64_t seen_ms = seen == last_seen.end() ? 0 : seen->second;
         rows.push_back({{"id", device.id},
                         {"role", role_name(device.role)},
                         {"organisation", device.organisation_ods},
                         {"site", device.site_ods},
                         {"name", device.name},
                         {"enrolled_at_ms", device.enrolled_at_ms},
+                        {"last_seen_at_ms", seen_ms == 0 ? json() : json(seen_ms)},
                         {"revoked", device.revoked_at_ms.has_value()}});
-        text += device.id + "  " + role_name(device.role) + "  " +
-                (device.site_ods.empty() ? device.organisation_ods : device.site_ods) + "  " +
-                device.name + (device.revoked_at_ms ? "  (revoked)" : "") + "\n";
+        table.push_back(
+            {device.id, role_name(device.role),
+             device.site_ods.empty() ? device.organisation_ods : device.site_ods,
+             device.name.empty() ? "-" : device.name, long_moment_text(device.enrolled_at_ms),
+             device.role == store::DeviceRole::partner && seen_ms == 0 ? "-"
+                                                                       : moment_or_never(seen_ms),
+             device.revoked_at_ms
+                 ? "revoked " + long_date(Date::from_unix_ms(*device.revoked_at_ms))
+                 : "active"});
     }
-    print_list(options, rows, text, "No devices enrolled.");
+    print_list(options, rows, table.size() == 1 ? std::string() : table_text(table),
+               "No devices enrolled: make a code for the first with `dspt-server admin "
+               "enrol-code --org CODE`.");
     return 0;
 }
 
 int revoke_device(const AdminOptions& options) {
     auto repo = open(options);
+    const auto device = repo->find_device(options.device);
     repo->revoke_device(options.device, now_ms());
+    const auto name = device && !device->name.empty() ? " (\"" + device->name + "\")" : "";
     print(options, {{"revoked", options.device}},
-          "Revoked device " + options.device +
+          "Revoked device " + options.device + name +
               ": its requests are refused from now on, and the codes it made and nobody "
               "used no longer work");
     return 0;
@@ -400,8 +540,14 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
     admin->add_option("--data", options->data, "Directory of the embedded store");
     admin->add_option("--store", options->store,
                       "postgresql://USER@HOST[:PORT]/DB: the PostgreSQL store instead");
+    admin->add_flag("--create", options->create,
+                    "Make a new, empty store in --data DIR if there is none (otherwise a "
+                    "directory without a store is refused)");
     admin->add_flag("--json", options->json, "Machine-readable output");
     admin->fallthrough();
+
+    // ODS codes are upper case; people type them in either.
+    const auto upper = [](std::string code) { return ascii_upper(code); };
 
     auto on_run = [&context, options](CLI::App* command, int (*work)(const AdminOptions&)) {
         command->callback([&context, options, work] {
@@ -410,7 +556,7 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
     };
 
     auto* org = admin->add_subcommand("create-org", "Register an organisation");
-    org->add_option("--ods", options->ods, "Its ODS code, e.g. AB1")->required();
+    org->add_option("--ods", options->ods, "Its ODS code, e.g. AB1")->required()->transform(upper);
     org->add_option("--name", options->name, "Its name")->required();
     org->add_flag("--hq", options->hq, "A headquarters of several sites");
     org->add_option("--cyber-essentials-plus-expires", options->ce_plus_expires,
@@ -418,8 +564,12 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
     on_run(org, create_org);
 
     auto* site = admin->add_subcommand("add-site", "Register a site of an organisation");
-    site->add_option("--org", options->org, "The organisation's ODS code")->required();
-    site->add_option("--ods", options->ods, "The site's ODS code, e.g. VA1B2")->required();
+    site->add_option("--org", options->org, "The organisation's ODS code")
+        ->required()
+        ->transform(upper);
+    site->add_option("--ods", options->ods, "The site's ODS code, e.g. VA1B2")
+        ->required()
+        ->transform(upper);
     site->add_option("--cqc", options->cqc, "The CQC location id, e.g. 1-123456789")->required();
     site->add_option("--name", options->name, "The site's name")->required();
     on_run(site, add_site);
@@ -443,20 +593,30 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
                                  "List the standards packs held: bundled and installed"),
            list_standards);
 
+    on_run(admin->add_subcommand("list-orgs", "List the registered organisations"), list_orgs);
+
+    auto* sites = admin->add_subcommand("list-sites", "List the registered sites");
+    sites->add_option("--org", options->org, "Only the sites of this organisation")
+        ->transform(upper);
+    on_run(sites, list_sites);
+
     auto* partner = admin->add_subcommand("create-partner", "Register a support partner");
     partner->add_option("--name", options->name, "The partner's name")->required();
     on_run(partner, create_partner);
 
     auto* code = admin->add_subcommand("enrol-code", "Make a single-use enrolment code");
-    code->add_option("--org", options->org, "For a device of this organisation");
-    code->add_option("--site", options->site, "... as the branch device of this site");
+    code->add_option("--org", options->org, "For a device of this organisation")->transform(upper);
+    code->add_option("--site", options->site, "... as the branch device of this site")
+        ->transform(upper);
     code->add_option("--partner", options->partner, "For a device of this partner");
     code->add_option("--expires-in", options->expires_in,
                      "How long the code stays valid: 90m, 72h, 7d (at most 30d)")
         ->capture_default_str();
     on_run(code, enrol_code);
 
-    on_run(admin->add_subcommand("list-devices", "List enrolled devices"), list_devices);
+    on_run(admin->add_subcommand("list-devices",
+                                 "List enrolled devices, with when each was last seen"),
+           list_devices);
 
     auto* revoke = admin->add_subcommand("revoke-device", "Revoke a device");
     revoke->add_option("ID", options->device, "The device id")->required();
@@ -464,7 +624,8 @@ void add_admin_commands(CLI::App& app, CommandContext& context) {
 
     auto* codes = admin->add_subcommand(
         "list-codes", "List the enrolment codes still waiting to be used (never their secrets)");
-    codes->add_option("--org", options->org, "Only the codes of this organisation");
+    codes->add_option("--org", options->org, "Only the codes of this organisation")
+        ->transform(upper);
     on_run(codes, list_codes);
 
     auto* revoke_one = admin->add_subcommand("revoke-code", "Cancel an unused enrolment code");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@
 #include "server/cli/wall_clock.hpp"
 #include "server/context.hpp"
 #include "server/store/open_repository.hpp"
+#include "server/store/sqlite_repository.hpp"
 #include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
@@ -149,6 +151,13 @@ int run_serve(const ServeOptions& options) {
     auth::AuthConfig auth_config;
     auth_config.window = std::chrono::seconds(options.auth_window_seconds);
     auth_config.session_lifetime = std::chrono::seconds(options.session_lifetime_seconds);
+    if (location.store.empty() && !location.data_dir.empty() &&
+        !std::filesystem::exists(store::SqliteRepository::file_in(location.data_dir))) {
+        std::cout << "dspt-server: no store in " << location.data_dir
+                  << " yet: creating a new, empty one there (register organisations with "
+                     "`dspt-server admin --data "
+                  << location.data_dir << " create-org ...`)" << std::endl;
+    }
     Context context(store::open_repository(location), auth_config, &now_ms, options.max_value_bytes,
                     options.storage_quota_mib * 1024 * 1024);
     const sync::EvidenceCollector collector(*context.repository, &now_ms,

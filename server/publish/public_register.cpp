@@ -18,7 +18,6 @@ namespace dspt::server::publish {
 namespace {
 
 using html::escape;
-using std::chrono::year_month_day;
 
 // The page's own style: inline, as the Content-Security-Policy allows nothing else.
 constexpr std::string_view kStyle =
@@ -102,16 +101,6 @@ std::string page_head(std::string_view title) {
 }
 
 }  // namespace
-
-std::string long_date(Date date) {
-    static constexpr std::array<std::string_view, 12> kMonths{
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December"};
-    const year_month_day day{date.days()};
-    return std::to_string(static_cast<unsigned>(day.day())) + " " +
-           std::string(kMonths[static_cast<unsigned>(day.month()) - 1]) + " " +
-           std::to_string(static_cast<int>(day.year()));
-}
 
 RegisterStatus register_status(const std::optional<store::Publication>& latest, Date today) {
     RegisterStatus status;

@@ -47,7 +47,7 @@ inline constexpr std::size_t kMaxQueryBytes = 200;  // of the decoded search tex
 inline constexpr std::size_t kMaxCsvRows = 10'000;
 
 // "21 November 2026".
-std::string long_date(Date date);
+using dspt::long_date;
 
 // A status on the register, of one site or of an organisation's row.
 struct RegisterStatus {

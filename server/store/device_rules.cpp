@@ -1,6 +1,7 @@
 #include "server/store/device_rules.hpp"
 
 #include "common/crypto/constant_time.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 
 namespace dspt::server::store {
@@ -17,6 +18,24 @@ void check_device_matches_token(const Device& device, const EnrolmentToken& toke
 }
 
 }  // namespace
+
+std::string new_code_step(const EnrolmentToken& token) {
+    if (token.created_by != "admin") {
+        return "Ask head office (or the device that invited you) for a new code: on an enrolled "
+               "device of the organisation they run 'dspt invite " +
+               (token.site_ods.empty() ? std::string("--hq") : "--site " + token.site_ods) +
+               "'; then run 'dspt enrol --server URL --code NEW-CODE' here";
+    }
+    std::string command = "dspt-server admin enrol-code ";
+    if (token.partner_id) {
+        command += "--partner NAME";
+    } else {
+        command += "--org " + token.organisation_ods +
+                   (token.site_ods.empty() ? std::string() : " --site " + token.site_ods);
+    }
+    return "Ask the server's operator for a new code (they run '" + command +
+           "'); then run 'dspt enrol --server URL --code NEW-CODE' here";
+}
 
 std::string token_label(std::string_view token_id) {
     for (const char c : token_id) {
@@ -56,25 +75,30 @@ const EnrolmentToken& check_enrolment(const std::optional<EnrolmentToken>& token
              "the code does not match enrolment token " + token->token_id);
     }
     if (token->used_at_ms) {
+        const auto user = reader.find_device(token->used_by_device);
+        const auto who = user && !user->name.empty()
+                             ? "\"" + user->name + "\" (" + token->used_by_device + ")"
+                             : token->used_by_device;
         fail(ErrorCode::failed_precondition,
-             "enrolment token " + token->token_id + " was already used, by device " +
-                 token->used_by_device + " at " + std::to_string(*token->used_at_ms));
+             "enrolment code " + token->token_id + " was already used, on " +
+                 long_moment_text(*token->used_at_ms) + " by device " + who +
+                 ": a code enrols one device. " + new_code_step(*token));
     }
     if (at_ms > token->expires_at_ms) {
-        fail(ErrorCode::failed_precondition, "enrolment token " + token->token_id + " expired at " +
-                                                 std::to_string(token->expires_at_ms) +
-                                                 "; ask for a new code");
+        fail(ErrorCode::failed_precondition, "enrolment code " + token->token_id + " expired on " +
+                                                 long_moment_text(token->expires_at_ms) + ". " +
+                                                 new_code_step(*token));
     }
     if (token->voided_at_ms) {
         fail(ErrorCode::failed_precondition,
-             "enrolment token " + token->token_id + " was cancelled at " +
-                 std::to_string(*token->voided_at_ms) + "; ask for a new code");
+             "enrolment code " + token->token_id + " was cancelled on " +
+                 long_moment_text(*token->voided_at_ms) + ". " + new_code_step(*token));
     }
     if (const auto creator = reader.find_device(token->created_by);
         creator && creator->revoked_at_ms) {
         fail(ErrorCode::failed_precondition,
-             "enrolment token " + token->token_id + " was cancelled: device " + creator->id +
-                 ", which made it, was revoked; ask for a new code");
+             "enrolment code " + token->token_id + " was cancelled: device " + creator->id +
+                 ", which made it, was revoked. " + new_code_step(*token));
     }
     check_device_matches_token(device, *token);
     if (reader.find_device(device.id)) {
@@ -121,11 +145,13 @@ const EnrolmentToken& check_voidable(const std::optional<EnrolmentToken>& token,
 
 void check_revocable(const std::optional<Device>& device, std::string_view id) {
     if (!device) {
-        fail(ErrorCode::not_found, "device " + std::string(id) + " is not enrolled");
+        fail(ErrorCode::not_found, "device " + std::string(id) +
+                                       " is not enrolled: 'dspt-server admin list-devices' "
+                                       "lists the devices and their ids");
     }
     if (device->revoked_at_ms) {
-        fail(ErrorCode::failed_precondition, "device " + device->id + " was already revoked at " +
-                                                 std::to_string(*device->revoked_at_ms));
+        fail(ErrorCode::failed_precondition, "device " + device->id + " was already revoked, on " +
+                                                 long_moment_text(*device->revoked_at_ms));
     }
 }
 
@@ -142,8 +168,8 @@ void fail_recovery_envelope_kept(std::string_view organisation_ods,
                                  std::string_view stored_by_device, std::int64_t stored_at_ms) {
     fail(ErrorCode::already_exists, "organisation " + std::string(organisation_ods) +
                                         " already has a recovery envelope, put by device " +
-                                        std::string(stored_by_device) + " at " +
-                                        std::to_string(stored_at_ms));
+                                        std::string(stored_by_device) + " on " +
+                                        long_moment_text(stored_at_ms));
 }
 
 std::int64_t nonce_window_start(std::string_view device_id, std::string_view nonce,

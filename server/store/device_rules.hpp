@@ -19,6 +19,10 @@ namespace dspt::server::store {
 // placeholder (find and enrol take ids straight from requests).
 std::string token_label(std::string_view token_id);
 
+// What to do when a code no longer works: whom to ask for a new one, the command
+// they run, and the one to run on the device after.
+std::string new_code_step(const EnrolmentToken& token);
+
 // create_token's check of the site it names, as read: registered, and a site of the
 // token's organisation. `site_ods` has been validated.
 void check_token_site(const std::optional<Site>& site, std::string_view site_ods,

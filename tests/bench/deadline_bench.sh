@@ -165,7 +165,7 @@ run_setup() {
   echo
   echo "== $setup"
   local setup_start=$SECONDS
-  timeout 600 "$server_bin" admin "${store_flags[@]}" import-sites "$work/registry.csv" >/dev/null
+  timeout 600 "$server_bin" admin "${store_flags[@]}" --create import-sites "$work/registry.csv" >/dev/null
   timeout 1800 "$bench_bin" codes "${store_flags[@]}" --sites "$sites" >"$work/codes-$setup.txt"
   start_server "$setup-1" "${store_flags[@]}"
   local port=$started_port

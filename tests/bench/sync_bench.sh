@@ -41,7 +41,7 @@ trap 'exit 130' INT TERM
 
 # The registry first: the bench program knows which sites its flags need.
 "$bench_bin" registry "$@" >"$work/registry.csv"
-admin() { timeout 60 "$server_bin" admin --data "$work/server" "$@"; }
+admin() { timeout 60 "$server_bin" admin --data "$work/server" --create "$@"; }
 admin import-sites "$work/registry.csv" >/dev/null
 code_of() { sed -n 's/.*"code": *"\([^"]*\)".*/\1/p'; }
 awk -F, 'NR > 1 && $3 == "no" {print $1}' "$work/registry.csv" | while read -r ods; do

@@ -149,6 +149,7 @@ TEST_CASE("the server speaks TLS with a certificate made by openssl",
     // Without trusting the certificate, the client refuses the server.
     const auto untrusted = home.run({"enrol", "--server", server.url(), "--code", code});
     CHECK(untrusted.exit_code == 4);
+    CHECK_THAT(untrusted.err, Catch::Contains("--ca-file"));
     const auto trusted =
         home.run({"enrol", "--server", server.url(), "--code", code, "--ca-file", cert.string()});
     INFO(trusted.err);

@@ -185,3 +185,81 @@ TEST_CASE("migrate refuses a PostgreSQL store that holds data, and changes nothi
     CHECK(missing.exit_code != 0);
     CHECK_THAT(missing.err, Catch::Contains("no embedded store"));
 }
+
+TEST_CASE("admin refuses a data directory without a store unless --create is given",
+          "[integration][store_tools]") {
+    TempDir parent;
+    const auto mistyped = parent.path() / "srever";
+    const auto refused = server_command({"admin", "--data", mistyped.string(), "create-org",
+                                         "--ods", "AB1", "--name", "Acorn Homecare"});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("no store in " + mistyped.string()));
+    CHECK_THAT(refused.err, Catch::Contains("--data"));
+    CHECK_THAT(refused.err, Catch::Contains("--create"));
+    CHECK_FALSE(std::filesystem::exists(mistyped / "server.db"));
+    const auto listed = server_command({"admin", "--data", mistyped.string(), "list-devices"});
+    CHECK(listed.exit_code == 2);
+    CHECK_THAT(listed.err, Catch::Contains("--create"));
+    CHECK_FALSE(std::filesystem::exists(mistyped / "server.db"));
+
+    // Lower-case codes are taken as the upper-case codes they are.
+    const auto made =
+        server_command({"admin", "--data", mistyped.string(), "--create", "create-org", "--ods",
+                        "ab1", "--name", "Acorn Homecare", "--hq"});
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    CHECK_THAT(made.out, Catch::Contains("AB1"));
+    const auto site =
+        server_command({"admin", "--data", mistyped.string(), "add-site", "--org", "ab1", "--ods",
+                        "va001", "--cqc", "1-100000001", "--name", "Acorn Leeds"});
+    INFO(site.err);
+    REQUIRE(site.exit_code == 0);
+    const auto orgs = server_command({"admin", "--data", mistyped.string(), "list-orgs"});
+    REQUIRE(orgs.exit_code == 0);
+    CHECK_THAT(orgs.out, Catch::Contains("ODS"));
+    CHECK_THAT(orgs.out, Catch::Contains("AB1"));
+    CHECK_THAT(orgs.out, Catch::Contains("Acorn Homecare"));
+    const auto sites =
+        server_command({"admin", "--data", mistyped.string(), "list-sites", "--org", "ab1"});
+    REQUIRE(sites.exit_code == 0);
+    CHECK_THAT(sites.out, Catch::Contains("VA001"));
+    CHECK_THAT(sites.out, Catch::Contains("1-100000001"));
+    const auto unknown =
+        server_command({"admin", "--data", mistyped.string(), "list-sites", "--org", "ZZ9"});
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("list-orgs"));
+}
+
+TEST_CASE("serve on a directory without a store says it makes a new one",
+          "[integration][store_tools]") {
+    ServerProcess server{ServerProcess::Store{""}};
+    server.stop();
+    CHECK_THAT(server.process().out(), Catch::Contains("creating a new, empty one"));
+}
+
+TEST_CASE("enrol-code names its expiry and the device's command; list-devices its columns",
+          "[integration][store_tools]") {
+    ServerProcess server{ServerProcess::Store{""}};
+    server.register_demo();
+    const auto made = server.admin({"enrol-code", "--org", "ab1", "--expires-in", "2d"});
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    const auto expires = Date::from_unix_ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            (std::chrono::system_clock::now() + std::chrono::hours(48)).time_since_epoch())
+            .count());
+    CHECK_THAT(made.out, Catch::Contains("until " + long_date(expires)));
+    CHECK_THAT(made.out, Catch::Contains("dspt enrol --server"));
+    CHECK_THAT(made.out, Catch::Contains("--code "));
+
+    ClientHome hq;
+    enrol(hq, server, server.code({"--org", "AB1"}), "Acorn Homecare");
+    REQUIRE(hq.run({"sync"}).exit_code == 0);
+    const auto listed = server.admin({"list-devices"});
+    INFO(listed.err);
+    REQUIRE(listed.exit_code == 0);
+    CHECK_THAT(listed.out, Catch::Contains("DEVICE ID"));
+    CHECK_THAT(listed.out, Catch::Contains("LAST SEEN"));
+    CHECK_THAT(listed.out, Catch::Contains(long_date(Date::today())));
+    CHECK_THAT(listed.out, Catch::Contains("active"));
+}

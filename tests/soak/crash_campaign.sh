@@ -51,7 +51,7 @@ start_server() {
   echo "the server did not start" >&2; cat "$work/server.err" >&2; exit 1
 }
 
-admin() { "$server" admin --data "$data" "$@"; }
+admin() { "$server" admin --data "$data" --create "$@"; }
 field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 dspt() { local home=$1; shift; "$client" --home "$work/$home" "$@"; }
 

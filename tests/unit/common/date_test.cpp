@@ -32,3 +32,10 @@ TEST_CASE("a Unix time in milliseconds gives its UTC date", "[unit][common]") {
     CHECK(dspt::Date::from_unix_ms(1'763'683'200'000).to_string() == "2025-11-21");
     CHECK(dspt::Date::from_unix_ms(-1).to_string() == "1969-12-31");
 }
+
+TEST_CASE("dates and moments in messages read as people in the UK write them", "[unit][common]") {
+    CHECK(dspt::long_date(*Date::parse("2026-12-06")) == "6 December 2026");
+    CHECK(dspt::long_date(*Date::parse("2025-01-01")) == "1 January 2025");
+    // 2026-12-06 14:05:09 UTC.
+    CHECK(dspt::long_moment_text(1'796'565'909'000) == "6 December 2026 at 14:05 UTC");
+}
