@@ -319,6 +319,7 @@ TEST_CASE("A store with the version 3 chunk table is migrated and its evidence r
             DROP TABLE to_review;  -- added by version 5
             ALTER TABLE register_versions DROP COLUMN seen;  -- added by version 6
             ALTER TABLE outbox DROP COLUMN seen;
+            DROP INDEX outbox_set_aside;  -- added by version 8
             ALTER TABLE outbox DROP COLUMN set_aside;  -- added by version 7
             PRAGMA user_version = 3;
             COMMIT;
