@@ -37,6 +37,7 @@ std::optional<Response> decode_request_body(Request& request, std::size_t body_l
     if (*coding == compression::ContentCoding::zstd) {
         try {
             request.body = compression::decompress(request.body, body_limit);
+            request.body_digest.clear();  // it was of the compressed bytes
         } catch (const Error& e) {
             const bool too_large = e.code() == ErrorCode::limit_exceeded;
             return rejected(too_large ? 413 : 400, e.code(),

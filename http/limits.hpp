@@ -95,6 +95,8 @@ struct Limits {
 
 // Bytes read per socket read while waiting for a request to start.
 inline constexpr std::size_t kReadChunkBytes = 16 * 1024;
+// A request body this large or larger is hashed as it arrives (Request::body_digest).
+inline constexpr std::size_t kDigestMinBytes = 64 * 1024;
 
 // Distinct (route, status) series kept by /metrics; later ones are counted
 // under route="(other)", so a handler that puts ids in its route names cannot

@@ -33,6 +33,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "common/crypto/blake2b.hpp"
 #include "http/access_log.hpp"
 #include "http/detail/exchange.hpp"
 
@@ -199,9 +200,12 @@ class Session {
     // it in pieces of kReadChunkBytes and copy every piece into the body once more,
     // which for an evidence chunk of a mebibyte is most of its cost here. `ec` as a
     // read through the parser: the deadline, or the connection ending early.
+    // With `digest` given, each piece is hashed as it lands, while the rest is
+    // still on its way, and `digest` gets the body's BLAKE2b-256
+    // (Request::body_digest) once the whole body is in.
     template <class Stream>
     net::awaitable<std::size_t> read_body(Stream& stream, std::uint64_t length, std::string& body,
-                                          error_code& ec);
+                                          std::string* digest, error_code& ec);
     template <class Stream>
     net::awaitable<std::size_t> write_response(Stream& stream, BeastResponse& reply,
                                                error_code& ec);
@@ -410,9 +414,14 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
                 tcp.expires_after(limits().read_timeout);
             }
         }
+        std::string body_digest;
         if (!ec && !parser.is_done()) {
             if (const auto length = parser.content_length(); length && !parser.chunked()) {
-                bytes_in += co_await read_body(stream, *length, parser.get().body(), ec);
+                // A body sent with a content coding is hashed once decoded, by its reader.
+                const bool hash = *length >= kDigestMinBytes &&
+                                  parser.get()[bhttp::field::content_encoding].empty();
+                bytes_in += co_await read_body(stream, *length, parser.get().body(),
+                                               hash ? &body_digest : nullptr, ec);
             } else {
                 bytes_in += co_await bhttp::async_read(stream, buffer_, parser, into(ec));
             }
@@ -440,6 +449,7 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
         const unsigned version = message.version();
         const bool client_keep_alive = message.keep_alive();
         Request request = to_request(message, handle_->remote);
+        request.body_digest = std::move(body_digest);
 
         // The handler runs here, synchronously, holding this I/O thread.
         Response response = respond(*state_, request, known_method);
@@ -463,17 +473,35 @@ net::awaitable<CloseMode> Session::serve(Stream& stream) {
 
 template <class Stream>
 net::awaitable<std::size_t> Session::read_body(Stream& stream, std::uint64_t length,
-                                               std::string& body, error_code& ec) {
+                                               std::string& body, std::string* digest,
+                                               error_code& ec) {
     const auto size = static_cast<std::size_t>(length);
     body.resize(size);
     const std::size_t buffered = net::buffer_copy(net::buffer(body.data(), size), buffer_.data());
     buffer_.consume(buffered);
-    if (buffered == size) {
-        co_return size;
+    if (digest == nullptr) {
+        if (buffered == size) {
+            co_return size;
+        }
+        const std::size_t read = co_await net::async_read(
+            stream, net::buffer(body.data() + buffered, size - buffered), into(ec));
+        co_return buffered + read;
     }
-    const std::size_t read = co_await net::async_read(
-        stream, net::buffer(body.data() + buffered, size - buffered), into(ec));
-    co_return buffered + read;
+    crypto::Blake2bHasher hasher;
+    hasher.update(crypto::as_byte_view(std::string_view(body.data(), buffered)));
+    std::size_t done = buffered;
+    while (done < size) {
+        const std::size_t read =
+            co_await stream.async_read_some(net::buffer(body.data() + done, size - done), into(ec));
+        hasher.update(crypto::as_byte_view(std::string_view(body.data() + done, read)));
+        done += read;
+        if (ec) {
+            co_return done;
+        }
+    }
+    const auto hash = hasher.final();
+    digest->assign(hash.begin(), hash.end());
+    co_return done;
 }
 
 template <class Stream>

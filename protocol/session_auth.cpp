@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/random.hpp"
 #include "common/error.hpp"
@@ -116,6 +117,18 @@ bool verify_session_request(const crypto::MacKey& key, const SessionProof& proof
     }
     const auto canonical =
         canonical_session_request(proof.session_id, method, target, proof.counter, body);
+    return crypto::verify_mac(key, crypto::as_byte_view(canonical), proof.mac);
+}
+
+bool verify_session_request_digest(const crypto::MacKey& key, const SessionProof& proof,
+                                   std::string_view method, std::string_view target,
+                                   crypto::ByteView body_digest) {
+    if (body_digest.size() != crypto::kBlake2bDefaultBytes ||
+        !detail::all_single_line({proof.session_id, method, target})) {
+        return false;
+    }
+    const auto canonical = session_canonical_from_hash(proof.session_id, method, target,
+                                                       proof.counter, crypto::to_hex(body_digest));
     return crypto::verify_mac(key, crypto::as_byte_view(canonical), proof.mac);
 }
 

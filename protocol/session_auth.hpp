@@ -109,6 +109,14 @@ struct SessionProof {
                                           std::string_view method, std::string_view target,
                                           std::string_view body);
 
+// As verify_session_request, with the body given by its BLAKE2b-256 digest
+// (32 bytes, as the server hashed the body while it arrived) rather than its
+// bytes. A digest of any other length verifies nothing.
+[[nodiscard]] bool verify_session_request_digest(const crypto::MacKey& key,
+                                                 const SessionProof& proof, std::string_view method,
+                                                 std::string_view target,
+                                                 crypto::ByteView body_digest);
+
 // Opening a session inside a signed request (protocol version 2 clients;
 // protocol/README.md "Request sessions"): the device adds its ephemeral public
 // key to the request's target as the query parameter

@@ -54,11 +54,15 @@ std::int64_t EvidenceTransfers::oldest_upload_added_at_ms() {
 }
 
 std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
+    const auto& path = store_.database().path();
+    if (!chunk_reader_ && !path.empty() && path != ":memory:") {
+        chunk_reader_.emplace(path, sqlite::OpenOptions{sqlite::OpenMode::read_only});
+    }
+    auto& db = chunk_reader_ ? *chunk_reader_ : store_.database();
     std::int64_t rowid = 0;
     {
         sqlite::Statement select(
-            store_.database(),
-            "SELECT rowid FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");
+            db, "SELECT rowid FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");
         select.bind(1, evidence_id);
         select.bind(2, static_cast<std::int64_t>(index));
         if (!select.step()) {
@@ -69,7 +73,7 @@ std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::u
     }
     // Read straight into the request body it becomes: one copy of a mebibyte, not three.
     std::string sealed;
-    sqlite::read_blob(store_.database(), "evidence_chunks", "data", rowid, sealed);
+    sqlite::read_blob(db, "evidence_chunks", "data", rowid, sealed);
     return sealed;
 }
 

@@ -10,7 +10,11 @@
 // runs inside the caller's, for receive() and forget()), so a process killed
 // at any point resumes where it stopped.
 //
-// Thread-safety: as LocalStore.
+// Thread-safety: as LocalStore, but for sealed_chunk(): it reads through a
+// read-only connection of its own (a store in a file), so one thread may read the
+// next chunk while another uses the store meanwhile (the request that sends the
+// chunk before it takes its MAC counters from the store). One sealed_chunk() at a
+// time.
 
 #include <cstdint>
 #include <optional>
@@ -23,6 +27,7 @@
 #include "client/store/evidence_store.hpp"
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/secret_key.hpp"
+#include "common/sqlite/database.hpp"
 
 namespace dspt::client {
 
@@ -41,7 +46,8 @@ class EvidenceTransfers {
     // When the oldest of them was added (Unix ms); 0 when none waits.
     std::int64_t oldest_upload_added_at_ms();
 
-    // One sealed chunk of a file, as uploaded (the body of its request).
+    // One sealed chunk of a file, as uploaded (the body of its request), as
+    // committed in the store.
     std::string sealed_chunk(std::string_view evidence_id, std::uint32_t index);
 
     // Records that every chunk of the file is on the server and writes its
@@ -81,6 +87,9 @@ class EvidenceTransfers {
     void mark_on_server(std::string_view evidence_id);
 
     LocalStore& store_;
+    // sealed_chunk()'s connection, opened on its first call; none for a store in
+    // memory, which has no second connection (then the store's own serves).
+    std::optional<sqlite::Database> chunk_reader_;
 };
 
 }  // namespace dspt::client

@@ -60,8 +60,14 @@ store::Device Authenticator::authenticate_in_session(const http::Request& reques
         sessions_.drop_device(device->id);
         refuse("device " + device->id + " has been revoked");
     }
-    if (!protocol::verify_session_request(session.key, proof, request.method, request.target,
-                                          request.body)) {
+    // A large body's digest was worked out as it arrived (http::Request::body_digest).
+    const bool verified = request.body_digest.empty()
+                              ? protocol::verify_session_request(session.key, proof, request.method,
+                                                                 request.target, request.body)
+                              : protocol::verify_session_request_digest(
+                                    session.key, proof, request.method, request.target,
+                                    crypto::as_byte_view(request.body_digest));
+    if (!verified) {
         refuse("bad MAC: the request is not the one its session key authenticated");
     }
     switch (sessions_.take_counter(proof.session_id, proof.counter)) {

@@ -36,6 +36,25 @@ std::uint64_t chunk_bytes(sqlite::Database& db, std::string_view evidence_id, st
     return size.step() ? static_cast<std::uint64_t>(size.column_int64(0)) : 0;
 }
 
+// The organisation's chunk bytes, from the writer's tally (ChunkTally), summed from
+// the tables when the tally does not hold them or may be out of date.
+std::uint64_t& tallied_bytes(sqlite::Database& db, ChunkTally& tally,
+                             std::string_view organisation_ods) {
+    sqlite::Statement version(db, "PRAGMA data_version");
+    version.step();
+    const auto data_version = version.column_int64(0);
+    if (tally.stale.exchange(false) || data_version != tally.data_version) {
+        tally.bytes.clear();
+        tally.data_version = data_version;
+    }
+    auto held = tally.bytes.find(organisation_ods);
+    if (held == tally.bytes.end()) {
+        held = tally.bytes.emplace(std::string(organisation_ods), bytes_held(db, organisation_ods))
+                   .first;
+    }
+    return held->second;
+}
+
 // The files no live evidence register of their organisation names ("<year>/
 // evidence/<id>" in any scope, with a value that is not a removal), among those
 // claimed before ?1.
@@ -87,6 +106,7 @@ StorageUse SqliteRepository::collect_unreferenced_blobs(std::int64_t before_ms) 
                 removed.bytes += static_cast<std::uint64_t>(select.column_int64(2));
             }
         }
+        writer.chunk_tally.bytes.clear();
         sqlite::Statement chunks(db, "DELETE FROM blob_chunks WHERE evidence_id = ?1");
         sqlite::Statement claim(db, "DELETE FROM blobs WHERE evidence_id = ?1");
         for (const auto& id : ids) {
@@ -107,45 +127,64 @@ std::optional<BlobOwner> SqliteRepository::find_blob(std::string_view evidence_i
 void SqliteRepository::put_blob_chunk(std::string_view evidence_id, const BlobOwner& owner,
                                       std::uint32_t index, crypto::ByteView sealed,
                                       std::int64_t at_ms, std::uint64_t quota_bytes) {
-    write([&](Writer& writer) {
-        auto& db = writer.db;
-        const auto existing = select_owner(db, evidence_id);
-        if (quota_bytes > 0) {
-            const auto used = bytes_held(db, owner.organisation_ods);
-            const auto replaced = chunk_bytes(db, evidence_id, index);
-            if (used - replaced + sealed.size() > quota_bytes) {
-                constexpr std::uint64_t kMiB = 1024 * 1024;
-                fail(ErrorCode::limit_exceeded,
-                     "the organisation's evidence storage on the server is full (" +
-                         std::to_string(used / kMiB) + " MiB of " +
-                         std::to_string(quota_bytes / kMiB) +
-                         " MiB): remove evidence files no longer needed, or ask the server's "
-                         "operator for more room");
+    bool tallied = false;  // the writer's tally counts this chunk, committed or not
+    try {
+        write([&](Writer& writer) {
+            auto& db = writer.db;
+            const auto existing = select_owner(db, evidence_id);
+            std::uint64_t* held = nullptr;
+            std::uint64_t held_after = 0;
+            if (quota_bytes > 0) {
+                held = &tallied_bytes(db, writer.chunk_tally, owner.organisation_ods);
+                const auto used = *held;
+                const auto replaced = chunk_bytes(db, evidence_id, index);
+                held_after = used - replaced + sealed.size();
+                if (held_after > quota_bytes) {
+                    constexpr std::uint64_t kMiB = 1024 * 1024;
+                    fail(ErrorCode::limit_exceeded,
+                         "the organisation's evidence storage on the server is full (" +
+                             std::to_string(used / kMiB) + " MiB of " +
+                             std::to_string(quota_bytes / kMiB) +
+                             " MiB): remove evidence files no longer needed, or ask the server's "
+                             "operator for more room");
+                }
+            } else if (const auto tally = writer.chunk_tally.bytes.find(owner.organisation_ods);
+                       tally != writer.chunk_tally.bytes.end()) {
+                writer.chunk_tally.bytes.erase(tally);  // summed again when a quota asks
             }
+            if (!existing) {
+                rows::require_organisation(db, owner.organisation_ods);
+                sqlite::Statement claim(db,
+                                        "INSERT INTO blobs (evidence_id, organisation_ods, scope, "
+                                        "created_at) VALUES (?1, ?2, ?3, ?4)");
+                claim.bind(1, evidence_id);
+                claim.bind(2, owner.organisation_ods);
+                claim.bind(3, owner.scope);
+                claim.bind(4, at_ms);
+                claim.execute();
+            } else if (*existing != owner) {
+                fail(ErrorCode::forbidden,
+                     "evidence file " + std::string(evidence_id) + " belongs to another site");
+            }
+            sqlite::Statement put(db,
+                                  "INSERT INTO blob_chunks (evidence_id, idx, data) VALUES (?1, "
+                                  "?2, ?3) ON CONFLICT (evidence_id, idx) DO UPDATE SET data = "
+                                  "excluded.data");
+            put.bind(1, evidence_id);
+            put.bind(2, static_cast<std::int64_t>(index));
+            put.bind_unowned(3, sqlite::Blob(sealed.data(), sealed.size()));
+            put.execute();
+            if (held != nullptr) {
+                *held = held_after;
+                tallied = true;
+            }
+        });
+    } catch (...) {
+        if (tallied) {
+            writer_->chunk_tally.stale = true;  // counted a chunk the store does not hold
         }
-        if (!existing) {
-            rows::require_organisation(db, owner.organisation_ods);
-            sqlite::Statement claim(db,
-                                    "INSERT INTO blobs (evidence_id, organisation_ods, scope, "
-                                    "created_at) VALUES (?1, ?2, ?3, ?4)");
-            claim.bind(1, evidence_id);
-            claim.bind(2, owner.organisation_ods);
-            claim.bind(3, owner.scope);
-            claim.bind(4, at_ms);
-            claim.execute();
-        } else if (*existing != owner) {
-            fail(ErrorCode::forbidden,
-                 "evidence file " + std::string(evidence_id) + " belongs to another site");
-        }
-        sqlite::Statement put(db,
-                              "INSERT INTO blob_chunks (evidence_id, idx, data) VALUES (?1, ?2, "
-                              "?3) ON CONFLICT (evidence_id, idx) DO UPDATE SET data = "
-                              "excluded.data");
-        put.bind(1, evidence_id);
-        put.bind(2, static_cast<std::int64_t>(index));
-        put.bind_unowned(3, sqlite::Blob(sealed.data(), sealed.size()));
-        put.execute();
-    });
+        throw;
+    }
 }
 
 std::vector<std::uint32_t> SqliteRepository::blob_chunks_held(std::string_view evidence_id) const {

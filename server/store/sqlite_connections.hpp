@@ -6,13 +6,17 @@
 // only by the thread holding its ReaderPool::Lease; a PendingBatch by its caller and,
 // while its group runs, by that group's leader (BatchQueue, group_commit.hpp).
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <type_traits>
@@ -58,6 +62,19 @@ struct SyncStatements {
     sqlite::Statement rollback_to;
 };
 
+// The evidence chunk bytes each organisation holds, as the quota counts them
+// (sqlite_blobs.cpp). Summing them from the tables visits every chunk row of the
+// organisation, milliseconds for every thousand chunks, on every chunk stored; the
+// writer instead sums an organisation's once and then keeps the figure by its own
+// writes. It sums again after another connection wrote (`data_version`, PRAGMA
+// data_version, moved: `dspt-server admin collect-evidence` run beside the server)
+// or a write that changed a figure did not commit (`stale`).
+struct ChunkTally {
+    std::map<std::string, std::uint64_t, std::less<>> bytes;
+    std::int64_t data_version = -1;
+    std::atomic<bool> stale{false};
+};
+
 // The one read-write connection and the statements it runs on every request.
 struct SqliteRepository::Writer {
     Writer(const std::filesystem::path& path, const SqliteOptions& options);
@@ -66,7 +83,8 @@ struct SqliteRepository::Writer {
     sqlite::Statement upsert_nonce;  // remember_nonce
     sqlite::Statement prune_nonces;  // remember_nonce, every kNoncePruneInterval calls
     std::uint64_t nonce_calls = 0;
-    SyncStatements sync;  // apply_changes
+    SyncStatements sync;     // apply_changes
+    ChunkTally chunk_tally;  // put_blob_chunk, collect_unreferenced_blobs
 };
 
 // One read-only connection and the statements it runs on every request.

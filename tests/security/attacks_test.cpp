@@ -22,6 +22,7 @@
 #include "client/sync/transport.hpp"
 #include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
+#include "common/crypto/random.hpp"
 #include "common/files.hpp"
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
@@ -626,6 +627,34 @@ TEST_CASE("a public key already enrolled is not enrolled again", "[integration][
     ClientHome york;
     enrol(york, server, code, "Acorn York");
     CHECK(york.json({"whoami"})["site"] == "VA002");
+}
+
+TEST_CASE("an evidence chunk altered on its way is refused, however large",
+          "[integration][security]") {
+    InvitedBranch acorn;
+    const RawClient raw(acorn.leeds, acorn.server);
+    RawSession session(raw);
+    // A mebibyte: the server hashes it as it arrives, not after (http::kDigestMinBytes).
+    // Random, as sealed bytes are: the transport sends it as it is, uncompressed.
+    const auto bytes = crypto::random_bytes((std::size_t{1} << 20) + 40);
+    const std::string sealed(bytes.begin(), bytes.end());
+    const std::string target = "/v1/blobs/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/0?scope=VA001";
+    for (const std::size_t at : {std::size_t{0}, sealed.size() / 2, sealed.size() - 1}) {
+        auto altered = sealed;
+        altered[at] = static_cast<char>(altered[at] ^ 0x01);
+        const auto refused = session.send("PUT", target, altered, ++session.sent, sealed);
+        INFO("byte " << at);
+        CHECK(refused.status == 401);
+        CHECK_THAT(refused.body, Catch::Contains("bad MAC"));
+    }
+    // One byte short or long, as a relay that dropped or added one would send it.
+    CHECK(session.send("PUT", target, sealed.substr(1), ++session.sent, sealed).status == 401);
+    CHECK(session.send("PUT", target, sealed + "x", ++session.sent, sealed).status == 401);
+    // Nothing of it was kept; the chunk as sent is.
+    CHECK(protocol::decode<protocol::BlobStatus>(
+              session.send("GET", "/v1/blobs/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d").body)
+              .held.empty());
+    CHECK(session.send("PUT", target, sealed).status == 204);
 }
 
 TEST_CASE("another organisation's evidence id is answered as an unknown one",

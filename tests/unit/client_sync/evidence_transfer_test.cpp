@@ -4,10 +4,16 @@
 
 #include "client/store/evidence_transfer.hpp"
 
+#include <future>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "client/store/local_store.hpp"
 #include "client/store/outbox.hpp"
+#include "common/sqlite/statement.hpp"
+#include "common/sqlite/transaction.hpp"
 #include "tests/unit/client_store/store_fixture.hpp"
 
 namespace dspt::client::test {
@@ -90,6 +96,39 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
 
     receiving.forget(file.id);
     CHECK(receiver->evidence().list(std::nullopt).empty());
+}
+
+TEST_CASE("the next chunk is read on another thread while the store serves this one",
+          "[unit][client_sync]") {
+    StoreHome here;
+    auto store = here.open();
+    const auto content = pseudo_random_bytes(2 * kMiB + 777, 5);
+    const auto file = store->evidence().add(kDocumentItem, here.make_file("plan.pdf", content));
+    EvidenceTransfers transfers(*store);
+    std::vector<std::string> expected;
+    for (std::uint32_t index = 0; index < 3; ++index) {
+        expected.push_back(transfers.sealed_chunk(file.id, index));
+    }
+    // As an upload runs: the chunks read ahead on one thread while this one writes to
+    // the store, as a request taking MAC counters from it does.
+    for (int round = 0; round < 40; ++round) {
+        auto reading = std::async(std::launch::async, [&] {
+            std::vector<std::string> chunks;
+            for (std::uint32_t index = 0; index < 3; ++index) {
+                chunks.push_back(transfers.sealed_chunk(file.id, index));
+            }
+            return chunks;
+        });
+        for (int write = 0; write < 100; ++write) {
+            sqlite::Transaction tx(store->database(), sqlite::TransactionBehavior::immediate);
+            sqlite::Statement set(store->database(),
+                                  "INSERT OR REPLACE INTO meta(key, value) VALUES('test', ?1)");
+            set.bind(1, sqlite::Blob(crypto::Bytes(8, static_cast<unsigned char>(write))));
+            set.execute();
+            tx.commit();
+        }
+        CHECK(reading.get() == expected);
+    }
 }
 
 TEST_CASE("a file record that does not add up, or a key from another organisation, is refused",

@@ -10,6 +10,8 @@
 
 #include "client/sync/transport.hpp"
 #include "common/compression/zstd_codec.hpp"
+#include "common/crypto/blake2b.hpp"
+#include "common/crypto/random.hpp"
 #include "tests/unit/http/test_client.hpp"
 #include "tests/unit/http/test_server.hpp"
 
@@ -181,4 +183,44 @@ TEST_CASE("the client transport sends compressed bodies and reads compressed ans
     // A short body travels as it is, and still arrives.
     CHECK(transport->send({"POST", "/echo", {}, "text/plain", "short"}).body == "short");
     CHECK(calls == 2);
+}
+
+TEST_CASE("HttpServer hands over a large body's BLAKE2b-256, worked out as it arrived",
+          "[unit][http]") {
+    std::mutex mutex;
+    Request seen;
+    std::atomic<int> calls{0};
+    TestServer server(RecordingEcho{&mutex, &seen, &calls});
+    TestClient client(server.port());
+    const auto digest_of = [](const std::string& body) {
+        const auto hash = dspt::crypto::blake2b(dspt::crypto::as_byte_view(body));
+        return std::string(hash.begin(), hash.end());
+    };
+    const auto random = [](std::size_t size) {
+        const auto bytes = dspt::crypto::random_bytes(size);
+        return std::string(bytes.begin(), bytes.end());
+    };
+
+    // A mebibyte and a bit, as an evidence chunk: it arrives in many reads.
+    const auto chunk = random((std::size_t{1} << 20) + 40);
+    CHECK(client.request("PUT", "/echo", chunk).body == chunk);
+    {
+        const std::lock_guard lock(mutex);
+        CHECK(seen.body == chunk);
+        CHECK(seen.body_digest == digest_of(chunk));
+    }
+    // A small body is hashed by whoever needs it.
+    CHECK(client.request("POST", "/echo", "small").body == "small");
+    {
+        const std::lock_guard lock(mutex);
+        CHECK(seen.body_digest.empty());
+    }
+    // A compressed body: the digest would be of the wrong bytes, so there is none.
+    const auto noise = random(200'000);
+    CHECK(client.request("POST", "/echo", compress(noise), {{"Content-Encoding", "zstd"}}).body ==
+          noise);
+    CHECK(calls == 3);
+    const std::lock_guard lock(mutex);
+    CHECK(seen.body == noise);
+    CHECK(seen.body_digest.empty());
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
 #include "common/crypto/session_key.hpp"
 #include "tests/unit/protocol/protocol_test_support.hpp"
@@ -80,6 +81,17 @@ TEST_CASE("a MACed request verifies only as it was sent", "[unit][protocol]") {
     auto other_session = proof;
     other_session.session_id = "ffeeddccbbaa99887766554433221100";
     CHECK_FALSE(verify_session_request(key, other_session, "POST", "/v1/sync/push", body));
+
+    // The server's path for a large body: its digest, worked out as it arrived.
+    const auto digest = crypto::blake2b(crypto::as_byte_view(body));
+    CHECK(verify_session_request_digest(key, proof, "POST", "/v1/sync/push", digest));
+    CHECK_FALSE(verify_session_request_digest(key, proof, "POST", "/v1/sync/push",
+                                              crypto::blake2b(crypto::as_byte_view(body + "x"))));
+    CHECK_FALSE(verify_session_request_digest(key, proof, "PUT", "/v1/sync/push", digest));
+    CHECK_FALSE(verify_session_request_digest(key, other_counter, "POST", "/v1/sync/push", digest));
+    CHECK_FALSE(verify_session_request_digest(key, proof, "POST", "/v1/sync/push",
+                                              crypto::blake2b(crypto::as_byte_view(body), 64)));
+    CHECK_FALSE(verify_session_request_digest(key, proof, "POST", "/v1/sync/push", {}));
 
     require_error(ErrorCode::invalid_argument, {"counter starts at 1"},
                   [&] { (void)mac_request(key, kSession, 0, "GET", "/v1/whoami", ""); });

@@ -75,6 +75,32 @@ TEST_CASE_METHOD(SyncFixture,
     CHECK(repo().storage_use() == std::vector<StorageUse>{{"AB12", 2, 300}, {"VC9D8", 1, 300}});
 }
 
+TEST_CASE_METHOD(SyncFixture,
+                 "the quota counts the room a collection by another connection gave back",
+                 "[unit][server_store]") {
+    const BlobOwner lodge{"AB12", "VA1B2"};
+    constexpr std::uint64_t kQuota = 250;
+    repo().put_blob_chunk(kFileA, lodge, 0, sealed_chunk(100, 1), kT0, kQuota);
+    repo().put_blob_chunk(kFileA, lodge, 1, sealed_chunk(100, 2), kT0, kQuota);
+    require_error(ErrorCode::limit_exceeded, [&] {
+        repo().put_blob_chunk(kFileB, lodge, 0, sealed_chunk(100, 3), kT0, kQuota);
+    });
+
+    // As `dspt-server admin collect-evidence` beside the running server: nothing names
+    // file A, so its room comes back.
+    CHECK(open()->collect_unreferenced_blobs(kT0 + 1000) == StorageUse{"", 1, 200});
+    repo().put_blob_chunk(kFileB, lodge, 0, sealed_chunk(100, 3), kT0, kQuota);
+    repo().put_blob_chunk(kFileB, lodge, 1, sealed_chunk(100, 4), kT0, kQuota);
+    // A chunk stored without a quota still counts when one applies again.
+    repo().put_blob_chunk(kFileB, lodge, 2, sealed_chunk(40, 5), kT0, 0);
+    require_error(ErrorCode::limit_exceeded, [&] {
+        repo().put_blob_chunk(kFileB, lodge, 3, sealed_chunk(20, 6), kT0, kQuota);
+    });
+    // Replacing a chunk counts only the difference, as before.
+    repo().put_blob_chunk(kFileB, lodge, 2, sealed_chunk(50, 7), kT0, kQuota);
+    CHECK(repo().storage_use() == std::vector<StorageUse>{{"AB12", 1, 250}});
+}
+
 TEST_CASE_METHOD(SyncFixture, "a collection removes the files no live evidence register names",
                  "[unit][server_store]") {
     const BlobOwner lodge{"AB12", "VA1B2"};
