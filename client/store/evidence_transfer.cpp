@@ -53,9 +53,14 @@ std::int64_t EvidenceTransfers::oldest_upload_added_at_ms() {
     return oldest.column_int64(0);
 }
 
-std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
+bool EvidenceTransfers::reads_chunks_apart() const {
     const auto& path = store_.database().path();
-    if (!chunk_reader_ && !path.empty() && path != ":memory:") {
+    return !path.empty() && path != ":memory:";
+}
+
+std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
+    if (!chunk_reader_ && reads_chunks_apart()) {
+        const auto& path = store_.database().path();
         chunk_reader_.emplace(path, sqlite::OpenOptions{sqlite::OpenMode::read_only});
     }
     auto& db = chunk_reader_ ? *chunk_reader_ : store_.database();

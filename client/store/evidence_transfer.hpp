@@ -50,6 +50,10 @@ class EvidenceTransfers {
     // committed in the store.
     std::string sealed_chunk(std::string_view evidence_id, std::uint32_t index);
 
+    // True when sealed_chunk() reads through a connection of its own, so it may run on
+    // one thread while another uses the store; false for a store in memory.
+    bool reads_chunks_apart() const;
+
     // Records that every chunk of the file is on the server and writes its
     // register entry to the outbox, carrying the manifest and the file key
     // wrapped by `organisation_key`, in one transaction.

@@ -275,12 +275,14 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
             }
         }
         // Each chunk is read from the store and hashed for its request while the one
-        // before it travels, so the line does not wait for the store. The store is
-        // used by one thread at a time: the reader runs only while this thread sends,
-        // and is waited for (here, or by the future's destructor) before anything
-        // else touches the store.
-        const auto prepare = [&transfers, &file](std::uint32_t index) {
-            return std::async(std::launch::async, [&transfers, &file, index] {
+        // before it travels, so the line does not wait for the store. The reader uses
+        // a connection of its own (sending takes MAC counters from the store's), and
+        // is waited for here or by the future's destructor. A store in memory has no
+        // second connection: its chunks are read when they are needed instead.
+        const auto launch =
+            transfers.reads_chunks_apart() ? std::launch::async : std::launch::deferred;
+        const auto prepare = [&transfers, &file, launch](std::uint32_t index) {
+            return std::async(launch, [&transfers, &file, index] {
                 PreparedChunk chunk;
                 chunk.sealed = transfers.sealed_chunk(file.id, index);
                 chunk.hash = protocol::request_body_hash(chunk.sealed);
