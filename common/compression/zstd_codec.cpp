@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <memory>
+#include <string>
 
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -29,6 +30,9 @@ constexpr std::size_t kMaxKeptContextBytes = std::size_t{4} << 20;
 struct ThreadContexts {
     std::unique_ptr<ZSTD_CCtx, CctxFree> cctx;
     std::unique_ptr<ZSTD_DCtx, DctxFree> dctx;
+    // decompress's output block (ZSTD_DStreamOutSize(), about 128 KiB), made once:
+    // allocated and zeroed for every call, it cost more than decoding a small body.
+    std::string block;
 };
 
 ThreadContexts& thread_contexts() {
@@ -85,7 +89,8 @@ std::string compress(std::string_view data) {
 
 namespace {
 
-std::string decompress_with(ZSTD_DCtx* dctx, std::string_view frames, std::size_t max_bytes) {
+std::string decompress_with(ZSTD_DCtx* dctx, std::string& block, std::string_view frames,
+                            std::size_t max_bytes) {
     check(ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters), "reset");
     check(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, window_log_for(max_bytes)),
           "set window limit");
@@ -94,7 +99,9 @@ std::string decompress_with(ZSTD_DCtx* dctx, std::string_view frames, std::size_
     // max_bytes before it is kept: the frame's declared content size is never
     // used to size anything.
     std::string out;
-    std::string block(ZSTD_DStreamOutSize(), '\0');
+    if (block.size() != ZSTD_DStreamOutSize()) {
+        block.assign(ZSTD_DStreamOutSize(), '\0');
+    }
     ZSTD_inBuffer in{frames.data(), frames.size(), 0};
     for (;;) {
         ZSTD_outBuffer chunk{block.data(), block.size(), 0};
@@ -126,7 +133,8 @@ std::string decompress_with(ZSTD_DCtx* dctx, std::string_view frames, std::size_
 }  // namespace
 
 std::string decompress(std::string_view frames, std::size_t max_bytes) {
-    auto& dctx = thread_contexts().dctx;
+    auto& contexts = thread_contexts();
+    auto& dctx = contexts.dctx;
     if (!dctx) {
         dctx.reset(ZSTD_createDCtx());
         if (!dctx) {
@@ -143,7 +151,7 @@ std::string decompress(std::string_view frames, std::size_t max_bytes) {
             }
         }
     } trim{dctx};
-    return decompress_with(dctx.get(), frames, max_bytes);
+    return decompress_with(dctx.get(), contexts.block, frames, max_bytes);
 }
 
 }  // namespace dspt::compression

@@ -54,7 +54,8 @@ struct SyncStatements {
     sqlite::Statement delete_values;  // every sibling of a register
     sqlite::Statement delete_value;   // one value of a register, by its version
     sqlite::Statement insert_value;
-    sqlite::Statement upsert_register;
+    sqlite::Statement insert_register;  // a register's first value
+    sqlite::Statement update_register;  // its version, when a value is written
     sqlite::Statement insert_result;
     sqlite::Statement select_result;
     sqlite::Statement savepoint;  // one batch of a group commit

@@ -159,9 +159,11 @@ std::int64_t greatest_seen(const Change& change) {
 }
 
 // Removes the values `replaced` names (every value when `all`), then writes the
-// change as a value at `version`.
+// change as a value at `version`, the register's new version. `existed`: the register
+// has a row in `registers` (it has values), updated in place; otherwise one is inserted.
 void write_value(SyncStatements& sql, std::string_view organisation_ods, const Change& change,
-                 std::int64_t version, const std::vector<std::int64_t>& replaced, bool all) {
+                 std::int64_t version, const std::vector<std::int64_t>& replaced, bool all,
+                 bool existed) {
     if (all) {
         auto& remove = sql.delete_values;
         const sqlite::ResetGuard use(remove);
@@ -189,11 +191,11 @@ void write_value(SyncStatements& sql, std::string_view organisation_ods, const C
         insert.bind_unowned(10, change.author);
         insert.execute();
     }
-    auto& upsert = sql.upsert_register;
-    const sqlite::ResetGuard use(upsert);
-    bind_register(upsert, organisation_ods, change.scope, change.register_key);
-    upsert.bind(4, version);
-    upsert.execute();
+    auto& version_row = existed ? sql.update_register : sql.insert_register;
+    const sqlite::ResetGuard use(version_row);
+    bind_register(version_row, organisation_ods, change.scope, change.register_key);
+    version_row.bind(4, version);
+    version_row.execute();
 }
 
 void record_result(SyncStatements& sql, std::string_view replica_id, const ChangeResult& result) {
@@ -268,7 +270,7 @@ std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view orga
             case MergeDecision::replace:
                 result.version = versions.next();
                 write_value(sql, organisation_ods, change, result.version, plan.replaced,
-                            current.has_value());
+                            current.has_value(), current.has_value());
                 break;
             case MergeDecision::unchanged:
                 result.outcome = ChangeOutcome::unchanged;
@@ -277,7 +279,8 @@ std::vector<ChangeResult> apply_batch(SyncStatements& sql, std::string_view orga
             case MergeDecision::add_sibling:
                 result.outcome = ChangeOutcome::conflict;
                 result.version = versions.next();
-                write_value(sql, organisation_ods, change, result.version, plan.replaced, false);
+                write_value(sql, organisation_ods, change, result.version, plan.replaced, false,
+                            true);
                 break;
         }
         record_result(sql, change.replica_id, result);
@@ -330,10 +333,12 @@ SyncStatements::SyncStatements(sqlite::Database& db)
                    "INSERT INTO register_values (organisation_ods, scope, register_key, version, "
                    "replica_id, seq, hlc, base_version, payload, author) VALUES (?1, ?2, ?3, ?4, "
                    "?5, ?6, ?7, ?8, ?9, ?10)"),
-      upsert_register(db,
+      insert_register(db,
                       "INSERT INTO registers (organisation_ods, scope, register_key, version) "
-                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (organisation_ods, scope, "
-                      "register_key) DO UPDATE SET version = excluded.version"),
+                      "VALUES (?1, ?2, ?3, ?4)"),
+      update_register(db,
+                      "UPDATE registers SET version = ?4 WHERE organisation_ods = ?1 AND scope = "
+                      "?2 AND register_key = ?3"),
       insert_result(db,
                     "INSERT INTO applied_changes (replica_id, seq, outcome, version) VALUES (?1, "
                     "?2, ?3, ?4)"),

@@ -1,6 +1,8 @@
 #include "server/sync/sync_exchange.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "common/crypto/blake2b.hpp"
 #include "common/crypto/encoding.hpp"
@@ -17,20 +19,29 @@ std::string digest_of(const Message& message) {
     return crypto::to_hex(crypto::blake2b(crypto::as_byte_view(bytes), crypto::kBlake2bMinBytes));
 }
 
-// What is left to send after the batch: the reported figures less the batch.
-protocol::SyncHealth left_after(const protocol::SyncRequest& request, bool last_page) {
-    std::uint64_t batch_bytes = 0;
+// The request's batch: its changes and their value bytes.
+struct ExchangeBatch {
+    std::uint64_t changes = 0;
+    std::uint64_t bytes = 0;
+};
+
+ExchangeBatch exchange_batch_of(const protocol::SyncRequest& request) {
+    ExchangeBatch batch{request.entries.size(), 0};
     for (const auto& entry : request.entries) {
-        batch_bytes += entry.payload.size();
+        batch.bytes += entry.payload.size();
     }
-    const auto& reported = request.health;
+    return batch;
+}
+
+// What is left to send after the batch: the reported figures less the batch.
+protocol::SyncHealth left_after(const protocol::SyncHealth& reported, const ExchangeBatch& batch,
+                                bool last_page) {
     protocol::SyncHealth left;
     left.pending_changes =
-        reported.pending_changes -
-        std::min<std::uint64_t>(reported.pending_changes, request.entries.size());
+        reported.pending_changes - std::min<std::uint64_t>(reported.pending_changes, batch.changes);
     const bool anything_left = left.pending_changes > 0;
     left.pending_bytes =
-        anything_left ? reported.pending_bytes - std::min(reported.pending_bytes, batch_bytes) : 0;
+        anything_left ? reported.pending_bytes - std::min(reported.pending_bytes, batch.bytes) : 0;
     left.oldest_pending_age_ms = anything_left ? reported.oldest_pending_age_ms : 0;
     left.finished = left.pending_changes == 0 && last_page;
     return left;
@@ -47,13 +58,13 @@ std::string list_digest(const protocol::OrganisationView& organisation) {
 }
 
 protocol::SyncResponse SyncExchange::exchange(const store::Device& device,
-                                              const protocol::SyncRequest& request,
-                                              std::int64_t now_ms) {
+                                              protocol::SyncRequest request, std::int64_t now_ms) {
     require_syncing_device(device);
+    const auto batch = exchange_batch_of(request);  // counted before the entries move into the push
     protocol::SyncResponse response;
     if (!request.entries.empty()) {
         try {
-            response.push = sync_.push(device, protocol::PushRequest{request.entries});
+            response.push = sync_.push(device, protocol::PushRequest{std::move(request.entries)});
         } catch (...) {
             // Refused whole: what waits on the device is still worth knowing.
             auto reported = request.health;
@@ -81,7 +92,7 @@ protocol::SyncResponse SyncExchange::exchange(const store::Device& device,
             response.sites_digest = std::move(digest);
         }
     }
-    const auto left = left_after(request, !response.page.more);
+    const auto left = left_after(request.health, batch, !response.page.more);
     progress_.record_health(device, left, now_ms);
     response.finished = left.finished;
     return response;

@@ -61,9 +61,10 @@ class SyncExchange {
           progress_(progress),
           policy_(policy) {}
 
-    // `now_ms`: the server's clock, for the health report.
-    protocol::SyncResponse exchange(const store::Device& device,
-                                    const protocol::SyncRequest& request, std::int64_t now_ms);
+    // `now_ms`: the server's clock, for the health report. Takes the request by
+    // value: its entries move into the push.
+    protocol::SyncResponse exchange(const store::Device& device, protocol::SyncRequest request,
+                                    std::int64_t now_ms);
 
   private:
     SyncService& sync_;

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -87,7 +88,7 @@ protocol::RegisterValue to_protocol(const store::RegisterValue& value) {
 }  // namespace
 
 protocol::PushResponse SyncService::push(const store::Device& device,
-                                         const protocol::PushRequest& request) {
+                                         protocol::PushRequest request) {
     require_syncing_device(device);
     if (request.entries.empty() || request.entries.size() > kMaxPushEntries) {
         fail(ErrorCode::invalid_argument,
@@ -98,7 +99,7 @@ protocol::PushResponse SyncService::push(const store::Device& device,
     changes.reserve(request.entries.size());
     std::vector<std::string> refusals;  // per change; "" for one that goes on
     refusals.reserve(request.entries.size());
-    for (const auto& entry : request.entries) {
+    for (auto& entry : request.entries) {
         check_origin(entry);
         std::string refusal;
         bool profile = false;
@@ -120,8 +121,11 @@ protocol::PushResponse SyncService::push(const store::Device& device,
             scopes_.require(device, device.organisation_ods, entry.scope, auth::Access::write);
             writable.insert(entry.scope);
         }
-        changes.push_back({entry.replica_id, entry.seq, entry.hlc, entry.scope, entry.register_key,
-                           entry.seen, entry.payload, entry.author, !refusal.empty()});
+        // The entry is not read again: its strings move into the change.
+        changes.push_back({std::move(entry.replica_id), entry.seq, entry.hlc,
+                           std::move(entry.scope), std::move(entry.register_key),
+                           std::move(entry.seen), std::move(entry.payload), std::move(entry.author),
+                           !refusal.empty()});
         refusals.push_back(std::move(refusal));
     }
     protocol::PushResponse response;

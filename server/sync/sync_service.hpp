@@ -56,7 +56,9 @@ class SyncService {
           scopes_(repository, policy),
           max_value_bytes_(std::min(max_value_bytes, kMaxPayloadBytes)) {}
 
-    protocol::PushResponse push(const store::Device& device, const protocol::PushRequest& request);
+    // Takes the request by value: each change's strings move into the store's
+    // change rather than being copied.
+    protocol::PushResponse push(const store::Device& device, protocol::PushRequest request);
 
     protocol::PullResponse pull(const store::Device& device, std::int64_t since,
                                 std::size_t limit = kPullPageRegisters);
