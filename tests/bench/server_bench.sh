@@ -66,7 +66,10 @@ open_sessions() {
     awk '/^dspt_http_open_sessions/ {print $2; exit}' || true
 }
 
+# Every connection comes from 127.0.0.1, as from behind a proxy: the per-address
+# limit is raised so the idle connections are all taken.
 "$server_bin" serve --data "$work/server" --listen 127.0.0.1:0 \
+  --max-connections-per-address "$((idle_connections + load_connections + 16))" \
   >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 if ! wait_for_line "$work/server.out" 30 "listening on"; then
