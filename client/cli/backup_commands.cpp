@@ -39,14 +39,6 @@ std::filesystem::path beside(const std::filesystem::path& path, const std::strin
     return path.string() + suffix;
 }
 
-// Removes a database file and the files SQLite may keep beside it.
-void remove_database(const std::filesystem::path& path) {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        std::filesystem::remove(beside(path, suffix), ignored);
-    }
-}
-
 // Renames a database file and the files SQLite may keep beside it.
 void rename_database(const std::filesystem::path& from, const std::filesystem::path& to) {
     for (const char* suffix : {"-wal", "-shm"}) {
@@ -57,7 +49,7 @@ void rename_database(const std::filesystem::path& from, const std::filesystem::p
     std::filesystem::rename(from, to);
 }
 
-// "20261207-0012": when, in UTC, for the name of a store kept aside.
+// "20261207-001250": when, in UTC, for the name of a store kept aside.
 std::string timestamp_now() {
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
@@ -69,6 +61,12 @@ std::string timestamp_now() {
 
 std::string temporary_suffix(const char* what) {
     return "." + std::string(what) + "-" + std::to_string(::getpid());
+}
+
+[[noreturn]] void not_a_store(const std::string& file) {
+    fail(ErrorCode::corrupt, file +
+                                 " is not a dspt store or a backup of one (made with 'dspt "
+                                 "backup FILE'); nothing was changed");
 }
 
 void run_backup(CommandContext& context, const CopyOptions& options) {
@@ -88,15 +86,21 @@ void run_backup(CommandContext& context, const CopyOptions& options) {
         fail(ErrorCode::already_exists,
              options.file + " exists; give --force to replace it, or another file name");
     }
+    if (const auto folder = out.parent_path();
+        !folder.empty() && !std::filesystem::is_directory(folder)) {
+        fail(ErrorCode::not_found, "there is no folder " + folder.string() +
+                                       " to write the backup in; create it first, or give "
+                                       "another place");
+    }
     // Written beside FILE and renamed over it once whole: FILE is never half-written.
     const auto partial = beside(out, temporary_suffix("dspt-partial"));
-    remove_database(partial);
+    sqlite::remove_database_files(partial);
     std::uintmax_t bytes = 0;
     try {
         bytes = sqlite::backup_database(store, partial);
         std::filesystem::rename(partial, out);
     } catch (...) {
-        remove_database(partial);
+        sqlite::remove_database_files(partial);
         throw;
     }
     *context.out << "Backed up the store to " << options.file << " (" << human_size(bytes) << ").\n"
@@ -111,9 +115,7 @@ void run_restore(CommandContext& context, const CopyOptions& options) {
         fail(ErrorCode::not_found, "there is no file " + options.file + " to restore");
     }
     if (!LocalStore::looks_like_store(from)) {
-        fail(ErrorCode::corrupt, options.file +
-                                     " is not a dspt store or a backup of one (made with "
-                                     "'dspt backup FILE'); nothing was changed");
+        not_a_store(options.file);
     }
     const auto home = resolve_home(context.global);
     const auto target = LocalStore::file_in(home);
@@ -124,15 +126,24 @@ void run_restore(CommandContext& context, const CopyOptions& options) {
                  "into another place with --home DIR");
     }
     const auto passphrase = read_passphrase(context.global);
-    if (!std::filesystem::exists(home)) {
-        std::filesystem::create_directories(home);
-        std::filesystem::permissions(home, std::filesystem::perms::owner_all);
-    }
-
     // The copy is made and checked beside the store, under another name, and only
     // then takes the store's place.
     const auto restoring = beside(target, temporary_suffix("restoring"));
-    remove_database(restoring);
+    const bool new_home = !std::filesystem::exists(home);
+    if (new_home) {
+        std::filesystem::create_directories(home);
+        std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+    }
+    // A failed restore leaves no trace: the copy, and the folder it made.
+    const auto clean_up = [&] {
+        sqlite::remove_database_files(restoring);
+        if (new_home) {
+            std::error_code ignored;
+            std::filesystem::remove(home, ignored);
+        }
+    };
+
+    sqlite::remove_database_files(restoring);
     StoreInfo info;
     bool enrolled = false;
     try {
@@ -142,7 +153,7 @@ void run_restore(CommandContext& context, const CopyOptions& options) {
         info = store->info();
         enrolled = load_identity(*store).has_value();
     } catch (const Error& error) {
-        remove_database(restoring);
+        clean_up();
         if (error.code() == ErrorCode::wrong_passphrase) {
             fail(ErrorCode::wrong_passphrase,
                  "wrong passphrase: it does not open " + options.file +
@@ -150,13 +161,11 @@ void run_restore(CommandContext& context, const CopyOptions& options) {
                      "was changed");
         }
         if (error.code() == ErrorCode::corrupt || error.code() == ErrorCode::database) {
-            fail(ErrorCode::corrupt, options.file +
-                                         " is not a dspt store or a backup of one (made with "
-                                         "'dspt backup FILE'); nothing was changed");
+            not_a_store(options.file);
         }
         throw;
     } catch (...) {
-        remove_database(restoring);
+        clean_up();
         throw;
     }
 
@@ -168,7 +177,7 @@ void run_restore(CommandContext& context, const CopyOptions& options) {
         }
         rename_database(restoring, target);
     } catch (...) {
-        remove_database(restoring);
+        sqlite::remove_database_files(restoring);
         throw;
     }
     *context.out << "Restored the store of " << info.site_name << " (" << info.year << ") from "

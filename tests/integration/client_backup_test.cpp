@@ -14,14 +14,14 @@ using namespace dspt::test;
 namespace {
 
 // Whether the store file keeps a request session between runs.
-bool keeps_request_session(const std::filesystem::path& store) {
+bool keeps_kept_session(const std::filesystem::path& store) {
     sqlite::Database db(store);
     sqlite::Statement count(db, "SELECT count(*) FROM meta WHERE key = 'request_session'");
     REQUIRE(count.step());
     return count.column_int64(0) != 0;
 }
 
-std::string value_of(const ClientHome& home, const std::string& item) {
+std::string restored_answer(const ClientHome& home, const std::string& item) {
     return home.json({"show", item})["answer"]["value"].get<std::string>();
 }
 
@@ -53,7 +53,7 @@ TEST_CASE("a backed-up store is restored on another laptop only with its passphr
         REQUIRE(old_laptop.run({"backup", backup.string(), "--force"}).exit_code == 0);
         ClientHome other;
         REQUIRE(other.run({"restore", backup.string()}).exit_code == 0);
-        CHECK(value_of(other, "1.1.1") == "ZB654321");
+        CHECK(restored_answer(other, "1.1.1") == "ZB654321");
     }
 
     SECTION("restored into a fresh place, the answers are there") {
@@ -62,8 +62,8 @@ TEST_CASE("a backed-up store is restored on another laptop only with its passphr
         INFO(restored.err);
         REQUIRE(restored.exit_code == 0);
         CHECK(restored.out.find("Rosewood Care Home") != std::string::npos);
-        CHECK(value_of(new_laptop, "1.1.1") == "ZA123456");
-        CHECK(value_of(new_laptop, "2.1.1") == "yes");
+        CHECK(restored_answer(new_laptop, "1.1.1") == "ZA123456");
+        CHECK(restored_answer(new_laptop, "2.1.1") == "yes");
         CHECK(integrity_check(new_laptop.store_file()) == "ok");
         // The backup itself is left as it was.
         CHECK(slurp(backup) == backup_bytes);
@@ -77,6 +77,10 @@ TEST_CASE("a backed-up store is restored on another laptop only with its passphr
         CHECK(refused.err.find("Nothing was changed") != std::string::npos);
         CHECK(!std::filesystem::exists(new_laptop.store_file()));
         CHECK(new_laptop.run({"status"}).exit_code != 0);
+        // Nor is a folder made for it.
+        const auto fresh = new_laptop.home() / "fresh";
+        CHECK(ClientHome::run_at(fresh, {"restore", backup.string()}, "wrong").exit_code != 0);
+        CHECK(!std::filesystem::exists(fresh));
     }
 
     SECTION("a file that is not a store is refused, whether SQLite or not") {
@@ -111,16 +115,16 @@ TEST_CASE("a backed-up store is restored on another laptop only with its passphr
         const auto refused = new_laptop.run({"restore", backup.string()});
         CHECK(refused.exit_code != 0);
         CHECK(refused.err.find("--force") != std::string::npos);
-        CHECK(value_of(new_laptop, "1.1.1") == "ZC000001");
+        CHECK(restored_answer(new_laptop, "1.1.1") == "ZC000001");
 
         // A wrong passphrase with --force replaces nothing either.
         CHECK(new_laptop.run({"restore", backup.string(), "--force"}, "wrong one").exit_code != 0);
-        CHECK(value_of(new_laptop, "1.1.1") == "ZC000001");
+        CHECK(restored_answer(new_laptop, "1.1.1") == "ZC000001");
 
         const auto replaced = new_laptop.run({"restore", backup.string(), "--force"});
         INFO(replaced.err);
         REQUIRE(replaced.exit_code == 0);
-        CHECK(value_of(new_laptop, "1.1.1") == "ZA123456");
+        CHECK(restored_answer(new_laptop, "1.1.1") == "ZA123456");
         // The message names where the old store went, and it is still a store.
         std::filesystem::path aside;
         for (const auto& entry : std::filesystem::directory_iterator(new_laptop.home())) {
@@ -149,7 +153,7 @@ TEST_CASE("a restored device syncs on in a fresh request session", "[integration
     CHECK(old_laptop.json({"sync"})["pushed"] == 1);
     // Not sent before the backup: the restored copy sends it.
     REQUIRE(old_laptop.run({"answer", "2.1.1", "yes"}).exit_code == 0);
-    REQUIRE(keeps_request_session(old_laptop.store_file()));
+    REQUIRE(keeps_kept_session(old_laptop.store_file()));
 
     TempDir safe;
     const auto backup = safe.file("cedar.dsptbackup");
@@ -161,16 +165,16 @@ TEST_CASE("a restored device syncs on in a fresh request session", "[integration
     REQUIRE(restored.exit_code == 0);
     CHECK(restored.out.find("dspt sync") != std::string::npos);
     // The copy's session, whose counters the old laptop may have used since, is gone.
-    CHECK(!keeps_request_session(new_laptop.store_file()));
-    CHECK(keeps_request_session(backup));
+    CHECK(!keeps_kept_session(new_laptop.store_file()));
+    CHECK(keeps_kept_session(backup));
 
     CHECK(new_laptop.json({"sync"})["pushed"] == 1);
     REQUIRE(new_laptop.run({"answer", "1.1.6", "yes"}).exit_code == 0);
     CHECK(new_laptop.json({"sync"})["pushed"] == 1);
-    CHECK(keeps_request_session(new_laptop.store_file()));
+    CHECK(keeps_kept_session(new_laptop.store_file()));
 
     colleague.json({"sync"});
-    CHECK(value_of(colleague, "1.1.1") == "ZA123456");
-    CHECK(value_of(colleague, "2.1.1") == "yes");
-    CHECK(value_of(colleague, "1.1.6") == "yes");
+    CHECK(restored_answer(colleague, "1.1.1") == "ZA123456");
+    CHECK(restored_answer(colleague, "2.1.1") == "yes");
+    CHECK(restored_answer(colleague, "1.1.6") == "yes");
 }
