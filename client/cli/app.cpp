@@ -73,6 +73,7 @@ int run_cli(int argc, char** argv) {
     add_export_command(app, context);
     add_import_command(app, context);
     add_passphrase_commands(app, context);
+    add_backup_commands(app, context);
     add_standards_commands(app, context);
     add_enrol_commands(app, context);
     add_organisation_commands(app, context);

@@ -60,6 +60,7 @@ void add_status_command(CLI::App& app, CommandContext& context);
 void add_export_command(CLI::App& app, CommandContext& context);
 void add_import_command(CLI::App& app, CommandContext& context);
 void add_passphrase_commands(CLI::App& app, CommandContext& context);
+void add_backup_commands(CLI::App& app, CommandContext& context);
 void add_profile_command(CLI::App& app, CommandContext& context);
 void add_enrol_commands(CLI::App& app, CommandContext& context);
 void add_organisation_commands(CLI::App& app, CommandContext& context);

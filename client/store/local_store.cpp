@@ -75,6 +75,10 @@ std::filesystem::path LocalStore::file_in(const std::filesystem::path& home) {
     return home / "store.db";
 }
 
+bool LocalStore::looks_like_store(const std::filesystem::path& path) {
+    return has_sqlite_header(path);
+}
+
 void LocalStore::create(const std::filesystem::path& path, std::string_view passphrase,
                         const CreateOptions& options) {
     if (std::filesystem::exists(path)) {

@@ -99,6 +99,10 @@ class LocalStore {
     // The store's file inside a home directory.
     static std::filesystem::path file_in(const std::filesystem::path& home);
 
+    // Whether the file at `path` begins as every store does (an SQLite database's
+    // header): a quick first check before a file given as a store is read.
+    static bool looks_like_store(const std::filesystem::path& path);
+
     // Creates a new store at `path`. Refuses (ErrorCode::already_exists) when a
     // store is already there. The parent directory is created with mode 0700.
     static void create(const std::filesystem::path& path, std::string_view passphrase,

@@ -218,4 +218,8 @@ void SessionKeep::drop(const std::string& session_id) {
     tx.commit();
 }
 
+void forget_kept_session(LocalStore& store) {
+    meta::erase(store.database(), meta::kRequestSession);
+}
+
 }  // namespace dspt::client

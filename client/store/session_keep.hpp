@@ -80,4 +80,9 @@ class SessionKeep {
     std::uint64_t held_next_counter_ = 1;
 };
 
+// Forgets whatever session `store` keeps, of any device and server: a store put
+// back from a copy opens a fresh session rather than go on with counters the
+// copy's original may already have used.
+void forget_kept_session(LocalStore& store);
+
 }  // namespace dspt::client

@@ -11,6 +11,7 @@
 #include "client/store/meta_table.hpp"
 #include "client/store/sync_state.hpp"
 #include "common/error.hpp"
+#include "common/sqlite/backup.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
 #include "common/standards/loader.hpp"
@@ -46,13 +47,6 @@ bool is_unfinished_copy(const fs::path& file, const std::string& replica_id,
     }
 }
 
-void remove_database(const fs::path& file) {
-    std::error_code ignored;
-    for (const auto* suffix : {"", "-wal", "-shm"}) {
-        fs::remove(file.string() + suffix, ignored);
-    }
-}
-
 // Copies the store as it stands to `file`, a store of its own marked archived.
 void copy_store(sqlite::Database& db, const fs::path& file) {
     // Directories made here are the owner's only, like the store's own.
@@ -64,7 +58,7 @@ void copy_store(sqlite::Database& db, const fs::path& file) {
         fs::create_directory(*dir);
         fs::permissions(*dir, fs::perms::owner_all);
     }
-    remove_database(file);
+    sqlite::remove_database_files(file);
     {
         sqlite::Statement vacuum(db, "VACUUM INTO ?1");
         vacuum.bind(1, file.string());
@@ -145,11 +139,11 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
         copy_store(db_, partial);
         sqlite::Transaction tx(db_, sqlite::TransactionBehavior::immediate);
         if (data_version(db_) != version) {
-            remove_database(partial);  // changed meanwhile: the copy may miss it
+            sqlite::remove_database_files(partial);  // changed meanwhile: the copy may miss it
             continue;
         }
         require_sent();
-        remove_database(archive);
+        sqlite::remove_database_files(archive);
         fs::rename(partial, archive);
         YearStartReport report;
         try {
@@ -232,7 +226,7 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
             }
             tx.commit();
         } catch (...) {
-            remove_database(archive);
+            sqlite::remove_database_files(archive);
             throw;
         }
         pack_ = pack;
@@ -240,7 +234,7 @@ YearStartReport LocalStore::start_year(const YearStartOptions& options,
         info_.custom_pack = options.custom_pack;
         return report;
     }
-    remove_database(partial);
+    sqlite::remove_database_files(partial);
     fail(ErrorCode::database_busy, "the store kept changing while the " + info_.year +
                                        " copy was made: run the command again");
 }

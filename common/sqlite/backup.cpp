@@ -87,14 +87,17 @@ std::uintmax_t backup_database(const std::filesystem::path& source,
             fail(ErrorCode::corrupt, "the backup " + out.string() + " fails its check");
         }
     } catch (...) {
-        std::error_code ignored;
-        std::filesystem::remove(out, ignored);
-        std::filesystem::remove(out.string() + "-wal", ignored);
-        std::filesystem::remove(out.string() + "-shm", ignored);
-        std::filesystem::remove(out.string() + "-journal", ignored);
+        remove_database_files(out);
         throw;
     }
     return std::filesystem::file_size(out);
+}
+
+void remove_database_files(const std::filesystem::path& path) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::remove(path.string() + suffix, ignored);
+    }
 }
 
 }  // namespace dspt::sqlite

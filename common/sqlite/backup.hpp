@@ -18,4 +18,8 @@ namespace dspt::sqlite {
 std::uintmax_t backup_database(const std::filesystem::path& source,
                                const std::filesystem::path& out);
 
+// Removes a database file and the files SQLite keeps beside it (-wal, -shm,
+// -journal); those absent are passed over, and a failure to remove is ignored.
+void remove_database_files(const std::filesystem::path& path);
+
 }  // namespace dspt::sqlite
