@@ -22,11 +22,11 @@ using namespace dspt::test;
 
 namespace {
 
-Fetched fetch(const ServerProcess& server, const std::string& target) {
+Fetched fetch_from(const ServerProcess& server, const std::string& target) {
     return dspt::test::fetch(server.url() + target);
 }
 
-std::string chromium_dom(const ServerProcess& server, const std::string& target) {
+std::string chromium_dom_of(const ServerProcess& server, const std::string& target) {
     return dspt::test::chromium_dom(server.url() + target);
 }
 
@@ -53,7 +53,7 @@ TEST_CASE("the public register answers searches by name and by code over HTTP",
     const auto published = publish_acorn(server);
     const auto status = "Standards Met " + published.year;
 
-    const auto by_name = fetch(server, "/api/v1/organisations?q=acorn");
+    const auto by_name = fetch_from(server, "/api/v1/organisations?q=acorn");
     REQUIRE(by_name.status == 200);
     CHECK(by_name.header("content-type") == "application/json");
     const auto acorn = nlohmann::json::parse(by_name.body);
@@ -68,18 +68,18 @@ TEST_CASE("the public register answers searches by name and by code over HTTP",
     CHECK(acorn["organisations"][0]["published"] == published.date);
     CHECK(acorn["organisations"][0]["lapsed"] == false);
 
-    const auto by_site = nlohmann::json::parse(fetch(server, "/api/v1/organisations?q=va002").body);
+    const auto by_site = nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=va002").body);
     REQUIRE(by_site["organisations"].size() == 1);
     CHECK(by_site["organisations"][0]["ods"] == "AB1");
 
-    const auto cedar = nlohmann::json::parse(fetch(server, "/api/v1/organisations?q=CD2").body);
+    const auto cedar = nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=CD2").body);
     REQUIRE(cedar["organisations"].size() == 1);
     CHECK(cedar["organisations"][0]["name"] == "Cedar House");
     CHECK(cedar["organisations"][0]["status"] == "Not published");
 
-    CHECK(fetch(server, "/api/v1/organisations?per_page=500").status == 400);
+    CHECK(fetch_from(server, "/api/v1/organisations?per_page=500").status == 400);
 
-    const auto csv = fetch(server, "/api/v1/organisations.csv");
+    const auto csv = fetch_from(server, "/api/v1/organisations.csv");
     REQUIRE(csv.status == 200);
     CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
     CHECK(csv.header("content-disposition") == "attachment; filename=\"dspt-organisations.csv\"");
@@ -104,7 +104,7 @@ TEST_CASE("the certificate downloads as a one-page PDF and a PNG", "[integration
     const auto published = publish_acorn(server);
     const TempDir dir;
 
-    const auto pdf = fetch(server, "/certificates/AB1/" + published.year + ".pdf");
+    const auto pdf = fetch_from(server, "/certificates/AB1/" + published.year + ".pdf");
     REQUIRE(pdf.status == 200);
     CHECK(pdf.header("content-type") == "application/pdf");
     REQUIRE(pdf.body.starts_with("%PDF-"));
@@ -125,13 +125,13 @@ TEST_CASE("the certificate downloads as a one-page PDF and a PNG", "[integration
     CHECK_THAT(text, Catch::Contains(published.long_date));
     CHECK_THAT(text, Catch::Contains("Acorn Leeds (VA001)"));
 
-    const auto png = fetch(server, "/certificates/AB1/" + published.year + ".png");
+    const auto png = fetch_from(server, "/certificates/AB1/" + published.year + ".png");
     REQUIRE(png.status == 200);
     CHECK(png.header("content-type") == "image/png");
     CHECK(png.body.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
 
     // Cedar House has published nothing: no certificate, and a JSON reason.
-    const auto none = fetch(server, "/certificates/CD2/" + published.year + ".pdf");
+    const auto none = fetch_from(server, "/certificates/CD2/" + published.year + ".pdf");
     CHECK(none.status == 404);
     CHECK(nlohmann::json::parse(none.body)["message"] ==
           "no certificate for CD2 " + published.year);
@@ -141,7 +141,7 @@ TEST_CASE("a headless browser shows the search page's results", "[integration][s
     ServerProcess server;
     const auto published = publish_acorn(server);
 
-    const auto dom = chromium_dom(server, "/?q=Acorn");
+    const auto dom = chromium_dom_of(server, "/?q=Acorn");
     // One result row: Chromium's DOM carries the cells as the server wrote them.
     const auto row = dom.find("<tr class=\"result\">");
     REQUIRE(row != std::string::npos);
@@ -155,7 +155,7 @@ TEST_CASE("a headless browser shows the search page's results", "[integration][s
     CHECK_THAT(row_html, Catch::Contains(published.date));
     CHECK_THAT(dom, Catch::Contains("value=\"Acorn\""));
 
-    const auto none = chromium_dom(server, "/?q=Zebra+Lodge");
+    const auto none = chromium_dom_of(server, "/?q=Zebra+Lodge");
     CHECK_THAT(none, Catch::Contains("no organisation matches"));
     CHECK_THAT(none, Catch::Contains("Zebra Lodge"));
     CHECK(none.find("<tr class=\"result\">") == std::string::npos);
