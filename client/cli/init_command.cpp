@@ -78,14 +78,15 @@ void run_init(CommandContext& context, const InitOptions& options) {
     if (!create.site_name.empty()) {
         out << " for " << create.site_name;
     }
-    if (!create.author_name.empty()) {
-        out << ", answering as " << create.author_name;
-    }
     out << " at " << path.string() << "\n"
         << "Standards " << create.pack.year << ": " << create.pack.items.size() << " items, "
         << create.pack.count_mandatory_approaching() << " mandatory for Approaching Standards, "
-        << create.pack.count_mandatory_met() << " for Standards Met.\n"
-        << "Keep the passphrase safe: without it nobody, including you, can open the store.\n";
+        << create.pack.count_mandatory_met() << " for Standards Met.\n";
+    if (!create.author_name.empty()) {
+        out << "Answers made here show the name " << create.author_name
+            << " (DSPT_USER, when set, names the author instead).\n";
+    }
+    out << "Keep the passphrase safe: without it nobody, including you, can open the store.\n";
 }
 
 }  // namespace

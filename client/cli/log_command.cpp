@@ -1,7 +1,8 @@
 // `dspt log [ITEM]`: the history of an item's answer and action-plan entry on
 // this device, newest first; without ITEM, the latest such changes across
 // items. What the store keeps decides what is shown: every change made on this
-// device stays in the outbox (sent or not), with when, who and the value; of a
+// device stays in the outbox (sent or not, until 'dspt enrol --again' forgets
+// the sent ones), with when, who and the value; of a
 // change made on another device only the value an item holds now is kept, so
 // that is listed once, as arrived by sync, with its author and time.
 
@@ -70,7 +71,6 @@ void run_log(CommandContext& context, const LogOptions& options) {
         item_id = store->item(options.item).id;
     }
     const auto entries = store->outbox().item_history(store->scope(), item_id, options.limit);
-    const auto me = current_user(*store);
 
     std::vector<LogLine> lines;
     // The newest local change of each item's answer: when the value the item
@@ -82,7 +82,8 @@ void run_log(CommandContext& context, const LogOptions& options) {
         line.what = entry.register_key.substr(0, slash);
         line.item = entry.register_key.substr(slash + 1);
         line.at_ms = static_cast<std::int64_t>(entry.hlc.millis());
-        line.who = entry.payload.value("answered_by", me);
+        // A plan entry's change does not record who made it.
+        line.who = entry.payload.value("answered_by", std::string());
         line.device = "this device";
         line.value = describe_change(line.what, entry.payload);
         if (line.what == "answer") {
@@ -139,7 +140,8 @@ void run_log(CommandContext& context, const LogOptions& options) {
         << "\n";
     for (const auto& line : lines) {
         out << "  " << long_moment_text(line.at_ms) << "  " << line.item << " " << line.what
-            << " by " << line.who << " on " << line.device << ": " << line.value << "\n";
+            << (line.who.empty() ? std::string() : " by " + line.who) << " on " << line.device
+            << ": " << line.value << "\n";
     }
     if (std::any_of(lines.begin(), lines.end(),
                     [](const LogLine& line) { return line.device != "this device"; })) {

@@ -1,9 +1,20 @@
 #include "common/report/answers_pdf.hpp"
 
+#include "common/date.hpp"
 #include "common/files.hpp"
 #include "common/report/table_pdf.hpp"
 
 namespace dspt::report {
+
+namespace {
+
+// "31 March 2027" for "2027-03-31"; other text as it is.
+std::string uk_date_text(const std::string& iso) {
+    const auto date = Date::parse(iso);
+    return date ? long_date(*date) : iso;
+}
+
+}  // namespace
 
 std::string answers_pdf(const AnswersReport& report, const std::string& organisation) {
     PdfTable table;
@@ -16,7 +27,7 @@ std::string answers_pdf(const AnswersReport& report, const std::string& organisa
             std::to_string(report.approaching_satisfied) + " of " +
             std::to_string(report.approaching_total) + " mandatory items; Standards Met " +
             std::to_string(report.met_satisfied) + " of " + std::to_string(report.met_total) + ")",
-        "Made on: " + report.generated_on,
+        "Made on: " + uk_date_text(report.generated_on),
     };
     table.headers = {"Item", "Title", "Answer", "Comment", "Evidence files", "Action plan"};
     table.widths = {44, 130, 150, 190, 120, 128};
@@ -35,7 +46,7 @@ std::string answers_pdf(const AnswersReport& report, const std::string& organisa
                 plan += "\nOwner: " + row.plan_owner;
             }
             if (!row.plan_due.empty()) {
-                plan += "\nBy: " + row.plan_due;
+                plan += "\nBy: " + uk_date_text(row.plan_due);
             }
         }
         table.rows.push_back(

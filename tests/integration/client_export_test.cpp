@@ -81,6 +81,7 @@ TEST_CASE("export FILE.pdf writes the answers as a printable document",
     CHECK_THAT(text, Catch::Contains("Office cabinet"));
     CHECK_THAT(text, Catch::Contains("privacy-notice.txt"));
     CHECK_THAT(text, Catch::Contains("Book training"));
+    CHECK_THAT(text, Catch::Contains("31 March 2026"));
     CHECK(text.find("SECRET-EVIDENCE-BYTES") == std::string::npos);
 
     // An existing file is kept unless --force.

@@ -32,7 +32,7 @@ TEST_CASE("init --user records the name shown on answers; DSPT_USER still overri
         home, {"init", "--year", "2025-26", "--name", "Rosewood", "--user", "  Sam Patel "});
     INFO(init.err);
     REQUIRE(init.exit_code == 0);
-    CHECK_THAT(init.out, Catch::Contains("answering as Sam Patel"));
+    CHECK_THAT(init.out, Catch::Contains("show the name Sam Patel"));
     // The name is sealed in the store like every other author.
     CHECK(slurp(home.store_file()).find("Sam Patel") == std::string::npos);
 
