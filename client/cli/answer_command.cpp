@@ -29,13 +29,13 @@ void print_state(std::ostream& out, LocalStore& store, const standards::Item& it
 
 void run_review(CommandContext& context, const std::string& item_id) {
     auto store = open_store(context.global);
-    review_item(*store, item_id, current_user());
+    review_item(*store, item_id, current_user(*store));
     print_state(*context.out, *store, store->item(item_id), "Reviewed");
 }
 
 void run_answer(CommandContext& context, const AnswerChange& change) {
     auto store = open_store(context.global);
-    apply_answer_change(*store, change, current_user());
+    apply_answer_change(*store, change, current_user(*store));
     if (change.clear) {
         *context.out << "Cleared the answer to " << store->item(change.item).id << ".\n";
         return;

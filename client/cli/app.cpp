@@ -79,6 +79,7 @@ int run_cli(int argc, char** argv) {
     add_organisation_commands(app, context);
     add_sync_commands(app, context);
     add_outbox_commands(app, context);
+    add_log_command(app, context);
     add_publish_commands(app, context);
     add_year_commands(app, context);
     add_sites_command(app, context);

@@ -66,6 +66,7 @@ void add_enrol_commands(CLI::App& app, CommandContext& context);
 void add_organisation_commands(CLI::App& app, CommandContext& context);
 void add_sync_commands(CLI::App& app, CommandContext& context);
 void add_outbox_commands(CLI::App& app, CommandContext& context);
+void add_log_command(CLI::App& app, CommandContext& context);
 void add_publish_commands(CLI::App& app, CommandContext& context);
 void add_year_commands(CLI::App& app, CommandContext& context);
 void add_sites_command(CLI::App& app, CommandContext& context);

@@ -1,4 +1,5 @@
-// `dspt export FILE.xlsx|FILE.csv`: the answers spreadsheet, one row per item.
+// `dspt export FILE.xlsx|FILE.csv|FILE.pdf`: the answers spreadsheet, one row
+// per item, or the same as a printable PDF for a meeting or an inspection.
 // Responses only: evidence is listed by file name, never its content. On a
 // headquarters device without --site, the workbook holds every site of the
 // organisation, a sheet each, so head office can send each registered manager
@@ -14,6 +15,7 @@
 #include "client/store/sync_state.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/report/answers_pdf.hpp"
 #include "common/report/answers_report.hpp"
 #include "common/report/csv_writer.hpp"
 #include "common/report/xlsx_writer.hpp"
@@ -32,9 +34,10 @@ void run_export(CommandContext& context, const ExportOptions& options) {
     const auto& file = options.file;
     const std::filesystem::path path(file);
     const auto ext = ascii_lower(path.extension().string());
-    if (ext != ".xlsx" && ext != ".csv") {
+    if (ext != ".xlsx" && ext != ".csv" && ext != ".pdf") {
         fail(ErrorCode::invalid_argument,
-             "export writes .xlsx or .csv files; \"" + file + "\" is neither");
+             "export writes .xlsx, .csv or .pdf files, chosen by the name's ending; \"" + file +
+                 "\" ends in none of them");
     }
     refuse_existing_output(path, options.force);
     auto store = open_store(context.global);
@@ -48,8 +51,8 @@ void run_export(CommandContext& context, const ExportOptions& options) {
         }
         if (ext != ".xlsx") {
             fail(ErrorCode::invalid_argument,
-                 "a CSV file holds one site: give --site CODE, or write a .xlsx file for every "
-                 "site");
+                 std::string(ext == ".pdf" ? "a PDF" : "a CSV file") +
+                     " holds one site: give --site CODE, or write a .xlsx file for every site");
         }
         std::vector<report::SiteSheet> sheets;
         for (const auto& site : sites) {
@@ -66,6 +69,12 @@ void run_export(CommandContext& context, const ExportOptions& options) {
                                                      store->info().site_name, Date::today());
     if (ext == ".xlsx") {
         report::write_xlsx(report, path);
+    } else if (ext == ".pdf") {
+        report::write_answers_pdf(report,
+                                  identity && !identity->organisation_name.empty()
+                                      ? identity->organisation_name
+                                      : report.site_name,
+                                  path);
     } else {
         write_file_atomic(path, report::to_csv(report), 0600);
     }
@@ -76,10 +85,11 @@ void run_export(CommandContext& context, const ExportOptions& options) {
 }  // namespace
 
 void add_export_command(CLI::App& app, CommandContext& context) {
-    auto* command =
-        app.add_subcommand("export", "Write the answers spreadsheet (FILE.xlsx or FILE.csv)");
+    auto* command = app.add_subcommand("export",
+                                       "Write the answers as a spreadsheet or a printable document "
+                                       "(FILE.xlsx, FILE.csv or FILE.pdf)");
     auto options = std::make_shared<ExportOptions>();
-    command->add_option("FILE", options->file, "The file to write, ending .xlsx or .csv")
+    command->add_option("FILE", options->file, "The file to write, ending .xlsx, .csv or .pdf")
         ->required();
     command->add_flag("--force", options->force, "Replace FILE if it exists");
     on_run(command, context, [&context, options] { run_export(context, *options); });

@@ -35,7 +35,7 @@ void run_import(CommandContext& context, const std::string& file) {
     }
     const auto rows = report::read_answers_csv(read_file(path, kMaxImportBytes), file);
     auto store = open_store(context.global);
-    const auto result = import_answers(*store, rows, file, current_user());
+    const auto result = import_answers(*store, rows, file, current_user(*store));
     auto& out = *context.out;
     if (result.changed.empty()) {
         out << "Nothing to import from " << file << ": every row says what the store holds ("

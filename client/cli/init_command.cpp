@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string_view>
 
@@ -43,6 +44,7 @@ struct InitOptions {
     std::string year;
     std::string name;
     std::string pack_file;
+    std::optional<std::string> user;
 };
 
 void run_init(CommandContext& context, const InitOptions& options) {
@@ -54,6 +56,9 @@ void run_init(CommandContext& context, const InitOptions& options) {
     CreateOptions create;
     create.site_name = options.name;
     create.kdf_strength = kdf_strength_from_environment();
+    if (options.user) {
+        create.author_name = LocalStore::normalise_author_name(*options.user);
+    }
     if (!options.pack_file.empty()) {
         create.pack = standards::parse_pack_json(read_file(options.pack_file, kMaxPackBytes),
                                                  options.pack_file);
@@ -76,8 +81,12 @@ void run_init(CommandContext& context, const InitOptions& options) {
     out << " at " << path.string() << "\n"
         << "Standards " << create.pack.year << ": " << create.pack.items.size() << " items, "
         << create.pack.count_mandatory_approaching() << " mandatory for Approaching Standards, "
-        << create.pack.count_mandatory_met() << " for Standards Met.\n"
-        << "Keep the passphrase safe: without it nobody, including you, can open the store.\n";
+        << create.pack.count_mandatory_met() << " for Standards Met.\n";
+    if (!create.author_name.empty()) {
+        out << "Answers made here show the name " << create.author_name
+            << " (DSPT_USER, when set, names the author instead).\n";
+    }
+    out << "Keep the passphrase safe: without it nobody, including you, can open the store.\n";
 }
 
 }  // namespace
@@ -90,6 +99,9 @@ void add_init_command(CLI::App& app, CommandContext& context) {
     init->add_option("--name", options->name, "The site's name, e.g. \"Rosewood Care Home\"");
     init->add_option("--pack", options->pack_file,
                      "Use an imported standards pack (JSON from 'dspt standards import')");
+    init->add_option("--user", options->user,
+                     "The name shown on your answers, e.g. \"Sam Patel\" (default: $DSPT_USER, "
+                     "else your login name)");
     on_run(init, context, [&context, options] { run_init(context, *options); });
 }
 

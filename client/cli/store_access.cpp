@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <termios.h>
 #include <unistd.h>
 
@@ -135,10 +136,22 @@ std::unique_ptr<LocalStore> open_store(const GlobalOptions& options) {
     return store;
 }
 
-std::string current_user() {
-    for (const char* name : {"DSPT_USER", "USER", "LOGNAME"}) {
+std::string current_user(LocalStore& store) {
+    const auto from_environment = [](const char* name) -> std::optional<std::string> {
         if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
-            return value;
+            return std::string(value);
+        }
+        return std::nullopt;
+    };
+    if (auto user = from_environment("DSPT_USER")) {
+        return *user;
+    }
+    if (auto recorded = store.author_name()) {
+        return *recorded;
+    }
+    for (const char* name : {"USER", "LOGNAME"}) {
+        if (auto user = from_environment(name)) {
+            return *user;
         }
     }
     return "unknown";

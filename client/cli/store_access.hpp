@@ -28,7 +28,8 @@ std::string read_new_passphrase(const std::string& env_name, const std::string& 
 
 std::unique_ptr<LocalStore> open_store(const GlobalOptions& options);
 
-// Who is making changes, for the answers' "by" field: $DSPT_USER, else $USER.
-std::string current_user();
+// Who is making changes, for the answers' "by" field: $DSPT_USER, else the
+// name recorded with 'dspt init --user NAME', else $USER, else $LOGNAME.
+std::string current_user(LocalStore& store);
 
 }  // namespace dspt::client

@@ -262,7 +262,7 @@ struct ResolveOptions {
 void run_resolve(CommandContext& context, const ResolveOptions& options) {
     auto store = open_store(context.global);
     const auto value =
-        resolve_conflict(*store, options.item, options.keep, options.value, current_user());
+        resolve_conflict(*store, options.item, options.keep, options.value, current_user(*store));
     *context.out << "Resolved " << store->item(options.item).id << ": " << value
                  << ". Every device shows it after its next sync.\n";
 }

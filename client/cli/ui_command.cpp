@@ -47,7 +47,7 @@ void run_ui(CommandContext& context, const UiOptions& options) {
     run.port = static_cast<std::uint16_t>(options.port);
     run.max_upload_bytes = static_cast<std::uint64_t>(options.max_upload_mb) << 20;
     run.work_dir = resolve_home(context.global) / "ui-scratch";
-    run.user = current_user();
+    run.user = current_user(*store);
     auto& out = *context.out;
     ui::run_screen(*store, run, [&](const std::string& address) {
         out << "The DSPT screen for "

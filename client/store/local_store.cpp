@@ -17,6 +17,8 @@
 #include "common/sqlite/transaction.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
+#include "common/text.hpp"
+#include "protocol/limits.hpp"
 #include "protocol/register_key.hpp"
 
 namespace dspt::client {
@@ -115,6 +117,12 @@ void LocalStore::create(const std::filesystem::path& path, std::string_view pass
     meta::set(db, meta::kHlc, "0");
     const auto data_key = crypto::SecretKey::generate();
     key_record::write(db, data_key, passphrase, crypto::KdfParams::generate(options.kdf_strength));
+    if (!options.author_name.empty()) {
+        const auto name = normalise_author_name(options.author_name);
+        const auto sealed = FieldSealer(data_key).seal("meta", meta::kAuthorName, "value", name);
+        meta::set(db, meta::kAuthorName,
+                  std::string_view(reinterpret_cast<const char*>(sealed.data()), sealed.size()));
+    }
     tx.commit();
 }
 
@@ -472,6 +480,36 @@ void LocalStore::set_cyber_essentials_plus_expires(std::optional<Date> expires) 
     set_profile_field(
         protocol::kProfileCyberEssentialsPlus, kProfileExpiry,
         expires ? nlohmann::json{{"expires", text}} : nlohmann::json{{"deleted", true}}, text);
+}
+
+std::string LocalStore::normalise_author_name(std::string_view raw) {
+    const auto name = trim(raw);
+    if (name.empty()) {
+        fail(ErrorCode::invalid_argument,
+             "the author name is empty: give the name people should see on your answers, e.g. "
+             "--user \"Sam Patel\"");
+    }
+    if (name.size() > protocol::kMaxAuthorBytes) {
+        fail(ErrorCode::invalid_argument, "the author name is longer than " +
+                                              std::to_string(protocol::kMaxAuthorBytes) +
+                                              " bytes: give a shorter one");
+    }
+    for (const char c : name) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            fail(ErrorCode::invalid_argument,
+                 "the author name holds a control character: give it as plain text");
+        }
+    }
+    return std::string(name);
+}
+
+std::optional<std::string> LocalStore::author_name() {
+    const auto sealed = meta::get(db_, meta::kAuthorName);
+    if (!sealed || sealed->empty()) {
+        return std::nullopt;
+    }
+    return sealer().open("meta", meta::kAuthorName, "value", crypto::as_byte_view(*sealed),
+                         "the author name");
 }
 
 std::optional<std::string> LocalStore::security_lead() {

@@ -66,6 +66,9 @@ struct CreateOptions {
     standards::Pack pack;
     bool custom_pack = false;
     crypto::KdfStrength kdf_strength = crypto::KdfStrength::interactive;
+    // Who answers on this device ('dspt init --user'), checked with
+    // LocalStore::normalise_author_name(); empty: nobody named.
+    std::string author_name;
     // The wall clock that stamps the store's creation (open() takes the clock
     // for everything after).
     HybridClock::WallClock wall = &HybridClock::system_millis;
@@ -209,6 +212,13 @@ class LocalStore {
     // The person named as the organisation's data security lead (profile_text).
     std::optional<std::string> security_lead();
     void set_security_lead(std::optional<std::string_view> name);
+
+    // The name recorded for this device's answers ('dspt init --user'), or
+    // nothing when none was given.
+    std::optional<std::string> author_name();
+    // `raw` trimmed: non-empty, at most protocol::kMaxAuthorBytes, no control
+    // characters; Error(ErrorCode::invalid_argument) saying so otherwise.
+    static std::string normalise_author_name(std::string_view raw);
 
     // Whether this device may set the profile, as above.
     bool may_set_profile();

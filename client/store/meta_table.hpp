@@ -30,6 +30,9 @@ inline constexpr std::string_view kSyncReplicaId = "sync_replica_id";
 // The request session kept between runs, sealed (session_keep.hpp); absent when
 // none is kept. Removed whenever the device's identity changes.
 inline constexpr std::string_view kRequestSession = "request_session";
+// The name this store's user gave for their answers ('dspt init --user'), sealed
+// like every other author; absent when none was given.
+inline constexpr std::string_view kAuthorName = "author_name";
 
 std::optional<std::string> get(sqlite::Database& db, std::string_view key);
 

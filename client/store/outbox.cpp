@@ -160,6 +160,23 @@ std::vector<OutboxEntry> Outbox::pending(std::size_t limit) {
     return entries;
 }
 
+std::vector<OutboxEntry> Outbox::item_history(std::string_view scope, std::string_view item,
+                                              std::size_t limit) {
+    sqlite::Statement select(
+        db_, std::string("SELECT ") + kEntryColumns +
+                 " FROM outbox WHERE scope = ?1 AND (?2 = '' AND (register_key LIKE 'answer/%' OR"
+                 " register_key LIKE 'plan/%') OR register_key IN ('answer/' || ?2, 'plan/' || ?2))"
+                 " ORDER BY seq DESC LIMIT ?3");
+    select.bind(1, scope);
+    select.bind(2, item);
+    select.bind(3, static_cast<std::int64_t>(limit));
+    std::vector<OutboxEntry> entries;
+    while (select.step()) {
+        entries.push_back(read_entry(select));
+    }
+    return entries;
+}
+
 std::optional<OutboxEntry> Outbox::latest_pending(std::string_view scope,
                                                   std::string_view register_key) {
     sqlite::Statement select(db_, std::string("SELECT ") + kEntryColumns +
@@ -255,9 +272,9 @@ void Outbox::rehome(const std::string& replica_id) {
         insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
         insert.bind(4, entry.register_key);
         insert.bind(5, nlohmann::json(entry.seen).dump());
-        insert.bind(6,
-                    sqlite::Blob(sealer_.seal(kOutboxTable, row_key(seq, entry.scope, entry.register_key),
-                                              "payload", entry.payload.dump())));
+        insert.bind(6, sqlite::Blob(sealer_.seal(kOutboxTable,
+                                                 row_key(seq, entry.scope, entry.register_key),
+                                                 "payload", entry.payload.dump())));
         insert.bind(7, entry.created_at_ms);
         insert.bind(8, entry.scope);
         insert.execute();
@@ -299,9 +316,9 @@ std::size_t Outbox::discard_unsent(const std::function<bool(const OutboxEntry&)>
         insert.bind(3, static_cast<std::int64_t>(entry.hlc.raw()));
         insert.bind(4, entry.register_key);
         insert.bind(5, nlohmann::json(entry.seen).dump());
-        insert.bind(6,
-                    sqlite::Blob(sealer_.seal(kOutboxTable, row_key(seq, entry.scope, entry.register_key),
-                                              "payload", entry.payload.dump())));
+        insert.bind(6, sqlite::Blob(sealer_.seal(kOutboxTable,
+                                                 row_key(seq, entry.scope, entry.register_key),
+                                                 "payload", entry.payload.dump())));
         insert.bind(7, entry.created_at_ms);
         insert.bind(8, entry.scope);
         insert.execute();

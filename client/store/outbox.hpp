@@ -115,6 +115,13 @@ class Outbox {
     // Entries set aside, oldest first.
     std::vector<OutboxSummary> set_aside_entries();
 
+    // The answer and action-plan changes of `scope` this store made, sent or
+    // not, newest first, up to `limit`: of `item` only, or of every item when
+    // it is empty. The outbox keeps every change made here, so this is the
+    // device's own history of those values, except what rehome() forgot.
+    std::vector<OutboxEntry> item_history(std::string_view scope, std::string_view item,
+                                          std::size_t limit);
+
     // Entries waiting to be sent (up to `limit`) and every entry set aside, in
     // seq order.
     std::vector<OutboxSummary> summary(std::size_t limit);

@@ -1,9 +1,6 @@
 #pragma once
-// The action plan (plan_report.hpp) as a PDF, drawn with cairo in DejaVu Sans
-// on A4 landscape: the heading lines, then a table with a header row
-// (kPlanHeaders), repeated on every page, and one row per item, its cells'
-// text wrapped at word boundaries (a word wider than its column is broken).
-// A row taller than a page is cut at the page's foot rather than lost.
+// The action plan (plan_report.hpp) as a PDF (table_pdf.hpp): the heading
+// lines, then a table with a header row (kPlanHeaders) and one row per item.
 
 #include <filesystem>
 #include <string>

@@ -1,10 +1,12 @@
-// `dspt export`: the answers spreadsheet as CSV and XLSX, responses only.
+// `dspt export`: the answers spreadsheet as CSV and XLSX, and the printable
+// PDF, responses only.
 
 #include <map>
 #include <string>
 
 #include <catch2/catch.hpp>
 
+#include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/client_fixture.hpp"
 
 using namespace dspt::test;
@@ -47,9 +49,46 @@ TEST_CASE("export writes one row per item with answers, never evidence content",
     CHECK(xlsx.substr(0, 2) == "PK");
     CHECK(xlsx.find("SECRET-EVIDENCE-BYTES") == std::string::npos);
 
-    const auto bad = home.run({"export", (home.home() / "answers.pdf").string()});
+    const auto bad = home.run({"export", (home.home() / "answers.odt").string()});
     CHECK(bad.exit_code == 2);
-    CHECK_THAT(bad.err, Catch::Contains(".xlsx or .csv"));
+    CHECK_THAT(bad.err, Catch::Contains(".xlsx, .csv or .pdf"));
+    CHECK(!std::filesystem::exists(home.home() / "answers.odt"));
+}
+
+TEST_CASE("export FILE.pdf writes the answers as a printable document",
+          "[integration][client_export]") {
+    ClientHome home;
+    home.init();
+    REQUIRE(home.run({"answer", "1.1.1", "ZA123456", "--comment", "renewed in May"}).exit_code ==
+            0);
+    REQUIRE(home.run({"answer", "1.1.2", "--location", "Office cabinet"}).exit_code == 0);
+    REQUIRE(home.run({"plan", "set", "3.2.1", "--action", "Book training", "--owner", "RM", "--due",
+                      "2026-03-31"})
+                .exit_code == 0);
+    const auto evidence = home.make_file("privacy-notice.txt", 5000, "SECRET-EVIDENCE-BYTES");
+    REQUIRE(home.run({"evidence", "add", "1.1.3", evidence.string()}).exit_code == 0);
+
+    const auto pdf_path = home.home() / "answers.pdf";
+    const auto result = home.run({"export", pdf_path.string()});
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("answers.pdf"));
+    CHECK(slurp(pdf_path).substr(0, 5) == "%PDF-");
+
+    const auto text = poppler("pdftotext", pdf_path);
+    CHECK_THAT(text, Catch::Contains("2025-26"));
+    CHECK_THAT(text, Catch::Contains("ZA123456"));
+    CHECK_THAT(text, Catch::Contains("renewed in May"));
+    CHECK_THAT(text, Catch::Contains("Office cabinet"));
+    CHECK_THAT(text, Catch::Contains("privacy-notice.txt"));
+    CHECK_THAT(text, Catch::Contains("Book training"));
+    CHECK_THAT(text, Catch::Contains("31 March 2026"));
+    CHECK(text.find("SECRET-EVIDENCE-BYTES") == std::string::npos);
+
+    // An existing file is kept unless --force.
+    const auto again = home.run({"export", pdf_path.string()});
+    CHECK(again.exit_code != 0);
+    CHECK_THAT(again.err, Catch::Contains("--force"));
+    CHECK(home.run({"export", pdf_path.string(), "--force"}).exit_code == 0);
 }
 
 TEST_CASE("import records the answers filled in on the exported spreadsheet, or nothing",

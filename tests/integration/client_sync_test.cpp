@@ -152,6 +152,31 @@ TEST_CASE("two devices of a site exchange answers and plans through the server",
     CHECK(again["pulled"] == 0);
 }
 
+TEST_CASE("dspt log shows the value that arrived from another device above this device's own",
+          "[integration][client_sync]") {
+    CedarHouse home;
+    REQUIRE(home.second.run({"answer", "1.1.1", "ZA111111"}).exit_code == 0);
+    sync(home.second);
+    sync(home.first);
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA222222", "--comment", "Renewed"}).exit_code == 0);
+    sync(home.first);
+    sync(home.second);
+
+    const auto log = home.second.json({"log", "1.1.1"});
+    REQUIRE(log.size() == 2);
+    CHECK(log[0]["device"] == "another device");
+    CHECK(log[0]["value"] == "\"ZA222222\", comment \"Renewed\"");
+    CHECK(log[0]["by"] == "test manager");
+    CHECK(log[1]["device"] == "this device");
+    CHECK(log[1]["value"] == "\"ZA111111\"");
+    const auto text = home.second.run({"log"});
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("on another device: \"ZA222222\""));
+    CHECK_THAT(text.out, Catch::Contains("only the value an item holds now is kept"));
+    // On the device that made it, the same change is its own.
+    CHECK(home.first.json({"log", "1.1.1"})[0]["device"] == "this device");
+}
+
 TEST_CASE("an item changed on two devices at once is kept as a conflict with both values",
           "[integration][client_sync]") {
     CedarHouse home;
