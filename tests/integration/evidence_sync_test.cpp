@@ -328,10 +328,10 @@ TEST_CASE("evidence added and synced shows progress on a terminal and nothing of
     REQUIRE(quiet_sync.exit_code == 0);
     CHECK(quiet_sync.err.find("evidence:") == std::string::npos);
     CHECK(quiet_sync.out.find('\r') == std::string::npos);
-    const auto json = acorn.hq.run({"sync", "--json"});
-    REQUIRE(json.exit_code == 0);
-    CHECK(json.err.empty());
-    CHECK(nlohmann::json::parse(json.out)["files_downloaded"] == 2);
+    const auto as_json = acorn.hq.run({"sync", "--json"});
+    REQUIRE(as_json.exit_code == 0);
+    CHECK(as_json.err.empty());
+    CHECK(nlohmann::json::parse(as_json.out)["files_downloaded"] == 2);
 
     // Downloading on a terminal shows it too.
     const auto fetched = acorn.leeds.run_in_terminal({"sync"});
