@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -15,6 +17,7 @@
 #include "client/cli/command.hpp"
 #include "client/cli/command_session.hpp"
 #include "client/cli/network_options.hpp"
+#include "client/cli/progress.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/format/output.hpp"
 #include "client/store/identity_store.hpp"
@@ -58,6 +61,74 @@ void pause_for(std::chrono::milliseconds pause) {
     }
 }
 
+// The most changes from other devices a sync lists by name.
+constexpr std::size_t kArrivalsListed = 10;
+
+// "6 December 2026 14:05" in this computer's time zone.
+std::string uk_date_time(std::int64_t unix_ms) {
+    static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                              "May",       "June",     "July",     "August",
+                                              "September", "October",  "November", "December"};
+    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&seconds, &tm);
+    char clock[8];
+    std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    return std::to_string(tm.tm_mday) + " " + kMonths[tm.tm_mon % 12] + " " +
+           std::to_string(tm.tm_year + 1900) + " " + clock;
+}
+
+// Who made a change: its author, or the device when it named none.
+std::string arrival_author(const ArrivedChange& change) {
+    return change.author.empty() ? "device " + change.replica_id.substr(0, 8) : change.author;
+}
+
+// What a change touched: "1.1.1 Data security lead", "1.1.1 ... (action
+// plan)", "profile: security_lead".
+std::string arrival_subject(const ArrivedChange& change) {
+    const auto slash = change.register_key.find('/');
+    const auto kind = change.register_key.substr(0, slash);
+    if (change.item_id.empty()) {
+        return kind + ": " + change.register_key.substr(slash + 1);
+    }
+    auto text = change.item_id + (change.title.empty() ? "" : " " + change.title);
+    if (kind == "plan") {
+        text += " (action plan)";
+    } else if (kind == "evidence") {
+        text += " (evidence file)";
+    }
+    return text;
+}
+
+nlohmann::json arrivals_json(const std::vector<ArrivedChange>& arrived) {
+    auto rows = nlohmann::json::array();
+    for (const auto& change : arrived) {
+        rows.push_back({{"register", change.register_key},
+                        {"item", change.item_id},
+                        {"title", change.title},
+                        {"author", change.author},
+                        {"replica_id", change.replica_id},
+                        {"at", format_time_iso(change.at_ms)}});
+    }
+    return rows;
+}
+
+void print_arrivals(std::ostream& out, const std::vector<ArrivedChange>& arrived) {
+    if (arrived.empty()) {
+        return;
+    }
+    out << "From other devices:\n";
+    const auto listed = std::min(arrived.size(), kArrivalsListed);
+    for (std::size_t i = 0; i < listed; ++i) {
+        const auto& change = arrived[i];
+        out << "  " << arrival_subject(change) << ", by " << arrival_author(change) << ", "
+            << uk_date_time(change.at_ms) << "\n";
+    }
+    if (arrived.size() > listed) {
+        out << "  and " << arrived.size() - listed << " more\n";
+    }
+}
+
 void print_report(std::ostream& out, const SyncReport& report, bool json) {
     if (json) {
         out << nlohmann::json{{"pushed", report.pushed},
@@ -72,7 +143,8 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
                               {"bytes_downloaded", report.bytes_downloaded},
                               {"files_waiting", report.files_waiting},
                               {"refused", report.refused},
-                              {"set_aside", set_aside_json(report.set_aside)}}
+                              {"set_aside", set_aside_json(report.set_aside)},
+                              {"arrived", arrivals_json(report.arrived)}}
                    .dump(2)
             << "\n";
         return;
@@ -99,6 +171,7 @@ void print_report(std::ostream& out, const SyncReport& report, bool json) {
             << " item(s) were changed on two devices at once: see 'dspt conflicts'.";
     }
     out << "\n";
+    print_arrivals(out, report.arrived);
 }
 
 // After a sync: the changes set aside, each with its item and the server's
@@ -161,15 +234,31 @@ void print_backlog(CommandContext& context, const Error& failure) {
 // each retry.
 SyncReport sync_with_retry(CommandContext& context, const std::string& server,
                            const RetryPolicy& policy) {
-    const auto notice = [&context](const Error& failure, std::chrono::milliseconds pause) {
+    // Evidence moving shows a progress line on a terminal, one per stage.
+    ProgressLine line("Uploading evidence");
+    const auto notice = [&context, &line](const Error& failure, std::chrono::milliseconds pause) {
         if (g_stop != 0) {
             throw failure;  // asked to stop: no further attempt
         }
+        line.finish();
         *context.err << "dspt: sync interrupted (" << failure.what() << "); trying again in "
                      << pause.count() / 1000.0 << " s\n";
     };
+    std::optional<SyncProgress::Stage> stage;
+    const auto progress = [&line, &stage](const SyncProgress& moved) {
+        if (stage != moved.stage) {
+            line.relabel(moved.stage == SyncProgress::Stage::upload ? "Uploading evidence"
+                                                                    : "Downloading evidence");
+            stage = moved.stage;
+        }
+        line.update(moved.bytes_done, moved.bytes_total, moved.files_done, moved.files_total);
+    };
+    struct Ends {
+        ProgressLine& line;
+        ~Ends() { line.finish(); }
+    } ends{line};
     return sync_with_retry([&] { return std::make_unique<CommandSession>(context, server); },
-                           policy, notice, pause_for);
+                           policy, notice, pause_for, progress);
 }
 
 namespace {

@@ -216,8 +216,10 @@ class Exchanges {
         // the server applied it), each in its own transaction.
         take_push_results(store_, pending, response.push, report_);
         const auto& page = response.page;
-        report_.pulled += apply_pulled(store_, pulled_registers(store_, page), scopes_,
-                                       page.next_cursor, organisation_key_);
+        auto registers = pulled_registers(store_, page);
+        note_arrivals(registers);
+        report_.pulled += apply_pulled(store_, std::move(registers), scopes_, page.next_cursor,
+                                       organisation_key_);
         if (headquarters_ && response.sites_changed) {
             // The sites --site may name, for working offline until the next sync.
             std::vector<std::string> sites;
@@ -237,6 +239,35 @@ class Exchanges {
                !store_.outbox().pending(1).empty();
     }
 
+    // Records the registers of `registers` another device wrote.
+    void note_arrivals(const std::vector<PulledRegister>& registers) {
+        const auto& own = store_.info().replica_id;
+        for (const auto& reg : registers) {
+            if (reg.shown_replica == own) {
+                continue;
+            }
+            ArrivedChange change;
+            change.register_key = reg.register_key;
+            change.author = reg.shown_sibling.value("author", "");
+            change.replica_id = reg.shown_replica;
+            change.at_ms = reg.shown_at_ms;
+            const auto slash = reg.register_key.find('/');
+            const auto kind = reg.register_key.substr(0, slash);
+            if (kind == "answer" || kind == "plan") {
+                change.item_id = reg.register_key.substr(slash + 1);
+            } else if (kind == "evidence") {
+                change.item_id = reg.shown.value("item", "");
+            }
+            if (const auto* item = store_.pack().find(change.item_id)) {
+                change.title = item->title;
+            }
+            std::erase_if(report_.arrived, [&](const ArrivedChange& earlier) {
+                return earlier.register_key == change.register_key;
+            });
+            report_.arrived.push_back(std::move(change));
+        }
+    }
+
     LocalStore& store_;
     ApiClient& api_;
     bool headquarters_;
@@ -245,6 +276,14 @@ class Exchanges {
     SyncReport& report_;
     HeldChunks held_;
 };
+
+// The bytes of file content chunk `index` of `file` holds.
+std::uint64_t chunk_content_bytes(const EvidenceFile& file, std::uint64_t index) {
+    const std::uint64_t start = index * EvidenceStore::kChunkBytes;
+    return start >= file.size
+               ? 0
+               : std::min<std::uint64_t>(EvidenceStore::kChunkBytes, file.size - start);
+}
 
 // A chunk as its request carries it: the sealed bytes and their request body hash.
 struct PreparedChunk {
@@ -256,10 +295,19 @@ struct PreparedChunk {
 // yet, resuming at the first missing one, then the file's register entry.
 void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
                      const ScopeMap& scopes, const crypto::SecretKey* organisation_key,
-                     SyncReport& report) {
+                     SyncReport& report, const SyncProgressFn& progress) {
     EvidenceTransfers transfers(store);
     const auto files = transfers.uploads_pending();
     exchanges.ask_about(files);
+    SyncProgress moved{SyncProgress::Stage::upload, 0, 0, 0, files.size()};
+    for (const auto& file : files) {
+        const auto& held = exchanges.held(file.id);
+        for (std::uint64_t index = 0; index < file.chunk_count; ++index) {
+            if (std::find(held.begin(), held.end(), index) == held.end()) {
+                moved.bytes_total += chunk_content_bytes(file, index);
+            }
+        }
+    }
     for (const auto& file : files) {
         if (organisation_key == nullptr) {
             fail(ErrorCode::failed_precondition,
@@ -311,23 +359,42 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
             }
             ++report.chunks_uploaded;
             report.bytes_uploaded += size;
+            if (progress) {
+                moved.bytes_done += chunk_content_bytes(file, missing[at]);
+                progress(moved);
+            }
         }
         transfers.finish_upload(file.id, *organisation_key);
         ++report.files_uploaded;
+        ++moved.files_done;
+        if (progress) {
+            progress(moved);
+        }
     }
 }
 
 // Fetches the chunks the server holds of every file pulled from another
 // device; a file whose uploader has not finished waits for a later sync.
-void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
-                       SyncReport& report) {
+void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges, SyncReport& report,
+                       const SyncProgressFn& progress) {
     EvidenceTransfers transfers(store);
     const auto files = transfers.downloads_pending();
     exchanges.ask_about(files);
+    SyncProgress moved{SyncProgress::Stage::download, 0, 0, 0, files.size()};
+    std::map<std::string, std::set<std::uint32_t>> here_of;
+    for (const auto& file : files) {
+        const auto here_list = transfers.chunks_here(file.id);
+        auto& here = here_of[file.id];
+        here.insert(here_list.begin(), here_list.end());
+        for (const auto index : exchanges.held(file.id)) {
+            if (index < file.chunk_count && !here.contains(index)) {
+                moved.bytes_total += chunk_content_bytes(file, index);
+            }
+        }
+    }
     for (const auto& file : files) {
         const auto& held = exchanges.held(file.id);
-        const auto here_list = transfers.chunks_here(file.id);
-        std::set<std::uint32_t> here(here_list.begin(), here_list.end());
+        auto& here = here_of[file.id];
         try {
             for (const auto index : held) {
                 if (index >= file.chunk_count || here.contains(index)) {
@@ -338,6 +405,10 @@ void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
                 here.insert(index);
                 ++report.chunks_downloaded;
                 report.bytes_downloaded += sealed.size();
+                if (progress) {
+                    moved.bytes_done += chunk_content_bytes(file, index);
+                    progress(moved);
+                }
             }
         } catch (const Error& e) {
             if (e.code() != ErrorCode::corrupt) {
@@ -350,6 +421,10 @@ void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
         }
         if (here.size() == file.chunk_count) {
             ++report.files_downloaded;
+            ++moved.files_done;
+            if (progress) {
+                progress(moved);
+            }
         } else {
             ++report.files_waiting;
         }
@@ -358,7 +433,8 @@ void download_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
 
 }  // namespace
 
-SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity) {
+SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity,
+                     const SyncProgressFn& progress) {
     if (identity.role == protocol::Role::partner) {
         fail(ErrorCode::forbidden, "a partner device reads progress only and has nothing to sync");
     }
@@ -388,11 +464,11 @@ SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& id
         }
     }
     exchanges.all_changes(evidence);
-    upload_evidence(store, api, exchanges, scopes, key, report);
+    upload_evidence(store, api, exchanges, scopes, key, report, progress);
     if (report.files_uploaded > 0) {
         exchanges.all_changes({});  // their register entries
     }
-    download_evidence(store, api, exchanges, report);
+    download_evidence(store, api, exchanges, report, progress);
     report.open_conflicts = count_conflicts(store);
     report.set_aside = store.outbox().set_aside_entries();
     return report;

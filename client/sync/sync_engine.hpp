@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,29 @@ namespace dspt::client {
 
 inline constexpr std::size_t kPushBatchEntries = 500;
 inline constexpr std::size_t kMaxSyncRounds = 100'000;  // bounds the loops
+
+// A register another device changed, as this sync brought it.
+struct ArrivedChange {
+    std::string register_key;  // the store's form: "answer/1.1.1"
+    std::string item_id;       // the item it belongs to ("" for the profile)
+    std::string title;         // the item's short title ("" when none)
+    std::string author;        // who wrote it, as that device recorded ("" when unknown)
+    std::string replica_id;    // the device that wrote it
+    std::int64_t at_ms = 0;    // when it was written (Unix ms)
+};
+
+// How far the evidence files of a sync have moved: bytes of file content
+// and files, done and in all, of the stage under way. Reported after each
+// chunk; the engine itself prints nothing.
+struct SyncProgress {
+    enum class Stage { upload, download };
+    Stage stage = Stage::upload;
+    std::uint64_t bytes_done = 0;
+    std::uint64_t bytes_total = 0;
+    std::size_t files_done = 0;
+    std::size_t files_total = 0;
+};
+using SyncProgressFn = std::function<void(const SyncProgress&)>;
 
 struct SyncReport {
     std::size_t pushed = 0;     // entries the server answered
@@ -52,8 +76,12 @@ struct SyncReport {
     // Changes the server refused for good, this sync or before, set aside
     // until the user answers their item again or drops them (outbox.hpp).
     std::vector<OutboxSummary> set_aside;
+    // Registers other devices changed, in the order pulled, each once (its
+    // latest value).
+    std::vector<ArrivedChange> arrived;
 };
 
-SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity);
+SyncReport sync_once(LocalStore& store, ApiClient& api, const DeviceIdentity& identity,
+                     const SyncProgressFn& progress = {});
 
 }  // namespace dspt::client

@@ -9,7 +9,8 @@
 namespace dspt::client {
 
 SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
-                           const RetryNotice& notice, const Sleeper& sleep) {
+                           const RetryNotice& notice, const Sleeper& sleep,
+                           const SyncProgressFn& progress) {
     // What the attempts so far moved, counted by each attempt's client as it goes,
     // so a failed attempt's count survives it.
     std::uint64_t moved_before = 0;
@@ -28,7 +29,8 @@ SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
                     current = nullptr;
                 }
             } done{moved_before, current};
-            auto report = sync_once(session->store(), session->api(), session->identity());
+            auto report =
+                sync_once(session->store(), session->api(), session->identity(), progress);
             record_sync(session->store(), session->store().now_ms());
             if (!report.storage_full.empty()) {
                 fail(ErrorCode::limit_exceeded,

@@ -24,8 +24,10 @@ namespace dspt::client {
 
 using SessionOpener = std::function<std::unique_ptr<ServerSession>()>;
 
+// `progress` hears how the evidence files move (sync_once).
 SyncReport sync_with_retry(const SessionOpener& open, const RetryPolicy& policy,
-                           const RetryNotice& notice, const Sleeper& sleep);
+                           const RetryNotice& notice, const Sleeper& sleep,
+                           const SyncProgressFn& progress = {});
 
 // Asks the server to publish the store's assessment at `level` for `sites`
 // (a headquarters names them; a branch gives none), through `api`. Refused

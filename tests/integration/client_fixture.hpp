@@ -44,6 +44,18 @@ class ClientHome {
         return run_process(DSPT_CLIENT_BIN, full, options(passphrase));
     }
 
+    // Runs dspt as run() does, under a pseudo-terminal (util-linux `script`):
+    // what it writes to the terminal, both streams together, comes back in
+    // `out`.
+    ProcessResult run_in_terminal(const std::vector<std::string>& args) const {
+        std::string command =
+            "'" + std::string(DSPT_CLIENT_BIN) + "' --home '" + dir_.path().string() + "'";
+        for (const auto& arg : args) {
+            command += " '" + arg + "'";  // the tests' arguments hold no quote
+        }
+        return run_process("/usr/bin/script", {"-qec", command, "/dev/null"}, options(kPassphrase));
+    }
+
     // Starts dspt as run() does, in the background.
     std::unique_ptr<BackgroundProcess> start(const std::vector<std::string>& args) const {
         std::vector<std::string> full{"--home", dir_.path().string()};

@@ -175,6 +175,35 @@ TEST_CASE("dspt log shows the value that arrived from another device above this 
     CHECK_THAT(text.out, Catch::Contains("only the value an item holds now is kept"));
     // On the device that made it, the same change is its own.
     CHECK(home.first.json({"log", "1.1.1"})[0]["device"] == "this device");
+
+TEST_CASE("a sync lists what arrived from other devices: item, who and when",
+          "[integration][client_sync]") {
+    CedarHouse home;
+    REQUIRE(home.first.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    REQUIRE(home.first.run({"answer", "2.1.1", "yes"}).exit_code == 0);
+    const auto sent = home.first.run({"sync"});
+    REQUIRE(sent.exit_code == 0);
+    CHECK(sent.out.find("From other devices") == std::string::npos);  // its own come back unlisted
+
+    const auto received = home.second.run({"sync"});
+    INFO(received.out);
+    REQUIRE(received.exit_code == 0);
+    CHECK(received.out.find("From other devices:") != std::string::npos);
+    CHECK(received.out.find("  1.1.1 ") != std::string::npos);
+    CHECK(received.out.find("  2.1.1 ") != std::string::npos);
+    CHECK(received.out.find(", by test manager, ") != std::string::npos);
+
+    REQUIRE(home.second.run({"answer", "1.1.1", "ZA654321"}).exit_code == 0);
+    sync(home.second);
+    const auto back = sync(home.first);
+    REQUIRE(back["arrived"].size() == 1);
+    CHECK(back["arrived"][0]["item"] == "1.1.1");
+    CHECK(back["arrived"][0]["register"] == "answer/1.1.1");
+    CHECK(back["arrived"][0]["author"] == "test manager");
+    CHECK(back["arrived"][0]["replica_id"].get<std::string>().size() > 8);
+    CHECK(back["arrived"][0]["at"].is_string());
+    CHECK_FALSE(back["arrived"][0]["title"].get<std::string>().empty());
+    CHECK(sync(home.first)["arrived"].empty());
 }
 
 TEST_CASE("an item changed on two devices at once is kept as a conflict with both values",

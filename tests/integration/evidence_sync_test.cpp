@@ -300,3 +300,42 @@ TEST_CASE("a chunk the server altered is refused without holding back the rest o
         acorn.leeds2.run({"evidence", "get", id, (acorn.leeds2.home() / "x").string()}).exit_code ==
         2);
 }
+
+TEST_CASE("evidence added and synced shows progress on a terminal and nothing off one",
+          "[integration][evidence_sync]") {
+    Acorn acorn;
+    const auto file = acorn.leeds.make_file("rota.pdf", 6 * 1024 * 1024 + 99, "ROTA");
+
+    // On a terminal: a line redrawn in place, then a final one.
+    const auto added = acorn.leeds.run_in_terminal({"evidence", "add", kItem, file.string()});
+    INFO(added.out);
+    REQUIRE(added.exit_code == 0);
+    CHECK(added.out.find("\rAdding rota.pdf: ") != std::string::npos);
+    CHECK(added.out.find("6.0 MiB of 6.0 MiB (100%)") != std::string::npos);
+    const auto synced = acorn.leeds.run_in_terminal({"sync"});
+    INFO(synced.out);
+    REQUIRE(synced.exit_code == 0);
+    CHECK(synced.out.find("\rUploading evidence: ") != std::string::npos);
+    CHECK(synced.out.find("(100%), file 1 of 1") != std::string::npos);
+    CHECK(synced.out.find("Uploaded 1 evidence file(s)") != std::string::npos);
+
+    // Off a terminal: the same commands print no progress, and --json is JSON alone.
+    const auto again = acorn.leeds2.make_file("rota2.pdf", 6 * 1024 * 1024, "ROTA2");
+    const auto quiet_add = acorn.leeds2.run({"evidence", "add", kItem, again.string()});
+    REQUIRE(quiet_add.exit_code == 0);
+    CHECK(quiet_add.err.find("Adding") == std::string::npos);
+    const auto quiet_sync = acorn.leeds2.run({"sync"});
+    REQUIRE(quiet_sync.exit_code == 0);
+    CHECK(quiet_sync.err.find("evidence:") == std::string::npos);
+    CHECK(quiet_sync.out.find('\r') == std::string::npos);
+    const auto as_json = acorn.hq.run({"sync", "--json"});
+    REQUIRE(as_json.exit_code == 0);
+    CHECK(as_json.err.empty());
+    CHECK(nlohmann::json::parse(as_json.out)["files_downloaded"] == 2);
+
+    // Downloading on a terminal shows it too.
+    const auto fetched = acorn.leeds.run_in_terminal({"sync"});
+    INFO(fetched.out);
+    REQUIRE(fetched.exit_code == 0);
+    CHECK(fetched.out.find("\rDownloading evidence: ") != std::string::npos);
+}
