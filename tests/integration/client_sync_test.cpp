@@ -175,6 +175,7 @@ TEST_CASE("dspt log shows the value that arrived from another device above this 
     CHECK_THAT(text.out, Catch::Contains("only the value an item holds now is kept"));
     // On the device that made it, the same change is its own.
     CHECK(home.first.json({"log", "1.1.1"})[0]["device"] == "this device");
+}
 
 TEST_CASE("a sync lists what arrived from other devices: item, who and when",
           "[integration][client_sync]") {
