@@ -29,6 +29,7 @@
 #include "client/sync/sync_engine.hpp"
 #include "client/sync/sync_run.hpp"
 #include "common/clock/hybrid_clock.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 
 namespace dspt::client {
@@ -66,16 +67,15 @@ constexpr std::size_t kArrivalsListed = 10;
 
 // "6 December 2026 14:05" in this computer's time zone.
 std::string uk_date_time(std::int64_t unix_ms) {
-    static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
-                                              "May",       "June",     "July",     "August",
-                                              "September", "October",  "November", "December"};
     const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};
     ::localtime_r(&seconds, &tm);
+    const std::chrono::year_month_day day{std::chrono::year{tm.tm_year + 1900},
+                                          std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
+                                          std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
     char clock[8];
     std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
-    return std::to_string(tm.tm_mday) + " " + kMonths[tm.tm_mon % 12] + " " +
-           std::to_string(tm.tm_year + 1900) + " " + clock;
+    return long_date(Date::from_days(std::chrono::sys_days{day})) + " " + clock;
 }
 
 // Who made a change: its author, or the device when it named none.

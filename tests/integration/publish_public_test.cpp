@@ -68,11 +68,13 @@ TEST_CASE("the public register answers searches by name and by code over HTTP",
     CHECK(acorn["organisations"][0]["published"] == published.date);
     CHECK(acorn["organisations"][0]["lapsed"] == false);
 
-    const auto by_site = nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=va002").body);
+    const auto by_site =
+        nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=va002").body);
     REQUIRE(by_site["organisations"].size() == 1);
     CHECK(by_site["organisations"][0]["ods"] == "AB1");
 
-    const auto cedar = nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=CD2").body);
+    const auto cedar =
+        nlohmann::json::parse(fetch_from(server, "/api/v1/organisations?q=CD2").body);
     REQUIRE(cedar["organisations"].size() == 1);
     CHECK(cedar["organisations"][0]["name"] == "Cedar House");
     CHECK(cedar["organisations"][0]["status"] == "Not published");
