@@ -28,6 +28,10 @@ void throw_error(sqlite3* db, int rc, std::string_view context) {
     fail(code, std::move(message));
 }
 
+bool only_blanks(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n;") == std::string_view::npos;
+}
+
 std::string describe_sql(std::string_view verb, std::string_view sql) {
     constexpr std::size_t kMaxSqlInMessage = 200;
     std::string text(verb);
@@ -166,10 +170,6 @@ void run_to_end(sqlite3* db, sqlite3_stmt* stmt, std::string_view sql) {
     }
 }
 
-bool rest_is_blank(std::string_view text) {
-    return text.find_first_not_of(" \t\r\n;") == std::string_view::npos;
-}
-
 }  // namespace
 
 void Database::execute(std::string_view sql) {
@@ -184,7 +184,7 @@ void Database::execute(std::string_view sql) {
         const int rc =
             sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
         const std::size_t used = tail != nullptr ? static_cast<std::size_t>(tail - sql.data()) : 0;
-        if (rc != SQLITE_OK || stmt == nullptr || !rest_is_blank(sql.substr(used))) {
+        if (rc != SQLITE_OK || stmt == nullptr || !detail::only_blanks(sql.substr(used))) {
             sqlite3_finalize(stmt);
             const std::string text(sql);  // sqlite3_exec needs a terminating NUL
             const int exec_rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);

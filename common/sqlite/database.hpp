@@ -151,6 +151,10 @@ namespace detail {
 // For this library's own .cpp files.
 [[noreturn]] void throw_error(sqlite3* db, int rc, std::string_view context);
 
+// True when `text` holds nothing but whitespace and semicolons: what may follow the
+// one statement of a Statement or of a single statement kept by Database::execute.
+bool only_blanks(std::string_view text);
+
 // `verb "sql"`, with the SQL shortened to keep error messages readable.
 std::string describe_sql(std::string_view verb, std::string_view sql);
 

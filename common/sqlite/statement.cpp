@@ -12,15 +12,6 @@ namespace dspt::sqlite {
 
 namespace {
 
-bool only_blanks(const char* begin, const char* end) {
-    for (const char* p = begin; p != end; ++p) {
-        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r' && *p != ';') {
-            return false;
-        }
-    }
-    return true;
-}
-
 // A NULL pointer from sqlite3_column_text/blob means SQL NULL, a zero-length BLOB, or an
 // allocation failure; only the last is an error, and only errcode tells them apart.
 void check_column_memory(sqlite3_stmt* stmt, const void* data) {
@@ -64,7 +55,8 @@ Statement::Statement(Database& db, std::string_view sql) : cache_(db.cache_), sq
     // here is a bug that would otherwise go unnoticed. Comments alone are fine, which
     // only a second prepare can tell.
     const char* end = sql_.c_str() + sql_.size();
-    if (tail != nullptr && !only_blanks(tail, end)) {
+    if (tail != nullptr &&
+        !detail::only_blanks(std::string_view(tail, static_cast<std::size_t>(end - tail)))) {
         sqlite3_stmt* rest = nullptr;
         const int rest_rc =
             sqlite3_prepare_v2(conn, tail, static_cast<int>(end - tail), &rest, nullptr);
