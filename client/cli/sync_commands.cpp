@@ -88,10 +88,12 @@ std::string arrival_author(const ArrivedChange& change) {
 std::string arrival_subject(const ArrivedChange& change) {
     const auto slash = change.register_key.find('/');
     const auto kind = change.register_key.substr(0, slash);
+    // Headquarters hears of every site's changes: name the site.
+    const auto site = change.site.empty() ? std::string() : "site " + change.site + ": ";
     if (change.item_id.empty()) {
-        return kind + ": " + change.register_key.substr(slash + 1);
+        return site + kind + ": " + change.register_key.substr(slash + 1);
     }
-    auto text = change.item_id + (change.title.empty() ? "" : " " + change.title);
+    auto text = site + change.item_id + (change.title.empty() ? "" : " " + change.title);
     if (kind == "plan") {
         text += " (action plan)";
     } else if (kind == "evidence") {
@@ -103,7 +105,8 @@ std::string arrival_subject(const ArrivedChange& change) {
 nlohmann::json arrivals_json(const std::vector<ArrivedChange>& arrived) {
     auto rows = nlohmann::json::array();
     for (const auto& change : arrived) {
-        rows.push_back({{"register", change.register_key},
+        rows.push_back({{"site", change.site},
+                        {"register", change.register_key},
                         {"item", change.item_id},
                         {"title", change.title},
                         {"author", change.author},

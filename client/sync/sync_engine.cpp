@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "client/store/evidence_transfer.hpp"
 #include "client/store/publish_state.hpp"
@@ -247,6 +248,9 @@ class Exchanges {
                 continue;
             }
             ArrivedChange change;
+            if (reg.scope != scopes_.own) {
+                change.site = reg.scope;
+            }
             change.register_key = reg.register_key;
             change.author = reg.shown_sibling.value("author", "");
             change.replica_id = reg.shown_replica;
@@ -261,10 +265,15 @@ class Exchanges {
             if (const auto* item = store_.pack().find(change.item_id)) {
                 change.title = item->title;
             }
-            std::erase_if(report_.arrived, [&](const ArrivedChange& earlier) {
-                return earlier.register_key == change.register_key;
-            });
-            report_.arrived.push_back(std::move(change));
+            // One line per register, however many pages brought it: a later
+            // value replaces the earlier one in its place.
+            auto slot = arrival_index_.try_emplace(reg.scope + '\n' + reg.register_key,
+                                                   report_.arrived.size());
+            if (slot.second) {
+                report_.arrived.push_back(std::move(change));
+            } else {
+                report_.arrived[slot.first->second] = std::move(change);
+            }
         }
     }
 
@@ -275,6 +284,8 @@ class Exchanges {
     const crypto::SecretKey* organisation_key_;
     SyncReport& report_;
     HeldChunks held_;
+    // Where each register's line is in report_.arrived, by scope and key.
+    std::unordered_map<std::string, std::size_t> arrival_index_;
 };
 
 // The bytes of file content chunk `index` of `file` holds.

@@ -34,6 +34,7 @@ inline constexpr std::size_t kMaxSyncRounds = 100'000;  // bounds the loops
 
 // A register another device changed, as this sync brought it.
 struct ArrivedChange {
+    std::string site;          // the site it belongs to, when not this device's own ("" else)
     std::string register_key;  // the store's form: "answer/1.1.1"
     std::string item_id;       // the item it belongs to ("" for the profile)
     std::string title;         // the item's short title ("" when none)
@@ -76,8 +77,8 @@ struct SyncReport {
     // Changes the server refused for good, this sync or before, set aside
     // until the user answers their item again or drops them (outbox.hpp).
     std::vector<OutboxSummary> set_aside;
-    // Registers other devices changed, in the order pulled, each once (its
-    // latest value).
+    // Registers other devices changed, in the order first pulled, each once
+    // (its latest value).
     std::vector<ArrivedChange> arrived;
 };
 

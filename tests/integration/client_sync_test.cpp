@@ -474,6 +474,36 @@ TEST_CASE("organisation-wide answers from headquarters reach every branch that h
     CHECK(acorn.hq.run({"show", "1.1.1", "--site", "VX999"}).exit_code != 0);
 }
 
+TEST_CASE("headquarters hears of the same item changed at two sites as two arrivals, each named",
+          "[integration][client_sync]") {
+    AcornLeeds acorn;
+    ClientHome york;
+    enrol(york, acorn.server,
+          acorn.hq.json({"invite", "--site", "VA002"})["code"].get<std::string>(), "Acorn York");
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA222222"}).exit_code == 0);
+    REQUIRE(york.run({"answer", "1.1.1", "ZA333333"}).exit_code == 0);
+    sync(acorn.leeds);
+    sync(york);
+
+    const auto arrived = sync(acorn.hq)["arrived"];
+    INFO(arrived.dump());
+    REQUIRE(arrived.size() == 2);
+    std::set<std::string> sites;
+    for (const auto& change : arrived) {
+        CHECK(change["item"] == "1.1.1");
+        sites.insert(change["site"].get<std::string>());
+    }
+    CHECK(sites == std::set<std::string>{"VA001", "VA002"});
+
+    // On a branch, its own site's changes need no site named.
+    REQUIRE(acorn.leeds2.run({"answer", "2.1.1", "yes"}).exit_code == 0);
+    sync(acorn.leeds2);
+    const auto text = acorn.leeds.run({"sync"});
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("  2.1.1 "));
+    CHECK(text.out.find("site VA001") == std::string::npos);
+}
+
 TEST_CASE("a push whose answer is lost is tried again by the same sync and applied once",
           "[integration][client_sync]") {
     ServerProcess server;
