@@ -26,6 +26,7 @@
 #include "common/form_encoding.hpp"
 #include "common/report/answers_report.hpp"
 #include "common/report/xlsx_writer.hpp"
+#include "common/text.hpp"
 #include "http/header_values.hpp"
 #include "http/security_headers.hpp"
 
@@ -420,6 +421,9 @@ Response Screen::act(const Request& request) {
                 const auto own = store_.answer(item.id);
                 const bool document = item.type == standards::AnswerType::document;
                 auto raw = field(form, document ? "location" : "value");
+                if (trim(raw).empty()) {
+                    raw.clear();  // spaces alone are no answer: as an empty box
+                }
                 if (dated && !raw.empty()) {
                     raw = form_date(raw, "The date of " + item.id);
                 }
@@ -450,6 +454,12 @@ Response Screen::act(const Request& request) {
                 std::optional<std::string> value;
                 if (has_field(form, "value")) {
                     value = field(form, "value");
+                    if (trim(*value).empty()) {
+                        fail(ErrorCode::invalid_argument,
+                             "Write the value to keep for " + item.id +
+                                 ", or press Keep this beside one of the values. Nothing was "
+                                 "changed.");
+                    }
                     if (dated) {
                         value = form_date(*value, "The date of " + item.id);
                     }

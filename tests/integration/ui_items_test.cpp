@@ -166,8 +166,14 @@ TEST_CASE("every page of the screen speaks of items, devices by name and UK date
     CHECK_THAT(browser.text("#flash"), Catch::Contains("Nothing was saved"));
     CHECK(home.reception.json({"plan", "list"})[0]["due"] == "2027-03-31");
 
-    // A message not about one item stays at the top of the page.
+    // A message not about one item stays at the top of the page; a new value of
+    // spaces alone is refused in the page's words.
     browser.navigate(screen.page("/conflicts"));
+    browser.fill(by_id("resolve-value-1.3.3"), "   ");
+    browser.click_and_wait_load(by_id("conflict-1.3.3") + " button[type=submit]:not([aria-label])");
+    CHECK_THAT(browser.text("#flash"), Catch::Contains("Write the value to keep for 1.3.3"));
+    CHECK(browser.text("#flash").find("dspt") == std::string::npos);
+    CHECK(home.reception.json({"conflicts"}).size() == 1);
     browser.click_and_wait_load("button[aria-label^='Keep yes']");
     CHECK(section_of_flash(browser).empty());
     CHECK_THAT(browser.text("#flash"), Catch::Contains("Resolved 1.3.3: yes"));
