@@ -4,6 +4,17 @@
 
 namespace dspt::client {
 
+namespace {
+
+// The text under `key`, "" when there is none or it is not text: a value from
+// another device is shown, never trusted to be well formed.
+std::string text_in(const nlohmann::json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 std::string ConflictValue::device_label() const {
     if (this_device) {
         return "this device";
@@ -22,11 +33,14 @@ std::vector<ConflictValue> conflict_values(const ConflictRecord& conflict,
             continue;
         }
         ConflictValue out;
-        out.replica_id = sibling.value("replica_id", std::string());
-        out.author = sibling.value("author", std::string());
-        out.device_name = sibling.value("device", std::string());
+        out.replica_id = text_in(sibling, "replica_id");
+        out.author = text_in(sibling, "author");
+        out.device_name = text_in(sibling, "device");
         out.this_device = !out.replica_id.empty() && out.replica_id == own_replica;
-        const auto hlc = sibling.value("hlc", std::uint64_t{0});
+        const auto found_hlc = sibling.find("hlc");
+        const auto hlc = found_hlc != sibling.end() && found_hlc->is_number_unsigned()
+                             ? found_hlc->get<std::uint64_t>()
+                             : std::uint64_t{0};
         out.at_ms = hlc == 0 ? 0 : static_cast<std::int64_t>(HlcTime::from_raw(hlc).millis());
         const auto found = sibling.find("value");
         const bool has_value = found != sibling.end() && found->is_object() &&
@@ -34,7 +48,7 @@ std::vector<ConflictValue> conflict_values(const ConflictRecord& conflict,
         out.removed = !has_value;
         if (has_value) {
             out.value = (*found)["value"].get<std::string>();
-            out.comment = found->value("comment", std::string());
+            out.comment = text_in(*found, "comment");
         }
         values.push_back(std::move(out));
     }
