@@ -82,4 +82,55 @@ std::string long_moment_text(std::int64_t unix_ms) {
            " UTC";
 }
 
+std::string short_uk_date(Date date) {
+    const std::chrono::year_month_day day{date.days()};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(day.day()),
+                  static_cast<unsigned>(day.month()), static_cast<int>(day.year()));
+    return buf;
+}
+
+std::optional<Date> parse_uk_date(std::string_view text) noexcept {
+    while (!text.empty() && text.front() == ' ') {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && text.back() == ' ') {
+        text.remove_suffix(1);
+    }
+    if (auto iso = Date::parse(text)) {
+        return iso;
+    }
+    // Day and month of one or two digits, then a four-digit year.
+    std::array<int, 3> parts{};
+    std::size_t at = 0;
+    for (std::size_t part = 0; part < parts.size(); ++part) {
+        const std::size_t start = at;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+            ++at;
+        }
+        const std::size_t digits = at - start;
+        if (digits == 0 || digits > (part == 2 ? 4U : 2U) || (part == 2 && digits != 4)) {
+            return std::nullopt;
+        }
+        parts[part] = read_digits(text, start, digits);
+        if (part < 2) {
+            if (at >= text.size() || (text[at] != '/' && text[at] != '.' && text[at] != '-') ||
+                (part == 1 && text[at] != text[at - digits - 1])) {
+                return std::nullopt;
+            }
+            ++at;
+        }
+    }
+    if (at != text.size()) {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day ymd{std::chrono::year{parts[2]},
+                                          std::chrono::month{static_cast<unsigned>(parts[1])},
+                                          std::chrono::day{static_cast<unsigned>(parts[0])}};
+    if (!ymd.ok()) {
+        return std::nullopt;
+    }
+    return Date::from_days(std::chrono::sys_days{ymd});
+}
+
 }  // namespace dspt

@@ -63,4 +63,13 @@ std::string long_date(Date date);
 // "6 December 2026 at 14:05 UTC" from Unix milliseconds: a moment in messages.
 std::string long_moment_text(std::int64_t unix_ms);
 
+// "07/12/2026": a date in a UK table or form field.
+std::string short_uk_date(Date date);
+
+// A date typed by a person in the UK: "DD/MM/YYYY" (day and month of one or
+// two digits; '/', '.' or '-' between them; spaces around ignored), or
+// "YYYY-MM-DD" as stored. Nullopt when it is neither or names no real day
+// ("31/02/2027").
+std::optional<Date> parse_uk_date(std::string_view text) noexcept;
+
 }  // namespace dspt

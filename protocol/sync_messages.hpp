@@ -192,6 +192,12 @@ struct RegisterValue {
     }
 };
 
+// In a pulled register's siblings, the payload's key naming the device that
+// wrote the value, as enrolled ("Reception PC"); the server adds it to each
+// sibling of a conflict whose writing device it knows. The register's value is
+// the payload without it.
+inline constexpr std::string_view kConflictDeviceKey = "device";
+
 // A register as it stands on the server.
 struct RegisterState {
     static constexpr std::string_view kName = "RegisterState";

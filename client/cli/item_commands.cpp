@@ -5,13 +5,16 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "client/cli/command.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/format/output.hpp"
+#include "client/store/conflict_values.hpp"
 #include "client/store/evidence_store.hpp"
+#include "client/store/sync_state.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/error.hpp"
 
@@ -55,6 +58,20 @@ ItemState state_of(const Item& item, const assessment::Assessment& assessment,
 // reviewed.
 constexpr std::string_view kToReview = "to review";
 
+// What `dspt items` adds to the state of an item changed on two devices at once.
+constexpr std::string_view kInConflict = ", in conflict";
+
+// The items of the chosen assessment whose answer is in conflict.
+std::set<std::string, std::less<>> conflicted_items(LocalStore& store) {
+    std::set<std::string, std::less<>> items;
+    for (const auto& conflict : open_conflicts(store)) {
+        if (conflict.register_key.starts_with("answer/")) {
+            items.insert(conflict.register_key.substr(7));
+        }
+    }
+    return items;
+}
+
 nlohmann::json mandatory_json(const Item& item) {
     // What each level needs: Standards Met needs the Approaching Standards items too.
     return {{"approaching", item.mandatory_approaching}, {"met", item.needed_for_met()}};
@@ -74,6 +91,7 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
     const auto assessment = store->assessment();
     const auto counts = evidence_counts(assessment);
     const auto to_review = store->items_to_review();
+    const auto conflicted = conflicted_items(*store);
 
     nlohmann::json json = nlohmann::json::array();
     std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "AS", "SM", "STATE", "TITLE"}};
@@ -89,6 +107,7 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
             }
         }
         const bool review = to_review.contains(item.id);
+        const bool conflict = conflicted.contains(item.id);
         const std::string state_name(review ? kToReview : assessment::to_string(state));
         json.push_back({{"id", item.id},
                         {"standard", item.standard},
@@ -97,10 +116,12 @@ void run_items(CommandContext& context, const ItemsOptions& options) {
                         {"mandatory", mandatory_json(item)},
                         {"state", state_name},
                         {"to_review", review},
+                        {"conflict", conflict},
                         {"source", standards::to_string(item.source)}});
-        rows.push_back({item.id, std::string(standards::to_string(item.type)),
-                        item.mandatory_approaching ? "yes" : "-",
-                        item.needed_for_met() ? "yes" : "-", state_name, item.title});
+        rows.push_back(
+            {item.id, std::string(standards::to_string(item.type)),
+             item.mandatory_approaching ? "yes" : "-", item.needed_for_met() ? "yes" : "-",
+             state_name + (conflict ? std::string(kInConflict) : std::string()), item.title});
     }
     if (options.json) {
         *context.out << json.dump(2) << "\n";
@@ -123,6 +144,9 @@ void run_show(CommandContext& context, const ShowOptions& options) {
         store->items_to_review().contains(item.id) ||
         (inherited && fallback && store->items_to_review(*fallback).contains(item.id));
     const auto state = assessment::item_state(item, answer ? &*answer : nullptr, evidence.size());
+    const auto conflict = find_conflict(*store, "answer/" + item.id);
+    const auto values = conflict ? conflict_values(*conflict, store->info().replica_id)
+                                 : std::vector<ConflictValue>{};
     const std::string state_name(to_review ? kToReview : assessment::to_string(state));
 
     nlohmann::json json = {{"id", item.id},
@@ -137,7 +161,23 @@ void run_show(CommandContext& context, const ShowOptions& options) {
                            {"to_review", to_review},
                            {"answer", nullptr},
                            {"evidence", nlohmann::json::array()},
-                           {"plan", nullptr}};
+                           {"plan", nullptr},
+                           {"conflict", nullptr}};
+    if (conflict) {
+        auto listed = nlohmann::json::array();
+        for (const auto& value : values) {
+            listed.push_back(
+                {{"value", value.removed ? nlohmann::json() : nlohmann::json(value.value)},
+                 {"comment", value.comment},
+                 {"author", value.author},
+                 {"device", value.device_label()},
+                 {"this_device", value.this_device},
+                 {"replica_id", value.replica_id},
+                 {"at", value.at_ms == 0 ? nlohmann::json()
+                                         : nlohmann::json(format_time_iso(value.at_ms))}});
+        }
+        json["conflict"] = {{"values", listed}};
+    }
     if (answer) {
         json["answer"] = {{"value", answer->value},
                           {"comment", answer->comment},
@@ -178,6 +218,22 @@ void run_show(CommandContext& context, const ShowOptions& options) {
         out << "Guidance: " << item.comment << "\n";
     }
     out << "\nState:    " << state_name << "\n";
+    if (conflict) {
+        out << "Conflict: changed on two devices at once; it keeps every value until one is "
+               "chosen ('dspt conflicts', then 'dspt resolve "
+            << item.id << "'):\n";
+        for (const auto& value : values) {
+            out << "          "
+                << (value.removed ? std::string("(answer removed)")
+                                  : nlohmann::json(value.value).dump())
+                << " by " << (value.author.empty() ? "someone" : value.author) << " on "
+                << value.device_label();
+            if (value.at_ms != 0) {
+                out << ", " << local_moment_text(value.at_ms);
+            }
+            out << "\n";
+        }
+    }
     if (to_review) {
         out << "          carried over from the previous year; it counts once reviewed: 'dspt "
                "review "

@@ -20,6 +20,7 @@
 #include "client/cli/progress.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/format/output.hpp"
+#include "client/store/conflict_values.hpp"
 #include "client/store/identity_store.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
@@ -64,19 +65,6 @@ void pause_for(std::chrono::milliseconds pause) {
 
 // The most changes from other devices a sync lists by name.
 constexpr std::size_t kArrivalsListed = 10;
-
-// "6 December 2026 14:05" in this computer's time zone.
-std::string uk_date_time(std::int64_t unix_ms) {
-    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    ::localtime_r(&seconds, &tm);
-    const std::chrono::year_month_day day{std::chrono::year{tm.tm_year + 1900},
-                                          std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
-                                          std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
-    char clock[8];
-    std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
-    return long_date(Date::from_days(std::chrono::sys_days{day})) + " " + clock;
-}
 
 // Who made a change: its author, or the device when it named none.
 std::string arrival_author(const ArrivedChange& change) {
@@ -125,7 +113,7 @@ void print_arrivals(std::ostream& out, const std::vector<ArrivedChange>& arrived
     for (std::size_t i = 0; i < listed; ++i) {
         const auto& change = arrived[i];
         out << "  " << arrival_subject(change) << ", by " << arrival_author(change) << ", "
-            << uk_date_time(change.at_ms) << "\n";
+            << local_moment_text(change.at_ms) << "\n";
     }
     if (arrived.size() > listed) {
         out << "  and " << arrived.size() - listed << " more\n";
@@ -316,13 +304,34 @@ void run_sync(CommandContext& context, const SyncOptions& options) {
     *context.out << "Stopped.\n";
 }
 
+// "1.1.1 Name of the ICO registration" for an answer's register, or the key.
+std::string conflict_subject(LocalStore& store, const std::string& register_key) {
+    if (register_key.starts_with("answer/")) {
+        if (const auto* item = store.pack().find(register_key.substr(7))) {
+            return item->id + " " + item->title;
+        }
+    }
+    return register_key;
+}
+
 void run_conflicts(CommandContext& context, bool json) {
     auto store = open_store(context.global);
     const auto conflicts = open_conflicts(*store);
+    const auto& own_replica = store->info().replica_id;
     if (json) {
         auto rows = nlohmann::json::array();
         for (const auto& conflict : conflicts) {
-            rows.push_back({{"register", conflict.register_key}, {"values", conflict.siblings}});
+            auto values =
+                conflict.siblings.is_array() ? conflict.siblings : nlohmann::json::array();
+            const auto described = conflict_values(conflict, own_replica);
+            for (std::size_t i = 0; i < values.size() && i < described.size(); ++i) {
+                values[i]["device"] = described[i].device_label();
+                values[i]["this_device"] = described[i].this_device;
+                values[i]["at"] = described[i].at_ms == 0
+                                      ? nlohmann::json()
+                                      : nlohmann::json(format_time_iso(described[i].at_ms));
+            }
+            rows.push_back({{"register", conflict.register_key}, {"values", values}});
         }
         *context.out << rows.dump(2) << "\n";
         return;
@@ -332,16 +341,31 @@ void run_conflicts(CommandContext& context, bool json) {
         return;
     }
     for (const auto& conflict : conflicts) {
-        *context.out << conflict.register_key << ":\n";
-        for (const auto& sibling : conflict.siblings) {
-            const auto& value = sibling["value"];
+        const bool answer = conflict.register_key.starts_with("answer/");
+        *context.out << conflict_subject(*store, conflict.register_key)
+                     << ": changed on two devices at once\n";
+        for (const auto& value : conflict_values(conflict, own_replica)) {
             *context.out << "  - "
-                         << (value.is_object() && value.contains("value") ? value["value"].dump()
-                                                                          : value.dump())
-                         << " by " << sibling.value("author", std::string("?"))
-                         << " (device replica " << sibling.value("replica_id", std::string())
-                         << ")\n";
+                         << (value.removed ? std::string("(answer removed)")
+                                           : nlohmann::json(value.value).dump())
+                         << (value.comment.empty()
+                                 ? ""
+                                 : ", comment " + nlohmann::json(value.comment).dump())
+                         << "\n    by " << (value.author.empty() ? "someone" : value.author)
+                         << " on " << value.device_label();
+            if (value.at_ms != 0) {
+                *context.out << ", " << local_moment_text(value.at_ms);
+            }
+            *context.out << "\n";
+            if (answer && !value.removed) {
+                *context.out << "    keep it: dspt resolve " << conflict.register_key.substr(7)
+                             << " --keep " << value.replica_id.substr(0, 8) << "\n";
+            }
         }
+        *context.out << (answer ? "  or write a new value: dspt resolve " +
+                                      conflict.register_key.substr(7) + " --value VALUE\n"
+                                : std::string("  change it again on one device: that value "
+                                              "replaces both after the next sync\n"));
     }
 }
 

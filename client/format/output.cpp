@@ -1,6 +1,7 @@
 #include "client/format/output.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <ostream>
@@ -81,6 +82,18 @@ std::tm utc_of(std::int64_t unix_ms) {
 
 std::string format_time(std::int64_t unix_ms) {
     return utc_minute_text(unix_ms);
+}
+
+std::string local_moment_text(std::int64_t unix_ms) {
+    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&seconds, &tm);
+    const std::chrono::year_month_day day{std::chrono::year{tm.tm_year + 1900},
+                                          std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
+                                          std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
+    char clock[8];
+    std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    return long_date(Date::from_days(std::chrono::sys_days{day})) + " " + clock;
 }
 
 std::string format_time_iso(std::int64_t unix_ms) {

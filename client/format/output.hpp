@@ -22,6 +22,10 @@ std::string human_age(std::int64_t ms);
 // "2025-06-30 14:05" (UTC) from Unix milliseconds.
 std::string format_time(std::int64_t unix_ms);
 
+// "6 December 2026 14:05" in this computer's time zone: a moment as the
+// person at this computer reads it.
+std::string local_moment_text(std::int64_t unix_ms);
+
 // ISO 8601 in UTC, to the second: "2026-11-21T10:43:21Z".
 std::string format_time_iso(std::int64_t unix_ms);
 

@@ -26,12 +26,23 @@ std::string own_scope(const DeviceIdentity& identity) {
     return identity.role == protocol::Role::branch ? identity.site_ods : std::string();
 }
 
+// A value as the store keeps it; the device name the server adds to a
+// conflict's values (protocol::kConflictDeviceKey) moves out of the value.
 nlohmann::json sibling_json(const protocol::RegisterValue& value) {
-    return {{"replica_id", value.replica_id},
-            {"author", value.author},
-            {"hlc", value.hlc},
-            {"version", value.version},
-            {"value", nlohmann::json::parse(value.payload, nullptr, false)}};
+    auto payload = nlohmann::json::parse(value.payload, nullptr, false);
+    nlohmann::json sibling = {{"replica_id", value.replica_id},
+                              {"author", value.author},
+                              {"hlc", value.hlc},
+                              {"version", value.version}};
+    const std::string device_key(protocol::kConflictDeviceKey);
+    if (payload.is_object() && payload.contains(device_key)) {
+        if (payload[device_key].is_string()) {
+            sibling["device"] = payload[device_key];
+        }
+        payload.erase(device_key);
+    }
+    sibling["value"] = std::move(payload);
+    return sibling;
 }
 
 // The outbox batch as pushed: on the wire an assessment's register carries the

@@ -44,6 +44,7 @@ ul.evidence{padding-left:1.2rem}
 .plan{border-top:1px dashed #aeb7bd;margin-top:1rem;padding-top:.5rem}
 .upload-progress{width:100%;max-width:40rem}
 .reasons li{margin:.2rem 0}
+main:has(#only-missing:checked) .item.not-missing{display:none}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #d8dde0;vertical-align:top}
 @media (max-width:40rem){main{padding:.5rem}h1{font-size:1.3rem}}

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "client/store/local_store.hpp"
+#include "client/ui/page_layout.hpp"
 #include "protocol/publish_messages.hpp"
 
 namespace dspt::client::ui {
@@ -18,6 +19,10 @@ struct PageInputs {
     std::uint64_t max_upload_bytes = 0;
     // The server's answer to the last publish asked from this screen.
     std::optional<protocol::PublishResponse> last_publish;
+    // The message the last action on one item left, shown in that item's
+    // section instead of at the top of the page; `notice_item` is "" when none.
+    std::string notice_item;
+    Flash notice;
 };
 
 // The level reached, a bar per level, the missing mandatory items as links,
@@ -41,5 +46,10 @@ std::string export_content(LocalStore& store);
 
 // Where an item's section is: "/standard/N#item-ID".
 std::string item_link(const standards::Item& item);
+
+// A date typed in a form field, "DD/MM/YYYY" (or "YYYY-MM-DD"), as the store
+// keeps it: "YYYY-MM-DD". Error(ErrorCode::invalid_argument) naming `what`
+// ("the date of 7.2.1") and the form wanted otherwise.
+std::string form_date(std::string_view typed, std::string_view what);
 
 }  // namespace dspt::client::ui

@@ -26,6 +26,7 @@
 #include "common/form_encoding.hpp"
 #include "common/report/answers_report.hpp"
 #include "common/report/xlsx_writer.hpp"
+#include "common/text.hpp"
 #include "http/header_values.hpp"
 #include "http/security_headers.hpp"
 
@@ -125,9 +126,11 @@ std::string read_back(const std::filesystem::path& file) {
 std::string offline_message(LocalStore& store, const Error& failure, std::string_view what) {
     const auto backlog = sync_backlog(store);
     return "The server could not be reached (" + std::string(failure.what()) +
-           "), so this device is offline and " + std::string(what) +
-           " did not happen. Nothing is lost: " + std::to_string(backlog.changes) +
-           " change(s) are kept on this computer and are sent by the next sync.";
+           "), so this device is offline and " + std::string(what) + " did not happen. " +
+           (backlog.changes == 0 ? std::string("No change made here was waiting to be sent.")
+                                 : "Nothing is lost: " + std::to_string(backlog.changes) +
+                                       " change(s) are kept on this computer and are sent by "
+                                       "the next sync.");
 }
 
 std::string describe(const SyncReport& report) {
@@ -227,8 +230,8 @@ Response Screen::refused(const http::Refusal& refusal) {
         const auto size = refusal.declared_length.value_or(options_.max_upload_bytes + 1);
         response = plain(413, "This file (" + human_size(size) + ") is larger than the " +
                                   human_size(options_.max_upload_bytes) +
-                                  " limit of this screen, so it was not added. (dspt ui "
-                                  "--max-upload-mb sets the limit.)");
+                                  " limit of this screen, so it was not added. Attach a smaller "
+                                  "file, or a scan at a lower resolution.");
     } else {
         response =
             plain(refusal.status, "The screen could not read this request: " + refusal.message +
@@ -273,7 +276,11 @@ Response Screen::download(std::string content, const std::string& type,
 }
 
 Response Screen::page(const Request& request) {
-    PageInputs inputs{gate_.csrf(), options_.max_upload_bytes, last_publish_};
+    PageInputs inputs;
+    inputs.csrf = gate_.csrf();
+    inputs.max_upload_bytes = options_.max_upload_bytes;
+    inputs.last_publish = last_publish_;
+    const auto noticed = std::exchange(flash_item_, {});
     const auto parts = segments(request.path);
     try {
         if (parts.empty()) {
@@ -285,6 +292,11 @@ Response Screen::page(const Request& request) {
                 number.find_first_not_of("0123456789") == std::string::npos) {
                 const int standard = std::stoi(number);
                 if (standard >= 1 && standard <= 10) {
+                    if (const auto* item = store_.pack().find(noticed);
+                        item != nullptr && item->standard == standard) {
+                        inputs.notice_item = noticed;
+                        inputs.notice = std::exchange(flash_, {});
+                    }
                     return render("Standard " + number + ": " +
                                       std::string(standards::standard_name(standard)),
                                   "standard-" + number, standard_content(store_, standard, inputs));
@@ -377,6 +389,9 @@ Response Screen::act(const Request& request) {
             back = publish(field(form, "level"));
         } else if (parts.size() == 3 && parts[0] == "evidence" && parts[2] == "remove") {
             const auto found = store_.evidence().find(parts[1]);
+            if (found.item_id != assessment::kPlanDocumentSlot) {
+                flash_item_ = found.item_id;
+            }
             // A plan document is listed on the Publish page, not under an item.
             back = found.item_id == assessment::kPlanDocumentSlot
                        ? std::string("/publish")
@@ -390,13 +405,28 @@ Response Screen::act(const Request& request) {
         } else if (parts.size() >= 3 && parts[0] == "item") {
             const auto& item = store_.item(parts[1]);
             back = item_link(item);
+            flash_item_ = item.id;
             const auto& what = parts[2];
+            const bool dated = item.type == standards::AnswerType::date;
+            if ((what == "answer" || what == "review") && parts.size() == 3 &&
+                find_conflict(store_, "answer/" + item.id)) {
+                fail(ErrorCode::failed_precondition,
+                     item.id +
+                         " was changed on two devices at once: choose the value to keep on "
+                         "the Conflicts page first. Nothing was saved.");
+            }
             if (what == "answer" && parts.size() == 3) {
                 AnswerChange change;
                 change.item = item.id;
                 const auto own = store_.answer(item.id);
                 const bool document = item.type == standards::AnswerType::document;
-                const auto raw = field(form, document ? "location" : "value");
+                auto raw = field(form, document ? "location" : "value");
+                if (trim(raw).empty()) {
+                    raw.clear();  // spaces alone are no answer: as an empty box
+                }
+                if (dated && !raw.empty()) {
+                    raw = form_date(raw, "The date of " + item.id);
+                }
                 const auto comment = field(form, "comment");
                 if (!raw.empty()) {
                     (document ? change.location : change.value) = raw;
@@ -420,9 +450,19 @@ Response Screen::act(const Request& request) {
                 flash_ = {false, "Kept " + item.id + " as it was last year."};
             } else if (what == "resolve" && parts.size() == 3) {
                 back = "/conflicts";
+                flash_item_.clear();
                 std::optional<std::string> value;
                 if (has_field(form, "value")) {
                     value = field(form, "value");
+                    if (trim(*value).empty()) {
+                        fail(ErrorCode::invalid_argument,
+                             "Write the value to keep for " + item.id +
+                                 ", or press Keep this beside one of the values. Nothing was "
+                                 "changed.");
+                    }
+                    if (dated) {
+                        value = form_date(*value, "The date of " + item.id);
+                    }
                 }
                 const auto kept =
                     resolve_conflict(store_, item.id, field(form, "keep"), value, options_.user);
@@ -430,8 +470,8 @@ Response Screen::act(const Request& request) {
                                      ". Every device shows it after its next sync."};
             } else if (what == "plan" && parts.size() == 3) {
                 const auto entry = apply_plan_change(
-                    store_,
-                    {item.id, field(form, "action"), field(form, "owner"), field(form, "due")});
+                    store_, {item.id, field(form, "action"), field(form, "owner"),
+                             form_date(field(form, "due"), "The plan's date for " + item.id)});
                 flash_ = {false, "Planned for " + item.id + ": " + entry.action + "."};
             } else if (what == "plan" && parts.size() == 4 && parts[3] == "remove") {
                 store_.remove_plan_entry(item.id);

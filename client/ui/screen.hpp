@@ -77,6 +77,9 @@ class Screen {
     Gate& gate_;
     ScreenOptions options_;
     Flash flash_;
+    // The item the last action changed: its standard's page shows flash_ in
+    // that item's section. "" when the message belongs at the top.
+    std::string flash_item_;
     std::optional<protocol::PublishResponse> last_publish_;
 };
 

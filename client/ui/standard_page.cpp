@@ -11,6 +11,7 @@
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
 #include "common/assessment/evaluator.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 #include "protocol/limits.hpp"
 
@@ -27,6 +28,22 @@ const std::string kMaxLength = std::to_string(protocol::kMaxChangeValueBytes);
 
 std::string field_id(std::string_view what, const standards::Item& item) {
     return std::string(what) + "-" + item.id;
+}
+
+// A date field as people in the UK write dates: a text field taking
+// DD/MM/YYYY. Chromium's <input type=date> shows the browser's own locale,
+// which for many is month first whatever the page's lang says, so "10/01"
+// would read as 1 October to one person and 10 January to another.
+std::string date_field(const std::string& id, const std::string& name, const std::string& stored,
+                       bool required) {
+    const auto date = Date::parse(stored);
+    const auto hint_id = id + "-hint";
+    return "<span class=\"hint\" id=\"" + hint_id +
+           "\">For example 07/12/2026 (day, month, year)</span><input type=\"text\" "
+           "inputmode=\"numeric\" autocomplete=\"off\" class=\"date\" id=\"" +
+           id + "\" name=\"" + name + "\" aria-describedby=\"" + hint_id +
+           "\" placeholder=\"DD/MM/YYYY\" maxlength=\"10\"" + (required ? " required" : "") +
+           " value=\"" + escape(date ? short_uk_date(*date) : stored) + "\">";
 }
 
 // The control for the item's answer type, filled with the current value.
@@ -48,8 +65,7 @@ std::string answer_control(const standards::Item& item, const std::string& value
                    "\" name=\"value\" maxlength=\"" + kMaxLength + "\">" + escape(value) +
                    "</textarea>";
         case AnswerType::date:
-            return "<label for=\"" + id + "\">Date</label><input type=\"date\" id=\"" + id +
-                   "\" name=\"value\" value=\"" + escape(value) + "\">";
+            return "<label for=\"" + id + "\">Date</label>" + date_field(id, "value", value, false);
         case AnswerType::document:
             return "<label for=\"" + id +
                    "\">Where the document is kept (when it is not attached below)</label>"
@@ -96,8 +112,8 @@ std::string plan_section(const standards::Item& item, const assessment::Plan& pl
     const auto due_id = escape(field_id("plan-due", item));
     std::string html = "<div class=\"plan\"><h3>Action plan</h3>";
     html += has ? "<p>Planned: " + escape(entry->second.action) + " (" +
-                      escape(entry->second.owner) + ", by " +
-                      escape(entry->second.due.to_string()) + ")</p>"
+                      escape(entry->second.owner) + ", by " + escape(long_date(entry->second.due)) +
+                      ")</p>"
                 : "<p>Not satisfied yet: say what will be done, by whom and by when.</p>";
     html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/plan\">" +
             csrf_field(inputs.csrf) + "<label for=\"" + action_id +
@@ -107,9 +123,9 @@ std::string plan_section(const standards::Item& item, const assessment::Plan& pl
             "\">Who will do it</label><input type=\"text\" id=\"" + owner_id +
             "\" name=\"owner\" required maxlength=\"" + kMaxLength + "\" value=\"" +
             (has ? escape(entry->second.owner) : "") + "\"><label for=\"" + due_id +
-            "\">By when</label><input type=\"date\" id=\"" + due_id + "\" name=\"due\" required " +
-            "value=\"" + (has ? escape(entry->second.due.to_string()) : "") +
-            "\"> <button type=\"submit\">Save the plan for " + escape(item.id) + "</button></form>";
+            "\">By when</label>" +
+            date_field(due_id, "due", has ? entry->second.due.to_string() : std::string(), true) +
+            " <button type=\"submit\">Save the plan for " + escape(item.id) + "</button></form>";
     if (has) {
         html += "<form method=\"post\" action=\"/item/" + escape(item.id) + "/plan/remove\">" +
                 csrf_field(inputs.csrf) +
@@ -118,22 +134,50 @@ std::string plan_section(const standards::Item& item, const assessment::Plan& pl
     return html + "</div>";
 }
 
+// The item's state in the assessment as it stands here.
+assessment::ItemState state_in(const standards::Item& item,
+                               const assessment::Assessment& effective) {
+    const auto found = effective.answers.find(item.id);
+    const auto evidence_count = static_cast<std::size_t>(
+        std::count_if(effective.evidence.begin(), effective.evidence.end(),
+                      [&](const auto& ref) { return ref.item_id == item.id; }));
+    return assessment::item_state(item, found == effective.answers.end() ? nullptr : &found->second,
+                                  evidence_count);
+}
+
+// Whether the filter "Show only what is missing" keeps an item: one Standards
+// Met needs (Approaching Standards' items among them) that is not satisfied,
+// waits to be reviewed or holds two values.
+bool is_missing(const standards::Item& item, assessment::ItemState state, bool conflicted,
+                bool to_review) {
+    return item.needed_for_met() &&
+           (state != assessment::ItemState::satisfied || conflicted || to_review);
+}
+
 std::string item_section(LocalStore& store, const standards::Item& item,
                          const assessment::Assessment& effective, bool conflicted, bool to_review,
                          bool writable, const PageInputs& inputs) {
     const auto found = effective.answers.find(item.id);
     const auto* answer = found == effective.answers.end() ? nullptr : &found->second;
-    const auto evidence_count = static_cast<std::size_t>(
-        std::count_if(effective.evidence.begin(), effective.evidence.end(),
-                      [&](const auto& ref) { return ref.item_id == item.id; }));
-    const auto state = assessment::item_state(item, answer, evidence_count);
+    const auto state = state_in(item, effective);
     const auto own = store.answer(item.id);
     const bool inherited = !own && answer != nullptr;
 
-    std::string html = "<section class=\"card item\" id=\"item-" + escape(item.id) +
-                       "\" aria-labelledby=\"" + escape(field_id("title", item)) + "\">";
+    // The item just changed stays in view with its message, filtered or not.
+    const bool noticed = !inputs.notice_item.empty() && inputs.notice_item == item.id;
+    const bool missing = is_missing(item, state, conflicted, to_review);
+    std::string html = "<section class=\"card item" +
+                       std::string(missing || noticed ? "" : " not-missing") + "\" id=\"item-" +
+                       escape(item.id) + "\" aria-labelledby=\"" + escape(field_id("title", item)) +
+                       "\">";
     html += "<h2 id=\"" + escape(field_id("title", item)) + "\">" + escape(item.id) + " " +
-            escape(item.title) + "</h2><p>";
+            escape(item.title) + "</h2>";
+    if (noticed && !inputs.notice.text.empty()) {
+        html += inputs.notice.error ? "<div class=\"flash error\" role=\"alert\" id=\"flash\">"
+                                    : "<div class=\"flash\" role=\"status\" id=\"flash\">";
+        html += escape(inputs.notice.text) + "</div>";
+    }
+    html += "<p>";
     if (item.mandatory_approaching) {
         html += "<span class=\"badge\">Needed for Approaching Standards</span>";
     }
@@ -199,19 +243,49 @@ std::string standard_content(LocalStore& store, int standard, const PageInputs& 
         html += "<p class=\"flash\">This assessment is read only here.</p>";
     }
     std::size_t shown = 0;
+    std::size_t missing = 0;
+    std::string items;
     for (const auto& item : store.pack().items) {
         if (item.standard != standard) {
             continue;
         }
-        html += item_section(store, item, effective, conflicted.contains("answer/" + item.id),
-                             to_review.contains(item.id), writable, inputs);
+        const bool in_conflict = conflicted.contains("answer/" + item.id);
+        const bool review = to_review.contains(item.id);
+        items += item_section(store, item, effective, in_conflict, review, writable, inputs);
         ++shown;
+        if (is_missing(item, state_in(item, effective), in_conflict, review)) {
+            ++missing;
+        }
     }
     if (shown == 0) {
-        html +=
-            "<p>The " + escape(store.info().year) + " toolkit has no items in this standard.</p>";
+        return html + "<p>The " + escape(store.info().year) +
+               " toolkit has no items in this standard.</p>";
     }
-    return html;
+    // The filter is a checkbox the page's style reads (page_layout.cpp): it
+    // works without script and leaves every item in the page for search.
+    html +=
+        "<p class=\"filter\"><label><input type=\"checkbox\" id=\"only-missing\"> "
+        "Show only what is missing for Standards Met (<span "
+        "id=\"missing-count\">" +
+        std::to_string(missing) + "</span> of " + std::to_string(shown) + " items)</label></p>\n";
+    if (missing == 0) {
+        html +=
+            "<p id=\"none-missing\">Nothing is missing in this standard: every item "
+            "Standards Met needs is done.</p>\n";
+    }
+    return html + items;
+}
+
+std::string form_date(std::string_view typed, std::string_view what) {
+    const auto date = parse_uk_date(typed);
+    if (!date) {
+        fail(ErrorCode::invalid_argument,
+             std::string(what) +
+                 " needs a real day written DD/MM/YYYY, for example 07/12/2026, "
+                 "not \"" +
+                 std::string(typed) + "\". Nothing was saved.");
+    }
+    return date->to_string();
 }
 
 }  // namespace dspt::client::ui

@@ -75,8 +75,9 @@ std::vector<PublishProblem> publication_problems(const standards::Pack& pack,
             const auto slash = key.find('/');
             const auto item = slash == std::string::npos ? "" : key.substr(slash + 1);
             problems.push_back({site.site, key.starts_with("answer/") ? item : "",
-                                key + " has conflicting values from different devices: resolve "
-                                      "it (dspt conflicts, dspt resolve) and sync"});
+                                (key.starts_with("answer/") ? "the answer to item " + item : key) +
+                                    " has conflicting values from different devices: resolve "
+                                    "it (dspt conflicts, dspt resolve) and sync"});
         }
         const auto evaluation = evaluate(pack, site.effective, facts.today);
         if (facts.level == Level::approaching && first && evaluation.met.reached()) {

@@ -504,4 +504,27 @@ std::optional<std::int64_t> PgRepository::replica_high_water(std::string_view re
         });
 }
 
+std::map<std::string, std::string> PgRepository::replica_device_names(
+    std::string_view organisation_ods, const std::vector<std::string>& replica_ids) const {
+    if (replica_ids.empty()) {
+        return {};
+    }
+    ArrayLiteral ids;
+    for (const auto& replica_id : replica_ids) {
+        ids.add(replica_id);
+    }
+    return pg::in_transaction(
+        *pool_, pg::Access::read, [&](pg::Connection& db) -> std::map<std::string, std::string> {
+            const pg::Result rows = db.run(
+                "SELECT r.replica_id, d.name FROM replicas r JOIN devices d ON d.id = "
+                "r.device_id WHERE r.organisation_ods = $1 AND r.replica_id = ANY($2::text[])",
+                pg::Params().text(organisation_ods).text(ids.literal()));
+            std::map<std::string, std::string> names;
+            for (int row = 0; row < rows.rows(); ++row) {
+                names.insert_or_assign(rows.text(row, 0), rows.text(row, 1));
+            }
+            return names;
+        });
+}
+
 }  // namespace dspt::server::store

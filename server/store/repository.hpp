@@ -37,6 +37,7 @@
 // clock); the store never reads a clock, so tests are exact.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -324,6 +325,12 @@ class Repository {
     // learns what another device's replica sent.
     virtual std::optional<std::int64_t> replica_high_water(std::string_view replica_id,
                                                            std::string_view device_id) const = 0;
+
+    // The name of the device each of `replica_ids` is bound to, for the replicas of
+    // `organisation_ods` only: what a conflict's values show of who wrote them. A
+    // replica never seen, or another organisation's, is left out.
+    virtual std::map<std::string, std::string> replica_device_names(
+        std::string_view organisation_ods, const std::vector<std::string>& replica_ids) const = 0;
 
     // ---- Publications ------------------------------------------------------------------
 

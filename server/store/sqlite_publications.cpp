@@ -242,4 +242,24 @@ std::optional<std::int64_t> SqliteRepository::replica_high_water(std::string_vie
     });
 }
 
+std::map<std::string, std::string> SqliteRepository::replica_device_names(
+    std::string_view organisation_ods, const std::vector<std::string>& replica_ids) const {
+    return read(false, [&](Reader& reader) {
+        sqlite::Statement select(
+            reader.db,
+            "SELECT d.name FROM replicas r JOIN devices d ON d.id = r.device_id "
+            "WHERE r.replica_id = ?1 AND r.organisation_ods = ?2");
+        std::map<std::string, std::string> names;
+        for (const auto& replica_id : replica_ids) {
+            const sqlite::ResetGuard use(select);
+            select.bind(1, replica_id);
+            select.bind(2, organisation_ods);
+            if (select.step()) {
+                names.insert_or_assign(replica_id, select.column_text(0));
+            }
+        }
+        return names;
+    });
+}
+
 }  // namespace dspt::server::store

@@ -185,6 +185,9 @@ class SqliteRepository final : public Repository {
                                             std::uint32_t index) const override;
     std::optional<std::int64_t> replica_high_water(std::string_view replica_id,
                                                    std::string_view device_id) const override;
+    std::map<std::string, std::string> replica_device_names(
+        std::string_view organisation_ods,
+        const std::vector<std::string>& replica_ids) const override;
 
     // Publications (sqlite_publications.cpp).
     RecordedPublication record_publication(const Publication& publication) override;

@@ -1,8 +1,10 @@
 #include "server/sync/sync_service.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +80,27 @@ void check_entry(const protocol::ChangeEntry& entry, std::size_t max_value_bytes
     }
     if (entry.author.size() > kMaxAuthorBytes) {
         fail(ErrorCode::invalid_argument, where + ": the author's name is too long");
+    }
+}
+
+// Adds to the payload of each conflict's value, a JSON object, the name of the
+// device that wrote it under "device" (protocol/README.md, "Conflicts"), so a
+// person choosing between the values knows where each came from. A value of a
+// replica not in `names` is left as it is.
+void name_writing_devices(const std::map<std::string, std::string>& names,
+                          protocol::PullResponse& response) {
+    for (auto& state : response.registers) {
+        for (auto& sibling : state.siblings) {
+            const auto name = names.find(sibling.replica_id);
+            if (name == names.end()) {
+                continue;
+            }
+            auto payload = nlohmann::json::parse(sibling.payload, nullptr, false);
+            if (payload.is_object()) {
+                payload[std::string(protocol::kConflictDeviceKey)] = name->second;
+                sibling.payload = payload.dump();
+            }
+        }
     }
 }
 
@@ -157,6 +180,7 @@ protocol::PullResponse SyncService::pull(const store::Device& device, std::int64
     protocol::PullResponse response;
     response.next_cursor = page.next_cursor;
     response.more = page.more;
+    std::set<std::string> writers;  // of the conflicts' values
     for (const auto& reg : page.registers) {
         protocol::RegisterState state;
         state.scope = reg.scope;
@@ -166,9 +190,16 @@ protocol::PullResponse SyncService::pull(const store::Device& device, std::int64
         if (reg.conflicted()) {
             for (const auto& value : reg.values) {
                 state.siblings.push_back(to_protocol(value));
+                writers.insert(value.replica_id);
             }
         }
         response.registers.push_back(std::move(state));
+    }
+    if (!writers.empty()) {
+        name_writing_devices(
+            repository_.replica_device_names(
+                device.organisation_ods, std::vector<std::string>(writers.begin(), writers.end())),
+            response);
     }
     return response;
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -260,6 +261,69 @@ TEST_CASE("an item changed on two devices at once is kept as a conflict with bot
         CHECK(device->json({"conflicts"}).empty());
     }
     CHECK(home.first.run({"resolve", "1.1.1", "--value", "x"}).exit_code == 2);
+}
+
+TEST_CASE("a conflict names each value's device and marks this one; items and show flag it",
+          "[integration][client_sync]") {
+    ServerProcess server;
+    server.register_demo();
+    ClientHome reception;
+    ClientHome office;
+    enrol(reception, server, server.code({"--org", "CD2", "--site", "VC001"}),
+          "Cedar House reception");
+    enrol(office, server, reception.json({"invite", "--site", "VC001"})["code"].get<std::string>(),
+          "Cedar House office");
+    REQUIRE(reception.run({"answer", "1.1.1", "ZA111111"}).exit_code == 0);
+    REQUIRE(office.run({"answer", "1.1.1", "ZA222222"}).exit_code == 0);
+    sync(reception);
+    REQUIRE(sync(office)["open_conflicts"] == 1);
+    REQUIRE(sync(reception)["open_conflicts"] == 1);
+
+    // Each device lists both values: its own as "this device", the other by the
+    // name it was enrolled with, each with a time.
+    for (const auto& [home, own, theirs, other_name] :
+         {std::tuple{&reception, "ZA111111", "ZA222222", "Cedar House office"},
+          std::tuple{&office, "ZA222222", "ZA111111", "Cedar House reception"}}) {
+        const auto listed = home->json({"conflicts"});
+        REQUIRE(listed.size() == 1);
+        std::map<std::string, std::pair<std::string, bool>> devices;
+        for (const auto& value : listed[0]["values"]) {
+            devices[value["value"]["value"].get<std::string>()] = {
+                value["device"].get<std::string>(), value["this_device"].get<bool>()};
+            CHECK(value["at"].is_string());
+        }
+        CHECK(devices[own] == std::pair<std::string, bool>{"this device", true});
+        CHECK(devices[theirs] == std::pair<std::string, bool>{other_name, false});
+
+        const auto text = home->run({"conflicts"});
+        INFO(text.out);
+        CHECK_THAT(text.out, Catch::Contains("1.1.1 "));
+        CHECK_THAT(text.out, Catch::Contains("on this device"));
+        CHECK_THAT(text.out, Catch::Contains(std::string("on ") + other_name));
+        CHECK(text.out.find("replica") == std::string::npos);
+
+        // `dspt items` and `dspt show` say the item is in conflict.
+        for (const auto& item : home->json({"items", "--standard", "1"})) {
+            CHECK(item["conflict"].get<bool>() == (item["id"] == "1.1.1"));
+        }
+        CHECK_THAT(home->run({"items", "--standard", "1"}).out, Catch::Contains("in conflict"));
+        const auto shown = home->json({"show", "1.1.1"});
+        REQUIRE(shown["conflict"].is_object());
+        CHECK(shown["conflict"]["values"].size() == 2);
+        const auto show_text = home->run({"show", "1.1.1"}).out;
+        CHECK_THAT(show_text, Catch::Contains("Conflict: changed on two devices at once"));
+        CHECK_THAT(show_text, Catch::Contains(std::string("on ") + other_name));
+        CHECK(home->json({"show", "1.1.2"})["conflict"].is_null());
+    }
+
+    // Resolved, nothing is flagged any more.
+    REQUIRE(reception.run({"resolve", "1.1.1", "--value", "ZA333333"}).exit_code == 0);
+    sync(reception);
+    sync(office);
+    for (const auto* home : {&reception, &office}) {
+        CHECK(home->json({"show", "1.1.1"})["conflict"].is_null());
+        CHECK(home->run({"items"}).out.find("in conflict") == std::string::npos);
+    }
 }
 
 TEST_CASE("a branch device receives nothing of its sister site, and a partner cannot sync",

@@ -276,13 +276,22 @@ TEST_CASE("the screen lets in only its own browser and prints markup as text",
     CHECK(browser.evaluate("document.title").get<std::string>() != "owned");
     CHECK_THAT(browser.text("header.top"), Catch::Contains("Cedar <House>"));
 
-    // A date item takes its date from the picker.
+    // A date item takes its date as people in the UK write it, day first,
+    // whatever the browser's language: Chromium's date picker follows the
+    // browser's locale, not the page's.
     browser.navigate(screen.page("/standard/7"));
-    CHECK(browser.evaluate("document.querySelector(\"[id='value-7.2.1']\").type")
-              .get<std::string>() == "date");
-    browser.fill(by_id("value-7.2.1"), "2026-10-01");
+    CHECK(browser.evaluate("document.querySelector(\"[id='value-7.2.1']\").placeholder")
+              .get<std::string>() == "DD/MM/YYYY");
+    browser.fill(by_id("value-7.2.1"), "01/10/2026");
     save(browser, "7.2.1");
     CHECK(browser.text(by_id("state-7.2.1")) == "satisfied");
+    CHECK(home.json({"show", "7.2.1"})["answer"]["value"] == "2026-10-01");
+    CHECK(browser.evaluate("document.querySelector(\"[id='value-7.2.1']\").value")
+              .get<std::string>() == "01/10/2026");
+    // Month first is no day of the year: refused beside the item, nothing changed.
+    browser.fill(by_id("value-7.2.1"), "10/13/2026");
+    browser.click_and_wait_load(by_id("save-7.2.1"));
+    CHECK_THAT(browser.text(by_id("item-7.2.1") + " #flash"), Catch::Contains("DD/MM/YYYY"));
     CHECK(home.json({"show", "7.2.1"})["answer"]["value"] == "2026-10-01");
 
     // Over the limit: the page says so before sending, and the screen refuses it anyway.

@@ -39,3 +39,20 @@ TEST_CASE("dates and moments in messages read as people in the UK write them", "
     // 2026-12-06 14:05:09 UTC.
     CHECK(dspt::long_moment_text(1'796'565'909'000) == "6 December 2026 at 14:05 UTC");
 }
+
+TEST_CASE("a date typed as people in the UK write it reads as that day", "[unit][common]") {
+    CHECK(dspt::short_uk_date(*Date::parse("2026-12-07")) == "07/12/2026");
+    CHECK(dspt::parse_uk_date("07/12/2026") == Date::parse("2026-12-07"));
+    CHECK(dspt::parse_uk_date(" 7/12/2026 ") == Date::parse("2026-12-07"));
+    CHECK(dspt::parse_uk_date("7.12.2026") == Date::parse("2026-12-07"));
+    CHECK(dspt::parse_uk_date("01-10-2026") == Date::parse("2026-10-01"));
+    // As stored, too.
+    CHECK(dspt::parse_uk_date("2026-10-01") == Date::parse("2026-10-01"));
+    // Day first: 10/01 is the tenth of January, never 1 October.
+    CHECK(dspt::parse_uk_date("10/01/2026") == Date::parse("2026-01-10"));
+    for (const auto* bad : {"", "31/02/2027", "13/13/2026", "07/12/26", "07/12-2026", "7//2026",
+                            "07/12/2026x", "007/12/2026", "yesterday", "2026/12/07"}) {
+        INFO(bad);
+        CHECK_FALSE(dspt::parse_uk_date(bad));
+    }
+}

@@ -1,6 +1,7 @@
 // The repository's sync state: push results (accepted, duplicate, unchanged,
 // conflict), versions from the organisation's sequence, and pull pages.
 
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -99,6 +100,17 @@ TEST_CASE_METHOD(SyncFixture, "how far a replica got is told only to the device 
     CHECK_FALSE(repo().replica_high_water("r1", other.id).has_value());
     CHECK_FALSE(repo().replica_high_water("r2", branch.id).has_value());
     CHECK_FALSE(repo().replica_high_water("", branch.id).has_value());
+}
+
+TEST_CASE_METHOD(SyncFixture,
+                 "a conflict's writers are named by their devices, in their organisation only",
+                 "[unit][server_store]") {
+    REQUIRE(push(branch, {change("r1", 1, "answer/1.1.1", 0, "ZA1")}).size() == 1);
+    REQUIRE(push(other, {change("r2", 1, "answer/1.1.1", 0, "ZA2")}).size() == 1);
+    const auto names = repo().replica_device_names("AB12", {"r1", "r2", "never-seen"});
+    CHECK(names == std::map<std::string, std::string>{{"r1", "Reception PC"}, {"r2", "Office PC"}});
+    CHECK(repo().replica_device_names("ZZ99", {"r1", "r2"}).empty());
+    CHECK(repo().replica_device_names("AB12", {}).empty());
 }
 
 TEST_CASE_METHOD(SyncFixture,

@@ -3,6 +3,8 @@
 
 #include "server/sync/sync_service.hpp"
 
+#include <map>
+
 #include <catch2/catch.hpp>
 
 #include "protocol/codec.hpp"
@@ -66,6 +68,34 @@ TEST_CASE_METHOD(AuthFixture, "a branch device pushes and pulls its own site onl
     REQUIRE(pulled.registers.size() == 1);
     CHECK(pulled.registers[0].scope == "VA1B2");
     CHECK(pulled.registers[0].shown.payload == R"({"value":"ZA1"})");
+}
+
+TEST_CASE_METHOD(AuthFixture, "each value of a pulled conflict names the device that wrote it",
+                 "[unit][server_sync]") {
+    const auto reception = enrol_admin("AB12", "VA1B2", "", "Reception PC");
+    const auto office = enrol_admin("AB12", "VA1B2", "", "Office PC");
+    auto& sync = context.sync;
+    (void)sync.push(reception.device, {{entry("r1", 1, "VA1B2", "2025-26/answer/1.1.1", "ZA1")}});
+    (void)sync.push(office.device, {{entry("r2", 1, "VA1B2", "2025-26/answer/1.1.1", "ZA2"),
+                                     entry("r2", 2, "VA1B2", "2025-26/answer/1.1.2", "x")}});
+    const auto pulled = sync.pull(reception.device, 0);
+    REQUIRE(pulled.registers.size() == 2);
+    std::map<std::string, std::string> payloads;
+    for (const auto& reg : pulled.registers) {
+        if (reg.register_key.ends_with("1.1.1")) {
+            REQUIRE(reg.siblings.size() == 2);
+            for (const auto& sibling : reg.siblings) {
+                payloads[sibling.replica_id] = sibling.payload;
+            }
+            // The shown value is sent as stored.
+            CHECK(reg.shown.payload.find("device") == std::string::npos);
+        } else {
+            CHECK(reg.siblings.empty());
+            CHECK(reg.shown.payload == R"({"value":"x"})");
+        }
+    }
+    CHECK(payloads["r1"] == R"({"device":"Reception PC","value":"ZA1"})");
+    CHECK(payloads["r2"] == R"({"device":"Office PC","value":"ZA2"})");
 }
 
 TEST_CASE_METHOD(AuthFixture, "organisation-wide answers from headquarters reach every branch",
