@@ -145,7 +145,7 @@ void run_import(CommandContext& context, const ImportOptions& options) {
     const auto count =
         std::to_string(plan.changes.size()) + (plan.changes.size() == 1 ? " item" : " items");
     out << "Importing " << origin << " would change " << count << whose << " (" << plan.unchanged
-        << " rows unchanged):\n";
+        << (plan.unchanged == 1 ? " row" : " rows") << " unchanged):\n";
     list_changes(out, plan);
     out << std::flush;
     if (!confirmed(context, "Record these changes?", options.yes,

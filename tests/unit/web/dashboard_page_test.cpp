@@ -249,8 +249,6 @@ TEST_CASE("a message page escapes and says how to sign in when asked", "[unit][w
     CHECK(plain.find("dspt web-login") == std::string::npos);
 }
 
-}  // namespace dspt::server::web::test
-
 TEST_CASE("the totals count sites at each level, old unsent changes and conflicts", "[unit][web]") {
     auto stale = york();
     stale.site_code = "VA003";
@@ -333,3 +331,5 @@ TEST_CASE("a site's page lists each missing mandatory item once, with its standa
     CHECK_THAT(render_site_page(report.organisations[0], site, pack, kHeadquarters, kNow),
                Catch::Contains("Every mandatory item is met."));
 }
+
+}  // namespace dspt::server::web::test
