@@ -254,22 +254,25 @@ TEST_CASE("a headless browser opens the headquarters dashboard through a login l
 TEST_CASE("the dashboard totals its sites and counts a branch whose changes wait over a week",
           "[integration][web]") {
     SyncedAcorn acorn;
-    // Leeds adds a file "eight days ago" that never reaches the server: its sync
-    // reports it, then the connection is cut during the upload.
-    REQUIRE(acorn.leeds
-                .run({"evidence", "add", "1.3.1",
-                      acorn.leeds.make_file("fire-drill.pdf", 200'000, "drill").string()})
+    // York, invited by headquarters (so it holds the organisation's key), adds a
+    // file "eight days ago" that never reaches the server: its sync reports it,
+    // then the connection is cut during the upload.
+    ClientHome york;
+    enrol(york, acorn.server,
+          acorn.hq.json({"invite", "--site", "VA002"})["code"].get<std::string>(), "Acorn York");
+    REQUIRE(york.run({"evidence", "add", "1.3.1",
+                      york.make_file("fire-drill.pdf", 200'000, "drill").string()})
                 .exit_code == 0);
     {
-        sqlite::Database store(acorn.leeds.store_file());
+        sqlite::Database store(york.store_file());
         sqlite::Statement age(store, "UPDATE evidence SET added_at = added_at - ?1");
         age.bind(1, std::int64_t{8} * 86'400'000);
         age.execute();
     }
     FaultProxy proxy(acorn.server.port());
     proxy.cut_after(50'000, true);
-    const auto cut = acorn.leeds.run({"sync", "--attempts", "1", "--server",
-                                      "http://127.0.0.1:" + std::to_string(proxy.port())});
+    const auto cut = york.run({"sync", "--attempts", "1", "--server",
+                               "http://127.0.0.1:" + std::to_string(proxy.port())});
     INFO(cut.out << cut.err);
     REQUIRE(cut.exit_code == 4);
 
@@ -288,7 +291,7 @@ TEST_CASE("the dashboard totals its sites and counts a branch whose changes wait
     CHECK(total("total-unsent") == "<td class=\"warn\">1");
     CHECK(total("total-conflicts") == "<td>0");
     CHECK(page.body.find("id=\"totals\"") < page.body.find("<section class=\"organisation\">"));
-    CHECK_THAT(cell(site_row(page.body, "VA001"), "unsent"), Catch::Contains("8 days"));
+    CHECK_THAT(cell(site_row(page.body, "VA002"), "unsent"), Catch::Contains("8 days"));
 
     // A branch's own dashboard totals its one site.
     const auto own = dashboard(acorn.server, open_session(login_link(acorn.leeds)));
