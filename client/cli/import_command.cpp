@@ -12,6 +12,7 @@
 #include "client/cli/command.hpp"
 #include "client/cli/confirm.hpp"
 #include "client/cli/store_access.hpp"
+#include "client/store/identity_store.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/report/answers_csv_reader.hpp"
@@ -32,14 +33,11 @@ struct ImportOptions {
 };
 
 std::string sheet_names(const std::vector<report::Sheet>& sheets) {
-    std::string names;
+    std::vector<std::string> names;
     for (const auto& sheet : sheets) {
-        if (!names.empty()) {
-            names += ", ";
-        }
-        names += sheet.name;
+        names.push_back(sheet.name);
     }
-    return names;
+    return joined(names);
 }
 
 // The sheet of the workbook that holds the chosen assessment's answers: the
@@ -141,7 +139,15 @@ void run_import(CommandContext& context, const ImportOptions& options) {
             << plan.unchanged << " rows).\n";
         return;
     }
-    const auto whose = store->scope().empty() ? std::string() : " of site " + store->scope();
+    // Whose answers change: a site's, or on a headquarters device without --site
+    // the organisation-wide ones, which every site without its own answer reads.
+    std::string whose;
+    if (!store->scope().empty()) {
+        whose = " for site " + store->scope();
+    } else if (const auto identity = load_identity(*store);
+               identity && identity->role == protocol::Role::headquarters) {
+        whose = " for every site (the organisation-wide answers)";
+    }
     const auto count =
         std::to_string(plan.changes.size()) + (plan.changes.size() == 1 ? " item" : " items");
     out << "Importing " << origin << " would change " << count << whose << " (" << plan.unchanged

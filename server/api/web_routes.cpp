@@ -1,5 +1,6 @@
 #include "server/api/web_routes.hpp"
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -149,6 +150,39 @@ std::variant<web::SignedIn, http::Response> signed_in_of(Context& context,
     }
 }
 
+// One site's page: its organisation's progress as `device` may see it (only
+// that organisation is evaluated), or 404 for a site it may not see or none.
+http::Response site_page(Context& context, const store::Device& device, std::string_view code,
+                         const web::DashboardViewer& viewer, std::int64_t now) {
+    const auto site = context.repository->find_site(code);
+    std::optional<protocol::ProgressReport> report;
+    try {
+        if (site) {
+            report =
+                context.progress.organisation(device, site->organisation_ods, viewer.year, now);
+        }
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::forbidden && e.code() != ErrorCode::not_found) {
+            throw;
+        }
+    }
+    if (report) {
+        for (const auto& organisation : report->organisations) {
+            for (const auto& progress : organisation.sites) {
+                if (progress.site_code == code) {
+                    return page(
+                        200, web::render_site_page(organisation, progress,
+                                                   publish::served_pack(viewer.year), viewer, now));
+                }
+            }
+        }
+    }
+    return message(404, "There is no such site",
+                   "None of the sites you may see has the code \"" + std::string(code) +
+                       "\". Go back to the dashboard and choose a site from its table.",
+                   false);
+}
+
 // The dashboard (/web/), its table as CSV (/web/progress.csv) or one site's
 // page (/web/site?code=CODE), each from the progress the session's device may see.
 http::Response dashboard(Context& context, const http::Request& request, http::Response& meta,
@@ -161,9 +195,13 @@ http::Response dashboard(Context& context, const http::Request& request, http::R
     const auto& signed_in = std::get<web::SignedIn>(session);
     meta.device = signed_in.device.id;
     const auto& year = signed_in.session.year;
-    const auto report = context.progress.visible(signed_in.device, year, now);
     auto viewer = viewer_of(context, signed_in.device, year);
     viewer.home = context.link_to("/web/");
+    if (route == "/web/site") {
+        return site_page(context, signed_in.device, query_value(request.query, "code"), viewer,
+                         now);
+    }
+    const auto report = context.progress.visible(signed_in.device, year, now);
     if (route == "/web/progress.csv") {
         http::Response response;
         response.status = 200;
@@ -173,22 +211,6 @@ http::Response dashboard(Context& context, const http::Request& request, http::R
         response.headers.emplace("Content-Disposition",
                                  "attachment; filename=\"" + web::dashboard_csv_name(year) + "\"");
         return response;
-    }
-    if (route == "/web/site") {
-        const auto code = query_value(request.query, "code");
-        for (const auto& organisation : report.organisations) {
-            for (const auto& site : organisation.sites) {
-                if (site.site_code == code) {
-                    return page(
-                        200, web::render_site_page(organisation, site, publish::served_pack(year),
-                                                   viewer, report.generated_at_ms));
-                }
-            }
-        }
-        return message(404, "There is no such site",
-                       "None of the sites you may see has the code \"" + std::string(code) +
-                           "\". Go back to the dashboard and choose a site from its table.",
-                       false);
     }
     return page(200, web::render_dashboard(report, viewer));
 }

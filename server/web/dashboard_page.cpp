@@ -7,6 +7,7 @@
 #include "common/report/csv_writer.hpp"
 #include "common/standards/pack.hpp"
 #include "common/standards/year.hpp"
+#include "common/text.hpp"
 
 namespace dspt::server::web {
 
@@ -378,14 +379,11 @@ std::string render_dashboard_csv(const protocol::ProgressReport& report) {
           "Evidence files", "Last sync", "Unsent changes", "Oldest unsent change",
           "Last publication level", "Last publication date"});
     const auto ids = [](const std::vector<protocol::ItemRef>& items) {
-        std::string text;
+        std::vector<std::string> list;
         for (const auto& item : items) {
-            if (!text.empty()) {
-                text += ' ';
-            }
-            text += item.id;
+            list.push_back(item.id);
         }
-        return text;
+        return joined(list, " ");
     };
     const auto date_or_never = [](std::int64_t at_ms) {
         return at_ms == 0 ? std::string("never") : date_of(at_ms);

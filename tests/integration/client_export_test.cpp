@@ -269,12 +269,23 @@ TEST_CASE("head office imports a branch's answers from its sheet of the workbook
     CHECK(unknown.exit_code == 2);
     CHECK_THAT(unknown.err, Catch::Contains("no sheet for site VA003"));
 
+    // A one-site workbook imported without --site would change the answers every
+    // site reads: the list says so before anything is recorded.
+    const auto one_site = acorn.hq.write_file(
+        "one-site.xlsx", filled_workbook({{"Answers", {{"1.1.6", "Yes", ""}}}}));
+    const auto organisation_wide = acorn.hq.run({"import", one_site.string()});
+    CHECK(organisation_wide.exit_code == 2);
+    CHECK_THAT(organisation_wide.out,
+               Catch::Contains("would change 1 item for every site (the organisation-wide "
+                               "answers)"));
+    CHECK(acorn.hq.json({"show", "1.1.6"})["answer"].is_null());
+
     // Answered no on the terminal: the changes are listed, nothing is recorded.
     const auto declined =
         acorn.hq.run_in_terminal({"import", book.string(), "--site", "VA001"}, "n\n");
     INFO(declined.out);
     CHECK(declined.exit_code == 0);
-    CHECK_THAT(declined.out, Catch::Contains("would change 2 items of site VA001"));
+    CHECK_THAT(declined.out, Catch::Contains("would change 2 items for site VA001"));
     CHECK_THAT(declined.out, Catch::Contains("answer:  (none) -> \"2026-06-30\""));
     CHECK_THAT(declined.out, Catch::Contains("Record these changes? [y/N]"));
     CHECK_THAT(declined.out, Catch::Contains("Nothing was imported."));
@@ -285,7 +296,7 @@ TEST_CASE("head office imports a branch's answers from its sheet of the workbook
         acorn.hq.run_in_terminal({"import", book.string(), "--site", "VA001"}, "y\n");
     INFO(accepted.out);
     REQUIRE(accepted.exit_code == 0);
-    CHECK_THAT(accepted.out, Catch::Contains("Recorded 2 answers of site VA001"));
+    CHECK_THAT(accepted.out, Catch::Contains("Recorded 2 answers for site VA001"));
     CHECK(acorn.hq.json({"show", "1.1.6", "--site", "VA001"})["answer"]["value"] == "yes");
     CHECK(acorn.hq.json({"show", "1.1.1", "--site", "VA001"})["answer"]["value"] == "2026-06-30");
     CHECK(acorn.hq.json({"show", "1.1.6", "--site", "VA002"})["answer"].is_null());
