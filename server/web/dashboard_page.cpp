@@ -26,9 +26,14 @@ constexpr std::string_view kStyle =
     ".warn{color:#942514;font-weight:bold}.good{color:#00703c;font-weight:bold}"
     "ul{margin:.3em 0;padding-left:1.2em}summary{cursor:pointer}"
     "button{font-size:1em;padding:.3em .8em}"
+    "table.totals{width:auto;min-width:50%}.totals th{background:none;font-weight:normal}"
+    ".totals td{text-align:right;font-weight:bold}"
     "@media (max-width:48em){table,thead,tbody,tr,th,td{display:block}thead{display:none}"
     "tr{border:1px solid #b1b4b6;margin:0 0 1em;padding:.3em}td{border:none;padding:.25em .3em}"
-    "td::before{content:attr(data-label) \": \";font-weight:bold}}";
+    "td::before{content:attr(data-label) \": \";font-weight:bold}"
+    "table.totals{display:table;width:100%}.totals tbody{display:table-row-group}"
+    ".totals tr{display:table-row}.totals th,.totals td{display:table-cell;"
+    "border-bottom:1px solid #b1b4b6}.totals td::before{content:none}}";
 
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kHourMs = 60 * kMinuteMs;
@@ -283,10 +288,13 @@ std::string render_dashboard(const protocol::ProgressReport& report,
             "</p>\n<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign "
             "out</button></form>\n</header>\n<main>\n";
     if (standards::is_valid_year(viewer.year)) {
-        // The server's date, as every age on the page.
-        html += "<p id=\"deadline\">" +
-                html::escape(standards::deadline_words(
-                    viewer.year, Date::from_unix_ms(report.generated_at_ms))) +
+        // The server's date, as every age on the page; a sentence of its own.
+        auto deadline =
+            standards::deadline_words(viewer.year, Date::from_unix_ms(report.generated_at_ms));
+        if (!deadline.empty() && deadline.front() >= 'a' && deadline.front() <= 'z') {
+            deadline.front() = static_cast<char>(deadline.front() - 'a' + 'A');
+        }
+        html += "<p id=\"deadline\">" + html::escape(deadline) +
                 ". The missing mandatory items of each site are listed below.</p>\n";
     }
     if (const auto totals = dashboard_totals(report); totals.sites > 0) {

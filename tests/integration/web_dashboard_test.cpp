@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <tuple>
@@ -359,6 +360,19 @@ TEST_CASE("a site's row opens the page of its missing items, for the sites the d
     CHECK_THAT(york.body, Catch::Contains("Personal Confidential Data"));
     CHECK_THAT(york.body, Catch::Contains("Back to the dashboard"));
     CHECK(york.header("cache-control") == "no-store");
+    // The page as a person sees it, kept as a screenshot: saved and opened from
+    // the file, as its style is all inline.
+    const auto html = artifact("web_site_page.html");
+    {
+        std::ofstream out(html, std::ios::binary);
+        out << york.body;
+    }
+    const auto png = artifact("web_site_page.png");
+    std::filesystem::remove(png);
+    chromium_screenshot("file://" + html.string(), png, 1280, 900);
+    CHECK(read_all(png).size() > 5'000);
+    std::cout << "web site page screenshot: " << png.string() << std::endl;
+
     // Leeds answered 1.1.1; its page no longer lists it.
     const auto leeds = fetch(acorn.server.url() + "/web/site?code=VA001", "GET", {{"Cookie", hq}});
     REQUIRE(leeds.status == 200);

@@ -124,7 +124,7 @@ TEST_CASE("the dashboard shows the days to the deadline and publications about t
     lapsed.published = true;
     lapsed.last_publication = {8, "AB1", {"VA002"}, "2025-26", "met", kNow - 400 * kDay, "d"};
     const auto html = render_dashboard(report_of({soon, lapsed}), kHeadquarters);
-    CHECK_THAT(html, Catch::Contains("<p id=\"deadline\">the 30 June 2026 deadline passed 144 "
+    CHECK_THAT(html, Catch::Contains("<p id=\"deadline\">The 30 June 2026 deadline passed 144 "
                                      "days ago: publishing late stays open until a newer version "
                                      "opens. The missing mandatory items of each site are listed "
                                      "below.</p>"));
