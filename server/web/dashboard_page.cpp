@@ -301,12 +301,11 @@ std::string render_dashboard(const protocol::ProgressReport& report,
         html += totals_section(totals, viewer);
     }
     if (report.organisations.empty()) {
-        html +=
-            viewer.role == "partner"
-                ? "<p class=\"none\">No organisation has given your partner access to its "
-                  "progress. An organisation gives it with <code>dspt grant --partner NAME</code>."
-                  "</p>\n"
-                : "<p class=\"none\">There is nothing to show.</p>\n";
+        html += viewer.role == "partner"
+                    ? "<p class=\"none\">No organisation has given your partner access to its "
+                      "progress. An organisation gives it from one of its own devices, naming your "
+                      "partner as it is registered; its sites then appear here.</p>\n"
+                    : "<p class=\"none\">There is nothing to show.</p>\n";
     }
     for (const auto& organisation : report.organisations) {
         html += organisation_section(organisation, viewer, report.generated_at_ms);
