@@ -40,24 +40,33 @@ std::string sheet_names(const std::vector<report::Sheet>& sheets) {
     return joined(names);
 }
 
+// Whose answers the import reads: the site chosen with --site, else a branch
+// device's own site; `chosen` when --site named it.
+struct SheetSite {
+    std::string code;
+    bool chosen = false;
+};
+
 // The sheet of the workbook that holds the chosen assessment's answers: the
-// "Answers" sheet of a one-site export, else the sheet of the site chosen with
-// --site (a headquarters' workbook has one per site), else the only sheet.
+// "Answers" sheet of a one-site export, else the sheet of the site (a
+// headquarters' workbook has one per site), else the only sheet.
 const report::Sheet& answers_sheet(const std::vector<report::Sheet>& sheets,
-                                   const std::string& file, const std::string& scope) {
+                                   const std::string& file, const SheetSite& site) {
     for (const auto& sheet : sheets) {
         if (sheet.name == "Answers") {
             return sheet;
         }
     }
-    if (!scope.empty()) {
-        const auto wanted = report::xlsx_sheet_name(scope);
+    if (!site.code.empty()) {
+        const auto wanted = report::xlsx_sheet_name(site.code);
         for (const auto& sheet : sheets) {
             if (sheet.name == wanted) {
                 return sheet;
             }
         }
-        fail(ErrorCode::invalid_argument, "\"" + file + "\" has no sheet for site " + scope +
+    }
+    if (site.chosen) {
+        fail(ErrorCode::invalid_argument, "\"" + file + "\" has no sheet for site " + site.code +
                                               " (its sheets: " + sheet_names(sheets) +
                                               "): export that site's answers, or choose the "
                                               "site whose sheet it is with --site");
@@ -71,12 +80,18 @@ const report::Sheet& answers_sheet(const std::vector<report::Sheet>& sheets,
     if (candidates.size() == 1) {
         return *candidates.front();
     }
+    if (!site.code.empty()) {
+        fail(ErrorCode::invalid_argument, "\"" + file + "\" has no sheet for this device's site " +
+                                              site.code + " (its sheets: " + sheet_names(sheets) +
+                                              "): import a workbook with a sheet named " +
+                                              site.code + ", or the site's own export");
+    }
     fail(ErrorCode::invalid_argument,
          "\"" + file + "\" holds several sheets (" + sheet_names(sheets) +
              "): give --site CODE to import the answers on that site's sheet");
 }
 
-std::vector<report::ImportedAnswer> read_rows(const std::string& file, const std::string& scope,
+std::vector<report::ImportedAnswer> read_rows(const std::string& file, const SheetSite& site,
                                               std::string& origin) {
     const std::filesystem::path path(file);
     const auto ext = ascii_lower(path.extension().string());
@@ -93,7 +108,7 @@ std::vector<report::ImportedAnswer> read_rows(const std::string& file, const std
     const auto bytes = read_file(path, kMaxImportBytes);
     if (ext == ".xlsx" || report::looks_like_zip(bytes)) {
         const auto sheets = report::read_xlsx(bytes, file);
-        const auto& sheet = answers_sheet(sheets, file, scope);
+        const auto& sheet = answers_sheet(sheets, file, site);
         origin = file + " (sheet \"" + sheet.name + "\")";
         return report::read_answers_sheet(sheet, origin);
     }
@@ -130,8 +145,13 @@ void list_changes(std::ostream& out, const ImportPlan& plan) {
 void run_import(CommandContext& context, const ImportOptions& options) {
     const auto& file = options.file;
     auto store = open_store(context.global);
+    const auto identity = load_identity(*store);
+    SheetSite site{store->scope(), !store->scope().empty()};
+    if (site.code.empty() && identity && identity->role == protocol::Role::branch) {
+        site.code = identity->site_ods;
+    }
     std::string origin;
-    const auto rows = read_rows(file, store->scope(), origin);
+    const auto rows = read_rows(file, site, origin);
     const auto plan = plan_import(*store, rows, origin);
     auto& out = *context.out;
     if (plan.changes.empty()) {
@@ -144,8 +164,7 @@ void run_import(CommandContext& context, const ImportOptions& options) {
     std::string whose;
     if (!store->scope().empty()) {
         whose = " for site " + store->scope();
-    } else if (const auto identity = load_identity(*store);
-               identity && identity->role == protocol::Role::headquarters) {
+    } else if (identity && identity->role == protocol::Role::headquarters) {
         whose = " for every site (the organisation-wide answers)";
     }
     const auto count =

@@ -306,6 +306,14 @@ TEST_CASE("head office imports a branch's answers from its sheet of the workbook
     CHECK(at_leeds["answer"]["value"] == "yes");
     CHECK(at_leeds["answer"]["comment"] == "agreed by the registered manager");
 
+    // The branch's own device, given head office's workbook, reads its own sheet:
+    // Leeds's answers are already there, York's line is not taken.
+    const auto at_branch = acorn.leeds.run({"import", book.string(), "--yes"});
+    INFO(at_branch.err);
+    CHECK(at_branch.exit_code == 0);
+    CHECK_THAT(at_branch.out, Catch::Contains("Nothing to import from"));
+    CHECK_THAT(at_branch.out, Catch::Contains("(sheet \"VA001\")"));
+
     // A wrong row refuses the whole sheet, named by its row, and loses nothing.
     const auto wrong = acorn.hq.write_file(
         "wrong.xlsx", filled_workbook({{"VA001", {{"1.2.4", "yes", ""}, {"1.1.6", "maybe", ""}}}}));
