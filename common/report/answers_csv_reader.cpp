@@ -90,8 +90,10 @@ std::string unguarded_cell(std::string_view cell) {
     return std::string(cell);
 }
 
-std::vector<ImportedAnswer> read_answers_csv(std::string_view text, std::string_view origin) {
-    const auto records = read_csv(text, origin);
+namespace {
+
+std::vector<ImportedAnswer> answers_of(const std::vector<CsvRecord>& records,
+                                       std::string_view origin) {
     std::size_t first = 0;
     while (first < records.size() && blank(records[first])) {
         ++first;
@@ -120,6 +122,22 @@ std::vector<ImportedAnswer> read_answers_csv(std::string_view text, std::string_
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+}  // namespace
+
+std::vector<ImportedAnswer> read_answers_csv(std::string_view text, std::string_view origin) {
+    return answers_of(read_csv(text, origin), origin);
+}
+
+std::vector<ImportedAnswer> read_answers_sheet(const Sheet& sheet, std::string_view origin) {
+    std::vector<CsvRecord> records;
+    records.reserve(sheet.rows.size());
+    for (const auto& row : sheet.rows) {
+        records.push_back(
+            {row.number, row.cells.empty() ? std::vector<std::string>{""} : row.cells});
+    }
+    return answers_of(records, origin);
 }
 
 }  // namespace dspt::report

@@ -1,6 +1,7 @@
 #pragma once
 // Reading the answers spreadsheet back: the CSV that `dspt export FILE.csv`
-// writes (csv_writer.hpp), after a manager has filled in answers, comments and
+// writes (csv_writer.hpp), or a sheet of the workbook `dspt export FILE.xlsx`
+// writes (xlsx_writer.hpp), after a manager has filled in answers, comments and
 // document locations in a spreadsheet program, or a CSV of their own with the
 // same column names.
 //
@@ -22,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/report/xlsx_reader.hpp"
+
 namespace dspt::report {
 
 // One filled-in row: the item and the cells the file has for it.
@@ -37,6 +40,11 @@ struct ImportedAnswer {
 
 // The rows of `text` that say something about an item, in file order.
 std::vector<ImportedAnswer> read_answers_csv(std::string_view text, std::string_view origin);
+
+// The same from a sheet of a workbook (xlsx_reader.hpp), such as the "Answers"
+// sheet `dspt export FILE.xlsx` writes or a site's sheet of a headquarters'
+// workbook; `line` is then the sheet's row number. Same columns, same rules.
+std::vector<ImportedAnswer> read_answers_sheet(const Sheet& sheet, std::string_view origin);
 
 // A cell as typed: without the apostrophe csv_field() adds before a cell that
 // starts like a formula. Exposed for tests.

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/report/zip_archive.hpp"
 
@@ -258,6 +259,125 @@ std::vector<std::string> shared_strings(ZipArchive& zip, const std::string& orig
     return strings;
 }
 
+// Whether a number format shows a date: one of Excel's built-in date formats,
+// or a format code with a day or year part outside quoted text, escapes and
+// [brackets] ("DD/MM/YYYY", "d mmm yyyy"; "h:mm" and "0.00" are not dates).
+bool date_format(std::size_t id, std::string_view code) {
+    if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) {
+        return true;
+    }
+    bool quoted = false;
+    bool bracket = false;
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        const char c = code[i];
+        if (quoted) {
+            quoted = c != '"';
+        } else if (bracket) {
+            bracket = c != ']';
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '[') {
+            bracket = true;
+        } else if (c == '\\' || c == '_' || c == '*') {
+            ++i;  // the next character is literal, or padding
+        } else if (c == 'd' || c == 'D' || c == 'y' || c == 'Y') {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::size_t small_number(std::string_view text) {
+    std::size_t n = 0;
+    if (text.empty() || text.size() > 9) {
+        return static_cast<std::size_t>(-1);
+    }
+    for (const char c : text) {
+        if (c < '0' || c > '9') {
+            return static_cast<std::size_t>(-1);
+        }
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return n;
+}
+
+// For each cell format of xl/styles.xml (a cell's s="N"), whether it shows a
+// date. A workbook without styles has no dates.
+std::vector<bool> date_styles(ZipArchive& zip, const std::string& origin) {
+    std::vector<bool> dates;
+    const auto xml = zip.read("xl/styles.xml");
+    if (!xml) {
+        return dates;
+    }
+    XmlScanner scan(*xml, origin + ": xl/styles.xml");
+    std::vector<std::pair<std::size_t, std::string>> codes;  // numFmtId, formatCode
+    bool in_cell_xfs = false;
+    while (scan.next()) {
+        if (scan.is_open("numFmt")) {
+            codes.emplace_back(small_number(scan.attribute("numFmtId").value_or("")),
+                               scan.attribute("formatCode").value_or(""));
+        } else if (scan.tag().name == "cellXfs") {
+            in_cell_xfs = !scan.tag().closing && !scan.tag().empty;
+        } else if (in_cell_xfs && scan.is_open("xf")) {
+            if (dates.size() == kMaxSheets * 256) {
+                scan.fail_here("too many cell formats");
+            }
+            const auto id = small_number(scan.attribute("numFmtId").value_or("0"));
+            std::string_view code;
+            for (const auto& [custom, text] : codes) {
+                if (custom == id) {
+                    code = text;
+                }
+            }
+            dates.push_back(date_format(id, code));
+        }
+    }
+    return dates;
+}
+
+// Whether the workbook counts its dates from 1904 (old Mac Excel) rather than 1900.
+bool counts_from_1904(std::string_view workbook) {
+    const auto at = workbook.find("date1904=");
+    if (at == std::string_view::npos) {
+        return false;
+    }
+    const auto value = workbook.substr(at + 10, 4);
+    return value.starts_with("1") || value.starts_with("true");
+}
+
+// A date serial number as YYYY-MM-DD (the time of day dropped), or nullopt
+// when `text` is not a serial of a date from 1900 to 9999.
+std::optional<std::string> serial_date(std::string_view text, bool from_1904) {
+    std::int64_t serial = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        serial = serial * 10 + (text[i] - '0');
+        if (serial > 2'958'465) {
+            return std::nullopt;
+        }
+    }
+    if (i == 0 || (i < text.size() && text[i] != '.')) {
+        return std::nullopt;
+    }
+    for (std::size_t j = i + 1; j < text.size(); ++j) {
+        if (text[j] < '0' || text[j] > '9') {
+            return std::nullopt;
+        }
+    }
+    namespace chrono = std::chrono;
+    chrono::sys_days day;
+    if (from_1904) {
+        day = chrono::sys_days(chrono::year{1904} / chrono::January / 1) + chrono::days(serial);
+    } else if (serial == 0) {
+        return std::nullopt;
+    } else {
+        // Excel counts 29 February 1900, which never was, as day 60.
+        day = chrono::sys_days(chrono::year{1899} / chrono::December / (serial < 60 ? 31 : 30)) +
+              chrono::days(serial);
+    }
+    return Date::from_days(day).to_string();
+}
+
 // The 0-based column of a reference such as "AB12".
 std::size_t column_of(std::string_view ref, const XmlScanner& scan) {
     std::size_t column = 0;
@@ -297,8 +417,9 @@ std::size_t row_number(std::string_view text, const XmlScanner& scan) {
 
 class SheetReader {
   public:
-    SheetReader(const std::vector<std::string>& strings, std::size_t& cells_left)
-        : strings_(strings), cells_left_(cells_left) {}
+    SheetReader(const std::vector<std::string>& strings, const std::vector<bool>& dates,
+                bool from_1904, std::size_t& cells_left)
+        : strings_(strings), dates_(dates), from_1904_(from_1904), cells_left_(cells_left) {}
 
     std::vector<SheetRow> read(std::string_view xml, const std::string& what) {
         XmlScanner scan(xml, what);
@@ -326,6 +447,8 @@ class SheetReader {
                 }
                 next_column_ = column_ + 1;
                 type_ = scan.attribute("t").value_or("n");
+                const auto style = small_number(scan.attribute("s").value_or("0"));
+                date_ = style < dates_.size() && dates_[style];
                 value_.clear();
                 in_cell_ = !tag.empty;
                 in_inline_ = false;
@@ -363,6 +486,9 @@ class SheetReader {
             text = strings_[index];
         } else if (type_ == "b") {
             text = value_ == "1" ? "TRUE" : value_ == "0" ? "FALSE" : value_;
+        } else if (const auto date =
+                       type_ == "n" && date_ ? serial_date(value_, from_1904_) : std::nullopt) {
+            text = *date;
         } else {
             text = std::move(value_);
         }
@@ -386,6 +512,8 @@ class SheetReader {
     }
 
     const std::vector<std::string>& strings_;
+    const std::vector<bool>& dates_;
+    bool from_1904_ = false;
     std::size_t& cells_left_;
     std::size_t last_row_ = 0;
     std::size_t next_column_ = 0;
@@ -396,6 +524,7 @@ class SheetReader {
     bool in_cell_ = false;
     bool in_inline_ = false;
     bool phonetic_ = false;
+    bool date_ = false;
 };
 
 // The archive path of the part a relationship target names, from xl/.
@@ -429,6 +558,8 @@ std::vector<Sheet> read_xlsx(std::string_view bytes, std::string_view origin_vie
         }
     }
     const auto strings = shared_strings(zip, origin);
+    const auto dates = date_styles(zip, origin);
+    const bool from_1904 = counts_from_1904(workbook);
     std::size_t cells_left = kMaxSheetCells;
     std::vector<Sheet> sheets;
     XmlScanner scan(workbook, origin + ": xl/workbook.xml");
@@ -453,7 +584,8 @@ std::vector<Sheet> read_xlsx(std::string_view bytes, std::string_view origin_vie
             scan.fail_here("sheet \"" + sheet.name + "\" names no part of the workbook");
         }
         const auto xml = part(zip, origin, path);
-        sheet.rows = SheetReader(strings, cells_left).read(xml, origin + ": " + path);
+        sheet.rows =
+            SheetReader(strings, dates, from_1904, cells_left).read(xml, origin + ": " + path);
         sheets.push_back(std::move(sheet));
     }
     if (sheets.empty()) {

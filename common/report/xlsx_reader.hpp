@@ -8,7 +8,10 @@
 // in a shared-strings table that cells point into. Each cell is read as the
 // text Excel shows for a plain value: a shared or inline string, a number as
 // written in the file, TRUE/FALSE for a boolean, a formula's cached result.
-// Formatting, formulas and merged cells are not interpreted.
+// A number whose cell format shows a date (Excel and LibreOffice store a date
+// typed as 30/06/2026 as a day count with such a format) reads as the date,
+// YYYY-MM-DD, its time of day dropped; the workbook's 1900 or 1904 calendar is
+// followed. Other formatting, formulas and merged cells are not interpreted.
 //
 // Bounds, for files from outside: the archive's (kMaxZipEntries,
 // kMaxInflatedBytes); at most kMaxSheetCells cells and rows over all sheets,

@@ -1,9 +1,12 @@
 #include "server/api/web_routes.hpp"
 
+#include <optional>
 #include <string>
+#include <variant>
 
 #include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
+#include "server/publish/site_drafts.hpp"
 #include "server/web/dashboard_page.hpp"
 
 namespace dspt::server::api {
@@ -126,15 +129,17 @@ web::DashboardViewer viewer_of(const Context& context, const store::Device& devi
     return viewer;
 }
 
-http::Response dashboard(Context& context, const http::Request& request, http::Response& meta) {
-    const auto now = context.clock();
+// The signed-in device of the request's session, or the 401 page that answers
+// a request without one.
+std::variant<web::SignedIn, http::Response> signed_in_of(Context& context,
+                                                         const http::Request& request,
+                                                         std::int64_t now) {
     const auto session_id = session_of(request);
     if (session_id.empty()) {
         return message(401, "Sign in to see progress", "You are not signed in.");
     }
-    web::SignedIn signed_in;
     try {
-        signed_in = context.web_sign_in.signed_in(session_id, now);
+        return context.web_sign_in.signed_in(session_id, now);
     } catch (const Error& e) {
         if (e.code() != ErrorCode::unauthenticated) {
             throw;
@@ -143,10 +148,71 @@ http::Response dashboard(Context& context, const http::Request& request, http::R
         response.headers.emplace("Set-Cookie", session_cookie(context, "", 0));
         return response;
     }
+}
+
+// One site's page: its organisation's progress as `device` may see it (only
+// that organisation is evaluated), or 404 for a site it may not see or none.
+http::Response site_page(Context& context, const store::Device& device, std::string_view code,
+                         const web::DashboardViewer& viewer, std::int64_t now) {
+    const auto site = context.repository->find_site(code);
+    std::optional<protocol::ProgressReport> report;
+    try {
+        if (site) {
+            report =
+                context.progress.organisation(device, site->organisation_ods, viewer.year, now);
+        }
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::forbidden && e.code() != ErrorCode::not_found) {
+            throw;
+        }
+    }
+    if (report) {
+        for (const auto& organisation : report->organisations) {
+            for (const auto& progress : organisation.sites) {
+                if (progress.site_code == code) {
+                    return page(
+                        200, web::render_site_page(organisation, progress,
+                                                   publish::served_pack(viewer.year), viewer, now));
+                }
+            }
+        }
+    }
+    return message(404, "There is no such site",
+                   "None of the sites you may see has the code \"" + std::string(code) +
+                       "\". Go back to the dashboard and choose a site from its table.",
+                   false);
+}
+
+// The dashboard (/web/), its table as CSV (/web/progress.csv) or one site's
+// page (/web/site?code=CODE), each from the progress the session's device may see.
+http::Response dashboard(Context& context, const http::Request& request, http::Response& meta,
+                         std::string_view route) {
+    const auto now = context.clock();
+    auto session = signed_in_of(context, request, now);
+    if (auto* refusal = std::get_if<http::Response>(&session)) {
+        return std::move(*refusal);
+    }
+    const auto& signed_in = std::get<web::SignedIn>(session);
     meta.device = signed_in.device.id;
-    const auto report = context.progress.visible(signed_in.device, signed_in.session.year, now);
-    return page(200, web::render_dashboard(
-                         report, viewer_of(context, signed_in.device, signed_in.session.year)));
+    const auto& year = signed_in.session.year;
+    auto viewer = viewer_of(context, signed_in.device, year);
+    viewer.home = context.link_to("/web/");
+    if (route == "/web/site") {
+        return site_page(context, signed_in.device, query_value(request.query, "code"), viewer,
+                         now);
+    }
+    const auto report = context.progress.visible(signed_in.device, year, now);
+    if (route == "/web/progress.csv") {
+        http::Response response;
+        response.status = 200;
+        response.content_type = "text/csv; charset=utf-8";
+        response.body = web::render_dashboard_csv(report);
+        http::add_security_headers(response, http::PageKind::signed_in_page);
+        response.headers.emplace("Content-Disposition",
+                                 "attachment; filename=\"" + web::dashboard_csv_name(year) + "\"");
+        return response;
+    }
+    return page(200, web::render_dashboard(report, viewer));
 }
 
 http::Response sign_out(Context& context, const http::Request& request) {
@@ -165,6 +231,8 @@ http::Response web_route(Context& context, const http::Request& request, http::R
         route = "/web/login";
     } else if (path == "/web" || path == "/web/") {
         route = "/web/";
+    } else if (path == "/web/progress.csv" || path == "/web/site") {
+        route = path;
     } else if (path == "/web/logout") {
         route = "/web/logout";
         method = "POST";
@@ -188,7 +256,7 @@ http::Response web_route(Context& context, const http::Request& request, http::R
     if (route == "/web/logout") {
         return sign_out(context, request);
     }
-    return dashboard(context, request, meta);
+    return dashboard(context, request, meta, route);
 }
 
 }  // namespace

@@ -18,6 +18,11 @@
 //                                         a partner every organisation with a live
 //                                         grant. No live session: 401 with how to get
 //                                         a link
+//   GET  /web/progress.csv                the dashboard's table as CSV, as an
+//                                         attachment named dspt-progress-<year>.csv
+//   GET  /web/site?code=<site>            one site of the dashboard: its missing
+//                                         mandatory items; a site the session may
+//                                         not see, or none: 404
 //   POST /web/logout                      ends the session and clears the cookie
 //
 // Every /web answer is HTML with the security headers of

@@ -1,9 +1,13 @@
 #include "server/web/dashboard_page.hpp"
 
+#include <algorithm>
+
 #include "common/date.hpp"
 #include "common/html.hpp"
+#include "common/report/csv_writer.hpp"
 #include "common/standards/pack.hpp"
 #include "common/standards/year.hpp"
+#include "common/text.hpp"
 
 namespace dspt::server::web {
 
@@ -22,9 +26,14 @@ constexpr std::string_view kStyle =
     ".warn{color:#942514;font-weight:bold}.good{color:#00703c;font-weight:bold}"
     "ul{margin:.3em 0;padding-left:1.2em}summary{cursor:pointer}"
     "button{font-size:1em;padding:.3em .8em}"
+    "table.totals{width:auto;min-width:50%}.totals th{background:none;font-weight:normal}"
+    ".totals td{text-align:right;font-weight:bold}"
     "@media (max-width:48em){table,thead,tbody,tr,th,td{display:block}thead{display:none}"
     "tr{border:1px solid #b1b4b6;margin:0 0 1em;padding:.3em}td{border:none;padding:.25em .3em}"
-    "td::before{content:attr(data-label) \": \";font-weight:bold}}";
+    "td::before{content:attr(data-label) \": \";font-weight:bold}"
+    "table.totals{display:table;width:100%}.totals tbody{display:table-row-group}"
+    ".totals tr{display:table-row}.totals th,.totals td{display:table-cell;"
+    "border-bottom:1px solid #b1b4b6}.totals td::before{content:none}}";
 
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kHourMs = 60 * kMinuteMs;
@@ -45,8 +54,14 @@ std::string level_name(std::string_view level) {
     return parsed ? std::string(standards::display_name(*parsed)) : std::string(level);
 }
 
+// "07/12/2026", as UK tables write a date.
+std::string table_date(Date date) {
+    const auto iso = date.to_string();  // YYYY-MM-DD
+    return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
 std::string date_of(std::int64_t at_ms) {
-    return Date::from_unix_ms(at_ms).to_string();
+    return table_date(Date::from_unix_ms(at_ms));
 }
 
 // "2026-11-18 (3 days ago)", or "never" for 0.
@@ -82,7 +97,12 @@ std::string item_list(std::string_view level, const std::vector<protocol::ItemRe
     return html;
 }
 
-std::string missing_items(const protocol::SiteProgress& site) {
+// The address of a site's page.
+std::string site_link(const DashboardViewer& viewer, std::string_view code) {
+    return viewer.home + "site?code=" + std::string(code);
+}
+
+std::string missing_items(const protocol::SiteProgress& site, const DashboardViewer& viewer) {
     if (site.missing_approaching.empty() && site.missing_met.empty()) {
         return "none";
     }
@@ -93,6 +113,8 @@ std::string missing_items(const protocol::SiteProgress& site) {
     if (!site.missing_met.empty()) {
         html += item_list("Standards Met", site.missing_met);
     }
+    html += "<a class=\"drill\" href=\"" + html::escape(site_link(viewer, site.site_code)) +
+            "\">Missing items of " + html::escape(site.site_name) + "</a>";
     return html;
 }
 
@@ -119,13 +141,13 @@ std::string publication(const protocol::SiteProgress& site, std::int64_t now_ms)
     const auto published = Date::from_unix_ms(last.published_at_ms);
     const auto today = Date::from_unix_ms(now_ms);
     std::string html =
-        html::escape(level_name(last.level) + " " + last.year) + " on " + published.to_string();
+        html::escape(level_name(last.level) + " " + last.year) + " on " + table_date(published);
     if (standards::publication_lapsed(published, today)) {
         html += " <span class=\"lapse warn\">lapsed on " +
-                standards::lapses_on(published).to_string() + "</span>";
+                table_date(standards::lapses_on(published)) + "</span>";
     } else if (standards::lapses_within(published, today, kLapsingDays)) {
         html += " <span class=\"lapse warn\">lapses on " +
-                standards::lapses_on(published).to_string() + "</span>";
+                table_date(standards::lapses_on(published)) + "</span>";
     }
     return html;
 }
@@ -134,7 +156,8 @@ std::string fraction(std::uint32_t satisfied, std::uint32_t total) {
     return std::to_string(satisfied) + " / " + std::to_string(total);
 }
 
-std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
+std::string site_row(const protocol::SiteProgress& site, const DashboardViewer& viewer,
+                     std::int64_t now_ms) {
     std::string row = "<tr class=\"site\">";
     row += cell("Site", "site-name",
                 html::escape(site.site_name) + " <span class=\"code\">" +
@@ -145,7 +168,7 @@ std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
     row += cell("Approaching Standards", "approaching",
                 fraction(site.approaching_satisfied, site.approaching_total));
     row += cell("Standards Met", "met", fraction(site.met_satisfied, site.met_total));
-    row += cell("Missing mandatory items", "missing", missing_items(site));
+    row += cell("Missing mandatory items", "missing", missing_items(site, viewer));
     row += cell("Open conflicts", site.conflicts > 0 ? "conflicts warn" : "conflicts",
                 std::to_string(site.conflicts));
     row += cell("Evidence files", "evidence", std::to_string(site.evidence_files));
@@ -157,7 +180,7 @@ std::string site_row(const protocol::SiteProgress& site, std::int64_t now_ms) {
 }
 
 std::string organisation_section(const protocol::OrganisationProgress& organisation,
-                                 std::int64_t now_ms) {
+                                 const DashboardViewer& viewer, std::int64_t now_ms) {
     std::string html = "<section class=\"organisation\">\n<h2>" +
                        html::escape(organisation.organisation_name) + " <span class=\"code\">" +
                        html::escape(organisation.organisation_ods) + "</span></h2>\n";
@@ -174,9 +197,71 @@ std::string organisation_section(const protocol::OrganisationProgress& organisat
         "<th scope=\"col\">Last sync</th><th scope=\"col\">Oldest unsynced change</th>"
         "<th scope=\"col\">Last publication</th></tr></thead>\n<tbody>\n";
     for (const auto& site : organisation.sites) {
-        html += site_row(site, now_ms);
+        html += site_row(site, viewer, now_ms);
     }
     return html + "</tbody>\n</table></div>\n</section>\n";
+}
+
+std::string total_row(std::string_view css_class, std::string_view label, std::size_t count,
+                      bool warn_when_any = false) {
+    std::string html = "<tr class=\"";
+    html += css_class;
+    html += "\"><th scope=\"row\">";
+    html += html::escape(label);
+    html += "</th><td";
+    if (warn_when_any && count > 0) {
+        html += " class=\"warn\"";
+    }
+    html += ">" + std::to_string(count) + "</td></tr>\n";
+    return html;
+}
+
+std::string totals_section(const DashboardTotals& totals, const DashboardViewer& viewer) {
+    std::string html =
+        "<section id=\"totals\">\n<h2>Totals</h2>\n<table class=\"totals\"><tbody>\n";
+    html += total_row("total-sites", "Sites", totals.sites);
+    html += total_row("total-exceeded", "At Standards Exceeded", totals.exceeded);
+    html += total_row("total-met", "At Standards Met", totals.met);
+    html += total_row("total-approaching", "At Approaching Standards", totals.approaching);
+    html += total_row("total-none", "Not yet at Approaching Standards", totals.not_yet,
+                      totals.not_yet > 0);
+    html += total_row(
+        "total-unsent",
+        "With changes not sent for " + std::to_string(kUnsentWarningDays) + " days or more",
+        totals.unsent_old, true);
+    html += total_row("total-conflicts", "With open conflicts", totals.conflicts, true);
+    html += "</tbody></table>\n<p><a id=\"download\" href=\"" +
+            html::escape(viewer.home + "progress.csv") +
+            "\" download>Download the table (CSV, for Excel)</a></p>\n</section>\n";
+    return html;
+}
+
+// Every mandatory item the site misses, once, in toolkit order, and whether
+// Approaching Standards needs it (otherwise only Standards Met does).
+std::vector<std::pair<protocol::ItemRef, bool>> missing_once(const protocol::SiteProgress& site,
+                                                             const standards::Pack& pack) {
+    std::vector<std::pair<protocol::ItemRef, bool>> items;
+    const auto has = [](const std::vector<protocol::ItemRef>& list, std::string_view id) {
+        return std::any_of(list.begin(), list.end(),
+                           [id](const protocol::ItemRef& ref) { return ref.id == id; });
+    };
+    for (const auto& item : pack.items) {
+        const bool approaching = has(site.missing_approaching, item.id);
+        if (approaching || has(site.missing_met, item.id)) {
+            items.push_back({{item.id, item.title}, approaching});
+        }
+    }
+    // Items the pack does not know (a report from another version) come last.
+    for (const auto* list : {&site.missing_approaching, &site.missing_met}) {
+        for (const auto& ref : *list) {
+            if (pack.find(ref.id) == nullptr &&
+                std::none_of(items.begin(), items.end(),
+                             [&ref](const auto& known) { return known.first.id == ref.id; })) {
+                items.push_back({ref, list == &site.missing_approaching});
+            }
+        }
+    }
+    return items;
 }
 
 }  // namespace
@@ -203,25 +288,30 @@ std::string render_dashboard(const protocol::ProgressReport& report,
             "</p>\n<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign "
             "out</button></form>\n</header>\n<main>\n";
     if (standards::is_valid_year(viewer.year)) {
-        // The server's date, as every age on the page.
-        html += "<p id=\"deadline\">" +
-                html::escape(standards::deadline_words(
-                    viewer.year, Date::from_unix_ms(report.generated_at_ms))) +
+        // The server's date, as every age on the page; a sentence of its own.
+        auto deadline =
+            standards::deadline_words(viewer.year, Date::from_unix_ms(report.generated_at_ms));
+        if (!deadline.empty() && deadline.front() >= 'a' && deadline.front() <= 'z') {
+            deadline.front() = static_cast<char>(deadline.front() - 'a' + 'A');
+        }
+        html += "<p id=\"deadline\">" + html::escape(deadline) +
                 ". The missing mandatory items of each site are listed below.</p>\n";
     }
+    if (const auto totals = dashboard_totals(report); totals.sites > 0) {
+        html += totals_section(totals, viewer);
+    }
     if (report.organisations.empty()) {
-        html +=
-            viewer.role == "partner"
-                ? "<p class=\"none\">No organisation has given your partner access to its "
-                  "progress. An organisation gives it with <code>dspt grant --partner NAME</code>."
-                  "</p>\n"
-                : "<p class=\"none\">There is nothing to show.</p>\n";
+        html += viewer.role == "partner"
+                    ? "<p class=\"none\">No organisation has given your partner access to its "
+                      "progress. An organisation gives it from one of its own devices, naming your "
+                      "partner as it is registered; its sites then appear here.</p>\n"
+                    : "<p class=\"none\">There is nothing to show.</p>\n";
     }
     for (const auto& organisation : report.organisations) {
-        html += organisation_section(organisation, report.generated_at_ms);
+        html += organisation_section(organisation, viewer, report.generated_at_ms);
     }
     html += "</main>\n<p class=\"generated\">As the server held it on " +
-            date_of(report.generated_at_ms) +
+            long_date(Date::from_unix_ms(report.generated_at_ms)) +
             ". Progress only: no answer, comment, plan or evidence is shown here.</p>\n"
             "</body>\n</html>\n";
     return html;
@@ -239,6 +329,148 @@ std::string render_web_message(std::string_view heading, std::string_view messag
             "once.</p>\n";
     }
     return html + "</body>\n</html>\n";
+}
+
+DashboardTotals dashboard_totals(const protocol::ProgressReport& report) {
+    DashboardTotals totals;
+    const auto old = report.generated_at_ms - kUnsentWarningDays * kDayMs;
+    for (const auto& organisation : report.organisations) {
+        for (const auto& site : organisation.sites) {
+            ++totals.sites;
+            const auto level = standards::parse_level(site.level).value_or(standards::Level::none);
+            switch (level) {
+                case standards::Level::exceeded:
+                    ++totals.exceeded;
+                    break;
+                case standards::Level::met:
+                    ++totals.met;
+                    break;
+                case standards::Level::approaching:
+                    ++totals.approaching;
+                    break;
+                case standards::Level::none:
+                    ++totals.not_yet;
+                    break;
+            }
+            if (site.pending_changes > 0 && site.oldest_pending_at_ms != 0 &&
+                site.oldest_pending_at_ms <= old) {
+                ++totals.unsent_old;
+            }
+            if (site.conflicts > 0) {
+                ++totals.conflicts;
+            }
+        }
+    }
+    return totals;
+}
+
+std::string dashboard_csv_name(std::string_view year) {
+    return "dspt-progress-" + std::string(year) + ".csv";
+}
+
+std::string render_dashboard_csv(const protocol::ProgressReport& report) {
+    std::string csv = "\xEF\xBB\xBF";
+    const auto line = [&csv](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (i > 0) {
+                csv += ',';
+            }
+            csv += report::csv_field(cells[i]);
+        }
+        csv += "\r\n";
+    };
+    line({"Organisation", "Organisation code", "Site", "Site code", "Level",
+          "Approaching Standards items met", "Approaching Standards items needed",
+          "Standards Met items met", "Standards Met items needed",
+          "Missing for Approaching Standards", "Missing for Standards Met", "Open conflicts",
+          "Evidence files", "Last sync", "Unsent changes", "Oldest unsent change",
+          "Last publication level", "Last publication date"});
+    const auto ids = [](const std::vector<protocol::ItemRef>& items) {
+        std::vector<std::string> list;
+        for (const auto& item : items) {
+            list.push_back(item.id);
+        }
+        return joined(list, " ");
+    };
+    const auto date_or_never = [](std::int64_t at_ms) {
+        return at_ms == 0 ? std::string("never") : date_of(at_ms);
+    };
+    for (const auto& organisation : report.organisations) {
+        for (const auto& site : organisation.sites) {
+            line({organisation.organisation_name, organisation.organisation_ods, site.site_name,
+                  site.site_code, level_name(site.level),
+                  std::to_string(site.approaching_satisfied),
+                  std::to_string(site.approaching_total), std::to_string(site.met_satisfied),
+                  std::to_string(site.met_total), ids(site.missing_approaching),
+                  ids(site.missing_met), std::to_string(site.conflicts),
+                  std::to_string(site.evidence_files), date_or_never(site.last_sync_at_ms),
+                  std::to_string(site.pending_changes),
+                  site.pending_changes == 0 ? std::string()
+                                            : date_or_never(site.oldest_pending_at_ms),
+                  site.published
+                      ? level_name(site.last_publication.level) + " " + site.last_publication.year
+                      : std::string("never"),
+                  site.published ? date_of(site.last_publication.published_at_ms) : std::string()});
+        }
+    }
+    return csv;
+}
+
+std::string render_site_page(const protocol::OrganisationProgress& organisation,
+                             const protocol::SiteProgress& site, const standards::Pack& pack,
+                             const DashboardViewer& viewer, std::int64_t now_ms) {
+    const auto title = site.site_name + " (" + site.site_code + ")";
+    std::string html = html::head("DSPT progress: " + title, kStyle);
+    html += "<header>\n<h1>" + html::escape(site.site_name) + " <span class=\"code\">" +
+            html::escape(site.site_code) + "</span></h1>\n<p class=\"viewer\">" +
+            html::escape(organisation.organisation_name) + " <span class=\"code\">" +
+            html::escape(organisation.organisation_ods) + "</span>, " + html::escape(viewer.year) +
+            "</p>\n</header>\n<main>\n<p><a href=\"" + html::escape(viewer.home) +
+            "\">Back to the dashboard</a></p>\n";
+    const bool reached = site.level != "none";
+    html += "<p id=\"level\">Level: <span class=\"" + std::string(reached ? "good" : "warn") +
+            "\">" + html::escape(level_name(site.level)) + "</span>. Approaching Standards: " +
+            fraction(site.approaching_satisfied, site.approaching_total) +
+            " mandatory items met; Standards Met: " + fraction(site.met_satisfied, site.met_total) +
+            ".</p>\n";
+    const auto missing = missing_once(site, pack);
+    if (missing.empty()) {
+        html += "<p class=\"none\">Every mandatory item is met.</p>\n";
+    } else {
+        html += "<h2>Mandatory items still missing (" + std::to_string(missing.size()) +
+                ")</h2>\n<div class=\"scroll\"><table id=\"missing\">\n<thead><tr>"
+                "<th scope=\"col\">Item</th><th scope=\"col\">Standard</th>"
+                "<th scope=\"col\">What is asked</th><th scope=\"col\">Needed for</th>"
+                "</tr></thead>\n<tbody>\n";
+        for (const auto& [ref, approaching] : missing) {
+            const auto* item = pack.find(ref.id);
+            std::string standard;
+            if (item != nullptr) {
+                standard = std::to_string(item->standard) + " " +
+                           std::string(standards::standard_name(item->standard));
+            }
+            html +=
+                "<tr class=\"missing-item\">" +
+                cell("Item", "item",
+                     "<span class=\"item-id\">" + html::escape(ref.id) + "</span> " +
+                         html::escape(ref.title)) +
+                cell("Standard", "standard", html::escape(standard)) +
+                cell("What is asked", "question",
+                     html::escape(item != nullptr ? item->question : std::string())) +
+                cell("Needed for", "needed-for",
+                     approaching ? "Approaching Standards and Standards Met" : "Standards Met") +
+                "</tr>\n";
+        }
+        html += "</tbody>\n</table></div>\n";
+    }
+    html += "<p>Open conflicts: " + std::to_string(site.conflicts) +
+            ". Last sync: " + html::escape(when(site.last_sync_at_ms, now_ms)) +
+            ". Oldest unsynced change: " + unsent(site, now_ms) + ".</p>\n";
+    html += "</main>\n<p class=\"generated\">As the server held it on " +
+            long_date(Date::from_unix_ms(now_ms)) +
+            ". Progress only: no answer, comment, plan or evidence is shown here.</p>\n"
+            "</body>\n</html>\n";
+    return html;
 }
 
 }  // namespace dspt::server::web

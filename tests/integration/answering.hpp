@@ -56,7 +56,7 @@ inline std::size_t answer_all(const ClientHome& home, const std::string& level,
         return 0;
     }
     const auto file = home.write_file("answers-" + level + ".csv", csv);
-    const auto result = home.run(with(scope, {"import", file.string()}));
+    const auto result = home.run(with(scope, {"import", file.string(), "--yes"}));
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Recorded " + std::to_string(answered) + " answer"));

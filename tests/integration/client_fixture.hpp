@@ -46,14 +46,17 @@ class ClientHome {
 
     // Runs dspt as run() does, under a pseudo-terminal (util-linux `script`):
     // what it writes to the terminal, both streams together, comes back in
-    // `out`.
-    ProcessResult run_in_terminal(const std::vector<std::string>& args) const {
+    // `out`. `input` is what the person types.
+    ProcessResult run_in_terminal(const std::vector<std::string>& args,
+                                  const std::string& input = {}) const {
         std::string command =
             "'" + std::string(DSPT_CLIENT_BIN) + "' --home '" + dir_.path().string() + "'";
         for (const auto& arg : args) {
             command += " '" + arg + "'";  // the tests' arguments hold no quote
         }
-        return run_process("/usr/bin/script", {"-qec", command, "/dev/null"}, options(kPassphrase));
+        auto with_input = options(kPassphrase);
+        with_input.input = input;
+        return run_process("/usr/bin/script", {"-qec", command, "/dev/null"}, with_input);
     }
 
     // Starts dspt as run() does, in the background.

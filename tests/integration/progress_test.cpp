@@ -15,6 +15,7 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "tests/integration/answering.hpp"
+#include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/raw_api.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
@@ -339,6 +340,25 @@ TEST_CASE("a partner sees its providers' progress and never what they wrote",
     const auto organisation_body = raw.api->call("GET", "/v1/orgs/AB1/progress?year=2025-26");
     check_nothing_private(partner_body);
     check_nothing_private(organisation_body);
+    // The partner's dashboard in a browser, its CSV download and each site's
+    // page of missing items: progress only, too.
+    const auto opened = fetch(partner.json({"web-login"})["url"].get<std::string>());
+    REQUIRE(opened.status == 303);
+    const auto set_cookie = opened.header("set-cookie");
+    const auto cookie = set_cookie.substr(0, set_cookie.find(';'));
+    std::string web_outputs;
+    for (const auto* path : {"/web/", "/web/progress.csv", "/web/site?code=VA001",
+                             "/web/site?code=VA002", "/web/site?code=VA003"}) {
+        const auto fetched = fetch(acorn.server.url() + path, "GET", {{"Cookie", cookie}});
+        INFO(path);
+        CHECK(fetched.status == 200);
+        web_outputs += fetched.body;
+    }
+    CHECK_THAT(web_outputs, Catch::Contains("Mandatory items still missing"));
+    CHECK_THAT(web_outputs, Catch::Contains("Acorn York"));
+    check_nothing_private(web_outputs);
+    CHECK(fetch(acorn.server.url() + "/web/site?code=VC001", "GET", {{"Cookie", cookie}}).status ==
+          404);
     CHECK(partner_body.find("VA001") != std::string::npos);
     CHECK(partner_body.find("CD2") == std::string::npos);
     CHECK(error_of([&] { raw.api->call("GET", "/v1/orgs/CD2/progress?year=2025-26"); }) ==

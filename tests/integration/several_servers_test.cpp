@@ -200,7 +200,8 @@ std::size_t answer_all_with_comments(const ClientHome& home) {
         }
         csv += "\r\n";
     }
-    const auto imported = home.run({"import", home.write_file("comments.csv", csv).string()});
+    const auto imported =
+        home.run({"import", home.write_file("comments.csv", csv).string(), "--yes"});
     INFO(imported.err);
     REQUIRE(imported.exit_code == 0);
     return answered;

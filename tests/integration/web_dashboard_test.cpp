@@ -4,7 +4,9 @@
 // as sent; a headless Chromium shows what a person sees, and leaves a screenshot
 // under <build>/tests/artifacts/.
 
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <tuple>
@@ -12,9 +14,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/dashboard_html.hpp"
+#include "tests/support/fault_proxy.hpp"
 
 using namespace dspt;
 using namespace dspt::test;
@@ -245,4 +250,142 @@ TEST_CASE("a headless browser opens the headquarters dashboard through a login l
         CHECK(bytes.size() > 5'000);  // a rendered page, not a blank one
         std::cout << "web dashboard screenshot: " << png.string() << std::endl;
     }
+}
+
+TEST_CASE("the dashboard totals its sites and counts a branch whose changes wait over a week",
+          "[integration][web]") {
+    SyncedAcorn acorn;
+    // York, invited by headquarters (so it holds the organisation's key), adds a
+    // file "eight days ago" that never reaches the server: its sync reports it,
+    // then the connection is cut during the upload.
+    ClientHome york;
+    enrol(york, acorn.server,
+          acorn.hq.json({"invite", "--site", "VA002"})["code"].get<std::string>(), "Acorn York");
+    REQUIRE(york.run({"evidence", "add", "1.3.1",
+                      york.make_file("fire-drill.pdf", 200'000, "drill").string()})
+                .exit_code == 0);
+    {
+        sqlite::Database store(york.store_file());
+        sqlite::Statement age(store, "UPDATE evidence SET added_at = added_at - ?1");
+        age.bind(1, std::int64_t{8} * 86'400'000);
+        age.execute();
+    }
+    FaultProxy proxy(acorn.server.port());
+    proxy.cut_after(50'000, true);
+    const auto cut = york.run({"sync", "--attempts", "1", "--server",
+                               "http://127.0.0.1:" + std::to_string(proxy.port())});
+    INFO(cut.out << cut.err);
+    REQUIRE(cut.exit_code == 4);
+
+    const auto page = dashboard(acorn.server, open_session(login_link(acorn.hq)));
+    REQUIRE(page.status == 200);
+    const auto total = [&page](const std::string& css_class) {
+        const auto at = page.body.find("<tr class=\"" + css_class + "\">");
+        REQUIRE(at != std::string::npos);
+        const auto start = page.body.find("<td", at);
+        const auto end = page.body.find("</td>", start);
+        return page.body.substr(start, end - start);
+    };
+    CHECK(total("total-sites") == "<td>3");
+    CHECK(total("total-none") == "<td class=\"warn\">3");
+    CHECK(total("total-met") == "<td>0");
+    CHECK(total("total-unsent") == "<td class=\"warn\">1");
+    CHECK(total("total-conflicts") == "<td>0");
+    CHECK(page.body.find("id=\"totals\"") < page.body.find("<section class=\"organisation\">"));
+    CHECK_THAT(cell(site_row(page.body, "VA002"), "unsent"), Catch::Contains("8 days"));
+
+    // A branch's own dashboard totals its one site.
+    const auto own = dashboard(acorn.server, open_session(login_link(acorn.leeds)));
+    CHECK_THAT(own.body, Catch::Contains("<tr class=\"total-sites\"><th scope=\"row\">Sites</th>"
+                                         "<td>1</td></tr>"));
+}
+
+TEST_CASE("the dashboard's table downloads as CSV, its cells safe to open in Excel",
+          "[integration][web]") {
+    AcornGroup acorn("=HYPERLINK(\"http://example.org\",\"Acorn Hull\")");
+    REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA123456"}).exit_code == 0);
+    REQUIRE(acorn.leeds.run({"sync"}).exit_code == 0);
+    const auto cookie = open_session(login_link(acorn.hq));
+
+    const auto page = dashboard(acorn.server, cookie);
+    REQUIRE(page.status == 200);
+    CHECK_THAT(page.body,
+               Catch::Contains("<a id=\"download\" href=\"/web/progress.csv\" download>"));
+
+    const auto csv = fetch(acorn.server.url() + "/web/progress.csv", "GET", {{"Cookie", cookie}});
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
+    CHECK_THAT(csv.header("content-disposition"),
+               Catch::StartsWith("attachment; filename=\"dspt-progress-20"));
+    CHECK_THAT(csv.header("content-disposition"), Catch::EndsWith(".csv\""));
+    CHECK(csv.header("cache-control") == "no-store");
+    CHECK(csv.body.starts_with("\xEF\xBB\xBFOrganisation,Organisation code,Site,Site code,Level,"));
+    std::size_t lines = 0;
+    for (auto at = csv.body.find("\r\n"); at != std::string::npos;
+         at = csv.body.find("\r\n", at + 2)) {
+        ++lines;
+    }
+    CHECK(lines == 4);  // the header and three sites
+    CHECK_THAT(csv.body, Catch::Contains("\r\nAcorn Homecare,AB1,Acorn Leeds,VA001,Not yet at "
+                                         "Approaching Standards,1,"));
+    // The site named like a formula is text: an apostrophe goes before it.
+    CHECK_THAT(
+        csv.body,
+        Catch::Contains(",\"'=HYPERLINK(\"\"http://example.org\"\",\"\"Acorn Hull\"\")\",VA003,"));
+    CHECK(csv.body.find("ZA123456") == std::string::npos);
+
+    // Without a session: no table.
+    const auto anonymous = fetch(acorn.server.url() + "/web/progress.csv");
+    CHECK(anonymous.status == 401);
+    CHECK(anonymous.body.find("VA001") == std::string::npos);
+    const auto posted =
+        fetch(acorn.server.url() + "/web/progress.csv", "POST", {{"Cookie", cookie}});
+    CHECK(posted.status == 405);
+}
+
+TEST_CASE("a site's row opens the page of its missing items, for the sites the device may see",
+          "[integration][web]") {
+    SyncedAcorn acorn;
+    const auto hq = open_session(login_link(acorn.hq));
+    const auto page = dashboard(acorn.server, hq);
+    const auto link = "/web/site?code=VA002";
+    CHECK_THAT(cell(site_row(page.body, "VA002"), "missing"),
+               Catch::Contains(std::string("href=\"") + link + "\""));
+
+    const auto york = fetch(acorn.server.url() + link, "GET", {{"Cookie", hq}});
+    REQUIRE(york.status == 200);
+    CHECK_THAT(york.body, Catch::Contains("<h1>Acorn York <span class=\"code\">VA002</span>"));
+    CHECK_THAT(york.body, Catch::Contains("Mandatory items still missing"));
+    CHECK_THAT(york.body, Catch::Contains("<span class=\"item-id\">1.1.1</span> ICO registration"));
+    CHECK_THAT(york.body, Catch::Contains("Personal Confidential Data"));
+    CHECK_THAT(york.body, Catch::Contains("Back to the dashboard"));
+    CHECK(york.header("cache-control") == "no-store");
+    // The page as a person sees it, kept as a screenshot: saved and opened from
+    // the file, as its style is all inline.
+    const auto html = artifact("web_site_page.html");
+    {
+        std::ofstream out(html, std::ios::binary);
+        out << york.body;
+    }
+    const auto png = artifact("web_site_page.png");
+    std::filesystem::remove(png);
+    chromium_screenshot("file://" + html.string(), png, 1280, 900);
+    CHECK(read_all(png).size() > 5'000);
+    std::cout << "web site page screenshot: " << png.string() << std::endl;
+
+    // Leeds answered 1.1.1; its page no longer lists it.
+    const auto leeds = fetch(acorn.server.url() + "/web/site?code=VA001", "GET", {{"Cookie", hq}});
+    REQUIRE(leeds.status == 200);
+    CHECK(leeds.body.find("<span class=\"item-id\">1.1.1</span>") == std::string::npos);
+    CHECK(leeds.body.find("ZA123456") == std::string::npos);
+
+    // A branch device sees its own site's page, never its sister's.
+    const auto branch = open_session(login_link(acorn.leeds));
+    CHECK(fetch(acorn.server.url() + "/web/site?code=VA001", "GET", {{"Cookie", branch}}).status ==
+          200);
+    const auto sister = fetch(acorn.server.url() + link, "GET", {{"Cookie", branch}});
+    CHECK(sister.status == 404);
+    CHECK_THAT(sister.body, Catch::Contains("Go back to the dashboard"));
+    CHECK(sister.body.find("Acorn York") == std::string::npos);
+    CHECK(fetch(acorn.server.url() + link).status == 401);
 }

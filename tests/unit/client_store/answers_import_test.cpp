@@ -85,3 +85,42 @@ TEST_CASE("One wrong row and nothing is imported; every wrong row is named by it
     CHECK_FALSE(store->answer(kConfirmItem));
     CHECK(store->outbox().pending_count() == 0);
 }
+
+TEST_CASE("Planning an import lists each change with its old and new text, writing nothing",
+          "[unit][client_store]") {
+    StoreHome home;
+    auto store = home.open();
+    store->set_answer(kTextItem, "ZA123456", "on the ICO register", "sam");
+    const auto before = store->outbox().pending_count();
+
+    const auto plan = plan_import(*store,
+                                  {row(2, kTextItem, "ZB999999"),  // a new answer
+                                   row(3, kConfirmItem, "yes", "signed"),
+                                   row(4, kDocumentItem, std::nullopt)},  // blank: unchanged
+                                  "answers.xlsx");
+    REQUIRE(plan.changes.size() == 2);
+    CHECK(plan.unchanged == 1);
+    const auto& text = plan.changes[0];
+    CHECK(text.item_id == kTextItem);
+    CHECK(text.title == store->pack().find(kTextItem)->title);
+    CHECK(text.old_value == "ZA123456");
+    CHECK(text.new_value == "ZB999999");
+    CHECK(text.old_comment == "on the ICO register");
+    CHECK(text.new_comment == "on the ICO register");
+    const auto& confirm = plan.changes[1];
+    CHECK(confirm.old_value.empty());
+    CHECK(confirm.new_value == "yes");
+    CHECK(confirm.new_comment == "signed");
+    // Nothing is written until the plan is recorded.
+    CHECK(store->answer(kTextItem)->value == "ZA123456");
+    CHECK_FALSE(store->answer(kConfirmItem));
+    CHECK(store->outbox().pending_count() == before);
+
+    const auto result = record_import(*store, plan, "alex");
+    CHECK(result.changed ==
+          std::vector<std::string>{std::string(kTextItem), std::string(kConfirmItem)});
+    CHECK(result.unchanged == 1);
+    CHECK(store->answer(kTextItem)->value == "ZB999999");
+    CHECK(store->answer(kConfirmItem)->answered_by == "alex");
+    CHECK(store->outbox().pending_count() == before + 2);
+}

@@ -110,9 +110,9 @@ TEST_CASE("a site's row shows its level, counts, missing items, sync and publica
     CHECK(cell(row, "conflicts") == "2");
     CHECK_THAT(row, Catch::Contains("class=\"conflicts warn\""));
     CHECK(cell(row, "evidence") == "5");
-    CHECK(cell(row, "last-sync") == "2026-11-18 (3 days ago)");
+    CHECK(cell(row, "last-sync") == "18/11/2026 (3 days ago)");
     CHECK(cell(row, "unsent") == "<span class=\"warn\">2 hours</span> (4 changes)");
-    CHECK(cell(row, "publication") == "Approaching Standards 2025-26 on 2026-11-11");
+    CHECK(cell(row, "publication") == "Approaching Standards 2025-26 on 11/11/2026");
     CHECK_THAT(row, Catch::Contains("data-label=\"Last sync\""));
 }
 
@@ -124,15 +124,15 @@ TEST_CASE("the dashboard shows the days to the deadline and publications about t
     lapsed.published = true;
     lapsed.last_publication = {8, "AB1", {"VA002"}, "2025-26", "met", kNow - 400 * kDay, "d"};
     const auto html = render_dashboard(report_of({soon, lapsed}), kHeadquarters);
-    CHECK_THAT(html, Catch::Contains("<p id=\"deadline\">the 30 June 2026 deadline passed 144 "
+    CHECK_THAT(html, Catch::Contains("<p id=\"deadline\">The 30 June 2026 deadline passed 144 "
                                      "days ago: publishing late stays open until a newer version "
                                      "opens. The missing mandatory items of each site are listed "
                                      "below.</p>"));
     CHECK(cell(site_row(html, "VA001"), "publication") ==
-          "Approaching Standards 2025-26 on 2025-12-06 <span class=\"lapse warn\">lapses on "
-          "2026-12-07</span>");
+          "Approaching Standards 2025-26 on 06/12/2025 <span class=\"lapse warn\">lapses on "
+          "07/12/2026</span>");
     CHECK_THAT(cell(site_row(html, "VA002"), "publication"),
-               Catch::Contains("<span class=\"lapse warn\">lapsed on 2026-10-18</span>"));
+               Catch::Contains("<span class=\"lapse warn\">lapsed on 18/10/2026</span>"));
 }
 
 TEST_CASE("a site that never synced or published says never", "[unit][web]") {
@@ -247,6 +247,89 @@ TEST_CASE("a message page escapes and says how to sign in when asked", "[unit][w
     CHECK_THAT(page, Catch::Contains("dspt web-login"));
     const auto plain = render_web_message("Signed out", "Bye.", false);
     CHECK(plain.find("dspt web-login") == std::string::npos);
+}
+
+TEST_CASE("the totals count sites at each level, old unsent changes and conflicts", "[unit][web]") {
+    auto stale = york();
+    stale.site_code = "VA003";
+    stale.pending_changes = 2;
+    stale.oldest_pending_at_ms = kNow - 8 * kDay;
+    auto met = leeds();
+    met.site_code = "VA004";
+    met.level = "met";
+    met.conflicts = 0;
+    met.pending_changes = 1;
+    met.oldest_pending_at_ms = kNow - 6 * kDay;  // under a week: not counted
+    auto report = report_of({leeds(), york(), stale, met});
+    report.organisations.push_back({"CD2", "Cedar House", "2025-26", {york()}});
+
+    const auto totals = dashboard_totals(report);
+    CHECK(totals.sites == 5);
+    CHECK(totals.approaching == 1);
+    CHECK(totals.met == 1);
+    CHECK(totals.exceeded == 0);
+    CHECK(totals.not_yet == 3);
+    CHECK(totals.unsent_old == 1);
+    CHECK(totals.conflicts == 1);
+
+    const auto html = render_dashboard(report, kHeadquarters);
+    CHECK_THAT(html, Catch::Contains("<tr class=\"total-sites\"><th scope=\"row\">Sites</th>"
+                                     "<td>5</td></tr>"));
+    CHECK_THAT(html, Catch::Contains("<tr class=\"total-met\"><th scope=\"row\">At Standards "
+                                     "Met</th><td>1</td></tr>"));
+    CHECK_THAT(html, Catch::Contains("<tr class=\"total-unsent\"><th scope=\"row\">With changes "
+                                     "not sent for 7 days or more</th><td class=\"warn\">1</td>"));
+    CHECK_THAT(html, Catch::Contains("<a id=\"download\" href=\"/web/progress.csv\" download>"));
+    // Each site missing items links to its page.
+    CHECK_THAT(cell(site_row(html, "VA002"), "missing"),
+               Catch::Contains("<a class=\"drill\" href=\"/web/site?code=VA002\">Missing items "
+                               "of Acorn York</a>"));
+}
+
+TEST_CASE("the CSV has a row per site, dates as DD/MM/YYYY, formulas guarded", "[unit][web]") {
+    auto site = leeds();
+    site.site_name = "=HYPERLINK(\"http://x\",\"Leeds\")";
+    auto report = report_of({site, york()});
+    const auto csv = render_dashboard_csv(report);
+    CHECK(csv.starts_with("\xEF\xBB\xBFOrganisation,Organisation code,Site,Site code,Level,"));
+    CHECK(count(csv, "\r\n") == 3);
+    CHECK_THAT(csv,
+               Catch::Contains("\r\nAcorn Homecare,AB1,\"'=HYPERLINK(\"\"http://x\"\",\"\"Leeds"
+                               "\"\")\",VA001,Approaching Standards,20,20,40,42,,2.1.1 7.1.1,2,5,"
+                               "18/11/2026,4,21/11/2026,Approaching Standards 2025-26,"
+                               "11/11/2026\r\n"));
+    CHECK_THAT(csv, Catch::Contains("\r\nAcorn Homecare,AB1,Acorn York,VA002,Not yet at "
+                                    "Approaching Standards,0,20,0,42,1.1.1,1.1.1,0,0,never,0,,"
+                                    "never,\r\n"));
+    CHECK(dashboard_csv_name("2025-26") == "dspt-progress-2025-26.csv");
+}
+
+TEST_CASE("a site's page lists each missing mandatory item once, with its standard",
+          "[unit][web]") {
+    standards::Pack pack;
+    pack.year = "2025-26";
+    pack.items = {{"1.1.1", 1, "Named lead", "Who is your named lead?", standards::AnswerType::text,
+                   "", true, true},
+                  {"2.1.1", 2, "Staff training", "Have staff been trained?",
+                   standards::AnswerType::confirm, "", false, true}};
+    auto site = york();
+    site.missing_met = {{"1.1.1", "Named lead"}, {"2.1.1", "Staff training"}};
+    site.site_name = "Acorn <York>";
+    const auto report = report_of({site});
+    const auto html = render_site_page(report.organisations[0], site, pack, kHeadquarters, kNow);
+    CHECK_THAT(html, Catch::Contains("<h1>Acorn &lt;York&gt; <span class=\"code\">VA002</span>"));
+    CHECK_THAT(html, Catch::Contains("Mandatory items still missing (2)"));
+    CHECK(count(html, "<tr class=\"missing-item\">") == 2);
+    CHECK_THAT(html, Catch::Contains("Who is your named lead?"));
+    CHECK_THAT(html, Catch::Contains("Approaching Standards and Standards Met"));
+    CHECK(html.find("1.1.1") < html.find("2.1.1"));
+    CHECK_THAT(html, Catch::Contains("<a href=\"/web/\">Back to the dashboard</a>"));
+    CHECK(html.find("<script") == std::string::npos);
+
+    site.missing_approaching.clear();
+    site.missing_met.clear();
+    CHECK_THAT(render_site_page(report.organisations[0], site, pack, kHeadquarters, kNow),
+               Catch::Contains("Every mandatory item is met."));
 }
 
 }  // namespace dspt::server::web::test
