@@ -24,6 +24,7 @@
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
+#include "client/sync/arrivals.hpp"
 #include "client/sync/recovery_upload.hpp"
 #include "client/sync/retry.hpp"
 #include "client/sync/sync_engine.hpp"
@@ -60,44 +61,6 @@ void pause_for(std::chrono::milliseconds pause) {
         std::this_thread::sleep_for(
             std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(100)));
     }
-}
-
-// The most changes from other devices a sync lists by name.
-constexpr std::size_t kArrivalsListed = 10;
-
-// "6 December 2026 14:05" in this computer's time zone.
-std::string uk_date_time(std::int64_t unix_ms) {
-    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    ::localtime_r(&seconds, &tm);
-    const std::chrono::year_month_day day{std::chrono::year{tm.tm_year + 1900},
-                                          std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
-                                          std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
-    char clock[8];
-    std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
-    return long_date(Date::from_days(std::chrono::sys_days{day})) + " " + clock;
-}
-
-// Who made a change: its author, or the device when it named none.
-std::string arrival_author(const ArrivedChange& change) {
-    return change.author.empty() ? "device " + change.replica_id.substr(0, 8) : change.author;
-}
-
-// What a change touched: "1.1.1 Data security lead", "1.1.1 ... (action
-// plan)", "profile: security_lead".
-std::string arrival_subject(const ArrivedChange& change) {
-    const auto slash = change.register_key.find('/');
-    const auto kind = change.register_key.substr(0, slash);
-    if (change.item_id.empty()) {
-        return kind + ": " + change.register_key.substr(slash + 1);
-    }
-    auto text = change.item_id + (change.title.empty() ? "" : " " + change.title);
-    if (kind == "plan") {
-        text += " (action plan)";
-    } else if (kind == "evidence") {
-        text += " (evidence file)";
-    }
-    return text;
 }
 
 nlohmann::json arrivals_json(const std::vector<ArrivedChange>& arrived) {

@@ -6,6 +6,7 @@
 #include "client/store/sync_state.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
+#include "client/ui/readiness_view.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/standards/year.hpp"
 
@@ -56,17 +57,22 @@ std::string item_link(const standards::Item& item) {
 
 std::string overview_content(LocalStore& store, const PageInputs& inputs) {
     const auto today = Date::today();
-    const auto evaluation = assessment::evaluate(store.pack(), store.assessment(), today);
+    // The same readiness as the Publish page: a conflict holds the level back here too.
+    const auto ready = readiness(store, today);
+    const auto& evaluation = ready.evaluation;
     const auto backlog = sync_backlog(store);
     const auto synced_at = last_sync(store);
-    const auto conflicts = open_conflicts(store).size();
+    const auto conflicts = ready.conflicts;
     const auto set_aside = store.outbox().set_aside_entries();
     const auto to_review = store.items_to_review().size();
 
     std::string html =
         "<section class=\"card\" aria-labelledby=\"level-heading\">"
         "<h2 id=\"level-heading\">Level reached: <span id=\"level\">" +
-        escape(standards::display_name(evaluation.level)) + "</span></h2>\n";
+        escape(ready.held_back() ? std::string("Not yet: held back by a conflict")
+                                 : std::string(standards::display_name(ready.level))) +
+        "</span></h2>\n";
+    html += held_back_notice(ready, evaluation.level, "held-back");
     html += year_and_deadline(store, today);
     html += progress_bar("progress-approaching", "Approaching Standards",
                          evaluation.approaching.satisfied, evaluation.approaching.total);
@@ -124,7 +130,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         missing_list(store, evaluation.approaching, "missing-approaching", "Approaching Standards");
     html += missing_list(store, evaluation.met, "missing-met", "Standards Met");
     html += "</section>\n";
-    return html;
+    return html + publications_section(store);
 }
 
 }  // namespace dspt::client::ui

@@ -1,8 +1,9 @@
 #pragma once
 // What every page of the local screen (`dspt ui`) shares: the document around
-// the page's own content, with the site and year, the navigation (overview,
-// the ten standards, conflicts, publish, export), the message the last action
-// left, the style, and the small script for uploads. Everything printed from
+// the page's own content, with the organisation and the site being edited,
+// the year, a headquarters' site switcher, the navigation (overview, the ten
+// standards by number and name, conflicts, publish, export), the message the
+// last action left, the style, and the small script for uploads. Everything printed from
 // the store or a request goes through html::escape.
 
 #include <string>
@@ -18,13 +19,17 @@ struct Flash {
 };
 
 struct PageFrame {
-    std::string title;    // the page's heading, e.g. "Standard 1: Personal Confidential Data"
-    std::string site;     // the site's name, may be empty
-    std::string year;     // "2025-26"
-    std::string current;  // the navigation entry to mark: "overview", "standard-3", ...
+    std::string title;         // the page's heading, e.g. "Standard 1: Personal Confidential Data"
+    std::string organisation;  // whose assessment: the organisation's name, may be empty
+    std::string site;          // the assessment shown: "Site VA002", may be empty
+    std::string switcher;      // a headquarters' site switcher (HTML), "" on other devices
+    std::string year;          // "2025-26"
+    std::string current;       // the navigation entry to mark: "overview", "standard-3", ...
     std::size_t conflicts = 0;
     std::size_t pending = 0;  // changes waiting to sync
     Flash flash;
+    // Added to the head: e.g. a refresh for a page that follows a sync.
+    std::string head_extra;
 };
 
 // The whole page: `content` is already HTML.
