@@ -101,8 +101,8 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         // Each links to its item, where answering again replaces the change.
         html +=
             "<div class=\"flash error\"><p>Refused by the server and set aside (the rest "
-            "were sent): answer the item again to replace the change, or discard it with "
-            "<code>dspt outbox drop ITEM</code>.</p><ul id=\"set-aside\">";
+            "were sent): answer the item again to replace the change, or discard it, and the "
+            "server's value comes back at the next sync.</p><ul id=\"set-aside\">";
         for (const auto& entry : set_aside) {
             const auto* item = entry.item.empty() ? nullptr : store.pack().find(entry.item);
             const auto text = escape(describe_set_aside(entry));
@@ -110,7 +110,10 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
                 "<li>" +
                 (item != nullptr ? "<a href=\"" + escape(item_link(*item)) + "\">" + text + "</a>"
                                  : text) +
-                "</li>";
+                "<form method=\"post\" action=\"/set-aside/drop\">" + csrf_field(inputs.csrf) +
+                "<input type=\"hidden\" name=\"which\" value=\"" + escape(entry.register_key) +
+                "\"><button type=\"submit\" class=\"secondary\">Discard this change</button>"
+                "</form></li>";
         }
         html += "</ul></div>\n";
     }

@@ -17,7 +17,11 @@ header.top{background:#004b9b;color:#fff;padding:.6rem 1rem}
 header.top a{color:#fff}
 header.top .org,header.top .site{font-weight:600}
 header.top .switcher{display:inline-block;margin:0 0 0 1rem}
-header.top .switcher select{font:inherit}
+header.top .switcher label{display:inline;margin:0;font-weight:400}
+header.top .switcher select{font:inherit;width:auto}
+dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
+dl.summary dt{font-weight:600}
+dl.summary dd{margin:0}
 header.top .switcher button{margin-top:0;padding:.1rem .6rem}
 a.skip{position:absolute;left:-10000px;top:0;background:#ffb81c;color:#1d1d1b;padding:.4rem .8rem}
 a.skip:focus{left:0;z-index:10}
@@ -129,6 +133,20 @@ std::string progress_bar(std::string_view id, std::string_view label, std::size_
     bar += "<progress id=\"" + escape(id) + "\" max=\"" + std::to_string(total == 0 ? 1 : total) +
            "\" value=\"" + std::to_string(done) + "\">" + text + "</progress></div>\n";
     return bar;
+}
+
+std::string upload_form(std::string_view action, std::string_view input_id, std::string_view back,
+                        std::string_view csrf, std::uint64_t max_bytes) {
+    const auto limit = std::to_string(max_bytes >> 20) + " MB";
+    const auto id = escape(input_id);
+    return "<form class=\"upload\" method=\"post\" enctype=\"multipart/form-data\" action=\"" +
+           escape(action) + "\" data-limit=\"" + std::to_string(max_bytes) +
+           "\" data-limit-text=\"" + limit + "\" data-back=\"" + escape(back) + "\">" +
+           csrf_field(csrf) + "<label for=\"" + id + "\">Attach a document (up to " + limit +
+           ")</label><input type=\"file\" id=\"" + id +
+           "\" name=\"file\" required> <button type=\"submit\">Attach</button>"
+           "<progress class=\"upload-progress\" hidden max=\"1\" value=\"0\"></progress>"
+           "<p class=\"upload-status\" role=\"status\" aria-live=\"polite\"></p></form>";
 }
 
 std::string_view upload_script() {

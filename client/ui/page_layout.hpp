@@ -6,6 +6,7 @@
 // last action left, the style, and the small script for uploads. Everything printed from
 // the store or a request goes through html::escape.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,12 @@ std::string csrf_field(std::string_view csrf);
 // A labelled progress bar: "Standards Met: 12 of 45".
 std::string progress_bar(std::string_view id, std::string_view label, std::size_t done,
                          std::size_t total);
+
+// A form that uploads one file to `action` with the script's progress bar:
+// "Attach a document (up to 100 MB)". `back` is where the page goes once the
+// file is in; a file over `max_bytes` is refused before it is sent.
+std::string upload_form(std::string_view action, std::string_view input_id, std::string_view back,
+                        std::string_view csrf, std::uint64_t max_bytes);
 
 // The small script served at /ui.js: uploads with a progress bar.
 std::string_view upload_script();

@@ -39,7 +39,7 @@ std::string server_answer(const protocol::PublishResponse& answer) {
         html += "<p>Not published. The server found:</p><ul class=\"reasons\">";
         for (const auto& problem : answer.problems) {
             html += "<li>" + (problem.site.empty() ? "" : escape(problem.site) + ": ") +
-                    escape(problem.message) + "</li>";
+                    escape(without_command_hints(problem.message)) + "</li>";
         }
         html += "</ul>";
     }
@@ -60,12 +60,15 @@ std::string plan_documents(LocalStore& store, const PageInputs& inputs) {
         "<section class=\"card\" aria-labelledby=\"plan-documents-heading\"><h2 "
         "id=\"plan-documents-heading\">Action plan documents</h2><p>Publishing at Approaching "
         "Standards needs an action plan for every Standards Met item still missing: a plan "
-        "entry on each item's page, or one plan document. Attach a document with <code>dspt "
-        "plan attach FILE</code>; <code>dspt plan export plan.docx</code> writes one from the "
-        "entries.</p>";
+        "entry on each item's page, or one plan document attached here.</p>";
     html += files.empty()
                 ? "<p id=\"plan-documents-none\">No plan document attached.</p>"
                 : evidence_list(files, "plan-documents", store.scope(), writable, inputs.csrf);
+    if (writable) {
+        html +=
+            upload_form("/plan-document", "file-plan-document", "/publish#plan-documents-heading",
+                        inputs.csrf, inputs.max_upload_bytes);
+    }
     return html + "</section>\n";
 }
 
@@ -160,7 +163,8 @@ std::string confirm_publish_content(LocalStore& store, const std::string& level_
         "<section class=\"card\" aria-labelledby=\"confirm-heading\"><h2 "
         "id=\"confirm-heading\">Publish at " +
         escape(name) +
-        "?</h2>\n<dl id=\"publish-summary\"><dt>Level</dt><dd id=\"confirm-level\">" +
+        "?</h2>\n<dl class=\"summary\" id=\"publish-summary\"><dt>Level</dt><dd "
+        "id=\"confirm-level\">" +
         escape(name) + "</dd><dt>Organisation</dt><dd>" + escape(whose.organisation) +
         "</dd><dt>Sites</dt><dd id=\"confirm-sites\">" +
         escape(whose.site.empty() ? std::string("this organisation") : whose.site) +

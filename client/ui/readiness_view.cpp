@@ -31,23 +31,65 @@ std::string count_of_items(std::size_t count) {
     return count == 1 ? std::string("1 item") : std::to_string(count) + " items";
 }
 
+// Each register in conflict as a reason not to publish, in the screen's words:
+// the item, and where to settle it. Every conflict blocks every level, as
+// assessment::publication_problems has it.
+std::vector<assessment::PublishProblem> conflict_problems(LocalStore& store) {
+    std::vector<assessment::PublishProblem> problems;
+    for (const auto& conflict : open_conflicts(store)) {
+        const auto& key = conflict.register_key;
+        const auto slash = key.find('/');
+        const auto kind = key.substr(0, slash);
+        const auto rest = slash == std::string::npos ? std::string() : key.substr(slash + 1);
+        const auto* item = rest.empty() ? nullptr : store.pack().find(rest);
+        std::string what = item != nullptr     ? item->title
+                           : kind == "profile" ? std::string("The organisation profile")
+                                               : std::string("An evidence file");
+        if (item != nullptr && kind == "plan") {
+            what += " (action plan)";
+        }
+        problems.push_back({store.scope(), item == nullptr ? "" : item->id,
+                            what + " was changed on two devices at once: choose the value to keep "
+                                   "on the Conflicts page, then press Sync now"});
+    }
+    return problems;
+}
+
 }  // namespace
+
+std::string without_command_hints(std::string message) {
+    for (auto at = message.find(" (dspt "); at != std::string::npos;
+         at = message.find(" (dspt ", at)) {
+        const auto end = message.find(')', at);
+        if (end == std::string::npos) {
+            break;
+        }
+        message.erase(at, end + 1 - at);
+    }
+    return message;
+}
 
 Readiness readiness(LocalStore& store, Date today) {
     Readiness ready;
     ready.evaluation = assessment::evaluate(store.pack(), store.assessment(), today);
-    ready.conflicts = open_conflicts(store).size();
+    const auto conflicts = conflict_problems(store);
+    ready.conflicts = conflicts.size();
     ready.level = ready.conflicts > 0 ? Level::none : ready.evaluation.level;
     for (const auto level : {Level::approaching, Level::met, Level::exceeded}) {
-        ready.levels.push_back({level, local_publication_problems(store, level, today),
-                                answers_reach(ready.evaluation, level)});
+        auto problems = local_publication_problems(store, level, today, false);
+        for (auto& problem : problems) {
+            problem.message = without_command_hints(std::move(problem.message));
+        }
+        problems.insert(problems.begin(), conflicts.begin(), conflicts.end());
+        ready.levels.push_back(
+            {level, std::move(problems), answers_reach(ready.evaluation, level)});
     }
     return ready;
 }
 
 std::string held_back_notice(const Readiness& readiness, Level level, std::string_view id) {
-    if (readiness.conflicts == 0 || !answers_reach(readiness.evaluation, level) ||
-        level == Level::none) {
+    // Said of the level the answers reach, where the conflict is what stops it.
+    if (readiness.conflicts == 0 || level != readiness.evaluation.level || level == Level::none) {
         return {};
     }
     const bool one = readiness.conflicts == 1;

@@ -41,6 +41,11 @@ struct Readiness {
 
 Readiness readiness(LocalStore& store, Date today);
 
+// A reason not to publish as the screen says it: without the commands the same
+// reason names for the command line, " (dspt plan attach FILE)" and the like,
+// which the screen's own buttons stand for.
+std::string without_command_hints(std::string message);
+
 // "1 item changed on two devices holds Standards Met back: ..." with a link to
 // the Conflicts page; "" when nothing is held back. `id` names the paragraph.
 std::string held_back_notice(const Readiness& readiness, standards::Level level,

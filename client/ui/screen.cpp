@@ -13,6 +13,7 @@
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/publish_outlook.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
 #include "client/ui/multipart_form.hpp"
@@ -465,6 +466,17 @@ Response Screen::act(const Request& request) {
                 // Nothing is published without the confirmation page's button.
                 back = "/publish/confirm?level=" + form_encode(field(form, "level"));
             }
+        } else if (parts.size() == 1 && parts[0] == "plan-document") {
+            back = "/publish#plan-documents-heading";
+            attach(std::string(assessment::kPlanDocumentSlot), file, "the action plan documents");
+        } else if (parts.size() == 2 && parts[0] == "set-aside" && parts[1] == "drop") {
+            const auto dropped = drop_set_aside(store_, field(form, "which"));
+            if (dropped.empty()) {
+                fail(ErrorCode::not_found,
+                     "that change is no longer set aside, so nothing was discarded");
+            }
+            flash_ = {false, "Discarded " + describe_set_aside(dropped.front()) +
+                                 ". The server's value comes back at the next sync."};
         } else if (parts.size() == 3 && parts[0] == "evidence" && parts[2] == "remove") {
             const auto found = store_.evidence().find(parts[1]);
             // A plan document is listed on the Publish page, not under an item.
@@ -527,15 +539,7 @@ Response Screen::act(const Request& request) {
                 store_.remove_plan_entry(item.id);
                 flash_ = {false, "Removed the plan entry for " + item.id + "."};
             } else if (what == "evidence" && parts.size() == 3) {
-                if (!file || file->data.empty()) {
-                    fail(ErrorCode::invalid_argument, "choose a file to attach to " + item.id);
-                }
-                const ScratchDir scratch(options_.work_dir);
-                const auto path = scratch.path() / safe_file_name(file->file_name);
-                write_file_atomic(path, file->data, 0600);
-                const auto added = store_.evidence().add(item.id, path);
-                flash_ = {false, "Attached " + added.name + " (" + human_size(added.size) +
-                                     ") to " + item.id + "."};
+                attach(item.id, file, item.id);
             } else {
                 return plain(404, "There is no such action.");
             }
@@ -552,6 +556,19 @@ Response Screen::act(const Request& request) {
         return plain(200, back);  // the script goes there itself
     }
     return redirect(back);
+}
+
+void Screen::attach(const std::string& slot, const std::optional<FormPart>& file,
+                    const std::string& where) {
+    if (!file || file->data.empty()) {
+        fail(ErrorCode::invalid_argument, "choose a file to attach to " + where);
+    }
+    const ScratchDir scratch(options_.work_dir);
+    const auto path = scratch.path() / safe_file_name(file->file_name);
+    write_file_atomic(path, file->data, 0600);
+    const auto added = store_.evidence().add(slot, path);
+    flash_ = {false,
+              "Attached " + added.name + " (" + human_size(added.size) + ") to " + where + "."};
 }
 
 std::unique_ptr<ServerSession> Screen::open_session(std::ostream& notices) {

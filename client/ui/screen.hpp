@@ -30,6 +30,7 @@
 #include "client/store/local_store.hpp"
 #include "client/sync/server_session.hpp"
 #include "client/sync/transport.hpp"
+#include "client/ui/multipart_form.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/sync_progress.hpp"
 #include "client/ui/ui_gate.hpp"
@@ -88,6 +89,10 @@ class Screen {
     SyncOutcome run_sync(const SyncProgressFn& progress);
     std::string publish(const std::string& level);
     std::string certificate(Response& out);
+    // Adds the uploaded `file` to `slot` (an item, or the plan documents),
+    // named `where` in the message.
+    void attach(const std::string& slot, const std::optional<FormPart>& file,
+                const std::string& where);
 
     LocalStore& store_;
     Gate& gate_;

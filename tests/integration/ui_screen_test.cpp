@@ -74,10 +74,16 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     CHECK_THAT(browser.text("nav.main"), Catch::Contains("1 Personal Confidential Data"));
     CHECK(browser.evaluate("document.querySelector('a.skip').getBoundingClientRect().right <= 0")
               .get<bool>());
-    CHECK(browser
-              .evaluate("document.querySelector('a.skip').focus(), "
-                        "document.querySelector('a.skip').getBoundingClientRect().left >= 0")
-              .get<bool>());
+    // The first Tab reaches it, and then it shows.
+    browser.call("Emulation.setFocusEmulationEnabled", {{"enabled", true}});
+    for (const auto* type : {"keyDown", "keyUp"}) {
+        browser.call(
+            "Input.dispatchKeyEvent",
+            {{"type", type}, {"key", "Tab"}, {"code", "Tab"}, {"windowsVirtualKeyCode", 9}});
+    }
+    CHECK(
+        browser.wait_for("document.activeElement.className === 'skip' && "
+                         "document.activeElement.getBoundingClientRect().left >= 0"));
     keep_screenshot(browser, "ui-hq-site-header.png");
 
     // Every site with its level, each a link to the site.
@@ -141,12 +147,14 @@ TEST_CASE("publishing from the screen asks first, and the publications stay on s
     CHECK(browser.text("#level-met").find("Ready to publish") != std::string::npos);
 
     // A post without the confirmation publishes nothing: it leads to the question.
+    browser.navigate(screen.page("/"));
     const auto posted = browser.evaluate(
         "fetch('/publish', {method: 'POST', body: new URLSearchParams({csrf: "
         "document.querySelector('input[name=csrf]').value, level: 'met'})}).then(r => r.url)");
     CHECK_THAT(posted.get<std::string>(), Catch::Contains("/publish/confirm?level=met"));
     CHECK(home.json({"publications"}).empty());
 
+    browser.navigate(screen.page("/publish"));
     browser.click_and_wait_load("#publish-met");
     CHECK_THAT(browser.url(), Catch::Contains("/publish/confirm?level=met"));
     CHECK(browser.text("#confirm-level") == "Standards Met");
@@ -287,4 +295,42 @@ TEST_CASE("Sync now shows its progress while a slow sync runs, then what arrived
     CHECK(browser.page_errors().empty());
     CHECK(screen.stop() == 0);
     CHECK(home.json({"show", "1.1.1"})["answer"]["value"] == "ZA445566");
+}
+
+TEST_CASE("the screen discards a change the server refused and attaches a plan document",
+          "[integration][ui]") {
+    // A server taking values up to 4096 bytes, below the protocol's limit.
+    ServerProcess server{{"--max-value-bytes", "4096"}};
+    server.register_demo();
+    ClientHome home;
+    enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+    // Over the server's limit for a comment: set aside by the sync.
+    run_ok(home, {"answer", "1.1.1", "ZA111111", "--comment", std::string(6'000, 'L')});
+    CHECK(home.run({"sync"}).exit_code == 2);
+    REQUIRE(home.json({"status"})["set_aside"].size() == 1);
+
+    LocalScreen screen(home);
+    CdpBrowser browser;
+    browser.navigate(screen.address());
+    CHECK_THAT(browser.text("#set-aside"), Catch::Contains("1.1.1"));
+    CHECK(browser.text("#set-aside").find("dspt") == std::string::npos);
+    browser.click_and_wait_load("#set-aside button");
+    CHECK_THAT(browser.text("#flash"), Catch::Contains("Discarded 1.1.1"));
+    CHECK(browser.text("#set-aside").empty());
+    CHECK(home.json({"status"})["set_aside"].empty());
+
+    // The plan document goes in from the Publish page, with no command to type.
+    const TempDir files;
+    const auto plan = files.file("action-plan.docx");
+    std::ofstream(plan) << std::string(4000, 'p');
+    browser.navigate(screen.page("/publish"));
+    CHECK(browser.text("#plan-documents-heading").size() > 0);
+    CHECK(browser.text("body").find("dspt plan") == std::string::npos);
+    browser.set_files("#file-plan-document", {plan});
+    browser.click_and_wait_load("form[action='/plan-document'] button[type=submit]");
+    CHECK_THAT(browser.text("#flash"), Catch::Contains("Attached action-plan.docx") &&
+                                           Catch::Contains("the action plan documents"));
+    CHECK_THAT(browser.text("#plan-documents"), Catch::Contains("action-plan.docx"));
+    CHECK(browser.page_errors().empty());
+    CHECK(screen.stop() == 0);
 }

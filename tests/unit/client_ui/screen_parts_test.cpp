@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "client/ui/page_layout.hpp"
+#include "client/ui/readiness_view.hpp"
 #include "client/ui/sync_progress.hpp"
 
 using namespace dspt::client;
@@ -94,4 +95,19 @@ TEST_CASE("the changes from other devices are listed as dspt sync lists them", "
     CHECK_THAT(list, Catch::Contains("December 2025"));
     CHECK_THAT(list, Catch::Contains("and 2 more"));
     CHECK(list.find("1.1.11") == std::string::npos);
+}
+
+TEST_CASE("a reason not to publish loses its command-line hints on the screen", "[client_ui]") {
+    CHECK(without_command_hints(
+              "item 1.1.3 is needed for Standards Met and not yet satisfied: a first publication "
+              "at Approaching Standards needs an action-plan entry for it (dspt plan set 1.1.3 "
+              "--action ... --owner ... --due YYYY-MM-DD) or an action-plan document (dspt plan "
+              "attach FILE)") ==
+          "item 1.1.3 is needed for Standards Met and not yet satisfied: a first publication at "
+          "Approaching Standards needs an action-plan entry for it or an action-plan document");
+    CHECK(without_command_hints("the organisation profile has none (dspt profile --ce-plus-until "
+                                "YYYY-MM-DD)") == "the organisation profile has none");
+    CHECK(without_command_hints("nothing to drop (see the list)") ==
+          "nothing to drop (see the list)");
+    CHECK(without_command_hints("unclosed (dspt plan") == "unclosed (dspt plan");
 }
