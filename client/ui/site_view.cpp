@@ -28,11 +28,17 @@ class KeepScope {
     std::string scope_;
 };
 
-std::string site_words(const std::string& code) {
-    return "Site " + code;
+// "Acorn Leeds (VA001)", or "Site VA001" without a name.
+std::string named_site(const std::string& name, const std::string& code) {
+    return name.empty() ? "Site " + code : name + " (" + code + ")";
 }
 
 }  // namespace
+
+std::string site_label(const Whose& whose, const std::string& code) {
+    const auto found = whose.site_names.find(code);
+    return named_site(found == whose.site_names.end() ? std::string() : found->second, code);
+}
 
 Whose whose_assessment(LocalStore& store) {
     Whose whose;
@@ -46,12 +52,12 @@ Whose whose_assessment(LocalStore& store) {
     if (identity->role == protocol::Role::headquarters) {
         whose.headquarters = true;
         whose.sites = known_sites(store);
-        whose.site = whose.scope.empty() ? std::string(kOrganisationWide) : site_words(whose.scope);
+        whose.site_names = known_site_names(store);
+        whose.site =
+            whose.scope.empty() ? std::string(kOrganisationWide) : site_label(whose, whose.scope);
         whose.site_code = whose.scope;
     } else if (!identity->site_ods.empty()) {
-        whose.site = identity->site_name.empty()
-                         ? site_words(identity->site_ods)
-                         : identity->site_name + " (" + identity->site_ods + ")";
+        whose.site = named_site(identity->site_name, identity->site_ods);
         whose.site_code = identity->site_ods;
     }
     return whose;
@@ -70,7 +76,7 @@ std::string site_switcher(const Whose& whose) {
     };
     html += option("", kOrganisationWide);
     for (const auto& site : whose.sites) {
-        html += option(site, site_words(site));
+        html += option(site, site_label(whose, site));
     }
     html +=
         "</select> <button type=\"submit\" id=\"switch-site\">Go</button> <a "
@@ -101,7 +107,7 @@ std::string organisation_content(LocalStore& store, const Whose& whose) {
         const auto ready = readiness(store, today);
         const auto& evaluation = ready.evaluation;
         html += "<tr id=\"site-" + escape(site) + "\"><td><a href=\"/switch?site=" + escape(site) +
-                "\">" + escape(site_words(site)) + "</a></td><td class=\"level\">" +
+                "\">" + escape(site_label(whose, site)) + "</a></td><td class=\"level\">" +
                 escape(standards::display_name(ready.level)) +
                 (ready.held_back() ? std::string(" (held back by a conflict)") : "") + "</td><td>" +
                 std::to_string(evaluation.approaching.satisfied) + " of " +

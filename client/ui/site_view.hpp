@@ -4,6 +4,7 @@
 // device, which holds every site of its organisation, the site switcher and
 // the organisation page with every site's level, each linking to the site.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,14 @@ struct Whose {
     bool headquarters = false;
     std::string scope;               // the store's chosen assessment (LocalStore::scope())
     std::vector<std::string> sites;  // a headquarters' sites, as the last sync listed them
-    std::string site_code;           // the site that publishing covers; "" when none
+    std::map<std::string, std::string> site_names;  // their names by code, where known
+    std::string site_code;                          // the site that publishing covers; "" when none
 };
 
 Whose whose_assessment(LocalStore& store);
+
+// "Acorn York (VA002)", or "Site VA002" when its name is not known.
+std::string site_label(const Whose& whose, const std::string& code);
 
 // The switcher for the header of a headquarters device: a list of the
 // organisation-wide answers and every site, and a link to the organisation

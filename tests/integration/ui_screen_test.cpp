@@ -64,7 +64,7 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     browser.navigate(screen.address());
     // The organisation and the site being edited, not the head office alone.
     CHECK(browser.text("#organisation") == "Acorn Homecare");
-    CHECK(browser.text("#site") == "Site VA002");
+    CHECK(browser.text("#site") == "Acorn York (VA002)");
     CHECK(browser.evaluate("document.getElementById('site-choice').value") == "VA002");
     CHECK(browser.evaluate("[...document.querySelectorAll('#site-choice option')].map(o => "
                            "o.value).join(',')") == ",VA001,VA002,VA003");
@@ -91,11 +91,12 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     CHECK_THAT(browser.text("h1"), Catch::Contains("Every site of Acorn Homecare"));
     CHECK_THAT(browser.text("#site-VA002 .level"), Catch::Contains("Approaching Standards"));
     CHECK_THAT(browser.text("#site-VA001 .level"), Catch::Contains("Not yet"));
-    CHECK_THAT(browser.text("#site-VA003"), Catch::Contains("Site VA003"));
+    CHECK_THAT(browser.text("#site-VA003"), Catch::Contains("Acorn Hull (VA003)"));
     keep_screenshot(browser, "ui-hq-organisation.png");
     browser.click_and_wait_load("#site-VA001 a");
-    CHECK(browser.text("#site") == "Site VA001");
-    CHECK_THAT(browser.text("#flash"), Catch::Contains("Showing Site VA001 of Acorn Homecare"));
+    CHECK(browser.text("#site") == "Acorn Leeds (VA001)");
+    CHECK_THAT(browser.text("#flash"),
+               Catch::Contains("Showing Acorn Leeds (VA001) of Acorn Homecare"));
     CHECK(browser.text("#level") == "Not yet at Approaching Standards");
 
     // The switcher in the header, as a person uses it.
