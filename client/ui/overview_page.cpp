@@ -4,6 +4,7 @@
 #include "client/store/publish_outlook.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
+#include "client/sync/arrivals.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
 #include "client/ui/readiness_view.hpp"
@@ -94,7 +95,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         html += " (" + escape(human_size(backlog.bytes)) + ")";
     }
     html += "</p>\n<p>Last sync: <span id=\"last-sync\">" +
-            escape(synced_at ? format_time(*synced_at) : std::string("never")) + "</span></p>\n";
+            escape(synced_at ? uk_date_time(*synced_at) : std::string("never")) + "</span></p>\n";
     html += "<p>Conflicts to resolve: <a id=\"conflicts\" href=\"/conflicts\">" +
             std::to_string(conflicts) + "</a></p>\n";
     if (!set_aside.empty()) {

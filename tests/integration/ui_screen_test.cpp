@@ -74,6 +74,7 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     CHECK_THAT(browser.text("nav.main"), Catch::Contains("1 Personal Confidential Data"));
     CHECK(browser.evaluate("document.querySelector('a.skip').getBoundingClientRect().right <= 0")
               .get<bool>());
+    keep_screenshot(browser, "ui-hq-site-header.png");
     // The first Tab reaches it, and then it shows.
     browser.call("Emulation.setFocusEmulationEnabled", {{"enabled", true}});
     for (const auto* type : {"keyDown", "keyUp"}) {
@@ -84,7 +85,6 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     CHECK(
         browser.wait_for("document.activeElement.className === 'skip' && "
                          "document.activeElement.getBoundingClientRect().left >= 0"));
-    keep_screenshot(browser, "ui-hq-site-header.png");
 
     // Every site with its level, each a link to the site.
     browser.click_and_wait_load("#all-sites");
