@@ -60,6 +60,8 @@ TEST_CASE("a head office's screen names the site it edits, switches sites and li
     run_ok(acorn.hq, {"--site", "VA002", "answer", "1.1.1", "ZA998877"});
 
     LocalScreen screen(acorn.hq, {"--site", "VA002"});
+    CHECK_THAT(screen.out(),
+               Catch::Contains("The DSPT screen for Acorn Homecare, Acorn York (VA002) (20"));
     CdpBrowser browser(1100, 800);
     browser.navigate(screen.address());
     // The organisation and the site being edited, not the head office alone.
