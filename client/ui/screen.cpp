@@ -126,10 +126,14 @@ std::string read_back(const std::filesystem::path& file) {
 
 std::string offline_message(LocalStore& store, const Error& failure, std::string_view what) {
     const auto backlog = sync_backlog(store);
+    const auto kept =
+        backlog.changes == 0
+            ? std::string("no change was waiting to be sent")
+            : std::to_string(backlog.changes) +
+                  " change(s) are kept on this computer and are sent by the next sync";
     return "The server could not be reached (" + std::string(failure.what()) +
            "), so this device is offline and " + std::string(what) +
-           " did not happen. Nothing is lost: " + std::to_string(backlog.changes) +
-           " change(s) are kept on this computer and are sent by the next sync.";
+           " did not happen. Nothing is lost: " + kept + ".";
 }
 
 std::string describe(const SyncReport& report) {
