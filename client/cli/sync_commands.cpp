@@ -25,6 +25,7 @@
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/api_client.hpp"
+#include "client/sync/arrivals.hpp"
 #include "client/sync/recovery_upload.hpp"
 #include "client/sync/retry.hpp"
 #include "client/sync/sync_engine.hpp"
@@ -61,33 +62,6 @@ void pause_for(std::chrono::milliseconds pause) {
         std::this_thread::sleep_for(
             std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(100)));
     }
-}
-
-// The most changes from other devices a sync lists by name.
-constexpr std::size_t kArrivalsListed = 10;
-
-// Who made a change: its author, or the device when it named none.
-std::string arrival_author(const ArrivedChange& change) {
-    return change.author.empty() ? "device " + change.replica_id.substr(0, 8) : change.author;
-}
-
-// What a change touched: "1.1.1 Data security lead", "1.1.1 ... (action
-// plan)", "profile: security_lead".
-std::string arrival_subject(const ArrivedChange& change) {
-    const auto slash = change.register_key.find('/');
-    const auto kind = change.register_key.substr(0, slash);
-    // Headquarters hears of every site's changes: name the site.
-    const auto site = change.site.empty() ? std::string() : "site " + change.site + ": ";
-    if (change.item_id.empty()) {
-        return site + kind + ": " + change.register_key.substr(slash + 1);
-    }
-    auto text = site + change.item_id + (change.title.empty() ? "" : " " + change.title);
-    if (kind == "plan") {
-        text += " (action plan)";
-    } else if (kind == "evidence") {
-        text += " (evidence file)";
-    }
-    return text;
 }
 
 nlohmann::json arrivals_json(const std::vector<ArrivedChange>& arrived) {

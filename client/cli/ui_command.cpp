@@ -9,6 +9,7 @@
 #include "client/cli/network_options.hpp"
 #include "client/cli/store_access.hpp"
 #include "client/ui/run_screen.hpp"
+#include "client/ui/site_view.hpp"
 #include "common/error.hpp"
 
 extern char** environ;
@@ -49,11 +50,16 @@ void run_ui(CommandContext& context, const UiOptions& options) {
     run.work_dir = resolve_home(context.global) / "ui-scratch";
     run.user = current_user(*store);
     auto& out = *context.out;
+    // Whose assessment it opens at: the organisation, and the site on a head
+    // office device given --site or on a branch's.
+    const auto whose = ui::whose_assessment(*store);
+    auto shown = whose.organisation.empty() ? std::string("this site") : whose.organisation;
+    if (!whose.site.empty()) {
+        shown += ", " + whose.site;
+    }
     ui::run_screen(*store, run, [&](const std::string& address) {
-        out << "The DSPT screen for "
-            << (store->info().site_name.empty() ? std::string("this site")
-                                                : store->info().site_name)
-            << " (" << store->info().year << ") is at\n  " << address
+        out << "The DSPT screen for " << shown << " (" << store->info().year << ") is at\n  "
+            << address
             << "\nOpen it in a browser on this computer: the address works once. It works "
                "without a connection. Stop with Ctrl-C.\n";
         out.flush();

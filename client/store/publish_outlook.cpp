@@ -34,12 +34,15 @@ std::vector<standards::PackOpening> packs_held(const LocalStore& store) {
 
 std::vector<assessment::PublishProblem> local_publication_problems(LocalStore& store,
                                                                    standards::Level level,
-                                                                   Date today) {
+                                                                   Date today,
+                                                                   bool with_conflicts) {
     assessment::SiteDraft draft;
     draft.site = store.scope();
     draft.effective = store.assessment();
-    for (const auto& conflict : open_conflicts(store)) {
-        draft.conflicts.push_back(conflict.register_key);
+    if (with_conflicts) {
+        for (const auto& conflict : open_conflicts(store)) {
+            draft.conflicts.push_back(conflict.register_key);
+        }
     }
     const auto facts = local_facts(store, known_publications(store), level, today);
     return assessment::publication_problems(store.pack(), {draft}, facts);

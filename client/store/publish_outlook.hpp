@@ -23,10 +23,13 @@ class LocalStore;
 std::vector<standards::PackOpening> packs_held(const LocalStore& store);
 
 // Every reason the store's assessment cannot be published at `level` on
-// `today`, as far as this device knows.
+// `today`, as far as this device knows. With `with_conflicts` false, the
+// registers in conflict are left out, for a caller that words them itself
+// (the screen lists each conflict with its item and the Conflicts page).
 std::vector<assessment::PublishProblem> local_publication_problems(LocalStore& store,
                                                                    standards::Level level,
-                                                                   Date today);
+                                                                   Date today,
+                                                                   bool with_conflicts = true);
 
 // The reasons the server will refuse whatever the answers: the version is not
 // the open one, or Approaching Standards after a publication. `dspt publish`

@@ -19,6 +19,7 @@ constexpr std::string_view kLastSync = "last_sync";
 constexpr std::string_view kConflicts = "conflicts";
 constexpr std::string_view kSites = "organisation_sites";
 constexpr std::string_view kSitesDigest = "organisation_sites_digest";
+constexpr std::string_view kSiteNames = "organisation_site_names";
 
 // Records what the store holds of a register: its version and the version of
 // each of its values. An older answer than the one recorded changes nothing.
@@ -202,6 +203,22 @@ void remember_sites(LocalStore& store, const std::vector<std::string>& sites,
 
 std::string known_sites_digest(LocalStore& store) {
     return meta::get(store.database(), kSitesDigest).value_or("");
+}
+
+std::map<std::string, std::string> known_site_names(LocalStore& store) {
+    const auto text = meta::get(store.database(), kSiteNames);
+    if (!text) {
+        return {};
+    }
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (!json.is_object()) {
+        fail(ErrorCode::corrupt, "the store's list of the organisation's site names is damaged");
+    }
+    return json.get<std::map<std::string, std::string>>();
+}
+
+void remember_site_names(LocalStore& store, const std::map<std::string, std::string>& names) {
+    meta::set(store.database(), kSiteNames, nlohmann::json(names).dump());
 }
 
 std::int64_t pull_cursor(LocalStore& store) {

@@ -8,6 +8,7 @@
 // or a push's acknowledgements, are stored together or not at all.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,12 @@ std::vector<std::string> known_sites(LocalStore& store);
 void remember_sites(LocalStore& store, const std::vector<std::string>& sites,
                     const std::string& digest = {});
 std::string known_sites_digest(LocalStore& store);
+
+// The sites' names by code, as the server last listed them (a screen names the
+// site it shows); empty before a headquarters device has heard them. Kept
+// before the list itself, whose digest then stands for both.
+std::map<std::string, std::string> known_site_names(LocalStore& store);
+void remember_site_names(LocalStore& store, const std::map<std::string, std::string>& names);
 
 // The cursor to pull from; 0 before the first pull.
 std::int64_t pull_cursor(LocalStore& store);

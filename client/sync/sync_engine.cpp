@@ -209,7 +209,8 @@ class Exchanges {
         request.entries = change_entries(store_, scopes_, pending);
         request.since = pull_cursor(store_);
         request.publications_digest = known_publications_digest(store_);
-        if (headquarters_ && !known_sites(store_).empty()) {
+        // A store that has the codes but not yet the names asks for the list again.
+        if (headquarters_ && !known_sites(store_).empty() && !known_site_names(store_).empty()) {
             request.sites_digest = known_sites_digest(store_);
         }
         request.evidence = evidence;
@@ -235,9 +236,12 @@ class Exchanges {
         if (headquarters_ && response.sites_changed) {
             // The sites --site may name, for working offline until the next sync.
             std::vector<std::string> sites;
+            std::map<std::string, std::string> names;
             for (const auto& site : response.sites) {
                 sites.push_back(site.ods);
+                names[site.ods] = site.name;
             }
+            remember_site_names(store_, names);
             remember_sites(store_, sites, response.sites_digest);
         }
         if (response.publications_changed) {

@@ -34,13 +34,13 @@ inline constexpr std::size_t kMaxSyncRounds = 100'000;  // bounds the loops
 
 // A register another device changed, as this sync brought it.
 struct ArrivedChange {
-    std::string site;          // the site it belongs to, when not this device's own ("" else)
     std::string register_key;  // the store's form: "answer/1.1.1"
     std::string item_id;       // the item it belongs to ("" for the profile)
     std::string title;         // the item's short title ("" when none)
     std::string author;        // who wrote it, as that device recorded ("" when unknown)
     std::string replica_id;    // the device that wrote it
     std::int64_t at_ms = 0;    // when it was written (Unix ms)
+    std::string site;          // the site it belongs to, when not this device's own ("" else)
 };
 
 // How far the evidence files of a sync have moved: bytes of file content

@@ -4,8 +4,10 @@
 #include "client/store/publish_outlook.hpp"
 #include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
+#include "client/sync/arrivals.hpp"
 #include "client/ui/page_layout.hpp"
 #include "client/ui/pages.hpp"
+#include "client/ui/readiness_view.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/standards/year.hpp"
 
@@ -56,17 +58,22 @@ std::string item_link(const standards::Item& item) {
 
 std::string overview_content(LocalStore& store, const PageInputs& inputs) {
     const auto today = Date::today();
-    const auto evaluation = assessment::evaluate(store.pack(), store.assessment(), today);
+    // The same readiness as the Publish page: a conflict holds the level back here too.
+    const auto ready = readiness(store, today);
+    const auto& evaluation = ready.evaluation;
     const auto backlog = sync_backlog(store);
     const auto synced_at = last_sync(store);
-    const auto conflicts = open_conflicts(store).size();
+    const auto conflicts = ready.conflicts;
     const auto set_aside = store.outbox().set_aside_entries();
     const auto to_review = store.items_to_review().size();
 
     std::string html =
         "<section class=\"card\" aria-labelledby=\"level-heading\">"
         "<h2 id=\"level-heading\">Level reached: <span id=\"level\">" +
-        escape(standards::display_name(evaluation.level)) + "</span></h2>\n";
+        escape(ready.held_back() ? std::string("Not yet: held back by a conflict")
+                                 : std::string(standards::display_name(ready.level))) +
+        "</span></h2>\n";
+    html += held_back_notice(ready, evaluation.level, "held-back");
     html += year_and_deadline(store, today);
     html += progress_bar("progress-approaching", "Approaching Standards",
                          evaluation.approaching.satisfied, evaluation.approaching.total);
@@ -88,15 +95,15 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         html += " (" + escape(human_size(backlog.bytes)) + ")";
     }
     html += "</p>\n<p>Last sync: <span id=\"last-sync\">" +
-            escape(synced_at ? format_time(*synced_at) : std::string("never")) + "</span></p>\n";
+            escape(synced_at ? local_moment_text(*synced_at) : std::string("never")) + "</span></p>\n";
     html += "<p>Conflicts to resolve: <a id=\"conflicts\" href=\"/conflicts\">" +
             std::to_string(conflicts) + "</a></p>\n";
     if (!set_aside.empty()) {
         // Each links to its item, where answering again replaces the change.
         html +=
             "<div class=\"flash error\"><p>Refused by the server and set aside (the rest "
-            "were sent): answer the item again to replace the change, or discard it with "
-            "<code>dspt outbox drop ITEM</code>.</p><ul id=\"set-aside\">";
+            "were sent): answer the item again to replace the change, or discard it, and the "
+            "server's value comes back at the next sync.</p><ul id=\"set-aside\">";
         for (const auto& entry : set_aside) {
             const auto* item = entry.item.empty() ? nullptr : store.pack().find(entry.item);
             const auto text = escape(describe_set_aside(entry));
@@ -104,7 +111,10 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
                 "<li>" +
                 (item != nullptr ? "<a href=\"" + escape(item_link(*item)) + "\">" + text + "</a>"
                                  : text) +
-                "</li>";
+                "<form method=\"post\" action=\"/set-aside/drop\">" + csrf_field(inputs.csrf) +
+                "<input type=\"hidden\" name=\"which\" value=\"" + escape(entry.register_key) +
+                "\"><button type=\"submit\" class=\"secondary\">Discard this change</button>"
+                "</form></li>";
         }
         html += "</ul></div>\n";
     }
@@ -124,7 +134,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         missing_list(store, evaluation.approaching, "missing-approaching", "Approaching Standards");
     html += missing_list(store, evaluation.met, "missing-met", "Standards Met");
     html += "</section>\n";
-    return html;
+    return html + publications_section(store);
 }
 
 }  // namespace dspt::client::ui

@@ -15,9 +15,20 @@ a{color:#004b9b}
 a:focus,button:focus,input:focus,textarea:focus,select:focus{outline:3px solid #ffb81c;outline-offset:1px}
 header.top{background:#004b9b;color:#fff;padding:.6rem 1rem}
 header.top a{color:#fff}
-header.top .site{font-weight:600}
+header.top .org,header.top .site{font-weight:600}
+header.top .switcher{display:inline-block;margin:0 0 0 1rem}
+header.top .switcher label{display:inline;margin:0;font-weight:400}
+header.top .switcher select{font:inherit;width:auto}
+dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
+dl.summary dt{font-weight:600}
+dl.summary dd{margin:0}
+header.top .switcher button{margin-top:0;padding:.1rem .6rem}
+a.skip{position:absolute;left:-10000px;top:0;background:#ffb81c;color:#1d1d1b;padding:.4rem .8rem}
+a.skip:focus{left:0;z-index:10}
 nav.main ul{list-style:none;margin:0;padding:.4rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem .9rem;background:#e8edf4}
 nav.main a[aria-current=page]{font-weight:700;text-decoration:none;color:#1d1d1b}
+nav.main .number{font-weight:600}
+.held-back{margin-top:.6rem}
 main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.4rem 0 1rem}
 h2{font-size:1.25rem;margin:1.2rem 0 .5rem}
@@ -68,20 +79,31 @@ std::string nav_entry(const PageFrame& frame, std::string_view key, std::string_
 
 std::string render_page(const PageFrame& frame, std::string_view content) {
     std::string page = html::head(frame.title + " - DSPT", kStyle);
+    if (!frame.head_extra.empty()) {
+        // html::head ends with the opening of the body; the extra goes before it.
+        const auto body = page.rfind("</head>");
+        page.insert(body == std::string::npos ? page.size() : body, frame.head_extra);
+    }
     page +=
-        "<header class=\"top\"><a href=\"#content\">Skip to content</a> &middot; <span "
-        "class=\"site\">";
-    page += escape(frame.site.empty() ? std::string("This site") : frame.site);
-    page += "</span>, DSPT " + escape(frame.year) + " &middot; ";
+        "<a class=\"skip\" href=\"#content\">Skip to content</a>\n<header class=\"top\"><span "
+        "class=\"org\" id=\"organisation\">";
+    page +=
+        escape(frame.organisation.empty() ? std::string("This organisation") : frame.organisation);
+    page += "</span>";
+    if (!frame.site.empty()) {
+        page += " &middot; <span class=\"site\" id=\"site\">" + escape(frame.site) + "</span>";
+    }
+    page += ", DSPT " + escape(frame.year) + " &middot; ";
     page += frame.pending == 0 ? std::string("everything synced")
                                : std::to_string(frame.pending) + " change(s) waiting to sync";
+    page += frame.switcher;
     page += "</header>\n<nav class=\"main\" aria-label=\"Pages\"><ul>";
     page += nav_entry(frame, "overview", "/", "Overview");
     for (int standard = 1; standard <= 10; ++standard) {
         const auto number = std::to_string(standard);
         page += nav_entry(frame, "standard-" + number, "/standard/" + number,
-                          "<span title=\"" + escape(standards::standard_name(standard)) +
-                              "\">Standard " + number + "</span>");
+                          "<span class=\"number\">" + number + "</span> " +
+                              escape(standards::standard_name(standard)));
     }
     page +=
         nav_entry(frame, "conflicts", "/conflicts",
@@ -112,6 +134,20 @@ std::string progress_bar(std::string_view id, std::string_view label, std::size_
     bar += "<progress id=\"" + escape(id) + "\" max=\"" + std::to_string(total == 0 ? 1 : total) +
            "\" value=\"" + std::to_string(done) + "\">" + text + "</progress></div>\n";
     return bar;
+}
+
+std::string upload_form(std::string_view action, std::string_view input_id, std::string_view back,
+                        std::string_view csrf, std::uint64_t max_bytes) {
+    const auto limit = std::to_string(max_bytes >> 20) + " MB";
+    const auto id = escape(input_id);
+    return "<form class=\"upload\" method=\"post\" enctype=\"multipart/form-data\" action=\"" +
+           escape(action) + "\" data-limit=\"" + std::to_string(max_bytes) +
+           "\" data-limit-text=\"" + limit + "\" data-back=\"" + escape(back) + "\">" +
+           csrf_field(csrf) + "<label for=\"" + id + "\">Attach a document (up to " + limit +
+           ")</label><input type=\"file\" id=\"" + id +
+           "\" name=\"file\" required> <button type=\"submit\">Attach</button>"
+           "<progress class=\"upload-progress\" hidden max=\"1\" value=\"0\"></progress>"
+           "<p class=\"upload-status\" role=\"status\" aria-live=\"polite\"></p></form>";
 }
 
 std::string_view upload_script() {

@@ -41,6 +41,12 @@ std::string conflicts_content(LocalStore& store, const PageInputs& inputs);
 // others, the publish buttons and the server's last answer.
 std::string publish_content(LocalStore& store, const PageInputs& inputs);
 
+// What publishing at `level` (approaching, met or exceeded) would publish:
+// the level, the organisation, the sites and the year, that it becomes public,
+// and the button that publishes.
+std::string confirm_publish_content(LocalStore& store, const std::string& level,
+                                    const PageInputs& inputs);
+
 // The answers spreadsheet to download.
 std::string export_content(LocalStore& store);
 

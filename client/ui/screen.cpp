@@ -13,10 +13,12 @@
 #include "client/format/output.hpp"
 #include "client/store/evidence_store.hpp"
 #include "client/store/publish_outlook.hpp"
+#include "client/store/set_aside_changes.hpp"
 #include "client/store/sync_state.hpp"
 #include "client/sync/sync_run.hpp"
 #include "client/ui/multipart_form.hpp"
 #include "client/ui/pages.hpp"
+#include "client/ui/site_view.hpp"
 #include "common/assessment/assessment.hpp"
 #include "common/assessment/evaluator.hpp"
 #include "common/crypto/encoding.hpp"
@@ -156,6 +158,16 @@ std::string describe(const SyncReport& report) {
     return text;
 }
 
+// How long Sync now waits for the sync before showing its progress page: a
+// quick sync (or one that finds the server unreachable) goes straight back to
+// the overview.
+constexpr std::chrono::milliseconds kQuickSync{3000};
+
+// The query's fields ("a=1&b=2", decoded).
+FormFields query_fields(const Request& request) {
+    return parse_form(request.query);
+}
+
 RetryPolicy screen_policy() {
     RetryPolicy policy;
     policy.attempts = 2;
@@ -212,9 +224,13 @@ Response Screen::handle(const Request& request) {
         }
     } else if (!gate_.signed_in(request)) {
         response = plain(403, std::string(kNotSignedIn));
+    } else if (sync_.running()) {
+        response = while_syncing(request);
     } else if (request.method == "GET" || request.method == "HEAD") {
+        collect_sync();
         response = page(request);
     } else if (request.method == "POST") {
+        collect_sync();
         response = act(request);
     } else {
         response = plain(405, "The screen takes GET and POST only.");
@@ -241,20 +257,68 @@ Response Screen::refused(const http::Refusal& refusal) {
     return response;
 }
 
-Response Screen::render(const std::string& title, const std::string& current,
-                        const std::string& content) {
+PageFrame Screen::frame(const std::string& title, const std::string& current) {
+    const auto whose = whose_assessment(store_);
     PageFrame frame;
     frame.title = title;
-    frame.site = store_.info().site_name;
+    frame.organisation = whose.organisation;
+    frame.site = whose.site;
+    frame.switcher = site_switcher(whose);
     frame.year = store_.info().year;
     frame.current = current;
     frame.conflicts = open_conflicts(store_).size();
     frame.pending = sync_backlog(store_).changes;
-    frame.flash = std::exchange(flash_, {});
+    return frame;
+}
+
+Response Screen::render(const std::string& title, const std::string& current,
+                        const std::string& content) {
+    auto page = frame(title, current);
+    page.flash = std::exchange(flash_, {});
     Response response;
     response.content_type = "text/html; charset=utf-8";
-    response.body = render_page(frame, content);
+    response.body = render_page(page, content);
     return response;
+}
+
+Response Screen::while_syncing(const Request& request) {
+    const auto parts = segments(request.path);
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    if (get && parts.size() == 1 && parts[0] == "ui.js") {
+        Response script;
+        script.content_type = "text/javascript; charset=utf-8";
+        script.body = std::string(upload_script());
+        return script;
+    }
+    if (get && !(parts.size() == 1 && parts[0] == "sync")) {
+        return redirect("/sync");
+    }
+    auto page = sync_frame_;
+    page.title = "Syncing";
+    // The page asks again each second, without a script, until the sync ends.
+    page.head_extra = "<meta http-equiv=\"refresh\" content=\"1\">\n";
+    std::string content;
+    Response response;
+    if (!get) {
+        page.head_extra.clear();
+        response.status = 409;
+        content =
+            "<p class=\"flash error\" role=\"alert\" id=\"busy\">A sync is running, so this "
+            "change was not made and nothing was lost. When the sync ends, go back and make "
+            "it again.</p><p><a href=\"/sync\">See how the sync is going</a></p>";
+    } else {
+        content = sync_.progress_content();
+    }
+    response.content_type = "text/html; charset=utf-8";
+    response.body = render_page(page, content);
+    return response;
+}
+
+void Screen::collect_sync() {
+    if (auto outcome = sync_.collect()) {
+        flash_ = std::move(outcome->flash);
+        arrivals_ = std::move(outcome->arrivals);
+    }
 }
 
 Response Screen::redirect(const std::string& to) {
@@ -284,7 +348,29 @@ Response Screen::page(const Request& request) {
     const auto parts = segments(request.path);
     try {
         if (parts.empty()) {
-            return render("Overview", "overview", overview_content(store_, inputs));
+            return render("Overview", "overview",
+                          std::exchange(arrivals_, {}) + overview_content(store_, inputs));
+        }
+        if (parts.size() == 1 && parts[0] == "sync") {
+            return redirect("/");  // the sync has ended: the overview says how it went
+        }
+        if (parts.size() == 1 && parts[0] == "switch") {
+            const auto site = field(query_fields(request), "site");
+            switch_site(store_, site);
+            last_publish_.reset();
+            const auto whose = whose_assessment(store_);
+            flash_ = {false, "Showing " + whose.site + " of " + whose.organisation + "."};
+            return redirect("/");
+        }
+        if (parts.size() == 1 && parts[0] == "organisation") {
+            const auto whose = whose_assessment(store_);
+            return render("Every site of " + whose.organisation, "organisation",
+                          organisation_content(store_, whose));
+        }
+        if (parts.size() == 2 && parts[0] == "publish" && parts[1] == "confirm") {
+            return render(
+                "Confirm publishing", "publish",
+                confirm_publish_content(store_, field(query_fields(request), "level"), inputs));
         }
         if (parts.size() == 2 && parts[0] == "standard") {
             const auto& number = parts[1];
@@ -386,7 +472,23 @@ Response Screen::act(const Request& request) {
         if (parts.size() == 1 && parts[0] == "sync") {
             back = sync_now();
         } else if (parts.size() == 1 && parts[0] == "publish") {
-            back = publish(field(form, "level"));
+            if (field(form, "confirmed") == "yes") {
+                back = publish(field(form, "level"));
+            } else {
+                // Nothing is published without the confirmation page's button.
+                back = "/publish/confirm?level=" + form_encode(field(form, "level"));
+            }
+        } else if (parts.size() == 1 && parts[0] == "plan-document") {
+            back = "/publish#plan-documents-heading";
+            attach(std::string(assessment::kPlanDocumentSlot), file, "the action plan documents");
+        } else if (parts.size() == 2 && parts[0] == "set-aside" && parts[1] == "drop") {
+            const auto dropped = drop_set_aside(store_, field(form, "which"));
+            if (dropped.empty()) {
+                fail(ErrorCode::not_found,
+                     "that change is no longer set aside, so nothing was discarded");
+            }
+            flash_ = {false, "Discarded " + describe_set_aside(dropped.front()) +
+                                 ". The server's value comes back at the next sync."};
         } else if (parts.size() == 3 && parts[0] == "evidence" && parts[2] == "remove") {
             const auto found = store_.evidence().find(parts[1]);
             if (found.item_id != assessment::kPlanDocumentSlot) {
@@ -477,15 +579,7 @@ Response Screen::act(const Request& request) {
                 store_.remove_plan_entry(item.id);
                 flash_ = {false, "Removed the plan entry for " + item.id + "."};
             } else if (what == "evidence" && parts.size() == 3) {
-                if (!file || file->data.empty()) {
-                    fail(ErrorCode::invalid_argument, "choose a file to attach to " + item.id);
-                }
-                const ScratchDir scratch(options_.work_dir);
-                const auto path = scratch.path() / safe_file_name(file->file_name);
-                write_file_atomic(path, file->data, 0600);
-                const auto added = store_.evidence().add(item.id, path);
-                flash_ = {false, "Attached " + added.name + " (" + human_size(added.size) +
-                                     ") to " + item.id + "."};
+                attach(item.id, file, item.id);
             } else {
                 return plain(404, "There is no such action.");
             }
@@ -504,29 +598,61 @@ Response Screen::act(const Request& request) {
     return redirect(back);
 }
 
+void Screen::attach(const std::string& slot, const std::optional<FormPart>& file,
+                    const std::string& where) {
+    if (!file || file->data.empty()) {
+        fail(ErrorCode::invalid_argument, "choose a file to attach to " + where);
+    }
+    const ScratchDir scratch(options_.work_dir);
+    const auto path = scratch.path() / safe_file_name(file->file_name);
+    write_file_atomic(path, file->data, 0600);
+    const auto added = store_.evidence().add(slot, path);
+    flash_ = {false,
+              "Attached " + added.name + " (" + human_size(added.size) + ") to " + where + "."};
+}
+
 std::unique_ptr<ServerSession> Screen::open_session(std::ostream& notices) {
     return std::make_unique<ServerSession>(store_, notices, std::string(), options_.transport);
 }
 
 std::string Screen::sync_now() {
-    std::ostringstream notices;
-    try {
-        const auto report =
-            sync_with_retry([&] { return open_session(notices); }, screen_policy(), {}, pause);
-        flash_ = {!report.set_aside.empty(), describe(report)};
-    } catch (const Error& e) {
-        if (!is_transient(e.code())) {
-            throw;
-        }
-        flash_ = {true, offline_message(store_, e, "the sync")};
+    if (sync_.running()) {
+        return "/sync";
     }
-    return "/";
+    sync_frame_ = frame("Syncing", "overview");
+    sync_.start([this](const SyncProgressFn& progress) { return run_sync(progress); });
+    if (sync_.wait(kQuickSync)) {
+        collect_sync();
+        return "/";
+    }
+    return "/sync";
+}
+
+SyncOutcome Screen::run_sync(const SyncProgressFn& progress) {
+    std::ostringstream notices;
+    SyncOutcome outcome;
+    try {
+        const auto report = sync_with_retry([&] { return open_session(notices); }, screen_policy(),
+                                            {}, pause, progress);
+        outcome.flash = {!report.set_aside.empty(), describe(report)};
+        outcome.arrivals = arrivals_list(report.arrived);
+    } catch (const Error& e) {
+        outcome.flash = {true, is_transient(e.code()) ? offline_message(store_, e, "the sync")
+                                                      : std::string(e.what())};
+    }
+    return outcome;
 }
 
 std::string Screen::publish(const std::string& level_name) {
     const auto level = standards::parse_level(level_name);
     if (!level || *level == standards::Level::none) {
         fail(ErrorCode::invalid_argument, "choose a level: approaching, met or exceeded");
+    }
+    if (const auto whose = whose_assessment(store_);
+        whose.headquarters && whose.site_code.empty()) {
+        fail(ErrorCode::failed_precondition,
+             "Not published: a head office publishes for each site. Choose a site with Show at "
+             "the top of the page, then publish from its Publish page.");
     }
     std::ostringstream notices;
     try {

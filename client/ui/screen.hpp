@@ -10,6 +10,14 @@
 // commands do. With the server unreachable, sync and publish say that this
 // device is offline and that its changes are kept; everything else works.
 //
+// Sync now runs in the background (sync_progress.hpp): until it ends the
+// sync alone uses the store, and every request but the progress page is sent
+// there (a change is refused, saying why, and nothing is lost).
+//
+// Publishing asks first: the Publish page's buttons lead to a page stating
+// the level, sites and year and that the publication becomes public; only
+// its button (a POST with confirmed=yes) publishes.
+//
 // Not thread-safe: the HTTP layer (run with one thread) calls it from one thread.
 
 #include <cstdint>
@@ -22,7 +30,9 @@
 #include "client/store/local_store.hpp"
 #include "client/sync/server_session.hpp"
 #include "client/sync/transport.hpp"
+#include "client/ui/multipart_form.hpp"
 #include "client/ui/page_layout.hpp"
+#include "client/ui/sync_progress.hpp"
 #include "client/ui/ui_gate.hpp"
 #include "http/server.hpp"
 #include "protocol/publish_messages.hpp"
@@ -62,6 +72,12 @@ class Screen {
     Response act(const Request& request);
     Response render(const std::string& title, const std::string& current,
                     const std::string& content);
+    // The frame of a page: whose assessment, the year, conflicts and changes waiting.
+    PageFrame frame(const std::string& title, const std::string& current);
+    // What the screen answers while a sync runs.
+    Response while_syncing(const Request& request);
+    // Takes the outcome of a sync that has ended, for the next overview.
+    void collect_sync();
     Response redirect(const std::string& to);
     Response download(std::string content, const std::string& type, const std::string& file_name);
 
@@ -70,8 +86,13 @@ class Screen {
 
     // Actions: each returns where to go next and sets flash_.
     std::string sync_now();
+    SyncOutcome run_sync(const SyncProgressFn& progress);
     std::string publish(const std::string& level);
     std::string certificate(Response& out);
+    // Adds the uploaded `file` to `slot` (an item, or the plan documents),
+    // named `where` in the message.
+    void attach(const std::string& slot, const std::optional<FormPart>& file,
+                const std::string& where);
 
     LocalStore& store_;
     Gate& gate_;
@@ -81,6 +102,9 @@ class Screen {
     // that item's section. "" when the message belongs at the top.
     std::string flash_item_;
     std::optional<protocol::PublishResponse> last_publish_;
+    std::string arrivals_;  // shown once, on the overview after a sync
+    PageFrame sync_frame_;  // the frame of the pages shown while a sync runs
+    BackgroundSync sync_;   // last: a sync under way ends before the rest goes
 };
 
 }  // namespace dspt::client::ui

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/integration/client_fixture.hpp"
+#include "tests/integration/server_fixture.hpp"
 
 namespace dspt::test {
 
@@ -61,6 +62,21 @@ class LocalScreen {
     std::string address_;
     std::string origin_;
     bool running_ = true;
+};
+
+// Cedar House (CD2, one site VC001) on a server of its own, with two devices
+// of the site: the care manager's and the office's.
+struct CedarHouseDevices {
+    ServerProcess server;
+    ClientHome home;
+    ClientHome second;
+
+    CedarHouseDevices() {
+        server.register_demo();
+        enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
+        enrol(second, server, home.json({"invite", "--site", "VC001"})["code"].get<std::string>(),
+              "Cedar House office");
+    }
 };
 
 // A CSS selector for an element id, which for items holds dots ("value-1.1.1").

@@ -55,10 +55,17 @@ void confirm_yes(CdpBrowser& browser, const LocalScreen& screen, const std::stri
     save(browser, item);
 }
 
-// Presses Sync now on the overview, waiting for the page it reports on.
+// Presses Sync now on the overview, waiting for the overview it reports on
+// (through the progress page when the sync takes a while).
 void sync_now(CdpBrowser& browser, const LocalScreen& screen) {
     browser.navigate(screen.page("/"));
     browser.click_and_wait_load("#sync-now");
+    const bool back = browser.wait_for("location.href === '" + screen.page("/") +
+                                           "' && document.readyState === 'complete' && "
+                                           "document.getElementById('sync-now') !== null",
+                                       std::chrono::seconds(120));
+    INFO(browser.url());
+    REQUIRE(back);
 }
 
 int progress_value(CdpBrowser& browser, const std::string& id) {
@@ -76,13 +83,10 @@ void keep_artifact(CdpBrowser& browser, const std::string& name) {
 
 TEST_CASE("a care manager completes the assessment from the screen, offline and online",
           "[integration][ui]") {
-    ServerProcess server;
-    server.register_demo();
-    ClientHome home;
-    enrol(home, server, server.code({"--org", "CD2", "--site", "VC001"}), "Cedar House");
-    ClientHome second;
-    enrol(second, server, home.json({"invite", "--site", "VC001"})["code"].get<std::string>(),
-          "Cedar House office");
+    CedarHouseDevices cedar;
+    auto& server = cedar.server;
+    const auto& home = cedar.home;
+    const auto& second = cedar.second;
 
     LocalScreen screen(home);
     CdpBrowser browser;
@@ -143,7 +147,7 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
     CHECK(waiting >= 5);
 
     server.restart();
-    browser.click_and_wait_load("#sync-now");
+    sync_now(browser, screen);
     CHECK_THAT(flash(browser), Catch::Contains("Synced: sent"));
     CHECK(browser.text("#pending") == "0");
     CHECK(browser.text("#last-sync") != "never");
@@ -202,6 +206,10 @@ TEST_CASE("a care manager completes the assessment from the screen, offline and 
     CHECK(browser.text("#level-approaching").find("Ready to publish") != std::string::npos);
     CHECK_THAT(browser.text("#level-met"), Catch::Contains("not satisfied"));
     browser.click_and_wait_load("#publish-approaching");
+    // Nothing is published before the confirmation page's button.
+    CHECK_THAT(browser.text("#confirm-public"), Catch::Contains("becomes public"));
+    CHECK(home.json({"publications"}).empty());
+    browser.click_and_wait_load("#confirm-publish");
     INFO(flash(browser));
     CHECK_THAT(browser.text("#server-answer"),
                Catch::Contains("Published at Approaching Standards"));

@@ -284,3 +284,21 @@ TEST_CASE("a local change waiting to be sent that another device made the same i
     CHECK(apply_pulled(*store, {pulled("answer/1.1.1", 4, "OTHER")}, kBranch, 4, nullptr) == 0);
     CHECK(find_conflict(*store, "answer/1.1.1").has_value());
 }
+
+TEST_CASE("a headquarters device keeps its sites' names by code, after reopening too",
+          "[unit][client_store]") {
+    StoreHome home;
+    {
+        auto store = home.open();
+        CHECK(known_site_names(*store).empty());
+        remember_site_names(*store, {{"VA001", "Acorn Leeds"}, {"VA002", "Acorn York"}});
+        remember_sites(*store, {"VA001", "VA002"}, "digest-1");
+    }
+    auto store = home.open();
+    const auto names = known_site_names(*store);
+    REQUIRE(names.size() == 2);
+    CHECK(names.at("VA002") == "Acorn York");
+    CHECK(known_sites(*store) == std::vector<std::string>{"VA001", "VA002"});
+    remember_site_names(*store, {{"VA001", "Acorn Leeds"}});
+    CHECK(known_site_names(*store).size() == 1);
+}
