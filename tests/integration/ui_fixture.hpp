@@ -4,6 +4,7 @@
 // with Ctrl-C (SIGINT) as a person stops it.
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "tests/integration/client_fixture.hpp"
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/cdp_browser.hpp"
 
 namespace dspt::test {
 
@@ -82,6 +84,14 @@ struct CedarHouseDevices {
 // A CSS selector for an element id, which for items holds dots ("value-1.1.1").
 inline std::string by_id(const std::string& id) {
     return "[id='" + id + "']";
+}
+
+// Keeps what the browser shows as DSPT_ARTIFACT_DIR/name, for people to look at.
+inline void keep_screenshot(CdpBrowser& browser, const std::string& name) {
+    std::filesystem::create_directories(DSPT_ARTIFACT_DIR);
+    const auto path = std::filesystem::path(DSPT_ARTIFACT_DIR) / name;
+    browser.screenshot(path);
+    CHECK(std::filesystem::file_size(path) > 1000);
 }
 
 }  // namespace dspt::test

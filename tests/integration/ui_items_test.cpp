@@ -48,13 +48,6 @@ int items_shown(CdpBrowser& browser) {
         .get<int>();
 }
 
-void keep_screenshot(CdpBrowser& browser, const std::string& name) {
-    std::filesystem::create_directories(DSPT_ARTIFACT_DIR);
-    const auto path = std::filesystem::path(DSPT_ARTIFACT_DIR) / name;
-    browser.screenshot(path);
-    CHECK(std::filesystem::file_size(path) > 1000);
-}
-
 // Two devices of Cedar House with 1.3.3 changed on both, a plan entry, an
 // evidence file and a profile fact; `reception` opens the screen.
 struct CedarHouseInConflict {

@@ -26,13 +26,6 @@ using namespace dspt::test;
 
 namespace {
 
-void keep_screenshot(CdpBrowser& browser, const std::string& name) {
-    std::filesystem::create_directories(DSPT_ARTIFACT_DIR);
-    const auto path = std::filesystem::path(DSPT_ARTIFACT_DIR) / name;
-    browser.screenshot(path);
-    CHECK(std::filesystem::file_size(path) > 1000);
-}
-
 void run_ok(const ClientHome& home, const std::vector<std::string>& args) {
     const auto result = home.run(args);
     INFO(args.front() << ": " << result.out << result.err);

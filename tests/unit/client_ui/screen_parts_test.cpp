@@ -87,7 +87,7 @@ TEST_CASE("the changes from other devices are listed as dspt sync lists them", "
     for (int i = 0; i < 12; ++i) {
         arrived.push_back({"answer/1.1." + std::to_string(i + 1), "1.1." + std::to_string(i + 1),
                            "Data <lead>", i == 0 ? "" : "Ann", "0123456789abcdef",
-                           1'765'000'000'000});
+                           1'765'000'000'000, ""});
     }
     const auto list = arrivals_list(arrived);
     CHECK_THAT(list, Catch::Contains("1.1.1 Data &lt;lead&gt;, by device 01234567, "));
