@@ -4,6 +4,7 @@
 
 #include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
+#include "server/api/partner_web_routes.hpp"
 #include "server/web/dashboard_page.hpp"
 
 namespace dspt::server::api {
@@ -144,6 +145,11 @@ http::Response dashboard(Context& context, const http::Request& request, http::R
         return response;
     }
     meta.device = signed_in.device.id;
+    if (is_partner_web_path(request.path)) {
+        return page(200,
+                    partner_web_page(context, request, signed_in.device, signed_in.session.year,
+                                     viewer_of(context, signed_in.device, signed_in.session.year)));
+    }
     const auto report = context.progress.visible(signed_in.device, signed_in.session.year, now);
     return page(200, web::render_dashboard(
                          report, viewer_of(context, signed_in.device, signed_in.session.year)));
@@ -165,6 +171,8 @@ http::Response web_route(Context& context, const http::Request& request, http::R
         route = "/web/login";
     } else if (path == "/web" || path == "/web/") {
         route = "/web/";
+    } else if (is_partner_web_path(path)) {
+        route = "/web/partner";
     } else if (path == "/web/logout") {
         route = "/web/logout";
         method = "POST";
