@@ -1,7 +1,11 @@
 #include "server/progress/partner_summary.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "common/date.hpp"
 #include "common/error.hpp"
@@ -13,6 +17,10 @@ namespace dspt::server::progress {
 namespace {
 
 constexpr std::int64_t kSummaryDayMs = 86'400'000;
+// At most this many threads compute one summary, and only for this many
+// organisations or more.
+constexpr unsigned kSummaryThreads = 4;
+constexpr std::size_t kSummaryThreadMinimum = 16;
 
 bool known_type(std::string_view type) {
     return std::find(std::begin(kOrganisationTypes), std::end(kOrganisationTypes), type) !=
@@ -167,24 +175,53 @@ protocol::PartnerSummary partner_summary(const store::Repository& repository,
                                          std::int64_t now_ms) {
     policy.require_partner_progress(device);
     const auto& pack = publish::served_pack(std::string(year));
-    std::vector<SummaryInput> inputs;
-    if (device.partner_id) {
-        const auto groups = repository.partner_groups(*device.partner_id, now_ms);
-        auto group = groups.begin();
-        for (const auto& organisation :
-             repository.organisations_granting(*device.partner_id, now_ms)) {
-            SummaryInput input;
-            input.progress = organisation_progress(
-                repository, organisation, progress.readable_sites(device, organisation.ods), pack,
-                Date::from_unix_ms(now_ms), &input.type);
-            // Both lists are in ODS order.
-            while (group != groups.end() && group->organisation_ods < organisation.ods) {
-                ++group;
+    if (!device.partner_id) {
+        return summarise(pack, {}, now_ms);
+    }
+    const auto organisations = repository.organisations_granting(*device.partner_id, now_ms);
+    std::vector<SummaryInput> inputs(organisations.size());
+    // Each organisation's progress is its own reads and evaluation: shared among a
+    // few threads (the store's reads run in parallel), each taking the next.
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const auto work = [&] {
+        for (auto i = next++; i < organisations.size(); i = next++) {
+            try {
+                inputs[i].progress =
+                    organisation_progress(repository, organisations[i],
+                                          progress.readable_sites(device, organisations[i].ods),
+                                          pack, Date::from_unix_ms(now_ms), &inputs[i].type);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                failure = failure ? failure : std::current_exception();
+                next = organisations.size();
             }
-            if (group != groups.end() && group->organisation_ods == organisation.ods) {
-                input.group = group->label;
-            }
-            inputs.push_back(std::move(input));
+        }
+    };
+    {
+        const unsigned helpers =
+            organisations.size() < kSummaryThreadMinimum
+                ? 0u
+                : std::min(kSummaryThreads, std::max(1u, std::thread::hardware_concurrency())) - 1;
+        std::vector<std::jthread> threads;
+        for (unsigned t = 0; t < helpers; ++t) {
+            threads.emplace_back(work);
+        }
+        work();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    // Both lists are in ODS order.
+    const auto groups = repository.partner_groups(*device.partner_id, now_ms);
+    auto group = groups.begin();
+    for (std::size_t i = 0; i < organisations.size(); ++i) {
+        while (group != groups.end() && group->organisation_ods < organisations[i].ods) {
+            ++group;
+        }
+        if (group != groups.end() && group->organisation_ods == organisations[i].ods) {
+            inputs[i].group = group->label;
         }
     }
     return summarise(pack, inputs, now_ms);

@@ -10,8 +10,9 @@
 // How it is computed: on each request, from the same per-site progress the
 // partner's dashboard shows (organisation_progress: the synced registers
 // evaluated with the client's evaluator), one organisation at a time, then
-// counted here. Nothing is cached, so a revoked grant drops out of the next
-// answer. tests/bench/partner_summary_bench.cpp measures it.
+// counted here; the organisations are shared among up to four threads (the store's
+// reads run in parallel). Nothing is cached, so a revoked grant drops out of the
+// next answer. tests/bench/partner_summary_bench.cpp measures it.
 //
 // An organisation's level is the lowest of the sites the partner sees (the level
 // it could publish for all of them); it misses an item when any of those sites

@@ -303,7 +303,8 @@ void create_version_11(sqlite::Database& db) {
     )sql");
 }
 
-// A support partner's own grouping of the organisations that grant it access.
+// A support partner's own grouping of the organisations that grant it access, and
+// an organisation's devices found by index.
 void create_version_12(sqlite::Database& db) {
     db.execute(R"sql(
         -- A partner's label for an organisation (a local authority area, say),
@@ -315,6 +316,11 @@ void create_version_12(sqlite::Database& db) {
             set_at_ms        INTEGER NOT NULL,
             PRIMARY KEY (partner_id, organisation_ods)
         ) WITHOUT ROWID;
+
+        -- An organisation's devices (their sync health, in progress views) found
+        -- through an index, not by reading every device: a partner's summary asks
+        -- for hundreds of organisations' at once.
+        CREATE INDEX devices_by_organisation ON devices(organisation_ods);
     )sql");
 }
 
@@ -330,7 +336,8 @@ const std::array<sqlite::Migration, 12> kSteps{{
     {9, "find a site's publications", create_version_9},
     {10, "hold standards packs an operator installs", create_version_10},
     {11, "find a device by its keys", create_version_11},
-    {12, "let a partner group the organisations that grant it access", create_version_12},
+    {12, "let a partner group its organisations; find an organisation's devices",
+     create_version_12},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -14,8 +14,6 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "common/date.hpp"
-#include "common/standards/year.hpp"
 #include "tests/integration/answering.hpp"
 #include "tests/integration/browser_fixture.hpp"
 #include "tests/integration/raw_api.hpp"
@@ -108,17 +106,16 @@ struct PartnerCounty {
         summary_step(partner, {"partner", "group", "AB1", "Leeds City Council"});
         summary_step(partner, {"partner", "group", "CD2", "Leeds City Council"});
 
-        // Acorn published Standards Met an hour ago.
-        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count() -
-                            3'600'000;
+        // Acorn published Standards Met for the partner's year an hour ago.
         server::store::Publication publication;
         publication.organisation_ods = "AB1";
         publication.sites = {"VA001", "VA002"};
-        publication.year = standards::year_on(Date::from_unix_ms(now_ms));
+        publication.year = partner.json({"partner", "summary"})["year"].get<std::string>();
         publication.level = standards::Level::met;
-        publication.published_at_ms = now_ms;
+        publication.published_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count() -
+                                      3'600'000;
         publication.device_id = "admin";
         publication.request_id = "partner-summary-acorn";
         REQUIRE_FALSE(server.open_store()->record_publication(publication).duplicate);

@@ -226,31 +226,31 @@ TEST_CASE_METHOD(StoreFixture, "a partner labels the organisations that grant it
     require_error(ErrorCode::not_found,
                   [&] { repo().set_partner_group(partner.id, "VC9D8", "Leeds", kT0 + 1001); });
     // Revoked: gone from the list; given again, the partner's label is back.
-    (void)repo().revoke_grant("AB12", partner.id, "admin", kT0 + 20);
-    CHECK(repo().partner_groups(partner.id, kT0 + 21).empty());
+    (void)repo().revoke_grant("AB12", partner.id, "admin", kT0 + 1020);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1021).empty());
     require_error(ErrorCode::not_found,
-                  [&] { repo().set_partner_group(partner.id, "AB12", "York", kT0 + 22); });
-    (void)repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 30, std::nullopt);
-    CHECK(repo().partner_groups(partner.id, kT0 + 31) ==
+                  [&] { repo().set_partner_group(partner.id, "AB12", "York", kT0 + 1022); });
+    (void)repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 1030, std::nullopt);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1031) ==
           std::vector<PartnerGroup>{{"AB12", "Wakefield", kT0 + 3}});
 
     // An empty label takes the organisation out of its group.
-    repo().set_partner_group(partner.id, "AB12", "", kT0 + 40);
-    CHECK(repo().partner_groups(partner.id, kT0 + 41).empty());
+    repo().set_partner_group(partner.id, "AB12", "", kT0 + 1040);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1041).empty());
 
     // Bad labels, codes and partners change nothing.
     require_error(ErrorCode::invalid_argument,
-                  [&] { repo().set_partner_group(partner.id, "AB12", " Leeds", kT0 + 50); });
+                  [&] { repo().set_partner_group(partner.id, "AB12", " Leeds", kT0 + 1050); });
     require_error(ErrorCode::invalid_argument,
-                  [&] { repo().set_partner_group(partner.id, "AB12", "a\nb", kT0 + 50); });
+                  [&] { repo().set_partner_group(partner.id, "AB12", "a\nb", kT0 + 1050); });
     require_error(ErrorCode::invalid_argument,
-                  [&] { repo().set_partner_group(partner.id, "not a code", "Leeds", kT0 + 50); });
+                  [&] { repo().set_partner_group(partner.id, "not a code", "Leeds", kT0 + 1050); });
     require_error(ErrorCode::not_found, [&] {
-        repo().set_partner_group(partner.id + other.id + 100, "AB12", "Leeds", kT0 + 50);
+        repo().set_partner_group(partner.id + other.id + 100, "AB12", "Leeds", kT0 + 1050);
     });
     require_error(ErrorCode::not_found,
-                  [&] { (void)repo().partner_groups(partner.id + other.id + 100, kT0 + 50); });
-    CHECK(repo().partner_groups(partner.id, kT0 + 51).empty());
+                  [&] { (void)repo().partner_groups(partner.id + other.id + 100, kT0 + 1050); });
+    CHECK(repo().partner_groups(partner.id, kT0 + 1051).empty());
 }
 
 }  // namespace dspt::server::store::test
