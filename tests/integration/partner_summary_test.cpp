@@ -232,6 +232,13 @@ TEST_CASE("a partner's summary counts its organisations by level, type and group
     CHECK(bad.status == 400);
     CHECK_THAT(bad.body, Catch::Contains("Go back to the summary"));
 
+    // An empty label takes Acorn out of the group.
+    summary_step(county.partner, {"partner", "group", "AB1", ""});
+    const auto ungrouped = county.partner.json({"partner", "summary"});
+    CHECK(tally_labelled(ungrouped["by_group"], "group", "Leeds City Council")["organisations"] ==
+          1);
+    CHECK(tally_labelled(ungrouped["by_group"], "group", "")["organisations"] == 2);
+
     // An organisation's device is no partner.
     const auto not_partner = county.hq.run({"partner", "summary"});
     CHECK(not_partner.exit_code == 2);
