@@ -10,6 +10,7 @@
 #include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
+#include "protocol/register_key.hpp"
 #include "server/publish/site_drafts.hpp"
 
 namespace dspt::server::progress {
@@ -101,20 +102,8 @@ void count(protocol::LevelTally& tally, const protocol::PartnerOrganisation& row
 
 }  // namespace
 
-std::string_view organisation_type_label(std::string_view type) noexcept {
-    if (type == "care_home") {
-        return "Care home";
-    }
-    if (type == "homecare") {
-        return "Homecare";
-    }
-    if (type == "both") {
-        return "Care home and homecare";
-    }
-    if (type == "other") {
-        return "Other";
-    }
-    return "Not stated";
+std::string organisation_type_label(std::string_view type) {
+    return type.empty() ? "Not stated" : protocol::organisation_type_name(type);
 }
 
 protocol::PartnerSummary summarise(const standards::Pack& pack,

@@ -42,8 +42,8 @@ inline constexpr int kPartnerSummaryDays = 30;
 inline constexpr std::string_view kOrganisationTypes[] = {"care_home", "homecare", "both", "other",
                                                           ""};
 
-// "Care home", "Homecare", "Care home and homecare", "Other", "Not stated".
-std::string_view organisation_type_label(std::string_view type) noexcept;
+// "Care home", "Homecare", "Care home and homecare", "Other"; "Not stated" for "".
+std::string organisation_type_label(std::string_view type);
 
 // One organisation's progress, with what the summary adds to it.
 struct SummaryInput {
