@@ -53,7 +53,11 @@ std::string partner_web_page(Context& context, const http::Request& request,
                              const store::Device& device, const std::string& year,
                              const web::DashboardViewer& viewer) {
     const auto now = context.clock();
-    context.policy.require_partner_progress(device);
+    if (device.role != store::DeviceRole::partner) {
+        fail(ErrorCode::forbidden,
+             "The summary across organisations is for support partners. Your own sites are "
+             "on your dashboard.");
+    }
     std::string_view path = request.path;
     if (path == kPartnerPrefix || path == "/web/partner/") {
         return web::render_partner_summary(

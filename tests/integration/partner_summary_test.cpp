@@ -243,9 +243,10 @@ TEST_CASE("a partner's summary counts its organisations by level, type and group
     const auto not_partner = county.hq.run({"partner", "summary"});
     CHECK(not_partner.exit_code == 2);
     CHECK_THAT(not_partner.err, Catch::Contains("only a support partner's device"));
-    CHECK(
-        fetch(county.server.url() + "/web/partner", "GET", {{"Cookie", partner_session(county.hq)}})
-            .status == 403);
+    const auto refused = fetch(county.server.url() + "/web/partner", "GET",
+                               {{"Cookie", partner_session(county.hq)}});
+    CHECK(refused.status == 403);
+    CHECK_THAT(refused.body, Catch::Contains("Your own sites are on your dashboard"));
 }
 
 TEST_CASE("a revoked grant drops out of every count of the partner's summary",
