@@ -19,7 +19,7 @@ using AllMessages =
                InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
                GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, SyncRequest,
                SyncResponse, PublishRequest, PublishResponse, PublicationList, SyncHealth,
-               ProgressReport, WebLoginLink, SessionRequest, SessionOffer,
-               PartnerGroupRequest, PartnerSummary>;
+               ProgressReport, WebLoginLink, SessionRequest, SessionOffer, PartnerGroupRequest,
+               PartnerSummary>;
 
 }  // namespace dspt::protocol
