@@ -248,11 +248,13 @@ DSPT_PROTOCOL_INSTANTIATE(ProgressReport)
 DSPT_PROTOCOL_INSTANTIATE(WebLoginLink)
 DSPT_PROTOCOL_INSTANTIATE(SessionRequest)
 DSPT_PROTOCOL_INSTANTIATE(SessionOffer)
+DSPT_PROTOCOL_INSTANTIATE(PartnerGroupRequest)
+DSPT_PROTOCOL_INSTANTIATE(PartnerSummary)
 
 #undef DSPT_PROTOCOL_INSTANTIATE
 
 // A message added to AllMessages but not above fails here, not at link time.
-static_assert(std::tuple_size_v<AllMessages> == 27,
+static_assert(std::tuple_size_v<AllMessages> == 29,
               "instantiate encode/decode for every message in AllMessages");
 
 }  // namespace dspt::protocol

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "protocol/messages.hpp"
+#include "protocol/partner_messages.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/session_messages.hpp"
@@ -18,6 +19,7 @@ using AllMessages =
                InviteList, KeyEnvelope, SiteInfo, OrganisationView, GrantRequest, GrantView,
                GrantList, PushRequest, PushResponse, PullResponse, BlobStatus, SyncRequest,
                SyncResponse, PublishRequest, PublishResponse, PublicationList, SyncHealth,
-               ProgressReport, WebLoginLink, SessionRequest, SessionOffer>;
+               ProgressReport, WebLoginLink, SessionRequest, SessionOffer, PartnerGroupRequest,
+               PartnerSummary>;
 
 }  // namespace dspt::protocol

@@ -97,6 +97,10 @@ std::string_view to_string(MessageType type) noexcept {
             return ProgressReport::kName;
         case MessageType::web_login_link:
             return WebLoginLink::kName;
+        case MessageType::partner_group_request:
+            return "PartnerGroupRequest";
+        case MessageType::partner_summary:
+            return "PartnerSummary";
     }
     return "";
 }

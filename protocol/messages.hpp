@@ -78,6 +78,7 @@ enum class MessageType : std::uint16_t {
     grant_request = 0x0301,
     grant_view = 0x0302,
     grant_list = 0x0303,
+    partner_group_request = 0x0304,
     push_request = 0x0401,
     push_response = 0x0402,
     pull_response = 0x0403,
@@ -89,6 +90,7 @@ enum class MessageType : std::uint16_t {
     publication_list = 0x0503,
     sync_health = 0x0601,
     progress_report = 0x0602,
+    partner_summary = 0x0603,
     web_login_link = 0x0701,
 };
 

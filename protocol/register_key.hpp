@@ -45,6 +45,10 @@ inline constexpr std::string_view kProfileSiro = "senior_information_risk_owner"
 inline constexpr std::string_view kProfileDataProtectionOfficer = "data_protection_officer";
 inline constexpr std::string_view kProfileNhsmail = "nhsmail";
 inline constexpr std::string_view kProfileOrganisationType = "organisation_type";
+// How people read an organisation_type value: "Care home", "Homecare", "Care home
+// and homecare", "Other"; any other text as it is ("" stays "").
+[[nodiscard]] std::string organisation_type_name(std::string_view type);
+
 inline constexpr std::array<std::string_view, 7> kProfileFields{
     kProfileCyberEssentialsPlus,   kProfileSecurityLead, kProfileCaldicottGuardian, kProfileSiro,
     kProfileDataProtectionOfficer, kProfileNhsmail,      kProfileOrganisationType};

@@ -115,16 +115,7 @@ bool is_profile_text(const ProfileTextField& field, std::string_view value) {
 }
 
 std::string organisation_type_name(std::string_view type) {
-    if (type == "care_home") {
-        return "Care home";
-    }
-    if (type == "homecare") {
-        return "Homecare";
-    }
-    if (type == "both") {
-        return "Care home and homecare";
-    }
-    return type == "other" ? "Other" : std::string(type);
+    return protocol::organisation_type_name(type);
 }
 
 }  // namespace dspt::client

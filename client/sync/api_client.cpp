@@ -150,6 +150,16 @@ protocol::ProgressReport ApiClient::partner_progress(const std::string& year) {
         call("GET", "/v1/partner/progress?year=" + percent_encode(year)));
 }
 
+protocol::PartnerSummary ApiClient::partner_summary(const std::string& year) {
+    return protocol::decode<protocol::PartnerSummary>(
+        call("GET", "/v1/partner/summary?year=" + percent_encode(year)));
+}
+
+void ApiClient::set_partner_group(const std::string& organisation_ods, const std::string& label) {
+    call("PUT", "/v1/partner/groups/" + percent_encode(organisation_ods),
+         protocol::encode(protocol::PartnerGroupRequest{label}));
+}
+
 protocol::PublicationList ApiClient::publications() {
     return protocol::decode<protocol::PublicationList>(call("GET", "/v1/publications"));
 }

@@ -16,6 +16,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/crypto/signer.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/partner_messages.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/sync_messages.hpp"
@@ -78,6 +79,10 @@ class ApiClient {
     // and of every organisation granting this partner device access.
     protocol::ProgressReport progress(const std::string& organisation_ods, const std::string& year);
     protocol::ProgressReport partner_progress(const std::string& year);
+    // On a partner device: the summary across the organisations granting access, and
+    // the partner's own label for one of them ("" removes it).
+    protocol::PartnerSummary partner_summary(const std::string& year);
+    void set_partner_group(const std::string& organisation_ods, const std::string& label);
 
     // Publishing: the answer says published, or every problem found.
     protocol::PublishResponse publish(const protocol::PublishRequest& request);

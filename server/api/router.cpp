@@ -10,6 +10,7 @@
 #include "common/crypto/bytes.hpp"
 #include "common/form_encoding.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/partner_messages.hpp"
 #include "protocol/progress_messages.hpp"
 #include "protocol/publish_messages.hpp"
 #include "protocol/session_auth.hpp"
@@ -20,6 +21,7 @@
 #include "server/api/public_routes.hpp"
 #include "server/api/route_table.hpp"
 #include "server/api/web_routes.hpp"
+#include "server/progress/partner_summary.hpp"
 
 namespace dspt::server::api {
 
@@ -246,6 +248,21 @@ http::Response read_partner_progress(Call& call) {
         call.context.progress.visible(device, year_of(call.request.query), call.now())));
 }
 
+http::Response read_partner_summary(Call& call) {
+    const auto device = call.device();
+    return binary(protocol::encode(progress::partner_summary(
+        *call.context.repository, call.context.progress, call.context.policy, device,
+        year_of(call.request.query), call.now())));
+}
+
+http::Response label_partner_group(Call& call) {
+    const auto device = call.device();
+    const auto request = call.body<protocol::PartnerGroupRequest>();
+    progress::set_partner_group(*call.context.repository, call.context.policy, device,
+                                call.path("ods"), request.label, call.now());
+    return binary({}, 204);
+}
+
 http::Response list_partner_grants(Call& call) {
     const auto device = call.device();
     return binary(protocol::encode(call.context.grants.to_partner(device, call.now())));
@@ -361,6 +378,8 @@ constexpr Route<ApiHandler> kApiRoutes[] = {
     {"POST", "/v1/publish", &publish_assessment},
     {"GET", "/v1/publications", &list_publications},
     {"GET", "/v1/partner/grants", &list_partner_grants},
+    {"GET", "/v1/partner/summary", &read_partner_summary},
+    {"PUT", "/v1/partner/groups/<ods>", &label_partner_group},
     {"POST", "/v1/web/login-links", &issue_web_login_link},
     {"GET", "/v1/sites/<ods>", &read_site_info},
 };

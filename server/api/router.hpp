@@ -20,6 +20,8 @@
 //   POST   /v1/orgs/<ods>/grants            GrantRequest -> GrantView
 //   DELETE /v1/orgs/<ods>/grants/<partner>  -> GrantView
 //   GET    /v1/sites/<ods>                  -> SiteInfo
+//   GET    /v1/partner/summary?year=<year>  -> PartnerSummary (a partner's device)
+//   PUT    /v1/partner/groups/<ods>         PartnerGroupRequest (204): the partner's label
 //   POST   /v1/sync                         SyncRequest -> SyncResponse (one sync exchange)
 //   POST   /v1/sync/push                    PushRequest -> PushResponse
 //   GET    /v1/sync/pull?since=<cursor>     -> PullResponse

@@ -6,6 +6,7 @@
 
 #include "http/security_headers.hpp"
 #include "server/api/error_response.hpp"
+#include "server/api/partner_web_routes.hpp"
 #include "server/publish/site_drafts.hpp"
 #include "server/web/dashboard_page.hpp"
 
@@ -197,6 +198,9 @@ http::Response dashboard(Context& context, const http::Request& request, http::R
     const auto& year = signed_in.session.year;
     auto viewer = viewer_of(context, signed_in.device, year);
     viewer.home = context.link_to("/web/");
+    if (is_partner_web_path(request.path)) {
+        return page(200, partner_web_page(context, request, signed_in.device, year, viewer));
+    }
     if (route == "/web/site") {
         return site_page(context, signed_in.device, query_value(request.query, "code"), viewer,
                          now);
@@ -233,6 +237,8 @@ http::Response web_route(Context& context, const http::Request& request, http::R
         route = "/web/";
     } else if (path == "/web/progress.csv" || path == "/web/site") {
         route = path;
+    } else if (is_partner_web_path(path)) {
+        route = "/web/partner";
     } else if (path == "/web/logout") {
         route = "/web/logout";
         method = "POST";

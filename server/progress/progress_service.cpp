@@ -8,12 +8,11 @@
 
 namespace dspt::server::progress {
 
-namespace {
-
 protocol::OrganisationProgress organisation_progress(const store::Repository& repository,
                                                      const store::Organisation& organisation,
                                                      const std::vector<store::Site>& sites,
-                                                     const standards::Pack& pack, Date today) {
+                                                     const standards::Pack& pack, Date today,
+                                                     std::string* organisation_type) {
     protocol::OrganisationProgress progress;
     progress.organisation_ods = organisation.ods;
     progress.organisation_name = organisation.name;
@@ -22,7 +21,8 @@ protocol::OrganisationProgress organisation_progress(const store::Repository& re
     for (const auto& site : sites) {
         codes.push_back(site.ods);
     }
-    const auto drafts = publish::read_site_drafts(repository, organisation, codes, pack.year);
+    const auto drafts =
+        publish::read_site_drafts(repository, organisation, codes, pack.year, organisation_type);
     const auto health = repository.sync_health_of(organisation.ods);
     const auto publications = repository.publications_of(organisation.ods);
     for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -31,8 +31,6 @@ protocol::OrganisationProgress organisation_progress(const store::Repository& re
     }
     return progress;
 }
-
-}  // namespace
 
 void ProgressService::record_health(const store::Device& device, const protocol::SyncHealth& health,
                                     std::int64_t now_ms) {

@@ -21,6 +21,7 @@
 // Thread-safety: as the repository; the service holds no state of its own.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,15 @@
 #include "server/store/repository.hpp"
 
 namespace dspt::server::progress {
+
+// The progress of `sites` (the organisation's, as the viewer may read them) in the
+// pack's year on `today`. With `organisation_type`, also the organisation's type from
+// its profile ("" when not set).
+protocol::OrganisationProgress organisation_progress(const store::Repository& repository,
+                                                     const store::Organisation& organisation,
+                                                     const std::vector<store::Site>& sites,
+                                                     const standards::Pack& pack, Date today,
+                                                     std::string* organisation_type = nullptr);
 
 class ProgressService {
   public:
@@ -54,12 +64,12 @@ class ProgressService {
     protocol::ProgressReport visible(const store::Device& device, std::string_view year,
                                      std::int64_t now_ms) const;
 
-  private:
     // The sites of the organisation whose progress `device` may read, in the
     // repository's order.
     std::vector<store::Site> readable_sites(const store::Device& device,
                                             std::string_view organisation_ods) const;
 
+  private:
     store::Repository& repository_;
     const auth::AccessPolicy& policy_;
 };

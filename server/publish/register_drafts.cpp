@@ -83,6 +83,11 @@ OrganisationDrafts read_drafts(const std::vector<store::Register>& registers,
             drafts.profile = profile;
             continue;
         }
+        if (key == "profile/organisation_type") {
+            const auto value = reg.scope.empty() ? shown_object(reg) : std::nullopt;
+            drafts.organisation_type = value ? text(*value, "type").value_or("") : "";
+            continue;
+        }
         if (!key.starts_with(prefix)) {
             continue;
         }

@@ -27,6 +27,9 @@ struct OrganisationDrafts {
     std::map<std::string, std::vector<std::string>, std::less<>> conflicts;
     // The organisation profile as synced; nullopt when no device has set it.
     std::optional<assessment::OrganisationProfile> profile;
+    // The profile's organisation_type ("care_home", "homecare", "both", "other"), as
+    // synced organisation-wide; "" when no device has set it.
+    std::string organisation_type;
 
     // The scope's own assessment (empty when it has no registers).
     const assessment::Assessment& scope(std::string_view name) const;

@@ -49,10 +49,13 @@ const standards::Pack& served_pack(const std::string& year) {
 std::vector<SiteDraft> read_site_drafts(const store::Repository& repository,
                                         const store::Organisation& organisation,
                                         const std::vector<std::string>& sites,
-                                        const std::string& year) {
+                                        const std::string& year, std::string* organisation_type) {
     std::vector<std::string> scopes{""};
     scopes.insert(scopes.end(), sites.begin(), sites.end());
     const auto drafts = read_drafts(all_registers(repository, organisation.ods, scopes), year);
+    if (organisation_type) {
+        *organisation_type = drafts.organisation_type;
+    }
     auto organisation_wide = drafts.scope("");
     if (drafts.profile) {
         organisation_wide.profile = *drafts.profile;

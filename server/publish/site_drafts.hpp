@@ -27,10 +27,12 @@ const standards::Pack& served_pack(const std::string& year);
 
 // The drafts of `sites` (codes of the organisation's sites), in the order
 // given, read from the organisation's synced registers of `year`. The profile
-// is the one synced, else the registry's Cyber Essentials Plus expiry.
+// is the one synced, else the registry's Cyber Essentials Plus expiry. With
+// `organisation_type`, also the profile's organisation type ("" when not set).
 std::vector<SiteDraft> read_site_drafts(const store::Repository& repository,
                                         const store::Organisation& organisation,
                                         const std::vector<std::string>& sites,
-                                        const std::string& year);
+                                        const std::string& year,
+                                        std::string* organisation_type = nullptr);
 
 }  // namespace dspt::server::publish

@@ -62,6 +62,18 @@ struct Partner {
     bool operator==(const Partner&) const = default;
 };
 
+// A support partner's own label for an organisation that grants it access, such as
+// a local authority area: the partner's grouping in its summary. Set by the
+// partner's devices, never by the organisation; the organisation's grant is what
+// lets the partner see the organisation at all.
+struct PartnerGroup {
+    std::string organisation_ods;
+    std::string label;
+    std::int64_t set_at_ms = 0;
+
+    bool operator==(const PartnerGroup&) const = default;
+};
+
 // One grant from an organisation to a partner: live (not revoked) or revoked, and
 // given until revoked or until an end date. Revoked grants are kept as history; a
 // new grant after a revoke, or one that changes the end date, is a new Grant.

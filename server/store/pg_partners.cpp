@@ -195,3 +195,49 @@ std::vector<Grant> PgRepository::grants_to_partner(std::int64_t partner_id,
 }
 
 }  // namespace dspt::server::store
+
+namespace dspt::server::store {
+
+void PgRepository::set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
+                                     std::string_view label, std::int64_t at_ms) {
+    validate_ods_code(organisation_ods, "organisation ODS code");
+    validate_name(label, "group label", true);
+    pg::in_transaction(*pool_, pg::Access::write, [&](pg::Connection& db) {
+        const Partner partner = pg_rows::require_partner(db, partner_id);
+        // Locked, so a revoke cannot end the grant between this check and the label.
+        const auto live = pg_select_live_grant(db, organisation_ods, partner_id, true);
+        if (!live || !live->grant.in_force(at_ms)) {
+            fail_no_live_grant(organisation_ods, partner);
+        }
+        if (label.empty()) {
+            db.run("DELETE FROM partner_groups WHERE partner_id = $1 AND organisation_ods = $2",
+                   pg::Params().int64(partner_id).text(organisation_ods));
+            return;
+        }
+        db.run(
+            "INSERT INTO partner_groups (partner_id, organisation_ods, label, set_at_ms)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (partner_id, organisation_ods)"
+            " DO UPDATE SET label = excluded.label, set_at_ms = excluded.set_at_ms",
+            pg::Params().int64(partner_id).text(organisation_ods).text(label).int64(at_ms));
+    });
+}
+
+std::vector<PartnerGroup> PgRepository::partner_groups(std::int64_t partner_id,
+                                                       std::int64_t at_ms) const {
+    return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
+        pg_rows::require_partner(db, partner_id);
+        const pg::Result result = db.run(
+            "SELECT l.organisation_ods, l.label, l.set_at_ms FROM grants g"
+            " JOIN partner_groups l ON l.partner_id = g.partner_id"
+            " AND l.organisation_ods = g.organisation_ods" +
+                std::string(kPgInForceToPartner) + " ORDER BY l.organisation_ods COLLATE \"C\"",
+            pg::Params().int64(partner_id).int64(at_ms));
+        std::vector<PartnerGroup> groups;
+        for (int row = 0; row < result.rows(); ++row) {
+            groups.push_back({result.text(row, 0), result.text(row, 1), result.int64(row, 2)});
+        }
+        return groups;
+    });
+}
+
+}  // namespace dspt::server::store

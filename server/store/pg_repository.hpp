@@ -49,7 +49,7 @@ class Pool;
 }
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 struct PgOptions {
     // Connections this process may hold, 1 to 256.
@@ -101,6 +101,10 @@ class PgRepository final : public Repository {
                                                      std::int64_t at_ms) const override;
     std::vector<Grant> grants_to_partner(std::int64_t partner_id,
                                          std::int64_t at_ms) const override;
+    void set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
+                           std::string_view label, std::int64_t at_ms) override;
+    std::vector<PartnerGroup> partner_groups(std::int64_t partner_id,
+                                             std::int64_t at_ms) const override;
 
     // Enrolment.
     void create_token(const EnrolmentToken& token) override;

@@ -257,14 +257,30 @@ constexpr std::string_view kVersion1 = R"sql(
     );
 )sql";
 
+// A support partner's own grouping of the organisations that grant it access, and
+// an organisation's devices found by index.
+constexpr std::string_view kVersion2 = R"sql(
+    CREATE TABLE partner_groups (
+        partner_id       BIGINT NOT NULL REFERENCES partners(id),
+        organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+        label            TEXT NOT NULL,
+        set_at_ms        BIGINT NOT NULL,
+        PRIMARY KEY (partner_id, organisation_ods)
+    );
+
+    -- An organisation's devices (their sync health, in progress views) by index.
+    CREATE INDEX devices_by_organisation ON devices(organisation_ods);
+)sql";
+
 struct Step {
     int version;
     std::string_view summary;
     std::string_view sql;
 };
 
-const std::array<Step, 1> kPgSteps{{
+const std::array<Step, 2> kPgSteps{{
     {1, "create the server store", kVersion1},
+    {2, "let a partner group its organisations; find an organisation's devices", kVersion2},
 }};
 
 static_assert(kPgSteps.size() == kPgSchemaVersion);

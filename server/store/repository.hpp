@@ -156,6 +156,20 @@ class Repository {
     virtual std::vector<Grant> grants_to_partner(std::int64_t partner_id,
                                                  std::int64_t at_ms) const = 0;
 
+    // Labels the organisation in the partner's own grouping (partner_groups), at
+    // `at_ms`, replacing any label it had; an empty label removes it. Only while the
+    // organisation's grant to the partner is in force at `at_ms`: otherwise not_found,
+    // as for an unknown organisation or partner. invalid_argument for a label that is not a
+    // display name (validate_name). A label outlives a grant's renewal; while no grant is in
+    // force it is kept but shown nowhere.
+    virtual void set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
+                                   std::string_view label, std::int64_t at_ms) = 0;
+
+    // The partner's labels, ordered by organisation code, of the organisations whose
+    // grant is in force at `at_ms`. Throws not_found for an unknown partner.
+    virtual std::vector<PartnerGroup> partner_groups(std::int64_t partner_id,
+                                                     std::int64_t at_ms) const = 0;
+
     // ---- Enrolment -------------------------------------------------------------------
 
     // Stores a new, unused enrolment token. Throws invalid_argument for a malformed

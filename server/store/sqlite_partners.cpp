@@ -209,3 +209,60 @@ std::vector<Grant> SqliteRepository::grants_to_partner(std::int64_t partner_id,
 }
 
 }  // namespace dspt::server::store
+
+namespace dspt::server::store {
+
+void SqliteRepository::set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
+                                         std::string_view label, std::int64_t at_ms) {
+    validate_ods_code(organisation_ods, "organisation ODS code");
+    validate_name(label, "group label", true);
+    write([&](Writer& writer) {
+        const Partner partner = rows::require_partner(writer.db, partner_id);
+        const auto live = select_live_grant(writer.db, organisation_ods, partner_id);
+        if (!live || !live->grant.in_force(at_ms)) {
+            fail_no_live_grant(organisation_ods, partner);
+        }
+        if (label.empty()) {
+            sqlite::Statement remove(
+                writer.db,
+                "DELETE FROM partner_groups WHERE partner_id = ?1 AND organisation_ods = ?2");
+            remove.bind(1, partner_id);
+            remove.bind(2, organisation_ods);
+            remove.execute();
+            return;
+        }
+        sqlite::Statement upsert(
+            writer.db,
+            "INSERT INTO partner_groups (partner_id, organisation_ods, label, set_at_ms)"
+            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (partner_id, organisation_ods)"
+            " DO UPDATE SET label = excluded.label, set_at_ms = excluded.set_at_ms");
+        upsert.bind(1, partner_id);
+        upsert.bind(2, organisation_ods);
+        upsert.bind(3, label);
+        upsert.bind(4, at_ms);
+        upsert.execute();
+    });
+}
+
+std::vector<PartnerGroup> SqliteRepository::partner_groups(std::int64_t partner_id,
+                                                           std::int64_t at_ms) const {
+    return read(true, [&](Reader& reader) {
+        rows::require_partner(reader.db, partner_id);
+        sqlite::Statement select(reader.db,
+                                 "SELECT l.organisation_ods, l.label, l.set_at_ms FROM grants g"
+                                 " JOIN partner_groups l ON l.partner_id = g.partner_id"
+                                 " AND l.organisation_ods = g.organisation_ods" +
+                                     std::string(kInForceToPartner) +
+                                     " ORDER BY l.organisation_ods");
+        select.bind(1, partner_id);
+        select.bind(2, at_ms);
+        std::vector<PartnerGroup> groups;
+        while (select.step()) {
+            groups.push_back(
+                {select.column_text(0), select.column_text(1), select.column_int64(2)});
+        }
+        return groups;
+    });
+}
+
+}  // namespace dspt::server::store

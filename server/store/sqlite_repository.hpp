@@ -62,7 +62,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 11;
+inline constexpr int kServerSchemaVersion = 12;
 
 // The file beside server.db that counts revocations (SharedCounter): revoke_device
 // adds one after its commit, and every process on the data directory reads it
@@ -138,6 +138,10 @@ class SqliteRepository final : public Repository {
                                                      std::int64_t at_ms) const override;
     std::vector<Grant> grants_to_partner(std::int64_t partner_id,
                                          std::int64_t at_ms) const override;
+    void set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
+                           std::string_view label, std::int64_t at_ms) override;
+    std::vector<PartnerGroup> partner_groups(std::int64_t partner_id,
+                                             std::int64_t at_ms) const override;
 
     // Enrolment.
     void create_token(const EnrolmentToken& token) override;

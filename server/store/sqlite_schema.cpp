@@ -303,7 +303,28 @@ void create_version_11(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 11> kSteps{{
+// A support partner's own grouping of the organisations that grant it access, and
+// an organisation's devices found by index.
+void create_version_12(sqlite::Database& db) {
+    db.execute(R"sql(
+        -- A partner's label for an organisation (a local authority area, say),
+        -- set by the partner's devices and shown only while a grant is in force.
+        CREATE TABLE partner_groups (
+            partner_id       INTEGER NOT NULL REFERENCES partners(id),
+            organisation_ods TEXT NOT NULL REFERENCES organisations(ods),
+            label            TEXT NOT NULL,
+            set_at_ms        INTEGER NOT NULL,
+            PRIMARY KEY (partner_id, organisation_ods)
+        ) WITHOUT ROWID;
+
+        -- An organisation's devices (their sync health, in progress views) found
+        -- through an index, not by reading every device: a partner's summary asks
+        -- for hundreds of organisations' at once.
+        CREATE INDEX devices_by_organisation ON devices(organisation_ods);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 12> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -315,6 +336,8 @@ const std::array<sqlite::Migration, 11> kSteps{{
     {9, "find a site's publications", create_version_9},
     {10, "hold standards packs an operator installs", create_version_10},
     {11, "find a device by its keys", create_version_11},
+    {12, "let a partner group its organisations; find an organisation's devices",
+     create_version_12},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -287,6 +287,9 @@ std::string render_dashboard(const protocol::ProgressReport& report,
             " device of " + html::escape(viewer.description) +
             "</p>\n<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign "
             "out</button></form>\n</header>\n<main>\n";
+    html += viewer.role == "partner"
+                ? "<p><a href=\"/web/partner\">Summary across your organisations</a></p>\n"
+                : "";
     if (standards::is_valid_year(viewer.year)) {
         // The server's date, as every age on the page; a sentence of its own.
         auto deadline =

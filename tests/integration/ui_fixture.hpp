@@ -4,8 +4,8 @@
 // with Ctrl-C (SIGINT) as a person stops it.
 
 #include <chrono>
-#include <filesystem>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>

@@ -242,4 +242,32 @@ inline SessionOffer sample<SessionOffer>() {
     return {"00112233445566778899aabbccddeeff", binary(32, 73), 1800000};
 }
 
+template <>
+inline PartnerGroupRequest sample<PartnerGroupRequest>() {
+    return {"Leeds City Council area"};
+}
+
+template <>
+inline PartnerSummary sample<PartnerSummary>() {
+    PartnerSummary summary;
+    summary.year = "2025-26";
+    summary.generated_at_ms = 1'760'000'000'000;
+    summary.all = {"", 3, 1, 1, 1, 0, 1, 1, 2};
+    summary.by_type = {{"care_home", 2, 1, 1, 0, 0, 0, 0, 1}, {"", 1, 0, 0, 1, 0, 1, 1, 1}};
+    summary.by_group = {{"Leeds", 3, 1, 1, 1, 0, 1, 1, 2}};
+    summary.missing = {{"1.1.5", "Staff know who to ask", 2}};
+    summary.organisations = {{"AB1",
+                              "Acorn Homecare",
+                              "homecare",
+                              "Leeds",
+                              "met",
+                              2,
+                              true,
+                              "2026-12-21",
+                              1'759'000'000'000,
+                              false,
+                              {"1.1.5", "2.1.1"}}};
+    return summary;
+}
+
 }  // namespace dspt::protocol::test

@@ -201,4 +201,56 @@ TEST_CASE_METHOD(StoreFixture, "two repositories giving one grant at once give i
     CHECK(repo().grants_of_organisation("AB12").size() == 1);
 }
 
+TEST_CASE_METHOD(StoreFixture, "a partner labels the organisations that grant it access",
+                 "[unit][server_store]") {
+    seed_registry();
+    const Partner partner = repo().create_partner("Better Security Partners", kT0);
+    const Partner other = repo().create_partner("Care IT Support", kT0);
+    (void)repo().give_grant("AB12", partner.id, kHqDevice, kT0, std::nullopt);
+    (void)repo().give_grant("VC9D8", partner.id, "admin", kT0, kT0 + 1000);
+    (void)repo().give_grant("VC9D8", other.id, "admin", kT0, std::nullopt);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1).empty());
+
+    repo().set_partner_group(partner.id, "VC9D8", "Leeds City Council", kT0 + 1);
+    repo().set_partner_group(partner.id, "AB12", "North Yorkshire", kT0 + 2);
+    repo().set_partner_group(partner.id, "AB12", "Wakefield", kT0 + 3);  // replaces
+    CHECK(repo().partner_groups(partner.id, kT0 + 10) ==
+          std::vector<PartnerGroup>{{"AB12", "Wakefield", kT0 + 3},
+                                    {"VC9D8", "Leeds City Council", kT0 + 1}});
+    // Another partner's labels are its own.
+    CHECK(repo().partner_groups(other.id, kT0 + 10).empty());
+
+    // Past the grant's end the label is shown nowhere, and cannot be changed.
+    CHECK(repo().partner_groups(partner.id, kT0 + 1001) ==
+          std::vector<PartnerGroup>{{"AB12", "Wakefield", kT0 + 3}});
+    require_error(ErrorCode::not_found,
+                  [&] { repo().set_partner_group(partner.id, "VC9D8", "Leeds", kT0 + 1001); });
+    // Revoked: gone from the list; given again, the partner's label is back.
+    (void)repo().revoke_grant("AB12", partner.id, "admin", kT0 + 1020);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1021).empty());
+    require_error(ErrorCode::not_found,
+                  [&] { repo().set_partner_group(partner.id, "AB12", "York", kT0 + 1022); });
+    (void)repo().give_grant("AB12", partner.id, kHqDevice, kT0 + 1030, std::nullopt);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1031) ==
+          std::vector<PartnerGroup>{{"AB12", "Wakefield", kT0 + 3}});
+
+    // An empty label takes the organisation out of its group.
+    repo().set_partner_group(partner.id, "AB12", "", kT0 + 1040);
+    CHECK(repo().partner_groups(partner.id, kT0 + 1041).empty());
+
+    // Bad labels, codes and partners change nothing.
+    require_error(ErrorCode::invalid_argument,
+                  [&] { repo().set_partner_group(partner.id, "AB12", " Leeds", kT0 + 1050); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { repo().set_partner_group(partner.id, "AB12", "a\nb", kT0 + 1050); });
+    require_error(ErrorCode::invalid_argument,
+                  [&] { repo().set_partner_group(partner.id, "not a code", "Leeds", kT0 + 1050); });
+    require_error(ErrorCode::not_found, [&] {
+        repo().set_partner_group(partner.id + other.id + 100, "AB12", "Leeds", kT0 + 1050);
+    });
+    require_error(ErrorCode::not_found,
+                  [&] { (void)repo().partner_groups(partner.id + other.id + 100, kT0 + 1050); });
+    CHECK(repo().partner_groups(partner.id, kT0 + 1051).empty());
+}
+
 }  // namespace dspt::server::store::test
