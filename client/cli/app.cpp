@@ -64,6 +64,7 @@ int run_cli(int argc, char** argv) {
                              "site code) instead of the organisation-wide answers"));
 
     add_init_command(app, context);
+    add_user_command(app, context);
     add_item_commands(app, context);
     add_answer_command(app, context);
     add_evidence_commands(app, context);

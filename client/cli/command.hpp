@@ -52,6 +52,7 @@ inline void on_run(CLI::App* command, CommandContext& context, std::function<voi
 
 void add_standards_commands(CLI::App& app, CommandContext& context);
 void add_init_command(CLI::App& app, CommandContext& context);
+void add_user_command(CLI::App& app, CommandContext& context);
 void add_item_commands(CLI::App& app, CommandContext& context);
 void add_answer_command(CLI::App& app, CommandContext& context);
 void add_evidence_commands(CLI::App& app, CommandContext& context);

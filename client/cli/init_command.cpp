@@ -13,6 +13,7 @@
 #include "common/files.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
+#include "common/text.hpp"
 
 namespace dspt::client {
 
@@ -57,6 +58,11 @@ void run_init(CommandContext& context, const InitOptions& options) {
     create.site_name = options.name;
     create.kdf_strength = kdf_strength_from_environment();
     if (options.user) {
+        if (trim(*options.user).empty()) {
+            fail(ErrorCode::invalid_argument,
+                 "--user is empty: give the name people should see on your answers, e.g. "
+                 "--user \"Sam Patel\"");
+        }
         create.author_name = LocalStore::normalise_author_name(*options.user);
     }
     if (!options.pack_file.empty()) {

@@ -486,8 +486,8 @@ std::string LocalStore::normalise_author_name(std::string_view raw) {
     const auto name = trim(raw);
     if (name.empty()) {
         fail(ErrorCode::invalid_argument,
-             "the author name is empty: give the name people should see on your answers, e.g. "
-             "--user \"Sam Patel\"");
+             "the name is empty: give the name people should see on the answers made here, "
+             "e.g. Sam Patel");
     }
     if (name.size() > protocol::kMaxAuthorBytes) {
         fail(ErrorCode::invalid_argument, "the author name is longer than " +
@@ -510,6 +510,13 @@ std::optional<std::string> LocalStore::author_name() {
     }
     return sealer().open("meta", meta::kAuthorName, "value", crypto::as_byte_view(*sealed),
                          "the author name");
+}
+
+void LocalStore::set_author_name(std::string_view raw) {
+    const auto name = normalise_author_name(raw);
+    const auto sealed = sealer().seal("meta", meta::kAuthorName, "value", name);
+    meta::set(db_, meta::kAuthorName,
+              std::string_view(reinterpret_cast<const char*>(sealed.data()), sealed.size()));
 }
 
 std::optional<std::string> LocalStore::security_lead() {

@@ -216,6 +216,8 @@ class LocalStore {
     // The name recorded for this device's answers ('dspt init --user'), or
     // nothing when none was given.
     std::optional<std::string> author_name();
+    // Records `raw` (normalised as below) as that name, for changes made from now on.
+    void set_author_name(std::string_view raw);
     // `raw` trimmed: non-empty, at most protocol::kMaxAuthorBytes, no control
     // characters; Error(ErrorCode::invalid_argument) saying so otherwise.
     static std::string normalise_author_name(std::string_view raw);

@@ -50,6 +50,22 @@ std::string year_and_deadline(const LocalStore& store, Date today) {
     return html;
 }
 
+// Whose name the changes made here carry, and the form to give another: a
+// computer at reception may be used by several people in turn.
+std::string author_section(const PageInputs& inputs) {
+    return "<section class=\"card\" aria-labelledby=\"author-heading\"><h2 "
+           "id=\"author-heading\">Your name</h2>\n<p>Answers made here show the name <strong "
+           "id=\"author\">" +
+           escape(inputs.author) +
+           "</strong>. If someone else is answering now, give their name.</p>\n"
+           "<form method=\"post\" action=\"/author\">" +
+           csrf_field(inputs.csrf) +
+           "<label for=\"author-name\">Name</label> <input id=\"author-name\" name=\"name\" "
+           "type=\"text\" maxlength=\"200\" autocomplete=\"name\" required> <button "
+           "type=\"submit\" class=\"secondary\" id=\"author-save\">Save name</button></form>"
+           "</section>\n";
+}
+
 }  // namespace
 
 std::string item_link(const standards::Item& item) {
@@ -95,7 +111,8 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         html += " (" + escape(human_size(backlog.bytes)) + ")";
     }
     html += "</p>\n<p>Last sync: <span id=\"last-sync\">" +
-            escape(synced_at ? local_moment_text(*synced_at) : std::string("never")) + "</span></p>\n";
+            escape(synced_at ? local_moment_text(*synced_at) : std::string("never")) +
+            "</span></p>\n";
     html += "<p>Conflicts to resolve: <a id=\"conflicts\" href=\"/conflicts\">" +
             std::to_string(conflicts) + "</a></p>\n";
     if (!set_aside.empty()) {
@@ -134,7 +151,7 @@ std::string overview_content(LocalStore& store, const PageInputs& inputs) {
         missing_list(store, evaluation.approaching, "missing-approaching", "Approaching Standards");
     html += missing_list(store, evaluation.met, "missing-met", "Standards Met");
     html += "</section>\n";
-    return html + publications_section(store);
+    return html + publications_section(store) + author_section(inputs);
 }
 
 }  // namespace dspt::client::ui

@@ -23,6 +23,8 @@ struct PageInputs {
     // section instead of at the top of the page; `notice_item` is "" when none.
     std::string notice_item;
     Flash notice;
+    // The name the changes made on this screen are recorded under.
+    std::string author;
 };
 
 // The level reached, a bar per level, the missing mandatory items as links,

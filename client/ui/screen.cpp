@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -344,6 +345,7 @@ Response Screen::page(const Request& request) {
     inputs.csrf = gate_.csrf();
     inputs.max_upload_bytes = options_.max_upload_bytes;
     inputs.last_publish = last_publish_;
+    inputs.author = options_.user;
     const auto noticed = std::exchange(flash_item_, {});
     const auto parts = segments(request.path);
     try {
@@ -478,6 +480,9 @@ Response Screen::act(const Request& request) {
                 // Nothing is published without the confirmation page's button.
                 back = "/publish/confirm?level=" + form_encode(field(form, "level"));
             }
+        } else if (parts.size() == 1 && parts[0] == "author") {
+            back = "/#author-heading";
+            set_author(field(form, "name"));
         } else if (parts.size() == 1 && parts[0] == "plan-document") {
             back = "/publish#plan-documents-heading";
             attach(std::string(assessment::kPlanDocumentSlot), file, "the action plan documents");
@@ -613,6 +618,24 @@ void Screen::attach(const std::string& slot, const std::optional<FormPart>& file
 
 std::unique_ptr<ServerSession> Screen::open_session(std::ostream& notices) {
     return std::make_unique<ServerSession>(store_, notices, std::string(), options_.transport);
+}
+
+void Screen::set_author(const std::string& name) {
+    store_.set_author_name(name);
+    const char* session_name = std::getenv("DSPT_USER");
+    if (session_name != nullptr && *session_name != '\0') {
+        // The name this screen was started with, for this session, still wins.
+        flash_ = {false, "Saved " + *store_.author_name() +
+                             " as this computer's name for answers. This screen was started "
+                             "with the name " +
+                             options_.user +
+                             " for its session, which changes carry until it is started again "
+                             "without it."};
+        return;
+    }
+    options_.user = *store_.author_name();
+    flash_ = {false, "Answers made here from now on show the name " + options_.user +
+                         ". Changes made before keep the name they were made under."};
 }
 
 std::string Screen::sync_now() {

@@ -93,6 +93,8 @@ class Screen {
     // named `where` in the message.
     void attach(const std::string& slot, const std::optional<FormPart>& file,
                 const std::string& where);
+    // Records `name` as the author of the changes made from now on.
+    void set_author(const std::string& name);
 
     LocalStore& store_;
     Gate& gate_;

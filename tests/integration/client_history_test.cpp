@@ -64,6 +64,39 @@ TEST_CASE("init --user records the name shown on answers; DSPT_USER still overri
     CHECK(!std::filesystem::exists(empty.store_file()));
 }
 
+TEST_CASE("dspt user names whoever answers next on a shared computer", "[integration][client]") {
+    ClientHome home;
+    REQUIRE(run_without_dspt_user(home, {"init", "--year", "2025-26"}).exit_code == 0);
+    const auto none = run_without_dspt_user(home, {"user"});
+    REQUIRE(none.exit_code == 0);
+    CHECK_THAT(none.out, Catch::Contains("login name login-name"));
+    CHECK_THAT(none.out, Catch::Contains("dspt user \"Your Name\""));
+
+    REQUIRE(run_without_dspt_user(home, {"answer", "1.1.1", "ZA111111"}).exit_code == 0);
+    const auto set = run_without_dspt_user(home, {"user", " Ann Lee "});
+    INFO(set.err);
+    REQUIRE(set.exit_code == 0);
+    CHECK_THAT(set.out, Catch::Contains("from now on show the name Ann Lee"));
+    REQUIRE(run_without_dspt_user(home, {"answer", "1.1.1", "ZA222222"}).exit_code == 0);
+    const auto log =
+        nlohmann::json::parse(run_without_dspt_user(home, {"log", "1.1.1", "--json"}).out);
+    REQUIRE(log.size() == 2);
+    CHECK(log[0]["by"] == "Ann Lee");
+    CHECK(log[1]["by"] == "login-name");  // changes made before keep their name
+    CHECK(slurp(home.store_file()).find("Ann Lee") == std::string::npos);  // sealed
+
+    // DSPT_USER, when set, still names the author, and the command says so.
+    const auto overridden = home.run({"user"});
+    CHECK_THAT(overridden.out, Catch::Contains("show the name Ann Lee"));
+    CHECK_THAT(overridden.out, Catch::Contains("DSPT_USER is set to test manager"));
+
+    const auto blank = run_without_dspt_user(home, {"user", "  "});
+    CHECK(blank.exit_code == 2);
+    CHECK_THAT(blank.err, Catch::Contains("empty"));
+    CHECK(nlohmann::json::parse(run_without_dspt_user(home, {"user", "--json"}).out)["recorded"] ==
+          "Ann Lee");
+}
+
 TEST_CASE("log lists an item's values on this device, newest first, and the latest across items",
           "[integration][client]") {
     ClientHome home;

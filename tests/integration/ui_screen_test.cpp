@@ -330,3 +330,28 @@ TEST_CASE("the screen discards a change the server refused and attaches a plan d
     CHECK(browser.page_errors().empty());
     CHECK(screen.stop() == 0);
 }
+
+TEST_CASE("the screen shows whose name answers carry and records another person's",
+          "[integration][ui]") {
+    ClientHome home;
+    home.init();
+    LocalScreen screen(home);
+    CdpBrowser browser;
+    browser.navigate(screen.address());
+    // This screen was started with DSPT_USER set: that name is shown.
+    CHECK(browser.text("#author") == "test manager");
+    browser.fill("#author-name", "Sam Patel");
+    browser.click_and_wait_load("#author-save");
+    CHECK_THAT(browser.text("#flash"), Catch::Contains("Saved Sam Patel"));
+    // A blank name is refused in words, and the recorded one stays.
+    browser.fill("#author-name", "   ");
+    browser.evaluate("document.getElementById('author-name').removeAttribute('required'), true");
+    browser.click_and_wait_load("#author-save");
+    CHECK_THAT(browser.text("#flash"), Catch::Contains("empty"));
+    CHECK(screen.stop() == 0);
+
+    // The name is the store's: the command line sees it too.
+    const auto shown = home.run({"user", "--json"});
+    REQUIRE(shown.exit_code == 0);
+    CHECK(nlohmann::json::parse(shown.out)["recorded"] == "Sam Patel");
+}
