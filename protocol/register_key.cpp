@@ -105,6 +105,19 @@ std::string_view to_string(RegisterKind kind) noexcept {
     return "?";
 }
 
+std::string organisation_type_name(std::string_view type) {
+    if (type == "care_home") {
+        return "Care home";
+    }
+    if (type == "homecare") {
+        return "Homecare";
+    }
+    if (type == "both") {
+        return "Care home and homecare";
+    }
+    return type == "other" ? "Other" : std::string(type);
+}
+
 bool is_valid_year(std::string_view year) noexcept {
     return standards::is_valid_year(year);
 }

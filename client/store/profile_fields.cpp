@@ -14,8 +14,7 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxAddressBytes = 254;  // RFC 5321's path limit, less the brackets
 constexpr std::string_view kNhsmailDomain = "nhs.net";
-constexpr std::array<std::string_view, 4> kOrganisationTypes{"care_home", "homecare", "both",
-                                                             "other"};
+using protocol::kOrganisationTypes;
 
 bool is_address_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
@@ -115,16 +114,7 @@ bool is_profile_text(const ProfileTextField& field, std::string_view value) {
 }
 
 std::string organisation_type_name(std::string_view type) {
-    if (type == "care_home") {
-        return "Care home";
-    }
-    if (type == "homecare") {
-        return "Homecare";
-    }
-    if (type == "both") {
-        return "Care home and homecare";
-    }
-    return type == "other" ? "Other" : std::string(type);
+    return protocol::organisation_type_name(type);
 }
 
 }  // namespace dspt::client

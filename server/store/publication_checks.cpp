@@ -1,6 +1,7 @@
 #include "server/store/publication_checks.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/standards/year.hpp"
@@ -25,6 +26,36 @@ void validate_publication(const Publication& publication) {
     }
     validate_actor(publication.device_id, "publishing device");
     validate_actor(publication.request_id, "publication request id");
+}
+
+std::optional<standards::Level> statistics_level(bool is_null, std::string_view text) {
+    if (is_null) {
+        return std::nullopt;
+    }
+    const auto level = standards::parse_level(text);
+    if (!level || *level == standards::Level::none) {
+        fail(ErrorCode::corrupt,
+             "a publication has an unknown level \"" + std::string(text) + "\"");
+    }
+    return level;
+}
+
+void check_statistics_weeks(std::size_t weeks) {
+    if (weeks > kMaxStatisticsWeeks) {
+        fail(ErrorCode::invalid_argument, "publications are counted for at most " +
+                                              std::to_string(kMaxStatisticsWeeks) +
+                                              " weeks at once, not " + std::to_string(weeks));
+    }
+}
+
+void sort_statistics_groups(std::vector<StatisticsGroup>& groups) {
+    const auto key = [](const StatisticsGroup& group) {
+        return std::make_tuple(std::string_view(group.type_payload),
+                               group.level ? static_cast<int>(*group.level) + 1 : 0,
+                               group.by_deadline);
+    };
+    std::sort(groups.begin(), groups.end(),
+              [&](const StatisticsGroup& a, const StatisticsGroup& b) { return key(a) < key(b); });
 }
 
 std::string ascii_lower(std::string_view text) {
