@@ -1,11 +1,12 @@
 // PgRepository: the counts behind the public statistics (publication_model.hpp,
-// YearCounts), as the embedded store counts them (sqlite_statistics.cpp), in one
-// REPEATABLE READ snapshot.
+// YearCounts), read as the embedded store reads them (sqlite_statistics.cpp), through
+// the indexes of schema step 2, in one REPEATABLE READ snapshot.
+
+#include <string>
 
 #include <climits>
 
 #include "common/error.hpp"
-#include "protocol/register_key.hpp"
 #include "server/store/pg_pool.hpp"
 #include "server/store/pg_repository.hpp"
 #include "server/store/publication_checks.hpp"
@@ -14,21 +15,15 @@ namespace dspt::server::store {
 
 namespace {
 
-// $1 the year, $2 the deadline's end, $3 the organisation type's register key.
-constexpr std::string_view kPgStatisticsGroups = R"sql(
-    SELECT type_payload, level, by_deadline, count(*) FROM (
-        SELECT
-            coalesce((SELECT v.payload FROM register_values v
-                      WHERE v.organisation_ods = o.ods AND v.scope = '' AND v.register_key = $3
-                      ORDER BY v.version DESC LIMIT 1), '') AS type_payload,
-            (SELECT p.level FROM publications p
-             WHERE p.organisation_ods = o.ods AND p.year = $1
-             ORDER BY p.published_at_ms DESC, p.id DESC LIMIT 1) AS level,
-            EXISTS (SELECT 1 FROM publications p
-                    WHERE p.organisation_ods = o.ods AND p.year = $1
-                      AND p.published_at_ms < $2) AS by_deadline
-        FROM organisations o) AS per_organisation
-    GROUP BY type_payload, level, by_deadline)sql";
+// The key is a literal, so that every plan can use the partial index
+// register_values_organisation_type.
+const std::string kPgTypeValues =
+    "SELECT organisation_ods, version, payload FROM register_values"
+    " WHERE register_key = '" +
+    std::string(kOrganisationTypeKey) + "' AND scope = ''";
+
+constexpr std::string_view kPgYearPublications =
+    "SELECT organisation_ods, level, published_at_ms, id FROM publications WHERE year = $1";
 
 constexpr std::string_view kPgStatisticsTotals = R"sql(
     SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites),
@@ -40,7 +35,6 @@ constexpr std::int64_t kPgWeekMs = 7LL * 24 * 3600 * 1000;
 }  // namespace
 
 YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadline_end_ms) const {
-    const auto type_key = "profile/" + std::string(protocol::kProfileOrganisationType);
     return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
         YearCounts counts;
         const pg::Result totals = db.run(kPgStatisticsTotals, pg::Params().text(year));
@@ -48,17 +42,18 @@ YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadlin
         counts.sites = static_cast<std::size_t>(totals.int64(0, 1));
         counts.sites_published = static_cast<std::size_t>(totals.int64(0, 2));
 
-        const pg::Result groups = db.run(
-            kPgStatisticsGroups, pg::Params().text(year).int64(deadline_end_ms).text(type_key));
-        for (int row = 0; row < groups.rows(); ++row) {
-            StatisticsGroup group;
-            group.type_payload = groups.text(row, 0);
-            group.level = statistics_level(groups.is_null(row, 1), groups.view(row, 1));
-            group.by_deadline = groups.boolean(row, 2);
-            group.organisations = static_cast<std::size_t>(groups.int64(row, 3));
-            counts.groups.push_back(std::move(group));
+        StatisticsTally tally(deadline_end_ms);
+        const pg::Result types = db.run(kPgTypeValues);
+        for (int row = 0; row < types.rows(); ++row) {
+            tally.type_value(types.view(row, 0), types.int64(row, 1), types.view(row, 2));
         }
-        sort_statistics_groups(counts.groups);
+        const pg::Result publications = db.run(kPgYearPublications, pg::Params().text(year));
+        for (int row = 0; row < publications.rows(); ++row) {
+            tally.publication(publications.view(row, 0),
+                              *statistics_level(false, publications.view(row, 1)),
+                              publications.int64(row, 2), publications.int64(row, 3));
+        }
+        counts.groups = tally.groups(counts.organisations);
         return counts;
     });
 }

@@ -1,6 +1,7 @@
 #include "server/store/publication_checks.hpp"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "common/error.hpp"
@@ -56,6 +57,57 @@ void sort_statistics_groups(std::vector<StatisticsGroup>& groups) {
     };
     std::sort(groups.begin(), groups.end(),
               [&](const StatisticsGroup& a, const StatisticsGroup& b) { return key(a) < key(b); });
+}
+
+StatisticsTally::Organisation& StatisticsTally::organisation(std::string_view ods) {
+    const auto found = organisations_.find(std::string(ods));
+    if (found != organisations_.end()) {
+        return found->second;
+    }
+    return organisations_.emplace(std::string(ods), Organisation{}).first->second;
+}
+
+void StatisticsTally::type_value(std::string_view organisation_ods, std::int64_t version,
+                                 std::string_view payload) {
+    auto& entry = organisation(organisation_ods);
+    if (version > entry.type_version) {
+        entry.type_version = version;
+        entry.type_payload = std::string(payload);
+    }
+}
+
+void StatisticsTally::publication(std::string_view organisation_ods, standards::Level level,
+                                  std::int64_t published_at_ms, std::int64_t id) {
+    auto& entry = organisation(organisation_ods);
+    if (!entry.level || published_at_ms > entry.latest_at_ms ||
+        (published_at_ms == entry.latest_at_ms && id > entry.latest_id)) {
+        entry.level = level;
+        entry.latest_at_ms = published_at_ms;
+        entry.latest_id = id;
+    }
+    entry.by_deadline = entry.by_deadline || published_at_ms < deadline_end_ms_;
+}
+
+std::vector<StatisticsGroup> StatisticsTally::groups(std::size_t organisations) const {
+    // Keyed by type, level (0 none, else the level's value + 1) and by_deadline.
+    std::map<std::tuple<std::string_view, int, bool>, std::size_t> counted;
+    for (const auto& [ods, entry] : organisations_) {
+        ++counted[{entry.type_payload, entry.level ? static_cast<int>(*entry.level) + 1 : 0,
+                   entry.by_deadline}];
+    }
+    if (organisations > organisations_.size()) {
+        counted[{"", 0, false}] += organisations - organisations_.size();
+    }
+    std::vector<StatisticsGroup> groups;
+    for (const auto& [key, count] : counted) {
+        const auto& [payload, level, by_deadline] = key;
+        groups.push_back(
+            {std::string(payload),
+             level == 0 ? std::nullopt : std::optional(static_cast<standards::Level>(level - 1)),
+             by_deadline, count});
+    }
+    sort_statistics_groups(groups);
+    return groups;
 }
 
 std::string ascii_lower(std::string_view text) {

@@ -2,9 +2,11 @@
 // The checks both stores make of a publication before recording it, and the folding
 // the public search compares names with.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "server/store/publication_model.hpp"
@@ -23,8 +25,42 @@ std::optional<standards::Level> statistics_level(bool is_null, std::string_view 
 // kMaxStatisticsWeeks weeks.
 void check_statistics_weeks(std::size_t weeks);
 
-// `groups` in the order YearCounts promises.
-void sort_statistics_groups(std::vector<StatisticsGroup>& groups);
+// The register key whose values give an organisation's type (a literal in the
+// statistics' SQL, so that the partial index of that register serves it).
+inline constexpr std::string_view kOrganisationTypeKey = "profile/organisation_type";
+
+// YearCounts::groups from the rows both stores read, in any order: each organisation's
+// type register values and its publications of the year. Organisations that appear in
+// neither count as never typed and not published.
+class StatisticsTally {
+  public:
+    explicit StatisticsTally(std::int64_t deadline_end_ms) : deadline_end_ms_(deadline_end_ms) {}
+
+    // One live value of the organisation's type register, at `version`.
+    void type_value(std::string_view organisation_ods, std::int64_t version,
+                    std::string_view payload);
+
+    // One publication of the year.
+    void publication(std::string_view organisation_ods, standards::Level level,
+                     std::int64_t published_at_ms, std::int64_t id);
+
+    // The groups of `organisations` registered, ordered as YearCounts promises.
+    std::vector<StatisticsGroup> groups(std::size_t organisations) const;
+
+  private:
+    struct Organisation {
+        std::int64_t type_version = -1;
+        std::string type_payload;
+        std::optional<standards::Level> level;
+        std::int64_t latest_at_ms = 0;
+        std::int64_t latest_id = 0;
+        bool by_deadline = false;
+    };
+    Organisation& organisation(std::string_view ods);
+
+    std::int64_t deadline_end_ms_;
+    std::unordered_map<std::string, Organisation> organisations_;
+};
 
 // `text` with its ASCII letters in lower case / in upper case; other bytes as they are.
 std::string ascii_lower(std::string_view text);

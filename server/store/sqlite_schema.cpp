@@ -303,7 +303,19 @@ void create_version_11(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 11> kSteps{{
+// The public statistics read every organisation's type and a year's publications:
+// through these, not by reading every register or every publication.
+void create_version_12(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE INDEX register_values_organisation_type
+            ON register_values(organisation_ods, version, payload)
+            WHERE register_key = 'profile/organisation_type' AND scope = '';
+        CREATE INDEX publications_by_year
+            ON publications(year, published_at_ms, organisation_ods, level, id);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 12> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -315,6 +327,7 @@ const std::array<sqlite::Migration, 11> kSteps{{
     {9, "find a site's publications", create_version_9},
     {10, "hold standards packs an operator installs", create_version_10},
     {11, "find a device by its keys", create_version_11},
+    {12, "count the public statistics through indexes", create_version_12},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -232,6 +232,12 @@ int main(int argc, char** argv) {
         figure("organisations", static_cast<double>(read.organisations), "", 0);
         figure("published by the deadline", static_cast<double>(read.all.by_deadline), "", 0);
 
+        const auto deadline_end = Date::parse("2026-07-01")->end_unix_ms() + 1 - 86'400'000;
+        print("store year_counts",
+              time_runs(options.runs, [&] { (void)repo.year_counts(year, deadline_end); }));
+        print("store publications_per_week", time_runs(options.runs, [&] {
+                  (void)repo.publications_per_week(year, deadline_end - 91LL * 86'400'000, 13);
+              }));
         print("statistics counted", time_runs(options.runs, [&] {
                   (void)server::publish::read_statistics(repo, year, today);
               }));
