@@ -15,21 +15,6 @@ namespace dspt::server::store {
 
 namespace {
 
-// The key is a literal, so that every plan can use the partial index
-// register_values_organisation_type.
-const std::string kPgTypeValues =
-    "SELECT organisation_ods, version, payload FROM register_values"
-    " WHERE register_key = '" +
-    std::string(kOrganisationTypeKey) + "' AND scope = ''";
-
-constexpr std::string_view kPgYearPublications =
-    "SELECT organisation_ods, level, published_at_ms, id FROM publications WHERE year = $1";
-
-constexpr std::string_view kPgStatisticsTotals = R"sql(
-    SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites),
-           (SELECT count(DISTINCT ps.site_ods) FROM publications p
-            JOIN publication_sites ps ON ps.publication_id = p.id WHERE p.year = $1))sql";
-
 constexpr std::int64_t kPgWeekMs = 7LL * 24 * 3600 * 1000;
 
 }  // namespace
@@ -37,17 +22,18 @@ constexpr std::int64_t kPgWeekMs = 7LL * 24 * 3600 * 1000;
 YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadline_end_ms) const {
     return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
         YearCounts counts;
-        const pg::Result totals = db.run(kPgStatisticsTotals, pg::Params().text(year));
+        const pg::Result totals = db.run(kStatisticsTotalsSql, pg::Params().text(year));
         counts.organisations = static_cast<std::size_t>(totals.int64(0, 0));
         counts.sites = static_cast<std::size_t>(totals.int64(0, 1));
         counts.sites_published = static_cast<std::size_t>(totals.int64(0, 2));
 
         StatisticsTally tally(deadline_end_ms);
-        const pg::Result types = db.run(kPgTypeValues);
+        const pg::Result types = db.run(kStatisticsTypeValuesSql);
         for (int row = 0; row < types.rows(); ++row) {
             tally.type_value(types.view(row, 0), types.int64(row, 1), types.view(row, 2));
         }
-        const pg::Result publications = db.run(kPgYearPublications, pg::Params().text(year));
+        const pg::Result publications =
+            db.run(kStatisticsYearPublicationsSql, pg::Params().text(year));
         for (int row = 0; row < publications.rows(); ++row) {
             tally.publication(publications.view(row, 0),
                               *statistics_level(false, publications.view(row, 1)),

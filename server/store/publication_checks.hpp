@@ -29,6 +29,21 @@ void check_statistics_weeks(std::size_t weeks);
 // statistics' SQL, so that the partial index of that register serves it).
 inline constexpr std::string_view kOrganisationTypeKey = "profile/organisation_type";
 
+// The statistics' SQL, the same text on both stores (SQLite takes "$1" as a named
+// parameter, the first and only one, so it binds as parameter 1 there too):
+// the organisation type registers' values (a literal key, so that the partial index
+// register_values_organisation_type serves it), the publications of year $1, and the
+// registered organisations, sites and sites covered by a publication of year $1.
+inline const std::string kStatisticsTypeValuesSql =
+    "SELECT organisation_ods, version, payload FROM register_values WHERE register_key = '" +
+    std::string(kOrganisationTypeKey) + "' AND scope = ''";
+inline constexpr std::string_view kStatisticsYearPublicationsSql =
+    "SELECT organisation_ods, level, published_at_ms, id FROM publications WHERE year = $1";
+inline constexpr std::string_view kStatisticsTotalsSql =
+    "SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites),"
+    " (SELECT count(DISTINCT ps.site_ods) FROM publications p"
+    " JOIN publication_sites ps ON ps.publication_id = p.id WHERE p.year = $1)";
+
 // YearCounts::groups from the rows both stores read, in any order: each organisation's
 // type register values and its publications of the year. Organisations that appear in
 // neither count as never typed and not published.

@@ -17,21 +17,6 @@ namespace dspt::server::store {
 
 namespace {
 
-// The key is a literal, so that the planner can use the partial index
-// register_values_organisation_type.
-const std::string kSqliteTypeValues =
-    "SELECT organisation_ods, version, payload FROM register_values"
-    " WHERE register_key = '" +
-    std::string(kOrganisationTypeKey) + "' AND scope = ''";
-
-constexpr std::string_view kSqliteYearPublications =
-    "SELECT organisation_ods, level, published_at_ms, id FROM publications WHERE year = ?1";
-
-constexpr std::string_view kSqliteStatisticsTotals = R"sql(
-    SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites),
-           (SELECT count(DISTINCT ps.site_ods) FROM publications p
-            JOIN publication_sites ps ON ps.publication_id = p.id WHERE p.year = ?1))sql";
-
 constexpr std::int64_t kSqliteWeekMs = 7LL * 24 * 3600 * 1000;
 
 }  // namespace
@@ -40,7 +25,7 @@ YearCounts SqliteRepository::year_counts(std::string_view year,
                                          std::int64_t deadline_end_ms) const {
     return read(true, [&](Reader& reader) {
         YearCounts counts;
-        sqlite::Statement totals(reader.db, kSqliteStatisticsTotals);
+        sqlite::Statement totals(reader.db, kStatisticsTotalsSql);
         totals.bind(1, year);
         totals.step();
         counts.organisations = static_cast<std::size_t>(totals.column_int64(0));
@@ -48,11 +33,11 @@ YearCounts SqliteRepository::year_counts(std::string_view year,
         counts.sites_published = static_cast<std::size_t>(totals.column_int64(2));
 
         StatisticsTally tally(deadline_end_ms);
-        sqlite::Statement types(reader.db, kSqliteTypeValues);
+        sqlite::Statement types(reader.db, kStatisticsTypeValuesSql);
         while (types.step()) {
             tally.type_value(types.column_text(0), types.column_int64(1), types.column_text(2));
         }
-        sqlite::Statement publications(reader.db, kSqliteYearPublications);
+        sqlite::Statement publications(reader.db, kStatisticsYearPublicationsSql);
         publications.bind(1, year);
         while (publications.step()) {
             tally.publication(publications.column_text(0),
