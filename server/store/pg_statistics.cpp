@@ -22,10 +22,9 @@ constexpr std::int64_t kPgWeekMs = 7LL * 24 * 3600 * 1000;
 YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadline_end_ms) const {
     return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
         YearCounts counts;
-        const pg::Result totals = db.run(kStatisticsTotalsSql, pg::Params().text(year));
+        const pg::Result totals = db.run(kStatisticsTotalsSql);
         counts.organisations = static_cast<std::size_t>(totals.int64(0, 0));
         counts.sites = static_cast<std::size_t>(totals.int64(0, 1));
-        counts.sites_published = static_cast<std::size_t>(totals.int64(0, 2));
 
         StatisticsTally tally(deadline_end_ms);
         const pg::Result types = db.run(kStatisticsTypeValuesSql);
@@ -35,11 +34,12 @@ YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadlin
         const pg::Result publications =
             db.run(kStatisticsYearPublicationsSql, pg::Params().text(year));
         for (int row = 0; row < publications.rows(); ++row) {
-            tally.publication(publications.view(row, 0),
-                              *statistics_level(false, publications.view(row, 1)),
-                              publications.int64(row, 2), publications.int64(row, 3));
+            tally.publication(
+                publications.view(row, 0), *statistics_level(false, publications.view(row, 1)),
+                publications.int64(row, 2), publications.int64(row, 3), publications.view(row, 4));
         }
         counts.groups = tally.groups(counts.organisations);
+        counts.sites_published = tally.sites_published();
         return counts;
     });
 }

@@ -77,7 +77,9 @@ void StatisticsTally::type_value(std::string_view organisation_ods, std::int64_t
 }
 
 void StatisticsTally::publication(std::string_view organisation_ods, standards::Level level,
-                                  std::int64_t published_at_ms, std::int64_t id) {
+                                  std::int64_t published_at_ms, std::int64_t id,
+                                  std::string_view site_ods) {
+    sites_.emplace(site_ods);
     auto& entry = organisation(organisation_ods);
     if (!entry.level || published_at_ms > entry.latest_at_ms ||
         (published_at_ms == entry.latest_at_ms && id > entry.latest_id)) {

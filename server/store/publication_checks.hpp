@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "server/store/publication_model.hpp"
@@ -30,19 +31,19 @@ void check_statistics_weeks(std::size_t weeks);
 inline constexpr std::string_view kOrganisationTypeKey = "profile/organisation_type";
 
 // The statistics' SQL, the same text on both stores (SQLite takes "$1" as a named
-// parameter, the first and only one, so it binds as parameter 1 there too):
-// the organisation type registers' values (a literal key, so that the partial index
-// register_values_organisation_type serves it), the publications of year $1, and the
-// registered organisations, sites and sites covered by a publication of year $1.
+// parameter, the first and only one, so it binds as parameter 1 there too): the
+// organisation type registers' values (a literal key, so that the partial index
+// register_values_organisation_type serves it); each publication of year $1 once for
+// every site it covers; and the registered organisations and sites.
 inline const std::string kStatisticsTypeValuesSql =
     "SELECT organisation_ods, version, payload FROM register_values WHERE register_key = '" +
     std::string(kOrganisationTypeKey) + "' AND scope = ''";
 inline constexpr std::string_view kStatisticsYearPublicationsSql =
-    "SELECT organisation_ods, level, published_at_ms, id FROM publications WHERE year = $1";
+    "SELECT p.organisation_ods, p.level, p.published_at_ms, p.id, ps.site_ods"
+    " FROM publications p JOIN publication_sites ps ON ps.publication_id = p.id"
+    " WHERE p.year = $1";
 inline constexpr std::string_view kStatisticsTotalsSql =
-    "SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites),"
-    " (SELECT count(DISTINCT ps.site_ods) FROM publications p"
-    " JOIN publication_sites ps ON ps.publication_id = p.id WHERE p.year = $1)";
+    "SELECT (SELECT count(*) FROM organisations), (SELECT count(*) FROM sites)";
 
 // YearCounts::groups from the rows both stores read, in any order: each organisation's
 // type register values and its publications of the year. Organisations that appear in
@@ -55,9 +56,13 @@ class StatisticsTally {
     void type_value(std::string_view organisation_ods, std::int64_t version,
                     std::string_view payload);
 
-    // One publication of the year.
+    // One publication of the year and one site it covers (a publication comes once
+    // for each of its sites).
     void publication(std::string_view organisation_ods, standards::Level level,
-                     std::int64_t published_at_ms, std::int64_t id);
+                     std::int64_t published_at_ms, std::int64_t id, std::string_view site_ods);
+
+    // How many sites the year's publications cover.
+    std::size_t sites_published() const noexcept { return sites_.size(); }
 
     // The groups of `organisations` registered, ordered as YearCounts promises.
     std::vector<StatisticsGroup> groups(std::size_t organisations) const;
@@ -75,6 +80,7 @@ class StatisticsTally {
 
     std::int64_t deadline_end_ms_;
     std::unordered_map<std::string, Organisation> organisations_;
+    std::unordered_set<std::string> sites_;
 };
 
 // `text` with its ASCII letters in lower case / in upper case; other bytes as they are.

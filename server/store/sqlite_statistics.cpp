@@ -26,11 +26,9 @@ YearCounts SqliteRepository::year_counts(std::string_view year,
     return read(true, [&](Reader& reader) {
         YearCounts counts;
         sqlite::Statement totals(reader.db, kStatisticsTotalsSql);
-        totals.bind(1, year);
         totals.step();
         counts.organisations = static_cast<std::size_t>(totals.column_int64(0));
         counts.sites = static_cast<std::size_t>(totals.column_int64(1));
-        counts.sites_published = static_cast<std::size_t>(totals.column_int64(2));
 
         StatisticsTally tally(deadline_end_ms);
         sqlite::Statement types(reader.db, kStatisticsTypeValuesSql);
@@ -42,9 +40,11 @@ YearCounts SqliteRepository::year_counts(std::string_view year,
         while (publications.step()) {
             tally.publication(publications.column_text(0),
                               *statistics_level(false, publications.column_text(1)),
-                              publications.column_int64(2), publications.column_int64(3));
+                              publications.column_int64(2), publications.column_int64(3),
+                              publications.column_text(4));
         }
         counts.groups = tally.groups(counts.organisations);
+        counts.sites_published = tally.sites_published();
         return counts;
     });
 }
