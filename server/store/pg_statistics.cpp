@@ -13,12 +13,6 @@
 
 namespace dspt::server::store {
 
-namespace {
-
-constexpr std::int64_t kPgWeekMs = 7LL * 24 * 3600 * 1000;
-
-}  // namespace
-
 YearCounts PgRepository::year_counts(std::string_view year, std::int64_t deadline_end_ms) const {
     return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
         YearCounts counts;
@@ -56,14 +50,10 @@ std::vector<std::size_t> PgRepository::publications_per_week(std::string_view ye
             pg::Params()
                 .text(year)
                 .int64(from_ms)
-                .int64(from_ms + static_cast<std::int64_t>(weeks) * kPgWeekMs)
-                .int64(kPgWeekMs));
+                .int64(from_ms + static_cast<std::int64_t>(weeks) * kStatisticsWeekMs)
+                .int64(kStatisticsWeekMs));
         for (int row = 0; row < rows.rows(); ++row) {
-            const auto week = rows.int64(row, 0);
-            if (week >= 0 && static_cast<std::size_t>(week) < weeks) {
-                counts[static_cast<std::size_t>(week)] =
-                    static_cast<std::size_t>(rows.int64(row, 1));
-            }
+            put_week_count(counts, rows.int64(row, 0), rows.int64(row, 1));
         }
         return counts;
     });

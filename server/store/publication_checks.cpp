@@ -49,6 +49,12 @@ void check_statistics_weeks(std::size_t weeks) {
     }
 }
 
+void put_week_count(std::vector<std::size_t>& counts, std::int64_t week, std::int64_t count) {
+    if (week >= 0 && static_cast<std::size_t>(week) < counts.size()) {
+        counts[static_cast<std::size_t>(week)] = static_cast<std::size_t>(count);
+    }
+}
+
 void sort_statistics_groups(std::vector<StatisticsGroup>& groups) {
     const auto key = [](const StatisticsGroup& group) {
         return std::make_tuple(std::string_view(group.type_payload),

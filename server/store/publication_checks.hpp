@@ -26,6 +26,15 @@ std::optional<standards::Level> statistics_level(bool is_null, std::string_view 
 // kMaxStatisticsWeeks weeks.
 void check_statistics_weeks(std::size_t weeks);
 
+// A week of publications_per_week, in milliseconds.
+inline constexpr std::int64_t kStatisticsWeekMs = 7LL * 24 * 3600 * 1000;
+
+// Puts `count` publications in week `week` of `counts` (from 0), when it is one of them.
+void put_week_count(std::vector<std::size_t>& counts, std::int64_t week, std::int64_t count);
+
+// `groups` in the order YearCounts promises.
+void sort_statistics_groups(std::vector<StatisticsGroup>& groups);
+
 // The register key whose values give an organisation's type (a literal in the
 // statistics' SQL, so that the partial index of that register serves it).
 inline constexpr std::string_view kOrganisationTypeKey = "profile/organisation_type";

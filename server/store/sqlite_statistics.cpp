@@ -15,12 +15,6 @@
 
 namespace dspt::server::store {
 
-namespace {
-
-constexpr std::int64_t kSqliteWeekMs = 7LL * 24 * 3600 * 1000;
-
-}  // namespace
-
 YearCounts SqliteRepository::year_counts(std::string_view year,
                                          std::int64_t deadline_end_ms) const {
     return read(true, [&](Reader& reader) {
@@ -61,14 +55,10 @@ std::vector<std::size_t> SqliteRepository::publications_per_week(std::string_vie
                                  "published_at_ms < ?3 GROUP BY 1");
         select.bind(1, year);
         select.bind(2, from_ms);
-        select.bind(3, from_ms + static_cast<std::int64_t>(weeks) * kSqliteWeekMs);
-        select.bind(4, kSqliteWeekMs);
+        select.bind(3, from_ms + static_cast<std::int64_t>(weeks) * kStatisticsWeekMs);
+        select.bind(4, kStatisticsWeekMs);
         while (select.step()) {
-            const auto week = select.column_int64(0);
-            if (week >= 0 && static_cast<std::size_t>(week) < weeks) {
-                counts[static_cast<std::size_t>(week)] =
-                    static_cast<std::size_t>(select.column_int64(1));
-            }
+            put_week_count(counts, select.column_int64(0), select.column_int64(1));
         }
         return counts;
     });
