@@ -88,6 +88,14 @@ store::PublicPage search(const Context& context, const publish::RegisterQuery& q
                                              query.per_page);
 }
 
+// The statistics of `year` on the server's today, counted lately or now.
+publish::PublicStatistics counted_statistics(Context& context, const std::string& year) {
+    const auto day = today(context);
+    return context.statistics.get(year, day, publish::StatisticsCache::Clock::now(), [&] {
+        return publish::read_statistics(*context.repository, year, day);
+    });
+}
+
 http::Response search_page(Context& context, const http::Request& request) {
     int status = 200;
     std::string body;
@@ -98,8 +106,7 @@ http::Response search_page(Context& context, const http::Request& request) {
         std::string statistics;
         if (query.text.empty() && query.page == 1) {
             const auto year = publish::default_statistics_year(today(context));
-            statistics = publish::statistics_section(
-                publish::read_statistics(*context.repository, year, today(context)));
+            statistics = publish::statistics_section(counted_statistics(context, year));
         }
         body = publish::render_html(query, search(context, query), today(context), statistics);
     } catch (const Error& e) {
@@ -150,8 +157,7 @@ http::Response statistics_page(Context& context, const http::Request& request) {
     std::string body;
     try {
         const auto year = statistics_year(context, request.query);
-        body = publish::statistics_page(
-            publish::read_statistics(*context.repository, year, today(context)));
+        body = publish::statistics_page(counted_statistics(context, year));
     } catch (const Error& e) {
         status = http_status_for(e.code());
         if (status >= 500) {
@@ -342,7 +348,7 @@ http::Response handle_public(Context& context, const http::Request& request, htt
     }
     if (path == "/api/v1/statistics" || path == "/api/v1/statistics.csv") {
         const auto year = statistics_year(context, request.query);
-        const auto statistics = publish::read_statistics(*context.repository, year, today(context));
+        const auto statistics = counted_statistics(context, year);
         if (path == "/api/v1/statistics") {
             return public_response("application/json", publish::statistics_json(statistics));
         }

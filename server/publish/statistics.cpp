@@ -348,6 +348,23 @@ std::string statistics_section(const PublicStatistics& statistics) {
     return html + "</nav>\n</section>\n";
 }
 
+PublicStatistics StatisticsCache::get(const std::string& year, Date today, Clock::time_point now,
+                                      const Count& count) {
+    {
+        const std::lock_guard lock(mutex_);
+        const auto found = entries_.find(year);
+        if (found != entries_.end() && found->second.today == today &&
+            now >= found->second.counted_at &&
+            now - found->second.counted_at < kStatisticsFreshFor) {
+            return found->second.statistics;
+        }
+    }
+    auto statistics = count();
+    const std::lock_guard lock(mutex_);
+    entries_.insert_or_assign(year, Entry{today, now, statistics});
+    return statistics;
+}
+
 std::string statistics_page(const PublicStatistics& statistics) {
     return html::head("DSPT statistics " + statistics.year,
                       std::string(kStatisticsStyle) + std::string(kStatisticsSectionStyle)) +

@@ -20,7 +20,11 @@
 // Rendering is pure (no store, no clock); read_statistics reads the store. Thread-safe.
 
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,5 +123,32 @@ std::string statistics_section(const PublicStatistics& statistics);
 
 // A whole page holding statistics_section.
 std::string statistics_page(const PublicStatistics& statistics);
+
+// How long counted statistics are served again before they are counted anew.
+inline constexpr std::chrono::seconds kStatisticsFreshFor{10};
+
+// The statistics of each year counted lately: anyone may ask for them, on the
+// register's front page too, so a burst of requests counts them once, and a new
+// publication shows within kStatisticsFreshFor. Thread-safe; two requests that miss at
+// once both count.
+class StatisticsCache {
+  public:
+    using Clock = std::chrono::steady_clock;
+    using Count = std::function<PublicStatistics()>;
+
+    // The statistics of `year` on `today`: those counted for them within
+    // kStatisticsFreshFor before `now`, else count()'s, kept.
+    PublicStatistics get(const std::string& year, Date today, Clock::time_point now,
+                         const Count& count);
+
+  private:
+    struct Entry {
+        Date today;
+        Clock::time_point counted_at;
+        PublicStatistics statistics;
+    };
+    std::mutex mutex_;
+    std::map<std::string, Entry> entries_;
+};
 
 }  // namespace dspt::server::publish

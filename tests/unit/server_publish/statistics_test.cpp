@@ -132,3 +132,31 @@ TEST_CASE("the week chart draws a bar per week and year, scaled to a round top",
 }
 
 }  // namespace dspt::server::publish::test
+
+namespace dspt::server::publish::test {
+
+TEST_CASE("counted statistics are served again for ten seconds of the same day",
+          "[unit][server_publish]") {
+    StatisticsCache cache;
+    int counted = 0;
+    const auto count = [&] {
+        ++counted;
+        auto statistics = sample_statistics();
+        statistics.organisations = static_cast<std::size_t>(counted);
+        return statistics;
+    };
+    const auto start = StatisticsCache::Clock::now();
+    const auto today = day("2026-12-07");
+    CHECK(cache.get("2025-26", today, start, count).organisations == 1);
+    CHECK(cache.get("2025-26", today, start + std::chrono::seconds(9), count).organisations == 1);
+    // Another year is counted for itself.
+    CHECK(cache.get("2024-25", today, start, count).organisations == 2);
+    // Ten seconds on, or on another day, they are counted anew.
+    CHECK(cache.get("2025-26", today, start + kStatisticsFreshFor, count).organisations == 3);
+    CHECK(
+        cache.get("2025-26", day("2026-12-08"), start + kStatisticsFreshFor, count).organisations ==
+        4);
+    CHECK(counted == 4);
+}
+
+}  // namespace dspt::server::publish::test
