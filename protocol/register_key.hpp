@@ -53,6 +53,10 @@ inline constexpr std::array<std::string_view, 7> kProfileFields{
     kProfileCyberEssentialsPlus,   kProfileSecurityLead, kProfileCaldicottGuardian, kProfileSiro,
     kProfileDataProtectionOfficer, kProfileNhsmail,      kProfileOrganisationType};
 
+// The values of `organisation_type`, in the order lists show them.
+inline constexpr std::array<std::string_view, 4> kOrganisationTypes{"care_home", "homecare", "both",
+                                                                    "other"};
+
 // True when `year` is "YYYY-YY" naming two consecutive years ("2025-26",
 // "2099-00").
 [[nodiscard]] bool is_valid_year(std::string_view year) noexcept;

@@ -19,6 +19,7 @@
 #include "server/progress/progress_service.hpp"
 #include "server/publish/certificate_cache.hpp"
 #include "server/publish/publish_service.hpp"
+#include "server/publish/statistics.hpp"
 #include "server/registry/grant_service.hpp"
 #include "server/registry/organisation_service.hpp"
 #include "server/store/repository.hpp"
@@ -67,6 +68,8 @@ struct Context {
     web::WebSignIn web_sign_in;
     // Certificates drawn once and kept (publish/certificate_cache.hpp).
     publish::CertificateCache certificates;
+    // The public statistics counted lately (publish/statistics.hpp).
+    publish::StatisticsCache statistics;
     // How often one client address may make a request anyone may make (the public
     // register, certificates); none: no limit. Set once, before the server starts.
     std::unique_ptr<http::RateLimiter> public_rate;

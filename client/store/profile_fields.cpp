@@ -14,8 +14,7 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxAddressBytes = 254;  // RFC 5321's path limit, less the brackets
 constexpr std::string_view kNhsmailDomain = "nhs.net";
-constexpr std::array<std::string_view, 4> kOrganisationTypes{"care_home", "homecare", "both",
-                                                             "other"};
+using protocol::kOrganisationTypes;
 
 bool is_address_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||

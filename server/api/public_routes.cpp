@@ -18,6 +18,7 @@
 #include "server/api/error_response.hpp"
 #include "server/publish/certificate.hpp"
 #include "server/publish/certificate_cache.hpp"
+#include "server/publish/statistics.hpp"
 
 namespace dspt::server::api {
 
@@ -87,18 +88,82 @@ store::PublicPage search(const Context& context, const publish::RegisterQuery& q
                                              query.per_page);
 }
 
+// The statistics of `year` on the server's today, counted lately or now.
+publish::PublicStatistics counted_statistics(Context& context, const std::string& year) {
+    const auto day = today(context);
+    return context.statistics.get(year, day, publish::StatisticsCache::Clock::now(), [&] {
+        return publish::read_statistics(*context.repository, year, day);
+    });
+}
+
 http::Response search_page(Context& context, const http::Request& request) {
     int status = 200;
     std::string body;
     try {
         const auto query = parse_register_query(request.query);
-        body = publish::render_html(query, search(context, query), today(context));
+        // The first page of an empty search is the register's front page: it shows the
+        // statistics of the current year too.
+        std::string statistics;
+        if (query.text.empty() && query.page == 1) {
+            const auto year = publish::default_statistics_year(today(context));
+            statistics = publish::statistics_section(counted_statistics(context, year));
+        }
+        body = publish::render_html(query, search(context, query), today(context), statistics);
     } catch (const Error& e) {
         status = http_status_for(e.code());
         if (status >= 500) {
             throw;  // the router logs it and answers without the details
         }
         body = publish::render_html_error(e.what());
+    }
+    auto response = public_response("text/html; charset=utf-8", std::move(body));
+    response.status = status;
+    http::add_security_headers(response, http::PageKind::public_page);
+    return response;
+}
+
+// The year a statistics request asks for (`year`, else the current one); throws
+// invalid_argument for a malformed year, one given twice, or one without statistics.
+std::string statistics_year(const Context& context, std::string_view raw_query) {
+    std::optional<std::string> year;
+    for (const auto& [name, value] : parse_form(raw_query)) {
+        if (name != "year") {
+            continue;  // other parameters are ignored, as on the search
+        }
+        if (year) {
+            fail(ErrorCode::invalid_argument, "year is given more than once");
+        }
+        year = value;
+    }
+    if (!year) {
+        return publish::default_statistics_year(today(context));
+    }
+    if (!standards::is_valid_year(*year)) {
+        fail(ErrorCode::invalid_argument,
+             "year must be a standards year written like 2025-26, not \"" +
+                 publish::repair_utf8(year->substr(0, 40)) + "\"");
+    }
+    const auto years = publish::statistics_years();
+    if (std::find(years.begin(), years.end(), *year) == years.end()) {
+        fail(ErrorCode::invalid_argument, "there are no statistics for " + *year +
+                                              ": this server has standards for " +
+                                              joined(years, ", "));
+    }
+    return *year;
+}
+
+http::Response statistics_page(Context& context, const http::Request& request) {
+    int status = 200;
+    std::string body;
+    try {
+        const auto year = statistics_year(context, request.query);
+        body = publish::statistics_page(counted_statistics(context, year));
+    } catch (const Error& e) {
+        status = http_status_for(e.code());
+        if (status >= 500) {
+            throw;
+        }
+        body = publish::render_html_error(e.what(), "These statistics were refused");
     }
     auto response = public_response("text/html; charset=utf-8", std::move(body));
     response.status = status;
@@ -236,9 +301,10 @@ http::Response handle_public(Context& context, const http::Request& request, htt
     constexpr std::string_view kCertificates = "/certificates/";
 
     std::string route;
-    if (path == "/") {
-        route = "/";
-    } else if (path == "/api/v1/organisations" || path == "/api/v1/organisations.csv") {
+    if (path == "/" || path == "/statistics") {
+        route = path;
+    } else if (path == "/api/v1/organisations" || path == "/api/v1/organisations.csv" ||
+               path == "/api/v1/statistics" || path == "/api/v1/statistics.csv") {
         route = path;
     } else if (path.starts_with(kCertificates)) {
         const auto rest = std::string_view(path).substr(kCertificates.size());
@@ -270,12 +336,28 @@ http::Response handle_public(Context& context, const http::Request& request, htt
             return come_back_later(429, allowed.retry_after,
                                    "too many requests from this address: try again in " +
                                        std::to_string(allowed.retry_after.count()) + " s",
-                                   path == "/");
+                                   path == "/" || path == "/statistics");
         }
     }
 
     if (path == "/") {
         return search_page(context, request);
+    }
+    if (path == "/statistics") {
+        return statistics_page(context, request);
+    }
+    if (path == "/api/v1/statistics" || path == "/api/v1/statistics.csv") {
+        const auto year = statistics_year(context, request.query);
+        const auto statistics = counted_statistics(context, year);
+        if (path == "/api/v1/statistics") {
+            return public_response("application/json", publish::statistics_json(statistics));
+        }
+        auto response =
+            public_response("text/csv; charset=utf-8", publish::statistics_csv(statistics));
+        response.headers.emplace("Content-Disposition",
+                                 http::content_disposition(http::Disposition::attachment,
+                                                           "dspt-statistics-" + year + ".csv"));
+        return response;
     }
     if (path == "/api/v1/organisations") {
         const auto query = parse_register_query(request.query);

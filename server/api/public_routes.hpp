@@ -3,12 +3,19 @@
 // server answers outside /v1/ (the router hands every such path here), plus the signed
 // GET /v1/certificates/<year>.{pdf,png} for the client's `dspt certificate`.
 //
-//   GET /                                   the HTML search page (?q=TEXT&page=N&per_page=M)
+//   GET /                                   the HTML search page (?q=TEXT&page=N&per_page=M);
+//                                           its front page (no q, page 1) adds the statistics
 //   GET /api/v1/organisations               JSON, same parameters
 //   GET /api/v1/organisations.csv           CSV of every match (?q=TEXT), at most 10,000 rows
+//   GET /statistics                         the statistics of a year as a page (?year=2025-26)
+//   GET /api/v1/statistics[.csv]            the same as JSON or CSV (publish/statistics.hpp)
 //   GET /certificates/<ods>/<year>.pdf|png  an organisation's certificate, or by a site's
 //                                           code the latest that covers that site
 //   GET /v1/certificates/<year>.pdf|png     (signed) the requesting device's organisation's
+//
+// `year` (statistics) is a standards year this server has standards for, written like
+// 2025-26; without it, the newest such year not after today's. Anything else, or `year`
+// given twice, is refused with 400 (as JSON, or as an HTML page for /statistics).
 //
 // Query parameters. `q`, `page` (from 1) and `per_page` (1 to 100, default 20) are
 // form-decoded ('+' is a space, %XX a byte); `q` is trimmed of surrounding spaces and

@@ -12,6 +12,7 @@
 #include "common/standards/year.hpp"
 #include "common/text.hpp"
 #include "server/publish/certificate.hpp"
+#include "server/publish/statistics.hpp"
 
 namespace dspt::server::publish {
 
@@ -218,8 +219,12 @@ std::string render_csv(const store::PublicPage& page, Date today) {
     return csv;
 }
 
-std::string render_html(const RegisterQuery& query, const store::PublicPage& page, Date today) {
-    std::string html = page_head("DSPT published assessments");
+std::string render_html(const RegisterQuery& query, const store::PublicPage& page, Date today,
+                        std::string_view statistics) {
+    std::string html = statistics.empty()
+                           ? page_head("DSPT published assessments")
+                           : html::head("DSPT published assessments",
+                                        std::string(kStyle) + std::string(kStatisticsSectionStyle));
     html +=
         "<h1>Data Security and Protection Toolkit: published assessments</h1>\n"
         "<form method=\"get\" action=\"/\" role=\"search\">\n"
@@ -270,14 +275,15 @@ std::string render_html(const RegisterQuery& query, const store::PublicPage& pag
         "<p>Each site shows the latest publication that covers it; a site no publication "
         "covers is not published. An organisation's latest publication names the sites it "
         "covers unless it covers all those shown. A search by site code shows only the "
-        "matching sites. A publication lapses twelve months after it was made.</p>\n"
-        "</body>\n</html>\n";
+        "matching sites. A publication lapses twelve months after it was made.</p>\n";
+    html += statistics;
+    html += "</body>\n</html>\n";
     return html;
 }
 
-std::string render_html_error(std::string_view message) {
-    return page_head("DSPT published assessments: search refused") +
-           "<h1>The search was refused</h1>\n<p class=\"error\">" + escape(message) +
+std::string render_html_error(std::string_view message, std::string_view heading) {
+    return page_head("DSPT published assessments: " + std::string(heading)) + "<h1>" +
+           escape(heading) + "</h1>\n<p class=\"error\">" + escape(message) +
            "</p>\n<p><a href=\"/\">Start a new search</a></p>\n</body>\n</html>\n";
 }
 

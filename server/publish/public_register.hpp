@@ -103,12 +103,15 @@ std::string render_csv(const store::PublicPage& page, Date today);
 // The HTML5 search page: a GET form (input "q"), one <tr class="result"> per entry
 // with cells name, ODS code, sites (a list: each site's code, status and date
 // published), the latest publication's status (with a link to the certificate when one
-// is offered) and its date; "no organisation matches" when nothing does; paging links.
-// Every value is HTML-escaped. No script.
-std::string render_html(const RegisterQuery& query, const store::PublicPage& page, Date today);
+// is offered) and its date; "no organisation matches" when nothing does; paging links;
+// then `statistics` (HTML of statistics.hpp's statistics_section, not escaped) when not
+// empty, with its style in the head. Every value is HTML-escaped. No script.
+std::string render_html(const RegisterQuery& query, const store::PublicPage& page, Date today,
+                        std::string_view statistics = {});
 
-// A small HTML page that shows `message` (escaped), for a refused search.
-std::string render_html_error(std::string_view message);
+// A small HTML page that shows `message` (escaped) under `heading`, for a refused request.
+std::string render_html_error(std::string_view message,
+                              std::string_view heading = "The search was refused");
 
 // `text` with every byte that does not begin or continue a well-formed UTF-8 sequence
 // (no overlong forms, no surrogates) replaced by '?'; valid text comes back unchanged.

@@ -49,7 +49,7 @@ class Pool;
 }
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kPgSchemaVersion = 2;
+inline constexpr int kPgSchemaVersion = 3;
 
 struct PgOptions {
     // Connections this process may hold, 1 to 256.
@@ -161,6 +161,9 @@ class PgRepository final : public Repository {
     std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
     PublicPage search_public(std::string_view query, std::size_t offset,
                              std::size_t limit) const override;
+    YearCounts year_counts(std::string_view year, std::int64_t deadline_end_ms) const override;
+    std::vector<std::size_t> publications_per_week(std::string_view year, std::int64_t from_ms,
+                                                   std::size_t weeks) const override;
 
     // Standards packs (pg_packs.cpp).
     bool install_pack(const InstalledPack& pack) override;

@@ -272,15 +272,26 @@ constexpr std::string_view kVersion2 = R"sql(
     CREATE INDEX devices_by_organisation ON devices(organisation_ods);
 )sql";
 
+// The public statistics read every organisation's type and a year's publications:
+// through these, not by reading every register or every publication.
+constexpr std::string_view kVersion3 = R"sql(
+    CREATE INDEX register_values_organisation_type
+        ON register_values(organisation_ods, version, payload)
+        WHERE register_key = 'profile/organisation_type' AND scope = '';
+    CREATE INDEX publications_by_year
+        ON publications(year, published_at_ms, organisation_ods, level, id);
+)sql";
+
 struct Step {
     int version;
     std::string_view summary;
     std::string_view sql;
 };
 
-const std::array<Step, 2> kPgSteps{{
+const std::array<Step, 3> kPgSteps{{
     {1, "create the server store", kVersion1},
     {2, "let a partner group its organisations; find an organisation's devices", kVersion2},
+    {3, "count the public statistics through indexes", kVersion3},
 }};
 
 static_assert(kPgSteps.size() == kPgSchemaVersion);

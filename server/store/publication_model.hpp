@@ -66,4 +66,35 @@ struct PublicPage {
     std::size_t total = 0;             // how many match in all
 };
 
+// The registered organisations of one kind in a year's public statistics: those whose
+// `profile/organisation_type` register holds `type_payload`, whose latest publication
+// of the year is at `level`, and which did or did not publish for the year by the
+// deadline. Counts only: no answer, comment or plan ever reaches these.
+struct StatisticsGroup {
+    // The newest live value of the organisation-wide `profile/organisation_type`
+    // register, as stored (`{"type":"care_home"}`, `{"deleted":true}`); "" when the
+    // organisation never set it.
+    std::string type_payload;
+    // The level of its latest publication of the year (by time, then id); none: it
+    // has not published for the year.
+    std::optional<standards::Level> level;
+    bool by_deadline = false;  // a publication of the year made before the deadline ended
+    std::size_t organisations = 0;
+
+    bool operator==(const StatisticsGroup&) const = default;
+};
+
+// The most weeks publications_per_week counts at once: a year.
+inline constexpr std::size_t kMaxStatisticsWeeks = 53;
+
+// What the public statistics of one standards year count.
+struct YearCounts {
+    std::size_t organisations = 0;    // registered on this server
+    std::size_t sites = 0;            // registered on this server
+    std::size_t sites_published = 0;  // covered by at least one publication of the year
+    // Every combination that holds an organisation, ordered by type_payload, level
+    // (none first) and by_deadline; their counts add up to `organisations`.
+    std::vector<StatisticsGroup> groups;
+};
+
 }  // namespace dspt::server::store

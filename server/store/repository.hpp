@@ -381,6 +381,19 @@ class Repository {
     virtual PublicPage search_public(std::string_view query, std::size_t offset,
                                      std::size_t limit) const = 0;
 
+    // The counts behind the public statistics of standards year `year` (YearCounts),
+    // read from one snapshot: a publication of the year counts "by the deadline" when
+    // its published_at_ms is below `deadline_end_ms`. `year` is not checked: a year
+    // nothing was published for counts no publications.
+    virtual YearCounts year_counts(std::string_view year, std::int64_t deadline_end_ms) const = 0;
+
+    // How many publications of `year` were made in each of `weeks` weeks of seven days
+    // from `from_ms`: element i counts those with from_ms + i weeks <= published_at_ms <
+    // from_ms + (i + 1) weeks. Throws invalid_argument for more than kMaxStatisticsWeeks.
+    virtual std::vector<std::size_t> publications_per_week(std::string_view year,
+                                                           std::int64_t from_ms,
+                                                           std::size_t weeks) const = 0;
+
     // ---- Sync health ------------------------------------------------------------------
 
     // Keeps the device's report in place of its previous one; a report with

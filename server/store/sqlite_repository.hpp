@@ -62,7 +62,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 12;
+inline constexpr int kServerSchemaVersion = 13;
 
 // The file beside server.db that counts revocations (SharedCounter): revoke_device
 // adds one after its commit, and every process on the data directory reads it
@@ -200,6 +200,9 @@ class SqliteRepository final : public Repository {
     std::vector<Publication> publications_of(std::string_view organisation_ods) const override;
     PublicPage search_public(std::string_view query, std::size_t offset,
                              std::size_t limit) const override;
+    YearCounts year_counts(std::string_view year, std::int64_t deadline_end_ms) const override;
+    std::vector<std::size_t> publications_per_week(std::string_view year, std::int64_t from_ms,
+                                                   std::size_t weeks) const override;
 
     // Standards packs (sqlite_packs.cpp).
     bool install_pack(const InstalledPack& pack) override;

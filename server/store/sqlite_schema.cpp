@@ -324,7 +324,19 @@ void create_version_12(sqlite::Database& db) {
     )sql");
 }
 
-const std::array<sqlite::Migration, 12> kSteps{{
+// The public statistics read every organisation's type and a year's publications:
+// through these, not by reading every register or every publication.
+void create_version_13(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE INDEX register_values_organisation_type
+            ON register_values(organisation_ods, version, payload)
+            WHERE register_key = 'profile/organisation_type' AND scope = '';
+        CREATE INDEX publications_by_year
+            ON publications(year, published_at_ms, organisation_ods, level, id);
+    )sql");
+}
+
+const std::array<sqlite::Migration, 13> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -338,6 +350,7 @@ const std::array<sqlite::Migration, 12> kSteps{{
     {11, "find a device by its keys", create_version_11},
     {12, "let a partner group its organisations; find an organisation's devices",
      create_version_12},
+    {13, "count the public statistics through indexes", create_version_13},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -334,3 +334,88 @@ TEST_CASE_METHOD(PublicFixture, "a branch device downloads what its own site's d
 }
 
 }  // namespace dspt::server::publish::test
+
+namespace dspt::server::publish::test {
+
+TEST_CASE_METHOD(PublicFixture, "the statistics count the year's publications by level and type",
+                 "[unit][server_publish]") {
+    publish("AB12", {"VA1B2", "VA1B3"}, "2025-26", Level::met, at("2026-06-29"));
+    publish("VC9D8", {"VC9D8"}, "2025-26", Level::exceeded, at("2026-07-02"));
+    publish("XY34", {"VX9Y8"}, "2024-25", Level::met, at("2025-06-20"));
+
+    // 21 November 2026 falls in 2026-27, which has no standards here: 2025-26 is shown.
+    const auto body = json("/api/v1/statistics");
+    CHECK(body["year"] == "2025-26");
+    CHECK(body["deadline"] == "2026-06-30");
+    CHECK(body["counted"] == "organisations registered on this server");
+    CHECK(body["registered"]["organisations"] == 3);
+    CHECK(body["registered"]["sites"] == 4);
+    CHECK(body["sites_published"] == 3);
+    const auto& all = body["organisations"];
+    CHECK(all["published"] == 2);
+    CHECK(all["met"] == 1);
+    CHECK(all["exceeded"] == 1);
+    CHECK(all["published_by_deadline"] == 1);
+    CHECK(all["share_by_deadline"] == "33.3");
+    const auto& not_stated = body["by_type"][4];
+    CHECK(not_stated["type"] == "not_stated");
+    CHECK(not_stated["registered"] == 3);
+    CHECK(body["by_type"][0]["share_by_deadline"].is_null());
+    // The chart's last week ends on the deadline; last year's week of 20 June has one.
+    const auto& weeks = body["weekly"]["weeks"];
+    REQUIRE(weeks.size() == 13);
+    CHECK(weeks[12]["last"] == "2026-06-30");
+    CHECK(weeks[12]["publications"] == 1);
+    CHECK(weeks[11]["previous_last"] == "2025-06-23");
+    CHECK(weeks[11]["previous_publications"] == 1);
+
+    const auto last_year = json("/api/v1/statistics?year=2024-25&utm_source=x");
+    CHECK(last_year["organisations"]["published_by_deadline"] == 1);
+
+    const auto csv = get("/api/v1/statistics.csv?year=2025-26");
+    CHECK(csv.status == 200);
+    CHECK(csv.content_type == "text/csv; charset=utf-8");
+    CHECK_THAT(header(csv, "Content-Disposition"),
+               Catch::Contains("attachment") && Catch::Contains("dspt-statistics-2025-26.csv"));
+    CHECK_THAT(csv.body, Catch::Contains("All organisations,3,2,0,1,1,1,33.3%\r\n"));
+    CHECK_THAT(csv.body, Catch::Contains("Not stated,3,2,0,1,1,1,33.3%\r\n"));
+
+    const auto page = get("/statistics?year=2025-26");
+    CHECK(page.status == 200);
+    CHECK(page.route == "GET /statistics");
+    CHECK_THAT(page.body, Catch::Contains("<section id=\"statistics\"") &&
+                              Catch::Contains("<svg") &&
+                              Catch::Contains("organisations registered on this server"));
+    CHECK_THAT(header(page, "Content-Security-Policy"), Catch::Contains("default-src 'none'"));
+    // The register's front page shows them; a search does not.
+    CHECK_THAT(get("/").body, Catch::Contains("<section id=\"statistics\""));
+    CHECK_THAT(get("/?q=rose").body, !Catch::Contains("<section id=\"statistics\""));
+}
+
+TEST_CASE_METHOD(PublicFixture, "a malformed or unknown statistics year is refused with 400",
+                 "[unit][server_publish]") {
+    const auto [target, expected] = GENERATE(table<std::string, std::string>(
+        {{"year=2025", "year must be a standards year written like 2025-26, not \"2025\""},
+         {"year=2025-27", "year must be a standards year written like 2025-26"},
+         {"year=", "year must be a standards year written like 2025-26, not \"\""},
+         {"year=%3Cb%3E", "year must be a standards year written like 2025-26, not \"<b>\""},
+         {"year=2031-32",
+          "there are no statistics for 2031-32: this server has standards for "
+          "2023-24, 2024-25, 2025-26"},
+         {"year=2024-25&year=2025-26", "year is given more than once"}}));
+    INFO(target);
+    for (const auto* path : {"/api/v1/statistics?", "/api/v1/statistics.csv?"}) {
+        const auto response = get(path + target);
+        CHECK(response.status == 400);
+        const auto [error, message] = error_of(response);
+        CHECK(error == "invalid_argument");
+        CHECK_THAT(message, Catch::StartsWith(expected));
+    }
+    const auto page = get("/statistics?" + target);
+    CHECK(page.status == 400);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK_THAT(page.body,
+               Catch::Contains("These statistics were refused") && !Catch::Contains("<b>"));
+}
+
+}  // namespace dspt::server::publish::test
