@@ -25,6 +25,7 @@ dl.summary dd{margin:0}
 header.top .switcher button{margin-top:0;padding:.1rem .6rem}
 a.skip{position:absolute;left:-10000px;top:0;background:#ffb81c;color:#1d1d1b;padding:.4rem .8rem}
 a.skip:focus{left:0;z-index:10}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 nav.main ul{list-style:none;margin:0;padding:.4rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem .9rem;background:#e8edf4}
 nav.main a[aria-current=page]{font-weight:700;text-decoration:none;color:#1d1d1b}
 nav.main .number{font-weight:600}
@@ -94,8 +95,10 @@ std::string render_page(const PageFrame& frame, std::string_view content) {
         page += " &middot; <span class=\"site\" id=\"site\">" + escape(frame.site) + "</span>";
     }
     page += ", DSPT " + escape(frame.year) + " &middot; ";
-    page += frame.pending == 0 ? std::string("everything synced")
-                               : std::to_string(frame.pending) + " change(s) waiting to sync";
+    page += frame.pending == 0
+                ? std::string("everything synced")
+                : std::to_string(frame.pending) + (frame.pending == 1 ? " change" : " changes") +
+                      " waiting to sync";
     page += frame.switcher;
     page += "</header>\n<nav class=\"main\" aria-label=\"Pages\"><ul>";
     page += nav_entry(frame, "overview", "/", "Overview");
