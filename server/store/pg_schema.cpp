@@ -273,11 +273,13 @@ constexpr std::string_view kVersion2 = R"sql(
 )sql";
 
 // The public statistics read every organisation's type and a year's publications:
-// through these, not by reading every register or every publication.
+// through these, not by reading every register or every publication. The partial
+// index's condition is the embedded store's (sqlite_schema.cpp says why it names no
+// column bare), so both stores run one statistics query.
 constexpr std::string_view kVersion3 = R"sql(
     CREATE INDEX register_values_organisation_type
         ON register_values(organisation_ods, version, payload)
-        WHERE register_key = 'profile/organisation_type' AND scope = '';
+        WHERE lower(register_key) = 'profile/organisation_type' AND length(scope) = 0;
     CREATE INDEX publications_by_year
         ON publications(year, published_at_ms, organisation_ods, level, id);
 )sql";

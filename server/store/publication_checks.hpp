@@ -41,12 +41,12 @@ inline constexpr std::string_view kOrganisationTypeKey = "profile/organisation_t
 
 // The statistics' SQL, the same text on both stores (SQLite takes "$1" as a named
 // parameter, the first and only one, so it binds as parameter 1 there too): the
-// organisation type registers' values (a literal key, so that the partial index
-// register_values_organisation_type serves it); each publication of year $1 once for
-// every site it covers; and the registered organisations and sites.
+// organisation type registers' values (the condition of the partial index
+// register_values_organisation_type, spelt as it is, so that the index serves it); each publication
+// of year $1 once for every site it covers; and the registered organisations and sites.
 inline const std::string kStatisticsTypeValuesSql =
-    "SELECT organisation_ods, version, payload FROM register_values WHERE register_key = '" +
-    std::string(kOrganisationTypeKey) + "' AND scope = ''";
+    "SELECT organisation_ods, version, payload FROM register_values WHERE lower(register_key) = '" +
+    std::string(kOrganisationTypeKey) + "' AND length(scope) = 0";
 inline constexpr std::string_view kStatisticsYearPublicationsSql =
     "SELECT p.organisation_ods, p.level, p.published_at_ms, p.id, ps.site_ods"
     " FROM publications p JOIN publication_sites ps ON ps.publication_id = p.id"

@@ -326,11 +326,18 @@ void create_version_12(sqlite::Database& db) {
 
 // The public statistics read every organisation's type and a year's publications:
 // through these, not by reading every register or every publication.
+//
+// The partial index's condition names no column bare: SQLite recompiles a statement
+// whose "column = ?" could match a partial index's "column = 'constant'" each time
+// its parameter changes (to check whether the index applies), and every register
+// lookup of the sync path is "register_key = ?3 AND scope = ?2". With lower() and
+// length() in the condition no such statement can match it, and only the
+// statistics' query, which spells the same condition, uses the index.
 void create_version_13(sqlite::Database& db) {
     db.execute(R"sql(
         CREATE INDEX register_values_organisation_type
             ON register_values(organisation_ods, version, payload)
-            WHERE register_key = 'profile/organisation_type' AND scope = '';
+            WHERE lower(register_key) = 'profile/organisation_type' AND length(scope) = 0;
         CREATE INDEX publications_by_year
             ON publications(year, published_at_ms, organisation_ods, level, id);
     )sql");

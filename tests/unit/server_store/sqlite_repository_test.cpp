@@ -7,10 +7,13 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "common/crypto/random.hpp"
 #include "common/sqlite/database.hpp"
+#include "common/sqlite/statement.hpp"
 #include "server/store/shared_counter.hpp"
+#include "server/store/sqlite_connections.hpp"
 #include "store_fixture.hpp"
 
 namespace dspt::server::store::test {
@@ -36,6 +39,27 @@ TEST_CASE_METHOD(StoreFixture, "the data directory is private and the database u
     sqlite::Database db(file, {sqlite::OpenMode::read_only});
     CHECK(db.journal_mode() == "wal");
     CHECK(db.user_version() == kServerSchemaVersion);
+}
+
+TEST_CASE_METHOD(StoreFixture,
+                 "a register lookup is compiled once, whatever register it is bound to next",
+                 "[unit][server_store][sqlite]") {
+    // A partial index whose condition a lookup's "column = ?" might meet makes SQLite
+    // compile that lookup again at every new binding: the schema must have none.
+    sqlite::Database db(SqliteRepository::file_in(data_dir()), {sqlite::OpenMode::read_only});
+    sqlite::Statement lookup(db, std::string(select_register_values_sql()));
+    for (const char* key : {"profile/organisation_type", "2025-26/answer/1.1.1",
+                            "profile/organisation_type", "profile/security_lead"}) {
+        for (const char* scope : {"", "VA001"}) {
+            lookup.bind(1, std::string_view("AB1"));
+            lookup.bind(2, std::string_view(scope));
+            lookup.bind(3, std::string_view(key));
+            while (lookup.step()) {
+            }
+            lookup.reset();
+        }
+    }
+    CHECK(sqlite3_stmt_status(lookup.handle(), SQLITE_STMTSTATUS_REPREPARE, 0) == 0);
 }
 
 TEST_CASE_METHOD(StoreFixture, "a nested data directory is created",
