@@ -67,6 +67,8 @@ inline constexpr std::size_t kMaxChangeValueBytes = 64 * 1024;
 // The longest register key ("2025-26/answer/1.1.1") and author's name.
 inline constexpr std::size_t kMaxRegisterKeyBytes = 200;
 inline constexpr std::size_t kMaxAuthorBytes = 200;
+// The longest group label a partner gives an organisation (`dspt partner group`).
+inline constexpr std::size_t kMaxGroupLabelBytes = 200;
 
 // The longest name of an evidence file, as its record carries it.
 inline constexpr std::size_t kMaxFileNameBytes = 255;

@@ -28,6 +28,7 @@
 #include "common/files.hpp"
 #include "common/report/csv_writer.hpp"
 #include "common/standards/year.hpp"
+#include "protocol/limits.hpp"
 
 namespace dspt::client {
 
@@ -221,13 +222,7 @@ nlohmann::json summary_json(const protocol::PartnerSummary& summary) {
 std::string summary_csv(const protocol::PartnerSummary& summary) {
     std::string csv;
     const auto line = [&csv](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            if (i > 0) {
-                csv += ',';
-            }
-            csv += report::csv_field(cells[i]);
-        }
-        csv += "\r\n";
+        report::append_csv_line(csv, cells);
     };
     std::vector<std::string> head{"Breakdown", "Label"};
     head.insert(head.end(), kTallyHeads.begin(), kTallyHeads.end());
@@ -312,7 +307,29 @@ void run_summary(CommandContext& context, const PartnerOptions& options) {
     }
 }
 
+// The server's rule for a label, checked here so that a mistyped one is refused
+// before any connection, also offline.
+void check_group_label(std::string_view label) {
+    if (label.size() > protocol::kMaxGroupLabelBytes) {
+        fail(ErrorCode::invalid_argument,
+             "the group's name is " + std::to_string(label.size()) + " bytes long; give one of " +
+                 std::to_string(protocol::kMaxGroupLabelBytes) + " at most");
+    }
+    for (const char c : label) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            fail(ErrorCode::invalid_argument,
+                 "the group's name holds a control character: give it as plain text");
+        }
+    }
+    if (!label.empty() && (label.front() == ' ' || label.back() == ' ')) {
+        fail(ErrorCode::invalid_argument,
+             "the group's name starts or ends with a space: give it without them");
+    }
+}
+
 void run_group(CommandContext& context, const PartnerOptions& options) {
+    check_group_label(options.label);
     CommandSession session(context, options.server);
     require_partner_device(session, "groups organisations");
     session.api().set_partner_group(options.organisation, options.label);

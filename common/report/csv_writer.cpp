@@ -66,6 +66,10 @@ std::string csv_field(std::string_view text) {
     return quoted;
 }
 
+void append_csv_line(std::string& out, const std::vector<std::string>& cells) {
+    append_line(out, cells);
+}
+
 std::string to_csv(const AnswersReport& report) {
     std::string out(kBom);
     append_line(out, kColumnHeaders);

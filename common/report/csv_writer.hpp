@@ -24,6 +24,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/report/answers_report.hpp"
 
@@ -36,6 +37,10 @@ std::string to_csv(const AnswersReport& report);
 // One field as it appears in the CSV: guarded against formula injection, then
 // quoted when it needs to be. Exposed for tests and for other CSV exports.
 std::string csv_field(std::string_view text);
+
+// Appends one line of `cells` to `out`: each through csv_field(), separated by
+// commas, ended by CR LF. For other CSV exports, which write their own header.
+void append_csv_line(std::string& out, const std::vector<std::string>& cells);
 
 // Whether a spreadsheet would take a cell with this text for a formula: it
 // starts with =, +, -, @, a tab or CR. csv_field() guards such text.

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "protocol/limits.hpp"
 #include "server/store/grant_rules.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
@@ -211,6 +212,9 @@ std::vector<Grant> SqliteRepository::grants_to_partner(std::int64_t partner_id,
 }  // namespace dspt::server::store
 
 namespace dspt::server::store {
+
+// `dspt partner group` checks a label against the same limit before sending it.
+static_assert(protocol::kMaxGroupLabelBytes == kMaxNameBytes);
 
 void SqliteRepository::set_partner_group(std::int64_t partner_id, std::string_view organisation_ods,
                                          std::string_view label, std::int64_t at_ms) {

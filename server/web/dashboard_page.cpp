@@ -374,13 +374,7 @@ std::string dashboard_csv_name(std::string_view year) {
 std::string render_dashboard_csv(const protocol::ProgressReport& report) {
     std::string csv = "\xEF\xBB\xBF";
     const auto line = [&csv](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            if (i > 0) {
-                csv += ',';
-            }
-            csv += report::csv_field(cells[i]);
-        }
-        csv += "\r\n";
+        report::append_csv_line(csv, cells);
     };
     line({"Organisation", "Organisation code", "Site", "Site code", "Level",
           "Approaching Standards items met", "Approaching Standards items needed",

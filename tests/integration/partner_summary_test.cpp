@@ -239,6 +239,13 @@ TEST_CASE("a partner's summary counts its organisations by level, type and group
           1);
     CHECK(tally_labelled(ungrouped["by_group"], "group", "")["organisations"] == 2);
 
+    // A label past the limit is refused by the command itself, and changes nothing.
+    const auto too_long = county.partner.run({"partner", "group", "CD2", std::string(201, 'x')});
+    CHECK(too_long.exit_code == 2);
+    CHECK_THAT(too_long.err, Catch::Contains("200 at most"));
+    CHECK(tally_labelled(county.partner.json({"partner", "summary"})["by_group"], "group",
+                         "Leeds City Council")["organisations"] == 1);
+
     // An organisation's device is no partner.
     const auto not_partner = county.hq.run({"partner", "summary"});
     CHECK(not_partner.exit_code == 2);
