@@ -73,10 +73,12 @@ sqlite::Database open_and_migrate(const fs::path& path, const SqliteOptions& opt
     // SQLite's default of 2 MiB, a busy group spills pages to the WAL before its
     // commit and reads back pages it has just written. Statement and savepoint
     // journals (a push batch runs in a savepoint) stay in memory: in temporary files
-    // they cost a write for every page a batch first changes.
+    // they cost a write for every page a batch first changes. Both are set after the
+    // migration: SQLite keeps the cache size with the schema it has read, and a
+    // migration's schema change puts it back to the default.
+    migrate_server_store(db);
     db.execute("PRAGMA cache_size=" + std::to_string(kWriterCachePages));
     db.execute("PRAGMA temp_store=MEMORY");
-    migrate_server_store(db);
     return db;
 }
 

@@ -4,10 +4,10 @@
 #
 #   tests/bench/deadline_bench.sh BUILD_DIR [--sites S] [--concurrency C]
 #                                 [--setups "sqlite pg pg2"] [--enrol-concurrency E]
-#                                 [--old-requests]
+#                                 [--evidence-bytes B] [--old-requests]
 #
 # S sites (30,000), each a single-site provider with one device that makes its first
-# sync: 45 answers and a 100 KB evidence file, in the 3 requests of dspt sync (two
+# sync: 45 answers and a 100 KB evidence file (B bytes with --evidence-bytes), in the 3 requests of dspt sync (two
 # sync exchanges and the chunk, in a request session), or with --old-requests the 8
 # of the client before sync exchanges (dspt_deadline_bench, in
 # tests/bench/deadline_bench.cpp, says which requests), C devices at a time (16),
@@ -34,6 +34,7 @@ sites=30000
 concurrency=16
 enrol_concurrency=16
 setups="sqlite pg pg2"
+evidence_bytes=100000
 old_requests=()
 while [ $# -gt 0 ]; do
   if [ "$1" = --old-requests ]; then
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
     --sites) sites=$2 ;;
     --concurrency) concurrency=$2 ;;
     --enrol-concurrency) enrol_concurrency=$2 ;;
+    --evidence-bytes) evidence_bytes=$2 ;;
     --setups) setups=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -178,7 +180,8 @@ run_setup() {
   echo "# registry and codes: $((SECONDS - setup_start)) s"
   local status=0
   timeout 7200 "$bench_bin" run --url "$url" --codes "$work/codes-$setup.txt" --sites "$sites" \
-    --concurrency "$concurrency" --enrol-concurrency "$enrol_concurrency" "${old_requests[@]}" \
+    --concurrency "$concurrency" --enrol-concurrency "$enrol_concurrency" --evidence-bytes "$evidence_bytes" \
+    "${old_requests[@]}" \
     | tee "$work/$setup.figures" || status=$?
   [ "$status" -eq 0 ] || echo "# (bench exit status $status)"
   stop_servers
@@ -206,7 +209,7 @@ done
 echo
 requests="3 requests as dspt sync"
 [ ${#old_requests[@]} -eq 0 ] || requests="the 8 requests of the client before sync exchanges"
-echo "# $sites sites x (45 answers + a 100 KB file), concurrency $concurrency, $requests"
+echo "# $sites sites x (45 answers + a $evidence_bytes-byte file), concurrency $concurrency, $requests"
 printf '%-7s %9s %11s %11s %8s %8s %9s %7s\n' setup "absorb s" changes/s requests/s "p50 ms" \
   "p99 ms" "db size" errors
 for setup in $setups; do
