@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "common/sqlite/page_cache.hpp"
 #include "common/sqlite/statement_cache.hpp"
 
 namespace dspt::sqlite {
@@ -115,6 +116,7 @@ Database::Database(const std::filesystem::path& path, OpenOptions options)
             flags |= SQLITE_OPEN_READONLY;
             break;
     }
+    install_page_cache();
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path_.c_str(), &raw, flags, nullptr);
     // Even a failed open usually allocates a handle, which must be closed.

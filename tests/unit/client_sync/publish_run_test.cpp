@@ -24,7 +24,7 @@ using Answer = std::function<HttpResponse()>;
 
 // The server as the device sees it: the id of every publish request it was
 // sent, and the answers it gives, in order.
-class ScriptedServer final : public Transport {
+class ScriptedPublishServer final : public Transport {
   public:
     std::vector<Answer> answers;
     std::vector<std::string> request_ids;
@@ -85,7 +85,7 @@ RetryPolicy quick_policy() {
     return policy;
 }
 
-protocol::PublishResponse publish(LocalStore& store, ScriptedServer& server) {
+protocol::PublishResponse publish(LocalStore& store, ScriptedPublishServer& server) {
     ApiClient api(server);
     return publish_synced(store, api, standards::Level::met, {}, quick_policy(), {},
                           [](std::chrono::milliseconds) {});
@@ -97,7 +97,7 @@ TEST_CASE("a publish refused after an earlier try's answer was lost asks again w
           "[unit][client_sync]") {
     StoreHome home;
     auto store = home.open();
-    ScriptedServer server;
+    ScriptedPublishServer server;
     // The first try publishes but its answer is lost; the retry is refused
     // as a replayed request, which is no answer to the first.
     server.answers = {lost(), replayed()};
@@ -118,7 +118,7 @@ TEST_CASE("a publish that failed on the network keeps its id for the next run",
           "[unit][client_sync]") {
     StoreHome home;
     auto store = home.open();
-    ScriptedServer server;
+    ScriptedPublishServer server;
     server.answers = {lost(), lost(), lost(), published(4, true)};
     require_error(ErrorCode::network, [&] { publish(*store, server); });
     CHECK(publish(*store, server).publication.id == 4);
@@ -131,7 +131,7 @@ TEST_CASE("a publish that failed on the network keeps its id for the next run",
 TEST_CASE("once an answer arrives, the next publish is a new request", "[unit][client_sync]") {
     StoreHome home;
     auto store = home.open();
-    ScriptedServer server;
+    ScriptedPublishServer server;
     server.answers = {not_ready(), published(1, false), published(2, false)};
     CHECK_FALSE(publish(*store, server).published);
     CHECK(publish(*store, server).publication.id == 1);
