@@ -27,7 +27,7 @@ void insert_rows(Database& db, int first, int count, const std::string& filler) 
     Statement insert(db, "INSERT INTO wide (k, v) VALUES (?1, ?2)");
     for (int i = first; i < first + count; ++i) {
         insert.reset();
-        insert.bind(1, static_cast<std::int64_t>((i * 7919) % 100'003));
+        insert.bind(1, static_cast<std::int64_t>(i) * 7919 % 100'003);
         insert.bind(2, filler + std::to_string(i));
         insert.execute();
     }
