@@ -34,11 +34,12 @@ namespace {
 // runs. One per core: a thread that finds several of its connections ready serves
 // them in one wake-up, where with more threads than cores nearly every request
 // woke a thread of its own and the kernel's switching cost more than the request
-// (a MACed GET /v1/whoami took 32-35 us of server CPU with four per core, 23 us
-// with one; tests/bench/server_bench.sh). Pushes lose nothing by it: the store's
-// writer commits in WAL mode without waiting for the disk, so a push waiting for a
-// group commit waits for a core, not for I/O (tests/bench/sync_bench.sh applied as
-// many changes per second with one thread per core as with four).
+// (a MACed GET /v1/whoami took 24-39 us of server CPU with four per core, 21-28 us
+// with one, on a shared 2-core machine; tests/bench/server_bench.sh). Pushes lose
+// nothing by it: the store's writer commits in WAL mode without waiting for the
+// disk, so a push waiting for a group commit waits for a core, not for I/O
+// (tests/bench/sync_bench.sh applied as many changes per second with one thread
+// per core as with four, with 8 connections and with 32).
 constexpr std::size_t kThreadsPerCore = 1;
 
 std::size_t default_threads() {
