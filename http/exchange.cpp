@@ -21,7 +21,7 @@ namespace {
 bool is_connection_header(std::string_view name) {
     static const HeaderNameLess less;
     const auto same = [&](std::string_view other) {
-        return !less(name, other) && !less(other, name);
+        return name.size() == other.size() && !less(name, other) && !less(other, name);
     };
     return same("Content-Length") || same("Transfer-Encoding") || same("Connection") ||
            same("Keep-Alive") || same("Upgrade");

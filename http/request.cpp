@@ -16,11 +16,18 @@ constexpr unsigned char header_char_lower(unsigned char c) noexcept {
 
 }  // namespace
 
+// The order of std::lexicographical_compare on lowered characters, lowering each
+// character once rather than once for each direction it is compared in.
 bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const noexcept {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        [](unsigned char x, unsigned char y) {
-                                            return header_char_lower(x) < header_char_lower(y);
-                                        });
+    const std::size_t common = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < common; ++i) {
+        const unsigned char x = header_char_lower(static_cast<unsigned char>(a[i]));
+        const unsigned char y = header_char_lower(static_cast<unsigned char>(b[i]));
+        if (x != y) {
+            return x < y;
+        }
+    }
+    return a.size() < b.size();
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -426,10 +426,10 @@ http::Response Router::handle(const http::Request& request) const {
         response = error_response(Error(ErrorCode::internal, e.what()));
         meta.error = e.what();
     }
-    response.route = meta.route.empty() ? request.method + " (unrouted)" : meta.route;
-    response.device = meta.device;
-    response.authenticated_by = meta.authenticated_by;
-    response.error = meta.error;
+    response.route = meta.route.empty() ? request.method + " (unrouted)" : std::move(meta.route);
+    response.device = std::move(meta.device);
+    response.authenticated_by = std::move(meta.authenticated_by);
+    response.error = std::move(meta.error);
     return response;
 }
 
