@@ -31,16 +31,14 @@ namespace {
 
 // Worker threads per core when --threads is 0. Each thread runs the event loop of
 // the connections it was given, and a request's handler holds its thread while it
-// runs. One per core: a thread that finds several of its connections ready serves
-// them in one wake-up, where with more threads than cores nearly every request
-// woke a thread of its own and the kernel's switching cost more than the request
-// (a MACed GET /v1/whoami took 24-39 us of server CPU with four per core, 21-28 us
-// with one, on a shared 2-core machine; tests/bench/server_bench.sh). Pushes lose
-// nothing by it: the store's writer commits in WAL mode without waiting for the
-// disk, so a push waiting for a group commit waits for a core, not for I/O
-// (tests/bench/sync_bench.sh applied as many changes per second with one thread
-// per core as with four, with 8 connections and with 32).
-constexpr std::size_t kThreadsPerCore = 1;
+// runs. More threads than cores cost kernel switching on small requests: a MACed
+// GET /v1/whoami took 24-39 us of server CPU with four per core, 28-33 us with two
+// and 21-28 us with one, on a shared 2-core machine (tests/bench/server_bench.sh).
+// Too few leave a core idle while a handler waits for the store's writer or stores
+// an evidence chunk: the deadline load (tests/bench/deadline_bench.sh, 10,000 sites)
+// took 22.5-22.8 s with one per core against 20.3-20.9 s with two and 19.2-22.1 s
+// with four. Two per core keeps most of both.
+constexpr std::size_t kThreadsPerCore = 2;
 
 std::size_t default_threads() {
     return kThreadsPerCore * std::max(1U, std::thread::hardware_concurrency());
