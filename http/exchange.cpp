@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "common/crypto/constant_time.hpp"
@@ -19,10 +20,7 @@ namespace {
 // Headers the server sets itself; a handler's values for them would corrupt
 // the framing of the connection.
 bool is_connection_header(std::string_view name) {
-    static const HeaderNameLess less;
-    const auto same = [&](std::string_view other) {
-        return name.size() == other.size() && !less(name, other) && !less(other, name);
-    };
+    const auto same = [&](std::string_view other) { return boost::beast::iequals(name, other); };
     return same("Content-Length") || same("Transfer-Encoding") || same("Connection") ||
            same("Keep-Alive") || same("Upgrade");
 }
