@@ -15,7 +15,6 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "common/sqlite/backup.hpp"
 #include "common/standards/bundled.hpp"
 #include "common/standards/loader.hpp"
 #include "common/standards/pack_digest.hpp"
@@ -27,6 +26,7 @@
 #include "server/cli/wall_clock.hpp"
 #include "server/store/open_repository.hpp"
 #include "server/store/sqlite_repository.hpp"
+#include "server/store/store_backup.hpp"
 #include "server/sync/evidence_collector.hpp"
 
 namespace dspt::server {
@@ -523,11 +523,12 @@ int backup(const AdminOptions& options) {
              "store with PostgreSQL's own tools, such as pg_dump)");
     }
     const auto source = store::SqliteRepository::file_in(options.data);
-    const auto bytes = sqlite::backup_database(source, options.file);
+    const auto bytes = store::backup_store(options.data, options.file);
     print(options, {{"source", source.string()}, {"backup", options.file}, {"bytes", bytes}},
           "Backed up " + source.string() + " to " + options.file + " (" + mib_text(bytes) +
               "). To restore it, stop the server and copy it back as " + source.string() +
-              ", removing any " + source.filename().string() + "-wal and -shm beside it.");
+              ", removing any " + source.filename().string() +
+              "-wal and -shm beside it. It holds the evidence files too.");
     return 0;
 }
 

@@ -165,6 +165,7 @@ SqliteRepository::SqliteRepository(const fs::path& data_dir, SqliteOptions optio
     readers_ = std::make_unique<ReaderPool>(path_, options);
     batches_ = std::make_unique<BatchQueue>();
     revocations_ = std::make_unique<SharedCounter>(data_dir / kRevocationsFile, path_);
+    evidence_files_ = std::make_unique<EvidenceFiles>(EvidenceFiles::directory_in(data_dir));
 }
 
 SqliteRepository::~SqliteRepository() {

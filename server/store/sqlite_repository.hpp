@@ -7,7 +7,10 @@
 // directory is created with mode 0700 if missing, and the database file with mode 0600
 // (SQLite gives its -wal and -shm files the database file's mode). An existing
 // directory or file keeps its mode. Beside them, `server.db-revocations` counts device
-// revocations for every process on the directory (kRevocationsFile).
+// revocations for every process on the directory (kRevocationsFile), and `evidence/`
+// holds the sealed evidence chunks as files (EvidenceFiles), which the table
+// chunk_files names. The database and that directory are one store: copy them
+// together, or use `dspt-server admin backup`, which makes one file of both.
 //
 // Checkpoints. The WAL is copied into the database file by a thread of the
 // repository's own (kCheckpointPages), never inside a request's commit unless the
@@ -55,6 +58,7 @@
 
 #include "common/sqlite/database.hpp"
 #include "server/store/device_rules.hpp"  // kNoncePruneInterval
+#include "server/store/evidence_files.hpp"
 #include "server/store/group_commit.hpp"
 #include "server/store/repository.hpp"
 #include "server/store/shared_counter.hpp"
@@ -62,7 +66,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 14;
+inline constexpr int kServerSchemaVersion = 15;
 
 // The file beside server.db that counts revocations (SharedCounter): revoke_device
 // adds one after its commit, and every process on the data directory reads it
@@ -255,7 +259,8 @@ class SqliteRepository final : public Repository {
     std::mutex writer_mutex_;
     std::unique_ptr<ReaderPool> readers_;
     std::unique_ptr<BatchQueue> batches_;
-    std::unique_ptr<SharedCounter> revocations_;  // device_revocations()
+    std::unique_ptr<SharedCounter> revocations_;     // device_revocations()
+    std::unique_ptr<EvidenceFiles> evidence_files_;  // chunks written since schema step 15
 };
 
 }  // namespace dspt::server::store

@@ -350,7 +350,23 @@ void create_version_14(sqlite::Database& db) {
     db.execute("CREATE INDEX blobs_by_organisation ON blobs(organisation_ods)");
 }
 
-const std::array<sqlite::Migration, 14> kSteps{{
+// Evidence chunks written from this version on are files in `<data dir>/evidence/`
+// (EvidenceFiles), and this table names them; blob_chunks keeps the chunks written
+// before, and those of a backup (`dspt-server admin backup` puts the files' bytes back
+// into it so the copy is one file). A chunk is in one of the two tables, never both.
+void create_version_15(sqlite::Database& db) {
+    db.execute(R"sql(
+        CREATE TABLE chunk_files (
+            evidence_id TEXT NOT NULL REFERENCES blobs(evidence_id),
+            idx         INTEGER NOT NULL,
+            bytes       INTEGER NOT NULL,  -- the file's size
+            name        TEXT NOT NULL,     -- EvidenceFiles::path_of
+            PRIMARY KEY (evidence_id, idx)
+        ) WITHOUT ROWID;
+    )sql");
+}
+
+const std::array<sqlite::Migration, 15> kSteps{{
     {1, "create the server registry and authentication state", create_version_1},
     {2, "create the sync state: registers, values, replicas", create_version_2},
     {3, "hold the sealed chunks of evidence files", create_version_3},
@@ -366,6 +382,7 @@ const std::array<sqlite::Migration, 14> kSteps{{
      create_version_12},
     {13, "count the public statistics through indexes", create_version_13},
     {14, "find an organisation's evidence files", create_version_14},
+    {15, "keep new evidence chunks as files beside the store", create_version_15},
 }};
 
 static_assert(kSteps.size() == kServerSchemaVersion);

@@ -9,6 +9,7 @@
 #include "common/crypto/blake2b.hpp"
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
+#include "server/store/evidence_files.hpp"
 #include "server/store/pg_connection.hpp"
 #include "server/store/pg_repository.hpp"
 #include "server/store/sqlite_repository.hpp"
@@ -161,8 +162,13 @@ std::vector<Table> schema_tables(pg::Connection& db) {
     return tables;
 }
 
-// Throws corrupt unless the embedded store has exactly these tables, each with at
-// least these columns.
+// The embedded store's table of evidence chunk files (EvidenceFiles): its chunks are
+// copied as rows of PostgreSQL's blob_chunks, which holds every chunk itself.
+constexpr std::string_view kChunkFiles = "chunk_files";
+constexpr std::string_view kChunks = "blob_chunks";
+
+// Throws corrupt unless the embedded store has exactly these tables (and
+// kChunkFiles), each with at least these columns.
 void require_same_tables(sqlite::Database& source, const std::vector<Table>& tables) {
     std::set<std::string> expected;
     for (const auto& table : tables) {
@@ -192,6 +198,7 @@ void require_same_tables(sqlite::Database& source, const std::vector<Table>& tab
     while (names.step()) {
         found.insert(names.column_text(0));
     }
+    found.erase(std::string(kChunkFiles));
     if (found != expected) {
         std::string missing;
         for (const auto& name : found) {
@@ -311,9 +318,27 @@ void add_param(pg::Params& params, const Value& value, const Column& column) {
     }
 }
 
+// The embedded store's rows of `table`, in primary-key order. Those of kChunks add
+// two columns past the table's own: for a chunk held as a file, its name and size
+// (the data column is then NULL).
+std::string select_rows(const Table& table) {
+    if (table.name != kChunks) {
+        return "SELECT " + column_list(table) + " FROM " + identifier(table.name) + " ORDER BY " +
+               key_order(table, false);
+    }
+    std::string files;
+    for (const auto& column : table.columns) {
+        files += (files.empty() ? "" : ", ") +
+                 (column.name == "data" ? std::string("NULL") : identifier(column.name));
+    }
+    return "SELECT " + column_list(table) + ", NULL, NULL FROM " + identifier(table.name) +
+           " UNION ALL SELECT " + files + ", name, bytes FROM " + std::string(kChunkFiles) +
+           " ORDER BY " + key_order(table, false);
+}
+
 // Copies the table's rows, digesting them as read from the embedded store.
-void copy_rows(sqlite::Database& source, pg::Connection& target, const Table& table,
-               CopiedTable& copied) {
+void copy_rows(sqlite::Database& source, const EvidenceFiles& files, pg::Connection& target,
+               const Table& table, CopiedTable& copied) {
     const bool identity = std::any_of(table.columns.begin(), table.columns.end(),
                                       [](const Column& column) { return column.identity; });
     std::string placeholders;
@@ -323,15 +348,27 @@ void copy_rows(sqlite::Database& source, pg::Connection& target, const Table& ta
     const std::string insert = "INSERT INTO " + identifier(table.name) + " (" + column_list(table) +
                                ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" +
                                placeholders + ")";
-    sqlite::Statement select(source, "SELECT " + column_list(table) + " FROM " +
-                                         identifier(table.name) + " ORDER BY " +
-                                         key_order(table, false));
+    sqlite::Statement select(source, select_rows(table));
+    const auto file_column = static_cast<int>(table.columns.size());  // kChunks only
     crypto::Blake2bHasher hasher;
     std::vector<Value> row(table.columns.size());
     while (select.step()) {
         pg::Params params;
         for (std::size_t i = 0; i < table.columns.size(); ++i) {
             row[i] = sqlite_value(select, static_cast<int>(i), table);
+            if (table.name == kChunks && table.columns[i].name == "data" &&
+                row[i].tag == Value::Tag::null) {
+                const auto name = select.column_text(file_column);
+                const auto chunk = files.read(
+                    name, static_cast<std::uint64_t>(select.column_int64(file_column + 1)));
+                if (!chunk) {
+                    fail(ErrorCode::corrupt, "the evidence chunk file " +
+                                                 files.path_of(name).string() +
+                                                 " is missing; the embedded store names it");
+                }
+                row[i].tag = Value::Tag::bytes;
+                row[i].data.assign(chunk->begin(), chunk->end());
+            }
             add_param(params, row[i], table.columns[i]);
         }
         target.run(insert, params);
@@ -427,6 +464,7 @@ StoreCopy copy_to_postgresql(const std::filesystem::path& data_dir, const std::s
     }
 
     sqlite::Database source(file, {sqlite::OpenMode::read_only, sqlite::kDefaultBusyTimeout});
+    const EvidenceFiles files(EvidenceFiles::directory_in(data_dir));
     pg::Connection target(location);
     StoreCopy copy;
     target.execute("BEGIN");
@@ -445,7 +483,7 @@ StoreCopy copy_to_postgresql(const std::filesystem::path& data_dir, const std::s
         for (const auto& table : tables) {
             CopiedTable copied;
             copied.name = table.name;
-            copying::copy_rows(source, target, table, copied);
+            copying::copy_rows(source, files, target, table, copied);
             copy.tables.push_back(std::move(copied));
         }
         source.execute("COMMIT");

@@ -1,7 +1,10 @@
 #pragma once
 // Copying the embedded store into PostgreSQL (`dspt-server migrate`): every table of
 // the schema, row by row, keeping ids, in one PostgreSQL transaction that commits only
-// when what PostgreSQL holds reads back the same as the embedded store.
+// when what PostgreSQL holds reads back the same as the embedded store. The evidence
+// chunks the embedded store keeps as files (its table chunk_files) become rows of
+// PostgreSQL's blob_chunks, as if the embedded store held them in its own blob_chunks;
+// they are digested so.
 //
 // Verifying. For every table the rows are counted and digested on both sides:
 // BLAKE2b-256 over a canonical encoding of the rows in primary-key order (byte order

@@ -3,6 +3,8 @@
 // for byte on the site's other devices and on headquarters, and reach no one
 // else; a device the organisation revoked keeps its work.
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -281,11 +283,22 @@ TEST_CASE("a chunk the server altered is refused without holding back the rest o
     const auto id = add_evidence(acorn.leeds, file);
     sync_json(acorn.leeds);
     {
+        // The server keeps chunks as files beside its database (chunk_files names them):
+        // overwrite chunk 1's bytes in place, keeping its size.
         sqlite::Database db(acorn.server.database());
-        sqlite::Statement alter(
-            db, "UPDATE blob_chunks SET data = randomblob(length(data)) WHERE idx = 1");
-        alter.execute();
-        REQUIRE(db.changes() == 1);
+        sqlite::Statement select(db, "SELECT name, bytes FROM chunk_files WHERE idx = 1");
+        REQUIRE(select.step());
+        const auto name = select.column_text(0);
+        const auto bytes = static_cast<std::uintmax_t>(select.column_int64(1));
+        REQUIRE_FALSE(select.step());
+        const auto path =
+            acorn.server.database().parent_path() / "evidence" / name.substr(0, 2) / name;
+        REQUIRE(std::filesystem::file_size(path) == bytes);
+        std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
+        out.seekp(0);
+        const std::string noise(bytes, '\x5a');
+        out.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+        REQUIRE(out.good());
     }
     REQUIRE(acorn.leeds.run({"answer", "1.1.1", "ZA161803"}).exit_code == 0);
     sync_json(acorn.leeds);

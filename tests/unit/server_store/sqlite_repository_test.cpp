@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -14,7 +15,7 @@
 #include "common/sqlite/statement.hpp"
 #include "server/store/shared_counter.hpp"
 #include "server/store/sqlite_connections.hpp"
-#include "store_fixture.hpp"
+#include "sync_fixture.hpp"
 
 namespace dspt::server::store::test {
 
@@ -190,26 +191,33 @@ TEST_CASE_METHOD(StoreFixture, "reads and writes from many threads see every com
     CHECK(repository->sites_of("AB12").size() == static_cast<std::size_t>(kSites));
 }
 
-TEST_CASE_METHOD(StoreFixture, "the WAL is checkpointed on the repository's own thread",
+TEST_CASE_METHOD(SyncFixture, "the WAL is checkpointed on the repository's own thread",
                  "[unit][server_store][sqlite]") {
-    seed_registry();
-    const BlobOwner owner{"AB12", "VA1B2"};
-    // Eight 1 MiB chunks: about 2,000 WAL pages, past kCheckpointPages.
-    std::vector<crypto::Bytes> chunks;
-    for (std::uint32_t i = 0; i < 8; ++i) {
-        chunks.push_back(crypto::random_bytes(1 << 20));
-        repo().put_blob_chunk("e1", owner, i, chunks.back(), kT0, 0);
+    // Eight answers of 1 MiB each: about 2,000 WAL pages, past kCheckpointPages.
+    std::vector<Change> changes;
+    for (int i = 0; i < 8; ++i) {
+        changes.push_back(change("r1", i + 1, "2025-26/answers/1.1." + std::to_string(i + 1), 0,
+                                 std::string(1 << 20, static_cast<char>('a' + i))));
+        REQUIRE(push(branch, {changes.back()}).front().outcome == ChangeOutcome::accepted);
     }
     CHECK(wait_until([&] { return sqlite_repo().TEST_background_checkpoints() > 0; },
                      std::chrono::seconds(20)));
-    // Every chunk reads back, before and after a reopen.
-    for (std::uint32_t i = 0; i < 8; ++i) {
-        CHECK(repo().blob_chunk("e1", i) == chunks[i]);
-    }
+    // Every answer reads back, before and after a reopen.
+    const auto read_back = [&] {
+        const auto page = repo().registers_since("AB12", {"VA1B2"}, 0, 20);
+        REQUIRE(page.registers.size() == changes.size());
+        for (const auto& held : page.registers) {
+            REQUIRE(held.values.size() == 1);
+            const auto sent = std::find_if(changes.begin(), changes.end(), [&](const Change& c) {
+                return c.register_key == held.register_key;
+            });
+            REQUIRE(sent != changes.end());
+            CHECK(held.values.front().payload == sent->payload);
+        }
+    };
+    read_back();
     reopen();
-    for (std::uint32_t i = 0; i < 8; ++i) {
-        CHECK(repo().blob_chunk("e1", i) == chunks[i]);
-    }
+    read_back();
 }
 
 }  // namespace dspt::server::store::test
