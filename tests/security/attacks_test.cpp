@@ -290,15 +290,23 @@ TEST_CASE("the server's store holds neither an evidence file's name nor its cont
     REQUIRE(listed.size() == 1);
     CHECK(listed[0]["name"] == "DBS_JohnSmith.pdf");
 
-    // Whoever holds the server's files reads neither.
+    // Whoever holds the server's files reads neither: not in the database, not in the
+    // evidence chunk files beside it, not in any file's name.
     server.stop();
-    for (const auto& entry : std::filesystem::directory_iterator(server.data())) {
-        const auto bytes = slurp(entry.path());
+    int chunk_files = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(server.data())) {
         INFO(entry.path().string());
+        CHECK(entry.path().string().find("JohnSmith") == std::string::npos);
+        if (!entry.is_regular_file()) {
+            continue;
+        }
+        const auto bytes = slurp(entry.path());
         CHECK(bytes.find("JohnSmith") == std::string::npos);
         CHECK(bytes.find("CONTENT-OF-THE-DBS-CHECK") == std::string::npos);
         CHECK(bytes.find(hash) == std::string::npos);
+        chunk_files += entry.path().parent_path().parent_path().filename() == "evidence" ? 1 : 0;
     }
+    CHECK(chunk_files == 1);
 }
 
 TEST_CASE(
