@@ -34,6 +34,12 @@ class Descriptor {
     Descriptor& operator=(const Descriptor&) = delete;
 
     int get() const noexcept { return fd_; }
+    void reset(int fd) noexcept {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = fd;
+    }
     // Closes now; false (errno set) when closing reported an error.
     bool close() noexcept {
         const int fd = fd_;
@@ -101,8 +107,18 @@ std::string EvidenceFiles::write(std::string_view evidence_id, std::uint32_t ind
     const std::string name = std::string(evidence_id) + "." + std::to_string(index) + "." +
                              crypto::to_hex(crypto::random_bytes(8));
     const auto path = path_of(name);
-    make_directory(path.parent_path());
-    Descriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    const auto create = [&] {
+        make_shard(path.parent_path());
+        return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    };
+    Descriptor fd(create());
+    if (fd.get() < 0 && errno == ENOENT) {  // the shard was removed since it was made
+        {
+            const std::lock_guard lock(shards_mutex_);
+            shards_made_.erase(path.parent_path().filename().string());
+        }
+        fd.reset(create());
+    }
     if (fd.get() < 0) {
         fail_errno("cannot create", path, errno);
     }
@@ -133,6 +149,15 @@ std::string EvidenceFiles::write(std::string_view evidence_id, std::uint32_t ind
     }
     ::unlink(path.c_str());
     fail_errno("cannot write", path, error);
+}
+
+void EvidenceFiles::make_shard(const fs::path& shard) const {
+    auto key = shard.filename().string();
+    const std::lock_guard lock(shards_mutex_);
+    if (shards_made_.count(key) == 0) {
+        make_directory(shard);
+        shards_made_.insert(std::move(key));
+    }
 }
 
 std::optional<crypto::Bytes> EvidenceFiles::read(std::string_view name, std::uint64_t bytes) const {

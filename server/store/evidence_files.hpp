@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -66,7 +67,12 @@ class EvidenceFiles {
     std::filesystem::path path_of(std::string_view name) const;
 
   private:
+    // Creates the shard directory `name` is in, once per process.
+    void make_shard(const std::filesystem::path& shard) const;
+
     std::filesystem::path directory_;
+    mutable std::mutex shards_mutex_;
+    mutable std::set<std::string, std::less<>> shards_made_;  // known to exist
 };
 
 }  // namespace dspt::server::store

@@ -79,6 +79,11 @@ TEST_CASE("an evidence chunk file is private, reads back whole and is checked fo
     CHECK_FALSE(files.read(name, chunk.size()));
     CHECK(files.read(again, chunk.size()) == chunk);
 
+    // A shard directory removed while the store is open is made again.
+    std::filesystem::remove_all(path.parent_path());
+    const auto after_removal = files.write(kEvidenceOne, 4, chunk);
+    CHECK(files.read(after_removal, chunk.size()) == chunk);
+
     // A name never leads out of the directory.
     for (const auto* bad : {"../../etc/passwd", "ab/cd", "..", "x", ".hidden", "AB.1"}) {
         require_error(ErrorCode::invalid_argument, [&] { files.path_of(bad); });
