@@ -128,7 +128,9 @@ std::string EvidenceFiles::write(std::string_view evidence_id, std::uint32_t ind
         const auto n = ::write(fd.get(), sealed.data() + written, sealed.size() - written);
         if (n > 0) {
             written += static_cast<std::size_t>(n);
-        } else if (n < 0 && errno != EINTR) {
+        } else if (n == 0) {
+            error = EIO;  // no progress: never loop on it
+        } else if (errno != EINTR) {
             error = errno;
         }
     }
