@@ -198,7 +198,7 @@ std::optional<crypto::Bytes> EvidenceFiles::read(std::string_view name, std::uin
 
 void EvidenceFiles::remove(std::string_view name) const noexcept {
     if (valid_name(name)) {
-        ::unlink((directory_ / std::string(name.substr(0, 2)) / std::string(name)).c_str());
+        ::unlink(path_of(name).c_str());
     }
 }
 

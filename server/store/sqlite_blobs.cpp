@@ -1,9 +1,9 @@
 // SqliteRepository: the sealed chunks of evidence files.
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
+#include "common/clock/hybrid_clock.hpp"
 #include "common/error.hpp"
 #include "server/store/sqlite_connections.hpp"
 #include "server/store/sqlite_rows.hpp"
@@ -107,12 +107,6 @@ constexpr const char* kUnreferenced = R"sql(
 // written, and not yet its row.
 constexpr std::int64_t kStrayFileAgeMs = 10 * 60 * 1000;
 
-std::int64_t wall_clock_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 }  // namespace
 
 std::vector<StorageUse> SqliteRepository::storage_use() const {
@@ -176,7 +170,9 @@ StorageUse SqliteRepository::collect_unreferenced_blobs(std::int64_t before_ms) 
     for (const auto& name : files) {
         evidence_files_->remove(name);
     }
-    evidence_files_->sweep(named, std::min(before_ms, wall_clock_ms() - kStrayFileAgeMs));
+    evidence_files_->sweep(
+        named, std::min(before_ms,
+                        static_cast<std::int64_t>(HybridClock::system_millis()) - kStrayFileAgeMs));
     return collected;
 }
 

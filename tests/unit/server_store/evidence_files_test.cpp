@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/clock/hybrid_clock.hpp"
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/statement.hpp"
 #include "tests/support/errors.hpp"
@@ -26,9 +27,7 @@ constexpr const char* kEvidenceOne = "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 constexpr const char* kEvidenceTwo = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 std::int64_t now_in_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return static_cast<std::int64_t>(HybridClock::system_millis());
 }
 
 // Every regular file under `dir`, by name.
