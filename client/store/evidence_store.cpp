@@ -19,6 +19,7 @@
 #include "common/error.hpp"
 #include "common/sqlite/statement.hpp"
 #include "common/sqlite/transaction.hpp"
+#include "protocol/session_auth.hpp"
 
 namespace dspt::client {
 
@@ -147,7 +148,8 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
     }
 
     sqlite::Statement insert_chunk(
-        db, "INSERT INTO evidence_chunks(evidence_id, idx, data) VALUES(?1, ?2, ?3)");
+        db,
+        "INSERT INTO evidence_chunks(evidence_id, idx, data, body_hash) VALUES(?1, ?2, ?3, ?4)");
     crypto::Blake2bHasher hasher;
     std::vector<unsigned char> buffer(kChunkBytes);
     std::uint64_t done = 0;
@@ -163,8 +165,11 @@ EvidenceFile EvidenceStore::add(std::string_view item_id, const std::filesystem:
         sqlite::ResetGuard guard(insert_chunk);
         insert_chunk.bind(1, id);
         insert_chunk.bind(2, static_cast<std::int64_t>(manifest.chunks));
-        insert_chunk.bind(
-            3, sqlite::Blob(crypto::Aead::seal(file_key, chunk, crypto::as_byte_view(ad))));
+        const auto sealed = crypto::Aead::seal(file_key, chunk, crypto::as_byte_view(ad));
+        insert_chunk.bind_unowned(3, sqlite::Blob(sealed.data(), sealed.size()));
+        // The hash its upload request is authenticated with, made once here.
+        insert_chunk.bind(4, protocol::request_body_hash(std::string_view(
+                                 reinterpret_cast<const char*>(sealed.data()), sealed.size())));
         insert_chunk.execute();
         ++manifest.chunks;
         done += got;

@@ -58,16 +58,19 @@ bool EvidenceTransfers::reads_chunks_apart() const {
     return !path.empty() && path != ":memory:";
 }
 
-std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::uint32_t index) {
+EvidenceTransfers::SealedChunk EvidenceTransfers::sealed_chunk(std::string_view evidence_id,
+                                                               std::uint32_t index) {
     if (!chunk_reader_ && reads_chunks_apart()) {
         const auto& path = store_.database().path();
         chunk_reader_.emplace(path, sqlite::OpenOptions{sqlite::OpenMode::read_only});
     }
     auto& db = chunk_reader_ ? *chunk_reader_ : store_.database();
     std::int64_t rowid = 0;
+    SealedChunk chunk;
     {
-        sqlite::Statement select(
-            db, "SELECT rowid FROM evidence_chunks WHERE evidence_id = ?1 AND idx = ?2");
+        sqlite::Statement select(db,
+                                 "SELECT rowid, coalesce(body_hash, '') FROM evidence_chunks "
+                                 "WHERE evidence_id = ?1 AND idx = ?2");
         select.bind(1, evidence_id);
         select.bind(2, static_cast<std::int64_t>(index));
         if (!select.step()) {
@@ -75,11 +78,11 @@ std::string EvidenceTransfers::sealed_chunk(std::string_view evidence_id, std::u
                                          std::string(evidence_id) + " is missing from the store");
         }
         rowid = select.column_int64(0);
+        chunk.body_hash = select.column_text(1);
     }
     // Read straight into the request body it becomes: one copy of a mebibyte, not three.
-    std::string sealed;
-    sqlite::read_blob(db, "evidence_chunks", "data", rowid, sealed);
-    return sealed;
+    sqlite::read_blob(db, "evidence_chunks", "data", rowid, chunk.sealed);
+    return chunk;
 }
 
 crypto::SecretKey EvidenceTransfers::file_key(std::string_view evidence_id) {

@@ -47,8 +47,13 @@ class EvidenceTransfers {
     std::int64_t oldest_upload_added_at_ms();
 
     // One sealed chunk of a file, as uploaded (the body of its request), as
-    // committed in the store.
-    std::string sealed_chunk(std::string_view evidence_id, std::uint32_t index);
+    // committed in the store, with the hash its request is authenticated with
+    // (protocol::request_body_hash) when the store kept one ("" otherwise).
+    struct SealedChunk {
+        std::string sealed;
+        std::string body_hash;
+    };
+    SealedChunk sealed_chunk(std::string_view evidence_id, std::uint32_t index);
 
     // True when sealed_chunk() reads through a connection of its own, so it may run on
     // one thread while another uses the store; false for a store in memory.

@@ -14,7 +14,7 @@ namespace dspt::client {
 
 // The newest schema this build writes. A store with a higher user_version was
 // written by a newer dspt and is refused (ErrorCode::schema_too_new).
-inline constexpr int kClientSchemaVersion = 8;
+inline constexpr int kClientSchemaVersion = 9;
 
 // Brings a store up to kClientSchemaVersion, one numbered step at a time.
 void migrate_client_store(sqlite::Database& db);

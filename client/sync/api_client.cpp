@@ -178,17 +178,67 @@ protocol::BlobStatus ApiClient::blob_status(const std::string& evidence_id) {
         call("GET", "/v1/blobs/" + percent_encode(evidence_id)));
 }
 
-void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
-                               const std::string& scope, std::string sealed,
-                               std::string sealed_hash) {
+HttpRequest ApiClient::blob_chunk_request(const std::string& evidence_id, std::uint32_t index,
+                                          const std::string& scope, std::string sealed) {
     HttpRequest request;
     request.method = "PUT";
     request.target = "/v1/blobs/" + percent_encode(evidence_id) + "/" + std::to_string(index) +
                      (scope.empty() ? "" : "?scope=" + percent_encode(scope));
     request.content_type = "application/octet-stream";
     request.body = std::move(sealed);
-    send(std::move(request), std::move(sealed_hash));
+    return request;
+}
+
+void ApiClient::put_blob_chunk(const std::string& evidence_id, std::uint32_t index,
+                               const std::string& scope, std::string sealed,
+                               std::string sealed_hash) {
+    send(blob_chunk_request(evidence_id, index, scope, std::move(sealed)), std::move(sealed_hash));
     ++moved_;
+}
+
+void ApiClient::set_side_lane(std::function<std::unique_ptr<Transport>()> make) {
+    make_side_ = std::move(make);
+    side_.reset();
+}
+
+ApiClient::PendingChunk ApiClient::put_blob_chunk_aside(const std::string& evidence_id,
+                                                        std::uint32_t index,
+                                                        const std::string& scope,
+                                                        std::string sealed,
+                                                        std::string sealed_hash) {
+    if (!has_side_lane()) {
+        fail(ErrorCode::internal, "put_blob_chunk_aside without a side lane");
+    }
+    if (!side_) {
+        side_ = make_side_();
+    }
+    PendingChunk pending;
+    pending.api_ = this;
+    pending.stamped_ = std::make_shared<RequestSession::Stamped>(session_->stamp(
+        blob_chunk_request(evidence_id, index, scope, std::move(sealed)), std::move(sealed_hash)));
+    // The stamped request stays here, in case it must go again; the thread sends
+    // a copy, made there rather than on the caller's time.
+    pending.answer_ =
+        std::async(std::launch::async, [transport = side_.get(), stamped = pending.stamped_] {
+            return transport->send(stamped->request);
+        });
+    return pending;
+}
+
+bool ApiClient::PendingChunk::ready() const {
+    return answer_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+void ApiClient::PendingChunk::wait() {
+    auto response = answer_.get();
+    if (api_->session_->refused(*stamped_, response)) {
+        RequestSession::unstamp(stamped_->request);
+        response = api_->session_->send(std::move(stamped_->request));
+    }
+    if (response.status < 200 || response.status >= 300) {
+        throw_server_error(response);
+    }
+    ++api_->moved_;
 }
 
 std::string ApiClient::blob_chunk(const std::string& evidence_id, std::uint32_t index) {

@@ -7,6 +7,8 @@
 // "forbidden" exactly as the server said it.
 
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -73,6 +75,39 @@ class ApiClient {
                         const std::string& scope, std::string sealed, std::string sealed_hash = {});
     std::string blob_chunk(const std::string& evidence_id, std::uint32_t index);
 
+    // Evidence chunks two at a time. With a side lane, put_blob_chunk_aside() sends
+    // a chunk on a second connection, made by `make` when first needed and kept
+    // for this client's life, while the caller sends the next on this client's
+    // own: the server stores one chunk while the other travels. Only an
+    // authenticated client has one.
+    void set_side_lane(std::function<std::unique_ptr<Transport>()> make);
+    bool has_side_lane() const noexcept { return session_ && make_side_; }
+
+    // A chunk on its way on the side lane.
+    class PendingChunk {
+      public:
+        // Whether its answer is here (wait() then returns at once).
+        bool ready() const;
+        // Its outcome as put_blob_chunk() would give it: returns when the server
+        // stored the chunk, throws what put_blob_chunk() throws otherwise. A
+        // server that no longer holds the session gets the chunk again, here.
+        void wait();
+
+      private:
+        friend class ApiClient;
+        ApiClient* api_ = nullptr;
+        // Shared with the sending thread until its answer is here.
+        std::shared_ptr<RequestSession::Stamped> stamped_;
+        std::future<HttpResponse> answer_;
+    };
+    // Starts put_blob_chunk() on the side lane: authenticated here, sent and
+    // waited for on a thread of its own. Needs has_side_lane(). The caller may
+    // use this client meanwhile, but must call wait() before another aside and
+    // before this client is destroyed.
+    PendingChunk put_blob_chunk_aside(const std::string& evidence_id, std::uint32_t index,
+                                      const std::string& scope, std::string sealed,
+                                      std::string sealed_hash = {});
+
     // Sync health, reported at the start and the end of every sync.
     void sync_health(const protocol::SyncHealth& health);
     // Progress of the organisation's sites in `year` (a branch: its own site),
@@ -109,8 +144,14 @@ class ApiClient {
     // call() for a request already built; `body_hash` as RequestSession::send.
     std::string send(HttpRequest request, std::string body_hash = {});
 
+    // The request put_blob_chunk() sends.
+    static HttpRequest blob_chunk_request(const std::string& evidence_id, std::uint32_t index,
+                                          const std::string& scope, std::string sealed);
+
     Transport& transport_;
     std::unique_ptr<RequestSession> session_;  // none for an unsigned client
+    std::function<std::unique_ptr<Transport>()> make_side_;
+    std::unique_ptr<Transport> side_;  // the side lane's connection, once made
     std::uint64_t moved_ = 0;
 };
 

@@ -56,7 +56,7 @@ bool may_open_inline(std::string_view target) {
 
 }  // namespace
 
-HttpResponse RequestSession::send_signed(HttpRequest request) {
+void RequestSession::sign(HttpRequest& request) {
     const auto now = static_cast<std::int64_t>(wall_());
     const auto headers = protocol::sign_request(signing_, device_id_, request.method,
                                                 request.target, request.body, now);
@@ -64,7 +64,56 @@ HttpResponse RequestSession::send_signed(HttpRequest request) {
     request.headers[std::string(protocol::kTimestampHeader)] = headers.timestamp;
     request.headers[std::string(protocol::kNonceHeader)] = headers.nonce;
     request.headers[std::string(protocol::kSignatureHeader)] = headers.signature;
+}
+
+void RequestSession::mac(HttpRequest& request, const Ticket& ticket, const std::string& body_hash) {
+    const auto headers = protocol::mac_request_with_body_hash(
+        ticket.key, ticket.session_id, ticket.counter, request.method, request.target, body_hash);
+    request.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
+    request.headers[std::string(protocol::kCounterHeader)] = headers.counter;
+    request.headers[std::string(protocol::kMacHeader)] = headers.mac;
+}
+
+void RequestSession::unstamp(HttpRequest& request) {
+    for (const auto name :
+         {protocol::kDeviceHeader, protocol::kTimestampHeader, protocol::kNonceHeader,
+          protocol::kSignatureHeader, protocol::kSessionHeader, protocol::kCounterHeader,
+          protocol::kMacHeader}) {
+        request.headers.erase(std::string(name));
+    }
+}
+
+HttpResponse RequestSession::send_signed(HttpRequest request) {
+    sign(request);
     return transport_.send(std::move(request));
+}
+
+RequestSession::Stamped RequestSession::stamp(HttpRequest request, std::string body_hash) {
+    std::optional<Ticket> ticket;
+    {
+        const std::lock_guard guard(lock_);
+        if (offered_) {
+            ticket = live_ticket();
+        }
+    }
+    if (!ticket) {
+        sign(request);
+        return {std::move(request), "", false};
+    }
+    if (body_hash.empty()) {
+        body_hash = protocol::request_body_hash(request.body);
+    }
+    mac(request, *ticket, body_hash);
+    return {std::move(request), ticket->session_id, ticket->kept};
+}
+
+bool RequestSession::refused(const Stamped& stamped, const HttpResponse& response) {
+    if (stamped.session_id.empty() ||
+        !(asks_for_new_session(response) || (stamped.kept && refuses_counter(response)))) {
+        return false;
+    }
+    forget(stamped.session_id);
+    return true;
 }
 
 HttpResponse RequestSession::send(HttpRequest request, std::string body_hash) {
@@ -86,12 +135,7 @@ HttpResponse RequestSession::send(HttpRequest request, std::string body_hash) {
         }
         // Kept for a second attempt: the server may not hold the session.
         HttpRequest in_session = request;
-        const auto headers =
-            protocol::mac_request_with_body_hash(ticket->key, ticket->session_id, ticket->counter,
-                                                 request.method, request.target, body_hash);
-        in_session.headers[std::string(protocol::kSessionHeader)] = headers.session_id;
-        in_session.headers[std::string(protocol::kCounterHeader)] = headers.counter;
-        in_session.headers[std::string(protocol::kMacHeader)] = headers.mac;
+        mac(in_session, *ticket, body_hash);
         auto response = transport_.send(std::move(in_session));
         if (!asks_for_new_session(response) && !(ticket->kept && refuses_counter(response))) {
             return response;
@@ -109,6 +153,25 @@ std::optional<RequestSession::Ticket> RequestSession::next_ticket(
         first_ = false;
         return std::nullopt;
     }
+    if (auto ticket = live_ticket()) {
+        return ticket;
+    }
+    const bool first = std::exchange(first_, false);
+    if (keep_ != nullptr && inline_offered_ && can_open_inline) {
+        open_inline = true;
+        return std::nullopt;
+    }
+    if (first) {
+        return std::nullopt;
+    }
+    refusal = open_session();
+    if (refusal || !open_) {
+        return std::nullopt;
+    }
+    return Ticket{open_->session_id, open_->key, open_->next_counter++, open_->kept};
+}
+
+std::optional<RequestSession::Ticket> RequestSession::live_ticket() {
     const auto now = wall_();
     if (open_ && now >= open_->renew_at_ms) {
         open_.reset();
@@ -133,18 +196,7 @@ std::optional<RequestSession::Ticket> RequestSession::next_ticket(
         }
     }
     if (!open_) {
-        const bool first = std::exchange(first_, false);
-        if (keep_ != nullptr && inline_offered_ && can_open_inline) {
-            open_inline = true;
-            return std::nullopt;
-        }
-        if (first) {
-            return std::nullopt;
-        }
-        refusal = open_session();
-        if (refusal || !open_) {
-            return std::nullopt;
-        }
+        return std::nullopt;
     }
     first_ = false;
     return Ticket{open_->session_id, open_->key, open_->next_counter++, open_->kept};

@@ -23,8 +23,9 @@
 // fails the same way, the request goes signed. A server without sessions (404
 // on /v1/session) gets signed requests for the life of this object.
 //
-// Thread safety: send() may be called from many threads at once; each request
-// gets its own counter. The SessionKeep is used under this object's lock only.
+// Thread safety: send() and stamp() may be called from many threads at once;
+// each request gets its own counter. The SessionKeep is used under this
+// object's lock only.
 
 #include <cstdint>
 #include <mutex>
@@ -63,6 +64,25 @@ class RequestSession {
     // Sends `request` signed, outside any session.
     HttpResponse send_signed(HttpRequest request);
 
+    // A request authenticated for a caller that sends it on a transport of its
+    // own (a second connection, from another thread): MACed in the live session
+    // when there is one, else signed. It never opens a session, so it makes no
+    // request itself.
+    struct Stamped {
+        HttpRequest request;     // with its authentication headers
+        std::string session_id;  // "" when signed
+        bool kept = false;       // the session is the store's
+    };
+    Stamped stamp(HttpRequest request, std::string body_hash = {});
+
+    // After `stamped` was answered with `response`: true when the server does not
+    // hold its session (or refused a kept session's counter), which is then
+    // forgotten; the caller sends the request again with send(), once, after
+    // unstamp().
+    bool refused(const Stamped& stamped, const HttpResponse& response);
+    // `request` without the headers a session or a signature added to it.
+    static void unstamp(HttpRequest& request);
+
   private:
     // What one request in a session needs.
     struct Ticket {
@@ -88,6 +108,12 @@ class RequestSession {
     // set when the request should open one itself). `refusal` is set when the
     // server refused to open one.
     std::optional<Ticket> next_ticket(std::optional<HttpResponse>& refusal, bool& open_inline);
+    // The next counter of the live or kept session, if there is one; holds lock_.
+    std::optional<Ticket> live_ticket();
+    // `request` signed, headers added.
+    void sign(HttpRequest& request);
+    // `request` MACed with `ticket`, headers added.
+    static void mac(HttpRequest& request, const Ticket& ticket, const std::string& body_hash);
     // Sends `request` signed with a new session key in its target, and takes the
     // session the server offers in its answer, if any.
     HttpResponse send_opening(HttpRequest request);

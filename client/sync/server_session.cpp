@@ -25,6 +25,13 @@ ServerSession::ServerSession(LocalStore& store, std::ostream& notices,
       keep_(store, identity_.device_id, server_url.empty() ? identity_.server_url : server_url),
       api_(std::make_unique<ApiClient>(*transport_, identity_.device_id, identity_.signing,
                                        &HybridClock::system_millis, &keep_)) {
+    // Evidence chunks go two at a time, the second on a connection of its own.
+    auto options = transport;
+    options.ca_file = identity_.ca_file;
+    api_->set_side_lane(
+        [url = ServerUrl::parse(server_url.empty() ? identity_.server_url : server_url), options] {
+            return make_http_transport(url, options);
+        });
     send_pending_recovery(store, *api_, notices);
 }
 

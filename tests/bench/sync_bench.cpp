@@ -21,7 +21,7 @@
 // Flags (both modes): --sites S (20) --rounds R (5) --files K (2)
 // --file-bytes B (1048576) --concurrency C (4) --throughput-sites N (1000)
 // --throughput-answers A (45) --throughput-connections T (8)
-// --incremental-runs I (20) --upload-bytes U (100000000).
+// --incremental-runs I (20) --upload-bytes U (100000000) --upload-lanes L (2).
 //
 // What runs, in order, with the client library in-process (a LocalStore per
 // site, an ApiClient over make_http_transport, sync_once):
@@ -35,7 +35,8 @@
 //   6. server throughput: the headquarters device invites and enrols a branch
 //      device for each of N sites; then each device pushes A answers in one
 //      request, from T threads (a connection each at any time);
-//   7. evidence upload: site 1 adds a file of U random bytes and syncs.
+//   7. evidence upload: site 1 adds a file of U random bytes and syncs, with
+//      chunks L at a time (2: a side lane, as `dspt sync` has; 1: one connection).
 // Phases 2-4 go through a counting TCP relay (counting_relay.hpp), so wire
 // bytes are exact; phases 5-7 connect to the server directly. HTTP requests are
 // counted by a Transport decorator. Every network call has the transport's
@@ -125,6 +126,7 @@ struct Options {
     std::size_t throughput_connections = 8;
     std::size_t incremental_runs = 20;
     std::size_t upload_bytes = 100'000'000;
+    std::size_t upload_lanes = 2;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -164,6 +166,7 @@ Options parse(int argc, char** argv) {
             {"--throughput-connections", {&options.throughput_connections, 1, 256}},
             {"--incremental-runs", {&options.incremental_runs, 1, 10'000}},
             {"--upload-bytes", {&options.upload_bytes, 1, std::size_t{2} << 30}},
+            {"--upload-lanes", {&options.upload_lanes, 1, 2}},
             {"--port", {&port, 1, 65535}},
         },
         {{"--codes", &codes}, {"--hq-code", &options.hq_code}, {"--work", &work}});
@@ -377,12 +380,17 @@ void set_up_site(Site& site, std::size_t index, const Options& options, Network&
 }
 
 // One sync as `dspt sync` makes it: a new connection, and the request session
-// kept in the site's store (the relay reaches the same server).
-client::SyncReport sync_site(Site& site, Network& network, bool through_relay) {
+// kept in the site's store (the relay reaches the same server), and evidence
+// chunks two at a time on a second connection unless `lanes` is 1.
+client::SyncReport sync_site(Site& site, Network& network, bool through_relay,
+                             std::size_t lanes = 2) {
     const auto transport = network.transport(through_relay);
     client::SessionKeep keep(*site.store, site.identity.device_id, network.server_url());
     ApiClient api(*transport, site.identity.device_id, site.identity.signing,
                   &HybridClock::system_millis, &keep);
+    if (lanes == 2) {
+        api.set_side_lane([&network, through_relay] { return network.transport(through_relay); });
+    }
     return client::sync_once(*site.store, api, site.identity);
 }
 
@@ -558,14 +566,15 @@ void run_upload(Site& site, Network& network, const Options& options) {
     site.store->evidence().add(item.id, file);
     fs::remove(file);
     const auto start = Clock::now();
-    const auto report = sync_site(site, network, false);
+    const auto report = sync_site(site, network, false, options.upload_lanes);
     const double seconds = ms_since(start) / 1000.0;
     if (report.files_uploaded != 1) {
         fail(ErrorCode::internal,
              "the upload sync uploaded " + std::to_string(report.files_uploaded) + " files, not 1");
     }
     figure("evidence upload of a " + std::to_string(options.upload_bytes) +
-               "-byte file (one sync, loopback)",
+               "-byte file (one sync, loopback, " + std::to_string(options.upload_lanes) +
+               (options.upload_lanes == 1 ? " lane)" : " lanes)"),
            static_cast<double>(report.bytes_uploaded) / 1e6 / seconds, "MB/s");
 }
 

@@ -132,6 +132,37 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a fast line carries a file two chunks at a time on a second connection, a slow line one "
+    "chunk at a time on one",
+    "[integration][evidence_sync]") {
+    Acorn acorn;
+    FaultProxy proxy(acorn.server.port());
+    const auto via_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+    // Twelve chunks: the second connection opens once one of them went in quickly,
+    // whatever else the machine is doing.
+    const auto large = acorn.leeds.make_file("policies.zip", 12 * 1024 * 1024 + 1, "POLICIES");
+    const auto large_id = add_evidence(acorn.leeds, large);
+    const auto sent = sync_json(acorn.leeds, {"--server", via_proxy});
+    CHECK(sent["files_uploaded"] == 1);
+    CHECK(sent["chunks_uploaded"] == 13);
+    CHECK(proxy.connections() == 2);
+
+    // At 2 MB/s a chunk takes half a second: one connection carries them all.
+    const auto small = acorn.leeds.make_file("training.pdf", 2 * 1024 * 1024 + 1, "TRAINING");
+    const auto small_id = add_evidence(acorn.leeds, small);
+    proxy.throttle(2'000'000);
+    const auto slow = sync_json(acorn.leeds, {"--server", via_proxy});
+    CHECK(slow["files_uploaded"] == 1);
+    CHECK(slow["chunks_uploaded"] == 3);
+    CHECK(proxy.connections() == 3);
+
+    // Both arrive byte for byte.
+    CHECK(sync_json(acorn.leeds2)["files_downloaded"] == 2);
+    CHECK(same_content(fetch(acorn.leeds2, large_id, "policies-copy.zip"), large));
+    CHECK(same_content(fetch(acorn.leeds2, small_id, "training-copy.pdf"), small));
+}
+
+TEST_CASE(
     "a file being uploaded is not announced, and an answer written after it is not held "
     "back",
     "[integration][evidence_sync]") {

@@ -252,6 +252,7 @@ TEST_CASE("a store of schema version 5 keeps what its changes and registers had 
             ALTER TABLE outbox DROP COLUMN seen;
             DROP INDEX outbox_set_aside;  -- added by version 8
             ALTER TABLE outbox DROP COLUMN set_aside;  -- added by version 7
+            ALTER TABLE evidence_chunks DROP COLUMN body_hash;  -- added by version 9
             UPDATE outbox SET base_version = 42;
             INSERT INTO register_versions(scope, register_key, version)
                 VALUES ('', 'answer/1.1.1', 43), ('', 'answer/1.1.6', 0);

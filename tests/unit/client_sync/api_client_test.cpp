@@ -12,8 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "client/sync/transport.hpp"
+#include "common/crypto/session_key.hpp"
+#include "common/crypto/signer.hpp"
 #include "common/error.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/session_auth.hpp"
+#include "protocol/session_messages.hpp"
+#include "protocol/signing.hpp"
 #include "protocol/sync_messages.hpp"
 #include "protocol/sync_own_changes.hpp"
 
@@ -26,12 +31,24 @@ class CannedServer final : public Transport {
   public:
     std::vector<HttpResponse> answers;
     std::vector<std::string> targets;
+    std::vector<HttpRequest> requests;
 
     HttpResponse send(HttpRequest request) override {
         targets.push_back(request.method + " " + request.target);
+        requests.push_back(request);
         REQUIRE(targets.size() <= answers.size());
         return answers[targets.size() - 1];
     }
+};
+
+// A connection to `server`, as a side lane makes one.
+class Connection final : public Transport {
+  public:
+    explicit Connection(CannedServer& server) : server_(server) {}
+    HttpResponse send(HttpRequest request) override { return server_.send(std::move(request)); }
+
+  private:
+    CannedServer& server_;
 };
 
 HttpResponse error_answer(int status, const std::string& code, const std::string& message) {
@@ -129,6 +146,79 @@ TEST_CASE("the exchange asks for references to its own changes and puts them bac
     referring.page.registers[0].shown.seq = 5;
     server.answers.push_back(ok(protocol::encode(referring)));
     CHECK_THROWS_WITH(api.exchange(request), Catch::Contains("did not send"));
+}
+
+TEST_CASE("a chunk sent aside travels on a second connection and ends as a chunk sent here would",
+          "[unit][client_sync][api_client]") {
+    const auto signing = crypto::SigningKeyPair::generate();
+    const auto offer = [] {
+        protocol::SessionOffer made;
+        made.session_id = std::string(protocol::kSessionIdChars, 'a');
+        const auto server_pair = crypto::SessionKeyPair::generate();
+        made.server_public_key.assign(server_pair.public_key().begin(),
+                                      server_pair.public_key().end());
+        made.lifetime_ms = 3'600'000;
+        return ok(protocol::encode(made));
+    };
+    CannedServer main;
+    CannedServer side;
+    ApiClient api(main, "device-1", signing);
+    CHECK_FALSE(api.has_side_lane());
+    std::size_t connections = 0;
+    api.set_side_lane([&] {
+        ++connections;
+        return std::make_unique<Connection>(side);
+    });
+    REQUIRE(api.has_side_lane());
+
+    // Before any session: the chunk aside goes signed.
+    side.answers.push_back(ok(""));
+    auto first = api.put_blob_chunk_aside("e1", 0, "", std::string("sealed-0"));
+    first.wait();
+    CHECK(api.moved() == 1);
+    REQUIRE(side.requests.size() == 1);
+    CHECK(side.targets[0] == "PUT /v1/blobs/e1/0");
+    CHECK(side.requests[0].body == "sealed-0");
+    CHECK(side.requests[0].headers.contains(std::string(protocol::kSignatureHeader)));
+    CHECK(main.requests.empty());
+
+    // In a session, a chunk aside is MACed; the server refusing the session gets the
+    // chunk again on the main connection, in a new session.
+    main.answers = {ok(""), offer(), ok(""), offer(), ok("")};
+    api.put_blob_chunk("e1", 1, "", std::string("sealed-1"));  // signed: the first here
+    api.put_blob_chunk("e1", 2, "", std::string("sealed-2"));  // opens a session
+    side.answers.push_back({401, "application/json",
+                            nlohmann::json{{"error", "unauthenticated"},
+                                           {"message", "unknown session"},
+                                           {std::string(protocol::kSessionRefusalField),
+                                            std::string(protocol::kSessionRefusalNew)}}
+                                .dump()});
+    auto refused = api.put_blob_chunk_aside("e1", 3, "", std::string("sealed-3"));
+    refused.wait();
+    REQUIRE(side.requests.size() == 2);
+    CHECK(side.requests[1].headers.contains(std::string(protocol::kMacHeader)));
+    CHECK_FALSE(side.requests[1].headers.contains(std::string(protocol::kSignatureHeader)));
+    REQUIRE(main.targets.size() == 5);
+    CHECK(main.targets[3] == "POST /v1/session");
+    CHECK(main.targets[4] == "PUT /v1/blobs/e1/3");
+    CHECK(main.requests[4].body == "sealed-3");
+    CHECK(main.requests[4].headers.contains(std::string(protocol::kMacHeader)));
+    CHECK(main.requests[4].headers.at(std::string(protocol::kCounterHeader)) == "1");
+    CHECK(api.moved() == 4);
+
+    // A refusal for good is thrown by wait() with the server's code, and moves nothing.
+    side.answers.push_back(
+        error_answer(507, "limit_exceeded", "the organisation's storage is full"));
+    auto full = api.put_blob_chunk_aside("e1", 4, "", std::string("sealed-4"));
+    try {
+        full.wait();
+        FAIL("a refused chunk was taken as stored");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::limit_exceeded);
+        CHECK_THAT(e.what(), Catch::Contains("storage is full"));
+    }
+    CHECK(api.moved() == 4);
+    CHECK(connections == 1);  // one side connection, kept
 }
 
 }  // namespace dspt::client::test

@@ -70,8 +70,8 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
         Catch::Contains("dspt sync"));
 
     // Chunks out of place, altered or from beyond the file are refused.
-    const auto chunk0 = sending.sealed_chunk(file.id, 0);
-    const auto chunk1 = sending.sealed_chunk(file.id, 1);
+    const auto chunk0 = sending.sealed_chunk(file.id, 0).sealed;
+    const auto chunk1 = sending.sealed_chunk(file.id, 1).sealed;
     require_error(ErrorCode::corrupt,
                   [&] { receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk1)); });
     auto altered = chunk0;
@@ -83,7 +83,8 @@ TEST_CASE("a file travels chunk by chunk to another store and opens byte for byt
     CHECK(receiving.chunks_here(file.id).empty());
 
     // In any order, and resumable: the file is readable with its last chunk.
-    receiving.store_chunk(file.id, 2, crypto::as_byte_view(sending.sealed_chunk(file.id, 2)));
+    receiving.store_chunk(file.id, 2,
+                          crypto::as_byte_view(sending.sealed_chunk(file.id, 2).sealed));
     receiving.store_chunk(file.id, 0, crypto::as_byte_view(chunk0));
     CHECK(receiving.chunks_here(file.id) == std::vector<std::uint32_t>{0, 2});
     CHECK(receiving.downloads_pending().size() == 1);
@@ -107,7 +108,7 @@ TEST_CASE("the next chunk is read on another thread while the store serves this 
     EvidenceTransfers transfers(*store);
     std::vector<std::string> expected;
     for (std::uint32_t index = 0; index < 3; ++index) {
-        expected.push_back(transfers.sealed_chunk(file.id, index));
+        expected.push_back(transfers.sealed_chunk(file.id, index).sealed);
     }
     // As an upload runs: the chunks read ahead on one thread while this one writes to
     // the store, as a request taking MAC counters from it does.
@@ -115,7 +116,7 @@ TEST_CASE("the next chunk is read on another thread while the store serves this 
         auto reading = std::async(std::launch::async, [&] {
             std::vector<std::string> chunks;
             for (std::uint32_t index = 0; index < 3; ++index) {
-                chunks.push_back(transfers.sealed_chunk(file.id, index));
+                chunks.push_back(transfers.sealed_chunk(file.id, index).sealed);
             }
             return chunks;
         });
