@@ -318,9 +318,9 @@ struct PreparedChunk {
     std::string hash;
 };
 
-// A chunk sent and stored within this is on a fast line (a LAN, this computer):
-// 1 MiB in 100 ms is 10 MB/s.
-constexpr std::chrono::milliseconds kFastChunk{100};
+// A chunk sent and stored at this rate or faster is on a fast line (a LAN, this
+// computer): a mebibyte in a tenth of a second.
+constexpr double kFastLineBytesPerSecond = 10e6;
 
 // One chunk to send: the file (its place in the list) and the chunk's index.
 struct ChunkJob {
@@ -404,8 +404,10 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
     // On a fast line, two chunks travel at once: one on the side lane's connection,
     // from a thread of its own, and one on the main connection, from here; a chunk
     // goes aside whenever the side lane is free. Then the line is not idle while
-    // the server stores a chunk. The side lane opens only once a chunk went in
-    // under kFastChunk: on a slower line the line itself is the wait, and a
+    // the server stores a chunk. The side lane opens only once a chunk went in at
+    // kFastLineBytesPerSecond or faster, counted by its size (a small file's one
+    // chunk goes in quickly on any line): on a slower line the line itself is the
+    // wait, and a
     // second connection would only share it, cost twice the bytes at a cut, and
     // leave the progress still for longer.
     struct Aside {
@@ -439,7 +441,7 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
             if (aside) {
                 try {
                     aside->pending.wait();
-                } catch (const Error&) {  // the error already leaving wins
+                } catch (...) {  // the error already leaving wins
                 }
             }
         }
@@ -477,7 +479,9 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
             report.storage_full = e.what();  // every other file would meet it too
             return;
         }
-        fast_line = fast_line || std::chrono::steady_clock::now() - started < kFastChunk;
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        fast_line =
+            fast_line || static_cast<double>(size) >= took.count() * kFastLineBytesPerSecond;
         chunk_done(job, size);
     }
     if (aside) {

@@ -147,17 +147,21 @@ TEST_CASE(
     CHECK(sent["chunks_uploaded"] == 13);
     CHECK(proxy.connections() == 2);
 
-    // At 2 MB/s a chunk takes half a second: one connection carries them all.
+    // At 2 MB/s a chunk takes half a second: one connection carries them all, also
+    // after a small file whose one chunk went in quickly.
+    const auto note = acorn.leeds.make_file("note.txt", 40 * 1024, "NOTE");
+    const auto note_id = add_evidence(acorn.leeds, note);
     const auto small = acorn.leeds.make_file("training.pdf", 2 * 1024 * 1024 + 1, "TRAINING");
     const auto small_id = add_evidence(acorn.leeds, small);
     proxy.throttle(2'000'000);
     const auto slow = sync_json(acorn.leeds, {"--server", via_proxy});
-    CHECK(slow["files_uploaded"] == 1);
-    CHECK(slow["chunks_uploaded"] == 3);
+    CHECK(slow["files_uploaded"] == 2);
+    CHECK(slow["chunks_uploaded"] == 4);
     CHECK(proxy.connections() == 3);
 
-    // Both arrive byte for byte.
-    CHECK(sync_json(acorn.leeds2)["files_downloaded"] == 2);
+    // Every file arrives byte for byte.
+    CHECK(sync_json(acorn.leeds2)["files_downloaded"] == 3);
+    CHECK(same_content(fetch(acorn.leeds2, note_id, "note-copy.txt"), note));
     CHECK(same_content(fetch(acorn.leeds2, large_id, "policies-copy.zip"), large));
     CHECK(same_content(fetch(acorn.leeds2, small_id, "training-copy.pdf"), small));
 }
