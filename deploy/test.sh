@@ -11,9 +11,7 @@
 # protocol decoder.
 #
 # At the end it prints each stage's wall time, so a change can see what it
-# costs the test run (which must stay well inside CI's limit). The sanitizer and
-# fuzz builds start in the background while the tests before them run; their
-# stages are what was left of them.
+# costs the test run (which must stay well inside CI's limit).
 #
 #   deploy/test.sh                          all three
 #   DSPT_TEST_SANITIZE=0 deploy/test.sh     the plain build only (quicker, local use)
@@ -43,7 +41,6 @@ remove_clusters() {
 }
 summary() {
   local status=$?
-  stop_background
   remove_clusters
   if [ -n "$stage_name" ]; then
     stages+=("$(printf '%-34s %5d s  (failed)' "$stage_name" $(($(date +%s) - stage_start)))")
@@ -72,35 +69,12 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # deadlines suite takes 49 s for 7 s of CPU), so one test a core leaves the
 # cores idle.
 test_jobs=$((jobs * 2))
-
-# The next build runs while a stage's tests do, at the lowest priority (nice 19),
-# so it takes only the CPU the tests leave idle: the plain build's tests kept the
-# two cores 78 % busy. Its stage then finishes what is left in the foreground, and
-# shows any error there.
-background_pid=""
-configure() {
-  local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-}
-# In a process group of its own (setsid), so that a run stopped half-way stops
-# the compilers too.
-build_in_background() {
-  local dir=$1; shift
-  setsid nice -n 19 cmake --build "$dir" -j "$jobs" "$@" >"$dir.background.log" 2>&1 &
-  background_pid=$!
-}
-finish_build() {
+build_and_test() {
   local name=$1 dir=$2; shift 2
   begin "$name: build"
-  if [ -n "$background_pid" ]; then
-    wait "$background_pid" || true
-    background_pid=""
-  fi
-  cmake --build "$dir" -j "$jobs" "$@"
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
   end
-}
-run_tests() {
-  local name=$1 dir=$2
   begin "$name: tests"
   if [ -f "$dir/postgresql-test-dir" ]; then
     pg_dirs+=("$(cat "$dir/postgresql-test-dir")")
@@ -108,48 +82,36 @@ run_tests() {
   ctest --test-dir "$dir" --output-on-failure -j "$test_jobs" ${ctest_exclude:+-E "$ctest_exclude"}
   end
 }
-stop_background() {
-  if [ -n "$background_pid" ]; then
-    kill -- "-$background_pid" 2>/dev/null || true
-  fi
-}
 
-sanitize=${DSPT_TEST_SANITIZE:-1}
-configure build/test -DCMAKE_BUILD_TYPE=Release
-finish_build "Release" build/test
-if [ "$sanitize" != 0 ]; then
-  # -O0: an instrumented -O1 build costs over half as much again to compile, more
-  # than the tests gain from running faster; -g1 gives reports their line numbers.
-  # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
-  # The benchmarks are built by the plain build only: they print figures, and
-  # figures from an instrumented build mean nothing.
-  configure build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200 \
-    -DDSPT_BUILD_BENCH=OFF
-  build_in_background build/sanitize
-fi
-run_tests "Release" build/test
+build_and_test "Release" build/test -DCMAKE_BUILD_TYPE=Release
 begin "library graph"
 deploy/draw-dependencies.sh build/test
 end
-if [ "$sanitize" != 0 ]; then
-  finish_build "ASan + UBSan" build/sanitize
-  # -O1 with line tables: what AddressSanitizer needs for speed and readable
-  # reports, at half the compile time of -O2 -g (the runs are bounded by time).
-  CC=clang CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-    -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF
-  build_in_background build/fuzz --target dspt_fuzz_targets
+if [ "${DSPT_TEST_SANITIZE:-1}" != 0 ]; then
+  # -O0: an instrumented -O1 build costs over half as much again to compile, more
+  # than the tests gain from running faster; -g1 gives reports their line numbers.
   # tests/lsan.supp: fontconfig's process-long cache, loaded by the certificates' cairo text.
+  # The plain build runs 1,000 seeds of the sync simulation; this one, 200.
+  # The benchmarks are built by the plain build only: they print figures, and
+  # figures from an instrumented build mean nothing.
   # The store's cases run on PostgreSQL under the sanitizers too; the integration
   # suites' PostgreSQL runs exercise the same store code as the plain build's, so
   # they run there only.
   ctest_exclude='^integration\..*\.postgresql$' \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
-    run_tests "ASan + UBSan" build/sanitize
+    build_and_test "ASan + UBSan" build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DDSPT_SANITIZE=ON -DDSPT_SIM_SEEDS=200 \
+      -DDSPT_BUILD_BENCH=OFF
 
-  finish_build "libFuzzer" build/fuzz --target dspt_fuzz_targets
+  begin "libFuzzer: build"
+  # -O1 with line tables: what AddressSanitizer needs for speed and readable
+  # reports, at half the compile time of -O2 -g (the runs are bounded by time).
+  CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+    -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
+  cmake --build build/fuzz -j "$jobs" --target dspt_fuzz_targets
+  end
   begin "libFuzzer: a bounded run of each decoder"
   ctest --test-dir build/fuzz --output-on-failure -j "$jobs"
   end
