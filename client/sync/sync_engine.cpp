@@ -407,9 +407,8 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
     // the server stores a chunk. The side lane opens only once a chunk went in at
     // kFastLineBytesPerSecond or faster, counted by its size (a small file's one
     // chunk goes in quickly on any line): on a slower line the line itself is the
-    // wait, and a
-    // second connection would only share it, cost twice the bytes at a cut, and
-    // leave the progress still for longer.
+    // wait, and a second connection would only share it, cost twice the bytes at
+    // a cut, and leave the progress still for longer.
     struct Aside {
         ChunkJob job;
         std::size_t sealed_bytes = 0;
@@ -417,6 +416,14 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
     };
     std::optional<Aside> aside;
     bool fast_line = false;
+    // In a handler of `e`: a refusal for the organisation's storage quota is
+    // reported (every other file would meet it too); any other error is thrown on.
+    const auto storage_full = [&report](const Error& e) {
+        if (e.code() != ErrorCode::limit_exceeded) {
+            throw;
+        }
+        report.storage_full = e.what();
+    };
     // Waits for the chunk aside; false when the organisation's storage is full.
     const auto settle_aside = [&]() {
         auto travelling = std::move(*aside);
@@ -424,10 +431,7 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
         try {
             travelling.pending.wait();
         } catch (const Error& e) {
-            if (e.code() != ErrorCode::limit_exceeded) {
-                throw;
-            }
-            report.storage_full = e.what();  // every other file would meet it too
+            storage_full(e);
             return false;
         }
         chunk_done(travelling.job, travelling.sealed_bytes);
@@ -473,10 +477,7 @@ void upload_evidence(LocalStore& store, ApiClient& api, Exchanges& exchanges,
             api.put_blob_chunk(file.id, job.index, scopes.server(file.scope),
                                std::move(chunk.sealed), std::move(chunk.hash));
         } catch (const Error& e) {
-            if (e.code() != ErrorCode::limit_exceeded) {
-                throw;
-            }
-            report.storage_full = e.what();  // every other file would meet it too
+            storage_full(e);
             return;
         }
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
