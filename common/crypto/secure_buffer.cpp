@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include <sodium.h>
-
+#include "common/crypto/guarded_blocks.hpp"
 #include "common/crypto/init.hpp"
 #include "common/error.hpp"
 
@@ -15,16 +14,11 @@ SecureBuffer::SecureBuffer(std::size_t size) {
         return;
     }
     ensure_initialised();
-    // sodium_malloc ignores a failed mlock and returns NULL only when it
-    // cannot map the pages.
-    data_ = static_cast<unsigned char*>(sodium_malloc(size));
+    data_ = guarded::allocate(size);
     if (data_ == nullptr) {
         fail(ErrorCode::crypto, "could not allocate guarded memory for a secret");
     }
     size_ = size;
-    // sodium_malloc fills with 0xdb to expose use of uninitialised memory; we
-    // promise zeroes.
-    sodium_memzero(data_, size_);
 }
 
 SecureBuffer SecureBuffer::copy_of(ByteView bytes) {
@@ -51,9 +45,7 @@ SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
 
 void SecureBuffer::reset() noexcept {
     if (data_ != nullptr) {
-        // sodium_free also zeroes, but say so here rather than rely on it.
-        sodium_memzero(data_, size_);
-        sodium_free(data_);
+        guarded::release(data_, size_);  // wipes the bytes
     }
     data_ = nullptr;
     size_ = 0;

@@ -9,8 +9,10 @@
 //   - the pages are mlock'd, so the secret is not written to swap. If the
 //     process is over its locking limit (RLIMIT_MEMLOCK) libsodium still returns
 //     the memory, unlocked; that is accepted, not an error;
-//   - on destruction, reset() or move-assignment the bytes are wiped and freed
-//     (sodium_free zeroes them before unmapping).
+//   - on destruction, reset() or move-assignment the bytes are wiped and given
+//     back. A small block given back is kept, wiped, for the next buffer of the
+//     same size, still between its guard pages (guarded_blocks.hpp says why and
+//     what that changes); a larger one is unmapped.
 // Each buffer costs a few pages of address space, so use it for keys, not for
 // bulk data.
 //
