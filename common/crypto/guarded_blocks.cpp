@@ -4,6 +4,9 @@
 #include <array>
 #include <cstddef>
 #include <mutex>
+#include <sys/resource.h>
+#include <type_traits>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -22,6 +25,11 @@ namespace dspt::crypto::guarded {
 
 namespace {
 
+// libsodium's canary: this many bytes directly before each block's first byte.
+constexpr std::size_t kCanaryBytes = 16;
+
+enum class CanaryState { unseen, seen_once, confirmed, not_found };
+
 struct Block {
     unsigned char* data = nullptr;
     std::size_t size = 0;
@@ -30,15 +38,33 @@ struct Block {
 struct Cache {
     std::mutex mutex;
     std::array<Block, kCachedBlocks> blocks{};
-    std::size_t count = 0;  // blocks[0, count) wait for reuse
+    std::size_t count = 0;  // blocks[0, count) wait, oldest first
+    std::size_t limit = 0;  // kept_blocks_limit(); 0 until first worked out
+    std::array<unsigned char, kCanaryBytes> canary{};
+    CanaryState canary_state = CanaryState::unseen;
 };
 
-// Never destroyed: a SecureBuffer may be freed during static destruction, after a
-// cache with static storage would be gone. The blocks it keeps are freed with the
-// process.
-Cache& cache() {
-    static Cache* const instance = new Cache;
-    return *instance;
+// Initialised before any code runs and never destroyed (nothing to destroy), so
+// a SecureBuffer freed during static destruction still finds it.
+static_assert(std::is_trivially_destructible_v<Cache>);
+constinit Cache cache;
+
+// Under cache.mutex.
+std::size_t limit_locked() noexcept {
+    if (cache.limit == 0) {
+        std::size_t limit = kCachedBlocks;
+        rlimit locking{};
+        const long page = ::sysconf(_SC_PAGESIZE);
+        if (::getrlimit(RLIMIT_MEMLOCK, &locking) == 0 && locking.rlim_cur != RLIM_INFINITY &&
+            page > 0) {
+            const auto pages =
+                static_cast<std::size_t>(locking.rlim_cur) / static_cast<std::size_t>(page);
+            limit = std::min(limit, pages / 4);
+        }
+        // 0 keeps nothing; store it as "worked out" all the same.
+        cache.limit = limit + 1;
+    }
+    return cache.limit - 1;
 }
 
 void poison(unsigned char* data, std::size_t size) noexcept {
@@ -62,50 +88,96 @@ void unpoison(unsigned char* data, std::size_t size) noexcept {
 // The kept block of exactly `size` bytes given back last, taken out of the cache;
 // nullptr when none.
 unsigned char* take_kept(std::size_t size) noexcept {
-    auto& kept = cache();
-    const std::lock_guard lock(kept.mutex);
-    for (std::size_t i = kept.count; i-- > 0;) {
-        if (kept.blocks[i].size == size) {
-            unsigned char* data = kept.blocks[i].data;
-            std::move(kept.blocks.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                      kept.blocks.begin() + static_cast<std::ptrdiff_t>(kept.count),
-                      kept.blocks.begin() + static_cast<std::ptrdiff_t>(i));
-            --kept.count;
+    const std::lock_guard lock(cache.mutex);
+    for (std::size_t i = cache.count; i-- > 0;) {
+        if (cache.blocks[i].size == size) {
+            unsigned char* data = cache.blocks[i].data;
+            std::move(cache.blocks.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                      cache.blocks.begin() + static_cast<std::ptrdiff_t>(cache.count),
+                      cache.blocks.begin() + static_cast<std::ptrdiff_t>(i));
+            --cache.count;
             return data;
         }
     }
     return nullptr;
 }
 
-// Keeps a wiped block, newest last; the block it pushes out when the cache is
-// full (the oldest), to be freed, or an empty Block.
+// Learns libsodium's canary from blocks it has just made: the bytes before the
+// first, confirmed when the second has the same (otherwise the layout is not the
+// one expected, and nothing is checked).
+void learn_canary(const unsigned char* data) noexcept {
+    const std::lock_guard lock(cache.mutex);
+    const unsigned char* before = data - kCanaryBytes;
+    switch (cache.canary_state) {
+        case CanaryState::unseen:
+            std::copy(before, data, cache.canary.begin());
+            cache.canary_state = CanaryState::seen_once;
+            break;
+        case CanaryState::seen_once:
+            cache.canary_state = sodium_memcmp(before, cache.canary.data(), kCanaryBytes) == 0
+                                     ? CanaryState::confirmed
+                                     : CanaryState::not_found;
+            break;
+        case CanaryState::confirmed:
+        case CanaryState::not_found:
+            break;
+    }
+}
+
+// Aborts, as sodium_free would, when something wrote over the canary before `data`.
+void check_canary(const unsigned char* data) noexcept {
+    bool damaged = false;
+    {
+        const std::lock_guard lock(cache.mutex);
+        damaged = cache.canary_state == CanaryState::confirmed &&
+                  sodium_memcmp(data - kCanaryBytes, cache.canary.data(), kCanaryBytes) != 0;
+    }
+    if (damaged) {
+        sodium_misuse();
+    }
+}
+
+// Keeps a wiped block, newest last; the block it pushes out (the oldest) to be
+// freed, the block itself when nothing is kept, or an empty Block.
 Block keep(Block block) noexcept {
-    auto& kept = cache();
-    const std::lock_guard lock(kept.mutex);
+    const std::lock_guard lock(cache.mutex);
+    const auto limit = limit_locked();
+    if (limit == 0) {
+        return block;
+    }
     Block oldest;
-    if (kept.count == kCachedBlocks) {
-        oldest = kept.blocks[0];
-        std::move(kept.blocks.begin() + 1, kept.blocks.end(), kept.blocks.begin());
-        --kept.count;
+    if (cache.count >= limit) {
+        oldest = cache.blocks[0];
+        std::move(cache.blocks.begin() + 1,
+                  cache.blocks.begin() + static_cast<std::ptrdiff_t>(cache.count),
+                  cache.blocks.begin());
+        --cache.count;
     }
     poison(block.data, block.size);
-    kept.blocks[kept.count++] = block;
+    cache.blocks[cache.count++] = block;
     return oldest;
 }
 
 }  // namespace
 
+std::size_t kept_blocks_limit() noexcept {
+    const std::lock_guard lock(cache.mutex);
+    return limit_locked();
+}
+
 unsigned char* allocate(std::size_t size) noexcept {
     if (size <= kLargestCachedBytes) {
         if (unsigned char* data = take_kept(size)) {
             unpoison(data, size);
-            return data;  // wiped when it was given back
+            sodium_memzero(data, size);  // wiped when given back; again in case of a stray write
+            return data;
         }
     }
     // sodium_malloc ignores a failed mlock and returns NULL only when it cannot
     // map the pages.
     auto* data = static_cast<unsigned char*>(sodium_malloc(size));
     if (data != nullptr) {
+        learn_canary(data);
         // It fills the block with 0xdb to expose use of uninitialised memory; a
         // SecureBuffer promises zeroes.
         sodium_memzero(data, size);
@@ -114,16 +186,17 @@ unsigned char* allocate(std::size_t size) noexcept {
 }
 
 void release(unsigned char* data, std::size_t size) noexcept {
+    check_canary(data);
     sodium_memzero(data, size);
     if (size <= kLargestCachedBytes) {
-        const Block oldest = keep(Block{data, size});
-        if (oldest.data == nullptr) {
+        const Block freed = keep(Block{data, size});
+        if (freed.data == nullptr) {
             return;
         }
         // Its shadow must not outlive the mapping: a later one at the same address
         // would read as poisoned.
-        unpoison(oldest.data, oldest.size);
-        sodium_free(oldest.data);
+        unpoison(freed.data, freed.size);
+        sodium_free(freed.data);
         return;
     }
     sodium_free(data);

@@ -4,8 +4,8 @@
 // A SecureBuffer owns a fixed number of bytes allocated with sodium_malloc:
 //   - the bytes sit directly before an inaccessible guard page, with another
 //     before them, so a read or write that runs off either end crashes instead
-//     of leaking or corrupting a neighbour, and a canary checked on free catches
-//     an underflow;
+//     of leaking or corrupting a neighbour, and a canary checked when the
+//     buffer is given back catches an underflow;
 //   - the pages are mlock'd, so the secret is not written to swap. If the
 //     process is over its locking limit (RLIMIT_MEMLOCK) libsodium still returns
 //     the memory, unlocked; that is accepted, not an error;
@@ -60,7 +60,7 @@ class SecureBuffer {
     ByteView view() const noexcept { return {data_, size_}; }
     std::span<unsigned char> mutable_view() noexcept { return {data_, size_}; }
 
-    // Wipes and frees the memory; the buffer becomes empty.
+    // Wipes and gives back the memory; the buffer becomes empty.
     void reset() noexcept;
 
   private:

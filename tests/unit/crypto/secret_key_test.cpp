@@ -40,7 +40,7 @@ TEST_CASE("SecretKey generate and from_bytes", "[unit][crypto]") {
 
 TEST_CASE("SecretKey move leaves the source empty; reset wipes", "[unit][crypto]") {
     // Freed memory cannot be read back without undefined behaviour, so wiping
-    // is checked through state; sodium_free's canary and ASan catch misuse.
+    // is checked through state; the guarded memory's canary and ASan catch misuse.
     const Bytes raw(SecretKey::kSize, 0x17);
     SecretKey source = SecretKey::from_bytes(raw);
     const unsigned char* where = source.view().data();

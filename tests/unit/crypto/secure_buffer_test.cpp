@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -22,44 +27,78 @@ bool all_equal(const SecureBuffer& buffer, unsigned char value) {
     return std::all_of(bytes.begin(), bytes.end(), [&](unsigned char b) { return b == value; });
 }
 
+// Whether the page holding `address` is still mapped (msync fails with ENOMEM on
+// an unmapped one). The address is only compared and rounded, never read.
+bool mapped(const unsigned char* address) {
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    auto* start = reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(address) & ~(page - 1));
+    if (::msync(start, page, MS_ASYNC) == 0) {
+        return true;
+    }
+    REQUIRE(errno == ENOMEM);
+    return false;
+}
+
+// The address of a buffer of `size` bytes, given back at once.
+const unsigned char* given_back(std::size_t size) {
+    SecureBuffer buffer(size);
+    std::fill(buffer.mutable_view().begin(), buffer.mutable_view().end(), 0xa5);
+    return buffer.view().data();
+}
+
 }  // namespace
 
-TEST_CASE("a secret's block given back is wiped before the next buffer of its size gets it",
+TEST_CASE("a secret's block given back is kept, wiped, for the next buffer of exactly its size",
           "[unit][crypto]") {
-    const unsigned char* first = nullptr;
+    REQUIRE(guarded::kept_blocks_limit() > 1);  // not under a tiny locking limit
+    const auto* first = given_back(77);
+    CHECK(mapped(first));  // kept, not unmapped
     {
-        SecureBuffer secret(77);
-        std::fill(secret.mutable_view().begin(), secret.mutable_view().end(), 0xa5);
-        first = secret.view().data();
+        const SecureBuffer next(77);
+        CHECK(next.view().data() == first);
+        CHECK(all_equal(next, 0));
     }
-    const SecureBuffer next(77);
-    CHECK(next.view().data() == first);  // the same guarded block, not a new mapping
-    CHECK(all_equal(next, 0));
-
     // A block of another size is never handed out for this one: its guard page
     // would not follow the new buffer's last byte.
     {
-        SecureBuffer other(78);
+        const SecureBuffer other(78);
         CHECK(other.view().data() != first);
+        const SecureBuffer smaller(76);
+        CHECK(smaller.view().data() != first);
     }
-    // Larger than the cache keeps: mapped and unmapped each time, zeroed all the same.
-    {
-        SecureBuffer large(guarded::kLargestCachedBytes + 1);
-        std::fill(large.mutable_view().begin(), large.mutable_view().end(), 0x5a);
-    }
+    // Larger than the cache keeps: unmapped at once.
+    const auto* large = given_back(guarded::kLargestCachedBytes + 1);
+    CHECK_FALSE(mapped(large));
     CHECK(all_equal(SecureBuffer(guarded::kLargestCachedBytes + 1), 0));
 }
 
+TEST_CASE("the oldest kept block is unmapped once more are given back than are kept",
+          "[unit][crypto]") {
+    const auto* oldest = given_back(99);
+    REQUIRE(mapped(oldest));
+    {
+        // As many blocks as are kept, of other sizes, all given back after it.
+        std::vector<SecureBuffer> others;
+        for (std::size_t i = 0; i < guarded::kept_blocks_limit(); ++i) {
+            others.emplace_back(200 + i);
+        }
+    }
+    CHECK_FALSE(mapped(oldest));
+}
+
 TEST_CASE("a reused block still has its guard page right after its last byte", "[unit][crypto]") {
-    { SecureBuffer warm(40); }  // given back, so the next 40 bytes come from the cache
+    const auto* kept = given_back(40);
+    given_back(41);  // given back later, so a cache that ignored sizes would hand it out
     SecureBuffer buffer(40);
+    REQUIRE(buffer.view().data() == kept);
     buffer.mutable_view()[39] = 1;  // the last byte is writable
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
         // The fault kills the child outright: no test framework's or sanitizer's
-        // handler reports it as this process's own failure.
+        // handler reports it as a failure of its own, and no core file is left.
         ::signal(SIGSEGV, SIG_DFL);
+        ::prctl(PR_SET_DUMPABLE, 0);
         // One byte past the end: the guard page, so this never returns.
         volatile unsigned char* past = buffer.mutable_view().data() + buffer.size();
         *past = 1;
@@ -72,10 +111,37 @@ TEST_CASE("a reused block still has its guard page right after its last byte", "
     CHECK(WTERMSIG(status) == SIGSEGV);
 }
 
+TEST_CASE("a write over the canary before a block stops the process when it is given back",
+          "[unit][crypto]") {
+    {
+        // Fresh blocks, so the canary has been seen before two of them.
+        const SecureBuffer a(1001);
+        const SecureBuffer b(1002);
+        const SecureBuffer c(1003);
+    }
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::signal(SIGABRT, SIG_DFL);
+        ::prctl(PR_SET_DUMPABLE, 0);
+        SecureBuffer buffer(50);
+        buffer.mutable_view().data()[-1] ^= 0xff;  // the byte before the first
+        buffer.reset();
+        ::_exit(42);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 42));  // given back unnoticed
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGABRT);
+}
+
 TEST_CASE("buffers made and given back on several threads at once never see another's bytes",
           "[unit][crypto]") {
     constexpr std::size_t kThreads = 4;
     constexpr std::size_t kRounds = 400;
+    constexpr std::size_t kHeld = 12;  // kThreads x kHeld > kCachedBlocks
+    STATIC_REQUIRE(guarded::kCachedBlocks < kThreads * kHeld);
     // Sizes the cache keeps and one it does not; more buffers live at once than
     // it keeps, so blocks also leave and join it while others are in use.
     const std::vector<std::size_t> sizes{32, 64, 77, 200, guarded::kLargestCachedBytes + 1};
@@ -90,10 +156,12 @@ TEST_CASE("buffers made and given back on several threads at once never see anot
                 if (!all_equal(buffer, 0)) {
                     ++failures;
                 }
-                const auto mark = static_cast<unsigned char>(1 + (t * kRounds + round) % 250);
+                // Marks 1-60 for the first thread, 61-120 for the next, ...: never
+                // the same on two threads.
+                const auto mark = static_cast<unsigned char>(1 + t * 60 + round % 60);
                 std::fill(buffer.mutable_view().begin(), buffer.mutable_view().end(), mark);
                 held.emplace_back(std::move(buffer), mark);
-                if (held.size() == 12) {  // 4 threads x 12 > kCachedBlocks
+                if (held.size() == kHeld) {
                     for (const auto& [kept, kept_mark] : held) {
                         if (!all_equal(kept, kept_mark)) {
                             ++failures;
@@ -108,5 +176,4 @@ TEST_CASE("buffers made and given back on several threads at once never see anot
         thread.join();
     }
     CHECK(failures.load() == 0);
-    STATIC_REQUIRE(guarded::kCachedBlocks < kThreads * 12);
 }
