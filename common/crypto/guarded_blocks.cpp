@@ -28,7 +28,7 @@ namespace {
 // libsodium's canary: this many bytes directly before each block's first byte.
 constexpr std::size_t kCanaryBytes = 16;
 
-enum class CanaryState { unseen, seen_once, confirmed, not_found };
+enum class CanaryState { unseen, confirmed, not_found };
 
 struct Block {
     unsigned char* data = nullptr;
@@ -102,29 +102,27 @@ unsigned char* take_kept(std::size_t size) noexcept {
     return nullptr;
 }
 
-// Learns libsodium's canary from blocks it has just made: the bytes before the
-// first, confirmed when the second has the same (otherwise the layout is not the
-// one expected, and nothing is checked).
+// Learns libsodium's canary from the first block it makes, confirmed at once
+// against a second block made for the purpose (when they differ, the layout is
+// not the one expected, and nothing is checked).
 void learn_canary(const unsigned char* data) noexcept {
     const std::lock_guard lock(cache.mutex);
-    const unsigned char* before = data - kCanaryBytes;
-    switch (cache.canary_state) {
-        case CanaryState::unseen:
-            std::copy(before, data, cache.canary.begin());
-            cache.canary_state = CanaryState::seen_once;
-            break;
-        case CanaryState::seen_once:
-            cache.canary_state = sodium_memcmp(before, cache.canary.data(), kCanaryBytes) == 0
-                                     ? CanaryState::confirmed
-                                     : CanaryState::not_found;
-            break;
-        case CanaryState::confirmed:
-        case CanaryState::not_found:
-            break;
+    if (cache.canary_state != CanaryState::unseen) {
+        return;
     }
+    std::copy(data - kCanaryBytes, data, cache.canary.begin());
+    auto* probe = static_cast<unsigned char*>(sodium_malloc(1));
+    if (probe == nullptr) {
+        return;  // learned from the next block made
+    }
+    cache.canary_state = sodium_memcmp(probe - kCanaryBytes, cache.canary.data(), kCanaryBytes) == 0
+                             ? CanaryState::confirmed
+                             : CanaryState::not_found;
+    sodium_free(probe);
 }
 
-// Aborts, as sodium_free would, when something wrote over the canary before `data`.
+// Stops the process (sodium_misuse), as sodium_free would, when something wrote
+// over the canary before `data`.
 void check_canary(const unsigned char* data) noexcept {
     bool damaged = false;
     {

@@ -21,8 +21,8 @@
 //     AddressSanitizer build a waiting block is poisoned, so such a use is
 //     reported until the block is handed out again);
 //   - libsodium's canary is checked here at every give-back, as sodium_free
-//     would, once it has been seen to be the same before two blocks (the
-//     process aborts on a mismatch, as sodium_free does);
+//     would (it is learned from the first block made, and confirmed against a
+//     second; a mismatch stops the process through sodium_misuse);
 //   - kept blocks count against the process's locking limit (RLIMIT_MEMLOCK), so
 //     at most a quarter of that limit is kept, in single pages (a block of up to
 //     kLargestCachedBytes takes one page), and never more than kCachedBlocks.
