@@ -39,7 +39,8 @@ struct Cache {
     std::mutex mutex;
     std::array<Block, kCachedBlocks> blocks{};
     std::size_t count = 0;  // blocks[0, count) wait, oldest first
-    std::size_t limit = 0;  // kept_blocks_limit(); 0 until first worked out
+    std::size_t limit = 0;  // kept_blocks_limit(), once limit_known
+    bool limit_known = false;
     std::array<unsigned char, kCanaryBytes> canary{};
     CanaryState canary_state = CanaryState::unseen;
 };
@@ -51,7 +52,7 @@ constinit Cache cache;
 
 // Under cache.mutex.
 std::size_t limit_locked() noexcept {
-    if (cache.limit == 0) {
+    if (!cache.limit_known) {
         std::size_t limit = kCachedBlocks;
         rlimit locking{};
         const long page = ::sysconf(_SC_PAGESIZE);
@@ -61,10 +62,10 @@ std::size_t limit_locked() noexcept {
                 static_cast<std::size_t>(locking.rlim_cur) / static_cast<std::size_t>(page);
             limit = std::min(limit, pages / 4);
         }
-        // 0 keeps nothing; store it as "worked out" all the same.
-        cache.limit = limit + 1;
+        cache.limit = limit;
+        cache.limit_known = true;
     }
-    return cache.limit - 1;
+    return cache.limit;
 }
 
 void poison(unsigned char* data, std::size_t size) noexcept {
@@ -186,18 +187,16 @@ unsigned char* allocate(std::size_t size) noexcept {
 void release(unsigned char* data, std::size_t size) noexcept {
     check_canary(data);
     sodium_memzero(data, size);
+    Block freed{data, size};
     if (size <= kLargestCachedBytes) {
-        const Block freed = keep(Block{data, size});
-        if (freed.data == nullptr) {
-            return;
-        }
+        freed = keep(freed);  // the oldest it pushed out, if any
+    }
+    if (freed.data != nullptr) {
         // Its shadow must not outlive the mapping: a later one at the same address
         // would read as poisoned.
         unpoison(freed.data, freed.size);
         sodium_free(freed.data);
-        return;
     }
-    sodium_free(data);
 }
 
 }  // namespace dspt::crypto::guarded

@@ -46,12 +46,21 @@ const unsigned char* given_back(std::size_t size) {
     return buffer.view().data();
 }
 
+// True, with a warning, when the locking limit (ulimit -l) is too small for the
+// cache to keep blocks, so a case about kept blocks has nothing to test.
+bool nothing_kept() {
+    if (guarded::kept_blocks_limit() >= 2) {
+        return false;
+    }
+    WARN("the locking limit (ulimit -l) is too small for any block to be kept");
+    return true;
+}
+
 }  // namespace
 
 TEST_CASE("a secret's block given back is kept, wiped, for the next buffer of exactly its size",
           "[unit][crypto]") {
-    if (guarded::kept_blocks_limit() < 2) {
-        WARN("the locking limit (ulimit -l) is too small for any block to be kept");
+    if (nothing_kept()) {
         return;
     }
     const auto* first = given_back(77);
@@ -77,8 +86,7 @@ TEST_CASE("a secret's block given back is kept, wiped, for the next buffer of ex
 
 TEST_CASE("the oldest kept block is unmapped once more are given back than are kept",
           "[unit][crypto]") {
-    if (guarded::kept_blocks_limit() < 2) {
-        WARN("the locking limit (ulimit -l) is too small for any block to be kept");
+    if (nothing_kept()) {
         return;
     }
     const auto* oldest = given_back(99);
@@ -94,8 +102,7 @@ TEST_CASE("the oldest kept block is unmapped once more are given back than are k
 }
 
 TEST_CASE("a reused block still has its guard page right after its last byte", "[unit][crypto]") {
-    if (guarded::kept_blocks_limit() < 2) {
-        WARN("the locking limit (ulimit -l) is too small for any block to be kept");
+    if (nothing_kept()) {
         return;
     }
     const auto* kept = given_back(40);
