@@ -70,6 +70,10 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
         }
     };
     bool started = false;  // the first group has begun; only leaders, one at a time, use it
+    const bool took_first = first == First::take_then_wait || first == First::take_then_more;
+    // Set once the first group has taken job 0 alone, when it takes first: the others
+    // are submitted only then, so that none joins that take.
+    std::atomic<bool> first_taken{false};
     const auto run_group = [&](GroupCommit<Job>::Group& group) {
         if (started) {
             record(group.take());
@@ -77,9 +81,9 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
             return;
         }
         started = true;
-        const bool took_first = first == First::take_then_wait || first == First::take_then_more;
         if (took_first) {
             record(group.take());
+            first_taken = true;
         }
         // Job 0 waits too until its group takes it.
         const auto waiting = static_cast<std::size_t>(took_first ? n : n + 1);
@@ -115,7 +119,7 @@ QueueOutcome lead_and_queue(GroupCommit<Job>& queue, int n, First first,
     };
     std::vector<std::jthread> threads;
     threads.emplace_back(submit, 0);
-    if (wait_until([&] { return queue.stats().groups == 1; })) {
+    if (wait_until([&] { return queue.stats().groups == 1 && (!took_first || first_taken); })) {
         for (int id = 1; id <= n; ++id) {
             threads.emplace_back(submit, id);
         }
