@@ -12,7 +12,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libxlsxwriter-dev libcairo2-dev libzstd-dev libpq-dev zlib1g-dev
   catch2
   # tools the tests and the quickstart use
-  sqlite3 openssl curl clang-format clang libclang-rt-14-dev procps
+  sqlite3 openssl curl clang-format clang-16 libclang-rt-16-dev procps
   # the PostgreSQL store's tests run a throwaway cluster; HAProxy fronts several servers
   postgresql haproxy
   # certificates: a font for cairo; pdftotext and a headless browser for their tests

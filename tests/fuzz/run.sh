@@ -14,7 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${2:-$root/build-fuzz}"
 target="${3:-decode_fuzz}"
 
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DDSPT_FUZZ=ON >/dev/null
+CC=clang-16 CXX=clang++-16 cmake -S "$root" -B "$build" -G Ninja -DDSPT_FUZZ=ON >/dev/null
 cmake --build "$build" --target "$target" decode_fuzz_seeds
 
 out="$build/tests/fuzz"

@@ -31,7 +31,7 @@ targets="${FUZZ_SOAK_TARGETS:-decode_fuzz http_request_fuzz multipart_form_fuzz 
 standards_csv_fuzz standards_json_fuzz zstd_fuzz enrolment_code_fuzz form_encoding_fuzz xlsx_fuzz}"
 
 if [ "${FUZZ_SOAK_NO_BUILD:-0}" != 1 ]; then
-  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  CC=clang-16 CXX=clang++-16 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDSPT_FUZZ=ON -DDSPT_BUILD_TESTS=OFF >/dev/null
   cmake --build "$build" --target dspt_fuzz_targets
 fi
