@@ -49,7 +49,7 @@ class Pool;
 }
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kPgSchemaVersion = 3;
+inline constexpr int kPgSchemaVersion = 4;
 
 struct PgOptions {
     // Connections this process may hold, 1 to 256.

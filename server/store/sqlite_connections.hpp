@@ -39,6 +39,11 @@ void migrate_server_store(sqlite::Database& db);
 // ?1 organisation, ?2 scope, ?3 register key.
 std::string_view select_register_values_sql();
 
+// The SQL that reads a pull page's registers in `scopes` distinct scopes
+// (sqlite_sync.cpp): ?1 organisation, ?2 the cursor, ?3 the most rows, ?4 on the
+// scopes; rows of scope, register key and version, in version order.
+std::string registers_since_sql(std::size_t scopes);
+
 // The statements apply_changes runs for every change and every batch, prepared once
 // on the writer (their SQL is in sqlite_sync.cpp).
 struct SyncStatements {

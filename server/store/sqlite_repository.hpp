@@ -66,7 +66,7 @@
 namespace dspt::server::store {
 
 // The schema version this build writes and the newest it reads.
-inline constexpr int kServerSchemaVersion = 15;
+inline constexpr int kServerSchemaVersion = 16;
 
 // The file beside server.db that counts revocations (SharedCounter): revoke_device
 // adds one after its commit, and every process on the data directory reads it

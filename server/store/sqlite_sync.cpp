@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "server/store/register_merge.hpp"
@@ -309,6 +310,29 @@ std::string_view select_register_values_sql() {
     return kSelectValues;
 }
 
+// Each scope read through registers_by_scope and the reads merged by version when
+// they are few (kPullScopesOneByOne), else one walk of registers_by_version. Either
+// form gives the same rows in the same order.
+std::string registers_since_sql(std::size_t scopes) {
+    constexpr std::string_view kColumns = "SELECT scope, register_key, version FROM ";
+    std::string sql;
+    if (scopes <= kPullScopesOneByOne) {
+        for (std::size_t i = 0; i < scopes; ++i) {
+            sql += std::string(i == 0 ? "" : " UNION ALL ") + std::string(kColumns) + "(" +
+                   std::string(kColumns) + "registers WHERE organisation_ods = ?1 AND scope = ?" +
+                   std::to_string(i + 4) + " AND version > ?2 ORDER BY version LIMIT ?3)";
+        }
+    } else {
+        sql = std::string(kColumns) +
+              "registers WHERE organisation_ods = ?1 AND version > ?2 AND " + "scope IN (";
+        for (std::size_t i = 0; i < scopes; ++i) {
+            sql += (i == 0 ? "?" : ", ?") + std::to_string(i + 4);
+        }
+        sql += ")";
+    }
+    return sql + " ORDER BY version LIMIT ?3";
+}
+
 SyncStatements::SyncStatements(sqlite::Database& db)
     : select_organisation(db, "SELECT 1 FROM organisations WHERE ods = ?1"),
       select_register(db, kSelectValues),
@@ -401,25 +425,22 @@ void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
 RegisterPage SqliteRepository::registers_since(std::string_view organisation_ods,
                                                const std::vector<std::string>& scopes,
                                                std::int64_t since, std::size_t limit) const {
+    // A scope named twice is read once, as the IN list of the single walk reads it.
+    std::vector<std::string> distinct = scopes;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     return read(true, [&](Reader& reader) {
         RegisterPage page;
         page.next_cursor = since;
-        if (scopes.empty() || limit == 0) {
+        if (distinct.empty() || limit == 0) {
             return page;
         }
-        std::string placeholders;
-        for (std::size_t i = 0; i < scopes.size(); ++i) {
-            placeholders += (i == 0 ? "?" : ", ?") + std::to_string(i + 4);
-        }
-        sqlite::Statement select(reader.db,
-                                 "SELECT scope, register_key, version FROM registers WHERE "
-                                 "organisation_ods = ?1 AND version > ?2 AND scope IN (" +
-                                     placeholders + ") ORDER BY version LIMIT ?3");
+        sqlite::Statement select(reader.db, registers_since_sql(distinct.size()));
         select.bind(1, organisation_ods);
         select.bind(2, since);
         select.bind(3, static_cast<std::int64_t>(limit) + 1);
-        for (std::size_t i = 0; i < scopes.size(); ++i) {
-            select.bind(static_cast<int>(i + 4), scopes[i]);
+        for (std::size_t i = 0; i < distinct.size(); ++i) {
+            select.bind(static_cast<int>(i + 4), distinct[i]);
         }
         while (select.step()) {
             if (page.registers.size() == limit) {

@@ -21,7 +21,8 @@
 // Flags (both modes): --sites S (20) --rounds R (5) --files K (2)
 // --file-bytes B (1048576) --concurrency C (4) --throughput-sites N (1000)
 // --throughput-answers A (45) --throughput-connections T (8)
-// --incremental-runs I (20) --upload-bytes U (100000000) --upload-lanes L (2).
+// --throughput-protocol sync|push (sync) --incremental-runs I (20) --upload-bytes U (100000000)
+// --upload-lanes L (2).
 //
 // What runs, in order, with the client library in-process (a LocalStore per
 // site, an ApiClient over make_http_transport, sync_once):
@@ -33,8 +34,12 @@
 //      then changes one and syncs;
 //   5. incremental sync: site 1 changes one answer and syncs, I times;
 //   6. server throughput: the headquarters device invites and enrols a branch
-//      device for each of N sites; then each device pushes A answers in one
-//      request, from T threads (a connection each at any time);
+//      device for each of N sites; then each device sends A answers in one
+//      request, from T threads (a new connection for each request). With
+//      --throughput-protocol sync (the default) the request is the client's own
+//      exchange (POST /v1/sync), MACed in the request session the device opened
+//      before the clock started, as a site sends it while its kept session lives;
+//      with `push`, the signed POST /v1/sync/push of older clients;
 //   7. evidence upload: site 1 adds a file of U random bytes and syncs, with
 //      chunks L at a time (2: a side lane, as `dspt sync` has; 1: one connection).
 // Phases 2-4 go through a counting TCP relay (counting_relay.hpp), so wire
@@ -124,6 +129,7 @@ struct Options {
     std::size_t throughput_sites = 1000;
     std::size_t throughput_answers = 45;
     std::size_t throughput_connections = 8;
+    std::string throughput_protocol = "sync";
     std::size_t incremental_runs = 20;
     std::size_t upload_bytes = 100'000'000;
     std::size_t upload_lanes = 2;
@@ -137,6 +143,7 @@ struct Options {
                  "[flags]\n"
               << "flags: --sites S --rounds R --files K --file-bytes B --concurrency C\n"
               << "       --throughput-sites N --throughput-answers A --throughput-connections T\n"
+              << "       --throughput-protocol sync|push\n"
               << "       --incremental-runs I --upload-bytes U\n";
     std::exit(2);
 }
@@ -169,9 +176,15 @@ Options parse(int argc, char** argv) {
             {"--upload-lanes", {&options.upload_lanes, 1, 2}},
             {"--port", {&port, 1, 65535}},
         },
-        {{"--codes", &codes}, {"--hq-code", &options.hq_code}, {"--work", &work}});
+        {{"--codes", &codes},
+         {"--hq-code", &options.hq_code},
+         {"--work", &work},
+         {"--throughput-protocol", &options.throughput_protocol}});
     if (problem) {
         usage(*problem);
+    }
+    if (options.throughput_protocol != "sync" && options.throughput_protocol != "push") {
+        usage("--throughput-protocol is sync or push, not \"" + options.throughput_protocol + "\"");
     }
     options.port = static_cast<std::uint16_t>(port);
     options.codes = codes;
@@ -267,6 +280,19 @@ class Network {
     }
 
     std::string server_url() const { return "http://127.0.0.1:" + std::to_string(server_port_); }
+
+    // Requests the server has authenticated by a device's signature so far (its
+    // /metrics): a phase that should run in request sessions shows none.
+    std::uint64_t signed_requests() {
+        const auto http = transport(false);
+        const auto response = http->send({"GET", "/metrics", {}, "text/plain", ""});
+        constexpr std::string_view kLine = "dspt_http_authenticated_total{by=\"signature\"} ";
+        const auto at = response.body.find(kLine);
+        if (response.status != 200 || at == std::string::npos) {
+            fail(ErrorCode::internal, "the server's /metrics has no count of signed requests");
+        }
+        return std::stoull(response.body.substr(at + kLine.size()));
+    }
 
     struct Snapshot {
         Clock::time_point at;
@@ -519,24 +545,43 @@ void run_throughput(const Options& options, Network& network, Failures& failures
         pack.items.begin(),
         pack.items.begin() + static_cast<std::ptrdiff_t>(options.throughput_answers));
     // The requests and each device's key pair are made before the clock starts: the
-    // figure is the server's, and the clients share its two cores here.
+    // figure is the server's, and the clients share its two cores here. So is each
+    // device's request session (sync): opened by an exchange with nothing to push,
+    // and kept in memory as a site's store keeps it between syncs.
+    const bool exchange = options.throughput_protocol == "sync";
     std::vector<protocol::PushRequest> requests;
     std::vector<crypto::SigningKeyPair> keys;
+    std::vector<client::SessionKeep> sessions(devices.size());
     requests.reserve(devices.size());
     keys.reserve(devices.size());
     for (const auto& device : devices) {
         requests.push_back(bench::answers_of(device, items, kYear, kAuthor));
         keys.push_back(device.signing());
     }
+    if (exchange) {
+        parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
+            const auto own = network.transport(false);
+            ApiClient api(*own, devices[i].id, keys[i], &HybridClock::system_millis, &sessions[i]);
+            api.exchange(protocol::SyncRequest{});
+        });
+    }
 
     std::mutex versions_mutex;
     std::set<std::int64_t> versions;
     std::atomic<std::size_t> accepted{0};
+    const auto signed_before = network.signed_requests();
     const auto start = Clock::now();
     parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
         const auto own = network.transport(false);
-        ApiClient api(*own, devices[i].id, keys[i]);
-        const auto response = api.push(requests[i]);
+        ApiClient api(*own, devices[i].id, keys[i], &HybridClock::system_millis, &sessions[i]);
+        protocol::PushResponse response;
+        if (exchange) {
+            protocol::SyncRequest request;
+            request.entries = requests[i].entries;
+            response = api.exchange(request).push;
+        } else {
+            response = api.push(requests[i]);
+        }
         std::size_t ok = 0;
         for (const auto& result : response.results) {
             ok += result.outcome == protocol::PushOutcome::accepted ? 1 : 0;
@@ -548,14 +593,22 @@ void run_throughput(const Options& options, Network& network, Failures& failures
         }
     });
     const double seconds = ms_since(start) / 1000.0;
-    const auto label = std::to_string(devices.size()) + " sites x " + std::to_string(items.size()) +
-                       " answers, " + std::to_string(options.throughput_connections) +
-                       " connections";
+    const auto signed_during = network.signed_requests() - signed_before;
+    const auto label =
+        std::to_string(devices.size()) + " sites x " + std::to_string(items.size()) + " answers, " +
+        (exchange ? "POST /v1/sync in a request session" : "signed POST /v1/sync/push") + ", " +
+        std::to_string(options.throughput_connections) + " at a time";
     figure("server changes applied per second (" + label + ")",
            static_cast<double>(accepted.load()) / seconds, "changes/s", 0);
     figure("server pushes per second (" + label + ")",
            static_cast<double>(devices.size()) / seconds, "requests/s", 0);
+    figure("server requests authenticated by signature (" + label + ")",
+           static_cast<double>(signed_during), "requests", 0);
     const auto expected = devices.size() * items.size();
+    if (exchange && signed_during != 0) {
+        failures.record("throughput: " + std::to_string(signed_during) +
+                        " requests were signed, not sent in the sessions opened before");
+    }
     if (accepted != expected || versions.size() != expected) {
         failures.record("throughput: " + std::to_string(accepted.load()) + " accepted and " +
                         std::to_string(versions.size()) + " distinct versions of " +

@@ -11,8 +11,8 @@
 #
 # Flags go to dspt_sync_bench (see tests/bench/sync_bench.cpp): --sites S
 # --rounds R --files K --file-bytes B --concurrency C --throughput-sites N
-# --throughput-answers A --throughput-connections T --incremental-runs I
-# --upload-bytes U --upload-lanes L.
+# --throughput-answers A --throughput-connections T --throughput-protocol sync|push
+# --incremental-runs I --upload-bytes U --upload-lanes L.
 # DSPT_SERVER_THREADS=N in the environment runs the server with --threads N
 # (default: one per core).
 set -euo pipefail

@@ -5,6 +5,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -61,6 +62,48 @@ TEST_CASE_METHOD(StoreFixture,
         }
     }
     CHECK(sqlite3_stmt_status(lookup.handle(), SQLITE_STMTSTATUS_REPREPARE, 0) == 0);
+}
+
+TEST_CASE_METHOD(SyncFixture,
+                 "a site's pull reads its own scopes' registers, not every register of its "
+                 "organisation",
+                 "[unit][server_store][sqlite]") {
+    // A sister site's 400 registers, then 3 of the site's own and 2 organisation-wide.
+    std::vector<Change> batch;
+    for (int i = 1; i <= 400; ++i) {
+        batch.push_back(change("r1", i, "answer/" + std::to_string(i), 0, "v", 0, "VA1B3"));
+    }
+    for (int i = 401; i <= 405; ++i) {
+        batch.push_back(
+            change("r1", i, "answer/" + std::to_string(i), 0, "v", 0, i <= 403 ? "VA1B2" : ""));
+    }
+    REQUIRE(push(branch, batch).size() == batch.size());
+
+    // The page statement as registers_since runs it for the site's device, and the
+    // work it does: SQLite's count of its virtual machine's steps.
+    sqlite::Database db(SqliteRepository::file_in(data_dir()), {sqlite::OpenMode::read_only});
+    const auto steps_to_read = [&](const std::vector<std::string>& scopes) {
+        sqlite::Statement select(db, registers_since_sql(scopes.size()));
+        select.bind(1, std::string_view("AB12"));
+        select.bind(2, std::int64_t{0});
+        select.bind(3, std::int64_t{1000});
+        for (std::size_t i = 0; i < scopes.size(); ++i) {
+            select.bind(static_cast<int>(i + 4), std::string_view(scopes[i]));
+        }
+        int rows = 0;
+        while (select.step()) {
+            ++rows;
+        }
+        return std::pair{rows, sqlite3_stmt_status(select.handle(), SQLITE_STMTSTATUS_VM_STEP, 1)};
+    };
+    const auto [rows, steps] = steps_to_read({"", "VA1B2"});
+    CHECK(rows == 5);
+    // About 200 steps, for the 5 rows and the two reads' set-up. A walk of the
+    // organisation's registers by version visits all 405, five steps or more each
+    // (over 2,000 steps).
+    CHECK(steps < 600);
+    // The sister site's pull reads its 400 and the 2 shared ones.
+    CHECK(steps_to_read({"", "VA1B3"}).first == 402);
 }
 
 TEST_CASE_METHOD(StoreFixture, "a nested data directory is created",

@@ -1,8 +1,11 @@
 // The repository's sync state: push results (accepted, duplicate, unchanged,
 // conflict), versions from the organisation's sequence, and pull pages.
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -219,6 +222,78 @@ TEST_CASE_METHOD(SyncFixture, "pull pages registers by version within the scopes
     page = repo().registers_since("AB12", {"VA1B2"}, 5, 10);
     REQUIRE(page.registers.size() == 1);
     CHECK(page.registers[0].register_key == "answer/1.1.1");
+}
+
+TEST_CASE_METHOD(SyncFixture,
+                 "a pull over several scopes pages them together in version order, whichever "
+                 "way the store reads them",
+                 "[unit][server_store]") {
+    // Ten scopes, the organisation-wide one among them, and one no pull below asks
+    // for; each change a register of its own, so each register has its change's version.
+    const std::vector<std::string> scopes{"",      "VA1B2", "VA1B3", "VA1B4", "VA1B5",
+                                          "VA1B6", "VA1B7", "VA1B8", "VA1B9", "VA1C1"};
+    std::map<std::int64_t, std::string> scope_of;  // version -> scope
+    std::vector<Change> batch;
+    for (int i = 1; i <= 60; ++i) {
+        const auto scope = i % 7 == 0 ? std::string("ZZ999") : scopes[(i * 3) % scopes.size()];
+        batch.push_back(change("r1", i, "answer/" + std::to_string(i), 0, "v", 0, scope));
+    }
+    const auto results = push(branch, batch);
+    REQUIRE(results.size() == batch.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        REQUIRE(results[i].outcome == ChangeOutcome::accepted);
+        scope_of[results[i].version] = batch[i].scope;
+    }
+
+    // Pages of `limit` from `since` to the end: the versions read, in order, and each
+    // page's cursor and `more` as a client follows them.
+    const auto read_all = [&](const std::vector<std::string>& asked, std::int64_t since,
+                              std::size_t limit) {
+        std::vector<std::int64_t> versions;
+        for (int pages = 0; pages < 100; ++pages) {
+            const auto page = repo().registers_since("AB12", asked, since, limit);
+            CHECK(page.registers.size() <= limit);
+            for (const auto& reg : page.registers) {
+                CHECK(reg.values.size() == 1);
+                CHECK(reg.version > since);
+                versions.push_back(reg.version);
+            }
+            if (!page.registers.empty()) {
+                CHECK(page.next_cursor == page.registers.back().version);
+            }
+            if (!page.more) {
+                break;
+            }
+            CHECK(page.registers.size() == limit);
+            since = page.next_cursor;
+        }
+        return versions;
+    };
+    const auto expected = [&](const std::vector<std::string>& asked, std::int64_t since) {
+        std::vector<std::int64_t> versions;
+        for (const auto& [version, scope] : scope_of) {
+            if (version > since && std::find(asked.begin(), asked.end(), scope) != asked.end()) {
+                versions.push_back(version);
+            }
+        }
+        return versions;
+    };
+
+    // A site's device: its site and the organisation's scope, read one by one.
+    const std::vector<std::string> site{"VA1B2", ""};
+    for (const std::size_t limit : {1, 3, 100}) {
+        CHECK(read_all(site, 0, limit) == expected(site, 0));
+    }
+    CHECK(read_all(site, 20, 4) == expected(site, 20));
+    // A scope named twice is read once.
+    CHECK(read_all({"VA1B2", "", "VA1B2"}, 0, 5) == expected(site, 0));
+    // As many scopes as are read one by one, and one more, read in one walk.
+    const std::vector<std::string> eight(scopes.begin(), scopes.begin() + 8);
+    const std::vector<std::string> nine(scopes.begin(), scopes.begin() + 9);
+    CHECK(read_all(eight, 0, 7) == expected(eight, 0));
+    CHECK(read_all(nine, 0, 7) == expected(nine, 0));
+    CHECK(read_all(scopes, 10, 6) == expected(scopes, 10));
+    CHECK(read_all({"ZZ999"}, 0, 100).size() == 8);
 }
 
 TEST_CASE("the merge rule replaces exactly the values the writer had seen",
