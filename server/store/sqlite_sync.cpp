@@ -317,10 +317,12 @@ std::string registers_since_sql(std::size_t scopes) {
     constexpr std::string_view kColumns = "SELECT scope, register_key, version FROM ";
     std::string sql;
     if (scopes <= kPullScopesOneByOne) {
+        // A compound SELECT whose ORDER BY each arm's index already gives: SQLite
+        // merges the arms as it reads them and stops at the LIMIT, with no sort.
         for (std::size_t i = 0; i < scopes; ++i) {
-            sql += std::string(i == 0 ? "" : " UNION ALL ") + std::string(kColumns) + "(" +
-                   std::string(kColumns) + "registers WHERE organisation_ods = ?1 AND scope = ?" +
-                   std::to_string(i + 4) + " AND version > ?2 ORDER BY version LIMIT ?3)";
+            sql += std::string(i == 0 ? "" : " UNION ALL ") + std::string(kColumns) +
+                   "registers WHERE organisation_ods = ?1 AND scope = ?" + std::to_string(i + 4) +
+                   " AND version > ?2";
         }
     } else {
         sql = std::string(kColumns) +

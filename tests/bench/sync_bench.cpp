@@ -559,11 +559,15 @@ void run_throughput(const Options& options, Network& network, Failures& failures
         keys.push_back(device.signing());
     }
     if (exchange) {
+        const auto sessions_start = Clock::now();
         parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
             const auto own = network.transport(false);
             ApiClient api(*own, devices[i].id, keys[i], &HybridClock::system_millis, &sessions[i]);
             api.exchange(protocol::SyncRequest{});
         });
+        figure("throughput sessions opened (" + std::to_string(devices.size()) +
+                   " signed exchanges with nothing to push)",
+               ms_since(sessions_start), "ms");
     }
 
     std::mutex versions_mutex;

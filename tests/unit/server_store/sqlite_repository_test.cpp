@@ -98,7 +98,7 @@ TEST_CASE_METHOD(SyncFixture,
     };
     const auto [rows, steps] = steps_to_read({"", "VA1B2"});
     CHECK(rows == 5);
-    // About 200 steps, for the 5 rows and the two reads' set-up. A walk of the
+    // About 110 steps, for the 5 rows and the two reads' set-up. A walk of the
     // organisation's registers by version visits all 405, five steps or more each
     // (over 2,000 steps).
     CHECK(steps < 600);
