@@ -437,34 +437,6 @@ std::vector<ChangeResult> PgRepository::apply_changes(std::string_view organisat
     });
 }
 
-namespace {
-
-// The page's registers, the scopes in $3: each scope read through registers_by_scope
-// and the reads merged by version when they are few (kPullScopesOneByOne), else one
-// walk of registers_by_version. Either form gives the same rows in the same order.
-std::string page_sql(std::size_t scopes) {
-    constexpr std::string_view kColumns = "SELECT scope, register_key, version FROM registers ";
-    if (scopes > kPullScopesOneByOne) {
-        return std::string(kColumns) +
-               "WHERE organisation_ods = $1 AND version > $2 AND scope = ANY($3::text[]) "
-               "ORDER BY version LIMIT $4";
-    }
-    const auto scope_read = [&](std::size_t i) {
-        return std::string(kColumns) + "WHERE organisation_ods = $1 AND scope = ($3::text[])[" +
-               std::to_string(i) + "] AND version > $2 ORDER BY version LIMIT $4";
-    };
-    if (scopes == 1) {
-        return scope_read(1);
-    }
-    std::string sql = "SELECT scope, register_key, version FROM (";
-    for (std::size_t i = 1; i <= scopes; ++i) {
-        sql += std::string(i == 1 ? "(" : " UNION ALL (") + scope_read(i) + ")";
-    }
-    return sql + ") AS scope_reads ORDER BY version LIMIT $4";
-}
-
-}  // namespace
-
 RegisterPage PgRepository::registers_since(std::string_view organisation_ods,
                                            const std::vector<std::string>& scopes,
                                            std::int64_t since, std::size_t limit) const {
@@ -473,12 +445,8 @@ RegisterPage PgRepository::registers_since(std::string_view organisation_ods,
     if (scopes.empty() || limit == 0) {
         return page;
     }
-    // A scope named twice is read once, as `= ANY` reads it.
-    std::vector<std::string> distinct = scopes;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     ArrayLiteral scope_list;
-    for (const auto& scope : distinct) {
+    for (const auto& scope : scopes) {
         scope_list.add(scope);
     }
     // One more than asked for says whether there is more.
@@ -486,12 +454,13 @@ RegisterPage PgRepository::registers_since(std::string_view organisation_ods,
         std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max() - 1) + 1);
     return pg::in_transaction(*pool_, pg::Access::read, [&](pg::Connection& db) {
         const pg::Result rows = db.run(
-            "WITH page AS (" + page_sql(distinct.size()) +
-                ") "
-                "SELECT p.scope, p.register_key, p.version, v.version, v.replica_id, v.seq, v.hlc, "
-                "v.base_version, v.payload, v.author FROM page p LEFT JOIN register_values v ON "
-                "v.organisation_ods = $1 AND v.scope = p.scope AND v.register_key = p.register_key "
-                "ORDER BY p.version, v.version",
+            "WITH page AS (SELECT scope, register_key, version FROM registers WHERE "
+            "organisation_ods = $1 AND version > $2 AND scope = ANY($3::text[]) ORDER BY "
+            "version LIMIT $4) "
+            "SELECT p.scope, p.register_key, p.version, v.version, v.replica_id, v.seq, v.hlc, "
+            "v.base_version, v.payload, v.author FROM page p LEFT JOIN register_values v ON "
+            "v.organisation_ods = $1 AND v.scope = p.scope AND v.register_key = p.register_key "
+            "ORDER BY p.version, v.version",
             pg::Params()
                 .text(organisation_ods)
                 .int64(since)

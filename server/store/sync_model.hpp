@@ -76,12 +76,13 @@ struct Register {
     bool operator==(const Register&) const = default;
 };
 
-// A pull that names at most this many scopes (a site's device names its site and
-// the organisation-wide scope) reads each scope's registers through the index on
-// (organisation, scope, version) and merges them by version, so its cost follows
-// the changes it is given, not its organisation's. One that names more (a
+// On the embedded store, a pull that names at most this many scopes (a site's device
+// names its site and the organisation-wide scope) reads each scope's registers through
+// the index on (organisation, scope, version) and merges them by version, so its cost
+// follows the changes it is given, not its organisation's. One that names more (a
 // headquarters device, every site of its organisation) reads the organisation's
-// registers in version order, most of which it is given anyway.
+// registers in version order, most of which it is given anyway. PostgreSQL's planner
+// makes the same choice itself.
 inline constexpr std::size_t kPullScopesOneByOne = 8;
 
 // A page of registers changed after a cursor, in version order.
