@@ -44,6 +44,10 @@ std::string_view select_register_values_sql();
 // scopes; rows of scope, register key and version, in version order.
 std::string registers_since_sql(std::size_t scopes);
 
+// Records a device's sync health inside the caller's write transaction on `db`
+// (sqlite_sync_health.cpp); not_found for an unknown device.
+void write_sync_health(sqlite::Database& db, const SyncHealthReport& report);
+
 // The statements apply_changes runs for every change and every batch, prepared once
 // on the writer (their SQL is in sqlite_sync.cpp).
 struct SyncStatements {
@@ -110,6 +114,10 @@ struct SqliteRepository::PendingBatch {
     const std::vector<Change>& changes;
     std::vector<ChangeResult> results;
     std::exception_ptr error;  // this batch failed and was rolled back to its savepoint
+    // Given: the job is this report of a device's sync health (record_sync_health),
+    // with no changes. A report is small and comes at the end of every sync: written
+    // in a push's group, it saves a commit of its own.
+    const SyncHealthReport* health = nullptr;
 };
 
 class SqliteRepository::BatchQueue : public GroupCommit<PendingBatch> {

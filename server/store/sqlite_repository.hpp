@@ -32,12 +32,13 @@
 // remember_nonce and every change apply_changes writes (on the writer), and the
 // values of each register a pull reads (on each reader) are prepared once and reused.
 //
-// Group commit. Concurrent apply_changes calls queue; one of them, the leader, waits
-// for the write lock, then takes every batch queued by then (at most
-// kMaxGroupCommitBatches), applies each inside its own SAVEPOINT of one IMMEDIATE
-// transaction, then takes and applies those that queued meanwhile (up to the same
-// limit), and commits once, so a busy server pays for a commit (and the pages it
-// writes to the WAL) once per group, not once per push. A lone push runs at once,
+// Group commit. Concurrent apply_changes and record_sync_health calls queue (a sync
+// exchange makes one of each); one of them, the leader, waits for the write lock, then
+// takes every batch queued by then (at most kMaxGroupCommitBatches), applies each
+// inside its own SAVEPOINT of one IMMEDIATE transaction, then takes and applies
+// those that queued meanwhile (up to the same limit), and commits once, so a busy
+// server pays for a commit (and the pages it writes to the WAL) once per group, not
+// once per push. A lone push runs at once,
 // without a savepoint: nothing waits for a timer. Each caller gets its own results;
 // a batch that fails rolls back to its savepoint and only its caller gets the error,
 // while the rest of the group commits. If the transaction cannot begin or commit,

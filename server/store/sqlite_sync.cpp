@@ -389,6 +389,15 @@ std::vector<ChangeResult> SqliteRepository::apply_changes(std::string_view organ
 void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
     write([&](Writer& writer) {
         auto& sql = writer.sync;
+        // A push's batch, or a device's health report.
+        const auto apply_pending = [](Writer& on, PendingBatch& batch) {
+            if (batch.health != nullptr) {
+                write_sync_health(on.db, *batch.health);
+            } else {
+                batch.results =
+                    apply_batch(on.sync, batch.organisation_ods, batch.device_id, batch.changes);
+            }
+        };
         // Taken only now that the transaction holds the write lock: batches that
         // queued while it waited join this group.
         auto batches = group.take();
@@ -397,8 +406,7 @@ void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
             // savepoint. Refused, it throws, the transaction rolls back, and its
             // caller alone gets the error from submit() (nothing else is taken).
             PendingBatch& batch = *batches.front();
-            batch.results =
-                apply_batch(sql, batch.organisation_ods, batch.device_id, batch.changes);
+            apply_pending(writer, batch);
             batches = group.take_more();
         }
         // Batches that queued while those before them were applied join the same
@@ -407,8 +415,7 @@ void SqliteRepository::commit_group(GroupCommit<PendingBatch>::Group& group) {
             for (PendingBatch* batch : batches) {
                 run(sql.savepoint);
                 try {
-                    batch->results =
-                        apply_batch(sql, batch->organisation_ods, batch->device_id, batch->changes);
+                    apply_pending(writer, *batch);
                 } catch (...) {
                     // This batch alone is undone and refused; the group goes on. A
                     // failure to roll back leaves the transaction unknown: it

@@ -1,7 +1,10 @@
 // SqliteRepository: the latest sync health each device reported.
 
 #include <cstdint>
+#include <exception>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "server/store/sqlite_connections.hpp"
@@ -9,30 +12,36 @@
 
 namespace dspt::server::store {
 
+void write_sync_health(sqlite::Database& db, const SyncHealthReport& report) {
+    if (!rows::select_device(db, report.device_id)) {
+        fail(ErrorCode::not_found, "there is no device " + report.device_id);
+    }
+    sqlite::Statement upsert(
+        db,
+        "INSERT INTO sync_health (device_id, reported_at_ms, pending_changes, pending_bytes, "
+        "oldest_pending_age_ms, last_sync_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (device_id) DO UPDATE SET reported_at_ms = excluded.reported_at_ms, "
+        "pending_changes = excluded.pending_changes, pending_bytes = excluded.pending_bytes, "
+        "oldest_pending_age_ms = excluded.oldest_pending_age_ms, "
+        "last_sync_at_ms = COALESCE(excluded.last_sync_at_ms, last_sync_at_ms)");
+    upsert.bind(1, report.device_id);
+    upsert.bind(2, report.reported_at_ms);
+    upsert.bind(3, static_cast<std::int64_t>(report.pending_changes));
+    upsert.bind(4, static_cast<std::int64_t>(report.pending_bytes));
+    upsert.bind(5, report.oldest_pending_age_ms);
+    upsert.bind(
+        6, report.finished ? std::optional<std::int64_t>(report.reported_at_ms) : std::nullopt);
+    upsert.execute();
+}
+
 void SqliteRepository::record_sync_health(const SyncHealthReport& report) {
     validate_sync_health_report(report);
-    write([&](Writer& writer) {
-        auto& db = writer.db;
-        if (!rows::select_device(db, report.device_id)) {
-            fail(ErrorCode::not_found, "there is no device " + report.device_id);
-        }
-        sqlite::Statement upsert(
-            db,
-            "INSERT INTO sync_health (device_id, reported_at_ms, pending_changes, pending_bytes, "
-            "oldest_pending_age_ms, last_sync_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-            "ON CONFLICT (device_id) DO UPDATE SET reported_at_ms = excluded.reported_at_ms, "
-            "pending_changes = excluded.pending_changes, pending_bytes = excluded.pending_bytes, "
-            "oldest_pending_age_ms = excluded.oldest_pending_age_ms, "
-            "last_sync_at_ms = COALESCE(excluded.last_sync_at_ms, last_sync_at_ms)");
-        upsert.bind(1, report.device_id);
-        upsert.bind(2, report.reported_at_ms);
-        upsert.bind(3, static_cast<std::int64_t>(report.pending_changes));
-        upsert.bind(4, static_cast<std::int64_t>(report.pending_bytes));
-        upsert.bind(5, report.oldest_pending_age_ms);
-        upsert.bind(
-            6, report.finished ? std::optional<std::int64_t>(report.reported_at_ms) : std::nullopt);
-        upsert.execute();
-    });
+    static const std::vector<Change> kNoChanges;
+    PendingBatch job{"", report.device_id, kNoChanges, {}, nullptr, &report};
+    batches_->submit(job, [this](auto& group) { commit_group(group); });
+    if (job.error) {
+        std::rethrow_exception(job.error);
+    }
 }
 
 std::vector<DeviceSyncHealth> SqliteRepository::sync_health_of(

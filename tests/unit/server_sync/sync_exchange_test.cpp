@@ -168,6 +168,56 @@ TEST_CASE_METHOD(AuthFixture, "publications and sites travel only when they chan
     CHECK(from_branch.publications.publications.size() == 1);
 }
 
+TEST_CASE_METHOD(AuthFixture,
+                 "an exchange that pushes is recorded finished only when its page is the last "
+                 "and it answers",
+                 "[unit][server_sync]") {
+    const auto branch = enrol_branch("VA1B2");
+    const auto other = enrol_branch("VA1B2");
+    // A finished sync first, so that a record that says finished would show.
+    protocol::SyncRequest first;
+    first.entries = {change("r1", 1, "VA1B2", "1.1.1", "ours")};
+    first.health = {1, 20, 0, false};
+    const auto done = context.exchange.exchange(branch.device, first, now);
+    REQUIRE(done.finished);
+    REQUIRE(health_of(repo(), "AB12", branch.device.id).last_sync_at_ms == now);
+
+    // Another device's 501 changes: the page after the next push is not the last.
+    protocol::PushRequest many;
+    for (std::int64_t seq = 1; seq <= 501; ++seq) {
+        many.entries.push_back(change("r2", seq, "VA1B2", "1.2." + std::to_string(seq), "x"));
+    }
+    (void)context.sync.push(other.device, many);
+    now += 60'000;
+    protocol::SyncRequest next;
+    next.since = done.page.next_cursor;
+    next.entries = {change("r1", 2, "VA1B2", "1.1.1", "ours again")};
+    next.entries[0].seen = {done.push.results[0].version};
+    next.health = {1, 30, 0, false};
+    const auto paged = context.exchange.exchange(branch.device, next, now);
+    CHECK(paged.push.results.at(0).outcome == protocol::PushOutcome::accepted);
+    CHECK(paged.page.more);
+    CHECK_FALSE(paged.finished);
+    auto health = health_of(repo(), "AB12", branch.device.id);
+    CHECK(health.reported_at_ms == now);
+    CHECK(health.pending_changes == 0);
+    CHECK(health.last_sync_at_ms == now - 60'000);  // this one did not finish
+
+    // A push that goes in, then an evidence id the exchange refuses: the push stays
+    // applied, and no finished sync is recorded.
+    now += 60'000;
+    protocol::SyncRequest failing;
+    failing.since = paged.page.next_cursor;
+    failing.entries = {change("r1", 3, "VA1B2", "1.1.3", "more")};
+    failing.health = {1, 30, 0, false};
+    failing.evidence = {"not an evidence id"};
+    CHECK(require_error(ErrorCode::invalid_argument, [&] {
+              (void)context.exchange.exchange(branch.device, failing, now);
+          }).size() > 0);
+    CHECK(context.sync.pull(branch.device, paged.page.next_cursor, 1000).registers.size() > 0);
+    CHECK(health_of(repo(), "AB12", branch.device.id).last_sync_at_ms == now - 120'000);
+}
+
 TEST_CASE_METHOD(AuthFixture, "an exchange is authorised as the separate endpoints are",
                  "[unit][server_sync]") {
     const auto partner = enrol_partner();
