@@ -422,6 +422,82 @@ TEST_CASE_METHOD(SyncFixture, "an invalid batch fails alone and the batches of i
           ChangeResult{1, ChangeOutcome::accepted, 10});
 }
 
+TEST_CASE_METHOD(SyncFixture,
+                 "sync health reports join a push's group, and one for an unknown device fails "
+                 "alone",
+                 "[unit][server_store][sqlite]") {
+    SqliteOptions patient;
+    patient.busy_timeout = 60s;
+    const auto repository = open_sqlite(patient);
+    const auto report_of = [](std::string device_id, std::int64_t at_ms) {
+        SyncHealthReport report;
+        report.device_id = std::move(device_id);
+        report.reported_at_ms = at_ms;
+        report.finished = true;
+        return report;
+    };
+
+    // As above: another connection holds the write lock while the jobs queue.
+    sqlite::Database holder(SqliteRepository::file_in(data_dir()), {sqlite::OpenMode::read_write});
+    holder.execute("BEGIN IMMEDIATE");
+    std::map<std::string, std::optional<Error>> errors;
+    std::mutex mutex;
+    const auto run = [&](std::string name, std::function<void()> job) {
+        std::optional<Error> error;
+        try {
+            job();
+        } catch (const Error& e) {
+            error = e;
+        }
+        const std::lock_guard lock(mutex);
+        errors.emplace(std::move(name), std::move(error));
+    };
+    std::vector<ChangeResult> lead_results;
+    std::vector<ChangeResult> other_results;
+    bool grouped = false;
+    {
+        std::vector<std::jthread> threads;
+        threads.emplace_back(run, "lead", [&] {
+            lead_results = repository->apply_changes(
+                "AB12", branch.id, {change("lead", 1, "answer/0.0.1", 0, "first")});
+        });
+        const bool leading =
+            wait_until([&] { return repository->TEST_group_commit_stats().groups == 1; });
+        if (leading) {
+            threads.emplace_back(run, "health", [&] {
+                repository->record_sync_health(report_of(branch.id, kT0 + 5'000));
+            });
+            threads.emplace_back(run, "unknown", [&] {
+                repository->record_sync_health(report_of("no-such-device", kT0 + 5'000));
+            });
+            threads.emplace_back(run, "other", [&] {
+                other_results = repository->apply_changes(
+                    "AB12", other.id, {change("other", 1, "answer/0.0.2", 0, "second")});
+            });
+            grouped =
+                wait_until([&] { return repository->TEST_group_commit_stats().waiting == 4; });
+        }
+        holder.execute("ROLLBACK");
+        REQUIRE(leading);
+    }
+    REQUIRE(grouped);
+    CHECK(repository->TEST_group_commit_stats().groups == 1);
+    REQUIRE(errors.size() == 4);
+    CHECK_FALSE(errors.at("lead"));
+    CHECK_FALSE(errors.at("health"));
+    CHECK_FALSE(errors.at("other"));
+    REQUIRE(errors.at("unknown"));
+    CHECK(errors.at("unknown")->code() == ErrorCode::not_found);
+    CHECK(lead_results.size() == 1);
+    CHECK(other_results.size() == 1);
+    CHECK(repository->registers_since("AB12", {"VA1B2"}, 0, 10).registers.size() == 2);
+    // The one device that reported, with its finished sync.
+    const auto health = repository->sync_health_of("AB12");
+    REQUIRE(health.size() == 1);
+    CHECK(health[0].device_id == branch.id);
+    CHECK(health[0].last_sync_at_ms == kT0 + 5'000);
+}
+
 TEST_CASE_METHOD(SyncFixture, "concurrent retries of a batch apply it once and repeat its results",
                  "[unit][server_store]") {
     constexpr int kRetries = 8;
