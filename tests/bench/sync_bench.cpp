@@ -68,6 +68,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -577,11 +578,13 @@ void run_throughput(const Options& options, Network& network, Failures& failures
     const auto start = Clock::now();
     parallel_for(devices.size(), options.throughput_connections, failures, [&](std::size_t i) {
         const auto own = network.transport(false);
-        ApiClient api(*own, devices[i].id, keys[i], &HybridClock::system_millis, &sessions[i]);
+        // An older client keeps no session: without a keep, its one request is signed.
+        ApiClient api(*own, devices[i].id, keys[i], &HybridClock::system_millis,
+                      exchange ? &sessions[i] : nullptr);
         protocol::PushResponse response;
         if (exchange) {
             protocol::SyncRequest request;
-            request.entries = requests[i].entries;
+            request.entries = std::move(requests[i].entries);  // each request is sent once
             response = api.exchange(request).push;
         } else {
             response = api.push(requests[i]);
